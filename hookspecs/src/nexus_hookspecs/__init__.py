@@ -1,0 +1,62 @@
+"""The Nexus plugin contract.
+
+A Nexus plugin is a Python distribution with an entry point in the group ``nexus.plugins``
+pointing at a module (or object) that implements some of the hooks below with
+:data:`hookimpl`. It depends on this package only, never on the kernel's internals.
+
+Example::
+
+    from nexus_hookspecs import Manifest, hookimpl
+
+    @hookimpl
+    def nexus_manifest() -> Manifest:
+        return Manifest(name="hello", version="1.0.0", title="Hello", hookspecs=">=0.1,<0.2")
+"""
+
+from __future__ import annotations
+
+from importlib.metadata import PackageNotFoundError, version
+
+from nexus_hookspecs import _specs as specs
+from nexus_hookspecs._manifest import Feature, Manifest, Permission
+from nexus_hookspecs._markers import PROJECT_NAME, hookimpl, hookspec
+from nexus_hookspecs._ports import (
+    BlobStore,
+    Cache,
+    Connection,
+    Database,
+    EventPublisher,
+    PluginSettings,
+    RequestContext,
+)
+from nexus_hookspecs._types import EventHandler, PurgeReport, TenantRef
+
+try:
+    __version__ = version("nexus-hookspecs")
+except PackageNotFoundError:  # pragma: no cover - running from a source tree
+    __version__ = "0.0.0"
+
+ENTRY_POINT_GROUP = "nexus.plugins"
+"""The entry point group plugins register in."""
+
+__all__ = (
+    "ENTRY_POINT_GROUP",
+    "PROJECT_NAME",
+    "BlobStore",
+    "Cache",
+    "Connection",
+    "Database",
+    "EventHandler",
+    "EventPublisher",
+    "Feature",
+    "Manifest",
+    "Permission",
+    "PluginSettings",
+    "PurgeReport",
+    "RequestContext",
+    "TenantRef",
+    "__version__",
+    "hookimpl",
+    "hookspec",
+    "specs",
+)

@@ -1,0 +1,102 @@
+"""The app factory: settings + plugins → a Litestar application."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from litestar import Litestar
+from litestar.config.cors import CORSConfig
+from litestar.di import Provide
+from litestar.openapi import OpenAPIConfig
+from litestar.plugins.prometheus import PrometheusConfig, PrometheusController
+
+from nexus import __version__
+from nexus.db import PostgresDatabase, configure_piccolo, piccolo_app_paths, resolve_database_url
+from nexus.http import exception_handlers, health_routes, problem_routes, provide_context
+from nexus.http import request_id_middleware as _request_ids
+from nexus.observability import configure_logging
+from nexus.plugins import NexusBridge, PluginRegistry, load_plugins
+from nexus.settings import Settings
+
+if TYPE_CHECKING:
+    from nexus.db._database import PostgresDatabase as _Database
+
+__all__ = ("create_app",)
+
+
+class _Metrics(PrometheusController):
+    path = "/metrics"
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    registry: PluginRegistry | None = None,
+    database: _Database | None = None,
+) -> Litestar:
+    """Build the Nexus application.
+
+    Args:
+        settings: Kernel settings; read from ``NEXUS_*`` when ``None``.
+        registry: Loaded plugins; discovered from entry points when ``None``.
+        database: The database adapter; built from ``settings`` (starting the embedded
+            PostgreSQL when no URL is set) when ``None``.
+
+    Returns:
+        A Litestar app serving the kernel routes and every loaded plugin's routes.
+
+    Example::
+
+        uvicorn --factory nexus:create_app
+    """
+    settings = settings or Settings.from_env()
+    configure_logging(settings)
+    registry = registry or load_plugins(settings)
+    database = database or PostgresDatabase(
+        resolve_database_url(settings),
+        role=settings.db_api_role,
+        statement_timeout_ms=settings.statement_timeout_ms,
+        pool_min=settings.db_pool_min,
+        pool_max=settings.db_pool_max,
+    )
+    app_paths = piccolo_app_paths(registry)
+
+    async def open_database(app: Litestar) -> None:
+        await database.start()
+        configure_piccolo(database.engine, app_paths)
+
+    async def close_database(app: Litestar) -> None:
+        await database.stop()
+
+    metrics = PrometheusConfig(
+        app_name="nexus", prefix="nexus", group_path=True, exclude=["/metrics"]
+    )
+    app = Litestar(
+        route_handlers=[*health_routes, *problem_routes, _Metrics],
+        plugins=[NexusBridge(registry)],
+        middleware=[metrics.middleware],
+        dependencies={
+            "db": Provide(lambda: database, sync_to_thread=False, use_cache=True),
+            "context": Provide(provide_context, sync_to_thread=False),
+        },
+        exception_handlers=exception_handlers,
+        on_startup=[open_database],
+        on_shutdown=[close_database],
+        openapi_config=OpenAPIConfig(
+            title="Nexus",
+            version=__version__,
+            description="The Nexus REST API: kernel routes and every loaded plugin's routes.",
+            path="/schema",
+        ),
+        cors_config=CORSConfig(allow_origins=list(settings.cors_origins))
+        if settings.cors_origins
+        else None,
+        logging_config=None,
+    )
+    # Outermost, around Litestar's own exception handling, so unknown routes (404, 405)
+    # get a request id too: route middleware only wraps matched routes.
+    app.asgi_handler = _request_ids(access_log=settings.access_log)(app.asgi_handler)
+    app.state.nexus_settings = settings
+    app.state.nexus_registry = registry
+    app.state.nexus_database = database
+    return app

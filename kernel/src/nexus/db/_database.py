@@ -1,0 +1,78 @@
+"""The database adapter: a Piccolo engine on an asyncpg pool, one transaction per unit."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import TYPE_CHECKING, Any
+from uuid import UUID
+
+from piccolo.engine.postgres import PostgresEngine
+
+if TYPE_CHECKING:
+    import asyncpg
+
+__all__ = ("PostgresDatabase",)
+
+_SET_TENANT = "select set_config('nexus.tenant_id', $1, true)"
+
+
+class PostgresDatabase:
+    """The :class:`nexus_hookspecs.Database` port on PostgreSQL.
+
+    Every connection acts as ``role`` (the API role, which owns no table and cannot bypass
+    row-level security) with a statement timeout. Piccolo queries inside
+    :meth:`transaction` share its connection.
+    """
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        role: str | None = None,
+        statement_timeout_ms: int | None = None,
+        pool_min: int = 1,
+        pool_max: int = 10,
+    ) -> None:
+        server_settings: dict[str, str] = {"application_name": "nexus"}
+        if role:
+            server_settings["role"] = role
+        if statement_timeout_ms:
+            server_settings["statement_timeout"] = str(statement_timeout_ms)
+        self.url = url
+        self.engine = PostgresEngine(
+            config={"dsn": url, "server_settings": server_settings},
+            extensions=(),
+            log_queries=False,
+        )
+        self._pool_min = pool_min
+        self._pool_max = pool_max
+
+    async def start(self) -> None:
+        """Open the connection pool."""
+        await self.engine.start_connection_pool(min_size=self._pool_min, max_size=self._pool_max)
+
+    async def stop(self) -> None:
+        """Close the connection pool."""
+        if self.engine.pool is not None:
+            await self.engine.close_connection_pool()
+
+    @property
+    def pool(self) -> asyncpg.Pool:
+        """The asyncpg pool (open after :meth:`start`)."""
+        if self.engine.pool is None:
+            raise RuntimeError("the database pool is not open; call start() first")
+        return self.engine.pool
+
+    @asynccontextmanager
+    async def transaction(self, *, tenant_id: UUID | None = None) -> AsyncIterator[Any]:
+        """Open a transaction; with ``tenant_id``, row-level security shows only its rows."""
+        async with self.engine.transaction() as tx:
+            conn = tx.connection
+            await conn.execute(_SET_TENANT, "" if tenant_id is None else str(tenant_id))
+            yield conn
+
+    async def ping(self) -> None:
+        """Run ``select 1``; raise if the database does not answer."""
+        async with self.pool.acquire() as conn:
+            await conn.fetchval("select 1")

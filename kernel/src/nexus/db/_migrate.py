@@ -1,0 +1,136 @@
+"""``nexus migrate``: roles, then every Piccolo app's migrations, one runner at a time."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+from typing import TYPE_CHECKING
+
+import asyncpg
+import msgspec
+import structlog
+from piccolo.apps.migrations.commands.forwards import ForwardsMigrationManager
+from piccolo.apps.migrations.tables import Migration
+from piccolo.engine.postgres import PostgresEngine
+
+from nexus.db._piccolo import configure_piccolo, piccolo_app_paths
+
+if TYPE_CHECKING:
+    from nexus.plugins import PluginRegistry
+    from nexus.settings import Settings
+
+__all__ = ("MigrationError", "MigrationReport", "migrate", "pending_migrations")
+
+log = structlog.get_logger("nexus.db")
+
+# Advisory lock key (an arbitrary constant, "nexus" in ASCII): concurrent migrators queue on it.
+_LOCK_KEY = 0x6E65787573
+
+
+class MigrationError(RuntimeError):
+    """A migration failed; the message names the app and the reason."""
+
+
+class MigrationReport(msgspec.Struct, kw_only=True):
+    """What one ``nexus migrate`` run did.
+
+    Attributes:
+        applied: Migration ids applied, per Piccolo app.
+        apps: Every app checked, in order.
+    """
+
+    applied: dict[str, list[str]] = msgspec.field(default_factory=dict)
+    apps: list[str] = msgspec.field(default_factory=list)
+
+
+def _roles_sql(owner: str, api: str) -> str:
+    owner_q, api_q = _quote(owner), _quote(api)
+    return f"""
+    DO $$ BEGIN CREATE ROLE {owner_q} NOLOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$;
+    DO $$ BEGIN CREATE ROLE {api_q} NOLOGIN NOBYPASSRLS;
+              EXCEPTION WHEN duplicate_object THEN NULL; END $$;
+    ALTER ROLE {api_q} NOBYPASSRLS;
+    GRANT {owner_q} TO CURRENT_USER;
+    GRANT {api_q} TO CURRENT_USER;
+    GRANT USAGE, CREATE ON SCHEMA public TO {owner_q};
+    GRANT USAGE ON SCHEMA public TO {api_q};
+    ALTER DEFAULT PRIVILEGES FOR ROLE {owner_q} IN SCHEMA public
+        GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO {api_q};
+    ALTER DEFAULT PRIVILEGES FOR ROLE {owner_q} IN SCHEMA public
+        GRANT USAGE, SELECT ON SEQUENCES TO {api_q};
+    """
+
+
+def _quote(identifier: str) -> str:
+    return '"' + identifier.replace('"', '""') + '"'
+
+
+async def migrate(
+    settings: Settings, registry: PluginRegistry, *, database_url: str
+) -> MigrationReport:
+    """Create the roles and apply every pending migration of every loaded plugin.
+
+    Idempotent: a second run applies nothing. Concurrent runs against one database wait
+    for each other (a PostgreSQL advisory lock).
+
+    Raises:
+        MigrationError: naming the Piccolo app whose migration failed.
+    """
+    report = MigrationReport()
+    lock = await asyncpg.connect(database_url)
+    try:
+        await lock.execute("select pg_advisory_lock($1)", _LOCK_KEY)
+        await lock.execute(_roles_sql(settings.db_owner_role, settings.db_api_role))
+        engine = _owner_engine(database_url, settings.db_owner_role)
+        app_registry = configure_piccolo(engine, piccolo_app_paths(registry))
+        await engine.start_connection_pool(min_size=1, max_size=2)
+        try:
+            report.apps = list(app_registry.app_configs)
+            for app_name in report.apps:
+                report.applied[app_name] = await _forwards(app_name)
+        finally:
+            await engine.close_connection_pool()
+    finally:
+        with contextlib.suppress(Exception):
+            await lock.execute("select pg_advisory_unlock($1)", _LOCK_KEY)
+        await lock.close()
+    return report
+
+
+async def pending_migrations(registry: PluginRegistry, *, database_url: str) -> dict[str, list[str]]:
+    """Return the migration ids not yet applied, per Piccolo app (empty lists included)."""
+    engine = PostgresEngine(config={"dsn": database_url}, extensions=())
+    app_registry = configure_piccolo(engine, piccolo_app_paths(registry))
+    manager = ForwardsMigrationManager(app_name="all")
+    pending: dict[str, list[str]] = {}
+    has_table = await Migration.table_exists().run()
+    for app_name, app_config in app_registry.app_configs.items():
+        modules = manager.get_migration_modules(app_config.resolved_migrations_folder_path)
+        ran = await Migration.get_migrations_which_ran(app_name=app_name) if has_table else []
+        pending[app_name] = sorted(set(modules) - set(ran))
+    return pending
+
+
+def _owner_engine(url: str, owner_role: str) -> PostgresEngine:
+    return PostgresEngine(
+        config={"dsn": url, "server_settings": {"role": owner_role}}, extensions=()
+    )
+
+
+async def _forwards(app_name: str) -> list[str]:
+    manager = ForwardsMigrationManager(app_name=app_name)
+    await manager.create_migration_table()
+    before = set(await Migration.get_migrations_which_ran(app_name=app_name))
+    # Piccolo narrates with print(); keep the CLI's own output clean and log it instead.
+    chatter = io.StringIO()
+    try:
+        with contextlib.redirect_stdout(chatter):
+            result = await manager.run()
+    except Exception as exc:
+        raise MigrationError(f"migrations of '{app_name}' failed: {exc}") from exc
+    if not result.success:
+        raise MigrationError(f"migrations of '{app_name}' failed: {result.message}")
+    after = set(await Migration.get_migrations_which_ran(app_name=app_name))
+    applied = sorted(after - before)
+    log.info("migrated", app=app_name, applied=applied)
+    return applied

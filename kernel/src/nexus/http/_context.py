@@ -1,0 +1,103 @@
+"""Request id middleware and the ``context`` port handed to handlers."""
+
+from __future__ import annotations
+
+import re
+import time
+from typing import TYPE_CHECKING, Any
+from uuid import UUID
+
+import structlog
+import uuid_utils
+
+if TYPE_CHECKING:
+    from litestar import Request
+    from litestar.types import ASGIApp, Message, Receive, Scope, Send
+
+__all__ = ("KernelContext", "provide_context", "request_id_middleware")
+
+log = structlog.get_logger("nexus.http")
+
+_REQUEST_ID_HEADER = b"x-request-id"
+_VALID_REQUEST_ID = re.compile(rb"^[A-Za-z0-9._:-]{1,128}$")
+
+
+class KernelContext:
+    """The kernel's :class:`nexus_hookspecs.RequestContext`."""
+
+    __slots__ = ("actor", "plugin", "request_id", "tenant_id")
+
+    def __init__(
+        self,
+        *,
+        request_id: str,
+        tenant_id: UUID | None = None,
+        actor: str | None = None,
+        plugin: str | None = None,
+    ) -> None:
+        self.request_id = request_id
+        self.tenant_id = tenant_id
+        self.actor = actor
+        self.plugin = plugin
+
+
+def provide_context(request: Request[Any, Any, Any]) -> KernelContext:
+    """Build the ``context`` dependency for the current request."""
+    state = request.scope["state"]
+    return KernelContext(
+        request_id=state.get("request_id", ""),
+        tenant_id=state.get("tenant_id"),
+        actor=state.get("actor"),
+        plugin=request.route_handler.opt.get("nexus_plugin"),
+    )
+
+
+def request_id_middleware(*, access_log: bool) -> Any:
+    """Return ASGI middleware that gives each request an id, logs and echoes it.
+
+    An incoming ``X-Request-ID`` is kept when it is short and plain; otherwise a new
+    time-ordered id is made. The id is bound into every log line of the request.
+    """
+
+    def factory(app: ASGIApp) -> ASGIApp:
+        async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
+            if scope["type"] != "http":
+                await app(scope, receive, send)
+                return
+            request_id = _incoming_request_id(scope) or str(uuid_utils.uuid7())
+            scope.setdefault("state", {})["request_id"] = request_id
+            raw_id = request_id.encode()
+            status = 500
+
+            async def send_with_id(message: Message) -> None:
+                nonlocal status
+                if message["type"] == "http.response.start":
+                    status = message["status"]
+                    message["headers"] = [*message.get("headers", ()), (_REQUEST_ID_HEADER, raw_id)]
+                await send(message)
+
+            tokens = structlog.contextvars.bind_contextvars(request_id=request_id)
+            started = time.perf_counter()
+            try:
+                await app(scope, receive, send_with_id)
+            finally:
+                if access_log:
+                    log.info(
+                        "request",
+                        method=scope["method"],
+                        path=scope["path"],
+                        status=status,
+                        ms=round((time.perf_counter() - started) * 1000, 3),
+                    )
+                structlog.contextvars.reset_contextvars(**tokens)
+
+        return middleware
+
+    return factory
+
+
+def _incoming_request_id(scope: Scope) -> str | None:
+    for name, value in scope["headers"]:
+        if name == _REQUEST_ID_HEADER:
+            return value.decode() if _VALID_REQUEST_ID.match(value) else None
+    return None

@@ -1,0 +1,184 @@
+"""RFC 9457 problem details for every error response, with a documented ``type`` each."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import msgspec
+import structlog
+from litestar import Response, get
+from litestar.params import FromPath
+from litestar.exceptions import HTTPException, NotFoundException, ValidationException
+from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+
+if TYPE_CHECKING:
+    from litestar import Request
+
+__all__ = (
+    "PROBLEM_MEDIA_TYPE",
+    "PROBLEM_TYPES",
+    "Problem",
+    "ProblemType",
+    "exception_handlers",
+    "problem_response",
+    "problem_routes",
+)
+
+log = structlog.get_logger("nexus.http")
+
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+
+
+class ProblemType(msgspec.Struct, frozen=True):
+    """A documented problem type, served at ``/problems/<slug>``."""
+
+    slug: str
+    title: str
+    status: int
+    description: str
+
+    @property
+    def uri(self) -> str:
+        """The ``type`` member of problems of this type (relative to the API's origin)."""
+        return f"/problems/{self.slug}"
+
+
+PROBLEM_TYPES: dict[str, ProblemType] = {
+    p.slug: p
+    for p in (
+        ProblemType("bad-request", "Bad request", 400, "The request could not be understood."),
+        ProblemType(
+            "validation-error",
+            "Validation failed",
+            422,
+            "The body, query or path parameters do not match the operation's schema; "
+            "`errors` lists each failing field with its message.",
+        ),
+        ProblemType("unauthorized", "Not authenticated", 401, "Credentials are missing or invalid."),
+        ProblemType("forbidden", "Forbidden", 403, "The caller may not perform this operation."),
+        ProblemType(
+            "not-found",
+            "Not found",
+            404,
+            "No such resource or route. A resource of another tenant, or of a plugin switched "
+            "off for this tenant, answers exactly like a missing one.",
+        ),
+        ProblemType(
+            "method-not-allowed", "Method not allowed", 405, "The route exists but not this method."
+        ),
+        ProblemType("conflict", "Conflict", 409, "The request conflicts with the current state."),
+        ProblemType("payload-too-large", "Payload too large", 413, "The body exceeds the limit."),
+        ProblemType(
+            "unsupported-media-type", "Unsupported media type", 415, "Send application/json."
+        ),
+        ProblemType(
+            "rate-limited", "Too many requests", 429, "Slow down; retry after `Retry-After`."
+        ),
+        ProblemType(
+            "internal-error",
+            "Internal server error",
+            500,
+            "Something failed on the server; the `request_id` finds it in the logs.",
+        ),
+        ProblemType(
+            "not-ready",
+            "Not ready",
+            503,
+            "A dependency the kernel needs is failing; `checks` names it.",
+        ),
+        ProblemType("http-error", "HTTP error", 0, "Any other HTTP error status."),
+    )
+}
+
+_BY_STATUS = {p.status: p for p in PROBLEM_TYPES.values()}
+
+
+class Problem(msgspec.Struct, omit_defaults=True):
+    """An RFC 9457 problem details object."""
+
+    type: str
+    title: str
+    status: int
+    detail: str | None = None
+    instance: str | None = None
+    request_id: str | None = None
+    errors: list[dict[str, Any]] | None = None
+
+
+def problem_response(
+    request: Request[Any, Any, Any],
+    *,
+    status: int,
+    detail: str | None = None,
+    problem_type: ProblemType | None = None,
+    headers: dict[str, str] | None = None,
+    **extensions: Any,
+) -> Response[Any]:
+    """Build an ``application/problem+json`` response."""
+    ptype = problem_type or _BY_STATUS.get(status) or PROBLEM_TYPES["http-error"]
+    body: dict[str, Any] = msgspec.structs.asdict(
+        Problem(
+            type=ptype.uri,
+            title=ptype.title,
+            status=status,
+            detail=detail,
+            instance=request.url.path,
+            request_id=request.scope.get("state", {}).get("request_id"),
+        )
+    )
+    body = {key: value for key, value in body.items() if value is not None}
+    body.update(extensions)
+    return Response(body, status_code=status, media_type=PROBLEM_MEDIA_TYPE, headers=headers)
+
+
+def _http_exception(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
+    if isinstance(exc, ValidationException):
+        errors = exc.extra if isinstance(exc.extra, list) else None
+        return problem_response(
+            request, status=422, detail="the request does not match the schema", errors=errors
+        )
+    if exc.status_code >= 500:
+        # Server-side failures keep their internals in the log, never in the response.
+        return _internal_error(request, exc)
+    detail = exc.detail
+    if isinstance(exc, NotFoundException) or detail == _default_detail(exc.status_code):
+        detail = None
+    return problem_response(request, status=exc.status_code, detail=detail, headers=exc.headers)
+
+
+def _default_detail(status: int) -> str:
+    from http import HTTPStatus  # noqa: PLC0415
+
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return ""
+
+
+def _internal_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    log.error("unhandled error", path=request.url.path, exc_info=exc)
+    return problem_response(request, status=HTTP_500_INTERNAL_SERVER_ERROR)
+
+
+exception_handlers: dict[type[Exception] | int, Any] = {
+    HTTPException: _http_exception,
+    Exception: _internal_error,
+}
+
+
+@get("/problems", include_in_schema=True, tags=["kernel"], summary="List problem types")
+async def list_problem_types() -> list[ProblemType]:
+    """Every problem ``type`` the API may answer with."""
+    return list(PROBLEM_TYPES.values())
+
+
+@get("/problems/{slug:str}", tags=["kernel"], summary="Describe a problem type")
+async def show_problem_type(slug: FromPath[str]) -> ProblemType:
+    """The documentation of one problem ``type``."""
+    try:
+        return PROBLEM_TYPES[slug]
+    except KeyError:
+        raise NotFoundException() from None
+
+
+problem_routes = [list_problem_types, show_problem_type]

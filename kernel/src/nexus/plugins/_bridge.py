@@ -1,0 +1,78 @@
+"""The one bridge from pluggy to Litestar: mounts plugin routes, runs lifecycle hooks."""
+
+from __future__ import annotations
+
+import inspect
+from typing import TYPE_CHECKING, Any
+
+import structlog
+from litestar import Router
+from litestar.plugins import InitPlugin
+
+if TYPE_CHECKING:
+    from litestar import Litestar
+    from litestar.config.app import AppConfig
+    from litestar.types import ControllerRouterHandler
+
+    from nexus.plugins._registry import PluginRegistry
+
+__all__ = ("API_PREFIX", "NexusBridge", "await_maybe")
+
+log = structlog.get_logger("nexus.plugins")
+
+API_PREFIX = "/api/v1"
+
+
+async def await_maybe(value: Any) -> Any:
+    """Await what a hook call returned: an awaitable, or a list of results (some awaitable)."""
+    if isinstance(value, list):
+        return [await await_maybe(item) for item in value]
+    if inspect.isawaitable(value):
+        return await value
+    return value
+
+
+class NexusBridge(InitPlugin):
+    """Mount each loaded plugin's routes under ``/api/v1/<plugin>/`` and run its hooks.
+
+    A plugin whose ``nexus_routes`` raises is marked failed (with the plugins that require
+    it) and the app starts without it.
+    """
+
+    def __init__(self, registry: PluginRegistry) -> None:
+        self.registry = registry
+
+    def on_app_init(self, app_config: AppConfig) -> AppConfig:
+        """Add one router per plugin and the start-up and shut-down hooks."""
+        for record in list(self.registry.loaded):
+            if self.registry.get(record.name) is not record or record.plugin is None:
+                continue
+            handlers: list[ControllerRouterHandler] = []
+            try:
+                self.registry.call(record.name, "nexus_routes", register=handlers.append)
+                router = Router(
+                    path=f"{API_PREFIX}/{record.name}",
+                    route_handlers=handlers,
+                    tags=[record.name],
+                    opt={"nexus_plugin": record.name},
+                )
+            except Exception as exc:  # noqa: BLE001 - a plugin's bug must not stop the kernel
+                self.registry.fail(record.name, f"nexus_routes failed: {type(exc).__name__}: {exc}")
+                log.error("plugin routes failed", plugin=record.name, error=str(exc))
+                continue
+            if handlers:
+                app_config.route_handlers.append(router)
+        app_config.on_startup.append(self._startup)
+        app_config.on_shutdown.append(self._shutdown)
+        return app_config
+
+    async def _startup(self, app: Litestar) -> None:
+        for record in self.registry.loaded:
+            await await_maybe(self.registry.call(record.name, "nexus_startup", app=app))
+
+    async def _shutdown(self, app: Litestar) -> None:
+        for record in reversed(self.registry.loaded):
+            try:
+                await await_maybe(self.registry.call(record.name, "nexus_shutdown", app=app))
+            except Exception:  # noqa: BLE001 - shut the others down regardless
+                log.exception("plugin shutdown failed", plugin=record.name)

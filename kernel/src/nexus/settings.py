@@ -1,0 +1,97 @@
+"""Kernel settings, read from ``NEXUS_*`` environment variables."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Literal
+
+import msgspec
+
+__all__ = ("Settings", "SettingsError")
+
+_PREFIX = "NEXUS_"
+_LIST_FIELDS = frozenset({"plugins", "cors_origins"})
+
+
+class SettingsError(ValueError):
+    """A ``NEXUS_*`` variable holds a value the kernel cannot use."""
+
+
+class Settings(msgspec.Struct, frozen=True, kw_only=True):
+    """Everything the kernel can be configured with.
+
+    Each field is read from the environment variable ``NEXUS_<FIELD NAME IN UPPER CASE>``;
+    lists are comma-separated. Nothing is required: with nothing set, Nexus runs on the
+    embedded default (embedded PostgreSQL under ``data_dir``).
+
+    Attributes:
+        database_url: PostgreSQL URL used for migrations and, through ``db_api_role``, by the
+            API. When unset, the embedded PostgreSQL under ``data_dir`` is started.
+        data_dir: Where the embedded default keeps its data (database, files).
+        plugins: Allowlist of plugin names to load; ``None`` loads every installed plugin.
+        trace_hooks: Log every hook call with its arguments and duration.
+        db_owner_role: The role that owns every table (migrations run as it).
+        db_api_role: The role the API runs queries as: owns no table, no BYPASSRLS.
+        db_pool_min: Smallest number of pooled connections per worker.
+        db_pool_max: Largest number of pooled connections per worker.
+        statement_timeout_ms: Longest a single SQL statement may run for the API.
+        log_level: ``debug``, ``info``, ``warning`` or ``error``.
+        log_format: ``json`` (one object per line) or ``console`` (for people).
+        access_log: Log one line per HTTP request.
+        host: Address ``nexus serve`` binds to.
+        port: Port ``nexus serve`` listens on.
+        workers: Worker processes for ``nexus serve``.
+        cors_origins: Origins allowed by CORS; empty disables CORS.
+    """
+
+    database_url: str | None = None
+    data_dir: Path = Path(".nexus")
+    plugins: tuple[str, ...] | None = None
+    trace_hooks: bool = False
+    db_owner_role: str = "nexus_owner"
+    db_api_role: str = "nexus_api"
+    db_pool_min: int = 1
+    db_pool_max: int = 10
+    statement_timeout_ms: int = 30_000
+    log_level: Literal["debug", "info", "warning", "error"] = "info"
+    log_format: Literal["json", "console"] = "json"
+    access_log: bool = False
+    host: str = "127.0.0.1"
+    port: int = 8000
+    workers: int = 1
+    cors_origins: tuple[str, ...] = ()
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        """Build settings from ``NEXUS_*`` variables (``os.environ`` by default).
+
+        Raises:
+            SettingsError: naming the variable whose value does not fit.
+        """
+        environ = os.environ if environ is None else environ
+        fields = set(cls.__struct_fields__)
+        raw: dict[str, object] = {}
+        for key, value in environ.items():
+            if not key.startswith(_PREFIX):
+                continue
+            name = key[len(_PREFIX) :].lower()
+            if name not in fields:
+                continue
+            if name in _LIST_FIELDS:
+                raw[name] = tuple(item.strip() for item in value.split(",") if item.strip())
+            elif value != "" or name == "database_url":
+                raw[name] = value or None
+        try:
+            return msgspec.convert(raw, cls, strict=False)
+        except msgspec.ValidationError as exc:
+            # msgspec says "at `$.port`"; name the variable instead.
+            message = str(exc)
+            for name in fields:
+                message = message.replace(f"`$.{name}`", _PREFIX + name.upper())
+            raise SettingsError(f"invalid setting: {message}") from None
+
+    def replace(self, **changes: object) -> Settings:
+        """Return a copy with ``changes`` applied."""
+        return msgspec.structs.replace(self, **changes)

@@ -1,0 +1,13 @@
+"""Test helpers for the kernel and for plugin authors.
+
+The fixtures in :mod:`nexus.testing.pytest_plugin` are available in every pytest run once
+``nexus-kernel`` is installed; :func:`create_test_client` builds a kernel with only the
+plugins a test names, against a real PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from nexus.testing._client import create_test_client, run_sync
+from nexus.testing._database import find_test_server, temporary_database
+
+__all__ = ("create_test_client", "find_test_server", "run_sync", "temporary_database")

@@ -1,0 +1,1 @@
+"""Small plugins the kernel tests register explicitly (never through entry points)."""

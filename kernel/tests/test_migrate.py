@@ -1,0 +1,66 @@
+"""``nexus migrate``: roles, plugin migrations, idempotence and serialization."""
+
+from __future__ import annotations
+
+import asyncio
+
+import asyncpg
+from kernel_samples import hello, notes
+from nexus.db import migrate, pending_migrations
+from nexus.plugins import load_plugins
+from nexus.testing import run_sync
+
+
+def _registry(settings):
+    return load_plugins(settings, plugins=[hello, notes])
+
+
+def test_migrate_applies_plugin_migrations_once(nexus_settings, nexus_database_url):
+    registry = _registry(nexus_settings)
+    before = run_sync(pending_migrations(registry, database_url=nexus_database_url))
+    assert before == {"notes": ["2026-11-25T01:00:00:000000"]}
+    first = run_sync(migrate(nexus_settings, registry, database_url=nexus_database_url))
+    assert first.applied == {"notes": ["2026-11-25T01:00:00:000000"]}
+    second = run_sync(migrate(nexus_settings, registry, database_url=nexus_database_url))
+    assert second.applied == {"notes": []}
+    after = run_sync(pending_migrations(registry, database_url=nexus_database_url))
+    assert after == {"notes": []}
+
+
+def test_roles_own_and_use_tables_as_designed(nexus_settings, nexus_database_url):
+    run_sync(migrate(nexus_settings, _registry(nexus_settings), database_url=nexus_database_url))
+
+    async def inspect():
+        conn = await asyncpg.connect(nexus_database_url)
+        try:
+            owner = await conn.fetchval("select tableowner from pg_tables where tablename = 'notes_note'")
+            api = await conn.fetchrow(
+                "select rolbypassrls, rolsuper from pg_roles where rolname = 'nexus_api'"
+            )
+            api_owns = await conn.fetchval(
+                "select count(*) from pg_tables where tableowner = 'nexus_api'"
+            )
+            can_write = await conn.fetchval(
+                "select has_table_privilege('nexus_api', 'notes_note', 'INSERT')"
+            )
+        finally:
+            await conn.close()
+        return owner, api, api_owns, can_write
+
+    owner, api, api_owns, can_write = run_sync(inspect())
+    assert owner == "nexus_owner"
+    assert (api["rolbypassrls"], api["rolsuper"]) == (False, False)
+    assert api_owns == 0
+    assert can_write is True
+
+
+def test_concurrent_migrations_are_serialized(nexus_settings, nexus_database_url):
+    async def both():
+        registry = _registry(nexus_settings)
+        return await asyncio.gather(
+            *(migrate(nexus_settings, registry, database_url=nexus_database_url) for _ in range(3))
+        )
+
+    reports = run_sync(both())
+    applied = [report.applied["notes"] for report in reports]
+    assert sorted(applied, key=len) == [[], [], ["2026-11-25T01:00:00:000000"]]
