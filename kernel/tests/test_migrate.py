@@ -33,7 +33,9 @@ def test_roles_own_and_use_tables_as_designed(nexus_settings, nexus_database_url
     async def inspect():
         conn = await asyncpg.connect(nexus_database_url)
         try:
-            owner = await conn.fetchval("select tableowner from pg_tables where tablename = 'notes_note'")
+            owner = await conn.fetchval(
+                "select tableowner from pg_tables where tablename = 'notes_note'"
+            )
             api = await conn.fetchrow(
                 "select rolbypassrls, rolsuper from pg_roles where rolname = 'nexus_api'"
             )

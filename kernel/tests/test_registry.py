@@ -20,7 +20,11 @@ def states(registry):
 def test_plugins_start_after_their_requirements():
     registry = load_plugins(
         Settings(),
-        plugins=[named("zeta", requires=("alpha",)), named("alpha"), named("mid", requires=("zeta",))],
+        plugins=[
+            named("zeta", requires=("alpha",)),
+            named("alpha"),
+            named("mid", requires=("zeta",)),
+        ],
     )
     assert [r.name for r in registry.loaded] == ["alpha", "zeta", "mid"]
 
@@ -36,7 +40,11 @@ def test_missing_requirement_is_reported_by_name():
 def test_requirement_cycle_is_reported_by_names():
     registry = load_plugins(
         Settings(),
-        plugins=[named("a", requires=("b",)), named("b", requires=("a",)), named("c", requires=("a",))],
+        plugins=[
+            named("a", requires=("b",)),
+            named("b", requires=("a",)),
+            named("c", requires=("a",)),
+        ],
     )
     found = states(registry)
     for name in ("a", "b"):
@@ -127,7 +135,9 @@ def test_duplicate_plugin_names_stop_loading():
 def test_hook_calls_are_traced_when_asked():
     configure_logging(Settings(log_level="info"))
     with structlog.testing.capture_logs() as logs:
-        load_plugins(Settings(trace_hooks=True), plugins=[hello]).call("hello", "nexus_routes", register=lambda h: None)
+        load_plugins(Settings(trace_hooks=True), plugins=[hello]).call(
+            "hello", "nexus_routes", register=lambda h: None
+        )
     calls = [entry for entry in logs if entry["event"] == "hook call"]
     assert any(entry["hook"] == "nexus_routes" and entry["plugins"] == ["hello"] for entry in calls)
     assert any(entry["event"] == "hook return" for entry in logs)
@@ -135,5 +145,7 @@ def test_hook_calls_are_traced_when_asked():
 
 def test_hook_calls_are_not_traced_by_default():
     with structlog.testing.capture_logs() as logs:
-        load_plugins(Settings(), plugins=[hello]).call("hello", "nexus_routes", register=lambda h: None)
+        load_plugins(Settings(), plugins=[hello]).call(
+            "hello", "nexus_routes", register=lambda h: None
+        )
     assert not [entry for entry in logs if entry["event"].startswith("hook")]

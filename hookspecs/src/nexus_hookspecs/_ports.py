@@ -7,10 +7,12 @@ Kafka, S3 or the embedded defaults) into route handlers by parameter name:
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Mapping, Sequence
-from contextlib import AbstractAsyncContextManager
-from typing import Any, Protocol, runtime_checkable
-from uuid import UUID
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+
+if TYPE_CHECKING:
+    from collections.abc import AsyncIterator, Mapping, Sequence
+    from contextlib import AbstractAsyncContextManager
+    from uuid import UUID
 
 __all__ = (
     "BlobStore",

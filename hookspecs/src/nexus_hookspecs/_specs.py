@@ -11,12 +11,13 @@ The reference in ``hookspecs/README.md`` documents each hook; a test keeps the t
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 from nexus_hookspecs._markers import hookspec
 
 if TYPE_CHECKING:
+    from collections.abc import Awaitable, Callable
+
     from litestar import Litestar
     from litestar.types import ControllerRouterHandler
 

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import os
+
 import rich_click as click
 
 from nexus import __version__
+from nexus.cli._common import load_settings
 from nexus.cli._plugins import plugins
 from nexus.cli._serve import migrate_command, serve
+from nexus.observability import configure_logging
 
 __all__ = ("cli", "main")
 
@@ -19,6 +23,12 @@ def cli() -> None:
     Configure with NEXUS_* environment variables; with none set, Nexus runs on an embedded
     PostgreSQL kept under ./.nexus.
     """
+    # Logs go to stderr from the first line on, so stdout carries only a command's output;
+    # one-shot commands report problems themselves, so only errors are logged unless asked.
+    settings = load_settings()
+    if "NEXUS_LOG_LEVEL" not in os.environ:
+        settings = settings.replace(log_level="error")
+    configure_logging(settings)
 
 
 cli.add_command(serve)

@@ -7,8 +7,8 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
 
-import rich_click as click
 import msgspec
+import rich_click as click
 
 from nexus.plugins import DuplicatePluginError
 from nexus.settings import Settings, SettingsError

@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import os
 import shutil
+import signal
+from typing import TYPE_CHECKING
 
 import rich_click as click
 import uvicorn
@@ -13,7 +15,9 @@ from nexus.cli._common import echo_json, fail, friendly_errors, load_settings
 from nexus.db import MigrationError, migrate, resolve_database_url
 from nexus.observability import configure_logging
 from nexus.plugins import load_plugins
-from nexus.settings import Settings
+
+if TYPE_CHECKING:
+    from nexus.settings import Settings
 
 __all__ = ("migrate_command", "serve")
 
@@ -33,7 +37,6 @@ def _migrate(settings: Settings, database_url: str) -> dict[str, list[str]]:
 def migrate_command(as_json: bool) -> None:
     """Create the database roles and apply every pending kernel and plugin migration."""
     settings = load_settings()
-    configure_logging(settings.replace(log_level="warning"))
     applied = _migrate(settings, resolve_database_url(settings))
     if as_json:
         echo_json({"applied": applied})
@@ -71,6 +74,9 @@ def serve(host: str | None, port: int | None, workers: int | None) -> None:
         f"(API /api/v1, docs /schema, {settings.workers} worker(s))",
         err=True,
     )
+    # uvicorn re-raises SIGTERM after its graceful shutdown; turn it into a normal exit so
+    # exit handlers run and the embedded PostgreSQL stops with us.
+    signal.signal(signal.SIGTERM, _exit_quietly)
     uvicorn.run(
         "nexus.app:create_app",
         factory=True,
@@ -81,6 +87,10 @@ def serve(host: str | None, port: int | None, workers: int | None) -> None:
         access_log=False,
         server_header=False,
     )
+
+
+def _exit_quietly(signum: int, frame: object) -> None:
+    raise SystemExit(0)
 
 
 def _prepare_multiprocess_metrics(settings: Settings) -> None:

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Any
-from uuid import UUID
 
 from piccolo.engine.postgres import PostgresEngine
 
 if TYPE_CHECKING:
+    from collections.abc import AsyncIterator
+    from uuid import UUID
+
     import asyncpg
 
 __all__ = ("PostgresDatabase",)

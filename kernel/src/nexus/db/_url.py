@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING
 
 from nexus.db._embedded import start_embedded_postgres
-from nexus.settings import Settings
+
+if TYPE_CHECKING:
+    from nexus.settings import Settings
 
 __all__ = ("resolve_database_url",)
 

@@ -5,12 +5,14 @@ from __future__ import annotations
 import re
 import time
 from typing import TYPE_CHECKING, Any
-from uuid import UUID
 
 import structlog
 import uuid_utils
+from litestar.enums import ScopeType
 
 if TYPE_CHECKING:
+    from uuid import UUID
+
     from litestar import Request
     from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -61,7 +63,7 @@ def request_id_middleware(*, access_log: bool) -> Any:
 
     def factory(app: ASGIApp) -> ASGIApp:
         async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
-            if scope["type"] != "http":
+            if scope["type"] != ScopeType.HTTP:
                 await app(scope, receive, send)
                 return
             request_id = _incoming_request_id(scope) or str(uuid_utils.uuid7())
@@ -84,7 +86,7 @@ def request_id_middleware(*, access_log: bool) -> Any:
                 if access_log:
                     log.info(
                         "request",
-                        method=scope["method"],
+                        method=scope.get("method"),
                         path=scope["path"],
                         status=status,
                         ms=round((time.perf_counter() - started) * 1000, 3),

@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING, Any
 import msgspec
 import structlog
 from litestar import Response, get
-from litestar.params import FromPath
 from litestar.exceptions import HTTPException, NotFoundException, ValidationException
+from litestar.params import FromPath
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
 if TYPE_CHECKING:
@@ -54,7 +54,9 @@ PROBLEM_TYPES: dict[str, ProblemType] = {
             "The body, query or path parameters do not match the operation's schema; "
             "`errors` lists each failing field with its message.",
         ),
-        ProblemType("unauthorized", "Not authenticated", 401, "Credentials are missing or invalid."),
+        ProblemType(
+            "unauthorized", "Not authenticated", 401, "Credentials are missing or invalid."
+        ),
         ProblemType("forbidden", "Forbidden", 403, "The caller may not perform this operation."),
         ProblemType(
             "not-found",
@@ -140,9 +142,8 @@ def _http_exception(request: Request[Any, Any, Any], exc: HTTPException) -> Resp
     if exc.status_code >= 500:
         # Server-side failures keep their internals in the log, never in the response.
         return _internal_error(request, exc)
-    detail = exc.detail
-    if isinstance(exc, NotFoundException) or detail == _default_detail(exc.status_code):
-        detail = None
+    generic = isinstance(exc, NotFoundException) or exc.detail == _default_detail(exc.status_code)
+    detail = None if generic else exc.detail
     return problem_response(request, status=exc.status_code, detail=detail, headers=exc.headers)
 
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from nexus.plugins._records import PluginRecord, PluginState
 from nexus.plugins._bridge import API_PREFIX, NexusBridge, await_maybe
+from nexus.plugins._records import PluginRecord, PluginState
 from nexus.plugins._registry import DuplicatePluginError, PluginRegistry, load_plugins
 
 __all__ = (

@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import enum
-from typing import TYPE_CHECKING
 
 import msgspec
-
-if TYPE_CHECKING:
-    from nexus_hookspecs import Manifest
+from nexus_hookspecs import Manifest
 
 __all__ = ("PluginRecord", "PluginState")
 
 
-class PluginState(str, enum.Enum):
+class PluginState(enum.StrEnum):
     """Where a plugin stands after loading."""
 
     LOADED = "loaded"

@@ -4,18 +4,22 @@ from __future__ import annotations
 
 import graphlib
 import time
-from collections.abc import Iterable, Sequence
 from importlib.metadata import EntryPoint, entry_points
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pluggy
 import structlog
-from nexus_hookspecs import ENTRY_POINT_GROUP, PROJECT_NAME, specs
+from nexus_hookspecs import ENTRY_POINT_GROUP, PROJECT_NAME, Manifest, specs
 from nexus_hookspecs import __version__ as hookspecs_version
 
 from nexus.plugins._records import PluginRecord, PluginState
 from nexus.plugins._validate import NAME_PATTERN, manifest_problems
 from nexus.settings import Settings
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
+
+    from pluggy import HookImpl, Result
 
 __all__ = ("DuplicatePluginError", "PluginRegistry", "load_plugins")
 
@@ -107,9 +111,9 @@ class PluginRegistry:
             sorter.done(*ready)
         self._order = order
         for record in self._records.values():
-            if record.state is not PluginState.LOADED and record.plugin is not None:
-                if self.pm.is_registered(record.plugin):
-                    self.pm.unregister(record.plugin)
+            unloaded = record.state is not PluginState.LOADED and record.plugin is not None
+            if unloaded and self.pm.is_registered(record.plugin):
+                self.pm.unregister(record.plugin)
 
     def _block_unmet_requirements(self) -> None:
         changed = True
@@ -272,7 +276,7 @@ def _check(pm: pluggy.PluginManager, record: PluginRecord, plugin: object) -> st
     except Exception as exc:  # noqa: BLE001 - a plugin's own bug
         return f"nexus_manifest raised {type(exc).__name__}: {exc}"
     problems = manifest_problems(manifest, hookspecs_version=hookspecs_version)
-    if problems:
+    if problems or not isinstance(manifest, Manifest):
         return "invalid manifest: " + "; ".join(problems)
     if manifest.name != record.name:
         return f"entry point is named '{record.name}' but the manifest says '{manifest.name}'"
@@ -284,13 +288,16 @@ def _check(pm: pluggy.PluginManager, record: PluginRecord, plugin: object) -> st
 def _trace_hooks(pm: pluggy.PluginManager) -> None:
     started: list[float] = []
 
-    def before(hook_name: str, hook_impls: Iterable[Any], kwargs: dict[str, Any]) -> None:
+    def before(hook_name: str, hook_impls: Sequence[HookImpl], kwargs: Mapping[str, Any]) -> None:
         started.append(time.perf_counter())
         plugins = [impl.plugin_name for impl in hook_impls]
         log.info("hook call", hook=hook_name, plugins=plugins, kwargs=sorted(kwargs))
 
     def after(
-        outcome: Any, hook_name: str, hook_impls: Iterable[Any], kwargs: dict[str, Any]
+        outcome: Result[Any],
+        hook_name: str,
+        hook_impls: Sequence[HookImpl],
+        kwargs: Mapping[str, Any],
     ) -> None:
         elapsed_ms = (time.perf_counter() - started.pop()) * 1000 if started else None
         failed = outcome.exception is not None

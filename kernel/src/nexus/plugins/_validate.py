@@ -30,11 +30,23 @@ def manifest_problems(manifest: object, *, hookspecs_version: str) -> list[str]:
     except InvalidVersion:
         problems.append(f"version {manifest.version!r} is not a PEP 440 version")
     problems.extend(_compatibility_problems(manifest, hookspecs_version))
+    problems.extend(_requirement_problems(manifest))
+    problems.extend(_declaration_problems(manifest))
+    return problems
+
+
+def _requirement_problems(manifest: Manifest) -> list[str]:
+    problems = []
     for required in manifest.requires:
         if not NAME_PATTERN.match(required):
             problems.append(f"requires names an invalid plugin name {required!r}")
         elif required == manifest.name:
             problems.append("a plugin cannot require itself")
+    return problems
+
+
+def _declaration_problems(manifest: Manifest) -> list[str]:
+    problems = []
     keys = [feature.key for feature in manifest.features]
     for key in keys:
         if not _FEATURE_PATTERN.match(key):
@@ -44,8 +56,7 @@ def manifest_problems(manifest: object, *, hookspecs_version: str) -> list[str]:
     for permission in manifest.permissions:
         if not permission.key.startswith(f"{manifest.name}."):
             problems.append(
-                f"permission {permission.key!r} must start with the plugin name "
-                f"({manifest.name}.)"
+                f"permission {permission.key!r} must start with the plugin name ({manifest.name}.)"
             )
     for event in manifest.events:
         if not event.startswith(f"{manifest.name}."):

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
-from collections.abc import Coroutine, Sequence
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from litestar.testing import TestClient
 
@@ -13,6 +12,9 @@ from nexus.app import create_app
 from nexus.db import migrate
 from nexus.plugins import PluginRegistry, load_plugins
 from nexus.settings import Settings
+
+if TYPE_CHECKING:
+    from collections.abc import Coroutine, Sequence
 
 __all__ = ("create_test_client", "run_sync")
 

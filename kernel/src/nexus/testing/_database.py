@@ -5,13 +5,16 @@ from __future__ import annotations
 import asyncio
 import os
 import tempfile
-from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 import uuid_utils
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
 __all__ = ("LOCAL_POSTGRES_URL", "find_test_server", "temporary_database")
 

@@ -1,0 +1,144 @@
+"""Plugins installed from outside the repository, found through their entry points only."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import httpx
+import pytest
+
+from .conftest import install, nexus, serving, write_distribution
+
+GREETER = """
+from litestar import get
+from nexus_hookspecs import Manifest, hookimpl
+
+@get("/", sync_to_thread=False)
+def greet() -> dict[str, str]:
+    return {"greeting": "hello from outside"}
+
+@hookimpl
+def nexus_manifest():
+    return Manifest(name="greeter", version="2.1.0", title="Greeter", hookspecs=">=0.1,<1")
+
+@hookimpl
+def nexus_routes(register):
+    register(greet)
+"""
+
+BROKEN = """
+raise ImportError("cannot import name 'gone' from 'somewhere'")
+"""
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    """A directory with two third-party distributions installed into it."""
+    src = tmp_path_factory.mktemp("src")
+    target = tmp_path_factory.mktemp("site")
+    install(
+        write_distribution(
+            src,
+            dist="acme-greeter",
+            module="acme_greeter",
+            entry_points={"greeter": "acme_greeter"},
+            source=GREETER,
+        ),
+        target,
+    )
+    install(
+        write_distribution(
+            src,
+            dist="acme-broken",
+            module="acme_broken",
+            entry_points={"broken": "acme_broken"},
+            source=BROKEN,
+        ),
+        target,
+    )
+    return target
+
+
+def _listed(result):
+    assert result.returncode == 0, result.stderr
+    return {row["name"]: row for row in json.loads(result.stdout)}
+
+
+def test_installed_plugin_is_listed_with_its_distribution(site):
+    rows = _listed(nexus("plugins", "list", "--json", path=[site]))
+    assert rows["greeter"] == {
+        "name": "greeter",
+        "version": "2.1.0",
+        "distribution": "acme-greeter",
+        "state": "loaded",
+        "reason": None,
+        "requires": [],
+    }
+
+
+def test_plugin_failing_on_import_is_listed_with_reason(site):
+    rows = _listed(nexus("plugins", "list", "--json", path=[site]))
+    assert rows["broken"]["state"] == "failed"
+    assert rows["broken"]["reason"] == (
+        "import failed: ImportError: cannot import name 'gone' from 'somewhere'"
+    )
+
+
+def test_doctor_exits_non_zero_naming_the_broken_plugin(site):
+    result = nexus("plugins", "doctor", path=[site])
+    assert result.returncode == 1
+    assert result.stderr.startswith("broken: failed: import failed: ImportError")
+    assert "greeter" not in result.stderr
+
+
+def test_allowlist_restricts_what_loads(site):
+    rows = _listed(
+        nexus("plugins", "list", "--json", path=[site], env={"NEXUS_PLUGINS": "greeter"})
+    )
+    assert rows["greeter"]["state"] == "loaded"
+    assert rows["broken"]["state"] == "excluded"
+    doctor = nexus("plugins", "doctor", path=[site], env={"NEXUS_PLUGINS": "greeter"})
+    assert doctor.returncode == 0, doctor.stderr
+
+
+def test_same_distribution_twice_on_the_path_loads_once(site, tmp_path):
+    copy = tmp_path / "copy"
+    shutil.copytree(site, copy)
+    rows = nexus("plugins", "list", "--json", path=[site, copy])
+    assert [row["name"] for row in json.loads(rows.stdout)] == ["broken", "greeter"]
+
+
+def test_two_distributions_with_one_plugin_name_stop_start_up(site, tmp_path):
+    fork = tmp_path / "fork-site"
+    install(
+        write_distribution(
+            tmp_path / "src",
+            dist="other-greeter",
+            module="other_greeter",
+            entry_points={"greeter": "other_greeter"},
+            source=GREETER,
+        ),
+        fork,
+    )
+    result = nexus("plugins", "list", path=[site, fork])
+    assert result.returncode == 1
+    assert result.stderr.count("\n") == 1
+    assert "plugin name 'greeter' is provided by two distributions" in result.stderr
+    assert "acme-greeter" in result.stderr and "other-greeter" in result.stderr
+
+
+def test_serve_mounts_the_plugin_routes_and_survives_the_broken_one(
+    site, tmp_path, nexus_database_url
+):
+    env = {"NEXUS_DATABASE_URL": nexus_database_url, "NEXUS_LOG_LEVEL": "warning"}
+    migrated = nexus("migrate", path=[site], env=env)
+    assert migrated.returncode == 0, migrated.stderr
+    with serving(path=[site], env=env, cwd=tmp_path) as base:
+        assert httpx.get(f"{base}/api/v1/greeter").json() == {"greeting": "hello from outside"}
+        ready = httpx.get(f"{base}/readyz").json()
+        assert ready["status"] == "degraded"
+        assert ready["plugins"]["loaded"] == ["greeter"]
+        assert [p["name"] for p in ready["plugins"]["broken"]] == ["broken"]
+        paths = httpx.get(f"{base}/schema/openapi.json").json()["paths"]
+        assert "/api/v1/greeter" in paths
