@@ -24,11 +24,26 @@ BLOCK = re.compile(r"^constraint-dependencies = \[.*?^\]", re.M | re.S)
 def exported_pins() -> list[str]:
     """Return ``name==version`` (with environment markers) for every locked package."""
     output = subprocess.run(
-        ["uv", "export", "--no-hashes", "--all-groups", "--all-packages", "--no-emit-workspace",
-         "--no-header", "--no-annotate", "--format", "requirements-txt"],
-        cwd=ROOT, check=True, capture_output=True, text=True,
+        [
+            "uv",
+            "export",
+            "--no-hashes",
+            "--all-groups",
+            "--all-packages",
+            "--no-emit-workspace",
+            "--no-header",
+            "--no-annotate",
+            "--format",
+            "requirements-txt",
+        ],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
     ).stdout
-    pins = [line.strip() for line in output.splitlines() if "==" in line and not line.startswith("#")]
+    pins = [
+        line.strip() for line in output.splitlines() if "==" in line and not line.startswith("#")
+    ]
     return sorted(set(pins), key=str.lower)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 import asyncpg
 from kernel_samples import hello, notes
 from kernel_samples.others import named
@@ -103,7 +105,7 @@ def test_plugin_tables_startup_and_shutdown_hooks(nexus_database_url):
 def test_readyz_names_the_failing_database(nexus_database_url, nexus_postgres_server):
     with create_test_client([hello], database_url=nexus_database_url) as client:
         assert client.get("/readyz").status_code == 200
-        name = nexus_database_url.rsplit("/", 1)[1].split("?")[0]
+        name = urlsplit(nexus_database_url).path.lstrip("/")
 
         async def drop() -> None:
             conn = await asyncpg.connect(nexus_postgres_server)

@@ -26,12 +26,13 @@ def find_test_server(scratch: Path | None = None) -> str:
 
     In order: ``NEXUS_TEST_DATABASE_URL``; the server on 127.0.0.1:5432 (user ``postgres``)
     if it answers; else an embedded PostgreSQL under ``scratch`` (a temporary directory by
-    default), deleted when the process exits.
+    default), deleted when the process exits. ``NEXUS_TEST_DATABASE_URL=embedded`` skips
+    straight to the embedded server, as on a machine without PostgreSQL.
     """
-    configured = os.environ.get("NEXUS_TEST_DATABASE_URL")
-    if configured:
+    configured = os.environ.get("NEXUS_TEST_DATABASE_URL", "")
+    if configured and configured != "embedded":
         return configured
-    if asyncio.run(_answers(LOCAL_POSTGRES_URL)):
+    if not configured and asyncio.run(_answers(LOCAL_POSTGRES_URL)):
         return LOCAL_POSTGRES_URL
     from nexus.db import start_embedded_postgres  # noqa: PLC0415 - only when needed
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import get, post
+from litestar.params import JSONBody
 from nexus_hookspecs import Manifest, hookimpl
 
 from .tables import Note
@@ -13,7 +14,7 @@ EVENTS: list[str] = []
 
 
 @post("/")
-async def create_note(data: dict[str, str]) -> dict[str, Any]:
+async def create_note(data: JSONBody[dict[str, str]]) -> dict[str, Any]:
     note = Note(text=data["text"])
     await note.save()
     return {"id": note.id, "text": note.text}
