@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 import asyncpg
 from kernel_samples import hello, notes
 from kernel_samples.others import named
-from nexus.testing import create_test_client, run_sync
+from nexus.testing import create_test_client, make_tenant, run_sync
 
 
 def test_kernel_routes_answer(nexus_database_url):
@@ -24,7 +24,8 @@ def test_kernel_routes_answer(nexus_database_url):
 
 def test_metrics_count_requests_by_route_template(nexus_database_url):
     with create_test_client([hello], database_url=nexus_database_url) as client:
-        client.get("/api/v1/hello")
+        tenant = make_tenant(nexus_database_url)
+        client.get("/api/v1/hello", headers=tenant.headers)
         body = client.get("/metrics").text
     assert "nexus_requests_total" in body
     assert 'path="/api/v1/hello"' in body
@@ -32,15 +33,20 @@ def test_metrics_count_requests_by_route_template(nexus_database_url):
 
 def test_plugin_routes_are_mounted_under_their_prefix(nexus_database_url):
     with create_test_client([hello], database_url=nexus_database_url) as client:
-        assert client.get("/api/v1/hello").json() == {"hello": "world"}
-        context = client.get("/api/v1/hello/context", headers={"X-Request-ID": "abc-123"})
+        tenant = make_tenant(nexus_database_url)
+        assert client.get("/api/v1/hello", headers=tenant.headers).json() == {"hello": "world"}
+        context = client.get(
+            "/api/v1/hello/context", headers={"X-Request-ID": "abc-123", **tenant.headers}
+        )
         assert context.json() == {"plugin": "hello", "request_id": "abc-123"}
         assert context.headers["x-request-id"] == "abc-123"
 
 
-def test_database_port_runs_as_api_role_with_no_tenant(nexus_database_url):
+def test_database_port_runs_as_api_role_in_the_callers_tenant(nexus_database_url):
     with create_test_client([hello], database_url=nexus_database_url) as client:
-        assert client.get("/api/v1/hello/db").json() == {"role": "nexus_api", "tenant": ""}
+        tenant = make_tenant(nexus_database_url)
+        response = client.get("/api/v1/hello/db", headers=tenant.headers)
+    assert response.json() == {"role": "nexus_api", "tenant": str(tenant.id)}
 
 
 def test_unknown_route_is_problem_json(nexus_database_url):
@@ -68,7 +74,7 @@ def test_unhandled_error_is_500_problem_without_internals(nexus_database_url):
 
     boom.nexus_routes = hookimpl(lambda register: register(explode))
     with create_test_client([boom], database_url=nexus_database_url) as client:
-        response = client.get("/api/v1/boom")
+        response = client.get("/api/v1/boom", headers=make_tenant(nexus_database_url).headers)
     assert response.status_code == 500
     assert response.headers["content-type"] == "application/problem+json"
     assert "secret" not in response.text
@@ -85,7 +91,8 @@ def test_plugin_whose_routes_hook_fails_is_skipped_with_dependents(nexus_databas
     flaky.nexus_routes = hookimpl(routes)
     child = named("child", requires=("flaky",))
     with create_test_client([flaky, child, hello], database_url=nexus_database_url) as client:
-        assert client.get("/api/v1/hello").status_code == 200
+        headers = make_tenant(nexus_database_url).headers
+        assert client.get("/api/v1/hello", headers=headers).status_code == 200
         plugins = client.get("/readyz").json()["plugins"]
     assert plugins["loaded"] == ["hello"]
     broken = {p["name"]: p["reason"] for p in plugins["broken"]}
@@ -97,8 +104,11 @@ def test_plugin_tables_startup_and_shutdown_hooks(nexus_database_url):
     notes.EVENTS.clear()
     with create_test_client([hello, notes], database_url=nexus_database_url) as client:
         assert notes.EVENTS == ["startup"]
-        assert client.post("/api/v1/notes", json={"text": "first"}).status_code == 201
-        assert client.get("/api/v1/notes").json() == [{"id": 1, "text": "first"}]
+        headers = make_tenant(nexus_database_url).headers
+        created = client.post("/api/v1/notes", json={"text": "first"}, headers=headers)
+        assert created.status_code == 201
+        listed = client.get("/api/v1/notes", headers=headers).json()
+        assert listed == [{"id": created.json()["id"], "text": "first"}]
     assert notes.EVENTS == ["startup", "shutdown"]
 
 

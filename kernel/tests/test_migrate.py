@@ -18,13 +18,16 @@ def _registry(settings):
 def test_migrate_applies_plugin_migrations_once(nexus_settings, nexus_database_url):
     registry = _registry(nexus_settings)
     before = run_sync(pending_migrations(registry, database_url=nexus_database_url))
-    assert before == {"notes": ["2026-11-25T01:00:00:000000"]}
+    assert before["notes"] == ["2026-11-25T01:00:00:000000"]
+    assert before["nexus"], "the kernel's own migrations are pending on an empty database"
     first = run_sync(migrate(nexus_settings, registry, database_url=nexus_database_url))
-    assert first.applied == {"notes": ["2026-11-25T01:00:00:000000"]}
+    assert list(first.applied) == ["nexus", "notes"], "kernel first, then plugins in start order"
+    assert first.applied["notes"] == ["2026-11-25T01:00:00:000000"]
+    assert first.applied["nexus"] == before["nexus"]
     second = run_sync(migrate(nexus_settings, registry, database_url=nexus_database_url))
-    assert second.applied == {"notes": []}
+    assert second.applied == {"nexus": [], "notes": []}
     after = run_sync(pending_migrations(registry, database_url=nexus_database_url))
-    assert after == {"notes": []}
+    assert after == {"nexus": [], "notes": []}
 
 
 def test_roles_own_and_use_tables_as_designed(nexus_settings, nexus_database_url):

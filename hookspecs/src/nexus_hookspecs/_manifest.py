@@ -31,10 +31,13 @@ class Permission(msgspec.Struct, frozen=True, kw_only=True):
     Attributes:
         key: The full permission name, starting with the plugin name.
         description: What holding it allows.
+        roles: The built-in roles granted it by default. Admins hold every permission;
+            add ``"member"`` for what every member of a tenant may do.
     """
 
     key: str
     description: str = ""
+    roles: tuple[str, ...] = ("tenant_admin",)
 
 
 class Manifest(msgspec.Struct, frozen=True, kw_only=True):

@@ -2,21 +2,29 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from litestar import Litestar
+from litestar import Litestar, Request
 from litestar.config.cors import CORSConfig
 from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
 from litestar.plugins.prometheus import PrometheusConfig, PrometheusController
 
 from nexus import __version__
-from nexus.db import PostgresDatabase, configure_piccolo, piccolo_app_paths, resolve_database_url
+from nexus.db import (
+    PostgresDatabase,
+    TenantDatabase,
+    configure_piccolo,
+    piccolo_app_paths,
+    resolve_database_url,
+)
 from nexus.http import exception_handlers, health_routes, problem_routes, provide_context
 from nexus.http import request_id_middleware as _request_ids
+from nexus.identity import Authenticator, AuthGate, identity_routes, load_jwt_keys
 from nexus.observability import configure_logging
 from nexus.plugins import NexusBridge, PluginRegistry, load_plugins
 from nexus.settings import Settings
+from nexus.tenancy import TenantController
 
 if TYPE_CHECKING:
     from nexus.db._database import PostgresDatabase as _Database
@@ -26,6 +34,7 @@ __all__ = ("create_app",)
 
 class _Metrics(PrometheusController):
     path = "/metrics"
+    opt = {"nexus_access": "public"}  # noqa: RUF012 - Litestar's own class attribute
 
 
 def create_app(
@@ -60,10 +69,16 @@ def create_app(
         pool_max=settings.db_pool_max,
     )
     app_paths = piccolo_app_paths(registry)
+    authenticator = Authenticator(database, ttl_s=settings.auth_cache_ttl_s)
 
     async def open_database(app: Litestar) -> None:
         await database.start()
         configure_piccolo(database.engine, app_paths)
+        async with database.pool.acquire() as conn:
+            authenticator.jwt = await load_jwt_keys(conn, settings)
+
+    def provide_db(request: Request[Any, Any, Any]) -> TenantDatabase:
+        return TenantDatabase(database, request.scope["state"].get("tenant_id"))
 
     async def close_database(app: Litestar) -> None:
         await database.stop()
@@ -72,11 +87,17 @@ def create_app(
         app_name="nexus", prefix="nexus", group_path=True, exclude=["/metrics"]
     )
     app = Litestar(
-        route_handlers=[*health_routes, *problem_routes, _Metrics],
+        route_handlers=[
+            *health_routes,
+            *problem_routes,
+            _Metrics,
+            *identity_routes,
+            TenantController,
+        ],
         plugins=[NexusBridge(registry)],
-        middleware=[metrics.middleware],
+        middleware=[metrics.middleware, AuthGate(authenticator, _member_permissions(registry))],
         dependencies={
-            "db": Provide(lambda: database, sync_to_thread=False, use_cache=True),
+            "db": Provide(provide_db, sync_to_thread=False),
             "context": Provide(provide_context, sync_to_thread=False),
         },
         exception_handlers=exception_handlers,
@@ -92,6 +113,7 @@ def create_app(
         if settings.cors_origins
         else None,
         logging_config=None,
+        request_max_body_size=settings.max_body_bytes,
     )
     # Outermost, around Litestar's own exception handling, so unknown routes (404, 405)
     # get a request id too: route middleware only wraps matched routes.
@@ -99,4 +121,16 @@ def create_app(
     app.state.nexus_settings = settings
     app.state.nexus_registry = registry
     app.state.nexus_database = database
+    app.state.nexus_authenticator = authenticator
     return app
+
+
+def _member_permissions(registry: PluginRegistry) -> frozenset[str]:
+    """Permissions the loaded plugins grant to every member of a tenant."""
+    return frozenset(
+        permission.key
+        for record in registry.loaded
+        if record.manifest
+        for permission in record.manifest.permissions
+        if "member" in permission.roles
+    )

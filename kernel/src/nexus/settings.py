@@ -46,6 +46,19 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         port: Port ``nexus serve`` listens on.
         workers: Worker processes for ``nexus serve``.
         cors_origins: Origins allowed by CORS; empty disables CORS.
+        jwt_issuer: The ``iss`` of issued tokens, required on presented ones.
+        jwt_audience: The ``aud`` of issued tokens, required on presented ones.
+        jwt_ttl_s: Lifetime of issued tokens in seconds.
+        jwt_private_key: PEM RSA key to sign tokens with; by default ``nexus migrate``
+            creates one and keeps it in the database.
+        auth_cache_ttl_s: How long a verified credential is remembered by a process;
+            revocations and suspensions reach other processes within this time.
+        max_body_bytes: Largest request body accepted (413 beyond).
+        rate_limit_tenant: Requests per tenant (``limits`` notation, e.g. ``6000/minute``).
+        rate_limit_key: Requests per API key or user.
+        redis_url: Redis for rate-limit counters (and later cache and fan-out); in-process
+            when unset.
+        idempotency_ttl_s: How long an ``Idempotency-Key`` and its response are kept.
     """
 
     database_url: str | None = None
@@ -64,6 +77,16 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     port: int = 8000
     workers: int = 1
     cors_origins: tuple[str, ...] = ()
+    jwt_issuer: str = "nexus"
+    jwt_audience: str = "nexus-api"
+    jwt_ttl_s: int = 900
+    jwt_private_key: str | None = None
+    auth_cache_ttl_s: float = 5.0
+    max_body_bytes: int = 10 * 1024 * 1024
+    rate_limit_tenant: str = "6000/minute"
+    rate_limit_key: str = "1200/minute"
+    redis_url: str | None = None
+    idempotency_ttl_s: int = 24 * 3600
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:

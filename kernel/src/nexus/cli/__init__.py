@@ -7,6 +7,7 @@ import os
 import rich_click as click
 
 from nexus import __version__
+from nexus.cli._admin import admin, tenants
 from nexus.cli._common import load_settings
 from nexus.cli._plugins import plugins
 from nexus.cli._serve import migrate_command, serve
@@ -34,6 +35,8 @@ def cli() -> None:
 cli.add_command(serve)
 cli.add_command(migrate_command)
 cli.add_command(plugins)
+cli.add_command(admin)
+cli.add_command(tenants)
 
 
 def main() -> None:

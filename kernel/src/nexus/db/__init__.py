@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from nexus.db._database import PostgresDatabase
+from nexus.db._database import PostgresDatabase, TenantDatabase
 from nexus.db._embedded import start_embedded_postgres
 from nexus.db._migrate import MigrationError, MigrationReport, migrate, pending_migrations
 from nexus.db._piccolo import configure_piccolo, piccolo_app_paths
@@ -12,6 +12,7 @@ __all__ = (
     "MigrationError",
     "MigrationReport",
     "PostgresDatabase",
+    "TenantDatabase",
     "configure_piccolo",
     "migrate",
     "pending_migrations",

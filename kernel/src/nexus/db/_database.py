@@ -13,7 +13,7 @@ if TYPE_CHECKING:
 
     import asyncpg
 
-__all__ = ("PostgresDatabase",)
+__all__ = ("PostgresDatabase", "TenantDatabase")
 
 _SET_TENANT = "select set_config('nexus.tenant_id', $1, true)"
 
@@ -77,3 +77,23 @@ class PostgresDatabase:
         """Run ``select 1``; raise if the database does not answer."""
         async with self.pool.acquire() as conn:
             await conn.fetchval("select 1")
+
+
+class TenantDatabase:
+    """The ``db`` port of one request: every transaction is bound to the request's tenant.
+
+    A plugin cannot reach another tenant's rows through it: asking for a different tenant
+    raises, and with no tenant in the request, row-level security shows no tenant rows.
+    """
+
+    __slots__ = ("_database", "_tenant_id")
+
+    def __init__(self, database: PostgresDatabase, tenant_id: UUID | None) -> None:
+        self._database = database
+        self._tenant_id = tenant_id
+
+    def transaction(self, *, tenant_id: UUID | None = None) -> Any:
+        """Open a transaction as the request's tenant."""
+        if tenant_id is not None and tenant_id != self._tenant_id:
+            raise PermissionError("a request may only open transactions for its own tenant")
+        return self._database.transaction(tenant_id=self._tenant_id)

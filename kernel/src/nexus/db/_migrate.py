@@ -13,7 +13,9 @@ from piccolo.apps.migrations.commands.forwards import ForwardsMigrationManager
 from piccolo.apps.migrations.tables import Migration
 from piccolo.engine.postgres import PostgresEngine
 
-from nexus.db._piccolo import configure_piccolo, piccolo_app_paths
+from nexus.db._piccolo import KERNEL_APP, configure_piccolo, piccolo_app_paths
+from nexus.db._tenancy import enforce_tenancy
+from nexus.identity._jwt import ensure_signing_key
 
 if TYPE_CHECKING:
     from nexus.plugins import PluginRegistry
@@ -37,10 +39,12 @@ class MigrationReport(msgspec.Struct, kw_only=True):
     Attributes:
         applied: Migration ids applied, per Piccolo app.
         apps: Every app checked, in order.
+        secured: Tenant tables that row-level security was switched on for in this run.
     """
 
     applied: dict[str, list[str]] = msgspec.field(default_factory=dict)
     apps: list[str] = msgspec.field(default_factory=list)
+    secured: list[str] = msgspec.field(default_factory=list)
 
 
 def _roles_sql(owner: str, api: str) -> str:
@@ -82,7 +86,7 @@ async def migrate(
         await lock.execute("select pg_advisory_lock($1)", _LOCK_KEY)
         await lock.execute(_roles_sql(settings.db_owner_role, settings.db_api_role))
         engine = _owner_engine(database_url, settings.db_owner_role)
-        app_registry = configure_piccolo(engine, piccolo_app_paths(registry))
+        app_registry = configure_piccolo(engine, [KERNEL_APP, *piccolo_app_paths(registry)])
         await engine.start_connection_pool(min_size=1, max_size=2)
         try:
             report.apps = list(app_registry.app_configs)
@@ -90,6 +94,10 @@ async def migrate(
                 report.applied[app_name] = await _forwards(app_name)
         finally:
             await engine.close_connection_pool()
+        await lock.execute(f"set role {_quote(settings.db_owner_role)}")
+        report.secured = await enforce_tenancy(lock)
+        await ensure_signing_key(lock)
+        await lock.execute("reset role")
     finally:
         with contextlib.suppress(Exception):
             await lock.execute("select pg_advisory_unlock($1)", _LOCK_KEY)
@@ -102,7 +110,7 @@ async def pending_migrations(
 ) -> dict[str, list[str]]:
     """Return the migration ids not yet applied, per Piccolo app (empty lists included)."""
     engine = PostgresEngine(config={"dsn": database_url}, extensions=())
-    app_registry = configure_piccolo(engine, piccolo_app_paths(registry))
+    app_registry = configure_piccolo(engine, [KERNEL_APP, *piccolo_app_paths(registry)])
     manager = ForwardsMigrationManager(app_name="all")
     pending: dict[str, list[str]] = {}
     has_table = await Migration.table_exists().run()

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 __all__ = ("configure_piccolo", "current_engine", "current_registry", "piccolo_app_paths")
 
 CONF_MODULE = "nexus.db.piccolo_conf"
+KERNEL_APP = "nexus.db.piccolo_app"
 
 _engine: Engine[Any] | None = None
 _registry: AppRegistry | None = None
@@ -73,4 +74,4 @@ def _configure_from_env() -> None:
     engine = PostgresEngine(
         config={"dsn": url, "server_settings": {"role": settings.db_owner_role}}, extensions=()
     )
-    configure_piccolo(engine, piccolo_app_paths(load_plugins(settings)))
+    configure_piccolo(engine, [KERNEL_APP, *piccolo_app_paths(load_plugins(settings))])

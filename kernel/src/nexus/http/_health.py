@@ -16,15 +16,16 @@ if TYPE_CHECKING:
 __all__ = ("health_routes",)
 
 _DB_TIMEOUT_S = 2.0
+_PUBLIC = {"nexus_access": "public"}
 
 
-@get("/healthz", tags=["kernel"], summary="Liveness", sync_to_thread=False)
+@get("/healthz", tags=["kernel"], summary="Liveness", sync_to_thread=False, opt=_PUBLIC)
 def healthz() -> dict[str, str]:
     """Answer 200 while the process serves requests."""
     return {"status": "ok"}
 
 
-@get("/readyz", tags=["kernel"], summary="Readiness")
+@get("/readyz", tags=["kernel"], summary="Readiness", opt=_PUBLIC)
 async def readyz(request: Request[Any, Any, Any]) -> Response[Any]:
     """Answer 200 when the database answers; list plugins that failed to load.
 

@@ -27,6 +27,7 @@ __all__ = (
 log = structlog.get_logger("nexus.http")
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
+_PUBLIC = {"nexus_access": "public"}
 
 
 class ProblemType(msgspec.Struct, frozen=True):
@@ -58,6 +59,25 @@ PROBLEM_TYPES: dict[str, ProblemType] = {
             "unauthorized", "Not authenticated", 401, "Credentials are missing or invalid."
         ),
         ProblemType("forbidden", "Forbidden", 403, "The caller may not perform this operation."),
+        ProblemType(
+            "tenant-suspended",
+            "Tenant suspended",
+            403,
+            "The tenant of these credentials is suspended; a platform admin can resume it.",
+        ),
+        ProblemType(
+            "tenant-inactive",
+            "Tenant not active",
+            403,
+            "The tenant is still being provisioned, or has been deprovisioned.",
+        ),
+        ProblemType(
+            "tenant-required",
+            "Tenant required",
+            403,
+            "This route acts on one tenant's data: platform admins name it in `X-Nexus-Tenant` "
+            "(its id or slug).",
+        ),
         ProblemType(
             "not-found",
             "Not found",
@@ -92,7 +112,9 @@ PROBLEM_TYPES: dict[str, ProblemType] = {
     )
 }
 
-_BY_STATUS = {p.status: p for p in PROBLEM_TYPES.values()}
+_BY_STATUS: dict[int, ProblemType] = {}
+for _type in PROBLEM_TYPES.values():
+    _BY_STATUS.setdefault(_type.status, _type)  # the first type of a status is its generic one
 
 
 class Problem(msgspec.Struct, omit_defaults=True):
@@ -167,13 +189,13 @@ exception_handlers: dict[type[Exception] | int, Any] = {
 }
 
 
-@get("/problems", include_in_schema=True, tags=["kernel"], summary="List problem types")
+@get("/problems", tags=["kernel"], summary="List problem types", opt=_PUBLIC)
 async def list_problem_types() -> list[ProblemType]:
     """Every problem ``type`` the API may answer with."""
     return list(PROBLEM_TYPES.values())
 
 
-@get("/problems/{slug:str}", tags=["kernel"], summary="Describe a problem type")
+@get("/problems/{slug:str}", tags=["kernel"], summary="Describe a problem type", opt=_PUBLIC)
 async def show_problem_type(slug: FromPath[str]) -> ProblemType:
     """The documentation of one problem ``type``."""
     try:

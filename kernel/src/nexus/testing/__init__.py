@@ -9,5 +9,14 @@ from __future__ import annotations
 
 from nexus.testing._client import create_test_client, run_sync
 from nexus.testing._database import find_test_server, temporary_database
+from nexus.testing._tenants import TestTenant, make_platform_key, make_tenant
 
-__all__ = ("create_test_client", "find_test_server", "run_sync", "temporary_database")
+__all__ = (
+    "TestTenant",
+    "create_test_client",
+    "find_test_server",
+    "make_platform_key",
+    "make_tenant",
+    "run_sync",
+    "temporary_database",
+)

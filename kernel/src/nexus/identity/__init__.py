@@ -1,0 +1,34 @@
+"""Identity: principals, API keys, users, JWTs and the gate every route passes."""
+
+from __future__ import annotations
+
+from nexus.identity._authenticate import Authenticator, AuthError
+from nexus.identity._gate import TENANT_HEADER, AuthGate
+from nexus.identity._jwt import JwtKeys, load_jwt_keys
+from nexus.identity._principal import Principal, PrincipalKind, Role
+from nexus.identity._routes import identity_routes
+from nexus.identity._store import (
+    ApiKeyCreate,
+    UserCreate,
+    create_api_key,
+    create_platform_key,
+    create_user,
+)
+
+__all__ = (
+    "TENANT_HEADER",
+    "ApiKeyCreate",
+    "AuthError",
+    "AuthGate",
+    "Authenticator",
+    "JwtKeys",
+    "Principal",
+    "PrincipalKind",
+    "Role",
+    "UserCreate",
+    "create_api_key",
+    "create_platform_key",
+    "create_user",
+    "identity_routes",
+    "load_jwt_keys",
+)

@@ -1,0 +1,149 @@
+"""JSON Web Tokens: RS256 pinned; exp, iat, sub, aud, iss and the tenant claim required."""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from typing import TYPE_CHECKING, Any
+
+import jwt
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+
+if TYPE_CHECKING:
+    from uuid import UUID
+
+    import asyncpg
+    from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey, RSAPublicKey
+
+    from nexus.settings import Settings
+
+__all__ = ("ALGORITHM", "TENANT_CLAIM", "JwtKeys", "ensure_signing_key", "load_jwt_keys")
+
+ALGORITHM = "RS256"
+TENANT_CLAIM = "tid"
+_REQUIRED = ["exp", "iat", "sub", "aud", "iss", TENANT_CLAIM]
+
+
+class JwtKeys:
+    """The keys that sign new tokens and verify presented ones."""
+
+    def __init__(
+        self,
+        *,
+        signing_kid: str,
+        signing_key: RSAPrivateKey,
+        verifying: dict[str, RSAPublicKey],
+        issuer: str,
+        audience: str,
+        ttl_s: int,
+    ) -> None:
+        self.signing_kid = signing_kid
+        self._signing_key = signing_key
+        self._verifying = verifying
+        self.issuer = issuer
+        self.audience = audience
+        self.ttl_s = ttl_s
+
+    def issue(self, *, subject: UUID, tenant_id: UUID | None, roles: list[str]) -> str:
+        """Sign a token for ``subject`` that expires after the configured lifetime."""
+        now = int(time.time())
+        claims = {
+            "iss": self.issuer,
+            "aud": self.audience,
+            "sub": str(subject),
+            TENANT_CLAIM: str(tenant_id) if tenant_id else None,
+            "roles": roles,
+            "iat": now,
+            "nbf": now,
+            "exp": now + self.ttl_s,
+        }
+        return jwt.encode(
+            claims, self._signing_key, algorithm=ALGORITHM, headers={"kid": self.signing_kid}
+        )
+
+    def verify(self, token: str) -> dict[str, Any]:
+        """Return the claims of a valid token.
+
+        Raises:
+            jwt.InvalidTokenError: for any token that is not valid now, for this API.
+        """
+        kid = jwt.get_unverified_header(token).get("kid")
+        key = self._verifying.get(kid) if isinstance(kid, str) else None
+        if key is None:
+            raise jwt.InvalidTokenError("unknown key id")
+        return jwt.decode(
+            token,
+            key,
+            algorithms=[ALGORITHM],
+            audience=self.audience,
+            issuer=self.issuer,
+            options={"require": _REQUIRED},
+        )
+
+
+def _kid(public_pem: bytes) -> str:
+    return hashlib.sha256(public_pem).hexdigest()[:16]
+
+
+def _public_pem(private: RSAPrivateKey) -> bytes:
+    return private.public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+
+
+async def ensure_signing_key(conn: asyncpg.Connection) -> str | None:
+    """Create a signing key when none is active; return its kid (``None`` if one exists)."""
+    if await conn.fetchval("select 1 from nexus_signing_key where retired_at is null limit 1"):
+        return None
+    private = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    private_pem = private.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )
+    public_pem = _public_pem(private)
+    kid = _kid(public_pem)
+    await conn.execute(
+        "insert into nexus_signing_key (kid, algorithm, private_pem, public_pem) "
+        "values ($1, $2, $3, $4) on conflict do nothing",
+        kid,
+        ALGORITHM,
+        private_pem.decode(),
+        public_pem.decode(),
+    )
+    return kid
+
+
+async def load_jwt_keys(
+    conn: asyncpg.pool.PoolConnectionProxy | asyncpg.Connection, settings: Settings
+) -> JwtKeys:
+    """Load the signing key and every stored verifying key.
+
+    The signing key is ``NEXUS_JWT_PRIVATE_KEY`` when set, else the newest stored one.
+    """
+    rows = await conn.fetch(
+        "select kid, private_pem, public_pem, retired_at from nexus_signing_key "
+        "order by created_at desc"
+    )
+    verifying = {
+        row["kid"]: serialization.load_pem_public_key(row["public_pem"].encode()) for row in rows
+    }
+    if settings.jwt_private_key:
+        signing = serialization.load_pem_private_key(settings.jwt_private_key.encode(), None)
+        kid = _kid(_public_pem(signing))  # type: ignore[arg-type]
+        verifying[kid] = signing.public_key()
+    else:
+        active = next((row for row in rows if row["retired_at"] is None), None)
+        if active is None:
+            raise RuntimeError("no JWT signing key: run `nexus migrate`")
+        kid = active["kid"]
+        signing = serialization.load_pem_private_key(active["private_pem"].encode(), None)
+    return JwtKeys(
+        signing_kid=kid,
+        signing_key=signing,  # type: ignore[arg-type]
+        verifying=verifying,  # type: ignore[arg-type]
+        issuer=settings.jwt_issuer,
+        audience=settings.jwt_audience,
+        ttl_s=settings.jwt_ttl_s,
+    )

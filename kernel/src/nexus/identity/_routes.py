@@ -1,0 +1,261 @@
+"""Identity routes: sign-in, ``/me``, users and API keys of a tenant."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Literal
+from uuid import UUID
+
+import msgspec
+from asyncpg import UniqueViolationError
+from litestar import Controller, Request, delete, get, patch, post
+from litestar.di import NamedDependency
+from litestar.exceptions import ClientException, NotAuthorizedException, NotFoundException
+from litestar.params import FromPath, JSONBody
+
+from nexus.db import TenantDatabase
+from nexus.http._pagination import CursorParam, LimitParam, Page, decode_cursor, encode_cursor
+from nexus.identity._authenticate import AuthError
+from nexus.identity._principal import Principal, Role
+from nexus.identity._secrets import verify_password
+from nexus.identity._store import (
+    ApiKey,
+    ApiKeyCreate,
+    ApiKeyCreated,
+    User,
+    UserCreate,
+    UserUpdate,
+    create_api_key,
+    create_user,
+    get_user,
+    list_api_keys,
+    list_users,
+    revoke_api_key,
+    update_user,
+    user_for_login,
+)
+
+if TYPE_CHECKING:
+    from nexus.identity._authenticate import Authenticator
+
+Db = NamedDependency[TenantDatabase]
+
+__all__ = ("ApiKeyController", "AuthController", "UserController", "identity_routes")
+
+USERS_PERMISSION = "nexus.users:admin"
+KEYS_PERMISSION = "nexus.api_keys:admin"
+
+
+class TokenRequest(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """Sign in with a tenant user's email and password, or exchange an API key.
+
+    ``grant_type=password`` needs ``tenant`` (slug or id), ``email`` and ``password``;
+    ``grant_type=api_key`` needs ``api_key``.
+    """
+
+    grant_type: Literal["password", "api_key"]
+    tenant: str | None = None
+    email: str | None = None
+    password: str | None = None
+    api_key: str | None = None
+
+
+class TokenResponse(msgspec.Struct, kw_only=True):
+    """A bearer token (a JWT) and its lifetime in seconds."""
+
+    access_token: str
+    token_type: str
+    expires_in: int
+
+
+class Me(msgspec.Struct, kw_only=True):
+    """The caller: how it signed in, its tenant, roles and scopes."""
+
+    kind: str
+    subject: UUID
+    tenant_id: UUID | None
+    roles: list[str]
+    scopes: list[str]
+
+
+def _authenticator(request: Request[Any, Any, Any]) -> Authenticator:
+    return request.app.state.nexus_authenticator  # type: ignore[no-any-return]
+
+
+class AuthController(Controller):
+    """Sign-in and the caller's identity."""
+
+    path = "/api/v1"
+    tags = ["identity"]
+
+    @post(
+        "/auth/token", summary="Get a bearer token", opt={"nexus_access": "public"}, status_code=200
+    )
+    async def token(
+        self, request: Request[Any, Any, Any], data: JSONBody[TokenRequest]
+    ) -> TokenResponse:
+        """Exchange credentials for a short-lived JWT (``Authorization: Bearer <token>``)."""
+        auth = _authenticator(request)
+        if auth.jwt is None:
+            raise NotAuthorizedException("token authentication is not ready")
+        if data.grant_type == "api_key":
+            principal = await _key_principal(auth, data.api_key)
+        else:
+            principal = await _password_principal(auth, data)
+        token = auth.jwt.issue(
+            subject=principal.subject,
+            tenant_id=principal.tenant_id,
+            roles=sorted(principal.roles),
+        )
+        return TokenResponse(access_token=token, token_type="Bearer", expires_in=auth.jwt.ttl_s)
+
+    @get("/me", summary="Who am I", opt={"nexus_access": "authenticated"})
+    async def me(self, request: Request[Any, Any, Any]) -> Me:
+        """The authenticated caller."""
+        principal: Principal = request.scope["state"]["principal"]
+        return Me(
+            kind=principal.kind.value,
+            subject=principal.subject,
+            tenant_id=request.scope["state"]["tenant_id"],
+            roles=sorted(principal.roles),
+            scopes=sorted(principal.scopes),
+        )
+
+
+async def _key_principal(auth: Authenticator, api_key: str | None) -> Principal:
+    if not api_key:
+        raise ClientException("api_key is required for grant_type=api_key", status_code=422)
+    try:
+        return await auth.authenticate(api_key)
+    except AuthError as exc:
+        raise NotAuthorizedException(exc.detail) from None
+
+
+async def _password_principal(auth: Authenticator, data: TokenRequest) -> Principal:
+    if not (data.tenant and data.email and data.password):
+        raise ClientException(
+            "tenant, email and password are required for grant_type=password", status_code=422
+        )
+    tenant = await auth.tenant(data.tenant)
+    if tenant is None or tenant.status != "active":
+        raise NotAuthorizedException("invalid credentials")
+    async with auth.database.transaction(tenant_id=tenant.id) as conn:
+        row = await user_for_login(conn, data.email)
+    if row is None or row["disabled"] or not verify_password(data.password, row["password_hash"]):
+        raise NotAuthorizedException("invalid credentials")
+    from nexus.identity._principal import PrincipalKind  # noqa: PLC0415
+
+    return Principal(
+        kind=PrincipalKind.USER,
+        subject=row["id"],
+        tenant_id=tenant.id,
+        roles=frozenset(row["roles"]),
+    )
+
+
+def _page(items: list[Any], limit: int) -> Page[Any]:
+    more = len(items) > limit
+    items = items[:limit]
+    return Page(items=items, next_cursor=encode_cursor(items[-1].id) if more else None)
+
+
+class UserController(Controller):
+    """Users of the caller's tenant (tenant admins)."""
+
+    path = "/api/v1/users"
+    tags = ["identity"]
+    opt = {"permission": USERS_PERMISSION}
+
+    @get("/", summary="List users")
+    async def list(
+        self,
+        db: Db,
+        limit: LimitParam = 50,
+        cursor: CursorParam = None,
+    ) -> Page[User]:
+        """The tenant's users, oldest first."""
+        async with db.transaction() as conn:
+            return _page(
+                await list_users(conn, after=decode_cursor(cursor), limit=limit + 1), limit
+            )
+
+    @post("/", summary="Create (invite) a user")
+    async def create(
+        self, request: Request[Any, Any, Any], db: Db, data: JSONBody[UserCreate]
+    ) -> User:
+        """Add a user to the tenant."""
+        tenant_id = request.scope["state"]["tenant_id"]
+        try:
+            async with db.transaction() as conn:
+                return await create_user(conn, tenant_id, data)
+        except UniqueViolationError:
+            raise ClientException(
+                f"a user with email {data.email} exists", status_code=409
+            ) from None
+
+    @get("/{user_id:uuid}", summary="Show a user")
+    async def show(self, db: Db, user_id: FromPath[UUID]) -> User:
+        """One user."""
+        async with db.transaction() as conn:
+            user = await get_user(conn, user_id)
+        if user is None:
+            raise NotFoundException()
+        return user
+
+    @patch("/{user_id:uuid}", summary="Change a user")
+    async def change(self, db: Db, user_id: FromPath[UUID], data: JSONBody[UserUpdate]) -> User:
+        """Rename, change roles, disable or enable, or set the password of a user."""
+        async with db.transaction() as conn:
+            user = await update_user(conn, user_id, data)
+        if user is None:
+            raise NotFoundException()
+        return user
+
+
+class ApiKeyController(Controller):
+    """API keys of the caller's tenant (tenant admins)."""
+
+    path = "/api/v1/api-keys"
+    tags = ["identity"]
+    opt = {"permission": KEYS_PERMISSION}
+
+    @get("/", summary="List API keys")
+    async def list(
+        self,
+        db: Db,
+        limit: LimitParam = 50,
+        cursor: CursorParam = None,
+    ) -> Page[ApiKey]:
+        """The tenant's keys (never their secrets), oldest first."""
+        async with db.transaction() as conn:
+            return _page(
+                await list_api_keys(conn, after=decode_cursor(cursor), limit=limit + 1), limit
+            )
+
+    @post("/", summary="Create an API key")
+    async def create(
+        self,
+        request: Request[Any, Any, Any],
+        db: Db,
+        data: JSONBody[ApiKeyCreate],
+    ) -> ApiKeyCreated:
+        """Create a key; the response holds the key itself, shown this once."""
+        principal: Principal = request.scope["state"]["principal"]
+        if Role.TENANT_ADMIN in data.roles and not principal.roles & {
+            Role.TENANT_ADMIN,
+            Role.PLATFORM_ADMIN,
+        }:
+            raise ClientException("only admins may create admin keys", status_code=403)
+        async with db.transaction() as conn:
+            return await create_api_key(conn, request.scope["state"]["tenant_id"], data)
+
+    @delete("/{key_id:uuid}", summary="Revoke an API key")
+    async def revoke(self, request: Request[Any, Any, Any], db: Db, key_id: FromPath[UUID]) -> None:
+        """Revoke a key: it stops working at once here and within seconds everywhere."""
+        async with db.transaction() as conn:
+            found = await revoke_api_key(conn, key_id)
+        if not found:
+            raise NotFoundException()
+        _authenticator(request).forget()
+
+
+identity_routes = [AuthController, UserController, ApiKeyController]

@@ -1,0 +1,27 @@
+"""Tenants: the platform's table of tenants and its admin API."""
+
+from __future__ import annotations
+
+from nexus.tenancy._routes import TenantController
+from nexus.tenancy._store import (
+    Tenant,
+    TenantStatus,
+    TenantUpdate,
+    create_tenant,
+    get_tenant,
+    list_tenants,
+    set_tenant_status,
+    update_tenant,
+)
+
+__all__ = (
+    "Tenant",
+    "TenantController",
+    "TenantStatus",
+    "TenantUpdate",
+    "create_tenant",
+    "get_tenant",
+    "list_tenants",
+    "set_tenant_status",
+    "update_tenant",
+)

@@ -1,0 +1,99 @@
+"""Platform-admin routes: ``/api/v1/tenants``."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+from uuid import UUID
+
+from litestar import Controller, Request, get, patch, post
+from litestar.di import NamedDependency
+from litestar.exceptions import NotFoundException
+from litestar.params import FromPath, JSONBody, QueryParameter
+
+from nexus.db import TenantDatabase
+from nexus.http._pagination import CursorParam, LimitParam, Page, decode_cursor, encode_cursor
+from nexus.tenancy._store import (
+    Tenant,
+    TenantStatus,
+    TenantUpdate,
+    get_tenant,
+    list_tenants,
+    set_tenant_status,
+    update_tenant,
+)
+
+Db = NamedDependency[TenantDatabase]
+
+__all__ = ("TenantController",)
+
+
+class TenantController(Controller):
+    """Tenants, for platform admins."""
+
+    path = "/api/v1/tenants"
+    tags = ["tenants"]
+    opt = {"nexus_access": "platform"}
+
+    @get("/", summary="List tenants")
+    async def list(
+        self,
+        db: Db,
+        limit: LimitParam = 50,
+        cursor: CursorParam = None,
+        status: Annotated[TenantStatus | None, QueryParameter()] = None,
+        q: Annotated[str | None, QueryParameter(max_length=100)] = None,
+    ) -> Page[Tenant]:
+        """Tenants, oldest first, filtered by status or a search in slug and name."""
+        async with db.transaction() as conn:
+            items = await list_tenants(
+                conn, after=decode_cursor(cursor), limit=limit + 1, status=status, search=q
+            )
+        more = len(items) > limit
+        items = items[:limit]
+        return Page(items=items, next_cursor=encode_cursor(items[-1].id) if more else None)
+
+    @get("/{tenant_id:uuid}", summary="Show a tenant")
+    async def show(self, db: Db, tenant_id: FromPath[UUID]) -> Tenant:
+        """One tenant."""
+        async with db.transaction() as conn:
+            return _found(await get_tenant(conn, tenant_id))
+
+    @patch("/{tenant_id:uuid}", summary="Change a tenant")
+    async def change(
+        self, db: Db, tenant_id: FromPath[UUID], data: JSONBody[TenantUpdate]
+    ) -> Tenant:
+        """Change a tenant's name, plan or business profile."""
+        async with db.transaction() as conn:
+            return _found(await update_tenant(conn, tenant_id, data))
+
+    @post("/{tenant_id:uuid}/suspend", summary="Suspend a tenant", status_code=200)
+    async def suspend(
+        self, request: Request[Any, Any, Any], db: Db, tenant_id: FromPath[UUID]
+    ) -> Tenant:
+        """Suspend a tenant: its credentials answer 403 until it is resumed."""
+        return await _set_status(request, db, tenant_id, TenantStatus.SUSPENDED)
+
+    @post("/{tenant_id:uuid}/resume", summary="Resume a tenant", status_code=200)
+    async def resume(
+        self, request: Request[Any, Any, Any], db: Db, tenant_id: FromPath[UUID]
+    ) -> Tenant:
+        """Resume a suspended tenant."""
+        return await _set_status(request, db, tenant_id, TenantStatus.ACTIVE)
+
+
+async def _set_status(
+    request: Request[Any, Any, Any],
+    db: TenantDatabase,
+    tenant_id: FromPath[UUID],
+    status: TenantStatus,
+) -> Tenant:
+    async with db.transaction() as conn:
+        tenant = _found(await set_tenant_status(conn, tenant_id, status))
+    request.app.state.nexus_authenticator.forget()
+    return tenant
+
+
+def _found(tenant: Tenant | None) -> Tenant:
+    if tenant is None:
+        raise NotFoundException()
+    return tenant

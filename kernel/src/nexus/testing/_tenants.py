@@ -1,0 +1,100 @@
+"""Tenants, users and keys for tests, made through the kernel's own store functions."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+import asyncpg
+import msgspec
+import uuid_utils
+
+from nexus.identity import (
+    ApiKeyCreate,
+    UserCreate,
+    create_api_key,
+    create_platform_key,
+    create_user,
+)
+from nexus.settings import Settings
+from nexus.tenancy import TenantStatus, create_tenant
+from nexus.testing._client import run_sync
+
+__all__ = ("TestTenant", "make_platform_key", "make_tenant")
+
+
+class TestTenant(msgspec.Struct, frozen=True, kw_only=True):
+    """A tenant made for a test, with an API key of the role asked for.
+
+    Attributes:
+        id: The tenant id.
+        slug: The tenant slug.
+        key: The API key (``Authorization: Bearer <key>``).
+        headers: Ready-made request headers carrying the key.
+    """
+
+    __test__ = False  # not a test class, whatever pytest thinks of the name
+
+    id: UUID
+    slug: str
+    key: str
+
+    @property
+    def headers(self) -> dict[str, str]:
+        """``{"Authorization": "Bearer <key>"}``."""
+        return {"Authorization": f"Bearer {self.key}"}
+
+
+async def _connect(database_url: str, settings: Settings) -> asyncpg.Connection:
+    return await asyncpg.connect(database_url, server_settings={"role": settings.db_api_role})
+
+
+def make_tenant(
+    database_url: str,
+    *,
+    slug: str | None = None,
+    role: str = "tenant_admin",
+    scopes: tuple[str, ...] = ("*",),
+    status: TenantStatus = TenantStatus.ACTIVE,
+    users: tuple[dict[str, Any], ...] = (),
+    settings: Settings | None = None,
+) -> TestTenant:
+    """Create a tenant (migrations must have run) with one API key of ``role``.
+
+    ``users`` are created too, each a ``UserCreate``-shaped dict.
+    """
+    settings = settings or Settings()
+    slug = slug or f"t-{uuid_utils.uuid7().hex[-10:]}"
+
+    async def make() -> TestTenant:
+        conn = await _connect(database_url, settings)
+        try:
+            async with conn.transaction():
+                tenant = await create_tenant(conn, slug=slug, name=slug.title(), status=status)
+                await conn.execute("select set_config('nexus.tenant_id', $1, true)", str(tenant.id))
+                created = await create_api_key(
+                    conn,
+                    tenant.id,
+                    ApiKeyCreate(name="test", roles=[role], scopes=list(scopes)),
+                )
+                for user in users:
+                    await create_user(conn, tenant.id, msgspec.convert(user, UserCreate))
+        finally:
+            await conn.close()
+        return TestTenant(id=tenant.id, slug=tenant.slug, key=created.key)
+
+    return run_sync(make())
+
+
+def make_platform_key(database_url: str, *, settings: Settings | None = None) -> str:
+    """Create a platform admin key (migrations must have run) and return it."""
+    settings = settings or Settings()
+
+    async def make() -> str:
+        conn = await _connect(database_url, settings)
+        try:
+            return await create_platform_key(conn, "test")
+        finally:
+            await conn.close()
+
+    return run_sync(make())
