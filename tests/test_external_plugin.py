@@ -134,8 +134,13 @@ def test_serve_mounts_the_plugin_routes_and_survives_the_broken_one(
     env = {"NEXUS_DATABASE_URL": nexus_database_url, "NEXUS_LOG_LEVEL": "warning"}
     migrated = nexus("migrate", path=[site], env=env)
     assert migrated.returncode == 0, migrated.stderr
+    created = nexus("tenants", "create", "acme", "--json", path=[site], env=env)
+    assert created.returncode == 0, created.stderr
+    auth = {"Authorization": f"Bearer {json.loads(created.stdout)['admin_key']}"}
     with serving(path=[site], env=env, cwd=tmp_path) as base:
-        assert httpx.get(f"{base}/api/v1/greeter").json() == {"greeting": "hello from outside"}
+        greeting = httpx.get(f"{base}/api/v1/greeter", headers=auth)
+        assert greeting.json() == {"greeting": "hello from outside"}
+        assert httpx.get(f"{base}/api/v1/greeter").status_code == 401
         ready = httpx.get(f"{base}/readyz").json()
         assert ready["status"] == "degraded"
         assert ready["plugins"]["loaded"] == ["greeter"]
