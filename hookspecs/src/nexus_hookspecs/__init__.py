@@ -18,6 +18,7 @@ from __future__ import annotations
 from importlib.metadata import PackageNotFoundError, version
 
 from nexus_hookspecs import _specs as specs
+from nexus_hookspecs._context import current_tenant
 from nexus_hookspecs._manifest import Feature, Manifest, Permission
 from nexus_hookspecs._markers import PROJECT_NAME, hookimpl, hookspec
 from nexus_hookspecs._ports import (
@@ -56,6 +57,7 @@ __all__ = (
     "RequestContext",
     "TenantRef",
     "__version__",
+    "current_tenant",
     "hookimpl",
     "hookspec",
     "specs",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Any
 
+from nexus_hookspecs import current_tenant
 from piccolo.engine.postgres import PostgresEngine
 
 if TYPE_CHECKING:
@@ -68,10 +69,14 @@ class PostgresDatabase:
     @asynccontextmanager
     async def transaction(self, *, tenant_id: UUID | None = None) -> AsyncIterator[Any]:
         """Open a transaction; with ``tenant_id``, row-level security shows only its rows."""
-        async with self.engine.transaction() as tx:
-            conn = tx.connection
-            await conn.execute(_SET_TENANT, "" if tenant_id is None else str(tenant_id))
-            yield conn
+        token = current_tenant.set(tenant_id)
+        try:
+            async with self.engine.transaction() as tx:
+                conn = tx.connection
+                await conn.execute(_SET_TENANT, "" if tenant_id is None else str(tenant_id))
+                yield conn
+        finally:
+            current_tenant.reset(token)
 
     async def ping(self) -> None:
         """Run ``select 1``; raise if the database does not answer."""
