@@ -1,0 +1,69 @@
+"""The API conventions in the OpenAPI document: bearer auth and problem responses."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from litestar.openapi.datastructures import ResponseSpec
+from litestar.openapi.spec import Components, SecurityScheme
+from litestar.routes import HTTPRoute
+
+from nexus.http._problems import PROBLEM_MEDIA_TYPE, PROBLEM_TYPES, Problem
+
+if TYPE_CHECKING:
+    from litestar import Litestar
+
+__all__ = ("SECURITY_SCHEME", "document_conventions", "problem_spec", "security_components")
+
+SECURITY_SCHEME = "bearer"
+_WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+_EVERY_ROUTE = (404, 422, 429, 500)
+_AUTHENTICATED = (401, 403)
+_WRITE = (400, 409, 413, 415)
+
+
+def security_components() -> Components:
+    """The security scheme every non-public operation requires."""
+    return Components(
+        security_schemes={
+            SECURITY_SCHEME: SecurityScheme(
+                type="http",
+                scheme="bearer",
+                description="An API key (`nxk_…`, `nxp_…`) or a JWT from POST /api/v1/auth/token.",
+            )
+        }
+    )
+
+
+def problem_spec(status: int) -> ResponseSpec:
+    """The OpenAPI description of a problem response with ``status``."""
+    problem = next((p for p in PROBLEM_TYPES.values() if p.status == status), None)
+    return ResponseSpec(
+        data_container=Problem,
+        media_type=PROBLEM_MEDIA_TYPE,
+        description=problem.title if problem else "Problem",
+        generate_examples=False,
+    )
+
+
+def document_conventions(app: Litestar) -> None:
+    """Declare, on every operation, its security and the problem responses it may give.
+
+    Runs once after the app is built and before the schema is first generated, so the
+    OpenAPI document tells clients (and Schemathesis) the truth: which operations need a
+    bearer token, and which ``application/problem+json`` statuses each may answer with.
+    """
+    for route in app.routes:
+        if not isinstance(route, HTTPRoute):
+            continue
+        for handler in route.route_handlers:
+            if not handler.include_in_schema:
+                continue
+            codes = set(_EVERY_ROUTE)
+            if handler.opt.get("nexus_access", "tenant") != "public":
+                codes.update(_AUTHENTICATED)
+                handler.security = [*(handler.security or ()), {SECURITY_SCHEME: []}]
+            if handler.http_methods & _WRITES:
+                codes.update(_WRITE)
+            declared = dict(handler.responses or {})
+            handler.responses = {**{code: problem_spec(code) for code in sorted(codes)}, **declared}
