@@ -18,8 +18,19 @@ from nexus.db import (
     piccolo_app_paths,
     resolve_database_url,
 )
-from nexus.http import exception_handlers, health_routes, problem_routes, provide_context
+from nexus.features import FeatureRuntime, feature_routes
+from nexus.http import (
+    IdempotencyMiddleware,
+    RateLimitMiddleware,
+    RateLimits,
+    exception_handlers,
+    health_routes,
+    problem_routes,
+    provide_context,
+)
 from nexus.http import request_id_middleware as _request_ids
+from nexus.http._allow import correct_allow_header
+from nexus.http._openapi import document_conventions, security_components
 from nexus.identity import Authenticator, AuthGate, identity_routes, load_jwt_keys
 from nexus.observability import configure_logging
 from nexus.plugins import NexusBridge, PluginRegistry, load_plugins
@@ -34,6 +45,7 @@ __all__ = ("create_app",)
 
 class _Metrics(PrometheusController):
     path = "/metrics"
+    include_in_schema = False  # Prometheus exposition format, not part of the REST API
     opt = {"nexus_access": "public"}  # noqa: RUF012 - Litestar's own class attribute
 
 
@@ -70,17 +82,25 @@ def create_app(
     )
     app_paths = piccolo_app_paths(registry)
     authenticator = Authenticator(database, ttl_s=settings.auth_cache_ttl_s)
+    features = FeatureRuntime(settings=settings, registry=registry, database=database)
+    rate_limits = RateLimits(
+        tenant=settings.rate_limit_tenant,
+        key=settings.rate_limit_key,
+        redis_url=settings.redis_url,
+    )
 
     async def open_database(app: Litestar) -> None:
         await database.start()
         configure_piccolo(database.engine, app_paths)
         async with database.pool.acquire() as conn:
             authenticator.jwt = await load_jwt_keys(conn, settings)
+        await features.start()
 
     def provide_db(request: Request[Any, Any, Any]) -> TenantDatabase:
         return TenantDatabase(database, request.scope["state"].get("tenant_id"))
 
     async def close_database(app: Litestar) -> None:
+        await features.stop()
         await database.stop()
 
     metrics = PrometheusConfig(
@@ -93,21 +113,34 @@ def create_app(
             _Metrics,
             *identity_routes,
             TenantController,
+            *feature_routes,
         ],
         plugins=[NexusBridge(registry)],
-        middleware=[metrics.middleware, AuthGate(authenticator, _member_permissions(registry))],
+        # Route middleware, outermost first: limits and idempotency need the principal.
+        middleware=[
+            metrics.middleware,
+            AuthGate(authenticator, _member_permissions(registry), features.toggles),
+            RateLimitMiddleware(rate_limits),
+            IdempotencyMiddleware(
+                database,
+                ttl_s=settings.idempotency_ttl_s,
+                lease_s=settings.idempotency_lease_s,
+                max_response_bytes=settings.max_body_bytes,
+            ),
+        ],
         dependencies={
             "db": Provide(provide_db, sync_to_thread=False),
             "context": Provide(provide_context, sync_to_thread=False),
         },
         exception_handlers=exception_handlers,
         on_startup=[open_database],
-        on_shutdown=[close_database],
+        on_shutdown=[close_database, rate_limits.close],
         openapi_config=OpenAPIConfig(
             title="Nexus",
             version=__version__,
             description="The Nexus REST API: kernel routes and every loaded plugin's routes.",
             path="/schema",
+            components=security_components(),
         ),
         cors_config=CORSConfig(allow_origins=list(settings.cors_origins))
         if settings.cors_origins
@@ -117,11 +150,15 @@ def create_app(
     )
     # Outermost, around Litestar's own exception handling, so unknown routes (404, 405)
     # get a request id too: route middleware only wraps matched routes.
-    app.asgi_handler = _request_ids(access_log=settings.access_log)(app.asgi_handler)
+    app.asgi_handler = _request_ids(access_log=settings.access_log)(
+        correct_allow_header(app, app.asgi_handler)
+    )
+    document_conventions(app)
     app.state.nexus_settings = settings
     app.state.nexus_registry = registry
     app.state.nexus_database = database
     app.state.nexus_authenticator = authenticator
+    app.state.nexus_features = features.service
     return app
 
 

@@ -59,6 +59,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         redis_url: Redis for rate-limit counters (and later cache and fan-out); in-process
             when unset.
         idempotency_ttl_s: How long an ``Idempotency-Key`` and its response are kept.
+        idempotency_lease_s: How long the first request with an ``Idempotency-Key`` may
+            run before its key counts as abandoned (say, by a crashed worker) and a retry
+            may run the request again.
     """
 
     database_url: str | None = None
@@ -87,6 +90,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     rate_limit_key: str = "1200/minute"
     redis_url: str | None = None
     idempotency_ttl_s: int = 24 * 3600
+    idempotency_lease_s: int = 300
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -104,7 +108,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             name = key[len(_PREFIX) :].lower()
             if name not in fields:
                 continue
-            if name in _LIST_FIELDS:
+            if name == "data_dir":
+                raw[name] = Path(value)
+            elif name in _LIST_FIELDS:
                 raw[name] = tuple(item.strip() for item in value.split(",") if item.strip())
             elif value != "" or name == "database_url":
                 raw[name] = value or None

@@ -10,6 +10,7 @@ from nexus import __version__
 from nexus.cli._admin import admin, tenants
 from nexus.cli._common import load_settings
 from nexus.cli._plugins import plugins
+from nexus.cli._presets import presets
 from nexus.cli._serve import migrate_command, serve
 from nexus.observability import configure_logging
 
@@ -35,6 +36,7 @@ def cli() -> None:
 cli.add_command(serve)
 cli.add_command(migrate_command)
 cli.add_command(plugins)
+cli.add_command(presets)
 cli.add_command(admin)
 cli.add_command(tenants)
 

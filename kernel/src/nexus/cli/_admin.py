@@ -22,10 +22,14 @@ __all__ = ("admin", "tenants")
 async def _connect(settings: Settings) -> asyncpg.Connection:
     url = resolve_database_url(settings)
     try:
-        return await asyncpg.connect(url, server_settings={"role": settings.db_api_role})
+        conn = await asyncpg.connect(url, server_settings={"role": settings.db_api_role})
     except asyncpg.InvalidParameterValueError:
         fail("the database has no Nexus roles yet: run `nexus migrate` first")
         raise
+    if await conn.fetchval("select to_regclass('nexus_tenant')") is None:
+        await conn.close()
+        fail("the database has no Nexus tables yet: run `nexus migrate` first")
+    return conn
 
 
 @click.group()

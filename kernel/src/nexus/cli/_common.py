@@ -11,6 +11,7 @@ import msgspec
 import rich_click as click
 
 from nexus.plugins import DuplicatePluginError
+from nexus.presets import PresetError
 from nexus.settings import Settings, SettingsError
 
 __all__ = ("echo_json", "fail", "friendly_errors", "load_settings")
@@ -40,7 +41,7 @@ def friendly_errors(command: F) -> F:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return command(*args, **kwargs)
-        except (DuplicatePluginError, SettingsError) as exc:
+        except (DuplicatePluginError, PresetError, SettingsError) as exc:
             fail(str(exc))
         except OSError as exc:
             fail(f"{type(exc).__name__}: {exc}")

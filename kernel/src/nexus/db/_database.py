@@ -14,9 +14,21 @@ if TYPE_CHECKING:
 
     import asyncpg
 
-__all__ = ("PostgresDatabase", "TenantDatabase")
+__all__ = ("Engine", "PostgresDatabase", "TenantDatabase")
 
 _SET_TENANT = "select set_config('nexus.tenant_id', $1, true)"
+
+
+class Engine(PostgresEngine):
+    """Piccolo's PostgreSQL engine, without its blocking version check at construction.
+
+    Piccolo connects synchronously to read the server version whenever an engine is made;
+    Nexus makes engines in the app factory and the CLI, where that would block (and slow
+    start-up), and documents its minimum PostgreSQL version instead.
+    """
+
+    async def check_version(self) -> None:
+        """Skip Piccolo's version probe."""
 
 
 class PostgresDatabase:
@@ -42,7 +54,7 @@ class PostgresDatabase:
         if statement_timeout_ms:
             server_settings["statement_timeout"] = str(statement_timeout_ms)
         self.url = url
-        self.engine = PostgresEngine(
+        self.engine = Engine(
             config={"dsn": url, "server_settings": server_settings},
             extensions=(),
             log_queries=False,

@@ -11,8 +11,8 @@ import msgspec
 import structlog
 from piccolo.apps.migrations.commands.forwards import ForwardsMigrationManager
 from piccolo.apps.migrations.tables import Migration
-from piccolo.engine.postgres import PostgresEngine
 
+from nexus.db._database import Engine
 from nexus.db._piccolo import KERNEL_APP, configure_piccolo, piccolo_app_paths
 from nexus.db._tenancy import enforce_tenancy
 from nexus.identity._jwt import ensure_signing_key
@@ -109,7 +109,7 @@ async def pending_migrations(
     registry: PluginRegistry, *, database_url: str
 ) -> dict[str, list[str]]:
     """Return the migration ids not yet applied, per Piccolo app (empty lists included)."""
-    engine = PostgresEngine(config={"dsn": database_url}, extensions=())
+    engine = Engine(config={"dsn": database_url}, extensions=())
     app_registry = configure_piccolo(engine, [KERNEL_APP, *piccolo_app_paths(registry)])
     manager = ForwardsMigrationManager(app_name="all")
     pending: dict[str, list[str]] = {}
@@ -121,10 +121,8 @@ async def pending_migrations(
     return pending
 
 
-def _owner_engine(url: str, owner_role: str) -> PostgresEngine:
-    return PostgresEngine(
-        config={"dsn": url, "server_settings": {"role": owner_role}}, extensions=()
-    )
+def _owner_engine(url: str, owner_role: str) -> Engine:
+    return Engine(config={"dsn": url, "server_settings": {"role": owner_role}}, extensions=())
 
 
 async def _forwards(app_name: str) -> list[str]:

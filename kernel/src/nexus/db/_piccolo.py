@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING, Any
 
 from piccolo.apps.migrations.tables import Migration
 from piccolo.conf.apps import AppRegistry
-from piccolo.engine.postgres import PostgresEngine
+
+from nexus.db._database import Engine as NexusEngine
 
 if TYPE_CHECKING:
     from piccolo.engine.base import Engine
@@ -71,7 +72,7 @@ def _configure_from_env() -> None:
 
     settings = Settings.from_env()
     url = resolve_database_url(settings)
-    engine = PostgresEngine(
+    engine = NexusEngine(
         config={"dsn": url, "server_settings": {"role": settings.db_owner_role}}, extensions=()
     )
     configure_piccolo(engine, [KERNEL_APP, *piccolo_app_paths(load_plugins(settings))])

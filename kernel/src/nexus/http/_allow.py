@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from litestar.enums import ScopeType
 from litestar.routes import HTTPRoute
 
 if TYPE_CHECKING:
@@ -30,7 +31,7 @@ def correct_allow_header(app: Litestar, asgi_app: ASGIApp) -> ASGIApp:
         return allowed.get(template)
 
     async def wrapper(scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] != "OPTIONS":
+        if scope["type"] != ScopeType.HTTP or scope.get("method") != "OPTIONS":
             await asgi_app(scope, receive, send)
             return
 

@@ -16,12 +16,21 @@ if TYPE_CHECKING:
     from litestar import Request
     from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
-__all__ = ("KernelContext", "provide_context", "request_id_middleware")
+__all__ = ("SECURITY_HEADERS", "KernelContext", "provide_context", "request_id_middleware")
 
 log = structlog.get_logger("nexus.http")
 
 _REQUEST_ID_HEADER = b"x-request-id"
 _VALID_REQUEST_ID = re.compile(rb"^[A-Za-z0-9._:-]{1,128}$")
+# On every response, unless the handler set its own value.
+SECURITY_HEADERS: tuple[tuple[bytes, bytes], ...] = (
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"no-referrer"),
+    (b"x-frame-options", b"DENY"),
+)
+# API responses are per caller and per moment: no cache may keep them.
+_API_HEADERS = (*SECURITY_HEADERS, (b"cache-control", b"no-store"))
+_API_PREFIX = "/api/"
 
 
 class KernelContext:
@@ -58,7 +67,9 @@ def request_id_middleware(*, access_log: bool) -> Any:
     """Return ASGI middleware that gives each request an id, logs and echoes it.
 
     An incoming ``X-Request-ID`` is kept when it is short and plain; otherwise a new
-    time-ordered id is made. The id is bound into every log line of the request.
+    time-ordered id is made. The id is bound into every log line of the request. Every
+    response also gets :data:`SECURITY_HEADERS`, and those under ``/api/`` also
+    ``Cache-Control: no-store``, unless the handler set its own.
     """
 
     def factory(app: ASGIApp) -> ASGIApp:
@@ -69,13 +80,18 @@ def request_id_middleware(*, access_log: bool) -> Any:
             request_id = _incoming_request_id(scope) or str(uuid_utils.uuid7())
             scope.setdefault("state", {})["request_id"] = request_id
             raw_id = request_id.encode()
+            extra = _API_HEADERS if scope["path"].startswith(_API_PREFIX) else SECURITY_HEADERS
             status = 500
 
             async def send_with_id(message: Message) -> None:
                 nonlocal status
                 if message["type"] == "http.response.start":
                     status = message["status"]
-                    message["headers"] = [*message.get("headers", ()), (_REQUEST_ID_HEADER, raw_id)]
+                    headers = list(message.get("headers", ()))
+                    present = {name.lower() for name, _ in headers}
+                    headers.extend(header for header in extra if header[0] not in present)
+                    headers.append((_REQUEST_ID_HEADER, raw_id))
+                    message["headers"] = headers
                 await send(message)
 
             tokens = structlog.contextvars.bind_contextvars(request_id=request_id)

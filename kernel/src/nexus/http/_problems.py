@@ -6,13 +6,13 @@ from typing import TYPE_CHECKING, Any
 
 import msgspec
 import structlog
-from litestar import Response, get
+from litestar import Request, Response, get
 from litestar.exceptions import HTTPException, NotFoundException, ValidationException
 from litestar.params import FromPath
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
 if TYPE_CHECKING:
-    from litestar import Request
+    from litestar.types import Receive, Scope, Send
 
 __all__ = (
     "PROBLEM_MEDIA_TYPE",
@@ -22,6 +22,7 @@ __all__ = (
     "exception_handlers",
     "problem_response",
     "problem_routes",
+    "send_problem",
 )
 
 log = structlog.get_logger("nexus.http")
@@ -89,12 +90,45 @@ PROBLEM_TYPES: dict[str, ProblemType] = {
             "method-not-allowed", "Method not allowed", 405, "The route exists but not this method."
         ),
         ProblemType("conflict", "Conflict", 409, "The request conflicts with the current state."),
-        ProblemType("payload-too-large", "Payload too large", 413, "The body exceeds the limit."),
+        ProblemType(
+            "idempotency-key-invalid",
+            "Invalid Idempotency-Key",
+            400,
+            "`Idempotency-Key` must be 1 to 255 visible ASCII characters, sent plain or as a "
+            'quoted string (`"…"`).',
+        ),
+        ProblemType(
+            "idempotency-in-flight",
+            "Idempotent request in flight",
+            409,
+            "A request with this `Idempotency-Key` is still running. Retry once it has "
+            "finished: the retry gets its response replayed.",
+        ),
+        ProblemType(
+            "idempotency-key-reused",
+            "Idempotency-Key reused",
+            422,
+            "This `Idempotency-Key` was used for a different request (another method, path, "
+            "query, caller or body). Keys are scoped to the tenant (to the caller outside a "
+            "tenant) and expire `NEXUS_IDEMPOTENCY_TTL_S` seconds (24 hours by default) after "
+            "their first response; use a new key for a new request.",
+        ),
+        ProblemType(
+            "payload-too-large",
+            "Payload too large",
+            413,
+            "The body exceeds the limit (`NEXUS_MAX_BODY_BYTES`, 10 MiB by default).",
+        ),
         ProblemType(
             "unsupported-media-type", "Unsupported media type", 415, "Send application/json."
         ),
         ProblemType(
-            "rate-limited", "Too many requests", 429, "Slow down; retry after `Retry-After`."
+            "rate-limited",
+            "Too many requests",
+            429,
+            "The tenant or the credential (API key or user) has used up its request budget "
+            "(`NEXUS_RATE_LIMIT_TENANT`, `NEXUS_RATE_LIMIT_KEY`); retry after the number of "
+            "seconds in `Retry-After`.",
         ),
         ProblemType(
             "internal-error",
@@ -155,6 +189,24 @@ def problem_response(
     return Response(body, status_code=status, media_type=PROBLEM_MEDIA_TYPE, headers=headers)
 
 
+async def send_problem(
+    scope: Scope,
+    receive: Receive,
+    send: Send,
+    *,
+    status: int,
+    detail: str | None = None,
+    problem_type: ProblemType | None = None,
+    headers: dict[str, str] | None = None,
+) -> None:
+    """Answer with a problem straight from ASGI middleware, before any handler runs."""
+    request: Request[Any, Any, Any] = Request(scope, receive, send)
+    response = problem_response(
+        request, status=status, detail=detail, problem_type=problem_type, headers=headers
+    )
+    await response.to_asgi_response(app=None, request=request)(scope, receive, send)
+
+
 def _http_exception(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
     if isinstance(exc, ValidationException):
         errors = exc.extra if isinstance(exc.extra, list) else None
@@ -166,7 +218,11 @@ def _http_exception(request: Request[Any, Any, Any], exc: HTTPException) -> Resp
         return _internal_error(request, exc)
     generic = isinstance(exc, NotFoundException) or exc.detail == _default_detail(exc.status_code)
     detail = None if generic else exc.detail
-    return problem_response(request, status=exc.status_code, detail=detail, headers=exc.headers)
+    # A dict in ``extra`` carries extension members (e.g. the features in the way of a 409).
+    extensions = exc.extra if isinstance(exc.extra, dict) else {}
+    return problem_response(
+        request, status=exc.status_code, detail=detail, headers=exc.headers, **extensions
+    )
 
 
 def _default_detail(status: int) -> str:

@@ -8,7 +8,7 @@ from uuid import UUID
 
 import jwt
 
-from nexus.identity._jwt import TENANT_CLAIM
+from nexus.identity._jwt import SCOPE_CLAIM, TENANT_CLAIM
 from nexus.identity._principal import Principal, PrincipalKind, Role
 from nexus.identity._secrets import hash_secret, parse_key
 
@@ -24,8 +24,8 @@ _CACHE_LIMIT = 50_000
 class AuthError(Exception):
     """Authentication or tenant admission failed; carries the problem to answer with."""
 
-    def __init__(self, status: int, slug: str, detail: str) -> None:
-        super().__init__(detail)
+    def __init__(self, status: int, slug: str, detail: str | None) -> None:
+        super().__init__(detail or slug)
         self.status = status
         self.slug = slug
         self.detail = detail
@@ -176,6 +176,8 @@ class Authenticator:
             subject = UUID(claims["sub"])
             tenant_id = UUID(claims[TENANT_CLAIM]) if claims[TENANT_CLAIM] else None
             roles = frozenset(str(role) for role in claims.get("roles", ()))
+            # Tokens signed before the scope claim existed carried no narrower scopes.
+            scopes = _scopes(claims.get(SCOPE_CLAIM, "*"))
         except (jwt.InvalidTokenError, ValueError, TypeError, KeyError) as exc:
             raise AuthError(401, "unauthorized", f"invalid token: {exc}") from None
         if tenant_id is None and Role.PLATFORM_ADMIN not in roles:
@@ -192,8 +194,16 @@ class Authenticator:
             subject=subject,
             tenant_id=tenant_id,
             roles=roles,
+            scopes=scopes,
             expires_at=float(claims["exp"]),
         )
+
+
+def _scopes(claim: Any) -> frozenset[str]:
+    """The scopes of a token's ``scope`` claim: a non-empty, space-separated string."""
+    if not isinstance(claim, str) or not claim.split():
+        raise ValueError("the scope claim must be a non-empty string")
+    return frozenset(claim.split())
 
 
 def _admit(status: str, slug: str) -> None:

@@ -19,12 +19,20 @@ from nexus.http._problems import PROBLEM_TYPES, problem_response
 from nexus.identity._authenticate import AuthError
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from litestar import Request
     from litestar.types import ASGIApp, Receive, Scope, Send
 
+    from nexus.features import Toggles
     from nexus.identity._authenticate import Authenticator
 
 __all__ = ("TENANT_HEADER", "AuthGate")
+
+
+def _is_documentation(scope: Scope) -> bool:
+    return scope["path"].startswith("/schema")
+
 
 TENANT_HEADER = "x-nexus-tenant"
 _BEARER = "bearer "
@@ -33,12 +41,17 @@ _BEARER = "bearer "
 class AuthGate(ASGIMiddleware):
     """Authenticate, set the tenant context and check the route's permission."""
 
-    # The API documentation is public; everything else says what it needs in its opt.
-    exclude_path_pattern = ("^/schema",)
-
-    def __init__(self, authenticator: Authenticator, member_permissions: frozenset[str]) -> None:
+    def __init__(
+        self,
+        authenticator: Authenticator,
+        member_permissions: frozenset[str],
+        toggles: Toggles,
+    ) -> None:
         self.authenticator = authenticator
         self.member_permissions = member_permissions
+        self.toggles = toggles
+        # The API documentation is public; everything else says what it needs in its opt.
+        self.should_bypass_for_scope = _is_documentation
 
     async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
         """Admit the request or answer with a problem."""
@@ -48,14 +61,15 @@ class AuthGate(ASGIMiddleware):
             await next_app(scope, receive, send)
             return
         try:
-            tenant_id = await self._admit(scope, access, opt.get("permission"))
+            tenant_id = await self._admit(scope, access, opt)
         except AuthError as exc:
             await self._refuse(scope, receive, send, exc)
             return
         structlog.contextvars.bind_contextvars(tenant_id=str(tenant_id) if tenant_id else None)
         await next_app(scope, receive, send)
 
-    async def _admit(self, scope: Scope, access: str, permission: str | None) -> Any:
+    async def _admit(self, scope: Scope, access: str, opt: Mapping[str, Any]) -> Any:
+        permission = opt.get("permission")
         headers = dict(scope["headers"])
         authorization = headers.get(b"authorization", b"").decode("latin-1")
         if not authorization.lower().startswith(_BEARER):
@@ -76,6 +90,9 @@ class AuthGate(ASGIMiddleware):
             raise AuthError(
                 403, "tenant-required", f"name the tenant to act in with {TENANT_HEADER}"
             )
+        if tenant_id is not None and not await self._switched_on(tenant_id, opt):
+            # A plugin or feature switched off for this tenant looks exactly like no route.
+            raise AuthError(404, "not-found", None)
         if permission and not principal.may(permission, self.member_permissions):
             raise AuthError(403, "forbidden", f"requires the permission {permission}")
         state = scope["state"]
@@ -83,6 +100,16 @@ class AuthGate(ASGIMiddleware):
         state["tenant_id"] = tenant_id
         state["actor"] = principal.actor
         return tenant_id
+
+    async def _switched_on(self, tenant_id: Any, opt: Mapping[str, Any]) -> bool:
+        plugin = opt.get("nexus_plugin")
+        feature = opt.get("feature")
+        if plugin is None and feature is None:
+            return True
+        held = self.toggles.cached(tenant_id) or await self.toggles.features(tenant_id)
+        return (plugin is None or plugin in held.enabled) and (
+            feature is None or feature in held.enabled
+        )
 
     async def _refuse(self, scope: Scope, receive: Receive, send: Send, exc: AuthError) -> None:
         from litestar import Request  # noqa: PLC0415 - only on the refusal path

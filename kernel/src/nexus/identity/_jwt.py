@@ -1,4 +1,9 @@
-"""JSON Web Tokens: RS256 pinned; exp, iat, sub, aud, iss and the tenant claim required."""
+"""JSON Web Tokens: RS256 pinned; exp, iat, sub, aud, iss and the tenant claim required.
+
+The tenant claim ``tid`` must be present; it is ``null`` only in platform admins' tokens.
+The ``scope`` claim (space-separated, as in RFC 9068) carries the scopes of the API key a
+token was exchanged for, so a token never allows more than its key.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +16,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
     from uuid import UUID
 
     import asyncpg
@@ -18,11 +24,21 @@ if TYPE_CHECKING:
 
     from nexus.settings import Settings
 
-__all__ = ("ALGORITHM", "TENANT_CLAIM", "JwtKeys", "ensure_signing_key", "load_jwt_keys")
+__all__ = (
+    "ALGORITHM",
+    "SCOPE_CLAIM",
+    "TENANT_CLAIM",
+    "JwtKeys",
+    "ensure_signing_key",
+    "load_jwt_keys",
+)
 
 ALGORITHM = "RS256"
 TENANT_CLAIM = "tid"
-_REQUIRED = ["exp", "iat", "sub", "aud", "iss", TENANT_CLAIM]
+SCOPE_CLAIM = "scope"
+# PyJWT's "require" refuses null values too; the tenant claim may be null (platform admins),
+# so its presence is checked separately.
+_REQUIRED = ["exp", "iat", "sub", "aud", "iss"]
 
 
 class JwtKeys:
@@ -45,7 +61,14 @@ class JwtKeys:
         self.audience = audience
         self.ttl_s = ttl_s
 
-    def issue(self, *, subject: UUID, tenant_id: UUID | None, roles: list[str]) -> str:
+    def issue(
+        self,
+        *,
+        subject: UUID,
+        tenant_id: UUID | None,
+        roles: list[str],
+        scopes: Iterable[str] = ("*",),
+    ) -> str:
         """Sign a token for ``subject`` that expires after the configured lifetime."""
         now = int(time.time())
         claims = {
@@ -54,6 +77,7 @@ class JwtKeys:
             "sub": str(subject),
             TENANT_CLAIM: str(tenant_id) if tenant_id else None,
             "roles": roles,
+            SCOPE_CLAIM: " ".join(sorted(scopes)),
             "iat": now,
             "nbf": now,
             "exp": now + self.ttl_s,
@@ -72,7 +96,7 @@ class JwtKeys:
         key = self._verifying.get(kid) if isinstance(kid, str) else None
         if key is None:
             raise jwt.InvalidTokenError("unknown key id")
-        return jwt.decode(
+        claims: dict[str, Any] = jwt.decode(
             token,
             key,
             algorithms=[ALGORITHM],
@@ -80,6 +104,9 @@ class JwtKeys:
             issuer=self.issuer,
             options={"require": _REQUIRED},
         )
+        if TENANT_CLAIM not in claims:
+            raise jwt.MissingRequiredClaimError(TENANT_CLAIM)
+        return claims
 
 
 def _kid(public_pem: bytes) -> str:

@@ -9,10 +9,16 @@ import msgspec
 from asyncpg import UniqueViolationError
 from litestar import Controller, Request, delete, get, patch, post
 from litestar.di import NamedDependency
-from litestar.exceptions import ClientException, NotAuthorizedException, NotFoundException
+from litestar.exceptions import (
+    ClientException,
+    NotAuthorizedException,
+    NotFoundException,
+    PermissionDeniedException,
+)
 from litestar.params import FromPath, JSONBody
 
 from nexus.db import TenantDatabase
+from nexus.http._openapi import problem_spec
 from nexus.http._pagination import CursorParam, LimitParam, Page, decode_cursor, encode_cursor
 from nexus.identity._authenticate import AuthError
 from nexus.identity._principal import Principal, Role
@@ -77,6 +83,11 @@ class Me(msgspec.Struct, kw_only=True):
     scopes: list[str]
 
 
+def _refused(detail: str) -> NotAuthorizedException:
+    # Every 401 names the scheme to authenticate with (RFC 9110, section 15.5.2).
+    return NotAuthorizedException(detail, headers={"WWW-Authenticate": "Bearer"})
+
+
 def _authenticator(request: Request[Any, Any, Any]) -> Authenticator:
     return request.app.state.nexus_authenticator  # type: ignore[no-any-return]
 
@@ -88,7 +99,11 @@ class AuthController(Controller):
     tags = ["identity"]
 
     @post(
-        "/auth/token", summary="Get a bearer token", opt={"nexus_access": "public"}, status_code=200
+        "/auth/token",
+        summary="Get a bearer token",
+        opt={"nexus_access": "public"},
+        status_code=200,
+        responses={401: problem_spec(401)},
     )
     async def token(
         self, request: Request[Any, Any, Any], data: JSONBody[TokenRequest]
@@ -96,7 +111,7 @@ class AuthController(Controller):
         """Exchange credentials for a short-lived JWT (``Authorization: Bearer <token>``)."""
         auth = _authenticator(request)
         if auth.jwt is None:
-            raise NotAuthorizedException("token authentication is not ready")
+            raise _refused("token authentication is not ready")
         if data.grant_type == "api_key":
             principal = await _key_principal(auth, data.api_key)
         else:
@@ -105,6 +120,7 @@ class AuthController(Controller):
             subject=principal.subject,
             tenant_id=principal.tenant_id,
             roles=sorted(principal.roles),
+            scopes=principal.scopes,
         )
         return TokenResponse(access_token=token, token_type="Bearer", expires_in=auth.jwt.ttl_s)
 
@@ -127,7 +143,9 @@ async def _key_principal(auth: Authenticator, api_key: str | None) -> Principal:
     try:
         return await auth.authenticate(api_key)
     except AuthError as exc:
-        raise NotAuthorizedException(exc.detail) from None
+        if exc.status == 403:
+            raise PermissionDeniedException(str(exc)) from None
+        raise _refused(str(exc)) from None
 
 
 async def _password_principal(auth: Authenticator, data: TokenRequest) -> Principal:
@@ -137,11 +155,11 @@ async def _password_principal(auth: Authenticator, data: TokenRequest) -> Princi
         )
     tenant = await auth.tenant(data.tenant)
     if tenant is None or tenant.status != "active":
-        raise NotAuthorizedException("invalid credentials")
+        raise _refused("invalid credentials")
     async with auth.database.transaction(tenant_id=tenant.id) as conn:
         row = await user_for_login(conn, data.email)
     if row is None or row["disabled"] or not verify_password(data.password, row["password_hash"]):
-        raise NotAuthorizedException("invalid credentials")
+        raise _refused("invalid credentials")
     from nexus.identity._principal import PrincipalKind  # noqa: PLC0415
 
     return Principal(
@@ -231,7 +249,8 @@ class ApiKeyController(Controller):
                 await list_api_keys(conn, after=decode_cursor(cursor), limit=limit + 1), limit
             )
 
-    @post("/", summary="Create an API key")
+    # The response carries the key itself: never store it for Idempotency-Key replays.
+    @post("/", summary="Create an API key", opt={"nexus_no_idempotency": True})
     async def create(
         self,
         request: Request[Any, Any, Any],
@@ -245,6 +264,11 @@ class ApiKeyController(Controller):
             Role.PLATFORM_ADMIN,
         }:
             raise ClientException("only admins may create admin keys", status_code=403)
+        if "*" not in principal.scopes and not set(data.scopes) <= principal.scopes:
+            # A scoped key must not mint a key that may do more than itself.
+            raise ClientException(
+                "a key may not be wider than its creator's scopes", status_code=403
+            )
         async with db.transaction() as conn:
             return await create_api_key(conn, request.scope["state"]["tenant_id"], data)
 

@@ -1,0 +1,22 @@
+"""The full Nexus kernel with the bench plugin, configured from ``NEXUS_*``."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import nexus
+from nexus import Settings, load_plugins
+
+from bench.apps import plugin
+
+if TYPE_CHECKING:
+    from litestar import Litestar
+
+__all__ = ("create_app",)
+
+
+def create_app() -> Litestar:
+    """Return the kernel app with only the bench plugin loaded."""
+    settings = Settings.from_env()
+    registry = load_plugins(settings, plugins=[plugin])
+    return nexus.create_app(settings, registry=registry)

@@ -1,0 +1,47 @@
+"""The benchmarks, by name, in the order a full run takes them."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from bench.benchmarks import gate, hooks, loadgen, pending, read, startup
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from bench._context import Context
+    from bench._results import Row
+
+__all__ = ("BASELINES", "BENCHMARKS", "DESCRIPTIONS")
+
+BENCHMARKS: dict[str, Callable[[Context], list[Row]]] = {
+    "loadgen": loadgen.run,
+    "gate": gate.run,
+    "read": read.run,
+    "startup": startup.run,
+    "hooks": hooks.run,
+    "pending": pending.run,
+}
+
+DESCRIPTIONS = {
+    "loadgen": "the load generator's ceiling against a raw ASGI app on the same uvicorn",
+    "gate": "kernel gate overhead: constant plugin route vs bare Litestar (goal ≥ 0.85)",
+    "read": "tenant read through the kernel vs bare Litestar + asyncpg (goal ≥ 0.6)",
+    "startup": "nexus serve start-up time and RSS per worker (goals < 2 s, < 200 MB)",
+    "hooks": "ns per hook call through the registry and pluggy vs a plain call",
+    "pending": "goals whose features do not exist yet, listed as not measured",
+}
+
+BASELINES = {
+    "raw_asgi": "a raw ASGI callable answering a constant 17-byte JSON body, on the same "
+    "uvicorn command line (bench/apps/trivial.py)",
+    "bare_litestar": "Litestar with only the gate handler at /api/v1/bench/constant, "
+    "default configuration (bench/apps/bare.py:create_app)",
+    "bare_litestar_asyncpg": "Litestar with the same SELECT by primary key on an asyncpg pool "
+    "of the kernel's size, as the table owner, no transaction (bench/apps/bare.py:create_db_app)",
+    "nexus_kernel": "nexus.create_app with the bench plugin registered explicitly "
+    "(bench/apps/kernel.py): everything the kernel puts in front of a plugin route (request "
+    "id, metrics middleware, dependency injection and whichever auth, tenant and toggle gates "
+    "it has); requests carry the same credentials to both sides",
+    "plain_call": "calling the plugin's hook function directly",
+}

@@ -1,0 +1,30 @@
+"""Feature toggles: per-tenant state of every plugin and feature, changed at run time."""
+
+from __future__ import annotations
+
+from nexus.features._catalog import FeatureCatalog, FeatureSpec
+from nexus.features._channel import CHANNEL, PostgresChannel, RedisChannel
+from nexus.features._evaluate import FeatureState, Source, TenantFeatures, evaluate
+from nexus.features._routes import feature_routes
+from nexus.features._runtime import FeatureRuntime
+from nexus.features._service import FeatureChange, FeatureConflict, FeatureService, PurgeResult
+from nexus.features._toggles import Toggles
+
+__all__ = (
+    "CHANNEL",
+    "FeatureCatalog",
+    "FeatureChange",
+    "FeatureConflict",
+    "FeatureRuntime",
+    "FeatureService",
+    "FeatureSpec",
+    "FeatureState",
+    "PostgresChannel",
+    "PurgeResult",
+    "RedisChannel",
+    "Source",
+    "TenantFeatures",
+    "Toggles",
+    "evaluate",
+    "feature_routes",
+)

@@ -1,0 +1,118 @@
+"""Each process's view of every tenant's features: immutable, pushed, never silently stale."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+from uuid import UUID
+
+import structlog
+
+from nexus.features._evaluate import FeatureState, PresetDefaults, TenantFeatures, evaluate
+
+if TYPE_CHECKING:
+    from nexus.db import PostgresDatabase
+    from nexus.features._catalog import FeatureCatalog
+
+__all__ = ("Toggles",)
+
+log = structlog.get_logger("nexus.features")
+
+PresetLookup = Callable[[str], PresetDefaults | None]
+
+
+class Toggles:
+    """The feature states of the tenants this process has served.
+
+    A tenant's state is read from the database the first time it is needed and kept in an
+    immutable snapshot; a change made anywhere arrives over the channel and replaces that
+    tenant's entry. While the channel is down nothing is kept, so a state is either pushed
+    or read fresh — never silently stale.
+    """
+
+    def __init__(
+        self, database: PostgresDatabase, catalog: FeatureCatalog, presets: PresetLookup
+    ) -> None:
+        self.database = database
+        self.catalog = catalog
+        self.presets = presets
+        self._snapshot: dict[UUID, TenantFeatures] = {}
+        self._loading: dict[UUID, asyncio.Future[TenantFeatures]] = {}
+        # Tenants that changed while their state was being read: that read may predate the
+        # change, so its result is used once but not kept.
+        self._changed_while_loading: set[UUID] = set()
+        self.live = False
+
+    def cached(self, tenant_id: UUID) -> TenantFeatures | None:
+        """The tenant's features if this process holds them (the request path's fast check)."""
+        return self._snapshot.get(tenant_id)
+
+    async def features(self, tenant_id: UUID) -> TenantFeatures:
+        """The tenant's features, loading them once if this process does not hold them."""
+        held = self._snapshot.get(tenant_id)
+        if held is not None:
+            return held
+        pending = self._loading.get(tenant_id)
+        if pending is not None:
+            return await asyncio.shield(pending)
+        future = asyncio.get_running_loop().create_future()
+        self._loading[tenant_id] = future
+        try:
+            features = await self._read(tenant_id)
+            if tenant_id in self._changed_while_loading:
+                self._changed_while_loading.discard(tenant_id)
+                asyncio.get_running_loop().create_task(self._refresh(tenant_id))
+            elif self.live:
+                self._snapshot = {**self._snapshot, tenant_id: features}
+            future.set_result(features)
+            return features
+        except BaseException as exc:
+            future.set_exception(exc)
+            future.exception()  # mark retrieved: the waiters (if any) re-raise it
+            raise
+        finally:
+            del self._loading[tenant_id]
+
+    async def is_enabled(self, tenant_id: UUID, key: str) -> bool:
+        """Whether ``key`` is in effect for the tenant."""
+        held = self._snapshot.get(tenant_id)
+        if held is None:
+            held = await self.features(tenant_id)
+        return key in held.enabled
+
+    def changed(self, payload: str) -> None:
+        """A change message arrived: forget the tenant so its next use reads it afresh."""
+        try:
+            tenant_id = UUID(payload)
+        except ValueError:
+            log.warning("ignoring malformed feature change message", payload=payload)
+            return
+        if tenant_id in self._loading:
+            self._changed_while_loading.add(tenant_id)
+        if tenant_id in self._snapshot:
+            snapshot = dict(self._snapshot)
+            del snapshot[tenant_id]
+            self._snapshot = snapshot
+            asyncio.get_running_loop().create_task(self._refresh(tenant_id))
+
+    def set_live(self, live: bool) -> None:
+        """The channel came up (drop everything: changes may have been missed) or went down."""
+        self.live = live
+        self._snapshot = {}
+
+    async def _refresh(self, tenant_id: UUID) -> None:
+        try:
+            await self.features(tenant_id)
+        except Exception:  # noqa: BLE001 - the next request reads it again
+            log.exception("feature refresh failed", tenant_id=str(tenant_id))
+
+    async def _read(self, tenant_id: UUID) -> TenantFeatures:
+        async with self.database.transaction(tenant_id=tenant_id) as conn:
+            preset_name = await conn.fetchval(
+                "select preset from nexus_tenant where id = $1", tenant_id
+            )
+            rows = await conn.fetch("select key, state from nexus_feature_override")
+        preset = self.presets(preset_name) if preset_name else None
+        overrides = {row["key"]: FeatureState(row["state"]) for row in rows}
+        return evaluate(self.catalog, preset, overrides)
