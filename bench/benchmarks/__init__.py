@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from bench.benchmarks import gate, hooks, loadgen, pending, read, startup
+from bench.benchmarks import gate, hooks, loadgen, pending, read, startup, toggles
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -20,6 +20,7 @@ BENCHMARKS: dict[str, Callable[[Context], list[Row]]] = {
     "read": read.run,
     "startup": startup.run,
     "hooks": hooks.run,
+    "toggles": toggles.run,
     "pending": pending.run,
 }
 
@@ -29,6 +30,7 @@ DESCRIPTIONS = {
     "read": "tenant read through the kernel vs bare Litestar + asyncpg (goal ≥ 0.6)",
     "startup": "nexus serve start-up time and RSS per worker (goals < 2 s, < 200 MB)",
     "hooks": "ns per hook call through the registry and pluggy vs a plain call",
+    "toggles": "feature check cost (goal < 1 µs) and change propagation p99 (goal < 50 ms)",
     "pending": "goals whose features do not exist yet, listed as not measured",
 }
 

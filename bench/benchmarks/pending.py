@@ -15,13 +15,6 @@ __all__ = ("run",)
 _NOTE = "not yet measured: the feature is not built yet (later issue)"
 
 _PENDING = (
-    ("toggles", "toggle evaluation in the request path", "µs/check", Goal("<", 1, "µs")),
-    (
-        "toggles",
-        "toggle change visible in every worker process (p99)",
-        "ms",
-        Goal("<", 50, "ms"),
-    ),
     (
         "provisioning",
         "shared-placement tenant with a 6-plugin preset",

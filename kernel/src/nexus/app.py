@@ -18,7 +18,7 @@ from nexus.db import (
     piccolo_app_paths,
     resolve_database_url,
 )
-from nexus.features import FeatureRuntime, feature_routes
+from nexus.features import FeatureRuntime, feature_routes, preset_routes
 from nexus.http import (
     IdempotencyMiddleware,
     RateLimitMiddleware,
@@ -114,6 +114,7 @@ def create_app(
             *identity_routes,
             TenantController,
             *feature_routes,
+            *preset_routes,
         ],
         plugins=[NexusBridge(registry)],
         # Route middleware, outermost first: limits and idempotency need the principal.
@@ -159,6 +160,7 @@ def create_app(
     app.state.nexus_database = database
     app.state.nexus_authenticator = authenticator
     app.state.nexus_features = features.service
+    app.state.nexus_presets = features.presets
     return app
 
 

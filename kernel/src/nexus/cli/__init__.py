@@ -9,6 +9,7 @@ import rich_click as click
 from nexus import __version__
 from nexus.cli._admin import admin, tenants
 from nexus.cli._common import load_settings
+from nexus.cli._features import features
 from nexus.cli._plugins import plugins
 from nexus.cli._presets import presets
 from nexus.cli._serve import migrate_command, serve
@@ -39,6 +40,7 @@ cli.add_command(plugins)
 cli.add_command(presets)
 cli.add_command(admin)
 cli.add_command(tenants)
+cli.add_command(features)
 
 
 def main() -> None:

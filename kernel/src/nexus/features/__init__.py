@@ -5,9 +5,16 @@ from __future__ import annotations
 from nexus.features._catalog import FeatureCatalog, FeatureSpec
 from nexus.features._channel import CHANNEL, PostgresChannel, RedisChannel
 from nexus.features._evaluate import FeatureState, Source, TenantFeatures, evaluate
+from nexus.features._preset_routes import preset_routes
 from nexus.features._routes import feature_routes
 from nexus.features._runtime import FeatureRuntime
-from nexus.features._service import FeatureChange, FeatureConflict, FeatureService, PurgeResult
+from nexus.features._service import (
+    FeatureChange,
+    FeatureConflict,
+    FeatureService,
+    PresetPlan,
+    PurgeResult,
+)
 from nexus.features._toggles import Toggles
 
 __all__ = (
@@ -20,6 +27,7 @@ __all__ = (
     "FeatureSpec",
     "FeatureState",
     "PostgresChannel",
+    "PresetPlan",
     "PurgeResult",
     "RedisChannel",
     "Source",
@@ -27,4 +35,5 @@ __all__ = (
     "Toggles",
     "evaluate",
     "feature_routes",
+    "preset_routes",
 )

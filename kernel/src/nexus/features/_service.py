@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from nexus.features._toggles import Toggles
     from nexus.plugins import PluginRegistry
 
-__all__ = ("FeatureChange", "FeatureConflict", "FeatureService", "PurgeResult")
+__all__ = ("FeatureChange", "FeatureConflict", "FeatureService", "PresetPlan", "PurgeResult")
 
 _ENCODER = msgspec.json.Encoder()
 
@@ -43,6 +43,26 @@ class FeatureChange(msgspec.Struct, frozen=True, kw_only=True):
     key: str
     before: FeatureState
     after: FeatureState
+
+
+class PresetPlan(msgspec.Struct, frozen=True, kw_only=True):
+    """What applying a preset to a tenant changes (or would change, on a dry run).
+
+    Attributes:
+        preset: The preset applied.
+        previous: The tenant's preset before (``None``: no preset, every plugin on).
+        dry_run: Whether anything was changed.
+        enable: Features that come into effect.
+        disable: Features that go out of effect (their data is kept).
+        reseed: Plugins enabled for the first time, whose enable hook seeds them.
+    """
+
+    preset: str
+    previous: str | None
+    dry_run: bool
+    enable: list[str]
+    disable: list[str]
+    reseed: list[str]
 
 
 class PurgeResult(msgspec.Struct, frozen=True, kw_only=True):
@@ -157,6 +177,67 @@ class FeatureService:
         if not dry_run:
             await self._announce(tenant_id)
         return PurgeResult(plugin=plugin, dry_run=dry_run, rows=rows, files=report.files)
+
+    async def apply_preset(
+        self, tenant_id: UUID, name: str, *, dry_run: bool, actor: str, reason: str = ""
+    ) -> PresetPlan:
+        """Make ``name`` the tenant's preset; overrides stay on top of it.
+
+        Raises:
+            KeyError: no such preset (or it cannot be resolved).
+        """
+        preset = self.presets(name)
+        if preset is None:
+            raise KeyError(name)
+        async with self.database.transaction(tenant_id=tenant_id) as conn:
+            current, _ = await self._lock_and_read(conn, tenant_id)
+            previous = await conn.fetchval(
+                "select preset from nexus_tenant where id = $1", tenant_id
+            )
+            rows = await conn.fetch("select key, state from nexus_feature_override")
+            overrides = {row["key"]: FeatureState(row["state"]) for row in rows}
+            after = evaluate(self.catalog, preset, overrides)
+            enable = sorted(after.enabled - current.enabled)
+            disable = sorted(current.enabled - after.enabled)
+            seeded = {
+                row["plugin"]
+                for row in await conn.fetch("select plugin from nexus_plugin_enablement")
+            }
+            reseed = [k for k in enable if self.catalog.specs[k].is_plugin and k not in seeded]
+            plan = PresetPlan(
+                preset=name,
+                previous=previous,
+                dry_run=dry_run,
+                enable=enable,
+                disable=disable,
+                reseed=reseed,
+            )
+            if dry_run:
+                return plan
+            await conn.execute(
+                "update nexus_tenant set preset = $2, updated_at = now() where id = $1",
+                tenant_id,
+                name,
+            )
+            for key in enable:
+                await self._run_hooks(conn, tenant_id, key, FeatureState.ENABLED, preset)
+            for key in disable:
+                await self._run_hooks(conn, tenant_id, key, FeatureState.DISABLED, preset)
+            await conn.execute(
+                "insert into nexus_audit_log (tenant_id, id, actor, action, target, before, "
+                "after, reason) values ($1, $2, $3, 'preset.applied', $4, $5::jsonb, "
+                "$6::jsonb, $7)",
+                tenant_id,
+                new_id(),
+                actor,
+                name,
+                _ENCODER.encode({"preset": previous}).decode(),
+                _ENCODER.encode({"preset": name, "enable": enable, "disable": disable}).decode(),
+                reason,
+            )
+            await conn.execute("select pg_notify($1, $2)", CHANNEL, str(tenant_id))
+        await self._announce(tenant_id)
+        return plan
 
     async def _lock_and_read(
         self, conn: asyncpg.Connection, tenant_id: UUID

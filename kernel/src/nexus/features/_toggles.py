@@ -43,6 +43,8 @@ class Toggles:
         # change, so its result is used once but not kept.
         self._changed_while_loading: set[UUID] = set()
         self.live = False
+        self._observers: list[Callable[[UUID], None]] = []
+        self._live_observers: list[Callable[[bool], None]] = []
 
     def cached(self, tenant_id: UUID) -> TenantFeatures | None:
         """The tenant's features if this process holds them (the request path's fast check)."""
@@ -81,6 +83,10 @@ class Toggles:
             held = await self.features(tenant_id)
         return key in held.enabled
 
+    def observe(self, callback: Callable[[UUID], None]) -> None:
+        """Call ``callback(tenant_id)`` after each change message (for tests and benchmarks)."""
+        self._observers.append(callback)
+
     def changed(self, payload: str) -> None:
         """A change message arrived: forget the tenant so its next use reads it afresh."""
         try:
@@ -95,11 +101,19 @@ class Toggles:
             del snapshot[tenant_id]
             self._snapshot = snapshot
             asyncio.get_running_loop().create_task(self._refresh(tenant_id))
+        for observer in self._observers:
+            observer(tenant_id)
+
+    def observe_live(self, callback: Callable[[bool], None]) -> None:
+        """Call ``callback(live)`` whenever the channel goes down or comes back."""
+        self._live_observers.append(callback)
 
     def set_live(self, live: bool) -> None:
         """The channel came up (drop everything: changes may have been missed) or went down."""
         self.live = live
         self._snapshot = {}
+        for observer in self._live_observers:
+            observer(live)
 
     async def _refresh(self, tenant_id: UUID) -> None:
         try:

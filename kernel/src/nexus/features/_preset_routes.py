@@ -1,0 +1,112 @@
+"""The presets catalog over HTTP, and applying a preset to a live tenant."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+import msgspec
+from litestar import Controller, Request, get, post
+from litestar.exceptions import NotFoundException
+from litestar.params import FromPath, JSONBody
+
+from nexus.features._service import FeatureService, PresetPlan
+from nexus.presets import PresetError
+
+__all__ = ("PresetController", "TenantPresetController", "preset_routes")
+
+
+class PresetSummary(msgspec.Struct, kw_only=True):
+    """A preset in the catalog."""
+
+    name: str
+    title: str
+    description: str
+    industry: str
+    extends: str | None
+    plugins: list[str]
+
+
+class ApplyPreset(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """Apply ``preset`` to the tenant; a dry run (the default) only shows the plan."""
+
+    preset: str
+    dry_run: bool = True
+    reason: str = ""
+
+
+def _service(request: Request[Any, Any, Any]) -> FeatureService:
+    return request.app.state.nexus_features  # type: ignore[no-any-return]
+
+
+class PresetController(Controller):
+    """The presets catalog (any authenticated caller)."""
+
+    path = "/api/v1/presets"
+    tags = ["presets"]
+    opt = {"nexus_access": "authenticated"}
+
+    @get("/", summary="List presets")
+    async def list_presets(self, request: Request[Any, Any, Any]) -> list[PresetSummary]:
+        """Every preset, resolved (``extends`` applied)."""
+        catalog = request.app.state.nexus_presets
+        result = []
+        for name in catalog.names():
+            resolved = catalog.resolve(name, registry=_service(request).registry)
+            result.append(
+                PresetSummary(
+                    name=name,
+                    title=resolved.title,
+                    description=resolved.description,
+                    industry=resolved.industry,
+                    extends=catalog.get(name).extends,
+                    plugins=sorted(resolved.plugins),
+                )
+            )
+        return result
+
+    @get("/{name:str}", summary="Show a preset")
+    async def show_preset(self, request: Request[Any, Any, Any], name: FromPath[str]) -> Any:
+        """One preset, resolved: plugins, features, settings and seed data."""
+        catalog = request.app.state.nexus_presets
+        if name not in catalog:
+            raise NotFoundException()
+        try:
+            return catalog.resolve(name, registry=_service(request).registry).to_dict()
+        except PresetError:
+            raise NotFoundException() from None
+
+
+class TenantPresetController(Controller):
+    """Applying a preset to a live tenant (platform admins)."""
+
+    path = "/api/v1/tenants/{tenant_id:uuid}/apply-preset"
+    tags = ["tenants"]
+    opt = {"nexus_access": "platform"}
+
+    @post("/", summary="Apply a preset to a tenant", status_code=200)
+    async def apply(
+        self,
+        request: Request[Any, Any, Any],
+        tenant_id: FromPath[UUID],
+        data: JSONBody[ApplyPreset],
+    ) -> PresetPlan:
+        """Show (dry run) or carry out what switching the tenant to a preset changes."""
+        service = _service(request)
+        async with service.database.transaction() as conn:
+            exists = await conn.fetchval("select 1 from nexus_tenant where id = $1", tenant_id)
+        if not exists:
+            raise NotFoundException()
+        try:
+            return await service.apply_preset(
+                tenant_id,
+                data.preset,
+                dry_run=data.dry_run,
+                actor=request.scope["state"]["actor"],
+                reason=data.reason,
+            )
+        except KeyError:
+            raise NotFoundException(f"no preset named {data.preset!r}") from None
+
+
+preset_routes = [PresetController, TenantPresetController]
