@@ -69,7 +69,10 @@ def test_features_cli_lists_and_switches_with_cascade(nexus_database_url, monkey
             cli, ["features", "disable", "acme", "tasks", "--cascade", "--reason", "cli test"]
         )
         assert done.exit_code == 0, done.output
-        assert done.output.splitlines() == ["reports: enabled → disabled", "tasks: enabled → disabled"]
+        assert done.output.splitlines() == [
+            "reports: enabled → disabled",
+            "tasks: enabled → disabled",
+        ]
         assert client.get("/api/v1/tasks", headers=acme.headers).status_code == 404
         unknown = runner.invoke(cli, ["features", "enable", "nobody", "tasks"])
         assert (unknown.exit_code, unknown.output) == (1, "error: no tenant 'nobody'\n")
