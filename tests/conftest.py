@@ -103,13 +103,21 @@ def free_port() -> int:
 
 @contextmanager
 def serving(
-    *, path: list[Path], env: dict[str, str], cwd: Path, timeout: float = 60
+    *,
+    path: list[Path],
+    env: dict[str, str],
+    cwd: Path,
+    timeout: float = 60,
+    command: tuple[str, ...] = ("serve",),
 ) -> Iterator[str]:
-    """Run ``nexus serve`` until it answers /healthz; yield its base URL; stop it."""
+    """Run ``nexus serve`` (or ``command``) until it answers /healthz; yield its base URL.
+
+    The process's output is in ``cwd/serve-<port>.log``; it is stopped on exit.
+    """
     port = free_port()
     log = (cwd / f"serve-{port}.log").open("w")
     process = subprocess.Popen(
-        [sys.executable, "-m", "nexus", "serve", "--port", str(port)],
+        [sys.executable, "-m", "nexus", *command, "--port", str(port)],
         env=_env(path, env),
         cwd=cwd,
         stdout=log,

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from bench.benchmarks import gate, hooks, loadgen, pending, read, startup, toggles
+from bench.benchmarks import (
+    events,
+    gate,
+    hooks,
+    loadgen,
+    pending,
+    provisioning,
+    read,
+    startup,
+    toggles,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -21,6 +31,8 @@ BENCHMARKS: dict[str, Callable[[Context], list[Row]]] = {
     "startup": startup.run,
     "hooks": hooks.run,
     "toggles": toggles.run,
+    "provisioning": provisioning.run,
+    "events": events.run,
     "pending": pending.run,
 }
 
@@ -31,6 +43,10 @@ DESCRIPTIONS = {
     "startup": "nexus serve start-up time and RSS per worker (goals < 2 s, < 200 MB)",
     "hooks": "ns per hook call through the registry and pluggy vs a plain call",
     "toggles": "feature check cost (goal < 1 µs) and change propagation p99 (goal < 50 ms)",
+    "provisioning": "a shared-placement tenant with a 6-plugin preset: p50 (goal < 500 ms) "
+    "and the last 1% of 10,000 in a row vs tenants 100–200 (goal ≤ 1.2)",
+    "events": "outbox relay events/s (goal ≥ 10,000) and commit-to-consumer p99 (goal < 100 ms), "
+    "PostgreSQL log and Kafka (tansu)",
     "pending": "goals whose features do not exist yet, listed as not measured",
 }
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from bench._results import Goal, row
+from bench._results import row
 
 if TYPE_CHECKING:
     from bench._context import Context
@@ -14,20 +14,7 @@ __all__ = ("run",)
 
 _NOTE = "not yet measured: the feature is not built yet (later issue)"
 
-_PENDING = (
-    (
-        "provisioning",
-        "shared-placement tenant with a 6-plugin preset",
-        "ms",
-        Goal("<", 500, label="p50 < 500 ms; tenant #10,000 within 1.2× of #100"),
-    ),
-    (
-        "outbox",
-        "outbox → Kafka relay on 2 cores",
-        "events/s",
-        Goal(">=", 10_000, label="≥ 10,000 events/s; write-to-consumer p99 < 100 ms"),
-    ),
-)
+_PENDING = ()
 
 
 def run(ctx: Context) -> list[Row]:

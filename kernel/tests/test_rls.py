@@ -77,10 +77,12 @@ def test_every_table_with_tenant_id_has_forced_row_level_security(migrated):
 
 def test_every_tenant_table_has_only_the_tenant_policy_permitting_access(migrated):
     # Permissive policies are OR-ed together: any other one would widen the tenant's view.
+    # The one exception: the event relay's role reads the outbox (and dead letters) across
+    # tenants; those policies name that role alone, never the API role.
     rows = query(
         migrated,
         """
-        select p.tablename, p.policyname, p.permissive, p.cmd, p.qual, p.with_check
+        select p.tablename, p.policyname, p.permissive, p.cmd, p.qual, p.with_check, p.roles
           from pg_policies p
          where exists (select 1 from information_schema.columns c
                         where c.table_schema = p.schemaname and c.table_name = p.tablename
@@ -92,8 +94,19 @@ def test_every_tenant_table_has_only_the_tenant_policy_permitting_access(migrate
     )
     tenant_policy = ("nexus_tenant_isolation", "ALL", predicate, predicate)
     permissive: dict[str, list[tuple[str, ...]]] = {}
+    relay = {
+        (row["tablename"], row["policyname"], row["cmd"])
+        for row in rows
+        if list(row["roles"]) == ["nexus_relay"]
+    }
+    assert relay == {
+        ("nexus_event_outbox", "nexus_relay_read", "SELECT"),
+        ("nexus_event_outbox", "nexus_relay_mark", "UPDATE"),
+        ("nexus_event_dead_letter", "nexus_relay_read", "SELECT"),
+        ("nexus_event_dead_letter", "nexus_relay_redrive", "DELETE"),
+    }
     for row in rows:
-        if row["permissive"] == "PERMISSIVE":
+        if row["permissive"] == "PERMISSIVE" and list(row["roles"]) != ["nexus_relay"]:
             permissive.setdefault(row["tablename"], []).append(
                 (row["policyname"], row["cmd"], row["qual"], row["with_check"])
             )

@@ -22,7 +22,9 @@ from nexus_hookspecs._context import current_tenant
 from nexus_hookspecs._manifest import Feature, Manifest, Permission
 from nexus_hookspecs._markers import PROJECT_NAME, hookimpl, hookspec
 from nexus_hookspecs._ports import (
+    BlobInfo,
     BlobStore,
+    BlobTooLargeError,
     Cache,
     Connection,
     Database,
@@ -43,7 +45,9 @@ ENTRY_POINT_GROUP = "nexus.plugins"
 __all__ = (
     "ENTRY_POINT_GROUP",
     "PROJECT_NAME",
+    "BlobInfo",
     "BlobStore",
+    "BlobTooLargeError",
     "Cache",
     "Connection",
     "Database",

@@ -10,12 +10,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator, Mapping, Sequence
+    from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Mapping, Sequence
     from contextlib import AbstractAsyncContextManager
     from uuid import UUID
 
 __all__ = (
+    "BlobInfo",
     "BlobStore",
+    "BlobTooLargeError",
     "Cache",
     "Connection",
     "Database",
@@ -84,31 +86,129 @@ class EventPublisher(Protocol):
 
 @runtime_checkable
 class Cache(Protocol):
-    """A tenant-scoped cache; keys are prefixed with the tenant id by the kernel."""
+    """A tenant-scoped cache; keys are prefixed with the tenant id by the kernel.
+
+    Read through :meth:`get_or_load` (cache-aside with single-flight); after a write
+    commits, call :meth:`invalidate` or :meth:`invalidate_tags`, which reach every process.
+
+    Example::
+
+        async def load() -> bytes | None:
+            async with db.transaction() as conn:
+                row = await conn.fetchrow("select * from crm_contact where id = $1", id)
+            return msgspec.json.encode(dict(row)) if row else None
+
+        raw = await cache.get_or_load(f"contact:{id}", load, ttl=60, tags=("contacts",))
+    """
 
     async def get(self, key: str) -> bytes | None:
         """Return the cached value or ``None``."""
         ...
 
-    async def set(self, key: str, value: bytes, *, ttl: float | None = None) -> None:
-        """Store ``value`` for ``ttl`` seconds (forever when ``None``)."""
+    async def set(
+        self, key: str, value: bytes, *, ttl: float | None = None, tags: Sequence[str] = ()
+    ) -> None:
+        """Store ``value`` for ``ttl`` seconds (the kernel's default when ``None``).
+
+        ``tags`` name groups the entry belongs to, for :meth:`invalidate_tags`.
+        """
+        ...
+
+    async def get_or_load(
+        self,
+        key: str,
+        loader: Callable[[], Awaitable[bytes | None]],
+        *,
+        ttl: float | None = None,
+        tags: Sequence[str] = (),
+    ) -> bytes | None:
+        """Return the cached value, or call ``loader`` once and cache what it returns.
+
+        Concurrent misses for ``key`` in a process share one call of ``loader``. A value
+        loaded while the key (or one of ``tags``) was invalidated is returned but not kept.
+        ``None`` from the loader is returned and not cached.
+        """
         ...
 
     async def delete(self, key: str) -> None:
-        """Forget ``key``."""
+        """Forget ``key`` (the same as ``invalidate(key)``)."""
+        ...
+
+    async def invalidate(self, *keys: str) -> None:
+        """Forget ``keys`` in every process; call it after the write commits."""
+        ...
+
+    async def invalidate_tags(self, *tags: str) -> None:
+        """Forget every entry stored with one of ``tags``, in every process."""
         ...
 
 
 @runtime_checkable
-class BlobStore(Protocol):
-    """A tenant-scoped file store; object keys are prefixed with the tenant id by the kernel."""
+class BlobInfo(Protocol):
+    """What the store knows about an object."""
 
-    async def put(self, key: str, data: bytes, *, content_type: str) -> None:
-        """Store ``data`` under ``key``."""
+    @property
+    def key(self) -> str:
+        """The object key, without the tenant prefix."""
+        ...
+
+    @property
+    def size(self) -> int:
+        """The size in bytes."""
+        ...
+
+    @property
+    def content_type(self) -> str:
+        """The media type given when it was stored."""
+        ...
+
+
+class BlobTooLargeError(ValueError):
+    """An object is larger than the kernel accepts (``NEXUS_BLOB_MAX_BYTES``).
+
+    Attributes:
+        limit: The largest size accepted, in bytes.
+    """
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"the object is larger than {limit} bytes")
+        self.limit = limit
+
+
+@runtime_checkable
+class BlobStore(Protocol):
+    """A tenant-scoped file store; object keys are prefixed with the tenant id by the kernel.
+
+    Keys are ``/``-separated paths (``invoices/2026/0001.pdf``) without empty, ``.`` or
+    ``..`` segments; an invalid key raises ``ValueError``.
+
+    Example::
+
+        info = await blobs.put("avatars/ada.png", request.stream(), content_type="image/png")
+        url = await blobs.url("avatars/ada.png", expires_in=300)
+    """
+
+    async def put(
+        self, key: str, data: bytes | AsyncIterable[bytes], *, content_type: str
+    ) -> BlobInfo:
+        """Store ``data`` (bytes, or chunks streamed as they come) under ``key``.
+
+        Raises:
+            BlobTooLargeError: The data exceeds the size limit; nothing is stored.
+            ValueError: The key or the content type is invalid.
+        """
         ...
 
     async def get(self, key: str) -> bytes:
         """Return the object's bytes; raise ``KeyError`` when it does not exist."""
+        ...
+
+    def stream(self, key: str) -> AsyncIterator[bytes]:
+        """Yield the object's bytes in chunks; raise ``KeyError`` when it does not exist."""
+        ...
+
+    async def stat(self, key: str) -> BlobInfo:
+        """Return the object's size and content type; raise ``KeyError`` when missing."""
         ...
 
     async def delete(self, key: str) -> None:
@@ -117,6 +217,13 @@ class BlobStore(Protocol):
 
     def list(self, prefix: str = "") -> AsyncIterator[str]:
         """Yield the keys under ``prefix``."""
+        ...
+
+    async def url(self, key: str, *, expires_in: int = 900) -> str:
+        """Return a URL that downloads the object without credentials until it expires.
+
+        Anyone holding the URL can read the object for ``expires_in`` seconds.
+        """
         ...
 
 

@@ -142,6 +142,20 @@ def nexus_provision_resources(tenant: TenantRef, conn: Connection) -> Awaitable[
 
 
 @hookspec
+def nexus_deprovision_resources(tenant: TenantRef, conn: Connection) -> Awaitable[None] | None:
+    """Remove what ``nexus_provision_resources`` created for a tenant being deprovisioned.
+
+    Called when a tenant is deprovisioned, once per loaded plugin (enabled for the tenant
+    or not), before the tenant's rows are deleted in the same transaction. Must be
+    idempotent: an interrupted deprovision calls it again. May return an awaitable.
+
+    Args:
+        tenant: The tenant being deprovisioned.
+        conn: The deprovisioning transaction's connection (row-level security set to it).
+    """
+
+
+@hookspec
 def nexus_startup(app: Litestar) -> Awaitable[None] | None:
     """Start the plugin's own background work.
 

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from litestar import Litestar, Request
+from litestar import Litestar, Router
 from litestar.config.cors import CORSConfig
-from litestar.di import Provide
+from litestar.di import NamedDependency, Provide
 from litestar.openapi import OpenAPIConfig
-from litestar.plugins.prometheus import PrometheusConfig, PrometheusController
 
 from nexus import __version__
+from nexus.blobs import BlobRuntime, blob_routes
+from nexus.cache import CacheRuntime
 from nexus.db import (
     PostgresDatabase,
     TenantDatabase,
@@ -18,9 +19,11 @@ from nexus.db import (
     piccolo_app_paths,
     resolve_database_url,
 )
+from nexus.events import event_routes, events_provider
 from nexus.features import FeatureRuntime, feature_routes, preset_routes
 from nexus.http import (
     IdempotencyMiddleware,
+    KernelContext,  # noqa: TC001 - Litestar reads provider hints at run time
     RateLimitMiddleware,
     RateLimits,
     exception_handlers,
@@ -32,8 +35,9 @@ from nexus.http import request_id_middleware as _request_ids
 from nexus.http._allow import correct_allow_header
 from nexus.http._openapi import document_conventions, security_components
 from nexus.identity import Authenticator, AuthGate, identity_routes, load_jwt_keys
-from nexus.observability import configure_logging
+from nexus.observability import RequestMetrics, configure_logging, metrics_route
 from nexus.plugins import NexusBridge, PluginRegistry, load_plugins
+from nexus.provisioning import Provisioner, ProvisioningService, provisioning_routes
 from nexus.settings import Settings
 from nexus.tenancy import TenantController
 
@@ -41,12 +45,6 @@ if TYPE_CHECKING:
     from nexus.db._database import PostgresDatabase as _Database
 
 __all__ = ("create_app",)
-
-
-class _Metrics(PrometheusController):
-    path = "/metrics"
-    include_in_schema = False  # Prometheus exposition format, not part of the REST API
-    opt = {"nexus_access": "public"}  # noqa: RUF012 - Litestar's own class attribute
 
 
 def create_app(
@@ -96,30 +94,40 @@ def create_app(
             authenticator.jwt = await load_jwt_keys(conn, settings)
         await features.start()
 
-    def provide_db(request: Request[Any, Any, Any]) -> TenantDatabase:
-        return TenantDatabase(database, request.scope["state"].get("tenant_id"))
+    def provide_db(context: NamedDependency[KernelContext]) -> TenantDatabase:
+        # Bound to the context's tenant. Depending on ``context`` also keeps Litestar from
+        # resolving the two concurrently, which costs a task group per request.
+        return TenantDatabase(database, context.tenant_id)
+
+    provisioning = ProvisioningService(
+        Provisioner(database=database, registry=registry, presets=features.presets),
+        on_done=lambda tenant_id: features.toggles.changed(str(tenant_id)),
+    )
 
     async def close_database(app: Litestar) -> None:
+        await provisioning.stop()
         await features.stop()
         await database.stop()
 
-    metrics = PrometheusConfig(
-        app_name="nexus", prefix="nexus", group_path=True, exclude=["/metrics"]
-    )
+    cache = CacheRuntime(settings, database)
+    blobs = BlobRuntime(settings)
+
     app = Litestar(
         route_handlers=[
             *health_routes,
             *problem_routes,
-            _Metrics,
+            metrics_route,
             *identity_routes,
-            TenantController,
+            # One router: tenancy (GET) and provisioning (POST) share /api/v1/tenants.
+            Router(path="/", route_handlers=[TenantController, *provisioning_routes]),
             *feature_routes,
             *preset_routes,
+            *event_routes,
+            *blob_routes,
         ],
         plugins=[NexusBridge(registry)],
         # Route middleware, outermost first: limits and idempotency need the principal.
         middleware=[
-            metrics.middleware,
             AuthGate(authenticator, _member_permissions(registry), features.toggles),
             RateLimitMiddleware(rate_limits),
             IdempotencyMiddleware(
@@ -132,10 +140,13 @@ def create_app(
         dependencies={
             "db": Provide(provide_db, sync_to_thread=False),
             "context": Provide(provide_context, sync_to_thread=False),
+            "events": Provide(events_provider(registry), sync_to_thread=False),
+            "cache": Provide(cache.provide, sync_to_thread=False),
+            "blobs": Provide(blobs.provide, sync_to_thread=False),
         },
         exception_handlers=exception_handlers,
-        on_startup=[open_database],
-        on_shutdown=[close_database, rate_limits.close],
+        on_startup=[open_database, cache.start, blobs.start],
+        on_shutdown=[cache.stop, blobs.stop, close_database, rate_limits.close],
         openapi_config=OpenAPIConfig(
             title="Nexus",
             version=__version__,
@@ -151,7 +162,7 @@ def create_app(
     )
     # Outermost, around Litestar's own exception handling, so unknown routes (404, 405)
     # get a request id too: route middleware only wraps matched routes.
-    app.asgi_handler = _request_ids(access_log=settings.access_log)(
+    app.asgi_handler = _request_ids(access_log=settings.access_log, metrics=RequestMetrics())(
         correct_allow_header(app, app.asgi_handler)
     )
     document_conventions(app)
@@ -161,6 +172,9 @@ def create_app(
     app.state.nexus_authenticator = authenticator
     app.state.nexus_features = features.service
     app.state.nexus_presets = features.presets
+    app.state.nexus_provisioning = provisioning
+    app.state.nexus_cache = cache
+    app.state.nexus_blobs = blobs
     return app
 
 

@@ -56,12 +56,30 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         max_body_bytes: Largest request body accepted (413 beyond).
         rate_limit_tenant: Requests per tenant (``limits`` notation, e.g. ``6000/minute``).
         rate_limit_key: Requests per API key or user.
-        redis_url: Redis for rate-limit counters (and later cache and fan-out); in-process
-            when unset.
+        redis_url: Redis for rate-limit counters, the cache and fan-out; in-process (fanned
+            out by PostgreSQL NOTIFY) when unset.
         idempotency_ttl_s: How long an ``Idempotency-Key`` and its response are kept.
+        kafka_bootstrap: Kafka (or Redpanda) bootstrap servers, ``host:port[,host:port]``;
+            events go through the PostgreSQL-backed log when unset.
+        kafka_idempotent: Use Kafka's idempotent producer in the relay (turn off only for a
+            broker that refuses it; the consumers' inbox deduplicates either way).
+        event_batch: Most events the relay publishes, or a consumer takes, at once.
         idempotency_lease_s: How long the first request with an ``Idempotency-Key`` may
             run before its key counts as abandoned (say, by a crashed worker) and a retry
             may run the request again.
+        cache_ttl_s: How long a cached entry lives when the caller names no TTL; also the
+            bound on how stale an entry can get if an invalidation is lost.
+        cache_max_entries: Most entries the in-process cache keeps per worker (least
+            recently used go first); Redis keeps its own limits.
+        s3_endpoint_url: S3 (or MinIO) endpoint; files go to ``data_dir/blobs`` unless this
+            or ``s3_bucket`` is set.
+        s3_bucket: The bucket holding every tenant's files, each under its tenant id.
+        s3_region: The bucket's region.
+        s3_access_key_id: S3 access key; the default AWS credential chain when unset.
+        s3_secret_access_key: S3 secret key, with ``s3_access_key_id``.
+        blob_max_bytes: Largest object the file store accepts.
+        public_url: The address clients reach the kernel at (``https://nexus.example``);
+            makes the signed file URLs of the local file store absolute.
     """
 
     database_url: str | None = None
@@ -91,6 +109,18 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     redis_url: str | None = None
     idempotency_ttl_s: int = 24 * 3600
     idempotency_lease_s: int = 300
+    kafka_bootstrap: str | None = None
+    kafka_idempotent: bool = True
+    event_batch: int = 500
+    cache_ttl_s: float = 3600.0
+    cache_max_entries: int = 10_000
+    s3_endpoint_url: str | None = None
+    s3_bucket: str | None = None
+    s3_region: str = "us-east-1"
+    s3_access_key_id: str | None = None
+    s3_secret_access_key: str | None = None
+    blob_max_bytes: int = 100 * 1024 * 1024
+    public_url: str | None = None
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:

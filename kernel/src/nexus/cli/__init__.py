@@ -9,10 +9,13 @@ import rich_click as click
 from nexus import __version__
 from nexus.cli._admin import admin, tenants
 from nexus.cli._common import load_settings
+from nexus.cli._events import events, worker
 from nexus.cli._features import features
 from nexus.cli._plugins import plugins
 from nexus.cli._presets import presets
+from nexus.cli._provision import provision_command
 from nexus.cli._serve import migrate_command, serve
+from nexus.cli._up import up
 from nexus.observability import configure_logging
 
 __all__ = ("cli", "main")
@@ -41,6 +44,10 @@ cli.add_command(presets)
 cli.add_command(admin)
 cli.add_command(tenants)
 cli.add_command(features)
+cli.add_command(worker)
+cli.add_command(events)
+cli.add_command(provision_command)
+cli.add_command(up)
 
 
 def main() -> None:

@@ -13,13 +13,14 @@ import uvicorn
 
 from nexus.cli._common import echo_json, fail, friendly_errors, load_settings
 from nexus.db import MigrationError, migrate, resolve_database_url
+from nexus.events import KERNEL_SOURCE, ensure_topics
 from nexus.observability import configure_logging
 from nexus.plugins import load_plugins
 
 if TYPE_CHECKING:
     from nexus.settings import Settings
 
-__all__ = ("migrate_command", "serve")
+__all__ = ("migrate_command", "run_server", "serve")
 
 
 def _migrate(settings: Settings, database_url: str) -> dict[str, list[str]]:
@@ -28,6 +29,10 @@ def _migrate(settings: Settings, database_url: str) -> dict[str, list[str]]:
         report = asyncio.run(migrate(settings, registry, database_url=database_url))
     except MigrationError as exc:
         fail(str(exc))
+    if settings.kafka_bootstrap:
+        # One topic per plugin (and the kernel's): created at deploy, like the schema.
+        plugins = [KERNEL_SOURCE, *(record.name for record in registry.loaded)]
+        asyncio.run(ensure_topics(settings.kafka_bootstrap, plugins))
     return report.applied
 
 
@@ -67,13 +72,18 @@ def serve(host: str | None, port: int | None, workers: int | None) -> None:
     if embedded:
         # Zero configuration means zero steps: the embedded default is migrated on start.
         _migrate(settings, database_url)
-    if settings.workers > 1:
-        _prepare_multiprocess_metrics(settings)
     click.echo(
         f"Nexus serving on http://{settings.host}:{settings.port} "
         f"(API /api/v1, docs /schema, {settings.workers} worker(s))",
         err=True,
     )
+    run_server(settings)
+
+
+def run_server(settings: Settings) -> None:
+    """Serve the app with uvicorn until stopped (``nexus serve`` and ``nexus up``)."""
+    if settings.workers > 1:
+        _prepare_multiprocess_metrics(settings)
     # uvicorn re-raises SIGTERM after its graceful shutdown; turn it into a normal exit so
     # exit handlers run and the embedded PostgreSQL stops with us.
     signal.signal(signal.SIGTERM, _exit_quietly)

@@ -21,9 +21,12 @@ if TYPE_CHECKING:
     from nexus.plugins import PluginRegistry
     from nexus.settings import Settings
 
-__all__ = ("MigrationError", "MigrationReport", "migrate", "pending_migrations")
+__all__ = ("RELAY_ROLE", "MigrationError", "MigrationReport", "migrate", "pending_migrations")
 
 log = structlog.get_logger("nexus.db")
+
+RELAY_ROLE = "nexus_relay"
+"""The role of the event relay and consumers; fixed, because the events migration names it."""
 
 # Advisory lock key (an arbitrary constant, "nexus" in ASCII): concurrent migrators queue on it.
 _LOCK_KEY = 0x6E65787573
@@ -48,7 +51,10 @@ class MigrationReport(msgspec.Struct, kw_only=True):
 
 
 def _roles_sql(owner: str, api: str) -> str:
-    owner_q, api_q = _quote(owner), _quote(api)
+    # The event relay and consumers read the outbox across tenants as RELAY_ROLE: a member
+    # of the API role (its grants) that the outbox's relay policies name (see the events
+    # migration); it cannot bypass row-level security on any other table.
+    owner_q, api_q, relay_q = _quote(owner), _quote(api), _quote(RELAY_ROLE)
     return f"""
     DO $$ BEGIN CREATE ROLE {owner_q} NOLOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$;
     DO $$ BEGIN CREATE ROLE {api_q} NOLOGIN NOBYPASSRLS;
@@ -56,6 +62,9 @@ def _roles_sql(owner: str, api: str) -> str:
     ALTER ROLE {api_q} NOBYPASSRLS;
     GRANT {owner_q} TO CURRENT_USER;
     GRANT {api_q} TO CURRENT_USER;
+    DO $$ BEGIN CREATE ROLE {relay_q} NOLOGIN NOBYPASSRLS IN ROLE {api_q};
+              EXCEPTION WHEN duplicate_object THEN NULL; END $$;
+    GRANT {relay_q} TO CURRENT_USER;
     GRANT USAGE, CREATE ON SCHEMA public TO {owner_q};
     GRANT USAGE ON SCHEMA public TO {api_q};
     ALTER DEFAULT PRIVILEGES FOR ROLE {owner_q} IN SCHEMA public

@@ -8,6 +8,7 @@ from nexus.features._evaluate import FeatureState, Source, TenantFeatures, evalu
 from nexus.features._preset_routes import preset_routes
 from nexus.features._routes import feature_routes
 from nexus.features._runtime import FeatureRuntime
+from nexus.features._seed import seed_tenant
 from nexus.features._service import (
     FeatureChange,
     FeatureConflict,
@@ -36,4 +37,5 @@ __all__ = (
     "evaluate",
     "feature_routes",
     "preset_routes",
+    "seed_tenant",
 )

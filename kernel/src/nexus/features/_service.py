@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
+from uuid import UUID
 
 import msgspec
 from nexus_hookspecs import PurgeReport, TenantRef
@@ -14,18 +15,34 @@ from nexus.plugins import await_maybe
 
 if TYPE_CHECKING:
     from collections.abc import Callable
-    from uuid import UUID
 
     import asyncpg
 
     from nexus.db import PostgresDatabase
+    from nexus.events import OutboxPublisher
     from nexus.features._catalog import FeatureCatalog
     from nexus.features._toggles import Toggles
     from nexus.plugins import PluginRegistry
 
-__all__ = ("FeatureChange", "FeatureConflict", "FeatureService", "PresetPlan", "PurgeResult")
+__all__ = (
+    "FEATURE_CHANGED",
+    "FeatureChange",
+    "FeatureConflict",
+    "FeatureService",
+    "PresetPlan",
+    "PurgeResult",
+)
 
 _ENCODER = msgspec.json.Encoder()
+
+FEATURE_CHANGED = "nexus.feature.changed.v1"
+"""The event every feature change emits, in the change's own transaction."""
+
+
+def _feature_events(tenant_id: UUID) -> OutboxPublisher:
+    from nexus.events import KERNEL_SOURCE, OutboxPublisher  # noqa: PLC0415 - events imports features
+
+    return OutboxPublisher(tenant_id=tenant_id, plugin=KERNEL_SOURCE)
 
 
 class FeatureConflict(Exception):
@@ -308,11 +325,19 @@ class FeatureService:
             reason,
             actor,
         )
+        # The change's event commits with it (the outbox); the audit entry shares the event's
+        # id, so the audit consumer, meeting the event later, does not log it a second time.
+        event_id = await _feature_events(tenant_id).publish(
+            conn,
+            type=FEATURE_CHANGED,
+            data={"key": key, "before": before.value, "after": after.value, "actor": actor},
+            subject=key,
+        )
         await conn.execute(
             "insert into nexus_audit_log (tenant_id, id, actor, action, target, before, after, "
             "reason) values ($1, $2, $3, 'feature.changed', $4, $5::jsonb, $6::jsonb, $7)",
             tenant_id,
-            new_id(),
+            UUID(event_id),
             actor,
             key,
             _ENCODER.encode({"state": before.value}).decode(),

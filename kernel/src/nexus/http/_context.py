@@ -10,11 +10,16 @@ import structlog
 import uuid_utils
 from litestar.enums import ScopeType
 
+from nexus.observability import bind_request, reset_request
+
 if TYPE_CHECKING:
+    from collections.abc import Awaitable, Iterable
     from uuid import UUID
 
     from litestar import Request
     from litestar.types import ASGIApp, Message, Receive, Scope, Send
+
+    from nexus.observability import RequestMetrics
 
 __all__ = ("SECURITY_HEADERS", "KernelContext", "provide_context", "request_id_middleware")
 
@@ -63,13 +68,15 @@ def provide_context(request: Request[Any, Any, Any]) -> KernelContext:
     )
 
 
-def request_id_middleware(*, access_log: bool) -> Any:
-    """Return ASGI middleware that gives each request an id, logs and echoes it.
+def request_id_middleware(*, access_log: bool, metrics: RequestMetrics | None = None) -> Any:
+    """Return ASGI middleware that gives each request an id, logs, measures and echoes it.
 
     An incoming ``X-Request-ID`` is kept when it is short and plain; otherwise a new
-    time-ordered id is made. The id is bound into every log line of the request. Every
-    response also gets :data:`SECURITY_HEADERS`, and those under ``/api/`` also
-    ``Cache-Control: no-store``, unless the handler set its own.
+    time-ordered id is made. The id is in every log line of the request (through
+    :func:`nexus.observability.bind_request`). Every response also gets
+    :data:`SECURITY_HEADERS`, and those under ``/api/`` also ``Cache-Control: no-store``,
+    unless the handler set its own. Each answered request is reported to ``metrics``
+    (this middleware already sees its status and time, so metrics add no layer).
     """
 
     def factory(app: ASGIApp) -> ASGIApp:
@@ -79,39 +86,55 @@ def request_id_middleware(*, access_log: bool) -> Any:
                 return
             request_id = _incoming_request_id(scope) or str(uuid_utils.uuid7())
             scope.setdefault("state", {})["request_id"] = request_id
-            raw_id = request_id.encode()
             extra = _API_HEADERS if scope["path"].startswith(_API_PREFIX) else SECURITY_HEADERS
             status = 500
 
-            async def send_with_id(message: Message) -> None:
+            def send_with_id(message: Message) -> Awaitable[None]:
+                # Returns send's awaitable: no coroutine of its own for each message.
                 nonlocal status
                 if message["type"] == "http.response.start":
                     status = message["status"]
-                    headers = list(message.get("headers", ()))
-                    present = {name.lower() for name, _ in headers}
-                    headers.extend(header for header in extra if header[0] not in present)
-                    headers.append((_REQUEST_ID_HEADER, raw_id))
-                    message["headers"] = headers
-                await send(message)
+                    message["headers"] = _with_headers(
+                        message.get("headers"), extra, (_REQUEST_ID_HEADER, request_id.encode())
+                    )
+                return send(message)
 
-            tokens = structlog.contextvars.bind_contextvars(request_id=request_id)
+            token = bind_request(request_id)
+            if metrics is not None:
+                metrics.begin()
             started = time.perf_counter()
             try:
                 await app(scope, receive, send_with_id)
             finally:
+                seconds = time.perf_counter() - started
+                if metrics is not None:
+                    metrics.end(scope, status=status, seconds=seconds)
                 if access_log:
                     log.info(
                         "request",
                         method=scope.get("method"),
                         path=scope["path"],
                         status=status,
-                        ms=round((time.perf_counter() - started) * 1000, 3),
+                        ms=round(seconds * 1000, 3),
                     )
-                structlog.contextvars.reset_contextvars(**tokens)
+                reset_request(token)
 
         return middleware
 
     return factory
+
+
+def _with_headers(
+    headers: Iterable[tuple[bytes, bytes]] | None,
+    extra: tuple[tuple[bytes, bytes], ...],
+    request_id: tuple[bytes, bytes],
+) -> list[tuple[bytes, bytes]]:
+    """``headers`` plus those of ``extra`` it lacks, plus the request id."""
+    result = list(headers) if headers else []
+    present = {name.lower() for name, _ in result}
+    result.extend(header for header in extra if header[0] not in present)
+    result.append(request_id)
+    return result
 
 
 def _incoming_request_id(scope: Scope) -> str | None:

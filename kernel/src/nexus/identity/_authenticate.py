@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
-from typing import TYPE_CHECKING, Any
+from contextvars import Context
+from functools import partial
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 from uuid import UUID
 
 import jwt
@@ -13,12 +16,15 @@ from nexus.identity._principal import Principal, PrincipalKind, Role
 from nexus.identity._secrets import hash_secret, parse_key
 
 if TYPE_CHECKING:
+    from collections.abc import Callable, Coroutine
+
     from nexus.db import PostgresDatabase
     from nexus.identity._jwt import JwtKeys
 
 __all__ = ("AuthError", "Authenticator", "TenantRecord")
 
 _CACHE_LIMIT = 50_000
+_T = TypeVar("_T")
 
 
 class AuthError(Exception):
@@ -61,12 +67,43 @@ update nexus_platform_key set last_used_at = now()
 """
 
 
+class _Flights(Generic[_T]):
+    """Concurrent lookups of the same key share one: the first starts it, the rest await it.
+
+    Without this, every request in flight when a remembered credential expires would look
+    it up in the database at once (latency spikes under load). The lookup runs as its own
+    task in an empty context, so a caller's cancellation (a client gone) does not cancel it
+    for the others and it never joins a caller's transaction.
+    """
+
+    def __init__(self) -> None:
+        self._running: dict[str, asyncio.Task[_T]] = {}
+
+    async def run(self, key: str, lookup: Callable[[], Coroutine[Any, Any, _T]]) -> _T:
+        """Return what ``lookup()`` returns (or raise what it raises), once per key at a time."""
+        task = self._running.get(key)
+        if task is None:
+            task = asyncio.get_running_loop().create_task(lookup(), context=Context())
+            self._running[key] = task
+            task.add_done_callback(partial(self._landed, key))
+        return await asyncio.shield(task)
+
+    def clear(self) -> None:
+        """Let the next call start a new lookup even if one is still running."""
+        self._running.clear()
+
+    def _landed(self, key: str, task: asyncio.Task[_T]) -> None:
+        if self._running.get(key) is task:
+            del self._running[key]
+
+
 class Authenticator:
     """Verifies API keys, platform keys and JWTs.
 
     Verified credentials are remembered for ``ttl_s`` seconds so the request path costs a
     dictionary lookup; revoking a key or suspending a tenant forgets them in this process at
-    once and in the others within ``ttl_s``.
+    once and in the others within ``ttl_s``. When a remembered credential expires, the
+    requests that need it meanwhile share one lookup.
     """
 
     def __init__(self, database: PostgresDatabase, *, ttl_s: float) -> None:
@@ -75,11 +112,18 @@ class Authenticator:
         self.jwt: JwtKeys | None = None
         self._principals: dict[str, tuple[float, Principal]] = {}
         self._tenants: dict[str, tuple[float, TenantRecord]] = {}
+        self._principal_flights: _Flights[Principal] = _Flights()
+        self._tenant_flights: _Flights[TenantRecord | None] = _Flights()
+        # Bumped by forget(): a lookup that started before must not be remembered after.
+        self._generation = 0
 
     def forget(self) -> None:
         """Drop every remembered credential and tenant (after a revocation or suspension)."""
+        self._generation += 1
         self._principals.clear()
         self._tenants.clear()
+        self._principal_flights.clear()
+        self._tenant_flights.clear()
 
     async def authenticate(self, token: str) -> Principal:
         """Return the principal of ``token``.
@@ -88,24 +132,40 @@ class Authenticator:
             AuthError: 401 for a missing, malformed, unknown, revoked or expired credential;
                 403 when its tenant is suspended or gone.
         """
-        now = time.monotonic()
+        return self.remembered(token) or await self._principal_flights.run(
+            token, partial(self._remember_principal, token)
+        )
+
+    def remembered(self, token: str) -> Principal | None:
+        """Return the principal of ``token`` if it is remembered and valid, else ``None``.
+
+        :meth:`authenticate` without the coroutine, for the request path's usual case.
+        """
         remembered = self._principals.get(token)
-        if remembered is not None and remembered[0] > now:
+        if remembered is not None and remembered[0] > time.monotonic():
             principal = remembered[1]
             if principal.expires_at is None or principal.expires_at > time.time():
                 return principal
+        return None
+
+    async def _remember_principal(self, token: str) -> Principal:
+        now, generation = time.monotonic(), self._generation
         principal = await self._verify(token)
-        if len(self._principals) >= _CACHE_LIMIT:
-            self._principals.clear()
-        self._principals[token] = (now + self.ttl_s, principal)
+        if generation == self._generation:
+            if len(self._principals) >= _CACHE_LIMIT:
+                self._principals.clear()
+            self._principals[token] = (now + self.ttl_s, principal)
         return principal
 
     async def tenant(self, ref: str) -> TenantRecord | None:
         """Find a tenant by id or slug (remembered like credentials)."""
-        now = time.monotonic()
         remembered = self._tenants.get(ref)
-        if remembered is not None and remembered[0] > now:
+        if remembered is not None and remembered[0] > time.monotonic():
             return remembered[1]
+        return await self._tenant_flights.run(ref, partial(self._remember_tenant, ref))
+
+    async def _remember_tenant(self, ref: str) -> TenantRecord | None:
+        now, generation = time.monotonic(), self._generation
         try:
             condition, value = "id = $1", UUID(ref)
         except ValueError:
@@ -117,7 +177,10 @@ class Authenticator:
         if row is None:
             return None
         record = TenantRecord(row["id"], row["slug"], row["status"])
-        self._tenants[ref] = (now + self.ttl_s, record)
+        if generation == self._generation:
+            if len(self._tenants) >= _CACHE_LIMIT:
+                self._tenants.clear()
+            self._tenants[ref] = (now + self.ttl_s, record)
         return record
 
     async def _verify(self, token: str) -> Principal:

@@ -12,14 +12,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-import structlog
-from litestar.middleware import ASGIMiddleware
-
 from nexus.http._problems import PROBLEM_TYPES, problem_response
 from nexus.identity._authenticate import AuthError
+from nexus.observability import current_request
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Awaitable, Container, Mapping
 
     from litestar import Request
     from litestar.types import ASGIApp, Receive, Scope, Send
@@ -30,16 +28,43 @@ if TYPE_CHECKING:
 __all__ = ("TENANT_HEADER", "AuthGate")
 
 
+TENANT_HEADER = "x-nexus-tenant"
+_TENANT_HEADER = TENANT_HEADER.encode()
+_BEARER = b"bearer "
+
+
 def _is_documentation(scope: Scope) -> bool:
     return scope["path"].startswith("/schema")
 
 
-TENANT_HEADER = "x-nexus-tenant"
-_BEARER = "bearer "
+def _credentials(scope: Scope) -> tuple[str, bytes | None]:
+    """The bearer token and the ``X-Nexus-Tenant`` value of a request, in one pass.
+
+    A repeated header counts with its last value.
+
+    Raises:
+        AuthError: 401 without ``Authorization: Bearer <token>``.
+    """
+    authorization = named = None
+    for name, value in scope["headers"]:
+        if name == b"authorization":
+            authorization = value
+        elif name == _TENANT_HEADER:
+            named = value
+    if authorization is None or authorization[: len(_BEARER)].lower() != _BEARER:
+        raise AuthError(401, "unauthorized", "send Authorization: Bearer <token>")
+    return authorization[len(_BEARER) :].decode("latin-1").strip(), named
 
 
-class AuthGate(ASGIMiddleware):
-    """Authenticate, set the tenant context and check the route's permission."""
+def _switched_on(enabled: Container[str], plugin: str | None, feature: str | None) -> bool:
+    return (plugin is None or plugin in enabled) and (feature is None or feature in enabled)
+
+
+class AuthGate:
+    """Authenticate, set the tenant context and check the route's permission.
+
+    Route middleware: Litestar wraps each route's app with it once, at start-up.
+    """
 
     def __init__(
         self,
@@ -50,12 +75,26 @@ class AuthGate(ASGIMiddleware):
         self.authenticator = authenticator
         self.member_permissions = member_permissions
         self.toggles = toggles
-        # The API documentation is public; everything else says what it needs in its opt.
-        self.should_bypass_for_scope = _is_documentation
+
+    def __call__(self, app: ASGIApp) -> ASGIApp:
+        """Wrap one route's ASGI app (Litestar calls this once per route handler)."""
+        handle = self.handle
+
+        def gate(scope: Scope, receive: Receive, send: Send) -> Awaitable[None]:
+            # The API documentation is public; everything else says what it needs in its opt.
+            # (Returning the awaitable spares a coroutine per request.)
+            if _is_documentation(scope):
+                return app(scope, receive, send)
+            return handle(scope, receive, send, app)
+
+        return gate
 
     async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
         """Admit the request or answer with a problem."""
         opt = scope["route_handler"].opt
+        log_context = current_request()
+        if log_context is not None:
+            log_context.plugin = opt.get("nexus_plugin")
         access = opt.get("nexus_access", "tenant")
         if access == "public":
             await next_app(scope, receive, send)
@@ -65,18 +104,16 @@ class AuthGate(ASGIMiddleware):
         except AuthError as exc:
             await self._refuse(scope, receive, send, exc)
             return
-        structlog.contextvars.bind_contextvars(tenant_id=str(tenant_id) if tenant_id else None)
+        if log_context is not None:
+            log_context.tenant_id = tenant_id
         await next_app(scope, receive, send)
 
     async def _admit(self, scope: Scope, access: str, opt: Mapping[str, Any]) -> Any:
         permission = opt.get("permission")
-        headers = dict(scope["headers"])
-        authorization = headers.get(b"authorization", b"").decode("latin-1")
-        if not authorization.lower().startswith(_BEARER):
-            raise AuthError(401, "unauthorized", "send Authorization: Bearer <token>")
-        principal = await self.authenticator.authenticate(authorization[len(_BEARER) :].strip())
+        token, named = _credentials(scope)
+        authenticator = self.authenticator
+        principal = authenticator.remembered(token) or await authenticator.authenticate(token)
         tenant_id = principal.tenant_id
-        named = headers.get(TENANT_HEADER.encode())
         if named is not None:
             if not principal.is_platform_admin:
                 raise AuthError(403, "forbidden", f"only platform admins may send {TENANT_HEADER}")
@@ -90,9 +127,12 @@ class AuthGate(ASGIMiddleware):
             raise AuthError(
                 403, "tenant-required", f"name the tenant to act in with {TENANT_HEADER}"
             )
-        if tenant_id is not None and not await self._switched_on(tenant_id, opt):
-            # A plugin or feature switched off for this tenant looks exactly like no route.
-            raise AuthError(404, "not-found", None)
+        plugin, feature = opt.get("nexus_plugin"), opt.get("feature")
+        if tenant_id is not None and (plugin is not None or feature is not None):
+            held = self.toggles.cached(tenant_id) or await self.toggles.features(tenant_id)
+            if not _switched_on(held.enabled, plugin, feature):
+                # A plugin or feature switched off for this tenant looks exactly like no route.
+                raise AuthError(404, "not-found", None)
         if permission and not principal.may(permission, self.member_permissions):
             raise AuthError(403, "forbidden", f"requires the permission {permission}")
         state = scope["state"]
@@ -100,16 +140,6 @@ class AuthGate(ASGIMiddleware):
         state["tenant_id"] = tenant_id
         state["actor"] = principal.actor
         return tenant_id
-
-    async def _switched_on(self, tenant_id: Any, opt: Mapping[str, Any]) -> bool:
-        plugin = opt.get("nexus_plugin")
-        feature = opt.get("feature")
-        if plugin is None and feature is None:
-            return True
-        held = self.toggles.cached(tenant_id) or await self.toggles.features(tenant_id)
-        return (plugin is None or plugin in held.enabled) and (
-            feature is None or feature in held.enabled
-        )
 
     async def _refuse(self, scope: Scope, receive: Receive, send: Send, exc: AuthError) -> None:
         from litestar import Request  # noqa: PLC0415 - only on the refusal path

@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING
 import msgspec
 import structlog
 
+from nexus.observability._context import add_request_context
+
 if TYPE_CHECKING:
     from nexus.settings import Settings
 
@@ -32,6 +34,7 @@ def configure_logging(settings: Settings) -> None:
     )
     shared: list[structlog.typing.Processor] = [
         structlog.contextvars.merge_contextvars,
+        add_request_context,
         structlog.processors.add_log_level,
         structlog.processors.TimeStamper(fmt="iso", utc=True),
     ]

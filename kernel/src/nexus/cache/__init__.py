@@ -1,0 +1,27 @@
+"""The cache: tenant-prefixed cache-aside with TTLs, single-flight loads and invalidation.
+
+Handlers get the ``cache`` port (:class:`nexus_hookspecs.Cache`) bound to their tenant; the
+kernel and event consumers use :class:`CacheService`. See ``docs/cache.md``.
+"""
+
+from __future__ import annotations
+
+from nexus.cache._backend import CacheBackend, Token
+from nexus.cache._fanout import CHANNEL, CacheChannel, PostgresBroadcast
+from nexus.cache._memory import MemoryBackend
+from nexus.cache._redis import RedisBackend
+from nexus.cache._runtime import CacheRuntime
+from nexus.cache._service import CacheService, TenantCache
+
+__all__ = (
+    "CHANNEL",
+    "CacheBackend",
+    "CacheChannel",
+    "CacheRuntime",
+    "CacheService",
+    "MemoryBackend",
+    "PostgresBroadcast",
+    "RedisBackend",
+    "TenantCache",
+    "Token",
+)

@@ -1,0 +1,168 @@
+"""``nexus worker`` and ``nexus events dead-letters|redrive|tail``."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import signal
+from typing import TYPE_CHECKING, Any
+from uuid import UUID
+
+import asyncpg
+import rich_click as click
+from rich.console import Console
+from rich.table import Table
+
+from nexus.cli._common import echo_json, friendly_errors, load_settings
+from nexus.db import resolve_database_url
+from nexus.db._migrate import RELAY_ROLE
+from nexus.events import EventRuntime, dead_letters, decode_event, encode_event, redrive
+from nexus.events._postgres import LOG_CHANNEL
+from nexus.plugins import load_plugins
+
+if TYPE_CHECKING:
+    from nexus.settings import Settings
+
+__all__ = ("events", "worker")
+
+
+def _runtime(settings: Settings, *, relay: bool = True) -> EventRuntime:
+    return EventRuntime(
+        settings,
+        load_plugins(settings),
+        database_url=resolve_database_url(settings),
+        relay=relay,
+    )
+
+
+@click.command()
+@click.option("--no-relay", is_flag=True, help="Run the consumers only (another worker relays).")
+@friendly_errors
+def worker(no_relay: bool) -> None:
+    """Run the event relay and every consumer (plugins, audit, analytics) until stopped."""
+    settings = load_settings()
+
+    async def run() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(signum, stop.set)
+        runtime = _runtime(settings, relay=not no_relay)
+        async with runtime:
+            bus = runtime.bus.name
+            names = ", ".join(c.name for c in runtime.consumers)
+            click.echo(f"nexus worker: {bus} bus, consumers: {names}", err=True)
+            await stop.wait()
+
+    asyncio.run(run())
+
+
+@click.group()
+def events() -> None:
+    """Events: dead letters, redrive, tail."""
+
+
+@events.command("dead-letters")
+@click.option("--consumer", default=None, help="Only this consumer's.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@friendly_errors
+def list_dead_letters(consumer: str | None, as_json: bool) -> None:
+    """List the events consumers gave up on (every tenant), oldest first."""
+    settings = load_settings()
+
+    async def run() -> list[Any]:
+        runtime = _runtime(settings)
+        await runtime.relay_db.start()
+        try:
+            return await dead_letters(runtime.relay_db, consumer=consumer)
+        finally:
+            await runtime.relay_db.stop()
+
+    letters = asyncio.run(run())
+    if as_json:
+        echo_json(letters)
+        return
+    table = Table("failed at", "consumer", "tenant", "event", "type", "attempts", "error")
+    for d in letters:
+        table.add_row(
+            d.failed_at.isoformat(timespec="seconds"),
+            d.consumer,
+            str(d.tenant_id),
+            str(d.event_id),
+            d.type,
+            str(d.attempts),
+            d.error,
+        )
+    Console().print(table)
+
+
+@events.command("redrive")
+@click.option("--consumer", default=None, help="Only this consumer's dead letters.")
+@click.option("--event", "event_id", default=None, help="Only this event id.")
+@friendly_errors
+def redrive_command(consumer: str | None, event_id: str | None) -> None:
+    """Hand dead-lettered events to their consumer again; those handled leave the list."""
+    settings = load_settings()
+
+    async def run() -> tuple[int, int]:
+        runtime = _runtime(settings)
+        await runtime.database.start()
+        await runtime.relay_db.start()
+        try:
+            from nexus.db import configure_piccolo, piccolo_app_paths  # noqa: PLC0415
+
+            configure_piccolo(runtime.database.engine, piccolo_app_paths(runtime.registry))
+            return await redrive(
+                runtime.relay_db,
+                runtime.delivery,
+                runtime.consumers,
+                consumer=consumer,
+                event_id=UUID(event_id) if event_id else None,
+            )
+        finally:
+            await runtime.relay_db.stop()
+            await runtime.database.stop()
+
+    done, failed = asyncio.run(run())
+    click.echo(f"redriven: {done}, still failing: {failed}")
+
+
+@events.command("tail")
+@click.option("--type", "event_type", default=None, help="Only events of this type.")
+@friendly_errors
+def tail(event_type: str | None) -> None:
+    """Print events (CloudEvents JSON, one per line) as the relay appends them.
+
+    Reads the PostgreSQL log as the relay role; it follows the embedded bus. With Kafka,
+    any Kafka consumer reads the ``nexus.<plugin>`` topics directly.
+    """
+    settings = load_settings()
+    url = resolve_database_url(settings)
+
+    async def run() -> None:
+        conn = await asyncpg.connect(url, server_settings={"role": RELAY_ROLE})
+        wake = asyncio.Event()
+        await conn.add_listener(LOG_CHANNEL, lambda *_: wake.set())
+        position = await conn.fetchval(
+            "select coalesce(max(position), 0) from nexus_event_outbox where position is not null"
+        )
+        try:
+            while True:
+                rows = await conn.fetch(
+                    "select position, envelope from nexus_event_outbox where position > $1 "
+                    "and ($2::text is null or type = $2) order by position limit 500",
+                    position,
+                    event_type,
+                )
+                for row in rows:
+                    click.echo(encode_event(decode_event(bytes(row["envelope"]))).decode())
+                    position = row["position"]
+                if not rows:
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(wake.wait(), 1.0)
+                    wake.clear()
+        finally:
+            await conn.close()
+
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(run())

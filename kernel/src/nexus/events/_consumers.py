@@ -1,0 +1,180 @@
+"""Consumers: who handles which events, and delivery through the inbox."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+from uuid import UUID
+
+import structlog
+
+from nexus.events._envelope import CloudEvent, decode_event, encode_event
+from nexus.plugins import await_maybe
+
+if TYPE_CHECKING:
+    import asyncpg
+
+    from nexus.db import PostgresDatabase
+    from nexus.features import Toggles
+    from nexus.plugins import PluginRegistry
+
+__all__ = ("Consumer", "Delivery", "Handler", "collect_consumers")
+
+log = structlog.get_logger("nexus.events")
+
+Handler = Callable[[CloudEvent, "asyncpg.Connection"], Awaitable[None]]
+"""A consumer's handler: the event and the connection of the transaction its effect joins."""
+
+_INBOX = (
+    "insert into nexus_event_inbox (tenant_id, consumer, event_id) values ($1, $2, $3) "
+    "on conflict do nothing returning true"
+)
+_DEAD_LETTER = (
+    "insert into nexus_event_dead_letter (tenant_id, consumer, event_id, type, envelope, "
+    "error, attempts) values ($1, $2, $3, $4, $5, $6, $7) on conflict (tenant_id, consumer, "
+    "event_id) do update set error = excluded.error, attempts = "
+    "nexus_event_dead_letter.attempts + excluded.attempts, failed_at = now()"
+)
+
+
+@dataclass(slots=True)
+class Consumer:
+    """One consumer group: a name, the handlers per event type, the plugin it belongs to.
+
+    Attributes:
+        name: The group name (its offset, its inbox scope): a plugin name, ``audit`` or
+            ``analytics``.
+        handlers: Handlers per event type; ``"*"`` receives every type.
+        plugin: The plugin whose toggle gates delivery (``None`` for kernel consumers).
+    """
+
+    name: str
+    handlers: dict[str, list[Handler]] = field(default_factory=dict)
+    plugin: str | None = None
+
+    def handlers_for(self, event_type: str) -> list[Handler]:
+        """The handlers of ``event_type``."""
+        return [*self.handlers.get("*", ()), *self.handlers.get(event_type, ())]
+
+
+def _plugin_handler(handler: Callable[[CloudEvent], Any]) -> Handler:
+    async def call(event: CloudEvent, conn: asyncpg.Connection) -> None:
+        # Piccolo queries of the handler join the delivery transaction (its engine's
+        # current transaction), so the effect and the inbox row commit together.
+        await await_maybe(handler(event))
+
+    return call
+
+
+def collect_consumers(registry: PluginRegistry, kernel: list[Consumer]) -> list[Consumer]:
+    """The kernel's consumers and one per plugin implementing ``nexus_event_handlers``."""
+    consumers = list(kernel)
+    for record in registry.loaded:
+        consumer = Consumer(name=record.name, plugin=record.name)
+
+        def register(event_type: str, handler: Any, consumer: Consumer = consumer) -> None:
+            consumer.handlers.setdefault(event_type, []).append(_plugin_handler(handler))
+
+        registry.call(record.name, "nexus_event_handlers", register=register)
+        if consumer.handlers:
+            consumers.append(consumer)
+    return consumers
+
+
+class Delivery:
+    """Hands events to consumers: at least once in, exactly once in effect.
+
+    Each event is handled in one transaction bound to its tenant: the inbox row
+    (``consumer``, event id) and the handler's effect commit together, so a redelivered
+    event is recognised and skipped. A failing handler is retried with backoff; after
+    ``attempts`` tries the event is parked in the dead-letter table and the consumer moves on.
+    """
+
+    def __init__(
+        self,
+        database: PostgresDatabase,
+        toggles: Toggles,
+        *,
+        attempts: int = 5,
+        backoff_s: float = 0.05,
+    ) -> None:
+        self.database = database
+        self.toggles = toggles
+        self.attempts = attempts
+        self.backoff_s = backoff_s
+        self._observers: list[Callable[[str, CloudEvent, bool], None]] = []
+
+    def observe(self, callback: Callable[[str, CloudEvent, bool], None]) -> None:
+        """Call ``callback(consumer, event, fresh)`` after each handled or skipped delivery.
+
+        ``fresh`` is false for a redelivery the inbox recognised. For tests and benchmarks.
+        """
+        self._observers.append(callback)
+
+    async def deliver(self, consumer: Consumer, event: CloudEvent) -> None:
+        """Handle ``event`` for ``consumer`` (retrying, then dead-lettering on failure)."""
+        handlers = consumer.handlers_for(event.type)
+        if not handlers:
+            return
+        tenant_id = UUID(event.tenantid)
+        if consumer.plugin is not None and not await self.toggles.is_enabled(
+            tenant_id, consumer.plugin
+        ):
+            return  # a disabled plugin's handlers are not called for that tenant's events
+        error: BaseException | None = None
+        for attempt in range(self.attempts):
+            try:
+                await self.handle(consumer, event, handlers)
+                return
+            except Exception as exc:  # noqa: BLE001 - any handler failure means "retry"
+                error = exc
+                log.warning(
+                    "event handler failed",
+                    consumer=consumer.name,
+                    event_id=event.id,
+                    type=event.type,
+                    attempt=attempt + 1,
+                    error=repr(exc),
+                )
+                if attempt + 1 < self.attempts:
+                    await asyncio.sleep(self.backoff_s * 2**attempt)
+        await self.park(consumer, event, repr(error), self.attempts)
+
+    async def handle(
+        self, consumer: Consumer, event: CloudEvent, handlers: list[Handler] | None = None
+    ) -> bool:
+        """Run the handlers once, with the inbox; return whether they ran (not a duplicate)."""
+        tenant_id = UUID(event.tenantid)
+        async with self.database.transaction(tenant_id=tenant_id) as conn:
+            fresh = await conn.fetchval(_INBOX, tenant_id, consumer.name, UUID(event.id))
+            if fresh:
+                for handler in (
+                    handlers if handlers is not None else consumer.handlers_for(event.type)
+                ):
+                    await handler(event, conn)
+        for observer in self._observers:
+            observer(consumer.name, event, bool(fresh))
+        return bool(fresh)
+
+    async def park(self, consumer: Consumer, event: CloudEvent, error: str, attempts: int) -> None:
+        """Keep ``event`` in the dead-letter table for ``nexus events redrive``."""
+        tenant_id = UUID(event.tenantid)
+        async with self.database.transaction(tenant_id=tenant_id) as conn:
+            await conn.execute(
+                _DEAD_LETTER,
+                tenant_id,
+                consumer.name,
+                UUID(event.id),
+                event.type,
+                encode_event(event),
+                error,
+                attempts,
+            )
+        log.error("event parked", consumer=consumer.name, event_id=event.id, error=error)
+
+
+def decode_row(row: Any) -> CloudEvent:
+    """Decode the ``envelope`` column of an outbox or dead-letter row."""
+    return decode_event(bytes(row["envelope"]))

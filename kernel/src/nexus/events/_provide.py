@@ -1,0 +1,42 @@
+"""The ``events`` dependency: a publisher bound to the request's tenant and plugin."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from nexus.events._envelope import KERNEL_SOURCE
+from nexus.events._publisher import OutboxPublisher
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from litestar import Request
+
+    from nexus.plugins import PluginRegistry
+
+__all__ = ("events_provider",)
+
+
+def events_provider(
+    registry: PluginRegistry,
+) -> Callable[[Request[Any, Any, Any]], OutboxPublisher]:
+    """Return the dependency function giving each request its ``events`` port.
+
+    A plugin's route may publish only the types its manifest declares; kernel routes may
+    publish any.
+    """
+    declared = {
+        record.name: frozenset(record.manifest.events)
+        for record in registry.loaded
+        if record.manifest is not None
+    }
+
+    def provide_events(request: Request[Any, Any, Any]) -> OutboxPublisher:
+        plugin = request.route_handler.opt.get("nexus_plugin")
+        return OutboxPublisher(
+            tenant_id=request.scope["state"].get("tenant_id"),
+            plugin=plugin or KERNEL_SOURCE,
+            declared=declared.get(plugin, frozenset()) if plugin else None,
+        )
+
+    return provide_events

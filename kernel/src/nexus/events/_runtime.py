@@ -1,0 +1,117 @@
+"""Everything a worker process needs for events, built from settings and started together."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from nexus.db import PostgresDatabase, configure_piccolo, piccolo_app_paths
+from nexus.db._migrate import RELAY_ROLE
+from nexus.events._consumers import Consumer, Delivery, collect_consumers
+from nexus.events._envelope import KERNEL_SOURCE
+from nexus.events._kafka import KafkaBus
+from nexus.events._kernel import analytics_consumer, audit_consumer
+from nexus.events._postgres import PostgresBus
+from nexus.events._worker import Bus, EventWorker
+from nexus.features import FeatureRuntime
+
+if TYPE_CHECKING:
+    from nexus.features import Toggles
+    from nexus.plugins import PluginRegistry
+    from nexus.settings import Settings
+
+__all__ = ("EventRuntime", "make_bus")
+
+
+def make_bus(settings: Settings, registry: PluginRegistry, relay_db: PostgresDatabase) -> Bus:
+    """The configured adapter: Kafka with ``NEXUS_KAFKA_BOOTSTRAP``, else PostgreSQL."""
+    if settings.kafka_bootstrap:
+        return KafkaBus(
+            relay_db,
+            bootstrap=settings.kafka_bootstrap,
+            plugins=[KERNEL_SOURCE, *(record.name for record in registry.loaded)],
+            idempotent=settings.kafka_idempotent,
+            batch=settings.event_batch,
+        )
+    return PostgresBus(relay_db, batch=settings.event_batch)
+
+
+class EventRuntime:
+    """The databases, toggles, consumers, bus and worker of one process.
+
+    Handlers' transactions run as the API role (row-level security bound to each event's
+    tenant); the relay and the groups' offsets use the relay role.
+
+    Example::
+
+        async with EventRuntime(settings, registry, database_url=url) as runtime:
+            ...  # the relay and consumers run until the block ends
+    """
+
+    def __init__(
+        self,
+        settings: Settings,
+        registry: PluginRegistry,
+        *,
+        database_url: str,
+        relay: bool = True,
+        consumers: list[Consumer] | None = None,
+        database: PostgresDatabase | None = None,
+        toggles: Toggles | None = None,
+    ) -> None:
+        self.settings = settings
+        self.registry = registry
+        # Sharing a running app's database (and toggles) runs the worker inside that app's
+        # process and event loop: Piccolo has one engine per process, so handlers' Piccolo
+        # queries must go through the engine whose transactions the deliveries open.
+        self._own_database = database is None
+        self.database = database or PostgresDatabase(
+            database_url, role=settings.db_api_role, pool_max=settings.db_pool_max
+        )
+        self.relay_db = PostgresDatabase(database_url, role=RELAY_ROLE, pool_max=4)
+        self.features = (
+            None
+            if toggles is not None
+            else FeatureRuntime(settings=settings, registry=registry, database=self.database)
+        )
+        self.toggles = toggles or self.features.toggles  # type: ignore[union-attr]
+        self.delivery = Delivery(self.database, self.toggles)
+        self.consumers = (
+            consumers
+            if consumers is not None
+            else collect_consumers(registry, [audit_consumer(), analytics_consumer()])
+        )
+        self.bus = make_bus(settings, registry, self.relay_db)
+        self.worker = EventWorker(
+            self.bus,
+            self.consumers,
+            self.delivery,
+            database_url=database_url,
+            role=RELAY_ROLE,
+            relay=relay,
+        )
+
+    async def start(self) -> None:
+        """Open the pools, go live on toggle changes, start the relay and consumers."""
+        if self._own_database:
+            await self.database.start()
+            configure_piccolo(self.database.engine, piccolo_app_paths(self.registry))
+        await self.relay_db.start()
+        if self.features is not None:
+            await self.features.start()
+        await self.worker.start()
+
+    async def stop(self) -> None:
+        """Stop everything started."""
+        await self.worker.stop()
+        if self.features is not None:
+            await self.features.stop()
+        await self.relay_db.stop()
+        if self._own_database:
+            await self.database.stop()
+
+    async def __aenter__(self) -> EventRuntime:
+        await self.start()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.stop()

@@ -1,0 +1,172 @@
+"""``nexus worker``: the relay and every consumer group of this process, kept running."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from typing import TYPE_CHECKING, Protocol
+
+import asyncpg
+import structlog
+
+from nexus.events._postgres import LOG_CHANNEL
+from nexus.events._publisher import OUTBOX_CHANNEL
+
+if TYPE_CHECKING:
+    from nexus.events._consumers import Consumer, Delivery
+
+__all__ = ("Bus", "EventWorker")
+
+log = structlog.get_logger("nexus.events")
+
+# Wake-ups come from NOTIFY; this bound only covers a notification lost with a dropped
+# listening connection.
+_IDLE_S = 1.0
+
+
+class Bus(Protocol):
+    """What the worker needs from an adapter (:class:`PostgresBus`, :class:`KafkaBus`)."""
+
+    name: str
+
+    async def start(self) -> None:
+        """Connect."""
+
+    async def stop(self) -> None:
+        """Disconnect."""
+
+    async def relay_once(self) -> int:
+        """Move one batch from the outbox to the bus; return how many events."""
+
+    async def consume_once(self, consumer: Consumer, delivery: Delivery) -> int:
+        """Deliver one batch to ``consumer``; return how many events were read."""
+
+
+class _Wake:
+    """Wake-ups by NOTIFY on a dedicated connection: one asyncio event per waiting task."""
+
+    def __init__(self, url: str, channels: tuple[str, ...], role: str | None) -> None:
+        self.url = url
+        self.role = role
+        self.waiters: dict[str, list[asyncio.Event]] = {channel: [] for channel in channels}
+        self._conn: asyncpg.Connection | None = None
+
+    def waiter(self, channel: str) -> asyncio.Event:
+        event = asyncio.Event()
+        self.waiters[channel].append(event)
+        return event
+
+    async def start(self) -> None:
+        settings = {"application_name": "nexus-worker"}
+        if self.role:
+            settings["role"] = self.role
+        self._conn = await asyncpg.connect(self.url, server_settings=settings)
+        for channel in self.waiters:
+            await self._conn.add_listener(channel, self._notified)
+
+    def _notified(self, conn: object, pid: int, channel: str, payload: object) -> None:
+        for event in self.waiters[channel]:
+            event.set()
+
+    @staticmethod
+    async def wait(event: asyncio.Event) -> None:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(event.wait(), _IDLE_S)
+        event.clear()
+
+    async def stop(self) -> None:
+        if self._conn is not None:
+            await self._conn.close()
+            self._conn = None
+
+
+class EventWorker:
+    """Run the relay and consumers until stopped.
+
+    Args:
+        bus: The adapter.
+        consumers: The consumer groups to run (kernel and plugins).
+        delivery: Delivers events to consumers through the inbox.
+        database_url: Where NOTIFY wake-ups come from.
+        role: The role of the listening connection.
+        relay: Run the relay in this process.
+    """
+
+    def __init__(
+        self,
+        bus: Bus,
+        consumers: list[Consumer],
+        delivery: Delivery,
+        *,
+        database_url: str,
+        role: str | None = None,
+        relay: bool = True,
+    ) -> None:
+        self.bus = bus
+        self.consumers = consumers
+        self.delivery = delivery
+        self.relay = relay
+        self._wake = _Wake(database_url, (OUTBOX_CHANNEL, LOG_CHANNEL), role)
+        self._tasks: list[asyncio.Task[None]] = []
+
+    async def start(self) -> None:
+        """Connect and start one task for the relay and one per consumer group."""
+        await self._wake.start()
+        await self.bus.start()
+        if self.relay:
+            self._tasks.append(asyncio.create_task(self._relay(), name="nexus-relay"))
+        for consumer in self.consumers:
+            self._tasks.append(
+                asyncio.create_task(self._consume(consumer), name=f"nexus-{consumer.name}")
+            )
+
+    async def stop(self) -> None:
+        """Cancel the tasks (an unfinished batch is redone by the next worker) and disconnect."""
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        self._tasks.clear()
+        await self.bus.stop()
+        await self._wake.stop()
+
+    async def __aenter__(self) -> EventWorker:
+        await self.start()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.stop()
+
+    async def _relay(self) -> None:
+        wake = self._wake.waiter(OUTBOX_CHANNEL)
+        failures = 0
+        while True:
+            try:
+                moved = await self.bus.relay_once()
+                failures = 0
+            except Exception as exc:  # noqa: BLE001 - the broker may be down; keep trying
+                failures += 1
+                log.warning("relay failed; retrying", error=repr(exc), failures=failures)
+                await asyncio.sleep(min(0.1 * 2**failures, 5.0))
+                continue
+            if not moved:
+                await self._wake.wait(wake)
+
+    async def _consume(self, consumer: Consumer) -> None:
+        wake = self._wake.waiter(LOG_CHANNEL)
+        failures = 0
+        while True:
+            try:
+                read = await self.bus.consume_once(consumer, self.delivery)
+                failures = 0
+            except Exception as exc:  # noqa: BLE001 - keep the group alive across outages
+                failures += 1
+                log.warning(
+                    "consumer failed; retrying",
+                    consumer=consumer.name,
+                    error=repr(exc),
+                    failures=failures,
+                )
+                await asyncio.sleep(min(0.1 * 2**failures, 5.0))
+                continue
+            if not read and self.bus.name == "postgres":
+                await self._wake.wait(wake)

@@ -1,0 +1,120 @@
+"""Deprovisioning: every provisioning step undone, last first, leaving no row of the tenant."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+from uuid import UUID
+
+import asyncpg
+import msgspec
+from nexus_hookspecs import TenantRef
+
+from nexus.plugins import await_maybe
+
+if TYPE_CHECKING:
+    from nexus.db import PostgresDatabase
+    from nexus.plugins import PluginRegistry
+
+__all__ = ("Deprovisioned", "deprovision")
+
+_TENANT_TABLES = """
+select c.relname::text from pg_class c
+  join pg_attribute a on a.attrelid = c.oid and a.attname = 'tenant_id' and not a.attisdropped
+ where c.relkind in ('r', 'p') and c.relnamespace = current_schema()::regnamespace
+ order by 1
+"""
+
+
+class Deprovisioned(msgspec.Struct, frozen=True, kw_only=True):
+    """What deprovisioning removed.
+
+    Attributes:
+        tenant_id: The tenant's id (``None`` when only an unfinished run was there).
+        slug: Its slug.
+        rows: Rows deleted per table (tables with none left out).
+        runs: Provisioning runs deleted.
+    """
+
+    tenant_id: UUID | None
+    slug: str
+    rows: dict[str, int]
+    runs: int
+
+
+async def deprovision(
+    database: PostgresDatabase, registry: PluginRegistry, tenant: str
+) -> Deprovisioned:
+    """Undo a tenant's provisioning: status, seed, resources, rows, the tenant, its runs.
+
+    The tenant is first marked ``deprovisioned`` (its credentials stop working at once);
+    then one transaction purges each plugin's data outside its tables
+    (``nexus_tenant_purge``), removes its resources (``nexus_deprovision_resources``),
+    deletes the tenant's rows from every table with a ``tenant_id`` column, the tenant and
+    its provisioning runs. Interrupted, it is run again from the start: each part is
+    idempotent.
+
+    Args:
+        database: The database.
+        registry: The loaded plugins, whose hooks run.
+        tenant: The tenant's slug or id.
+
+    Raises:
+        LookupError: no tenant, and no provisioning run, has that slug or id.
+    """
+    async with database.transaction() as conn:
+        row = await conn.fetchrow(
+            "update nexus_tenant set status = 'deprovisioned', updated_at = now() "
+            "where slug = $1 or id::text = $1 returning id, slug",
+            tenant,
+        )
+        if row is None:
+            runs = await _delete_runs(conn, slug=tenant, tenant_id=None)
+            if not runs:
+                raise LookupError(f"no tenant '{tenant}'")
+            return Deprovisioned(tenant_id=None, slug=tenant, rows={}, runs=runs)
+    ref = TenantRef(id=row["id"], slug=row["slug"])
+    async with database.transaction(tenant_id=ref.id) as conn:
+        for record in reversed(registry.loaded):  # dependents first
+            if registry.implements(record.name, "nexus_tenant_purge"):
+                await await_maybe(
+                    registry.call(
+                        record.name, "nexus_tenant_purge", tenant=ref, conn=conn, dry_run=False
+                    )
+                )
+            if registry.implements(record.name, "nexus_deprovision_resources"):
+                await await_maybe(
+                    registry.call(record.name, "nexus_deprovision_resources", tenant=ref, conn=conn)
+                )
+        rows = await _delete_rows(conn, [r["relname"] for r in await conn.fetch(_TENANT_TABLES)])
+        await conn.execute("delete from nexus_tenant where id = $1", ref.id)
+        runs = await _delete_runs(conn, slug=ref.slug, tenant_id=ref.id)
+    return Deprovisioned(tenant_id=ref.id, slug=ref.slug, rows=rows, runs=runs)
+
+
+async def _delete_rows(conn: asyncpg.Connection, tables: list[str]) -> dict[str, int]:
+    """Delete the tenant's rows (row-level security picks them) in an order foreign keys allow."""
+    deleted: dict[str, int] = {}
+    pending = list(tables)
+    while pending:
+        blocked = []
+        for table in pending:
+            try:
+                async with conn.transaction():  # a savepoint: a refused delete is retried later
+                    status = await conn.execute(f'delete from "{table}"')
+            except asyncpg.ForeignKeyViolationError:
+                blocked.append(table)
+                continue
+            count = int(status.split()[-1])
+            if count:
+                deleted[table] = count
+        if len(blocked) == len(pending):
+            raise RuntimeError(f"cannot delete the tenant's rows of {', '.join(blocked)}")
+        pending = blocked
+    return deleted
+
+
+async def _delete_runs(conn: asyncpg.Connection, *, slug: str, tenant_id: UUID | None) -> int:
+    status = await conn.execute(
+        "delete from nexus_provisioning_run where slug = $1 or tenant = $2", slug, tenant_id
+    )
+    return int(status.split()[-1])

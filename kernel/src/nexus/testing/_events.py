@@ -1,0 +1,114 @@
+"""The event worker inside a test client's app: relay and consumers on the app's loop."""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Coroutine
+    from types import TracebackType
+
+    from litestar.testing import TestClient
+
+    from nexus.events import CloudEvent, EventRuntime
+    from nexus.settings import Settings
+
+__all__ = ("EventWorkerHarness",)
+
+T = TypeVar("T")
+
+
+class EventWorkerHarness:
+    """Run the event worker in the app of a started test client, while in the block.
+
+    The worker shares the app's database and toggles (as ``nexus worker`` would share a
+    process's Piccolo engine). Tests wait for deliveries with :meth:`wait_handled`, which
+    blocks on a condition the consumers signal — bounded by a timeout, never a sleep.
+
+    Example::
+
+        with create_test_client([ledger], database_url=url) as client:
+            with EventWorkerHarness(client) as worker:
+                client.post("/api/v1/ledger/", json={"memo": "a"}, headers=tenant.headers)
+                worker.wait_handled("ledger", 1)
+    """
+
+    def __init__(
+        self, client: TestClient[Any], *, settings: Settings | None = None, relay: bool = True
+    ) -> None:
+        self.client = client
+        state = client.app.state
+        self.settings = settings or state.nexus_settings
+        self.relay = relay
+        self.handled: Counter[str] = Counter()
+        self.redelivered: Counter[str] = Counter()
+        self.events: list[tuple[str, CloudEvent]] = []
+        self.runtime: EventRuntime | None = None
+        self._condition = threading.Condition()
+
+    def _observe(self, consumer: str, event: CloudEvent, fresh: bool) -> None:
+        with self._condition:
+            if fresh:
+                self.handled[consumer] += 1
+                self.events.append((consumer, event))
+            else:
+                self.redelivered[consumer] += 1
+            self._condition.notify_all()
+
+    def call(self, function: Callable[[], Coroutine[Any, Any, T]]) -> T:
+        """Run ``function()`` on the app's event loop and return its result."""
+        portal = getattr(self.client, "blocking_portal", None)
+        if portal is None:
+            raise RuntimeError("enter the test client (with client: ...) first")
+        result: T = portal.call(function)
+        return result
+
+    def __enter__(self) -> EventWorkerHarness:
+        from nexus.events import EventRuntime  # noqa: PLC0415 - keep pytest start fast
+
+        state = self.client.app.state
+        database = state.nexus_database
+        runtime = EventRuntime(
+            self.settings,
+            state.nexus_registry,
+            database_url=database.url,
+            relay=self.relay,
+            database=database,
+            toggles=state.nexus_features.toggles,
+        )
+        runtime.delivery.observe(self._observe)
+        self.runtime = runtime
+        self.call(runtime.start)
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    def stop(self) -> None:
+        """Stop the worker; an unfinished batch is left for the next one."""
+        if self.runtime is not None:
+            self.call(self.runtime.stop)
+            self.runtime = None
+
+    def wait_handled(self, consumer: str, count: int, *, timeout: float = 30.0) -> None:
+        """Block until ``consumer`` has handled ``count`` events (fresh ones), or fail."""
+        self._wait(lambda: self.handled[consumer] >= count, timeout, f"{consumer} ≥ {count}")
+
+    def wait_redelivered(self, consumer: str, count: int, *, timeout: float = 30.0) -> None:
+        """Block until the inbox has recognised ``count`` redeliveries to ``consumer``."""
+        self._wait(lambda: self.redelivered[consumer] >= count, timeout, f"{consumer} again")
+
+    def _wait(self, done: Callable[[], bool], timeout: float, what: str) -> None:
+        with self._condition:
+            if not self._condition.wait_for(done, timeout=timeout):
+                raise TimeoutError(
+                    f"waited {timeout} s for {what}: handled {dict(self.handled)}, "
+                    f"redelivered {dict(self.redelivered)}"
+                )

@@ -1,0 +1,201 @@
+"""`nexus provision`, `nexus tenants` and `nexus up`, run as a user runs them."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+from typing import TYPE_CHECKING
+
+import asyncpg
+import httpx
+import pytest
+from nexus.provisioning import STEPS, example_profiles
+
+from .conftest import nexus, serving
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+DEMO = example_profiles()["demo"]
+
+
+@pytest.fixture
+def db(nexus_database_url):
+    """A migrated database, and the environment pointing the CLI at it."""
+    env = {"NEXUS_DATABASE_URL": nexus_database_url}
+    nexus("migrate", path=[], env=env, check=True)
+    return env
+
+
+def run(*args, env):
+    return nexus(*args, path=[], env=env)
+
+
+def write_profile(tmp_path: Path, **changes) -> Path:
+    profile = json.loads(DEMO.read_text()) | changes
+    path = tmp_path / f"{profile['slug']}.json"
+    path.write_text(json.dumps(profile))
+    return path
+
+
+async def _tenant_rows(url: str, slug: str) -> dict[str, int]:
+    conn = await asyncpg.connect(url)
+    try:
+        tenant_id = await conn.fetchval("select id from nexus_tenant where slug = $1", slug)
+        tables = await conn.fetch(
+            "select c.relname from pg_class c join pg_attribute a on a.attrelid = c.oid "
+            "where a.attname = 'tenant_id' and c.relkind = 'r' "
+            "and c.relnamespace = 'public'::regnamespace"
+        )
+        counts = {"nexus_tenant": int(tenant_id is not None)}
+        counts["nexus_provisioning_run"] = await conn.fetchval(
+            "select count(*) from nexus_provisioning_run where slug = $1", slug
+        )
+        for table in tables:
+            name = table["relname"]
+            counts[name] = await conn.fetchval(
+                f'select count(*) from "{name}" where tenant_id = $1', tenant_id
+            )
+        return {name: n for name, n in counts.items() if n}
+    finally:
+        await conn.close()
+
+
+def tenant_rows(env, slug):
+    return asyncio.run(_tenant_rows(env["NEXUS_DATABASE_URL"], slug))
+
+
+@pytest.mark.parametrize("name", sorted(example_profiles()))
+def test_every_example_profile_provisions(db, name):
+    result = run("provision", str(example_profiles()[name]), "--json", env=db)
+    assert result.returncode == 0, result.stderr
+    outcome = json.loads(result.stdout)
+    assert outcome["admin"]["api_key"].startswith("nxk_")
+    assert outcome["resumed"] is False
+    for step in STEPS:
+        assert step.name in result.stderr  # the progress display names each step
+
+
+def test_provision_prints_tenant_login_and_key_once_then_refuses_the_taken_slug(db):
+    first = run("provision", str(DEMO), env=db)
+    assert first.returncode == 0, first.stderr
+    assert re.search(r"tenant demo \([0-9a-f-]{36}\) is active", first.stdout)
+    assert "admin API key: nxk_" in first.stdout
+    assert "password: " in first.stdout
+    again = run("provision", str(DEMO), env=db)
+    assert again.returncode == 1
+    assert "slug 'demo' exists" in again.stderr
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        pytest.param({"country": "XX"}, "country", id="country"),
+        pytest.param({"currency": "ABC"}, "currency", id="currency"),
+        pytest.param({"timezone": "Europe/Atlantis"}, "timezone", id="timezone"),
+        pytest.param({"preset": "nope"}, "preset", id="preset"),
+        pytest.param({"features": {"crm": True}}, "features.crm", id="feature"),
+    ],
+)
+def test_invalid_profile_exits_non_zero_naming_the_field(db, tmp_path, changes, field):
+    path = write_profile(tmp_path, slug="broken", **changes)
+    result = run("provision", str(path), env=db)
+    assert result.returncode == 2
+    assert f": {field}: " in result.stderr
+    assert tenant_rows(db, "broken") == {}
+
+
+def test_dry_run_prints_the_plan_and_changes_nothing(db):
+    result = run("provision", str(DEMO), "--dry-run", "--json", env=db)
+    assert result.returncode == 0, result.stderr
+    plan = json.loads(result.stdout)
+    assert plan["dry_run"] is True
+    assert plan["plan"]["preset"] == "base"
+    assert set(plan["plan"]) >= {"plugins", "features", "settings"}
+    assert tenant_rows(db, "demo") == {}
+
+
+@pytest.mark.parametrize("step", [step.name for step in STEPS])
+def test_a_run_killed_in_the_middle_of_a_step_completes_when_run_again(db, step):
+    killed = run("provision", str(DEMO), env=db | {"NEXUS_PROVISION_FAULT": f"{step}:exit"})
+    assert killed.returncode == 97  # os._exit in the middle of the step
+    shown = json.loads(run("tenants", "show", "demo", "--json", env=db).stdout)
+    states = {s["name"]: s["status"] for s in shown["provisioning"]["steps"]}
+    assert states[step] == "running"  # started, never finished
+    resumed = run("provision", str(DEMO), "--json", env=db)
+    assert resumed.returncode == 0, resumed.stderr
+    assert json.loads(resumed.stdout)["resumed"] is True
+    shown = json.loads(run("tenants", "show", "demo", "--json", env=db).stdout)
+    assert shown["tenant"]["status"] == "active"
+    assert {s["status"] for s in shown["provisioning"]["steps"]} == {"succeeded"}
+    rows = tenant_rows(db, "demo")
+    assert (rows["nexus_user"], rows["nexus_api_key"]) == (1, 1)
+
+
+def test_deprovision_after_a_crash_leaves_nothing_of_the_tenant(db):
+    killed = run("provision", str(DEMO), env=db | {"NEXUS_PROVISION_FAULT": "seed:exit"})
+    assert killed.returncode == 97
+    assert run("provision", str(DEMO), env=db).returncode == 0
+    assert tenant_rows(db, "demo")["nexus_user"] == 1
+    gone = run("tenants", "deprovision", "demo", "--yes", env=db)
+    assert gone.returncode == 0, gone.stderr
+    assert "deprovisioned" in gone.stdout
+    assert tenant_rows(db, "demo") == {}
+    assert run("tenants", "show", "demo", env=db).returncode == 1
+    # A run that crashed before creating the tenant is removed too.
+    assert run("provision", str(DEMO), env=db | {"NEXUS_PROVISION_FAULT": "plan:exit"}).returncode
+    assert run("tenants", "deprovision", "demo", "--yes", env=db).returncode == 0
+    assert tenant_rows(db, "demo") == {}
+
+
+def test_many_provisions_a_directory_with_a_summary(db, tmp_path):
+    profiles = tmp_path / "profiles"
+    profiles.mkdir()
+    for n in range(5):
+        write_profile(profiles, slug=f"bulk-{n}", name=f"Bulk {n}")
+    write_profile(profiles, slug="bulk-bad", country="XX")
+    result = run("provision", "--many", str(profiles), "--concurrency", "3", "--json", env=db)
+    assert result.returncode == 1  # one profile failed
+    report = json.loads(result.stdout)
+    assert report["failed"] == 1
+    active = sorted(r["slug"] for r in report["results"] if r["status"] == "active")
+    assert active == [f"bulk-{n}" for n in range(5)]
+    listed = json.loads(run("tenants", "list", "--json", env=db).stdout)
+    assert sorted(t["slug"] for t in listed) == active
+
+
+def test_many_reads_ndjson(db, tmp_path):
+    lines = [json.dumps(json.loads(DEMO.read_text()) | {"slug": f"nd-{n}"}) for n in range(3)]
+    source = tmp_path / "profiles.ndjson"
+    source.write_text("\n".join(lines) + "\n")
+    result = run("provision", "--many", str(source), env=db)
+    assert result.returncode == 0, result.stderr
+    assert "3 provisioned, 0 failed" in result.stderr
+
+
+def test_create_key_makes_a_working_key_for_an_existing_tenant(db):
+    assert run("provision", str(DEMO), env=db).returncode == 0
+    created = run("tenants", "create-key", "demo", "--json", env=db)
+    assert created.returncode == 0, created.stderr
+    assert json.loads(created.stdout)["key"].startswith("nxk_")
+    assert run("tenants", "create-key", "nobody", env=db).returncode == 1
+
+
+def test_up_with_nothing_configured_serves_the_demo_tenant_and_reuses_it(tmp_path):
+    with serving(path=[], env={}, cwd=tmp_path, command=("up",), timeout=120) as base:
+        output = next(tmp_path.glob("serve-*.log")).read_text()
+        key = re.search(r"admin API key: (nxk_\S+)", output).group(1)
+        assert f"API base:  {base}/api/v1" in output
+        assert f'curl -H "Authorization: Bearer {key}" {base}/api/v1/features' in output
+        answered = httpx.get(f"{base}/api/v1/features", headers={"Authorization": f"Bearer {key}"})
+        assert answered.status_code == 200, answered.text
+    for log in tmp_path.glob("serve-*.log"):
+        log.unlink()
+    with serving(path=[], env={}, cwd=tmp_path, command=("up",), timeout=120) as base:
+        output = next(tmp_path.glob("serve-*.log")).read_text()
+        assert "admin API key: nxk_" not in output
+        assert "cannot be shown" in output
+        assert "nexus tenants create-key demo" in output
+        answered = httpx.get(f"{base}/api/v1/features", headers={"Authorization": f"Bearer {key}"})
+        assert answered.status_code == 200
