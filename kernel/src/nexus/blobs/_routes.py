@@ -11,6 +11,7 @@ from litestar.response import File
 
 from nexus.blobs._keys import check_key
 from nexus.blobs._local import SIGNED_PATH, LocalBlobBackend
+from nexus.http._openapi import problem_spec
 
 __all__ = ("blob_routes",)
 
@@ -26,6 +27,8 @@ _HEADERS = {
     tags=["kernel"],
     summary="Download a file through a signed URL",
     opt={"nexus_access": "public"},
+    # Public, but the signature is the credential: a bad or expired one is a 403.
+    responses={403: problem_spec(403)},
 )
 async def download_signed(
     request: Request[Any, Any, Any],

@@ -57,4 +57,6 @@ class UrlSigner:
 
     def verify(self, key: str, expires: int, signature: str, *, now: float) -> bool:
         """Whether ``signature`` is this signer's for ``key`` and ``expires`` is still ahead."""
-        return now < expires and hmac.compare_digest(self.sign(key, expires), signature)
+        # Compared as bytes: compare_digest refuses str with non-ASCII characters.
+        expected = self.sign(key, expires).encode()
+        return now < expires and hmac.compare_digest(expected, signature.encode())
