@@ -149,3 +149,18 @@ def test_each_status_keeps_its_generic_problem_type(client):
     assert by_status[400] == "bad-request"
     assert by_status[409] == "conflict"
     assert by_status[422] == "validation-error"
+
+
+def test_a_value_the_database_refuses_is_a_422_not_a_500(nexus_database_url):
+    # Found by Schemathesis: a NUL character in a query parameter reached PostgreSQL.
+    from nexus.testing import create_test_client as _client
+    from nexus.testing import make_tenant as _tenant
+
+    with _client([], database_url=nexus_database_url) as client:
+        tenant = _tenant(nexus_database_url)
+        response = client.get(
+            "/api/v1/analytics/events", params={"type": "a\x00b"}, headers=tenant.headers
+        )
+    assert response.status_code == 422
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["detail"] == "a value in the request cannot be stored or compared"

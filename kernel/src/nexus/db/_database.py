@@ -175,14 +175,17 @@ def _setting(tenant_id: UUID | None) -> str:
 class _Unit:
     """``async with database.transaction(tenant_id=…) as conn``: the tenant's transaction."""
 
-    __slots__ = ("_tenant_id", "_token", "_transaction")
+    __slots__ = ("_engine", "_tenant_id", "_token", "_transaction")
 
     def __init__(self, engine: Engine, tenant_id: UUID | None) -> None:
+        self._engine = engine
         self._tenant_id = tenant_id
-        self._transaction = _Transaction(engine, _setting(tenant_id))
+        self._transaction: _Transaction | None = None
         self._token: Token[UUID | None] | None = None
 
     async def __aenter__(self) -> Any:
+        # Made on entering: whether it joins an outer transaction depends on that moment.
+        self._transaction = _Transaction(self._engine, _setting(self._tenant_id))
         self._token = current_tenant.set(self._tenant_id)
         try:
             transaction = await self._transaction.__aenter__()
@@ -198,7 +201,8 @@ class _Unit:
         traceback: TracebackType | None,
     ) -> bool:
         try:
-            await self._transaction.__aexit__(exc_type, exc, traceback)
+            if self._transaction is not None:
+                await self._transaction.__aexit__(exc_type, exc, traceback)
         finally:
             if self._token is not None:
                 current_tenant.reset(self._token)

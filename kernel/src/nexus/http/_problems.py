@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+import asyncpg
 import msgspec
 import structlog
 from litestar import Request, Response, get
@@ -239,8 +240,18 @@ def _internal_error(request: Request[Any, Any, Any], exc: Exception) -> Response
     return problem_response(request, status=HTTP_500_INTERNAL_SERVER_ERROR)
 
 
+def _data_error(request: Request[Any, Any, Any], exc: asyncpg.DataError) -> Response[Any]:
+    # A value that passed the schema but that PostgreSQL cannot take (a NUL character in a
+    # string, a date out of range…): the client's mistake, so 422, without internals.
+    log.info("value refused by the database", path=request.url.path, sqlstate=exc.sqlstate)
+    return problem_response(
+        request, status=422, detail="a value in the request cannot be stored or compared"
+    )
+
+
 exception_handlers: dict[type[Exception] | int, Any] = {
     HTTPException: _http_exception,
+    asyncpg.DataError: _data_error,
     Exception: _internal_error,
 }
 
