@@ -33,6 +33,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             API. When unset, the embedded PostgreSQL under ``data_dir`` is started.
         data_dir: Where the embedded default keeps its data (database, files).
         plugins: Allowlist of plugin names to load; ``None`` loads every installed plugin.
+        plugin_allowlist: Path of a file pinning the distributions (and versions) allowed
+            to provide plugins, one requirement a line (``acme-loyalty==1.2.0``).
         trace_hooks: Log every hook call with its arguments and duration.
         db_owner_role: The role that owns every table (migrations run as it).
         db_api_role: The role the API runs queries as: owns no table, no BYPASSRLS.
@@ -85,6 +87,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     database_url: str | None = None
     data_dir: Path = Path(".nexus")
     plugins: tuple[str, ...] | None = None
+    plugin_allowlist: str | None = None
     trace_hooks: bool = False
     db_owner_role: str = "nexus_owner"
     db_api_role: str = "nexus_api"

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import rich_click as click
 from rich.console import Console
 from rich.table import Table
 
 from nexus.cli._common import echo_json, friendly_errors, load_settings
-from nexus.plugins import PluginState, load_plugins
+from nexus.db import resolve_database_url
+from nexus.plugins import PluginRegistry, PluginState, diagnose, load_plugins, migration_findings
 
 __all__ = ("plugins",)
 
@@ -41,20 +44,55 @@ def list_plugins(as_json: bool) -> None:
 
 @plugins.command("doctor")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON findings.")
+@click.option(
+    "--migrations/--no-migrations",
+    default=None,
+    help="Check for migrations not applied (default: when NEXUS_DATABASE_URL is set).",
+)
 @friendly_errors
-def doctor(as_json: bool) -> None:
-    """Check every installed plugin; exit non-zero naming each broken one and why."""
-    registry = load_plugins(load_settings())
-    findings = [
-        {"plugin": r.name, "state": r.state.value, "problem": r.reason} for r in registry.broken
-    ]
+def doctor(as_json: bool, migrations: bool | None) -> None:
+    """Check every installed plugin; exit non-zero naming each problem.
+
+    Checks: the plugin loads (imports, valid manifest, compatible nexus-hookspecs range,
+    requirements met, allowed by NEXUS_PLUGINS and NEXUS_PLUGIN_ALLOWLIST); its routes stay
+    under /api/v1/<name>/; the permissions and features its routes check are declared; its
+    settings Struct has a JSON schema and defaults; its migrations are applied.
+    """
+    settings = load_settings()
+    registry = load_plugins(settings)
+    findings = diagnose(registry)
+    check_migrations = bool(settings.database_url) if migrations is None else migrations
+    if check_migrations:
+        url = resolve_database_url(settings)
+        findings.extend(asyncio.run(migration_findings(registry, database_url=url)))
     if as_json:
-        echo_json({"ok": not findings, "findings": findings})
+        echo_json(
+            {
+                "ok": not findings,
+                "loaded": [record.name for record in registry.loaded],
+                "migrations_checked": check_migrations,
+                "findings": [
+                    {
+                        "plugin": finding.plugin,
+                        "check": finding.check,
+                        "state": _state(registry, finding.plugin),
+                        "problem": finding.problem,
+                    }
+                    for finding in findings
+                ],
+            }
+        )
     elif findings:
         for finding in findings:
-            click.echo(f"{finding['plugin']}: {finding['state']}: {finding['problem']}", err=True)
+            click.echo(finding.line(), err=True)
     else:
         loaded = sum(1 for r in registry.records if r.state is PluginState.LOADED)
-        click.echo(f"ok: {loaded} plugin(s) loaded, none broken")
+        unchecked = "" if check_migrations else " (migrations not checked)"
+        click.echo(f"ok: {loaded} plugin(s) loaded, none broken{unchecked}")
     if findings:
         raise SystemExit(1)
+
+
+def _state(registry: PluginRegistry, name: str) -> str | None:
+    record = registry.get(name)
+    return record.state.value if record else None

@@ -6,8 +6,9 @@ import inspect
 from typing import TYPE_CHECKING, Any
 
 import structlog
-from litestar import Router
 from litestar.plugins import InitPlugin
+
+from nexus.plugins._checks import API_PREFIX, plugin_router, route_problems
 
 if TYPE_CHECKING:
     from litestar import Litestar
@@ -19,8 +20,6 @@ if TYPE_CHECKING:
 __all__ = ("API_PREFIX", "NexusBridge", "await_maybe")
 
 log = structlog.get_logger("nexus.plugins")
-
-API_PREFIX = "/api/v1"
 
 
 async def await_maybe(value: Any) -> Any:
@@ -50,15 +49,15 @@ class NexusBridge(InitPlugin):
             handlers: list[ControllerRouterHandler] = []
             try:
                 self.registry.call(record.name, "nexus_routes", register=handlers.append)
-                router = Router(
-                    path=f"{API_PREFIX}/{record.name}",
-                    route_handlers=handlers,
-                    tags=[record.name],
-                    opt={"nexus_plugin": record.name},
-                )
+                router = plugin_router(record.name, handlers)
             except Exception as exc:  # noqa: BLE001 - a plugin's bug must not stop the kernel
                 self.registry.fail(record.name, f"nexus_routes failed: {type(exc).__name__}: {exc}")
                 log.error("plugin routes failed", plugin=record.name, error=str(exc))
+                continue
+            refused = route_problems(record.name, router)
+            if refused:
+                self.registry.fail(record.name, "routes refused: " + "; ".join(refused))
+                log.error("plugin routes refused", plugin=record.name, problems=refused)
                 continue
             if handlers:
                 app_config.route_handlers.append(router)

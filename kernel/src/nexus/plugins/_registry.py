@@ -12,6 +12,7 @@ import structlog
 from nexus_hookspecs import ENTRY_POINT_GROUP, PROJECT_NAME, Manifest, specs
 from nexus_hookspecs import __version__ as hookspecs_version
 
+from nexus.plugins._allowlist import Allowlist
 from nexus.plugins._records import PluginRecord, PluginState
 from nexus.plugins._validate import NAME_PATTERN, manifest_problems
 from nexus.settings import Settings
@@ -155,8 +156,8 @@ def load_plugins(
     """Find, import and validate plugins, and put them in start order.
 
     Args:
-        settings: Kernel settings (``plugins`` allowlist, ``trace_hooks``); read from the
-            environment when ``None``.
+        settings: Kernel settings (``plugins`` and ``plugin_allowlist``, ``trace_hooks``);
+            read from the environment when ``None``.
         plugins: Plugin objects (usually modules) to register instead of the installed
             entry points; tests use this so nothing loads by accident.
 
@@ -166,6 +167,7 @@ def load_plugins(
 
     Raises:
         DuplicatePluginError: when two distributions provide the same plugin name.
+        AllowlistError: when ``NEXUS_PLUGIN_ALLOWLIST`` names a missing or malformed file.
     """
     settings = settings or Settings.from_env()
     pm = pluggy.PluginManager(PROJECT_NAME)
@@ -177,10 +179,12 @@ def load_plugins(
         for plugin in plugins:
             _register_object(pm, records, plugin)
     else:
+        allowlist = Allowlist.read(settings.plugin_allowlist) if settings.plugin_allowlist else None
         for entry_point in _entry_points():
             record = _record_for(entry_point)
-            if settings.plugins is not None and record.name not in settings.plugins:
-                record.state, record.reason = PluginState.EXCLUDED, "not in NEXUS_PLUGINS"
+            excluded = _exclusion(record, settings, allowlist)
+            if excluded:
+                record.state, record.reason = PluginState.EXCLUDED, excluded
                 records[record.name] = record
                 continue
             try:
@@ -194,6 +198,15 @@ def load_plugins(
         if record.state is not PluginState.LOADED:
             log.warning("plugin not loaded", plugin=record.name, reason=record.reason)
     return PluginRegistry(pm, records)
+
+
+def _exclusion(record: PluginRecord, settings: Settings, allowlist: Allowlist | None) -> str | None:
+    """Say why the operator's settings keep ``record`` from loading, if they do."""
+    if settings.plugins is not None and record.name not in settings.plugins:
+        return "not in NEXUS_PLUGINS"
+    if allowlist is not None:
+        return allowlist.refusal(record.distribution, record.version)
+    return None
 
 
 def _entry_points() -> list[EntryPoint]:

@@ -9,7 +9,7 @@ from nexus_hookspecs import Manifest
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.version import InvalidVersion, Version
 
-__all__ = ("NAME_PATTERN", "manifest_problems")
+__all__ = ("NAME_PATTERN", "compatible_range", "manifest_problems")
 
 NAME_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
 _FEATURE_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
@@ -75,7 +75,23 @@ def _compatibility_problems(manifest: Manifest, hookspecs_version: str) -> list[
         return [f"hookspecs range {manifest.hookspecs!r} is not a PEP 440 specifier"]
     if not wanted.contains(hookspecs_version, prereleases=True):
         return [
-            f"built for nexus-hookspecs {manifest.hookspecs}, "
-            f"but nexus-hookspecs {hookspecs_version} is installed"
+            f"incompatible: built for nexus-hookspecs {manifest.hookspecs}, but this kernel "
+            f"has nexus-hookspecs {hookspecs_version} (compatible range "
+            f"{compatible_range(hookspecs_version)})"
         ]
     return []
+
+
+def compatible_range(hookspecs_version: str) -> str:
+    """Return the range a plugin built against ``hookspecs_version`` should declare.
+
+    Before 1.0 a minor release may break the contract (``0.1.3`` → ``>=0.1,<0.2``); from
+    1.0 on only a major one does (``1.4.0`` → ``>=1.4,<2``).
+    """
+    try:
+        release = Version(hookspecs_version).release
+    except InvalidVersion:
+        return f"=={hookspecs_version}"
+    major, minor = (*release, 0)[:2]
+    upper = f"{major}.{minor + 1}" if major == 0 else f"{major + 1}"
+    return f">={major}.{minor},<{upper}"

@@ -1,0 +1,112 @@
+"""``nexus plugins doctor``: every check a plugin must pass, as a list of findings."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import msgspec
+
+from nexus.plugins._checks import (
+    declaration_problems,
+    plugin_router,
+    route_problems,
+    settings_problems,
+)
+
+if TYPE_CHECKING:
+    from litestar.types import ControllerRouterHandler
+
+    from nexus.plugins._registry import PluginRegistry
+
+__all__ = ("Finding", "diagnose", "migration_findings")
+
+
+class Finding(msgspec.Struct, frozen=True, kw_only=True):
+    """One problem with one plugin.
+
+    Attributes:
+        plugin: The plugin's name.
+        check: What was checked: the plugin's state (``failed``, ``blocked``) when it did not
+            load, else ``routes``, ``permissions``, ``settings`` or ``migrations``.
+        problem: What is wrong, in one sentence.
+    """
+
+    plugin: str
+    check: str
+    problem: str
+
+    def line(self) -> str:
+        """``<plugin>: <check>: <problem>``, as the command prints it."""
+        return f"{self.plugin}: {self.check}: {self.problem}"
+
+
+def diagnose(registry: PluginRegistry) -> list[Finding]:
+    """Check every plugin the registry found, without a database.
+
+    Plugins that did not load are findings (with their reason); each loaded plugin's routes
+    must stay under its prefix, check only permissions and features it declares, and its
+    settings Struct must be usable as a per-tenant schema.
+    """
+    findings = [
+        Finding(plugin=record.name, check=record.state.value, problem=record.reason or "")
+        for record in registry.broken
+    ]
+    for record in registry.loaded:
+        manifest = record.manifest
+        if manifest is None:  # pragma: no cover - loaded plugins always have one
+            continue
+        findings.extend(
+            Finding(plugin=record.name, check="settings", problem=problem)
+            for problem in settings_problems(manifest)
+        )
+        handlers: list[ControllerRouterHandler] = []
+        try:
+            registry.call(record.name, "nexus_routes", register=handlers.append)
+            router = plugin_router(record.name, handlers)
+        except Exception as exc:  # noqa: BLE001 - report a plugin's bug, do not crash on it
+            findings.append(
+                Finding(
+                    plugin=record.name,
+                    check="routes",
+                    problem=f"nexus_routes failed: {type(exc).__name__}: {exc}",
+                )
+            )
+            continue
+        findings.extend(
+            Finding(plugin=record.name, check="routes", problem=problem)
+            for problem in route_problems(record.name, router)
+        )
+        findings.extend(
+            Finding(plugin=record.name, check="permissions", problem=problem)
+            for problem in declaration_problems(manifest, router)
+        )
+    return findings
+
+
+async def migration_findings(registry: PluginRegistry, *, database_url: str) -> list[Finding]:
+    """Return one finding per loaded plugin whose migrations are not all applied."""
+    from nexus.db import pending_migrations  # noqa: PLC0415 - nexus.db imports the registry
+
+    plugins = {record.name for record in registry.loaded}
+    try:
+        pending: dict[str, list[Any]] = await pending_migrations(
+            registry, database_url=database_url
+        )
+    except Exception as exc:  # noqa: BLE001 - one finding, not a traceback
+        return [
+            Finding(
+                plugin="*",
+                check="migrations",
+                problem=f"cannot read the applied migrations: {type(exc).__name__}: {exc}",
+            )
+        ]
+    findings = [
+        Finding(
+            plugin=app,
+            check="migrations",
+            problem=f"{len(ids)} migration(s) not applied ({', '.join(ids)}); run nexus migrate",
+        )
+        for app, ids in sorted(pending.items())
+        if ids and (app in plugins or app == "nexus")
+    ]
+    return findings

@@ -1,0 +1,239 @@
+"""Plugin safety checks: route prefix, declared permissions, settings schema, allowlist file."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+import msgspec
+import pytest
+from kernel_samples import hello, memos
+from kernel_samples.others import named, plugin
+from litestar import get
+from nexus.plugins import (
+    Allowlist,
+    AllowlistError,
+    PluginState,
+    compatible_range,
+    diagnose,
+    load_plugins,
+)
+from nexus.settings import Settings
+from nexus.testing import create_test_client
+from nexus_hookspecs import Feature, Manifest, Permission
+from nexus_hookspecs import __version__ as hookspecs_version
+
+
+@get("/../../admin", sync_to_thread=False)
+def escape() -> str:
+    return "out"
+
+
+@get("/", sync_to_thread=False, opt={"nexus_plugin": "memos"})
+def impostor() -> str:
+    return "someone else"
+
+
+@get("/guarded", sync_to_thread=False, opt={"permission": "sneaky.secret:read"})
+def guarded() -> str:
+    return "guarded"
+
+
+@get("/gated", sync_to_thread=False, opt={"feature": "sneaky.beta"})
+def gated() -> str:
+    return "gated"
+
+
+def _routes(*handlers):
+    return {"nexus_routes": lambda register: [register(h) for h in handlers]}
+
+
+def _findings(registry):
+    return {(f.plugin, f.check, f.problem) for f in diagnose(registry)}
+
+
+def test_route_escaping_the_plugin_prefix_is_refused_and_the_app_starts_without_it(
+    nexus_database_url,
+):
+    escaper = plugin(Manifest(name="escaper", version="1", title="E"), **_routes(escape))
+    with create_test_client([escaper, hello], database_url=nexus_database_url) as client:
+        record = client.app.state.nexus_registry.get("escaper")
+        assert record.state is PluginState.FAILED
+        assert (
+            record.reason
+            == "routes refused: route /api/v1/escaper/../../admin is outside /api/v1/escaper/"
+        )
+        paths = {route.path for route in client.app.routes}
+        assert not any("admin" in path for path in paths)
+        assert any(path.startswith("/api/v1/hello") for path in paths)
+
+
+def test_handler_claiming_another_plugin_identity_is_refused():
+    registry = load_plugins(
+        Settings(),
+        plugins=[
+            memos,
+            plugin(Manifest(name="sneaky", version="1", title="S"), **_routes(impostor)),
+        ],
+    )
+    assert _findings(registry) == {
+        (
+            "sneaky",
+            "routes",
+            "route /api/v1/sneaky sets opt nexus_plugin='memos', which only the kernel sets",
+        )
+    }
+
+
+def test_doctor_names_permissions_and_features_routes_use_but_the_manifest_lacks():
+    sneaky = plugin(Manifest(name="sneaky", version="1", title="S"), **_routes(guarded, gated))
+    registry = load_plugins(Settings(), plugins=[sneaky])
+    assert _findings(registry) == {
+        (
+            "sneaky",
+            "permissions",
+            "route /api/v1/sneaky/guarded requires the permission sneaky.secret:read, "
+            "which the manifest does not declare",
+        ),
+        (
+            "sneaky",
+            "permissions",
+            "route /api/v1/sneaky/gated is gated by the feature sneaky.beta, "
+            "which the manifest does not declare",
+        ),
+    }
+
+
+def test_declared_permissions_and_features_pass():
+    declared = plugin(
+        Manifest(
+            name="sneaky",
+            version="1",
+            title="S",
+            features=(Feature(key="beta", title="Beta"),),
+            permissions=(Permission(key="sneaky.secret:read"),),
+        ),
+        **_routes(guarded, gated),
+    )
+    assert _findings(load_plugins(Settings(), plugins=[declared, memos])) == set()
+
+
+class NoDefault(msgspec.Struct):
+    currency: str
+
+
+class NoSchema(msgspec.Struct):
+    when: object = datetime.now  # a function: no JSON schema, no JSON value
+
+
+class BadDefault(msgspec.Struct):
+    points: Annotated[int, msgspec.Meta(ge=0)] = -1  # breaks its own constraint
+
+
+class Fine(msgspec.Struct):
+    currency: str = "EUR"
+    points_per_unit: int = 1
+
+
+@pytest.mark.parametrize(
+    ("schema", "expected"),
+    [
+        pytest.param(NoDefault, "cannot be built from defaults alone", id="field-without-default"),
+        pytest.param(NoSchema, "has no JSON schema: Generating JSON schema", id="not-json"),
+        pytest.param(BadDefault, "do not survive a JSON round trip", id="bad-default"),
+        pytest.param(Fine, None, id="fine"),
+    ],
+)
+def test_doctor_checks_the_settings_schema(schema, expected):
+    registry = load_plugins(Settings(), plugins=[named("configured", settings=schema)])
+    problems = [f.problem for f in diagnose(registry) if f.check == "settings"]
+    if expected is None:
+        assert problems == []
+    else:
+        assert len(problems) == 1 and expected in problems[0], problems
+        assert problems[0].startswith(f"settings {schema.__name__} ")
+
+
+def test_incompatible_range_message_names_both_ranges():
+    registry = load_plugins(Settings(), plugins=[named("future", hookspecs=">=9,<10")])
+    record = registry.get("future")
+    assert record.state is PluginState.FAILED
+    assert record.reason == (
+        f"invalid manifest: incompatible: built for nexus-hookspecs >=9,<10, but this kernel "
+        f"has nexus-hookspecs {hookspecs_version} "
+        f"(compatible range {compatible_range(hookspecs_version)})"
+    )
+    assert [(f.plugin, f.check) for f in diagnose(registry)] == [("future", "failed")]
+
+
+@pytest.mark.parametrize(
+    ("version", "expected"),
+    [("0.1.0", ">=0.1,<0.2"), ("0.3.7", ">=0.3,<0.4"), ("1.4.0", ">=1.4,<2"), ("2", ">=2.0,<3")],
+)
+def test_compatible_range(version, expected):
+    assert compatible_range(version) == expected
+
+
+ALLOWLIST = """
+# pinned by the operator
+acme-loyalty==1.2.0
+Nexus_CRM >=0.1, <1   # names are compared normalised
+nexus-finance
+"""
+
+
+@pytest.mark.parametrize(
+    ("distribution", "version", "expected"),
+    [
+        pytest.param("acme-loyalty", "1.2.0", None, id="pinned-version"),
+        pytest.param(
+            "acme-loyalty",
+            "1.3.0",
+            "acme-loyalty 1.3.0 is installed, but the allowlist allow.txt allows "
+            "acme-loyalty==1.2.0",
+            id="other-version",
+        ),
+        pytest.param("nexus-crm", "0.4.0", None, id="in-range"),
+        pytest.param("nexus_crm", "1.0.0", "allows nexus_crm<1,>=0.1", id="out-of-range"),
+        pytest.param("nexus-finance", "7.0", None, id="any-version"),
+        pytest.param(
+            "acme-spy",
+            "1.0",
+            "distribution acme-spy is not in the allowlist allow.txt",
+            id="not-listed",
+        ),
+        pytest.param(None, None, "not installed from a distribution", id="no-distribution"),
+    ],
+)
+def test_allowlist_refusals(distribution, version, expected):
+    refusal = Allowlist.parse(ALLOWLIST, source="allow.txt").refusal(distribution, version)
+    if expected is None:
+        assert refusal is None
+    else:
+        assert refusal is not None and expected in refusal, refusal
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("acme loyalty\n", "line 1: 'acme loyalty' is not a requirement"),
+        ("a==1\nb[extra]==1\n", "line 2: only a name and a version specifier"),
+        ("a==1\nA==2\n", "line 2: A is listed twice"),
+    ],
+)
+def test_malformed_allowlist_names_the_line(text, expected):
+    with pytest.raises(AllowlistError, match="NEXUS_PLUGIN_ALLOWLIST: f.txt, ") as caught:
+        Allowlist.parse(text, source="f.txt")
+    assert expected in str(caught.value)
+
+
+def test_missing_allowlist_file_is_a_settings_error(tmp_path):
+    with pytest.raises(AllowlistError, match="cannot read .*nowhere.txt"):
+        load_plugins(Settings(plugin_allowlist=str(tmp_path / "nowhere.txt")))
+
+
+def test_allowlist_does_not_apply_to_explicitly_registered_plugins(tmp_path):
+    empty = tmp_path / "allow.txt"
+    empty.write_text("")
+    registry = load_plugins(Settings(plugin_allowlist=str(empty)), plugins=[hello])
+    assert [r.name for r in registry.loaded] == ["hello"]
