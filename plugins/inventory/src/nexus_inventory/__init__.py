@@ -1,13 +1,176 @@
-"""Nexus Inventory: Products, warehouses, stock moves, reservations and valuation."""
+"""Nexus Inventory: products, warehouses, stock moves, reservations and valuation.
+
+Stock moves are the only way quantities change; validating one locks the quant rows it
+touches, values it at average cost and publishes its events in the same transaction.
+See README.md for the routes, events, settings and features.
+"""
 
 from __future__ import annotations
 
-from nexus_hookspecs import Manifest, hookimpl
+from typing import TYPE_CHECKING, Any
 
-__all__ = ("nexus_manifest",)
+from nexus_hookspecs import Feature, Manifest, Permission, hookimpl
+
+from nexus_inventory._deps import (
+    MOVES_WRITE,
+    PRODUCTS_WRITE,
+    RESERVATIONS_WRITE,
+    RULES_WRITE,
+    WAREHOUSES_WRITE,
+)
+from nexus_inventory._handlers import INVOICE_POSTED, deliver_invoice
+from nexus_inventory._routes_moves import MoveController
+from nexus_inventory._routes_places import LocationController, WarehouseController
+from nexus_inventory._routes_products import ProductController
+from nexus_inventory._routes_reservations import ReservationController
+from nexus_inventory._routes_rules import ReorderRuleController, ValuationController
+from nexus_inventory._settings import InventorySettings
+from nexus_inventory._setup import ensure_layout
+from nexus_inventory._stock import LOW, MOVE_DONE, VALUATION_POSTED
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from nexus_hookspecs import Connection, TenantRef
+
+__all__ = (
+    "LOW",
+    "MOVE_DONE",
+    "VALUATION_POSTED",
+    "InventorySettings",
+    "nexus_event_handlers",
+    "nexus_manifest",
+    "nexus_piccolo_app",
+    "nexus_routes",
+    "nexus_tenant_enable",
+)
+
+TABLES = (
+    "inventory_product",
+    "inventory_warehouse",
+    "inventory_location",
+    "inventory_quant",
+    "inventory_move",
+    "inventory_reservation",
+    "inventory_reorder_rule",
+    "inventory_valuation_entry",
+)
 
 
 @hookimpl
 def nexus_manifest() -> Manifest:
     """Describe the plugin."""
-    return Manifest(name="inventory", version="0.1.0", title="Inventory", hookspecs=">=0.1,<0.2")
+    return Manifest(
+        name="inventory",
+        version="0.1.0",
+        title="Inventory",
+        summary="Products, warehouses, stock moves, reservations, reorder rules and valuation.",
+        hookspecs=">=0.1,<0.2",
+        features=(
+            Feature(
+                key="reservations",
+                title="Reservations",
+                description="Hold stock for a reference; available = on hand − reserved.",
+            ),
+            Feature(
+                key="reorder_rules",
+                title="Reorder rules",
+                description="Minimum and maximum per product and location; low-stock events.",
+            ),
+            Feature(
+                key="valuation",
+                title="Stock valuation",
+                description="Average-cost valuation, posted as inventory.valuation.posted.v1.",
+            ),
+            Feature(
+                key="deliver_on_invoice",
+                title="Deliver on invoice",
+                default=False,
+                description="A posted customer invoice creates a delivery per product line.",
+            ),
+        ),
+        permissions=(
+            Permission(key=PRODUCTS_WRITE, description="Create, change and delete products."),
+            Permission(
+                key=WAREHOUSES_WRITE, description="Create and change warehouses and locations."
+            ),
+            Permission(
+                key=MOVES_WRITE,
+                description="Create, validate and cancel stock moves.",
+                roles=("tenant_admin", "member"),
+            ),
+            Permission(
+                key=RESERVATIONS_WRITE,
+                description="Reserve and release stock.",
+                roles=("tenant_admin", "member"),
+            ),
+            Permission(key=RULES_WRITE, description="Create, change and delete reorder rules."),
+        ),
+        settings=InventorySettings,
+        events=(MOVE_DONE, VALUATION_POSTED, LOW),
+        tenant_tables=TABLES,
+        example_payloads={
+            "POST /products": {
+                "name": "Oak desk",
+                "uom": "unit",
+                "cost_price": "120.00",
+                "sale_price": "249.00",
+                "currency": "USD",
+            },
+            "PATCH /products/{product_id}": {"sale_price": "259.00"},
+            "POST /warehouses": {"name": "Overflow store"},
+            "PATCH /warehouses/{warehouse_id}": {"name": "Overflow store (north)"},
+            "POST /locations": {"name": "Shelf A"},
+            "PATCH /locations/{location_id}": {"name": "Shelf B"},
+            "POST /moves": {
+                "kind": "receipt",
+                "sku": "EX-CHAIR",
+                "product_name": "Example chair",
+                "quantity": "10",
+                "unit_cost": "35.00",
+                "reference": "PO-1001",
+                "validate": True,
+            },
+            "POST /products/{product_id}/reservations": {
+                "quantity": "2",
+                "reference": "SO-1001",
+            },
+            "POST /products/{product_id}/reorder-rules": {"minimum": "5", "maximum": "20"},
+            "PATCH /reorder-rules/{rule_id}": {"minimum": "4"},
+        },
+    )
+
+
+@hookimpl
+def nexus_routes(register: Callable[[Any], None]) -> None:
+    """Mount the inventory routes under ``/api/v1/inventory/``."""
+    for controller in (
+        ProductController,
+        WarehouseController,
+        LocationController,
+        MoveController,
+        ReservationController,
+        ReorderRuleController,
+        ValuationController,
+    ):
+        register(controller)
+
+
+@hookimpl
+def nexus_piccolo_app() -> str:
+    """The inventory tables and migrations."""
+    return "nexus_inventory.piccolo_app"
+
+
+@hookimpl
+def nexus_event_handlers(register: Callable[[str, Any], None]) -> None:
+    """Deliver posted invoices' products (when ``inventory.deliver_on_invoice`` is on)."""
+    register(INVOICE_POSTED, deliver_invoice)
+
+
+@hookimpl
+async def nexus_tenant_enable(tenant: TenantRef, settings: Any, conn: Connection) -> None:
+    """Seed the default warehouse, its stock location and the virtual locations."""
+    del tenant
+    found = settings if isinstance(settings, InventorySettings) else InventorySettings()
+    await ensure_layout(conn, found)

@@ -1,0 +1,168 @@
+"""Reservations: quantity held for a reference; available = on hand − reserved."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import TYPE_CHECKING, Annotated, Any
+from uuid import UUID
+
+import msgspec
+from litestar import Controller, delete, get, post
+from litestar.params import FromPath, JSONBody, QueryParameter
+
+from nexus_inventory._common import (
+    Conflict,
+    CursorParam,
+    LimitParam,
+    Page,
+    after_cursor,
+    invalid,
+    new_id,
+    not_found,
+    page_of,
+    positive,
+    qty,
+)
+from nexus_inventory._deps import (
+    RESERVATIONS_WRITE,
+    Context,
+    Db,
+    Settings,
+    opt,
+    tenant_layout,
+    tenant_settings,
+)
+from nexus_inventory._schemas import ReservationCreate, ReservationOut
+from nexus_inventory._stock import available_at
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+__all__ = ("ReservationController",)
+
+_FEATURE = "reservations"
+
+
+def _reservation(row: Mapping[str, Any] | None) -> ReservationOut:
+    if row is None:
+        raise not_found()
+    values = {**row, "quantity": qty(Decimal(row["quantity"]))}
+    return msgspec.convert(values, ReservationOut, strict=False)
+
+
+class ReservationController(Controller):
+    """Reserve stock for a reference (an order, a project); a delivery with it consumes it."""
+
+    path = "/"
+    tags = ["inventory"]
+
+    @post(
+        "/products/{product_id:uuid}/reservations",
+        summary="Reserve a product",
+        opt=opt(RESERVATIONS_WRITE, _FEATURE),
+    )
+    async def reserve(
+        self,
+        db: Db,
+        plugin_settings: Settings,
+        context: Context,
+        product_id: FromPath[UUID],
+        data: JSONBody[ReservationCreate],
+    ) -> ReservationOut:
+        """Hold a quantity at a location; 409 when more than is available is asked for."""
+        quantity = positive("quantity", data.quantity)
+        settings = await tenant_settings(plugin_settings, context)
+        async with db.transaction() as conn:
+            layout = await tenant_layout(conn, settings)
+            # The product row lock queues reservations and moves of the product alike.
+            product = await conn.fetchrow(
+                "select id from inventory_product where id = $1 for update", product_id
+            )
+            if product is None:
+                raise not_found()
+            location_id = data.location_id or layout.stock
+            kind = await conn.fetchval(
+                "select kind from inventory_location where id = $1", location_id
+            )
+            if kind != "internal":
+                raise invalid("location_id", "reserve at an internal location")
+            on_hand, reserved = await available_at(conn, product_id, location_id)
+            available = on_hand - reserved
+            if quantity > available:
+                raise Conflict(
+                    detail=f"only {qty(available)} available, {qty(quantity)} requested",
+                    extra={"available": qty(available), "requested": qty(quantity)},
+                )
+            row = await conn.fetchrow(
+                "insert into inventory_reservation (id, product_id, location_id, quantity, "
+                "reference, state) values ($1, $2, $3, $4, $5, 'active') returning *",
+                new_id(),
+                product_id,
+                location_id,
+                quantity,
+                data.reference,
+            )
+        return _reservation(row)
+
+    @get("/reservations", summary="List reservations", opt=opt(feature=_FEATURE))
+    async def list_reservations(
+        self,
+        db: Db,
+        cursor: CursorParam = None,
+        limit: LimitParam = 50,
+        product_id: Annotated[UUID | None, QueryParameter(description="This product's.")] = None,
+        in_state: Annotated[
+            str | None,
+            QueryParameter(
+                name="state", description="In this state.", enum=["active", "released", "consumed"]
+            ),
+        ] = None,
+        reference: Annotated[
+            str | None, QueryParameter(description="For this reference.", max_length=200)
+        ] = None,
+    ) -> Page[ReservationOut]:
+        """Reservations, oldest first."""
+        after = after_cursor(cursor)
+        async with db.transaction() as conn:
+            rows = await conn.fetch(
+                "select * from inventory_reservation where ($1::uuid is null or id > $1) "
+                "and ($2::uuid is null or product_id = $2) and ($3::text is null or state = $3) "
+                "and ($4::text is null or reference = $4) order by id limit $5",
+                after,
+                product_id,
+                in_state,
+                reference,
+                limit + 1,
+            )
+        return page_of([_reservation(row) for row in rows], limit)
+
+    @get(
+        "/reservations/{reservation_id:uuid}",
+        summary="Show a reservation",
+        opt=opt(feature=_FEATURE),
+    )
+    async def show_reservation(self, db: Db, reservation_id: FromPath[UUID]) -> ReservationOut:
+        """One reservation."""
+        async with db.transaction() as conn:
+            row = await conn.fetchrow(
+                "select * from inventory_reservation where id = $1", reservation_id
+            )
+        return _reservation(row)
+
+    @delete(
+        "/reservations/{reservation_id:uuid}",
+        summary="Release a reservation",
+        opt=opt(RESERVATIONS_WRITE, _FEATURE),
+    )
+    async def release(self, db: Db, reservation_id: FromPath[UUID]) -> None:
+        """Release an active reservation (kept as ``released``); 409 once consumed."""
+        async with db.transaction() as conn:
+            row = await conn.fetchrow(
+                "update inventory_reservation set state = case when state = 'active' "
+                "then 'released' else state end where id = $1 returning state",
+                reservation_id,
+            )
+        if row is None:
+            raise not_found()
+        if row["state"] == "consumed":
+            raise Conflict(detail="the reservation was consumed by a delivery")

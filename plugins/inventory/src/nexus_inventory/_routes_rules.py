@@ -1,0 +1,229 @@
+"""Reorder rules (min/max per product and location) and the stock valuation."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import TYPE_CHECKING, Annotated, Any
+from uuid import UUID
+
+import msgspec
+from litestar import Controller, delete, get, patch, post
+from litestar.params import FromPath, JSONBody, QueryParameter
+
+from nexus_inventory._common import (
+    Conflict,
+    CursorParam,
+    LimitParam,
+    Page,
+    after_cursor,
+    invalid,
+    money,
+    new_id,
+    not_found,
+    page_of,
+    positive,
+    qty,
+)
+from nexus_inventory._deps import (
+    RULES_WRITE,
+    Context,
+    Db,
+    Settings,
+    opt,
+    tenant_layout,
+    tenant_settings,
+)
+from nexus_inventory._schemas import (
+    RuleChanges,
+    RuleCreate,
+    RuleOut,
+    ValuationLine,
+    ValuationOut,
+)
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+__all__ = ("ReorderRuleController", "ValuationController")
+
+_FEATURE = "reorder_rules"
+
+
+def _rule(row: Mapping[str, Any] | None) -> RuleOut:
+    if row is None:
+        raise not_found()
+    values = {
+        **row,
+        "minimum": qty(Decimal(row["minimum"])),
+        "maximum": qty(Decimal(row["maximum"])),
+    }
+    return msgspec.convert(values, RuleOut, strict=False)
+
+
+def _bounds(minimum: Decimal, maximum: Decimal) -> None:
+    positive("minimum", minimum, zero=True)
+    positive("maximum", maximum, zero=True)
+    if maximum < minimum:
+        raise invalid("maximum", "must be at least the minimum")
+
+
+class ReorderRuleController(Controller):
+    """Keep a product's on hand at a location between a minimum and a maximum.
+
+    A done move that leaves on hand below the minimum publishes ``inventory.stock.low.v1``.
+    """
+
+    path = "/"
+    tags = ["inventory"]
+
+    @post(
+        "/products/{product_id:uuid}/reorder-rules",
+        summary="Create a reorder rule",
+        opt=opt(RULES_WRITE, _FEATURE),
+    )
+    async def create_rule(
+        self,
+        db: Db,
+        plugin_settings: Settings,
+        context: Context,
+        product_id: FromPath[UUID],
+        data: JSONBody[RuleCreate],
+    ) -> RuleOut:
+        """Create the product's rule at a location (the default stock location if none).
+
+        409 when the product has a rule there already.
+        """
+        _bounds(data.minimum, data.maximum)
+        settings = await tenant_settings(plugin_settings, context)
+        async with db.transaction() as conn:
+            layout = await tenant_layout(conn, settings)
+            if not await conn.fetchval(
+                "select true from inventory_product where id = $1", product_id
+            ):
+                raise not_found()
+            location_id = data.location_id or layout.stock
+            kind = await conn.fetchval(
+                "select kind from inventory_location where id = $1", location_id
+            )
+            if kind != "internal":
+                raise invalid("location_id", "a rule watches an internal location")
+            row = await conn.fetchrow(
+                "insert into inventory_reorder_rule (id, product_id, location_id, minimum, "
+                "maximum) values ($1, $2, $3, $4, $5) "
+                "on conflict (tenant_id, product_id, location_id) do nothing returning *",
+                new_id(),
+                product_id,
+                location_id,
+                data.minimum,
+                data.maximum,
+            )
+        if row is None:
+            raise Conflict(detail="the product has a reorder rule at this location")
+        return _rule(row)
+
+    @get("/reorder-rules", summary="List reorder rules", opt=opt(feature=_FEATURE))
+    async def list_rules(
+        self,
+        db: Db,
+        cursor: CursorParam = None,
+        limit: LimitParam = 50,
+        product_id: Annotated[UUID | None, QueryParameter(description="This product's.")] = None,
+    ) -> Page[RuleOut]:
+        """Reorder rules, oldest first."""
+        after = after_cursor(cursor)
+        async with db.transaction() as conn:
+            rows = await conn.fetch(
+                "select * from inventory_reorder_rule where ($1::uuid is null or id > $1) "
+                "and ($2::uuid is null or product_id = $2) order by id limit $3",
+                after,
+                product_id,
+                limit + 1,
+            )
+        return page_of([_rule(row) for row in rows], limit)
+
+    @get("/reorder-rules/{rule_id:uuid}", summary="Show a reorder rule", opt=opt(feature=_FEATURE))
+    async def show_rule(self, db: Db, rule_id: FromPath[UUID]) -> RuleOut:
+        """One reorder rule."""
+        async with db.transaction() as conn:
+            row = await conn.fetchrow("select * from inventory_reorder_rule where id = $1", rule_id)
+        return _rule(row)
+
+    @patch(
+        "/reorder-rules/{rule_id:uuid}",
+        summary="Change a reorder rule",
+        opt=opt(RULES_WRITE, _FEATURE),
+    )
+    async def change_rule(
+        self, db: Db, rule_id: FromPath[UUID], data: JSONBody[RuleChanges]
+    ) -> RuleOut:
+        """Change the minimum, the maximum or both."""
+        async with db.transaction() as conn:
+            row = await conn.fetchrow(
+                "select * from inventory_reorder_rule where id = $1 for update", rule_id
+            )
+            if row is None:
+                raise not_found()
+            minimum = data.minimum if data.minimum is not None else Decimal(row["minimum"])
+            maximum = data.maximum if data.maximum is not None else Decimal(row["maximum"])
+            _bounds(minimum, maximum)
+            row = await conn.fetchrow(
+                "update inventory_reorder_rule set minimum = $2, maximum = $3 where id = $1 "
+                "returning *",
+                rule_id,
+                minimum,
+                maximum,
+            )
+        return _rule(row)
+
+    @delete(
+        "/reorder-rules/{rule_id:uuid}",
+        summary="Delete a reorder rule",
+        opt=opt(RULES_WRITE, _FEATURE),
+    )
+    async def delete_rule(self, db: Db, rule_id: FromPath[UUID]) -> None:
+        """Delete a reorder rule."""
+        async with db.transaction() as conn:
+            gone = await conn.fetchval(
+                "delete from inventory_reorder_rule where id = $1 returning id", rule_id
+            )
+        if gone is None:
+            raise not_found()
+
+
+class ValuationController(Controller):
+    """The stock's value at average cost."""
+
+    path = "/valuation"
+    tags = ["inventory"]
+
+    @get("/", summary="Show the stock valuation", opt=opt(feature="valuation"))
+    async def show_valuation(
+        self, db: Db, plugin_settings: Settings, context: Context
+    ) -> ValuationOut:
+        """Each product with stock in internal locations: quantity × average cost."""
+        settings = await tenant_settings(plugin_settings, context)
+        async with db.transaction() as conn:
+            rows = await conn.fetch(
+                "select p.id, p.sku, p.name, p.average_cost, sum(q.quantity) as quantity "
+                "from inventory_product p join inventory_quant q on q.product_id = p.id "
+                "join inventory_location l on l.id = q.location_id and l.kind = 'internal' "
+                "group by p.tenant_id, p.id having sum(q.quantity) <> 0 order by p.id"
+            )
+        lines = []
+        total = Decimal(0)
+        for row in rows:
+            value = Decimal(row["quantity"]) * Decimal(row["average_cost"])
+            total += value.quantize(Decimal("0.01"))
+            lines.append(
+                ValuationLine(
+                    product_id=row["id"],
+                    sku=row["sku"],
+                    name=row["name"],
+                    quantity=qty(Decimal(row["quantity"])),
+                    average_cost=qty(Decimal(row["average_cost"])),
+                    value=money(value),
+                )
+            )
+        return ValuationOut(
+            currency=settings.valuation_currency, total_value=money(total), products=lines
+        )

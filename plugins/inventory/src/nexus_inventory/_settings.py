@@ -1,0 +1,29 @@
+"""Per-tenant settings of the inventory plugin (filled from the tenant's preset)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import msgspec
+
+__all__ = ("InventorySettings",)
+
+Currency = Annotated[str, msgspec.Meta(pattern="^[A-Z]{3}$")]
+
+
+class InventorySettings(msgspec.Struct, kw_only=True, frozen=True):
+    """What a preset may set for inventory.
+
+    Attributes:
+        default_warehouse_name: Name of the warehouse seeded for the tenant.
+        default_warehouse_code: Its short code (unique per tenant).
+        allow_negative_stock: Accept deliveries beyond the available quantity.
+        valuation_currency: ISO 4217 currency of average costs and stock valuation.
+        default_uom: Unit of measure of products created without one.
+    """
+
+    default_warehouse_name: str = "Main warehouse"
+    default_warehouse_code: str = "WH"
+    allow_negative_stock: bool = False
+    valuation_currency: Currency = "USD"
+    default_uom: str = "unit"
