@@ -12,6 +12,7 @@ from litestar.openapi import OpenAPIConfig
 from nexus import __version__
 from nexus.blobs import BlobRuntime, blob_routes
 from nexus.cache import CacheRuntime
+from nexus.console import console_router
 from nexus.db import (
     PostgresDatabase,
     TenantDatabase,
@@ -124,6 +125,7 @@ def create_app(
             *preset_routes,
             *event_routes,
             *blob_routes,
+            console_router,
         ],
         plugins=[NexusBridge(registry)],
         # Route middleware, outermost first: limits and idempotency need the principal.

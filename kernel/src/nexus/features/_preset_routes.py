@@ -13,7 +13,9 @@ from litestar.params import FromPath, JSONBody
 from nexus.features._service import FeatureService, PresetPlan
 from nexus.presets import PresetError
 
-__all__ = ("PresetController", "TenantPresetController", "preset_routes")
+__all__ = ("OwnPresetController", "PresetController", "TenantPresetController", "preset_routes")
+
+FEATURES_PERMISSION = "nexus.features:admin"
 
 
 class PresetSummary(msgspec.Struct, kw_only=True):
@@ -33,6 +35,12 @@ class ApplyPreset(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     preset: str
     dry_run: bool = True
     reason: str = ""
+
+
+class OwnPreset(msgspec.Struct, kw_only=True):
+    """The caller's tenant's preset (``None``: no preset, every plugin on)."""
+
+    preset: str | None
 
 
 def _service(request: Request[Any, Any, Any]) -> FeatureService:
@@ -109,4 +117,36 @@ class TenantPresetController(Controller):
             raise NotFoundException(f"no preset named {data.preset!r}") from None
 
 
-preset_routes = [PresetController, TenantPresetController]
+class OwnPresetController(Controller):
+    """The caller's own tenant's preset (tenant admins): see it, preview another, apply it."""
+
+    path = "/api/v1/preset"
+    tags = ["presets"]
+    opt = {"permission": FEATURES_PERMISSION}
+
+    @get("/", summary="Show the tenant's preset")
+    async def show(self, request: Request[Any, Any, Any]) -> OwnPreset:
+        """The preset the tenant's features start from."""
+        tenant_id = request.scope["state"]["tenant_id"]
+        async with _service(request).database.transaction(tenant_id=tenant_id) as conn:
+            name = await conn.fetchval("select preset from nexus_tenant where id = $1", tenant_id)
+        return OwnPreset(preset=name)
+
+    @post("/", summary="Apply a preset to the tenant", status_code=200)
+    async def apply(
+        self, request: Request[Any, Any, Any], data: JSONBody[ApplyPreset]
+    ) -> PresetPlan:
+        """Show (dry run, the default) or carry out switching the tenant to another preset."""
+        try:
+            return await _service(request).apply_preset(
+                request.scope["state"]["tenant_id"],
+                data.preset,
+                dry_run=data.dry_run,
+                actor=request.scope["state"]["actor"],
+                reason=data.reason,
+            )
+        except KeyError:
+            raise NotFoundException(f"no preset named {data.preset!r}") from None
+
+
+preset_routes = [PresetController, TenantPresetController, OwnPresetController]

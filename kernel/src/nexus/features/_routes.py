@@ -2,24 +2,37 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Annotated, Any
 from uuid import UUID
 
 import msgspec
 from litestar import Controller, Request, get, post, put
 from litestar.di import NamedDependency
 from litestar.exceptions import ClientException, NotFoundException
-from litestar.params import FromPath, JSONBody
+from litestar.params import FromPath, JSONBody, QueryParameter
+from litestar.response import ServerSentEvent, ServerSentEventMessage
 
 from nexus.db import TenantDatabase
 from nexus.features._evaluate import FeatureState, Source
 from nexus.features._service import FeatureChange, FeatureConflict, FeatureService, PurgeResult
 from nexus.http._pagination import CursorParam, LimitParam, Page, decode_cursor, encode_cursor
 
-__all__ = ("AuditLogController", "FeatureController", "PluginStateController", "feature_routes")
+if TYPE_CHECKING:
+    from collections.abc import AsyncIterator
+
+__all__ = (
+    "AuditLogController",
+    "FeatureController",
+    "InstalledPluginController",
+    "PluginStateController",
+    "feature_routes",
+)
 
 FEATURES_PERMISSION = "nexus.features:admin"
+# A comment line this often keeps idle live streams open through proxies.
+KEEPALIVE_S = 15.0
 Db = NamedDependency[TenantDatabase]
 
 
@@ -100,6 +113,51 @@ def _tenant(request: Request[Any, Any, Any]) -> UUID:
     return request.scope["state"]["tenant_id"]  # type: ignore[no-any-return]
 
 
+async def _features(service: FeatureService, tenant_id: UUID) -> list[Feature]:
+    current = await service.toggles.features(tenant_id)
+    catalog = service.catalog
+    return [
+        Feature(
+            key=key,
+            plugin=spec.plugin,
+            title=spec.title,
+            state=current.states[key][0],
+            source=current.states[key][1],
+            in_effect=key in current.enabled,
+            requires=list(spec.requires),
+            dependents=list(catalog.dependents.get(key, ())),
+        )
+        for key, spec in catalog.specs.items()
+    ]
+
+
+async def _feature_stream(
+    service: FeatureService, tenant_id: UUID
+) -> AsyncIterator[ServerSentEventMessage]:
+    """The tenant's features now, then again after every change pushed to this process."""
+    changed = asyncio.Event()
+
+    def on_change(changed_tenant: UUID) -> None:
+        if changed_tenant == tenant_id:
+            changed.set()
+
+    service.toggles.observe(on_change)
+    try:
+        while True:
+            changed.clear()
+            listed = await _features(service, tenant_id)
+            yield ServerSentEventMessage(
+                data=msgspec.json.encode(listed).decode(), event="features"
+            )
+            while not changed.is_set():
+                try:
+                    await asyncio.wait_for(changed.wait(), KEEPALIVE_S)
+                except TimeoutError:
+                    yield ServerSentEventMessage(comment="keep-alive")
+    finally:
+        service.toggles.unobserve(on_change)
+
+
 class FeatureController(Controller):
     """The tenant's features (tenant admins)."""
 
@@ -110,22 +168,16 @@ class FeatureController(Controller):
     @get("/", summary="List features")
     async def list_features(self, request: Request[Any, Any, Any]) -> list[Feature]:
         """Every feature with its state, source, requirements and dependents."""
-        service = _service(request)
-        current = await service.toggles.features(_tenant(request))
-        catalog = service.catalog
-        return [
-            Feature(
-                key=key,
-                plugin=spec.plugin,
-                title=spec.title,
-                state=current.states[key][0],
-                source=current.states[key][1],
-                in_effect=key in current.enabled,
-                requires=list(spec.requires),
-                dependents=list(catalog.dependents.get(key, ())),
-            )
-            for key, spec in catalog.specs.items()
-        ]
+        return await _features(_service(request), _tenant(request))
+
+    @get("/events", summary="Stream the features as they change")
+    async def events(self, request: Request[Any, Any, Any]) -> ServerSentEvent:
+        """Server-sent events: a ``features`` event with the whole list now and at each change.
+
+        A change made by anyone, in any process, arrives as soon as this process hears of it
+        (the same push that refreshes its toggles). Idle streams get a comment every 15 s.
+        """
+        return ServerSentEvent(_feature_stream(_service(request), _tenant(request)))
 
     @put("/{key:str}", summary="Switch a feature")
     async def switch(
@@ -208,15 +260,41 @@ class AuditLogController(Controller):
 
     @get("/", summary="List audit entries")
     async def list_entries(
-        self, db: Db, limit: LimitParam = 50, cursor: CursorParam = None
+        self,
+        db: Db,
+        limit: LimitParam = 50,
+        cursor: CursorParam = None,
+        actor: Annotated[str | None, QueryParameter(max_length=200)] = None,
+        action: Annotated[str | None, QueryParameter(max_length=100)] = None,
+        target: Annotated[
+            str | None,
+            QueryParameter(
+                max_length=200, description="A key; a plugin also matches its features."
+            ),
+        ] = None,
+        since: Annotated[datetime | None, QueryParameter()] = None,
+        until: Annotated[datetime | None, QueryParameter()] = None,
+        newest_first: Annotated[bool, QueryParameter()] = False,
     ) -> Page[AuditEntry]:
-        """Audited changes, oldest first."""
+        """Audited changes, oldest first (or newest first), filtered by who, what and when."""
+        order, after = ("desc", "<") if newest_first else ("asc", ">")
         async with db.transaction() as conn:
             rows = await conn.fetch(
                 "select id, actor, action, target, before, after, reason, created_at "
-                "from nexus_audit_log where ($1::uuid is null or id > $1) order by id limit $2",
+                f"from nexus_audit_log where ($1::uuid is null or id {after} $1) "
+                "and ($3::text is null or actor = $3) "
+                "and ($4::text is null or action = $4) "
+                "and ($5::text is null or target = $5 or starts_with(target, $5 || '.')) "
+                "and ($6::timestamptz is null or created_at >= $6) "
+                "and ($7::timestamptz is null or created_at < $7) "
+                f"order by id {order} limit $2",
                 decode_cursor(cursor),
                 limit + 1,
+                actor,
+                action,
+                target,
+                since,
+                until,
             )
         entries = [
             AuditEntry(
@@ -233,4 +311,45 @@ class AuditLogController(Controller):
         return Page(items=entries, next_cursor=encode_cursor(entries[-1].id) if more else None)
 
 
-feature_routes = [FeatureController, PluginStateController, AuditLogController]
+class InstalledPlugin(msgspec.Struct, kw_only=True):
+    """An installed plugin as the registry found it, with the doctor's finding if broken."""
+
+    name: str
+    title: str | None
+    version: str | None
+    distribution: str | None
+    state: str
+    reason: str | None
+    requires: list[str]
+
+
+class InstalledPluginController(Controller):
+    """Every installed plugin, loaded or not (platform admins): ``nexus plugins doctor``."""
+
+    path = "/api/v1/installed-plugins"
+    tags = ["features"]
+    opt = {"nexus_access": "platform"}
+
+    @get("/", summary="List installed plugins")
+    async def list_installed(self, request: Request[Any, Any, Any]) -> list[InstalledPlugin]:
+        """Name, version, state (loaded, failed, blocked, excluded) and why not loaded."""
+        return [
+            InstalledPlugin(
+                name=record.name,
+                title=record.manifest.title if record.manifest else None,
+                version=record.version,
+                distribution=record.distribution,
+                state=record.state.value,
+                reason=record.reason,
+                requires=list(record.manifest.requires) if record.manifest else [],
+            )
+            for record in _service(request).registry.records
+        ]
+
+
+feature_routes = [
+    FeatureController,
+    PluginStateController,
+    AuditLogController,
+    InstalledPluginController,
+]

@@ -87,6 +87,10 @@ class Toggles:
         """Call ``callback(tenant_id)`` after each change message (for tests and benchmarks)."""
         self._observers.append(callback)
 
+    def unobserve(self, callback: Callable[[UUID], None]) -> None:
+        """Stop calling ``callback`` (a closed live stream, say)."""
+        self._observers.remove(callback)
+
     def changed(self, payload: str) -> None:
         """A change message arrived: forget the tenant so its next use reads it afresh."""
         try:
