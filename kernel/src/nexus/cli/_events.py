@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 import asyncpg
+import prometheus_client
 import rich_click as click
 from rich.console import Console
 from rich.table import Table
@@ -37,10 +38,19 @@ def _runtime(settings: Settings, *, relay: bool = True) -> EventRuntime:
 
 @click.command()
 @click.option("--no-relay", is_flag=True, help="Run the consumers only (another worker relays).")
+@click.option(
+    "--metrics-port",
+    type=int,
+    default=None,
+    envvar="NEXUS_WORKER_METRICS_PORT",
+    help="Serve Prometheus /metrics (event lag, dead letters, pools) on this port.",
+)
 @friendly_errors
-def worker(no_relay: bool) -> None:
+def worker(no_relay: bool, metrics_port: int | None) -> None:
     """Run the event relay and every consumer (plugins, audit, analytics) until stopped."""
     settings = load_settings()
+    if metrics_port is not None:
+        prometheus_client.start_http_server(metrics_port, addr=settings.host)
 
     async def run() -> None:
         stop = asyncio.Event()

@@ -9,6 +9,8 @@ import asyncpg
 from nexus_hookspecs import current_tenant
 from piccolo.engine.postgres import PostgresEngine, PostgresTransaction
 
+from nexus.observability import watch_pool
+
 if TYPE_CHECKING:
     from contextvars import Token
     from types import TracebackType
@@ -239,6 +241,7 @@ class PostgresDatabase:
         )
         self._pool_min = pool_min
         self._pool_max = pool_max
+        self._pool_name = role or "default"
 
     async def start(self) -> None:
         """Open the connection pool."""
@@ -248,6 +251,7 @@ class PostgresDatabase:
             connection_class=_Connection,
             reset=_reset_connection,
         )
+        watch_pool(self._pool_name, self.pool)
 
     async def stop(self) -> None:
         """Close the connection pool."""

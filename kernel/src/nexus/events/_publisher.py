@@ -9,6 +9,7 @@ from uuid import UUID
 import uuid_utils
 
 from nexus.events._envelope import CloudEvent, encode_event
+from nexus.observability import count_event_published
 
 if TYPE_CHECKING:
     from collections.abc import Collection
@@ -92,4 +93,5 @@ class OutboxPublisher:
         await conn.execute(
             _INSERT, self.tenant_id, event_id, self.plugin, type, encode_event(event)
         )
+        count_event_published(self.plugin, type)
         return event.id

@@ -11,6 +11,7 @@ import structlog
 
 from nexus.events._postgres import LOG_CHANNEL
 from nexus.events._publisher import OUTBOX_CHANNEL
+from nexus.observability import EventStateSampler
 
 if TYPE_CHECKING:
     from nexus.events._consumers import Consumer, Delivery
@@ -68,6 +69,10 @@ class _Wake:
         for event in self.waiters[channel]:
             event.set()
 
+    @property
+    def conn(self) -> asyncpg.Connection | None:
+        return self._conn
+
     @staticmethod
     async def wait(event: asyncio.Event) -> None:
         with contextlib.suppress(TimeoutError):
@@ -119,6 +124,11 @@ class EventWorker:
             self._tasks.append(
                 asyncio.create_task(self._consume(consumer), name=f"nexus-{consumer.name}")
             )
+        # Outbox backlog, consumer lag and dead letters as gauges, read on the wake-up
+        # connection (the relay role sees every tenant's events).
+        sampler = EventStateSampler(consumer.name for consumer in self.consumers)
+        assert self._wake.conn is not None
+        self._tasks.append(asyncio.create_task(sampler.run(self._wake.conn), name="nexus-gauges"))
 
     async def stop(self) -> None:
         """Cancel the tasks (an unfinished batch is redone by the next worker) and disconnect."""

@@ -16,16 +16,32 @@ from nexus.observability._metrics import (
     RequestMetrics,
     metrics_route,
 )
+from nexus.observability._platform import (
+    PLATFORM_METRIC_NAMES,
+    SAMPLE_INTERVAL_S,
+    EventStateSampler,
+    count_event_published,
+    observe_provisioning,
+    refresh_pools,
+    watch_pool,
+)
 
 __all__ = (
     "METRICS_PATH",
     "METRIC_NAMES",
+    "PLATFORM_METRIC_NAMES",
+    "SAMPLE_INTERVAL_S",
+    "EventStateSampler",
     "RequestLogContext",
     "RequestMetrics",
     "add_request_context",
     "bind_request",
     "configure_logging",
+    "count_event_published",
     "current_request",
     "metrics_route",
+    "observe_provisioning",
+    "refresh_pools",
     "reset_request",
+    "watch_pool",
 )

@@ -24,6 +24,7 @@ With several worker processes (``PROMETHEUS_MULTIPROC_DIR`` set, as ``nexus serv
 from __future__ import annotations
 
 import os
+import time
 from typing import TYPE_CHECKING
 
 from litestar import Response, get
@@ -37,6 +38,8 @@ from prometheus_client import (
     generate_latest,
     multiprocess,
 )
+
+from nexus.observability._platform import refresh_pools
 
 if TYPE_CHECKING:
     from litestar.types import HTTPScope
@@ -129,6 +132,7 @@ class RequestMetrics:
     def end(self, scope: HTTPScope, *, status: int, seconds: float) -> None:
         """Count and time ``scope``'s request, answered with ``status`` in ``seconds``."""
         self._instruments.in_progress.dec()
+        refresh_pools(now=time.monotonic())
         handler = scope.get("route_handler")
         if handler is None:  # no route matched: no template to label it with
             return
@@ -146,6 +150,7 @@ class RequestMetrics:
 
 
 def _exposition() -> bytes:
+    refresh_pools()
     registry = REGISTRY
     if "PROMETHEUS_MULTIPROC_DIR" in os.environ or "prometheus_multiproc_dir" in os.environ:
         # Each worker writes its own files; add them up for this scrape.

@@ -16,6 +16,7 @@ from nexus.features import FeatureCatalog, seed_tenant
 from nexus.identity import ApiKeyCreate, UserCreate, create_api_key, create_user
 from nexus.identity._secrets import hash_password
 from nexus.identity._store import new_id
+from nexus.observability import observe_provisioning
 from nexus.plugins import await_maybe
 from nexus.presets import ResolvedPreset, load_presets
 from nexus.provisioning._plan import Plan, make_plan
@@ -210,7 +211,8 @@ class Provisioner:
             if not await lock.fetchval("select pg_try_advisory_lock(hashtext($1))", key):
                 raise RunInProgress(f"'{ticket.slug}' is being provisioned right now")
             try:
-                await self._run_steps(job, on_step or _quiet)
+                with observe_provisioning():
+                    await self._run_steps(job, on_step or _quiet)
             finally:
                 await lock.execute("select pg_advisory_unlock(hashtext($1))", key)
         assert job.admin is not None  # step 7 made it

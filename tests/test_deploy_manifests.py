@@ -1,0 +1,223 @@
+"""Deployment manifests: every kustomize overlay renders and validates; Compose validates.
+
+Kubernetes objects are checked offline against the Kubernetes OpenAPI schemas that the
+``kubernetes-validate`` package ships (strict: unknown fields are errors). Custom resources
+(ServiceMonitor, PrometheusRule, KEDA's ScaledObject) have no schema there; their shape is
+checked here against what the manifests must wire up (selected Services, ports, targets).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import kubernetes_validate
+import pytest
+import yaml
+
+DEPLOY = Path(__file__).resolve().parent.parent / "deploy"
+KUSTOMIZATIONS = ["base", "overlays/small", "overlays/production"]
+KUBERNETES_VERSION = "1.30.0"
+CUSTOM_KINDS = {"ServiceMonitor", "PrometheusRule", "ScaledObject"}
+
+
+def kubectl() -> str:
+    found = shutil.which("kubectl")
+    if found is None:
+        pytest.skip("kubectl not on PATH (Debian: kubernetes-client; .ci/run installs it)")
+    return found
+
+
+def render(path: str) -> list[dict]:
+    result = subprocess.run(
+        [kubectl(), "kustomize", str(DEPLOY / "k8s" / path)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    return [doc for doc in yaml.safe_load_all(result.stdout) if doc]
+
+
+@pytest.fixture(scope="module", params=KUSTOMIZATIONS)
+def rendered(request) -> tuple[str, list[dict]]:
+    return request.param, render(request.param)
+
+
+def by_kind(objects: list[dict], kind: str) -> dict[str, dict]:
+    return {o["metadata"]["name"]: o for o in objects if o["kind"] == kind}
+
+
+def test_every_object_validates_against_the_kubernetes_schemas(rendered):
+    path, objects = rendered
+    problems = []
+    for obj in objects:
+        if obj["kind"] in CUSTOM_KINDS:
+            continue
+        try:
+            kubernetes_validate.validate(obj, KUBERNETES_VERSION, strict=True)
+        except kubernetes_validate.ValidationError as exc:
+            problems.append(f"{obj['kind']}/{obj['metadata']['name']}: {exc.message}")
+    assert not problems, f"{path}: " + "\n".join(problems)
+
+
+def test_validation_rejects_a_broken_object():
+    broken = {
+        "apiVersion": "apps/v1",
+        "kind": "Deployment",
+        "metadata": {"name": "x"},
+        "spec": {"replicas": "two", "selector": {}, "template": {}},
+    }
+    with pytest.raises(kubernetes_validate.ValidationError):
+        kubernetes_validate.validate(broken, KUBERNETES_VERSION, strict=True)
+
+
+def test_api_probes_resources_and_non_root(rendered):
+    path, objects = rendered
+    deployments = by_kind(objects, "Deployment")
+    api = deployments["nexus-api"]["spec"]["template"]["spec"]
+    container = api["containers"][0]
+    assert container["args"] == ["serve"]
+    assert container["readinessProbe"]["httpGet"]["path"] == "/readyz"
+    assert container["livenessProbe"]["httpGet"]["path"] == "/healthz"
+    assert set(container["resources"]) == {"requests", "limits"}
+    assert api["securityContext"]["runAsNonRoot"] is True
+    worker = deployments["nexus-worker"]["spec"]["template"]["spec"]["containers"][0]
+    assert worker["args"] == ["worker"]
+    job = by_kind(objects, "Job")["nexus-migrate"]["spec"]["template"]["spec"]
+    assert job["containers"][0]["args"][0] == "migrate"
+    env_sources = [next(iter(source.values()))["name"] for source in container["envFrom"]]
+    configmaps = by_kind(objects, "ConfigMap")
+    assert any(name.startswith("nexus-config") for name in env_sources)
+    assert "nexus-secrets" in {n.split("-", 2)[0] + "-" + n.split("-", 2)[1] for n in env_sources}
+    assert {name for name in env_sources if name.startswith("nexus-config")} <= set(configmaps)
+    hpa = by_kind(objects, "HorizontalPodAutoscaler")["nexus-api"]["spec"]
+    pdb = by_kind(objects, "PodDisruptionBudget")["nexus-api"]["spec"]
+    assert hpa["scaleTargetRef"]["name"] == "nexus-api"
+    if path.endswith("small"):
+        assert hpa["maxReplicas"] == 1 and pdb == {**pdb, "maxUnavailable": 1}
+        assert "minAvailable" not in pdb
+    if path.endswith("production"):
+        assert hpa["minReplicas"] >= 3 and pdb["minAvailable"] >= 2
+        config = next(v for k, v in configmaps.items() if k.startswith("nexus-config"))["data"]
+        assert config["NEXUS_KAFKA_BOOTSTRAP"] and config["NEXUS_S3_BUCKET"]
+
+
+def test_servicemonitor_scrapes_the_api_and_worker_ports(rendered):
+    _, objects = rendered
+    monitor = by_kind(objects, "ServiceMonitor")["nexus"]
+    assert monitor["apiVersion"] == "monitoring.coreos.com/v1"
+    wanted = monitor["spec"]["selector"]["matchLabels"]
+    services = [
+        s
+        for s in by_kind(objects, "Service").values()
+        if wanted.items() <= s["metadata"]["labels"].items()
+    ]
+    ports = {p["name"] for s in services for p in s["spec"]["ports"]}
+    endpoints = monitor["spec"]["endpoints"]
+    assert {e["port"] for e in endpoints} == {"http", "metrics"} <= ports
+    assert all(e["path"] == "/metrics" for e in endpoints)
+
+
+def test_prometheusrule_has_alerts(rendered):
+    _, objects = rendered
+    rule = by_kind(objects, "PrometheusRule")["nexus"]
+    alerts = [r for group in rule["spec"]["groups"] for r in group["rules"]]
+    assert alerts and all({"alert", "expr", "labels", "annotations"} <= set(r) for r in alerts)
+
+
+def test_production_scales_workers_on_consumer_lag():
+    objects = render("overlays/production")
+    scaled = by_kind(objects, "ScaledObject")["nexus-worker"]
+    assert scaled["apiVersion"] == "keda.sh/v1alpha1"
+    assert scaled["spec"]["scaleTargetRef"]["name"] in by_kind(objects, "Deployment")
+    trigger = scaled["spec"]["triggers"][0]
+    assert trigger["type"] == "prometheus"
+    assert "nexus_events_consumer_lag" in trigger["metadata"]["query"]
+    assert all(o["metadata"].get("namespace") == "nexus" for o in objects)
+
+
+def test_compose_file_validates_against_the_compose_spec():
+    compose = yaml.safe_load((DEPLOY / "compose.yaml").read_text())
+    try:
+        from check_jsonschema.builtin_schemas import get_builtin_schema  # noqa: PLC0415
+    except ImportError:
+        get_builtin_schema = None
+    if get_builtin_schema is not None:
+        schema = get_builtin_schema("vendor.compose-spec")
+        import jsonschema  # noqa: PLC0415
+
+        errors = list(jsonschema.Draft7Validator(schema).iter_errors(compose))
+        assert not errors, [f"{list(e.path)}: {e.message}" for e in errors]
+    else:
+        uv = shutil.which("uv")
+        if uv is None:
+            pytest.skip("neither check-jsonschema nor uv is installed to fetch it")
+        # check-jsonschema ships the Compose specification's schema; run it from PyPI.
+        result = subprocess.run(
+            [
+                uv,
+                "tool",
+                "run",
+                "--from",
+                "check-jsonschema>=0.29",
+                "check-jsonschema",
+                "--builtin-schema",
+                "vendor.compose-spec",
+                str(DEPLOY / "compose.yaml"),
+            ],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
+    services = compose["services"]
+    for name in ("postgres", "redis", "redpanda", "minio", "prometheus", "grafana"):
+        assert "healthcheck" in services[name], name
+    assert services["api"]["depends_on"]["migrate"]["condition"] == (
+        "service_completed_successfully"
+    )
+    assert services["migrate"]["command"][0] == "migrate"
+    assert services["worker"]["command"] == ["worker"]
+    env = services["api"]["environment"]
+    assert {
+        "NEXUS_DATABASE_URL",
+        "NEXUS_REDIS_URL",
+        "NEXUS_KAFKA_BOOTSTRAP",
+        "NEXUS_S3_BUCKET",
+    } <= set(env)
+    mounted = [
+        v.split(":")[0] for v in services["prometheus"]["volumes"] + services["grafana"]["volumes"]
+    ]
+    for source in mounted:
+        if source.startswith("./"):
+            assert (DEPLOY / source).exists(), source
+
+
+def test_compose_environment_names_are_kernel_settings():
+    from nexus.settings import Settings  # noqa: PLC0415
+
+    known = {f"NEXUS_{name.upper()}" for name in Settings.__struct_fields__}
+    known.add("NEXUS_WORKER_METRICS_PORT")  # `nexus worker --metrics-port`
+    compose = yaml.safe_load((DEPLOY / "compose.yaml").read_text())
+    env = compose["services"]["api"]["environment"]
+    assert set(env) <= known, set(env) - known
+    for path in KUSTOMIZATIONS:
+        for obj in render(path):
+            if obj["kind"] == "ConfigMap" and obj["metadata"]["name"].startswith("nexus-config"):
+                assert set(obj["data"]) <= known, set(obj["data"]) - known
+
+
+def test_grafana_provisioning_points_at_the_dashboards():
+    provider = yaml.safe_load(
+        (DEPLOY / "grafana" / "provisioning" / "dashboards" / "nexus.yaml").read_text()
+    )
+    assert provider["providers"][0]["options"]["path"] == "/var/lib/grafana/dashboards/nexus"
+    datasource = yaml.safe_load(
+        (DEPLOY / "grafana" / "provisioning" / "datasources" / "prometheus.yaml").read_text()
+    )
+    assert datasource["datasources"][0]["type"] == "prometheus"
+    for board in (DEPLOY / "k8s" / "base" / "observability" / "dashboards").glob("*.json"):
+        json.loads(board.read_text())
