@@ -75,7 +75,7 @@ class Allowlist:
             except InvalidRequirement as exc:
                 raise AllowlistError(
                     f"{_VARIABLE}: {source}, line {number}: {line!r} is not a requirement "
-                    f"like 'acme-loyalty==1.2.0' ({exc})"
+                    f"like 'acme-loyalty==1.2.0' ({str(exc).splitlines()[0]})"
                 ) from None
             if requirement.extras or requirement.marker or requirement.url:
                 raise AllowlistError(
