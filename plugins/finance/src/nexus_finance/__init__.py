@@ -1,13 +1,180 @@
-"""Nexus Finance: A double-entry ledger: accounts, journals, invoices, bills, payments and reports."""
+"""Nexus Finance: a double-entry ledger — accounts, journals, invoices, bills, payments, reports.
+
+Routes live under ``/api/v1/finance/``; the tables in the Piccolo app ``finance``. The plugin
+requires no other: it links customers to CRM companies by reference and books Inventory's
+stock valuations through events when those plugins are on.
+"""
 
 from __future__ import annotations
 
-from nexus_hookspecs import Manifest, hookimpl
+from typing import TYPE_CHECKING, Any
 
-__all__ = ("nexus_manifest",)
+from nexus_hookspecs import Feature, Manifest, Permission, hookimpl
+
+from nexus_finance._books import seed
+from nexus_finance._handlers import DEAL_WON, VALUATION_POSTED, on_deal_won, on_valuation_posted
+from nexus_finance._http import (
+    ACCOUNTS_WRITE,
+    ENTRIES_WRITE,
+    INVOICES_WRITE,
+    PARTNERS_WRITE,
+    PAYMENTS_WRITE,
+    PERIODS_WRITE,
+)
+from nexus_finance._invoices import PAID, POSTED
+from nexus_finance._payments import RECEIVED
+from nexus_finance._routes_chart import (
+    AccountController,
+    CompanyController,
+    JournalController,
+    TaxController,
+)
+from nexus_finance._routes_entries import EntryController
+from nexus_finance._routes_invoices import InvoiceController, PaymentController
+from nexus_finance._routes_partners import PartnerController
+from nexus_finance._routes_periods import FiscalYearController, PeriodController, RateController
+from nexus_finance._routes_reports import ReportController
+from nexus_finance._settings import FinanceSettings
+from nexus_finance._tables import TABLES
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from nexus_hookspecs import Connection, EventHandler, TenantRef
+
+__all__ = (
+    "FinanceSettings",
+    "nexus_event_handlers",
+    "nexus_manifest",
+    "nexus_piccolo_app",
+    "nexus_routes",
+    "nexus_tenant_enable",
+)
+
+_ADMIN = ("tenant_admin",)
+_MEMBER = ("tenant_admin", "member")
+
+EXAMPLE_INVOICE = {
+    "kind": "invoice",
+    "partner_name": "Example Customer Ltd",
+    "lines": [{"description": "Consulting, November", "quantity": "10", "unit_price": "120.00"}],
+}
+
+MANIFEST = Manifest(
+    name="finance",
+    version="0.1.0",
+    title="Finance",
+    summary="A double-entry ledger: accounts, journals, invoices, bills, payments and reports.",
+    hookspecs=">=0.1,<0.2",
+    features=(
+        Feature(
+            key="multi_currency",
+            title="Multiple currencies",
+            description="Documents, entries and payments in currencies other than the base "
+            "currency, converted with stored exchange rates.",
+        ),
+        Feature(
+            key="invoice_from_deal",
+            title="Invoices from won deals",
+            description="A deal won in CRM (crm.deal.won.v1) drafts an invoice for it.",
+        ),
+        Feature(
+            key="inventory_valuation",
+            title="Stock valuation entries",
+            description="Inventory's valuations (inventory.valuation.posted.v1) are booked to "
+            "the inventory, stock received not billed, cost of goods sold and stock "
+            "adjustment accounts.",
+        ),
+    ),
+    permissions=(
+        Permission(key=ACCOUNTS_WRITE, description="Change the chart, journals, taxes, rates."),
+        Permission(key=ENTRIES_WRITE, description="Post and reverse manual journal entries."),
+        Permission(key=PERIODS_WRITE, description="Open fiscal years, close and reopen periods."),
+        Permission(
+            key=INVOICES_WRITE,
+            description="Draft, post, cancel and credit invoices and bills.",
+            roles=_MEMBER,
+        ),
+        Permission(key=PARTNERS_WRITE, description="Create and change partners.", roles=_MEMBER),
+        Permission(key=PAYMENTS_WRITE, description="Record payments.", roles=_MEMBER),
+    ),
+    settings=FinanceSettings,
+    events=(POSTED, PAID, RECEIVED),
+    tenant_tables=tuple(table._meta.tablename for table in TABLES),
+    example_payloads={
+        "POST /accounts": {"name": "Petty cash", "type": "asset", "subtype": "cash"},
+        "PATCH /accounts/{account_id}": {"name": "Petty cash (office)"},
+        "POST /journals": {"name": "Second bank", "type": "bank", "default_account_code": "1000"},
+        "POST /taxes": {
+            "name": "Reduced VAT 5% (sales)",
+            "rate": "5",
+            "scope": "sale",
+            "account_code": "2200",
+        },
+        "PATCH /taxes/{tax_id}": {"name": "Reduced VAT 5%"},
+        "POST /partners": {"name": "Example Supplier GmbH", "kind": "supplier"},
+        "PATCH /partners/{partner_id}": {"email": "billing@example.com"},
+        "POST /fiscal-years": {},
+        "POST /rates": {"currency": "USD", "rate": "0.92"},
+        "POST /entries": {
+            "memo": "Owner's contribution",
+            "lines": [
+                {"account_code": "1000", "debit": "1000.00"},
+                {"account_code": "3000", "credit": "1000.00"},
+            ],
+        },
+        "POST /invoices": EXAMPLE_INVOICE,
+        "PUT /invoices/{invoice_id}": {
+            **EXAMPLE_INVOICE,
+            "lines": [
+                {"description": "Consulting, December", "quantity": "8", "unit_price": "120.00"}
+            ],
+        },
+        "POST /payments": {"partner_name": "Example Customer Ltd", "amount": "50.00"},
+    },
+)
 
 
 @hookimpl
 def nexus_manifest() -> Manifest:
     """Describe the plugin."""
-    return Manifest(name="finance", version="0.1.0", title="Finance", hookspecs=">=0.1,<0.2")
+    return MANIFEST
+
+
+@hookimpl
+def nexus_routes(register: Callable[[Any], None]) -> None:
+    """Mount the Finance controllers under ``/api/v1/finance/``."""
+    for controller in (
+        CompanyController,
+        AccountController,
+        JournalController,
+        TaxController,
+        PartnerController,
+        FiscalYearController,
+        PeriodController,
+        RateController,
+        EntryController,
+        InvoiceController,
+        PaymentController,
+        ReportController,
+    ):
+        register(controller)
+
+
+@hookimpl
+def nexus_piccolo_app() -> str:
+    """The Piccolo app with the Finance tables and migrations."""
+    return "nexus_finance.piccolo_app"
+
+
+@hookimpl
+def nexus_event_handlers(register: Callable[[str, EventHandler], None]) -> None:
+    """Draft invoices for won deals; book Inventory's stock valuations."""
+    register(DEAL_WON, on_deal_won)
+    register(VALUATION_POSTED, on_valuation_posted)
+
+
+@hookimpl
+async def nexus_tenant_enable(tenant: TenantRef, settings: Any, conn: Connection) -> None:
+    """Seed the chart of accounts, journals, taxes and current fiscal year from the preset."""
+    await seed(conn, settings if isinstance(settings, FinanceSettings) else FinanceSettings())

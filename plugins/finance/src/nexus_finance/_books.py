@@ -1,0 +1,252 @@
+"""The tenant's books: seeding, the company row, fiscal periods, exchange rates, accounts."""
+
+from __future__ import annotations
+
+import calendar
+from datetime import date
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+from uuid import UUID
+
+import msgspec
+from nexus_hookspecs.piccolo import TimeOrderedId
+
+from nexus_finance._chart import CHARTS, JOURNALS
+from nexus_finance._errors import conflict, invalid
+
+if TYPE_CHECKING:
+    from collections.abc import Awaitable, Callable
+
+    from nexus_hookspecs import Connection
+
+    from nexus_finance._settings import FinanceSettings
+
+__all__ = (
+    "Company",
+    "account_by_code",
+    "company",
+    "default_account",
+    "default_journal",
+    "new_id",
+    "open_fiscal_year",
+    "open_period",
+    "rate_on",
+    "seed",
+)
+
+_NEW_ID = TimeOrderedId()
+
+
+def new_id() -> UUID:
+    """A new time-ordered id (UUIDv7)."""
+    return _NEW_ID.python()
+
+
+class Company(msgspec.Struct, frozen=True, kw_only=True):
+    """The books of the tenant in the current transaction."""
+
+    id: UUID
+    base_currency: str
+    chart_template: str
+    fiscal_year_start_month: int
+
+
+_COMPANY = "select id, base_currency, chart_template, fiscal_year_start_month from finance_company"
+
+
+async def company(conn: Connection, settings: Callable[[], Awaitable[FinanceSettings]]) -> Company:
+    """The tenant's books, seeded from ``settings()`` first if the tenant has none yet.
+
+    A tenant normally gets its books when it enables the plugin (``nexus_tenant_enable``);
+    one that had Finance on by default without that hook running gets them on first use.
+    """
+    row = await conn.fetchrow(_COMPANY)
+    if row is None:
+        await seed(conn, await settings())
+        row = await conn.fetchrow(_COMPANY)
+    return msgspec.convert(dict(row or {}), Company)
+
+
+async def seed(conn: Connection, settings: FinanceSettings, *, today: date | None = None) -> bool:
+    """Seed the chart, journals, default taxes and the current fiscal year; once per tenant.
+
+    Returns:
+        Whether this call seeded (``False`` when the tenant already had books).
+    """
+    chart = CHARTS.get(settings.chart_template)
+    if chart is None:
+        invalid("chart_template", f"unknown chart template {settings.chart_template!r}")
+    made = await conn.fetchval(
+        "insert into finance_company (id, base_currency, chart_template, "
+        "fiscal_year_start_month) values ($1, $2, $3, $4) "
+        "on conflict (tenant_id) do nothing returning true",
+        new_id(),
+        settings.base_currency,
+        settings.chart_template,
+        settings.fiscal_year_start_month,
+    )
+    if not made:
+        return False
+    ids: dict[str, UUID] = {}
+    for code, name, kind, subtype in chart:
+        ids[code] = new_id()
+        await conn.execute(
+            "insert into finance_account (id, code, name, type, subtype) "
+            "values ($1, $2, $3, $4, $5)",
+            ids[code],
+            code,
+            name,
+            kind,
+            subtype,
+        )
+    for code, name, kind, account in JOURNALS:
+        await conn.execute(
+            "insert into finance_journal (id, code, name, type, default_account_id) "
+            "values ($1, $2, $3, $4, $5)",
+            new_id(),
+            code,
+            name,
+            kind,
+            ids.get(account) if account else None,
+        )
+    for scope, rate, account in (
+        ("sale", settings.sales_tax_rate, "2200"),
+        ("purchase", settings.purchase_tax_rate, "1300"),
+    ):
+        label = "sales" if scope == "sale" else "purchases"
+        await conn.execute(
+            "insert into finance_tax (id, name, scope, rate, price_include, account_id) "
+            "values ($1, $2, $3, $4, $5, $6)",
+            new_id(),
+            f"{settings.tax_name} {Decimal(rate).normalize():f}% ({label})",
+            scope,
+            Decimal(rate),
+            settings.prices_include_tax,
+            ids[account],
+        )
+    await open_fiscal_year(conn, settings.fiscal_year_start_month, today or date.today())
+    return True
+
+
+def _add_months(day: date, months: int) -> date:
+    month = day.month - 1 + months
+    return date(day.year + month // 12, month % 12 + 1, 1)
+
+
+async def open_fiscal_year(conn: Connection, start_month: int, day: date) -> UUID:
+    """Create the fiscal year containing ``day`` with twelve monthly periods; return its id.
+
+    Raises:
+        HTTPException: 409 if a fiscal year already covers part of it.
+    """
+    start = date(day.year if day.month >= start_month else day.year - 1, start_month, 1)
+    end = _add_months(start, 12).replace(day=1)
+    last = date.fromordinal(end.toordinal() - 1)
+    overlap = await conn.fetchval(
+        "select name from finance_fiscal_year where start_date <= $2 and end_date >= $1 limit 1",
+        start,
+        last,
+    )
+    if overlap:
+        conflict(f"the fiscal year {overlap} already covers part of {start} to {last}")
+    year_id = new_id()
+    name = str(start.year) if start_month == 1 else f"{start.year}-{last.year}"
+    await conn.execute(
+        "insert into finance_fiscal_year (id, name, start_date, end_date) values ($1, $2, $3, $4)",
+        year_id,
+        name,
+        start,
+        last,
+    )
+    for month in range(12):
+        first = _add_months(start, month)
+        final = first.replace(day=calendar.monthrange(first.year, first.month)[1])
+        await conn.execute(
+            "insert into finance_period (id, fiscal_year_id, name, start_date, end_date) "
+            "values ($1, $2, $3, $4, $5)",
+            new_id(),
+            year_id,
+            f"{first:%Y-%m}",
+            first,
+            final,
+        )
+    return year_id
+
+
+async def open_period(conn: Connection, books: Company, day: date) -> UUID:
+    """The open period containing ``day``; its fiscal year is opened if none covers it yet.
+
+    Raises:
+        HTTPException: 409 when the period is closed (closing a period locks it).
+    """
+    row = await conn.fetchrow(
+        "select id, name, state from finance_period where start_date <= $1 and end_date >= $1",
+        day,
+    )
+    if row is None:
+        # As ERPNext does, a posting after the last fiscal year opens the next one.
+        await open_fiscal_year(conn, books.fiscal_year_start_month, day)
+        return await open_period(conn, books, day)
+    if row["state"] == "closed":
+        conflict(f"the period {row['name']} is closed: nothing can be posted dated {day}")
+    period_id: UUID = row["id"]
+    return period_id
+
+
+async def rate_on(conn: Connection, books: Company, currency: str, day: date) -> Decimal:
+    """Base-currency units for one unit of ``currency``: the latest rate on or before ``day``.
+
+    Raises:
+        ValidationException: 422 when no rate is stored for that currency yet.
+    """
+    if currency == books.base_currency:
+        return Decimal(1)
+    rate = await conn.fetchval(
+        "select rate from finance_rate where currency = $1 and rate_date <= $2 "
+        "order by rate_date desc limit 1",
+        currency,
+        day,
+    )
+    if rate is None:
+        invalid(
+            "currency",
+            f"no exchange rate for {currency} on or before {day}: "
+            "add one with POST /api/v1/finance/rates",
+        )
+    result: Decimal = rate
+    return result
+
+
+async def account_by_code(conn: Connection, code: str, *, key: str) -> UUID:
+    """The id of the active account ``code``; 422 naming ``key`` when there is none."""
+    account = await conn.fetchval("select id from finance_account where code = $1 and active", code)
+    if account is None:
+        invalid(key, f"no active account with code {code!r}")
+    result: UUID = account
+    return result
+
+
+async def default_account(conn: Connection, subtype: str) -> UUID:
+    """The first active account (lowest code) of ``subtype`` (``receivable``, ``bank``…)."""
+    account = await conn.fetchval(
+        "select id from finance_account where subtype = $1 and active order by code limit 1",
+        subtype,
+    )
+    if account is None:
+        conflict(f"the chart of accounts has no active {subtype} account")
+    result: UUID = account
+    return result
+
+
+async def default_journal(conn: Connection, kind: str, code: str | None = None) -> dict[str, Any]:
+    """The journal ``code`` if given and present, else the first journal of type ``kind``."""
+    row = None
+    if code is not None:
+        row = await conn.fetchrow("select * from finance_journal where code = $1", code)
+    if row is None:
+        row = await conn.fetchrow(
+            "select * from finance_journal where type = $1 order by code limit 1", kind
+        )
+    if row is None:
+        conflict(f"there is no {kind} journal")
+    return dict(row)

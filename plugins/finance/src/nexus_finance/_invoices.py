@@ -1,0 +1,623 @@
+"""Invoices, bills and credit notes: drafts, posting, cancelling, crediting, settling.
+
+A draft can be changed; posting numbers it, books its journal entry (receivable or payable
+against income or expense and tax) and publishes ``finance.invoice.posted.v1``; from then on
+it is never edited, only settled by payments or reversed by a credit note.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
+from uuid import UUID
+
+import msgspec
+
+from nexus_finance._books import (
+    account_by_code,
+    default_account,
+    default_journal,
+    new_id,
+    rate_on,
+)
+from nexus_finance._errors import conflict, invalid, not_found
+from nexus_finance._ledger import Posting, next_number, post_entry
+from nexus_finance._money import Amount, Currency, is_currency, plain, quantize
+from nexus_finance._partners import find_or_create
+
+if TYPE_CHECKING:
+    from nexus_hookspecs import Connection, EventPublisher
+
+    from nexus_finance._books import Company
+
+__all__ = (
+    "CreditNoteIn",
+    "InvoiceIn",
+    "InvoiceLineIn",
+    "InvoiceOut",
+    "cancel",
+    "create_draft",
+    "credit_note",
+    "load",
+    "post",
+    "replace_draft",
+    "settle",
+)
+
+POSTED = "finance.invoice.posted.v1"
+PAID = "finance.invoice.paid.v1"
+Kind = Literal["invoice", "bill", "credit_note"]
+Text = Annotated[str, msgspec.Meta(max_length=2000)]
+_ZERO = Decimal(0)
+_OPEN = ("posted", "partially_paid")
+
+
+class InvoiceLineIn(msgspec.Struct, kw_only=True):
+    """A line: quantity × unit price, booked to an account (the journal's by default)."""
+
+    description: Annotated[str, msgspec.Meta(min_length=1, max_length=500)]
+    unit_price: Amount
+    quantity: Amount = Decimal(1)
+    account_code: str | None = None
+    tax_id: UUID | None = None
+    product_id: UUID | None = None
+    sku: Annotated[str, msgspec.Meta(max_length=100)] | None = None
+
+
+class InvoiceIn(msgspec.Struct, kw_only=True):
+    """A new draft (or every field of one, to replace it)."""
+
+    lines: Annotated[list[InvoiceLineIn], msgspec.Meta(min_length=1, max_length=500)]
+    kind: Kind = "invoice"
+    direction: Literal["sale", "purchase"] | None = None
+    partner_id: UUID | None = None
+    partner_name: Annotated[str, msgspec.Meta(min_length=1, max_length=200)] | None = None
+    currency: Currency | None = None
+    date: dt.date | None = None
+    due_date: dt.date | None = None
+    reference: Text | None = None
+    notes: Text | None = None
+
+
+class CreditNoteIn(msgspec.Struct, kw_only=True):
+    """Options of a credit note reversing a posted document."""
+
+    date: dt.date | None = None
+    reason: Text | None = None
+    post: bool = False
+
+
+class InvoiceLineOut(msgspec.Struct, kw_only=True):
+    """An invoice line as the API shows it."""
+
+    id: UUID
+    description: str
+    quantity: Decimal
+    unit_price: Decimal
+    account_code: str
+    tax_id: UUID | None
+    product_id: UUID | None
+    sku: str | None
+    subtotal: Decimal
+    tax_amount: Decimal
+    total: Decimal
+
+
+class InvoiceOut(msgspec.Struct, kw_only=True):
+    """An invoice, bill or credit note as the API shows it."""
+
+    id: UUID
+    kind: str
+    direction: str
+    number: str | None
+    state: str
+    partner_id: UUID
+    partner_ref: UUID | None
+    date: dt.date
+    due_date: dt.date
+    currency: str
+    rate: Decimal | None
+    untaxed_total: Decimal
+    tax_total: Decimal
+    total: Decimal
+    amount_paid: Decimal
+    residual: Decimal
+    reference: str | None
+    notes: str | None
+    reversal_of: UUID | None
+    entry_id: UUID | None
+    posted_at: datetime | None
+    paid_at: datetime | None
+    created_at: datetime
+    lines: list[InvoiceLineOut]
+
+
+def _direction(kind: str, direction: str | None) -> str:
+    natural = {"invoice": "sale", "bill": "purchase"}.get(kind)
+    if natural and direction and direction != natural:
+        invalid("direction", f"a {kind} is a {natural} document")
+    return natural or direction or "sale"
+
+
+async def _tax(conn: Connection, tax_id: UUID, scope: str, key: str) -> dict[str, Any]:
+    row = await conn.fetchrow(
+        "select id, rate, price_include, scope from finance_tax where id = $1 and active", tax_id
+    )
+    if row is None:
+        invalid(key, "no such active tax")
+    if row["scope"] != scope:
+        invalid(key, f"a {row['scope']} tax cannot apply to a {scope} document")
+    return dict(row)
+
+
+async def _line_values(
+    conn: Connection, line: InvoiceLineIn, *, index: int, currency: str, direction: str
+) -> dict[str, Any]:
+    key = f"lines[{index}]"
+    if not (line.quantity.is_finite() and line.unit_price.is_finite()):
+        invalid(key, "the quantity and unit price must be numbers")
+    if line.quantity <= 0:
+        invalid(f"{key}.quantity", "the quantity must be positive")
+    if line.unit_price < 0:
+        invalid(f"{key}.unit_price", "the unit price cannot be negative")
+    if line.account_code is not None:
+        account = await account_by_code(conn, line.account_code, key=f"{key}.account_code")
+    else:
+        account = await default_account(conn, "sales" if direction == "sale" else "expense")
+    amount = quantize(line.quantity * line.unit_price, currency)
+    subtotal, tax = amount, _ZERO
+    if line.tax_id is not None:
+        found = await _tax(conn, line.tax_id, direction, f"{key}.tax_id")
+        rate = found["rate"] / 100
+        if found["price_include"]:
+            subtotal = quantize(amount / (1 + rate), currency)
+            tax = amount - subtotal
+        else:
+            tax = quantize(amount * rate, currency)
+    return {
+        "description": line.description,
+        "quantity": line.quantity,
+        "unit_price": line.unit_price,
+        "account_id": account,
+        "tax_id": line.tax_id,
+        "product_id": line.product_id,
+        "sku": line.sku,
+        "subtotal": subtotal,
+        "tax_amount": tax,
+        "total": subtotal + tax,
+    }
+
+
+async def _write_lines(
+    conn: Connection, invoice_id: UUID, data: InvoiceIn, currency: str, direction: str
+) -> tuple[Decimal, Decimal]:
+    untaxed = taxes = _ZERO
+    for index, line in enumerate(data.lines):
+        values = await _line_values(conn, line, index=index, currency=currency, direction=direction)
+        await conn.execute(
+            "insert into finance_invoice_line (id, invoice_id, line_no, description, quantity, "
+            "unit_price, account_id, tax_id, product_id, sku, subtotal, tax_amount, total) "
+            "values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+            new_id(),
+            invoice_id,
+            index + 1,
+            *values.values(),
+        )
+        untaxed += values["subtotal"]
+        taxes += values["tax_amount"]
+    return untaxed, taxes
+
+
+def _currency(books: Company, data: InvoiceIn, multi_currency: bool) -> str:
+    currency = data.currency or books.base_currency
+    if not is_currency(currency):
+        invalid("currency", f"{currency!r} is not an ISO 4217 currency")
+    if currency != books.base_currency and not multi_currency:
+        invalid(
+            "currency", f"finance.multi_currency is off: documents are in {books.base_currency}"
+        )
+    return currency
+
+
+async def create_draft(
+    conn: Connection,
+    books: Company,
+    data: InvoiceIn,
+    *,
+    terms_days: int,
+    multi_currency: bool,
+    source_ref: str | None = None,
+    partner_ref: UUID | None = None,
+    reversal_of: UUID | None = None,
+) -> UUID:
+    """Write a draft document with its lines and totals; return its id."""
+    direction = _direction(data.kind, data.direction)
+    currency = _currency(books, data, multi_currency)
+    partner = await find_or_create(
+        conn,
+        partner_id=data.partner_id,
+        name=data.partner_name,
+        kind="customer" if direction == "sale" else "supplier",
+        ref=partner_ref,
+    )
+    day = data.date or date.today()
+    due = data.due_date or day + timedelta(days=terms_days)
+    if due < day:
+        invalid("due_date", "the due date cannot be before the document date")
+    invoice_id = new_id()
+    await conn.execute(
+        "insert into finance_invoice (id, kind, direction, partner_id, date, due_date, currency, "
+        "reference, notes, reversal_of, source_ref) "
+        "values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+        invoice_id,
+        data.kind,
+        direction,
+        partner,
+        day,
+        due,
+        currency,
+        data.reference,
+        data.notes,
+        reversal_of,
+        source_ref,
+    )
+    untaxed, taxes = await _write_lines(conn, invoice_id, data, currency, direction)
+    await conn.execute(
+        "update finance_invoice set untaxed_total = $2, tax_total = $3, total = $4 where id = $1",
+        invoice_id,
+        untaxed,
+        taxes,
+        untaxed + taxes,
+    )
+    return invoice_id
+
+
+async def _locked(conn: Connection, invoice_id: UUID) -> dict[str, Any]:
+    row = await conn.fetchrow("select * from finance_invoice where id = $1 for update", invoice_id)
+    if row is None:
+        not_found()
+    return dict(row)
+
+
+async def replace_draft(
+    conn: Connection, books: Company, invoice_id: UUID, data: InvoiceIn, *, multi_currency: bool
+) -> None:
+    """Replace a draft's fields and lines; 409 once it is posted (or cancelled)."""
+    row = await _locked(conn, invoice_id)
+    if row["state"] != "draft":
+        conflict(f"the document is {row['state']}: only drafts can be changed")
+    if data.kind != row["kind"]:
+        invalid("kind", "the kind of a document cannot change")
+    direction = _direction(data.kind, data.direction or row["direction"])
+    currency = _currency(books, data, multi_currency) if data.currency else row["currency"]
+    partner = row["partner_id"]
+    if data.partner_id or data.partner_name:
+        partner = await find_or_create(
+            conn,
+            partner_id=data.partner_id,
+            name=data.partner_name,
+            kind="customer" if direction == "sale" else "supplier",
+        )
+    day = data.date or row["date"]
+    due = data.due_date or max(row["due_date"], day)
+    if due < day:
+        invalid("due_date", "the due date cannot be before the document date")
+    await conn.execute("delete from finance_invoice_line where invoice_id = $1", invoice_id)
+    untaxed, taxes = await _write_lines(conn, invoice_id, data, currency, direction)
+    await conn.execute(
+        "update finance_invoice set partner_id = $2, date = $3, due_date = $4, currency = $5, "
+        "reference = $6, notes = $7, untaxed_total = $8, tax_total = $9, total = $10, "
+        "direction = $11 where id = $1",
+        invoice_id,
+        partner,
+        day,
+        due,
+        currency,
+        data.reference,
+        data.notes,
+        untaxed,
+        taxes,
+        untaxed + taxes,
+        direction,
+    )
+
+
+async def _postings(
+    conn: Connection, row: dict[str, Any], lines: list[dict[str, Any]]
+) -> list[Posting]:
+    """The entry of a document: partner account against line accounts and tax accounts."""
+    sale = row["direction"] == "sale"
+    # Invoices credit income (debit receivable); bills debit expense; credit notes mirror.
+    counter_debit = not sale if row["kind"] != "credit_note" else sale
+    currency, partner = row["currency"], row["partner_id"]
+
+    def side(amount: Decimal, debit: bool, account: UUID, text: str | None) -> Posting:
+        return Posting(
+            account_id=account,
+            currency=currency,
+            debit=amount if debit else _ZERO,
+            credit=_ZERO if debit else amount,
+            description=text,
+            partner_id=partner,
+        )
+
+    postings = []
+    by_tax: dict[UUID, Decimal] = defaultdict(Decimal)
+    for line in lines:
+        if line["subtotal"]:
+            postings.append(
+                side(line["subtotal"], counter_debit, line["account_id"], line["description"])
+            )
+        if line["tax_id"] is not None and line["tax_amount"]:
+            by_tax[line["tax_id"]] += line["tax_amount"]
+    for tax_id, amount in by_tax.items():
+        tax = await conn.fetchrow("select name, account_id from finance_tax where id = $1", tax_id)
+        assert tax is not None  # lines reference taxes by foreign key
+        postings.append(side(amount, counter_debit, tax["account_id"], tax["name"]))
+    partner_account = await default_account(conn, "receivable" if sale else "payable")
+    postings.append(side(row["total"], not counter_debit, partner_account, row["number"]))
+    return postings
+
+
+async def _lines(conn: Connection, invoice_id: UUID) -> list[dict[str, Any]]:
+    rows = await conn.fetch(
+        "select l.*, a.code as account_code from finance_invoice_line l "
+        "join finance_account a on a.id = l.account_id "
+        "where l.invoice_id = $1 order by l.line_no",
+        invoice_id,
+    )
+    return [dict(row) for row in rows]
+
+
+def _prefix(row: dict[str, Any], journal_code: str) -> str:
+    return f"R{journal_code}" if row["kind"] == "credit_note" else journal_code
+
+
+async def post(
+    conn: Connection, books: Company, invoice_id: UUID, *, events: EventPublisher
+) -> None:
+    """Number the draft, book its entry, apply a credit note, publish the posted event."""
+    row = await _locked(conn, invoice_id)
+    if row["state"] != "draft":
+        conflict(f"the document is {row['state']}: only a draft can be posted")
+    lines = await _lines(conn, invoice_id)
+    if row["total"] <= 0:
+        invalid("lines", "a document with a zero total cannot be posted")
+    sale = row["direction"] == "sale"
+    journal = await default_journal(conn, "sale" if sale else "purchase")
+    row["number"] = await next_number(
+        conn, journal["code"], _prefix(row, journal["code"]), row["date"]
+    )
+    row["rate"] = await rate_on(conn, books, row["currency"], row["date"])
+    entry_id = await post_entry(
+        conn,
+        books,
+        journal_id=journal["id"],
+        number=row["number"],
+        day=row["date"],
+        lines=await _postings(conn, row, lines),
+        reference=row["reference"],
+        memo=f"{row['kind'].replace('_', ' ')} {row['number']}",
+        source=row["kind"],
+        source_ref=f"finance.invoice:{invoice_id}",
+    )
+    posted_at = datetime.now(UTC)
+    await conn.execute(
+        "update finance_invoice set state = 'posted', number = $2, rate = $3, entry_id = $4, "
+        "posted_at = $5 where id = $1",
+        invoice_id,
+        row["number"],
+        row["rate"],
+        entry_id,
+        posted_at,
+    )
+    await _publish_posted(conn, events, row, lines, posted_at)
+    if row["kind"] == "credit_note" and row["reversal_of"] is not None:
+        await _apply_credit_note(conn, row, events)
+
+
+async def _publish_posted(
+    conn: Connection,
+    events: EventPublisher,
+    row: dict[str, Any],
+    lines: list[dict[str, Any]],
+    posted_at: datetime,
+) -> None:
+    partner_ref = await conn.fetchval(
+        "select partner_ref from finance_partner where id = $1", row["partner_id"]
+    )
+    await events.publish(
+        conn,
+        type=POSTED,
+        subject=str(row["id"]),
+        data={
+            "id": str(row["id"]),
+            "number": row["number"],
+            "kind": row["kind"],
+            "partner_id": str(row["partner_id"]),
+            "partner_ref": str(partner_ref) if partner_ref else None,
+            "currency": row["currency"],
+            "total": str(row["total"]),
+            "tax_total": str(row["tax_total"]),
+            "posted_at": posted_at.isoformat(),
+            "lines": [
+                {
+                    "id": str(line["id"]),
+                    "description": line["description"],
+                    "quantity": str(plain(line["quantity"])),
+                    "unit_price": str(line["unit_price"]),
+                    "product_id": str(line["product_id"]) if line["product_id"] else None,
+                    "sku": line["sku"],
+                    "account_code": line["account_code"],
+                }
+                for line in lines
+            ],
+        },
+    )
+
+
+async def _apply_credit_note(
+    conn: Connection, note: dict[str, Any], events: EventPublisher
+) -> None:
+    """Settle the credited document with the credit note, as far as both stay open."""
+    original = await _locked(conn, note["reversal_of"])
+    if original["state"] not in _OPEN:
+        return  # already settled: the credit note stays open as the partner's credit
+    amount = min(original["total"] - original["amount_paid"], note["total"])
+    await conn.execute(
+        "insert into finance_payment_allocation (id, credit_note_id, invoice_id, amount) "
+        "values ($1, $2, $3, $4)",
+        new_id(),
+        note["id"],
+        original["id"],
+        amount,
+    )
+    await settle(conn, original["id"], amount, events=events, by_credit_note=True)
+    await settle(conn, note["id"], amount, events=events, by_credit_note=True)
+
+
+async def settle(
+    conn: Connection,
+    invoice_id: UUID,
+    amount: Decimal,
+    *,
+    events: EventPublisher,
+    by_credit_note: bool = False,
+) -> str:
+    """Record ``amount`` paid on a posted document; update its state; return the new state.
+
+    A document fully paid publishes ``finance.invoice.paid.v1``; one fully cleared by a
+    credit note becomes ``reversed`` instead.
+    """
+    row = await _locked(conn, invoice_id)
+    if row["state"] not in _OPEN:
+        conflict(f"the document {row['number'] or row['id']} is {row['state']}, not open")
+    paid = row["amount_paid"] + amount
+    if paid > row["total"]:
+        invalid("allocations", f"{amount} exceeds what is due on {row['number']}")
+    state, paid_at = "partially_paid", None
+    if paid == row["total"]:
+        paid_at = datetime.now(UTC)
+        reversed_ = by_credit_note and row["kind"] != "credit_note" and row["amount_paid"] == 0
+        state = "reversed" if reversed_ else "paid"
+    await conn.execute(
+        "update finance_invoice set amount_paid = $2, state = $3, paid_at = $4 where id = $1",
+        invoice_id,
+        paid,
+        state,
+        paid_at,
+    )
+    if state == "paid" and not by_credit_note:
+        await events.publish(
+            conn,
+            type=PAID,
+            subject=str(invoice_id),
+            data={
+                "id": str(invoice_id),
+                "number": row["number"],
+                "currency": row["currency"],
+                "total": str(row["total"]),
+                "paid_at": paid_at.isoformat() if paid_at else None,
+            },
+        )
+    return state
+
+
+async def cancel(conn: Connection, invoice_id: UUID) -> None:
+    """Cancel a draft; a posted document is reversed by a credit note instead (409)."""
+    row = await _locked(conn, invoice_id)
+    if row["state"] != "draft":
+        conflict(
+            f"the document is {row['state']}: only drafts are cancelled; "
+            "reverse a posted document with a credit note"
+        )
+    await conn.execute("update finance_invoice set state = 'cancelled' where id = $1", invoice_id)
+
+
+async def credit_note(
+    conn: Connection,
+    books: Company,
+    invoice_id: UUID,
+    data: CreditNoteIn,
+    *,
+    terms_days: int,
+) -> UUID:
+    """Draft a credit note copying a posted document's lines, referencing it."""
+    row = await _locked(conn, invoice_id)
+    if row["kind"] == "credit_note":
+        conflict("a credit note cannot itself be credited")
+    if row["state"] not in (*_OPEN, "paid"):
+        conflict(f"the document is {row['state']}: only posted documents are credited")
+    lines = await _lines(conn, invoice_id)
+    note = InvoiceIn(
+        kind="credit_note",
+        direction=row["direction"],
+        partner_id=row["partner_id"],
+        currency=row["currency"],
+        date=data.date,
+        reference=row["number"],
+        notes=data.reason,
+        lines=[
+            InvoiceLineIn(
+                description=line["description"],
+                quantity=line["quantity"],
+                unit_price=line["unit_price"],
+                account_code=line["account_code"],
+                tax_id=line["tax_id"],
+                product_id=line["product_id"],
+                sku=line["sku"],
+            )
+            for line in lines
+        ],
+    )
+    return await create_draft(
+        conn, books, note, terms_days=terms_days, multi_currency=True, reversal_of=invoice_id
+    )
+
+
+async def load(conn: Connection, invoice_id: UUID) -> InvoiceOut:
+    """One document with its lines; 404 when it is not the tenant's."""
+    row = await conn.fetchrow(
+        "select i.*, p.partner_ref from finance_invoice i "
+        "join finance_partner p on p.id = i.partner_id where i.id = $1",
+        invoice_id,
+    )
+    if row is None:
+        not_found()
+    return to_out(dict(row), await _lines(conn, invoice_id))
+
+
+def to_out(row: dict[str, Any], lines: list[dict[str, Any]]) -> InvoiceOut:
+    """The API shape of a document row and its line rows."""
+    currency = row["currency"]
+    money = ("untaxed_total", "tax_total", "total", "amount_paid")
+    values: dict[str, Any] = {key: quantize(row[key], currency) for key in money}
+    fields: dict[str, Any] = {
+        key: row[key]
+        for key in InvoiceOut.__struct_fields__
+        if key in row and key not in money and key != "lines"
+    }
+    return InvoiceOut(
+        **fields,
+        **values,
+        residual=values["total"] - values["amount_paid"],
+        lines=[
+            InvoiceLineOut(
+                id=line["id"],
+                description=line["description"],
+                quantity=plain(line["quantity"]),
+                unit_price=quantize(line["unit_price"], currency),
+                account_code=line["account_code"],
+                tax_id=line["tax_id"],
+                product_id=line["product_id"],
+                sku=line["sku"],
+                subtotal=quantize(line["subtotal"], currency),
+                tax_amount=quantize(line["tax_amount"], currency),
+                total=quantize(line["total"], currency),
+            )
+            for line in lines
+        ],
+    )

@@ -1,0 +1,81 @@
+"""Money: ``Decimal`` amounts in an ISO 4217 currency, rounded to the currency's minor unit."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Annotated
+
+import msgspec
+import pycountry
+
+__all__ = (
+    "Amount",
+    "Currency",
+    "is_amount",
+    "is_currency",
+    "minor_unit",
+    "plain",
+    "quantize",
+    "to_text",
+)
+
+# ISO 4217 minor units that are not 2 (pycountry knows the codes, not their exponents).
+_MINOR_UNITS = {
+    **dict.fromkeys(
+        ("BIF", "CLP", "DJF", "GNF", "ISK", "JPY", "KMF", "KRW", "PYG", "RWF", "UGX", "UYI"),
+        0,
+    ),
+    **dict.fromkeys(("VND", "VUV", "XAF", "XOF", "XPF"), 0),
+    **dict.fromkeys(("BHD", "IQD", "JOD", "KWD", "LYD", "OMR", "TND"), 3),
+    "CLF": 4,
+    "UYW": 4,
+}
+# Funds, precious metals and testing codes are not money a ledger books.
+_NOT_MONEY = frozenset(
+    {"XAG", "XAU", "XBA", "XBB", "XBC", "XBD", "XDR", "XPD", "XPT", "XSU", "XTS", "XUA", "XXX"}
+)
+
+Currency = Annotated[
+    str,
+    msgspec.Meta(
+        pattern="^[A-Z]{3}$",
+        description="ISO 4217 currency code (upper case).",
+        examples=["EUR"],
+    ),
+]
+Amount = Annotated[
+    Decimal,
+    msgspec.Meta(
+        description='A decimal amount, sent as a string ("1250.00").', examples=["1250.00"]
+    ),
+]
+
+
+def is_currency(code: str) -> bool:
+    """Whether ``code`` is an active ISO 4217 currency a ledger can book."""
+    return code not in _NOT_MONEY and pycountry.currencies.get(alpha_3=code) is not None
+
+
+def minor_unit(currency: str) -> int:
+    """The number of decimals of ``currency`` (2 for most)."""
+    return _MINOR_UNITS.get(currency, 2)
+
+
+def quantize(amount: Decimal, currency: str) -> Decimal:
+    """Round ``amount`` half up to the minor unit of ``currency``."""
+    return amount.quantize(Decimal(1).scaleb(-minor_unit(currency)), rounding=ROUND_HALF_UP)
+
+
+def to_text(amount: Decimal, currency: str) -> str:
+    """``amount`` as the API shows it: a string with the currency's decimals."""
+    return str(quantize(amount, currency))
+
+
+def plain(amount: Decimal) -> Decimal:
+    """``amount`` without trailing zeros and without an exponent (``100``, ``2.5``)."""
+    return amount.quantize(Decimal(1)) if amount == amount.to_integral() else amount.normalize()
+
+
+def is_amount(amount: Decimal, currency: str) -> bool:
+    """Whether ``amount`` is a positive number with at most the currency's decimals."""
+    return amount.is_finite() and amount > 0 and quantize(amount, currency) == amount

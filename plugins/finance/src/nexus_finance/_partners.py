@@ -1,0 +1,102 @@
+"""Customers and suppliers; ``partner_ref`` links one to a CRM company."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Annotated, Literal
+from uuid import UUID
+
+import msgspec
+
+from nexus_finance._books import new_id
+from nexus_finance._errors import conflict, invalid
+
+if TYPE_CHECKING:
+    from nexus_hookspecs import Connection
+
+__all__ = ("PartnerChanges", "PartnerIn", "PartnerKind", "PartnerOut", "find_or_create", "insert")
+
+PartnerKind = Literal["customer", "supplier", "both"]
+Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+Email = Annotated[str, msgspec.Meta(max_length=320, pattern=r"^[^@\s]+@[^@\s]+$")]
+
+
+class PartnerIn(msgspec.Struct, kw_only=True):
+    """A new customer or supplier."""
+
+    name: Name
+    kind: PartnerKind = "customer"
+    email: Email | None = None
+    partner_ref: UUID | None = None
+
+
+class PartnerChanges(msgspec.Struct, kw_only=True):
+    """Some fields of a partner; omitted ones stay as they are."""
+
+    name: Name | None = None
+    kind: PartnerKind | None = None
+    email: Email | None = None
+
+
+class PartnerOut(msgspec.Struct, kw_only=True):
+    """A customer or supplier as the API shows it."""
+
+    id: UUID
+    name: str
+    kind: str
+    email: str | None
+    partner_ref: UUID | None
+    created_at: datetime
+
+
+COLUMNS = "id, name, kind, email, partner_ref, created_at"
+
+
+async def insert(conn: Connection, data: PartnerIn) -> UUID:
+    """Create a partner; 409 when another already links the same CRM company."""
+    if data.partner_ref is not None and await conn.fetchval(
+        "select 1 from finance_partner where partner_ref = $1", data.partner_ref
+    ):
+        conflict(f"a partner already links the CRM company {data.partner_ref}")
+    partner_id = new_id()
+    await conn.execute(
+        "insert into finance_partner (id, name, kind, email, partner_ref) "
+        "values ($1, $2, $3, $4, $5)",
+        partner_id,
+        data.name,
+        data.kind,
+        data.email,
+        data.partner_ref,
+    )
+    return partner_id
+
+
+async def find_or_create(
+    conn: Connection,
+    *,
+    partner_id: UUID | None,
+    name: str | None,
+    kind: PartnerKind,
+    ref: UUID | None = None,
+) -> UUID:
+    """The partner named by id, by CRM reference or by exact name; created if new."""
+    if partner_id is not None:
+        found = await conn.fetchval("select id from finance_partner where id = $1", partner_id)
+        if found is None:
+            invalid("partner_id", "no such partner")
+        return partner_id
+    if ref is not None:
+        found = await conn.fetchval("select id from finance_partner where partner_ref = $1", ref)
+        if found is not None:
+            result: UUID = found
+            return result
+    if not name:
+        invalid("partner_id", "name the partner: partner_id or partner_name")
+    if ref is None:
+        found = await conn.fetchval(
+            "select id from finance_partner where name = $1 order by id limit 1", name
+        )
+        if found is not None:
+            named: UUID = found
+            return named
+    return await insert(conn, PartnerIn(name=name, kind=kind, partner_ref=ref))

@@ -1,0 +1,276 @@
+"""Payments: money in from customers, out to suppliers, allocated to open documents.
+
+An inbound payment debits the bank journal's account and credits the receivable; an
+outbound one debits the payable and credits the bank. The part allocated to a document
+clears it at that document's rate, so the exchange difference is realised on payment.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
+from uuid import UUID
+
+import msgspec
+
+from nexus_finance._books import default_account, default_journal, new_id, rate_on
+from nexus_finance._errors import conflict, invalid, not_found
+from nexus_finance._invoices import settle
+from nexus_finance._ledger import Posting, next_number, post_entry
+from nexus_finance._money import Amount, Currency, is_amount, is_currency, quantize
+from nexus_finance._partners import find_or_create
+
+if TYPE_CHECKING:
+    from nexus_hookspecs import Connection, EventPublisher
+
+    from nexus_finance._books import Company
+
+__all__ = ("AllocationIn", "PaymentIn", "PaymentOut", "create", "load")
+
+RECEIVED = "finance.payment.received.v1"
+_ZERO = Decimal(0)
+# Which open documents a payment of each direction may settle.
+_SETTLES = {
+    "inbound": {("invoice", "sale"), ("credit_note", "purchase")},
+    "outbound": {("bill", "purchase"), ("credit_note", "sale")},
+}
+
+
+class AllocationIn(msgspec.Struct, kw_only=True):
+    """The part of a payment that settles one document."""
+
+    invoice_id: UUID
+    amount: Amount
+
+
+class PaymentIn(msgspec.Struct, kw_only=True):
+    """A payment received (``inbound``) or made (``outbound``)."""
+
+    amount: Amount
+    partner_id: UUID | None = None
+    partner_name: Annotated[str, msgspec.Meta(min_length=1, max_length=200)] | None = None
+    direction: Literal["inbound", "outbound"] = "inbound"
+    currency: Currency | None = None
+    date: date | None = None
+    journal_code: str | None = None
+    reference: Annotated[str, msgspec.Meta(max_length=500)] | None = None
+    allocations: Annotated[list[AllocationIn], msgspec.Meta(max_length=500)] = []
+
+
+class AllocationOut(msgspec.Struct, kw_only=True):
+    """An allocation as the API shows it."""
+
+    invoice_id: UUID
+    amount: Decimal
+
+
+class PaymentOut(msgspec.Struct, kw_only=True):
+    """A payment as the API shows it."""
+
+    id: UUID
+    partner_id: UUID
+    direction: str
+    date: date
+    amount: Decimal
+    currency: str
+    journal_id: UUID
+    entry_id: UUID
+    reference: str | None
+    created_at: datetime
+    allocations: list[AllocationOut]
+
+
+async def _documents(
+    conn: Connection, data: PaymentIn, partner: UUID, currency: str
+) -> list[dict[str, Any]]:
+    documents = []
+    total = _ZERO
+    seen: set[UUID] = set()
+    for index, allocation in enumerate(data.allocations):
+        key = f"allocations[{index}]"
+        if allocation.invoice_id in seen:
+            invalid(f"{key}.invoice_id", "each document is allocated once per payment")
+        seen.add(allocation.invoice_id)
+        if not is_amount(allocation.amount, currency):
+            invalid(f"{key}.amount", f"a positive {currency} amount")
+        row = await conn.fetchrow(
+            "select * from finance_invoice where id = $1 for update", allocation.invoice_id
+        )
+        if row is None:
+            invalid(f"{key}.invoice_id", "no such document")
+        if row["partner_id"] != partner:
+            invalid(f"{key}.invoice_id", "the document belongs to another partner")
+        if row["currency"] != currency:
+            invalid(f"{key}.invoice_id", f"the document is in {row['currency']}, not {currency}")
+        if (row["kind"], row["direction"]) not in _SETTLES[data.direction]:
+            invalid(f"{key}.invoice_id", f"an {data.direction} payment cannot settle it")
+        if row["state"] not in ("posted", "partially_paid"):
+            conflict(f"the document {row['number'] or row['id']} is {row['state']}, not open")
+        if allocation.amount > row["total"] - row["amount_paid"]:
+            invalid(f"{key}.amount", f"more than the {row['total'] - row['amount_paid']} due")
+        total += allocation.amount
+        documents.append({**dict(row), "allocated": allocation.amount})
+    if total > data.amount:
+        invalid("allocations", "the allocations exceed the payment's amount")
+    return documents
+
+
+async def _postings(
+    conn: Connection,
+    data: PaymentIn,
+    *,
+    bank: UUID,
+    partner: UUID,
+    currency: str,
+    documents: list[dict[str, Any]],
+) -> list[Posting]:
+    inbound = data.direction == "inbound"
+
+    def line(account: UUID, amount: Decimal, debit: bool, rate: Decimal | None) -> Posting:
+        return Posting(
+            account_id=account,
+            currency=currency,
+            debit=amount if debit else _ZERO,
+            credit=_ZERO if debit else amount,
+            partner_id=partner,
+            rate=rate,
+            description=data.reference,
+        )
+
+    postings = [line(bank, data.amount, inbound, None)]
+    rest = data.amount
+    for document in documents:
+        account = await default_account(
+            conn, "receivable" if document["direction"] == "sale" else "payable"
+        )
+        postings.append(line(account, document["allocated"], not inbound, document["rate"]))
+        rest -= document["allocated"]
+    if rest:
+        account = await default_account(conn, "receivable" if inbound else "payable")
+        postings.append(line(account, rest, not inbound, None))
+    return postings
+
+
+async def create(
+    conn: Connection,
+    books: Company,
+    data: PaymentIn,
+    *,
+    events: EventPublisher,
+    multi_currency: bool,
+) -> UUID:
+    """Book a payment, settle its allocations, publish ``finance.payment.received.v1``."""
+    currency = data.currency or books.base_currency
+    if not is_currency(currency):
+        invalid("currency", f"{currency!r} is not an ISO 4217 currency")
+    if currency != books.base_currency and not multi_currency:
+        invalid("currency", f"finance.multi_currency is off: payments are in {books.base_currency}")
+    if not is_amount(data.amount, currency):
+        invalid("amount", f"a positive {currency} amount")
+    partner = await find_or_create(
+        conn,
+        partner_id=data.partner_id,
+        name=data.partner_name,
+        kind="customer" if data.direction == "inbound" else "supplier",
+    )
+    journal = await default_journal(conn, "bank", data.journal_code)
+    if journal["type"] not in ("bank", "cash") or journal["default_account_id"] is None:
+        invalid("journal_code", "payments go through a bank or cash journal with an account")
+    day = data.date or date.today()
+    await rate_on(conn, books, currency, day)
+    documents = await _documents(conn, data, partner, currency)
+    number = await next_number(conn, journal["code"], journal["code"], day)
+    payment_id = new_id()
+    entry_id = await post_entry(
+        conn,
+        books,
+        journal_id=journal["id"],
+        number=number,
+        day=day,
+        lines=await _postings(
+            conn,
+            data,
+            bank=journal["default_account_id"],
+            partner=partner,
+            currency=currency,
+            documents=documents,
+        ),
+        reference=data.reference,
+        memo=f"{data.direction} payment",
+        source="payment",
+        source_ref=f"finance.payment:{payment_id}",
+    )
+    await conn.execute(
+        "insert into finance_payment (id, partner_id, direction, date, amount, currency, "
+        "journal_id, entry_id, reference) values ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        payment_id,
+        partner,
+        data.direction,
+        day,
+        data.amount,
+        currency,
+        journal["id"],
+        entry_id,
+        data.reference,
+    )
+    for document in documents:
+        await conn.execute(
+            "insert into finance_payment_allocation (id, payment_id, invoice_id, amount) "
+            "values ($1, $2, $3, $4)",
+            new_id(),
+            payment_id,
+            document["id"],
+            document["allocated"],
+        )
+        await settle(conn, document["id"], document["allocated"], events=events)
+    if data.direction == "inbound":
+        await events.publish(
+            conn,
+            type=RECEIVED,
+            subject=str(payment_id),
+            data={
+                "id": str(payment_id),
+                "partner_id": str(partner),
+                "amount": str(data.amount),
+                "currency": currency,
+                "allocations": [
+                    {"invoice_id": str(d["id"]), "amount": str(d["allocated"])} for d in documents
+                ],
+            },
+        )
+    return payment_id
+
+
+async def load(conn: Connection, payment_id: UUID) -> PaymentOut:
+    """One payment with its allocations; 404 when it is not the tenant's."""
+    row = await conn.fetchrow("select * from finance_payment where id = $1", payment_id)
+    if row is None:
+        not_found()
+    allocations = await conn.fetch(
+        "select invoice_id, amount from finance_payment_allocation where payment_id = $1 "
+        "order by id",
+        payment_id,
+    )
+    return to_out(dict(row), [dict(a) for a in allocations])
+
+
+def to_out(row: dict[str, Any], allocations: list[dict[str, Any]]) -> PaymentOut:
+    """The API shape of a payment row and its allocations."""
+    currency = row["currency"]
+    return PaymentOut(
+        id=row["id"],
+        partner_id=row["partner_id"],
+        direction=row["direction"],
+        date=row["date"],
+        amount=quantize(row["amount"], currency),
+        currency=currency,
+        journal_id=row["journal_id"],
+        entry_id=row["entry_id"],
+        reference=row["reference"],
+        created_at=row["created_at"],
+        allocations=[
+            AllocationOut(invoice_id=a["invoice_id"], amount=quantize(a["amount"], currency))
+            for a in allocations
+        ],
+    )

@@ -1,0 +1,309 @@
+"""Reports: trial balance, profit and loss, balance sheet, aged receivables and payables.
+
+Each report is computed per currency: ``basis=transaction`` (the default) sums the amounts in
+the currency they were booked in; ``basis=company`` sums their conversion to the base
+currency (one currency). Rows are flat, so the same rows serve JSON and CSV.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import defaultdict
+from datetime import date
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, Literal
+
+import msgspec
+
+from nexus_finance._money import quantize
+
+if TYPE_CHECKING:
+    from nexus_hookspecs import Connection
+
+    from nexus_finance._books import Company
+
+__all__ = (
+    "Basis",
+    "Report",
+    "aged",
+    "balance_sheet",
+    "profit_and_loss",
+    "to_csv",
+    "trial_balance",
+)
+
+Basis = Literal["transaction", "company"]
+_ZERO = Decimal(0)
+_SECTIONS = {"asset": "assets", "liability": "liabilities", "equity": "equity"}
+
+
+class Report(msgspec.Struct, kw_only=True):
+    """A report: its rows, and totals per currency."""
+
+    report: str
+    basis: str
+    base_currency: str
+    date_from: date | None
+    date_to: date
+    columns: list[str]
+    rows: list[dict[str, Any]]
+    totals: dict[str, dict[str, str]]
+
+
+def _amounts(basis: Basis, books: Company) -> tuple[str, str, str]:
+    if basis == "company":
+        return "l.base_debit", "l.base_credit", f"'{books.base_currency}'"
+    return "l.debit", "l.credit", "l.currency"
+
+
+async def _balances(
+    conn: Connection,
+    books: Company,
+    *,
+    basis: Basis,
+    date_from: date | None,
+    date_to: date,
+    types: tuple[str, ...],
+) -> list[dict[str, Any]]:
+    debit, credit, currency = _amounts(basis, books)
+    rows = await conn.fetch(
+        f"select {currency} as currency, a.code, a.name, a.type, "
+        f"coalesce(sum({debit}), 0) as debit, coalesce(sum({credit}), 0) as credit "
+        "from finance_entry_line l join finance_account a on a.id = l.account_id "
+        "where l.date <= $1 and ($2::date is null or l.date >= $2) and a.type = any($3) "
+        "group by 1, a.code, a.name, a.type "
+        "having coalesce(sum(" + debit + "), 0) <> 0 or coalesce(sum(" + credit + "), 0) <> 0 "
+        "order by 1, a.code",
+        date_to,
+        date_from,
+        list(types),
+    )
+    return [dict(row) for row in rows]
+
+
+def _text(amount: Decimal, currency: str) -> str:
+    return str(quantize(amount, currency))
+
+
+async def trial_balance(
+    conn: Connection, books: Company, *, basis: Basis, date_from: date | None, date_to: date
+) -> Report:
+    """Debits, credits and balance per account and currency; each currency sums to zero."""
+    rows, totals = [], {}
+    sums: dict[str, list[Decimal]] = defaultdict(lambda: [_ZERO, _ZERO])
+    types = ("asset", "liability", "equity", "income", "expense")
+    for row in await _balances(
+        conn, books, basis=basis, date_from=date_from, date_to=date_to, types=types
+    ):
+        currency = row["currency"]
+        sums[currency][0] += row["debit"]
+        sums[currency][1] += row["credit"]
+        rows.append(
+            {
+                "currency": currency,
+                "account_code": row["code"],
+                "account_name": row["name"],
+                "account_type": row["type"],
+                "debit": _text(row["debit"], currency),
+                "credit": _text(row["credit"], currency),
+                "balance": _text(row["debit"] - row["credit"], currency),
+            }
+        )
+    for currency, (debit, credit) in sums.items():
+        totals[currency] = {
+            "debit": _text(debit, currency),
+            "credit": _text(credit, currency),
+            "balance": _text(debit - credit, currency),
+        }
+    return Report(
+        report="trial_balance",
+        basis=basis,
+        base_currency=books.base_currency,
+        date_from=date_from,
+        date_to=date_to,
+        columns=[
+            "currency",
+            "account_code",
+            "account_name",
+            "account_type",
+            "debit",
+            "credit",
+            "balance",
+        ],
+        rows=rows,
+        totals=totals,
+    )
+
+
+async def profit_and_loss(
+    conn: Connection, books: Company, *, basis: Basis, date_from: date | None, date_to: date
+) -> Report:
+    """Income and expenses of the period per currency, and the net profit."""
+    rows, totals = [], {}
+    sums: dict[str, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
+    for row in await _balances(
+        conn, books, basis=basis, date_from=date_from, date_to=date_to, types=("income", "expense")
+    ):
+        currency = row["currency"]
+        # Income shows positive when credited, expenses when debited.
+        amount = (
+            row["credit"] - row["debit"]
+            if row["type"] == "income"
+            else row["debit"] - row["credit"]
+        )
+        sums[currency][row["type"]] += amount
+        rows.append(
+            {
+                "currency": currency,
+                "section": row["type"],
+                "account_code": row["code"],
+                "account_name": row["name"],
+                "amount": _text(amount, currency),
+            }
+        )
+    for currency, by_type in sums.items():
+        totals[currency] = {
+            "income": _text(by_type["income"], currency),
+            "expense": _text(by_type["expense"], currency),
+            "net_profit": _text(by_type["income"] - by_type["expense"], currency),
+        }
+    return Report(
+        report="profit_and_loss",
+        basis=basis,
+        base_currency=books.base_currency,
+        date_from=date_from,
+        date_to=date_to,
+        columns=["currency", "section", "account_code", "account_name", "amount"],
+        rows=rows,
+        totals=totals,
+    )
+
+
+async def balance_sheet(conn: Connection, books: Company, *, basis: Basis, date_to: date) -> Report:
+    """Assets, liabilities and equity at ``date_to``; unclosed earnings shown in equity."""
+    rows, totals = [], {}
+    sums: dict[str, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
+    every = ("asset", "liability", "equity", "income", "expense")
+    for row in await _balances(
+        conn, books, basis=basis, date_from=None, date_to=date_to, types=every
+    ):
+        currency = row["currency"]
+        balance = row["debit"] - row["credit"]
+        if row["type"] in ("income", "expense"):
+            sums[currency]["earnings"] -= balance
+            continue
+        amount = balance if row["type"] == "asset" else -balance
+        section = _SECTIONS[row["type"]]
+        sums[currency][section] += amount
+        rows.append(
+            {
+                "currency": currency,
+                "section": section,
+                "account_code": row["code"],
+                "account_name": row["name"],
+                "amount": _text(amount, currency),
+            }
+        )
+    for currency, by_section in sums.items():
+        if by_section["earnings"]:
+            rows.append(
+                {
+                    "currency": currency,
+                    "section": "equity",
+                    "account_code": "",
+                    "account_name": "Unallocated earnings",
+                    "amount": _text(by_section["earnings"], currency),
+                }
+            )
+        equity = by_section["equity"] + by_section["earnings"]
+        totals[currency] = {
+            "assets": _text(by_section["assets"], currency),
+            "liabilities": _text(by_section["liabilities"], currency),
+            "equity": _text(equity, currency),
+            "liabilities_and_equity": _text(by_section["liabilities"] + equity, currency),
+        }
+    rows.sort(key=lambda row: (row["currency"], list(_SECTIONS.values()).index(row["section"])))
+    return Report(
+        report="balance_sheet",
+        basis=basis,
+        base_currency=books.base_currency,
+        date_from=None,
+        date_to=date_to,
+        columns=["currency", "section", "account_code", "account_name", "amount"],
+        rows=rows,
+        totals=totals,
+    )
+
+
+_BUCKETS = ("current", "1_30", "31_60", "61_90", "over_90")
+
+
+def _bucket(days: int) -> str:
+    if days <= 0:
+        return "current"
+    if days <= 30:
+        return "1_30"
+    if days <= 60:
+        return "31_60"
+    return "61_90" if days <= 90 else "over_90"
+
+
+async def aged(conn: Connection, books: Company, *, direction: str, date_to: date) -> Report:
+    """What each partner owes (``sale``) or is owed (``purchase``), by days overdue."""
+    documents = await conn.fetch(
+        "select i.currency, i.partner_id, p.name, i.kind, i.due_date, "
+        "i.total - i.amount_paid as residual "
+        "from finance_invoice i join finance_partner p on p.id = i.partner_id "
+        "where i.direction = $1 and i.state in ('posted', 'partially_paid') and i.date <= $2 "
+        "order by i.currency, p.name, i.partner_id",
+        direction,
+        date_to,
+    )
+    grouped: dict[tuple[str, Any, str], dict[str, Decimal]] = {}
+    for document in documents:
+        key = (document["currency"], document["partner_id"], document["name"])
+        buckets = grouped.setdefault(key, dict.fromkeys(_BUCKETS, _ZERO))
+        # A credit note lowers what the partner owes.
+        sign = -1 if document["kind"] == "credit_note" else 1
+        buckets[_bucket((date_to - document["due_date"]).days)] += sign * document["residual"]
+    rows: list[dict[str, Any]] = []
+    sums: dict[str, dict[str, Decimal]] = defaultdict(
+        lambda: dict.fromkeys((*_BUCKETS, "total"), _ZERO)
+    )
+    for (currency, partner_id, name), buckets in grouped.items():
+        total = sum(buckets.values(), _ZERO)
+        for bucket, amount in buckets.items():
+            sums[currency][bucket] += amount
+        sums[currency]["total"] += total
+        rows.append(
+            {
+                "currency": currency,
+                "partner_id": str(partner_id),
+                "partner_name": name,
+                **{bucket: _text(amount, currency) for bucket, amount in buckets.items()},
+                "total": _text(total, currency),
+            }
+        )
+    return Report(
+        report="aged_receivables" if direction == "sale" else "aged_payables",
+        basis="transaction",
+        base_currency=books.base_currency,
+        date_from=None,
+        date_to=date_to,
+        columns=["currency", "partner_id", "partner_name", *_BUCKETS, "total"],
+        rows=rows,
+        totals={
+            currency: {key: _text(value, currency) for key, value in values.items()}
+            for currency, values in sums.items()
+        },
+    )
+
+
+def to_csv(report: Report) -> str:
+    """The report's rows as CSV, with a header row of its columns."""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=report.columns, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(report.rows)
+    return out.getvalue()

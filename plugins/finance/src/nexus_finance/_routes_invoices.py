@@ -1,0 +1,224 @@
+"""Routes for invoices, bills, credit notes and payments."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+from uuid import UUID
+
+from litestar import Controller, get, post, put
+from litestar.params import FromPath, JSONBody, QueryParameter
+
+from nexus_finance import _invoices, _payments
+from nexus_finance._http import (
+    INVOICES_WRITE,
+    MULTI_CURRENCY,
+    PAYMENTS_WRITE,
+    Ctx,
+    CursorParam,
+    Db,
+    Events,
+    FeaturesDep,
+    LimitParam,
+    Page,
+    SettingsDep,
+    books,
+    decode_cursor,
+    page,
+)
+from nexus_finance._invoices import CreditNoteIn, InvoiceIn, InvoiceOut
+from nexus_finance._payments import PaymentIn, PaymentOut
+
+__all__ = ("InvoiceController", "PaymentController")
+
+_WRITE = {"permission": INVOICES_WRITE}
+State = Literal["draft", "posted", "partially_paid", "paid", "reversed", "cancelled"]
+
+
+class InvoiceController(Controller):
+    """Customer invoices, vendor bills and their credit notes."""
+
+    path = "/invoices"
+    tags = ["finance: invoices"]
+
+    @get("/", summary="List invoices, bills and credit notes")
+    async def list_invoices(
+        self,
+        db: Db,
+        context: Ctx,
+        plugin_settings: SettingsDep,
+        kind: Annotated[
+            Literal["invoice", "bill", "credit_note"] | None,
+            QueryParameter(description="Only this kind."),
+        ] = None,
+        in_state: Annotated[
+            State | None, QueryParameter(name="state", description="Only in this state.")
+        ] = None,
+        partner_id: Annotated[UUID | None, QueryParameter(description="Only this partner.")] = None,
+        cursor: CursorParam = None,
+        limit: LimitParam = 50,
+    ) -> Page[InvoiceOut]:
+        """Documents with their lines, in creation order."""
+        async with db.transaction() as conn:
+            await books(conn, plugin_settings, context)
+            rows = await conn.fetch(
+                "select id from finance_invoice where ($1::text is null or kind = $1) "
+                "and ($2::text is null or state = $2) and ($3::uuid is null or partner_id = $3) "
+                "and ($4::uuid is null or id > $4) order by id limit $5",
+                kind,
+                in_state,
+                partner_id,
+                decode_cursor(cursor),
+                limit + 1,
+            )
+            items = [await _invoices.load(conn, row["id"]) for row in rows[:limit]]
+        return page(items, list(rows), limit)
+
+    @post("/", summary="Draft an invoice, bill or credit note", opt=_WRITE)
+    async def create_invoice(
+        self,
+        db: Db,
+        context: Ctx,
+        plugin_settings: SettingsDep,
+        features: FeaturesDep,
+        data: JSONBody[InvoiceIn],
+    ) -> InvoiceOut:
+        """Create a draft; name the partner by ``partner_id`` or ``partner_name``."""
+        multi_currency = await features.enabled(MULTI_CURRENCY)
+        settings = await plugin_settings.get(context.tenant_id)  # type: ignore[arg-type]
+        async with db.transaction() as conn:
+            found = await books(conn, plugin_settings, context)
+            invoice_id = await _invoices.create_draft(
+                conn,
+                found,
+                data,
+                terms_days=settings.payment_terms_days,
+                multi_currency=multi_currency,
+            )
+            return await _invoices.load(conn, invoice_id)
+
+    @get("/{invoice_id:uuid}", summary="Show an invoice")
+    async def show_invoice(self, db: Db, invoice_id: FromPath[UUID]) -> InvoiceOut:
+        """One document with its lines, totals and what is left to pay."""
+        async with db.transaction() as conn:
+            return await _invoices.load(conn, invoice_id)
+
+    @put("/{invoice_id:uuid}", summary="Replace a draft", opt=_WRITE)
+    async def replace_invoice(
+        self,
+        db: Db,
+        context: Ctx,
+        plugin_settings: SettingsDep,
+        features: FeaturesDep,
+        invoice_id: FromPath[UUID],
+        data: JSONBody[InvoiceIn],
+    ) -> InvoiceOut:
+        """Replace a draft's lines and fields; a posted document answers 409."""
+        multi_currency = await features.enabled(MULTI_CURRENCY)
+        async with db.transaction() as conn:
+            found = await books(conn, plugin_settings, context)
+            await _invoices.replace_draft(
+                conn, found, invoice_id, data, multi_currency=multi_currency
+            )
+            return await _invoices.load(conn, invoice_id)
+
+    @post("/{invoice_id:uuid}/post", summary="Post a draft", opt=_WRITE, status_code=200)
+    async def post_invoice(
+        self,
+        db: Db,
+        context: Ctx,
+        plugin_settings: SettingsDep,
+        events: Events,
+        invoice_id: FromPath[UUID],
+    ) -> InvoiceOut:
+        """Number it, book its journal entry, publish ``finance.invoice.posted.v1``."""
+        async with db.transaction() as conn:
+            found = await books(conn, plugin_settings, context)
+            await _invoices.post(conn, found, invoice_id, events=events)
+            return await _invoices.load(conn, invoice_id)
+
+    @post("/{invoice_id:uuid}/cancel", summary="Cancel a draft", opt=_WRITE, status_code=200)
+    async def cancel_invoice(self, db: Db, invoice_id: FromPath[UUID]) -> InvoiceOut:
+        """Cancel a draft; posted documents are reversed by a credit note (409)."""
+        async with db.transaction() as conn:
+            await _invoices.cancel(conn, invoice_id)
+            return await _invoices.load(conn, invoice_id)
+
+    @post("/{invoice_id:uuid}/credit-note", summary="Credit a posted document", opt=_WRITE)
+    async def credit_invoice(
+        self,
+        db: Db,
+        context: Ctx,
+        plugin_settings: SettingsDep,
+        events: Events,
+        invoice_id: FromPath[UUID],
+        data: JSONBody[CreditNoteIn],
+    ) -> InvoiceOut:
+        """Draft a credit note reversing the document (``post: true`` posts it at once).
+
+        Posted, the credit note settles what is still due on the document; a document it
+        clears entirely becomes ``reversed``.
+        """
+        settings = await plugin_settings.get(context.tenant_id)  # type: ignore[arg-type]
+        async with db.transaction() as conn:
+            found = await books(conn, plugin_settings, context)
+            note = await _invoices.credit_note(
+                conn, found, invoice_id, data, terms_days=settings.payment_terms_days
+            )
+            if data.post:
+                await _invoices.post(conn, found, note, events=events)
+            return await _invoices.load(conn, note)
+
+
+class PaymentController(Controller):
+    """Payments received and made, allocated to open documents."""
+
+    path = "/payments"
+    tags = ["finance: payments"]
+
+    @get("/", summary="List payments")
+    async def list_payments(
+        self,
+        db: Db,
+        context: Ctx,
+        plugin_settings: SettingsDep,
+        partner_id: Annotated[UUID | None, QueryParameter(description="Only this partner.")] = None,
+        cursor: CursorParam = None,
+        limit: LimitParam = 50,
+    ) -> Page[PaymentOut]:
+        """Payments with their allocations, in creation order."""
+        async with db.transaction() as conn:
+            await books(conn, plugin_settings, context)
+            rows = await conn.fetch(
+                "select id from finance_payment where ($1::uuid is null or partner_id = $1) "
+                "and ($2::uuid is null or id > $2) order by id limit $3",
+                partner_id,
+                decode_cursor(cursor),
+                limit + 1,
+            )
+            items = [await _payments.load(conn, row["id"]) for row in rows[:limit]]
+        return page(items, list(rows), limit)
+
+    @post("/", summary="Record a payment", opt={"permission": PAYMENTS_WRITE})
+    async def create_payment(
+        self,
+        db: Db,
+        context: Ctx,
+        plugin_settings: SettingsDep,
+        features: FeaturesDep,
+        events: Events,
+        data: JSONBody[PaymentIn],
+    ) -> PaymentOut:
+        """Book a payment and settle its allocations (partial payments included)."""
+        multi_currency = await features.enabled(MULTI_CURRENCY)
+        async with db.transaction() as conn:
+            found = await books(conn, plugin_settings, context)
+            payment_id = await _payments.create(
+                conn, found, data, events=events, multi_currency=multi_currency
+            )
+            return await _payments.load(conn, payment_id)
+
+    @get("/{payment_id:uuid}", summary="Show a payment")
+    async def show_payment(self, db: Db, payment_id: FromPath[UUID]) -> PaymentOut:
+        """One payment with its allocations."""
+        async with db.transaction() as conn:
+            return await _payments.load(conn, payment_id)

@@ -1,0 +1,112 @@
+"""Routes for customers and suppliers."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from uuid import UUID
+
+import msgspec
+from litestar import Controller, get, patch, post
+from litestar.params import FromPath, JSONBody, QueryParameter
+
+from nexus_finance._errors import not_found
+from nexus_finance._http import (
+    PARTNERS_WRITE,
+    Ctx,
+    CursorParam,
+    Db,
+    LimitParam,
+    Page,
+    SettingsDep,
+    books,
+    decode_cursor,
+    page,
+)
+from nexus_finance._partners import (
+    COLUMNS,
+    PartnerChanges,
+    PartnerIn,
+    PartnerKind,
+    PartnerOut,
+    insert,
+)
+
+__all__ = ("PartnerController",)
+
+_WRITE = {"permission": PARTNERS_WRITE}
+
+
+class PartnerController(Controller):
+    """Customers and suppliers."""
+
+    path = "/partners"
+    tags = ["finance: partners"]
+
+    @get("/", summary="List partners")
+    async def list_partners(
+        self,
+        db: Db,
+        context: Ctx,
+        plugin_settings: SettingsDep,
+        kind: Annotated[PartnerKind | None, QueryParameter(description="Only this kind.")] = None,
+        partner_ref: Annotated[
+            UUID | None, QueryParameter(description="Only the partner linked to this CRM company.")
+        ] = None,
+        cursor: CursorParam = None,
+        limit: LimitParam = 50,
+    ) -> Page[PartnerOut]:
+        """Customers and suppliers, in creation order."""
+        async with db.transaction() as conn:
+            await books(conn, plugin_settings, context)
+            rows = await conn.fetch(
+                f"select {COLUMNS} from finance_partner where ($1::text is null or kind = $1) "
+                "and ($2::uuid is null or partner_ref = $2) and ($3::uuid is null or id > $3) "
+                "order by id limit $4",
+                kind,
+                partner_ref,
+                decode_cursor(cursor),
+                limit + 1,
+            )
+        return page([msgspec.convert(dict(r), PartnerOut) for r in rows], list(rows), limit)
+
+    @post("/", summary="Create a partner", opt=_WRITE)
+    async def create_partner(
+        self, db: Db, context: Ctx, plugin_settings: SettingsDep, data: JSONBody[PartnerIn]
+    ) -> PartnerOut:
+        """Add a customer or supplier; 409 if another already links ``partner_ref``."""
+        async with db.transaction() as conn:
+            await books(conn, plugin_settings, context)
+            partner_id = await insert(conn, data)
+            row = await conn.fetchrow(
+                f"select {COLUMNS} from finance_partner where id = $1", partner_id
+            )
+        return msgspec.convert(dict(row or {}), PartnerOut)
+
+    @get("/{partner_id:uuid}", summary="Show a partner")
+    async def show_partner(self, db: Db, partner_id: FromPath[UUID]) -> PartnerOut:
+        """One partner."""
+        async with db.transaction() as conn:
+            row = await conn.fetchrow(
+                f"select {COLUMNS} from finance_partner where id = $1", partner_id
+            )
+        if row is None:
+            not_found()
+        return msgspec.convert(dict(row), PartnerOut)
+
+    @patch("/{partner_id:uuid}", summary="Change a partner", opt=_WRITE)
+    async def change_partner(
+        self, db: Db, partner_id: FromPath[UUID], data: JSONBody[PartnerChanges]
+    ) -> PartnerOut:
+        """Rename a partner, change its kind or email."""
+        async with db.transaction() as conn:
+            row = await conn.fetchrow(
+                "update finance_partner set name = coalesce($2, name), kind = coalesce($3, kind), "
+                f"email = coalesce($4, email) where id = $1 returning {COLUMNS}",
+                partner_id,
+                data.name,
+                data.kind,
+                data.email,
+            )
+        if row is None:
+            not_found()
+        return msgspec.convert(dict(row), PartnerOut)

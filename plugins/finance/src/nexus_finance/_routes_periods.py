@@ -1,0 +1,291 @@
+"""Routes for fiscal years, periods (closing locks them) and exchange rates."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+from uuid import UUID
+
+import msgspec
+from litestar import Controller, get, post
+from litestar.params import FromPath, JSONBody, QueryParameter
+
+from nexus_finance._books import new_id, open_fiscal_year
+from nexus_finance._errors import conflict, invalid, not_found
+from nexus_finance._http import (
+    ACCOUNTS_WRITE,
+    MULTI_CURRENCY,
+    PERIODS_WRITE,
+    Ctx,
+    CursorParam,
+    Db,
+    LimitParam,
+    Page,
+    SettingsDep,
+    books,
+    decode_cursor,
+    page,
+)
+from nexus_finance._money import Currency, is_currency, plain
+
+__all__ = ("FiscalYearController", "PeriodController", "RateController")
+
+_WRITE = {"permission": PERIODS_WRITE}
+
+
+class PeriodOut(msgspec.Struct, kw_only=True):
+    """A period of a fiscal year; ``closed`` ones take no posting dated inside them."""
+
+    id: UUID
+    fiscal_year_id: UUID
+    name: str
+    start_date: date
+    end_date: date
+    state: str
+    closed_at: datetime | None
+
+
+class FiscalYearIn(msgspec.Struct, kw_only=True):
+    """Which fiscal year to open: the one containing ``date``, else the next one."""
+
+    date: date | None = None
+
+
+class FiscalYearOut(msgspec.Struct, kw_only=True):
+    """A fiscal year and its periods."""
+
+    id: UUID
+    name: str
+    start_date: date
+    end_date: date
+    periods: list[PeriodOut]
+
+
+_PERIOD = (
+    "select id, fiscal_year_id, name, start_date, end_date, state, closed_at from finance_period"
+)
+
+
+async def _year(conn: Any, year_id: UUID) -> FiscalYearOut:
+    row = await conn.fetchrow(
+        "select id, name, start_date, end_date from finance_fiscal_year where id = $1", year_id
+    )
+    if row is None:
+        not_found()
+    periods = await conn.fetch(f"{_PERIOD} where fiscal_year_id = $1 order by start_date", year_id)
+    return FiscalYearOut(
+        **dict(row), periods=[msgspec.convert(dict(p), PeriodOut) for p in periods]
+    )
+
+
+class FiscalYearController(Controller):
+    """Fiscal years, each with its monthly periods."""
+
+    path = "/fiscal-years"
+    tags = ["finance: periods"]
+
+    @get("/", summary="List fiscal years")
+    async def list_years(
+        self,
+        db: Db,
+        context: Ctx,
+        plugin_settings: SettingsDep,
+        cursor: CursorParam = None,
+        limit: LimitParam = 50,
+    ) -> Page[FiscalYearOut]:
+        """Fiscal years with their periods, in creation order."""
+        async with db.transaction() as conn:
+            await books(conn, plugin_settings, context)
+            rows = await conn.fetch(
+                "select id from finance_fiscal_year where ($1::uuid is null or id > $1) "
+                "order by id limit $2",
+                decode_cursor(cursor),
+                limit + 1,
+            )
+            years = [await _year(conn, row["id"]) for row in rows[:limit]]
+        return page(years, list(rows), limit)
+
+    @post("/", summary="Open a fiscal year", opt=_WRITE)
+    async def open_year(
+        self, db: Db, context: Ctx, plugin_settings: SettingsDep, data: JSONBody[FiscalYearIn]
+    ) -> FiscalYearOut:
+        """Open the fiscal year containing ``date`` — or, without one, the year after the last.
+
+        Twelve monthly periods are created with it; 409 if it overlaps an existing year.
+        """
+        async with db.transaction() as conn:
+            found = await books(conn, plugin_settings, context)
+            day = data.date
+            if day is None:
+                last = await conn.fetchval("select max(end_date) from finance_fiscal_year")
+                day = last + timedelta(days=1) if last else date.today()
+            year_id = await open_fiscal_year(conn, found.fiscal_year_start_month, day)
+            return await _year(conn, year_id)
+
+    @get("/{fiscal_year_id:uuid}", summary="Show a fiscal year")
+    async def show_year(self, db: Db, fiscal_year_id: FromPath[UUID]) -> FiscalYearOut:
+        """One fiscal year with its periods."""
+        async with db.transaction() as conn:
+            return await _year(conn, fiscal_year_id)
+
+
+class PeriodController(Controller):
+    """Accounting periods: close one to lock it."""
+
+    path = "/periods"
+    tags = ["finance: periods"]
+
+    @get("/", summary="List periods")
+    async def list_periods(
+        self,
+        db: Db,
+        context: Ctx,
+        plugin_settings: SettingsDep,
+        in_state: Annotated[
+            Literal["open", "closed"] | None,
+            QueryParameter(name="state", description="Only in this state."),
+        ] = None,
+        cursor: CursorParam = None,
+        limit: LimitParam = 50,
+    ) -> Page[PeriodOut]:
+        """Periods of every fiscal year."""
+        async with db.transaction() as conn:
+            await books(conn, plugin_settings, context)
+            rows = await conn.fetch(
+                f"{_PERIOD} where ($1::text is null or state = $1) "
+                "and ($2::uuid is null or id > $2) order by id limit $3",
+                in_state,
+                decode_cursor(cursor),
+                limit + 1,
+            )
+        return page([msgspec.convert(dict(r), PeriodOut) for r in rows], list(rows), limit)
+
+    @get("/{period_id:uuid}", summary="Show a period")
+    async def show_period(self, db: Db, period_id: FromPath[UUID]) -> PeriodOut:
+        """One period."""
+        async with db.transaction() as conn:
+            row = await conn.fetchrow(f"{_PERIOD} where id = $1", period_id)
+        if row is None:
+            not_found()
+        return msgspec.convert(dict(row), PeriodOut)
+
+    @post("/{period_id:uuid}/close", summary="Close a period", opt=_WRITE, status_code=200)
+    async def close_period(self, db: Db, period_id: FromPath[UUID]) -> PeriodOut:
+        """Lock the period: no entry, invoice or payment can be posted dated inside it."""
+        return await _set_state(db, period_id, "closed")
+
+    @post("/{period_id:uuid}/reopen", summary="Reopen a period", opt=_WRITE, status_code=200)
+    async def reopen_period(self, db: Db, period_id: FromPath[UUID]) -> PeriodOut:
+        """Unlock a closed period."""
+        return await _set_state(db, period_id, "open")
+
+
+async def _set_state(db: Any, period_id: UUID, state: str) -> PeriodOut:
+    async with db.transaction() as conn:
+        row = await conn.fetchrow(f"{_PERIOD} where id = $1 for update", period_id)
+        if row is None:
+            not_found()
+        if row["state"] == state:
+            conflict(f"the period {row['name']} is already {state}")
+        row = await conn.fetchrow(
+            "update finance_period set state = $2, "
+            "closed_at = case when $2 = 'closed' then now() end where id = $1 "
+            "returning id, fiscal_year_id, name, start_date, end_date, state, closed_at",
+            period_id,
+            state,
+        )
+    return msgspec.convert(dict(row), PeriodOut)
+
+
+class RateIn(msgspec.Struct, kw_only=True):
+    """Base-currency units for one unit of ``currency`` on ``date`` (today by default)."""
+
+    currency: Currency
+    rate: Decimal
+    date: date | None = None
+
+
+class RateOut(msgspec.Struct, kw_only=True):
+    """A stored exchange rate."""
+
+    id: UUID
+    currency: str
+    base_currency: str
+    date: date
+    rate: Decimal
+
+
+_RATE = "select id, currency, rate_date as date, rate from finance_rate"
+
+
+def _rate(row: Any, base: str) -> RateOut:
+    values = dict(row)
+    values["rate"] = plain(values["rate"])
+    return msgspec.convert({**values, "base_currency": base}, RateOut)
+
+
+class RateController(Controller):
+    """Exchange rates into the base currency (feature ``finance.multi_currency``)."""
+
+    path = "/rates"
+    tags = ["finance: currencies"]
+    opt = {"feature": MULTI_CURRENCY}
+
+    @get("/", summary="List exchange rates")
+    async def list_rates(
+        self,
+        db: Db,
+        context: Ctx,
+        plugin_settings: SettingsDep,
+        currency: Annotated[str | None, QueryParameter(description="Only this currency.")] = None,
+        cursor: CursorParam = None,
+        limit: LimitParam = 50,
+    ) -> Page[RateOut]:
+        """Stored rates, in creation order."""
+        async with db.transaction() as conn:
+            found = await books(conn, plugin_settings, context)
+            rows = await conn.fetch(
+                f"{_RATE} where ($1::text is null or currency = $1) "
+                "and ($2::uuid is null or id > $2) order by id limit $3",
+                currency,
+                decode_cursor(cursor),
+                limit + 1,
+            )
+        return page([_rate(r, found.base_currency) for r in rows], list(rows), limit)
+
+    @post("/", summary="Store an exchange rate", opt={"permission": ACCOUNTS_WRITE})
+    async def store_rate(
+        self, db: Db, context: Ctx, plugin_settings: SettingsDep, data: JSONBody[RateIn]
+    ) -> RateOut:
+        """Store the rate of a currency on a date (replacing that day's rate)."""
+        async with db.transaction() as conn:
+            found = await books(conn, plugin_settings, context)
+            if not is_currency(data.currency):
+                invalid("currency", f"{data.currency!r} is not an ISO 4217 currency")
+            if not data.rate.is_finite() or data.rate <= 0:
+                invalid("rate", "the rate must be a positive number")
+            if data.currency == found.base_currency:
+                invalid("currency", f"{data.currency} is the base currency: its rate is 1")
+            row = await conn.fetchrow(
+                "insert into finance_rate (id, currency, rate_date, rate) values ($1, $2, $3, $4) "
+                "on conflict (tenant_id, currency, rate_date) do update set rate = excluded.rate "
+                "returning id, currency, rate_date as date, rate",
+                new_id(),
+                data.currency,
+                data.date or date.today(),
+                data.rate,
+            )
+        return _rate(row, found.base_currency)
+
+    @get("/{rate_id:uuid}", summary="Show an exchange rate")
+    async def show_rate(
+        self, db: Db, context: Ctx, plugin_settings: SettingsDep, rate_id: FromPath[UUID]
+    ) -> RateOut:
+        """One stored rate."""
+        async with db.transaction() as conn:
+            row = await conn.fetchrow(f"{_RATE} where id = $1", rate_id)
+            if row is None:
+                not_found()
+            found = await books(conn, plugin_settings, context)
+        return _rate(row, found.base_currency)

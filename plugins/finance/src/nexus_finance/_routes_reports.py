@@ -1,0 +1,174 @@
+"""Report routes: JSON by default, CSV with ``?format=csv`` or ``Accept: text/csv``."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING, Annotated, Any, Literal
+
+from litestar import Controller, Request, Response, get
+from litestar.params import QueryParameter
+
+from nexus_finance import _reports
+from nexus_finance._http import Ctx, Db, SettingsDep, books
+from nexus_finance._reports import Basis, Report
+
+if TYPE_CHECKING:
+    from collections.abc import Awaitable, Callable
+
+    from nexus_hookspecs import Connection
+
+    from nexus_finance._books import Company
+
+__all__ = ("ReportController",)
+
+Format = Annotated[
+    Literal["json", "csv"] | None,
+    QueryParameter(description="`csv` for CSV (as does `Accept: text/csv`); JSON by default."),
+]
+DateTo = Annotated[date | None, QueryParameter(description="Up to this day (today by default).")]
+DateFrom = Annotated[date | None, QueryParameter(description="From this day (all by default).")]
+BasisParam = Annotated[
+    Basis,
+    QueryParameter(
+        description="`transaction`: per currency booked; `company`: converted to the base currency."
+    ),
+]
+
+
+def _answer(request: Request[Any, Any, Any], report: Report, fmt: str | None) -> Response[Any]:
+    accept = request.headers.get("accept", "")
+    if fmt == "csv" or (fmt is None and "text/csv" in accept):
+        return Response(
+            _reports.to_csv(report),
+            media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="{report.report}.csv"'},
+        )
+    return Response(report)
+
+
+async def _run(
+    db: Any,
+    plugin_settings: Any,
+    context: Any,
+    build: Callable[[Connection, Company], Awaitable[Report]],
+) -> Report:
+    async with db.transaction() as conn:
+        found = await books(conn, plugin_settings, context)
+        return await build(conn, found)
+
+
+class ReportController(Controller):
+    """Financial reports."""
+
+    path = "/reports"
+    tags = ["finance: reports"]
+
+    @get("/trial-balance", summary="Trial balance")
+    async def trial_balance(
+        self,
+        request: Request[Any, Any, Any],
+        db: Db,
+        context: Ctx,
+        plugin_settings: SettingsDep,
+        date_from: DateFrom = None,
+        date_to: DateTo = None,
+        basis: BasisParam = "transaction",
+        format: Format = None,
+    ) -> Response[Any]:
+        """Debit, credit and balance of every account moved, per currency; each sums to zero."""
+        report = await _run(
+            db,
+            plugin_settings,
+            context,
+            lambda conn, found: _reports.trial_balance(
+                conn, found, basis=basis, date_from=date_from, date_to=date_to or date.today()
+            ),
+        )
+        return _answer(request, report, format)
+
+    @get("/profit-and-loss", summary="Profit and loss")
+    async def profit_and_loss(
+        self,
+        request: Request[Any, Any, Any],
+        db: Db,
+        context: Ctx,
+        plugin_settings: SettingsDep,
+        date_from: DateFrom = None,
+        date_to: DateTo = None,
+        basis: BasisParam = "transaction",
+        format: Format = None,
+    ) -> Response[Any]:
+        """Income, expenses and net profit of the period, per currency."""
+        report = await _run(
+            db,
+            plugin_settings,
+            context,
+            lambda conn, found: _reports.profit_and_loss(
+                conn, found, basis=basis, date_from=date_from, date_to=date_to or date.today()
+            ),
+        )
+        return _answer(request, report, format)
+
+    @get("/balance-sheet", summary="Balance sheet")
+    async def balance_sheet(
+        self,
+        request: Request[Any, Any, Any],
+        db: Db,
+        context: Ctx,
+        plugin_settings: SettingsDep,
+        date_to: DateTo = None,
+        basis: BasisParam = "transaction",
+        format: Format = None,
+    ) -> Response[Any]:
+        """Assets, liabilities and equity at a date, per currency."""
+        report = await _run(
+            db,
+            plugin_settings,
+            context,
+            lambda conn, found: _reports.balance_sheet(
+                conn, found, basis=basis, date_to=date_to or date.today()
+            ),
+        )
+        return _answer(request, report, format)
+
+    @get("/aged-receivables", summary="Aged receivables")
+    async def aged_receivables(
+        self,
+        request: Request[Any, Any, Any],
+        db: Db,
+        context: Ctx,
+        plugin_settings: SettingsDep,
+        date_to: DateTo = None,
+        format: Format = None,
+    ) -> Response[Any]:
+        """What each customer owes, by days past due, per currency."""
+        report = await _run(
+            db,
+            plugin_settings,
+            context,
+            lambda conn, found: _reports.aged(
+                conn, found, direction="sale", date_to=date_to or date.today()
+            ),
+        )
+        return _answer(request, report, format)
+
+    @get("/aged-payables", summary="Aged payables")
+    async def aged_payables(
+        self,
+        request: Request[Any, Any, Any],
+        db: Db,
+        context: Ctx,
+        plugin_settings: SettingsDep,
+        date_to: DateTo = None,
+        format: Format = None,
+    ) -> Response[Any]:
+        """What is owed to each supplier, by days past due, per currency."""
+        report = await _run(
+            db,
+            plugin_settings,
+            context,
+            lambda conn, found: _reports.aged(
+                conn, found, direction="purchase", date_to=date_to or date.today()
+            ),
+        )
+        return _answer(request, report, format)

@@ -1,0 +1,33 @@
+"""Per-tenant settings of the Finance plugin, filled from the tenant's preset."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import msgspec
+
+__all__ = ("FinanceSettings",)
+
+
+class FinanceSettings(msgspec.Struct, kw_only=True, frozen=True):
+    """What a preset (or business profile) decides about a tenant's books.
+
+    Attributes:
+        base_currency: The company currency: reports convert every entry into it.
+        chart_template: The chart of accounts seeded on first enable (``ifrs_generic``).
+        fiscal_year_start_month: The month (1-12) fiscal years start in.
+        sales_tax_rate: The rate of the seeded default sales tax, in percent (``"20.00"``).
+        purchase_tax_rate: The rate of the seeded default purchase tax, in percent.
+        tax_name: The name of the seeded taxes (``VAT``, ``GST``, ``Sales tax``…).
+        prices_include_tax: Whether the seeded taxes are included in prices.
+        payment_terms_days: Days from invoice date to due date when none is given.
+    """
+
+    base_currency: Annotated[str, msgspec.Meta(pattern="^[A-Z]{3}$")] = "EUR"
+    chart_template: str = "ifrs_generic"
+    fiscal_year_start_month: Annotated[int, msgspec.Meta(ge=1, le=12)] = 1
+    sales_tax_rate: str = "20.00"
+    purchase_tax_rate: str = "20.00"
+    tax_name: str = "VAT"
+    prices_include_tax: bool = False
+    payment_terms_days: Annotated[int, msgspec.Meta(ge=0, le=365)] = 30

@@ -1,0 +1,218 @@
+"""Piccolo tables of the Finance plugin; every one is tenant-owned (row-level security).
+
+The SQL in ``migrations/`` is the schema's source of truth (checks, composite foreign keys
+``(tenant_id, …)``, per-tenant unique keys); these classes name the tables for Piccolo and
+the kernel (purge, ``nexus migrate``).
+"""
+
+from __future__ import annotations
+
+from nexus_hookspecs.piccolo import TenantOwned
+from piccolo.columns import (
+    UUID,
+    Boolean,
+    Date,
+    Integer,
+    Numeric,
+    Text,
+    Timestamptz,
+)
+from piccolo.table import Table
+
+__all__ = ("TABLES",)
+
+_MONEY = (24, 6)
+
+
+class Company(TenantOwned, Table, tablename="finance_company"):
+    """The tenant's books: base currency and what was seeded."""
+
+    base_currency = Text()
+    chart_template = Text()
+    fiscal_year_start_month = Integer()
+    seeded_at = Timestamptz()
+
+
+class Account(TenantOwned, Table, tablename="finance_account"):
+    """An account of the chart: ``code`` unique per tenant."""
+
+    code = Text()
+    name = Text()
+    type = Text()
+    subtype = Text(null=True)
+    currency = Text(null=True)
+    active = Boolean(default=True)
+    created_at = Timestamptz()
+
+
+class FiscalYear(TenantOwned, Table, tablename="finance_fiscal_year"):
+    """A fiscal year, split into periods."""
+
+    name = Text()
+    start_date = Date()
+    end_date = Date()
+
+
+class Period(TenantOwned, Table, tablename="finance_period"):
+    """A month (usually) of a fiscal year; a closed period takes no posting."""
+
+    fiscal_year_id = UUID()
+    name = Text()
+    start_date = Date()
+    end_date = Date()
+    state = Text(default="open")
+    closed_at = Timestamptz(null=True)
+
+
+class Journal(TenantOwned, Table, tablename="finance_journal"):
+    """A book of entries (sales, purchase, bank, general) with its own numbering."""
+
+    code = Text()
+    name = Text()
+    type = Text()
+    default_account_id = UUID(null=True)
+
+
+class Tax(TenantOwned, Table, tablename="finance_tax"):
+    """A tax rate, included in or added to prices, booked to its tax account."""
+
+    name = Text()
+    scope = Text()
+    rate = Numeric(digits=(9, 4))
+    price_include = Boolean(default=False)
+    account_id = UUID()
+    active = Boolean(default=True)
+
+
+class Partner(TenantOwned, Table, tablename="finance_partner"):
+    """A customer or supplier; ``partner_ref`` links it to a CRM company."""
+
+    name = Text()
+    kind = Text()
+    email = Text(null=True)
+    partner_ref = UUID(null=True)
+    created_at = Timestamptz()
+
+
+class Rate(TenantOwned, Table, tablename="finance_rate"):
+    """An exchange rate: base-currency units for one unit of ``currency`` on a date."""
+
+    currency = Text()
+    rate_date = Date()
+    rate = Numeric(digits=(24, 10))
+
+
+class Entry(TenantOwned, Table, tablename="finance_entry"):
+    """A posted journal entry; its lines balance in every currency."""
+
+    journal_id = UUID()
+    number = Text()
+    date = Date()
+    reference = Text(null=True)
+    memo = Text(null=True)
+    source = Text()
+    source_ref = Text(null=True)
+    reversal_of = UUID(null=True)
+    created_at = Timestamptz()
+
+
+class EntryLine(TenantOwned, Table, tablename="finance_entry_line"):
+    """One debit or credit, in its currency and converted to the base currency."""
+
+    entry_id = UUID()
+    line_no = Integer()
+    account_id = UUID()
+    partner_id = UUID(null=True)
+    description = Text(null=True)
+    currency = Text()
+    debit = Numeric(digits=_MONEY)
+    credit = Numeric(digits=_MONEY)
+    rate = Numeric(digits=(24, 10))
+    base_debit = Numeric(digits=_MONEY)
+    base_credit = Numeric(digits=_MONEY)
+    date = Date()
+
+
+class Invoice(TenantOwned, Table, tablename="finance_invoice"):
+    """A customer invoice, a supplier bill or a credit note of either."""
+
+    kind = Text()
+    direction = Text()
+    number = Text(null=True)
+    state = Text(default="draft")
+    partner_id = UUID()
+    date = Date()
+    due_date = Date()
+    currency = Text()
+    rate = Numeric(digits=(24, 10), null=True)
+    untaxed_total = Numeric(digits=_MONEY)
+    tax_total = Numeric(digits=_MONEY)
+    total = Numeric(digits=_MONEY)
+    amount_paid = Numeric(digits=_MONEY)
+    reference = Text(null=True)
+    notes = Text(null=True)
+    reversal_of = UUID(null=True)
+    entry_id = UUID(null=True)
+    source_ref = Text(null=True)
+    posted_at = Timestamptz(null=True)
+    paid_at = Timestamptz(null=True)
+    created_at = Timestamptz()
+
+
+class InvoiceLine(TenantOwned, Table, tablename="finance_invoice_line"):
+    """A line of an invoice: quantity × unit price, an account and an optional tax."""
+
+    invoice_id = UUID()
+    line_no = Integer()
+    description = Text()
+    quantity = Numeric(digits=(24, 6))
+    unit_price = Numeric(digits=_MONEY)
+    account_id = UUID()
+    tax_id = UUID(null=True)
+    product_id = UUID(null=True)
+    sku = Text(null=True)
+    subtotal = Numeric(digits=_MONEY)
+    tax_amount = Numeric(digits=_MONEY)
+    total = Numeric(digits=_MONEY)
+
+
+class Payment(TenantOwned, Table, tablename="finance_payment"):
+    """Money received from a customer (inbound) or paid to a supplier (outbound)."""
+
+    partner_id = UUID()
+    direction = Text()
+    date = Date()
+    amount = Numeric(digits=_MONEY)
+    currency = Text()
+    journal_id = UUID()
+    entry_id = UUID()
+    reference = Text(null=True)
+    created_at = Timestamptz()
+
+
+class Allocation(TenantOwned, Table, tablename="finance_payment_allocation"):
+    """The part of a payment (or of a credit note) settling one invoice."""
+
+    payment_id = UUID(null=True)
+    credit_note_id = UUID(null=True)
+    invoice_id = UUID()
+    amount = Numeric(digits=_MONEY)
+    created_at = Timestamptz()
+
+
+TABLES: list[type[Table]] = [
+    Company,
+    Account,
+    FiscalYear,
+    Period,
+    Journal,
+    Tax,
+    Partner,
+    Rate,
+    Entry,
+    EntryLine,
+    Invoice,
+    InvoiceLine,
+    Payment,
+    Allocation,
+]
