@@ -25,7 +25,7 @@ from nexus_finance._books import (
 )
 from nexus_finance._errors import conflict, invalid, not_found
 from nexus_finance._ledger import Posting, next_number, post_entry
-from nexus_finance._money import Amount, Currency, is_currency, plain, quantize
+from nexus_finance._money import Amount, Currency, is_currency, plain, quantize, to_text
 from nexus_finance._partners import find_or_create
 
 if TYPE_CHECKING:
@@ -440,15 +440,15 @@ async def _publish_posted(
             "partner_id": str(row["partner_id"]),
             "partner_ref": str(partner_ref) if partner_ref else None,
             "currency": row["currency"],
-            "total": str(row["total"]),
-            "tax_total": str(row["tax_total"]),
+            "total": to_text(row["total"], row["currency"]),
+            "tax_total": to_text(row["tax_total"], row["currency"]),
             "posted_at": posted_at.isoformat(),
             "lines": [
                 {
                     "id": str(line["id"]),
                     "description": line["description"],
                     "quantity": str(plain(line["quantity"])),
-                    "unit_price": str(line["unit_price"]),
+                    "unit_price": to_text(line["unit_price"], row["currency"]),
                     "product_id": str(line["product_id"]) if line["product_id"] else None,
                     "sku": line["sku"],
                     "account_code": line["account_code"],
@@ -519,7 +519,7 @@ async def settle(
                 "id": str(invoice_id),
                 "number": row["number"],
                 "currency": row["currency"],
-                "total": str(row["total"]),
+                "total": to_text(row["total"], row["currency"]),
                 "paid_at": paid_at.isoformat() if paid_at else None,
             },
         )
@@ -595,6 +595,8 @@ def to_out(row: dict[str, Any], lines: list[dict[str, Any]]) -> InvoiceOut:
     currency = row["currency"]
     money = ("untaxed_total", "tax_total", "total", "amount_paid")
     values: dict[str, Any] = {key: quantize(row[key], currency) for key in money}
+    if row.get("rate") is not None:
+        row = {**row, "rate": plain(row["rate"])}
     fields: dict[str, Any] = {
         key: row[key]
         for key in InvoiceOut.__struct_fields__

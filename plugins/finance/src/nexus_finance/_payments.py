@@ -18,7 +18,7 @@ from nexus_finance._books import default_account, default_journal, new_id, rate_
 from nexus_finance._errors import conflict, invalid, not_found
 from nexus_finance._invoices import settle
 from nexus_finance._ledger import Posting, next_number, post_entry
-from nexus_finance._money import Amount, Currency, is_amount, is_currency, quantize
+from nexus_finance._money import Amount, Currency, is_amount, is_currency, quantize, to_text
 from nexus_finance._partners import find_or_create
 
 if TYPE_CHECKING:
@@ -232,10 +232,11 @@ async def create(
             data={
                 "id": str(payment_id),
                 "partner_id": str(partner),
-                "amount": str(data.amount),
+                "amount": to_text(data.amount, currency),
                 "currency": currency,
                 "allocations": [
-                    {"invoice_id": str(d["id"]), "amount": str(d["allocated"])} for d in documents
+                    {"invoice_id": str(d["id"]), "amount": to_text(d["allocated"], currency)}
+                    for d in documents
                 ],
             },
         )
