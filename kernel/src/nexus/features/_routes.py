@@ -170,7 +170,7 @@ class FeatureController(Controller):
         """Every feature with its state, source, requirements and dependents."""
         return await _features(_service(request), _tenant(request))
 
-    @get("/events", summary="Stream the features as they change")
+    @get("/events", summary="Stream the features as they change", media_type="text/event-stream")
     async def events(self, request: Request[Any, Any, Any]) -> ServerSentEvent:
         """Server-sent events: a ``features`` event with the whole list now and at each change.
 

@@ -79,6 +79,8 @@ async function featuresView(section) {
   const list = h("div", { id: "features" });
   clear(section, h("p", {}, "Switch plugins and their features for this tenant. Every change asks for a reason and goes to the audit log; data of a switched-off plugin is kept."), live, list);
   let features = await get("/api/v1/features");
+  // Keys this page is switching itself: their pushed change is not news to announce.
+  const mine = new Set();
 
   async function onSwitch(feature) {
     const enable = feature.state !== "enabled";
@@ -92,10 +94,12 @@ async function featuresView(section) {
     if (!enable) body.push(h("p", { class: "muted" }, "Data is kept; its routes answer 404 for this tenant until it is enabled again."));
     const answer = await confirmDialog({ title: `${verb} ${feature.key}`, body, askReason: true, okLabel: cascade.length ? `${verb} ${cascade.length + 1} features` : verb, danger: !enable });
     if (!answer.ok) return;
+    for (const key of [feature.key, ...cascade]) mine.add(key);
     const result = await attempt(() => put(`/api/v1/features/${encodeURIComponent(feature.key)}`, { enabled: enable, cascade: cascade.length > 0, reason: answer.reason }));
-    if (!result) return;
+    if (!result) { mine.clear(); return; }
     say(`${verb}d: ${result.changes.map((c) => c.key).join(", ")}.`, "ok");
     features = await get("/api/v1/features");
+    mine.clear();
     renderFeatures(list, features, onSwitch);
     document.getElementById(`switch-${feature.key}`)?.focus();
   }
@@ -111,7 +115,8 @@ async function featuresView(section) {
     renderFeatures(list, features, onSwitch, changed);
     if (focused) document.getElementById(`switch-${focused}`)?.focus();
     live.textContent = "Live: changes by other admins appear here at once.";
-    if (changed.size) say(`Updated live: ${[...changed].map((k) => `${k} is ${fresh.find((f) => f.key === k).state}`).join(", ")}.`);
+    const news = [...changed].filter((k) => !mine.has(k));
+    if (news.length) say(`Updated live: ${news.map((k) => `${k} is ${fresh.find((f) => f.key === k).state}`).join(", ")}.`);
   }, { onEnd: (error) => { live.textContent = error ? `Live updates stopped: ${error.message}. Reload to reconnect.` : "Live updates ended. Reload to reconnect."; } });
 }
 

@@ -90,6 +90,11 @@ export async function attempt(action, done) {
   }
 }
 
+// Cancel is a plain button so that Enter in the reason field submits with "ok".
+document.getElementById("confirm-cancel").addEventListener("click", () => {
+  document.getElementById("confirm").close("cancel");
+});
+
 // The confirmation dialog: resolves to {ok, reason}. Keyboard: Esc cancels, Enter confirms.
 export function confirmDialog({ title, body, askReason = false, okLabel = "Confirm", danger = false }) {
   const dialog = document.getElementById("confirm");

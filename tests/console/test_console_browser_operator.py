@@ -1,0 +1,160 @@
+"""An operator (platform admin) in the console, in headless Chromium against a served kernel."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from nexus.testing import make_platform_key, make_tenant
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import Select
+
+from tests.console._pages import (
+    css,
+    go,
+    page_errors,
+    screenshot,
+    sign_in_with_key,
+    stored,
+    until,
+)
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "presets" / "examples"
+STEP_COUNT = 7
+
+
+def slugs(driver):
+    rows = driver.find_elements(By.CSS_SELECTOR, "#tenants tbody tr")
+    return [row.get_attribute("data-slug") for row in rows]
+
+
+def row_of(driver, slug):
+    return driver.find_element(By.CSS_SELECTOR, f'[data-slug="{slug}"]')
+
+
+@pytest.fixture
+def operator_key(served):
+    return make_platform_key(served.database_url)
+
+
+def test_operator_provisions_a_tenant_from_an_example_profile(
+    served, browser, operator_key, tmp_path
+):
+    example = EXAMPLES / "demo.json"
+    slug = json.loads(example.read_text())["slug"]
+    sign_in_with_key(browser, served.base, operator_key)
+    # The key was exchanged for a short-lived token: the browser keeps no key.
+    assert operator_key not in stored(browser)
+    assert "Operator" in css(browser, "#who").text
+
+    go(browser, "provision")
+    profile = css(browser, "#profile")
+    # Checked as you type against the published JSON Schema.
+    profile.send_keys('{"slug": "Bad Slug"')
+    until(browser, lambda d: "Not JSON" in d.find_element(By.ID, "profile-check").text)
+    profile.send_keys("}")
+    errors = css(browser, "#profile-errors").text
+    assert "name is required" in errors
+    assert "slug does not match" in errors
+    assert not css(browser, "#provision-submit").is_enabled()
+
+    profile.clear()
+    css(browser, "#profile-file").send_keys(str(example))
+    css(browser, "#profile-valid")
+    css(browser, "#provision-submit").click()
+    until(
+        browser,
+        lambda d: d.find_element(By.ID, "run").get_attribute("data-status") == "succeeded",
+        "the run succeeded",
+    )
+    steps = browser.find_elements(By.CSS_SELECTOR, "#run-steps li")
+    assert len(steps) == STEP_COUNT
+    assert [s.get_attribute("data-status") for s in steps] == ["succeeded"] * STEP_COUNT
+    assert [s.get_attribute("data-step") for s in steps][0] == "validate"
+    assert [s.get_attribute("data-step") for s in steps][-1] == "activate"
+    admin = css(browser, "#run-admin").text
+    assert "admin@demo.example" in admin
+    screenshot(browser, tmp_path, "operator-provisioned")
+
+    # The new tenant is live: its admin key, shown once on the page, works.
+    api_key = next(
+        e.text
+        for e in browser.find_elements(By.CSS_SELECTOR, "#run-admin .secret")
+        if e.text.startswith("nxk_")
+    )
+    api = served.client()
+    tenant_auth = {"Authorization": f"Bearer {api_key}"}
+    assert api.get("/api/v1/me", headers=tenant_auth).status_code == 200
+
+    # Tenants: search, suspend, resume.
+    make_tenant(served.database_url, slug="other-co")
+    go(browser, "tenants")
+    css(browser, '[data-slug="other-co"]')
+    css(browser, "#tenant-search").send_keys(slug)
+    until(
+        browser,
+        lambda d: (
+            [
+                r.get_attribute("data-slug")
+                for r in d.find_elements(By.CSS_SELECTOR, "#tenants tbody tr")
+            ]
+            == [slug]
+        ),
+        "search narrowed to the new tenant",
+    )
+    row = css(browser, f'[data-slug="{slug}"]')
+    assert "active" in row.text and "standard" in row.text
+    row.find_element(By.CSS_SELECTOR, "button").click()
+    css(browser, "#confirm-ok").click()
+    until(
+        browser,
+        lambda d: "suspended" in d.find_element(By.CSS_SELECTOR, f'[data-slug="{slug}"]').text,
+    )
+    suspended = api.get("/api/v1/me", headers=tenant_auth)
+    assert suspended.status_code == 403, suspended.text
+    screenshot(browser, tmp_path, "operator-tenant-suspended")
+    css(browser, f'[data-slug="{slug}"] button').click()
+    css(browser, "#confirm-ok").click()
+    until(
+        browser, lambda d: "active" in d.find_element(By.CSS_SELECTOR, f'[data-slug="{slug}"]').text
+    )
+    Select(css(browser, "#tenant-status")).select_by_value("suspended")
+    until(browser, lambda d: "Nothing here yet" in d.find_element(By.ID, "tenants").text)
+    assert page_errors(browser) == []
+
+
+def test_operator_sees_plugins_and_compares_presets(served, browser, operator_key, tmp_path):
+    sign_in_with_key(browser, served.base, operator_key)
+    go(browser, "plugins")
+    for name, requires in (("hello", "—"), ("tasks", "—"), ("reports", "tasks")):
+        row = css(browser, f'[data-plugin="{name}"]')
+        cells = [c.text for c in row.find_elements(By.CSS_SELECTOR, "td")]
+        assert cells[0] == name
+        assert cells[4] == "loaded"
+        assert cells[5] == requires
+        assert cells[6] == "—"
+    assert "every installed plugin loaded" in css(browser, "#doctor").text
+    screenshot(browser, tmp_path, "operator-plugins")
+
+    go(browser, "catalog")
+    css(browser, "#diff-a")
+    css(browser, "#diff-b").submit()
+    diff = css(browser, "#diff table")
+    assert "base" in diff.text
+    screenshot(browser, tmp_path, "operator-presets-diff")
+
+    css(browser, "#signout").click()
+    css(browser, "#signin-submit")
+    assert page_errors(browser) == []
+
+
+def test_a_member_is_refused_and_nothing_is_kept(served, browser):
+    member = make_tenant(served.database_url, slug="members", role="member")
+    browser.get(f"{served.base}/console")
+    Select(css(browser, "#signin-method")).select_by_value("api_key")
+    css(browser, "#signin-key").send_keys(member.key)
+    css(browser, "#signin-submit").click()
+    until(browser, lambda d: "administers nothing" in d.find_element(By.ID, "status").text)
+    assert stored(browser) in ("{}{}", '{"nexus.console.token":null}{}')
+    assert css(browser, "#signin-key").get_attribute("value") == ""
