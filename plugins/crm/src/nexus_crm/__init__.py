@@ -1,13 +1,155 @@
-"""Nexus CRM: Companies, contacts, pipelines, deals and activities."""
+"""Nexus CRM: companies, contacts, pipelines, deals, activities and tags.
+
+Routes live under ``/api/v1/crm/``; see ``README.md`` beside this package for the routes,
+events, features, permissions and settings.
+"""
 
 from __future__ import annotations
 
-from nexus_hookspecs import Manifest, hookimpl
+from typing import TYPE_CHECKING, Any
 
-__all__ = ("nexus_manifest",)
+from nexus_hookspecs import Feature, Manifest, Permission, hookimpl
+
+from nexus_crm._activities import EXAMPLE as ACTIVITY_EXAMPLE
+from nexus_crm._activities import ActivityController
+from nexus_crm._common import (
+    ACTIVITIES_WRITE,
+    CONTACTS_IMPORT,
+    CONTACTS_WRITE,
+    DEALS_WRITE,
+    PIPELINES_WRITE,
+)
+from nexus_crm._companies import EXAMPLE as COMPANY_EXAMPLE
+from nexus_crm._companies import CompanyController
+from nexus_crm._contacts import EXAMPLE as CONTACT_EXAMPLE
+from nexus_crm._contacts import ContactController
+from nexus_crm._deals import EXAMPLE as DEAL_EXAMPLE
+from nexus_crm._deals import DealController
+from nexus_crm._events import EVENT_TYPES
+from nexus_crm._pipelines import EXAMPLE as PIPELINE_EXAMPLE
+from nexus_crm._pipelines import PipelineController, ensure_default_pipeline
+from nexus_crm._search import SearchController
+from nexus_crm._settings import CrmSettings
+from nexus_crm._tags import TagController
+from nexus_crm._transfer import ContactTransferController
+from nexus_crm.piccolo_app import TABLES
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from nexus_hookspecs import Connection, TenantRef
+
+__all__ = (
+    "CrmSettings",
+    "nexus_manifest",
+    "nexus_piccolo_app",
+    "nexus_routes",
+    "nexus_tenant_enable",
+)
+
+_MEMBERS = ("tenant_admin", "member")
 
 
 @hookimpl
 def nexus_manifest() -> Manifest:
-    """Describe the plugin."""
-    return Manifest(name="crm", version="0.1.0", title="CRM", hookspecs=">=0.1,<0.2")
+    """Describe the CRM: features, permissions, settings, events and tables."""
+    return Manifest(
+        name="crm",
+        version="0.1.0",
+        title="CRM",
+        summary="Companies, contacts, pipelines, deals and activities.",
+        hookspecs=">=0.1,<0.2",
+        features=(
+            Feature(
+                key="deals",
+                title="Deals and pipelines",
+                description="Pipelines with ordered stages and the deals moving through them.",
+            ),
+            Feature(
+                key="activities",
+                title="Activities",
+                description="Calls, meetings, notes and tasks with due dates.",
+            ),
+            Feature(
+                key="import",
+                title="CSV import",
+                description="Import contacts from CSV files with a per-row error report.",
+            ),
+        ),
+        permissions=(
+            Permission(
+                key=CONTACTS_WRITE,
+                description="Create, change and delete contacts, companies and tags.",
+                roles=_MEMBERS,
+            ),
+            Permission(
+                key=CONTACTS_IMPORT, description="Import contacts from CSV.", roles=_MEMBERS
+            ),
+            Permission(
+                key=DEALS_WRITE,
+                description="Create, change, move, win, lose and delete deals.",
+                roles=_MEMBERS,
+            ),
+            Permission(
+                key=PIPELINES_WRITE,
+                description="Create, change and delete pipelines and their stages.",
+            ),
+            Permission(
+                key=ACTIVITIES_WRITE,
+                description="Create, change and delete activities.",
+                roles=_MEMBERS,
+            ),
+        ),
+        settings=CrmSettings,
+        events=EVENT_TYPES,
+        tenant_tables=tuple(table._meta.tablename for table in TABLES),
+        example_payloads={
+            "POST /companies": COMPANY_EXAMPLE,
+            "PUT /companies/{company_id}": {**COMPANY_EXAMPLE, "city": "Hamburg"},
+            "PATCH /companies/{company_id}": {"city": "Munich"},
+            "POST /contacts": CONTACT_EXAMPLE,
+            "PUT /contacts/{contact_id}": {**CONTACT_EXAMPLE, "job_title": "CTO"},
+            "PATCH /contacts/{contact_id}": {"job_title": "VP Engineering"},
+            "POST /tags": {"name": "VIP", "color": "#E53935"},
+            "PUT /tags/{tag_id}": {"name": "Key account", "color": "#1E88E5"},
+            "PATCH /tags/{tag_id}": {"color": "#43A047"},
+            "POST /pipelines": PIPELINE_EXAMPLE,
+            "PUT /pipelines/{pipeline_id}": {"name": "Partner deals"},
+            "PATCH /pipelines/{pipeline_id}": {"name": "Partners"},
+            "POST /deals": DEAL_EXAMPLE,
+            "PUT /deals/{deal_id}": {**DEAL_EXAMPLE, "title": "Website redesign, phase 1"},
+            "PATCH /deals/{deal_id}": {"expected_close": "2027-01-31"},
+            "POST /activities": ACTIVITY_EXAMPLE,
+            "PUT /activities/{activity_id}": {**ACTIVITY_EXAMPLE, "subject": "Follow-up call"},
+            "PATCH /activities/{activity_id}": {"done": True},
+        },
+    )
+
+
+@hookimpl
+def nexus_routes(register: Callable[[Any], None]) -> None:
+    """Mount the CRM's controllers under ``/api/v1/crm/``."""
+    for controller in (
+        CompanyController,
+        ContactController,
+        ContactTransferController,
+        TagController,
+        SearchController,
+        PipelineController,
+        DealController,
+        ActivityController,
+    ):
+        register(controller)
+
+
+@hookimpl
+def nexus_piccolo_app() -> str:
+    """The ``crm`` Piccolo app (tables and migrations)."""
+    return "nexus_crm.piccolo_app"
+
+
+@hookimpl
+async def nexus_tenant_enable(tenant: TenantRef, settings: Any, conn: Connection) -> None:
+    """Seed the default pipeline from the preset's settings (kept if it already exists)."""
+    del tenant  # row-level security on ``conn`` already names the tenant
+    await ensure_default_pipeline(conn, settings or CrmSettings())

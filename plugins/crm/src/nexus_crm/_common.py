@@ -1,0 +1,146 @@
+"""What every CRM route shares: port aliases, cursor pages, permissions and features."""
+
+from __future__ import annotations
+
+import base64
+from typing import Annotated, Any, Generic, TypeVar
+from uuid import UUID
+
+import msgspec
+from litestar.di import NamedDependency
+from litestar.enums import RequestEncodingType
+from litestar.exceptions import ClientException, NotFoundException, ValidationException
+from litestar.openapi.spec import Example
+from litestar.params import Body, QueryParameter
+from nexus_hookspecs import (
+    Connection,
+    Database,
+    EventPublisher,
+    PluginSettings,
+    RequestContext,
+)
+from nexus_hookspecs.piccolo import TimeOrderedId
+
+__all__ = (
+    "ACTIVITIES_FEATURE",
+    "ACTIVITIES_WRITE",
+    "CONTACTS_IMPORT",
+    "CONTACTS_WRITE",
+    "DEALS_FEATURE",
+    "DEALS_WRITE",
+    "IMPORT_FEATURE",
+    "MAX_LIMIT",
+    "PIPELINES_WRITE",
+    "Context",
+    "CursorParam",
+    "Db",
+    "Events",
+    "LimitParam",
+    "Page",
+    "Settings",
+    "conflict",
+    "decode_cursor",
+    "example_body",
+    "exists",
+    "new_id",
+    "not_found",
+    "page_of",
+    "unset",
+)
+
+T = TypeVar("T")
+
+_IDS = TimeOrderedId()
+
+CONTACTS_WRITE = "crm.contacts:write"
+CONTACTS_IMPORT = "crm.contacts:import"
+DEALS_WRITE = "crm.deals:write"
+PIPELINES_WRITE = "crm.pipelines:write"
+ACTIVITIES_WRITE = "crm.activities:write"
+
+DEALS_FEATURE = "crm.deals"
+ACTIVITIES_FEATURE = "crm.activities"
+IMPORT_FEATURE = "crm.import"
+
+Db = NamedDependency[Database]
+Events = NamedDependency[EventPublisher]
+Context = NamedDependency[RequestContext]
+Settings = NamedDependency[PluginSettings]
+
+DEFAULT_LIMIT = 50
+MAX_LIMIT = 200
+
+LimitParam = Annotated[
+    int,
+    QueryParameter(ge=1, le=MAX_LIMIT, description=f"Page size (at most {MAX_LIMIT})."),
+]
+CursorParam = Annotated[
+    str | None,
+    QueryParameter(description="`next_cursor` of the previous page.", max_length=64),
+]
+
+
+class Page(msgspec.Struct, Generic[T]):
+    """One page of a list, the kernel's way: oldest first, with an opaque cursor.
+
+    Attributes:
+        items: The page's items, oldest first.
+        next_cursor: Pass as ``cursor`` to get the next page; ``null`` on the last page.
+    """
+
+    items: list[T]
+    next_cursor: str | None = None
+
+
+def decode_cursor(cursor: str | None) -> UUID | None:
+    """Read a cursor; a 422 naming ``cursor`` when it is not one of ours."""
+    if cursor is None:
+        return None
+    try:
+        return UUID(bytes=base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+    except ValueError:
+        raise ValidationException(
+            "invalid cursor",
+            extra=[{"key": "cursor", "message": "not a cursor of this list", "source": "query"}],
+        ) from None
+
+
+def page_of(items: list[T], limit: int, last_id: Any) -> Page[T]:
+    """The page of ``items`` fetched with ``limit + 1`` rows: the extra row means "more"."""
+    if len(items) <= limit:
+        return Page(items=items)
+    items = items[:limit]
+    cursor = base64.urlsafe_b64encode(last_id(items[-1]).bytes).decode().rstrip("=")
+    return Page(items=items, next_cursor=cursor)
+
+
+def example_body(value: Any, summary: str) -> Any:
+    """A JSON request body annotation carrying an OpenAPI example."""
+    return Body(
+        media_type=RequestEncodingType.JSON, examples=[Example(summary=summary, value=value)]
+    )
+
+
+def not_found() -> NotFoundException:
+    """What a missing resource (or another tenant's) answers: 404."""
+    return NotFoundException()
+
+
+def conflict(detail: str) -> ClientException:
+    """A 409 problem."""
+    return ClientException(detail, status_code=409)
+
+
+def unset(value: Any) -> bool:
+    """Whether a PATCH field was left out."""
+    return value is msgspec.UNSET
+
+
+def new_id() -> UUID:
+    """A new time-ordered id (UUIDv7), as ``TenantOwned`` tables use."""
+    return _IDS.python()
+
+
+async def exists(conn: Connection, table: str, row_id: UUID) -> bool:
+    """Whether ``table`` has the row ``row_id`` for the transaction's tenant."""
+    return bool(await conn.fetchval(f"select exists(select 1 from {table} where id = $1)", row_id))
