@@ -251,3 +251,19 @@ def test_another_tenants_entry_answers_404(client, world, tenant):
         client.post(f"{API}/entries/{created['id']}/reverse", json={}, headers=other.headers), 404
     )
     assert ok(client.get(f"{API}/entries", headers=other.headers))["items"] == []
+
+
+def test_openapi_documents_the_finance_routes(client):
+    schema = ok(client.get("/schema/openapi.json"))
+    paths = {p for p in schema["paths"] if p.startswith(API)}
+    for path in (
+        "/accounts",
+        "/entries",
+        "/invoices/{invoice_id}/post",
+        "/invoices/{invoice_id}/credit-note",
+        "/payments",
+        "/periods/{period_id}/close",
+        "/reports/trial-balance",
+        "/rates",
+    ):
+        assert f"{API}{path}" in paths

@@ -10,6 +10,8 @@ _TENANT = (
     "tenant_id uuid not null default nullif(current_setting('nexus.tenant_id', true), '')::uuid"
 )
 _MONEY = "numeric(24, 6)"
+# Checked at commit: a purge deletes the tables in any order within one transaction.
+_DEFERRED = "deferrable initially deferred"
 
 STATEMENTS = [
     f"""create table finance_company (
@@ -50,7 +52,7 @@ STATEMENTS = [
         closed_at timestamptz,
         primary key (tenant_id, id),
         foreign key (tenant_id, fiscal_year_id) references finance_fiscal_year (tenant_id, id)
-            on delete cascade
+            on delete cascade {_DEFERRED}
     )""",
     "create index finance_period_dates on finance_period (tenant_id, start_date, end_date)",
     f"""create table finance_journal (
@@ -62,6 +64,7 @@ STATEMENTS = [
         primary key (tenant_id, id),
         unique (tenant_id, code),
         foreign key (tenant_id, default_account_id) references finance_account (tenant_id, id)
+            {_DEFERRED}
     )""",
     f"""create table finance_tax (
         {_TENANT}, id uuid not null,
@@ -73,6 +76,7 @@ STATEMENTS = [
         active boolean not null default true,
         primary key (tenant_id, id),
         foreign key (tenant_id, account_id) references finance_account (tenant_id, id)
+            {_DEFERRED}
     )""",
     f"""create table finance_partner (
         {_TENANT}, id uuid not null,
@@ -108,6 +112,7 @@ STATEMENTS = [
         unique (tenant_id, number),
         unique (tenant_id, source_ref),
         foreign key (tenant_id, journal_id) references finance_journal (tenant_id, id)
+            {_DEFERRED}
     )""",
     f"""create table finance_entry_line (
         {_TENANT}, id uuid not null,
@@ -125,9 +130,11 @@ STATEMENTS = [
         date date not null,
         primary key (tenant_id, id),
         foreign key (tenant_id, entry_id) references finance_entry (tenant_id, id)
-            on delete cascade,
-        foreign key (tenant_id, account_id) references finance_account (tenant_id, id),
+            on delete cascade {_DEFERRED},
+        foreign key (tenant_id, account_id) references finance_account (tenant_id, id)
+            {_DEFERRED},
         foreign key (tenant_id, partner_id) references finance_partner (tenant_id, id)
+            {_DEFERRED}
     )""",
     "create index finance_entry_line_account on finance_entry_line (tenant_id, account_id, date)",
     "create index finance_entry_line_entry on finance_entry_line (tenant_id, entry_id)",
@@ -158,9 +165,12 @@ STATEMENTS = [
         primary key (tenant_id, id),
         unique (tenant_id, number),
         unique (tenant_id, source_ref),
-        foreign key (tenant_id, partner_id) references finance_partner (tenant_id, id),
-        foreign key (tenant_id, entry_id) references finance_entry (tenant_id, id),
+        foreign key (tenant_id, partner_id) references finance_partner (tenant_id, id)
+            {_DEFERRED},
+        foreign key (tenant_id, entry_id) references finance_entry (tenant_id, id)
+            {_DEFERRED},
         foreign key (tenant_id, reversal_of) references finance_invoice (tenant_id, id)
+            {_DEFERRED}
     )""",
     "create index finance_invoice_open on finance_invoice (tenant_id, state, due_date)",
     f"""create table finance_invoice_line (
@@ -179,9 +189,11 @@ STATEMENTS = [
         total {_MONEY} not null,
         primary key (tenant_id, id),
         foreign key (tenant_id, invoice_id) references finance_invoice (tenant_id, id)
-            on delete cascade,
-        foreign key (tenant_id, account_id) references finance_account (tenant_id, id),
+            on delete cascade {_DEFERRED},
+        foreign key (tenant_id, account_id) references finance_account (tenant_id, id)
+            {_DEFERRED},
         foreign key (tenant_id, tax_id) references finance_tax (tenant_id, id)
+            {_DEFERRED}
     )""",
     "create index finance_invoice_line_invoice on finance_invoice_line (tenant_id, invoice_id)",
     f"""create table finance_payment (
@@ -196,9 +208,12 @@ STATEMENTS = [
         reference text,
         created_at timestamptz not null default now(),
         primary key (tenant_id, id),
-        foreign key (tenant_id, partner_id) references finance_partner (tenant_id, id),
-        foreign key (tenant_id, journal_id) references finance_journal (tenant_id, id),
+        foreign key (tenant_id, partner_id) references finance_partner (tenant_id, id)
+            {_DEFERRED},
+        foreign key (tenant_id, journal_id) references finance_journal (tenant_id, id)
+            {_DEFERRED},
         foreign key (tenant_id, entry_id) references finance_entry (tenant_id, id)
+            {_DEFERRED}
     )""",
     f"""create table finance_payment_allocation (
         {_TENANT}, id uuid not null,
@@ -209,9 +224,12 @@ STATEMENTS = [
         created_at timestamptz not null default now(),
         primary key (tenant_id, id),
         check ((payment_id is null) <> (credit_note_id is null)),
-        foreign key (tenant_id, payment_id) references finance_payment (tenant_id, id),
-        foreign key (tenant_id, credit_note_id) references finance_invoice (tenant_id, id),
+        foreign key (tenant_id, payment_id) references finance_payment (tenant_id, id)
+            {_DEFERRED},
+        foreign key (tenant_id, credit_note_id) references finance_invoice (tenant_id, id)
+            {_DEFERRED},
         foreign key (tenant_id, invoice_id) references finance_invoice (tenant_id, id)
+            {_DEFERRED}
     )""",
     "create index finance_allocation_invoice on finance_payment_allocation (tenant_id, invoice_id)",
 ]
