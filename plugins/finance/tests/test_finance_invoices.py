@@ -475,3 +475,72 @@ def test_invoice_lists_page_with_a_cursor(client, tenant):
     assert [i["id"] for i in rest["items"]] == made[2:] and rest["next_cursor"] is None
     drafts = ok(client.get(f"{API}/invoices", params={"state": "draft"}, headers=tenant.headers))
     assert len(drafts["items"]) == 3
+
+
+def test_a_vendor_credit_note_reverses_a_bill(client, tenant):
+    bill = ok(
+        client.post(
+            f"{API}/invoices",
+            headers=tenant.headers,
+            json={
+                "kind": "bill",
+                "partner_name": "Supplier",
+                "lines": [{"description": "Chairs", "unit_price": "70.00"}],
+            },
+        ),
+        201,
+    )
+    post(client, tenant, bill["id"])
+    note = ok(
+        client.post(
+            f"{API}/invoices/{bill['id']}/credit-note", json={"post": True}, headers=tenant.headers
+        ),
+        201,
+    )
+    assert (note["direction"], note["state"]) == ("purchase", "paid")
+    assert note["number"] == f"RBILL/{date.today().year}/00001"
+    assert (
+        ok(client.get(f"{API}/invoices/{bill['id']}", headers=tenant.headers))["state"]
+        == "reversed"
+    )
+    report = trial_balance(client, tenant)
+    assert_balanced(report)
+    assert balance_of(report, "2000", "EUR") == 0 and balance_of(report, "6000", "EUR") == 0
+
+
+def test_crediting_a_paid_invoice_leaves_a_credit_refunded_by_an_outbound_payment(client, tenant):
+    sale = invoice(client, tenant)
+    post(client, tenant, sale["id"])
+    ok(
+        pay(
+            client,
+            tenant,
+            "100.00",
+            [{"invoice_id": sale["id"], "amount": "100.00"}],
+            partner_id=sale["partner_id"],
+        ),
+        201,
+    )
+    note = ok(
+        client.post(
+            f"{API}/invoices/{sale['id']}/credit-note", json={"post": True}, headers=tenant.headers
+        ),
+        201,
+    )
+    assert (note["state"], note["residual"]) == ("posted", "100.00")
+    assert ok(client.get(f"{API}/invoices/{sale['id']}", headers=tenant.headers))["state"] == "paid"
+    ok(
+        pay(
+            client,
+            tenant,
+            "100.00",
+            [{"invoice_id": note["id"], "amount": "100.00"}],
+            partner_id=sale["partner_id"],
+            direction="outbound",
+        ),
+        201,
+    )
+    assert ok(client.get(f"{API}/invoices/{note['id']}", headers=tenant.headers))["state"] == "paid"
+    report = trial_balance(client, tenant)
+    assert_balanced(report)
+    assert balance_of(report, "1100", "EUR") == 0 and balance_of(report, "1000", "EUR") == 0

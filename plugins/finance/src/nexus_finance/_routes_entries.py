@@ -11,7 +11,7 @@ import msgspec
 from litestar import Controller, get, post
 from litestar.params import FromPath, JSONBody, QueryParameter
 
-from nexus_finance._books import Company, account_by_code, default_journal, rate_on
+from nexus_finance._books import Company, account_by_code, default_journal
 from nexus_finance._errors import conflict, invalid, not_found
 from nexus_finance._http import (
     ENTRIES_WRITE,
@@ -249,11 +249,10 @@ class EntryController(Controller):
             lines = await conn.fetch(
                 "select * from finance_entry_line where entry_id = $1 order by line_no", entry_id
             )
-            journal = await conn.fetchrow(
-                "select id, code from finance_journal where id = $1", original["journal_id"]
+            journal_code = await conn.fetchval(
+                "select code from finance_journal where id = $1", original["journal_id"]
             )
             day = data.date or original["date"]
-            await rate_on(conn, found, found.base_currency, day)
             mirrored = [
                 Posting(
                     account_id=line["account_id"],
@@ -272,13 +271,8 @@ class EntryController(Controller):
             reversal = await post_entry(
                 conn,
                 found,
-                journal_id=journal["id"] if journal else original["journal_id"],
-                number=await next_number(
-                    conn,
-                    journal["code"] if journal else "MISC",
-                    journal["code"] if journal else "MISC",
-                    day,
-                ),
+                journal_id=original["journal_id"],
+                number=await next_number(conn, journal_code, journal_code, day),
                 day=day,
                 lines=mirrored,
                 reference=original["number"],
