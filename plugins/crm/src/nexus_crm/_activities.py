@@ -106,8 +106,8 @@ EXAMPLE = {
 
 _SELECT = """
 select a.id, a.kind, a.subject, a.note, a.due_date, a.done, a.done_at,
-       (not a.done and a.due_date < current_date) as overdue, a.owner, a.contact_id,
-       a.company_id, a.deal_id, a.created_at, a.updated_at
+       coalesce(not a.done and a.due_date < current_date, false) as overdue, a.owner,
+       a.contact_id, a.company_id, a.deal_id, a.created_at, a.updated_at
   from crm_activity a
 """
 

@@ -484,6 +484,10 @@ def _merge(current: DealOut, patch: DealPatch) -> DealIn:
         patch.stage_id, msgspec.UnsetType
     ):
         values["stage_id"] = None  # another pipeline: its first stage
+    if not isinstance(patch.stage_id, msgspec.UnsetType) and isinstance(
+        patch.pipeline_id, msgspec.UnsetType
+    ):
+        values["pipeline_id"] = None  # the stage says which pipeline
     return DealIn(**values)
 
 

@@ -188,6 +188,15 @@ class _Importer:
                 self.companies[key] = company_id
         return self.companies[key]
 
+    async def company_exists(self, company_id: str | None) -> bool:
+        if not company_id:
+            return False
+        try:
+            wanted = UUID(company_id)
+        except ValueError:
+            return False
+        return bool(await self.conn.fetchval("select 1 from crm_company where id = $1", wanted))
+
     async def row(self, number: int, record: dict[str, str]) -> None:
         def fail(field: str | None, message: str) -> None:
             self.report.errors.append(RowError(row=number, field=field, message=message))
@@ -207,8 +216,11 @@ class _Importer:
                 return
             if await self.conn.fetchval("select 1 from crm_contact where id = $1", wanted):
                 contact_id = wanted
-        if record.get("company", "").strip() and "company_id" not in values:
-            values["company_id"] = str(await self.company_named(record["company"].strip()))
+        company = record.get("company", "").strip()
+        if company and not await self.company_exists(values.get("company_id")):
+            # An export from another tenant names companies this one does not have: the
+            # name finds (or makes) the company here.
+            values["company_id"] = str(await self.company_named(company))
         if record.get("tags", "").strip():
             names = record["tags"].split(";")
             values["tag_ids"] = [str(t) for t in await tag_ids_by_name(self.conn, names)]
