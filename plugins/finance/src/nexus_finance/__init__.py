@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+import msgspec
 from nexus_hookspecs import Feature, Manifest, Permission, hookimpl
 
 from nexus_finance._books import seed
@@ -177,4 +178,6 @@ def nexus_event_handlers(register: Callable[[str, EventHandler], None]) -> None:
 @hookimpl
 async def nexus_tenant_enable(tenant: TenantRef, settings: Any, conn: Connection) -> None:
     """Seed the chart of accounts, journals, taxes and current fiscal year from the preset."""
-    await seed(conn, settings if isinstance(settings, FinanceSettings) else FinanceSettings())
+    if not isinstance(settings, FinanceSettings):
+        settings = msgspec.convert(settings or {}, FinanceSettings, strict=False)
+    await seed(conn, settings)

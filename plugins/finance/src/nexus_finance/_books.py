@@ -13,6 +13,7 @@ from nexus_hookspecs.piccolo import TimeOrderedId
 
 from nexus_finance._chart import CHARTS, JOURNALS
 from nexus_finance._errors import conflict, invalid
+from nexus_finance._money import is_currency
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable
@@ -76,6 +77,8 @@ async def seed(conn: Connection, settings: FinanceSettings, *, today: date | Non
     chart = CHARTS.get(settings.chart_template)
     if chart is None:
         invalid("chart_template", f"unknown chart template {settings.chart_template!r}")
+    if not is_currency(settings.base_currency):
+        invalid("base_currency", f"{settings.base_currency!r} is not an ISO 4217 currency")
     made = await conn.fetchval(
         "insert into finance_company (id, base_currency, chart_template, "
         "fiscal_year_start_month) values ($1, $2, $3, $4) "

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 import msgspec
 
 __all__ = ("FinanceSettings",)
+
+Percent = Annotated[str, msgspec.Meta(pattern=r"^[0-9]{1,3}(\.[0-9]{1,4})?$")]
 
 
 class FinanceSettings(msgspec.Struct, kw_only=True, frozen=True):
@@ -24,10 +26,10 @@ class FinanceSettings(msgspec.Struct, kw_only=True, frozen=True):
     """
 
     base_currency: Annotated[str, msgspec.Meta(pattern="^[A-Z]{3}$")] = "EUR"
-    chart_template: str = "ifrs_generic"
+    chart_template: Literal["ifrs_generic"] = "ifrs_generic"
     fiscal_year_start_month: Annotated[int, msgspec.Meta(ge=1, le=12)] = 1
-    sales_tax_rate: str = "20.00"
-    purchase_tax_rate: str = "20.00"
-    tax_name: str = "VAT"
+    sales_tax_rate: Percent = "20.00"
+    purchase_tax_rate: Percent = "20.00"
+    tax_name: Annotated[str, msgspec.Meta(min_length=1, max_length=40)] = "VAT"
     prices_include_tax: bool = False
     payment_terms_days: Annotated[int, msgspec.Meta(ge=0, le=365)] = 30
