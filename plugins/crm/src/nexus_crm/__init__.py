@@ -18,6 +18,7 @@ from nexus_crm._common import (
     CONTACTS_WRITE,
     DEALS_WRITE,
     PIPELINES_WRITE,
+    documented,
 )
 from nexus_crm._companies import EXAMPLE as COMPANY_EXAMPLE
 from nexus_crm._companies import CompanyController
@@ -139,7 +140,7 @@ def nexus_routes(register: Callable[[Any], None]) -> None:
         DealController,
         ActivityController,
     ):
-        register(controller)
+        register(documented(controller))
 
 
 @hookimpl

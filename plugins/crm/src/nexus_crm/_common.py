@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import base64
-from typing import Annotated, Any, Generic, TypeVar
+import inspect
+from typing import TYPE_CHECKING, Annotated, Any, Generic, TypeVar
 from uuid import UUID
 
 import msgspec
 from litestar.di import NamedDependency
 from litestar.enums import RequestEncodingType
 from litestar.exceptions import ClientException, NotFoundException, ValidationException
+from litestar.handlers import HTTPRouteHandler
 from litestar.openapi.spec import Example
 from litestar.params import Body, QueryParameter
 from nexus_hookspecs import (
@@ -20,6 +22,9 @@ from nexus_hookspecs import (
     RequestContext,
 )
 from nexus_hookspecs.piccolo import TimeOrderedId
+
+if TYPE_CHECKING:
+    from litestar import Controller
 
 __all__ = (
     "ACTIVITIES_FEATURE",
@@ -40,6 +45,7 @@ __all__ = (
     "Settings",
     "conflict",
     "decode_cursor",
+    "documented",
     "example_body",
     "exists",
     "new_id",
@@ -119,6 +125,16 @@ def example_body(value: Any, summary: str) -> Any:
     return Body(
         media_type=RequestEncodingType.JSON, examples=[Example(summary=summary, value=value)]
     )
+
+
+def documented(controller: type[Controller]) -> type[Controller]:
+    """Give each route of ``controller`` its docstring as its OpenAPI description."""
+    for value in vars(controller).values():
+        if isinstance(value, HTTPRouteHandler) and value.description is None:
+            doc = inspect.getdoc(value.fn)
+            if doc:
+                value.description = doc
+    return controller
 
 
 def not_found() -> NotFoundException:

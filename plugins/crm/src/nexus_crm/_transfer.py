@@ -106,6 +106,7 @@ class ImportReport(msgspec.Struct, kw_only=True):
     ignored_columns: list[str]
 
 
+@dataclass
 class _CsvOperation(Operation):
     """Documents the import body: a CSV file, sent raw or as a multipart ``file`` part."""
 
