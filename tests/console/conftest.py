@@ -14,6 +14,7 @@ import httpx
 import pytest
 import uvicorn
 from kernel_samples import hello, reports, tasks
+from kernel_samples.others import named
 from nexus.app import create_app
 from nexus.db import migrate
 from nexus.plugins import load_plugins
@@ -63,9 +64,13 @@ def _free_port() -> int:
 
 @pytest.fixture
 def served(nexus_database_url: str) -> Iterator[Served]:
-    """The kernel with the sample plugins (``reports`` requires ``tasks``), served by uvicorn."""
+    """The kernel with the sample plugins (``reports`` requires ``tasks``), served by uvicorn.
+
+    ``orphan`` requires a plugin that is not installed: the doctor reports it blocked.
+    """
     settings = Settings(log_level="warning").replace(database_url=nexus_database_url)
-    registry = load_plugins(settings, plugins=[hello, tasks, reports])
+    orphan = named("orphan", requires=("missing",))
+    registry = load_plugins(settings, plugins=[hello, tasks, reports, orphan])
     run_sync(migrate(settings, registry, database_url=nexus_database_url))
     app = create_app(settings, registry=registry)
     port = _free_port()

@@ -134,7 +134,12 @@ def test_operator_sees_plugins_and_compares_presets(served, browser, operator_ke
         assert cells[4] == "loaded"
         assert cells[5] == requires
         assert cells[6] == "—"
-    assert "every installed plugin loaded" in css(browser, "#doctor").text
+    orphan = [
+        c.text for c in css(browser, '[data-plugin="orphan"]').find_elements(By.CSS_SELECTOR, "td")
+    ]
+    assert orphan[4] == "blocked"
+    assert "missing" in orphan[6]
+    assert "1 plugin(s) need attention" in css(browser, "#doctor").text
     screenshot(browser, tmp_path, "operator-plugins")
 
     go(browser, "catalog")
@@ -142,6 +147,8 @@ def test_operator_sees_plugins_and_compares_presets(served, browser, operator_ke
     css(browser, "#diff-b").submit()
     diff = css(browser, "#diff table")
     assert "base" in diff.text
+    summary = css(browser, "#diff-summary").text
+    assert summary == "base and base switch on the same plugins, features, settings and seed data."
     screenshot(browser, tmp_path, "operator-presets-diff")
 
     css(browser, "#signout").click()

@@ -119,6 +119,17 @@ def test_tenant_admin_disables_a_plugin_with_cascade_and_a_reason(served, browse
     assert "Reports move to the BI tool" in rows[0].text
     assert "state: enabled → state: disabled" in rows[0].text
     screenshot(browser, tmp_path, "tenant-audit-entry")
+
+    # A disabled plugin's data can be purged: counted first, deleted on confirmation.
+    go(browser, "features")
+    css(browser, '[id="purge-tasks"]').click()
+    counts = css(browser, "#purge-counts").text
+    assert "row(s) in" in counts and "file(s)" in counts
+    css(browser, "#confirm-ok").click()
+    until(
+        browser,
+        lambda d: "purged" in d.find_element(By.CSS_SELECTOR, '[data-feature="tasks"]').text,
+    )
     assert page_errors(browser) == []
 
     css(browser, "#signout").click()
@@ -185,6 +196,15 @@ def test_users_keys_and_presets_from_the_console(served, browser, acme, tmp_path
     sign_in_with_password(
         browser, served.base, tenant="acme", email="ada@acme.example", password=PASSWORD
     )
+    # Keyboard only: Space flips a switch, Enter confirms with the reason, Esc cancels.
+    css(browser, '[id="switch-hello"]').send_keys(Keys.SPACE)
+    css(browser, "#confirm-reason").send_keys("keyboard", Keys.ENTER)
+    until(browser, lambda d: checked(d, "hello") == "false", "hello off from the keyboard")
+    css(browser, '[id="switch-hello"]').send_keys(Keys.SPACE)
+    css(browser, "#confirm-reason").send_keys(Keys.ESCAPE)
+    until(browser, lambda d: not d.find_element(By.ID, "confirm").is_displayed(), "dialog closed")
+    assert checked(browser, "hello") == "false"
+
     go(browser, "users")
     css(browser, "#invite-email").send_keys("bob@acme.example")
     css(browser, "#invite-name").send_keys("Bob")
@@ -234,7 +254,7 @@ def test_users_keys_and_presets_from_the_console(served, browser, acme, tmp_path
     go(browser, "presets")
     css(browser, "#preset-preview").click()
     plan = css(browser, "#preset-plan").text
-    assert "Preview" in plan and "hello" in plan
+    assert "Preview" in plan and "− tasks" in plan
     css(browser, "#preset-apply").click()
     css(browser, "#confirm-reason").send_keys("start from base", Keys.ENTER)
     until(browser, lambda d: "Applied" in d.find_element(By.ID, "preset-plan").text, "applied")

@@ -177,14 +177,18 @@ function sideBySide(a, b) {
   const left = presetFacts(a);
   const right = presetFacts(b);
   const keys = [...new Set([...left.keys(), ...right.keys()])].sort();
-  return table([a.name, b.name], keys.map((key) => {
+  const differing = keys.filter((key) => left.get(key) !== right.get(key)).length;
+  const summary = h("p", { id: "diff-summary", tabindex: "-1" }, differing
+    ? `${differing} difference(s) between ${a.name} and ${b.name}.`
+    : `${a.name} and ${b.name} switch on the same plugins, features, settings and seed data.`);
+  return [summary, table([a.name, b.name], keys.map((key) => {
     const l = left.get(key);
     const r = right.get(key);
     const same = l === r;
     return h("tr", {},
       h("td", { class: same ? "" : "diff-del" }, l === undefined ? "—" : [same ? "" : "− ", `${key} = ${l}`]),
       h("td", { class: same ? "" : "diff-add" }, r === undefined ? "—" : [same ? "" : "+ ", `${key} = ${r}`]));
-  }), { caption: "Lines that differ are marked − (left) and + (right)." });
+  }), { caption: "Lines that differ are marked − (left) and + (right)." })];
 }
 
 async function catalogView(section) {
@@ -202,6 +206,7 @@ async function catalogView(section) {
     event.preventDefault();
     const both = await attempt(() => Promise.all([get(`/api/v1/presets/${encodeURIComponent(a.value)}`), get(`/api/v1/presets/${encodeURIComponent(b.value)}`)]));
     if (both) clear(out, sideBySide(...both));
+    document.getElementById("diff-summary")?.focus();
   });
   clear(section,
     table(["Name", "Title", "Industry", "Extends", "Plugins", "Description"], presets.map((p) =>

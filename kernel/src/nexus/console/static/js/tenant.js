@@ -1,7 +1,7 @@
 // Tenant admin views: features, audit log, presets, users, API keys.
 
 import { all, del, get, patch, post, put, stream } from "./api.js";
-import { attempt, badge, clear, confirmDialog, field, formatTime, h, say, table } from "./ui.js";
+import { attempt, badge, clear, confirmDialog, field, formatTime, h, say, sayError, table } from "./ui.js";
 
 // --- features -------------------------------------------------------------------------
 
@@ -39,7 +39,7 @@ export function cascadeOf(features, key, enable) {
   return closure(key, dependents).filter((k) => byKey.get(k) && byKey.get(k).state === "enabled");
 }
 
-function renderFeatures(container, features, onSwitch, changed = new Set()) {
+function renderFeatures(container, features, onSwitch, onPurge, changed = new Set()) {
   const plugins = new Map();
   for (const feature of features) {
     if (!plugins.has(feature.plugin)) plugins.set(feature.plugin, []);
@@ -51,12 +51,26 @@ function renderFeatures(container, features, onSwitch, changed = new Set()) {
     const head = items.find((f) => f.key === plugin);
     cards.push(h("section", { class: "card", "aria-labelledby": `plugin-${plugin}` },
       h("h2", { id: `plugin-${plugin}` }, head ? head.title : plugin, " ", h("code", {}, plugin)),
-      items.map((feature) => featureRow(feature, onSwitch, changed.has(feature.key)))));
+      items.map((feature) => featureRow(feature, onSwitch, changed.has(feature.key), onPurge))));
   }
   clear(container, cards.length ? cards : h("p", { class: "muted" }, "No plugins are installed."));
 }
 
-function featureRow(feature, onSwitch, flash) {
+async function purge(plugin) {
+  const counted = await attempt(() => post(`/api/v1/features/${encodeURIComponent(plugin)}/purge`, { dry_run: true }));
+  if (!counted) return;
+  const rows = Object.entries(counted.rows);
+  const answer = await confirmDialog({
+    title: `Purge ${plugin}'s data`,
+    body: [h("p", {}, "This deletes this tenant's data of the plugin for good:"),
+      h("ul", { id: "purge-counts" }, rows.map(([name, n]) => h("li", {}, `${n} row(s) in `, h("code", {}, name))), h("li", {}, `${counted.files} file(s)`))],
+    okLabel: "Purge", danger: true,
+  });
+  if (!answer.ok) return;
+  if (await attempt(() => post(`/api/v1/features/${encodeURIComponent(plugin)}/purge`, { dry_run: false }), `${plugin}'s data purged.`));
+}
+
+function featureRow(feature, onSwitch, flash, onPurge) {
   const on = feature.state === "enabled";
   const labelId = `label-${feature.key}`;
   const button = h("button", {
@@ -71,7 +85,10 @@ function featureRow(feature, onSwitch, flash) {
       h("div", { class: "meta" },
         badge(feature.state), " source: ", h("span", { class: "source" }, feature.source),
         feature.in_effect || !on ? "" : " · not in effect (its plugin is off)",
-        list("requires", feature.requires), list("dependents", feature.dependents))));
+        list("requires", feature.requires), list("dependents", feature.dependents)),
+      feature.key === feature.plugin && feature.state === "disabled"
+        ? h("button", { type: "button", class: "danger", id: `purge-${feature.key}`, onclick: () => onPurge(feature.key) }, `Purge ${feature.key}'s data…`)
+        : ""));
 }
 
 async function featuresView(section) {
@@ -95,16 +112,39 @@ async function featuresView(section) {
     const answer = await confirmDialog({ title: `${verb} ${feature.key}`, body, askReason: true, okLabel: cascade.length ? `${verb} ${cascade.length + 1} features` : verb, danger: !enable });
     if (!answer.ok) return;
     for (const key of [feature.key, ...cascade]) mine.add(key);
-    const result = await attempt(() => put(`/api/v1/features/${encodeURIComponent(feature.key)}`, { enabled: enable, cascade: cascade.length > 0, reason: answer.reason }));
-    if (!result) { mine.clear(); return; }
+    const path = `/api/v1/features/${encodeURIComponent(feature.key)}`;
+    let result;
+    try {
+      result = await put(path, { enabled: enable, cascade: cascade.length > 0, reason: answer.reason });
+    } catch (error) {
+      // Someone changed the features meanwhile: show what stands in the way now, and ask again.
+      const blocking = error.status === 409 && Array.isArray(error.problem.features) ? error.problem.features : null;
+      if (!blocking) { mine.clear(); sayError(error); return; }
+      const again = await confirmDialog({
+        title: `${verb} ${feature.key}`,
+        body: [h("p", {}, error.message), h("ul", { id: "cascade-list" }, blocking.map((k) => h("li", {}, h("code", {}, k)))), h("p", {}, "Switch these too?")],
+        askReason: true, okLabel: `${verb} ${blocking.length + 1} features`, danger: !enable,
+      });
+      for (const key of blocking) mine.add(key);
+      result = again.ok ? await attempt(() => put(path, { enabled: enable, cascade: true, reason: again.reason })) : undefined;
+      if (!result) { mine.clear(); return; }
+    }
     say(`${verb}d: ${result.changes.map((c) => c.key).join(", ")}.`, "ok");
     features = await get("/api/v1/features");
     mine.clear();
-    renderFeatures(list, features, onSwitch);
+    renderFeatures(list, features, onSwitch, onPurge);
     document.getElementById(`switch-${feature.key}`)?.focus();
   }
 
-  renderFeatures(list, features, onSwitch);
+  async function onPurge(plugin) {
+    mine.add(plugin);
+    await purge(plugin);
+    features = await get("/api/v1/features");
+    mine.clear();
+    renderFeatures(list, features, onSwitch, onPurge);
+  }
+
+  renderFeatures(list, features, onSwitch, onPurge);
   return stream("/api/v1/features/events", (name, data) => {
     if (name !== "features") return;
     const fresh = JSON.parse(data);
@@ -112,7 +152,7 @@ async function featuresView(section) {
     const changed = new Set(fresh.filter((f) => before.get(f.key) !== f.state).map((f) => f.key));
     features = fresh;
     const focused = document.activeElement?.dataset?.key;
-    renderFeatures(list, features, onSwitch, changed);
+    renderFeatures(list, features, onSwitch, onPurge, changed);
     if (focused) document.getElementById(`switch-${focused}`)?.focus();
     live.textContent = "Live: changes by other admins appear here at once.";
     const news = [...changed].filter((k) => !mine.has(k));
@@ -129,9 +169,10 @@ function describe(entry) {
 
 async function auditView(section) {
   const actor = h("input", { id: "audit-actor", placeholder: "user:… or key:…" });
-  const action = h("select", { id: "audit-action" },
-    h("option", { value: "" }, "any"), h("option", { value: "feature.changed" }, "feature.changed"),
-    h("option", { value: "preset.applied" }, "preset.applied"), h("option", { value: "feature.purged" }, "feature.purged"));
+  // Kernel actions, and any event type the audit consumer records (crm.deal.created, …).
+  const action = h("input", { id: "audit-action", list: "audit-actions", placeholder: "any", autocomplete: "off" });
+  const actions = h("datalist", { id: "audit-actions" },
+    ["feature.changed", "preset.applied", "tenant.provisioned"].map((a) => h("option", { value: a })));
   const target = h("input", { id: "audit-target", placeholder: "crm or crm.deals" });
   const since = h("input", { id: "audit-since", type: "datetime-local" });
   const until = h("input", { id: "audit-until", type: "datetime-local" });
@@ -143,7 +184,7 @@ async function auditView(section) {
   function query() {
     const params = new URLSearchParams({ limit: "50", newest_first: "true" });
     if (actor.value.trim()) params.set("actor", actor.value.trim());
-    if (action.value) params.set("action", action.value);
+    if (action.value.trim()) params.set("action", action.value.trim());
     if (target.value.trim()) params.set("target", target.value.trim());
     if (since.value) params.set("since", new Date(since.value).toISOString());
     if (until.value) params.set("until", new Date(until.value).toISOString());
@@ -163,7 +204,7 @@ async function auditView(section) {
   }
   const form = h("form", { class: "card", "aria-label": "Filters" },
     h("div", { class: "grid2" },
-      h("div", {}, field("Actor", actor)), h("div", {}, field("Action", action)),
+      h("div", {}, field("Actor", actor)), h("div", {}, field("Action", action), actions),
       h("div", {}, field("Target (feature or plugin)", target)),
       h("div", {}, field("Since", since)), h("div", {}, field("Until", until))),
     h("div", { class: "actions" }, h("button", { type: "submit", class: "primary", id: "audit-apply" }, "Filter")));
