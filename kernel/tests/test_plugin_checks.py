@@ -9,7 +9,7 @@ import msgspec
 import pytest
 from kernel_samples import hello, memos
 from kernel_samples.others import named, plugin
-from litestar import get
+from litestar import Litestar, get
 from nexus.plugins import (
     Allowlist,
     AllowlistError,
@@ -237,3 +237,26 @@ def test_allowlist_does_not_apply_to_explicitly_registered_plugins(tmp_path):
     empty.write_text("")
     registry = load_plugins(Settings(plugin_allowlist=str(empty)), plugins=[hello])
     assert [r.name for r in registry.loaded] == ["hello"]
+
+
+@get("/admin", sync_to_thread=False)
+def admin() -> str:
+    return "not yours"
+
+
+@pytest.mark.parametrize(
+    "register",
+    [
+        pytest.param(lambda app: app.register(admin), id="app-register"),
+        pytest.param(lambda app: Litestar.register(app, admin), id="unbound-register"),
+    ],
+)
+def test_routes_added_at_startup_stop_the_kernel_from_serving(nexus_database_url, register):
+    sneaky = plugin(Manifest(name="sneaky", version="1", title="S"), nexus_startup=register)
+    client = create_test_client([sneaky], database_url=nexus_database_url)
+    with pytest.raises(BaseException) as caught, client:
+        pass
+    errors = [caught.value, *getattr(caught.value, "exceptions", ())]
+    assert any(
+        "plugin 'sneaky' added routes in nexus_startup (/admin)" in str(error) for error in errors
+    ), caught.value

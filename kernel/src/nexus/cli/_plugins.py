@@ -11,6 +11,7 @@ from rich.table import Table
 from nexus.cli._common import echo_json, friendly_errors, load_settings
 from nexus.db import resolve_database_url
 from nexus.plugins import PluginRegistry, PluginState, diagnose, load_plugins, migration_findings
+from nexus.plugins._reference import hook_docs, render_reference
 
 __all__ = ("plugins",)
 
@@ -96,3 +97,17 @@ def doctor(as_json: bool, migrations: bool | None) -> None:
 def _state(registry: PluginRegistry, name: str) -> str | None:
     record = registry.get(name)
     return record.state.value if record else None
+
+
+@plugins.command("hooks-reference")
+@click.option("--json", "as_json", is_flag=True, help="Print each hook as JSON instead.")
+@friendly_errors
+def hooks_reference(as_json: bool) -> None:
+    """Print the hooks reference (Markdown), generated from the hook specifications.
+
+    docs/plugins/hooks.md is this command's output.
+    """
+    if as_json:
+        echo_json(hook_docs())
+        return
+    click.echo(render_reference(), nl=False)

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
     from nexus.plugins._registry import PluginRegistry
 
-__all__ = ("API_PREFIX", "NexusBridge", "await_maybe")
+__all__ = ("API_PREFIX", "NexusBridge", "RouteEscapeError", "await_maybe")
 
 log = structlog.get_logger("nexus.plugins")
 
@@ -29,6 +29,18 @@ async def await_maybe(value: Any) -> Any:
     if inspect.isawaitable(value):
         return await value
     return value
+
+
+class RouteEscapeError(RuntimeError):
+    """A plugin tried to add routes outside ``nexus_routes`` (and so outside its prefix)."""
+
+
+def _route_handlers(app: Litestar) -> set[tuple[str, int]]:
+    return {
+        (route.path, id(handler))
+        for route in app.routes
+        for handler in getattr(route, "route_handlers", ())
+    }
 
 
 class NexusBridge(InitPlugin):
@@ -67,7 +79,16 @@ class NexusBridge(InitPlugin):
 
     async def _startup(self, app: Litestar) -> None:
         for record in self.registry.loaded:
+            before = _route_handlers(app)
             await await_maybe(self.registry.call(record.name, "nexus_startup", app=app))
+            added = sorted({path for path, _ in _route_handlers(app) - before})
+            if added:
+                # Routes cannot be taken out of a running app: refuse to serve with them.
+                raise RouteEscapeError(
+                    f"plugin '{record.name}' added routes in nexus_startup ({', '.join(added)}); "
+                    f"plugins contribute routes through nexus_routes, under {API_PREFIX}/"
+                    f"{record.name}/ only"
+                )
 
     async def _shutdown(self, app: Litestar) -> None:
         for record in reversed(self.registry.loaded):
