@@ -267,3 +267,55 @@ def test_openapi_documents_the_finance_routes(client):
         "/rates",
     ):
         assert f"{API}{path}" in paths
+
+
+@pytest.mark.parametrize(
+    ("body", "key"),
+    [
+        pytest.param(
+            {
+                "date": "9999-12-31",
+                "lines": [
+                    {"account_code": "1000", "debit": "1.00"},
+                    {"account_code": "3000", "credit": "1.00"},
+                ],
+            },
+            "date",
+            id="date-beyond-the-books",
+        ),
+        pytest.param(
+            {
+                "lines": [
+                    {"account_code": "1000", "debit": "1e20"},
+                    {"account_code": "3000", "credit": "1e20"},
+                ]
+            },
+            "amount",
+            id="amount-too-large",
+        ),
+        pytest.param(
+            {
+                "lines": [
+                    {"account_code": "1000", "debit": "NaN"},
+                    {"account_code": "3000", "credit": "1.00"},
+                ]
+            },
+            "lines[0]",
+            id="not-a-number",
+        ),
+        pytest.param(
+            {
+                "journal_code": "NOPE",
+                "lines": [
+                    {"account_code": "1000", "debit": "1.00"},
+                    {"account_code": "3000", "credit": "1.00"},
+                ],
+            },
+            "journal_code",
+            id="unknown-journal",
+        ),
+    ],
+)
+def test_values_the_books_cannot_hold_are_422(client, tenant, body, key):
+    body = problem(client.post(f"{API}/entries", json=body, headers=tenant.headers), 422)
+    assert body["errors"][0]["key"] == key

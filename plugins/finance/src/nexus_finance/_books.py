@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 __all__ = (
     "Company",
     "account_by_code",
+    "check_day",
     "company",
     "default_account",
     "default_journal",
@@ -142,6 +143,7 @@ async def open_fiscal_year(conn: Connection, start_month: int, day: date) -> UUI
     Raises:
         HTTPException: 409 if a fiscal year already covers part of it.
     """
+    check_day(day)
     start = date(day.year if day.month >= start_month else day.year - 1, start_month, 1)
     end = _add_months(start, 12).replace(day=1)
     last = date.fromordinal(end.toordinal() - 1)
@@ -176,12 +178,24 @@ async def open_fiscal_year(conn: Connection, start_month: int, day: date) -> UUI
     return year_id
 
 
+FIRST_DAY = date(1900, 1, 1)
+LAST_DAY = date(2999, 12, 31)
+
+
+def check_day(day: date, key: str = "date") -> date:
+    """``day`` if the books can hold it (1900 to 2999); 422 naming ``key`` otherwise."""
+    if not FIRST_DAY <= day <= LAST_DAY:
+        invalid(key, f"dates run from {FIRST_DAY} to {LAST_DAY}")
+    return day
+
+
 async def open_period(conn: Connection, books: Company, day: date) -> UUID:
     """The open period containing ``day``; its fiscal year is opened if none covers it yet.
 
     Raises:
         HTTPException: 409 when the period is closed (closing a period locks it).
     """
+    check_day(day)
     row = await conn.fetchrow(
         "select id, name, state from finance_period where start_date <= $1 and end_date >= $1",
         day,
@@ -242,10 +256,12 @@ async def default_account(conn: Connection, subtype: str) -> UUID:
 
 
 async def default_journal(conn: Connection, kind: str, code: str | None = None) -> dict[str, Any]:
-    """The journal ``code`` if given and present, else the first journal of type ``kind``."""
+    """The journal ``code`` (422 if there is none), else the first journal of type ``kind``."""
     row = None
     if code is not None:
         row = await conn.fetchrow("select * from finance_journal where code = $1", code)
+        if row is None:
+            invalid("journal_code", f"no journal {code!r}")
     if row is None:
         row = await conn.fetchrow(
             "select * from finance_journal where type = $1 order by code limit 1", kind

@@ -15,7 +15,7 @@ from uuid import UUID
 
 import structlog
 
-from nexus_finance._books import company, default_account, default_journal
+from nexus_finance._books import company, default_account
 from nexus_finance._invoices import InvoiceIn, InvoiceLineIn, create_draft
 from nexus_finance._ledger import Posting, next_number, post_entry
 from nexus_finance._money import is_currency, quantize
@@ -161,7 +161,12 @@ async def on_valuation_posted(event: Any, ctx: EventContext) -> None:
         return
     if not value:
         return
-    journal = await default_journal(conn, "general", "STJ")
+    journal = await conn.fetchrow(
+        "select id, code from finance_journal where type = 'general' "
+        "order by code = 'STJ' desc, code limit 1"
+    )
+    if journal is None:
+        raise RuntimeError("the books have no general journal to post stock valuations in")
     day = date.today()
     text = f"{kind} {data.get('sku') or data.get('product_id') or ''}".strip()
     await post_entry(

@@ -18,6 +18,7 @@ import msgspec
 
 from nexus_finance._books import (
     account_by_code,
+    check_day,
     default_account,
     default_journal,
     new_id,
@@ -243,8 +244,8 @@ async def create_draft(
         kind="customer" if direction == "sale" else "supplier",
         ref=partner_ref,
     )
-    day = data.date or date.today()
-    due = data.due_date or day + timedelta(days=terms_days)
+    day = check_day(data.date or date.today())
+    due = check_day(data.due_date or day + timedelta(days=terms_days), "due_date")
     if due < day:
         invalid("due_date", "the due date cannot be before the document date")
     invoice_id = new_id()
@@ -301,8 +302,8 @@ async def replace_draft(
             name=data.partner_name,
             kind="customer" if direction == "sale" else "supplier",
         )
-    day = data.date or row["date"]
-    due = data.due_date or max(row["due_date"], day)
+    day = check_day(data.date or row["date"])
+    due = check_day(data.due_date or max(row["due_date"], day), "due_date")
     if due < day:
         invalid("due_date", "the due date cannot be before the document date")
     await conn.execute("delete from finance_invoice_line where invoice_id = $1", invoice_id)

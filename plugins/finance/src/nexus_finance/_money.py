@@ -8,7 +8,10 @@ from typing import Annotated
 import msgspec
 import pycountry
 
+from nexus_finance._errors import invalid
+
 __all__ = (
+    "MAX_AMOUNT",
     "Amount",
     "Currency",
     "is_amount",
@@ -61,8 +64,18 @@ def minor_unit(currency: str) -> int:
     return _MINOR_UNITS.get(currency, 2)
 
 
+MAX_AMOUNT = Decimal(10) ** 15
+"""Amounts (and products of quantity and price) must stay below this."""
+
+
 def quantize(amount: Decimal, currency: str) -> Decimal:
-    """Round ``amount`` half up to the minor unit of ``currency``."""
+    """Round ``amount`` half up to the minor unit of ``currency``.
+
+    Raises:
+        ValidationException: 422 for a value that is not a number or is too large to book.
+    """
+    if not amount.is_finite() or abs(amount) >= MAX_AMOUNT:
+        invalid("amount", f"amounts are numbers below {MAX_AMOUNT:,}")
     return amount.quantize(Decimal(1).scaleb(-minor_unit(currency)), rounding=ROUND_HALF_UP)
 
 
@@ -78,4 +91,4 @@ def plain(amount: Decimal) -> Decimal:
 
 def is_amount(amount: Decimal, currency: str) -> bool:
     """Whether ``amount`` is a positive number with at most the currency's decimals."""
-    return amount.is_finite() and amount > 0 and quantize(amount, currency) == amount
+    return amount.is_finite() and 0 < amount < MAX_AMOUNT and quantize(amount, currency) == amount

@@ -97,6 +97,12 @@ async def find_or_create(
             "select id from finance_partner where name = $1 order by id limit 1", name
         )
         if found is not None:
+            # A customer that also sells to us (or the reverse) becomes both.
+            await conn.execute(
+                "update finance_partner set kind = 'both' where id = $1 and kind <> $2",
+                found,
+                kind,
+            )
             named: UUID = found
             return named
     return await insert(conn, PartnerIn(name=name, kind=kind, partner_ref=ref))

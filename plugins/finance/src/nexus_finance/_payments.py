@@ -14,7 +14,7 @@ from uuid import UUID
 
 import msgspec
 
-from nexus_finance._books import default_account, default_journal, new_id, rate_on
+from nexus_finance._books import check_day, default_account, default_journal, new_id, rate_on
 from nexus_finance._errors import conflict, invalid, not_found
 from nexus_finance._invoices import settle
 from nexus_finance._ledger import Posting, next_number, post_entry
@@ -177,7 +177,7 @@ async def create(
     journal = await default_journal(conn, "bank", data.journal_code)
     if journal["type"] not in ("bank", "cash") or journal["default_account_id"] is None:
         invalid("journal_code", "payments go through a bank or cash journal with an account")
-    day = data.date or date.today()
+    day = check_day(data.date or date.today())
     await rate_on(conn, books, currency, day)
     documents = await _documents(conn, data, partner, currency)
     number = await next_number(conn, journal["code"], journal["code"], day)

@@ -25,7 +25,7 @@ from nexus_finance._http import (
     decode_cursor,
     page,
 )
-from nexus_finance._money import plain
+from nexus_finance._money import is_currency, plain
 
 __all__ = ("AccountController", "CompanyController", "JournalController", "TaxController")
 
@@ -116,6 +116,8 @@ class AccountController(Controller):
         """Add an account to the chart; 409 when the code is taken."""
         async with db.transaction() as conn:
             await books(conn, plugin_settings, context)
+            if data.currency is not None and not is_currency(data.currency):
+                invalid("currency", f"{data.currency!r} is not an ISO 4217 currency")
             code = data.code or await _free_code(conn, data.type)
             if await conn.fetchval("select 1 from finance_account where code = $1", code):
                 conflict(f"the account code {code} is taken")

@@ -198,8 +198,6 @@ class EntryController(Controller):
         async with db.transaction() as conn:
             found = await books(conn, plugin_settings, context)
             journal = await default_journal(conn, "general", data.journal_code)
-            if journal["code"] != data.journal_code:
-                invalid("journal_code", f"no journal {data.journal_code!r}")
             day = data.date or date.today()
             entry_id = await post_entry(
                 conn,

@@ -11,7 +11,7 @@ import msgspec
 from litestar import Controller, get, post
 from litestar.params import FromPath, JSONBody, QueryParameter
 
-from nexus_finance._books import new_id, open_fiscal_year
+from nexus_finance._books import check_day, new_id, open_fiscal_year
 from nexus_finance._errors import conflict, invalid, not_found
 from nexus_finance._http import (
     ACCOUNTS_WRITE,
@@ -120,6 +120,7 @@ class FiscalYearController(Controller):
             if day is None:
                 last = await conn.fetchval("select max(end_date) from finance_fiscal_year")
                 day = last + timedelta(days=1) if last else date.today()
+            check_day(day)
             year_id = await open_fiscal_year(conn, found.fiscal_year_start_month, day)
             return await _year(conn, year_id)
 
@@ -198,6 +199,10 @@ async def _set_state(db: Any, period_id: UUID, state: str) -> PeriodOut:
     return msgspec.convert(dict(row), PeriodOut)
 
 
+_MIN_RATE = Decimal("0.0000000001")
+_MAX_RATE = Decimal(10) ** 12
+
+
 class RateIn(msgspec.Struct, kw_only=True):
     """Base-currency units for one unit of ``currency`` on ``date`` (today by default)."""
 
@@ -263,8 +268,8 @@ class RateController(Controller):
             found = await books(conn, plugin_settings, context)
             if not is_currency(data.currency):
                 invalid("currency", f"{data.currency!r} is not an ISO 4217 currency")
-            if not data.rate.is_finite() or data.rate <= 0:
-                invalid("rate", "the rate must be a positive number")
+            if not data.rate.is_finite() or not _MIN_RATE <= data.rate < _MAX_RATE:
+                invalid("rate", f"the rate must be a number from {_MIN_RATE} below {_MAX_RATE}")
             if data.currency == found.base_currency:
                 invalid("currency", f"{data.currency} is the base currency: its rate is 1")
             row = await conn.fetchrow(
@@ -273,7 +278,7 @@ class RateController(Controller):
                 "returning id, currency, rate_date as date, rate",
                 new_id(),
                 data.currency,
-                data.date or date.today(),
+                check_day(data.date or date.today()),
                 data.rate,
             )
         return _rate(row, found.base_currency)
