@@ -96,8 +96,10 @@ def nexus_manifest() -> Manifest:
             ),
             Permission(
                 key=MOVES_WRITE,
-                description="Create, validate and cancel stock moves.",
-                roles=("tenant_admin", "member"),
+                description=(
+                    "Create, validate and cancel stock moves; a receipt naming a new SKU with "
+                    "a product name also creates that product."
+                ),
             ),
             Permission(
                 key=RESERVATIONS_WRITE,

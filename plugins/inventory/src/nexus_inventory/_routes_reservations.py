@@ -76,7 +76,7 @@ class ReservationController(Controller):
             layout = await tenant_layout(conn, settings)
             # The product row lock queues reservations and moves of the product alike.
             product = await conn.fetchrow(
-                "select id from inventory_product where id = $1 for update", product_id
+                "select id from inventory_product where id = $1 for no key update", product_id
             )
             if product is None:
                 raise not_found()
