@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
     from pathlib import Path
 
+    from litestar import Litestar
     from selenium.webdriver.remote.webdriver import WebDriver
 
 # Bound for every wait on the page: generous on a shared 2-core machine, never a sleep.
@@ -51,6 +52,7 @@ class Served:
 
     base: str
     database_url: str
+    app: Litestar
 
     def client(self) -> httpx.Client:
         return httpx.Client(base_url=self.base, timeout=WAIT_S)
@@ -99,7 +101,7 @@ def served(nexus_database_url: str) -> Iterator[Served]:
         server.should_exit = True
         pytest.fail("uvicorn did not start serving the kernel")
     try:
-        yield Served(base=f"http://127.0.0.1:{port}", database_url=nexus_database_url)
+        yield Served(base=f"http://127.0.0.1:{port}", database_url=nexus_database_url, app=app)
     finally:
         server.should_exit = True
         thread.join(timeout=WAIT_S)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 
 import pytest
 from nexus.testing import make_tenant
@@ -61,6 +62,26 @@ def test_stream_sends_the_features_then_each_change_of_this_tenant_only(served, 
         assert name == "features"
         assert states(second)["hello"] == "disabled"
         assert states(second)["tasks"] == "enabled"
+
+
+def test_a_closed_stream_stops_listening(served, tenants):
+    acme, _ = tenants
+    toggles = served.app.state.nexus_features.toggles
+    listening = len(toggles._observers)
+    with (
+        served.client() as listener,
+        listener.stream("GET", "/api/v1/features/events", headers=acme.headers) as stream,
+    ):
+        next(events(stream))
+        assert len(toggles._observers) == listening + 1
+    # The server notices the disconnect and drops the stream's observer.
+    done = threading.Event()
+    for _ in range(300):
+        if len(toggles._observers) == listening:
+            done.set()
+            break
+        done.wait(0.1)
+    assert done.is_set(), "the closed stream still observes feature changes"
 
 
 def test_stream_needs_a_tenant_admin(served, tenants):
