@@ -160,6 +160,10 @@ async def validate_move(
         raise not_found()
     if move["state"] != "draft":
         raise Conflict(detail=f"the move is {move['state']}, only a draft can be validated")
+    # The product row lock queues every move and reservation of the product (valuation
+    # reads all its quants). NO KEY UPDATE, not UPDATE: the draft moves other transactions
+    # just inserted hold KEY SHARE locks on it through their foreign key, and UPDATE would
+    # deadlock with them.
     product = await conn.fetchrow(
         "select * from inventory_product where id = $1 for no key update", move["product_id"]
     )
