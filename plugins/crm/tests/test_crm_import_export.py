@@ -122,3 +122,30 @@ def test_import_feature_off_answers_404(crm, tenant):
 
     assert _import(crm, tenant, "last_name\nX\n").status_code == 404
     assert crm.get(f"{API}/contacts/export", headers=tenant.headers).status_code == 200
+
+
+def test_a_failed_row_leaves_no_company_or_tag_behind(crm, crm_db, tenant):
+    text = "last_name,email,company,tags\nBroken,nope,Ghost Corp,ghost\n"
+
+    report = _import(crm, tenant, text).json()
+
+    assert (report["created"], report["failed"]) == (0, 1)
+    assert crm.get(f"{API}/companies", headers=tenant.headers).json()["items"] == []
+    assert crm.get(f"{API}/tags", headers=tenant.headers).json()["items"] == []
+    assert outbox(crm_db, tenant, "crm.company.created.v1") == []
+
+
+def test_rows_count_as_a_spreadsheet_does(crm, tenant):
+    text = 'last_name,notes\nOne,"two\nlines"\nTwo,x\n,bad\n'
+
+    report = _import(crm, tenant, text).json()
+
+    assert report["created"] == 2
+    assert [(e["row"], e["field"]) for e in report["errors"]] == [(4, "last_name")]
+
+
+def test_nul_characters_fail_the_row_not_the_file(crm, tenant):
+    report = _import(crm, tenant, "last_name\nGood\nBad\x00Name\n").json()
+
+    assert (report["created"], report["failed"]) == (1, 1)
+    assert report["errors"][0]["row"] == 3

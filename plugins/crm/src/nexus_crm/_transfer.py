@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Annotated, Any
 from uuid import UUID
 
+import asyncpg
 import msgspec
 from litestar import Controller, Request, get, post
 from litestar.datastructures import UploadFile
@@ -49,7 +50,7 @@ from nexus_crm._events import COMPANY_CREATED, company_payload
 from nexus_crm._tags import tag_ids_by_name
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator
+    from collections.abc import AsyncIterator, Iterator
 
     from nexus_hookspecs import Connection, EventPublisher
 
@@ -199,9 +200,27 @@ class _Importer:
         return bool(await self.conn.fetchval("select 1 from crm_company where id = $1", wanted))
 
     async def row(self, number: int, record: dict[str, str]) -> None:
-        def fail(field: str | None, message: str) -> None:
-            self.report.errors.append(RowError(row=number, field=field, message=message))
+        """Import one row in a savepoint: all of it (company, tags, contact) or nothing."""
+        await self.conn.execute("savepoint crm_import_row")
+        try:
+            problems = await self._row(record)
+        except ValidationException as exc:
+            problems = [
+                (item.get("key"), str(item.get("message")))
+                for item in (exc.extra if isinstance(exc.extra, list) else [])
+            ] or [(None, str(exc.detail))]
+        except asyncpg.DataError:
+            problems = [(None, "a value cannot be stored (a NUL character?)")]
+        if problems:
+            await self.conn.execute("rollback to savepoint crm_import_row")
+            self.report.failed += 1
+            self.report.errors += [
+                RowError(row=number, field=field, message=message) for field, message in problems
+            ]
+            return
+        await self.conn.execute("release savepoint crm_import_row")
 
+    async def _row(self, record: dict[str, str]) -> list[tuple[str | None, str]]:
         values: dict[str, Any] = {
             key: _uncell(value.strip())
             for key, value in record.items()
@@ -212,46 +231,33 @@ class _Importer:
             try:
                 wanted = UUID(record["id"].strip())
             except ValueError:
-                fail("id", "not a UUID")
-                self.report.failed += 1
-                return
+                return [("id", "not a UUID")]
             if await self.conn.fetchval("select 1 from crm_contact where id = $1", wanted):
                 contact_id = wanted
-        company = record.get("company", "").strip()
-        if company and not await self.company_exists(values.get("company_id")):
-            # An export from another tenant names companies this one does not have: the
-            # name finds (or makes) the company here.
-            values["company_id"] = str(await self.company_named(company))
-        if record.get("tags", "").strip():
-            names = record["tags"].split(";")
-            values["tag_ids"] = [str(t) for t in await tag_ids_by_name(self.conn, names)]
         try:
             data = msgspec.convert(values, ContactIn)
         except msgspec.ValidationError as exc:
-            field, message = _field_of(exc)
-            fail(field, message)
-            self.report.failed += 1
-            return
-        await self.conn.execute("savepoint crm_import_row")
-        try:
-            await save_contact(
-                self.conn,
-                data,
-                contact_id=contact_id,
-                events=self.events,
-                fallback_country=self.fallback_country,
-            )
-        except ValidationException as exc:
-            await self.conn.execute("rollback to savepoint crm_import_row")
-            for item in exc.extra if isinstance(exc.extra, list) else []:
-                fail(item.get("key"), str(item.get("message")))
-            self.report.failed += 1
-            return
-        await self.conn.execute("release savepoint crm_import_row")
+            return [_field_of(exc)]
+        company = _uncell(record.get("company", "").strip())
+        if company and not await self.company_exists(values.get("company_id")):
+            # An export from another tenant names companies this one does not have: the
+            # name finds (or makes) the company here.
+            data.company_id = await self.company_named(company[:200])
+        if record.get("tags", "").strip():
+            names = [name[:60] for name in record["tags"].split(";")]
+            data.tag_ids = await tag_ids_by_name(self.conn, names)
+        await save_contact(
+            self.conn,
+            data,
+            contact_id=contact_id,
+            events=self.events,
+            fallback_country=self.fallback_country,
+        )
         if contact_id is None:
             self.report.created += 1
         else:
             self.report.updated += 1
+        return []
 
 
 class _Company(msgspec.Struct):
@@ -273,6 +279,17 @@ def _field_of(exc: msgspec.ValidationError) -> tuple[str | None, str]:
     if "missing required field `" in text:
         return text.split("`")[1], "required"
     return None, text
+
+
+def _records(reader: csv.DictReader[str]) -> Iterator[dict[str | Any, str | Any]]:
+    """The reader's records; a file the csv module cannot read is a 422."""
+    try:
+        yield from reader
+    except csv.Error as exc:
+        raise ValidationException(
+            "the file is not CSV",
+            extra=[{"key": "file", "message": f"row {reader.line_num}: {exc}", "source": "body"}],
+        ) from None
 
 
 def _header(fields: list[str] | None) -> tuple[list[str], list[str]]:
@@ -320,7 +337,14 @@ class ContactTransferController(Controller):
         """
         text = await _csv_text(request)
         reader = csv.DictReader(io.StringIO(text, newline=""))
-        names, ignored = _header(list(reader.fieldnames or []))
+        try:
+            fieldnames = list(reader.fieldnames or [])
+        except csv.Error as exc:
+            raise ValidationException(
+                "the file is not CSV",
+                extra=[{"key": "file", "message": str(exc), "source": "body"}],
+            ) from None
+        names, ignored = _header(fieldnames)
         reader.fieldnames = names
         report = ImportReport(
             created=0, updated=0, failed=0, dry_run=dry_run, errors=[], ignored_columns=ignored
@@ -329,22 +353,23 @@ class ContactTransferController(Controller):
         async with db.transaction() as conn:
             await conn.execute("savepoint crm_import")
             importer = _Importer(conn, events, fallback, {}, report)
-            for index, record in enumerate(reader):
+            for index, record in enumerate(_records(reader)):
+                row = index + 2  # as a spreadsheet numbers it: the header is row 1
                 if index >= MAX_ROWS:
                     report.errors.append(
-                        RowError(row=index + 2, field=None, message=f"more than {MAX_ROWS} rows")
+                        RowError(row=row, field=None, message=f"more than {MAX_ROWS} rows")
                     )
                     break
-                if None in record:  # more cells than header names
+                if None in record:
                     report.errors.append(
-                        RowError(row=reader.line_num, field=None, message="more cells than columns")
+                        RowError(row=row, field=None, message="more cells than columns")
                     )
                     report.failed += 1
                     continue
                 clean = {key: value or "" for key, value in record.items() if key}
                 if not any(value.strip() for value in clean.values()):
                     continue
-                await importer.row(reader.line_num, clean)
+                await importer.row(row, clean)
             if dry_run:
                 await conn.execute("rollback to savepoint crm_import")
         return report
