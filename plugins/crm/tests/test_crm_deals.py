@@ -328,3 +328,33 @@ def test_deals_feature_off_hides_deals_and_pipelines(crm, tenant):
     assert crm.get(f"{API}/contacts", headers=tenant.headers).status_code == 200
     _switch(crm, tenant, "crm.deals", True)
     assert crm.get(f"{API}/deals/{deal['id']}", headers=tenant.headers).status_code == 200
+
+
+def test_pipeline_summary_totals_per_stage_and_currency(crm, tenant, other):
+    deal = crm.post(
+        f"{API}/deals", json={"title": "A", "amount": "100.00"}, headers=tenant.headers
+    ).json()
+    crm.post(f"{API}/deals", json={"title": "B", "amount": "50.50"}, headers=tenant.headers)
+    crm.post(
+        f"{API}/deals",
+        json={"title": "C", "amount": "1000", "currency": "JPY"},
+        headers=tenant.headers,
+    )
+    won = crm.post(
+        f"{API}/deals", json={"title": "D", "amount": "7.00"}, headers=tenant.headers
+    ).json()
+    crm.post(f"{API}/deals/{won['id']}/win", headers=tenant.headers)
+    url = f"{API}/pipelines/{deal['pipeline_id']}/summary"
+
+    summary = crm.get(url, headers=tenant.headers).json()
+
+    first, *rest = summary["stages"]
+    assert (first["name"], first["count"]) == ("New", 3)
+    assert first["totals"] == [
+        {"currency": "EUR", "count": 2, "amount": "150.50", "weighted": "30.10"},
+        {"currency": "JPY", "count": 1, "amount": "1000", "weighted": "200"},
+    ]
+    assert all(stage["count"] == 0 and stage["totals"] == [] for stage in rest)
+    assert summary["won"] == [{"currency": "EUR", "count": 1, "amount": "7.00", "weighted": "7.00"}]
+    assert summary["lost"] == []
+    assert crm.get(url, headers=other.headers).status_code == 404
