@@ -55,7 +55,10 @@ async def award_points(event, ctx: EventContext) -> None:
     points = int(Decimal(event.data["amount"]) * settings.points_per_unit)
     await ctx.conn.execute(
         "insert into loyalty_entry (id, member_id, points, reason) values ($1, $2, $3, $4)",
-        new_id(), event.data["contact_id"], points, "deal won",
+        new_id(),
+        event.data["contact_id"],
+        points,
+        "deal won",
     )
 
 
@@ -68,7 +71,8 @@ def nexus_event_handlers(register):
 async def nexus_tenant_enable(tenant, settings, conn):
     await conn.execute(
         "insert into crm_pipeline (id, name) values ($1, $2) on conflict do nothing",
-        new_id(), settings.pipeline_name,
+        new_id(),
+        settings.pipeline_name,
     )
 """,
     "nexus_tenant_disable": """
