@@ -267,6 +267,8 @@ def test_openapi_documents_the_finance_routes(client):
         "/rates",
     ):
         assert f"{API}{path}" in paths
+    report = schema["paths"][f"{API}/reports/trial-balance"]["get"]["responses"]["200"]
+    assert set(report["content"]) == {"application/json", "text/csv"}
 
 
 @pytest.mark.parametrize(

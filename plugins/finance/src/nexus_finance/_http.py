@@ -68,7 +68,13 @@ LimitParam = Annotated[
     int, QueryParameter(ge=1, le=MAX_LIMIT, description=f"Page size (at most {MAX_LIMIT}).")
 ]
 CursorParam = Annotated[
-    str | None, QueryParameter(description="`next_cursor` of the previous page.", max_length=64)
+    str | None,
+    QueryParameter(
+        description="`next_cursor` of the previous page.",
+        min_length=22,
+        max_length=22,
+        pattern="^[A-Za-z0-9_-]{22}$",
+    ),
 ]
 
 

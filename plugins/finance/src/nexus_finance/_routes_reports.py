@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from litestar import Controller, Request, Response, get
+from litestar.openapi.spec import OpenAPIMediaType, OpenAPIType, Operation, Schema
 from litestar.params import QueryParameter
 
 from nexus_finance import _reports
@@ -35,12 +37,25 @@ BasisParam = Annotated[
 ]
 
 
+@dataclass
+class _ReportOperation(Operation):
+    """A report's OpenAPI operation: its 200 answers JSON or CSV."""
+
+    def __post_init__(self) -> None:
+        ok = (self.responses or {}).get("200")
+        content = getattr(ok, "content", None)
+        if content is not None:
+            content["text/csv"] = OpenAPIMediaType(
+                schema=Schema(type=OpenAPIType.STRING, description="The rows as CSV.")
+            )
+
+
 def _answer(request: Request[Any, Any, Any], report: Report, fmt: str | None) -> Response[Any]:
     accept = request.headers.get("accept", "")
     if fmt == "csv" or (fmt is None and "text/csv" in accept):
         return Response(
             _reports.to_csv(report),
-            media_type="text/csv; charset=utf-8",
+            media_type="text/csv",
             headers={"Content-Disposition": f'attachment; filename="{report.report}.csv"'},
         )
     return Response(report)
@@ -63,7 +78,7 @@ class ReportController(Controller):
     path = "/reports"
     tags = ["finance: reports"]
 
-    @get("/trial-balance", summary="Trial balance")
+    @get("/trial-balance", summary="Trial balance", operation_class=_ReportOperation)
     async def trial_balance(
         self,
         request: Request[Any, Any, Any],
@@ -86,7 +101,7 @@ class ReportController(Controller):
         )
         return _answer(request, report, format)
 
-    @get("/profit-and-loss", summary="Profit and loss")
+    @get("/profit-and-loss", summary="Profit and loss", operation_class=_ReportOperation)
     async def profit_and_loss(
         self,
         request: Request[Any, Any, Any],
@@ -109,7 +124,7 @@ class ReportController(Controller):
         )
         return _answer(request, report, format)
 
-    @get("/balance-sheet", summary="Balance sheet")
+    @get("/balance-sheet", summary="Balance sheet", operation_class=_ReportOperation)
     async def balance_sheet(
         self,
         request: Request[Any, Any, Any],
@@ -131,7 +146,7 @@ class ReportController(Controller):
         )
         return _answer(request, report, format)
 
-    @get("/aged-receivables", summary="Aged receivables")
+    @get("/aged-receivables", summary="Aged receivables", operation_class=_ReportOperation)
     async def aged_receivables(
         self,
         request: Request[Any, Any, Any],
@@ -152,7 +167,7 @@ class ReportController(Controller):
         )
         return _answer(request, report, format)
 
-    @get("/aged-payables", summary="Aged payables")
+    @get("/aged-payables", summary="Aged payables", operation_class=_ReportOperation)
     async def aged_payables(
         self,
         request: Request[Any, Any, Any],
