@@ -7,6 +7,7 @@ outbox; the event worker delivers them to Finance's handlers with their EventCon
 from __future__ import annotations
 
 import uuid
+from datetime import date
 from decimal import Decimal
 
 import nexus_finance
@@ -43,8 +44,9 @@ def deal(company_id, **fields):
     }
 
 
-def valuation(kind, value, quantity="1", move_id=None):
+def valuation(kind, value, quantity="1", move_id=None, **extra):
     return {
+        **extra,
         "move_id": move_id or str(uuid.uuid4()),
         "kind": kind,
         "product_id": str(uuid.uuid4()),
@@ -148,18 +150,21 @@ def test_valuations_post_inventory_entries_once_per_move(world):
         publish(client, tenant, "inventory", valuation("delivery", "120.00"))
         publish(client, tenant, "inventory", valuation("adjustment", "30.00", quantity="-2"))
         publish(client, tenant, "inventory", valuation("adjustment", "10.00", quantity="1"))
-        worker.wait_handled(CONSUMER, 5)
+        # As Inventory sends it: a positive quantity and the direction of the change.
+        publish(client, tenant, "inventory", valuation("adjustment", "4.00", direction="out"))
+        publish(client, tenant, "inventory", valuation("adjustment", "6.00", direction="in"))
+        worker.wait_handled(CONSUMER, 7)
 
     entries = ok(client.get(f"{API}/entries", headers=tenant.headers))["items"]
-    assert [e["source"] for e in entries] == ["inventory"] * 4
+    assert [e["source"] for e in entries] == ["inventory"] * 6
     assert entries[0]["source_ref"] == f"inventory.move:{receipt['move_id']}"
     assert entries[0]["journal_code"] == "STJ"
     report = trial_balance(client, tenant)
     assert_balanced(report)
-    assert balance_of(report, "1200", "EUR") == Decimal("360.00")  # 500 - 120 - 30 + 10
+    assert balance_of(report, "1200", "EUR") == Decimal("362.00")  # 500 - 120 - 30 + 10 - 4 + 6
     assert balance_of(report, "2100", "EUR") == Decimal("-500.00")
     assert balance_of(report, "5000", "EUR") == Decimal("120.00")
-    assert balance_of(report, "5100", "EUR") == Decimal("20.00")
+    assert balance_of(report, "5100", "EUR") == Decimal("18.00")
     assert ok(client.get(f"{API}/entries", headers=bystander.headers))["items"] == []
 
 
@@ -171,3 +176,16 @@ def test_valuations_are_ignored_when_the_feature_is_off(world):
         publish(client, tenant, "inventory", valuation("receipt", "50.00"))
         worker.wait_handled(CONSUMER, 1)
     assert ok(client.get(f"{API}/entries", headers=tenant.headers))["items"] == []
+
+
+def test_a_deal_without_company_or_date_is_invoiced_to_its_contact_today(world):
+    client, url = world
+    tenant = make_tenant(url)
+    with EventWorkerHarness(client) as worker:
+        publish(client, tenant, "crm", deal(None, company_name=None, won_at=None, amount="10"))
+        worker.wait_handled(CONSUMER, 1)
+    [draft] = ok(client.get(f"{API}/invoices", headers=tenant.headers))["items"]
+    assert (draft["partner_ref"], draft["total"]) == (None, "10.00")
+    partner = ok(client.get(f"{API}/partners/{draft['partner_id']}", headers=tenant.headers))
+    assert partner["name"] == "buyer@globex.example"
+    assert draft["date"] == date.today().isoformat()

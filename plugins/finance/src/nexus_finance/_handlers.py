@@ -120,12 +120,20 @@ _VALUATION = {
 }
 
 
+def _is_gain(data: dict[str, Any]) -> bool:
+    """Whether an adjustment adds stock: its ``direction`` (``in``/``out``), else its sign."""
+    direction = data.get("direction")
+    if direction in ("in", "out"):
+        return bool(direction == "in")
+    return (_decimal(data.get("quantity"), Decimal(0)) or Decimal(0)) >= 0
+
+
 async def on_valuation_posted(event: Any, ctx: EventContext) -> None:
     """Book a stock valuation into the inventory accounts, once per ``move_id``.
 
     Receipt: Dr Inventory / Cr Stock received not billed. Delivery: Dr Cost of goods sold /
-    Cr Inventory. Adjustment: Dr Inventory / Cr Stock adjustments for a gain (positive
-    quantity), the other way round for a loss.
+    Cr Inventory. Adjustment: Dr Inventory / Cr Stock adjustments for a gain (``direction``
+    ``in``, or a positive quantity), the other way round for a loss.
     """
     if not await ctx.feature_enabled(INVENTORY_VALUATION):
         return
@@ -145,7 +153,7 @@ async def on_valuation_posted(event: Any, ctx: EventContext) -> None:
     value = quantize(value, currency)
     kind = data.get("kind")
     if kind == "adjustment":
-        gain = (_decimal(data.get("quantity"), Decimal(0)) or Decimal(0)) >= 0
+        gain = _is_gain(data)
         debit, credit = (
             ("inventory", "stock_adjustment")
             if gain
