@@ -43,6 +43,7 @@ __all__ = (
     "create_draft",
     "credit_note",
     "load",
+    "load_many",
     "post",
     "replace_draft",
     "settle",
@@ -581,14 +582,29 @@ async def credit_note(
 
 async def load(conn: Connection, invoice_id: UUID) -> InvoiceOut:
     """One document with its lines; 404 when it is not the tenant's."""
-    row = await conn.fetchrow(
-        "select i.*, p.partner_ref from finance_invoice i "
-        "join finance_partner p on p.id = i.partner_id where i.id = $1",
-        invoice_id,
-    )
-    if row is None:
+    found = await load_many(conn, [invoice_id])
+    if not found:
         not_found()
-    return to_out(dict(row), await _lines(conn, invoice_id))
+    return found[0]
+
+
+async def load_many(conn: Connection, invoice_ids: list[UUID]) -> list[InvoiceOut]:
+    """Documents with their lines, in the order of ``invoice_ids`` (missing ones left out)."""
+    rows = await conn.fetch(
+        "select i.*, p.partner_ref from finance_invoice i "
+        "join finance_partner p on p.id = i.partner_id where i.id = any($1::uuid[])",
+        invoice_ids,
+    )
+    lines: dict[UUID, list[dict[str, Any]]] = defaultdict(list)
+    for line in await conn.fetch(
+        "select l.*, a.code as account_code from finance_invoice_line l "
+        "join finance_account a on a.id = l.account_id "
+        "where l.invoice_id = any($1::uuid[]) order by l.invoice_id, l.line_no",
+        invoice_ids,
+    ):
+        lines[line["invoice_id"]].append(dict(line))
+    by_id = {row["id"]: dict(row) for row in rows}
+    return [to_out(by_id[i], lines[i]) for i in invoice_ids if i in by_id]
 
 
 def to_out(row: dict[str, Any], lines: list[dict[str, Any]]) -> InvoiceOut:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any
@@ -96,37 +97,44 @@ class EntryOut(msgspec.Struct, kw_only=True):
 
 async def load_entry(conn: Any, entry_id: UUID, base: str) -> EntryOut:
     """One entry with its lines; 404 when it is not the tenant's."""
-    row = await conn.fetchrow(
+    found = await load_entries(conn, [entry_id], base)
+    if not found:
+        not_found()
+    return found[0]
+
+
+async def load_entries(conn: Any, entry_ids: list[UUID], base: str) -> list[EntryOut]:
+    """Entries with their lines, in the order of ``entry_ids`` (missing ones left out)."""
+    rows = await conn.fetch(
         "select e.id, e.number, j.code as journal_code, e.date, e.reference, e.memo, e.source, "
         "e.source_ref, e.reversal_of, e.created_at from finance_entry e "
-        "join finance_journal j on j.id = e.journal_id where e.id = $1",
-        entry_id,
+        "join finance_journal j on j.id = e.journal_id where e.id = any($1::uuid[])",
+        entry_ids,
     )
-    if row is None:
-        not_found()
-    lines = await conn.fetch(
-        "select a.code as account_code, a.name as account_name, l.partner_id, l.description, "
-        "l.currency, l.debit, l.credit, l.rate, l.base_debit, l.base_credit "
+    lines: dict[UUID, list[EntryLineOut]] = defaultdict(list)
+    for line in await conn.fetch(
+        "select l.entry_id, a.code as account_code, a.name as account_name, l.partner_id, "
+        "l.description, l.currency, l.debit, l.credit, l.rate, l.base_debit, l.base_credit "
         "from finance_entry_line l join finance_account a on a.id = l.account_id "
-        "where l.entry_id = $1 order by l.line_no",
-        entry_id,
-    )
-    return EntryOut(
-        **dict(row),
-        lines=[
+        "where l.entry_id = any($1::uuid[]) order by l.entry_id, l.line_no",
+        entry_ids,
+    ):
+        lines[line["entry_id"]].append(
             EntryLineOut(
-                **{
-                    **dict(line),
-                    "debit": quantize(line["debit"], line["currency"]),
-                    "credit": quantize(line["credit"], line["currency"]),
-                    "rate": plain(line["rate"]),
-                    "base_debit": quantize(line["base_debit"], base),
-                    "base_credit": quantize(line["base_credit"], base),
-                }
+                account_code=line["account_code"],
+                account_name=line["account_name"],
+                partner_id=line["partner_id"],
+                description=line["description"],
+                currency=line["currency"],
+                debit=quantize(line["debit"], line["currency"]),
+                credit=quantize(line["credit"], line["currency"]),
+                rate=plain(line["rate"]),
+                base_debit=quantize(line["base_debit"], base),
+                base_credit=quantize(line["base_credit"], base),
             )
-            for line in lines
-        ],
-    )
+        )
+    by_id = {row["id"]: row for row in rows}
+    return [EntryOut(**dict(by_id[i]), lines=lines[i]) for i in entry_ids if i in by_id]
 
 
 async def _postings(
@@ -181,7 +189,7 @@ class EntryController(Controller):
                 decode_cursor(cursor),
                 limit + 1,
             )
-            entries = [await load_entry(conn, r["id"], found.base_currency) for r in rows[:limit]]
+            entries = await load_entries(conn, [r["id"] for r in rows[:limit]], found.base_currency)
         return page(entries, list(rows), limit)
 
     @post("/", summary="Post a journal entry", opt=_WRITE)

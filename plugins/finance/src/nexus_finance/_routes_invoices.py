@@ -70,7 +70,7 @@ class InvoiceController(Controller):
                 decode_cursor(cursor),
                 limit + 1,
             )
-            items = [await _invoices.load(conn, row["id"]) for row in rows[:limit]]
+            items = await _invoices.load_many(conn, [row["id"] for row in rows[:limit]])
         return page(items, list(rows), limit)
 
     @post("/", summary="Draft an invoice, bill or credit note", opt=_WRITE)
