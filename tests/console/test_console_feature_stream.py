@@ -72,7 +72,8 @@ def test_a_closed_stream_stops_listening(served, tenants):
         served.client() as listener,
         listener.stream("GET", "/api/v1/features/events", headers=acme.headers) as stream,
     ):
-        next(events(stream))
+        received = events(stream)  # kept: dropping it would close the response stream
+        next(received)
         assert len(toggles._observers) == listening + 1
     # The server notices the disconnect and drops the stream's observer.
     done = threading.Event()
