@@ -13,6 +13,7 @@ from bench.benchmarks import (
     provisioning,
     read,
     startup,
+    tenant_import,
     toggles,
 )
 
@@ -33,6 +34,7 @@ BENCHMARKS: dict[str, Callable[[Context], list[Row]]] = {
     "toggles": toggles.run,
     "provisioning": provisioning.run,
     "events": events.run,
+    "tenant_import": tenant_import.run,
     "pending": pending.run,
 }
 
@@ -47,6 +49,8 @@ DESCRIPTIONS = {
     "and the last 1% of 10,000 in a row vs tenants 100–200 (goal ≤ 1.2)",
     "events": "outbox relay events/s (goal ≥ 10,000) and commit-to-consumer p99 (goal < 100 ms), "
     "PostgreSQL log and Kafka (tansu)",
+    "tenant_import": "tenant archive export and import throughput (rows/s, MB/s) and the "
+    "RTO of one tenant's import (goal < 15 min)",
     "pending": "goals whose features do not exist yet, listed as not measured",
 }
 

@@ -12,6 +12,7 @@ from nexus.cli._common import load_settings
 from nexus.cli._events import events, worker
 from nexus.cli._features import features
 from nexus.cli._plugins import plugins
+from nexus.cli._portability import export_command, import_command
 from nexus.cli._presets import presets
 from nexus.cli._provision import provision_command
 from nexus.cli._serve import migrate_command, serve
@@ -43,6 +44,8 @@ cli.add_command(plugins)
 cli.add_command(presets)
 cli.add_command(admin)
 cli.add_command(tenants)
+tenants.add_command(export_command)
+tenants.add_command(import_command)
 cli.add_command(features)
 cli.add_command(worker)
 cli.add_command(events)

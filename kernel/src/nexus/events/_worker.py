@@ -69,10 +69,6 @@ class _Wake:
         for event in self.waiters[channel]:
             event.set()
 
-    @property
-    def conn(self) -> asyncpg.Connection | None:
-        return self._conn
-
     @staticmethod
     async def wait(event: asyncio.Event) -> None:
         with contextlib.suppress(TimeoutError):
@@ -124,11 +120,11 @@ class EventWorker:
             self._tasks.append(
                 asyncio.create_task(self._consume(consumer), name=f"nexus-{consumer.name}")
             )
-        # Outbox backlog, consumer lag and dead letters as gauges, read on the wake-up
-        # connection (the relay role sees every tenant's events).
+        # Outbox backlog, consumer lag and dead letters as gauges (the relay role sees every
+        # tenant's events).
         sampler = EventStateSampler(consumer.name for consumer in self.consumers)
-        assert self._wake.conn is not None
-        self._tasks.append(asyncio.create_task(sampler.run(self._wake.conn), name="nexus-gauges"))
+        gauges = sampler.run(self._wake.url, role=self._wake.role)
+        self._tasks.append(asyncio.create_task(gauges, name="nexus-gauges"))
 
     async def stop(self) -> None:
         """Cancel the tasks (an unfinished batch is redone by the next worker) and disconnect."""

@@ -29,13 +29,12 @@ import contextlib
 import time
 from typing import TYPE_CHECKING
 
+import asyncpg
 import structlog
 from prometheus_client import Counter, Gauge, Histogram
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
-
-    import asyncpg
 
 __all__ = (
     "PLATFORM_METRIC_NAMES",
@@ -244,11 +243,30 @@ class EventStateSampler:
             instruments.dead_letters.labels(consumer).set(dead.get(consumer, 0))
         instruments.sampled.set(time.time())
 
-    async def run(self, conn: asyncpg.Connection, *, interval: float = SAMPLE_INTERVAL_S) -> None:
-        """Sample on ``conn`` every ``interval`` seconds until cancelled; failures are logged."""
-        while True:
-            try:
-                await self.sample(conn)
-            except Exception as exc:  # noqa: BLE001 - metrics must never stop the worker
-                log.warning("reading event metrics failed", error=repr(exc))
-            await asyncio.sleep(interval)
+    async def run(
+        self, url: str, *, role: str | None = None, interval: float = SAMPLE_INTERVAL_S
+    ) -> None:
+        """Sample every ``interval`` seconds on a connection of its own until cancelled.
+
+        A failed read is logged and the connection made again at the next round; metrics
+        never stop the worker.
+        """
+        settings = {"application_name": "nexus-metrics"}
+        if role:
+            settings["role"] = role
+        conn: asyncpg.Connection | None = None
+        try:
+            while True:
+                try:
+                    if conn is None or conn.is_closed():
+                        conn = await asyncpg.connect(url, server_settings=settings)
+                    await self.sample(conn)
+                except Exception as exc:  # noqa: BLE001 - keep the worker going
+                    log.warning("reading event metrics failed", error=repr(exc))
+                    if conn is not None:
+                        conn.terminate()
+                        conn = None
+                await asyncio.sleep(interval)
+        finally:
+            if conn is not None:
+                conn.terminate()  # at once: a cancelled worker must not wait on metrics
