@@ -128,6 +128,7 @@ async function provisionView(section) {
     const run = await attempt(() => post("/api/v1/tenants", profile));
     if (!run) { submit.disabled = false; return; }
     renderRun(runBox, run);
+    runBox.scrollIntoView({ block: "start" });
     if (stop) stop();
     let last = run;
     stop = stream(`/api/v1/provisioning-runs/${run.id}/events`, (name, data) => {
