@@ -197,3 +197,30 @@ def test_tags_are_unique_ignoring_case(crm, tenant):
 
     assert renamed.status_code == 409
     assert renamed.headers["content-type"] == "application/problem+json"
+
+
+def test_deleting_a_company_announces_what_it_unlinks(crm, crm_db, tenant):
+    company = crm.post(f"{API}/companies", json={"name": "Going"}, headers=tenant.headers).json()
+    contact = crm.post(
+        f"{API}/contacts",
+        json={"last_name": "Staying", "company_id": company["id"]},
+        headers=tenant.headers,
+    ).json()
+    deal = crm.post(
+        f"{API}/deals",
+        json={"title": "Staying", "company_id": company["id"], "contact_id": contact["id"]},
+        headers=tenant.headers,
+    ).json()
+
+    assert crm.delete(f"{API}/companies/{company['id']}", headers=tenant.headers).status_code == 204
+
+    (contact_event,) = outbox(crm_db, tenant, "crm.contact.updated.v1")
+    assert (contact_event.subject, contact_event.data["company_id"]) == (contact["id"], None)
+    (deal_event,) = outbox(crm_db, tenant, "crm.deal.updated.v1")
+    assert deal_event.data["company_id"] is None
+    assert deal_event.data["contact_id"] == contact["id"]
+    assert crm.get(f"{API}/deals/{deal['id']}", headers=tenant.headers).json()["company_id"] is None
+
+    assert crm.delete(f"{API}/contacts/{contact['id']}", headers=tenant.headers).status_code == 204
+    deal_events = outbox(crm_db, tenant, "crm.deal.updated.v1")
+    assert [e.data["contact_id"] for e in deal_events] == [contact["id"], None]

@@ -28,6 +28,7 @@ from nexus_crm._common import (
 from nexus_crm._events import COMPANY_CREATED, COMPANY_UPDATED, company_payload
 from nexus_crm._search import search_condition, ts_query
 from nexus_crm._tags import check_tags, link_tags
+from nexus_crm._unlink import announce_unlinked, linked_to
 from nexus_crm._validation import Errors
 
 if TYPE_CHECKING:
@@ -303,11 +304,17 @@ class CompanyController(Controller):
             )
 
     @delete("/{company_id:uuid}", summary="Delete a company", opt=_WRITE)
-    async def delete_company(self, db: Db, company_id: FromPath[UUID]) -> None:
-        """Delete a company: its contacts and deals stay, unlinked; its activities go."""
+    async def delete_company(self, db: Db, events: Events, company_id: FromPath[UUID]) -> None:
+        """Delete a company: its contacts and deals stay, unlinked; its activities go.
+
+        Each unlinked contact and deal is announced with its
+        ``*.updated.v1`` event.
+        """
         async with db.transaction() as conn:
+            linked = await linked_to(conn, "company_id", company_id)
             gone = await conn.fetchval(
                 "delete from crm_company where id = $1 returning id", company_id
             )
-        if gone is None:
-            raise not_found()
+            if gone is None:
+                raise not_found()
+            await announce_unlinked(conn, events, linked)

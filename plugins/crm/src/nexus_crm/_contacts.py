@@ -29,6 +29,7 @@ from nexus_crm._companies import Name, Notes, Short, TagIds, default_country, me
 from nexus_crm._events import CONTACT_CREATED, CONTACT_UPDATED, contact_payload
 from nexus_crm._search import search_condition, ts_query
 from nexus_crm._tags import check_tags, link_tags
+from nexus_crm._unlink import announce_unlinked, linked_to
 from nexus_crm._validation import Errors
 
 if TYPE_CHECKING:
@@ -319,11 +320,17 @@ class ContactController(Controller):
             )
 
     @delete("/{contact_id:uuid}", summary="Delete a contact", opt=_WRITE)
-    async def delete_contact(self, db: Db, contact_id: FromPath[UUID]) -> None:
-        """Delete a contact: its deals stay, unlinked; its activities go."""
+    async def delete_contact(self, db: Db, events: Events, contact_id: FromPath[UUID]) -> None:
+        """Delete a contact: its deals stay, unlinked; its activities go.
+
+        Each unlinked deal is announced with its
+        ``*.updated.v1`` event.
+        """
         async with db.transaction() as conn:
+            linked = await linked_to(conn, "contact_id", contact_id)
             gone = await conn.fetchval(
                 "delete from crm_contact where id = $1 returning id", contact_id
             )
-        if gone is None:
-            raise not_found()
+            if gone is None:
+                raise not_found()
+            await announce_unlinked(conn, events, linked)
