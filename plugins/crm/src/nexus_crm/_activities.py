@@ -38,7 +38,7 @@ Note = Annotated[str, msgspec.Meta(max_length=10_000)]
 Short = Annotated[str, msgspec.Meta(max_length=200)]
 
 
-class Kind(enum.StrEnum):
+class ActivityKind(enum.StrEnum):
     """What an activity is."""
 
     CALL = "call"
@@ -50,7 +50,7 @@ class Kind(enum.StrEnum):
 class ActivityIn(msgspec.Struct, kw_only=True):
     """An activity, linked to any of a contact, a company and a deal."""
 
-    kind: Kind
+    kind: ActivityKind
     subject: Subject
     note: Note = ""
     due_date: date | None = None
@@ -64,7 +64,7 @@ class ActivityIn(msgspec.Struct, kw_only=True):
 class ActivityPatch(msgspec.Struct, kw_only=True):
     """Some fields of an activity; ``"done": true`` marks it done."""
 
-    kind: Kind | msgspec.UnsetType = msgspec.UNSET
+    kind: ActivityKind | msgspec.UnsetType = msgspec.UNSET
     subject: Subject | msgspec.UnsetType = msgspec.UNSET
     note: Note | msgspec.UnsetType = msgspec.UNSET
     due_date: date | None | msgspec.UnsetType = msgspec.UNSET
@@ -82,7 +82,7 @@ class ActivityOut(msgspec.Struct, kw_only=True):
     """
 
     id: UUID
-    kind: Kind
+    kind: ActivityKind
     subject: str
     note: str
     due_date: date | None
@@ -184,7 +184,7 @@ class ActivityController(Controller):
         db: Db,
         limit: LimitParam = 50,
         cursor: CursorParam = None,
-        kind: Annotated[Kind | None, QueryParameter()] = None,
+        kind: Annotated[ActivityKind | None, QueryParameter()] = None,
         done: Annotated[bool | None, QueryParameter()] = None,
         contact_id: IdFilter = None,
         company_id: IdFilter = None,

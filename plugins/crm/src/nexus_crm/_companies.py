@@ -34,7 +34,7 @@ from nexus_crm._validation import Errors
 if TYPE_CHECKING:
     from nexus_hookspecs import Connection, RequestContext
 
-__all__ = ("CompanyController", "CompanyIn", "CompanyOut", "default_country")
+__all__ = ("CompanyController", "CompanyIn", "CrmCompanyOut", "default_country")
 
 _WRITE = {"permission": CONTACTS_WRITE}
 
@@ -74,7 +74,7 @@ class CompanyPatch(msgspec.Struct, kw_only=True):
     tag_ids: TagIds | msgspec.UnsetType = msgspec.UNSET
 
 
-class CompanyOut(msgspec.Struct, kw_only=True):
+class CrmCompanyOut(msgspec.Struct, kw_only=True):
     """A company as the API shows it."""
 
     id: UUID
@@ -119,10 +119,10 @@ async def default_country(settings: Any, context: RequestContext) -> str | None:
     return getattr(values, "default_country", None)
 
 
-async def load_company(conn: Connection, company_id: UUID) -> CompanyOut | None:
+async def load_company(conn: Connection, company_id: UUID) -> CrmCompanyOut | None:
     """One company, or ``None``."""
     row = await conn.fetchrow(f"{_SELECT} where c.id = $1", company_id)
-    return msgspec.convert(dict(row), CompanyOut) if row else None
+    return msgspec.convert(dict(row), CrmCompanyOut) if row else None
 
 
 async def save_company(
@@ -132,7 +132,7 @@ async def save_company(
     company_id: UUID | None,
     events: Any,
     fallback_country: str | None,
-) -> CompanyOut:
+) -> CrmCompanyOut:
     """Validate, insert or update, link tags and publish the event, in ``conn``'s transaction.
 
     Raises:
@@ -214,7 +214,7 @@ class CompanyController(Controller):
         ] = None,
         tag_id: Annotated[UUID | None, QueryParameter(description="Only with this tag.")] = None,
         country: Annotated[str | None, QueryParameter(max_length=2)] = None,
-    ) -> Page[CompanyOut]:
+    ) -> Page[CrmCompanyOut]:
         """The tenant's companies, oldest first, optionally filtered."""
         conditions = ["($1::uuid is null or c.id > $1)"]
         args: list[Any] = [decode_cursor(cursor)]
@@ -234,7 +234,7 @@ class CompanyController(Controller):
         query = f"{_SELECT} where {' and '.join(conditions)} order by c.id limit ${len(args)}"
         async with db.transaction() as conn:
             rows = await conn.fetch(query, *args)
-        items = [msgspec.convert(dict(row), CompanyOut) for row in rows]
+        items = [msgspec.convert(dict(row), CrmCompanyOut) for row in rows]
         return page_of(items, limit, lambda company: company.id)
 
     @post("/", summary="Create a company", opt=_WRITE)
@@ -245,7 +245,7 @@ class CompanyController(Controller):
         context: Context,
         plugin_settings: Settings,
         data: Annotated[CompanyIn, example_body(EXAMPLE, "A company in Berlin")],
-    ) -> CompanyOut:
+    ) -> CrmCompanyOut:
         """A new company; publishes ``crm.company.created.v1``."""
         fallback = await default_country(plugin_settings, context)
         async with db.transaction() as conn:
@@ -254,7 +254,7 @@ class CompanyController(Controller):
             )
 
     @get("/{company_id:uuid}", summary="Show a company")
-    async def show_company(self, db: Db, company_id: FromPath[UUID]) -> CompanyOut:
+    async def show_company(self, db: Db, company_id: FromPath[UUID]) -> CrmCompanyOut:
         """One company."""
         async with db.transaction() as conn:
             company = await load_company(conn, company_id)
@@ -271,7 +271,7 @@ class CompanyController(Controller):
         plugin_settings: Settings,
         company_id: FromPath[UUID],
         data: JSONBody[CompanyIn],
-    ) -> CompanyOut:
+    ) -> CrmCompanyOut:
         """Every field of a company; publishes ``crm.company.updated.v1``."""
         fallback = await default_country(plugin_settings, context)
         async with db.transaction() as conn:
@@ -288,7 +288,7 @@ class CompanyController(Controller):
         plugin_settings: Settings,
         company_id: FromPath[UUID],
         data: JSONBody[CompanyPatch],
-    ) -> CompanyOut:
+    ) -> CrmCompanyOut:
         """Some fields of a company; publishes ``crm.company.updated.v1``."""
         fallback = await default_country(plugin_settings, context)
         async with db.transaction() as conn:

@@ -44,7 +44,7 @@ Short = Annotated[str, msgspec.Meta(max_length=200)]
 Money = Annotated[Decimal, msgspec.Meta(examples=["1250.00"])]
 
 
-class Status(enum.StrEnum):
+class DealStatus(enum.StrEnum):
     """Where a deal stands."""
 
     OPEN = "open"
@@ -52,7 +52,7 @@ class Status(enum.StrEnum):
     LOST = "lost"
 
 
-class LineIn(msgspec.Struct, kw_only=True):
+class DealLineIn(msgspec.Struct, kw_only=True):
     """A product or service line; ``product_id``/``sku`` name an inventory product if any."""
 
     description: Annotated[str, msgspec.Meta(min_length=1, max_length=500, pattern=r"\S")]
@@ -62,7 +62,7 @@ class LineIn(msgspec.Struct, kw_only=True):
     sku: Annotated[str, msgspec.Meta(min_length=1, max_length=100)] | None = None
 
 
-class LineOut(msgspec.Struct, kw_only=True):
+class DealLineOut(msgspec.Struct, kw_only=True):
     """A deal line; ``total`` = quantity × unit price at the currency's precision."""
 
     id: UUID
@@ -74,7 +74,7 @@ class LineOut(msgspec.Struct, kw_only=True):
     sku: str | None
 
 
-Lines = Annotated[list[LineIn], msgspec.Meta(max_length=200)]
+Lines = Annotated[list[DealLineIn], msgspec.Meta(max_length=200)]
 
 
 class DealIn(msgspec.Struct, kw_only=True):
@@ -127,30 +127,30 @@ class DealOut(msgspec.Struct, kw_only=True):
     stage_id: UUID
     stage: str
     probability: int
-    status: Status
+    status: DealStatus
     lost_reason: str | None
     company_id: UUID | None
     contact_id: UUID | None
     closed_at: datetime | None
-    lines: list[LineOut]
+    lines: list[DealLineOut]
     created_at: datetime
     updated_at: datetime
 
 
-class Move(msgspec.Struct, kw_only=True):
+class DealMove(msgspec.Struct, kw_only=True):
     """The stage to move an open deal to (in its pipeline, or in ``pipeline_id``'s)."""
 
     stage_id: UUID
     pipeline_id: UUID | None = None
 
 
-class Loss(msgspec.Struct, kw_only=True):
+class DealLoss(msgspec.Struct, kw_only=True):
     """Why the deal was lost."""
 
     reason: Annotated[str, msgspec.Meta(max_length=500)] = ""
 
 
-class StageChange(msgspec.Struct, kw_only=True):
+class DealStageChange(msgspec.Struct, kw_only=True):
     """One entry of a deal's history: a move between stages or a change of status."""
 
     id: UUID
@@ -158,7 +158,7 @@ class StageChange(msgspec.Struct, kw_only=True):
     from_stage: str | None
     to_stage_id: UUID
     to_stage: str
-    status: Status
+    status: DealStatus
     actor: str | None
     changed_at: datetime
 
@@ -379,7 +379,7 @@ async def save_deal(
 ) -> DealOut:
     """Validate and write a deal with its lines, record a stage move, publish the event."""
     current = await load_deal(conn, deal_id) if deal_id is not None else None
-    if current is not None and current.status != Status.OPEN:
+    if current is not None and current.status != DealStatus.OPEN:
         raise conflict(f"the deal is {current.status.value}: reopen it to change it")
     checked = await _check(conn, data, settings=settings, current=current)
     owner = (data.owner or "").strip() or None
@@ -437,7 +437,7 @@ async def save_deal(
             deal_id,
             from_stage=current.stage_id if current else None,
             to_stage=checked.stage_id,
-            status=Status.OPEN.value,
+            status=DealStatus.OPEN.value,
             actor=context.actor,
         )
     deal = await load_deal(conn, deal_id)
@@ -462,7 +462,7 @@ def _merge(current: DealOut, patch: DealPatch) -> DealIn:
         "company_id": current.company_id,
         "contact_id": current.contact_id,
         "lines": [
-            LineIn(
+            DealLineIn(
                 description=line.description,
                 quantity=Decimal(line.quantity),
                 unit_price=Decimal(line.unit_price),
@@ -491,7 +491,9 @@ def _merge(current: DealOut, patch: DealPatch) -> DealIn:
     return DealIn(**values)
 
 
-StatusFilter = Annotated[Status | None, QueryParameter(description="Only deals in this status.")]
+StatusFilter = Annotated[
+    DealStatus | None, QueryParameter(description="Only deals in this status.")
+]
 IdFilter = Annotated[UUID | None, QueryParameter()]
 
 
@@ -613,7 +615,7 @@ class DealController(Controller):
         context: Context,
         plugin_settings: Settings,
         deal_id: FromPath[UUID],
-        data: JSONBody[Move],
+        data: JSONBody[DealMove],
     ) -> DealOut:
         """Move an open deal to another stage, recorded in its history.
 
@@ -645,7 +647,7 @@ class DealController(Controller):
         from it).
         """
         async with db.transaction() as conn:
-            deal = await _close(conn, deal_id, Status.WON, None, context)
+            deal = await _close(conn, deal_id, DealStatus.WON, None, context)
             await events.publish(
                 conn, type=DEAL_WON, data=await won_payload(conn, deal), subject=str(deal.id)
             )
@@ -653,18 +655,20 @@ class DealController(Controller):
 
     @post("/{deal_id:uuid}/lose", summary="Mark a deal lost", opt=_WRITE, status_code=200)
     async def lose_deal(
-        self, db: Db, context: Context, deal_id: FromPath[UUID], data: JSONBody[Loss]
+        self, db: Db, context: Context, deal_id: FromPath[UUID], data: JSONBody[DealLoss]
     ) -> DealOut:
         """Close an open deal as lost, with a reason. 409 when it is not open."""
         async with db.transaction() as conn:
-            return await _close(conn, deal_id, Status.LOST, data.reason.strip() or None, context)
+            return await _close(
+                conn, deal_id, DealStatus.LOST, data.reason.strip() or None, context
+            )
 
     @post("/{deal_id:uuid}/reopen", summary="Reopen a deal", opt=_WRITE, status_code=200)
     async def reopen_deal(self, db: Db, context: Context, deal_id: FromPath[UUID]) -> DealOut:
         """Make a won or lost deal open again (in the stage it was closed in)."""
         async with db.transaction() as conn:
             current = await load_deal(conn, deal_id)
-            if current.status == Status.OPEN:
+            if current.status == DealStatus.OPEN:
                 raise conflict("the deal is open")
             await conn.execute(
                 "update crm_deal set status = 'open', lost_reason = null, closed_at = null, "
@@ -676,13 +680,13 @@ class DealController(Controller):
                 deal_id,
                 from_stage=current.stage_id,
                 to_stage=current.stage_id,
-                status=Status.OPEN.value,
+                status=DealStatus.OPEN.value,
                 actor=context.actor,
             )
             return await load_deal(conn, deal_id)
 
     @get("/{deal_id:uuid}/history", summary="A deal's stage history")
-    async def deal_history(self, db: Db, deal_id: FromPath[UUID]) -> list[StageChange]:
+    async def deal_history(self, db: Db, deal_id: FromPath[UUID]) -> list[DealStageChange]:
         """Every move between stages and change of status, oldest first."""
         async with db.transaction() as conn:
             await load_deal(conn, deal_id)
@@ -691,14 +695,14 @@ class DealController(Controller):
                 "changed_at from crm_deal_stage_history where deal_id = $1 order by id",
                 deal_id,
             )
-        return [msgspec.convert(dict(row), StageChange) for row in rows]
+        return [msgspec.convert(dict(row), DealStageChange) for row in rows]
 
 
 async def _close(
-    conn: Connection, deal_id: UUID, status: Status, reason: str | None, context: RequestContext
+    conn: Connection, deal_id: UUID, status: DealStatus, reason: str | None, context: RequestContext
 ) -> DealOut:
     current = await load_deal(conn, deal_id)
-    if current.status != Status.OPEN:
+    if current.status != DealStatus.OPEN:
         raise conflict(f"the deal is already {current.status.value}")
     await conn.execute(
         "update crm_deal set status = $2, lost_reason = $3, closed_at = now(), "

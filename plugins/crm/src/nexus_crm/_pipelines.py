@@ -101,7 +101,7 @@ class PipelineOut(msgspec.Struct, kw_only=True):
     updated_at: datetime
 
 
-class Total(msgspec.Struct, kw_only=True):
+class DealTotal(msgspec.Struct, kw_only=True):
     """Deals of one currency: how many, their amount, and the amount weighted by probability."""
 
     currency: str
@@ -118,7 +118,7 @@ class StageSummary(msgspec.Struct, kw_only=True):
     position: int
     probability: int
     count: int
-    totals: list[Total]
+    totals: list[DealTotal]
 
 
 class PipelineSummary(msgspec.Struct, kw_only=True):
@@ -130,8 +130,8 @@ class PipelineSummary(msgspec.Struct, kw_only=True):
 
     pipeline_id: UUID
     stages: list[StageSummary]
-    won: list[Total]
-    lost: list[Total]
+    won: list[DealTotal]
+    lost: list[DealTotal]
 
 
 class StageOrder(msgspec.Struct, kw_only=True):
@@ -456,8 +456,8 @@ select status, currency, count(*) as count, sum(amount) as amount
 """
 
 
-def _total(currency: str, count: int, amount: Decimal, probability: int) -> Total:
-    return Total(
+def _total(currency: str, count: int, amount: Decimal, probability: int) -> DealTotal:
+    return DealTotal(
         currency=currency,
         count=count,
         amount=money_text(amount, currency),
@@ -486,7 +486,7 @@ async def summarise(conn: Connection, pipeline_id: UUID) -> PipelineSummary:
             stage.totals.append(
                 _total(row["currency"], row["count"], row["amount"], row["probability"])
             )
-    closed: dict[str, list[Total]] = {"won": [], "lost": []}
+    closed: dict[str, list[DealTotal]] = {"won": [], "lost": []}
     for row in await conn.fetch(_CLOSED_TOTALS, pipeline_id):
         probability = 100 if row["status"] == "won" else 0
         closed[row["status"]].append(

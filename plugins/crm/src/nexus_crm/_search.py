@@ -32,7 +32,7 @@ def search_condition(alias: str, placeholder: int) -> str:
     return f"{alias}.search @@ to_tsquery('simple', ${placeholder})"
 
 
-class Kind(enum.StrEnum):
+class SearchKind(enum.StrEnum):
     """What a search hit is."""
 
     CONTACT = "contact"
@@ -50,7 +50,7 @@ class SearchHit(msgspec.Struct, kw_only=True):
         score: Relevance (higher is better; names weigh more than emails, notes least).
     """
 
-    kind: Kind
+    kind: SearchKind
     id: UUID
     title: str
     detail: str | None
@@ -100,7 +100,7 @@ class SearchController(Controller):
             ),
         ],
         kind: Annotated[
-            Kind | None, QueryParameter(description="Only contacts or only companies.")
+            SearchKind | None, QueryParameter(description="Only contacts or only companies.")
         ] = None,
         limit: Annotated[int, QueryParameter(ge=1, le=100)] = 20,
     ) -> SearchResults:
