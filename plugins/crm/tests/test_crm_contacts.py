@@ -224,3 +224,76 @@ def test_deleting_a_company_announces_what_it_unlinks(crm, crm_db, tenant):
     assert crm.delete(f"{API}/contacts/{contact['id']}", headers=tenant.headers).status_code == 204
     deal_events = outbox(crm_db, tenant, "crm.deal.updated.v1")
     assert [e.data["contact_id"] for e in deal_events] == [contact["id"], None]
+
+
+def _all_pages(crm, url, tenant, **params):
+    seen, cursor = [], None
+    while True:
+        query = {**params, "limit": 2, **({"cursor": cursor} if cursor else {})}
+        response = crm.get(url, params=query, headers=tenant.headers)
+        assert response.status_code == 200, response.text
+        page = response.json()
+        seen += page["items"]
+        cursor = page["next_cursor"]
+        if cursor is None:
+            return seen
+
+
+def test_lists_sort_by_name_across_pages(crm, tenant):
+    for first, last in [
+        ("Zoe", "adams"),
+        ("Bob", "Young"),
+        ("Amy", "Adams"),
+        ("Ann", "Ü"),
+        ("X", "b"),
+    ]:
+        crm.post(
+            f"{API}/contacts", json={"first_name": first, "last_name": last}, headers=tenant.headers
+        )
+
+    by_name = _all_pages(crm, f"{API}/contacts", tenant, sort="name")
+
+    assert [(c["last_name"], c["first_name"]) for c in by_name][:4] == [
+        ("Adams", "Amy"),
+        ("adams", "Zoe"),
+        ("b", "X"),
+        ("Young", "Bob"),
+    ]
+    assert len(by_name) == 5
+    created = _all_pages(crm, f"{API}/contacts", tenant)
+    assert [c["first_name"] for c in created] == ["Zoe", "Bob", "Amy", "Ann", "X"]
+    first = crm.get(f"{API}/contacts", params={"limit": 2}, headers=tenant.headers).json()
+    mixed = crm.get(
+        f"{API}/contacts",
+        params={"sort": "name", "cursor": first["next_cursor"]},
+        headers=tenant.headers,
+    )
+    assert errors_of(mixed) == {"cursor": "not a cursor of this list sorted by name"}
+
+
+def test_companies_deals_and_activities_sort(crm, tenant):
+    for name in ["beta", "Alpha", "gamma"]:
+        crm.post(f"{API}/companies", json={"name": name}, headers=tenant.headers)
+    companies = _all_pages(crm, f"{API}/companies", tenant, sort="name")
+    assert [c["name"] for c in companies] == ["Alpha", "beta", "gamma"]
+
+    for title, close in [
+        ("late", "2027-03-01"),
+        ("none", None),
+        ("soon", "2026-12-01"),
+        ("mid", "2027-01-15"),
+    ]:
+        crm.post(
+            f"{API}/deals", json={"title": title, "expected_close": close}, headers=tenant.headers
+        )
+    deals = _all_pages(crm, f"{API}/deals", tenant, sort="expected_close")
+    assert [d["title"] for d in deals] == ["soon", "mid", "late", "none"]
+
+    for subject, due in [("b", "2026-12-02"), ("none", None), ("a", "2026-12-01")]:
+        crm.post(
+            f"{API}/activities",
+            json={"kind": "task", "subject": subject, "due_date": due},
+            headers=tenant.headers,
+        )
+    activities = _all_pages(crm, f"{API}/activities", tenant, sort="due_date")
+    assert [a["subject"] for a in activities] == ["a", "b", "none"]

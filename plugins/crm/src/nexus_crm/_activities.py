@@ -25,6 +25,7 @@ from nexus_crm._common import (
     not_found,
     page_of,
 )
+from nexus_crm._sorting import SortOrder
 from nexus_crm._validation import Errors
 
 if TYPE_CHECKING:
@@ -171,6 +172,16 @@ async def _save(
 IdFilter = Annotated[UUID | None, QueryParameter()]
 
 
+class ActivitySort(enum.StrEnum):
+    """Orders of the activity list."""
+
+    CREATED = "created"
+    DUE_DATE = "due_date"
+
+
+_BY_DUE = SortOrder("due_date", (("coalesce(q.due_date, '9999-12-31'::date)", "date"),))
+
+
 class ActivityController(Controller):
     """Activities (the ``crm.activities`` feature)."""
 
@@ -193,10 +204,18 @@ class ActivityController(Controller):
         due_before: Annotated[
             date | None, QueryParameter(description="Only those due on or before this date.")
         ] = None,
+        sort: Annotated[
+            ActivitySort,
+            QueryParameter(
+                description="`created` (oldest first) or `due_date` (soonest first, "
+                "activities without a date last)."
+            ),
+        ] = ActivitySort.CREATED,
     ) -> Page[ActivityOut]:
-        """The tenant's activities, oldest first, optionally filtered."""
+        """The tenant's activities, oldest first or by due date, optionally filtered."""
         conditions = ["($1::uuid is null or a.id > $1)"]
-        args: list[Any] = [decode_cursor(cursor)]
+        sorted_ = sort is not ActivitySort.CREATED
+        args: list[Any] = [None if sorted_ else decode_cursor(cursor)]
         for column, op, value in (
             ("a.kind", "=", kind.value if kind else None),
             ("a.done", "=", done),
@@ -209,6 +228,12 @@ class ActivityController(Controller):
             if value is not None:
                 args.append(value)
                 conditions.append(f"{column} {op} ${len(args)}")
+        if sorted_:
+            inner = f"{_SELECT} where {' and '.join(conditions)}"
+            query = _BY_DUE.query(inner, args, cursor, limit)
+            async with db.transaction() as conn:
+                rows = await conn.fetch(query, *args)
+            return _BY_DUE.page(rows, limit, _activity)
         args.append(limit + 1)
         query = f"{_SELECT} where {' and '.join(conditions)} order by a.id limit ${len(args)}"
         async with db.transaction() as conn:

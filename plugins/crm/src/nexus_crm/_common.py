@@ -82,7 +82,7 @@ LimitParam = Annotated[
 ]
 CursorParam = Annotated[
     str | None,
-    QueryParameter(description="`next_cursor` of the previous page.", max_length=64),
+    QueryParameter(description="`next_cursor` of the previous page.", max_length=1024),
 ]
 
 

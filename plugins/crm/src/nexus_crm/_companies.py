@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 from datetime import datetime  # noqa: TC003 - msgspec reads it at run time
 from typing import TYPE_CHECKING, Annotated, Any
 from uuid import UUID  # noqa: TC003
@@ -27,6 +28,7 @@ from nexus_crm._common import (
 )
 from nexus_crm._events import COMPANY_CREATED, COMPANY_UPDATED, company_payload
 from nexus_crm._search import search_condition, ts_query
+from nexus_crm._sorting import SortOrder
 from nexus_crm._tags import check_tags, link_tags
 from nexus_crm._unlink import announce_unlinked, linked_to
 from nexus_crm._validation import Errors
@@ -197,6 +199,16 @@ def merge(current: Any, patch: msgspec.Struct, into: type[Any]) -> Any:
     return into(**values)
 
 
+class CompanySort(enum.StrEnum):
+    """Orders of the company list."""
+
+    CREATED = "created"
+    NAME = "name"
+
+
+_BY_NAME = SortOrder("name", (("lower(q.name)", "text"),))
+
+
 class CompanyController(Controller):
     """Companies: create, list (with search and tag filters), show, change, delete."""
 
@@ -214,10 +226,14 @@ class CompanyController(Controller):
         ] = None,
         tag_id: Annotated[UUID | None, QueryParameter(description="Only with this tag.")] = None,
         country: Annotated[str | None, QueryParameter(max_length=2)] = None,
+        sort: Annotated[
+            CompanySort, QueryParameter(description="`created` (oldest first) or `name`.")
+        ] = CompanySort.CREATED,
     ) -> Page[CrmCompanyOut]:
-        """The tenant's companies, oldest first, optionally filtered."""
+        """The tenant's companies, oldest first or by name, optionally filtered."""
         conditions = ["($1::uuid is null or c.id > $1)"]
-        args: list[Any] = [decode_cursor(cursor)]
+        sorted_ = sort is not CompanySort.CREATED
+        args: list[Any] = [None if sorted_ else decode_cursor(cursor)]
         if q:
             args.append(ts_query(q))
             conditions.append(search_condition("c", len(args)))
@@ -230,6 +246,12 @@ class CompanyController(Controller):
         if country:
             args.append(country.upper())
             conditions.append(f"c.country = ${len(args)}")
+        if sorted_:
+            inner = f"{_SELECT} where {' and '.join(conditions)}"
+            query = _BY_NAME.query(inner, args, cursor, limit)
+            async with db.transaction() as conn:
+                rows = await conn.fetch(query, *args)
+            return _BY_NAME.page(rows, limit, lambda row: msgspec.convert(row, CrmCompanyOut))
         args.append(limit + 1)
         query = f"{_SELECT} where {' and '.join(conditions)} order by c.id limit ${len(args)}"
         async with db.transaction() as conn:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 from datetime import datetime  # noqa: TC003 - msgspec reads it at run time
 from typing import TYPE_CHECKING, Annotated, Any
 from uuid import UUID  # noqa: TC003
@@ -28,6 +29,7 @@ from nexus_crm._common import (
 from nexus_crm._companies import Name, Notes, Short, TagIds, default_country, merge
 from nexus_crm._events import CONTACT_CREATED, CONTACT_UPDATED, contact_payload
 from nexus_crm._search import search_condition, ts_query
+from nexus_crm._sorting import SortOrder
 from nexus_crm._tags import check_tags, link_tags
 from nexus_crm._unlink import announce_unlinked, linked_to
 from nexus_crm._validation import Errors
@@ -213,6 +215,19 @@ def list_query(
     return " and ".join(conditions), args
 
 
+class ContactSort(enum.StrEnum):
+    """Orders of the contact list."""
+
+    CREATED = "created"
+    NAME = "name"
+
+
+_ORDERS = {
+    ContactSort.NAME: SortOrder(
+        "name", (("lower(q.last_name)", "text"), ("lower(q.first_name)", "text"))
+    )
+}
+
 Q = Annotated[str | None, QueryParameter(description="Full-text filter.", max_length=200)]
 CompanyFilter = Annotated[UUID | None, QueryParameter(description="Only this company's.")]
 TagFilter = Annotated[UUID | None, QueryParameter(description="Only with this tag.")]
@@ -237,8 +252,20 @@ class ContactController(Controller):
         company_id: CompanyFilter = None,
         tag_id: TagFilter = None,
         email: EmailFilter = None,
+        sort: Annotated[
+            ContactSort, QueryParameter(description="`created` (oldest first) or `name`.")
+        ] = ContactSort.CREATED,
     ) -> Page[ContactOut]:
-        """The tenant's contacts, oldest first, optionally filtered."""
+        """The tenant's contacts, oldest first or by name, optionally filtered."""
+        if sort is not ContactSort.CREATED:
+            where, args = list_query(
+                cursor=None, q=q, company_id=company_id, tag_id=tag_id, email=email
+            )
+            order = _ORDERS[sort]
+            query = order.query(f"{SELECT} where {where}", args, cursor, limit)
+            async with db.transaction() as conn:
+                rows = await conn.fetch(query, *args)
+            return order.page(rows, limit, lambda row: msgspec.convert(row, ContactOut))
         where, args = list_query(
             cursor=cursor, q=q, company_id=company_id, tag_id=tag_id, email=email
         )

@@ -31,6 +31,7 @@ from nexus_crm._common import (
 )
 from nexus_crm._events import DEAL_CREATED, DEAL_UPDATED, DEAL_WON
 from nexus_crm._pipelines import ensure_default_pipeline
+from nexus_crm._sorting import SortOrder
 from nexus_crm._validation import Errors, currency_places, money_text
 
 if TYPE_CHECKING:
@@ -497,6 +498,18 @@ StatusFilter = Annotated[
 IdFilter = Annotated[UUID | None, QueryParameter()]
 
 
+class DealSort(enum.StrEnum):
+    """Orders of the deal list."""
+
+    CREATED = "created"
+    EXPECTED_CLOSE = "expected_close"
+
+
+_BY_CLOSE = SortOrder(
+    "expected_close", (("coalesce(q.expected_close, '9999-12-31'::date)", "date"),)
+)
+
+
 class DealController(Controller):
     """Deals (the ``crm.deals`` feature)."""
 
@@ -516,10 +529,18 @@ class DealController(Controller):
         company_id: IdFilter = None,
         contact_id: IdFilter = None,
         owner: Annotated[str | None, QueryParameter(max_length=200)] = None,
+        sort: Annotated[
+            DealSort,
+            QueryParameter(
+                description="`created` (oldest first) or `expected_close` (soonest first, "
+                "deals without a date last)."
+            ),
+        ] = DealSort.CREATED,
     ) -> Page[DealOut]:
-        """The tenant's deals, oldest first, optionally filtered."""
+        """The tenant's deals, oldest first or by expected close, optionally filtered."""
         conditions = ["($1::uuid is null or d.id > $1)"]
-        args: list[Any] = [decode_cursor(cursor)]
+        sorted_ = sort is not DealSort.CREATED
+        args: list[Any] = [None if sorted_ else decode_cursor(cursor)]
         for column, value in (
             ("d.status", status.value if status else None),
             ("d.pipeline_id", pipeline_id),
@@ -531,6 +552,12 @@ class DealController(Controller):
             if value is not None:
                 args.append(value)
                 conditions.append(f"{column} = ${len(args)}")
+        if sorted_:
+            inner = f"{_SELECT} where {' and '.join(conditions)}"
+            query = _BY_CLOSE.query(inner, args, cursor, limit)
+            async with db.transaction() as conn:
+                rows = await conn.fetch(query, *args)
+            return _BY_CLOSE.page(rows, limit, _deal)
         args.append(limit + 1)
         query = f"{_SELECT} where {' and '.join(conditions)} order by d.id limit ${len(args)}"
         async with db.transaction() as conn:
