@@ -8,11 +8,16 @@ name in the rules, the dashboards and the KEDA trigger must be among its samples
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
+import socket
 import subprocess
+import sys
+import time
 from pathlib import Path
 
+import httpx
 import pytest
 import yaml
 from kernel_samples import hello, ledger, tasks
@@ -200,3 +205,52 @@ def test_every_metric_of_rules_dashboards_and_autoscaling_is_exported(nexus_data
         if name not in exported and name not in SYNTHETIC
     }
     assert not missing, f"used but not in /metrics: {missing}"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def test_nexus_worker_serves_the_event_gauges_on_its_metrics_port(nexus_database_url):
+    """What the worker Deployment and the Compose worker scrape: `nexus worker` /metrics."""
+    env = {
+        **os.environ,
+        "NEXUS_DATABASE_URL": nexus_database_url,
+        "NEXUS_LOG_LEVEL": "warning",
+        "NEXUS_WORKER_METRICS_PORT": str(port := _free_port()),
+    }
+    migrated = subprocess.run(
+        [sys.executable, "-m", "nexus", "migrate", "--json"],
+        env=env, capture_output=True, text=True, check=False, timeout=300,
+    )  # fmt: skip
+    assert migrated.returncode == 0, migrated.stderr
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "nexus", "worker"],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 60
+        samples: dict[str, float] = {}
+        while time.monotonic() < deadline and worker.poll() is None:
+            try:
+                text = httpx.get(f"http://127.0.0.1:{port}/metrics", timeout=2).text
+            except httpx.TransportError:
+                time.sleep(0.2)  # the process is starting; no event to wait on across processes
+                continue
+            samples = {
+                sample.name: sample.value
+                for family in text_string_to_metric_families(text)
+                for sample in family.samples
+            }
+            if samples.get("nexus_events_state_sampled_timestamp_seconds", 0) > 0:
+                break
+            time.sleep(0.2)
+        assert worker.poll() is None, worker.stderr.read().decode() if worker.stderr else ""
+        assert samples.get("nexus_events_state_sampled_timestamp_seconds", 0) > 0, samples
+        assert samples["nexus_events_outbox_pending"] == 0
+        assert "nexus_events_consumer_lag" in samples
+    finally:
+        worker.terminate()
+        worker.wait(timeout=30)
