@@ -254,3 +254,28 @@ def test_nexus_worker_serves_the_event_gauges_on_its_metrics_port(nexus_database
     finally:
         worker.terminate()
         worker.wait(timeout=30)
+
+
+def test_kafka_consumer_groups_report_their_lag(nexus_database_url, nexus_kafka_broker):
+    """On Kafka the lag gauge comes from each group's fetches; caught up, it reads 0."""
+    settings = Settings(
+        database_url=nexus_database_url,
+        log_level="warning",
+        kafka_bootstrap=nexus_kafka_broker.bootstrap,
+        kafka_idempotent=False,  # tansu refuses aiokafka's idempotent producer
+    )
+    with create_test_client([ledger], database_url=nexus_database_url, settings=settings) as app:
+        tenant = make_tenant(nexus_database_url)
+        for memo in ("a", "b"):
+            written = app.post("/api/v1/ledger/", json={"memo": memo}, headers=tenant.headers)
+            assert written.status_code == 201, written.text
+        with EventWorkerHarness(app) as worker:
+            worker.wait_handled("ledger", 2)
+            text = app.get("/metrics").text
+    lag = {
+        sample.labels["consumer"]: sample.value
+        for family in text_string_to_metric_families(text)
+        for sample in family.samples
+        if sample.name == "nexus_events_consumer_lag"
+    }
+    assert lag.get("ledger") == 0, lag

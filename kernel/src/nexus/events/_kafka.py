@@ -12,6 +12,7 @@ from aiokafka.admin import AIOKafkaAdminClient, NewTopic  # type: ignore[import-
 from aiokafka.errors import TopicAlreadyExistsError  # type: ignore[import-untyped]
 
 from nexus.events._envelope import CONTENT_TYPE, decode_event, topic_for
+from nexus.observability import set_consumer_lag
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -184,6 +185,12 @@ class KafkaBus:
                     count += 1
             if count:
                 await kafka.commit()
+            lag = 0
+            for partition in kafka.assignment():
+                highwater = kafka.highwater(partition)
+                if highwater is not None:
+                    lag += max(highwater - await kafka.position(partition), 0)
+            set_consumer_lag(consumer.name, lag)
         except BaseException:
             # Rejoin with a fresh consumer: uncommitted records are fetched again, and the
             # inbox skips what was already handled.

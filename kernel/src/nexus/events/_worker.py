@@ -122,7 +122,10 @@ class EventWorker:
             )
         # Outbox backlog, consumer lag and dead letters as gauges (the relay role sees every
         # tenant's events).
-        sampler = EventStateSampler(consumer.name for consumer in self.consumers)
+        sampler = EventStateSampler(
+            (consumer.name for consumer in self.consumers),
+            consumer_lag=self.bus.name == "postgres",
+        )
         gauges = sampler.run(self._wake.url, role=self._wake.role)
         self._tasks.append(asyncio.create_task(gauges, name="nexus-gauges"))
 

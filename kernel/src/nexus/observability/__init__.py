@@ -23,6 +23,7 @@ from nexus.observability._platform import (
     count_event_published,
     observe_provisioning,
     refresh_pools,
+    set_consumer_lag,
     watch_pool,
 )
 
@@ -43,5 +44,6 @@ __all__ = (
     "observe_provisioning",
     "refresh_pools",
     "reset_request",
+    "set_consumer_lag",
     "watch_pool",
 )

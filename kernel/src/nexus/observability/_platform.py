@@ -11,7 +11,7 @@ in ``/metrics`` after a small workload. None carries a tenant id as a label valu
 - ``nexus_events_outbox_pending``: events committed but not yet relayed (gauge);
 - ``nexus_events_outbox_lag_seconds``: age of the oldest of them, 0 when none (gauge);
 - ``nexus_events_consumer_lag{consumer}``: events in the log a consumer group has not read
-  yet (gauge; the PostgreSQL bus — on Kafka the broker reports group lag);
+  yet (gauge; from the offsets table on the PostgreSQL bus, from each fetch on Kafka);
 - ``nexus_events_dead_letters{consumer}``: events parked as dead letters (gauge);
 - ``nexus_events_state_sampled_timestamp_seconds``: when the event gauges were last read;
 - ``nexus_db_pool_connections{pool,state}``: connections of each pool of the process,
@@ -43,6 +43,7 @@ __all__ = (
     "count_event_published",
     "observe_provisioning",
     "refresh_pools",
+    "set_consumer_lag",
     "watch_pool",
 )
 
@@ -197,6 +198,11 @@ def observe_provisioning() -> Iterator[None]:
         instruments.run_seconds.labels(status).observe(time.perf_counter() - started)
 
 
+def set_consumer_lag(consumer: str, lag: int) -> None:
+    """Report how many records ``consumer``'s Kafka group has not read (after a fetch)."""
+    _shared().consumer_lag.labels(consumer).set(lag)
+
+
 def count_event_published(plugin: str, type: str) -> None:  # noqa: A002 - CloudEvents' name
     """Count one event of ``type`` written to the outbox by ``plugin``."""
     _shared().published.labels(plugin, type).inc()
@@ -221,11 +227,14 @@ class EventStateSampler:
     Args:
         consumers: The consumer groups to report even while they have no offset or dead
             letter yet (they show 0).
+        consumer_lag: Report consumer lag from the offsets table (the PostgreSQL bus);
+            on Kafka each group reports its own lag after every fetch instead.
     """
 
-    def __init__(self, consumers: Iterable[str] = ()) -> None:
+    def __init__(self, consumers: Iterable[str] = (), *, consumer_lag: bool = True) -> None:
         self._instruments = _shared()
         self._consumers = tuple(consumers)
+        self._consumer_lag = consumer_lag
 
     async def sample(self, conn: asyncpg.Connection) -> None:
         """Read the state once and set the gauges."""
@@ -237,7 +246,7 @@ class EventStateSampler:
         instruments.outbox_pending.set(int(state["pending"]))
         instruments.outbox_lag.set(float(state["lag"]))
         head = int(state["head"])
-        for consumer in {*self._consumers, *offsets}:
+        for consumer in {*self._consumers, *offsets} if self._consumer_lag else ():
             instruments.consumer_lag.labels(consumer).set(max(head - offsets.get(consumer, 0), 0))
         for consumer in {*self._consumers, *dead}:
             instruments.dead_letters.labels(consumer).set(dead.get(consumer, 0))
