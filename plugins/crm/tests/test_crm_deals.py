@@ -358,3 +358,20 @@ def test_pipeline_summary_totals_per_stage_and_currency(crm, tenant, other):
     assert summary["won"] == [{"currency": "EUR", "count": 1, "amount": "7.00", "weighted": "7.00"}]
     assert summary["lost"] == []
     assert crm.get(url, headers=other.headers).status_code == 404
+
+
+def test_the_default_pipeline_is_deleted_last(crm, tenant):
+    seeded = crm.post(f"{API}/deals", json={"title": "Seed"}, headers=tenant.headers).json()
+    crm.delete(f"{API}/deals/{seeded['id']}", headers=tenant.headers)
+    other = crm.post(
+        f"{API}/pipelines",
+        json={"name": "Other", "stages": [{"name": "A"}]},
+        headers=tenant.headers,
+    ).json()
+    default = f"{API}/pipelines/{seeded['pipeline_id']}"
+
+    assert crm.delete(default, headers=tenant.headers).status_code == 409
+    assert crm.delete(f"{API}/pipelines/{other['id']}", headers=tenant.headers).status_code == 204
+    assert crm.delete(default, headers=tenant.headers).status_code == 204
+    again = crm.post(f"{API}/deals", json={"title": "Again"}, headers=tenant.headers).json()
+    assert again["stage"] == "New"  # a new default pipeline, seeded from the settings

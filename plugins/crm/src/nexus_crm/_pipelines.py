@@ -310,8 +310,17 @@ class PipelineController(Controller):
 
     @delete("/{pipeline_id:uuid}", summary="Delete a pipeline", opt=_WRITE)
     async def delete_pipeline(self, db: Db, pipeline_id: FromPath[UUID]) -> None:
-        """Delete a pipeline and its stages; 409 while deals are in it."""
+        """Delete a pipeline and its stages.
+
+        409 while deals are in it, and for the default pipeline while others exist (make
+        another the default first).
+        """
         async with db.transaction() as conn:
+            pipeline = await load_pipeline(conn, pipeline_id)
+            if pipeline.is_default and await conn.fetchval(
+                "select exists(select 1 from crm_pipeline where id <> $1)", pipeline_id
+            ):
+                raise conflict("make another pipeline the default before deleting this one")
             try:
                 gone = await conn.fetchval(
                     "delete from crm_pipeline where id = $1 returning id", pipeline_id
