@@ -267,6 +267,8 @@ def test_openapi_documents_the_finance_routes(client):
         "/rates",
     ):
         assert f"{API}{path}" in paths
+    create = schema["paths"][f"{API}/invoices"]["post"]["requestBody"]["content"]
+    assert create["application/json"]["schema"]["examples"][0]["partner_name"]
     report = schema["paths"][f"{API}/reports/trial-balance"]["get"]["responses"]["200"]
     assert set(report["content"]) == {"application/json", "text/csv"}
 

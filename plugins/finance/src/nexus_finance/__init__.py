@@ -13,6 +13,7 @@ import msgspec
 from nexus_hookspecs import Feature, Manifest, Permission, hookimpl
 
 from nexus_finance._books import seed
+from nexus_finance._examples import EXAMPLES
 from nexus_finance._handlers import DEAL_WON, VALUATION_POSTED, on_deal_won, on_valuation_posted
 from nexus_finance._http import (
     ACCOUNTS_WRITE,
@@ -55,12 +56,6 @@ __all__ = (
 _ADMIN = ("tenant_admin",)
 _MEMBER = ("tenant_admin", "member")
 
-EXAMPLE_INVOICE = {
-    "kind": "invoice",
-    "partner_name": "Example Customer Ltd",
-    "lines": [{"description": "Consulting, November", "quantity": "10", "unit_price": "120.00"}],
-}
-
 MANIFEST = Manifest(
     name="finance",
     version="0.1.0",
@@ -102,37 +97,7 @@ MANIFEST = Manifest(
     settings=FinanceSettings,
     events=(POSTED, PAID, RECEIVED),
     tenant_tables=tuple(table._meta.tablename for table in TABLES),
-    example_payloads={
-        "POST /accounts": {"name": "Petty cash", "type": "asset", "subtype": "cash"},
-        "PATCH /accounts/{account_id}": {"name": "Petty cash (office)"},
-        "POST /journals": {"name": "Second bank", "type": "bank", "default_account_code": "1000"},
-        "POST /taxes": {
-            "name": "Reduced VAT 5% (sales)",
-            "rate": "5",
-            "scope": "sale",
-            "account_code": "2200",
-        },
-        "PATCH /taxes/{tax_id}": {"name": "Reduced VAT 5%"},
-        "POST /partners": {"name": "Example Supplier GmbH", "kind": "supplier"},
-        "PATCH /partners/{partner_id}": {"email": "billing@example.com"},
-        "POST /fiscal-years": {},
-        "POST /rates": {"currency": "USD", "rate": "0.92"},
-        "POST /entries": {
-            "memo": "Owner's contribution",
-            "lines": [
-                {"account_code": "1000", "debit": "1000.00"},
-                {"account_code": "3000", "credit": "1000.00"},
-            ],
-        },
-        "POST /invoices": EXAMPLE_INVOICE,
-        "PUT /invoices/{invoice_id}": {
-            **EXAMPLE_INVOICE,
-            "lines": [
-                {"description": "Consulting, December", "quantity": "8", "unit_price": "120.00"}
-            ],
-        },
-        "POST /payments": {"partner_name": "Example Customer Ltd", "amount": "50.00"},
-    },
+    example_payloads=EXAMPLES,
 )
 
 

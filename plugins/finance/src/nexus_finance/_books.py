@@ -196,8 +196,10 @@ async def open_period(conn: Connection, books: Company, day: date) -> UUID:
         HTTPException: 409 when the period is closed (closing a period locks it).
     """
     check_day(day)
+    # Share-locked: a concurrent close waits for this posting to commit (and vice versa).
     row = await conn.fetchrow(
-        "select id, name, state from finance_period where start_date <= $1 and end_date >= $1",
+        "select id, name, state from finance_period where start_date <= $1 and end_date >= $1 "
+        "for share",
         day,
     )
     if row is None:

@@ -13,6 +13,7 @@ from litestar.params import FromPath, JSONBody, QueryParameter
 
 from nexus_finance._books import account_by_code, new_id
 from nexus_finance._errors import conflict, invalid, not_found
+from nexus_finance._examples import body
 from nexus_finance._http import (
     ACCOUNTS_WRITE,
     Ctx,
@@ -111,7 +112,11 @@ class AccountController(Controller):
 
     @post("/", summary="Create an account", opt=_WRITE)
     async def create_account(
-        self, db: Db, context: Ctx, plugin_settings: SettingsDep, data: JSONBody[AccountIn]
+        self,
+        db: Db,
+        context: Ctx,
+        plugin_settings: SettingsDep,
+        data: Annotated[AccountIn, body("POST /accounts", "A petty cash account")],
     ) -> AccountOut:
         """Add an account to the chart; 409 when the code is taken."""
         async with db.transaction() as conn:
@@ -218,7 +223,11 @@ class JournalController(Controller):
 
     @post("/", summary="Create a journal", opt=_WRITE)
     async def create_journal(
-        self, db: Db, context: Ctx, plugin_settings: SettingsDep, data: JSONBody[JournalIn]
+        self,
+        db: Db,
+        context: Ctx,
+        plugin_settings: SettingsDep,
+        data: Annotated[JournalIn, body("POST /journals", "A second bank journal")],
     ) -> JournalOut:
         """Add a journal; 409 when the code is taken."""
         async with db.transaction() as conn:
@@ -327,7 +336,11 @@ class TaxController(Controller):
 
     @post("/", summary="Create a tax", opt=_WRITE)
     async def create_tax(
-        self, db: Db, context: Ctx, plugin_settings: SettingsDep, data: JSONBody[TaxIn]
+        self,
+        db: Db,
+        context: Ctx,
+        plugin_settings: SettingsDep,
+        data: Annotated[TaxIn, body("POST /taxes", "A reduced sales tax")],
     ) -> TaxOut:
         """Add a tax booked to ``account_code``."""
         async with db.transaction() as conn:

@@ -14,6 +14,7 @@ from litestar.params import FromPath, JSONBody, QueryParameter
 
 from nexus_finance._books import Company, account_by_code, default_journal
 from nexus_finance._errors import conflict, invalid, not_found
+from nexus_finance._examples import body
 from nexus_finance._http import (
     ENTRIES_WRITE,
     MULTI_CURRENCY,
@@ -199,7 +200,7 @@ class EntryController(Controller):
         context: Ctx,
         plugin_settings: SettingsDep,
         features: FeaturesDep,
-        data: JSONBody[EntryIn],
+        data: Annotated[EntryIn, body("POST /entries", "Capital paid in")],
     ) -> EntryOut:
         """Post a manual entry: 422 unless it balances per currency, 409 in a closed period."""
         multi_currency = await features.enabled(MULTI_CURRENCY)

@@ -9,6 +9,7 @@ from litestar import Controller, get, post, put
 from litestar.params import FromPath, JSONBody, QueryParameter
 
 from nexus_finance import _invoices, _payments
+from nexus_finance._examples import body
 from nexus_finance._http import (
     INVOICES_WRITE,
     MULTI_CURRENCY,
@@ -80,7 +81,7 @@ class InvoiceController(Controller):
         context: Ctx,
         plugin_settings: SettingsDep,
         features: FeaturesDep,
-        data: JSONBody[InvoiceIn],
+        data: Annotated[InvoiceIn, body("POST /invoices", "A consulting invoice")],
     ) -> InvoiceOut:
         """Create a draft; name the partner by ``partner_id`` or ``partner_name``."""
         multi_currency = await features.enabled(MULTI_CURRENCY)
@@ -206,7 +207,7 @@ class PaymentController(Controller):
         plugin_settings: SettingsDep,
         features: FeaturesDep,
         events: Events,
-        data: JSONBody[PaymentIn],
+        data: Annotated[PaymentIn, body("POST /payments", "A payment on account")],
     ) -> PaymentOut:
         """Book a payment and settle its allocations (partial payments included)."""
         multi_currency = await features.enabled(MULTI_CURRENCY)

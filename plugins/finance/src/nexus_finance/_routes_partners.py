@@ -10,6 +10,7 @@ from litestar import Controller, get, patch, post
 from litestar.params import FromPath, JSONBody, QueryParameter
 
 from nexus_finance._errors import not_found
+from nexus_finance._examples import body
 from nexus_finance._http import (
     PARTNERS_WRITE,
     Ctx,
@@ -71,7 +72,11 @@ class PartnerController(Controller):
 
     @post("/", summary="Create a partner", opt=_WRITE)
     async def create_partner(
-        self, db: Db, context: Ctx, plugin_settings: SettingsDep, data: JSONBody[PartnerIn]
+        self,
+        db: Db,
+        context: Ctx,
+        plugin_settings: SettingsDep,
+        data: Annotated[PartnerIn, body("POST /partners", "A supplier")],
     ) -> PartnerOut:
         """Add a customer or supplier; 409 if another already links ``partner_ref``."""
         async with db.transaction() as conn:

@@ -13,6 +13,7 @@ from litestar.params import FromPath, JSONBody, QueryParameter
 
 from nexus_finance._books import check_day, new_id, open_fiscal_year
 from nexus_finance._errors import conflict, invalid, not_found
+from nexus_finance._examples import body
 from nexus_finance._http import (
     ACCOUNTS_WRITE,
     MULTI_CURRENCY,
@@ -261,7 +262,11 @@ class RateController(Controller):
 
     @post("/", summary="Store an exchange rate", opt={"permission": ACCOUNTS_WRITE})
     async def store_rate(
-        self, db: Db, context: Ctx, plugin_settings: SettingsDep, data: JSONBody[RateIn]
+        self,
+        db: Db,
+        context: Ctx,
+        plugin_settings: SettingsDep,
+        data: Annotated[RateIn, body("POST /rates", "Today's USD rate")],
     ) -> RateOut:
         """Store the rate of a currency on a date (replacing that day's rate)."""
         async with db.transaction() as conn:
