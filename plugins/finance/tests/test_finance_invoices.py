@@ -544,3 +544,37 @@ def test_crediting_a_paid_invoice_leaves_a_credit_refunded_by_an_outbound_paymen
     report = trial_balance(client, tenant)
     assert_balanced(report)
     assert balance_of(report, "1100", "EUR") == 0 and balance_of(report, "1000", "EUR") == 0
+
+
+def test_a_credit_note_at_another_rate_realises_the_exchange_difference(client, tenant):
+    yesterday = (date.today() - timedelta(days=1)).isoformat()
+    for day, rate in ((yesterday, "0.90"), (date.today().isoformat(), "0.95")):
+        ok(
+            client.post(
+                f"{API}/rates",
+                json={"currency": "USD", "rate": rate, "date": day},
+                headers=tenant.headers,
+            ),
+            201,
+        )
+    sale = invoice(client, tenant, currency="USD", date=yesterday)
+    post(client, tenant, sale["id"])
+    note = ok(
+        client.post(
+            f"{API}/invoices/{sale['id']}/credit-note", json={"post": True}, headers=tenant.headers
+        ),
+        201,
+    )
+    assert note["rate"] == "0.95"
+    assert (
+        ok(client.get(f"{API}/invoices/{sale['id']}", headers=tenant.headers))["state"]
+        == "reversed"
+    )
+    company = trial_balance(client, tenant, basis="company")
+    assert_balanced(company)
+    assert balance_of(company, "1100", "EUR") == 0
+    assert balance_of(company, "4000", "EUR") == Decimal("5.00")  # 90.00 sold, 95.00 credited
+    assert balance_of(company, "4950", "EUR") == Decimal("-5.00")  # realised gain
+    usd = trial_balance(client, tenant)
+    assert_balanced(usd)
+    assert balance_of(usd, "1100", "USD") == 0

@@ -418,7 +418,7 @@ async def post(
     )
     await _publish_posted(conn, events, row, lines, posted_at)
     if row["kind"] == "credit_note" and row["reversal_of"] is not None:
-        await _apply_credit_note(conn, row, events)
+        await _apply_credit_note(conn, books, row, events)
 
 
 async def _publish_posted(
@@ -462,13 +462,14 @@ async def _publish_posted(
 
 
 async def _apply_credit_note(
-    conn: Connection, note: dict[str, Any], events: EventPublisher
+    conn: Connection, books: Company, note: dict[str, Any], events: EventPublisher
 ) -> None:
     """Settle the credited document with the credit note, as far as both stay open."""
     original = await _locked(conn, note["reversal_of"])
     if original["state"] not in _OPEN:
         return  # already settled: the credit note stays open as the partner's credit
     amount = min(original["total"] - original["amount_paid"], note["total"])
+    await _realise_difference(conn, books, original, note, amount)
     await conn.execute(
         "insert into finance_payment_allocation (id, credit_note_id, invoice_id, amount) "
         "values ($1, $2, $3, $4)",
@@ -479,6 +480,51 @@ async def _apply_credit_note(
     )
     await settle(conn, original["id"], amount, events=events, by_credit_note=True)
     await settle(conn, note["id"], amount, events=events, by_credit_note=True)
+
+
+async def _realise_difference(
+    conn: Connection,
+    books: Company,
+    original: dict[str, Any],
+    note: dict[str, Any],
+    amount: Decimal,
+) -> None:
+    """Book the exchange difference between a document and the credit note settling it.
+
+    Each booked ``amount`` on the partner's account at its own rate; what remains there in
+    the base currency once both are settled is realised as an exchange gain or loss.
+    """
+    base = books.base_currency
+    left = quantize(amount * original["rate"], base) - quantize(amount * note["rate"], base)
+    if original["direction"] == "purchase":
+        left = -left  # a bill credits the payable; its credit note debits it
+    if not left:
+        return
+    sale = original["direction"] == "sale"
+    journal = await default_journal(conn, "general")
+    await post_entry(
+        conn,
+        books,
+        journal_id=journal["id"],
+        number=await next_number(conn, journal["code"], journal["code"], note["date"]),
+        day=note["date"],
+        lines=[
+            Posting(
+                account_id=await default_account(conn, "receivable" if sale else "payable"),
+                currency=note["currency"],
+                partner_id=note["partner_id"],
+                description=f"Exchange difference {original['number']} / {note['number']}",
+                rate=Decimal(0),
+                base_debit=-left if left < 0 else Decimal(0),
+                base_credit=left if left > 0 else Decimal(0),
+            )
+        ],
+        reference=note["number"],
+        memo=f"Exchange difference between {original['number']} and {note['number']}",
+        source="exchange_difference",
+        source_ref=f"finance.exchange:{note['id']}",
+        revaluation=True,
+    )
 
 
 async def settle(

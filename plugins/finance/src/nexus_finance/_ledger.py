@@ -65,8 +65,8 @@ async def next_number(conn: Connection, journal_code: str, prefix: str, day: dat
     return f"{start}{(last or 0) + 1:05d}"
 
 
-def _check_balanced(lines: list[Posting]) -> None:
-    if len(lines) < 2:
+def _check_balanced(lines: list[Posting], *, revaluation: bool) -> None:
+    if len(lines) < 2 and not revaluation:
         invalid("lines", "an entry needs at least two lines")
     totals: dict[str, Decimal] = defaultdict(Decimal)
     for index, line in enumerate(lines):
@@ -88,7 +88,7 @@ def _check_balanced(lines: list[Posting]) -> None:
     if unbalanced:
         detail = ", ".join(f"{c} debits exceed credits by {t}" for c, t in unbalanced.items())
         invalid("lines", f"the entry does not balance: {detail}")
-    if not any(line.debit or line.credit for line in lines):
+    if not revaluation and not any(line.debit or line.credit for line in lines):
         invalid("lines", "an entry must move some amount")
 
 
@@ -140,6 +140,7 @@ async def post_entry(
     source: str = "manual",
     source_ref: str | None = None,
     reversal_of: UUID | None = None,
+    revaluation: bool = False,
 ) -> UUID:
     """Check and write one journal entry; return its id.
 
@@ -147,8 +148,11 @@ async def post_entry(
         ValidationException: 422 when the lines do not balance in every currency, an amount
             is malformed, or a rate is missing.
         HTTPException: 409 when ``day`` falls in a closed period.
+
+    A ``revaluation`` moves base-currency amounts only (lines of zero amount with fixed
+    base amounts); the exchange difference line balances it.
     """
-    _check_balanced(lines)
+    _check_balanced(lines, revaluation=revaluation)
     await open_period(conn, books, day)
     await _convert(conn, books, day, lines)
     await _exchange_difference(books, conn, lines)
