@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import API, errors_of
+from crm_support import API, errors_of
 
 
 def test_activity_crud_and_done_flag(crm, tenant):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import API, errors_of, keep_settings, outbox
+from crm_support import API, errors_of, keep_settings, outbox
 
 
 def _switch(crm, tenant, key, enabled):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
-from conftest import API, outbox
+from crm_support import API, outbox
 
 CSV = """first_name,last_name,email,phone,company,tags,notes,shoe_size
 Ada,Lovelace,ada@example.com,+44 20 7946 0958,Analytical Ltd,vip;uk,"Likes engines, and poetry",38

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import API
+from crm_support import API
 
 
 def test_search_finds_contacts_and_companies_by_prefix(crm, tenant, other):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import API, outbox, sql
+from crm_support import API, outbox, sql
 from nexus.testing import make_tenant
 from nexus_crm.piccolo_app import TABLES
 
