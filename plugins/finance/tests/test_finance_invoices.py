@@ -139,6 +139,11 @@ def test_invoice_posts_pays_in_two_parts_and_publishes_its_events(client, url, t
     assert balance_of(report, "1100", "EUR") == 0  # the receivable is cleared
     assert balance_of(report, "1000", "EUR") == Decimal("410.00")
 
+    listed = ok(client.get(f"{API}/payments", headers=tenant.headers))["items"]
+    assert [(p["amount"], p["allocations"][0]["amount"]) for p in listed] == [
+        ("100.00", "100.00"),
+        ("310.00", "310.00"),
+    ]
     problem(
         pay(
             client,

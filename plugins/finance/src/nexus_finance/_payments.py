@@ -7,6 +7,7 @@ clears it at that document's rate, so the exchange difference is realised on pay
 
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Annotated, Any, Literal
@@ -26,7 +27,7 @@ if TYPE_CHECKING:
 
     from nexus_finance._books import Company
 
-__all__ = ("AllocationIn", "PaymentIn", "PaymentOut", "create", "load")
+__all__ = ("AllocationIn", "PaymentIn", "PaymentOut", "create", "load", "load_many")
 
 RECEIVED = "finance.payment.received.v1"
 _ZERO = Decimal(0)
@@ -245,15 +246,24 @@ async def create(
 
 async def load(conn: Connection, payment_id: UUID) -> PaymentOut:
     """One payment with its allocations; 404 when it is not the tenant's."""
-    row = await conn.fetchrow("select * from finance_payment where id = $1", payment_id)
-    if row is None:
+    found = await load_many(conn, [payment_id])
+    if not found:
         not_found()
-    allocations = await conn.fetch(
-        "select invoice_id, amount from finance_payment_allocation where payment_id = $1 "
-        "order by id",
-        payment_id,
-    )
-    return to_out(dict(row), [dict(a) for a in allocations])
+    return found[0]
+
+
+async def load_many(conn: Connection, payment_ids: list[UUID]) -> list[PaymentOut]:
+    """Payments with their allocations, in the order of ``payment_ids`` (missing left out)."""
+    rows = await conn.fetch("select * from finance_payment where id = any($1::uuid[])", payment_ids)
+    allocations: dict[UUID, list[dict[str, Any]]] = defaultdict(list)
+    for allocation in await conn.fetch(
+        "select payment_id, invoice_id, amount from finance_payment_allocation "
+        "where payment_id = any($1::uuid[]) order by id",
+        payment_ids,
+    ):
+        allocations[allocation["payment_id"]].append(dict(allocation))
+    by_id = {row["id"]: dict(row) for row in rows}
+    return [to_out(by_id[i], allocations[i]) for i in payment_ids if i in by_id]
 
 
 def to_out(row: dict[str, Any], allocations: list[dict[str, Any]]) -> PaymentOut:

@@ -196,7 +196,7 @@ class PaymentController(Controller):
                 decode_cursor(cursor),
                 limit + 1,
             )
-            items = [await _payments.load(conn, row["id"]) for row in rows[:limit]]
+            items = await _payments.load_many(conn, [row["id"] for row in rows[:limit]])
         return page(items, list(rows), limit)
 
     @post("/", summary="Record a payment", opt={"permission": PAYMENTS_WRITE})
