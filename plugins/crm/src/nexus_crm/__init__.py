@@ -24,7 +24,7 @@ from nexus_crm._companies import EXAMPLE as COMPANY_EXAMPLE
 from nexus_crm._companies import CompanyController
 from nexus_crm._contacts import EXAMPLE as CONTACT_EXAMPLE
 from nexus_crm._contacts import ContactController
-from nexus_crm._deals import EXAMPLE as DEAL_EXAMPLE
+from nexus_crm._deal_schemas import EXAMPLE as DEAL_EXAMPLE
 from nexus_crm._deals import DealController
 from nexus_crm._events import EVENT_TYPES
 from nexus_crm._pipelines import EXAMPLE as PIPELINE_EXAMPLE
