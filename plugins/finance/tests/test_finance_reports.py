@@ -9,7 +9,16 @@ from decimal import Decimal
 
 import nexus_finance
 import pytest
-from finance_support import API, assert_balanced, invoice, ok, post, problem, trial_balance
+from finance_support import (
+    API,
+    assert_balanced,
+    balance_of,
+    invoice,
+    ok,
+    post,
+    problem,
+    trial_balance,
+)
 from nexus.testing import create_test_client, make_tenant, temporary_database
 
 REPORTS = ("trial-balance", "profit-and-loss", "balance-sheet", "aged-receivables", "aged-payables")
@@ -178,3 +187,82 @@ def test_reports_show_nothing_of_another_tenant(world, books):
         client.get(f"{API}/reports/trial-balance", params={"basis": "nope"}, headers=books.headers),
         422,
     )
+
+
+def test_closing_a_year_moves_its_result_to_retained_earnings_and_locks_it(world):
+    client, url = world
+    tenant = make_tenant(url)
+    h = tenant.headers
+    last = date.today().year - 1
+    year = ok(client.post(f"{API}/fiscal-years", json={"date": f"{last}-06-01"}, headers=h), 201)
+    ok(
+        client.post(
+            f"{API}/rates",
+            json={"currency": "USD", "rate": "0.5", "date": f"{last}-01-01"},
+            headers=h,
+        ),
+        201,
+    )
+    for currency, price in (("EUR", "1000.00"), ("USD", "200.00")):
+        sale = invoice(
+            client,
+            tenant,
+            currency=currency,
+            date=f"{last}-03-10",
+            lines=[{"description": "Goods", "unit_price": price}],
+        )
+        post(client, tenant, sale["id"])
+    ok(
+        client.post(
+            f"{API}/entries",
+            headers=h,
+            json={
+                "date": f"{last}-04-01",
+                "lines": [
+                    {"account_code": "6200", "debit": "300.00"},
+                    {"account_code": "1000", "credit": "300.00"},
+                ],
+            },
+        ),
+        201,
+    )
+
+    closed = ok(client.post(f"{API}/fiscal-years/{year['id']}/close", headers=h))
+    assert closed["closing_entry_id"] is not None
+    assert {p["state"] for p in closed["periods"]} == {"closed"}
+    problem(client.post(f"{API}/fiscal-years/{year['id']}/close", headers=h), 409)
+    problem(
+        client.post(
+            f"{API}/entries",
+            headers=h,
+            json={
+                "date": f"{last}-05-01",
+                "lines": [
+                    {"account_code": "1000", "debit": "1.00"},
+                    {"account_code": "3000", "credit": "1.00"},
+                ],
+            },
+        ),
+        409,
+    )
+
+    year_end = {"date_from": f"{last}-01-01", "date_to": f"{last}-12-31"}
+    pnl = ok(client.get(f"{API}/reports/profit-and-loss", params=year_end, headers=h))
+    assert pnl["totals"]["EUR"]["net_profit"] == "700.00"  # the closing entry is not a result
+    assert pnl["totals"]["USD"]["net_profit"] == "200.00"
+    report = trial_balance(client, tenant, date_to=f"{last}-12-31")
+    assert_balanced(report)
+    for code, currency in (("4000", "EUR"), ("4000", "USD"), ("6200", "EUR")):
+        assert balance_of(report, code, currency) == 0
+    sheet = ok(
+        client.get(
+            f"{API}/reports/balance-sheet",
+            params={"basis": "company", "date_to": f"{last}-12-31"},
+            headers=h,
+        )
+    )
+    retained = [r for r in sheet["rows"] if r["account_code"] == "3100"]
+    assert retained[0]["amount"] == "800.00"  # 1000 - 300 + 200 USD at 0.5
+    assert not [r for r in sheet["rows"] if r["account_name"] == "Unallocated earnings"]
+    totals = sheet["totals"]["EUR"]
+    assert totals["assets"] == totals["liabilities_and_equity"]

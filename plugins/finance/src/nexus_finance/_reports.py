@@ -65,14 +65,21 @@ async def _balances(
     date_from: date | None,
     date_to: date,
     types: tuple[str, ...],
+    without_closing: bool = False,
 ) -> list[dict[str, Any]]:
     debit, credit, currency = _amounts(basis, books)
+    closing = (
+        "and not exists (select 1 from finance_entry e where e.id = l.entry_id "
+        "and e.source = 'closing') "
+        if without_closing
+        else ""
+    )
     rows = await conn.fetch(
         f"select {currency} as currency, a.code, a.name, a.type, "
         f"coalesce(sum({debit}), 0) as debit, coalesce(sum({credit}), 0) as credit "
         "from finance_entry_line l join finance_account a on a.id = l.account_id "
         "where l.date <= $1 and ($2::date is null or l.date >= $2) and a.type = any($3) "
-        "group by 1, a.code, a.name, a.type "
+        f"{closing}group by 1, a.code, a.name, a.type "
         "having coalesce(sum(" + debit + "), 0) <> 0 or coalesce(sum(" + credit + "), 0) <> 0 "
         "order by 1, a.code",
         date_to,
@@ -139,11 +146,20 @@ async def trial_balance(
 async def profit_and_loss(
     conn: Connection, books: Company, *, basis: Basis, date_from: date | None, date_to: date
 ) -> Report:
-    """Income and expenses of the period per currency, and the net profit."""
+    """Income and expenses of the period per currency, and the net profit.
+
+    Year-end closing entries are left out: they move the result, they do not make it.
+    """
     rows, totals = [], {}
     sums: dict[str, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
     for row in await _balances(
-        conn, books, basis=basis, date_from=date_from, date_to=date_to, types=("income", "expense")
+        conn,
+        books,
+        basis=basis,
+        date_from=date_from,
+        date_to=date_to,
+        types=("income", "expense"),
+        without_closing=True,
     ):
         currency = row["currency"]
         # Income shows positive when credited, expenses when debited.

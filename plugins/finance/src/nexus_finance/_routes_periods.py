@@ -12,6 +12,7 @@ from litestar import Controller, get, post
 from litestar.params import FromPath, JSONBody, QueryParameter
 
 from nexus_finance._books import check_day, new_id, open_fiscal_year
+from nexus_finance._closing import close_year
 from nexus_finance._errors import conflict, invalid, not_found
 from nexus_finance._examples import body
 from nexus_finance._http import (
@@ -60,6 +61,7 @@ class FiscalYearOut(msgspec.Struct, kw_only=True):
     name: str
     start_date: date
     end_date: date
+    closing_entry_id: UUID | None
     periods: list[PeriodOut]
 
 
@@ -75,8 +77,13 @@ async def _year(conn: Any, year_id: UUID) -> FiscalYearOut:
     if row is None:
         not_found()
     periods = await conn.fetch(f"{_PERIOD} where fiscal_year_id = $1 order by start_date", year_id)
+    closing = await conn.fetchval(
+        "select id from finance_entry where source_ref = $1", f"finance.closing:{year_id}"
+    )
     return FiscalYearOut(
-        **dict(row), periods=[msgspec.convert(dict(p), PeriodOut) for p in periods]
+        **dict(row),
+        closing_entry_id=closing,
+        periods=[msgspec.convert(dict(p), PeriodOut) for p in periods],
     )
 
 
@@ -124,6 +131,22 @@ class FiscalYearController(Controller):
             check_day(day)
             year_id = await open_fiscal_year(conn, found.fiscal_year_start_month, day)
             return await _year(conn, year_id)
+
+    @post(
+        "/{fiscal_year_id:uuid}/close", summary="Close a fiscal year", opt=_WRITE, status_code=200
+    )
+    async def close_year(
+        self, db: Db, context: Ctx, plugin_settings: SettingsDep, fiscal_year_id: FromPath[UUID]
+    ) -> FiscalYearOut:
+        """Move the year's result to retained earnings and close all its periods.
+
+        One entry dated on the year's last day zeroes every income and expense account into
+        retained earnings; 409 when the year is already closed.
+        """
+        async with db.transaction() as conn:
+            found = await books(conn, plugin_settings, context)
+            await close_year(conn, found, fiscal_year_id)
+            return await _year(conn, fiscal_year_id)
 
     @get("/{fiscal_year_id:uuid}", summary="Show a fiscal year")
     async def show_year(self, db: Db, fiscal_year_id: FromPath[UUID]) -> FiscalYearOut:
