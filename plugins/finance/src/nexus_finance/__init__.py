@@ -85,7 +85,9 @@ MANIFEST = Manifest(
     permissions=(
         Permission(key=ACCOUNTS_WRITE, description="Change the chart, journals, taxes, rates."),
         Permission(key=ENTRIES_WRITE, description="Post and reverse manual journal entries."),
-        Permission(key=PERIODS_WRITE, description="Open fiscal years, close and reopen periods."),
+        Permission(
+            key=PERIODS_WRITE, description="Open and close fiscal years; close and reopen periods."
+        ),
         Permission(
             key=INVOICES_WRITE,
             description="Draft, post, cancel and credit invoices and bills.",

@@ -46,6 +46,7 @@ __all__ = (
     "books",
     "decode_cursor",
     "page",
+    "tenant_settings",
 )
 
 ACCOUNTS_WRITE = "finance.accounts:write"
@@ -104,13 +105,18 @@ def page(items: list[T], rows: list[Any], limit: int) -> Page[T]:
     return Page(items=items[:limit], next_cursor=cursor)
 
 
+async def tenant_settings(
+    plugin_settings: PluginSettings, context: RequestContext
+) -> FinanceSettings:
+    """The request tenant's Finance settings (its preset's values over the defaults)."""
+    if context.tenant_id is None:  # the gate admits Finance routes only inside a tenant
+        raise RuntimeError("a Finance route was called outside a tenant")
+    loaded: FinanceSettings = await plugin_settings.get(context.tenant_id)
+    return loaded
+
+
 async def books(
     conn: Connection, plugin_settings: PluginSettings, context: RequestContext
 ) -> Company:
     """The request tenant's books (seeded on first use from its settings)."""
-
-    async def settings() -> FinanceSettings:
-        loaded: FinanceSettings = await plugin_settings.get(context.tenant_id)  # type: ignore[arg-type]
-        return loaded
-
-    return await company(conn, settings)
+    return await company(conn, lambda: tenant_settings(plugin_settings, context))

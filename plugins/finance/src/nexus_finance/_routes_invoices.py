@@ -25,6 +25,7 @@ from nexus_finance._http import (
     books,
     decode_cursor,
     page,
+    tenant_settings,
 )
 from nexus_finance._invoices import CreditNoteIn, InvoiceIn, InvoiceOut
 from nexus_finance._payments import PaymentIn, PaymentOut
@@ -85,7 +86,7 @@ class InvoiceController(Controller):
     ) -> InvoiceOut:
         """Create a draft; name the partner by ``partner_id`` or ``partner_name``."""
         multi_currency = await features.enabled(MULTI_CURRENCY)
-        settings = await plugin_settings.get(context.tenant_id)  # type: ignore[arg-type]
+        settings = await tenant_settings(plugin_settings, context)
         async with db.transaction() as conn:
             found = await books(conn, plugin_settings, context)
             invoice_id = await _invoices.create_draft(
@@ -159,7 +160,7 @@ class InvoiceController(Controller):
         Posted, the credit note settles what is still due on the document; a document it
         clears entirely becomes ``reversed``.
         """
-        settings = await plugin_settings.get(context.tenant_id)  # type: ignore[arg-type]
+        settings = await tenant_settings(plugin_settings, context)
         async with db.transaction() as conn:
             found = await books(conn, plugin_settings, context)
             note = await _invoices.credit_note(
