@@ -346,3 +346,20 @@ def test_export_reads_a_consistent_snapshot_through_row_level_security(settings,
     assert str(other.id).encode() not in body
     assert header["format"] == "nexus-tenant-archive" and header["version"] == 1
     assert header["tenant"]["slug"] == "acme"
+
+
+def test_a_truncated_archive_is_refused_and_leaves_nothing(settings, tmp_path):
+    acme, _ = populate(settings)
+    archive = tmp_path / "acme.tar.gz"
+    assert nexus(settings, "tenants", "export", "acme", "--out", str(archive)).exit_code == 0
+    drop_tenant(settings, "acme")
+    remove_files(settings, acme.id)
+    truncated = tmp_path / "truncated.tar.gz"
+    truncated.write_bytes(archive.read_bytes()[: archive.stat().st_size // 2])
+
+    result = nexus(settings, "tenants", "import", str(truncated))
+
+    assert result.exit_code != 0
+    assert result.output.startswith("error: the archive is damaged or truncated")
+    assert table_state(settings.database_url, acme.id) == {}
+    assert file_state(settings, acme.id) == {}

@@ -6,6 +6,7 @@ import asyncio
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import asyncpg
 import rich_click as click
 from rich.console import Console
 from rich.progress import (
@@ -94,6 +95,9 @@ def export_command(tenant: str, out: Path, as_json: bool) -> None:
         except LookupError as exc:
             fail(str(exc.args[0]))
             raise
+        except asyncpg.PostgresError as exc:
+            fail(f"export failed, nothing written: {type(exc).__name__}: {exc}")
+            raise
     summary = {
         **{field: getattr(result, field) for field in result.__struct_fields__},
         "rows_per_s": _rate(result.rows, result.seconds),
@@ -129,6 +133,9 @@ def import_command(archive: Path, new_id: bool, slug: str | None, as_json: bool)
             )
         except (ArchiveError, ImportConflict) as exc:
             fail(str(exc))
+            raise
+        except asyncpg.PostgresError as exc:
+            fail(f"import failed, nothing changed: {type(exc).__name__}: {exc}")
             raise
     summary = {
         **{field: getattr(result, field) for field in result.__struct_fields__},

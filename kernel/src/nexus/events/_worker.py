@@ -71,8 +71,11 @@ class _Wake:
 
     @staticmethod
     async def wait(event: asyncio.Event) -> None:
+        # asyncio.timeout, not wait_for: on Python 3.11 a cancellation that meets wait_for's
+        # own timeout can leave the inner task uncancelled and the worker's stop() hanging.
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(event.wait(), _IDLE_S)
+            async with asyncio.timeout(_IDLE_S):
+                await event.wait()
         event.clear()
 
     async def stop(self) -> None:

@@ -16,6 +16,7 @@ import csv
 import hashlib
 import tarfile
 import time
+import zlib
 from typing import IO, TYPE_CHECKING, Any
 from uuid import UUID
 
@@ -316,6 +317,10 @@ async def import_tenant(
                     await restore.verify(manifest)
                     # Running servers learn of the tenant's features as after any change.
                     await conn.execute("select pg_notify($1, $2)", CHANNEL, str(tenant_id))
+    except (tarfile.TarError, EOFError, zlib.error, msgspec.DecodeError) as exc:
+        if restore is not None:
+            await restore.undo_files()
+        raise ArchiveError(f"the archive is damaged or truncated: {exc}") from exc
     except BaseException:
         if restore is not None:
             await restore.undo_files()
