@@ -23,8 +23,8 @@ from nexus_finance._http import (
     PAYMENTS_WRITE,
     PERIODS_WRITE,
 )
-from nexus_finance._invoices import PAID, POSTED
 from nexus_finance._payments import RECEIVED
+from nexus_finance._posting import PAID, POSTED
 from nexus_finance._routes_chart import (
     AccountController,
     CompanyController,

@@ -1,15 +1,14 @@
-"""Invoices, bills and credit notes: drafts, posting, cancelling, crediting, settling.
+"""Invoices, bills and credit notes: drafts, cancelling, crediting, and their API shape.
 
-A draft can be changed; posting numbers it, books its journal entry (receivable or payable
-against income or expense and tax) and publishes ``finance.invoice.posted.v1``; from then on
-it is never edited, only settled by payments or reversed by a credit note.
+A draft can be changed or cancelled; posting (``_posting``) numbers it and books it; from
+then on it is never edited, only settled by payments or reversed by a credit note.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 from uuid import UUID
@@ -20,21 +19,19 @@ from nexus_finance._books import (
     account_by_code,
     check_day,
     default_account,
-    default_journal,
     new_id,
-    rate_on,
 )
 from nexus_finance._errors import conflict, invalid, not_found
-from nexus_finance._ledger import Posting, next_number, post_entry
-from nexus_finance._money import Amount, Currency, is_currency, plain, quantize, to_text
+from nexus_finance._money import Amount, Currency, is_currency, plain, quantize
 from nexus_finance._partners import find_or_create
 
 if TYPE_CHECKING:
-    from nexus_hookspecs import Connection, EventPublisher
+    from nexus_hookspecs import Connection
 
     from nexus_finance._books import Company
 
 __all__ = (
+    "OPEN",
     "CreditNoteIn",
     "InvoiceIn",
     "InvoiceLineIn",
@@ -42,19 +39,18 @@ __all__ = (
     "cancel",
     "create_draft",
     "credit_note",
+    "lines_of",
     "load",
     "load_many",
-    "post",
+    "locked",
     "replace_draft",
-    "settle",
 )
 
-POSTED = "finance.invoice.posted.v1"
-PAID = "finance.invoice.paid.v1"
 Kind = Literal["invoice", "bill", "credit_note"]
 Text = Annotated[str, msgspec.Meta(max_length=2000)]
 _ZERO = Decimal(0)
-_OPEN = ("posted", "partially_paid")
+OPEN = ("posted", "partially_paid")
+"""States of a document with something left to pay."""
 
 
 class InvoiceLineIn(msgspec.Struct, kw_only=True):
@@ -277,7 +273,7 @@ async def create_draft(
     return invoice_id
 
 
-async def _locked(conn: Connection, invoice_id: UUID) -> dict[str, Any]:
+async def locked(conn: Connection, invoice_id: UUID) -> dict[str, Any]:
     row = await conn.fetchrow("select * from finance_invoice where id = $1 for update", invoice_id)
     if row is None:
         not_found()
@@ -288,7 +284,7 @@ async def replace_draft(
     conn: Connection, books: Company, invoice_id: UUID, data: InvoiceIn, *, multi_currency: bool
 ) -> None:
     """Replace a draft's fields and lines; 409 once it is posted (or cancelled)."""
-    row = await _locked(conn, invoice_id)
+    row = await locked(conn, invoice_id)
     if row["state"] != "draft":
         conflict(f"the document is {row['state']}: only drafts can be changed")
     if data.kind != row["kind"]:
@@ -327,44 +323,7 @@ async def replace_draft(
     )
 
 
-async def _postings(
-    conn: Connection, row: dict[str, Any], lines: list[dict[str, Any]]
-) -> list[Posting]:
-    """The entry of a document: partner account against line accounts and tax accounts."""
-    sale = row["direction"] == "sale"
-    # Invoices credit income (debit receivable); bills debit expense; credit notes mirror.
-    counter_debit = not sale if row["kind"] != "credit_note" else sale
-    currency, partner = row["currency"], row["partner_id"]
-
-    def side(amount: Decimal, debit: bool, account: UUID, text: str | None) -> Posting:
-        return Posting(
-            account_id=account,
-            currency=currency,
-            debit=amount if debit else _ZERO,
-            credit=_ZERO if debit else amount,
-            description=text,
-            partner_id=partner,
-        )
-
-    postings = []
-    by_tax: dict[UUID, Decimal] = defaultdict(Decimal)
-    for line in lines:
-        if line["subtotal"]:
-            postings.append(
-                side(line["subtotal"], counter_debit, line["account_id"], line["description"])
-            )
-        if line["tax_id"] is not None and line["tax_amount"]:
-            by_tax[line["tax_id"]] += line["tax_amount"]
-    for tax_id, amount in by_tax.items():
-        tax = await conn.fetchrow("select name, account_id from finance_tax where id = $1", tax_id)
-        assert tax is not None  # lines reference taxes by foreign key
-        postings.append(side(amount, counter_debit, tax["account_id"], tax["name"]))
-    partner_account = await default_account(conn, "receivable" if sale else "payable")
-    postings.append(side(row["total"], not counter_debit, partner_account, row["number"]))
-    return postings
-
-
-async def _lines(conn: Connection, invoice_id: UUID) -> list[dict[str, Any]]:
+async def lines_of(conn: Connection, invoice_id: UUID) -> list[dict[str, Any]]:
     rows = await conn.fetch(
         "select l.*, a.code as account_code from finance_invoice_line l "
         "join finance_account a on a.id = l.account_id "
@@ -374,209 +333,9 @@ async def _lines(conn: Connection, invoice_id: UUID) -> list[dict[str, Any]]:
     return [dict(row) for row in rows]
 
 
-def _prefix(row: dict[str, Any], journal_code: str) -> str:
-    return f"R{journal_code}" if row["kind"] == "credit_note" else journal_code
-
-
-async def post(
-    conn: Connection, books: Company, invoice_id: UUID, *, events: EventPublisher
-) -> None:
-    """Number the draft, book its entry, apply a credit note, publish the posted event."""
-    row = await _locked(conn, invoice_id)
-    if row["state"] != "draft":
-        conflict(f"the document is {row['state']}: only a draft can be posted")
-    lines = await _lines(conn, invoice_id)
-    if row["total"] <= 0:
-        invalid("lines", "a document with a zero total cannot be posted")
-    sale = row["direction"] == "sale"
-    journal = await default_journal(conn, "sale" if sale else "purchase")
-    row["number"] = await next_number(
-        conn, journal["code"], _prefix(row, journal["code"]), row["date"]
-    )
-    row["rate"] = await rate_on(conn, books, row["currency"], row["date"])
-    entry_id = await post_entry(
-        conn,
-        books,
-        journal_id=journal["id"],
-        number=row["number"],
-        day=row["date"],
-        lines=await _postings(conn, row, lines),
-        reference=row["reference"],
-        memo=f"{row['kind'].replace('_', ' ')} {row['number']}",
-        source=row["kind"],
-        source_ref=f"finance.invoice:{invoice_id}",
-    )
-    posted_at = datetime.now(UTC)
-    await conn.execute(
-        "update finance_invoice set state = 'posted', number = $2, rate = $3, entry_id = $4, "
-        "posted_at = $5 where id = $1",
-        invoice_id,
-        row["number"],
-        row["rate"],
-        entry_id,
-        posted_at,
-    )
-    await _publish_posted(conn, events, row, lines, posted_at)
-    if row["kind"] == "credit_note" and row["reversal_of"] is not None:
-        await _apply_credit_note(conn, books, row, events)
-
-
-async def _publish_posted(
-    conn: Connection,
-    events: EventPublisher,
-    row: dict[str, Any],
-    lines: list[dict[str, Any]],
-    posted_at: datetime,
-) -> None:
-    partner_ref = await conn.fetchval(
-        "select partner_ref from finance_partner where id = $1", row["partner_id"]
-    )
-    await events.publish(
-        conn,
-        type=POSTED,
-        subject=str(row["id"]),
-        data={
-            "id": str(row["id"]),
-            "number": row["number"],
-            "kind": row["kind"],
-            "partner_id": str(row["partner_id"]),
-            "partner_ref": str(partner_ref) if partner_ref else None,
-            "currency": row["currency"],
-            "total": to_text(row["total"], row["currency"]),
-            "tax_total": to_text(row["tax_total"], row["currency"]),
-            "posted_at": posted_at.isoformat(),
-            "lines": [
-                {
-                    "id": str(line["id"]),
-                    "description": line["description"],
-                    "quantity": str(plain(line["quantity"])),
-                    "unit_price": to_text(line["unit_price"], row["currency"]),
-                    "product_id": str(line["product_id"]) if line["product_id"] else None,
-                    "sku": line["sku"],
-                    "account_code": line["account_code"],
-                }
-                for line in lines
-            ],
-        },
-    )
-
-
-async def _apply_credit_note(
-    conn: Connection, books: Company, note: dict[str, Any], events: EventPublisher
-) -> None:
-    """Settle the credited document with the credit note, as far as both stay open."""
-    original = await _locked(conn, note["reversal_of"])
-    if original["state"] not in _OPEN:
-        return  # already settled: the credit note stays open as the partner's credit
-    amount = min(original["total"] - original["amount_paid"], note["total"])
-    await _realise_difference(conn, books, original, note, amount)
-    await conn.execute(
-        "insert into finance_payment_allocation (id, credit_note_id, invoice_id, amount) "
-        "values ($1, $2, $3, $4)",
-        new_id(),
-        note["id"],
-        original["id"],
-        amount,
-    )
-    await settle(conn, original["id"], amount, events=events, by_credit_note=True)
-    await settle(conn, note["id"], amount, events=events, by_credit_note=True)
-
-
-async def _realise_difference(
-    conn: Connection,
-    books: Company,
-    original: dict[str, Any],
-    note: dict[str, Any],
-    amount: Decimal,
-) -> None:
-    """Book the exchange difference between a document and the credit note settling it.
-
-    Each booked ``amount`` on the partner's account at its own rate; what remains there in
-    the base currency once both are settled is realised as an exchange gain or loss.
-    """
-    base = books.base_currency
-    left = quantize(amount * original["rate"], base) - quantize(amount * note["rate"], base)
-    if original["direction"] == "purchase":
-        left = -left  # a bill credits the payable; its credit note debits it
-    if not left:
-        return
-    sale = original["direction"] == "sale"
-    journal = await default_journal(conn, "general")
-    await post_entry(
-        conn,
-        books,
-        journal_id=journal["id"],
-        number=await next_number(conn, journal["code"], journal["code"], note["date"]),
-        day=note["date"],
-        lines=[
-            Posting(
-                account_id=await default_account(conn, "receivable" if sale else "payable"),
-                currency=note["currency"],
-                partner_id=note["partner_id"],
-                description=f"Exchange difference {original['number']} / {note['number']}",
-                rate=Decimal(0),
-                base_debit=-left if left < 0 else Decimal(0),
-                base_credit=left if left > 0 else Decimal(0),
-            )
-        ],
-        reference=note["number"],
-        memo=f"Exchange difference between {original['number']} and {note['number']}",
-        source="exchange_difference",
-        source_ref=f"finance.exchange:{note['id']}",
-        revaluation=True,
-    )
-
-
-async def settle(
-    conn: Connection,
-    invoice_id: UUID,
-    amount: Decimal,
-    *,
-    events: EventPublisher,
-    by_credit_note: bool = False,
-) -> str:
-    """Record ``amount`` paid on a posted document; update its state; return the new state.
-
-    A document fully paid publishes ``finance.invoice.paid.v1``; one fully cleared by a
-    credit note becomes ``reversed`` instead.
-    """
-    row = await _locked(conn, invoice_id)
-    if row["state"] not in _OPEN:
-        conflict(f"the document {row['number'] or row['id']} is {row['state']}, not open")
-    paid = row["amount_paid"] + amount
-    if paid > row["total"]:
-        invalid("allocations", f"{amount} exceeds what is due on {row['number']}")
-    state, paid_at = "partially_paid", None
-    if paid == row["total"]:
-        paid_at = datetime.now(UTC)
-        reversed_ = by_credit_note and row["kind"] != "credit_note" and row["amount_paid"] == 0
-        state = "reversed" if reversed_ else "paid"
-    await conn.execute(
-        "update finance_invoice set amount_paid = $2, state = $3, paid_at = $4 where id = $1",
-        invoice_id,
-        paid,
-        state,
-        paid_at,
-    )
-    if state == "paid" and not by_credit_note:
-        await events.publish(
-            conn,
-            type=PAID,
-            subject=str(invoice_id),
-            data={
-                "id": str(invoice_id),
-                "number": row["number"],
-                "currency": row["currency"],
-                "total": to_text(row["total"], row["currency"]),
-                "paid_at": paid_at.isoformat() if paid_at else None,
-            },
-        )
-    return state
-
-
 async def cancel(conn: Connection, invoice_id: UUID) -> None:
     """Cancel a draft; a posted document is reversed by a credit note instead (409)."""
-    row = await _locked(conn, invoice_id)
+    row = await locked(conn, invoice_id)
     if row["state"] != "draft":
         conflict(
             f"the document is {row['state']}: only drafts are cancelled; "
@@ -594,12 +353,12 @@ async def credit_note(
     terms_days: int,
 ) -> UUID:
     """Draft a credit note copying a posted document's lines, referencing it."""
-    row = await _locked(conn, invoice_id)
+    row = await locked(conn, invoice_id)
     if row["kind"] == "credit_note":
         conflict("a credit note cannot itself be credited")
-    if row["state"] not in (*_OPEN, "paid"):
+    if row["state"] not in (*OPEN, "paid"):
         conflict(f"the document is {row['state']}: only posted documents are credited")
-    lines = await _lines(conn, invoice_id)
+    lines = await lines_of(conn, invoice_id)
     note = InvoiceIn(
         kind="credit_note",
         direction=row["direction"],

@@ -17,10 +17,10 @@ import msgspec
 
 from nexus_finance._books import check_day, default_account, default_journal, new_id, rate_on
 from nexus_finance._errors import conflict, invalid, not_found
-from nexus_finance._invoices import settle
 from nexus_finance._ledger import Posting, next_number, post_entry
 from nexus_finance._money import Amount, Currency, is_amount, is_currency, quantize, to_text
 from nexus_finance._partners import find_or_create
+from nexus_finance._posting import settle
 
 if TYPE_CHECKING:
     from nexus_hookspecs import Connection, EventPublisher

@@ -8,7 +8,7 @@ from uuid import UUID
 from litestar import Controller, get, post, put
 from litestar.params import FromPath, JSONBody, QueryParameter
 
-from nexus_finance import _invoices, _payments
+from nexus_finance import _invoices, _payments, _posting
 from nexus_finance._examples import body
 from nexus_finance._http import (
     INVOICES_WRITE,
@@ -135,7 +135,7 @@ class InvoiceController(Controller):
         """Number it, book its journal entry, publish ``finance.invoice.posted.v1``."""
         async with db.transaction() as conn:
             found = await books(conn, plugin_settings, context)
-            await _invoices.post(conn, found, invoice_id, events=events)
+            await _posting.post(conn, found, invoice_id, events=events)
             return await _invoices.load(conn, invoice_id)
 
     @post("/{invoice_id:uuid}/cancel", summary="Cancel a draft", opt=_WRITE, status_code=200)
@@ -167,7 +167,7 @@ class InvoiceController(Controller):
                 conn, found, invoice_id, data, terms_days=settings.payment_terms_days
             )
             if data.post:
-                await _invoices.post(conn, found, note, events=events)
+                await _posting.post(conn, found, note, events=events)
             return await _invoices.load(conn, note)
 
 
