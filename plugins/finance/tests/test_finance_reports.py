@@ -21,7 +21,14 @@ from finance_support import (
 )
 from nexus.testing import create_test_client, make_tenant, temporary_database
 
-REPORTS = ("trial-balance", "profit-and-loss", "balance-sheet", "aged-receivables", "aged-payables")
+REPORTS = (
+    "trial-balance",
+    "profit-and-loss",
+    "balance-sheet",
+    "general-ledger",
+    "aged-receivables",
+    "aged-payables",
+)
 
 
 @pytest.fixture(scope="module")
@@ -139,6 +146,30 @@ def test_balance_sheet_balances_with_the_years_earnings(world, books):
     assert totals["liabilities"] == "300.00"
     earnings = [r for r in report["rows"] if r["account_name"] == "Unallocated earnings"]
     assert earnings[0]["amount"] == "800.00"
+
+
+def test_general_ledger_runs_each_accounts_balance(world, books):
+    client, _ = world
+    ledger = ok(
+        client.get(
+            f"{API}/reports/general-ledger", params={"account_code": "1100"}, headers=books.headers
+        )
+    )
+    eur = [
+        (r["debit"], r["credit"], r["balance"]) for r in ledger["rows"] if r["currency"] == "EUR"
+    ]
+    assert eur == [("1000.00", "0.00", "1000.00"), ("0.00", "400.00", "600.00")]
+    assert {r["partner"] for r in ledger["rows"]} == {"Acme", "Yankee Inc"}
+    today = date.today().isoformat()
+    since = ok(
+        client.get(
+            f"{API}/reports/general-ledger",
+            params={"account_code": "1100", "date_from": today},
+            headers=books.headers,
+        )
+    )
+    opening = [r for r in since["rows"] if r["description"] == "Opening balance"]
+    assert [(r["currency"], r["balance"]) for r in opening] == [("EUR", "1000.00")]
 
 
 def test_aged_receivables_and_payables_bucket_by_days_overdue(world, books):

@@ -28,6 +28,7 @@ __all__ = (
     "Report",
     "aged",
     "balance_sheet",
+    "general_ledger",
     "profit_and_loss",
     "to_csv",
     "trial_balance",
@@ -250,6 +251,118 @@ async def balance_sheet(conn: Connection, books: Company, *, basis: Basis, date_
         rows=rows,
         totals=totals,
     )
+
+
+async def general_ledger(
+    conn: Connection,
+    books: Company,
+    *,
+    basis: Basis,
+    account_code: str | None,
+    date_from: date | None,
+    date_to: date,
+) -> Report:
+    """Every line of every account (or of one) with its running balance, per currency.
+
+    With ``date_from``, each account starts from its opening balance on that day.
+    """
+    debit, credit, currency = _amounts(basis, books)
+    rows: list[dict[str, Any]] = []
+    sums: dict[str, list[Decimal]] = defaultdict(lambda: [_ZERO, _ZERO])
+    running: dict[tuple[str, str], Decimal] = {}
+    if date_from is not None:
+        for row in await conn.fetch(
+            f"select {currency} as currency, a.code, a.name, "
+            f"sum({debit}) - sum({credit}) as balance "
+            "from finance_entry_line l join finance_account a on a.id = l.account_id "
+            "where l.date < $1 and ($2::text is null or a.code = $2) "
+            "group by 1, a.code, a.name order by 1, a.code",
+            date_from,
+            account_code,
+        ):
+            running[row["currency"], row["code"]] = row["balance"]
+            rows.append(
+                _ledger_row(row, "", date_from, "Opening balance", _ZERO, _ZERO, row["balance"])
+            )
+    for row in await conn.fetch(
+        f"select {currency} as currency, a.code, a.name, l.date, e.number, p.name as partner, "
+        f"coalesce(l.description, e.memo) as description, {debit} as debit, {credit} as credit "
+        "from finance_entry_line l join finance_account a on a.id = l.account_id "
+        "join finance_entry e on e.id = l.entry_id "
+        "left join finance_partner p on p.id = l.partner_id "
+        "where l.date <= $1 and ($2::date is null or l.date >= $2) "
+        "and ($3::text is null or a.code = $3) "
+        "order by 1, a.code, l.date, e.number, l.line_no",
+        date_to,
+        date_from,
+        account_code,
+    ):
+        if not row["debit"] and not row["credit"]:
+            continue
+        key = (row["currency"], row["code"])
+        running[key] = running.get(key, _ZERO) + row["debit"] - row["credit"]
+        sums[row["currency"]][0] += row["debit"]
+        sums[row["currency"]][1] += row["credit"]
+        rows.append(
+            _ledger_row(
+                row,
+                row["number"],
+                row["date"],
+                row["description"],
+                row["debit"],
+                row["credit"],
+                running[key],
+                partner=row["partner"],
+            )
+        )
+    rows.sort(key=lambda r: (r["currency"], r["account_code"]))
+    return Report(
+        report="general_ledger",
+        basis=basis,
+        base_currency=books.base_currency,
+        date_from=date_from,
+        date_to=date_to,
+        columns=[
+            "currency",
+            "account_code",
+            "account_name",
+            "date",
+            "entry",
+            "partner",
+            "description",
+            "debit",
+            "credit",
+            "balance",
+        ],
+        rows=rows,
+        totals={c: {"debit": _text(d, c), "credit": _text(k, c)} for c, (d, k) in sums.items()},
+    )
+
+
+def _ledger_row(
+    row: Any,
+    entry: str,
+    day: date,
+    description: str | None,
+    debit: Decimal,
+    credit: Decimal,
+    balance: Decimal,
+    *,
+    partner: str | None = None,
+) -> dict[str, Any]:
+    currency = row["currency"]
+    return {
+        "currency": currency,
+        "account_code": row["code"],
+        "account_name": row["name"],
+        "date": day.isoformat(),
+        "entry": entry,
+        "partner": partner or "",
+        "description": description or "",
+        "debit": _text(debit, currency),
+        "credit": _text(credit, currency),
+        "balance": _text(balance, currency),
+    }
 
 
 _BUCKETS = ("current", "1_30", "31_60", "61_90", "over_90")

@@ -146,6 +146,37 @@ class ReportController(Controller):
         )
         return _answer(request, report, format)
 
+    @get("/general-ledger", summary="General ledger", operation_class=_ReportOperation)
+    async def general_ledger(
+        self,
+        request: Request[Any, Any, Any],
+        db: Db,
+        context: Ctx,
+        plugin_settings: SettingsDep,
+        account_code: Annotated[
+            str | None, QueryParameter(description="Only this account.", max_length=20)
+        ] = None,
+        date_from: DateFrom = None,
+        date_to: DateTo = None,
+        basis: BasisParam = "transaction",
+        format: Format = None,
+    ) -> Response[Any]:
+        """Every posted line per account and currency, with opening and running balances."""
+        report = await _run(
+            db,
+            plugin_settings,
+            context,
+            lambda conn, found: _reports.general_ledger(
+                conn,
+                found,
+                basis=basis,
+                account_code=account_code,
+                date_from=date_from,
+                date_to=date_to or date.today(),
+            ),
+        )
+        return _answer(request, report, format)
+
     @get("/aged-receivables", summary="Aged receivables", operation_class=_ReportOperation)
     async def aged_receivables(
         self,
