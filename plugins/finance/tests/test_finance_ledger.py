@@ -323,3 +323,24 @@ def test_openapi_documents_the_finance_routes(client):
 def test_values_the_books_cannot_hold_are_422(client, tenant, body, key):
     body = problem(client.post(f"{API}/entries", json=body, headers=tenant.headers), 422)
     assert body["errors"][0]["key"] == key
+
+
+def test_members_invoice_but_only_admins_touch_the_ledger(client, world, tenant):
+    member = make_tenant(world[1], role="member")
+    lines = [{"account_code": "1000", "debit": "1.00"}, {"account_code": "3000", "credit": "1.00"}]
+    refused = problem(entry(client, member, lines), 403)
+    assert "finance.entries:write" in refused["detail"]
+    problem(
+        client.post(f"{API}/accounts", json={"name": "X", "type": "asset"}, headers=member.headers),
+        403,
+    )
+    made = client.post(
+        f"{API}/invoices",
+        headers=member.headers,
+        json={
+            "partner_name": "Acme",
+            "lines": [{"description": "x", "unit_price": "1.00"}],
+        },
+    )
+    assert made.status_code == 201, made.text
+    assert ok(client.get(f"{API}/reports/trial-balance", headers=member.headers))["rows"] == []
