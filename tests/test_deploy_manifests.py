@@ -221,3 +221,22 @@ def test_grafana_provisioning_points_at_the_dashboards():
     assert datasource["datasources"][0]["type"] == "prometheus"
     for board in (DEPLOY / "k8s" / "base" / "observability" / "dashboards").glob("*.json"):
         json.loads(board.read_text())
+
+
+def test_containerfile_copies_every_workspace_member():
+    """`uv sync` in the image's builder needs every member of the root workspace."""
+    import tomllib  # noqa: PLC0415
+
+    root = DEPLOY.parent
+    members = tomllib.loads((root / "pyproject.toml").read_text())["tool"]["uv"]["workspace"][
+        "members"
+    ]
+    copied = [
+        line.split()[1].rstrip("/")
+        for line in (DEPLOY / "Containerfile").read_text().splitlines()
+        if line.startswith("COPY ") and "--from" not in line
+    ]
+    for member in members:
+        assert any(member == c or member.startswith(c + "/") for c in copied), (
+            f"deploy/Containerfile does not COPY the workspace member {member}"
+        )
