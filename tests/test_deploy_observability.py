@@ -101,6 +101,21 @@ def test_rules_pass_promtool():
     assert f"SUCCESS: {len(rule_expressions())} rules found" in result.stdout
 
 
+def test_rules_fire_as_their_unit_tests_say():
+    promtool = shutil.which("promtool")
+    if promtool is None:
+        pytest.skip("promtool not on PATH (Debian package 'prometheus'; .ci/run installs it)")
+    result = subprocess.run(
+        [promtool, "test", "rules", "nexus.rules.test.yaml"],
+        cwd=OBSERVABILITY,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "SUCCESS" in result.stdout
+
+
 def test_prometheusrule_carries_the_rules_file():
     rule = yaml.safe_load((DEPLOY / "k8s" / "base" / "prometheusrule.yaml").read_text())
     assert rule["kind"] == "PrometheusRule"
