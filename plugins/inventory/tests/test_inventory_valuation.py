@@ -105,6 +105,9 @@ def test_a_move_below_the_minimum_publishes_stock_low(client, tenant, inventory_
         "minimum": "5",
     }
     assert stock(client, tenant, product)["on_hand"] == "3"
+    shown = client.get(f"{API}/reorder-rules/{rule.json()['id']}", headers=tenant.headers).json()
+    assert (shown["on_hand"], shown["to_order"]) == ("3", "17")  # back up to the maximum
+    assert rule.json()["to_order"] == "0"  # 10 on hand when it was made
 
 
 def test_reorder_rules_keep_minimum_below_maximum_and_one_per_location(client, tenant):

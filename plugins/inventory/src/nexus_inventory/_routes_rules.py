@@ -44,20 +44,37 @@ from nexus_inventory._schemas import (
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
+    from nexus_hookspecs import Connection
+
 __all__ = ("ReorderRuleController", "ValuationController")
 
 _FEATURE = "reorder_rules"
 
 
+# A rule with the on hand it watches.
+_RULES = (
+    "select r.*, coalesce(q.quantity, 0) as on_hand from inventory_reorder_rule r "
+    "left join inventory_quant q on q.product_id = r.product_id and q.location_id = r.location_id"
+)
+
+
 def _rule(row: Mapping[str, Any] | None) -> RuleOut:
     if row is None:
         raise not_found()
+    minimum, maximum = Decimal(row["minimum"]), Decimal(row["maximum"])
+    on_hand = Decimal(row["on_hand"])
     values = {
         **row,
-        "minimum": qty(Decimal(row["minimum"])),
-        "maximum": qty(Decimal(row["maximum"])),
+        "minimum": qty(minimum),
+        "maximum": qty(maximum),
+        "on_hand": qty(on_hand),
+        "to_order": qty(maximum - on_hand if on_hand < minimum else Decimal(0)),
     }
     return msgspec.convert(values, RuleOut, strict=False)
+
+
+async def _read_rule(conn: Connection, rule_id: UUID) -> RuleOut:
+    return _rule(await conn.fetchrow(f"{_RULES} where r.id = $1", rule_id))
 
 
 def _bounds(minimum: Decimal, maximum: Decimal) -> None:
@@ -110,16 +127,16 @@ class ReorderRuleController(Controller):
             row = await conn.fetchrow(
                 "insert into inventory_reorder_rule (id, product_id, location_id, minimum, "
                 "maximum) values ($1, $2, $3, $4, $5) "
-                "on conflict (tenant_id, product_id, location_id) do nothing returning *",
+                "on conflict (tenant_id, product_id, location_id) do nothing returning id",
                 new_id(),
                 product_id,
                 location_id,
                 data.minimum,
                 data.maximum,
             )
-        if row is None:
-            raise Conflict(detail="the product has a reorder rule at this location")
-        return _rule(row)
+            if row is None:
+                raise Conflict(detail="the product has a reorder rule at this location")
+            return await _read_rule(conn, row["id"])
 
     @get("/reorder-rules", summary="List reorder rules", opt=opt(feature=_FEATURE))
     async def list_rules(
@@ -133,8 +150,8 @@ class ReorderRuleController(Controller):
         after = after_cursor(cursor)
         async with db.transaction() as conn:
             rows = await conn.fetch(
-                "select * from inventory_reorder_rule where ($1::uuid is null or id > $1) "
-                "and ($2::uuid is null or product_id = $2) order by id limit $3",
+                f"{_RULES} where ($1::uuid is null or r.id > $1) "
+                "and ($2::uuid is null or r.product_id = $2) order by r.id limit $3",
                 after,
                 product_id,
                 limit + 1,
@@ -145,8 +162,7 @@ class ReorderRuleController(Controller):
     async def show_rule(self, db: Db, rule_id: FromPath[UUID]) -> RuleOut:
         """One reorder rule."""
         async with db.transaction() as conn:
-            row = await conn.fetchrow("select * from inventory_reorder_rule where id = $1", rule_id)
-        return _rule(row)
+            return await _read_rule(conn, rule_id)
 
     @patch(
         "/reorder-rules/{rule_id:uuid}",
@@ -166,14 +182,13 @@ class ReorderRuleController(Controller):
             minimum = data.minimum if data.minimum is not None else Decimal(row["minimum"])
             maximum = data.maximum if data.maximum is not None else Decimal(row["maximum"])
             _bounds(minimum, maximum)
-            row = await conn.fetchrow(
-                "update inventory_reorder_rule set minimum = $2, maximum = $3 where id = $1 "
-                "returning *",
+            await conn.execute(
+                "update inventory_reorder_rule set minimum = $2, maximum = $3 where id = $1",
                 rule_id,
                 minimum,
                 maximum,
             )
-        return _rule(row)
+            return await _read_rule(conn, rule_id)
 
     @delete(
         "/reorder-rules/{rule_id:uuid}",

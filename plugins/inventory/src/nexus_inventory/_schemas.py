@@ -32,13 +32,22 @@ __all__ = (
     "WarehouseOut",
 )
 
-Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
-Sku = Annotated[str, msgspec.Meta(min_length=1, max_length=64, pattern=r"^\S+$")]
-Code = Annotated[str, msgspec.Meta(min_length=1, max_length=16, pattern=r"^[A-Za-z0-9_-]+$")]
-Uom = Annotated[str, msgspec.Meta(min_length=1, max_length=32)]
-Currency = Annotated[str, msgspec.Meta(pattern="^[A-Z]{3}$", description="ISO 4217 code")]
-Reference = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
-Amount = Annotated[Decimal, msgspec.Meta(description='A decimal string, e.g. "12.50"')]
+Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200, examples=["Oak desk"])]
+Sku = Annotated[
+    str, msgspec.Meta(min_length=1, max_length=64, pattern=r"^\S+$", examples=["DESK-1"])
+]
+Code = Annotated[
+    str,
+    msgspec.Meta(min_length=1, max_length=16, pattern=r"^[A-Za-z0-9_-]+$", examples=["WH"]),
+]
+Uom = Annotated[str, msgspec.Meta(min_length=1, max_length=32, examples=["unit"])]
+Currency = Annotated[
+    str, msgspec.Meta(pattern="^[A-Z]{3}$", description="ISO 4217 code", examples=["USD"])
+]
+Reference = Annotated[str, msgspec.Meta(min_length=1, max_length=200, examples=["SO-1001"])]
+Amount = Annotated[
+    Decimal, msgspec.Meta(description='A decimal string, e.g. "12.50"', examples=["12.50"])
+]
 MoveKind = Literal["receipt", "delivery", "internal", "adjustment"]
 
 
@@ -214,13 +223,19 @@ class RuleChanges(msgspec.Struct, kw_only=True):
 
 
 class RuleOut(msgspec.Struct, kw_only=True):
-    """A reorder rule: keep on hand between ``minimum`` and ``maximum``."""
+    """A reorder rule: keep on hand between ``minimum`` and ``maximum``.
+
+    ``to_order`` is what brings on hand back up to the maximum once it is below the
+    minimum (``"0"`` otherwise).
+    """
 
     id: UUID
     product_id: UUID
     location_id: UUID
     minimum: str
     maximum: str
+    on_hand: str
+    to_order: str
     created_at: datetime
 
 
