@@ -232,7 +232,61 @@ class PluginSettings(Protocol):
     """Per-tenant settings of the calling plugin, decoded into its settings Struct."""
 
     async def get(self, tenant_id: UUID) -> Any:
-        """Return the tenant's settings for the plugin (preset values over defaults)."""
+        """Return the tenant's settings for the plugin (preset values over defaults).
+
+        The values are those the plugin was first enabled with for that tenant (its preset's
+        settings, overlaid by the business profile's); a tenant that never enabled the
+        plugin gets the Struct's defaults.
+        """
+        ...
+
+
+@runtime_checkable
+class Features(Protocol):
+    """Feature toggles of the request's tenant, as the request path sees them."""
+
+    async def enabled(self, key: str) -> bool:
+        """Whether ``key`` (``<plugin>`` or ``<plugin>.<feature>``) is on for the tenant.
+
+        Any plugin's keys may be asked, so a plugin can adapt to what else is switched on.
+        """
+        ...
+
+
+@runtime_checkable
+class EventContext(Protocol):
+    """What an event handler taking two arguments gets besides the event.
+
+    Example::
+
+        async def on_deal_won(event, ctx: EventContext) -> None:
+            if not await ctx.feature_enabled("finance.invoice_from_deal"):
+                return
+            await ctx.conn.execute("insert into finance_invoice ...")
+            await ctx.events.publish(ctx.conn, type="finance.invoice.created.v1", data={...})
+    """
+
+    @property
+    def tenant_id(self) -> UUID:
+        """The tenant the event belongs to; row-level security is set to it."""
+        ...
+
+    @property
+    def conn(self) -> Connection:
+        """The delivery's transaction: the handler's effect commits with the inbox row."""
+        ...
+
+    @property
+    def events(self) -> EventPublisher:
+        """Publish follow-up events (the handling plugin's declared types) in that transaction."""
+        ...
+
+    async def feature_enabled(self, key: str) -> bool:
+        """Whether ``key`` is on for the event's tenant (see :meth:`Features.enabled`)."""
+        ...
+
+    async def settings(self) -> Any:
+        """The handling plugin's settings for the event's tenant (see :class:`PluginSettings`)."""
         ...
 
 

@@ -35,5 +35,6 @@ class PurgeReport(msgspec.Struct, frozen=True, kw_only=True):
     files: int = 0
 
 
-EventHandler = Callable[[Any], Awaitable[None]]
-"""An event consumer: called with one CloudEvent, awaited; raising means "retry later"."""
+EventHandler = Callable[[Any], Awaitable[None]] | Callable[[Any, Any], Awaitable[None]]
+"""An event consumer: called with one CloudEvent (and, if it takes a second parameter, an
+:class:`~nexus_hookspecs.EventContext`), awaited; raising means "retry later"."""

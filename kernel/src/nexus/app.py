@@ -21,7 +21,7 @@ from nexus.db import (
     resolve_database_url,
 )
 from nexus.events import event_routes, events_provider
-from nexus.features import FeatureRuntime, feature_routes, preset_routes
+from nexus.features import FeatureRuntime, feature_ports, feature_routes, preset_routes
 from nexus.http import (
     IdempotencyMiddleware,
     KernelContext,  # noqa: TC001 - Litestar reads provider hints at run time
@@ -145,6 +145,10 @@ def create_app(
             "events": Provide(events_provider(registry), sync_to_thread=False),
             "cache": Provide(cache.provide, sync_to_thread=False),
             "blobs": Provide(blobs.provide, sync_to_thread=False),
+            **{
+                name: Provide(provide, sync_to_thread=False)
+                for name, provide in feature_ports(database, registry, features.toggles).items()
+            },
         },
         exception_handlers=exception_handlers,
         on_startup=[open_database, cache.start, blobs.start],

@@ -9,7 +9,7 @@ parked in a dead-letter table when they keep failing. See ``docs/events.md``.
 
 from __future__ import annotations
 
-from nexus.events._consumers import Consumer, Delivery, collect_consumers
+from nexus.events._consumers import Consumer, Delivery, HandlerContext, collect_consumers
 from nexus.events._envelope import (
     CONTENT_TYPE,
     KERNEL_SOURCE,
@@ -46,6 +46,7 @@ __all__ = (
     "UndeclaredEventError",
     "analytics_consumer",
     "audit_consumer",
+    "HandlerContext",
     "collect_consumers",
     "dead_letters",
     "decode_event",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import inspect
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -11,16 +12,17 @@ from uuid import UUID
 import structlog
 
 from nexus.events._envelope import CloudEvent, decode_event, encode_event
+from nexus.events._publisher import OutboxPublisher
 from nexus.plugins import await_maybe
 
 if TYPE_CHECKING:
     import asyncpg
 
     from nexus.db import PostgresDatabase
-    from nexus.features import Toggles
+    from nexus.features import SettingsReader, Toggles
     from nexus.plugins import PluginRegistry
 
-__all__ = ("Consumer", "Delivery", "Handler", "collect_consumers")
+__all__ = ("Consumer", "Delivery", "Handler", "HandlerContext", "collect_consumers")
 
 log = structlog.get_logger("nexus.events")
 
@@ -59,23 +61,112 @@ class Consumer:
         return [*self.handlers.get("*", ()), *self.handlers.get(event_type, ())]
 
 
-def _plugin_handler(handler: Callable[[CloudEvent], Any]) -> Handler:
-    async def call(event: CloudEvent, conn: asyncpg.Connection) -> None:
-        # Piccolo queries of the handler join the delivery transaction (its engine's
-        # current transaction), so the effect and the inbox row commit together.
-        await await_maybe(handler(event))
+class HandlerContext:
+    """The :class:`nexus_hookspecs.EventContext` a two-parameter plugin handler gets."""
 
-    return call
+    __slots__ = ("_reader", "_toggles", "conn", "events", "plugin", "tenant_id")
+
+    def __init__(
+        self,
+        *,
+        tenant_id: UUID,
+        conn: asyncpg.Connection,
+        plugin: str,
+        declared: frozenset[str],
+        toggles: Toggles | None,
+        reader: SettingsReader | None,
+    ) -> None:
+        self.tenant_id = tenant_id
+        self.conn = conn
+        self.plugin = plugin
+        self.events = OutboxPublisher(tenant_id=tenant_id, plugin=plugin, declared=declared)
+        self._toggles = toggles
+        self._reader = reader
+
+    async def feature_enabled(self, key: str) -> bool:
+        """Whether ``key`` is on for the event's tenant."""
+        if self._toggles is None:
+            raise RuntimeError("this delivery has no feature toggles to ask")
+        return await self._toggles.is_enabled(self.tenant_id, key)
+
+    async def settings(self) -> Any:
+        """The handling plugin's settings for the event's tenant, read in the delivery."""
+        if self._reader is None:
+            raise RuntimeError("this delivery has no plugin settings to read")
+        return await self._reader.read(self.conn, self.tenant_id, self.plugin)
 
 
-def collect_consumers(registry: PluginRegistry, kernel: list[Consumer]) -> list[Consumer]:
-    """The kernel's consumers and one per plugin implementing ``nexus_event_handlers``."""
+def _takes_context(handler: Callable[..., Any]) -> bool:
+    try:
+        parameters = inspect.signature(handler).parameters.values()
+    except (TypeError, ValueError):  # a builtin or C callable: call it with the event only
+        return False
+    positional = [p for p in parameters if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    return len(positional) >= 2 or any(p.kind is p.VAR_POSITIONAL for p in parameters)
+
+
+def _plugin_handler(
+    handler: Callable[..., Any],
+    *,
+    plugin: str,
+    declared: frozenset[str],
+    toggles: Toggles | None,
+    reader: SettingsReader | None,
+) -> Handler:
+    # Piccolo queries of the handler join the delivery transaction (its engine's current
+    # transaction), so the effect and the inbox row commit together.
+    if not _takes_context(handler):
+
+        async def call(event: CloudEvent, conn: asyncpg.Connection) -> None:
+            await await_maybe(handler(event))
+
+        return call
+
+    async def call_with_context(event: CloudEvent, conn: asyncpg.Connection) -> None:
+        context = HandlerContext(
+            tenant_id=UUID(event.tenantid),
+            conn=conn,
+            plugin=plugin,
+            declared=declared,
+            toggles=toggles,
+            reader=reader,
+        )
+        await await_maybe(handler(event, context))
+
+    return call_with_context
+
+
+def collect_consumers(
+    registry: PluginRegistry,
+    kernel: list[Consumer],
+    *,
+    toggles: Toggles | None = None,
+    reader: SettingsReader | None = None,
+) -> list[Consumer]:
+    """The kernel's consumers and one per plugin implementing ``nexus_event_handlers``.
+
+    A plugin handler taking two parameters also gets a :class:`HandlerContext` (its
+    ``feature_enabled`` needs ``toggles``, its ``settings`` needs ``reader``).
+    """
     consumers = list(kernel)
     for record in registry.loaded:
         consumer = Consumer(name=record.name, plugin=record.name)
+        declared = frozenset(record.manifest.events) if record.manifest else frozenset()
 
-        def register(event_type: str, handler: Any, consumer: Consumer = consumer) -> None:
-            consumer.handlers.setdefault(event_type, []).append(_plugin_handler(handler))
+        def register(
+            event_type: str,
+            handler: Any,
+            consumer: Consumer = consumer,
+            declared: frozenset[str] = declared,
+        ) -> None:
+            wrapped = _plugin_handler(
+                handler,
+                plugin=consumer.name,
+                declared=declared,
+                toggles=toggles,
+                reader=reader,
+            )
+            consumer.handlers.setdefault(event_type, []).append(wrapped)
 
         registry.call(record.name, "nexus_event_handlers", register=register)
         if consumer.handlers:

@@ -12,7 +12,7 @@ from nexus.events._kafka import KafkaBus
 from nexus.events._kernel import analytics_consumer, audit_consumer
 from nexus.events._postgres import PostgresBus
 from nexus.events._worker import Bus, EventWorker
-from nexus.features import FeatureRuntime
+from nexus.features import FeatureRuntime, SettingsReader
 
 if TYPE_CHECKING:
     from nexus.features import Toggles
@@ -78,7 +78,12 @@ class EventRuntime:
         self.consumers = (
             consumers
             if consumers is not None
-            else collect_consumers(registry, [audit_consumer(), analytics_consumer()])
+            else collect_consumers(
+                registry,
+                [audit_consumer(), analytics_consumer()],
+                toggles=self.toggles,
+                reader=SettingsReader(registry),
+            )
         )
         self.bus = make_bus(settings, registry, self.relay_db)
         self.worker = EventWorker(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from nexus.features._catalog import FeatureCatalog, FeatureSpec
 from nexus.features._channel import CHANNEL, PostgresChannel, RedisChannel
 from nexus.features._evaluate import FeatureState, Source, TenantFeatures, evaluate
+from nexus.features._ports import RequestFeatures, feature_ports
 from nexus.features._preset_routes import preset_routes
 from nexus.features._routes import feature_routes
 from nexus.features._runtime import FeatureRuntime
@@ -16,9 +17,15 @@ from nexus.features._service import (
     PresetPlan,
     PurgeResult,
 )
+from nexus.features._settings import PluginSettingsPort, SettingsReader, encode_settings
 from nexus.features._toggles import Toggles
 
 __all__ = (
+    "RequestFeatures",
+    "feature_ports",
+    "PluginSettingsPort",
+    "SettingsReader",
+    "encode_settings",
     "CHANNEL",
     "FeatureCatalog",
     "FeatureChange",

@@ -8,6 +8,7 @@ import msgspec
 
 from nexus.features._channel import CHANNEL
 from nexus.features._evaluate import FeatureState, evaluate
+from nexus.features._settings import encode_settings
 from nexus.identity._store import new_id
 from nexus.plugins import await_maybe
 
@@ -69,15 +70,16 @@ async def seed_tenant(
     for record in registry.loaded:  # start order: requirements first
         if record.name not in enabled:
             continue
+        settings = _settings(record.manifest, preset.settings.get(record.name, {}))
         first = await conn.fetchval(
-            "insert into nexus_plugin_enablement (tenant_id, plugin) values ($1, $2) "
-            "on conflict do nothing returning true",
+            "insert into nexus_plugin_enablement (tenant_id, plugin, settings) "
+            "values ($1, $2, $3::jsonb) on conflict do nothing returning true",
             tenant.id,
             record.name,
+            encode_settings(settings),
         )
         if not first:
             continue
-        settings = _settings(record.manifest, preset.settings.get(record.name, {}))
         await await_maybe(
             registry.call(
                 record.name, "nexus_tenant_enable", tenant=tenant, settings=settings, conn=conn

@@ -10,6 +10,7 @@ from nexus_hookspecs import PurgeReport, TenantRef
 
 from nexus.features._channel import CHANNEL
 from nexus.features._evaluate import FeatureState, PresetDefaults, TenantFeatures, evaluate
+from nexus.features._settings import encode_settings
 from nexus.identity._store import new_id
 from nexus.plugins import await_maybe
 
@@ -362,14 +363,15 @@ class FeatureService:
                 self.registry.call(key, "nexus_tenant_disable", tenant=tenant, conn=conn)
             )
             return
+        settings = self._settings_for(key, preset)
         first = await conn.fetchval(
-            "insert into nexus_plugin_enablement (tenant_id, plugin) values ($1, $2) "
-            "on conflict do nothing returning true",
+            "insert into nexus_plugin_enablement (tenant_id, plugin, settings) "
+            "values ($1, $2, $3::jsonb) on conflict do nothing returning true",
             tenant_id,
             key,
+            encode_settings(settings),
         )
         if first:
-            settings = self._settings_for(key, preset)
             await await_maybe(
                 self.registry.call(
                     key, "nexus_tenant_enable", tenant=tenant, settings=settings, conn=conn
