@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 
 import httpx
-from conftest import API, create_product, receive, stock
+from inventory_support import API, create_product, receive, stock
 
 
 def deliver_at_once(client, tenant, product, quantities):

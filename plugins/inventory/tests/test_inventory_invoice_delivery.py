@@ -7,7 +7,7 @@ import uuid
 import inventory_invoice_source
 import nexus_inventory
 import pytest
-from conftest import API, create_product, keep_settings, outbox, receive, stock
+from inventory_support import API, create_product, keep_settings, outbox, receive, stock
 from nexus.settings import Settings
 from nexus.testing import EventWorkerHarness, create_test_client, make_tenant
 

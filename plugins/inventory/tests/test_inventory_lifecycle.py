@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import API, create_product, move, receive, sql, stock
+from inventory_support import API, create_product, move, receive, sql, stock
 from nexus.testing import make_tenant
 
 

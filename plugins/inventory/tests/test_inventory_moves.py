@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from conftest import API, create_product, keep_settings, move, receive, sql, stock
+from inventory_support import API, create_product, keep_settings, move, receive, sql, stock
 
 
 def location(client, tenant, kind):

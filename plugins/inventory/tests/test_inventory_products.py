@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncpg
 import nexus_inventory
-from conftest import API, create_product, move, receive
+from inventory_support import API, create_product, move, receive
 from nexus.settings import Settings
 from nexus.testing import make_tenant, run_sync
 from nexus_hookspecs import TenantRef

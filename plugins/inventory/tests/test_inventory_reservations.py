@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import API, create_product, move, receive, stock
+from inventory_support import API, create_product, move, receive, stock
 
 
 def reserve(client, tenant, product, quantity, reference):

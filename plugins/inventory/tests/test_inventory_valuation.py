@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import API, create_product, move, outbox, receive, stock
+from inventory_support import API, create_product, move, outbox, receive, stock
 
 
 def test_receipts_move_the_average_and_deliveries_leave_at_it(client, tenant, inventory_db):
