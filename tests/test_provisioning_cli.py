@@ -199,3 +199,45 @@ def test_up_with_nothing_configured_serves_the_demo_tenant_and_reuses_it(tmp_pat
         assert "nexus tenants create-key demo" in output
         answered = httpx.get(f"{base}/api/v1/features", headers={"Authorization": f"Bearer {key}"})
         assert answered.status_code == 200
+
+
+def test_company_facts_of_the_profile_fill_the_plugins_settings(db, tmp_path):
+    """The profile's currency, country and fiscal year reach every plugin that declares them."""
+    example = json.loads(example_profiles()["professional-services"].read_text())
+    result = run("provision", str(example_profiles()["professional-services"]), env=db)
+    assert result.returncode == 0, result.stderr
+
+    async def stored() -> dict[str, dict]:
+        conn = await asyncpg.connect(db["NEXUS_DATABASE_URL"])
+        try:
+            rows = await conn.fetch(
+                "select e.plugin, e.settings from nexus_plugin_enablement e "
+                "join nexus_tenant t on t.id = e.tenant_id where t.slug = $1",
+                example["slug"],
+            )
+        finally:
+            await conn.close()
+        return {row["plugin"]: json.loads(row["settings"]) for row in rows}
+
+    settings = asyncio.run(stored())
+    assert example["currency"] == "GBP"
+    assert settings["finance"]["base_currency"] == "GBP"
+    assert settings["finance"]["fiscal_year_start_month"] == 4
+    assert settings["crm"]["default_currency"] == "GBP"
+    assert settings["crm"]["default_country"] == "GB"
+    assert settings["crm"]["pipeline_name"] == "Engagements"  # the preset's own setting
+
+
+def test_profile_settings_beat_the_company_facts(db, tmp_path):
+    path = write_profile(
+        tmp_path,
+        slug="books-in-euro",
+        preset="wholesale",
+        currency="USD",
+        settings={"finance": {"base_currency": "EUR"}},
+    )
+    result = run("provision", str(path), "--dry-run", "--json", env=db)
+    assert result.returncode == 0, result.stderr
+    settings = json.loads(result.stdout)["plan"]["settings"]
+    assert settings["finance"]["base_currency"] == "EUR"
+    assert settings["inventory"]["valuation_currency"] == "USD"

@@ -19,7 +19,7 @@ from importlib.metadata import PackageNotFoundError, version
 
 from nexus_hookspecs import _specs as specs
 from nexus_hookspecs._context import current_tenant
-from nexus_hookspecs._manifest import Feature, Manifest, Permission
+from nexus_hookspecs._manifest import Feature, Manifest, Permission, ProfileFact
 from nexus_hookspecs._markers import PROJECT_NAME, hookimpl, hookspec
 from nexus_hookspecs._ports import (
     BlobInfo,
@@ -60,6 +60,7 @@ __all__ = (
     "Features",
     "Manifest",
     "Permission",
+    "ProfileFact",
     "PluginSettings",
     "PurgeReport",
     "RequestContext",

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 import msgspec
 
-__all__ = ("Feature", "Manifest", "Permission")
+__all__ = ("Feature", "Manifest", "Permission", "ProfileFact")
+
+#: A fact of the tenant's business profile a plugin setting can be filled from.
+ProfileFact = Literal["country", "currency", "timezone", "locale", "fiscal_year_start"]
 
 
 class Feature(msgspec.Struct, frozen=True, kw_only=True):
@@ -59,6 +62,11 @@ class Manifest(msgspec.Struct, frozen=True, kw_only=True):
         tenant_tables: Names of the database tables the plugin owns per tenant; the kernel
             enforces row-level security on each.
         example_payloads: Example request bodies keyed by route path, used by contract tests.
+        profile_settings: Settings fields the tenant's business profile fills in, field →
+            profile fact (``country``, ``currency``, ``timezone``, ``locale`` or
+            ``fiscal_year_start``), so ``{"base_currency": "currency"}`` keeps the books in
+            the company's currency. A fact beats the preset's value; the profile's own
+            ``settings`` beat the fact.
 
     Example::
 
@@ -77,6 +85,7 @@ class Manifest(msgspec.Struct, frozen=True, kw_only=True):
     events: tuple[str, ...] = ()
     tenant_tables: tuple[str, ...] = ()
     example_payloads: dict[str, Any] = msgspec.field(default_factory=dict)
+    profile_settings: dict[str, ProfileFact] = msgspec.field(default_factory=dict)
 
     def feature_keys(self) -> tuple[str, ...]:
         """Return the full keys of the plugin and its features (``crm``, ``crm.deals``, …)."""

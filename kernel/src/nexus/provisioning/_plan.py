@@ -91,7 +91,7 @@ def make_plan(
         for key in profile.features
         if catalog.get(key) is None
     ]
-    settings = _merged(preset.settings, profile.settings)
+    settings = _merged(_merged(preset.settings, profile_facts(profile, registry)), profile.settings)
     errors += _settings_errors(profile, settings, registry)
     if errors:
         raise ProfileError(errors)
@@ -118,6 +118,18 @@ def make_plan(
         seed={k: v for k, v in sorted(seed.items()) if k in effective.enabled},
     )
     return plan, resolved
+
+
+def profile_facts(profile: BusinessProfile, registry: PluginRegistry) -> dict[str, dict[str, Any]]:
+    """The settings each plugin fills from the profile (``Manifest.profile_settings``)."""
+    facts: dict[str, dict[str, Any]] = {}
+    for record in registry.loaded:
+        if record.manifest and record.manifest.profile_settings:
+            facts[record.name] = {
+                field: getattr(profile, fact)
+                for field, fact in record.manifest.profile_settings.items()
+            }
+    return facts
 
 
 def _required_but_off(

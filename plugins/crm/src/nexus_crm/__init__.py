@@ -102,6 +102,7 @@ def nexus_manifest() -> Manifest:
             ),
         ),
         settings=CrmSettings,
+        profile_settings={"default_currency": "currency", "default_country": "country"},
         events=EVENT_TYPES,
         tenant_tables=tuple(table._meta.tablename for table in TABLES),
         example_payloads={

@@ -109,6 +109,7 @@ def nexus_manifest() -> Manifest:
             Permission(key=RULES_WRITE, description="Create, change and delete reorder rules."),
         ),
         settings=InventorySettings,
+        profile_settings={"valuation_currency": "currency"},
         events=(MOVE_DONE, VALUATION_POSTED, LOW),
         tenant_tables=TABLES,
         example_payloads={
