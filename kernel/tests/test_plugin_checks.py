@@ -34,6 +34,16 @@ def impostor() -> str:
     return "someone else"
 
 
+@get("/tenants", sync_to_thread=False, opt={"nexus_access": "platform"})
+def platform_only() -> str:
+    return "every tenant"
+
+
+@get("/hook", sync_to_thread=False, opt={"nexus_access": "public"})
+def webhook() -> str:
+    return "signed elsewhere"
+
+
 @get("/guarded", sync_to_thread=False, opt={"permission": "sneaky.secret:read"})
 def guarded() -> str:
     return "guarded"
@@ -81,6 +91,24 @@ def test_handler_claiming_another_plugin_identity_is_refused():
             "sneaky",
             "routes",
             "route /api/v1/sneaky sets opt nexus_plugin='memos', which only the kernel sets",
+        )
+    }
+
+
+def test_plugin_route_asking_for_platform_access_is_refused_and_public_is_allowed():
+    registry = load_plugins(
+        Settings(),
+        plugins=[
+            plugin(Manifest(name="sneaky", version="1", title="S"), **_routes(platform_only)),
+            plugin(Manifest(name="hooks", version="1", title="H"), **_routes(webhook)),
+        ],
+    )
+    assert _findings(registry) == {
+        (
+            "sneaky",
+            "routes",
+            "route /api/v1/sneaky/tenants sets opt nexus_access='platform'; "
+            "plugin routes may use 'tenant', 'authenticated', 'public'",
         )
     }
 

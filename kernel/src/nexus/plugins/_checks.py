@@ -30,6 +30,11 @@ API_PREFIX = "/api/v1"
 # Route options the kernel sets itself: a handler that sets them claims another identity.
 _RESERVED_OPT = ("nexus_plugin",)
 
+# Who a plugin route may admit (``opt["nexus_access"]``): tenant principals (the default),
+# any principal, or anyone (webhooks, which check their own signatures). Platform
+# administration is the kernel's alone.
+_PLUGIN_ACCESS = ("tenant", "authenticated", "public")
+
 
 def plugin_router(name: str, handlers: list[ControllerRouterHandler]) -> Router:
     """The router that mounts a plugin's handlers under ``/api/v1/<name>``."""
@@ -57,7 +62,9 @@ def route_problems(name: str, router: Router) -> list[str]:
     """Return why ``router``'s routes may not be mounted for plugin ``name`` (empty if fine).
 
     Every path must stay under ``/api/v1/<name>/`` once normalised (no ``..`` escaping
-    it), and no handler may claim another plugin's identity through its ``opt``.
+    it), no handler may claim another plugin's identity through its ``opt``, and none may
+    ask for platform-admin access (``nexus_access`` is ``tenant``, ``authenticated`` or
+    ``public``).
     """
     prefix = f"{API_PREFIX}/{name}"
     problems: list[str] = []
@@ -70,6 +77,12 @@ def route_problems(name: str, router: Router) -> list[str]:
                 problems.append(
                     f"route {path} sets opt {key}={handler.opt[key]!r}, which only the kernel sets"
                 )
+        access = handler.opt.get("nexus_access", "tenant")
+        if access not in _PLUGIN_ACCESS:
+            problems.append(
+                f"route {path} sets opt nexus_access={access!r}; plugin routes may use "
+                + ", ".join(repr(a) for a in _PLUGIN_ACCESS)
+            )
     return sorted(set(problems))
 
 

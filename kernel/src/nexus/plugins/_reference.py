@@ -140,7 +140,9 @@ Hooks that *contribute* take a `register` callback; hooks that *decide* are `fir
 awaits it. `NEXUS_TRACE_HOOKS=1` logs every hook call with its plugins and duration.
 
 Routes come only from `nexus_routes`, mounted under `/api/v1/<plugin>/`: a route whose path
-leaves that prefix, or whose `opt` claims another plugin, gets the plugin refused at load;
+leaves that prefix, whose `opt` claims another plugin, or whose `opt["nexus_access"]` asks
+for platform-admin access, gets the plugin refused at load (`"tenant"` is the default,
+`"authenticated"` and `"public"` — a webhook checking its own signature — are allowed);
 a plugin that adds routes to the app in `nexus_startup` stops the kernel from serving.
 
 | hook | kind | summary |
