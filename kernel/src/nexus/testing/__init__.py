@@ -12,7 +12,12 @@ from nexus.testing._database import find_test_server, temporary_database
 from nexus.testing._events import EventWorkerHarness
 from nexus.testing._kafka import TansuBroker, tansu_binary
 from nexus.testing._s3 import MotoServer
-from nexus.testing._tenants import TestTenant, make_platform_key, make_tenant
+from nexus.testing._tenants import (
+    TestTenant,
+    make_platform_key,
+    make_tenant,
+    set_plugin_settings,
+)
 
 __all__ = (
     "EventWorkerHarness",
@@ -23,6 +28,7 @@ __all__ = (
     "find_test_server",
     "make_platform_key",
     "make_tenant",
+    "set_plugin_settings",
     "run_sync",
     "tansu_binary",
     "temporary_database",

@@ -20,7 +20,7 @@ from nexus.settings import Settings
 from nexus.tenancy import TenantStatus, create_tenant
 from nexus.testing._client import run_sync
 
-__all__ = ("TestTenant", "make_platform_key", "make_tenant")
+__all__ = ("TestTenant", "make_platform_key", "make_tenant", "set_plugin_settings")
 
 
 class TestTenant(msgspec.Struct, frozen=True, kw_only=True):
@@ -84,6 +84,39 @@ def make_tenant(
         return TestTenant(id=tenant.id, slug=tenant.slug, key=created.key)
 
     return run_sync(make())
+
+
+def set_plugin_settings(
+    database_url: str,
+    tenant: TestTenant,
+    plugin: str,
+    values: dict[str, Any],
+    *,
+    settings: Settings | None = None,
+) -> None:
+    """Keep ``values`` as the tenant's settings for ``plugin``, as a preset would.
+
+    The ``plugin_settings`` port and event contexts read them from the next request on.
+    """
+    settings = settings or Settings()
+
+    async def keep() -> None:
+        conn = await _connect(database_url, settings)
+        try:
+            async with conn.transaction():
+                await conn.execute("select set_config('nexus.tenant_id', $1, true)", str(tenant.id))
+                await conn.execute(
+                    "insert into nexus_plugin_enablement (tenant_id, plugin, settings) "
+                    "values ($1, $2, $3::jsonb) on conflict (tenant_id, plugin) "
+                    "do update set settings = excluded.settings",
+                    tenant.id,
+                    plugin,
+                    msgspec.json.encode(values).decode(),
+                )
+        finally:
+            await conn.close()
+
+    run_sync(keep())
 
 
 def make_platform_key(database_url: str, *, settings: Settings | None = None) -> str:

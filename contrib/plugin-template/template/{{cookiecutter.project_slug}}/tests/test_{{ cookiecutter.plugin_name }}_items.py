@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import uuid
 
+from nexus.testing import set_plugin_settings
+
 ITEMS = "/api/v1/{{ cookiecutter.plugin_name }}/items"
 
 
@@ -55,3 +57,19 @@ def test_switched_off_for_a_tenant_the_routes_answer_404(client, tenant, other_t
     assert off.status_code == 200, off.text
     assert client.get(ITEMS, headers=other_tenant.headers).status_code == 404
     assert client.get(ITEMS, headers=tenant.headers).status_code == 200
+
+
+def test_creating_beyond_max_items_is_a_409_problem(
+    client, tenant, other_tenant, nexus_database_url
+):
+    plugin = "{{ cookiecutter.plugin_name }}"
+    set_plugin_settings(nexus_database_url, tenant, plugin, {"max_items": 1})
+    assert client.post(ITEMS, json={"title": "One"}, headers=tenant.headers).status_code == 201
+    refused = client.post(ITEMS, json={"title": "Two"}, headers=tenant.headers)
+    assert refused.status_code == 409
+    assert refused.headers["content-type"].startswith("application/problem+json")
+    assert "max_items" in refused.json()["detail"]
+    assert [row["title"] for row in client.get(ITEMS, headers=tenant.headers).json()] == ["One"]
+    # The limit is that tenant's setting: another tenant keeps the default.
+    other = client.post(ITEMS, json={"title": "Two"}, headers=other_tenant.headers)
+    assert other.status_code == 201
