@@ -143,12 +143,23 @@ def test_operator_sees_plugins_and_compares_presets(served, browser, operator_ke
     screenshot(browser, tmp_path, "operator-plugins")
 
     go(browser, "catalog")
-    css(browser, "#diff-a")
+    Select(css(browser, "#diff-a")).select_by_value("base")
+    Select(css(browser, "#diff-b")).select_by_value("base")
     css(browser, "#diff-b").submit()
-    diff = css(browser, "#diff table")
-    assert "base" in diff.text
+    until(browser, lambda d: "same plugins" in d.find_element(By.ID, "diff").text)
     summary = css(browser, "#diff-summary").text
     assert summary == "base and base switch on the same plugins, features, settings and seed data."
+
+    Select(css(browser, "#diff-b")).select_by_value("retail")
+    css(browser, "#diff-b").submit()
+    until(browser, lambda d: "retail" in d.find_element(By.ID, "diff-summary").text)
+    assert css(browser, "#diff-summary").text.endswith("difference(s) between base and retail.")
+    added = [c.text for c in browser.find_elements(By.CSS_SELECTOR, "#diff td.diff-add")]
+    assert "+ plugin crm = on" in added
+    assert "+ feature inventory.deliver_on_invoice = true" in added
+    # base switches on nothing that retail does not: every differing left cell is empty.
+    removed = [c.text for c in browser.find_elements(By.CSS_SELECTOR, "#diff td.diff-del")]
+    assert removed and set(removed) == {"—"}
     screenshot(browser, tmp_path, "operator-presets-diff")
 
     css(browser, "#signout").click()
