@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import sys
+import threading
 from pathlib import Path
 
 import asyncpg
 import pytest
-from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from cloudevents.core.bindings.kafka import KafkaMessage, from_kafka_event
-from nexus.events import KafkaBus, topic_for
+from nexus.events import KafkaBus, decode_event, topic_for
 from nexus.events._kafka import _CLAIM
 from nexus.settings import Settings
 from nexus.testing import EventWorkerHarness, create_test_client, make_tenant, run_sync
@@ -19,20 +20,32 @@ sys.path.insert(0, str(Path(__file__).parents[1] / "kernel" / "tests"))
 from kernel_samples import ledger  # noqa: E402
 
 
-@pytest.fixture
-def settings(nexus_database_url, nexus_kafka_broker):
+def kafka_settings(url, broker):
     # tansu 0.6 answers aiokafka's InitProducerId (v0) with an error: no idempotent producer
     # here; duplicates a retry may cause are removed by the consumers' inbox either way.
     return Settings(
-        database_url=nexus_database_url,
+        database_url=url,
         log_level="warning",
-        kafka_bootstrap=nexus_kafka_broker.bootstrap,
+        kafka_bootstrap=broker.bootstrap,
         kafka_idempotent=False,
     )
 
 
 @pytest.fixture
+def settings(nexus_database_url, nexus_kafka_broker):
+    return kafka_settings(nexus_database_url, nexus_kafka_broker)
+
+
+@pytest.fixture
 def app(settings, nexus_database_url):
+    with create_test_client([ledger], database_url=nexus_database_url, settings=settings) as c:
+        yield c
+
+
+@pytest.fixture
+def durable_app(nexus_database_url, nexus_durable_kafka_broker):
+    """The app on a broker that keeps its topics and offsets when restarted."""
+    settings = kafka_settings(nexus_database_url, nexus_durable_kafka_broker)
     with create_test_client([ledger], database_url=nexus_database_url, settings=settings) as c:
         yield c
 
@@ -46,15 +59,23 @@ def write(client, tenant, memo, **extra):
     return client.post("/api/v1/ledger/", json={"memo": memo, **extra}, headers=tenant.headers)
 
 
-def effects(url):
-    async def count():
+def count(url, query):
+    async def fetch():
         conn = await asyncpg.connect(url)
         try:
-            return await conn.fetchval("select count(*) from ledger_effect")
+            return await conn.fetchval(query)
         finally:
             await conn.close()
 
-    return run_sync(count())
+    return run_sync(fetch())
+
+
+def effects(url):
+    return count(url, "select count(*) from ledger_effect")
+
+
+def unpublished(url):
+    return count(url, "select count(*) from nexus_event_outbox where published_at is null")
 
 
 def read_topic(bootstrap, topic, *, timeout=20.0):
@@ -152,3 +173,73 @@ def test_relay_killed_mid_batch_republishes_without_double_effects(
         assert worker.handled["ledger"] == 0
     assert len(read_topic(settings.kafka_bootstrap, topic_for("ledger"))) == 8
     assert effects(nexus_database_url) == 4
+
+
+class Produced:
+    """The memos of the ledger events handed to a Kafka producer, acknowledged or not."""
+
+    def __init__(self, monkeypatch):
+        self.memos = []
+        self._condition = threading.Condition()
+        send = AIOKafkaProducer.send
+
+        async def recorded(producer, topic, *args, **kwargs):
+            with self._condition:
+                self.memos.append(decode_event(kwargs["value"]).data.get("memo"))
+                self._condition.notify_all()
+            return await send(producer, topic, *args, **kwargs)
+
+        monkeypatch.setattr(AIOKafkaProducer, "send", recorded)
+
+    def wait_for(self, memo, *, timeout=30.0):
+        with self._condition:
+            if not self._condition.wait_for(lambda: memo in self.memos, timeout=timeout):
+                raise TimeoutError(f"nothing tried to produce {memo!r} in {timeout} s")
+
+
+def test_broker_down_between_commit_and_publish_loses_nothing_and_applies_once(
+    durable_app, nexus_durable_kafka_broker, nexus_database_url, monkeypatch
+):
+    app, broker = durable_app, nexus_durable_kafka_broker
+    tenant = make_tenant(nexus_database_url)
+    produced = Produced(monkeypatch)
+    with EventWorkerHarness(app) as worker:
+        assert write(app, tenant, "before").status_code == 201
+        worker.wait_handled("ledger", 1)
+        broker.stop()
+        for i in range(5):
+            assert write(app, tenant, f"while down {i}").status_code == 201
+        produced.wait_for("while down 0")  # the relay is trying, with no broker to take it
+        assert unpublished(nexus_database_url) == 5
+        broker.start()  # same port, same storage: topics and committed offsets are back
+        worker.wait_handled("ledger", 6)
+        worker.wait_handled("audit", 6)
+    assert unpublished(nexus_database_url) == 0
+    assert effects(nexus_database_url) == 6
+    records = read_topic(broker.bootstrap, topic_for("ledger"))
+    # At least once on the topic (a retried batch may repeat), each effect exactly once.
+    memos = {decode_event(record.value).data["memo"] for record in records}
+    assert memos == {"before", *(f"while down {i}" for i in range(5))}
+
+
+def test_consumer_killed_before_committing_gets_the_events_again_without_second_effects(
+    app, settings, nexus_database_url, monkeypatch
+):
+    tenant = make_tenant(nexus_database_url)
+    commit = AIOKafkaConsumer.commit
+
+    async def commit_unless_ledger(consumer, *args, **kwargs):
+        if consumer._group_id == "nexus.ledger":
+            return None  # the ledger's consumer dies before it commits its offsets
+        return await commit(consumer, *args, **kwargs)
+
+    with monkeypatch.context() as patched:
+        patched.setattr(AIOKafkaConsumer, "commit", commit_unless_ledger)
+        with EventWorkerHarness(app) as worker:
+            for i in range(3):
+                write(app, tenant, f"m{i}")
+            worker.wait_handled("ledger", 3)
+    with EventWorkerHarness(app) as worker:
+        worker.wait_redelivered("ledger", 3)
+        assert worker.handled["ledger"] == 0
+    assert effects(nexus_database_url) == 3

@@ -156,11 +156,20 @@ def run(ctx: Context) -> list[Row]:
             rows.append(
                 row(
                     "events",
+                    f"commit-to-consumer p50 ({name})",
+                    statistics.median(latencies),
+                    "ms",
+                    note=f"{len(latencies)} probes, each event in its own transaction",
+                )
+            )
+            rows.append(
+                row(
+                    "events",
                     f"commit-to-consumer p99 ({name})",
                     p99,
                     "ms",
                     goal=LATENCY_GOAL,
-                    note=f"p50 {statistics.median(latencies):.1f} ms over {len(latencies)} probes",
+                    note=f"{len(latencies)} probes, each event in its own transaction",
                     detail={"ms": [round(v, 2) for v in latencies]},
                 )
             )

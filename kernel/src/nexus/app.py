@@ -20,7 +20,7 @@ from nexus.db import (
     piccolo_app_paths,
     resolve_database_url,
 )
-from nexus.events import event_routes, events_provider
+from nexus.events import EventRuntime, event_routes, events_provider
 from nexus.features import FeatureRuntime, feature_ports, feature_routes, preset_routes
 from nexus.http import (
     IdempotencyMiddleware,
@@ -112,6 +112,27 @@ def create_app(
 
     cache = CacheRuntime(settings, database)
     blobs = BlobRuntime(settings)
+    # The event worker in this process (``nexus up``): it shares the app's database, since
+    # Piccolo has one engine per process, and its toggles.
+    event_worker = (
+        EventRuntime(
+            settings,
+            registry,
+            database_url=database.url,
+            database=database,
+            toggles=features.toggles,
+        )
+        if settings.event_worker
+        else None
+    )
+
+    async def start_events(app: Litestar) -> None:
+        if event_worker is not None:
+            await event_worker.start()
+
+    async def stop_events(app: Litestar) -> None:
+        if event_worker is not None:
+            await event_worker.stop()
 
     app = Litestar(
         route_handlers=[
@@ -151,8 +172,8 @@ def create_app(
             },
         },
         exception_handlers=exception_handlers,
-        on_startup=[open_database, cache.start, blobs.start],
-        on_shutdown=[cache.stop, blobs.stop, close_database, rate_limits.close],
+        on_startup=[open_database, cache.start, blobs.start, start_events],
+        on_shutdown=[stop_events, cache.stop, blobs.stop, close_database, rate_limits.close],
         openapi_config=OpenAPIConfig(
             title="Nexus",
             version=__version__,
@@ -181,6 +202,7 @@ def create_app(
     app.state.nexus_provisioning = provisioning
     app.state.nexus_cache = cache
     app.state.nexus_blobs = blobs
+    app.state.nexus_event_worker = event_worker
     return app
 
 

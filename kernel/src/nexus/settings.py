@@ -66,6 +66,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         kafka_idempotent: Use Kafka's idempotent producer in the relay (turn off only for a
             broker that refuses it; the consumers' inbox deduplicates either way).
         event_batch: Most events the relay publishes, or a consumer takes, at once.
+        event_worker: Run the event relay and consumers inside the API process, as
+            ``nexus up`` does; leave off where ``nexus worker`` runs them. ``nexus serve``
+            sets it for its processes (on in one at most, see ``--with-worker``).
         idempotency_lease_s: How long the first request with an ``Idempotency-Key`` may
             run before its key counts as abandoned (say, by a crashed worker) and a retry
             may run the request again.
@@ -115,6 +118,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     kafka_bootstrap: str | None = None
     kafka_idempotent: bool = True
     event_batch: int = 500
+    event_worker: bool = False
     cache_ttl_s: float = 3600.0
     cache_max_entries: int = 10_000
     s3_endpoint_url: str | None = None

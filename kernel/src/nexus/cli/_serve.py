@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import shutil
 import signal
+import threading
 from typing import TYPE_CHECKING
 
 import rich_click as click
@@ -57,10 +59,17 @@ def migrate_command(as_json: bool) -> None:
 @click.option("--host", default=None, help="Address to bind (NEXUS_HOST, default 127.0.0.1).")
 @click.option("--port", type=int, default=None, help="Port (NEXUS_PORT, default 8000).")
 @click.option("--workers", type=click.IntRange(min=1), default=None, help="Worker processes.")
+@click.option(
+    "--with-worker",
+    is_flag=True,
+    help="Also run the event relay and consumers, in one process whatever --workers says, "
+    "as `nexus up` does (or NEXUS_EVENT_WORKER=true). Production runs `nexus worker` instead.",
+)
 @friendly_errors
-def serve(host: str | None, port: int | None, workers: int | None) -> None:
+def serve(host: str | None, port: int | None, workers: int | None, with_worker: bool) -> None:
     """Serve the API. With no NEXUS_DATABASE_URL, starts the embedded PostgreSQL and migrates."""
     settings = load_settings()
+    with_worker = with_worker or settings.event_worker
     settings = settings.replace(
         host=host or settings.host,
         port=port or settings.port,
@@ -69,34 +78,95 @@ def serve(host: str | None, port: int | None, workers: int | None) -> None:
     configure_logging(settings)
     embedded = not settings.database_url
     database_url = resolve_database_url(settings)
+    settings = settings.replace(database_url=database_url)
     if embedded:
         # Zero configuration means zero steps: the embedded default is migrated on start.
         _migrate(settings, database_url)
+    events = "with the event worker" if with_worker else "events: run `nexus worker`"
     click.echo(
         f"Nexus serving on http://{settings.host}:{settings.port} "
-        f"(API /api/v1, docs /schema, {settings.workers} worker(s))",
+        f"(API /api/v1, docs /schema, {settings.workers} worker(s), {events})",
         err=True,
     )
-    run_server(settings)
+    run_server(settings, with_worker=with_worker)
 
 
-def run_server(settings: Settings) -> None:
-    """Serve the app with uvicorn until stopped (``nexus serve`` and ``nexus up``)."""
+def run_server(settings: Settings, *, with_worker: bool = False) -> None:
+    """Serve the app with uvicorn until stopped (``nexus serve`` and ``nexus up``).
+
+    With ``with_worker``, the event relay and consumers run in exactly one process: the
+    app's own when there is one worker process; with several, this supervising process.
+    """
+    in_app = with_worker and settings.workers == 1
+    # The app reads its settings from the environment (in every worker process).
+    os.environ["NEXUS_EVENT_WORKER"] = "true" if in_app else "false"
     if settings.workers > 1:
         _prepare_multiprocess_metrics(settings)
     # uvicorn re-raises SIGTERM after its graceful shutdown; turn it into a normal exit so
     # exit handlers run and the embedded PostgreSQL stops with us.
     signal.signal(signal.SIGTERM, _exit_quietly)
-    uvicorn.run(
-        "nexus.app:create_app",
-        factory=True,
-        host=settings.host,
-        port=settings.port,
-        workers=settings.workers,
-        log_config=None,
-        access_log=False,
-        server_header=False,
-    )
+    with _EventThread(settings) if with_worker and not in_app else contextlib.nullcontext():
+        uvicorn.run(
+            "nexus.app:create_app",
+            factory=True,
+            host=settings.host,
+            port=settings.port,
+            workers=settings.workers,
+            log_config=None,
+            access_log=False,
+            server_header=False,
+        )
+
+
+class _EventThread:
+    """The event worker on a thread of the process supervising uvicorn's worker processes.
+
+    That process serves no requests, so the worker may have Piccolo's engine to itself.
+    """
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._started = threading.Event()
+        self._error: BaseException | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._stop: asyncio.Event | None = None
+        self._thread = threading.Thread(target=self._run, name="nexus-events", daemon=True)
+
+    def _run(self) -> None:
+        asyncio.run(self._main())
+
+    async def _main(self) -> None:
+        from nexus.events import EventRuntime  # noqa: PLC0415 - only where it runs
+
+        self._loop = asyncio.get_running_loop()
+        self._stop = asyncio.Event()
+        settings = self.settings
+        runtime = EventRuntime(
+            settings, load_plugins(settings), database_url=resolve_database_url(settings)
+        )
+        try:
+            await runtime.start()
+        except BaseException as exc:
+            self._error = exc  # raised by __enter__; the process is on its way out
+            self._started.set()
+            return
+        self._started.set()
+        try:
+            await self._stop.wait()
+        finally:
+            await runtime.stop()
+
+    def __enter__(self) -> _EventThread:
+        self._thread.start()
+        self._started.wait()
+        if self._error is not None:
+            raise self._error
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._loop is not None and self._stop is not None:
+            self._loop.call_soon_threadsafe(self._stop.set)
+        self._thread.join(timeout=30)
 
 
 def _exit_quietly(signum: int, frame: object) -> None:

@@ -43,10 +43,16 @@ __all__ = ("up",)
 )
 @click.option("--host", default=None, help="Address to bind (NEXUS_HOST, default 127.0.0.1).")
 @click.option("--port", type=int, default=None, help="Port (NEXUS_PORT, default 8000).")
+@click.option(
+    "--no-worker",
+    is_flag=True,
+    help="Do not run the event relay and consumers here (a separate `nexus worker` does).",
+)
 @friendly_errors
-def up(profile: Path | None, host: str | None, port: int | None) -> None:
-    """Start everything: database, migrations, a tenant from a profile, and the server.
+def up(profile: Path | None, host: str | None, port: int | None, no_worker: bool) -> None:
+    """Start everything: database, migrations, a tenant from a profile, server, events.
 
+    The event relay and consumers run in the server's process (unless --no-worker).
     With nothing configured, runs the embedded PostgreSQL under ./.nexus. The tenant is
     provisioned on the first run only (an interrupted one is resumed); later runs reuse it.
     """
@@ -61,10 +67,12 @@ def up(profile: Path | None, host: str | None, port: int | None) -> None:
         parsed = decode_profile(path.read_bytes())
     except ProfileError as exc:
         fail(f"{path}: {exc}", code=2)
-    _migrate(settings, resolve_database_url(settings))
+    database_url = resolve_database_url(settings)
+    settings = settings.replace(database_url=database_url)
+    _migrate(settings, database_url)
     tenant_id, outcome = asyncio.run(_ensure_tenant(settings, parsed))
-    _banner(settings, parsed, tenant_id, outcome)
-    run_server(settings)
+    _banner(settings, parsed, tenant_id, outcome, worker=not no_worker)
+    run_server(settings, with_worker=not no_worker)
 
 
 async def _ensure_tenant(
@@ -94,13 +102,22 @@ async def _ensure_tenant(
 
 
 def _banner(
-    settings: Settings, profile: BusinessProfile, tenant_id: UUID, outcome: Outcome | None
+    settings: Settings,
+    profile: BusinessProfile,
+    tenant_id: UUID,
+    outcome: Outcome | None,
+    *,
+    worker: bool,
 ) -> None:
     base = f"http://{settings.host}:{settings.port}"
     echo = click.echo
     echo(f"Nexus is up: tenant '{profile.slug}' ({tenant_id})")
     echo(f"  API base:  {base}/api/v1")
     echo(f"  API docs:  {base}/schema  (OpenAPI: {base}/schema/openapi.json)")
+    if worker:
+        echo("  events:    relayed and consumed in this process")
+    else:
+        echo("  events:    not delivered until a `nexus worker` runs (--no-worker)")
     if outcome is not None:
         admin = outcome.admin
         echo(f"  admin login: {admin.email}  password: {admin.password}")

