@@ -115,6 +115,10 @@ def run_server(settings: Settings, *, with_worker: bool = False) -> None:
             log_config=None,
             access_log=False,
             server_header=False,
+            # A worker process imports every plugin and connects before it answers uvicorn's
+            # health check; on a loaded 2-core host that takes longer than the 5 s default,
+            # and uvicorn would kill and restart healthy workers over and over.
+            timeout_worker_healthcheck=30,
         )
 
 
