@@ -1,4 +1,4 @@
-"""What the kernel and the baselines share: paths, the constant handler, the SELECT."""
+"""What the kernel and the baselines share: paths, the constant handler, the SELECTs."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 from uuid import UUID
 
 from litestar import get
+from nexus_crm._contacts import SELECT as CRM_CONTACT_COLUMNS
 
 if TYPE_CHECKING:
     from litestar.handlers import HTTPRouteHandler
@@ -14,9 +15,11 @@ __all__ = (
     "BENCH_TENANT_ID",
     "CONSTANT_BODY",
     "CONSTANT_PATH",
+    "CRM_PREFIX",
     "PREFIX",
     "READ_PATH",
     "RECORD_ID",
+    "SELECT_CONTACT",
     "SELECT_RECORD",
     "constant",
     "constant_route",
@@ -34,6 +37,13 @@ BENCH_TENANT_ID = UUID("0193a5b0-0000-7000-8000-00000000be4c")
 """The tenant the read benchmark acts as when the kernel has no auth gate to name one."""
 
 SELECT_RECORD = "select id, tenant_id, name, amount from bench_record where id = $1"
+
+CRM_PREFIX = "/api/v1/crm"
+"""Where the kernel mounts the CRM plugin; the ``crm_read`` baseline uses the same prefix."""
+
+SELECT_CONTACT = f"{CRM_CONTACT_COLUMNS} where c.id = $1"
+"""The CRM's own contact SELECT (``nexus_crm._contacts.load_contact``), taken from it so the
+baseline runs the very statement the plugin sends: every column, the tags as an array."""
 
 CONSTANT_BODY = {"hello": "world"}
 

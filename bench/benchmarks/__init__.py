@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from bench.benchmarks import (
+    crm_read,
     events,
     gate,
     hooks,
@@ -29,6 +30,7 @@ BENCHMARKS: dict[str, Callable[[Context], list[Row]]] = {
     "loadgen": loadgen.run,
     "gate": gate.run,
     "read": read.run,
+    "crm_read": crm_read.run,
     "startup": startup.run,
     "hooks": hooks.run,
     "toggles": toggles.run,
@@ -42,6 +44,8 @@ DESCRIPTIONS = {
     "loadgen": "the load generator's ceiling against a raw ASGI app on the same uvicorn",
     "gate": "kernel gate overhead: constant plugin route vs bare Litestar (goal ≥ 0.85)",
     "read": "tenant read through the kernel vs bare Litestar + asyncpg (goal ≥ 0.6)",
+    "crm_read": "GET /api/v1/crm/contacts/{id} through the kernel and the CRM plugin vs "
+    "bare Litestar + asyncpg, same SELECT (goal ≥ 0.6)",
     "startup": "nexus serve start-up time and RSS per worker (goals < 2 s, < 200 MB)",
     "hooks": "ns per hook call through the registry and pluggy vs a plain call",
     "toggles": "feature check cost (goal < 1 µs) and change propagation p99 (goal < 50 ms)",
@@ -61,9 +65,17 @@ BASELINES = {
     "default configuration (bench/apps/bare.py:create_app)",
     "bare_litestar_asyncpg": "Litestar with the same SELECT by primary key on an asyncpg pool "
     "of the kernel's size, as the table owner, no transaction (bench/apps/bare.py:create_db_app)",
+    "bare_litestar_asyncpg_crm": "Litestar with the CRM's contact SELECT "
+    "(nexus_crm._contacts.SELECT by id, tags as an array) on an asyncpg pool of the kernel's "
+    "size, as the table owner with the tenant fixed per connection (nexus.tenant_id as a "
+    "connection setting, so row-level security gives the same plan), no transaction, the row "
+    "returned as a dict (bench/apps/bare.py:create_crm_app)",
     "nexus_kernel": "nexus.create_app with the bench plugin registered explicitly "
     "(bench/apps/kernel.py): everything the kernel puts in front of a plugin route (request "
     "id, metrics middleware, dependency injection and whichever auth, tenant and toggle gates "
     "it has); requests carry the same credentials to both sides",
+    "nexus_kernel_crm": "nexus.create_app with the CRM plugin registered explicitly "
+    "(bench/apps/kernel.py:create_crm_app): the kernel's request path as for nexus_kernel, "
+    "then the CRM's show_contact handler (db.transaction(), SELECT, msgspec ContactOut)",
     "plain_call": "calling the plugin's hook function directly",
 }

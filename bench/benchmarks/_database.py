@@ -19,9 +19,11 @@ from bench.apps.handlers import BENCH_TENANT_ID
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
 
-__all__ = ("RECORDS", "BenchDatabase", "migrated_database")
+__all__ = ("CONTACTS", "RECORDS", "BenchDatabase", "crm_contacts", "migrated_database")
 
 RECORDS = 1000
+CONTACTS = 1000
+"""CRM contacts per tenant :func:`crm_contacts` makes (for two tenants)."""
 _OTHER_TENANT_ID = UUID("0193a5b0-0000-7000-8000-0000000074e2")
 
 
@@ -110,3 +112,77 @@ def migrated_database(
         if records:
             asyncio.run(_create_records(url, settings, tenant_id))
         yield BenchDatabase(url=url, tenant_id=tenant_id, headers=headers, auth=auth)
+
+
+def _crm_sql(settings: Settings) -> list[str]:
+    """Fill the CRM's tables for the tenant named in ``nexus.tenant_id``, as its owner.
+
+    100 companies, 10 tags and :data:`CONTACTS` contacts with every column set, each with
+    0 to 3 tags. The tables force row-level security, so the rows take the tenant from the
+    setting (their ``tenant_id`` default) and the policy checks it.
+    """
+    return [
+        f"set role {_quote(settings.db_owner_role)}",
+        """insert into crm_company (id, name, domain, country, city)
+            select gen_random_uuid(), 'Company ' || i, 'company' || i || '.example', 'DE',
+                   'Berlin'
+            from generate_series(1, 100) as i""",
+        """insert into crm_tag (id, name, color)
+            select gen_random_uuid(), 'Tag ' || i, '#E53935' from generate_series(1, 10) as i""",
+        f"""insert into crm_contact (id, first_name, last_name, email, phone, job_title,
+                                    company_id, notes, owner)
+            select gen_random_uuid(), 'First ' || i, 'Last ' || i,
+                   'contact' || i || '@example.com', '+4930' || lpad(i::text, 7, '0'),
+                   'Job ' || i % 7, c.id, 'Met at the fair, wants a quote (' || i || ').',
+                   'owner' || i % 5
+            from generate_series(1, {CONTACTS}) as i
+            join (select id, row_number() over (order by id) - 1 as n from crm_company) as c
+              on c.n = i % 100""",
+        """insert into crm_contact_tag (id, contact_id, tag_id)
+            select gen_random_uuid(), c.id, t.id
+            from (select id, row_number() over (order by id) as n from crm_contact) as c
+            join (select id, row_number() over (order by id) as n from crm_tag) as t
+              on t.n <= c.n % 4""",
+        "reset role",
+    ]
+
+
+async def _create_contacts(url: str, settings: Settings, tenant_ids: Sequence[UUID]) -> None:
+    conn = await asyncpg.connect(url)
+    try:
+        for tenant_id in tenant_ids:
+            await conn.execute("select set_config('nexus.tenant_id', $1, false)", str(tenant_id))
+            for statement in _crm_sql(settings):
+                await conn.execute(statement)
+        await conn.execute(
+            "analyze crm_company; analyze crm_tag; analyze crm_contact; analyze crm_contact_tag"
+        )
+    finally:
+        await conn.close()
+
+
+async def _tagged_contact(url: str, tenant_id: UUID) -> UUID:
+    conn = await asyncpg.connect(url)
+    try:
+        await conn.execute("select set_config('nexus.tenant_id', $1, false)", str(tenant_id))
+        contact_id = await conn.fetchval(
+            """select c.id from crm_contact c
+                where c.tenant_id = $1
+                  and (select count(*) from crm_contact_tag t
+                        where t.tenant_id = c.tenant_id and t.contact_id = c.id) = 3
+                order by c.id offset 10 limit 1""",
+            tenant_id,
+        )
+    finally:
+        await conn.close()
+    return UUID(str(contact_id))
+
+
+def crm_contacts(db: BenchDatabase) -> UUID:
+    """Fill the CRM's tables for ``db``'s tenant and another; return a contact with 3 tags.
+
+    The CRM's migrations must have run on ``db``.
+    """
+    settings = Settings(database_url=db.url, log_level="warning")
+    asyncio.run(_create_contacts(db.url, settings, [db.tenant_id, _OTHER_TENANT_ID]))
+    return asyncio.run(_tagged_contact(db.url, db.tenant_id))
