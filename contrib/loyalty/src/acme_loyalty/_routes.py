@@ -10,7 +10,7 @@ import msgspec
 from litestar import Controller, get, post
 from litestar.di import NamedDependency
 from litestar.exceptions import ClientException, NotFoundException
-from litestar.params import FromPath, JSONBody, QueryParameter
+from litestar.params import FromPath, JSONBody, QueryParameter, SkipValidation
 from nexus_hookspecs import Database, EventPublisher
 from nexus_hookspecs.piccolo import TimeOrderedId
 
@@ -20,8 +20,8 @@ __all__ = ("REDEEM", "MemberController")
 
 REDEEM = "loyalty.points:redeem"
 
-Db = NamedDependency[Database]
-Events = NamedDependency[EventPublisher]
+Db = NamedDependency[SkipValidation[Database]]
+Events = NamedDependency[SkipValidation[EventPublisher]]
 
 _MEMBERS = """
 select member_id, max(member_email) as member_email, sum(points)::int as balance,

@@ -8,7 +8,7 @@ from uuid import UUID
 
 import msgspec
 from litestar.di import NamedDependency
-from litestar.params import QueryParameter
+from litestar.params import QueryParameter, SkipValidation
 from nexus_hookspecs import (
     Database,
     EventPublisher,
@@ -57,11 +57,11 @@ PAYMENTS_WRITE = "finance.payments:write"
 PERIODS_WRITE = "finance.periods:write"
 MULTI_CURRENCY = "finance.multi_currency"
 
-Db = NamedDependency[Database]
-Ctx = NamedDependency[RequestContext]
-Events = NamedDependency[EventPublisher]
-FeaturesDep = NamedDependency[Features]
-SettingsDep = NamedDependency[PluginSettings]
+Db = NamedDependency[SkipValidation[Database]]
+Ctx = NamedDependency[SkipValidation[RequestContext]]
+Events = NamedDependency[SkipValidation[EventPublisher]]
+FeaturesDep = NamedDependency[SkipValidation[Features]]
+SettingsDep = NamedDependency[SkipValidation[PluginSettings]]
 
 T = TypeVar("T")
 MAX_LIMIT = 200

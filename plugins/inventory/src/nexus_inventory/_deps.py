@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from litestar.di import NamedDependency
+from litestar.params import SkipValidation
 from nexus_hookspecs import (
     Database,
     EventPublisher,
@@ -43,11 +44,11 @@ MOVES_WRITE = "inventory.moves:write"
 RESERVATIONS_WRITE = "inventory.reservations:write"
 RULES_WRITE = "inventory.reorder_rules:write"
 
-Db = NamedDependency[Database]
-Events = NamedDependency[EventPublisher]
-Context = NamedDependency[RequestContext]
-Settings = NamedDependency[PluginSettings]
-FeatureFlags = NamedDependency[Features]
+Db = NamedDependency[SkipValidation[Database]]
+Events = NamedDependency[SkipValidation[EventPublisher]]
+Context = NamedDependency[SkipValidation[RequestContext]]
+Settings = NamedDependency[SkipValidation[PluginSettings]]
+FeatureFlags = NamedDependency[SkipValidation[Features]]
 
 
 def opt(permission: str | None = None, feature: str | None = None) -> dict[str, Any]:

@@ -15,7 +15,7 @@ import msgspec
 from litestar import Controller, delete, get, patch, post
 from litestar.di import NamedDependency
 from litestar.exceptions import ClientException, NotFoundException
-from litestar.params import FromPath, JSONBody, QueryParameter
+from litestar.params import FromPath, JSONBody, QueryParameter, SkipValidation
 from nexus_hookspecs import Database, EventPublisher, PluginSettings, RequestContext
 
 from {{ cookiecutter.module }}._events import ITEM_CREATED
@@ -29,10 +29,12 @@ __all__ = ("WRITE", "ItemController", "ItemOut")
 WRITE = "{{ cookiecutter.plugin_name }}.items:write"
 _WRITE = {"permission": WRITE}
 
-Db = NamedDependency[Database]
-Events = NamedDependency[EventPublisher]
-Context = NamedDependency[RequestContext]
-Settings = NamedDependency[PluginSettings]
+# The kernel provides these ports; SkipValidation spares Litestar an isinstance check
+# against each runtime-checkable Protocol on every request (about 10 µs each on 3.11).
+Db = NamedDependency[SkipValidation[Database]]
+Events = NamedDependency[SkipValidation[EventPublisher]]
+Context = NamedDependency[SkipValidation[RequestContext]]
+Settings = NamedDependency[SkipValidation[PluginSettings]]
 Title = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
 Notes = Annotated[str, msgspec.Meta(max_length=10_000)]
 
