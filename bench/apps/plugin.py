@@ -11,6 +11,7 @@ from typing import Any
 from litestar import get
 from litestar.di import NamedDependency  # noqa: TC002 - Litestar reads handler hints at run time
 from litestar.exceptions import NotFoundException
+from litestar.params import SkipValidation  # noqa: TC002 - Litestar reads handler hints
 from nexus_hookspecs import Database, Manifest, RequestContext, hookimpl
 
 from bench.apps.handlers import BENCH_TENANT_ID, SELECT_RECORD, constant_route
@@ -29,10 +30,13 @@ MANIFEST = Manifest(
 @get("/records/{record_id:int}")
 async def read_record(
     record_id: int,
-    db: NamedDependency[Database],
-    context: NamedDependency[RequestContext],
+    db: NamedDependency[SkipValidation[Database]],
+    context: NamedDependency[SkipValidation[RequestContext]],
 ) -> dict[str, Any]:
-    """Fetch one record of the request's tenant (a fixed one if the kernel names none)."""
+    """Fetch one record of the request's tenant (a fixed one if the kernel names none).
+
+    The ports are annotated as ``hookspecs/README.md`` tells plugins to (``SkipValidation``).
+    """
     async with db.transaction(tenant_id=context.tenant_id or BENCH_TENANT_ID) as conn:
         row = await conn.fetchrow(SELECT_RECORD, record_id)
     if row is None:
