@@ -5,25 +5,26 @@ from __future__ import annotations
 import asyncio
 import json
 import re
-from typing import TYPE_CHECKING
+from pathlib import Path
+from uuid import UUID
 
 import asyncpg
 import httpx
 import pytest
+import redis
+from nexus.blobs import BlobRuntime
 from nexus.provisioning import STEPS, example_profiles
+from nexus.settings import Settings
 
 from .conftest import nexus, serving
-
-if TYPE_CHECKING:
-    from pathlib import Path
 
 DEMO = example_profiles()["demo"]
 
 
 @pytest.fixture
-def db(nexus_database_url):
-    """A migrated database, and the environment pointing the CLI at it."""
-    env = {"NEXUS_DATABASE_URL": nexus_database_url}
+def db(nexus_database_url, tmp_path):
+    """A migrated database and a file store directory, and the environment naming them."""
+    env = {"NEXUS_DATABASE_URL": nexus_database_url, "NEXUS_DATA_DIR": str(tmp_path / "data")}
     nexus("migrate", path=[], env=env, check=True)
     return env
 
@@ -39,16 +40,17 @@ def write_profile(tmp_path: Path, **changes) -> Path:
     return path
 
 
-async def _tenant_rows(url: str, slug: str) -> dict[str, int]:
+async def _tenant_rows(url: str, slug: str, tenant_id: str | None) -> dict[str, int]:
     conn = await asyncpg.connect(url)
     try:
-        tenant_id = await conn.fetchval("select id from nexus_tenant where slug = $1", slug)
+        found = await conn.fetchval("select id from nexus_tenant where slug = $1", slug)
+        tenant_id = tenant_id or found
         tables = await conn.fetch(
             "select c.relname from pg_class c join pg_attribute a on a.attrelid = c.oid "
             "where a.attname = 'tenant_id' and c.relkind = 'r' "
             "and c.relnamespace = 'public'::regnamespace"
         )
-        counts = {"nexus_tenant": int(tenant_id is not None)}
+        counts = {"nexus_tenant": int(found is not None)}
         counts["nexus_provisioning_run"] = await conn.fetchval(
             "select count(*) from nexus_provisioning_run where slug = $1", slug
         )
@@ -62,8 +64,26 @@ async def _tenant_rows(url: str, slug: str) -> dict[str, int]:
         await conn.close()
 
 
-def tenant_rows(env, slug):
-    return asyncio.run(_tenant_rows(env["NEXUS_DATABASE_URL"], slug))
+def tenant_rows(env, slug, tenant_id=None):
+    """The tenant's rows per table (by slug, or by ``tenant_id`` once the tenant is gone)."""
+    return asyncio.run(_tenant_rows(env["NEXUS_DATABASE_URL"], slug, tenant_id))
+
+
+async def _tenant_files(env: dict[str, str], tenant_id: str, add: str | None) -> list[str]:
+    blobs = BlobRuntime(Settings.from_env(env))
+    await blobs.start()
+    try:
+        files = blobs.for_tenant(UUID(tenant_id))
+        if add is not None:
+            await files.put(add, b"%PDF-1.7", content_type="application/pdf")
+        return [key async for key in files.list()]
+    finally:
+        await blobs.stop()
+
+
+def tenant_files(env, tenant_id, *, add=None):
+    """The tenant's objects in the file store the CLI uses (after adding ``add``, if given)."""
+    return asyncio.run(_tenant_files(env, tenant_id, add))
 
 
 @pytest.mark.parametrize("name", sorted(example_profiles()))
@@ -117,7 +137,7 @@ def test_dry_run_prints_the_plan_and_changes_nothing(db):
 
 
 @pytest.mark.parametrize("step", [step.name for step in STEPS])
-def test_a_run_killed_in_the_middle_of_a_step_completes_when_run_again(db, step):
+def test_a_run_killed_in_a_step_completes_when_run_again_and_deprovisions_to_nothing(db, step):
     killed = run("provision", str(DEMO), env=db | {"NEXUS_PROVISION_FAULT": f"{step}:exit"})
     assert killed.returncode == 97  # os._exit in the middle of the step
     shown = json.loads(run("tenants", "show", "demo", "--json", env=db).stdout)
@@ -129,22 +149,51 @@ def test_a_run_killed_in_the_middle_of_a_step_completes_when_run_again(db, step)
     shown = json.loads(run("tenants", "show", "demo", "--json", env=db).stdout)
     assert shown["tenant"]["status"] == "active"
     assert {s["status"] for s in shown["provisioning"]["steps"]} == {"succeeded"}
+    tenant_id = shown["tenant"]["id"]
     rows = tenant_rows(db, "demo")
     assert (rows["nexus_user"], rows["nexus_api_key"]) == (1, 1)
+    assert rows["nexus_event_outbox"] == 1  # nexus.tenant.provisioned.v1, once, on the log
+    assert tenant_files(db, tenant_id, add="invoices/2026/1.pdf") == ["invoices/2026/1.pdf"]
 
-
-def test_deprovision_after_a_crash_leaves_nothing_of_the_tenant(db):
-    killed = run("provision", str(DEMO), env=db | {"NEXUS_PROVISION_FAULT": "seed:exit"})
-    assert killed.returncode == 97
-    assert run("provision", str(DEMO), env=db).returncode == 0
-    assert tenant_rows(db, "demo")["nexus_user"] == 1
     gone = run("tenants", "deprovision", "demo", "--yes", env=db)
     assert gone.returncode == 0, gone.stderr
-    assert "deprovisioned" in gone.stdout
-    assert tenant_rows(db, "demo") == {}
+    assert "1 file(s)" in gone.stdout
+    # No row in any table (the embedded event log, the outbox, included), no run, no file.
+    assert tenant_rows(db, "demo", tenant_id) == {}
+    assert tenant_files(db, tenant_id) == []
+    blobs = Path(db["NEXUS_DATA_DIR"]) / "blobs"
+    assert [path for path in blobs.rglob("*") if tenant_id in path.name] == []
     assert run("tenants", "show", "demo", env=db).returncode == 1
-    # A run that crashed before creating the tenant is removed too.
+
+
+def test_deprovision_on_s3_and_redis_leaves_no_file_or_cache_key(
+    db, nexus_s3_server, nexus_s3_bucket
+):
+    redis_url = "redis://127.0.0.1:6379/0"
+    client = redis.Redis.from_url(redis_url, socket_connect_timeout=1)
+    try:
+        client.ping()
+    except redis.RedisError as exc:
+        pytest.skip(f"Redis is not reachable at {redis_url}: {exc}")
+    s3 = nexus_s3_server.settings(nexus_s3_bucket)
+    env = db | {f"NEXUS_{name.upper()}": str(value) for name, value in s3.items()}
+    env["NEXUS_REDIS_URL"] = redis_url
+    killed = run("provision", str(DEMO), env=env | {"NEXUS_PROVISION_FAULT": "seed:exit"})
+    assert killed.returncode == 97
+    assert run("provision", str(DEMO), env=env).returncode == 0
+    tenant_id = json.loads(run("tenants", "show", "demo", "--json", env=env).stdout)["tenant"]["id"]
+    tenant_files(env, tenant_id, add="a.pdf")
+    client.set(f"nexus:cache:{{{tenant_id}}}:v:profile", b"cached")
+    assert run("tenants", "deprovision", "demo", "--yes", env=env).returncode == 0
+    assert tenant_rows(env, "demo", tenant_id) == {}
+    assert tenant_files(env, tenant_id) == []
+    assert list(client.scan_iter(f"*{tenant_id}*")) == []
+    client.close()
+
+
+def test_deprovision_removes_a_run_that_crashed_before_creating_the_tenant(db):
     assert run("provision", str(DEMO), env=db | {"NEXUS_PROVISION_FAULT": "plan:exit"}).returncode
+    assert tenant_rows(db, "demo")["nexus_provisioning_run"] == 1
     assert run("tenants", "deprovision", "demo", "--yes", env=db).returncode == 0
     assert tenant_rows(db, "demo") == {}
 

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 import asyncpg
 from nexus import Settings, load_plugins
 from nexus.blobs import BlobRuntime
+from nexus.cache import CacheRuntime
 from nexus.db import PostgresDatabase
 from nexus.portability import export_tenant, import_tenant
 from nexus.provisioning import deprovision
@@ -76,17 +77,16 @@ async def _files(settings: Settings, tenant_id: UUID, count: int, size: int) -> 
 
 async def _drop(settings: Settings, url: str, tenant_id: UUID) -> None:
     database = PostgresDatabase(url, role=settings.db_api_role)
+    blobs, cache = BlobRuntime(settings), CacheRuntime(settings, database)
     await database.start()
+    await blobs.start()
     try:
-        await deprovision(database, load_plugins(settings, plugins=[]), str(tenant_id))
+        registry = load_plugins(settings, plugins=[])
+        await deprovision(database, registry, str(tenant_id), blobs=blobs, cache=cache)
     finally:
+        await blobs.stop()
+        await cache.stop()
         await database.stop()
-    runtime = BlobRuntime(settings)
-    await runtime.start()
-    try:
-        await runtime.purge(tenant_id, dry_run=False)
-    finally:
-        await runtime.stop()
 
 
 def run(ctx: Context) -> list[Row]:

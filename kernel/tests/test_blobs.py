@@ -207,6 +207,27 @@ def test_purge_counts_then_deletes_a_tenants_objects(runtime):
     _run(runtime, scenario)
 
 
+def test_purge_leaves_nothing_under_the_tenants_prefix(runtime, tmp_path):
+    acme_id, globex_id = uuid.uuid4(), uuid.uuid4()
+
+    async def scenario():
+        await runtime.for_tenant(acme_id).put("deep/er/file", b"x", content_type="text/plain")
+        if isinstance(runtime.backend, S3BlobBackend):  # a writer that crashed mid-upload
+            client, bucket = runtime.backend.client, runtime.backend.bucket
+            for tenant_id in (acme_id, globex_id):
+                await client.create_multipart_upload(Bucket=bucket, Key=f"{tenant_id}/big.bin")
+        await runtime.purge(acme_id, dry_run=False)
+        if isinstance(runtime.backend, S3BlobBackend):
+            listed = await client.list_objects_v2(Bucket=bucket, Prefix=f"{acme_id}/")
+            assert listed.get("Contents", []) == []
+            uploads = (await client.list_multipart_uploads(Bucket=bucket)).get("Uploads", [])
+            assert [upload["Key"] for upload in uploads] == [f"{globex_id}/big.bin"]
+        else:
+            assert [p for p in (tmp_path / "blobs").rglob("*") if str(acme_id) in str(p)] == []
+
+    _run(runtime, scenario)
+
+
 def test_s3_presigned_urls_open_one_object_of_one_tenant(nexus_s3_server, nexus_s3_bucket):
     settings = Settings().replace(**nexus_s3_server.settings(nexus_s3_bucket))
     runtime = BlobRuntime(settings)

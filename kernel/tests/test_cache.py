@@ -100,6 +100,30 @@ def test_tag_invalidation_drops_every_tagged_entry(make_service):
     _run(scenario())
 
 
+def test_dropping_a_tenant_forgets_all_its_entries_and_no_others(make_service):
+    async def scenario():
+        service = make_service()
+        gone_id, kept_id = uuid.uuid4(), uuid.uuid4()
+        gone, kept = service.for_tenant(gone_id), service.for_tenant(kept_id)
+        try:
+            for cache in (gone, kept):
+                await cache.set("contact:1", b"1", tags=("contacts",))
+                await cache.set("deal:1", b"d")
+                await cache.invalidate_tags("deals")  # leaves a version behind
+            await service.drop(gone_id)
+            assert [await gone.get("contact:1"), await gone.get("deal:1")] == [None, None]
+            assert [await kept.get("contact:1"), await kept.get("deal:1")] == [b"1", b"d"]
+            if isinstance(service.backend, RedisBackend):
+                left = [key async for key in service.backend.redis.scan_iter(f"*{gone_id}*")]
+                assert left == []
+            else:
+                assert not [name for name in service.backend._versions if name[0] == str(gone_id)]
+        finally:
+            await service.backend.close()
+
+    _run(scenario())
+
+
 def test_a_burst_of_misses_makes_one_load(make_service):
     async def scenario():
         service = make_service()

@@ -82,3 +82,25 @@ def test_event_consumers_invalidate_through_the_kernel(nexus_database_url):
         invalidate = client.app.state.nexus_cache.invalidate
         client.blocking_portal.call(lambda: invalidate(acme.id, tags=["values"]))
         assert _value(client, acme) == "v2"
+
+
+def test_dropping_a_tenant_empties_its_cache_in_every_process(nexus_database_url, cache_settings):
+    first = create_test_client([shelf], database_url=nexus_database_url, settings=cache_settings)
+    second = create_test_client(
+        [shelf], database_url=nexus_database_url, settings=cache_settings, run_migrations=False
+    )
+    with first, second:
+        acme = make_tenant(nexus_database_url, slug="acme")
+        globex = make_tenant(nexus_database_url, slug="globex")
+        shelf.STORE.update({acme.id: "v1", globex.id: "g1"})
+        assert (_value(second, acme), _value(second, globex)) == ("v1", "g1")
+        shelf.STORE[acme.id] = "v2"
+        heard = threading.Event()
+        second.app.state.nexus_cache.observe(lambda tenant, keys, tags: heard.set())
+        drop = first.app.state.nexus_cache.drop
+        first.blocking_portal.call(lambda: drop(acme.id))
+        if cache_settings.redis_url is None:
+            assert heard.wait(timeout=10), "the second process never heard of the drop"
+        assert _value(second, acme) == "v2"
+        assert _value(second, globex) == "g1"
+        assert shelf.LOADS.count(globex.id) == 1, "another tenant's entry was left alone"

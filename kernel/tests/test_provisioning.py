@@ -7,13 +7,18 @@ from pathlib import Path
 
 import asyncpg
 import pytest
+import redis
 from kernel_samples import hello, reports, tasks, vault
+from nexus.blobs import BlobRuntime, LocalBlobBackend
+from nexus.cache import CacheService, MemoryBackend, RedisBackend
 from nexus.db import PostgresDatabase, migrate
+from nexus.events import Delivery, analytics_consumer, audit_consumer, decode_event
 from nexus.plugins import load_plugins
 from nexus.presets import load_presets, load_presets_from
 from nexus.provisioning import (
     FAULT_VARIABLE,
     STEPS,
+    TENANT_PROVISIONED,
     ProfileError,
     Provisioner,
     ProvisioningFailed,
@@ -31,6 +36,7 @@ from nexus.testing import run_sync
 
 PRESETS = Path(__file__).parents[2] / "presets"
 PLUGINS = [hello, tasks, reports, vault]
+REDIS_URL = "redis://127.0.0.1:6379/0"
 
 
 def profile(**changes):
@@ -86,6 +92,33 @@ def within(url, body):
             await database.stop()
 
     return run_sync(go(url))
+
+
+@pytest.fixture(params=["embedded", "production"])
+def stores(request, tmp_path):
+    """The file store (not started) and cache: a directory and in-process, or S3 and Redis."""
+    settings = Settings(data_dir=tmp_path)
+    if request.param == "embedded":
+        return BlobRuntime(settings), CacheService(MemoryBackend(live=True), default_ttl=60)
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
+    except redis.RedisError as exc:
+        pytest.skip(f"Redis is not reachable at {REDIS_URL}: {exc}")
+    server = request.getfixturevalue("nexus_s3_server")
+    settings = settings.replace(**server.settings(server.create_bucket()))
+    return BlobRuntime(settings), CacheService(RedisBackend(REDIS_URL), default_ttl=60)
+
+
+async def outbox(database_url, tenant_id):
+    """The tenant's events in the outbox (the embedded event log), oldest first."""
+    conn = await asyncpg.connect(database_url)
+    try:
+        rows = await conn.fetch(
+            "select envelope from nexus_event_outbox where tenant_id = $1 order by seq", tenant_id
+        )
+        return [decode_event(bytes(row["envelope"])) for row in rows]
+    finally:
+        await conn.close()
 
 
 async def tenant_rows(database_url, tenant_id):
@@ -241,6 +274,15 @@ def test_provisioning_records_seven_steps_seeds_once_and_activates(setup):
     assert rows["nexus_user"] == 1
     assert rows["nexus_api_key"] == 1
     assert rows["nexus_plugin_enablement"] == 3
+    [event] = run_sync(outbox(database_url, outcome.tenant_id))  # committed with step 7
+    assert (event.type, event.source, event.subject) == (TENANT_PROVISIONED, "/nexus/nexus", "acme")
+    assert event.tenantid == str(outcome.tenant_id)
+    assert event.data == {
+        "slug": "acme",
+        "run": str(outcome.run_id),
+        "preset": "shop",
+        "plugins": ["hello", "tasks", "vault"],
+    }
 
 
 def test_a_taken_slug_is_refused(setup):
@@ -276,34 +318,75 @@ def test_a_failed_step_is_recorded_and_the_same_call_resumes_from_it(setup, monk
     assert outcome.run_id == failed.id
     # Seeded exactly once: a hook call rolled back with its step leaves nothing behind.
     assert run_sync(tenant_rows(setup[0], outcome.tenant_id))["tasks_task"] == 1
+    events = run_sync(outbox(setup[0], outcome.tenant_id))
+    assert [event.type for event in events] == [TENANT_PROVISIONED]
 
 
-def test_deprovision_leaves_no_row_run_or_resource_of_the_tenant(setup):
+def test_deprovision_leaves_nothing_of_the_tenant(setup, stores):
+    """No row (events included), run, plugin resource, file or cache entry; others' kept."""
     database_url, registry, _ = setup
+    blobs, cache = stores
 
     async def body(provisioner):
-        kept = await provisioner.provision(decode_profile(profile(slug="kept", preset="shop")))
-        gone = await provisioner.provision(decode_profile(profile(preset="shop")))
-        before = await tenant_rows(database_url, gone.tenant_id)
-        result = await deprovision(provisioner.database, registry, "acme")
-        after = await tenant_rows(database_url, gone.tenant_id)
-        again = await provisioner.provision(decode_profile(profile(preset="shop")))
-        return kept, before, result, after, again
+        await blobs.start()
+        try:
+            kept = await provisioner.provision(decode_profile(profile(slug="kept", preset="shop")))
+            gone = await provisioner.provision(decode_profile(profile(preset="shop")))
+            for outcome in (kept, gone):
+                files = blobs.for_tenant(outcome.tenant_id)
+                await files.put("invoices/2026/1.pdf", b"%PDF", content_type="application/pdf")
+                await cache.for_tenant(outcome.tenant_id).set("profile", b"cached")
+            before = await tenant_rows(database_url, gone.tenant_id)
+            [event] = await outbox(database_url, gone.tenant_id)
+            result = await deprovision(
+                provisioner.database, registry, "acme", blobs=blobs, cache=cache
+            )
+            # The tenant's event may still be on a Kafka topic: delivered now, it is skipped.
+            delivery = Delivery(provisioner.database, toggles=None)  # kernel consumers only
+            handled = [
+                await delivery.handle(consumer, event)
+                for consumer in (audit_consumer(), analytics_consumer())
+            ]
+            after = await tenant_rows(database_url, gone.tenant_id)
+            left = {
+                outcome.slug: (
+                    [key async for key in blobs.for_tenant(outcome.tenant_id).list()],
+                    await cache.for_tenant(outcome.tenant_id).get("profile"),
+                )
+                for outcome in (kept, gone)
+            }
+            again = await provisioner.provision(decode_profile(profile(preset="shop")))
+            return kept, before, result, handled, after, left, again
+        finally:
+            await blobs.stop()
+            await cache.backend.close()
 
-    kept, before, result, after, again = within(setup, body)
+    kept, before, result, handled, after, left, again = within(setup, body)
     assert {"nexus_user", "nexus_api_key", "tasks_task", "nexus_audit_log"} <= set(before)
+    assert "nexus_event_outbox" in before
     assert after == {}
+    assert handled == [False, False]
     assert result.rows["tasks_task"] == 1
-    assert result.runs == 1
+    assert result.rows["nexus_event_outbox"] == 1
+    assert (result.runs, result.files) == (1, 1)
     assert {"kept", "acme"} == vault.RESOURCES  # removed, then provisioned again
+    assert left == {"kept": (["invoices/2026/1.pdf"], b"cached"), "acme": ([], None)}
+    if isinstance(blobs.backend, LocalBlobBackend):
+        objects = blobs.backend.root / "objects"
+        assert sorted(path.name for path in objects.iterdir()) == [str(kept.tenant_id)]
     assert run_sync(tenant_rows(database_url, kept.tenant_id))["nexus_user"] == 1
     assert again.tenant_id != kept.tenant_id
 
 
-def test_deprovision_of_an_unknown_tenant_raises(setup):
+def test_deprovision_of_an_unknown_tenant_raises(setup, tmp_path):
+    blobs = BlobRuntime(Settings(data_dir=tmp_path))
+    cache = CacheService(MemoryBackend(live=True), default_ttl=60)
+
     async def body(provisioner):
         with pytest.raises(LookupError):
-            await deprovision(provisioner.database, provisioner.registry, "nobody")
+            await deprovision(
+                provisioner.database, provisioner.registry, "nobody", blobs=blobs, cache=cache
+            )
 
     within(setup, body)
 

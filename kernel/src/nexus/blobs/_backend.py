@@ -39,6 +39,10 @@ class BlobBackend(Protocol):
         """The keys starting with ``prefix``, in order."""
         ...
 
+    async def abort_uploads(self, prefix: str) -> None:
+        """Abort unfinished uploads of keys starting with ``prefix`` (a crashed writer's)."""
+        ...
+
     async def url(self, key: str, *, expires_in: int) -> str:
         """A URL that downloads the object without credentials for ``expires_in`` seconds."""
         ...

@@ -174,6 +174,9 @@ class LocalBlobBackend:
                     keys.append(key)
         return sorted(keys)
 
+    async def abort_uploads(self, prefix: str) -> None:
+        """Nothing to abort: an unfinished write is an unnamed draft in ``tmp/``, no key's."""
+
     async def url(self, key: str, *, expires_in: int) -> str:
         """A kernel URL signed for ``key`` until ``expires_in`` seconds from now."""
         expires = int(time.time()) + expires_in

@@ -56,12 +56,16 @@ class BlobRuntime:
         return self.for_tenant(request.scope["state"].get("tenant_id"))
 
     async def purge(self, tenant_id: UUID, *, dry_run: bool = True) -> int:
-        """Delete (or, on a dry run, count) every object of a tenant; return how many."""
+        """Delete (or, on a dry run, count) every object of a tenant; return how many.
+
+        Deleting also aborts the tenant's unfinished uploads (S3 multipart uploads).
+        """
         blobs = self.for_tenant(tenant_id)
         keys = [key async for key in blobs.list()]
         if not dry_run:
             for key in keys:
                 await blobs.delete(key)
+            await self.backend.abort_uploads(f"{tenant_id}/")
         return len(keys)
 
     async def start(self) -> None:

@@ -167,6 +167,15 @@ class S3BlobBackend:
             for item in page.get("Contents", ()):
                 yield str(item["Key"])
 
+    async def abort_uploads(self, prefix: str) -> None:
+        """Abort the multipart uploads under ``prefix`` that a crashed process left open."""
+        paginator = self.client.get_paginator("list_multipart_uploads")
+        async for page in paginator.paginate(Bucket=self.bucket, Prefix=prefix):
+            for upload in page.get("Uploads", ()):
+                await self.client.abort_multipart_upload(
+                    Bucket=self.bucket, Key=upload["Key"], UploadId=upload["UploadId"]
+                )
+
     async def url(self, key: str, *, expires_in: int) -> str:
         """A presigned GET URL."""
         url = await self.client.generate_presigned_url(

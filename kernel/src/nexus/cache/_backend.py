@@ -41,6 +41,10 @@ class CacheBackend(Protocol):
         """Drop ``keys`` and every entry tagged with ``tags``; bump their versions."""
         ...
 
+    async def drop(self, ns: str) -> None:
+        """Drop the whole namespace: every entry, tag and version (a deprovisioned tenant)."""
+        ...
+
     async def close(self) -> None:
         """Release connections."""
         ...

@@ -27,7 +27,10 @@ _MAX_PAYLOAD = 7_000  # NOTIFY takes less than 8000 bytes
 
 
 def encode(ns: str, keys: Sequence[str], tags: Sequence[str]) -> list[str]:
-    """Messages naming ``keys`` and ``tags`` of namespace ``ns``, each small enough."""
+    """Messages naming ``keys`` and ``tags`` of namespace ``ns``, each small enough.
+
+    A message naming no key and no tag stands for the whole namespace (a dropped tenant).
+    """
     whole = json.dumps({"n": ns, "k": list(keys), "t": list(tags)})
     if len(whole.encode()) <= _MAX_PAYLOAD or len(keys) + len(tags) <= 1:
         return [whole]

@@ -104,6 +104,18 @@ class MemoryBackend:
             for key in list(self._tagged.get((ns, tag), ())):
                 self._drop(ns, key)
 
+    async def drop(self, ns: str) -> None:
+        """Drop everything of namespace ``ns`` in this process."""
+        self.forget_namespace(ns)
+
+    def forget_namespace(self, ns: str) -> None:
+        """:meth:`drop`, callable from a message callback."""
+        for name in [name for name in self._entries if name[0] == ns]:
+            self._drop(*name)
+        for version in [version for version in self._versions if version[0] == ns]:
+            del self._versions[version]
+        self._epoch += 1  # a load in flight for the namespace is not stored
+
     def _drop(self, ns: str, key: str) -> None:
         entry = self._entries.pop((ns, key), None)
         for tag in entry[2] if entry else ():

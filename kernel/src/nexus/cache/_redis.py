@@ -148,6 +148,17 @@ class RedisBackend:
         ]
         await self._invalidate(keys=names, args=[len(keys), _VERSION_TTL_S])
 
+    async def drop(self, ns: str) -> None:
+        """Delete every key of the namespace (found with SCAN, so Redis is never blocked)."""
+        batch: list[bytes] = []
+        async for name in self.redis.scan_iter(match=_name(ns, "*", "*"), count=500):
+            batch.append(name)
+            if len(batch) == 500:
+                await self.redis.unlink(*batch)
+                batch.clear()
+        if batch:
+            await self.redis.unlink(*batch)
+
     async def close(self) -> None:
         """Close the connection pool."""
         await self.redis.aclose()

@@ -44,11 +44,16 @@ class CacheRuntime:
 
         def received(payload: str) -> None:
             message = decode(payload)
-            if message is not None:
+            if message is None:
+                return
+            if message[1] or message[2]:
                 memory.forget(*message)
                 self.service.detach_loads(*message)
-                for observer in self._observers:
-                    observer(*message)
+            else:  # no key and no tag: a dropped tenant (CacheService.drop)
+                memory.forget_namespace(message[0])
+                self.service.detach_namespace(message[0])
+            for observer in self._observers:
+                observer(*message)
 
         def live(up: bool) -> None:
             memory.clear()  # whatever was missed while offline is gone with it
@@ -61,6 +66,10 @@ class CacheRuntime:
     ) -> None:
         """Forget a tenant's ``keys`` and ``tags`` in every process (for event consumers)."""
         await self.service.invalidate(tenant_id, keys=keys, tags=tags)
+
+    async def drop(self, tenant_id: UUID) -> None:
+        """Forget every entry of a tenant in every process (deprovisioning)."""
+        await self.service.drop(tenant_id)
 
     def observe(self, callback: Callable[[str, list[str], list[str]], None]) -> None:
         """Call ``callback(tenant, keys, tags)`` for each invalidation message received."""

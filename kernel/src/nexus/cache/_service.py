@@ -56,6 +56,17 @@ class CacheService:
         """
         await self._invalidate(_namespace(tenant_id), keys, tags)
 
+    async def drop(self, tenant_id: UUID) -> None:
+        """Forget everything of a tenant in every process (deprovisioning).
+
+        Other processes hear of it as an invalidation naming no key and no tag.
+        """
+        ns = _namespace(tenant_id)
+        self.detach_namespace(ns)
+        await self.backend.drop(ns)
+        if self._broadcast is not None:
+            await self._broadcast(ns, (), ())
+
     async def _invalidate(self, ns: str, keys: Sequence[str], tags: Sequence[str]) -> None:
         if not keys and not tags:
             return
@@ -73,6 +84,11 @@ class CacheService:
         for flight, flight_tags in list(self._flight_tags.items()):
             if flight[0] == ns and (flight[1] in names or labels.intersection(flight_tags)):
                 del self._flights[flight], self._flight_tags[flight]
+
+    def detach_namespace(self, ns: str) -> None:
+        """:meth:`detach_loads` for every key of namespace ``ns``."""
+        for flight in [flight for flight in self._flights if flight[0] == ns]:
+            del self._flights[flight], self._flight_tags[flight]
 
     async def _get_or_load(
         self,

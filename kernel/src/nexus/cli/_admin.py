@@ -10,6 +10,8 @@ import rich_click as click
 from rich.console import Console
 from rich.table import Table
 
+from nexus.blobs import BlobRuntime
+from nexus.cache import CacheRuntime
 from nexus.cli._common import echo_json, fail, friendly_errors, load_settings
 from nexus.cli._provision import open_provisioner
 from nexus.db import resolve_database_url
@@ -199,8 +201,17 @@ def deprovision_command(tenant: str, yes: bool, as_json: bool) -> None:
         click.confirm(f"Delete tenant '{tenant}' and all its data?", abort=True)
 
     async def run() -> Deprovisioned:
-        async with open_provisioner(load_settings()) as provisioner:
-            return await deprovision(provisioner.database, provisioner.registry, tenant)
+        settings = load_settings()
+        async with open_provisioner(settings) as provisioner:
+            blobs, cache = BlobRuntime(settings), CacheRuntime(settings, provisioner.database)
+            await blobs.start()
+            try:
+                return await deprovision(
+                    provisioner.database, provisioner.registry, tenant, blobs=blobs, cache=cache
+                )
+            finally:
+                await cache.stop()
+                await blobs.stop()
 
     try:
         result = asyncio.run(run())
@@ -211,7 +222,10 @@ def deprovision_command(tenant: str, yes: bool, as_json: bool) -> None:
         echo_json(result)
         return
     rows = sum(result.rows.values())
-    click.echo(f"tenant {result.slug} deprovisioned: {rows} row(s), {result.runs} run(s) deleted")
+    click.echo(
+        f"tenant {result.slug} deprovisioned: {rows} row(s), {result.files} file(s), "
+        f"{result.runs} run(s) deleted"
+    )
 
 
 @tenants.command("create-key")

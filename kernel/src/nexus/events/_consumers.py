@@ -29,9 +29,13 @@ log = structlog.get_logger("nexus.events")
 Handler = Callable[[CloudEvent, "asyncpg.Connection"], Awaitable[None]]
 """A consumer's handler: the event and the connection of the transaction its effect joins."""
 
+# Only for a tenant that is still there: events of a deprovisioned tenant (still on a Kafka
+# topic, or read just before deprovisioning) are skipped, so no row of it comes back. The
+# key-share lock makes deprovisioning (which locks the tenant row) wait for this delivery.
 _INBOX = (
-    "insert into nexus_event_inbox (tenant_id, consumer, event_id) values ($1, $2, $3) "
-    "on conflict do nothing returning true"
+    "insert into nexus_event_inbox (tenant_id, consumer, event_id) select $1, $2, $3 "
+    "where exists (select from nexus_tenant where id = $1 and status <> 'deprovisioned' "
+    "for key share) on conflict do nothing returning true"
 )
 _DEAD_LETTER = (
     "insert into nexus_event_dead_letter (tenant_id, consumer, event_id, type, envelope, "
@@ -179,8 +183,9 @@ class Delivery:
 
     Each event is handled in one transaction bound to its tenant: the inbox row
     (``consumer``, event id) and the handler's effect commit together, so a redelivered
-    event is recognised and skipped. A failing handler is retried with backoff; after
-    ``attempts`` tries the event is parked in the dead-letter table and the consumer moves on.
+    event is recognised and skipped, as is an event of a tenant that is no more. A failing
+    handler is retried with backoff; after ``attempts`` tries the event is parked in the
+    dead-letter table and the consumer moves on.
     """
 
     def __init__(
@@ -200,7 +205,8 @@ class Delivery:
     def observe(self, callback: Callable[[str, CloudEvent, bool], None]) -> None:
         """Call ``callback(consumer, event, fresh)`` after each handled or skipped delivery.
 
-        ``fresh`` is false for a redelivery the inbox recognised. For tests and benchmarks.
+        ``fresh`` is false for a redelivery the inbox recognised, and for an event of a tenant
+        that is no more. For tests and benchmarks.
         """
         self._observers.append(callback)
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 from nexus.provisioning._deprovision import Deprovisioned, deprovision
 from nexus.provisioning._examples import DEMO_PROFILE, example_profiles
 from nexus.provisioning._pipeline import (
+    TENANT_PROVISIONED,
     AdminCredentials,
     Outcome,
     Provisioner,
@@ -43,6 +44,7 @@ __all__ = (
     "DEMO_PROFILE",
     "FAULT_VARIABLE",
     "STEPS",
+    "TENANT_PROVISIONED",
     "AdminContact",
     "AdminCredentials",
     "BusinessProfile",

@@ -1,4 +1,4 @@
-"""Deprovisioning: every provisioning step undone, last first, leaving no row of the tenant."""
+"""Deprovisioning: every provisioning step undone, last first, leaving nothing of the tenant."""
 
 from __future__ import annotations
 
@@ -12,6 +12,8 @@ from nexus_hookspecs import TenantRef
 from nexus.plugins import await_maybe
 
 if TYPE_CHECKING:
+    from nexus.blobs import BlobRuntime
+    from nexus.cache import CacheRuntime, CacheService
     from nexus.db import PostgresDatabase
     from nexus.plugins import PluginRegistry
 
@@ -33,30 +35,41 @@ class Deprovisioned(msgspec.Struct, frozen=True, kw_only=True):
         slug: Its slug.
         rows: Rows deleted per table (tables with none left out).
         runs: Provisioning runs deleted.
+        files: Objects deleted from the file store.
     """
 
     tenant_id: UUID | None
     slug: str
     rows: dict[str, int]
     runs: int
+    files: int = 0
 
 
 async def deprovision(
-    database: PostgresDatabase, registry: PluginRegistry, tenant: str
+    database: PostgresDatabase,
+    registry: PluginRegistry,
+    tenant: str,
+    *,
+    blobs: BlobRuntime,
+    cache: CacheRuntime | CacheService,
 ) -> Deprovisioned:
-    """Undo a tenant's provisioning: status, seed, resources, rows, the tenant, its runs.
+    """Undo a tenant's provisioning: status, files, cache, seed, resources, rows, runs.
 
-    The tenant is first marked ``deprovisioned`` (its credentials stop working at once);
-    then one transaction purges each plugin's data outside its tables
+    The tenant is first marked ``deprovisioned`` (its credentials stop working at once,
+    and event consumers skip its events from then on); its objects in the file store and
+    its cache namespace are deleted; then one transaction, once deliveries of the tenant's
+    events in flight have committed, purges each plugin's data outside its tables
     (``nexus_tenant_purge``), removes its resources (``nexus_deprovision_resources``),
-    deletes the tenant's rows from every table with a ``tenant_id`` column, the tenant and
-    its provisioning runs. Interrupted, it is run again from the start: each part is
-    idempotent.
+    deletes the tenant's rows from every table with a ``tenant_id`` column (its outbox,
+    inbox and dead letters included), the tenant and its provisioning runs. Interrupted,
+    it is run again from the start: each part is idempotent.
 
     Args:
         database: The database.
         registry: The loaded plugins, whose hooks run.
         tenant: The tenant's slug or id.
+        blobs: The file store (started).
+        cache: The cache, told to drop the tenant's namespace in every process.
 
     Raises:
         LookupError: no tenant, and no provisioning run, has that slug or id.
@@ -73,7 +86,12 @@ async def deprovision(
                 raise LookupError(f"no tenant '{tenant}'")
             return Deprovisioned(tenant_id=None, slug=tenant, rows={}, runs=runs)
     ref = TenantRef(id=row["id"], slug=row["slug"])
+    files = await blobs.purge(ref.id, dry_run=False)
+    await cache.drop(ref.id)
     async with database.transaction(tenant_id=ref.id) as conn:
+        # Waits for deliveries of the tenant's events that began before it was marked (they
+        # hold a key-share lock on its row), so the deletes below see their inbox rows.
+        await conn.execute("select from nexus_tenant where id = $1 for update", ref.id)
         for record in reversed(registry.loaded):  # dependents first
             if registry.implements(record.name, "nexus_tenant_purge"):
                 await await_maybe(
@@ -88,7 +106,7 @@ async def deprovision(
         rows = await _delete_rows(conn, [r["relname"] for r in await conn.fetch(_TENANT_TABLES)])
         await conn.execute("delete from nexus_tenant where id = $1", ref.id)
         runs = await _delete_runs(conn, slug=ref.slug, tenant_id=ref.id)
-    return Deprovisioned(tenant_id=ref.id, slug=ref.slug, rows=rows, runs=runs)
+    return Deprovisioned(tenant_id=ref.id, slug=ref.slug, rows=rows, runs=runs, files=files)
 
 
 async def _delete_rows(conn: asyncpg.Connection, tables: list[str]) -> dict[str, int]:

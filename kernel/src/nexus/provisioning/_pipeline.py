@@ -12,6 +12,7 @@ import asyncpg
 import msgspec
 from nexus_hookspecs import TenantRef
 
+from nexus.events import KERNEL_SOURCE, OutboxPublisher
 from nexus.features import FeatureCatalog, seed_tenant
 from nexus.identity import ApiKeyCreate, UserCreate, create_api_key, create_user
 from nexus.identity._secrets import hash_password
@@ -39,6 +40,7 @@ if TYPE_CHECKING:
     from nexus.presets import PresetCatalog
 
 __all__ = (
+    "TENANT_PROVISIONED",
     "AdminCredentials",
     "Outcome",
     "Provisioner",
@@ -47,6 +49,9 @@ __all__ = (
     "RunTicket",
     "SlugTaken",
 )
+
+TENANT_PROVISIONED = "nexus.tenant.provisioned.v1"
+"""The event of a tenant's activation (step 7), committed in the activation's transaction."""
 
 OnStep = Callable[[int, str, StepStatus], None]
 """Told each step's position, name and new status as the run goes."""
@@ -340,14 +345,25 @@ class Provisioner:
             "update nexus_tenant set status = 'active', updated_at = now() where id = $1",
             tenant_id,
         )
+        # The event commits with the activation (the outbox); the audit entry shares its id,
+        # so the audit consumer, meeting the event later, does not log it a second time.
+        facts = {
+            "slug": job.ticket.slug,
+            "run": str(job.ticket.run_id),
+            "preset": job.plan.preset,
+            "plugins": job.plan.plugins,
+        }
+        event_id = await OutboxPublisher(tenant_id=tenant_id, plugin=KERNEL_SOURCE).publish(
+            conn, type=TENANT_PROVISIONED, data=facts, subject=job.ticket.slug
+        )
         await conn.execute(
             "insert into nexus_audit_log (tenant_id, id, actor, action, target, after) "
             "values ($1, $2, $3, 'tenant.provisioned', $4, $5::jsonb)",
             tenant_id,
-            new_id(),
+            UUID(event_id),
             self.actor,
             job.ticket.slug,
-            msgspec.json.encode({"run": job.ticket.run_id, "plugins": job.plan.plugins}).decode(),
+            msgspec.json.encode(facts).decode(),
         )
         await finish_run(conn, job.ticket.run_id, RunStatus.SUCCEEDED)
         job.admin = AdminCredentials(email=admin.email, password=password, api_key=created.key)
