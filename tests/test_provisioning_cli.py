@@ -237,8 +237,16 @@ def test_up_with_nothing_configured_serves_the_demo_tenant_and_reuses_it(tmp_pat
         key = re.search(r"admin API key: (nxk_\S+)", output).group(1)
         assert f"API base:  {base}/api/v1" in output
         assert f'curl -H "Authorization: Bearer {key}" {base}/api/v1/features' in output
-        answered = httpx.get(f"{base}/api/v1/features", headers={"Authorization": f"Bearer {key}"})
+        auth = {"Authorization": f"Bearer {key}"}
+        answered = httpx.get(f"{base}/api/v1/features", headers=auth)
         assert answered.status_code == 200, answered.text
+        # The demo tenant has the business plugins, seeded: CRM's default pipeline is there.
+        pipelines = httpx.get(f"{base}/api/v1/crm/pipelines", headers=auth)
+        assert pipelines.status_code == 200, pipelines.text
+        assert [p["name"] for p in pipelines.json()["items"]] == ["Sales"]
+        accounts = httpx.get(f"{base}/api/v1/finance/accounts", headers=auth)
+        assert accounts.status_code == 200, accounts.text
+        assert accounts.json()["items"], "the chart of accounts is seeded"
     for log in tmp_path.glob("serve-*.log"):
         log.unlink()
     with serving(path=[], env={}, cwd=tmp_path, command=("up",), timeout=120) as base:

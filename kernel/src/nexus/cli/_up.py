@@ -114,6 +114,7 @@ def _banner(
     echo(f"Nexus is up: tenant '{profile.slug}' ({tenant_id})")
     echo(f"  API base:  {base}/api/v1")
     echo(f"  API docs:  {base}/schema  (OpenAPI: {base}/schema/openapi.json)")
+    echo(f"  console:   {base}/console")
     if worker:
         echo("  events:    relayed and consumed in this process")
     else:
