@@ -14,8 +14,7 @@ except ImportError:  # run from the Nexus repository, not installed: use the sou
     import acme_loyalty
 
 import asyncpg
-from nexus.events import decode_event
-from nexus.testing import run_sync
+from nexus.testing import outbox_events, run_sync
 
 __all__ = ("acme_loyalty", "crm_has_landed", "keep_settings", "outbox")
 
@@ -44,13 +43,7 @@ def _sql(url: str, query: str, *args: Any) -> list[Any]:
 
 def outbox(url: str, tenant: Any, event_type: str) -> list[Any]:
     """The CloudEvents of ``event_type`` the tenant's transactions wrote, oldest first."""
-    rows = _sql(
-        url,
-        "select envelope from nexus_event_outbox where tenant_id = $1 and type = $2 order by seq",
-        tenant.id,
-        event_type,
-    )
-    return [decode_event(bytes(row["envelope"])) for row in rows]
+    return outbox_events(url, tenant, event_type)
 
 
 def keep_settings(url: str, tenant: Any, values: dict[str, Any]) -> None:

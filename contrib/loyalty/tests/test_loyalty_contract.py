@@ -6,19 +6,18 @@ import pytest
 from acme_loyalty._awards import points_for
 from acme_loyalty._settings import LoyaltySettings
 from loyalty_support import acme_loyalty
-from nexus.plugins import PluginState, diagnose, load_plugins
-from nexus.settings import Settings
+from nexus.testing import PluginState, load_test_plugins, plugin_findings
 
 
 def test_loads_after_the_crm_and_the_doctor_finds_nothing():
     nexus_crm = pytest.importorskip("nexus_crm")
-    registry = load_plugins(Settings(), plugins=[acme_loyalty, nexus_crm])
+    registry = load_test_plugins([acme_loyalty, nexus_crm])
     assert [record.name for record in registry.loaded] == ["crm", "loyalty"]
-    assert [f for f in diagnose(registry) if f.plugin == "loyalty"] == []
+    assert [f for f in plugin_findings(registry) if f.plugin == "loyalty"] == []
 
 
 def test_without_the_crm_it_is_blocked_with_the_reason():
-    registry = load_plugins(Settings(), plugins=[acme_loyalty])
+    registry = load_test_plugins([acme_loyalty])
     record = registry.get("loyalty")
     assert (record.state, record.reason) == (
         PluginState.BLOCKED,

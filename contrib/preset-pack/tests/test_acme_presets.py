@@ -8,9 +8,7 @@ from importlib.resources import files
 from pathlib import Path
 
 import pytest
-from nexus.plugins import load_plugins
-from nexus.presets import load_presets_from, validate
-from nexus.settings import Settings
+from nexus.testing import load_test_plugins, load_test_presets, preset_problems
 
 PACK = Path(__file__).parents[1] / "src" / "acme_presets"
 LOYALTY_SOURCE = Path(__file__).parents[2] / "loyalty" / "src"
@@ -24,18 +22,18 @@ def registry():
     except ImportError:  # in the Nexus repository: the example plugin's source tree
         sys.path.insert(0, str(LOYALTY_SOURCE))
         import acme_loyalty
-    return load_plugins(Settings(), plugins=[nexus_crm, acme_loyalty])
+    return load_test_plugins([nexus_crm, acme_loyalty])
 
 
 @pytest.fixture(scope="module")
 def catalog():
     # The pack's presets extend the first-party "base" preset of nexus-presets; the other
     # first-party presets name plugins this pack's tests do not load.
-    return load_presets_from([str(files("nexus_presets") / "base.toml"), str(PACK)])
+    return load_test_presets([str(files("nexus_presets") / "base.toml"), str(PACK)])
 
 
 def test_every_preset_of_the_pack_validates(catalog, registry):
-    assert validate(catalog, registry) == []
+    assert preset_problems(catalog, registry) == []
 
 
 def test_fitness_studio_switches_on_crm_and_loyalty_with_its_settings(catalog, registry):

@@ -6,7 +6,6 @@ from typing import TYPE_CHECKING, Any
 
 import nexus_crm
 import pytest
-from nexus.settings import Settings
 from nexus.testing import create_test_client, make_tenant, temporary_database
 
 if TYPE_CHECKING:
@@ -21,8 +20,7 @@ def crm_db(nexus_postgres_server: str) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def crm(crm_db: str) -> Iterator[Any]:
-    settings = Settings(database_url=crm_db, log_level="warning")
-    with create_test_client([nexus_crm], database_url=crm_db, settings=settings) as client:
+    with create_test_client([nexus_crm], database_url=crm_db) as client:
         yield client
 
 

@@ -6,7 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 import asyncpg
-from nexus.testing import run_sync
+from nexus.testing import outbox_events, run_sync
 
 API = "/api/v1/finance"
 
@@ -36,15 +36,7 @@ def sql(url: str, query: str, *args: Any) -> list[asyncpg.Record]:
 
 def outbox(url: str, tenant_id: Any, event_type: str) -> list[dict[str, Any]]:
     """The data of the events of ``event_type`` a tenant published, oldest first."""
-    from nexus.events import decode_event
-
-    rows = sql(
-        url,
-        "select envelope from nexus_event_outbox where tenant_id = $1 and type = $2 order by id",
-        tenant_id,
-        event_type,
-    )
-    return [decode_event(row["envelope"]).data for row in rows]
+    return [event.data for event in outbox_events(url, tenant_id, event_type)]
 
 
 def invoice(client: Any, tenant: Any, **fields: Any) -> dict[str, Any]:

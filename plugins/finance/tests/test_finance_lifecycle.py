@@ -5,12 +5,16 @@ from __future__ import annotations
 import json
 from datetime import date
 
-import asyncpg
 import nexus_finance
 import pytest
 from finance_support import API, invoice, ok, post, problem, sql
-from nexus.settings import Settings
-from nexus.testing import create_test_client, make_tenant, run_sync, temporary_database
+from nexus.testing import (
+    create_test_client,
+    make_tenant,
+    run_sync,
+    temporary_database,
+    tenant_transaction,
+)
 from nexus_finance import FinanceSettings
 from nexus_hookspecs import TenantRef
 
@@ -60,15 +64,10 @@ def test_the_enable_hook_seeds_from_the_preset_settings(world):
 
     async def enable():
         # As the API role, as the kernel calls the hook: row-level security applies.
-        conn = await asyncpg.connect(url, server_settings={"role": Settings().db_api_role})
-        try:
-            async with conn.transaction():
-                await conn.execute("select set_config('nexus.tenant_id', $1, true)", str(tenant.id))
-                ref = TenantRef(id=tenant.id, slug=tenant.slug)
-                await nexus_finance.nexus_tenant_enable(tenant=ref, settings=settings, conn=conn)
-                await nexus_finance.nexus_tenant_enable(tenant=ref, settings=settings, conn=conn)
-        finally:
-            await conn.close()
+        async with tenant_transaction(url, tenant) as conn:
+            ref = TenantRef(id=tenant.id, slug=tenant.slug)
+            await nexus_finance.nexus_tenant_enable(tenant=ref, settings=settings, conn=conn)
+            await nexus_finance.nexus_tenant_enable(tenant=ref, settings=settings, conn=conn)
 
     run_sync(enable())
     assert ok(client.get(f"{API}/company", headers=tenant.headers))["base_currency"] == "USD"

@@ -6,7 +6,6 @@ from typing import TYPE_CHECKING, Any
 
 import nexus_inventory
 import pytest
-from nexus.settings import Settings
 from nexus.testing import create_test_client, make_tenant, temporary_database
 
 if TYPE_CHECKING:
@@ -21,10 +20,7 @@ def inventory_db(nexus_postgres_server: str) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def client(inventory_db: str) -> Iterator[Any]:
-    settings = Settings(database_url=inventory_db, log_level="warning")
-    with create_test_client(
-        [nexus_inventory], database_url=inventory_db, settings=settings
-    ) as test_client:
+    with create_test_client([nexus_inventory], database_url=inventory_db) as test_client:
         yield test_client
 
 

@@ -6,8 +6,7 @@ import json
 from typing import Any
 
 import asyncpg
-from nexus.events import decode_event
-from nexus.testing import run_sync
+from nexus.testing import outbox_events, run_sync
 
 API = "/api/v1/inventory"
 
@@ -39,13 +38,7 @@ def keep_settings(url: str, tenant: Any, values: dict[str, Any]) -> None:
 
 def outbox(url: str, tenant: Any, event_type: str) -> list[dict[str, Any]]:
     """The data of the tenant's events of ``event_type`` in the outbox, oldest first."""
-    rows = sql(
-        url,
-        "select envelope from nexus_event_outbox where tenant_id = $1 and type = $2 order by id",
-        tenant.id,
-        event_type,
-    )
-    return [decode_event(row["envelope"]).data for row in rows]
+    return [event.data for event in outbox_events(url, tenant, event_type)]
 
 
 def create_product(client: Any, tenant: Any, **fields: Any) -> dict[str, Any]:

@@ -8,15 +8,13 @@ import inventory_invoice_source
 import nexus_inventory
 import pytest
 from inventory_support import API, create_product, keep_settings, outbox, receive, stock
-from nexus.settings import Settings
 from nexus.testing import EventWorkerHarness, create_test_client, make_tenant
 
 
 @pytest.fixture(scope="module")
 def client(inventory_db):
-    settings = Settings(database_url=inventory_db, log_level="warning")
     with create_test_client(
-        [nexus_inventory, inventory_invoice_source], database_url=inventory_db, settings=settings
+        [nexus_inventory, inventory_invoice_source], database_url=inventory_db
     ) as test_client:
         yield test_client
 

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import asyncpg
 import nexus_inventory
 from inventory_support import API, create_product, move, receive
-from nexus.settings import Settings
-from nexus.testing import make_tenant, run_sync
+from nexus.testing import make_tenant, run_sync, tenant_transaction
 from nexus_hookspecs import TenantRef
 from nexus_inventory import InventorySettings
 
@@ -170,15 +168,11 @@ def test_enabling_seeds_the_presets_warehouse_and_virtual_locations(client, inve
     settings = InventorySettings(default_warehouse_name="Main store", default_warehouse_code="MAIN")
 
     async def enable():
-        conn = await asyncpg.connect(inventory_db, server_settings={"role": Settings().db_api_role})
-        try:
-            async with conn.transaction():
-                await conn.execute("select set_config('nexus.tenant_id', $1, true)", str(tenant.id))
-                ref = TenantRef(id=tenant.id, slug=tenant.slug)
-                await nexus_inventory.nexus_tenant_enable(tenant=ref, settings=settings, conn=conn)
-                await nexus_inventory.nexus_tenant_enable(tenant=ref, settings=settings, conn=conn)
-        finally:
-            await conn.close()
+        # As the API role, as the kernel calls the hook: row-level security applies.
+        async with tenant_transaction(inventory_db, tenant) as conn:
+            ref = TenantRef(id=tenant.id, slug=tenant.slug)
+            await nexus_inventory.nexus_tenant_enable(tenant=ref, settings=settings, conn=conn)
+            await nexus_inventory.nexus_tenant_enable(tenant=ref, settings=settings, conn=conn)
 
     run_sync(enable())
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from contextlib import asynccontextmanager
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 import asyncpg
@@ -20,7 +21,16 @@ from nexus.settings import Settings
 from nexus.tenancy import TenantStatus, create_tenant
 from nexus.testing._client import run_sync
 
-__all__ = ("TestTenant", "make_platform_key", "make_tenant", "set_plugin_settings")
+if TYPE_CHECKING:
+    from collections.abc import AsyncIterator
+
+__all__ = (
+    "TestTenant",
+    "make_platform_key",
+    "make_tenant",
+    "set_plugin_settings",
+    "tenant_transaction",
+)
 
 
 class TestTenant(msgspec.Struct, frozen=True, kw_only=True):
@@ -47,6 +57,41 @@ class TestTenant(msgspec.Struct, frozen=True, kw_only=True):
 
 async def _connect(database_url: str, settings: Settings) -> asyncpg.Connection:
     return await asyncpg.connect(database_url, server_settings={"role": settings.db_api_role})
+
+
+@asynccontextmanager
+async def tenant_transaction(
+    database_url: str, tenant: TestTenant, *, settings: Settings | None = None
+) -> AsyncIterator[asyncpg.Connection]:
+    """A transaction as the kernel gives one to plugin hooks: API role, the tenant set.
+
+    The connection runs as the API role (no table owned, no BYPASSRLS) with
+    ``nexus.tenant_id`` set for the transaction, so row-level security applies exactly as
+    in a request. The transaction commits when the block ends, and rolls back on an error.
+
+    Args:
+        database_url: The test database (migrations must have run).
+        tenant: The tenant whose rows the transaction sees.
+        settings: Kernel settings naming the API role; the defaults when ``None``.
+
+    Yields:
+        The connection, inside its transaction.
+
+    Example::
+
+        async def enable() -> None:
+            async with tenant_transaction(url, tenant) as conn:
+                await nexus_bookings.nexus_tenant_enable(tenant=ref, settings=s, conn=conn)
+
+        run_sync(enable())
+    """
+    conn = await _connect(database_url, settings or Settings())
+    try:
+        async with conn.transaction():
+            await conn.execute("select set_config('nexus.tenant_id', $1, true)", str(tenant.id))
+            yield conn
+    finally:
+        await conn.close()
 
 
 def make_tenant(
@@ -101,20 +146,15 @@ def set_plugin_settings(
     settings = settings or Settings()
 
     async def keep() -> None:
-        conn = await _connect(database_url, settings)
-        try:
-            async with conn.transaction():
-                await conn.execute("select set_config('nexus.tenant_id', $1, true)", str(tenant.id))
-                await conn.execute(
-                    "insert into nexus_plugin_enablement (tenant_id, plugin, settings) "
-                    "values ($1, $2, $3::jsonb) on conflict (tenant_id, plugin) "
-                    "do update set settings = excluded.settings",
-                    tenant.id,
-                    plugin,
-                    msgspec.json.encode(values).decode(),
-                )
-        finally:
-            await conn.close()
+        async with tenant_transaction(database_url, tenant, settings=settings) as conn:
+            await conn.execute(
+                "insert into nexus_plugin_enablement (tenant_id, plugin, settings) "
+                "values ($1, $2, $3::jsonb) on conflict (tenant_id, plugin) "
+                "do update set settings = excluded.settings",
+                tenant.id,
+                plugin,
+                msgspec.json.encode(values).decode(),
+            )
 
     run_sync(keep())
 

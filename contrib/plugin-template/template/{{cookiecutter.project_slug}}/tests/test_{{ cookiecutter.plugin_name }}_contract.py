@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from importlib.resources import files
 
-from nexus.plugins import PluginState, diagnose, load_plugins
-from nexus.presets import load_presets_from, validate
-from nexus.settings import Settings
+from nexus.testing import (
+    PluginState,
+    load_test_plugins,
+    load_test_presets,
+    plugin_findings,
+    preset_problems,
+)
 
 import {{ cookiecutter.module }}
 from {{ cookiecutter.module }}._settings import {{ cookiecutter.__class_prefix }}Settings
@@ -15,16 +19,16 @@ PRESETS = files("{{ cookiecutter.module }}") / "presets"
 
 
 def test_the_kernel_loads_the_plugin_and_the_doctor_finds_nothing():
-    registry = load_plugins(Settings(), plugins=[{{ cookiecutter.module }}])
+    registry = load_test_plugins([{{ cookiecutter.module }}])
     record = registry.get("{{ cookiecutter.plugin_name }}")
     assert (record.state, record.reason) == (PluginState.LOADED, None)
-    assert diagnose(registry) == []
+    assert plugin_findings(registry) == []
 
 
 def test_the_preset_fragment_validates_against_the_settings_schema():
-    registry = load_plugins(Settings(), plugins=[{{ cookiecutter.module }}])
-    catalog = load_presets_from([str(PRESETS)])
-    assert validate(catalog, registry) == []
+    registry = load_test_plugins([{{ cookiecutter.module }}])
+    catalog = load_test_presets([str(PRESETS)])
+    assert preset_problems(catalog, registry) == []
     preset = catalog.resolve("{{ cookiecutter.plugin_name.replace('_', '-') }}-starter", registry=registry)
     assert "{{ cookiecutter.plugin_name }}" in preset.plugins
     assert preset.settings["{{ cookiecutter.plugin_name }}"]["max_items"] == 500
