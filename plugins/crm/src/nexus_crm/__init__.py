@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING, Any
 
 from nexus_hookspecs import Feature, Manifest, Permission, hookimpl
 
-from nexus_crm._activities import EXAMPLE as ACTIVITY_EXAMPLE
 from nexus_crm._activities import ActivityController
 from nexus_crm._common import (
     ACTIVITIES_WRITE,
@@ -20,14 +19,11 @@ from nexus_crm._common import (
     PIPELINES_WRITE,
     documented,
 )
-from nexus_crm._companies import EXAMPLE as COMPANY_EXAMPLE
 from nexus_crm._companies import CompanyController
-from nexus_crm._contacts import EXAMPLE as CONTACT_EXAMPLE
 from nexus_crm._contacts import ContactController
-from nexus_crm._deal_schemas import EXAMPLE as DEAL_EXAMPLE
 from nexus_crm._deals import DealController
 from nexus_crm._events import EVENT_TYPES
-from nexus_crm._pipelines import EXAMPLE as PIPELINE_EXAMPLE
+from nexus_crm._examples import EXAMPLES
 from nexus_crm._pipelines import PipelineController, ensure_default_pipeline
 from nexus_crm._search import SearchController
 from nexus_crm._settings import CrmSettings
@@ -105,26 +101,7 @@ def nexus_manifest() -> Manifest:
         profile_settings={"default_currency": "currency", "default_country": "country"},
         events=EVENT_TYPES,
         tenant_tables=tuple(table._meta.tablename for table in TABLES),
-        example_payloads={
-            "POST /companies": COMPANY_EXAMPLE,
-            "PUT /companies/{company_id}": {**COMPANY_EXAMPLE, "city": "Hamburg"},
-            "PATCH /companies/{company_id}": {"city": "Munich"},
-            "POST /contacts": CONTACT_EXAMPLE,
-            "PUT /contacts/{contact_id}": {**CONTACT_EXAMPLE, "job_title": "CTO"},
-            "PATCH /contacts/{contact_id}": {"job_title": "VP Engineering"},
-            "POST /tags": {"name": "VIP", "color": "#E53935"},
-            "PUT /tags/{tag_id}": {"name": "Key account", "color": "#1E88E5"},
-            "PATCH /tags/{tag_id}": {"color": "#43A047"},
-            "POST /pipelines": PIPELINE_EXAMPLE,
-            "PUT /pipelines/{pipeline_id}": {"name": "Partner deals"},
-            "PATCH /pipelines/{pipeline_id}": {"name": "Partners"},
-            "POST /deals": DEAL_EXAMPLE,
-            "PUT /deals/{deal_id}": {**DEAL_EXAMPLE, "title": "Website redesign, phase 1"},
-            "PATCH /deals/{deal_id}": {"expected_close": "2027-01-31"},
-            "POST /activities": ACTIVITY_EXAMPLE,
-            "PUT /activities/{activity_id}": {**ACTIVITY_EXAMPLE, "subject": "Follow-up call"},
-            "PATCH /activities/{activity_id}": {"done": True},
-        },
+        example_payloads=EXAMPLES,
     )
 
 

@@ -9,7 +9,7 @@ from uuid import UUID  # noqa: TC003
 
 import msgspec
 from litestar import Controller, delete, get, patch, post, put
-from litestar.params import FromPath, JSONBody, QueryParameter
+from litestar.params import FromPath, QueryParameter
 
 from nexus_crm._common import (
     ACTIVITIES_FEATURE,
@@ -20,11 +20,11 @@ from nexus_crm._common import (
     LimitParam,
     Page,
     decode_cursor,
-    example_body,
     new_id,
     not_found,
     page_of,
 )
+from nexus_crm._examples import body
 from nexus_crm._sorting import SortOrder
 from nexus_crm._validation import Errors
 
@@ -97,13 +97,6 @@ class ActivityOut(msgspec.Struct, kw_only=True):
     created_at: datetime
     updated_at: datetime
 
-
-EXAMPLE = {
-    "kind": "call",
-    "subject": "Discovery call",
-    "note": "Ask about their current tooling.",
-    "due_date": "2026-12-01",
-}
 
 _SELECT = """
 select a.id, a.kind, a.subject, a.note, a.due_date, a.done, a.done_at,
@@ -245,7 +238,7 @@ class ActivityController(Controller):
         self,
         db: Db,
         context: Context,
-        data: Annotated[ActivityIn, example_body(EXAMPLE, "A call to make")],
+        data: Annotated[ActivityIn, body("POST /activities", "A call to make")],
     ) -> ActivityOut:
         """A new activity; the owner defaults to the caller."""
         async with db.transaction() as conn:
@@ -259,7 +252,11 @@ class ActivityController(Controller):
 
     @put("/{activity_id:uuid}", summary="Replace an activity", opt=_WRITE)
     async def replace_activity(
-        self, db: Db, context: Context, activity_id: FromPath[UUID], data: JSONBody[ActivityIn]
+        self,
+        db: Db,
+        context: Context,
+        activity_id: FromPath[UUID],
+        data: Annotated[ActivityIn, body("PUT /activities/{activity_id}", "A follow-up call")],
     ) -> ActivityOut:
         """Every field of an activity."""
         async with db.transaction() as conn:
@@ -271,7 +268,7 @@ class ActivityController(Controller):
         db: Db,
         context: Context,
         activity_id: FromPath[UUID],
-        data: JSONBody[ActivityPatch],
+        data: Annotated[ActivityPatch, body("PATCH /activities/{activity_id}", "Mark it done")],
     ) -> ActivityOut:
         """Some fields of an activity (``{"done": true}`` marks it done)."""
         async with db.transaction() as conn:

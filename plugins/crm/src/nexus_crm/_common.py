@@ -9,11 +9,9 @@ from uuid import UUID
 
 import msgspec
 from litestar.di import NamedDependency
-from litestar.enums import RequestEncodingType
 from litestar.exceptions import ClientException, NotFoundException, ValidationException
 from litestar.handlers import HTTPRouteHandler
-from litestar.openapi.spec import Example
-from litestar.params import Body, QueryParameter, SkipValidation
+from litestar.params import QueryParameter, SkipValidation
 from nexus_hookspecs import (
     Connection,
     Database,
@@ -46,7 +44,6 @@ __all__ = (
     "conflict",
     "decode_cursor",
     "documented",
-    "example_body",
     "exists",
     "new_id",
     "not_found",
@@ -121,13 +118,6 @@ def page_of(items: list[T], limit: int, last_id: Any) -> Page[T]:
     items = items[:limit]
     cursor = base64.urlsafe_b64encode(last_id(items[-1]).bytes).decode().rstrip("=")
     return Page(items=items, next_cursor=cursor)
-
-
-def example_body(value: Any, summary: str) -> Any:
-    """A JSON request body annotation carrying an OpenAPI example."""
-    return Body(
-        media_type=RequestEncodingType.JSON, examples=[Example(summary=summary, value=value)]
-    )
 
 
 def documented(controller: type[Controller]) -> type[Controller]:

@@ -9,7 +9,7 @@ from uuid import UUID  # noqa: TC003
 
 import msgspec
 from litestar import Controller, delete, get, patch, post, put
-from litestar.params import FromPath, JSONBody, QueryParameter
+from litestar.params import FromPath, QueryParameter
 
 from nexus_crm._common import (
     CONTACTS_WRITE,
@@ -21,12 +21,12 @@ from nexus_crm._common import (
     Page,
     Settings,
     decode_cursor,
-    example_body,
     new_id,
     not_found,
     page_of,
 )
 from nexus_crm._events import COMPANY_CREATED, COMPANY_UPDATED, company_payload
+from nexus_crm._examples import body
 from nexus_crm._search import search_condition, ts_query
 from nexus_crm._sorting import SortOrder
 from nexus_crm._tags import check_tags, link_tags
@@ -102,15 +102,6 @@ select c.id, c.name, c.domain, c.email, c.phone, c.country, c.city, c.website, c
               order by t.tag_id) as tag_ids
   from crm_company c
 """
-
-EXAMPLE = {
-    "name": "Acme Trading GmbH",
-    "domain": "acme.example",
-    "email": "sales@acme.example",
-    "phone": "+49 30 1234567",
-    "country": "DE",
-    "city": "Berlin",
-}
 
 
 async def default_country(settings: Any, context: RequestContext) -> str | None:
@@ -266,7 +257,7 @@ class CompanyController(Controller):
         events: Events,
         context: Context,
         plugin_settings: Settings,
-        data: Annotated[CompanyIn, example_body(EXAMPLE, "A company in Berlin")],
+        data: Annotated[CompanyIn, body("POST /companies", "A company in Berlin")],
     ) -> CrmCompanyOut:
         """A new company; publishes ``crm.company.created.v1``."""
         fallback = await default_country(plugin_settings, context)
@@ -292,7 +283,9 @@ class CompanyController(Controller):
         context: Context,
         plugin_settings: Settings,
         company_id: FromPath[UUID],
-        data: JSONBody[CompanyIn],
+        data: Annotated[
+            CompanyIn, body("PUT /companies/{company_id}", "The company, moved to Hamburg")
+        ],
     ) -> CrmCompanyOut:
         """Every field of a company; publishes ``crm.company.updated.v1``."""
         fallback = await default_country(plugin_settings, context)
@@ -309,7 +302,7 @@ class CompanyController(Controller):
         context: Context,
         plugin_settings: Settings,
         company_id: FromPath[UUID],
-        data: JSONBody[CompanyPatch],
+        data: Annotated[CompanyPatch, body("PATCH /companies/{company_id}", "A new city")],
     ) -> CrmCompanyOut:
         """Some fields of a company; publishes ``crm.company.updated.v1``."""
         fallback = await default_country(plugin_settings, context)

@@ -9,7 +9,7 @@ from uuid import UUID  # noqa: TC003
 
 import msgspec
 from litestar import Controller, delete, get, patch, post, put
-from litestar.params import FromPath, JSONBody, QueryParameter
+from litestar.params import FromPath, QueryParameter
 
 from nexus_crm._common import (
     CONTACTS_WRITE,
@@ -21,13 +21,13 @@ from nexus_crm._common import (
     Page,
     Settings,
     decode_cursor,
-    example_body,
     new_id,
     not_found,
     page_of,
 )
 from nexus_crm._companies import Name, Notes, Short, TagIds, default_country, merge
 from nexus_crm._events import CONTACT_CREATED, CONTACT_UPDATED, contact_payload
+from nexus_crm._examples import body
 from nexus_crm._search import search_condition, ts_query
 from nexus_crm._sorting import SortOrder
 from nexus_crm._tags import check_tags, link_tags
@@ -100,14 +100,6 @@ select c.id, c.first_name, c.last_name, c.email, c.phone, c.job_title, c.company
               order by t.tag_id) as tag_ids
   from crm_contact c
 """
-
-EXAMPLE = {
-    "first_name": "Ada",
-    "last_name": "Lovelace",
-    "email": "ada@example.com",
-    "phone": "+44 20 7946 0958",
-    "job_title": "Head of Engineering",
-}
 
 
 async def load_contact(conn: Connection, contact_id: UUID) -> ContactOut | None:
@@ -284,7 +276,7 @@ class ContactController(Controller):
         events: Events,
         context: Context,
         plugin_settings: Settings,
-        data: Annotated[ContactIn, example_body(EXAMPLE, "A contact")],
+        data: Annotated[ContactIn, body("POST /contacts", "A contact")],
     ) -> ContactOut:
         """A new contact; publishes ``crm.contact.created.v1``.
 
@@ -313,7 +305,7 @@ class ContactController(Controller):
         context: Context,
         plugin_settings: Settings,
         contact_id: FromPath[UUID],
-        data: JSONBody[ContactIn],
+        data: Annotated[ContactIn, body("PUT /contacts/{contact_id}", "The contact, now CTO")],
     ) -> ContactOut:
         """Every field of a contact; publishes ``crm.contact.updated.v1``."""
         fallback = await default_country(plugin_settings, context)
@@ -330,7 +322,7 @@ class ContactController(Controller):
         context: Context,
         plugin_settings: Settings,
         contact_id: FromPath[UUID],
-        data: JSONBody[ContactPatch],
+        data: Annotated[ContactPatch, body("PATCH /contacts/{contact_id}", "A new job title")],
     ) -> ContactOut:
         """Some fields of a contact; publishes ``crm.contact.updated.v1``."""
         fallback = await default_country(plugin_settings, context)

@@ -11,7 +11,6 @@ from uuid import UUID  # noqa: TC003
 import msgspec
 
 __all__ = (
-    "EXAMPLE",
     "DealIn",
     "DealLineIn",
     "DealLineOut",
@@ -145,15 +144,3 @@ class DealStageChange(msgspec.Struct, kw_only=True):
     status: DealStatus
     actor: str | None
     changed_at: datetime
-
-
-EXAMPLE = {
-    "title": "Website redesign",
-    "amount": "12500.00",
-    "currency": "EUR",
-    "expected_close": "2026-12-31",
-    "lines": [
-        {"description": "Design", "quantity": "1", "unit_price": "7500.00"},
-        {"description": "Build", "quantity": "2", "unit_price": "2500.00", "sku": "DEV-DAY"},
-    ],
-}

@@ -8,7 +8,7 @@ from uuid import UUID  # noqa: TC003
 
 import msgspec
 from litestar import Controller, delete, get, patch, post, put
-from litestar.params import FromPath, JSONBody, QueryParameter
+from litestar.params import FromPath, QueryParameter
 
 from nexus_crm._common import (
     DEALS_FEATURE,
@@ -22,12 +22,10 @@ from nexus_crm._common import (
     Settings,
     conflict,
     decode_cursor,
-    example_body,
     not_found,
     page_of,
 )
 from nexus_crm._deal_schemas import (
-    EXAMPLE,
     DealIn,
     DealLoss,
     DealMove,
@@ -47,6 +45,7 @@ from nexus_crm._deal_store import (
     won_payload,
 )
 from nexus_crm._events import DEAL_WON
+from nexus_crm._examples import body
 from nexus_crm._sorting import SortOrder
 
 __all__ = ("DealController", "DealOut", "won_payload")
@@ -132,7 +131,7 @@ class DealController(Controller):
         events: Events,
         context: Context,
         plugin_settings: Settings,
-        data: Annotated[DealIn, example_body(EXAMPLE, "A deal with two lines")],
+        data: Annotated[DealIn, body("POST /deals", "A deal with two lines")],
     ) -> DealOut:
         """A new open deal (owned by the caller by default); publishes ``crm.deal.created.v1``."""
         settings = await plugin_settings.get(context.tenant_id)  # type: ignore[arg-type]
@@ -155,7 +154,7 @@ class DealController(Controller):
         context: Context,
         plugin_settings: Settings,
         deal_id: FromPath[UUID],
-        data: JSONBody[DealIn],
+        data: Annotated[DealIn, body("PUT /deals/{deal_id}", "The deal, retitled")],
     ) -> DealOut:
         """Every field of an open deal (409 once closed); publishes ``crm.deal.updated.v1``."""
         settings = await plugin_settings.get(context.tenant_id)  # type: ignore[arg-type]
@@ -172,7 +171,7 @@ class DealController(Controller):
         context: Context,
         plugin_settings: Settings,
         deal_id: FromPath[UUID],
-        data: JSONBody[DealPatch],
+        data: Annotated[DealPatch, body("PATCH /deals/{deal_id}", "A later expected close")],
     ) -> DealOut:
         """Some fields of an open deal; publishes ``crm.deal.updated.v1``."""
         settings = await plugin_settings.get(context.tenant_id)  # type: ignore[arg-type]
@@ -203,7 +202,7 @@ class DealController(Controller):
         context: Context,
         plugin_settings: Settings,
         deal_id: FromPath[UUID],
-        data: JSONBody[DealMove],
+        data: Annotated[DealMove, body("POST /deals/{deal_id}/move", "To another stage")],
     ) -> DealOut:
         """Move an open deal to another stage, recorded in its history.
 
@@ -243,7 +242,11 @@ class DealController(Controller):
 
     @post("/{deal_id:uuid}/lose", summary="Mark a deal lost", opt=_WRITE, status_code=200)
     async def lose_deal(
-        self, db: Db, context: Context, deal_id: FromPath[UUID], data: JSONBody[DealLoss]
+        self,
+        db: Db,
+        context: Context,
+        deal_id: FromPath[UUID],
+        data: Annotated[DealLoss, body("POST /deals/{deal_id}/lose", "Lost on price")],
     ) -> DealOut:
         """Close an open deal as lost, with a reason. 409 when it is not open."""
         async with db.transaction() as conn:

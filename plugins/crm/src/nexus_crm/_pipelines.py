@@ -9,7 +9,7 @@ from uuid import UUID  # noqa: TC003
 import asyncpg
 import msgspec
 from litestar import Controller, delete, get, patch, post, put
-from litestar.params import FromPath, JSONBody
+from litestar.params import FromPath
 
 from nexus_crm._common import (
     DEALS_FEATURE,
@@ -20,11 +20,11 @@ from nexus_crm._common import (
     Page,
     conflict,
     decode_cursor,
-    example_body,
     new_id,
     not_found,
     page_of,
 )
+from nexus_crm._examples import body
 from nexus_crm._pipeline_summary import PipelineSummary, summarise
 
 if TYPE_CHECKING:
@@ -104,15 +104,6 @@ class StageOrder(msgspec.Struct, kw_only=True):
 
     stage_ids: Annotated[list[UUID], msgspec.Meta(min_length=1, max_length=50)]
 
-
-EXAMPLE = {
-    "name": "Partnerships",
-    "stages": [
-        {"name": "Lead", "probability": 10},
-        {"name": "Proposal", "probability": 50},
-        {"name": "Contract", "probability": 90},
-    ],
-}
 
 _SELECT = """
 select p.id, p.name, p.is_default, p.created_at, p.updated_at,
@@ -228,7 +219,7 @@ class PipelineController(Controller):
 
     @post("/", summary="Create a pipeline", opt=_WRITE)
     async def create_pipeline(
-        self, db: Db, data: Annotated[PipelineIn, example_body(EXAMPLE, "A partner pipeline")]
+        self, db: Db, data: Annotated[PipelineIn, body("POST /pipelines", "A partner pipeline")]
     ) -> PipelineOut:
         """A new pipeline with its stages in the order given (``position`` is ignored)."""
         names = [stage.name.strip().casefold() for stage in data.stages]
@@ -251,7 +242,12 @@ class PipelineController(Controller):
 
     @put("/{pipeline_id:uuid}", summary="Replace a pipeline", opt=_WRITE)
     async def replace_pipeline(
-        self, db: Db, pipeline_id: FromPath[UUID], data: JSONBody[PipelineReplace]
+        self,
+        db: Db,
+        pipeline_id: FromPath[UUID],
+        data: Annotated[
+            PipelineReplace, body("PUT /pipelines/{pipeline_id}", "A renamed pipeline")
+        ],
     ) -> PipelineOut:
         """A pipeline's name and whether it is the default (deals without one go there)."""
         async with db.transaction() as conn:
@@ -259,7 +255,10 @@ class PipelineController(Controller):
 
     @patch("/{pipeline_id:uuid}", summary="Change a pipeline", opt=_WRITE)
     async def change_pipeline(
-        self, db: Db, pipeline_id: FromPath[UUID], data: JSONBody[PipelinePatch]
+        self,
+        db: Db,
+        pipeline_id: FromPath[UUID],
+        data: Annotated[PipelinePatch, body("PATCH /pipelines/{pipeline_id}", "A new name")],
     ) -> PipelineOut:
         """Rename a pipeline or make it the default."""
         async with db.transaction() as conn:
@@ -308,7 +307,10 @@ class PipelineController(Controller):
 
     @post("/{pipeline_id:uuid}/stages", summary="Add a stage", opt=_WRITE)
     async def add_stage(
-        self, db: Db, pipeline_id: FromPath[UUID], data: JSONBody[StageIn]
+        self,
+        db: Db,
+        pipeline_id: FromPath[UUID],
+        data: Annotated[StageIn, body("POST /pipelines/{pipeline_id}/stages", "A third stage")],
     ) -> PipelineOut:
         """Add a stage at ``position`` (the stages after it shift), or last."""
         async with db.transaction() as conn:
@@ -335,7 +337,10 @@ class PipelineController(Controller):
         db: Db,
         pipeline_id: FromPath[UUID],
         stage_id: FromPath[UUID],
-        data: JSONBody[StagePatch],
+        data: Annotated[
+            StagePatch,
+            body("PATCH /pipelines/{pipeline_id}/stages/{stage_id}", "A new win probability"),
+        ],
     ) -> PipelineOut:
         """Rename a stage, change its probability or move it."""
         async with db.transaction() as conn:
@@ -366,7 +371,12 @@ class PipelineController(Controller):
 
     @put("/{pipeline_id:uuid}/stages/order", summary="Reorder the stages", opt=_WRITE)
     async def order_stages(
-        self, db: Db, pipeline_id: FromPath[UUID], data: JSONBody[StageOrder]
+        self,
+        db: Db,
+        pipeline_id: FromPath[UUID],
+        data: Annotated[
+            StageOrder, body("PUT /pipelines/{pipeline_id}/stages/order", "Three stages, reversed")
+        ],
     ) -> PipelineOut:
         """Put every stage of the pipeline in the order given (all of them, once each)."""
         async with db.transaction() as conn:

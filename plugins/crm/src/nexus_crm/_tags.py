@@ -10,7 +10,7 @@ import asyncpg
 import msgspec
 from litestar import Controller, Response, delete, get, patch, post, put
 from litestar.openapi import ResponseSpec
-from litestar.params import FromPath, JSONBody
+from litestar.params import FromPath
 
 from nexus_crm._common import (
     CONTACTS_WRITE,
@@ -24,6 +24,7 @@ from nexus_crm._common import (
     not_found,
     page_of,
 )
+from nexus_crm._examples import body
 
 if TYPE_CHECKING:
     from nexus_hookspecs import Connection
@@ -117,7 +118,9 @@ class TagController(Controller):
         opt=_WRITE,
         responses={200: ResponseSpec(data_container=TagOut, description="The tag existed.")},
     )
-    async def create_tag(self, db: Db, data: JSONBody[TagIn]) -> Response[TagOut]:
+    async def create_tag(
+        self, db: Db, data: Annotated[TagIn, body("POST /tags", "A red VIP tag")]
+    ) -> Response[TagOut]:
         """A new tag (201), or the existing tag of the same name, ignoring case (200).
 
         Tags are labels: asking for one that exists gives it back unchanged, as importing a
@@ -140,13 +143,23 @@ class TagController(Controller):
             )
 
     @put("/{tag_id:uuid}", summary="Replace a tag", opt=_WRITE)
-    async def replace_tag(self, db: Db, tag_id: FromPath[UUID], data: JSONBody[TagIn]) -> TagOut:
+    async def replace_tag(
+        self,
+        db: Db,
+        tag_id: FromPath[UUID],
+        data: Annotated[TagIn, body("PUT /tags/{tag_id}", "A renamed, blue tag")],
+    ) -> TagOut:
         """Every field of a tag."""
         async with db.transaction() as conn:
             return await _save(conn, tag_id, data)
 
     @patch("/{tag_id:uuid}", summary="Change a tag", opt=_WRITE)
-    async def change_tag(self, db: Db, tag_id: FromPath[UUID], data: JSONBody[TagPatch]) -> TagOut:
+    async def change_tag(
+        self,
+        db: Db,
+        tag_id: FromPath[UUID],
+        data: Annotated[TagPatch, body("PATCH /tags/{tag_id}", "A new colour")],
+    ) -> TagOut:
         """Some fields of a tag; the others stay."""
         async with db.transaction() as conn:
             current = _tag(

@@ -70,6 +70,10 @@ COLUMNS = (
     "owner",
 )
 MAX_ROWS = 10_000
+_CSV_EXAMPLE = (
+    "first_name,last_name,email,phone,company,tags\n"
+    "Ada,Lovelace,ada@example.com,+44 20 7946 0958,Analytical Ltd,vip;uk\n"
+)
 _BATCH = 500
 
 
@@ -122,12 +126,10 @@ class _CsvOperation(Operation):
             required=True,
             description="The CSV file. Columns: " + ", ".join(COLUMNS) + ".",
             content={
-                "text/csv": OpenAPIMediaType(
-                    schema=text,
-                    example="first_name,last_name,email,phone,company,tags\n"
-                    "Ada,Lovelace,ada@example.com,+44 20 7946 0958,Analytical Ltd,vip;uk\n",
+                "text/csv": OpenAPIMediaType(schema=text, example=_CSV_EXAMPLE),
+                "multipart/form-data": OpenAPIMediaType(
+                    schema=upload, example={"file": _CSV_EXAMPLE}
                 ),
-                "multipart/form-data": OpenAPIMediaType(schema=upload),
             },
         )
 

@@ -45,6 +45,8 @@ EXAMPLES: dict[str, Any] = {
         **_INVOICE,
         "lines": [{"description": "Consulting, December", "quantity": "8", "unit_price": "120.00"}],
     },
+    "POST /invoices/{invoice_id}/credit-note": {"reason": "Two hours billed twice", "post": True},
+    "POST /entries/{entry_id}/reverse": {"date": "2026-12-31"},
     "POST /payments": {"partner_name": "Example Customer Ltd", "amount": "50.00"},
 }
 """Keyed as ``example_payloads`` wants them: method and path below ``/api/v1/finance``."""

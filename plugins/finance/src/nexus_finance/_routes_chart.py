@@ -9,7 +9,7 @@ from uuid import UUID
 
 import msgspec
 from litestar import Controller, get, patch, post
-from litestar.params import FromPath, JSONBody, QueryParameter
+from litestar.params import FromPath, QueryParameter
 
 from nexus_finance._books import account_by_code, new_id
 from nexus_finance._errors import conflict, invalid, not_found
@@ -150,7 +150,10 @@ class AccountController(Controller):
 
     @patch("/{account_id:uuid}", summary="Change an account", opt=_WRITE)
     async def change_account(
-        self, db: Db, account_id: FromPath[UUID], data: JSONBody[AccountChanges]
+        self,
+        db: Db,
+        account_id: FromPath[UUID],
+        data: Annotated[AccountChanges, body("PATCH /accounts/{account_id}", "A new name")],
     ) -> AccountOut:
         """Rename, re-tag or (de)activate an account; its code and type never change."""
         async with db.transaction() as conn:
@@ -373,7 +376,10 @@ class TaxController(Controller):
 
     @patch("/{tax_id:uuid}", summary="Change a tax", opt=_WRITE)
     async def change_tax(
-        self, db: Db, tax_id: FromPath[UUID], data: JSONBody[TaxChanges]
+        self,
+        db: Db,
+        tax_id: FromPath[UUID],
+        data: Annotated[TaxChanges, body("PATCH /taxes/{tax_id}", "A new name")],
     ) -> TaxOut:
         """Rename a tax or stop offering it."""
         async with db.transaction() as conn:

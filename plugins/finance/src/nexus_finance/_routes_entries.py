@@ -10,7 +10,7 @@ from uuid import UUID
 
 import msgspec
 from litestar import Controller, get, post
-from litestar.params import FromPath, JSONBody, QueryParameter
+from litestar.params import FromPath, QueryParameter
 
 from nexus_finance._books import Company, account_by_code, default_journal
 from nexus_finance._errors import conflict, invalid, not_found
@@ -236,7 +236,9 @@ class EntryController(Controller):
         context: Ctx,
         plugin_settings: SettingsDep,
         entry_id: FromPath[UUID],
-        data: JSONBody[ReverseIn],
+        data: Annotated[
+            ReverseIn, body("POST /entries/{entry_id}/reverse", "Reversed at the month's end")
+        ],
     ) -> EntryOut:
         """Post the mirror of a manual entry (debits and credits swapped, same rates).
 

@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 from uuid import UUID
 
 from litestar import Controller, get, post, put
-from litestar.params import FromPath, JSONBody, QueryParameter
+from litestar.params import FromPath, QueryParameter
 
 from nexus_finance import _invoices, _payments, _posting
 from nexus_finance._examples import body
@@ -112,7 +112,9 @@ class InvoiceController(Controller):
         plugin_settings: SettingsDep,
         features: FeaturesDep,
         invoice_id: FromPath[UUID],
-        data: JSONBody[InvoiceIn],
+        data: Annotated[
+            InvoiceIn, body("PUT /invoices/{invoice_id}", "A draft with December's hours")
+        ],
     ) -> InvoiceOut:
         """Replace a draft's lines and fields; a posted document answers 409."""
         multi_currency = await features.enabled(MULTI_CURRENCY)
@@ -153,7 +155,10 @@ class InvoiceController(Controller):
         plugin_settings: SettingsDep,
         events: Events,
         invoice_id: FromPath[UUID],
-        data: JSONBody[CreditNoteIn],
+        data: Annotated[
+            CreditNoteIn,
+            body("POST /invoices/{invoice_id}/credit-note", "A credit note, posted at once"),
+        ],
     ) -> InvoiceOut:
         """Draft a credit note reversing the document (``post: true`` posts it at once).
 

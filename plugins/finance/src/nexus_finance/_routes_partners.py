@@ -7,7 +7,7 @@ from uuid import UUID
 
 import msgspec
 from litestar import Controller, get, patch, post
-from litestar.params import FromPath, JSONBody, QueryParameter
+from litestar.params import FromPath, QueryParameter
 
 from nexus_finance._errors import not_found
 from nexus_finance._examples import body
@@ -100,7 +100,10 @@ class PartnerController(Controller):
 
     @patch("/{partner_id:uuid}", summary="Change a partner", opt=_WRITE)
     async def change_partner(
-        self, db: Db, partner_id: FromPath[UUID], data: JSONBody[PartnerChanges]
+        self,
+        db: Db,
+        partner_id: FromPath[UUID],
+        data: Annotated[PartnerChanges, body("PATCH /partners/{partner_id}", "A billing address")],
     ) -> PartnerOut:
         """Rename a partner, change its kind or email."""
         async with db.transaction() as conn:

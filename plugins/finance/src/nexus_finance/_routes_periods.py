@@ -9,7 +9,7 @@ from uuid import UUID
 
 import msgspec
 from litestar import Controller, get, post
-from litestar.params import FromPath, JSONBody, QueryParameter
+from litestar.params import FromPath, QueryParameter
 
 from nexus_finance._books import check_day, new_id, open_fiscal_year
 from nexus_finance._closing import close_year
@@ -116,7 +116,11 @@ class FiscalYearController(Controller):
 
     @post("/", summary="Open a fiscal year", opt=_WRITE)
     async def open_year(
-        self, db: Db, context: Ctx, plugin_settings: SettingsDep, data: JSONBody[FiscalYearIn]
+        self,
+        db: Db,
+        context: Ctx,
+        plugin_settings: SettingsDep,
+        data: Annotated[FiscalYearIn, body("POST /fiscal-years", "The next fiscal year")],
     ) -> FiscalYearOut:
         """Open the fiscal year containing ``date`` — or, without one, the year after the last.
 

@@ -18,6 +18,7 @@ from nexus_inventory._deps import (
     RULES_WRITE,
     WAREHOUSES_WRITE,
 )
+from nexus_inventory._examples import EXAMPLES
 from nexus_inventory._handlers import INVOICE_POSTED, deliver_invoice
 from nexus_inventory._routes_moves import MoveController
 from nexus_inventory._routes_places import LocationController, WarehouseController
@@ -112,35 +113,7 @@ def nexus_manifest() -> Manifest:
         profile_settings={"valuation_currency": "currency"},
         events=(MOVE_DONE, VALUATION_POSTED, LOW),
         tenant_tables=TABLES,
-        example_payloads={
-            "POST /products": {
-                "name": "Oak desk",
-                "uom": "unit",
-                "cost_price": "120.00",
-                "sale_price": "249.00",
-                "currency": "USD",
-            },
-            "PATCH /products/{product_id}": {"sale_price": "259.00"},
-            "POST /warehouses": {"name": "Overflow store"},
-            "PATCH /warehouses/{warehouse_id}": {"name": "Overflow store (north)"},
-            "POST /locations": {"name": "Shelf A"},
-            "PATCH /locations/{location_id}": {"name": "Shelf B"},
-            "POST /moves": {
-                "kind": "receipt",
-                "sku": "EX-CHAIR",
-                "product_name": "Example chair",
-                "quantity": "10",
-                "unit_cost": "35.00",
-                "reference": "PO-1001",
-                "validate": True,
-            },
-            "POST /products/{product_id}/reservations": {
-                "quantity": "2",
-                "reference": "SO-1001",
-            },
-            "POST /products/{product_id}/reorder-rules": {"minimum": "5", "maximum": "20"},
-            "PATCH /reorder-rules/{rule_id}": {"minimum": "4"},
-        },
+        example_payloads=EXAMPLES,
     )
 
 

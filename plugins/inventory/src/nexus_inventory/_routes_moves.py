@@ -6,7 +6,7 @@ from typing import Annotated
 from uuid import UUID
 
 from litestar import Controller, get, post
-from litestar.params import FromPath, JSONBody, QueryParameter
+from litestar.params import FromPath, QueryParameter
 
 from nexus_inventory._common import Conflict, CursorParam, LimitParam, Page, after_cursor, page_of
 from nexus_inventory._deps import (
@@ -20,6 +20,7 @@ from nexus_inventory._deps import (
     tenant_layout,
     tenant_settings,
 )
+from nexus_inventory._examples import body
 from nexus_inventory._moves import MOVE_SELECT, create_move, move_out, read_move
 from nexus_inventory._schemas import MoveCreate, MoveOut
 from nexus_inventory._stock import validate_move
@@ -85,7 +86,7 @@ class MoveController(Controller):
         features: FeatureFlags,
         plugin_settings: Settings,
         context: Context,
-        data: JSONBody[MoveCreate],
+        data: Annotated[MoveCreate, body("POST /moves", "A validated receipt of a new product")],
     ) -> MoveOut:
         """Create a draft move, or create and validate it at once with ``"validate": true``.
 

@@ -7,7 +7,7 @@ from uuid import UUID
 
 import msgspec
 from litestar import Controller, get, patch, post
-from litestar.params import FromPath, JSONBody, QueryParameter
+from litestar.params import FromPath, QueryParameter
 
 from nexus_inventory._common import (
     Conflict,
@@ -29,6 +29,7 @@ from nexus_inventory._deps import (
     tenant_layout,
     tenant_settings,
 )
+from nexus_inventory._examples import body
 from nexus_inventory._schemas import (
     LocationChanges,
     LocationCreate,
@@ -91,7 +92,11 @@ class WarehouseController(Controller):
         return page_of([_warehouse(row) for row in rows], limit)
 
     @post("/", summary="Create a warehouse", opt=opt(WAREHOUSES_WRITE))
-    async def create_warehouse(self, db: Db, data: JSONBody[WarehouseCreate]) -> WarehouseOut:
+    async def create_warehouse(
+        self,
+        db: Db,
+        data: Annotated[WarehouseCreate, body("POST /warehouses", "A second warehouse")],
+    ) -> WarehouseOut:
         """Create a warehouse and its stock location; 409 when the code is taken."""
         code = data.code or f"W{new_id().hex[-6:].upper()}"
         async with db.transaction() as conn:
@@ -114,7 +119,10 @@ class WarehouseController(Controller):
 
     @patch("/{warehouse_id:uuid}", summary="Change a warehouse", opt=opt(WAREHOUSES_WRITE))
     async def change_warehouse(
-        self, db: Db, warehouse_id: FromPath[UUID], data: JSONBody[WarehouseChanges]
+        self,
+        db: Db,
+        warehouse_id: FromPath[UUID],
+        data: Annotated[WarehouseChanges, body("PATCH /warehouses/{warehouse_id}", "A new name")],
     ) -> WarehouseOut:
         """Rename a warehouse or change its code (409 when taken)."""
         async with db.transaction() as conn:
@@ -179,7 +187,13 @@ class LocationController(Controller):
 
     @post("/", summary="Create an internal location", opt=opt(WAREHOUSES_WRITE))
     async def create_location(
-        self, db: Db, plugin_settings: Settings, context: Context, data: JSONBody[LocationCreate]
+        self,
+        db: Db,
+        plugin_settings: Settings,
+        context: Context,
+        data: Annotated[
+            LocationCreate, body("POST /locations", "A shelf in the default warehouse")
+        ],
     ) -> LocationOut:
         """Create an internal location in a warehouse (the default one unless named)."""
         settings = await tenant_settings(plugin_settings, context)
@@ -207,7 +221,10 @@ class LocationController(Controller):
 
     @patch("/{location_id:uuid}", summary="Rename a location", opt=opt(WAREHOUSES_WRITE))
     async def change_location(
-        self, db: Db, location_id: FromPath[UUID], data: JSONBody[LocationChanges]
+        self,
+        db: Db,
+        location_id: FromPath[UUID],
+        data: Annotated[LocationChanges, body("PATCH /locations/{location_id}", "A new name")],
     ) -> LocationOut:
         """Rename a location."""
         async with db.transaction() as conn:

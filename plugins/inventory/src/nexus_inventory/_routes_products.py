@@ -8,7 +8,7 @@ from uuid import UUID
 
 import msgspec
 from litestar import Controller, delete, get, patch, post
-from litestar.params import FromPath, JSONBody, QueryParameter
+from litestar.params import FromPath, QueryParameter
 
 from nexus_inventory._common import (
     Conflict,
@@ -31,6 +31,7 @@ from nexus_inventory._deps import (
     tenant_layout,
     tenant_settings,
 )
+from nexus_inventory._examples import body
 from nexus_inventory._schemas import (
     LocationStock,
     ProductChanges,
@@ -102,7 +103,11 @@ class ProductController(Controller):
 
     @post("/", summary="Create a product", opt=opt(PRODUCTS_WRITE))
     async def create_product(
-        self, db: Db, plugin_settings: Settings, context: Context, data: JSONBody[ProductCreate]
+        self,
+        db: Db,
+        plugin_settings: Settings,
+        context: Context,
+        data: Annotated[ProductCreate, body("POST /products", "A desk")],
     ) -> ProductOut:
         """Create a product; 409 when its SKU is taken in the tenant."""
         positive("cost_price", data.cost_price, zero=True)
@@ -136,7 +141,10 @@ class ProductController(Controller):
 
     @patch("/{product_id:uuid}", summary="Change a product", opt=opt(PRODUCTS_WRITE))
     async def change_product(
-        self, db: Db, product_id: FromPath[UUID], data: JSONBody[ProductChanges]
+        self,
+        db: Db,
+        product_id: FromPath[UUID],
+        data: Annotated[ProductChanges, body("PATCH /products/{product_id}", "A new sale price")],
     ) -> ProductOut:
         """Change some fields; 409 when the new SKU is taken."""
         changes = {

@@ -8,7 +8,7 @@ from uuid import UUID
 
 import msgspec
 from litestar import Controller, delete, get, post
-from litestar.params import FromPath, JSONBody, QueryParameter
+from litestar.params import FromPath, QueryParameter
 
 from nexus_inventory._common import (
     Conflict,
@@ -32,6 +32,7 @@ from nexus_inventory._deps import (
     tenant_layout,
     tenant_settings,
 )
+from nexus_inventory._examples import body
 from nexus_inventory._schemas import ReservationCreate, ReservationOut
 from nexus_inventory._stock import available_at
 
@@ -67,7 +68,10 @@ class ReservationController(Controller):
         plugin_settings: Settings,
         context: Context,
         product_id: FromPath[UUID],
-        data: JSONBody[ReservationCreate],
+        data: Annotated[
+            ReservationCreate,
+            body("POST /products/{product_id}/reservations", "Two units for an order"),
+        ],
     ) -> ReservationOut:
         """Hold a quantity at a location; 409 when more than is available is asked for."""
         quantity = positive("quantity", data.quantity)

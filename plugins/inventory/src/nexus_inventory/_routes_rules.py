@@ -8,7 +8,7 @@ from uuid import UUID
 
 import msgspec
 from litestar import Controller, delete, get, patch, post
-from litestar.params import FromPath, JSONBody, QueryParameter
+from litestar.params import FromPath, QueryParameter
 
 from nexus_inventory._common import (
     Conflict,
@@ -33,6 +33,7 @@ from nexus_inventory._deps import (
     tenant_layout,
     tenant_settings,
 )
+from nexus_inventory._examples import body
 from nexus_inventory._schemas import (
     RuleChanges,
     RuleCreate,
@@ -104,7 +105,9 @@ class ReorderRuleController(Controller):
         plugin_settings: Settings,
         context: Context,
         product_id: FromPath[UUID],
-        data: JSONBody[RuleCreate],
+        data: Annotated[
+            RuleCreate, body("POST /products/{product_id}/reorder-rules", "Keep 5 to 20 in stock")
+        ],
     ) -> RuleOut:
         """Create the product's rule at a location (the default stock location if none).
 
@@ -170,7 +173,10 @@ class ReorderRuleController(Controller):
         opt=opt(RULES_WRITE, _FEATURE),
     )
     async def change_rule(
-        self, db: Db, rule_id: FromPath[UUID], data: JSONBody[RuleChanges]
+        self,
+        db: Db,
+        rule_id: FromPath[UUID],
+        data: Annotated[RuleChanges, body("PATCH /reorder-rules/{rule_id}", "A lower minimum")],
     ) -> RuleOut:
         """Change the minimum, the maximum or both."""
         async with db.transaction() as conn:
