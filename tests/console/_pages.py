@@ -84,6 +84,60 @@ def page_errors(driver: WebDriver) -> list[str]:
     return [entry["message"] for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]
 
 
+# Controls with no accessible name, judged as the issue asks: a label with text, a non-empty
+# aria-label, aria-labelledby naming elements with text, or (buttons) their own text. Hidden
+# controls count too: they show up as the page changes state.
+_UNNAMED_CONTROLS = """
+const text = (el) => (el ? el.textContent.replace(/\\s+/g, " ").trim() : "");
+const named = (el) =>
+    Boolean((el.getAttribute("aria-label") || "").trim()) ||
+    (el.getAttribute("aria-labelledby") || "").split(/\\s+/).some(
+        (id) => id && text(document.getElementById(id))) ||
+    [...(el.labels || [])].some((label) => text(label)) ||
+    (el.tagName === "BUTTON" && Boolean(text(el)));
+return [...document.querySelectorAll("input, select, textarea, button")]
+    .filter((el) => el.type !== "hidden" && !named(el))
+    .map((el) => el.outerHTML.slice(0, 160));
+"""
+
+# How far the page scrolls sideways, and the elements reaching past the window's right edge
+# that no scrolling or clipping box of theirs contains (the culprits).
+_SIDEWAYS = """
+const width = document.documentElement.clientWidth;
+const contained = (el) => {
+    for (let up = el.parentElement; up && up !== document.body; up = up.parentElement) {
+        if (getComputedStyle(up).overflowX !== "visible") return true;
+    }
+    return false;
+};
+const describe = (el) => el.tagName.toLowerCase() + (el.id ? "#" + el.id : "") +
+    (typeof el.className === "string" && el.className.trim()
+        ? "." + el.className.trim().split(/\\s+/).join(".") : "");
+const wide = [...document.body.querySelectorAll("*")].filter((el) => {
+    const box = el.getBoundingClientRect();
+    return box.width > 0 && box.right > width + 0.5 && !contained(el);
+});
+return {
+    window: window.innerWidth,
+    width: width,
+    scrolls: document.documentElement.scrollWidth - width,
+    wide: wide.slice(0, 8).map((el) => `${describe(el)} (right edge ${
+        Math.round(el.getBoundingClientRect().right)} px)`),
+};
+"""
+
+
+def unnamed_controls(driver: WebDriver) -> list[str]:
+    """Every input, select, textarea and button on the page that has no accessible name."""
+    return list(driver.execute_script(_UNNAMED_CONTROLS))
+
+
+def sideways(driver: WebDriver) -> dict[str, Any]:
+    """The ``window``'s width and its content ``width`` (less a scrollbar), how far the page
+    ``scrolls`` sideways, and the ``wide`` culprits."""
+    return dict(driver.execute_script(_SIDEWAYS))
+
+
 def screenshot(driver: WebDriver, directory: Path, name: str) -> Path:
     path = directory / f"{name}.png"
     assert driver.save_screenshot(str(path)), f"no screenshot at {path}"

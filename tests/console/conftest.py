@@ -22,7 +22,7 @@ from nexus.settings import Settings
 from nexus.testing import run_sync
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Callable, Iterator
     from pathlib import Path
 
     from litestar import Litestar
@@ -108,34 +108,65 @@ def served(nexus_database_url: str) -> Iterator[Served]:
 
 
 @pytest.fixture
-def browser(tmp_path: Path) -> Iterator[WebDriver]:
-    """Headless Chromium; skipped with the reason when no Chromium or driver is installed."""
+def browsers(tmp_path: Path) -> Iterator[Callable[[], WebDriver]]:
+    """Start headless Chromium windows; skipped with the reason when none is installed.
+
+    When the test ends, passed or failed, every window it started is saved as
+    ``at-end-<n>.png`` in its ``tmp_path`` before it closes: each browser test leaves at
+    least one screenshot without having to remember to take it. Tests add their own at the
+    moments worth seeing.
+    """
     if CHROMIUM is None or CHROMEDRIVER is None:
         pytest.skip(
             "no headless browser: install Debian's chromium and chromium-driver "
             "(.ci/run does), or set NEXUS_CHROMIUM and NEXUS_CHROMEDRIVER"
         )
     from selenium import webdriver  # noqa: PLC0415 - only when a browser exists
+    from selenium.common.exceptions import WebDriverException  # noqa: PLC0415
     from selenium.webdriver.chrome.service import Service  # noqa: PLC0415
 
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for argument in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-dev-shm-usage",
-        "--disable-gpu",
-        "--window-size=1280,1000",
-        f"--user-data-dir={tmp_path / 'chromium-profile'}",
-    ):
-        options.add_argument(argument)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(
-        options=options,
-        service=Service(CHROMEDRIVER, log_output=str(tmp_path / "chromedriver.log")),
-    )
-    driver.implicitly_wait(0)
+    started: list[WebDriver] = []
+
+    def start() -> WebDriver:
+        number = len(started) + 1
+        options = webdriver.ChromeOptions()
+        options.binary_location = CHROMIUM
+        for argument in (
+            "--headless=new",
+            "--no-sandbox",
+            "--disable-dev-shm-usage",
+            "--disable-gpu",
+            "--window-size=1280,1000",
+            f"--user-data-dir={tmp_path / f'chromium-profile-{number}'}",
+        ):
+            options.add_argument(argument)
+        options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+        driver = webdriver.Chrome(
+            options=options,
+            service=Service(CHROMEDRIVER, log_output=str(tmp_path / f"chromedriver-{number}.log")),
+        )
+        driver.implicitly_wait(0)
+        started.append(driver)
+        return driver
+
     try:
-        yield driver
+        yield start
     finally:
-        driver.quit()
+        unsaved = []
+        for number, driver in enumerate(started, start=1):
+            path = tmp_path / f"at-end-{number}.png"
+            try:
+                saved = driver.save_screenshot(str(path))
+            except WebDriverException:  # a crashed window: still close the others
+                saved = False
+            finally:
+                driver.quit()
+            if not saved:
+                unsaved.append(str(path))
+        assert not unsaved, f"no screenshot saved at {unsaved}"
+
+
+@pytest.fixture
+def browser(browsers: Callable[[], WebDriver]) -> WebDriver:
+    """One headless Chromium window (screenshotted when the test ends, see ``browsers``)."""
+    return browsers()

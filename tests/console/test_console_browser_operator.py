@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+from contextlib import contextmanager
 from pathlib import Path
 
+import asyncpg
 import pytest
 from nexus.testing import make_platform_key, make_tenant
 from selenium.webdriver.common.by import By
@@ -22,6 +25,44 @@ from tests.console._pages import (
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "presets" / "examples"
 STEP_COUNT = 7
+
+# Records, in the page, each state of the run's steps the page shows (their data-status, in
+# order), as the page renders it: what a watcher saw, not just where it ended.
+RECORD_STEPS = """
+window.stepsSeen = [];
+const box = document.getElementById("run-box");
+new MutationObserver(() => {
+    const now = [...box.querySelectorAll("#run-steps li")].map((li) => li.dataset.status);
+    const last = window.stepsSeen[window.stepsSeen.length - 1];
+    if (now.length && (!last || now.join() !== last.join())) window.stepsSeen.push(now);
+}).observe(box, {
+    childList: true, subtree: true, attributes: true, attributeFilter: ["data-status"],
+});
+"""
+RANK = {"pending": 0, "running": 1, "succeeded": 2}
+
+
+@contextmanager
+def admin_creation_held(database_url):
+    """Hold provisioning in its last step until the caller calls the ``release`` it is given.
+
+    A transaction locks ``nexus_user`` in SHARE mode: reads go on, but step 7 (activate)
+    waits, running, to insert the tenant's first admin. The page can be watched in that
+    state for as long as it takes, with no sleep and no luck in timing.
+    """
+    loop = asyncio.new_event_loop()
+    conn = loop.run_until_complete(asyncpg.connect(database_url))
+
+    def release():
+        if not conn.is_closed():
+            loop.run_until_complete(conn.close())
+
+    try:
+        loop.run_until_complete(conn.execute("begin; lock table nexus_user in share mode"))
+        yield release
+    finally:
+        release()
+        loop.close()
 
 
 def slugs(driver):
@@ -62,7 +103,26 @@ def test_operator_provisions_a_tenant_from_an_example_profile(
     profile.clear()
     css(browser, "#profile-file").send_keys(str(example))
     css(browser, "#profile-valid")
-    css(browser, "#provision-submit").click()
+    browser.execute_script(RECORD_STEPS)
+    in_last_step = ["succeeded"] * (STEP_COUNT - 1) + ["running"]
+    with admin_creation_held(served.database_url) as release:
+        css(browser, "#provision-submit").click()
+        # The steps update live: six done, the seventh running, and the run not finished.
+        until(
+            browser,
+            lambda d: (
+                [
+                    li.get_attribute("data-status")
+                    for li in d.find_elements(By.CSS_SELECTOR, "#run-steps li")
+                ]
+                == in_last_step
+            ),
+            "steps 1-6 succeeded and step 7 running, shown live",
+        )
+        assert css(browser, "#run").get_attribute("data-status") == "running"
+        assert "admin@demo.example" not in css(browser, "#run").text
+        screenshot(browser, tmp_path, "operator-provisioning-step-7")
+        release()
     until(
         browser,
         lambda d: d.find_element(By.ID, "run").get_attribute("data-status") == "succeeded",
@@ -71,6 +131,13 @@ def test_operator_provisions_a_tenant_from_an_example_profile(
     steps = browser.find_elements(By.CSS_SELECTOR, "#run-steps li")
     assert len(steps) == STEP_COUNT
     assert [s.get_attribute("data-status") for s in steps] == ["succeeded"] * STEP_COUNT
+    # What the page showed on the way: the running last step among them, and no step ever
+    # going back (pending → running → succeeded).
+    seen = browser.execute_script("return window.stepsSeen")
+    assert in_last_step in seen
+    assert seen[-1] == ["succeeded"] * STEP_COUNT
+    for before, after in zip(seen, seen[1:], strict=False):
+        assert all(RANK[a] >= RANK[b] for b, a in zip(before, after, strict=True)), seen
     assert [s.get_attribute("data-step") for s in steps][0] == "validate"
     assert [s.get_attribute("data-step") for s in steps][-1] == "activate"
     admin = css(browser, "#run-admin").text

@@ -6,12 +6,14 @@ import pytest
 from nexus.testing import make_tenant
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import Select
 
 from tests.console._pages import (
     css,
     go,
     page_errors,
     screenshot,
+    sign_in_with_key,
     sign_in_with_password,
     stored,
     until,
@@ -54,6 +56,12 @@ def globex(served):
 
 def checked(driver, key):
     return css(driver, f'[id="switch-{key}"]').get_attribute("aria-checked")
+
+
+def user_row(driver, email):
+    """The users table's row of ``email``, or ``None`` while it is not shown."""
+    rows = driver.find_elements(By.CSS_SELECTOR, "#users tbody tr")
+    return next((row for row in rows if email in row.text), None)
 
 
 def test_tenant_admin_disables_a_plugin_with_cascade_and_a_reason(served, browser, acme, tmp_path):
@@ -270,4 +278,48 @@ def test_users_keys_and_presets_from_the_console(served, browser, acme, tmp_path
     )
     assert overflow <= 0
     screenshot(browser, tmp_path, "tenant-features-360px")
+    assert page_errors(browser) == []
+
+
+def test_tenant_admin_signs_in_with_an_api_key_and_changes_a_role(served, browser, tmp_path):
+    initech = make_tenant(
+        served.database_url,
+        slug="initech",
+        users=({"email": "milton@initech.example", "name": "Milton", "roles": ["member"]},),
+    )
+    sign_in_with_key(browser, served.base, initech.key)
+    assert css(browser, "#who").text == f"Tenant admin · {initech.id}"
+    css(browser, '[data-feature="hello"]')
+    # The key was exchanged for a JWT; the browser keeps the JWT and never the key.
+    kept = stored(browser)
+    assert initech.key not in kept
+    token = browser.execute_script("return sessionStorage.getItem('nexus.console.token')")
+    assert token.count(".") == 2 and token != initech.key
+    me = served.client().get("/api/v1/me", headers={"Authorization": f"Bearer {token}"})
+    assert me.status_code == 200 and me.json()["tenant_id"] == str(initech.id)
+
+    go(browser, "users")
+    milton = until(browser, lambda d: user_row(d, "milton@initech.example"), "milton listed")
+    role = Select(milton.find_element(By.CSS_SELECTOR, "select"))
+    assert role.first_selected_option.get_attribute("value") == "member"
+    role.select_by_value("tenant_admin")
+    until(
+        browser,
+        lambda d: (
+            "milton@initech.example is now tenant_admin" in d.find_element(By.ID, "status").text
+        ),
+        "role changed",
+    )
+    api = served.client()
+    listed = api.get("/api/v1/users", headers=initech.headers).json()["items"]
+    assert {u["email"]: u["roles"] for u in listed}["milton@initech.example"] == ["tenant_admin"]
+    screenshot(browser, tmp_path, "tenant-role-changed")
+
+    # A reload keeps the session (the JWT in sessionStorage) and shows the new role.
+    browser.refresh()
+    css(browser, "#signout")
+    milton = until(browser, lambda d: user_row(d, "milton@initech.example"), "milton listed")
+    chosen = Select(milton.find_element(By.CSS_SELECTOR, "select")).first_selected_option
+    assert chosen.get_attribute("value") == "tenant_admin"
+    assert initech.key not in stored(browser)
     assert page_errors(browser) == []
