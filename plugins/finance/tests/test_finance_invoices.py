@@ -18,7 +18,7 @@ from finance_support import (
     problem,
     trial_balance,
 )
-from nexus.testing import create_test_client, make_tenant, temporary_database
+from nexus.testing import create_test_client, make_tenant, set_plugin_settings, temporary_database
 
 
 @pytest.fixture(scope="module")
@@ -42,7 +42,10 @@ def url(world):
 
 @pytest.fixture
 def tenant(url):
-    return make_tenant(url)
+    """A tenant whose books are French: TVA 20 % is its seeded sales and purchase tax."""
+    made = make_tenant(url)
+    set_plugin_settings(url, made, "finance", {"country": "FR"})
+    return made
 
 
 def sales_tax(client, tenant):

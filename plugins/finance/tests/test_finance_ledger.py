@@ -8,7 +8,7 @@ from decimal import Decimal
 import nexus_finance
 import pytest
 from finance_support import API, assert_balanced, balance_of, ok, problem, trial_balance
-from nexus.testing import create_test_client, make_tenant, temporary_database
+from nexus.testing import create_test_client, make_tenant, set_plugin_settings, temporary_database
 
 
 @pytest.fixture(scope="module")
@@ -34,7 +34,9 @@ def entry(client, tenant, lines, **fields):
     return client.post(f"{API}/entries", json={"lines": lines, **fields}, headers=tenant.headers)
 
 
-def test_first_use_seeds_an_ifrs_chart_journals_taxes_and_the_fiscal_year(client, tenant):
+def test_first_use_seeds_an_ifrs_chart_journals_taxes_and_the_fiscal_year(client, world):
+    tenant = make_tenant(world[1])
+    set_plugin_settings(world[1], tenant, "finance", {"country": "DE"})
     accounts = ok(client.get(f"{API}/accounts", params={"limit": 200}, headers=tenant.headers))
     codes = {a["code"]: a for a in accounts["items"]}
     assert len(codes) >= 25
@@ -60,7 +62,7 @@ def test_first_use_seeds_an_ifrs_chart_journals_taxes_and_the_fiscal_year(client
         journals["INV"] == "sale" and journals["BILL"] == "purchase" and journals["BNK1"] == "bank"
     )
     taxes = ok(client.get(f"{API}/taxes", headers=tenant.headers))["items"]
-    assert {(t["scope"], t["rate"]) for t in taxes} == {("sale", "20"), ("purchase", "20")}
+    assert {(t["scope"], t["rate"]) for t in taxes} == {("sale", "19"), ("purchase", "19")}
     [year] = ok(client.get(f"{API}/fiscal-years", headers=tenant.headers))["items"]
     assert len(year["periods"]) == 12
     assert year["start_date"] <= date.today().isoformat() <= year["end_date"]

@@ -97,7 +97,11 @@ MANIFEST = Manifest(
         Permission(key=PAYMENTS_WRITE, description="Record payments.", roles=_MEMBER),
     ),
     settings=FinanceSettings,
-    profile_settings={"base_currency": "currency", "fiscal_year_start_month": "fiscal_year_start"},
+    profile_settings={
+        "base_currency": "currency",
+        "country": "country",
+        "fiscal_year_start_month": "fiscal_year_start",
+    },
     events=(POSTED, PAID, RECEIVED),
     tenant_tables=tuple(table._meta.tablename for table in TABLES),
     example_payloads=EXAMPLES,

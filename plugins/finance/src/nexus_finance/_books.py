@@ -12,6 +12,7 @@ import msgspec
 from nexus_hookspecs.piccolo import TimeOrderedId
 
 from nexus_finance._chart import CHARTS, JOURNALS
+from nexus_finance._country_taxes import default_taxes
 from nexus_finance._errors import conflict, invalid
 from nexus_finance._money import is_currency
 
@@ -72,6 +73,9 @@ async def company(conn: Connection, settings: Callable[[], Awaitable[FinanceSett
 async def seed(conn: Connection, settings: FinanceSettings, *, today: date | None = None) -> bool:
     """Seed the chart, journals, default taxes and the current fiscal year; once per tenant.
 
+    The default taxes are the standard rate of ``settings.country`` (none where there is no
+    national rate, or the country is unknown), unless the settings name a rate.
+
     Returns:
         Whether this call seeded (``False`` when the tenant already had books).
     """
@@ -113,18 +117,21 @@ async def seed(conn: Connection, settings: FinanceSettings, *, today: date | Non
             kind,
             ids.get(account) if account else None,
         )
-    for scope, rate, account in (
-        ("sale", settings.sales_tax_rate, "2200"),
-        ("purchase", settings.purchase_tax_rate, "1300"),
-    ):
-        label = "sales" if scope == "sale" else "purchases"
+    taxes = default_taxes(
+        settings.country,
+        name=settings.tax_name,
+        sales_rate=settings.sales_tax_rate,
+        purchase_rate=settings.purchase_tax_rate,
+    )
+    for tax in taxes:
+        label, account = ("sales", "2200") if tax.scope == "sale" else ("purchases", "1300")
         await conn.execute(
             "insert into finance_tax (id, name, scope, rate, price_include, account_id) "
             "values ($1, $2, $3, $4, $5, $6)",
             new_id(),
-            f"{settings.tax_name} {Decimal(rate).normalize():f}% ({label})",
-            scope,
-            Decimal(rate),
+            f"{tax.name} {Decimal(tax.rate).normalize():f}% ({label})",
+            tax.scope,
+            Decimal(tax.rate),
             settings.prices_include_tax,
             ids[account],
         )

@@ -9,6 +9,8 @@ import msgspec
 __all__ = ("FinanceSettings",)
 
 Percent = Annotated[str, msgspec.Meta(pattern=r"^[0-9]{1,3}(\.[0-9]{1,4})?$")]
+Country = Annotated[str, msgspec.Meta(pattern="^[A-Z]{2}$")]
+TaxName = Annotated[str, msgspec.Meta(min_length=1, max_length=40)]
 
 
 class FinanceSettings(msgspec.Struct, kw_only=True, frozen=True):
@@ -16,20 +18,26 @@ class FinanceSettings(msgspec.Struct, kw_only=True, frozen=True):
 
     Attributes:
         base_currency: The company currency: reports convert every entry into it.
+        country: The company's country (ISO 3166-1 alpha-2, from the business profile): it
+            picks the default taxes seeded on first enable (see ``COUNTRY_TAXES``).
         chart_template: The chart of accounts seeded on first enable (``ifrs_generic``).
         fiscal_year_start_month: The month (1-12) fiscal years start in.
-        sales_tax_rate: The rate of the seeded default sales tax, in percent (``"20.00"``).
-        purchase_tax_rate: The rate of the seeded default purchase tax, in percent.
-        tax_name: The name of the seeded taxes (``VAT``, ``GST``, ``Sales tax``…).
+        sales_tax_rate: The rate of the seeded default sales tax, in percent (``"20.00"``),
+            instead of the country's standard rate.
+        purchase_tax_rate: The rate of the seeded default purchase tax, in percent; the
+            sales tax rate when not given.
+        tax_name: The name of the seeded taxes (``VAT``, ``GST``, ``Sales tax``…), instead
+            of the country's.
         prices_include_tax: Whether the seeded taxes are included in prices.
         payment_terms_days: Days from invoice date to due date when none is given.
     """
 
     base_currency: Annotated[str, msgspec.Meta(pattern="^[A-Z]{3}$")] = "EUR"
+    country: Country | None = None
     chart_template: Literal["ifrs_generic"] = "ifrs_generic"
     fiscal_year_start_month: Annotated[int, msgspec.Meta(ge=1, le=12)] = 1
-    sales_tax_rate: Percent = "20.00"
-    purchase_tax_rate: Percent = "20.00"
-    tax_name: Annotated[str, msgspec.Meta(min_length=1, max_length=40)] = "VAT"
+    sales_tax_rate: Percent | None = None
+    purchase_tax_rate: Percent | None = None
+    tax_name: TaxName | None = None
     prices_include_tax: bool = False
     payment_terms_days: Annotated[int, msgspec.Meta(ge=0, le=365)] = 30
