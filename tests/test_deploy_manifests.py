@@ -8,7 +8,9 @@ checked here against what the manifests must wire up (selected Services, ports, 
 
 from __future__ import annotations
 
+import importlib.util
 import json
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -20,6 +22,7 @@ import yaml
 from check_jsonschema.builtin_schemas import get_builtin_schema
 
 DEPLOY = Path(__file__).resolve().parent.parent / "deploy"
+HEALTHCHECK = DEPLOY / "healthcheck.py"
 KUSTOMIZATIONS = ["base", "overlays/small", "overlays/production"]
 KUBERNETES_VERSION = "1.30.0"
 CUSTOM_KINDS = {"ServiceMonitor", "PrometheusRule", "ScaledObject"}
@@ -214,3 +217,76 @@ def test_containerfile_copies_every_workspace_member():
         assert any(member == c or member.startswith(c + "/") for c in copied), (
             f"deploy/Containerfile does not COPY the workspace member {member}"
         )
+
+
+def _postgres_settings(args: list[str]) -> dict[str, str]:
+    """The ``-c name=value`` settings of a PostgreSQL command line."""
+    pairs = [value for flag, value in zip(args, args[1:], strict=False) if flag == "-c"]
+    return dict(pair.split("=", 1) for pair in pairs)
+
+
+def _assert_archives_wal(settings: dict[str, str], mounted: set[str], where: str) -> None:
+    assert settings.get("archive_mode") == "on", f"{where}: archive_timeout does nothing without it"
+    assert int(settings["archive_timeout"]) <= 60, f"{where}: RPO < 5 min needs a segment a minute"
+    command = settings["archive_command"]
+    assert "%p" in command and "%f" in command, command
+    directory = command.rsplit(" ", 1)[-1].rsplit("/", 1)[0]
+    assert directory in mounted, f"{where}: WAL archived to {directory}, which is no volume"
+    assert command.startswith(f"test ! -f {directory}/%f"), "an archived segment is never replaced"
+
+
+def test_postgres_archives_its_wal_to_a_volume():
+    """Compose and the small overlay turn WAL archiving on, into a volume of its own."""
+    statefulset = by_kind(render("overlays/small"), "StatefulSet")["nexus-postgres"]["spec"]
+    container = statefulset["template"]["spec"]["containers"][0]
+    claims = {claim["metadata"]["name"] for claim in statefulset["volumeClaimTemplates"]}
+    mounted = {m["mountPath"] for m in container["volumeMounts"] if m["name"] in claims}
+    assert "/var/lib/postgresql/data" in mounted
+    _assert_archives_wal(_postgres_settings(container["args"]), mounted, "overlays/small")
+
+    postgres = yaml.safe_load((DEPLOY / "compose.yaml").read_text())["services"]["postgres"]
+    volumes = {v.split(":")[1] for v in postgres["volumes"] if not v.startswith(("/", "."))}
+    _assert_archives_wal(_postgres_settings(postgres["command"]), volumes, "compose.yaml")
+    # A fresh named volume is root-owned: the archive directory is handed to postgres first.
+    assert any("wal-archive" in word and "-o postgres" in word for word in postgres["entrypoint"])
+
+
+def _healthcheck():
+    spec = importlib.util.spec_from_file_location("nexus_image_healthcheck", HEALTHCHECK)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _image_environment() -> dict[str, str]:
+    """The ``ENV`` of the Containerfile's runtime stage."""
+    text = (DEPLOY / "Containerfile").read_text().split("AS runtime", 1)[1]
+    block = re.search(r"^ENV (.*?)(?<!\\)\n", text, re.MULTILINE | re.DOTALL)
+    assert block is not None
+    words = block.group(1).replace("\\\n", " ").split()
+    return dict(word.split("=", 1) for word in words)
+
+
+@pytest.mark.parametrize(
+    ("command", "url"),
+    [
+        (["/opt/nexus/bin/python", "/opt/nexus/bin/nexus", "serve"], "8000/healthz"),
+        (["/sbin/docker-init", "--", "nexus", "serve", "--port", "8080"], "8080/healthz"),
+        (["/opt/nexus/bin/python", "/opt/nexus/bin/nexus", "worker"], "9100/metrics"),
+        (["nexus", "worker", "--no-relay", "--metrics-port=9200"], "9200/metrics"),
+        (["/opt/nexus/bin/python", "/opt/nexus/bin/nexus", "migrate", "--json"], None),
+        (["nexus", "tenants", "export", "acme", "--out", "/tmp/a.tar"], None),
+    ],
+    ids=["serve", "serve-port", "worker", "worker-port", "migrate", "one-off"],
+)
+def test_image_healthcheck_probes_what_the_entry_point_serves(command, url):
+    probe = _healthcheck().probe_url(command, _image_environment())
+    assert probe == (url and f"http://127.0.0.1:{url}")
+
+
+def test_image_healthcheck_runs_the_copied_script():
+    lines = (DEPLOY / "Containerfile").read_text().replace("\\\n", " ").splitlines()
+    copied = next(line.split()[2] for line in lines if line.startswith("COPY deploy/healthcheck"))
+    (check,) = [line for line in lines if line.startswith("HEALTHCHECK ")]
+    assert json.loads(check.split(" CMD ", 1)[1]) == ["python", copied]

@@ -238,7 +238,9 @@ def test_export_deprovision_import_brings_every_row_and_file_back(settings, tmp_
         assert logo.content == FILES["logo.png"][0]
 
 
-def test_import_into_a_second_nexus_under_a_new_id(settings, nexus_postgres_server, tmp_path):
+def test_import_into_a_second_nexus_under_a_new_id(
+    settings, nexus_postgres_server, nexus_s3_server, tmp_path
+):
     acme, _ = populate(settings)
     rows_before = table_state(settings.database_url, acme.id)
     files_before = file_state(settings, acme.id)
@@ -246,7 +248,10 @@ def test_import_into_a_second_nexus_under_a_new_id(settings, nexus_postgres_serv
     assert nexus(settings, "tenants", "export", str(acme.id), "--out", str(archive)).exit_code == 0
 
     with temporary_database(nexus_postgres_server) as second_url:
-        second = settings.replace(database_url=second_url)
+        # Another installation: its own database and its own bucket.
+        second = settings.replace(
+            database_url=second_url, **nexus_s3_server.settings(nexus_s3_server.create_bucket())
+        )
         with create_test_client(PLUGINS, database_url=second_url, settings=second):
             pass  # migrated, with the same plugins
         result = nexus(second, "tenants", "import", str(archive), "--new-id", "--json")
@@ -255,6 +260,7 @@ def test_import_into_a_second_nexus_under_a_new_id(settings, nexus_postgres_serv
         assert new_id != str(acme.id)
         assert table_state(second_url, new_id) == rows_before
         assert file_state(second, new_id) == files_before
+        assert file_state(settings, new_id) == {}  # nothing went to the first one's bucket
         shown = nexus(second, "tenants", "show", "acme", "--json")
         assert json.loads(shown.stdout)["tenant"]["id"] == new_id
 
