@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+from contextlib import ExitStack
 
 import asyncpg
 from kernel_samples import hello, notes
 from nexus.db import migrate, pending_migrations
+from nexus.db._migrate import _create_roles
 from nexus.plugins import load_plugins
-from nexus.testing import run_sync
+from nexus.testing import find_test_server, kernel_settings, run_sync, temporary_database
 
 
 def _registry(settings):
@@ -69,3 +71,23 @@ def test_concurrent_migrations_are_serialized(nexus_settings, nexus_database_url
     reports = run_sync(both())
     applied = [report.applied["notes"] for report in reports]
     assert sorted(applied, key=len) == [[], [], ["2026-11-25T01:00:00:000000"]]
+
+
+def test_role_setup_of_several_databases_on_one_server_races_safely():
+    """Roles are the server's, the advisory lock one database's: migrators of several
+    databases on one server set the same roles up at once (as several CI jobs do)."""
+    settings = kernel_settings()
+    server = find_test_server()
+    with ExitStack() as stack:
+        urls = [stack.enter_context(temporary_database(server)) for _ in range(4)]
+
+        async def together():
+            conns = [await asyncpg.connect(url) for url in urls]
+            try:
+                for _ in range(5):  # a race is a matter of timing: give it several chances
+                    await asyncio.gather(*(_create_roles(conn, settings) for conn in conns))
+            finally:
+                for conn in conns:
+                    await conn.close()
+
+        asyncio.run(together())

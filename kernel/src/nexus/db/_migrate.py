@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import io
 from typing import TYPE_CHECKING
@@ -30,6 +31,7 @@ RELAY_ROLE = "nexus_relay"
 
 # Advisory lock key (an arbitrary constant, "nexus" in ASCII): concurrent migrators queue on it.
 _LOCK_KEY = 0x6E65787573
+_ROLE_ATTEMPTS = 5
 
 
 class MigrationError(RuntimeError):
@@ -74,6 +76,25 @@ def _roles_sql(owner: str, api: str) -> str:
     """
 
 
+async def _create_roles(conn: asyncpg.Connection, settings: Settings) -> None:
+    """Run the roles' SQL, again when another database's migrator changed a role meanwhile.
+
+    Roles belong to the whole server while the advisory lock holds one database only, so
+    ``nexus migrate`` of two databases on one server may race on the same role rows
+    ("tuple concurrently updated", or a duplicate of a role just created).
+    """
+    sql = _roles_sql(settings.db_owner_role, settings.db_api_role)
+    for attempt in range(_ROLE_ATTEMPTS):
+        try:
+            await conn.execute(sql)
+            return
+        except (asyncpg.InternalServerError, asyncpg.UniqueViolationError) as exc:
+            racing = isinstance(exc, asyncpg.UniqueViolationError) or "concurrently" in str(exc)
+            if not racing or attempt == _ROLE_ATTEMPTS - 1:
+                raise
+            await asyncio.sleep(0.05 * (attempt + 1))
+
+
 def _quote(identifier: str) -> str:
     return '"' + identifier.replace('"', '""') + '"'
 
@@ -93,7 +114,7 @@ async def migrate(
     lock = await asyncpg.connect(database_url)
     try:
         await lock.execute("select pg_advisory_lock($1)", _LOCK_KEY)
-        await lock.execute(_roles_sql(settings.db_owner_role, settings.db_api_role))
+        await _create_roles(lock, settings)
         engine = _owner_engine(database_url, settings.db_owner_role)
         app_registry = configure_piccolo(engine, [KERNEL_APP, *piccolo_app_paths(registry)])
         await engine.start_connection_pool(min_size=1, max_size=2)
