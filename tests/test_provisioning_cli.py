@@ -280,6 +280,7 @@ def test_company_facts_of_the_profile_fill_the_plugins_settings(db, tmp_path):
     assert example["currency"] == "GBP"
     assert settings["finance"]["base_currency"] == "GBP"
     assert settings["finance"]["fiscal_year_start_month"] == 4
+    assert settings["finance"]["country"] == "GB"  # the default taxes follow it
     assert settings["crm"]["default_currency"] == "GBP"
     assert settings["crm"]["default_country"] == "GB"
     assert settings["crm"]["pipeline_name"] == "Engagements"  # the preset's own setting
