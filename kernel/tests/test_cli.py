@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from urllib.parse import urlsplit, urlunsplit
 
 from click.testing import CliRunner
 from nexus.cli import cli
@@ -31,3 +32,17 @@ def test_migrate_json_reports_applied_and_is_idempotent(nexus_database_url):
     assert isinstance(json.loads(first.output)["applied"], dict)
     second = json.loads(run("migrate", "--json", env=env).output)
     assert all(ids == [] for ids in second["applied"].values())
+
+
+def test_migrate_to_a_missing_database_is_one_line_naming_it_and_how_to_create_it(
+    nexus_postgres_server,
+):
+    missing = urlunsplit(urlsplit(nexus_postgres_server)._replace(path="/nexus_never_created"))
+    result = CliRunner().invoke(cli, ["migrate"], env={"NEXUS_DATABASE_URL": missing})
+    assert result.exit_code == 1, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert result.output == (
+        'error: database "nexus_never_created" does not exist (NEXUS_DATABASE_URL names it): '
+        "create it with `createdb nexus_never_created` or, in psql, "
+        "`create database nexus_never_created;`, then run `nexus migrate`\n"
+    )

@@ -1,42 +1,64 @@
-"""Create the item table.
+"""Create the item table: the operations ``piccolo migrations new --auto`` records for it.
 
-Written as SQL so it reads like the table it makes; later migrations can come from
-``PICCOLO_CONF=nexus.db.piccolo_conf piccolo migrations new {{ cookiecutter.plugin_name }} --auto``.
-The kernel makes ``(tenant_id, id)`` the primary key and switches on row-level security
-after the migration.
+Piccolo's auto migrations describe a table as ``add_table`` and one ``add_column`` per
+column; this one does the same for ``tables.py`` as generated, so the next
+``PICCOLO_CONF=nexus.db.piccolo_conf piccolo migrations new {{ cookiecutter.plugin_name }} --auto``
+compares ``tables.py`` with it and writes only what changed.
+
+Piccolo creates the table keyed by ``id``. After every migration run the kernel makes
+``(tenant_id, id)`` the primary key and enables and forces row-level security on every
+table with a ``tenant_id`` column, so neither is written here.
 """
 
+from typing import Any
+
+from nexus_hookspecs.piccolo import CurrentTenant, TimeOrderedId
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
+from piccolo.columns import Column
+from piccolo.columns.column_types import UUID, Text, Timestamptz, Varchar
+from piccolo.columns.defaults.timestamptz import TimestamptzNow
+from piccolo.columns.indexes import IndexMethod
 
 ID = "2026-01-01T00:00:00:000000"
 VERSION = "1.38.0"
-APP = "{{ cookiecutter.plugin_name }}"
 DESCRIPTION = "create {{ cookiecutter.plugin_name }}_item"
 
-STATEMENTS = (
-    """
-    create table {{ cookiecutter.plugin_name }}_item (
-        tenant_id uuid not null
-            default nullif(current_setting('nexus.tenant_id', true), '')::uuid,
-        id uuid primary key,
-        title varchar(200) not null,
-        notes text not null default '',
-        status varchar(20) not null default 'new',
-        created_at timestamptz not null default now()
-    )
-    """,
-    "create index {{ cookiecutter.plugin_name }}_item_tenant_id on {{ cookiecutter.plugin_name }}_item (tenant_id)",
-)
+APP = "{{ cookiecutter.plugin_name }}"
+TABLE = "{{ cookiecutter.plugin_name }}_item"
+
+# The column parameters Piccolo writes out in full for every column.
+PARAMS: dict[str, Any] = {
+    "null": False,
+    "primary_key": False,
+    "unique": False,
+    "index": False,
+    "index_method": IndexMethod.btree,
+    "choices": None,
+    "db_column_name": None,
+    "secret": False,
+}
 
 
 async def forwards() -> MigrationManager:
     manager = MigrationManager(migration_id=ID, app_name=APP, description=DESCRIPTION)
+    manager.add_table(class_name="Item", tablename=TABLE, schema=None, columns=None)
 
-    async def create() -> None:
-        from {{ cookiecutter.module }}.tables import Item
+    def column(name: str, column_class: type[Column], **params: Any) -> None:
+        manager.add_column(
+            table_class_name="Item",
+            tablename=TABLE,
+            column_name=name,
+            db_column_name=name,
+            column_class_name=column_class.__name__,
+            column_class=column_class,
+            params={**PARAMS, **params},
+            schema=None,
+        )
 
-        for statement in STATEMENTS:
-            await Item.raw(statement)
-
-    manager.add_raw(create)
+    column("tenant_id", UUID, default=CurrentTenant(), index=True)
+    column("id", UUID, default=TimeOrderedId(), primary_key=True)
+    column("title", Varchar, length=200, default="")
+    column("notes", Text, default="")
+    column("status", Varchar, length=20, default="new")
+    column("created_at", Timestamptz, default=TimestamptzNow())
     return manager
