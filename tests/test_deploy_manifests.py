@@ -2,12 +2,16 @@
 
 Kubernetes objects are checked offline against the Kubernetes OpenAPI schemas that the
 ``kubernetes-validate`` package ships (strict: unknown fields are errors). Custom resources
-(ServiceMonitor, PrometheusRule, KEDA's ScaledObject) have no schema there; their shape is
-checked here against what the manifests must wire up (selected Services, ports, targets).
+(ServiceMonitor, PrometheusRule, KEDA's ScaledObject) have no schema there; they are checked
+against their CRDs' schemas through the Pydantic models cloudcoil generates from the upstream
+CRDs (``cloudcoil-models-prometheus-operator``, ``cloudcoil-models-keda``), strictly and with
+unknown fields refused, and by hand against what the manifests must wire up (selected
+Services, ports, targets, the metric KEDA scales on).
 """
 
 from __future__ import annotations
 
+import copy
 import importlib.util
 import json
 import re
@@ -17,15 +21,24 @@ from pathlib import Path
 
 import jsonschema
 import kubernetes_validate
+import pydantic
 import pytest
 import yaml
 from check_jsonschema.builtin_schemas import get_builtin_schema
+from cloudcoil.models.keda.v1alpha1 import ScaledObject
+from cloudcoil.models.prometheus_operator.v1 import PrometheusRule, ServiceMonitor
 
 DEPLOY = Path(__file__).resolve().parent.parent / "deploy"
 HEALTHCHECK = DEPLOY / "healthcheck.py"
 KUSTOMIZATIONS = ["base", "overlays/small", "overlays/production"]
 KUBERNETES_VERSION = "1.30.0"
-CUSTOM_KINDS = {"ServiceMonitor", "PrometheusRule", "ScaledObject"}
+# Each custom resource's schema: models generated from the CRDs of prometheus-operator and KEDA.
+CRD_MODELS: dict[tuple[str, str], type[pydantic.BaseModel]] = {
+    ("monitoring.coreos.com/v1", "ServiceMonitor"): ServiceMonitor,
+    ("monitoring.coreos.com/v1", "PrometheusRule"): PrometheusRule,
+    ("keda.sh/v1alpha1", "ScaledObject"): ScaledObject,
+}
+CUSTOM_KINDS = {kind for _, kind in CRD_MODELS}
 
 
 def kubectl() -> str:
@@ -77,6 +90,106 @@ def test_validation_rejects_a_broken_object():
     }
     with pytest.raises(kubernetes_validate.ValidationError):
         kubernetes_validate.validate(broken, KUBERNETES_VERSION, strict=True)
+
+
+def _unkept(given, kept, where: str) -> list[str]:
+    """What of ``given`` the model did not keep as it was: unknown fields, changed values."""
+    if isinstance(given, dict) and isinstance(kept, dict):
+        problems = []
+        for key, value in given.items():
+            path = f"{where}.{key}" if where else str(key)
+            if key in kept:
+                problems += _unkept(value, kept[key], path)
+            else:
+                problems.append(f"{path}: unknown field")
+        return problems
+    if isinstance(given, list) and isinstance(kept, list) and len(given) == len(kept):
+        pairs = enumerate(zip(given, kept, strict=True))
+        return [p for i, (g, k) in pairs for p in _unkept(g, k, f"{where}.{i}")]
+    return [] if given == kept else [f"{where}: {given!r} read as {kept!r}"]
+
+
+def crd_problems(obj: dict) -> list[str]:
+    """Where a custom resource breaks its CRD's schema (an empty list when it does not).
+
+    The models check types strictly (``strict=True``: no ``"2"`` for an integer, no ``"true"``
+    for a boolean), required fields, enums and patterns. They ignore unknown fields and also
+    accept Python's snake_case names, so the object must come back unchanged from the model
+    (``model_dump(by_alias=True, exclude_unset=True)``): a field that does not is unknown to
+    the CRD, as the API server's strict field validation would say.
+    """
+    model = CRD_MODELS.get((obj.get("apiVersion"), obj.get("kind")))
+    if model is None:
+        return [f"no CRD schema known for {obj.get('apiVersion')} {obj.get('kind')}"]
+    try:
+        parsed = model.model_validate(obj, strict=True)
+    except pydantic.ValidationError as exc:
+        return [".".join(map(str, e["loc"])) + f": {e['msg']}" for e in exc.errors()]
+    return _unkept(obj, parsed.model_dump(mode="json", by_alias=True, exclude_unset=True), "")
+
+
+def test_every_custom_resource_validates_against_its_crd_schema(rendered):
+    path, objects = rendered
+    custom = [o for o in objects if o["kind"] in CUSTOM_KINDS]
+    expected = {"ServiceMonitor", "PrometheusRule"} | (
+        {"ScaledObject"} if path.endswith("production") else set()
+    )
+    assert {o["kind"] for o in custom} == expected, path
+    problems = [
+        f"{obj['kind']}/{obj['metadata']['name']}: {problem}"
+        for obj in custom
+        for problem in crd_problems(obj)
+    ]
+    assert not problems, f"{path}: " + "\n".join(problems)
+
+
+@pytest.fixture(scope="module")
+def production() -> list[dict]:
+    return render("overlays/production")
+
+
+DELETE = object()
+_ENDPOINT = ("spec", "endpoints", 0)
+_RULE = ("spec", "groups", 0, "rules", 0)
+_TRIGGER = ("spec", "triggers", 0)
+
+
+@pytest.mark.parametrize(
+    ("kind", "where", "value", "problem"),
+    [
+        ("ServiceMonitor", (*_ENDPOINT, "portt"), "http", "spec.endpoints.0.portt: unknown field"),
+        ("ServiceMonitor", ("spec", "honor_labels"), True, "spec.honor_labels: unknown field"),
+        ("ServiceMonitor", ("metadata", "label"), {}, "metadata.label: unknown field"),
+        ("ServiceMonitor", (*_ENDPOINT, "port"), 8000, "spec.endpoints.0.port: Input should be"),
+        ("ServiceMonitor", (*_ENDPOINT, "honorLabels"), "true", "honorLabels: Input should be"),
+        ("ServiceMonitor", (*_ENDPOINT, "scheme"), "ftp", "spec.endpoints.0.scheme: Input should"),
+        ("ServiceMonitor", (*_ENDPOINT, "interval"), "15 s", "interval: String should match"),
+        ("ServiceMonitor", ("spec", "selector"), DELETE, "spec.selector: Field required"),
+        ("PrometheusRule", (*_RULE, "severity"), "page", "rules.0.severity: unknown field"),
+        ("PrometheusRule", (*_RULE, "for"), 600, "rules.0.for: Input should be a valid string"),
+        ("PrometheusRule", ("spec", "groups", 0, "rules"), {}, "groups.0.rules: Input should be"),
+        ("PrometheusRule", (*_RULE, "expr"), DELETE, "rules.0.expr: Field required"),
+        ("ScaledObject", ("spec", "minReplicas"), 2, "spec.minReplicas: unknown field"),
+        ("ScaledObject", (*_TRIGGER, "query"), "up", "spec.triggers.0.query: unknown field"),
+        ("ScaledObject", ("spec", "minReplicaCount"), "2", "minReplicaCount: Input should be"),
+        ("ScaledObject", (*_TRIGGER, "metadata", "threshold"), 5000, "threshold: Input should"),
+        ("ScaledObject", ("spec", "scaleTargetRef"), DELETE, "scaleTargetRef: Field required"),
+        ("ScaledObject", ("apiVersion",), "keda.sh/v1", "no CRD schema known for keda.sh/v1"),
+    ],
+)
+def test_crd_validation_refuses_a_broken_custom_resource(production, kind, where, value, problem):
+    (obj,) = [copy.deepcopy(o) for o in production if o["kind"] == kind]
+    assert crd_problems(obj) == []
+    *parents, last = where
+    target = obj
+    for key in parents:
+        target = target[key]
+    if value is DELETE:
+        del target[last]
+    else:
+        target[last] = value
+    problems = crd_problems(obj)
+    assert any(problem in p for p in problems), problems
 
 
 def test_api_probes_resources_and_non_root(rendered):
