@@ -131,7 +131,8 @@ def test_dry_run_prints_the_plan_and_changes_nothing(db):
     assert result.returncode == 0, result.stderr
     plan = json.loads(result.stdout)
     assert plan["dry_run"] is True
-    assert plan["plan"]["preset"] == "base"
+    assert plan["plan"]["preset"] == "retail"
+    assert {"crm", "finance", "inventory"} <= set(plan["plan"]["plugins"])
     assert set(plan["plan"]) >= {"plugins", "features", "settings"}
     assert tenant_rows(db, "demo") == {}
 
