@@ -9,18 +9,9 @@ import msgspec
 import nexus_finance
 import pytest
 from finance_support import API, ok
-from nexus.testing import create_test_client, make_tenant, set_plugin_settings, temporary_database
+from nexus.testing import make_tenant, set_plugin_settings
 from nexus_finance import FinanceSettings
 from nexus_finance._country_taxes import COUNTRY_TAXES, NO_NATIONAL_RATE, default_taxes
-
-
-@pytest.fixture(scope="module")
-def world(nexus_postgres_server):
-    with (
-        temporary_database(nexus_postgres_server) as url,
-        create_test_client([nexus_finance], database_url=url) as client,
-    ):
-        yield client, url
 
 
 def seeded(world, settings):

@@ -2,21 +2,10 @@
 
 from __future__ import annotations
 
-import nexus_finance
-import pytest
 from finance_support import API, invoice, ok, outbox, post, problem, trial_balance
-from nexus.testing import create_test_client, make_tenant, temporary_database
+from nexus.testing import make_tenant
 
 RECEIVED = "finance.payment.received.v1"
-
-
-@pytest.fixture(scope="module")
-def world(nexus_postgres_server):
-    with (
-        temporary_database(nexus_postgres_server) as url,
-        create_test_client([nexus_finance], database_url=url) as client,
-    ):
-        yield client, url
 
 
 def test_a_payment_retried_with_its_key_is_recorded_once(world):

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date, timedelta
 from decimal import Decimal
 
-import nexus_finance
 import pytest
 from finance_support import (
     API,
@@ -18,16 +17,7 @@ from finance_support import (
     problem,
     trial_balance,
 )
-from nexus.testing import create_test_client, make_tenant, set_plugin_settings, temporary_database
-
-
-@pytest.fixture(scope="module")
-def world(nexus_postgres_server):
-    with (
-        temporary_database(nexus_postgres_server) as url,
-        create_test_client([nexus_finance], database_url=url) as client,
-    ):
-        yield client, url
+from nexus.testing import make_tenant, set_plugin_settings
 
 
 @pytest.fixture

@@ -5,19 +5,9 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-import nexus_finance
 import pytest
 from finance_support import API, assert_balanced, balance_of, ok, problem, trial_balance
-from nexus.testing import create_test_client, make_tenant, set_plugin_settings, temporary_database
-
-
-@pytest.fixture(scope="module")
-def world(nexus_postgres_server):
-    with (
-        temporary_database(nexus_postgres_server) as url,
-        create_test_client([nexus_finance], database_url=url) as client,
-    ):
-        yield client, url
+from nexus.testing import make_tenant, set_plugin_settings
 
 
 @pytest.fixture

@@ -6,26 +6,14 @@ import json
 from datetime import date
 
 import nexus_finance
-import pytest
 from finance_support import API, invoice, ok, post, problem, sql
 from nexus.testing import (
-    create_test_client,
     make_tenant,
     run_sync,
-    temporary_database,
     tenant_transaction,
 )
 from nexus_finance import FinanceSettings
 from nexus_hookspecs import TenantRef
-
-
-@pytest.fixture(scope="module")
-def world(nexus_postgres_server):
-    with (
-        temporary_database(nexus_postgres_server) as url,
-        create_test_client([nexus_finance], database_url=url) as client,
-    ):
-        yield client, url
 
 
 def switch(client, tenant, enabled):

@@ -7,7 +7,6 @@ import io
 from datetime import date, timedelta
 from decimal import Decimal
 
-import nexus_finance
 import pytest
 from finance_support import (
     API,
@@ -19,7 +18,7 @@ from finance_support import (
     problem,
     trial_balance,
 )
-from nexus.testing import create_test_client, make_tenant, temporary_database
+from nexus.testing import make_tenant
 
 REPORTS = (
     "trial-balance",
@@ -29,15 +28,6 @@ REPORTS = (
     "aged-receivables",
     "aged-payables",
 )
-
-
-@pytest.fixture(scope="module")
-def world(nexus_postgres_server):
-    with (
-        temporary_database(nexus_postgres_server) as url,
-        create_test_client([nexus_finance], database_url=url) as client,
-    ):
-        yield client, url
 
 
 @pytest.fixture(scope="module")
