@@ -2,7 +2,8 @@
 
 A Nexus plugin is a Python distribution with an entry point in the group ``nexus.plugins``
 pointing at a module (or object) that implements some of the hooks below with
-:data:`hookimpl`. It depends on this package only, never on the kernel's internals.
+:data:`hookimpl`. It depends on this package only, never on the kernel's internals; its
+routes use the HTTP kit in :mod:`nexus_hookspecs.http` (the ``litestar`` extra).
 
 Example::
 
@@ -19,6 +20,7 @@ from importlib.metadata import PackageNotFoundError, version
 
 from nexus_hookspecs import _specs as specs
 from nexus_hookspecs._context import current_tenant
+from nexus_hookspecs._events import CloudEvent, EventType, new_id
 from nexus_hookspecs._manifest import Feature, Manifest, Permission, ProfileFact
 from nexus_hookspecs._markers import PROJECT_NAME, hookimpl, hookspec
 from nexus_hookspecs._ports import (
@@ -51,11 +53,13 @@ __all__ = (
     "BlobStore",
     "BlobTooLargeError",
     "Cache",
+    "CloudEvent",
     "Connection",
     "Database",
     "EventContext",
     "EventHandler",
     "EventPublisher",
+    "EventType",
     "Feature",
     "Features",
     "Manifest",
@@ -69,5 +73,6 @@ __all__ = (
     "current_tenant",
     "hookimpl",
     "hookspec",
+    "new_id",
     "specs",
 )

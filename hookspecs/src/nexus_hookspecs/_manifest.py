@@ -6,6 +6,8 @@ from typing import Any, Literal
 
 import msgspec
 
+from nexus_hookspecs._events import EventType
+
 __all__ = ("Feature", "Manifest", "Permission", "ProfileFact")
 
 #: A fact of the tenant's business profile a plugin setting can be filled from.
@@ -58,7 +60,9 @@ class Manifest(msgspec.Struct, frozen=True, kw_only=True):
         features: Fine-grained toggles with their defaults.
         permissions: Permissions the plugin's routes check.
         settings: A msgspec Struct type describing per-tenant settings (presets fill it).
-        events: Event types the plugin publishes (``crm.contact.created.v1``).
+        events: Event types the plugin publishes: :class:`~nexus_hookspecs.EventType` items
+            (type, when it is emitted, payload Struct), which the events catalogue
+            publishes; a bare type name (``"crm.contact.created.v1"``) is accepted too.
         tenant_tables: Names of the database tables the plugin owns per tenant; the kernel
             enforces row-level security on each.
         example_payloads: Example request bodies keyed by route path, used by contract tests.
@@ -82,10 +86,21 @@ class Manifest(msgspec.Struct, frozen=True, kw_only=True):
     features: tuple[Feature, ...] = ()
     permissions: tuple[Permission, ...] = ()
     settings: type[msgspec.Struct] | None = None
-    events: tuple[str, ...] = ()
+    events: tuple[str | EventType, ...] = ()
     tenant_tables: tuple[str, ...] = ()
     example_payloads: dict[str, Any] = msgspec.field(default_factory=dict)
     profile_settings: dict[str, ProfileFact] = msgspec.field(default_factory=dict)
+
+    def event_types(self) -> tuple[EventType, ...]:
+        """Return the declared events as :class:`~nexus_hookspecs.EventType` items."""
+        return tuple(
+            event if isinstance(event, EventType) else EventType(type=event)
+            for event in self.events
+        )
+
+    def event_names(self) -> tuple[str, ...]:
+        """Return the declared event type names (``crm.contact.created.v1``, …)."""
+        return tuple(event if isinstance(event, str) else event.type for event in self.events)
 
     def feature_keys(self) -> tuple[str, ...]:
         """Return the full keys of the plugin and its features (``crm``, ``crm.deals``, …)."""

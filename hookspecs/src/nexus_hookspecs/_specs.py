@@ -6,7 +6,9 @@ order (requirements first). Hooks that contribute things take a ``register`` cal
 that decide are ``firstresult``. A hook may return an awaitable where its docstring says so;
 the kernel awaits it.
 
-The reference in ``hookspecs/README.md`` documents each hook; a test keeps the two in step.
+These docstrings are the one source of the hooks reference: ``docs/plugins/hooks.md`` and
+the reference in ``hookspecs/README.md`` are generated from them (``scripts/gen_docs.py``),
+and a test fails when either is stale or a hook lacks a docstring section or an example.
 """
 
 from __future__ import annotations
@@ -31,11 +33,37 @@ def nexus_manifest() -> Manifest:  # type: ignore[empty-body]
     """Describe the plugin.
 
     Called once per plugin when the registry loads it, before any other hook. The manifest
-    is validated (name, version, requirements, compatible ``nexus-hookspecs`` range); a
-    plugin whose manifest is missing or invalid is skipped with the reason recorded.
+    is validated: the name (lower case letters, digits and ``_``; it is also the URL prefix,
+    the Piccolo app name and the feature key), a PEP 440 version, ``requires``, the
+    compatible ``nexus-hookspecs`` range, feature keys, permissions (``<name>.…``), event
+    types (``<name>.…``) and the settings Struct. A plugin whose manifest is missing or
+    invalid is skipped with the reason recorded (``nexus plugins doctor``, ``/readyz``).
 
     Returns:
         The plugin's :class:`~nexus_hookspecs.Manifest`. ``firstresult``: one per plugin.
+
+    Example::
+
+        @hookimpl
+        def nexus_manifest() -> Manifest:
+            return Manifest(
+                name="loyalty",
+                version="1.0.0",
+                title="Loyalty points",
+                requires=("crm",),
+                hookspecs=">=0.1,<0.2",
+                features=(Feature(key="awards", title="Points for won deals"),),
+                permissions=(Permission(key="loyalty.points:redeem"),),
+                settings=LoyaltySettings,
+                events=(
+                    EventType(
+                        type="loyalty.points.awarded.v1",
+                        description="Points were credited to a member.",
+                        payload=PointsAwarded,
+                    ),
+                ),
+                tenant_tables=("loyalty_entry",),
+            )
     """
 
 
@@ -45,11 +73,30 @@ def nexus_routes(register: Callable[[ControllerRouterHandler], None]) -> None:
 
     Called once per plugin while the app is built. Each registered Litestar controller,
     router or route handler is mounted under ``/api/v1/<plugin name>/``; a plugin cannot
-    place routes anywhere else. Handlers may ask for the ports by parameter name (``db``,
-    ``context``, …).
+    place routes anywhere else: a route whose path leaves that prefix once normalised, whose
+    ``opt`` claims another plugin, or whose ``opt["nexus_access"]`` asks for platform-admin
+    access gets the plugin refused at load (``"tenant"`` is the default; ``"authenticated"``
+    and ``"public"``, for a webhook checking its own signature, are allowed). Handlers ask
+    for the ports by parameter name (``db``, ``context``, ``events``, …).
 
     Args:
         register: Call with each controller, router or handler to mount.
+
+    Example::
+
+        class MemberController(Controller):
+            path = "/members"
+
+            @get("/")
+            async def list_members(self, db: Db) -> list[Member]:
+                async with db.transaction() as conn:
+                    rows = await conn.fetch("select id, name from loyalty_member order by id")
+                return [Member(id=row["id"], name=row["name"]) for row in rows]
+
+
+        @hookimpl
+        def nexus_routes(register: Callable[[ControllerRouterHandler], None]) -> None:
+            register(MemberController)  # served at /api/v1/loyalty/members
     """
 
 
@@ -58,11 +105,23 @@ def nexus_piccolo_app() -> str | None:
     """Name the plugin's Piccolo app: its tables and migrations.
 
     Called by ``nexus migrate`` and ``nexus plugins doctor``. One Piccolo app per plugin,
-    named like the plugin. Migrations run as the owner role, in start order.
+    its ``app_name`` equal to the plugin's name. ``nexus migrate`` applies its migrations as
+    the owner role, in start order, one runner at a time. Write migrations with Piccolo's
+    CLI: ``PICCOLO_CONF=nexus.db.piccolo_conf piccolo migrations new <plugin> --auto``.
+    ``--auto`` knows the schema only from earlier migrations written its way (``add_table``,
+    ``add_column``, as the plugin template's first one is): after a table created in raw SQL
+    it would create the table again, so such an app writes its later migrations by hand too.
 
     Returns:
         The dotted path of a module defining ``APP_CONFIG`` (a ``piccolo.conf.apps.AppConfig``),
         e.g. ``"nexus_crm.piccolo_app"``, or ``None`` when the plugin keeps no tables.
+
+    Example::
+
+        # acme_loyalty/piccolo_app.py defines APP_CONFIG = AppConfig(app_name="loyalty", ...)
+        @hookimpl
+        def nexus_piccolo_app() -> str:
+            return "acme_loyalty.piccolo_app"
     """
 
 
@@ -70,12 +129,37 @@ def nexus_piccolo_app() -> str | None:
 def nexus_event_handlers(register: Callable[[str, EventHandler], None]) -> None:
     """Subscribe to events.
 
-    Called once per plugin when the event consumers start. Handlers are called at least
-    once per event and deduplicated by the kernel's inbox; they are not called for tenants
-    that have the plugin disabled.
+    Called once per plugin when the event consumers start. A handler is async and takes one
+    CloudEvent, or the event and an :class:`~nexus_hookspecs.EventContext`. Handlers are
+    called at least once per event and deduplicated by the kernel's inbox; they are not
+    called for tenants that have the plugin disabled; raising means "retry later". The
+    ``EventContext`` gives a handler what a route gets from its ports: ``tenant_id``,
+    ``conn`` (the transaction the inbox entry commits in, row-level security set to the
+    event's tenant, so the effect and the deduplication record commit together), ``events``
+    (publish follow-up events in that transaction), and the coroutines
+    ``feature_enabled(key)`` and ``settings()`` (the tenant's settings Struct): await them.
 
     Args:
         register: Call with an event type (``crm.deal.won.v1``) and an async handler.
+
+    Example::
+
+        async def award_points(event: CloudEvent, ctx: EventContext) -> None:
+            if not await ctx.feature_enabled("loyalty.awards"):
+                return
+            settings: LoyaltySettings = await ctx.settings()
+            points = int(Decimal(event.data["amount"]) * settings.points_per_unit)
+            await ctx.conn.execute(
+                "insert into loyalty_entry (id, member_id, points) values ($1, $2, $3)",
+                new_id(),
+                event.data["contact_id"],
+                points,
+            )
+
+
+        @hookimpl
+        def nexus_event_handlers(register: Callable[[str, EventHandler], None]) -> None:
+            register("crm.deal.won.v1", award_points)
     """
 
 
@@ -93,6 +177,18 @@ def nexus_tenant_enable(
         tenant: The tenant.
         settings: The tenant's settings, an instance of the manifest's settings Struct.
         conn: The transaction's connection.
+
+    Example::
+
+        @hookimpl
+        async def nexus_tenant_enable(
+            tenant: TenantRef, settings: LoyaltySettings, conn: Connection
+        ) -> None:
+            await conn.execute(
+                "insert into loyalty_tier (id, name, threshold) values ($1, 'Gold', $2)",
+                new_id(),
+                settings.gold_threshold,
+            )
     """
 
 
@@ -106,6 +202,12 @@ def nexus_tenant_disable(tenant: TenantRef, conn: Connection) -> Awaitable[None]
     Args:
         tenant: The tenant.
         conn: The transaction's connection.
+
+    Example::
+
+        @hookimpl
+        def nexus_tenant_disable(tenant: TenantRef, conn: Connection) -> None:
+            log.info("loyalty switched off; balances kept", tenant=tenant.slug)
     """
 
 
@@ -125,6 +227,17 @@ def nexus_tenant_purge(
 
     Returns:
         What was (or would be) deleted. ``firstresult``. May be an awaitable.
+
+    Example::
+
+        @hookimpl
+        async def nexus_tenant_purge(
+            tenant: TenantRef, conn: Connection, dry_run: bool
+        ) -> PurgeReport:
+            keys = [row["key"] for row in await conn.fetch("select key from loyalty_card")]
+            if not dry_run:
+                await delete_card_images(tenant.id, keys)
+            return PurgeReport(files=len(keys))
     """
 
 
@@ -138,6 +251,13 @@ def nexus_provision_resources(tenant: TenantRef, conn: Connection) -> Awaitable[
     Args:
         tenant: The tenant being provisioned.
         conn: The provisioning transaction's connection.
+
+    Example::
+
+        @hookimpl
+        async def nexus_provision_resources(tenant: TenantRef, conn: Connection) -> None:
+            # Idempotent: a resumed provisioning run calls it again.
+            await create_card_printer_queue(tenant.id, exist_ok=True)
     """
 
 
@@ -152,6 +272,12 @@ def nexus_deprovision_resources(tenant: TenantRef, conn: Connection) -> Awaitabl
     Args:
         tenant: The tenant being deprovisioned.
         conn: The deprovisioning transaction's connection (row-level security set to it).
+
+    Example::
+
+        @hookimpl
+        async def nexus_deprovision_resources(tenant: TenantRef, conn: Connection) -> None:
+            await delete_card_printer_queue(tenant.id, missing_ok=True)
     """
 
 
@@ -164,6 +290,15 @@ def nexus_startup(app: Litestar) -> Awaitable[None] | None:
 
     Args:
         app: The running Litestar application.
+
+    Example::
+
+        _tasks: list[asyncio.Task[None]] = []
+
+
+        @hookimpl
+        def nexus_startup(app: Litestar) -> None:
+            _tasks.append(asyncio.get_running_loop().create_task(expire_points_nightly()))
     """
 
 
@@ -171,8 +306,25 @@ def nexus_startup(app: Litestar) -> Awaitable[None] | None:
 def nexus_shutdown(app: Litestar) -> Awaitable[None] | None:
     """Stop what :func:`nexus_startup` started.
 
-    Called once per process on shutdown, in reverse start order. May return an awaitable.
+    Called once per process on shutdown, in reverse start order. A failure is logged and
+    the other plugins still shut down. May return an awaitable.
 
     Args:
         app: The Litestar application.
+
+    Example::
+
+        _tasks: list[asyncio.Task[None]] = []
+
+
+        @hookimpl
+        def nexus_startup(app: Litestar) -> None:
+            _tasks.append(asyncio.get_running_loop().create_task(expire_points_nightly()))
+
+
+        @hookimpl
+        async def nexus_shutdown(app: Litestar) -> None:
+            for task in _tasks:
+                task.cancel()
+            await asyncio.gather(*_tasks, return_exceptions=True)
     """

@@ -155,7 +155,7 @@ def collect_consumers(
     consumers = list(kernel)
     for record in registry.loaded:
         consumer = Consumer(name=record.name, plugin=record.name)
-        declared = frozenset(record.manifest.events) if record.manifest else frozenset()
+        declared = frozenset(record.manifest.event_names()) if record.manifest else frozenset()
 
         def register(
             event_type: str,

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime
-from typing import Any
 
 import msgspec
+from nexus_hookspecs import CloudEvent
 
 __all__ = (
     "CONTENT_TYPE",
@@ -26,37 +25,6 @@ KERNEL_SOURCE = "nexus"
 
 TYPE_PATTERN = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+\.v[0-9]+$")
 """Event types are dotted lower-case names ending in a version: ``crm.contact.created.v1``."""
-
-
-class CloudEvent(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):
-    """One event: a CloudEvents 1.0 envelope with the ``tenantid`` extension.
-
-    Attributes:
-        id: Unique per event (a UUIDv7, so ids sort by time).
-        source: ``/nexus/<plugin>``: who published it.
-        type: The versioned event type, ``crm.contact.created.v1``.
-        specversion: Always ``1.0``.
-        time: When the write happened (UTC).
-        tenantid: The tenant the event belongs to (the Kafka key, the inbox scope).
-        subject: What it is about, e.g. the record id.
-        datacontenttype: The media type of ``data``.
-        data: The payload (any JSON value).
-    """
-
-    id: str
-    source: str
-    type: str
-    time: datetime
-    tenantid: str
-    specversion: str = "1.0"
-    subject: str | None = None
-    datacontenttype: str = "application/json"
-    data: Any = None
-
-    @property
-    def plugin(self) -> str:
-        """The publishing plugin (the last part of ``source``)."""
-        return self.source.rsplit("/", 1)[-1]
 
 
 _ENCODER = msgspec.json.Encoder()

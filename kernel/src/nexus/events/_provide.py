@@ -26,7 +26,7 @@ def events_provider(
     publish any.
     """
     declared = {
-        record.name: frozenset(record.manifest.events)
+        record.name: frozenset(record.manifest.event_names())
         for record in registry.loaded
         if record.manifest is not None
     }

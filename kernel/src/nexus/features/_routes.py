@@ -13,11 +13,11 @@ from litestar.di import NamedDependency
 from litestar.exceptions import ClientException, NotFoundException
 from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.response import ServerSentEvent, ServerSentEventMessage
+from nexus_hookspecs.http import Cursor, Limit, Page, after_id, page_of
 
 from nexus.db import TenantDatabase
 from nexus.features._evaluate import FeatureState, Source
 from nexus.features._service import FeatureChange, FeatureConflict, FeatureService, PurgeResult
-from nexus.http._pagination import CursorParam, LimitParam, Page, decode_cursor, encode_cursor
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator
@@ -262,8 +262,8 @@ class AuditLogController(Controller):
     async def list_entries(
         self,
         db: Db,
-        limit: LimitParam = 50,
-        cursor: CursorParam = None,
+        limit: Limit = 50,
+        cursor: Cursor = None,
         actor: Annotated[str | None, QueryParameter(max_length=200)] = None,
         action: Annotated[str | None, QueryParameter(max_length=100)] = None,
         target: Annotated[
@@ -288,7 +288,7 @@ class AuditLogController(Controller):
                 "and ($6::timestamptz is null or created_at >= $6) "
                 "and ($7::timestamptz is null or created_at < $7) "
                 f"order by id {order} limit $2",
-                decode_cursor(cursor),
+                after_id(cursor),
                 limit + 1,
                 actor,
                 action,
@@ -306,9 +306,7 @@ class AuditLogController(Controller):
             )
             for row in rows
         ]
-        more = len(entries) > limit
-        entries = entries[:limit]
-        return Page(items=entries, next_cursor=encode_cursor(entries[-1].id) if more else None)
+        return page_of(entries, limit)
 
 
 class InstalledPlugin(msgspec.Struct, kw_only=True):

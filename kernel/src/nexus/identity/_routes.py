@@ -16,10 +16,10 @@ from litestar.exceptions import (
     PermissionDeniedException,
 )
 from litestar.params import FromPath, JSONBody
+from nexus_hookspecs.http import Cursor, Limit, Page, after_id, page_of
 
 from nexus.db import TenantDatabase
 from nexus.http._openapi import problem_spec
-from nexus.http._pagination import CursorParam, LimitParam, Page, decode_cursor, encode_cursor
 from nexus.identity._authenticate import AuthError
 from nexus.identity._principal import Principal, Role
 from nexus.identity._secrets import verify_password
@@ -171,9 +171,7 @@ async def _password_principal(auth: Authenticator, data: TokenRequest) -> Princi
 
 
 def _page(items: list[Any], limit: int) -> Page[Any]:
-    more = len(items) > limit
-    items = items[:limit]
-    return Page(items=items, next_cursor=encode_cursor(items[-1].id) if more else None)
+    return page_of(items, limit)
 
 
 class UserController(Controller):
@@ -187,14 +185,12 @@ class UserController(Controller):
     async def list(
         self,
         db: Db,
-        limit: LimitParam = 50,
-        cursor: CursorParam = None,
+        limit: Limit = 50,
+        cursor: Cursor = None,
     ) -> Page[User]:
         """The tenant's users, oldest first."""
         async with db.transaction() as conn:
-            return _page(
-                await list_users(conn, after=decode_cursor(cursor), limit=limit + 1), limit
-            )
+            return _page(await list_users(conn, after=after_id(cursor), limit=limit + 1), limit)
 
     @post("/", summary="Create (invite) a user")
     async def create(
@@ -240,14 +236,12 @@ class ApiKeyController(Controller):
     async def list(
         self,
         db: Db,
-        limit: LimitParam = 50,
-        cursor: CursorParam = None,
+        limit: Limit = 50,
+        cursor: Cursor = None,
     ) -> Page[ApiKey]:
         """The tenant's keys (never their secrets), oldest first."""
         async with db.transaction() as conn:
-            return _page(
-                await list_api_keys(conn, after=decode_cursor(cursor), limit=limit + 1), limit
-            )
+            return _page(await list_api_keys(conn, after=after_id(cursor), limit=limit + 1), limit)
 
     # The response carries the key itself: never store it for Idempotency-Key replays.
     @post("/", summary="Create an API key", opt={"nexus_no_idempotency": True})

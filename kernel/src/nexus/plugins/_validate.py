@@ -58,7 +58,7 @@ def _declaration_problems(manifest: Manifest) -> list[str]:
             problems.append(
                 f"permission {permission.key!r} must start with the plugin name ({manifest.name}.)"
             )
-    for event in manifest.events:
+    for event in manifest.event_names():
         if not event.startswith(f"{manifest.name}."):
             problems.append(f"event type {event!r} must start with {manifest.name}.")
     if manifest.settings is not None and not (

@@ -9,9 +9,9 @@ from litestar import Controller, Request, get, patch, post
 from litestar.di import NamedDependency
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, JSONBody, QueryParameter
+from nexus_hookspecs.http import Cursor, Limit, Page, after_id, page_of
 
 from nexus.db import TenantDatabase
-from nexus.http._pagination import CursorParam, LimitParam, Page, decode_cursor, encode_cursor
 from nexus.tenancy._store import (
     Tenant,
     TenantStatus,
@@ -38,19 +38,17 @@ class TenantController(Controller):
     async def list(
         self,
         db: Db,
-        limit: LimitParam = 50,
-        cursor: CursorParam = None,
+        limit: Limit = 50,
+        cursor: Cursor = None,
         status: Annotated[TenantStatus | None, QueryParameter()] = None,
         q: Annotated[str | None, QueryParameter(max_length=100)] = None,
     ) -> Page[Tenant]:
         """Tenants, oldest first, filtered by status or a search in slug and name."""
         async with db.transaction() as conn:
             items = await list_tenants(
-                conn, after=decode_cursor(cursor), limit=limit + 1, status=status, search=q
+                conn, after=after_id(cursor), limit=limit + 1, status=status, search=q
             )
-        more = len(items) > limit
-        items = items[:limit]
-        return Page(items=items, next_cursor=encode_cursor(items[-1].id) if more else None)
+        return page_of(items, limit)
 
     @get("/{tenant_id:uuid}", summary="Show a tenant")
     async def show(self, db: Db, tenant_id: FromPath[UUID]) -> Tenant:

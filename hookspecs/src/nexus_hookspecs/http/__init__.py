@@ -1,0 +1,95 @@
+"""The HTTP kit: what every plugin's routes share, so no plugin writes its own.
+
+Install it with the ``litestar`` extra (``nexus-hookspecs[litestar]``). It gives:
+
+- one parameter alias per kernel port (:data:`Db`, :data:`Events`, :data:`Context`,
+  :data:`FeatureFlags`, :data:`TenantCache`, :data:`TenantBlobs`, :data:`TenantSettings`,
+  :data:`SettingsPort`);
+- cursor pages: :class:`Page`, the :data:`Cursor` and :data:`Limit` parameters, creation-order
+  paging (:func:`after_id`, :func:`page_of`, :func:`piccolo_page`) and sorted keyset paging
+  over SQL (:class:`Keyset`);
+- problems that always raise: :func:`not_found`, :func:`conflict`, :func:`invalid` and
+  :class:`FieldErrors` (every failing field at once);
+- typed route options: :func:`route_opt`.
+
+Example::
+
+    from nexus_hookspecs.http import Cursor, Db, Limit, Page, piccolo_page, route_opt
+
+    class ItemController(Controller):
+        path = "/items"
+        opt = route_opt(feature="bookings.items")
+
+        @get("/", opt=route_opt(permission="bookings.items:read"))
+        async def list_items(
+            self, db: Db, cursor: Cursor = None, limit: Limit = 50
+        ) -> Page[ItemOut]:
+            async with db.transaction():
+                return await piccolo_page(
+                    Item.select(), Item.id, cursor=cursor, limit=limit,
+                    convert=lambda row: msgspec.convert(row, ItemOut),
+                )
+"""
+
+from __future__ import annotations
+
+from nexus_hookspecs.http._options import Access, route_opt
+from nexus_hookspecs.http._pages import (
+    BY_ID,
+    DEFAULT_LIMIT,
+    MAX_LIMIT,
+    Cursor,
+    Keyset,
+    Limit,
+    Page,
+    after_id,
+    page_of,
+    piccolo_page,
+)
+from nexus_hookspecs.http._ports import (
+    Context,
+    Db,
+    Events,
+    FeatureFlags,
+    SettingsPort,
+    TenantBlobs,
+    TenantCache,
+    TenantSettings,
+)
+from nexus_hookspecs.http._problems import (
+    FieldError,
+    FieldErrors,
+    conflict,
+    field_errors,
+    invalid,
+    not_found,
+)
+
+__all__ = (
+    "BY_ID",
+    "DEFAULT_LIMIT",
+    "MAX_LIMIT",
+    "Access",
+    "Context",
+    "Cursor",
+    "Db",
+    "Events",
+    "FeatureFlags",
+    "FieldError",
+    "FieldErrors",
+    "Keyset",
+    "Limit",
+    "Page",
+    "SettingsPort",
+    "TenantBlobs",
+    "TenantCache",
+    "TenantSettings",
+    "after_id",
+    "conflict",
+    "field_errors",
+    "invalid",
+    "not_found",
+    "page_of",
+    "piccolo_page",
+    "route_opt",
+)

@@ -1,0 +1,41 @@
+"""Typed route options: what a route needs before the kernel lets a request through."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+__all__ = ("Access", "route_opt")
+
+Access = Literal["tenant", "authenticated", "public"]
+"""Who may call a plugin route: a principal acting in a tenant (the default), any
+authenticated principal, or anyone (webhooks: verify the caller yourself)."""
+
+
+def route_opt(
+    *, permission: str | None = None, feature: str | None = None, access: Access | None = None
+) -> dict[str, Any]:
+    """The ``opt`` of a route or controller: permission, feature and access it requires.
+
+    Args:
+        permission: A permission the caller must hold (``crm.deals:write``), declared in the
+            manifest's ``permissions``.
+        feature: A feature of this plugin that must be on for the tenant (``crm.deals``);
+            when it is off the route answers 404, as if it did not exist.
+        access: Who may call it (see :data:`Access`); ``tenant`` when left out.
+
+    Example::
+
+        @post("/", opt=route_opt(permission="crm.deals:write"))
+        async def create_deal(self, db: Db, data: DealIn) -> DealOut: ...
+
+        class DealController(Controller):
+            opt = route_opt(feature="crm.deals")
+    """
+    opt: dict[str, Any] = {}
+    if permission is not None:
+        opt["permission"] = permission
+    if feature is not None:
+        opt["feature"] = feature
+    if access is not None:
+        opt["nexus_access"] = access
+    return opt

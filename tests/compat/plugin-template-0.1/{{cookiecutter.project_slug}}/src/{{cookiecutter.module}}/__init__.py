@@ -1,0 +1,71 @@
+"""{{ cookiecutter.title }}: {{ cookiecutter.summary }}
+
+The kernel finds this module through the ``nexus.plugins`` entry point and calls the hooks
+below. Everything the plugin is allowed to know about the kernel comes from
+``nexus_hookspecs``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from nexus_hookspecs import Manifest, Permission, hookimpl
+
+from {{ cookiecutter.module }}._events import ITEM_CREATED, mark_processed
+from {{ cookiecutter.module }}._routes import WRITE, ItemController
+from {{ cookiecutter.module }}._settings import {{ cookiecutter.__class_prefix }}Settings
+
+__version__ = "0.1.0"
+
+__all__ = (
+    "nexus_event_handlers",
+    "nexus_manifest",
+    "nexus_piccolo_app",
+    "nexus_routes",
+)
+
+NAME = "{{ cookiecutter.plugin_name }}"
+
+
+@hookimpl
+def nexus_manifest() -> Manifest:
+    """Describe the plugin: the kernel validates this before calling any other hook."""
+    return Manifest(
+        name=NAME,
+        version=__version__,
+        title="{{ cookiecutter.title }}",
+        summary="{{ cookiecutter.summary }}",
+        hookspecs="{{ cookiecutter.hookspecs_range }}",
+        permissions=(
+            Permission(
+                key=WRITE,
+                description="Create, change and delete items.",
+                roles=("tenant_admin", "member"),
+            ),
+        ),
+        settings={{ cookiecutter.__class_prefix }}Settings,
+        events=(ITEM_CREATED,),
+        tenant_tables=("{{ cookiecutter.plugin_name }}_item",),
+        example_payloads={
+            "POST /items": {"title": "First item", "notes": "Made by the contract tests."},
+            "PATCH /items/{item_id}": {"notes": "Changed."},
+        },
+    )
+
+
+@hookimpl
+def nexus_routes(register: Any) -> None:
+    """Mount the controller under /api/v1/{{ cookiecutter.plugin_name }}/."""
+    register(ItemController)
+
+
+@hookimpl
+def nexus_piccolo_app() -> str:
+    """Name the Piccolo app holding the table and its migrations."""
+    return "{{ cookiecutter.module }}.piccolo_app"
+
+
+@hookimpl
+def nexus_event_handlers(register: Any) -> None:
+    """Consume events: here, the plugin's own ``item.created``."""
+    register(ITEM_CREATED, mark_processed)
