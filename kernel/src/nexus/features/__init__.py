@@ -11,6 +11,7 @@ from nexus.features._routes import feature_routes
 from nexus.features._runtime import FeatureRuntime
 from nexus.features._seed import seed_tenant
 from nexus.features._service import (
+    FEATURE_CHANGED,
     FeatureChange,
     FeatureConflict,
     FeatureService,
@@ -27,6 +28,7 @@ __all__ = (
     "SettingsReader",
     "encode_settings",
     "CHANNEL",
+    "FEATURE_CHANGED",
     "FeatureCatalog",
     "FeatureChange",
     "FeatureConflict",
