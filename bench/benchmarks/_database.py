@@ -11,7 +11,7 @@ from uuid import UUID
 import asyncpg
 import nexus.testing
 from nexus import Settings, load_plugins
-from nexus.db import migrate
+from nexus.schema import migrate
 from nexus.testing import temporary_database
 
 from bench.apps.handlers import BENCH_TENANT_ID

@@ -11,7 +11,8 @@ import redis
 from kernel_samples import hello, reports, tasks, vault
 from nexus.blobs import BlobRuntime, LocalBlobBackend
 from nexus.cache import CacheService, MemoryBackend, RedisBackend
-from nexus.db import PostgresDatabase, migrate
+from nexus.db import PostgresDatabase
+from nexus.schema import migrate
 from nexus.events import Delivery, analytics_consumer, audit_consumer, decode_event
 from nexus.plugins import load_plugins
 from nexus.presets import load_presets, load_presets_from

@@ -7,7 +7,7 @@ import uuid
 import asyncpg
 import pytest
 from kernel_samples import hello, memos, notes
-from nexus.db import migrate
+from nexus.schema import migrate
 from nexus.plugins import load_plugins
 from nexus.testing import run_sync
 

@@ -6,7 +6,8 @@ import uuid
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from nexus.db import PostgresDatabase, _database, migrate
+from nexus.db import PostgresDatabase, _database
+from nexus.schema import migrate
 from nexus.plugins import load_plugins
 from nexus.testing import run_sync
 

@@ -16,7 +16,7 @@ import uvicorn
 from kernel_samples import hello, reports, tasks
 from kernel_samples.others import named
 from nexus.app import create_app
-from nexus.db import migrate
+from nexus.schema import migrate
 from nexus.plugins import load_plugins
 from nexus.settings import Settings
 from nexus.testing import run_sync

@@ -8,15 +8,9 @@ Example::
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("nexus-kernel")
-except PackageNotFoundError:  # pragma: no cover - running from a source tree
-    __version__ = "0.0.0"
-
-from nexus.app import create_app  # noqa: E402 - needs __version__
-from nexus.plugins import PluginRegistry, PluginState, load_plugins  # noqa: E402
-from nexus.settings import Settings  # noqa: E402
+from nexus.app import create_app
+from nexus.plugins import PluginRegistry, PluginState, load_plugins
+from nexus.settings import Settings
+from nexus.version import __version__
 
 __all__ = ("PluginRegistry", "PluginState", "Settings", "__version__", "create_app", "load_plugins")

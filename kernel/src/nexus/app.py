@@ -9,7 +9,6 @@ from litestar.config.cors import CORSConfig
 from litestar.di import NamedDependency, Provide
 from litestar.openapi import OpenAPIConfig
 
-from nexus import __version__
 from nexus.blobs import BlobRuntime, blob_routes
 from nexus.cache import CacheRuntime
 from nexus.console import console_router
@@ -17,7 +16,6 @@ from nexus.db import (
     PostgresDatabase,
     TenantDatabase,
     configure_piccolo,
-    piccolo_app_paths,
     resolve_database_url,
 )
 from nexus.events import EventRuntime, event_routes, events_provider
@@ -37,10 +35,11 @@ from nexus.http._allow import correct_allow_header
 from nexus.http._openapi import document_conventions, security_components
 from nexus.identity import Authenticator, AuthGate, identity_routes, load_jwt_keys
 from nexus.observability import RequestMetrics, configure_logging, metrics_route
-from nexus.plugins import NexusBridge, PluginRegistry, load_plugins
+from nexus.plugins import NexusBridge, PluginRegistry, load_plugins, piccolo_app_paths
 from nexus.provisioning import Provisioner, ProvisioningService, provisioning_routes
 from nexus.settings import Settings
 from nexus.tenancy import TenantController
+from nexus.version import __version__
 
 if TYPE_CHECKING:
     from nexus.db._database import PostgresDatabase as _Database

@@ -6,7 +6,6 @@ import os
 
 import rich_click as click
 
-from nexus import __version__
 from nexus.cli._admin import admin, tenants
 from nexus.cli._common import load_settings
 from nexus.cli._events import events, worker
@@ -18,6 +17,7 @@ from nexus.cli._provision import provision_command
 from nexus.cli._serve import migrate_command, serve
 from nexus.cli._up import up
 from nexus.observability import configure_logging
+from nexus.version import __version__
 
 __all__ = ("cli", "main")
 

@@ -15,8 +15,7 @@ from rich.console import Console
 from rich.table import Table
 
 from nexus.cli._common import echo_json, friendly_errors, load_settings
-from nexus.db import resolve_database_url
-from nexus.db._migrate import RELAY_ROLE
+from nexus.db import RELAY_ROLE, resolve_database_url
 from nexus.events import EventRuntime, dead_letters, decode_event, encode_event, redrive
 from nexus.events._postgres import LOG_CHANNEL
 from nexus.plugins import load_plugins
@@ -119,7 +118,8 @@ def redrive_command(consumer: str | None, event_id: str | None) -> None:
         await runtime.database.start()
         await runtime.relay_db.start()
         try:
-            from nexus.db import configure_piccolo, piccolo_app_paths  # noqa: PLC0415
+            from nexus.db import configure_piccolo  # noqa: PLC0415
+            from nexus.plugins import piccolo_app_paths  # noqa: PLC0415
 
             configure_piccolo(runtime.database.engine, piccolo_app_paths(runtime.registry))
             return await redrive(

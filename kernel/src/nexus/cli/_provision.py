@@ -18,9 +18,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from nexus.cli._common import echo_json, fail, friendly_errors, load_settings
-from nexus.db import PostgresDatabase, configure_piccolo, piccolo_app_paths, resolve_database_url
+from nexus.db import PostgresDatabase, configure_piccolo, resolve_database_url
 from nexus.features import FeatureCatalog
-from nexus.plugins import load_plugins
+from nexus.plugins import load_plugins, piccolo_app_paths
 from nexus.presets import load_presets
 from nexus.provisioning import (
     STEPS,

@@ -14,10 +14,11 @@ import rich_click as click
 import uvicorn
 
 from nexus.cli._common import echo_json, fail, friendly_errors, load_settings
-from nexus.db import MigrationError, migrate, resolve_database_url
+from nexus.db import MigrationError, resolve_database_url
 from nexus.events import KERNEL_SOURCE, ensure_topics
 from nexus.observability import configure_logging
 from nexus.plugins import load_plugins
+from nexus.schema import migrate
 
 if TYPE_CHECKING:
     from nexus.settings import Settings

@@ -1,22 +1,37 @@
-"""Database: the PostgreSQL adapter, the embedded default and migrations."""
+"""Database: the PostgreSQL adapter, the embedded default, row ids and migrations.
+
+An adapter: it knows nothing of plugins, identity or features. What to migrate (the
+loaded plugins' Piccolo apps) and what follows (the signing key) come from
+:mod:`nexus.schema`.
+"""
 
 from __future__ import annotations
 
-from nexus.db._database import PostgresDatabase, TenantDatabase
+from nexus.db._database import Engine, PostgresDatabase, TenantDatabase
 from nexus.db._embedded import start_embedded_postgres
-from nexus.db._migrate import MigrationError, MigrationReport, migrate, pending_migrations
-from nexus.db._piccolo import configure_piccolo, piccolo_app_paths
+from nexus.db._ids import new_id
+from nexus.db._migrate import (
+    RELAY_ROLE,
+    MigrationError,
+    MigrationReport,
+    apply_migrations,
+    pending_app_migrations,
+)
+from nexus.db._piccolo import KERNEL_APP, configure_piccolo
 from nexus.db._url import resolve_database_url
 
 __all__ = (
+    "KERNEL_APP",
+    "RELAY_ROLE",
+    "Engine",
     "MigrationError",
     "MigrationReport",
     "PostgresDatabase",
     "TenantDatabase",
+    "apply_migrations",
     "configure_piccolo",
-    "migrate",
-    "pending_migrations",
-    "piccolo_app_paths",
+    "new_id",
+    "pending_app_migrations",
     "resolve_database_url",
     "start_embedded_postgres",
 )

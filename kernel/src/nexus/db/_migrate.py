@@ -1,4 +1,8 @@
-"""``nexus migrate``: roles, then every Piccolo app's migrations, one runner at a time."""
+"""Roles, then the given Piccolo apps' migrations and row-level security, one runner at a time.
+
+This is the database's half of ``nexus migrate``; :func:`nexus.schema.migrate` names the
+apps (the loaded plugins') and the steps that follow (the signing key).
+"""
 
 from __future__ import annotations
 
@@ -14,15 +18,21 @@ from piccolo.apps.migrations.commands.forwards import ForwardsMigrationManager
 from piccolo.apps.migrations.tables import Migration
 
 from nexus.db._database import Engine
-from nexus.db._piccolo import KERNEL_APP, configure_piccolo, piccolo_app_paths
+from nexus.db._piccolo import KERNEL_APP, configure_piccolo
 from nexus.db._tenancy import enforce_tenancy
-from nexus.identity._jwt import ensure_signing_key
 
 if TYPE_CHECKING:
-    from nexus.plugins import PluginRegistry
+    from collections.abc import Awaitable, Callable, Sequence
+
     from nexus.settings import Settings
 
-__all__ = ("RELAY_ROLE", "MigrationError", "MigrationReport", "migrate", "pending_migrations")
+__all__ = (
+    "RELAY_ROLE",
+    "MigrationError",
+    "MigrationReport",
+    "apply_migrations",
+    "pending_app_migrations",
+)
 
 log = structlog.get_logger("nexus.db")
 
@@ -99,13 +109,23 @@ def _quote(identifier: str) -> str:
     return '"' + identifier.replace('"', '""') + '"'
 
 
-async def migrate(
-    settings: Settings, registry: PluginRegistry, *, database_url: str
+async def apply_migrations(
+    settings: Settings,
+    *,
+    database_url: str,
+    apps: Sequence[str],
+    then: Sequence[Callable[[asyncpg.Connection], Awaitable[object]]] = (),
 ) -> MigrationReport:
-    """Create the roles and apply every pending migration of every loaded plugin.
+    """Create the roles, apply the kernel's and ``apps``' pending migrations, secure tables.
 
     Idempotent: a second run applies nothing. Concurrent runs against one database wait
     for each other (a PostgreSQL advisory lock).
+
+    Args:
+        settings: Names the owner and API roles.
+        database_url: The database to migrate, reached as a role that may create roles.
+        apps: Piccolo app modules after the kernel's own, in start order.
+        then: Steps run last, still under the lock, as the owner role.
 
     Raises:
         MigrationError: naming the Piccolo app whose migration failed.
@@ -116,7 +136,7 @@ async def migrate(
         await lock.execute("select pg_advisory_lock($1)", _LOCK_KEY)
         await _create_roles(lock, settings)
         engine = _owner_engine(database_url, settings.db_owner_role)
-        app_registry = configure_piccolo(engine, [KERNEL_APP, *piccolo_app_paths(registry)])
+        app_registry = configure_piccolo(engine, [KERNEL_APP, *apps])
         await engine.start_connection_pool(min_size=1, max_size=2)
         try:
             report.apps = list(app_registry.app_configs)
@@ -126,7 +146,8 @@ async def migrate(
             await engine.close_connection_pool()
         await lock.execute(f"set role {_quote(settings.db_owner_role)}")
         report.secured = await enforce_tenancy(lock)
-        await ensure_signing_key(lock)
+        for step in then:
+            await step(lock)
         await lock.execute("reset role")
     finally:
         with contextlib.suppress(Exception):
@@ -135,12 +156,15 @@ async def migrate(
     return report
 
 
-async def pending_migrations(
-    registry: PluginRegistry, *, database_url: str
+async def pending_app_migrations(
+    apps: Sequence[str], *, database_url: str
 ) -> dict[str, list[str]]:
-    """Return the migration ids not yet applied, per Piccolo app (empty lists included)."""
+    """Return the migration ids not yet applied, per Piccolo app (empty lists included).
+
+    The kernel's own app comes first, then ``apps``.
+    """
     engine = Engine(config={"dsn": database_url}, extensions=())
-    app_registry = configure_piccolo(engine, [KERNEL_APP, *piccolo_app_paths(registry)])
+    app_registry = configure_piccolo(engine, [KERNEL_APP, *apps])
     manager = ForwardsMigrationManager(app_name="all")
     pending: dict[str, list[str]] = {}
     has_table = await Migration.table_exists().run()

@@ -8,30 +8,16 @@ from typing import TYPE_CHECKING, Any
 from piccolo.apps.migrations.tables import Migration
 from piccolo.conf.apps import AppRegistry
 
-from nexus.db._database import Engine as NexusEngine
-
 if TYPE_CHECKING:
     from piccolo.engine.base import Engine
 
-    from nexus.plugins import PluginRegistry
-
-__all__ = ("configure_piccolo", "current_engine", "current_registry", "piccolo_app_paths")
+__all__ = ("KERNEL_APP", "configure_piccolo", "configured_engine", "configured_registry")
 
 CONF_MODULE = "nexus.db.piccolo_conf"
 KERNEL_APP = "nexus.db.piccolo_app"
 
 _engine: Engine[Any] | None = None
 _registry: AppRegistry | None = None
-
-
-def piccolo_app_paths(registry: PluginRegistry) -> list[str]:
-    """Return the Piccolo app module paths of the loaded plugins, in start order."""
-    paths = []
-    for record in registry.loaded:
-        path = registry.call(record.name, "nexus_piccolo_app")
-        if path:
-            paths.append(path)
-    return paths
 
 
 def configure_piccolo(engine: Engine[Any], app_paths: list[str]) -> AppRegistry:
@@ -49,30 +35,11 @@ def configure_piccolo(engine: Engine[Any], app_paths: list[str]) -> AppRegistry:
     return _registry
 
 
-def current_engine() -> Engine[Any]:
-    """Return the configured engine, configuring from ``NEXUS_*`` on first use."""
-    if _engine is None:
-        _configure_from_env()
-    assert _engine is not None
+def configured_engine() -> Engine[Any] | None:
+    """Return the engine :func:`configure_piccolo` set, if it was called in this process."""
     return _engine
 
 
-def current_registry() -> AppRegistry:
-    """Return the configured app registry, configuring from ``NEXUS_*`` on first use."""
-    if _registry is None:
-        _configure_from_env()
-    assert _registry is not None
+def configured_registry() -> AppRegistry | None:
+    """Return the app registry :func:`configure_piccolo` set, if it was called."""
     return _registry
-
-
-def _configure_from_env() -> None:
-    from nexus.db._url import resolve_database_url  # noqa: PLC0415 - avoids an import cycle
-    from nexus.plugins import load_plugins  # noqa: PLC0415
-    from nexus.settings import Settings  # noqa: PLC0415
-
-    settings = Settings.from_env()
-    url = resolve_database_url(settings)
-    engine = NexusEngine(
-        config={"dsn": url, "server_settings": {"role": settings.db_owner_role}}, extensions=()
-    )
-    configure_piccolo(engine, [KERNEL_APP, *piccolo_app_paths(load_plugins(settings))])

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from nexus.db import PostgresDatabase, configure_piccolo, piccolo_app_paths
-from nexus.db._migrate import RELAY_ROLE
+from nexus.db import RELAY_ROLE, PostgresDatabase, configure_piccolo
 from nexus.events._consumers import Consumer, Delivery, collect_consumers
 from nexus.events._envelope import KERNEL_SOURCE
 from nexus.events._kafka import KafkaBus
@@ -13,6 +12,7 @@ from nexus.events._kernel import analytics_consumer, audit_consumer
 from nexus.events._postgres import PostgresBus
 from nexus.events._worker import Bus, EventWorker
 from nexus.features import FeatureRuntime, SettingsReader
+from nexus.plugins import piccolo_app_paths
 
 if TYPE_CHECKING:
     from nexus.features import Toggles

@@ -6,10 +6,10 @@ from typing import TYPE_CHECKING, Any
 
 import msgspec
 
+from nexus.db import new_id
 from nexus.features._channel import CHANNEL
 from nexus.features._evaluate import FeatureState, evaluate
 from nexus.features._settings import encode_settings
-from nexus.identity._store import new_id
 from nexus.plugins import await_maybe
 
 if TYPE_CHECKING:

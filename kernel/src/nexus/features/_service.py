@@ -8,10 +8,10 @@ from uuid import UUID
 import msgspec
 from nexus_hookspecs import PurgeReport, TenantRef
 
+from nexus.db import new_id
 from nexus.features._channel import CHANNEL
 from nexus.features._evaluate import FeatureState, PresetDefaults, TenantFeatures, evaluate
 from nexus.features._settings import encode_settings
-from nexus.identity._store import new_id
 from nexus.plugins import await_maybe
 
 if TYPE_CHECKING:

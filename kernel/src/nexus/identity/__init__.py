@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from nexus.identity._authenticate import Authenticator, AuthError
 from nexus.identity._gate import TENANT_HEADER, AuthGate
-from nexus.identity._jwt import JwtKeys, load_jwt_keys
+from nexus.identity._jwt import JwtKeys, ensure_signing_key, load_jwt_keys
 from nexus.identity._principal import Principal, PrincipalKind, Role
 from nexus.identity._routes import identity_routes
+from nexus.identity._secrets import hash_password
 from nexus.identity._store import (
     ApiKeyCreate,
     UserCreate,
@@ -29,6 +30,8 @@ __all__ = (
     "create_api_key",
     "create_platform_key",
     "create_user",
+    "ensure_signing_key",
+    "hash_password",
     "identity_routes",
     "load_jwt_keys",
 )

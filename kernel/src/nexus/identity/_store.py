@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 from uuid import UUID
 
 import msgspec
-import uuid_utils
 
+from nexus.db import new_id
 from nexus.identity._principal import Role
 from nexus.identity._secrets import hash_password, new_key
 
@@ -44,11 +44,6 @@ Password = Annotated[str, msgspec.Meta(min_length=10, max_length=1024)]
 Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
 TenantRole = Annotated[str, msgspec.Meta(pattern=r"^(tenant_admin|member)$")]
 Scope = Annotated[str, msgspec.Meta(pattern=r"^(\*|[a-z][a-z0-9_]*\.[a-z0-9_.:-]+)$")]
-
-
-def new_id() -> UUID:
-    """A new time-ordered id."""
-    return UUID(str(uuid_utils.uuid7()))
 
 
 class User(msgspec.Struct, kw_only=True):

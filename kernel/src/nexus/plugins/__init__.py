@@ -5,6 +5,7 @@ from __future__ import annotations
 from nexus.plugins._allowlist import Allowlist, AllowlistError
 from nexus.plugins._bridge import API_PREFIX, NexusBridge, await_maybe
 from nexus.plugins._doctor import Finding, diagnose, migration_findings
+from nexus.plugins._piccolo import piccolo_app_paths
 from nexus.plugins._records import PluginRecord, PluginState
 from nexus.plugins._registry import DuplicatePluginError, PluginRegistry, load_plugins
 from nexus.plugins._validate import compatible_range
@@ -24,4 +25,5 @@ __all__ = (
     "diagnose",
     "load_plugins",
     "migration_findings",
+    "piccolo_app_paths",
 )

@@ -6,12 +6,14 @@ from typing import TYPE_CHECKING, Any
 
 import msgspec
 
+from nexus.db import pending_app_migrations
 from nexus.plugins._checks import (
     declaration_problems,
     plugin_router,
     route_problems,
     settings_problems,
 )
+from nexus.plugins._piccolo import piccolo_app_paths
 
 if TYPE_CHECKING:
     from litestar.types import ControllerRouterHandler
@@ -85,12 +87,10 @@ def diagnose(registry: PluginRegistry) -> list[Finding]:
 
 async def migration_findings(registry: PluginRegistry, *, database_url: str) -> list[Finding]:
     """Return one finding per loaded plugin whose migrations are not all applied."""
-    from nexus.db import pending_migrations  # noqa: PLC0415 - nexus.db imports the registry
-
     plugins = {record.name for record in registry.loaded}
     try:
-        pending: dict[str, list[Any]] = await pending_migrations(
-            registry, database_url=database_url
+        pending: dict[str, list[Any]] = await pending_app_migrations(
+            piccolo_app_paths(registry), database_url=database_url
         )
     except Exception as exc:  # noqa: BLE001 - one finding, not a traceback
         return [

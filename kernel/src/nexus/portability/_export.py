@@ -21,7 +21,6 @@ from uuid import UUID
 import asyncpg
 import msgspec
 
-from nexus import __version__
 from nexus.blobs import BlobRuntime
 from nexus.db import resolve_database_url
 from nexus.portability._catalog import CANONICAL_SETTINGS, quote, read_query, tenant_tables
@@ -41,6 +40,7 @@ from nexus.portability._format import (
     TableEntry,
 )
 from nexus.portability._progress import Progress, QuietProgress
+from nexus.version import __version__
 
 if TYPE_CHECKING:
     from pathlib import Path

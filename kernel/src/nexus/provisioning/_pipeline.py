@@ -12,11 +12,10 @@ import asyncpg
 import msgspec
 from nexus_hookspecs import TenantRef
 
+from nexus.db import new_id
 from nexus.events import KERNEL_SOURCE, OutboxPublisher
 from nexus.features import FeatureCatalog, seed_tenant
-from nexus.identity import ApiKeyCreate, UserCreate, create_api_key, create_user
-from nexus.identity._secrets import hash_password
-from nexus.identity._store import new_id
+from nexus.identity import ApiKeyCreate, UserCreate, create_api_key, create_user, hash_password
 from nexus.observability import observe_provisioning
 from nexus.plugins import await_maybe
 from nexus.presets import ResolvedPreset, load_presets

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from litestar.testing import TestClient
 
 from nexus.app import create_app
-from nexus.db import migrate
+from nexus.schema import migrate
 from nexus.plugins import PluginRegistry, load_plugins
 from nexus.settings import Settings
 
