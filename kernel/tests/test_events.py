@@ -114,6 +114,12 @@ def test_events_reach_plugin_audit_and_analytics_once(app, nexus_database_url, s
         ids = [write(app, tenant, f"m{i}").json()["event_id"] for i in range(5)]
         for consumer in ("ledger", "audit", "analytics"):
             worker.wait_handled(consumer, 5)
+    # The plugin's deliveries apart from the kernel's consumers; events keeps them all.
+    assert sorted(event.id for event in worker.deliveries("ledger")) == sorted(ids)
+    assert worker.deliveries() == worker.deliveries("ledger")
+    assert sorted({name for name, _ in worker.kernel_events}) == ["analytics", "audit"]
+    assert len(worker.kernel_events) == 10
+    assert len(worker.events) == 15
     effects = sql(nexus_database_url, "select event_id from ledger_effect order by event_id")
     assert [row["event_id"] for row in effects] == sorted(ids)
     audit = app.get("/api/v1/audit-log/", headers=tenant.headers).json()["items"]

@@ -27,12 +27,26 @@ class EventWorkerHarness:
     process's Piccolo engine). Tests wait for deliveries with :meth:`wait_handled`, which
     blocks on a condition the consumers signal — bounded by a timeout, never a sleep.
 
+    Each consumer group gets every event once: one per loaded plugin that registers handlers
+    (named like the plugin) and the kernel's own (``audit``, ``analytics``).
+    :meth:`deliveries` and :attr:`plugin_events` hold what the plugins' handlers were given,
+    :attr:`kernel_events` what the kernel's consumers were; :attr:`events` holds both.
+
     Example::
 
         with create_test_client([ledger], database_url=url) as client:
             with EventWorkerHarness(client) as worker:
                 client.post("/api/v1/ledger/", json={"memo": "a"}, headers=tenant.headers)
                 worker.wait_handled("ledger", 1)
+            [event] = worker.deliveries("ledger")
+            assert event.type == "ledger.entry.created.v1"
+
+    Attributes:
+        handled: Fresh deliveries per consumer group name.
+        redelivered: Redeliveries the inbox recognised, per consumer group name.
+        plugin_events: ``(plugin, event)`` for each fresh delivery to a plugin's handlers.
+        kernel_events: ``(consumer, event)`` for each fresh delivery to a kernel consumer.
+        events: Both, in delivery order (kept for older tests; prefer the two above).
     """
 
     def __init__(
@@ -45,7 +59,10 @@ class EventWorkerHarness:
         self.handled: Counter[str] = Counter()
         self.redelivered: Counter[str] = Counter()
         self.events: list[tuple[str, CloudEvent]] = []
+        self.plugin_events: list[tuple[str, CloudEvent]] = []
+        self.kernel_events: list[tuple[str, CloudEvent]] = []
         self.runtime: EventRuntime | None = None
+        self._kernel_consumers: frozenset[str] = frozenset()
         self._condition = threading.Condition()
 
     def _observe(self, consumer: str, event: CloudEvent, fresh: bool) -> None:
@@ -53,6 +70,8 @@ class EventWorkerHarness:
             if fresh:
                 self.handled[consumer] += 1
                 self.events.append((consumer, event))
+                kernel = consumer in self._kernel_consumers
+                (self.kernel_events if kernel else self.plugin_events).append((consumer, event))
             else:
                 self.redelivered[consumer] += 1
             self._condition.notify_all()
@@ -78,6 +97,7 @@ class EventWorkerHarness:
             database=database,
             toggles=state.nexus_features.toggles,
         )
+        self._kernel_consumers = frozenset(c.name for c in runtime.consumers if c.plugin is None)
         runtime.delivery.observe(self._observe)
         self.runtime = runtime
         self.call(runtime.start)
@@ -96,6 +116,14 @@ class EventWorkerHarness:
         if self.runtime is not None:
             self.call(self.runtime.stop)
             self.runtime = None
+
+    def deliveries(self, plugin: str | None = None) -> list[CloudEvent]:
+        """The events handed to ``plugin``'s handlers (every plugin's, if ``None``), in order.
+
+        Fresh deliveries only; the kernel's own consumers are not counted.
+        """
+        with self._condition:
+            return [e for name, e in self.plugin_events if plugin is None or name == plugin]
 
     def wait_handled(self, consumer: str, count: int, *, timeout: float = 30.0) -> None:
         """Block until ``consumer`` has handled ``count`` events (fresh ones), or fail."""
