@@ -7,9 +7,9 @@ from contextlib import ExitStack
 
 import asyncpg
 from kernel_samples import hello, notes
-from nexus.schema import migrate, pending_migrations
 from nexus.db._migrate import _create_roles
 from nexus.plugins import load_plugins
+from nexus.schema import migrate, pending_migrations
 from nexus.testing import find_test_server, kernel_settings, run_sync, temporary_database
 
 

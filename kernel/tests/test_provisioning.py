@@ -12,7 +12,6 @@ from kernel_samples import hello, reports, tasks, vault
 from nexus.blobs import BlobRuntime, LocalBlobBackend
 from nexus.cache import CacheService, MemoryBackend, RedisBackend
 from nexus.db import PostgresDatabase
-from nexus.schema import migrate
 from nexus.events import Delivery, analytics_consumer, audit_consumer, decode_event
 from nexus.plugins import load_plugins
 from nexus.presets import load_presets, load_presets_from
@@ -32,6 +31,7 @@ from nexus.provisioning import (
     pick_preset,
     profile_json_schema,
 )
+from nexus.schema import migrate
 from nexus.settings import Settings
 from nexus.testing import run_sync
 

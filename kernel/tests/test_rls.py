@@ -7,8 +7,8 @@ import uuid
 import asyncpg
 import pytest
 from kernel_samples import hello, memos, notes
-from nexus.schema import migrate
 from nexus.plugins import load_plugins
+from nexus.schema import migrate
 from nexus.testing import run_sync
 
 API_ROLE = "nexus_api"

@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 from nexus.db import PostgresDatabase, _database
-from nexus.schema import migrate
 from nexus.plugins import load_plugins
+from nexus.schema import migrate
 from nexus.testing import run_sync
 
 if TYPE_CHECKING:

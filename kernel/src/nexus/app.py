@@ -25,14 +25,15 @@ from nexus.http import (
     KernelContext,  # noqa: TC001 - Litestar reads provider hints at run time
     RateLimitMiddleware,
     RateLimits,
+    correct_allow_header,
+    document_conventions,
     exception_handlers,
     health_routes,
     problem_routes,
     provide_context,
+    security_components,
 )
 from nexus.http import request_id_middleware as _request_ids
-from nexus.http._allow import correct_allow_header
-from nexus.http._openapi import document_conventions, security_components
 from nexus.identity import Authenticator, AuthGate, identity_routes, load_jwt_keys
 from nexus.observability import RequestMetrics, configure_logging, metrics_route
 from nexus.plugins import NexusBridge, PluginRegistry, load_plugins, piccolo_app_paths

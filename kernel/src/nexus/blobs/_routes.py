@@ -11,7 +11,7 @@ from litestar.response import File
 
 from nexus.blobs._keys import check_key
 from nexus.blobs._local import SIGNED_PATH, LocalBlobBackend
-from nexus.http._openapi import problem_spec
+from nexus.http import problem_spec
 
 __all__ = ("blob_routes",)
 

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 from nexus.blobs._local import LocalBlobBackend
 from nexus.blobs._s3 import S3BlobBackend
 from nexus.blobs._scoped import TenantBlobs
+from nexus.http import request_tenant
 from nexus.settings import SettingsError
 
 if TYPE_CHECKING:
@@ -53,7 +54,7 @@ class BlobRuntime:
 
     def provide(self, request: Request[Any, Any, Any]) -> TenantBlobs:
         """The ``blobs`` dependency: the file store of the request's tenant."""
-        return self.for_tenant(request.scope["state"].get("tenant_id"))
+        return self.for_tenant(request_tenant(request))
 
     async def purge(self, tenant_id: UUID, *, dry_run: bool = True) -> int:
         """Delete (or, on a dry run, count) every object of a tenant; return how many.

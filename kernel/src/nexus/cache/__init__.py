@@ -7,6 +7,7 @@ kernel and event consumers use :class:`CacheService`. See ``docs/cache.md``.
 from __future__ import annotations
 
 from nexus.cache._backend import CacheBackend, Token
+from nexus.cache._channel import Channel
 from nexus.cache._fanout import CHANNEL, CacheChannel, PostgresBroadcast
 from nexus.cache._memory import MemoryBackend
 from nexus.cache._redis import RedisBackend
@@ -19,6 +20,7 @@ __all__ = (
     "CacheChannel",
     "CacheRuntime",
     "CacheService",
+    "Channel",
     "MemoryBackend",
     "PostgresBroadcast",
     "RedisBackend",

@@ -11,7 +11,7 @@ import asyncpg
 import structlog
 
 # The toggles' channel brings the reconnect loop and the live/offline callbacks.
-from nexus.features._channel import Channel
+from nexus.cache._channel import Channel
 
 if TYPE_CHECKING:
     from collections.abc import Sequence

@@ -8,6 +8,7 @@ from nexus.cache._fanout import CacheChannel, PostgresBroadcast, decode
 from nexus.cache._memory import MemoryBackend
 from nexus.cache._redis import RedisBackend
 from nexus.cache._service import CacheService, TenantCache
+from nexus.http import request_tenant
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
@@ -77,7 +78,7 @@ class CacheRuntime:
 
     def provide(self, request: Request[Any, Any, Any]) -> TenantCache:
         """The ``cache`` dependency: the cache of the request's tenant."""
-        return self.service.for_tenant(request.scope["state"].get("tenant_id"))
+        return self.service.for_tenant(request_tenant(request))
 
     async def start(self) -> None:
         """Listen for other processes' invalidations (in-process cache only)."""

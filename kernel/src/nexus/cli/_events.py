@@ -16,8 +16,14 @@ from rich.table import Table
 
 from nexus.cli._common import echo_json, friendly_errors, load_settings
 from nexus.db import RELAY_ROLE, resolve_database_url
-from nexus.events import EventRuntime, dead_letters, decode_event, encode_event, redrive
-from nexus.events._postgres import LOG_CHANNEL
+from nexus.events import (
+    LOG_CHANNEL,
+    EventRuntime,
+    dead_letters,
+    decode_event,
+    encode_event,
+    redrive,
+)
 from nexus.plugins import load_plugins
 
 if TYPE_CHECKING:

@@ -10,8 +10,15 @@ from rich.table import Table
 
 from nexus.cli._common import echo_json, friendly_errors, load_settings
 from nexus.db import resolve_database_url
-from nexus.plugins import PluginRegistry, PluginState, diagnose, load_plugins, migration_findings
-from nexus.plugins._reference import hook_docs, render_reference
+from nexus.plugins import (
+    PluginRegistry,
+    PluginState,
+    diagnose,
+    hook_docs,
+    load_plugins,
+    migration_findings,
+    render_reference,
+)
 
 __all__ = ("plugins",)
 

@@ -21,7 +21,7 @@ from nexus.events._envelope import (
 )
 from nexus.events._kafka import KafkaBus, ensure_topics
 from nexus.events._kernel import analytics_consumer, audit_consumer
-from nexus.events._postgres import PostgresBus
+from nexus.events._postgres import LOG_CHANNEL, PostgresBus
 from nexus.events._provide import events_provider
 from nexus.events._publisher import OutboxPublisher, UndeclaredEventError
 from nexus.events._redrive import DeadLetter, dead_letters, redrive
@@ -32,6 +32,7 @@ from nexus.events._worker import Bus, EventWorker
 __all__ = (
     "CONTENT_TYPE",
     "KERNEL_SOURCE",
+    "LOG_CHANNEL",
     "TYPE_PATTERN",
     "Bus",
     "CloudEvent",

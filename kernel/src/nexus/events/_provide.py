@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from nexus.events._envelope import KERNEL_SOURCE
 from nexus.events._publisher import OutboxPublisher
+from nexus.http import request_tenant
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -34,7 +35,7 @@ def events_provider(
     def provide_events(request: Request[Any, Any, Any]) -> OutboxPublisher:
         plugin = request.route_handler.opt.get("nexus_plugin")
         return OutboxPublisher(
-            tenant_id=request.scope["state"].get("tenant_id"),
+            tenant_id=request_tenant(request),
             plugin=plugin or KERNEL_SOURCE,
             declared=declared.get(plugin, frozenset()) if plugin else None,
         )

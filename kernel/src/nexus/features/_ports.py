@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from nexus.features._settings import PluginSettingsPort, SettingsReader
+from nexus.http import request_tenant
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -42,7 +43,7 @@ def feature_ports(
     reader = SettingsReader(registry)
 
     def provide_features(request: Request[Any, Any, Any]) -> RequestFeatures:
-        return RequestFeatures(toggles, request.scope["state"].get("tenant_id"))
+        return RequestFeatures(toggles, request_tenant(request))
 
     def provide_plugin_settings(request: Request[Any, Any, Any]) -> PluginSettingsPort:
         return PluginSettingsPort(database, reader, request.route_handler.opt.get("nexus_plugin"))

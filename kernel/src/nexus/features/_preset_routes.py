@@ -11,6 +11,7 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, JSONBody
 
 from nexus.features._service import FeatureService, PresetPlan
+from nexus.http import required_actor, required_tenant
 from nexus.presets import PresetError
 
 __all__ = ("OwnPresetController", "PresetController", "TenantPresetController", "preset_routes")
@@ -110,7 +111,7 @@ class TenantPresetController(Controller):
                 tenant_id,
                 data.preset,
                 dry_run=data.dry_run,
-                actor=request.scope["state"]["actor"],
+                actor=required_actor(request),
                 reason=data.reason,
             )
         except KeyError:
@@ -127,7 +128,7 @@ class OwnPresetController(Controller):
     @get("/", summary="Show the tenant's preset")
     async def show(self, request: Request[Any, Any, Any]) -> OwnPreset:
         """The preset the tenant's features start from."""
-        tenant_id = request.scope["state"]["tenant_id"]
+        tenant_id = required_tenant(request)
         async with _service(request).database.transaction(tenant_id=tenant_id) as conn:
             name = await conn.fetchval("select preset from nexus_tenant where id = $1", tenant_id)
         return OwnPreset(preset=name)
@@ -139,10 +140,10 @@ class OwnPresetController(Controller):
         """Show (dry run, the default) or carry out switching the tenant to another preset."""
         try:
             return await _service(request).apply_preset(
-                request.scope["state"]["tenant_id"],
+                required_tenant(request),
                 data.preset,
                 dry_run=data.dry_run,
-                actor=request.scope["state"]["actor"],
+                actor=required_actor(request),
                 reason=data.reason,
             )
         except KeyError:

@@ -18,6 +18,7 @@ from nexus_hookspecs.http import Cursor, Limit, Page, after_id, page_of
 from nexus.db import TenantDatabase
 from nexus.features._evaluate import FeatureState, Source
 from nexus.features._service import FeatureChange, FeatureConflict, FeatureService, PurgeResult
+from nexus.http import required_actor, required_tenant
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator
@@ -110,7 +111,7 @@ def _service(request: Request[Any, Any, Any]) -> FeatureService:
 
 
 def _tenant(request: Request[Any, Any, Any]) -> UUID:
-    return request.scope["state"]["tenant_id"]  # type: ignore[no-any-return]
+    return required_tenant(request)
 
 
 async def _features(service: FeatureService, tenant_id: UUID) -> list[Feature]:
@@ -191,7 +192,7 @@ class FeatureController(Controller):
                 enabled=data.enabled,
                 cascade=data.cascade,
                 reason=data.reason,
-                actor=request.scope["state"]["actor"],
+                actor=required_actor(request),
             )
         except KeyError:
             raise NotFoundException() from None
@@ -211,7 +212,7 @@ class FeatureController(Controller):
                 _tenant(request),
                 plugin,
                 dry_run=data.dry_run,
-                actor=request.scope["state"]["actor"],
+                actor=required_actor(request),
             )
         except KeyError:
             raise NotFoundException() from None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from nexus.http._allow import correct_allow_header
 from nexus.http._context import (
     SECURITY_HEADERS,
     KernelContext,
@@ -14,6 +15,7 @@ from nexus.http._idempotency import (
     IdempotencyMiddleware,
     parse_idempotency_key,
 )
+from nexus.http._openapi import document_conventions, problem_spec, security_components
 from nexus.http._problems import (
     PROBLEM_MEDIA_TYPE,
     PROBLEM_TYPES,
@@ -24,23 +26,43 @@ from nexus.http._problems import (
     send_problem,
 )
 from nexus.http._ratelimit import RateLimitMiddleware, RateLimits
+from nexus.http._request import (
+    Caller,
+    bind_caller,
+    request_actor,
+    request_caller,
+    request_tenant,
+    required_actor,
+    required_tenant,
+)
 
 __all__ = (
     "IDEMPOTENCY_HEADER",
     "PROBLEM_MEDIA_TYPE",
     "PROBLEM_TYPES",
     "SECURITY_HEADERS",
+    "Caller",
     "IdempotencyMiddleware",
     "KernelContext",
     "ProblemType",
     "RateLimitMiddleware",
     "RateLimits",
+    "bind_caller",
+    "correct_allow_header",
+    "document_conventions",
     "exception_handlers",
     "health_routes",
     "parse_idempotency_key",
     "problem_response",
     "problem_routes",
+    "problem_spec",
     "provide_context",
+    "request_actor",
+    "request_caller",
     "request_id_middleware",
+    "request_tenant",
+    "required_actor",
+    "required_tenant",
+    "security_components",
     "send_problem",
 )

@@ -10,6 +10,7 @@ import structlog
 import uuid_utils
 from litestar.enums import ScopeType
 
+from nexus.http._request import request_actor, request_tenant
 from nexus.observability import bind_request, reset_request
 
 if TYPE_CHECKING:
@@ -59,11 +60,10 @@ class KernelContext:
 
 def provide_context(request: Request[Any, Any, Any]) -> KernelContext:
     """Build the ``context`` dependency for the current request."""
-    state = request.scope["state"]
     return KernelContext(
-        request_id=state.get("request_id", ""),
-        tenant_id=state.get("tenant_id"),
-        actor=state.get("actor"),
+        request_id=request.scope["state"].get("request_id", ""),
+        tenant_id=request_tenant(request),
+        actor=request_actor(request),
         plugin=request.route_handler.opt.get("nexus_plugin"),
     )
 

@@ -31,12 +31,12 @@ from litestar.enums import ScopeType
 from litestar.middleware import ASGIMiddleware
 
 from nexus.http._problems import PROBLEM_TYPES, send_problem
+from nexus.http._request import request_caller, request_tenant
 
 if TYPE_CHECKING:
     from litestar.types import ASGIApp, HTTPScope, Message, Receive, Scope, Send
 
     from nexus.db import PostgresDatabase
-    from nexus.identity import Principal
 
 __all__ = ("IDEMPOTENCY_HEADER", "IdempotencyMiddleware", "parse_idempotency_key")
 
@@ -194,7 +194,7 @@ class IdempotencyMiddleware(ASGIMiddleware):
     async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
         """Run, replay or refuse the request according to its key."""
         raw = _header(scope) if cast("HTTPScope", scope)["method"] in _METHODS else None
-        principal: Principal | None = scope["state"].get("principal")
+        principal = request_caller(scope)
         if raw is None or principal is None:
             await next_app(scope, receive, send)
             return
@@ -206,7 +206,7 @@ class IdempotencyMiddleware(ASGIMiddleware):
             return
         # Reading the body here applies the body limit (413); the handler reuses it.
         body = await Request(scope, receive, send).body()
-        tenant_id = scope["state"].get("tenant_id")
+        tenant_id = request_tenant(scope)
         slot = _Slot(
             tenant_id=tenant_id or _NIL,
             owner_id=_NIL if tenant_id else principal.subject,

@@ -20,6 +20,7 @@ from limits.errors import StorageError
 from litestar.enums import ScopeType
 
 from nexus.http._problems import PROBLEM_TYPES, send_problem
+from nexus.http._request import request_caller, request_tenant
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable
@@ -28,8 +29,6 @@ if TYPE_CHECKING:
     from limits import RateLimitItem
     from litestar.types import ASGIApp, Receive, Scope, Send
     from redis.asyncio import ConnectionPool
-
-    from nexus.identity import Principal
 
 __all__ = ("RateLimitMiddleware", "RateLimits")
 
@@ -183,10 +182,9 @@ class RateLimitMiddleware:
 
     async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
         """Count the request; answer 429 with ``Retry-After`` when over a budget."""
-        state = scope["state"]
-        principal: Principal | None = state.get("principal")
+        principal = request_caller(scope)
         if principal is not None:
-            retry_after = await self.limits.hit(principal.subject, state.get("tenant_id"))
+            retry_after = await self.limits.hit(principal.subject, request_tenant(scope))
             if retry_after is not None:
                 await send_problem(
                     scope,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from nexus.identity._authenticate import Authenticator, AuthError
 from nexus.identity._gate import TENANT_HEADER, AuthGate
 from nexus.identity._jwt import JwtKeys, ensure_signing_key, load_jwt_keys
-from nexus.identity._principal import Principal, PrincipalKind, Role
+from nexus.identity._principal import Principal, PrincipalKind, Role, request_principal
 from nexus.identity._routes import identity_routes
 from nexus.identity._secrets import hash_password
 from nexus.identity._store import (
@@ -34,4 +34,5 @@ __all__ = (
     "hash_password",
     "identity_routes",
     "load_jwt_keys",
+    "request_principal",
 )

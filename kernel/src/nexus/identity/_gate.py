@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from nexus.http._problems import PROBLEM_TYPES, problem_response
+from nexus.http import PROBLEM_TYPES, bind_caller, problem_response
 from nexus.identity._authenticate import AuthError
 from nexus.observability import current_request
 
@@ -135,10 +135,7 @@ class AuthGate:
                 raise AuthError(404, "not-found", None)
         if permission and not principal.may(permission, self.member_permissions):
             raise AuthError(403, "forbidden", f"requires the permission {permission}")
-        state = scope["state"]
-        state["principal"] = principal
-        state["tenant_id"] = tenant_id
-        state["actor"] = principal.actor
+        bind_caller(scope, caller=principal, tenant_id=tenant_id)
         return tenant_id
 
     async def _refuse(self, scope: Scope, receive: Receive, send: Send, exc: AuthError) -> None:

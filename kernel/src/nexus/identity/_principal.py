@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 import enum
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 import msgspec
 
-__all__ = ("ADMIN_ROLES", "ROLES", "Principal", "PrincipalKind", "Role")
+from nexus.http import request_caller
+
+if TYPE_CHECKING:
+    from litestar.connection import ASGIConnection
+    from litestar.types import Scope
+
+__all__ = ("ADMIN_ROLES", "ROLES", "Principal", "PrincipalKind", "Role", "request_principal")
 
 
 class Role(enum.StrEnum):
@@ -73,3 +80,15 @@ class Principal(msgspec.Struct, frozen=True, kw_only=True):
         if self.roles & ADMIN_ROLES:
             return True
         return Role.MEMBER in self.roles and permission in member_permissions
+
+
+def request_principal(source: ASGIConnection[Any, Any, Any, Any] | Scope) -> Principal:
+    """The principal an authenticated request acts as (what the gate admitted).
+
+    Raises:
+        RuntimeError: On a public route, which has no principal.
+    """
+    caller = request_caller(source)
+    if not isinstance(caller, Principal):
+        raise RuntimeError("a public route has no principal")
+    return caller

@@ -19,9 +19,9 @@ from litestar.params import FromPath, JSONBody
 from nexus_hookspecs.http import Cursor, Limit, Page, after_id, page_of
 
 from nexus.db import TenantDatabase
-from nexus.http._openapi import problem_spec
+from nexus.http import problem_spec, required_tenant
 from nexus.identity._authenticate import AuthError
-from nexus.identity._principal import Principal, Role
+from nexus.identity._principal import Principal, Role, request_principal
 from nexus.identity._secrets import verify_password
 from nexus.identity._store import (
     ApiKey,
@@ -127,11 +127,11 @@ class AuthController(Controller):
     @get("/me", summary="Who am I", opt={"nexus_access": "authenticated"})
     async def me(self, request: Request[Any, Any, Any]) -> Me:
         """The authenticated caller."""
-        principal: Principal = request.scope["state"]["principal"]
+        principal = request_principal(request)
         return Me(
             kind=principal.kind.value,
             subject=principal.subject,
-            tenant_id=request.scope["state"]["tenant_id"],
+            tenant_id=required_tenant(request),
             roles=sorted(principal.roles),
             scopes=sorted(principal.scopes),
         )
@@ -197,7 +197,7 @@ class UserController(Controller):
         self, request: Request[Any, Any, Any], db: Db, data: JSONBody[UserCreate]
     ) -> User:
         """Add a user to the tenant."""
-        tenant_id = request.scope["state"]["tenant_id"]
+        tenant_id = required_tenant(request)
         try:
             async with db.transaction() as conn:
                 return await create_user(conn, tenant_id, data)
@@ -252,7 +252,7 @@ class ApiKeyController(Controller):
         data: JSONBody[ApiKeyCreate],
     ) -> ApiKeyCreated:
         """Create a key; the response holds the key itself, shown this once."""
-        principal: Principal = request.scope["state"]["principal"]
+        principal = request_principal(request)
         if Role.TENANT_ADMIN in data.roles and not principal.roles & {
             Role.TENANT_ADMIN,
             Role.PLATFORM_ADMIN,
@@ -264,7 +264,7 @@ class ApiKeyController(Controller):
                 "a key may not be wider than its creator's scopes", status_code=403
             )
         async with db.transaction() as conn:
-            return await create_api_key(conn, request.scope["state"]["tenant_id"], data)
+            return await create_api_key(conn, required_tenant(request), data)
 
     @delete("/{key_id:uuid}", summary="Revoke an API key")
     async def revoke(self, request: Request[Any, Any, Any], db: Db, key_id: FromPath[UUID]) -> None:

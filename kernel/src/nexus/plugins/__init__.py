@@ -7,6 +7,7 @@ from nexus.plugins._bridge import API_PREFIX, NexusBridge, await_maybe
 from nexus.plugins._doctor import Finding, diagnose, migration_findings
 from nexus.plugins._piccolo import piccolo_app_paths
 from nexus.plugins._records import PluginRecord, PluginState
+from nexus.plugins._reference import hook_docs, render_reference
 from nexus.plugins._registry import DuplicatePluginError, PluginRegistry, load_plugins
 from nexus.plugins._validate import compatible_range
 
@@ -23,7 +24,9 @@ __all__ = (
     "await_maybe",
     "compatible_range",
     "diagnose",
+    "hook_docs",
     "load_plugins",
     "migration_findings",
     "piccolo_app_paths",
+    "render_reference",
 )

@@ -24,7 +24,7 @@ import msgspec
 import uuid_utils
 
 from nexus.blobs import BlobRuntime
-from nexus.features._channel import CHANNEL
+from nexus.features import CHANNEL
 from nexus.portability._catalog import CANONICAL_SETTINGS, quote, read_query, tenant_tables
 from nexus.portability._export import open_api_connection
 from nexus.portability._format import (

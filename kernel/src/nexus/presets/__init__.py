@@ -18,7 +18,7 @@ Example::
 
 from __future__ import annotations
 
-from nexus.presets._catalog import PresetCatalog
+from nexus.presets._catalog import PresetCatalog, close_requires
 from nexus.presets._diff import FeatureChange, PresetDiff, SettingChange, diff
 from nexus.presets._load import ENTRY_POINT_GROUP, load_presets, load_presets_from
 from nexus.presets._parse import parse_preset
@@ -42,6 +42,7 @@ __all__ = (
     "ResolvedPreset",
     "SettingChange",
     "UnknownPresetError",
+    "close_requires",
     "diff",
     "load_presets",
     "load_presets_from",

@@ -8,8 +8,7 @@ from typing import TYPE_CHECKING, Any
 import msgspec
 
 from nexus.features import FeatureState, evaluate
-from nexus.presets import PresetError
-from nexus.presets._catalog import close_requires
+from nexus.presets import PresetError, close_requires
 from nexus.provisioning._profile import FieldError, ProfileError
 
 if TYPE_CHECKING:

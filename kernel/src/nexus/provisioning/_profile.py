@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import msgspec
 import pycountry
 
-from nexus.tenancy._store import SLUG_PATTERN
+from nexus.tenancy import SLUG_PATTERN
 
 if TYPE_CHECKING:
     from collections.abc import Callable

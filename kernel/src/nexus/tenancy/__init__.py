@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from nexus.tenancy._routes import TenantController
 from nexus.tenancy._store import (
+    SLUG_PATTERN,
     Tenant,
     TenantStatus,
     TenantUpdate,
@@ -15,6 +16,7 @@ from nexus.tenancy._store import (
 )
 
 __all__ = (
+    "SLUG_PATTERN",
     "Tenant",
     "TenantController",
     "TenantStatus",

@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from litestar.testing import TestClient
 
 from nexus.app import create_app
-from nexus.schema import migrate
 from nexus.plugins import PluginRegistry, load_plugins
+from nexus.schema import migrate
 from nexus.settings import Settings
 
 if TYPE_CHECKING:
