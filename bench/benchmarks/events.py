@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING
 import asyncpg
 import uuid_utils
 from nexus import Settings, load_plugins
-from nexus.events import Consumer, EventRuntime, OutboxPublisher
+from nexus.compose import EventRuntime
+from nexus.events import Consumer, OutboxPublisher
 from nexus.testing import TansuBroker, tansu_binary
 
 from bench._results import Goal, row

@@ -8,6 +8,7 @@ import httpx
 import pytest
 from kernel_samples import shelf
 from nexus.blobs import SIGNED_PATH
+from nexus.services import kernel_of
 from nexus.settings import Settings
 from nexus.testing import create_test_client, make_tenant
 
@@ -103,7 +104,7 @@ def test_a_signed_kernel_url_expires(nexus_database_url, tmp_path):
     ) as c:
         acme = make_tenant(nexus_database_url, slug="acme")
         _upload(c, acme, "doc.txt", b"acme's")
-        signer = c.app.state.nexus_blobs.backend.signer
+        signer = kernel_of(c.app).blobs.backend.signer
         key = f"{acme.id}/doc.txt"
         past = int(time.time()) - 1
         expired = f"{SIGNED_PATH}/{key}?expires={past}&signature={signer.sign(key, past)}"

@@ -7,6 +7,7 @@ import threading
 import pytest
 import redis
 from kernel_samples import shelf
+from nexus.services import kernel_of
 from nexus.settings import Settings
 from nexus.testing import create_test_client, make_tenant
 
@@ -63,7 +64,7 @@ def test_a_write_invalidates_the_cached_read_in_every_process(nexus_database_url
         assert _value(second, acme) == "v1"
         assert _value(second, globex) == "g1"
         heard = threading.Event()
-        second.app.state.nexus_cache.observe(lambda tenant, keys, tags: heard.set())
+        kernel_of(second.app).cache.observe(lambda tenant, keys, tags: heard.set())
         response = first.put("/api/v1/shelf/value", json={"value": "v2"}, headers=acme.headers)
         assert response.status_code == 200
         if cache_settings.redis_url is None:
@@ -79,7 +80,7 @@ def test_event_consumers_invalidate_through_the_kernel(nexus_database_url):
         shelf.STORE[acme.id] = "v1"
         assert _value(client, acme) == "v1"
         shelf.STORE[acme.id] = "v2"  # changed elsewhere; an event tells this process
-        invalidate = client.app.state.nexus_cache.invalidate
+        invalidate = kernel_of(client.app).cache.invalidate
         client.blocking_portal.call(lambda: invalidate(acme.id, tags=["values"]))
         assert _value(client, acme) == "v2"
 
@@ -96,8 +97,8 @@ def test_dropping_a_tenant_empties_its_cache_in_every_process(nexus_database_url
         assert (_value(second, acme), _value(second, globex)) == ("v1", "g1")
         shelf.STORE[acme.id] = "v2"
         heard = threading.Event()
-        second.app.state.nexus_cache.observe(lambda tenant, keys, tags: heard.set())
-        drop = first.app.state.nexus_cache.drop
+        kernel_of(second.app).cache.observe(lambda tenant, keys, tags: heard.set())
+        drop = kernel_of(first.app).cache.drop
         first.blocking_portal.call(lambda: drop(acme.id))
         if cache_settings.redis_url is None:
             assert heard.wait(timeout=10), "the second process never heard of the drop"

@@ -9,6 +9,7 @@ import asyncpg
 import pytest
 import redis
 from kernel_samples import hello
+from nexus.services import kernel_of
 from nexus.settings import Settings
 from nexus.testing import create_test_client, make_tenant, run_sync
 
@@ -33,7 +34,7 @@ def channel_settings(request):
 def _changes(client) -> threading.Event:
     """An event set when the client's app hears of any feature change."""
     heard = threading.Event()
-    client.app.state.nexus_features.toggles.observe(lambda tenant_id: heard.set())
+    kernel_of(client.app).features.toggles.observe(lambda tenant_id: heard.set())
     return heard
 
 
@@ -66,7 +67,7 @@ def test_a_process_that_lost_its_channel_never_serves_stale_state(nexus_database
     )
     with first, second:
         acme = make_tenant(nexus_database_url, slug="acme")
-        toggles = second.app.state.nexus_features.toggles
+        toggles = kernel_of(second.app).features.toggles
         assert second.get("/api/v1/hello", headers=acme.headers).status_code == 200
         assert toggles.cached(acme.id) is not None
         back = threading.Event()
@@ -95,7 +96,7 @@ def test_toggle_check_reads_an_immutable_snapshot(nexus_database_url):
     with create_test_client([hello], database_url=nexus_database_url) as client:
         acme = make_tenant(nexus_database_url, slug="acme")
         client.get("/api/v1/hello", headers=acme.headers)
-        toggles = client.app.state.nexus_features.toggles
+        toggles = kernel_of(client.app).features.toggles
         held = toggles.cached(acme.id)
         client.put("/api/v1/features/hello", json={"enabled": False}, headers=acme.headers)
         assert "hello" in held.enabled, "a snapshot once handed out never changes"

@@ -18,6 +18,7 @@ from nexus.plugins import (
     diagnose,
     load_plugins,
 )
+from nexus.services import kernel_of
 from nexus.settings import Settings
 from nexus.testing import create_test_client
 from nexus_hookspecs import Feature, Manifest, Permission
@@ -67,7 +68,7 @@ def test_route_escaping_the_plugin_prefix_is_refused_and_the_app_starts_without_
 ):
     escaper = plugin(Manifest(name="escaper", version="1", title="E"), **_routes(escape))
     with create_test_client([escaper, hello], database_url=nexus_database_url) as client:
-        record = client.app.state.nexus_registry.get("escaper")
+        record = kernel_of(client.app).registry.get("escaper")
         assert record.state is PluginState.FAILED
         assert (
             record.reason

@@ -16,8 +16,8 @@ import uvicorn
 from kernel_samples import hello, reports, tasks
 from kernel_samples.others import named
 from nexus.app import create_app
-from nexus.schema import migrate
 from nexus.plugins import load_plugins
+from nexus.schema import migrate
 from nexus.settings import Settings
 from nexus.testing import run_sync
 

@@ -6,6 +6,7 @@ import json
 import threading
 
 import pytest
+from nexus.services import kernel_of
 from nexus.testing import make_tenant
 
 
@@ -66,7 +67,7 @@ def test_stream_sends_the_features_then_each_change_of_this_tenant_only(served, 
 
 def test_a_closed_stream_stops_listening(served, tenants):
     acme, _ = tenants
-    toggles = served.app.state.nexus_features.toggles
+    toggles = kernel_of(served.app).features.toggles
     listening = len(toggles._observers)
     with (
         served.client() as listener,

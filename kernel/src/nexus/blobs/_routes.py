@@ -12,6 +12,7 @@ from litestar.response import File
 from nexus.blobs._keys import check_key
 from nexus.blobs._local import SIGNED_PATH, LocalBlobBackend
 from nexus.http import problem_spec
+from nexus.services import kernel_of
 
 __all__ = ("blob_routes",)
 
@@ -41,7 +42,7 @@ async def download_signed(
     The signature covers the tenant-prefixed key and the expiry, so a URL opens exactly
     one object of one tenant. Answers 403 when the signature is wrong or has expired.
     """
-    backend = request.app.state.nexus_blobs.backend
+    backend = kernel_of(request.app).blobs.backend
     if not isinstance(backend, LocalBlobBackend):
         raise NotFoundException()  # S3 serves its own presigned URLs
     key = key.lstrip("/")

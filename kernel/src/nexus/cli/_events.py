@@ -15,10 +15,10 @@ from rich.console import Console
 from rich.table import Table
 
 from nexus.cli._common import echo_json, friendly_errors, load_settings
+from nexus.compose import EventRuntime
 from nexus.db import RELAY_ROLE, resolve_database_url
 from nexus.events import (
     LOG_CHANNEL,
-    EventRuntime,
     dead_letters,
     decode_event,
     encode_event,

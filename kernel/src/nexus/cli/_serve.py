@@ -141,7 +141,7 @@ class _EventThread:
         asyncio.run(self._main())
 
     async def _main(self) -> None:
-        from nexus.events import EventRuntime  # noqa: PLC0415 - only where it runs
+        from nexus.compose import EventRuntime  # noqa: PLC0415 - only where it runs
 
         self._loop = asyncio.get_running_loop()
         self._stop = asyncio.Event()

@@ -26,7 +26,6 @@ from nexus.events._provide import events_provider
 from nexus.events._publisher import OutboxPublisher, UndeclaredEventError
 from nexus.events._redrive import DeadLetter, dead_letters, redrive
 from nexus.events._routes import event_routes
-from nexus.events._runtime import EventRuntime, make_bus
 from nexus.events._worker import Bus, EventWorker
 
 __all__ = (
@@ -39,7 +38,6 @@ __all__ = (
     "Consumer",
     "DeadLetter",
     "Delivery",
-    "EventRuntime",
     "EventWorker",
     "KafkaBus",
     "OutboxPublisher",
@@ -55,7 +53,6 @@ __all__ = (
     "ensure_topics",
     "event_routes",
     "events_provider",
-    "make_bus",
     "redrive",
     "topic_for",
 )

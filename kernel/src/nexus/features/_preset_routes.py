@@ -13,6 +13,7 @@ from litestar.params import FromPath, JSONBody
 from nexus.features._service import FeatureService, PresetPlan
 from nexus.http import required_actor, required_tenant
 from nexus.presets import PresetError
+from nexus.services import kernel_of
 
 __all__ = ("OwnPresetController", "PresetController", "TenantPresetController", "preset_routes")
 
@@ -45,7 +46,7 @@ class OwnPreset(msgspec.Struct, kw_only=True):
 
 
 def _service(request: Request[Any, Any, Any]) -> FeatureService:
-    return request.app.state.nexus_features  # type: ignore[no-any-return]
+    return kernel_of(request.app).features.service
 
 
 class PresetController(Controller):
@@ -58,7 +59,7 @@ class PresetController(Controller):
     @get("/", summary="List presets")
     async def list_presets(self, request: Request[Any, Any, Any]) -> list[PresetSummary]:
         """Every preset, resolved (``extends`` applied)."""
-        catalog = request.app.state.nexus_presets
+        catalog = kernel_of(request.app).features.presets
         result = []
         for name in catalog.names():
             resolved = catalog.resolve(name, registry=_service(request).registry)
@@ -77,7 +78,7 @@ class PresetController(Controller):
     @get("/{name:str}", summary="Show a preset")
     async def show_preset(self, request: Request[Any, Any, Any], name: FromPath[str]) -> Any:
         """One preset, resolved: plugins, features, settings and seed data."""
-        catalog = request.app.state.nexus_presets
+        catalog = kernel_of(request.app).features.presets
         if name not in catalog:
             raise NotFoundException()
         try:

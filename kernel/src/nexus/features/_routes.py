@@ -19,6 +19,7 @@ from nexus.db import TenantDatabase
 from nexus.features._evaluate import FeatureState, Source
 from nexus.features._service import FeatureChange, FeatureConflict, FeatureService, PurgeResult
 from nexus.http import required_actor, required_tenant
+from nexus.services import kernel_of
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator
@@ -107,7 +108,7 @@ class PluginState(msgspec.Struct, kw_only=True):
 
 
 def _service(request: Request[Any, Any, Any]) -> FeatureService:
-    return request.app.state.nexus_features  # type: ignore[no-any-return]
+    return kernel_of(request.app).features.service
 
 
 def _tenant(request: Request[Any, Any, Any]) -> UUID:

@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from litestar import Request, Response, get
 
 from nexus.http._problems import PROBLEM_TYPES, problem_response
-
-if TYPE_CHECKING:
-    from nexus.db import PostgresDatabase
-    from nexus.plugins import PluginRegistry
+from nexus.services import kernel_of
 
 __all__ = ("health_routes",)
 
@@ -32,9 +29,8 @@ async def readyz(request: Request[Any, Any, Any]) -> Response[Any]:
     A broken plugin does not make the kernel unready (the other plugins serve), but it is
     named here with its reason. A failing dependency answers 503 naming it.
     """
-    state = request.app.state
-    registry: PluginRegistry = state.nexus_registry
-    database: PostgresDatabase = state.nexus_database
+    kernel = kernel_of(request.app)
+    registry, database = kernel.registry, kernel.database
     checks: dict[str, dict[str, Any]] = {}
     try:
         await asyncio.wait_for(database.ping(), _DB_TIMEOUT_S)

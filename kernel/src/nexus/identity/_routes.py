@@ -39,6 +39,7 @@ from nexus.identity._store import (
     update_user,
     user_for_login,
 )
+from nexus.services import kernel_of
 
 if TYPE_CHECKING:
     from nexus.identity._authenticate import Authenticator
@@ -89,7 +90,7 @@ def _refused(detail: str) -> NotAuthorizedException:
 
 
 def _authenticator(request: Request[Any, Any, Any]) -> Authenticator:
-    return request.app.state.nexus_authenticator  # type: ignore[no-any-return]
+    return kernel_of(request.app).authenticator
 
 
 class AuthController(Controller):

@@ -14,6 +14,7 @@ from litestar.response import ServerSentEvent, ServerSentEventMessage
 from nexus.provisioning._pipeline import AdminCredentials, RunInProgress, SlugTaken
 from nexus.provisioning._profile import ProfileError, decode_profile, profile_json_schema
 from nexus.provisioning._store import RunStatus, RunView, StepView, get_run, unfinished_run
+from nexus.services import kernel_of
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator
@@ -52,7 +53,7 @@ def _response(run: RunView, admin: AdminCredentials | None = None) -> RunRespons
 
 
 def _service(request: Request[Any, Any, Any]) -> ProvisioningService:
-    service: ProvisioningService = request.app.state.nexus_provisioning
+    service = kernel_of(request.app).provisioning
     return service
 
 

@@ -12,6 +12,7 @@ from litestar.params import FromPath, JSONBody, QueryParameter
 from nexus_hookspecs.http import Cursor, Limit, Page, after_id, page_of
 
 from nexus.db import TenantDatabase
+from nexus.services import kernel_of
 from nexus.tenancy._store import (
     Tenant,
     TenantStatus,
@@ -87,7 +88,7 @@ async def _set_status(
 ) -> Tenant:
     async with db.transaction() as conn:
         tenant = _found(await set_tenant_status(conn, tenant_id, status))
-    request.app.state.nexus_authenticator.forget()
+    kernel_of(request.app).authenticator.forget()
     return tenant
 
 

@@ -6,13 +6,16 @@ import threading
 from collections import Counter
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from nexus.services import kernel_of
+
 if TYPE_CHECKING:
     from collections.abc import Callable, Coroutine
     from types import TracebackType
 
     from litestar.testing import TestClient
 
-    from nexus.events import CloudEvent, EventRuntime
+    from nexus.compose import EventRuntime
+    from nexus.events import CloudEvent
     from nexus.settings import Settings
 
 __all__ = ("EventWorkerHarness",)
@@ -53,8 +56,7 @@ class EventWorkerHarness:
         self, client: TestClient[Any], *, settings: Settings | None = None, relay: bool = True
     ) -> None:
         self.client = client
-        state = client.app.state
-        self.settings = settings or state.nexus_settings
+        self.settings = settings or kernel_of(client.app).settings
         self.relay = relay
         self.handled: Counter[str] = Counter()
         self.redelivered: Counter[str] = Counter()
@@ -85,17 +87,16 @@ class EventWorkerHarness:
         return result
 
     def __enter__(self) -> EventWorkerHarness:
-        from nexus.events import EventRuntime  # noqa: PLC0415 - keep pytest start fast
+        from nexus.compose import EventRuntime  # noqa: PLC0415 - keep pytest start fast
 
-        state = self.client.app.state
-        database = state.nexus_database
+        kernel = kernel_of(self.client.app)
         runtime = EventRuntime(
             self.settings,
-            state.nexus_registry,
-            database_url=database.url,
+            kernel.registry,
+            database_url=kernel.database.url,
             relay=self.relay,
-            database=database,
-            toggles=state.nexus_features.toggles,
+            database=kernel.database,
+            toggles=kernel.features.toggles,
         )
         self._kernel_consumers = frozenset(c.name for c in runtime.consumers if c.plugin is None)
         runtime.delivery.observe(self._observe)

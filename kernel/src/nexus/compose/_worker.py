@@ -1,16 +1,27 @@
-"""Everything a worker process needs for events, built from settings and started together."""
+"""Everything a worker process needs for events, built from settings and started together.
+
+Composition, not part of :mod:`nexus.events`: the worker consults the feature toggles and
+plugin settings, while the features package records its own changes through the events
+outbox — so the piece that joins them sits above both.
+"""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
 from nexus.db import RELAY_ROLE, PostgresDatabase, configure_piccolo
-from nexus.events._consumers import Consumer, Delivery, collect_consumers
-from nexus.events._envelope import KERNEL_SOURCE
-from nexus.events._kafka import KafkaBus
-from nexus.events._kernel import analytics_consumer, audit_consumer
-from nexus.events._postgres import PostgresBus
-from nexus.events._worker import Bus, EventWorker
+from nexus.events import (
+    KERNEL_SOURCE,
+    Bus,
+    Consumer,
+    Delivery,
+    EventWorker,
+    KafkaBus,
+    PostgresBus,
+    analytics_consumer,
+    audit_consumer,
+    collect_consumers,
+)
 from nexus.features import FeatureRuntime, SettingsReader
 from nexus.plugins import piccolo_app_paths
 

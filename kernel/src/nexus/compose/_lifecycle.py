@@ -1,0 +1,55 @@
+"""What the app does on start-up and shutdown, in order."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from nexus.db import configure_piccolo
+from nexus.identity import load_jwt_keys
+from nexus.plugins import piccolo_app_paths
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from nexus.services import Kernel
+
+__all__ = ("on_shutdown", "on_startup")
+
+
+def on_startup(kernel: Kernel) -> list[Callable[[], Any]]:
+    """Open the database first (everything else uses it), then cache, files and events."""
+    app_paths = piccolo_app_paths(kernel.registry)
+
+    async def open_database() -> None:
+        await kernel.database.start()
+        configure_piccolo(kernel.database.engine, app_paths)
+        async with kernel.database.pool.acquire() as conn:
+            kernel.authenticator.jwt = await load_jwt_keys(conn, kernel.settings)
+        await kernel.features.start()
+
+    async def start_events() -> None:
+        if kernel.event_worker is not None:
+            await kernel.event_worker.start()
+
+    return [open_database, kernel.cache.start, kernel.blobs.start, start_events]
+
+
+def on_shutdown(kernel: Kernel) -> list[Callable[[], Any]]:
+    """Stop in the reverse order: events first, the database last."""
+
+    async def stop_events() -> None:
+        if kernel.event_worker is not None:
+            await kernel.event_worker.stop()
+
+    async def close_database() -> None:
+        await kernel.provisioning.stop()
+        await kernel.features.stop()
+        await kernel.database.stop()
+
+    return [
+        stop_events,
+        kernel.cache.stop,
+        kernel.blobs.stop,
+        close_database,
+        kernel.rate_limits.close,
+    ]

@@ -1,0 +1,39 @@
+"""The kernel's own routes; plugins add theirs through :class:`nexus.plugins.NexusBridge`."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from litestar import Router
+
+from nexus.blobs import blob_routes
+from nexus.console import console_router
+from nexus.events import event_routes
+from nexus.features import feature_routes, preset_routes
+from nexus.http import health_routes, problem_routes
+from nexus.identity import identity_routes
+from nexus.observability import metrics_route
+from nexus.provisioning import provisioning_routes
+from nexus.tenancy import TenantController
+
+if TYPE_CHECKING:
+    from litestar.types import ControllerRouterHandler
+
+__all__ = ("kernel_routes",)
+
+
+def kernel_routes() -> list[ControllerRouterHandler]:
+    """Health, problems, metrics, identity, tenants, features, presets, events, files, console."""
+    return [
+        *health_routes,
+        *problem_routes,
+        metrics_route,
+        *identity_routes,
+        # One router: tenancy (GET) and provisioning (POST) share /api/v1/tenants.
+        Router(path="/", route_handlers=[TenantController, *provisioning_routes]),
+        *feature_routes,
+        *preset_routes,
+        *event_routes,
+        *blob_routes,
+        console_router,
+    ]

@@ -1,0 +1,72 @@
+"""Build the kernel's services from settings, the loaded plugins and the database."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from nexus.blobs import BlobRuntime
+from nexus.cache import CacheRuntime
+from nexus.compose._worker import EventRuntime
+from nexus.db import PostgresDatabase, resolve_database_url
+from nexus.features import FeatureRuntime
+from nexus.http import RateLimits
+from nexus.identity import Authenticator
+from nexus.provisioning import Provisioner, ProvisioningService
+from nexus.services import Kernel
+
+if TYPE_CHECKING:
+    from nexus.plugins import PluginRegistry
+    from nexus.settings import Settings
+
+__all__ = ("build_kernel", "connect_database")
+
+
+def connect_database(settings: Settings) -> PostgresDatabase:
+    """The API role's pool (starting the embedded PostgreSQL when no URL is set)."""
+    return PostgresDatabase(
+        resolve_database_url(settings),
+        role=settings.db_api_role,
+        statement_timeout_ms=settings.statement_timeout_ms,
+        pool_min=settings.db_pool_min,
+        pool_max=settings.db_pool_max,
+    )
+
+
+def build_kernel(
+    settings: Settings, *, registry: PluginRegistry, database: PostgresDatabase
+) -> Kernel:
+    """Build every service once; nothing connects until the app starts (see ``lifecycle``)."""
+    features = FeatureRuntime(settings=settings, registry=registry, database=database)
+    provisioning = ProvisioningService(
+        Provisioner(database=database, registry=registry, presets=features.presets),
+        on_done=lambda tenant_id: features.toggles.changed(str(tenant_id)),
+    )
+    # The event worker in this process (``nexus up``): it shares the app's database, since
+    # Piccolo has one engine per process, and its toggles.
+    event_worker = (
+        EventRuntime(
+            settings,
+            registry,
+            database_url=database.url,
+            database=database,
+            toggles=features.toggles,
+        )
+        if settings.event_worker
+        else None
+    )
+    return Kernel(
+        settings=settings,
+        registry=registry,
+        database=database,
+        authenticator=Authenticator(database, ttl_s=settings.auth_cache_ttl_s),
+        features=features,
+        provisioning=provisioning,
+        cache=CacheRuntime(settings, database),
+        blobs=BlobRuntime(settings),
+        rate_limits=RateLimits(
+            tenant=settings.rate_limit_tenant,
+            key=settings.rate_limit_key,
+            redis_url=settings.redis_url,
+        ),
+        event_worker=event_worker,
+    )
