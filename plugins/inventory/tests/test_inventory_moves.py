@@ -170,6 +170,19 @@ def test_moves_between_the_wrong_kinds_of_location_are_refused(client, tenant):
         assert field in [error["key"] for error in response.json()["errors"]]
 
 
+def test_a_refused_move_lists_every_field_its_body_gets_wrong(client, tenant):
+    response = move(client, tenant, kind="internal", quantity="0", unit_cost="-1")
+
+    assert response.status_code == 422, response.text
+    assert sorted(error["key"] for error in response.json()["errors"]) == [
+        "from_location_id",
+        "product_id",
+        "quantity",
+        "to_location_id",
+        "unit_cost",
+    ]
+
+
 def test_untracked_products_have_no_moves(client, tenant):
     service = create_product(client, tenant, name="Installation", tracked=False)
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import msgspec
+import nexus_inventory
 from inventory_support import API, create_product, move, outbox, receive, stock
+from nexus.testing import outbox_events
 
 
 def test_receipts_move_the_average_and_deliveries_leave_at_it(client, tenant, inventory_db):
@@ -127,3 +130,22 @@ def test_reorder_rules_keep_minimum_below_maximum_and_one_per_location(client, t
     assert twice.status_code == 409
     assert (changed.status_code, changed.json()["maximum"]) == (200, "8")
     assert deleted.status_code == 204
+
+
+def test_every_published_event_matches_its_declared_payload(client, tenant, inventory_db):
+    product = create_product(client, tenant, sku="PAY-1")
+    receive(client, tenant, product, "10", "4.50")
+    client.post(
+        f"{API}/products/{product['id']}/reorder-rules",
+        json={"minimum": "8", "maximum": "20"},
+        headers=tenant.headers,
+    )
+    move(client, tenant, kind="delivery", product_id=product["id"], quantity="3", reference="SO-9")
+
+    declared = {event.type: event.payload for event in nexus_inventory.nexus_manifest().events}
+    published = outbox_events(inventory_db, tenant)
+    assert {event.type for event in published} == set(declared)
+    for event in published:
+        payload = declared[event.type]
+        assert payload is not None, event.type
+        msgspec.convert(event.data, payload)  # raises when the data drifts from its Struct

@@ -1,8 +1,8 @@
 """Nexus Inventory: products, warehouses, stock moves, reservations and valuation.
 
-Stock moves are the only way quantities change; validating one locks the quant rows it
-touches, values it at average cost and publishes its events in the same transaction.
-See README.md for the routes, events, settings and features.
+The hook implementations, and nothing else. Stock moves are the only way quantities change;
+validating one locks the quant rows it touches, values it at average cost and publishes its
+events in the same transaction. See README.md for the routes, settings and features.
 """
 
 from __future__ import annotations
@@ -11,23 +11,25 @@ from typing import TYPE_CHECKING, Any
 
 from nexus_hookspecs import Feature, Manifest, Permission, hookimpl
 
-from nexus_inventory._deps import (
+from nexus_inventory._events import MOVE_DONE, STOCK_LOW, VALUATION_POSTED
+from nexus_inventory._examples import EXAMPLES
+from nexus_inventory._handlers import INVOICE_POSTED, deliver_invoice
+from nexus_inventory._keys import (
     MOVES_WRITE,
     PRODUCTS_WRITE,
     RESERVATIONS_WRITE,
     RULES_WRITE,
     WAREHOUSES_WRITE,
 )
-from nexus_inventory._examples import EXAMPLES
-from nexus_inventory._handlers import INVOICE_POSTED, deliver_invoice
+from nexus_inventory._layout import seed_layout
+from nexus_inventory._routes_locations import LocationController
 from nexus_inventory._routes_moves import MoveController
-from nexus_inventory._routes_places import LocationController, WarehouseController
 from nexus_inventory._routes_products import ProductController
+from nexus_inventory._routes_reorder_rules import ReorderRuleController
 from nexus_inventory._routes_reservations import ReservationController
-from nexus_inventory._routes_rules import ReorderRuleController, ValuationController
+from nexus_inventory._routes_valuation import ValuationController
+from nexus_inventory._routes_warehouses import WarehouseController
 from nexus_inventory._settings import InventorySettings
-from nexus_inventory._setup import ensure_layout
-from nexus_inventory._stock import LOW, MOVE_DONE, VALUATION_POSTED
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -35,9 +37,6 @@ if TYPE_CHECKING:
     from nexus_hookspecs import Connection, TenantRef
 
 __all__ = (
-    "LOW",
-    "MOVE_DONE",
-    "VALUATION_POSTED",
     "InventorySettings",
     "nexus_event_handlers",
     "nexus_manifest",
@@ -66,7 +65,7 @@ def nexus_manifest() -> Manifest:
         version="0.1.0",
         title="Inventory",
         summary="Products, warehouses, stock moves, reservations, reorder rules and valuation.",
-        hookspecs=">=0.1,<0.2",
+        hookspecs=">=0.1.1,<0.2",
         features=(
             Feature(
                 key="reservations",
@@ -111,7 +110,7 @@ def nexus_manifest() -> Manifest:
         ),
         settings=InventorySettings,
         profile_settings={"valuation_currency": "currency"},
-        events=(MOVE_DONE, VALUATION_POSTED, LOW),
+        events=(MOVE_DONE, VALUATION_POSTED, STOCK_LOW),
         tenant_tables=TABLES,
         example_payloads=EXAMPLES,
     )
@@ -149,4 +148,4 @@ async def nexus_tenant_enable(tenant: TenantRef, settings: Any, conn: Connection
     """Seed the default warehouse, its stock location and the virtual locations."""
     del tenant
     found = settings if isinstance(settings, InventorySettings) else InventorySettings()
-    await ensure_layout(conn, found)
+    await seed_layout(conn, found)

@@ -7,21 +7,23 @@ from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 import structlog
+from nexus_hookspecs import new_id
 
-from nexus_inventory._common import new_id
+from nexus_inventory._keys import DELIVER_ON_INVOICE, VALUATION
+from nexus_inventory._layout import seed_layout
 from nexus_inventory._moves import find_product
 from nexus_inventory._settings import InventorySettings
-from nexus_inventory._setup import ensure_layout
-from nexus_inventory._stock import InsufficientStock, validate_move
+from nexus_inventory._stock import InsufficientStock, validate_draft
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-    from nexus_hookspecs import EventContext
+    from nexus_hookspecs import CloudEvent, EventContext
 
 __all__ = ("INVOICE_POSTED", "deliver_invoice")
 
 INVOICE_POSTED = "finance.invoice.posted.v1"
+"""Finance's event this plugin consumes (no import of Finance: only its event type)."""
 
 log = structlog.get_logger("nexus_inventory")
 
@@ -41,7 +43,7 @@ def _quantity(value: Any) -> Decimal | None:
     return quantity if quantity.is_finite() and quantity > 0 else None
 
 
-async def deliver_invoice(event: Any, ctx: EventContext) -> None:
+async def deliver_invoice(event: CloudEvent, ctx: EventContext) -> None:
     """Deliver the products of a posted customer invoice from the default warehouse.
 
     One delivery per invoice line naming a tracked inventory product (by ``product_id``,
@@ -53,13 +55,13 @@ async def deliver_invoice(event: Any, ctx: EventContext) -> None:
     data: Mapping[str, Any] = event.data or {}
     if data.get("kind") != "invoice":
         return
-    if not await ctx.feature_enabled("inventory.deliver_on_invoice"):
+    if not await ctx.feature_enabled(DELIVER_ON_INVOICE):
         return
     found = await ctx.settings()
     settings = found if isinstance(found, InventorySettings) else InventorySettings()
-    valuation = await ctx.feature_enabled("inventory.valuation")
+    valuation = await ctx.feature_enabled(VALUATION)
     conn = ctx.conn
-    layout = await ensure_layout(conn, settings)
+    layout = await seed_layout(conn, settings)
     for index, line in enumerate(data.get("lines") or []):
         if not isinstance(line, dict):
             continue
@@ -86,9 +88,9 @@ async def deliver_invoice(event: Any, ctx: EventContext) -> None:
         if move_id is None:
             continue  # delivered (or refused) before
         try:
-            await validate_move(conn, ctx.events, move_id, settings=settings, valuation=valuation)
-        except InsufficientStock as exc:
-            reason = str(exc.detail)
+            await validate_draft(conn, ctx.events, move_id, settings=settings, valuation=valuation)
+        except InsufficientStock as short:
+            reason = short.reason
             await conn.execute(
                 "update inventory_move set state = 'failed', failure_reason = $2 where id = $1",
                 move_id,

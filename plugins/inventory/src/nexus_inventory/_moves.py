@@ -1,51 +1,51 @@
-"""Creating moves (drafts) and reading them back; shared by the routes and the handlers."""
+"""Creating draft moves: the request they come from, the product they name, their locations."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
+from uuid import UUID
 
 import msgspec
+from nexus_hookspecs import new_id
+from nexus_hookspecs.http import FieldErrors, invalid
 
-from nexus_inventory._common import invalid, money, new_id, not_found, positive, qty
-from nexus_inventory._schemas import MoveCreate, MoveOut
+from nexus_inventory._amounts import positive
+from nexus_inventory._fields import Amount, MoveKind, Name, Reference, Sku
 from nexus_inventory._stock import check_locations
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
-    from uuid import UUID
 
     from nexus_hookspecs import Connection
 
+    from nexus_inventory._layout import Layout
     from nexus_inventory._settings import InventorySettings
-    from nexus_inventory._setup import Layout
 
-__all__ = ("MOVE_SELECT", "create_move", "find_product", "move_out", "read_move")
-
-MOVE_SELECT = (
-    "select m.*, p.sku from inventory_move m join inventory_product p on p.id = m.product_id"
-)
+__all__ = ("MoveCreate", "create_move", "find_product")
 
 
-def move_out(row: Mapping[str, Any]) -> MoveOut:
-    """A move row (with its product's ``sku``) as the API shows it."""
-    values = dict(row)
-    values["quantity"] = qty(Decimal(row["quantity"]))
-    if row["unit_cost"] is not None:
-        values["unit_cost"] = qty(Decimal(row["unit_cost"]))
-    if row["value"] is not None:
-        values["value"] = money(Decimal(row["value"]))
-    if values["currency"] is not None:
-        values["currency"] = values["currency"].strip()
-    return msgspec.convert(values, MoveOut, strict=False)
+class MoveCreate(msgspec.Struct, kw_only=True):
+    """A stock move, kept as a draft unless ``validate`` is true.
 
+    Name the product by ``product_id`` or ``sku``. For a receipt or an adjustment, an
+    unknown ``sku`` with ``product_name`` creates the product. Locations default by kind:
+    a receipt goes supplier → default stock, a delivery default stock → customer, an
+    adjustment adjustment → default stock (set ``from_location_id`` to a stock location and
+    ``to_location_id`` to the adjustment location to take stock out); an internal transfer
+    names both.
+    """
 
-async def read_move(conn: Connection, move_id: UUID) -> MoveOut:
-    """One move, or a 404 problem."""
-    row = await conn.fetchrow(f"{MOVE_SELECT} where m.id = $1", move_id)
-    if row is None:
-        raise not_found()
-    return move_out(row)
+    kind: MoveKind
+    quantity: Amount
+    product_id: UUID | None = None
+    sku: Sku | None = None
+    product_name: Name | None = None
+    from_location_id: UUID | None = None
+    to_location_id: UUID | None = None
+    unit_cost: Amount | None = None
+    reference: Reference | None = None
+    validate: bool = False
 
 
 async def find_product(
@@ -64,14 +64,11 @@ async def find_product(
 async def _product_for(
     conn: Connection, data: MoveCreate, settings: InventorySettings
 ) -> Mapping[str, Any]:
-    if data.product_id is None and data.sku is None:
-        raise invalid("product_id", "name the product by product_id or sku")
     product = await find_product(conn, product_id=data.product_id, sku=data.sku)
     if product is None:
         incoming = data.kind in ("receipt", "adjustment")
         if data.sku is None or data.product_name is None or not incoming:
-            field = "product_id" if data.product_id is not None else "sku"
-            raise invalid(field, "no such product")
+            invalid("product_id" if data.product_id is not None else "sku", "no such product")
         product = await conn.fetchrow(
             "insert into inventory_product (id, sku, name, uom, cost_price, currency) "
             "values ($1, $2, $3, $4, $5, $6) "
@@ -85,9 +82,9 @@ async def _product_for(
         )
         assert product is not None
     if not product["tracked"]:
-        raise invalid("product_id", "the product's quantities are not tracked")
+        invalid("product_id", "the product's quantities are not tracked")
     if not product["active"]:
-        raise invalid("product_id", "the product is archived")
+        invalid("product_id", "the product is archived")
     return product
 
 
@@ -110,23 +107,29 @@ async def create_move(
 ) -> UUID:
     """Check and store a draft move; return its id.
 
-    Raises:
-        ValidationException: a 422 problem naming the field at fault.
+    What the body alone gets wrong (amounts, no product named, a transfer missing a side) is
+    refused at once, every failing field listed; then the product and the locations are
+    checked. Each refusal is a 422 problem naming its fields.
     """
-    quantity = positive("quantity", data.quantity)
-    if data.unit_cost is not None:
-        positive("unit_cost", data.unit_cost, zero=True)
-    product = await _product_for(conn, data, settings)
     default_from, default_to = _default_locations(data.kind, layout)
     source = data.from_location_id or default_from
     target = data.to_location_id or default_to
+    errors = FieldErrors()
+    positive(errors, "quantity", data.quantity)
+    if data.unit_cost is not None:
+        positive(errors, "unit_cost", data.unit_cost, zero=True)
+    if data.product_id is None and data.sku is None:
+        errors.add("product_id", "name the product by product_id or sku")
     if source is None:
-        raise invalid("from_location_id", "an internal transfer names both locations")
+        errors.add("from_location_id", "an internal transfer names both locations")
     if target is None:
-        raise invalid("to_location_id", "an internal transfer names both locations")
+        errors.add("to_location_id", "an internal transfer names both locations")
+    errors.raise_if_any()
+    assert source is not None and target is not None  # raise_if_any refused them
+    product = await _product_for(conn, data, settings)
     from_kind, _ = await check_locations(conn, data.kind, source, target)
     if data.unit_cost is not None and from_kind not in ("supplier", "adjustment"):
-        raise invalid("unit_cost", "only incoming stock (a receipt, an adjustment in) has one")
+        invalid("unit_cost", "only incoming stock (a receipt, an adjustment in) has one")
     move_id = new_id()
     await conn.execute(
         "insert into inventory_move (id, kind, product_id, quantity, from_location_id, "
@@ -135,7 +138,7 @@ async def create_move(
         move_id,
         data.kind,
         product["id"],
-        quantity,
+        data.quantity,
         source,
         target,
         data.reference,

@@ -2,30 +2,86 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from datetime import datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING, Annotated, Any
 from uuid import UUID
 
+import msgspec
 from litestar import Controller, get, post
 from litestar.params import FromPath, QueryParameter
-
-from nexus_inventory._common import Conflict, CursorParam, LimitParam, Page, after_cursor, page_of
-from nexus_inventory._deps import (
-    MOVES_WRITE,
-    Context,
+from nexus_hookspecs.http import (
+    Cursor,
     Db,
     Events,
     FeatureFlags,
-    Settings,
-    opt,
-    tenant_layout,
-    tenant_settings,
+    Limit,
+    Page,
+    TenantSettings,
+    after_id,
+    conflict,
+    not_found,
+    page_of,
+    route_opt,
 )
+
+from nexus_inventory._amounts import money, qty
 from nexus_inventory._examples import body
-from nexus_inventory._moves import MOVE_SELECT, create_move, move_out, read_move
-from nexus_inventory._schemas import MoveCreate, MoveOut
+from nexus_inventory._keys import MOVES_WRITE, VALUATION
+from nexus_inventory._layout import seed_layout
+from nexus_inventory._moves import MoveCreate, create_move
+from nexus_inventory._settings import InventorySettings
 from nexus_inventory._stock import validate_move
 
-__all__ = ("MoveController",)
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from nexus_hookspecs import Connection
+
+__all__ = ("MoveController", "MoveOut")
+
+_SELECT = "select m.*, p.sku from inventory_move m join inventory_product p on p.id = m.product_id"
+
+
+class MoveOut(msgspec.Struct, kw_only=True):
+    """A stock move; ``unit_cost``, ``value`` and ``currency`` are set once it is done."""
+
+    id: UUID
+    kind: str
+    state: str
+    product_id: UUID
+    sku: str
+    quantity: str
+    from_location_id: UUID
+    to_location_id: UUID
+    reference: str | None
+    origin: str | None
+    unit_cost: str | None
+    value: str | None
+    currency: str | None
+    failure_reason: str | None
+    created_at: datetime
+    done_at: datetime | None
+
+
+def _move(row: Mapping[str, Any]) -> MoveOut:
+    """A move row (with its product's ``sku``) as the API shows it."""
+    values = dict(row)
+    values["quantity"] = qty(Decimal(row["quantity"]))
+    if row["unit_cost"] is not None:
+        values["unit_cost"] = qty(Decimal(row["unit_cost"]))
+    if row["value"] is not None:
+        values["value"] = money(Decimal(row["value"]))
+    if values["currency"] is not None:
+        values["currency"] = values["currency"].strip()
+    return msgspec.convert(values, MoveOut, strict=False)
+
+
+async def _read_move(conn: Connection, move_id: UUID) -> MoveOut:
+    row = await conn.fetchrow(f"{_SELECT} where m.id = $1", move_id)
+    if row is None:
+        not_found()
+    return _move(row)
 
 
 class MoveController(Controller):
@@ -38,8 +94,8 @@ class MoveController(Controller):
     async def list_moves(
         self,
         db: Db,
-        cursor: CursorParam = None,
-        limit: LimitParam = 50,
+        cursor: Cursor = None,
+        limit: Limit = 50,
         product_id: Annotated[UUID | None, QueryParameter(description="This product's.")] = None,
         in_state: Annotated[
             str | None,
@@ -61,10 +117,10 @@ class MoveController(Controller):
         ] = None,
     ) -> Page[MoveOut]:
         """Moves, oldest first."""
-        after = after_cursor(cursor)
+        after = after_id(cursor)
         async with db.transaction() as conn:
             rows = await conn.fetch(
-                f"{MOVE_SELECT} where ($1::uuid is null or m.id > $1) "
+                f"{_SELECT} where ($1::uuid is null or m.id > $1) "
                 "and ($2::uuid is null or m.product_id = $2) "
                 "and ($3::text is null or m.state = $3) and ($4::text is null or m.kind = $4) "
                 "and ($5::text is null or m.reference = $5) "
@@ -76,16 +132,15 @@ class MoveController(Controller):
                 reference,
                 limit + 1,
             )
-        return page_of([move_out(row) for row in rows], limit)
+        return page_of([_move(row) for row in rows], limit)
 
-    @post("/", summary="Create a move", opt=opt(MOVES_WRITE))
+    @post("/", summary="Create a move", opt=route_opt(permission=MOVES_WRITE))
     async def create_move(
         self,
         db: Db,
         events: Events,
         features: FeatureFlags,
-        plugin_settings: Settings,
-        context: Context,
+        settings: TenantSettings[InventorySettings],
         data: Annotated[MoveCreate, body("POST /moves", "A validated receipt of a new product")],
     ) -> MoveOut:
         """Create a draft move, or create and validate it at once with ``"validate": true``.
@@ -93,42 +148,49 @@ class MoveController(Controller):
         Validating a delivery beyond the available quantity answers 409 unless the tenant's
         ``allow_negative_stock`` setting is on; nothing is stored then.
         """
-        settings = await tenant_settings(plugin_settings, context)
-        valuation = await features.enabled("inventory.valuation")
+        valuation = await features.enabled(VALUATION)
         async with db.transaction() as conn:
-            layout = await tenant_layout(conn, settings)
+            layout = await seed_layout(conn, settings)
             move_id = await create_move(conn, data, settings=settings, layout=layout)
             if data.validate:
                 await validate_move(conn, events, move_id, settings=settings, valuation=valuation)
-            return await read_move(conn, move_id)
+            return await _read_move(conn, move_id)
 
     @get("/{move_id:uuid}", summary="Show a move")
     async def show_move(self, db: Db, move_id: FromPath[UUID]) -> MoveOut:
         """One move."""
         async with db.transaction() as conn:
-            return await read_move(conn, move_id)
+            return await _read_move(conn, move_id)
 
-    @post("/{move_id:uuid}/done", summary="Validate a move", opt=opt(MOVES_WRITE), status_code=200)
+    @post(
+        "/{move_id:uuid}/done",
+        summary="Validate a move",
+        opt=route_opt(permission=MOVES_WRITE),
+        status_code=200,
+    )
     async def validate(
         self,
         db: Db,
         events: Events,
         features: FeatureFlags,
-        plugin_settings: Settings,
-        context: Context,
+        settings: TenantSettings[InventorySettings],
         move_id: FromPath[UUID],
     ) -> MoveOut:
         """Validate a draft: quantities change and the move's events are published.
 
         409 when the move is not a draft, or when stock is short (see ``create``).
         """
-        settings = await tenant_settings(plugin_settings, context)
-        valuation = await features.enabled("inventory.valuation")
+        valuation = await features.enabled(VALUATION)
         async with db.transaction() as conn:
             await validate_move(conn, events, move_id, settings=settings, valuation=valuation)
-            return await read_move(conn, move_id)
+            return await _read_move(conn, move_id)
 
-    @post("/{move_id:uuid}/cancel", summary="Cancel a move", opt=opt(MOVES_WRITE), status_code=200)
+    @post(
+        "/{move_id:uuid}/cancel",
+        summary="Cancel a move",
+        opt=route_opt(permission=MOVES_WRITE),
+        status_code=200,
+    )
     async def cancel(self, db: Db, move_id: FromPath[UUID]) -> MoveOut:
         """Cancel a draft move; 409 when it is done already."""
         async with db.transaction() as conn:
@@ -136,7 +198,7 @@ class MoveController(Controller):
                 "update inventory_move set state = 'cancelled' where id = $1 and state = 'draft'",
                 move_id,
             )
-            move = await read_move(conn, move_id)
+            move = await _read_move(conn, move_id)
         if move.state != "cancelled":
-            raise Conflict(detail=f"the move is {move.state}, only a draft can be cancelled")
+            conflict(f"the move is {move.state}, only a draft can be cancelled")
         return move

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Annotated, Any
 from uuid import UUID
@@ -9,48 +10,115 @@ from uuid import UUID
 import msgspec
 from litestar import Controller, delete, get, patch, post
 from litestar.params import FromPath, QueryParameter
-
-from nexus_inventory._common import (
-    Conflict,
-    CursorParam,
-    LimitParam,
+from nexus_hookspecs import new_id
+from nexus_hookspecs.http import (
+    Cursor,
+    Db,
+    FieldErrors,
+    Limit,
     Page,
-    after_cursor,
-    new_id,
+    TenantSettings,
+    after_id,
+    conflict,
     not_found,
     page_of,
-    positive,
-    qty,
+    route_opt,
 )
-from nexus_inventory._deps import (
-    PRODUCTS_WRITE,
-    Context,
-    Db,
-    Settings,
-    opt,
-    tenant_layout,
-    tenant_settings,
-)
+
+from nexus_inventory._amounts import positive, qty
 from nexus_inventory._examples import body
-from nexus_inventory._schemas import (
-    LocationStock,
-    ProductChanges,
-    ProductCreate,
-    ProductOut,
-    StockOut,
-)
+from nexus_inventory._fields import Amount, Name, Sku
+from nexus_inventory._keys import PRODUCTS_WRITE
+from nexus_inventory._layout import seed_layout
+from nexus_inventory._settings import InventorySettings
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
     from nexus_hookspecs import Connection
 
-__all__ = ("ProductController",)
+__all__ = (
+    "LocationStock",
+    "ProductChanges",
+    "ProductController",
+    "ProductCreate",
+    "ProductOut",
+    "StockOut",
+)
+
+Uom = Annotated[str, msgspec.Meta(min_length=1, max_length=32, examples=["unit"])]
+Currency = Annotated[
+    str, msgspec.Meta(pattern="^[A-Z]{3}$", description="ISO 4217 code", examples=["USD"])
+]
+
+
+class ProductCreate(msgspec.Struct, kw_only=True):
+    """A new product. Without ``sku`` one is generated (``P-…``)."""
+
+    name: Name
+    sku: Sku | None = None
+    uom: Uom | None = None
+    cost_price: Amount = Decimal(0)
+    sale_price: Amount = Decimal(0)
+    currency: Currency | None = None
+    tracked: bool = True
+
+
+class ProductChanges(msgspec.Struct, kw_only=True):
+    """Some fields of a product; omitted ones stay as they are."""
+
+    name: Name | None = None
+    sku: Sku | None = None
+    uom: Uom | None = None
+    cost_price: Amount | None = None
+    sale_price: Amount | None = None
+    currency: Currency | None = None
+    tracked: bool | None = None
+    active: bool | None = None
+
+
+class ProductOut(msgspec.Struct, kw_only=True):
+    """A product. ``average_cost`` is in the tenant's valuation currency."""
+
+    id: UUID
+    sku: str
+    name: str
+    uom: str
+    cost_price: str
+    sale_price: str
+    currency: str
+    tracked: bool
+    active: bool
+    average_cost: str
+    created_at: datetime
+
+
+class LocationStock(msgspec.Struct, kw_only=True):
+    """A product's quantities at one location."""
+
+    location_id: UUID
+    location: str
+    warehouse_id: UUID | None
+    on_hand: str
+    reserved: str
+    available: str
+
+
+class StockOut(msgspec.Struct, kw_only=True):
+    """A product's quantities over its internal locations: available = on hand − reserved."""
+
+    product_id: UUID
+    sku: str
+    on_hand: str
+    reserved: str
+    available: str
+    locations: list[LocationStock]
+
 
 _CHANGEABLE = ("name", "sku", "uom", "cost_price", "sale_price", "currency", "tracked", "active")
 
 
-def product_out(row: Mapping[str, Any]) -> ProductOut:
+def _product_out(row: Mapping[str, Any]) -> ProductOut:
     """A product row as the API shows it."""
     values = dict(row)
     for name in ("cost_price", "sale_price", "average_cost"):
@@ -68,7 +136,7 @@ def _price(value: Decimal) -> str:
 async def _product(conn: Connection, product_id: UUID) -> Mapping[str, Any]:
     row = await conn.fetchrow("select * from inventory_product where id = $1", product_id)
     if row is None:
-        raise not_found()
+        not_found()
     return row
 
 
@@ -82,13 +150,13 @@ class ProductController(Controller):
     async def list_products(
         self,
         db: Db,
-        cursor: CursorParam = None,
-        limit: LimitParam = 50,
+        cursor: Cursor = None,
+        limit: Limit = 50,
         sku: Annotated[str | None, QueryParameter(description="This SKU only.")] = None,
         active: Annotated[bool | None, QueryParameter(description="Active or not.")] = None,
     ) -> Page[ProductOut]:
         """Products, oldest first."""
-        after = after_cursor(cursor)
+        after = after_id(cursor)
         async with db.transaction() as conn:
             rows = await conn.fetch(
                 "select * from inventory_product where ($1::uuid is null or id > $1) "
@@ -99,20 +167,20 @@ class ProductController(Controller):
                 active,
                 limit + 1,
             )
-        return page_of([product_out(row) for row in rows], limit)
+        return page_of([_product_out(row) for row in rows], limit)
 
-    @post("/", summary="Create a product", opt=opt(PRODUCTS_WRITE))
+    @post("/", summary="Create a product", opt=route_opt(permission=PRODUCTS_WRITE))
     async def create_product(
         self,
         db: Db,
-        plugin_settings: Settings,
-        context: Context,
+        settings: TenantSettings[InventorySettings],
         data: Annotated[ProductCreate, body("POST /products", "A desk")],
     ) -> ProductOut:
         """Create a product; 409 when its SKU is taken in the tenant."""
-        positive("cost_price", data.cost_price, zero=True)
-        positive("sale_price", data.sale_price, zero=True)
-        settings = await tenant_settings(plugin_settings, context)
+        errors = FieldErrors()
+        positive(errors, "cost_price", data.cost_price, zero=True)
+        positive(errors, "sale_price", data.sale_price, zero=True)
+        errors.raise_if_any()
         product_id = new_id()
         sku = data.sku or f"P-{product_id.hex[-10:].upper()}"
         async with db.transaction() as conn:
@@ -130,16 +198,18 @@ class ProductController(Controller):
                 data.tracked,
             )
         if row is None:
-            raise Conflict(detail=f"a product with SKU {sku} exists", extra={"sku": sku})
-        return product_out(row)
+            conflict(f"a product with SKU {sku} exists", sku=sku)
+        return _product_out(row)
 
     @get("/{product_id:uuid}", summary="Show a product")
     async def show_product(self, db: Db, product_id: FromPath[UUID]) -> ProductOut:
         """One product."""
         async with db.transaction() as conn:
-            return product_out(await _product(conn, product_id))
+            return _product_out(await _product(conn, product_id))
 
-    @patch("/{product_id:uuid}", summary="Change a product", opt=opt(PRODUCTS_WRITE))
+    @patch(
+        "/{product_id:uuid}", summary="Change a product", opt=route_opt(permission=PRODUCTS_WRITE)
+    )
     async def change_product(
         self,
         db: Db,
@@ -150,9 +220,11 @@ class ProductController(Controller):
         changes = {
             name: getattr(data, name) for name in _CHANGEABLE if getattr(data, name) is not None
         }
+        errors = FieldErrors()
         for name in ("cost_price", "sale_price"):
             if name in changes:
-                positive(name, changes[name], zero=True)
+                positive(errors, name, changes[name], zero=True)
+        errors.raise_if_any()
         async with db.transaction() as conn:
             await _product(conn, product_id)
             if "sku" in changes:
@@ -162,9 +234,9 @@ class ProductController(Controller):
                     product_id,
                 )
                 if taken:
-                    raise Conflict(detail=f"a product with SKU {changes['sku']} exists")
+                    conflict(f"a product with SKU {changes['sku']} exists", sku=changes["sku"])
             if not changes:
-                return product_out(await _product(conn, product_id))
+                return _product_out(await _product(conn, product_id))
             assignments = ", ".join(f"{name} = ${i}" for i, name in enumerate(changes, start=2))
             row = await conn.fetchrow(
                 f"update inventory_product set {assignments} where id = $1 returning *",
@@ -172,9 +244,11 @@ class ProductController(Controller):
                 *changes.values(),
             )
             assert row is not None
-            return product_out(row)
+            return _product_out(row)
 
-    @delete("/{product_id:uuid}", summary="Delete a product", opt=opt(PRODUCTS_WRITE))
+    @delete(
+        "/{product_id:uuid}", summary="Delete a product", opt=route_opt(permission=PRODUCTS_WRITE)
+    )
     async def delete_product(self, db: Db, product_id: FromPath[UUID]) -> None:
         """Delete a product that never moved; 409 otherwise (archive it: ``active: false``)."""
         async with db.transaction() as conn:
@@ -182,18 +256,17 @@ class ProductController(Controller):
             if await conn.fetchval(
                 "select true from inventory_move where product_id = $1 limit 1", product_id
             ):
-                raise Conflict(detail="the product has stock moves: archive it instead")
+                conflict("the product has stock moves: archive it instead")
             await conn.execute("delete from inventory_product where id = $1", product_id)
 
     @get("/{product_id:uuid}/stock", summary="Show a product's stock")
     async def show_stock(
-        self, db: Db, plugin_settings: Settings, context: Context, product_id: FromPath[UUID]
+        self, db: Db, settings: TenantSettings[InventorySettings], product_id: FromPath[UUID]
     ) -> StockOut:
         """On hand, reserved and available per internal location, and in total."""
-        settings = await tenant_settings(plugin_settings, context)
         async with db.transaction() as conn:
             product = await _product(conn, product_id)
-            await tenant_layout(conn, settings)
+            await seed_layout(conn, settings)
             rows = await conn.fetch(_STOCK, product_id)
         locations = [
             LocationStock(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Annotated, Any
 from uuid import UUID
@@ -9,44 +10,62 @@ from uuid import UUID
 import msgspec
 from litestar import Controller, delete, get, post
 from litestar.params import FromPath, QueryParameter
-
-from nexus_inventory._common import (
-    Conflict,
-    CursorParam,
-    LimitParam,
+from nexus_hookspecs import new_id
+from nexus_hookspecs.http import (
+    Cursor,
+    Db,
+    FieldErrors,
+    Limit,
     Page,
-    after_cursor,
+    TenantSettings,
+    after_id,
+    conflict,
     invalid,
-    new_id,
     not_found,
     page_of,
-    positive,
-    qty,
+    route_opt,
 )
-from nexus_inventory._deps import (
-    RESERVATIONS_WRITE,
-    Context,
-    Db,
-    Settings,
-    opt,
-    tenant_layout,
-    tenant_settings,
-)
+
+from nexus_inventory._amounts import positive, qty
 from nexus_inventory._examples import body
-from nexus_inventory._schemas import ReservationCreate, ReservationOut
+from nexus_inventory._fields import Amount, Reference
+from nexus_inventory._keys import RESERVATIONS, RESERVATIONS_WRITE
+from nexus_inventory._layout import seed_layout
+from nexus_inventory._settings import InventorySettings
 from nexus_inventory._stock import available_at
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-__all__ = ("ReservationController",)
+__all__ = ("ReservationController", "ReservationCreate", "ReservationOut")
 
-_FEATURE = "reservations"
+
+class ReservationCreate(msgspec.Struct, kw_only=True):
+    """Hold ``quantity`` for ``reference`` at a location (the default stock location if none).
+
+    A delivery with the same reference consumes it when done.
+    """
+
+    quantity: Amount
+    reference: Reference
+    location_id: UUID | None = None
+
+
+class ReservationOut(msgspec.Struct, kw_only=True):
+    """A reservation: ``active``, ``released`` (deleted) or ``consumed`` (delivered)."""
+
+    id: UUID
+    product_id: UUID
+    location_id: UUID
+    quantity: str
+    reference: str
+    state: str
+    created_at: datetime
 
 
 def _reservation(row: Mapping[str, Any] | None) -> ReservationOut:
     if row is None:
-        raise not_found()
+        not_found()
     values = {**row, "quantity": qty(Decimal(row["quantity"]))}
     return msgspec.convert(values, ReservationOut, strict=False)
 
@@ -56,17 +75,17 @@ class ReservationController(Controller):
 
     path = "/"
     tags = ["inventory"]
+    opt = route_opt(feature=RESERVATIONS)
 
     @post(
         "/products/{product_id:uuid}/reservations",
         summary="Reserve a product",
-        opt=opt(RESERVATIONS_WRITE, _FEATURE),
+        opt=route_opt(permission=RESERVATIONS_WRITE),
     )
     async def reserve(
         self,
         db: Db,
-        plugin_settings: Settings,
-        context: Context,
+        settings: TenantSettings[InventorySettings],
         product_id: FromPath[UUID],
         data: Annotated[
             ReservationCreate,
@@ -74,28 +93,31 @@ class ReservationController(Controller):
         ],
     ) -> ReservationOut:
         """Hold a quantity at a location; 409 when more than is available is asked for."""
-        quantity = positive("quantity", data.quantity)
-        settings = await tenant_settings(plugin_settings, context)
+        errors = FieldErrors()
+        positive(errors, "quantity", data.quantity)
+        errors.raise_if_any()
+        quantity = data.quantity
         async with db.transaction() as conn:
-            layout = await tenant_layout(conn, settings)
+            layout = await seed_layout(conn, settings)
             # The product row lock queues reservations and moves of the product alike.
             product = await conn.fetchrow(
                 "select id from inventory_product where id = $1 for no key update", product_id
             )
             if product is None:
-                raise not_found()
+                not_found()
             location_id = data.location_id or layout.stock
             kind = await conn.fetchval(
                 "select kind from inventory_location where id = $1", location_id
             )
             if kind != "internal":
-                raise invalid("location_id", "reserve at an internal location")
+                invalid("location_id", "reserve at an internal location")
             on_hand, reserved = await available_at(conn, product_id, location_id)
             available = on_hand - reserved
             if quantity > available:
-                raise Conflict(
-                    detail=f"only {qty(available)} available, {qty(quantity)} requested",
-                    extra={"available": qty(available), "requested": qty(quantity)},
+                conflict(
+                    f"only {qty(available)} available, {qty(quantity)} requested",
+                    available=qty(available),
+                    requested=qty(quantity),
                 )
             row = await conn.fetchrow(
                 "insert into inventory_reservation (id, product_id, location_id, quantity, "
@@ -108,12 +130,12 @@ class ReservationController(Controller):
             )
         return _reservation(row)
 
-    @get("/reservations", summary="List reservations", opt=opt(feature=_FEATURE))
+    @get("/reservations", summary="List reservations")
     async def list_reservations(
         self,
         db: Db,
-        cursor: CursorParam = None,
-        limit: LimitParam = 50,
+        cursor: Cursor = None,
+        limit: Limit = 50,
         product_id: Annotated[UUID | None, QueryParameter(description="This product's.")] = None,
         in_state: Annotated[
             str | None,
@@ -126,7 +148,7 @@ class ReservationController(Controller):
         ] = None,
     ) -> Page[ReservationOut]:
         """Reservations, oldest first."""
-        after = after_cursor(cursor)
+        after = after_id(cursor)
         async with db.transaction() as conn:
             rows = await conn.fetch(
                 "select * from inventory_reservation where ($1::uuid is null or id > $1) "
@@ -143,7 +165,6 @@ class ReservationController(Controller):
     @get(
         "/reservations/{reservation_id:uuid}",
         summary="Show a reservation",
-        opt=opt(feature=_FEATURE),
     )
     async def show_reservation(self, db: Db, reservation_id: FromPath[UUID]) -> ReservationOut:
         """One reservation."""
@@ -156,7 +177,7 @@ class ReservationController(Controller):
     @delete(
         "/reservations/{reservation_id:uuid}",
         summary="Release a reservation",
-        opt=opt(RESERVATIONS_WRITE, _FEATURE),
+        opt=route_opt(permission=RESERVATIONS_WRITE),
     )
     async def release(self, db: Db, reservation_id: FromPath[UUID]) -> None:
         """Release an active reservation (kept as ``released``); 409 once consumed."""
@@ -167,6 +188,6 @@ class ReservationController(Controller):
                 reservation_id,
             )
         if row is None:
-            raise not_found()
+            not_found()
         if row["state"] == "consumed":
-            raise Conflict(detail="the reservation was consumed by a delivery")
+            conflict("the reservation was consumed by a delivery")

@@ -1,6 +1,6 @@
 """Stock moves: the only way quantities change.
 
-A move is created as a draft (:func:`create_move`) and validated by :func:`validate_move`,
+A move is created as a draft (``_moves.create_move``) and validated by :func:`validate_draft`,
 which in one transaction locks the product row and the quant rows it touches
 (``SELECT … FOR UPDATE``, always in the same order, so concurrent moves queue instead of
 both passing the availability check), checks availability, changes on-hand quantities,
@@ -14,7 +14,18 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from nexus_inventory._common import Conflict, invalid, money, new_id, qty
+from nexus_hookspecs import new_id
+from nexus_hookspecs.http import FieldErrors, conflict, invalid, not_found
+
+from nexus_inventory._amounts import money, qty
+from nexus_inventory._events import (
+    MOVE_DONE,
+    STOCK_LOW,
+    VALUATION_POSTED,
+    MoveDone,
+    StockLow,
+    ValuationPosted,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -25,18 +36,12 @@ if TYPE_CHECKING:
     from nexus_inventory._settings import InventorySettings
 
 __all__ = (
-    "LOW",
-    "MOVE_DONE",
-    "VALUATION_POSTED",
     "InsufficientStock",
     "available_at",
     "check_locations",
+    "validate_draft",
     "validate_move",
 )
-
-MOVE_DONE = "inventory.move.done.v1"
-VALUATION_POSTED = "inventory.valuation.posted.v1"
-LOW = "inventory.stock.low.v1"
 
 # Which location kinds each move kind goes between.
 _ROUTES: dict[str, set[tuple[str, str]]] = {
@@ -45,26 +50,28 @@ _ROUTES: dict[str, set[tuple[str, str]]] = {
     "internal": {("internal", "internal")},
     "adjustment": {("adjustment", "internal"), ("internal", "adjustment")},
 }
-_ZERO = Decimal(0)
 
 
-class InsufficientStock(Conflict):
-    """A 409 problem: the move needs more than is available at its source location."""
+class InsufficientStock(Exception):  # noqa: N818 - the name says what happened
+    """The move needs more than is available at its source location.
+
+    :func:`validate_move` answers it as a 409 problem; the invoice handler records it on a
+    failed move instead.
+    """
 
     def __init__(self, *, available: Decimal, requested: Decimal, location_id: UUID) -> None:
-        super().__init__(
-            detail=(
-                f"only {qty(available)} available at the source location, "
-                f"{qty(requested)} requested; negative stock is not allowed"
-            ),
-            extra={
-                "available": qty(available),
-                "requested": qty(requested),
-                "location_id": str(location_id),
-            },
-        )
         self.available = available
         self.requested = requested
+        self.location_id = location_id
+        super().__init__(self.reason)
+
+    @property
+    def reason(self) -> str:
+        """What is short, for a person."""
+        return (
+            f"only {qty(self.available)} available at the source location, "
+            f"{qty(self.requested)} requested; negative stock is not allowed"
+        )
 
 
 async def check_locations(
@@ -75,15 +82,17 @@ async def check_locations(
         "select id, kind from inventory_location where id = any($1::uuid[])", [from_id, to_id]
     )
     kinds = {row["id"]: row["kind"] for row in rows}
+    errors = FieldErrors()
     for field, location in (("from_location_id", from_id), ("to_location_id", to_id)):
         if location not in kinds:
-            raise invalid(field, "no such location")
+            errors.add(field, "no such location")
+    errors.raise_if_any()
     if from_id == to_id:
-        raise invalid("to_location_id", "must differ from from_location_id")
+        invalid("to_location_id", "must differ from from_location_id")
     pair = (kinds[from_id], kinds[to_id])
     if pair not in _ROUTES[kind]:
         allowed = " or ".join(f"{a} → {b}" for a, b in sorted(_ROUTES[kind]))
-        raise invalid("to_location_id", f"a {kind} goes {allowed}, not {pair[0]} → {pair[1]}")
+        invalid("to_location_id", f"a {kind} goes {allowed}, not {pair[0]} → {pair[1]}")
     return pair
 
 
@@ -136,6 +145,29 @@ async def validate_move(
     settings: InventorySettings,
     valuation: bool,
 ) -> Mapping[str, Any]:
+    """Validate a draft move as a request asks: like :func:`validate_draft`, short stock a 409.
+
+    The 409 problem has the members ``available``, ``requested`` and ``location_id``.
+    """
+    try:
+        return await validate_draft(conn, events, move_id, settings=settings, valuation=valuation)
+    except InsufficientStock as short:
+        conflict(
+            short.reason,
+            available=qty(short.available),
+            requested=qty(short.requested),
+            location_id=str(short.location_id),
+        )
+
+
+async def validate_draft(
+    conn: Connection,
+    events: EventPublisher,
+    move_id: UUID,
+    *,
+    settings: InventorySettings,
+    valuation: bool,
+) -> Mapping[str, Any]:
     """Validate a draft move: change quantities, value it, publish its events.
 
     Args:
@@ -149,17 +181,16 @@ async def validate_move(
         The move's row, now done.
 
     Raises:
-        NotFoundException: no such move.
-        Conflict: the move is not a draft.
-        InsufficientStock: the source location lacks stock and negative stock is refused.
+        InsufficientStock: the source location lacks stock and negative stock is refused
+            (nothing changed).
+
+    A missing move answers 404, a move that is not a draft 409 (the kit's problems).
     """
     move = await conn.fetchrow("select * from inventory_move where id = $1 for update", move_id)
     if move is None:
-        from nexus_inventory._common import not_found  # noqa: PLC0415
-
-        raise not_found()
+        not_found()
     if move["state"] != "draft":
-        raise Conflict(detail=f"the move is {move['state']}, only a draft can be validated")
+        conflict(f"the move is {move['state']}, only a draft can be validated")
     # The product row lock queues every move and reservation of the product (valuation
     # reads all its quants). NO KEY UPDATE, not UPDATE: the draft moves other transactions
     # just inserted hold KEY SHARE locks on it through their foreign key, and UPDATE would
@@ -198,38 +229,30 @@ async def validate_move(
         settings.valuation_currency if valued else None,
     )
     assert done is not None
-    await events.publish(
-        conn,
-        type=MOVE_DONE,
-        data={
-            "id": str(move_id),
-            "kind": move["kind"],
-            "product_id": str(product["id"]),
-            "sku": product["sku"],
-            "quantity": qty(quantity),
-            "from_location_id": str(source),
-            "to_location_id": str(target),
-            "reference": move["reference"],
-        },
-        subject=str(move_id),
+    done_event = MoveDone(
+        id=move_id,
+        kind=move["kind"],
+        product_id=product["id"],
+        sku=product["sku"],
+        quantity=qty(quantity),
+        from_location_id=source,
+        to_location_id=target,
+        reference=move["reference"],
     )
+    await events.publish(conn, type=MOVE_DONE.type, data=done_event, subject=str(move_id))
     if valued and valuation:
-        await events.publish(
-            conn,
-            type=VALUATION_POSTED,
-            data={
-                "move_id": str(move_id),
-                "kind": move["kind"],
-                "direction": valued["direction"],
-                "product_id": str(product["id"]),
-                "sku": product["sku"],
-                "quantity": qty(quantity),
-                "unit_cost": qty(valued["unit_cost"]),
-                "value": money(valued["value"]),
-                "currency": settings.valuation_currency,
-            },
-            subject=str(move_id),
+        posted = ValuationPosted(
+            move_id=move_id,
+            kind=move["kind"],
+            direction=valued["direction"],
+            product_id=product["id"],
+            sku=product["sku"],
+            quantity=qty(quantity),
+            unit_cost=qty(valued["unit_cost"]),
+            value=money(valued["value"]),
+            currency=settings.valuation_currency,
         )
+        await events.publish(conn, type=VALUATION_POSTED.type, data=posted, subject=str(move_id))
     if kinds[source] == "internal":
         await _signal_low(conn, events, product, source, before[source] - quantity)
     return done
@@ -345,15 +368,11 @@ async def _signal_low(
     )
     if minimum is None or on_hand >= Decimal(minimum):
         return
-    await events.publish(
-        conn,
-        type=LOW,
-        data={
-            "product_id": str(product["id"]),
-            "sku": product["sku"],
-            "location_id": str(location_id),
-            "on_hand": qty(on_hand),
-            "minimum": qty(Decimal(minimum)),
-        },
-        subject=str(product["id"]),
+    low = StockLow(
+        product_id=product["id"],
+        sku=product["sku"],
+        location_id=location_id,
+        on_hand=qty(on_hand),
+        minimum=qty(Decimal(minimum)),
     )
+    await events.publish(conn, type=STOCK_LOW.type, data=low, subject=str(product["id"]))

@@ -1,8 +1,8 @@
 """A tenant's starting point: virtual locations and the default warehouse.
 
-Seeded when the plugin is enabled for the tenant (``nexus_tenant_enable``), and made on
-first use for a tenant that never went through that hook (the same statements, idempotent:
-unique indexes settle concurrent first uses).
+Seeded when the plugin is enabled for the tenant (``nexus_tenant_enable``, which the kernel
+runs once per tenant before the plugin serves it a request or an event); routes and handlers
+then only read it. The statements are idempotent: unique indexes settle concurrent seeds.
 """
 
 from __future__ import annotations
@@ -11,15 +11,21 @@ from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 import msgspec
-
-from nexus_inventory._common import new_id
+from nexus_hookspecs import new_id
 
 if TYPE_CHECKING:
     from nexus_hookspecs import Connection
 
     from nexus_inventory._settings import InventorySettings
 
-__all__ = ("VIRTUAL_KINDS", "Layout", "create_warehouse", "ensure_layout", "layout")
+__all__ = (
+    "VIRTUAL_KINDS",
+    "Layout",
+    "create_warehouse",
+    "find_layout",
+    "read_layout",
+    "seed_layout",
+)
 
 VIRTUAL_KINDS = ("supplier", "customer", "adjustment")
 _VIRTUAL_NAMES = {
@@ -39,7 +45,7 @@ class Layout(msgspec.Struct, frozen=True, kw_only=True):
     adjustment: UUID
 
 
-async def layout(conn: Connection) -> Layout | None:
+async def find_layout(conn: Connection) -> Layout | None:
     """The tenant's default warehouse stock location and virtual locations, if all exist."""
     rows = await conn.fetch(
         "select kind, id from inventory_location where kind <> 'internal' "
@@ -59,9 +65,17 @@ async def layout(conn: Connection) -> Layout | None:
     )
 
 
-async def ensure_layout(conn: Connection, settings: InventorySettings) -> Layout:
-    """Return the tenant's layout, creating what is missing (seed; idempotent)."""
-    found = await layout(conn)
+async def read_layout(conn: Connection) -> Layout:
+    """The tenant's layout, seeded when the plugin was enabled for it."""
+    found = await find_layout(conn)
+    if found is None:  # pragma: no cover - the kernel runs nexus_tenant_enable first
+        raise RuntimeError("the tenant's inventory layout is missing: was the plugin enabled?")
+    return found
+
+
+async def seed_layout(conn: Connection, settings: InventorySettings) -> Layout:
+    """Return the tenant's layout, creating what is missing (idempotent)."""
+    found = await find_layout(conn)
     if found is not None:
         return found
     for kind in VIRTUAL_KINDS:
@@ -84,7 +98,7 @@ async def ensure_layout(conn: Connection, settings: InventorySettings) -> Layout
             await create_warehouse(
                 conn, name=settings.default_warehouse_name, code=code, is_default=True
             )
-    found = await layout(conn)
+    found = await find_layout(conn)
     if found is None:  # pragma: no cover - the statements above make every part
         raise RuntimeError("the inventory layout could not be created")
     return found

@@ -1,7 +1,8 @@
-"""Reorder rules (min/max per product and location) and the stock valuation."""
+"""Reorder rules: a minimum and a maximum on hand per product and location."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Annotated, Any
 from uuid import UUID
@@ -9,47 +10,67 @@ from uuid import UUID
 import msgspec
 from litestar import Controller, delete, get, patch, post
 from litestar.params import FromPath, QueryParameter
-
-from nexus_inventory._common import (
-    Conflict,
-    CursorParam,
-    LimitParam,
+from nexus_hookspecs import new_id
+from nexus_hookspecs.http import (
+    Cursor,
+    Db,
+    FieldErrors,
+    Limit,
     Page,
-    after_cursor,
+    TenantSettings,
+    after_id,
+    conflict,
     invalid,
-    money,
-    new_id,
     not_found,
     page_of,
-    positive,
-    qty,
+    route_opt,
 )
-from nexus_inventory._deps import (
-    RULES_WRITE,
-    Context,
-    Db,
-    Settings,
-    opt,
-    tenant_layout,
-    tenant_settings,
-)
+
+from nexus_inventory._amounts import positive, qty
 from nexus_inventory._examples import body
-from nexus_inventory._schemas import (
-    RuleChanges,
-    RuleCreate,
-    RuleOut,
-    ValuationLine,
-    ValuationOut,
-)
+from nexus_inventory._fields import Amount
+from nexus_inventory._keys import REORDER_RULES, RULES_WRITE
+from nexus_inventory._layout import seed_layout
+from nexus_inventory._settings import InventorySettings
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
     from nexus_hookspecs import Connection
 
-__all__ = ("ReorderRuleController", "ValuationController")
+__all__ = ("ReorderRuleController", "RuleChanges", "RuleCreate", "RuleOut")
 
-_FEATURE = "reorder_rules"
+
+class RuleCreate(msgspec.Struct, kw_only=True):
+    """A reorder rule at a location (the default stock location if none)."""
+
+    minimum: Amount
+    maximum: Amount
+    location_id: UUID | None = None
+
+
+class RuleChanges(msgspec.Struct, kw_only=True):
+    """New bounds of a reorder rule."""
+
+    minimum: Amount | None = None
+    maximum: Amount | None = None
+
+
+class RuleOut(msgspec.Struct, kw_only=True):
+    """A reorder rule: keep on hand between ``minimum`` and ``maximum``.
+
+    ``to_order`` is what brings on hand back up to the maximum once it is below the
+    minimum (``"0"`` otherwise).
+    """
+
+    id: UUID
+    product_id: UUID
+    location_id: UUID
+    minimum: str
+    maximum: str
+    on_hand: str
+    to_order: str
+    created_at: datetime
 
 
 # A rule with the on hand it watches.
@@ -61,7 +82,7 @@ _RULES = (
 
 def _rule(row: Mapping[str, Any] | None) -> RuleOut:
     if row is None:
-        raise not_found()
+        not_found()
     minimum, maximum = Decimal(row["minimum"]), Decimal(row["maximum"])
     on_hand = Decimal(row["on_hand"])
     values = {
@@ -79,10 +100,13 @@ async def _read_rule(conn: Connection, rule_id: UUID) -> RuleOut:
 
 
 def _bounds(minimum: Decimal, maximum: Decimal) -> None:
-    positive("minimum", minimum, zero=True)
-    positive("maximum", maximum, zero=True)
-    if maximum < minimum:
-        raise invalid("maximum", "must be at least the minimum")
+    """Refuse bounds that are not amounts, or a maximum below the minimum (every field)."""
+    errors = FieldErrors()
+    positive(errors, "minimum", minimum, zero=True)
+    positive(errors, "maximum", maximum, zero=True)
+    if not errors and maximum < minimum:
+        errors.add("maximum", "must be at least the minimum")
+    errors.raise_if_any()
 
 
 class ReorderRuleController(Controller):
@@ -93,17 +117,17 @@ class ReorderRuleController(Controller):
 
     path = "/"
     tags = ["inventory"]
+    opt = route_opt(feature=REORDER_RULES)
 
     @post(
         "/products/{product_id:uuid}/reorder-rules",
         summary="Create a reorder rule",
-        opt=opt(RULES_WRITE, _FEATURE),
+        opt=route_opt(permission=RULES_WRITE),
     )
     async def create_rule(
         self,
         db: Db,
-        plugin_settings: Settings,
-        context: Context,
+        settings: TenantSettings[InventorySettings],
         product_id: FromPath[UUID],
         data: Annotated[
             RuleCreate, body("POST /products/{product_id}/reorder-rules", "Keep 5 to 20 in stock")
@@ -114,19 +138,18 @@ class ReorderRuleController(Controller):
         409 when the product has a rule there already.
         """
         _bounds(data.minimum, data.maximum)
-        settings = await tenant_settings(plugin_settings, context)
         async with db.transaction() as conn:
-            layout = await tenant_layout(conn, settings)
+            layout = await seed_layout(conn, settings)
             if not await conn.fetchval(
                 "select true from inventory_product where id = $1", product_id
             ):
-                raise not_found()
+                not_found()
             location_id = data.location_id or layout.stock
             kind = await conn.fetchval(
                 "select kind from inventory_location where id = $1", location_id
             )
             if kind != "internal":
-                raise invalid("location_id", "a rule watches an internal location")
+                invalid("location_id", "a rule watches an internal location")
             row = await conn.fetchrow(
                 "insert into inventory_reorder_rule (id, product_id, location_id, minimum, "
                 "maximum) values ($1, $2, $3, $4, $5) "
@@ -138,19 +161,19 @@ class ReorderRuleController(Controller):
                 data.maximum,
             )
             if row is None:
-                raise Conflict(detail="the product has a reorder rule at this location")
+                conflict("the product has a reorder rule at this location")
             return await _read_rule(conn, row["id"])
 
-    @get("/reorder-rules", summary="List reorder rules", opt=opt(feature=_FEATURE))
+    @get("/reorder-rules", summary="List reorder rules")
     async def list_rules(
         self,
         db: Db,
-        cursor: CursorParam = None,
-        limit: LimitParam = 50,
+        cursor: Cursor = None,
+        limit: Limit = 50,
         product_id: Annotated[UUID | None, QueryParameter(description="This product's.")] = None,
     ) -> Page[RuleOut]:
         """Reorder rules, oldest first."""
-        after = after_cursor(cursor)
+        after = after_id(cursor)
         async with db.transaction() as conn:
             rows = await conn.fetch(
                 f"{_RULES} where ($1::uuid is null or r.id > $1) "
@@ -161,7 +184,7 @@ class ReorderRuleController(Controller):
             )
         return page_of([_rule(row) for row in rows], limit)
 
-    @get("/reorder-rules/{rule_id:uuid}", summary="Show a reorder rule", opt=opt(feature=_FEATURE))
+    @get("/reorder-rules/{rule_id:uuid}", summary="Show a reorder rule")
     async def show_rule(self, db: Db, rule_id: FromPath[UUID]) -> RuleOut:
         """One reorder rule."""
         async with db.transaction() as conn:
@@ -170,7 +193,7 @@ class ReorderRuleController(Controller):
     @patch(
         "/reorder-rules/{rule_id:uuid}",
         summary="Change a reorder rule",
-        opt=opt(RULES_WRITE, _FEATURE),
+        opt=route_opt(permission=RULES_WRITE),
     )
     async def change_rule(
         self,
@@ -184,7 +207,7 @@ class ReorderRuleController(Controller):
                 "select * from inventory_reorder_rule where id = $1 for update", rule_id
             )
             if row is None:
-                raise not_found()
+                not_found()
             minimum = data.minimum if data.minimum is not None else Decimal(row["minimum"])
             maximum = data.maximum if data.maximum is not None else Decimal(row["maximum"])
             _bounds(minimum, maximum)
@@ -199,7 +222,7 @@ class ReorderRuleController(Controller):
     @delete(
         "/reorder-rules/{rule_id:uuid}",
         summary="Delete a reorder rule",
-        opt=opt(RULES_WRITE, _FEATURE),
+        opt=route_opt(permission=RULES_WRITE),
     )
     async def delete_rule(self, db: Db, rule_id: FromPath[UUID]) -> None:
         """Delete a reorder rule."""
@@ -208,43 +231,4 @@ class ReorderRuleController(Controller):
                 "delete from inventory_reorder_rule where id = $1 returning id", rule_id
             )
         if gone is None:
-            raise not_found()
-
-
-class ValuationController(Controller):
-    """The stock's value at average cost."""
-
-    path = "/valuation"
-    tags = ["inventory"]
-
-    @get("/", summary="Show the stock valuation", opt=opt(feature="valuation"))
-    async def show_valuation(
-        self, db: Db, plugin_settings: Settings, context: Context
-    ) -> ValuationOut:
-        """Each product with stock in internal locations: quantity × average cost."""
-        settings = await tenant_settings(plugin_settings, context)
-        async with db.transaction() as conn:
-            rows = await conn.fetch(
-                "select p.id, p.sku, p.name, p.average_cost, sum(q.quantity) as quantity "
-                "from inventory_product p join inventory_quant q on q.product_id = p.id "
-                "join inventory_location l on l.id = q.location_id and l.kind = 'internal' "
-                "group by p.tenant_id, p.id having sum(q.quantity) <> 0 order by p.id"
-            )
-        lines = []
-        total = Decimal(0)
-        for row in rows:
-            value = Decimal(row["quantity"]) * Decimal(row["average_cost"])
-            total += value.quantize(Decimal("0.01"))
-            lines.append(
-                ValuationLine(
-                    product_id=row["id"],
-                    sku=row["sku"],
-                    name=row["name"],
-                    quantity=qty(Decimal(row["quantity"])),
-                    average_cost=qty(Decimal(row["average_cost"])),
-                    value=money(value),
-                )
-            )
-        return ValuationOut(
-            currency=settings.valuation_currency, total_value=money(total), products=lines
-        )
+            not_found()

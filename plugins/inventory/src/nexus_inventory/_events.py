@@ -1,0 +1,115 @@
+"""The events Inventory publishes: payload Structs and their declarations.
+
+All three are published in the transaction that validates a move; the manifest lists them
+(``Manifest.events``) and ``docs/plugins/events.md`` shows their payloads' JSON Schemas.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+from uuid import UUID
+
+import msgspec
+from nexus_hookspecs import EventType
+
+from nexus_inventory._fields import MoveKind
+
+__all__ = (
+    "MOVE_DONE",
+    "STOCK_LOW",
+    "VALUATION_POSTED",
+    "MoveDone",
+    "StockLow",
+    "ValuationPosted",
+)
+
+
+class MoveDone(msgspec.Struct, kw_only=True):
+    """The ``data`` of ``inventory.move.done.v1``.
+
+    Attributes:
+        id: The move.
+        kind: ``receipt``, ``delivery``, ``internal`` or ``adjustment``.
+        product_id: The product moved.
+        sku: Its SKU.
+        quantity: The quantity moved, a decimal string (always positive).
+        from_location_id: Where the stock came from.
+        to_location_id: Where it went.
+        reference: The move's reference (an order or invoice number), if any.
+    """
+
+    id: UUID
+    kind: MoveKind
+    product_id: UUID
+    sku: str
+    quantity: str
+    from_location_id: UUID
+    to_location_id: UUID
+    reference: str | None
+
+
+class ValuationPosted(msgspec.Struct, kw_only=True):
+    """The ``data`` of ``inventory.valuation.posted.v1``.
+
+    Attributes:
+        move_id: The move valued.
+        kind: ``receipt``, ``delivery`` or ``adjustment`` (internal transfers keep their value).
+        direction: ``in`` when stock value went up (receipt, adjustment in), ``out`` when down.
+        product_id: The product.
+        sku: Its SKU.
+        quantity: The quantity moved, a positive decimal string.
+        unit_cost: The unit cost it was valued at, a decimal string.
+        value: quantity × unit cost, rounded to cents (``"12.50"``), positive.
+        currency: The tenant's valuation currency (ISO 4217).
+    """
+
+    move_id: UUID
+    kind: MoveKind
+    direction: Literal["in", "out"]
+    product_id: UUID
+    sku: str
+    quantity: str
+    unit_cost: str
+    value: str
+    currency: str
+
+
+class StockLow(msgspec.Struct, kw_only=True):
+    """The ``data`` of ``inventory.stock.low.v1``.
+
+    Attributes:
+        product_id: The product.
+        sku: Its SKU.
+        location_id: The location its reorder rule watches.
+        on_hand: On hand there after the move, a decimal string.
+        minimum: The rule's minimum, a decimal string.
+    """
+
+    product_id: UUID
+    sku: str
+    location_id: UUID
+    on_hand: str
+    minimum: str
+
+
+MOVE_DONE = EventType(
+    type="inventory.move.done.v1",
+    description="A stock move was validated: quantities changed (subject: the move id).",
+    payload=MoveDone,
+)
+VALUATION_POSTED = EventType(
+    type="inventory.valuation.posted.v1",
+    description=(
+        "A done receipt, delivery or adjustment was valued at average cost, when "
+        "inventory.valuation is on (subject: the move id)."
+    ),
+    payload=ValuationPosted,
+)
+STOCK_LOW = EventType(
+    type="inventory.stock.low.v1",
+    description=(
+        "A done move left a product's on hand at a location below its reorder rule's "
+        "minimum (subject: the product id)."
+    ),
+    payload=StockLow,
+)
