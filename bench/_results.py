@@ -57,7 +57,7 @@ class Row:
         measure: What was measured, in words.
         value: The figure, or ``None`` when not measured.
         unit: ``req/s``, ``ratio``, ``s``, ``MB``, ``ns/call``, ...
-        goal: The goal from ARCHITECTURE.md, when the figure has one.
+        goal: The goal (README.md, "Performance"), when the figure has one.
         status: ``met``/``missed`` against the goal, ``info`` without one, ``not measured``.
         baseline: What a ratio is taken against.
         note: Supporting figures in a few words (latencies, CPU, spread).

@@ -1,10 +1,11 @@
 """Plugins import the kernel only through ``nexus.testing``: ruff's banned-api enforces it.
 
-STYLE.md: plugins never import the kernel's internals, only ``nexus_hookspecs`` (and
-``nexus.testing`` in tests). ruff has no allow-list, so the root ``pyproject.toml`` (for
-``plugins/`` and ``contrib/``) and the plugin template's ``pyproject.toml`` list every part of
-``nexus`` but ``nexus.testing``; these tests fail when a new kernel module is not listed, and
-show the rule refusing a bad import where it applies and nowhere else.
+CONTRIBUTING.md, "The plugin boundary": plugins never import the kernel's internals, only
+``nexus_hookspecs`` (and ``nexus.testing`` in tests). ruff has no allow-list, so the root
+``pyproject.toml`` (for ``plugins/`` and ``contrib/``) and the plugin template's
+``pyproject.toml`` list every part of ``nexus`` but ``nexus.testing``; these tests fail when
+a new kernel module is not listed, and show the rule refusing a bad import where it applies
+and nowhere else.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""``pending``: goals from ARCHITECTURE.md whose features do not exist yet, listed unmeasured."""
+"""``pending``: performance goals whose features do not exist yet, listed unmeasured."""
 
 from __future__ import annotations
 

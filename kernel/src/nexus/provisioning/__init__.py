@@ -1,6 +1,6 @@
 """Provisioning: a JSON business profile in, a working tenant out.
 
-The seven steps of ARCHITECTURE.md (:data:`STEPS`) run one transaction each, recorded in
+The seven provisioning steps (:data:`STEPS`) run one transaction each, recorded in
 ``nexus_provisioning_run`` and ``nexus_provisioning_step``; a crashed or failed run is
 resumed from its first incomplete step by provisioning the same slug again.
 :func:`deprovision` undoes them all. See ``docs/provisioning.md``.

@@ -25,8 +25,8 @@ STEPS: tuple[Step, ...] = (
     Step("seed", "Seed each enabled plugin"),
     Step("activate", "Activate: admin user and API key"),
 )
-"""ARCHITECTURE.md's seven steps. Plugins add work to step 5 (``nexus_provision_resources``)
-and step 6 (``nexus_tenant_enable``)."""
+"""The seven provisioning steps (``docs/provisioning.md``). Plugins add work to step 5
+(``nexus_provision_resources``) and step 6 (``nexus_tenant_enable``)."""
 
 FAULT_VARIABLE = "NEXUS_PROVISION_FAULT"
 """Test-only: ``<step>:exit`` ends the process, ``<step>:raise`` fails the step, each in the
