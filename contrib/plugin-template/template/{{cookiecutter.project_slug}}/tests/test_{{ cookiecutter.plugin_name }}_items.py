@@ -1,4 +1,4 @@
-"""The item routes: CRUD, validation, tenant isolation, switching the plugin off."""
+"""The item routes: CRUD, paging, validation, tenant isolation, switching the plugin off."""
 
 from __future__ import annotations
 
@@ -23,10 +23,27 @@ def test_create_show_change_list_and_delete_an_item(client, tenant):
     assert changed.json()["notes"] == "b" and changed.json()["title"] == "First"
 
     listed = client.get(ITEMS, headers=tenant.headers)
-    assert [row["id"] for row in listed.json()] == [item["id"]]
+    assert listed.json() == {"items": [changed.json()], "next_cursor": None}
 
     assert client.delete(f"{ITEMS}/{item['id']}", headers=tenant.headers).status_code == 204
     assert client.get(f"{ITEMS}/{item['id']}", headers=tenant.headers).status_code == 404
+
+
+def test_the_list_is_paged_oldest_first_with_an_opaque_cursor(client, tenant):
+    titles = ["One", "Two", "Three"]
+    for title in titles:
+        assert client.post(ITEMS, json={"title": title}, headers=tenant.headers).status_code == 201
+    first = client.get(ITEMS, params={"limit": 2}, headers=tenant.headers).json()
+    assert [row["title"] for row in first["items"]] == ["One", "Two"]
+    assert first["next_cursor"]
+    rest = client.get(
+        ITEMS, params={"limit": 2, "cursor": first["next_cursor"]}, headers=tenant.headers
+    ).json()
+    assert rest == {"items": [rest["items"][0]], "next_cursor": None}
+    assert rest["items"][0]["title"] == "Three"
+    refused = client.get(ITEMS, params={"cursor": "not-ours"}, headers=tenant.headers)
+    assert refused.status_code == 422
+    assert [error["key"] for error in refused.json()["errors"]] == ["cursor"]
 
 
 def test_invalid_item_is_a_422_problem_naming_the_field(client, tenant):
@@ -39,7 +56,12 @@ def test_invalid_item_is_a_422_problem_naming_the_field(client, tenant):
 def test_another_tenants_item_is_a_404(client, tenant, other_tenant):
     item = client.post(ITEMS, json={"title": "Mine"}, headers=tenant.headers).json()
     assert client.get(f"{ITEMS}/{item['id']}", headers=other_tenant.headers).status_code == 404
-    assert client.get(ITEMS, headers=other_tenant.headers).json() == []
+    assert client.get(ITEMS, headers=other_tenant.headers).json()["items"] == []
+    changed = client.patch(
+        f"{ITEMS}/{item['id']}", json={"title": "Theirs"}, headers=other_tenant.headers
+    )
+    assert changed.status_code == 404
+    assert client.delete(f"{ITEMS}/{item['id']}", headers=other_tenant.headers).status_code == 404
     missing = client.get(f"{ITEMS}/{uuid.uuid4()}", headers=tenant.headers)
     assert missing.status_code == 404
 
@@ -69,7 +91,8 @@ def test_creating_beyond_max_items_is_a_409_problem(
     assert refused.status_code == 409
     assert refused.headers["content-type"].startswith("application/problem+json")
     assert "max_items" in refused.json()["detail"]
-    assert [row["title"] for row in client.get(ITEMS, headers=tenant.headers).json()] == ["One"]
+    listed = client.get(ITEMS, headers=tenant.headers).json()["items"]
+    assert [row["title"] for row in listed] == ["One"]
     # The limit is that tenant's setting: another tenant keeps the default.
     other = client.post(ITEMS, json={"title": "Two"}, headers=other_tenant.headers)
     assert other.status_code == 201

@@ -1,8 +1,9 @@
 """{{ cookiecutter.title }}: {{ cookiecutter.summary }}
 
 The kernel finds this module through the ``nexus.plugins`` entry point and calls the hooks
-below. Everything the plugin is allowed to know about the kernel comes from
-``nexus_hookspecs``.
+below; this module holds the hook implementations and nothing else. Everything the plugin
+is allowed to know about the kernel comes from ``nexus_hookspecs`` (its HTTP kit:
+``nexus_hookspecs.http``).
 """
 
 from __future__ import annotations
@@ -11,8 +12,11 @@ from typing import Any
 
 from nexus_hookspecs import Manifest, Permission, hookimpl
 
-from {{ cookiecutter.module }}._events import ITEM_CREATED, mark_processed
-from {{ cookiecutter.module }}._routes import WRITE, ItemController
+from {{ cookiecutter.module }}._events import ITEM_CREATED
+from {{ cookiecutter.module }}._examples import EXAMPLE_PAYLOADS
+from {{ cookiecutter.module }}._handlers import mark_processed
+from {{ cookiecutter.module }}._keys import ITEMS_WRITE
+from {{ cookiecutter.module }}._routes_items import ItemController
 from {{ cookiecutter.module }}._settings import {{ cookiecutter.__class_prefix }}Settings
 
 __version__ = "0.1.0"
@@ -24,21 +28,19 @@ __all__ = (
     "nexus_routes",
 )
 
-NAME = "{{ cookiecutter.plugin_name }}"
-
 
 @hookimpl
 def nexus_manifest() -> Manifest:
     """Describe the plugin: the kernel validates this before calling any other hook."""
     return Manifest(
-        name=NAME,
+        name="{{ cookiecutter.plugin_name }}",
         version=__version__,
         title="{{ cookiecutter.title }}",
         summary="{{ cookiecutter.summary }}",
         hookspecs="{{ cookiecutter.hookspecs_range }}",
         permissions=(
             Permission(
-                key=WRITE,
+                key=ITEMS_WRITE,
                 description="Create, change and delete items.",
                 roles=("tenant_admin", "member"),
             ),
@@ -46,10 +48,7 @@ def nexus_manifest() -> Manifest:
         settings={{ cookiecutter.__class_prefix }}Settings,
         events=(ITEM_CREATED,),
         tenant_tables=("{{ cookiecutter.plugin_name }}_item",),
-        example_payloads={
-            "POST /items": {"title": "First item", "notes": "Made by the contract tests."},
-            "PATCH /items/{item_id}": {"notes": "Changed."},
-        },
+        example_payloads=EXAMPLE_PAYLOADS,
     )
 
 
@@ -68,4 +67,4 @@ def nexus_piccolo_app() -> str:
 @hookimpl
 def nexus_event_handlers(register: Any) -> None:
     """Consume events: here, the plugin's own ``item.created``."""
-    register(ITEM_CREATED, mark_processed)
+    register(ITEM_CREATED.type, mark_processed)

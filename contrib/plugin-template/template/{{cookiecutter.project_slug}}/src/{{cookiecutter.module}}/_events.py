@@ -1,23 +1,33 @@
-"""The event the plugin publishes, and its handler for the one it consumes."""
+"""The events {{ cookiecutter.title }} publishes: payload Structs and their declarations.
+
+The manifest lists them (``Manifest.events``); ``nexus events catalog`` publishes each
+one's type, when it is emitted and the JSON Schema of its payload.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from uuid import UUID
 
-from {{ cookiecutter.module }}.tables import Item
+import msgspec
+from nexus_hookspecs import EventType
 
-__all__ = ("ITEM_CREATED", "mark_processed")
-
-ITEM_CREATED = "{{ cookiecutter.plugin_name }}.item.created.v1"
-"""Published in the transaction that creates an item; ``data`` is ``{id, title}``."""
+__all__ = ("ITEM_CREATED", "ItemCreated")
 
 
-async def mark_processed(event: Any) -> None:
-    """Handle ``item.created``: mark the item processed.
+class ItemCreated(msgspec.Struct, kw_only=True):
+    """The ``data`` of ``{{ cookiecutter.plugin_name }}.item.created.v1``.
 
-    The kernel calls this at least once per event, in a transaction with row-level security
-    set to the event's tenant, and deduplicates deliveries through its inbox; it is not
-    called for tenants that have the plugin switched off. Replace the body with the plugin's
-    real follow-up work.
+    Attributes:
+        id: The new item.
+        title: Its title.
     """
-    await Item.update({Item.status: "processed"}).where(Item.id == event.data["id"])
+
+    id: UUID
+    title: str
+
+
+ITEM_CREATED = EventType(
+    type="{{ cookiecutter.plugin_name }}.item.created.v1",
+    description="An item was created (published in the transaction that creates it).",
+    payload=ItemCreated,
+)

@@ -1,8 +1,9 @@
-"""CRUD routes, mounted by the kernel under ``/api/v1/{{ cookiecutter.plugin_name }}/``.
+"""Items: list, show, create, change, delete, under ``/api/v1/{{ cookiecutter.plugin_name }}/items``.
 
-Handlers ask for kernel services (ports) by parameter name: ``db`` (a transaction with
-row-level security set to the caller's tenant), ``events`` (publish into the outbox on that
-transaction), ``context`` (who is calling), ``plugin_settings`` (this tenant's settings).
+Handlers ask for kernel services (ports) by parameter, typed with the HTTP kit's aliases:
+``db: Db`` (transactions with row-level security set to the caller's tenant),
+``events: Events`` (publish into the outbox on such a transaction), ``context: Context``
+(who is calling), ``plugin_settings: SettingsPort`` (this plugin's settings per tenant).
 """
 
 from __future__ import annotations
@@ -13,28 +14,30 @@ from uuid import UUID
 
 import msgspec
 from litestar import Controller, delete, get, patch, post
-from litestar.di import NamedDependency
-from litestar.exceptions import ClientException, NotFoundException
-from litestar.params import FromPath, JSONBody, QueryParameter, SkipValidation
-from nexus_hookspecs import Database, EventPublisher, PluginSettings, RequestContext
+from litestar.params import FromPath, JSONBody
+from nexus_hookspecs.http import (
+    Context,
+    Cursor,
+    Db,
+    Events,
+    Limit,
+    Page,
+    SettingsPort,
+    conflict,
+    not_found,
+    piccolo_page,
+    route_opt,
+)
 
-from {{ cookiecutter.module }}._events import ITEM_CREATED
+from {{ cookiecutter.module }}._events import ITEM_CREATED, ItemCreated
+from {{ cookiecutter.module }}._keys import ITEMS_WRITE
 from {{ cookiecutter.module }}.tables import Item
 
 if TYPE_CHECKING:
     from piccolo.columns import Column
 
-__all__ = ("WRITE", "ItemController", "ItemOut")
+__all__ = ("ItemChanges", "ItemController", "ItemCreate", "ItemOut")
 
-WRITE = "{{ cookiecutter.plugin_name }}.items:write"
-_WRITE = {"permission": WRITE}
-
-# The kernel provides these ports; SkipValidation spares Litestar an isinstance check
-# against each runtime-checkable Protocol on every request (about 10 µs each on 3.11).
-Db = NamedDependency[SkipValidation[Database]]
-Events = NamedDependency[SkipValidation[EventPublisher]]
-Context = NamedDependency[SkipValidation[RequestContext]]
-Settings = NamedDependency[SkipValidation[PluginSettings]]
 Title = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
 Notes = Annotated[str, msgspec.Meta(max_length=10_000)]
 
@@ -66,11 +69,12 @@ class ItemChanges(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
 _COLUMNS = (Item.id, Item.title, Item.notes, Item.status, Item.created_at)
 
 
-def _one(found: list[dict[str, Any]] | dict[str, Any] | None) -> ItemOut:
-    row = found[0] if isinstance(found, list) and found else found
-    if not row:
+def _item(found: list[dict[str, Any]] | dict[str, Any] | None) -> ItemOut:
+    """The item a query found; 404 when it found none."""
+    row = (found[0] if found else None) if isinstance(found, list) else found
+    if row is None:
         # Another tenant's item is invisible (row-level security): the same 404 as none.
-        raise NotFoundException()
+        not_found()
     return msgspec.convert(row, ItemOut)
 
 
@@ -81,50 +85,57 @@ class ItemController(Controller):
     tags = ["{{ cookiecutter.plugin_name }}"]
 
     @get("/", summary="List items")
-    async def list_items(
-        self, db: Db, limit: Annotated[int, QueryParameter(ge=1, le=100)] = 50
-    ) -> list[ItemOut]:
+    async def list_items(self, db: Db, cursor: Cursor = None, limit: Limit = 50) -> Page[ItemOut]:
+        """Items, oldest first, a page at a time: pass ``next_cursor`` as ``cursor``."""
         async with db.transaction():
-            rows = await Item.select(*_COLUMNS).order_by(Item.id, ascending=False).limit(limit)
-        return [msgspec.convert(row, ItemOut) for row in rows]
+            return await piccolo_page(
+                Item.select(*_COLUMNS),
+                Item.id,
+                cursor=cursor,
+                limit=limit,
+                convert=lambda row: msgspec.convert(row, ItemOut),
+            )
 
-    @post("/", summary="Create an item", opt=_WRITE)
+    @post("/", summary="Create an item", opt=route_opt(permission=ITEMS_WRITE))
     async def create_item(
         self,
         db: Db,
         events: Events,
         context: Context,
-        plugin_settings: Settings,
+        plugin_settings: SettingsPort,
         data: JSONBody[ItemCreate],
     ) -> ItemOut:
+        """Create an item and publish ``{{ cookiecutter.plugin_name }}.item.created.v1`` with it.
+
+        409 when the tenant already has ``max_items`` items (a setting).
+        """
         if context.tenant_id is None:  # tenant routes always have one; keeps mypy sure
-            raise NotFoundException()
+            not_found()
         settings = await plugin_settings.get(context.tenant_id)
         async with db.transaction() as conn:
             if await Item.count() >= settings.max_items:
-                raise ClientException(
-                    status_code=409,
-                    detail=f"this tenant already has {settings.max_items} items (max_items)",
-                )
+                conflict(f"this tenant already has {settings.max_items} items (max_items)")
             new = Item(title=data.title, notes=data.notes)
-            item = _one(await Item.insert(new).returning(*_COLUMNS))
+            item = _item(await Item.insert(new).returning(*_COLUMNS))
             await events.publish(
                 conn,
-                type=ITEM_CREATED,
-                data={"id": str(item.id), "title": item.title},
+                type=ITEM_CREATED.type,
+                data=ItemCreated(id=item.id, title=item.title),
                 subject=str(item.id),
             )
         return item
 
     @get("/{item_id:uuid}", summary="Show an item")
     async def show_item(self, db: Db, item_id: FromPath[UUID]) -> ItemOut:
+        """One item; another tenant's answers 404 like a missing one."""
         async with db.transaction():
-            return _one(await Item.select(*_COLUMNS).where(Item.id == item_id).first())
+            return _item(await Item.select(*_COLUMNS).where(Item.id == item_id).first())
 
-    @patch("/{item_id:uuid}", summary="Change an item", opt=_WRITE)
+    @patch("/{item_id:uuid}", summary="Change an item", opt=route_opt(permission=ITEMS_WRITE))
     async def change_item(
         self, db: Db, item_id: FromPath[UUID], data: JSONBody[ItemChanges]
     ) -> ItemOut:
+        """Change the title or notes of an item; omitted fields stay as they are."""
         values: dict[Column | str, Any] = {
             column: value
             for column, value in ((Item.title, data.title), (Item.notes, data.notes))
@@ -132,13 +143,14 @@ class ItemController(Controller):
         }
         async with db.transaction():
             if not values:
-                return _one(await Item.select(*_COLUMNS).where(Item.id == item_id).first())
+                return _item(await Item.select(*_COLUMNS).where(Item.id == item_id).first())
             changed = Item.update(values).where(Item.id == item_id)
-            return _one(await changed.returning(*_COLUMNS))
+            return _item(await changed.returning(*_COLUMNS))
 
-    @delete("/{item_id:uuid}", summary="Delete an item", opt=_WRITE)
+    @delete("/{item_id:uuid}", summary="Delete an item", opt=route_opt(permission=ITEMS_WRITE))
     async def delete_item(self, db: Db, item_id: FromPath[UUID]) -> None:
+        """Delete an item; 404 when there is none."""
         async with db.transaction():
             deleted = await Item.delete().where(Item.id == item_id).returning(Item.id)
         if not deleted:
-            raise NotFoundException()
+            not_found()
