@@ -1,289 +1,376 @@
-"""Deals: opportunities moving through a pipeline's stages until won or lost."""
+"""Writing deals: validation, pipeline placement, lines, history and events."""
 
 from __future__ import annotations
 
-import enum
-from typing import Annotated, Any
-from uuid import UUID  # noqa: TC003
+from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING, Any
+from uuid import UUID
 
 import msgspec
-from litestar import Controller, delete, get, patch, post, put
-from litestar.params import FromPath, QueryParameter
 
-from nexus_crm._common import (
-    DEALS_FEATURE,
-    DEALS_WRITE,
-    Context,
-    CursorParam,
-    Db,
-    Events,
-    LimitParam,
-    Page,
-    Settings,
-    conflict,
-    decode_cursor,
-    not_found,
-    page_of,
-)
+from nexus_crm._common import conflict, new_id, not_found
 from nexus_crm._deal_schemas import (
     DealIn,
-    DealLoss,
-    DealMove,
+    DealLineIn,
     DealOut,
     DealPatch,
-    DealStageChange,
     DealStatus,
 )
-from nexus_crm._deal_store import (
-    SELECT,
-    close_deal,
-    deal_row,
-    load_deal,
-    merge_deal,
-    record_change,
-    save_deal,
-    won_payload,
-)
-from nexus_crm._events import DEAL_WON
-from nexus_crm._examples import body
-from nexus_crm._sorting import SortOrder
+from nexus_crm._events import DEAL_CREATED, DEAL_UPDATED
+from nexus_crm._pipelines import ensure_default_pipeline
+from nexus_crm._validation import Errors, currency_places, money_text
 
-__all__ = ("DealController", "DealOut", "won_payload")
+if TYPE_CHECKING:
+    from nexus_hookspecs import Connection, EventPublisher, RequestContext
 
-_WRITE = {"permission": DEALS_WRITE}
-
-StatusFilter = Annotated[
-    DealStatus | None, QueryParameter(description="Only deals in this status.")
-]
-IdFilter = Annotated[UUID | None, QueryParameter()]
-
-
-class DealSort(enum.StrEnum):
-    """Orders of the deal list."""
-
-    CREATED = "created"
-    EXPECTED_CLOSE = "expected_close"
-
-
-_BY_CLOSE = SortOrder(
-    "expected_close", (("coalesce(q.expected_close, '9999-12-31'::date)", "date"),)
+__all__ = (
+    "SELECT",
+    "close_deal",
+    "deal_payload",
+    "deal_row",
+    "load_deal",
+    "merge_deal",
+    "record_change",
+    "save_deal",
+    "won_payload",
 )
 
+SELECT = """
+select d.id, d.title, d.amount, d.currency, d.expected_close, d.owner, d.pipeline_id,
+       d.stage_id, s.name as stage,
+       case d.status when 'won' then 100 when 'lost' then 0 else s.probability end
+           as probability,
+       d.status, d.lost_reason, d.company_id, d.contact_id, d.closed_at, d.created_at,
+       d.updated_at,
+       coalesce((select json_agg(json_build_object('id', l.id, 'description', l.description,
+                     'quantity', l.quantity::text, 'unit_price', l.unit_price::text,
+                     'product_id', l.product_id, 'sku', l.sku) order by l.position)::text
+                  from crm_deal_line l where l.tenant_id = d.tenant_id and l.deal_id = d.id),
+                '[]') as lines
+  from crm_deal d
+  join crm_stage s on s.tenant_id = d.tenant_id and s.id = d.stage_id
+"""
 
-class DealController(Controller):
-    """Deals (the ``crm.deals`` feature)."""
 
-    path = "/deals"
-    tags = ["crm: deals"]
-    opt = {"feature": DEALS_FEATURE}
+def deal_row(row: Any) -> DealOut:
+    if row is None:
+        raise not_found()
+    values = dict(row)
+    currency = values["currency"]
+    values["amount"] = money_text(values["amount"], currency)
+    lines = msgspec.json.decode(values["lines"])
+    for line in lines:
+        total = Decimal(line["quantity"]) * Decimal(line["unit_price"])
+        line["total"] = money_text(total, currency)
+    values["lines"] = lines
+    return msgspec.convert(values, DealOut)
 
-    @get("/", summary="List deals")
-    async def list_deals(
-        self,
-        db: Db,
-        limit: LimitParam = 50,
-        cursor: CursorParam = None,
-        status: StatusFilter = None,
-        pipeline_id: IdFilter = None,
-        stage_id: IdFilter = None,
-        company_id: IdFilter = None,
-        contact_id: IdFilter = None,
-        owner: Annotated[str | None, QueryParameter(max_length=200)] = None,
-        sort: Annotated[
-            DealSort,
-            QueryParameter(
-                description="`created` (oldest first) or `expected_close` (soonest first, "
-                "deals without a date last)."
-            ),
-        ] = DealSort.CREATED,
-    ) -> Page[DealOut]:
-        """The tenant's deals, oldest first or by expected close, optionally filtered."""
-        conditions = ["($1::uuid is null or d.id > $1)"]
-        sorted_ = sort is not DealSort.CREATED
-        args: list[Any] = [None if sorted_ else decode_cursor(cursor)]
-        for column, value in (
-            ("d.status", status.value if status else None),
-            ("d.pipeline_id", pipeline_id),
-            ("d.stage_id", stage_id),
-            ("d.company_id", company_id),
-            ("d.contact_id", contact_id),
-            ("d.owner", owner),
+
+async def load_deal(conn: Connection, deal_id: UUID) -> DealOut:
+    """One deal (404 when missing)."""
+    return deal_row(await conn.fetchrow(f"{SELECT} where d.id = $1", deal_id))
+
+
+def deal_payload(deal: DealOut) -> dict[str, Any]:
+    """``crm.deal.created/updated.v1`` data."""
+    return {
+        "id": str(deal.id),
+        "title": deal.title,
+        "amount": deal.amount,
+        "currency": deal.currency,
+        "stage": deal.stage,
+        "pipeline_id": str(deal.pipeline_id),
+        "company_id": _text(deal.company_id),
+        "contact_id": _text(deal.contact_id),
+        "owner": deal.owner,
+    }
+
+
+async def won_payload(conn: Connection, deal: DealOut) -> dict[str, Any]:
+    """``crm.deal.won.v1`` data, with the company's name, the contact's email and the lines."""
+    names = await conn.fetchrow(
+        "select (select name from crm_company where id = $1) as company_name, "
+        "(select email from crm_contact where id = $2) as contact_email",
+        deal.company_id,
+        deal.contact_id,
+    )
+    return {
+        "id": str(deal.id),
+        "title": deal.title,
+        "amount": deal.amount,
+        "currency": deal.currency,
+        "company_id": _text(deal.company_id),
+        "company_name": names["company_name"] if names else None,
+        "contact_id": _text(deal.contact_id),
+        "contact_email": names["contact_email"] if names else None,
+        "won_at": deal.closed_at.isoformat() if deal.closed_at else None,
+        "lines": [
+            {
+                "description": line.description,
+                "quantity": line.quantity,
+                "unit_price": line.unit_price,
+                "product_id": _text(line.product_id),
+                "sku": line.sku,
+            }
+            for line in deal.lines
+        ],
+    }
+
+
+def _text(value: UUID | None) -> str | None:
+    return str(value) if value is not None else None
+
+
+class _Checked(msgspec.Struct, kw_only=True):
+    amount: Decimal
+    currency: str
+    pipeline_id: UUID
+    stage_id: UUID
+    lines: list[tuple[str, Decimal, Decimal, UUID | None, str | None]]
+
+
+async def _check(
+    conn: Connection, data: DealIn, *, settings: Any, current: DealOut | None
+) -> _Checked:
+    errors = Errors()
+    currency = errors.currency("currency", data.currency or settings.default_currency)
+    valid_currency = currency if len(errors.items) == 0 else None
+    lines = []
+    total = Decimal(0)
+    for index, line in enumerate(data.lines):
+        quantity = errors.quantity(f"lines[{index}].quantity", str(line.quantity))
+        price = errors.money(f"lines[{index}].unit_price", str(line.unit_price), None)
+        if price.as_tuple().exponent < -6:  # type: ignore[operator]
+            errors.add(f"lines[{index}].unit_price", "at most 6 decimal places")
+        total += quantity * price
+        lines.append((line.description.strip(), quantity, price, line.product_id, line.sku))
+    if valid_currency and lines:
+        total = total.quantize(Decimal(1).scaleb(-currency_places(valid_currency)), ROUND_HALF_UP)
+        if data.amount is not None and Decimal(data.amount) != total:
+            errors.add("amount", f"must equal the total of the lines ({total}) or be left out")
+        amount = total
+    elif data.amount is not None:
+        amount = errors.money("amount", str(data.amount), valid_currency)
+        if amount < 0:
+            errors.add("amount", "must not be negative")
+    else:
+        amount = Decimal(0).quantize(Decimal(1).scaleb(-currency_places(valid_currency or "EUR")))
+    for column, table, value in (
+        ("company_id", "crm_company", data.company_id),
+        ("contact_id", "crm_contact", data.contact_id),
+    ):
+        if value is not None and not await conn.fetchval(
+            f"select 1 from {table} where id = $1", value
         ):
-            if value is not None:
-                args.append(value)
-                conditions.append(f"{column} = ${len(args)}")
-        if sorted_:
-            inner = f"{SELECT} where {' and '.join(conditions)}"
-            query = _BY_CLOSE.query(inner, args, cursor, limit)
-            async with db.transaction() as conn:
-                rows = await conn.fetch(query, *args)
-            return _BY_CLOSE.page(rows, limit, deal_row)
-        args.append(limit + 1)
-        query = f"{SELECT} where {' and '.join(conditions)} order by d.id limit ${len(args)}"
-        async with db.transaction() as conn:
-            rows = await conn.fetch(query, *args)
-        return page_of([deal_row(row) for row in rows], limit, lambda deal: deal.id)
+            errors.add(column, f"no such {column.removesuffix('_id')}")
+    pipeline_id, stage_id = await _place(conn, data, errors, settings=settings, current=current)
+    errors.raise_if_any()
+    return _Checked(
+        amount=amount, currency=currency, pipeline_id=pipeline_id, stage_id=stage_id, lines=lines
+    )
 
-    @post("/", summary="Create a deal", opt=_WRITE)
-    async def create_deal(
-        self,
-        db: Db,
-        events: Events,
-        context: Context,
-        plugin_settings: Settings,
-        data: Annotated[DealIn, body("POST /deals", "A deal with two lines")],
-    ) -> DealOut:
-        """A new open deal (owned by the caller by default); publishes ``crm.deal.created.v1``."""
-        settings = await plugin_settings.get(context.tenant_id)  # type: ignore[arg-type]
-        async with db.transaction() as conn:
-            return await save_deal(
-                conn, data, deal_id=None, events=events, settings=settings, context=context
+
+async def _place(
+    conn: Connection, data: DealIn, errors: Errors, *, settings: Any, current: DealOut | None
+) -> tuple[Any, Any]:
+    """The deal's pipeline and stage: the ones given, else the current, else the defaults."""
+    pipeline_id = data.pipeline_id
+    if pipeline_id is None and data.stage_id is not None:
+        pipeline_id = await conn.fetchval(
+            "select pipeline_id from crm_stage where id = $1", data.stage_id
+        )
+        if pipeline_id is None:
+            errors.add("stage_id", "no such stage")
+            return None, None
+    if pipeline_id is None:
+        pipeline_id = current.pipeline_id if current else None
+    if pipeline_id is None:
+        pipeline_id = await ensure_default_pipeline(conn, settings)
+    elif not await conn.fetchval("select 1 from crm_pipeline where id = $1", pipeline_id):
+        errors.add("pipeline_id", "no such pipeline")
+        return None, None
+    stage_id = data.stage_id
+    if stage_id is None and current is not None and current.pipeline_id == pipeline_id:
+        stage_id = current.stage_id
+    if stage_id is None:
+        stage_id = await conn.fetchval(
+            "select id from crm_stage where pipeline_id = $1 order by position, id limit 1",
+            pipeline_id,
+        )
+        if stage_id is None:
+            errors.add("pipeline_id", "the pipeline has no stage")
+    elif not await conn.fetchval(
+        "select 1 from crm_stage where id = $1 and pipeline_id = $2", stage_id, pipeline_id
+    ):
+        errors.add("stage_id", "no such stage in the deal's pipeline")
+    return pipeline_id, stage_id
+
+
+async def record_change(
+    conn: Connection,
+    deal_id: UUID,
+    *,
+    from_stage: UUID | None,
+    to_stage: UUID,
+    status: str,
+    actor: str | None,
+) -> None:
+    await conn.execute(
+        "insert into crm_deal_stage_history (id, deal_id, from_stage_id, from_stage, "
+        "to_stage_id, to_stage, status, actor) "
+        "select $1, $2, $3, (select name from crm_stage where id = $3), $4, s.name, $5, $6 "
+        "from crm_stage s where s.id = $4",
+        new_id(),
+        deal_id,
+        from_stage,
+        to_stage,
+        status,
+        actor,
+    )
+
+
+async def save_deal(
+    conn: Connection,
+    data: DealIn,
+    *,
+    deal_id: UUID | None,
+    events: EventPublisher,
+    settings: Any,
+    context: RequestContext,
+) -> DealOut:
+    """Validate and write a deal with its lines, record a stage move, publish the event."""
+    current = await load_deal(conn, deal_id) if deal_id is not None else None
+    if current is not None and current.status != DealStatus.OPEN:
+        raise conflict(f"the deal is {current.status.value}: reopen it to change it")
+    checked = await _check(conn, data, settings=settings, current=current)
+    owner = (data.owner or "").strip() or None
+    if current is None:
+        deal_id = new_id()
+        await conn.execute(
+            "insert into crm_deal (id, title, amount, currency, expected_close, owner, "
+            "pipeline_id, stage_id, company_id, contact_id) "
+            "values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+            deal_id,
+            data.title.strip(),
+            checked.amount,
+            checked.currency,
+            data.expected_close,
+            owner if owner is not None or data.owner is not None else context.actor,
+            checked.pipeline_id,
+            checked.stage_id,
+            data.company_id,
+            data.contact_id,
+        )
+    else:
+        await conn.execute(
+            "update crm_deal set title = $2, amount = $3, currency = $4, expected_close = $5, "
+            "owner = $6, pipeline_id = $7, stage_id = $8, company_id = $9, contact_id = $10, "
+            "updated_at = now() where id = $1",
+            deal_id,
+            data.title.strip(),
+            checked.amount,
+            checked.currency,
+            data.expected_close,
+            owner,
+            checked.pipeline_id,
+            checked.stage_id,
+            data.company_id,
+            data.contact_id,
+        )
+        await conn.execute("delete from crm_deal_line where deal_id = $1", deal_id)
+    assert deal_id is not None
+    for position, (description, quantity, price, product_id, sku) in enumerate(checked.lines):
+        await conn.execute(
+            "insert into crm_deal_line (id, deal_id, position, description, quantity, "
+            "unit_price, product_id, sku) values ($1, $2, $3, $4, $5, $6, $7, $8)",
+            new_id(),
+            deal_id,
+            position,
+            description,
+            quantity,
+            price,
+            product_id,
+            sku,
+        )
+    if current is None or current.stage_id != checked.stage_id:
+        await record_change(
+            conn,
+            deal_id,
+            from_stage=current.stage_id if current else None,
+            to_stage=checked.stage_id,
+            status=DealStatus.OPEN.value,
+            actor=context.actor,
+        )
+    deal = await load_deal(conn, deal_id)
+    await events.publish(
+        conn,
+        type=DEAL_UPDATED if current else DEAL_CREATED,
+        data=deal_payload(deal),
+        subject=str(deal.id),
+    )
+    return deal
+
+
+def merge_deal(current: DealOut, patch: DealPatch) -> DealIn:
+    values: dict[str, Any] = {
+        "title": current.title,
+        "amount": None if current.lines else Decimal(current.amount),
+        "currency": current.currency,
+        "expected_close": current.expected_close,
+        "owner": current.owner,
+        "pipeline_id": current.pipeline_id,
+        "stage_id": current.stage_id,
+        "company_id": current.company_id,
+        "contact_id": current.contact_id,
+        "lines": [
+            DealLineIn(
+                description=line.description,
+                quantity=Decimal(line.quantity),
+                unit_price=Decimal(line.unit_price),
+                product_id=line.product_id,
+                sku=line.sku,
             )
+            for line in current.lines
+        ],
+    }
+    for field in patch.__struct_fields__:
+        value = getattr(patch, field)
+        if value is not msgspec.UNSET:
+            values[field] = value
+    if not isinstance(patch.lines, msgspec.UnsetType) and isinstance(
+        patch.amount, msgspec.UnsetType
+    ):
+        values["amount"] = None  # new lines: the amount follows them
+    if not isinstance(patch.pipeline_id, msgspec.UnsetType) and isinstance(
+        patch.stage_id, msgspec.UnsetType
+    ):
+        values["stage_id"] = None  # another pipeline: its first stage
+    if not isinstance(patch.stage_id, msgspec.UnsetType) and isinstance(
+        patch.pipeline_id, msgspec.UnsetType
+    ):
+        values["pipeline_id"] = None  # the stage says which pipeline
+    return DealIn(**values)
 
-    @get("/{deal_id:uuid}", summary="Show a deal")
-    async def show_deal(self, db: Db, deal_id: FromPath[UUID]) -> DealOut:
-        """One deal with its lines."""
-        async with db.transaction() as conn:
-            return await load_deal(conn, deal_id)
 
-    @put("/{deal_id:uuid}", summary="Replace a deal", opt=_WRITE)
-    async def replace_deal(
-        self,
-        db: Db,
-        events: Events,
-        context: Context,
-        plugin_settings: Settings,
-        deal_id: FromPath[UUID],
-        data: Annotated[DealIn, body("PUT /deals/{deal_id}", "The deal, retitled")],
-    ) -> DealOut:
-        """Every field of an open deal (409 once closed); publishes ``crm.deal.updated.v1``."""
-        settings = await plugin_settings.get(context.tenant_id)  # type: ignore[arg-type]
-        async with db.transaction() as conn:
-            return await save_deal(
-                conn, data, deal_id=deal_id, events=events, settings=settings, context=context
-            )
-
-    @patch("/{deal_id:uuid}", summary="Change a deal", opt=_WRITE)
-    async def change_deal(
-        self,
-        db: Db,
-        events: Events,
-        context: Context,
-        plugin_settings: Settings,
-        deal_id: FromPath[UUID],
-        data: Annotated[DealPatch, body("PATCH /deals/{deal_id}", "A later expected close")],
-    ) -> DealOut:
-        """Some fields of an open deal; publishes ``crm.deal.updated.v1``."""
-        settings = await plugin_settings.get(context.tenant_id)  # type: ignore[arg-type]
-        async with db.transaction() as conn:
-            current = await load_deal(conn, deal_id)
-            return await save_deal(
-                conn,
-                merge_deal(current, data),
-                deal_id=deal_id,
-                events=events,
-                settings=settings,
-                context=context,
-            )
-
-    @delete("/{deal_id:uuid}", summary="Delete a deal", opt=_WRITE)
-    async def delete_deal(self, db: Db, deal_id: FromPath[UUID]) -> None:
-        """Delete a deal with its lines, history and activities."""
-        async with db.transaction() as conn:
-            gone = await conn.fetchval("delete from crm_deal where id = $1 returning id", deal_id)
-        if gone is None:
-            raise not_found()
-
-    @post("/{deal_id:uuid}/move", summary="Move a deal to a stage", opt=_WRITE, status_code=200)
-    async def move_deal(
-        self,
-        db: Db,
-        events: Events,
-        context: Context,
-        plugin_settings: Settings,
-        deal_id: FromPath[UUID],
-        data: Annotated[DealMove, body("POST /deals/{deal_id}/move", "To another stage")],
-    ) -> DealOut:
-        """Move an open deal to another stage, recorded in its history.
-
-        The stage is in the deal's pipeline, or in ``pipeline_id``'s. Publishes
-        ``crm.deal.updated.v1``.
-        """
-        settings = await plugin_settings.get(context.tenant_id)  # type: ignore[arg-type]
-        async with db.transaction() as conn:
-            current = await load_deal(conn, deal_id)
-            patch_ = DealPatch(stage_id=data.stage_id)
-            if data.pipeline_id is not None:
-                patch_.pipeline_id = data.pipeline_id
-            return await save_deal(
-                conn,
-                merge_deal(current, patch_),
-                deal_id=deal_id,
-                events=events,
-                settings=settings,
-                context=context,
-            )
-
-    @post("/{deal_id:uuid}/win", summary="Mark a deal won", opt=_WRITE, status_code=200)
-    async def win_deal(
-        self, db: Db, events: Events, context: Context, deal_id: FromPath[UUID]
-    ) -> DealOut:
-        """Close an open deal as won; 409 when it is not open.
-
-        Publishes ``crm.deal.won.v1`` with the deal's lines (Finance may draft an invoice
-        from it).
-        """
-        async with db.transaction() as conn:
-            deal = await close_deal(conn, deal_id, DealStatus.WON, None, context)
-            await events.publish(
-                conn, type=DEAL_WON, data=await won_payload(conn, deal), subject=str(deal.id)
-            )
-            return deal
-
-    @post("/{deal_id:uuid}/lose", summary="Mark a deal lost", opt=_WRITE, status_code=200)
-    async def lose_deal(
-        self,
-        db: Db,
-        context: Context,
-        deal_id: FromPath[UUID],
-        data: Annotated[DealLoss, body("POST /deals/{deal_id}/lose", "Lost on price")],
-    ) -> DealOut:
-        """Close an open deal as lost, with a reason. 409 when it is not open."""
-        async with db.transaction() as conn:
-            return await close_deal(
-                conn, deal_id, DealStatus.LOST, data.reason.strip() or None, context
-            )
-
-    @post("/{deal_id:uuid}/reopen", summary="Reopen a deal", opt=_WRITE, status_code=200)
-    async def reopen_deal(self, db: Db, context: Context, deal_id: FromPath[UUID]) -> DealOut:
-        """Make a won or lost deal open again (in the stage it was closed in)."""
-        async with db.transaction() as conn:
-            current = await load_deal(conn, deal_id)
-            if current.status == DealStatus.OPEN:
-                raise conflict("the deal is open")
-            await conn.execute(
-                "update crm_deal set status = 'open', lost_reason = null, closed_at = null, "
-                "updated_at = now() where id = $1",
-                deal_id,
-            )
-            await record_change(
-                conn,
-                deal_id,
-                from_stage=current.stage_id,
-                to_stage=current.stage_id,
-                status=DealStatus.OPEN.value,
-                actor=context.actor,
-            )
-            return await load_deal(conn, deal_id)
-
-    @get("/{deal_id:uuid}/history", summary="A deal's stage history")
-    async def deal_history(self, db: Db, deal_id: FromPath[UUID]) -> list[DealStageChange]:
-        """Every move between stages and change of status, oldest first."""
-        async with db.transaction() as conn:
-            await load_deal(conn, deal_id)
-            rows = await conn.fetch(
-                "select id, from_stage_id, from_stage, to_stage_id, to_stage, status, actor, "
-                "changed_at from crm_deal_stage_history where deal_id = $1 order by id",
-                deal_id,
-            )
-        return [msgspec.convert(dict(row), DealStageChange) for row in rows]
+async def close_deal(
+    conn: Connection, deal_id: UUID, status: DealStatus, reason: str | None, context: RequestContext
+) -> DealOut:
+    current = await load_deal(conn, deal_id)
+    if current.status != DealStatus.OPEN:
+        raise conflict(f"the deal is already {current.status.value}")
+    await conn.execute(
+        "update crm_deal set status = $2, lost_reason = $3, closed_at = now(), "
+        "updated_at = now() where id = $1",
+        deal_id,
+        status.value,
+        reason,
+    )
+    await record_change(
+        conn,
+        deal_id,
+        from_stage=current.stage_id,
+        to_stage=current.stage_id,
+        status=status.value,
+        actor=context.actor,
+    )
+    return await load_deal(conn, deal_id)
