@@ -10,8 +10,8 @@ import nexus_finance
 import pytest
 from finance_support import API, ok
 from nexus.testing import make_tenant, set_plugin_settings
-from nexus_finance import FinanceSettings
 from nexus_finance._country_taxes import COUNTRY_TAXES, NO_NATIONAL_RATE, default_taxes
+from nexus_finance._settings import FinanceSettings
 
 
 def seeded(world, settings):

@@ -14,7 +14,7 @@ import nexus_finance
 import pytest
 from finance_fake_peers import crm, inventory
 from finance_support import API, assert_balanced, balance_of, ok, trial_balance
-from nexus.testing import EventWorkerHarness, create_test_client, make_tenant, temporary_database
+from nexus.testing import EventWorkerHarness, create_test_client, make_tenant, migrated_database
 
 CONSUMER = "finance"
 
@@ -22,7 +22,7 @@ CONSUMER = "finance"
 @pytest.fixture(scope="module")
 def world(nexus_postgres_server):
     with (
-        temporary_database(nexus_postgres_server) as url,
+        migrated_database(nexus_postgres_server, [nexus_finance, crm, inventory]) as url,
         create_test_client([nexus_finance, crm, inventory], database_url=url) as client,
     ):
         yield client, url

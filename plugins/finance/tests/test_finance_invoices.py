@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 from decimal import Decimal
 
+import msgspec
+import nexus_finance
 import pytest
 from finance_support import (
     API,
@@ -17,7 +19,7 @@ from finance_support import (
     problem,
     trial_balance,
 )
-from nexus.testing import make_tenant, set_plugin_settings
+from nexus.testing import make_tenant, outbox_events, set_plugin_settings
 
 
 @pytest.fixture
@@ -46,6 +48,41 @@ def sales_tax(client, tenant):
 def pay(client, tenant, amount, allocations, **fields):
     body = {"amount": amount, "allocations": allocations, **fields}
     return client.post(f"{API}/payments", json=body, headers=tenant.headers)
+
+
+def test_every_published_event_matches_its_declared_payload(client, url, tenant):
+    product = "0192f5a0-0000-7000-8000-000000000001"
+    lines = [{"description": "Widget", "unit_price": "10.00", "product_id": product, "sku": "W"}]
+    paid = post(client, tenant, invoice(client, tenant, lines=lines)["id"])
+    ok(
+        pay(
+            client,
+            tenant,
+            paid["total"],
+            [{"invoice_id": paid["id"], "amount": paid["total"]}],
+            partner_id=paid["partner_id"],
+        ),
+        201,
+    )
+    credited = post(client, tenant, invoice(client, tenant)["id"])
+    ok(
+        client.post(
+            f"{API}/invoices/{credited['id']}/credit-note",
+            json={"post": True},
+            headers=tenant.headers,
+        ),
+        201,
+    )
+    ok(pay(client, tenant, "5.00", [], partner_name="On account"), 201)
+
+    declared = {event.type: event.payload for event in nexus_finance.nexus_manifest().events}
+    published = outbox_events(url, tenant)
+    assert {event.type for event in published} == set(declared)
+    for event in published:
+        assert event.type in declared, f"{event.type} is not declared"
+        payload = declared[event.type]
+        assert payload is not None
+        msgspec.convert(event.data, payload)  # raises when the data drifts from its Struct
 
 
 def test_invoice_posts_pays_in_two_parts_and_publishes_its_events(client, url, tenant):

@@ -102,6 +102,20 @@ def test_malformed_entry_lines_name_the_field(client, tenant, lines, key):
     assert body["errors"][0]["key"] == key
 
 
+def test_every_malformed_line_of_an_entry_is_named_at_once(client, tenant):
+    lines = [
+        {"account_code": "9999", "debit": "1.00"},
+        {"account_code": "1000", "debit": "1.00", "credit": "1.00"},
+        {"account_code": "8888", "credit": "1.00"},
+        {"account_code": "3000", "debit": "1.001"},
+    ]
+    body = problem(entry(client, tenant, lines), 422)
+    assert [e["key"] for e in body["errors"]] == ["lines[0].account_code", "lines[2].account_code"]
+    lines[0]["account_code"] = lines[2]["account_code"] = "1000"
+    body = problem(entry(client, tenant, lines), 422)
+    assert [e["key"] for e in body["errors"]] == ["lines[1]", "lines[3]"]
+
+
 def test_balanced_entry_posts_numbered_and_moves_the_trial_balance(client, tenant):
     created = ok(
         entry(

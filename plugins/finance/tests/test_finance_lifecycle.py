@@ -12,7 +12,7 @@ from nexus.testing import (
     run_sync,
     tenant_transaction,
 )
-from nexus_finance import FinanceSettings
+from nexus_finance._settings import FinanceSettings
 from nexus_hookspecs import TenantRef
 
 

@@ -13,9 +13,10 @@ import msgspec
 from nexus_hookspecs import Feature, Manifest, Permission, hookimpl
 
 from nexus_finance._books import seed
+from nexus_finance._events import INVOICE_PAID, INVOICE_POSTED, PAYMENT_RECEIVED
 from nexus_finance._examples import EXAMPLES
 from nexus_finance._handlers import DEAL_WON, VALUATION_POSTED, on_deal_won, on_valuation_posted
-from nexus_finance._http import (
+from nexus_finance._keys import (
     ACCOUNTS_WRITE,
     ENTRIES_WRITE,
     INVOICES_WRITE,
@@ -23,8 +24,6 @@ from nexus_finance._http import (
     PAYMENTS_WRITE,
     PERIODS_WRITE,
 )
-from nexus_finance._payments import RECEIVED
-from nexus_finance._posting import PAID, POSTED
 from nexus_finance._routes_chart import (
     AccountController,
     CompanyController,
@@ -37,7 +36,7 @@ from nexus_finance._routes_partners import PartnerController
 from nexus_finance._routes_periods import FiscalYearController, PeriodController, RateController
 from nexus_finance._routes_reports import ReportController
 from nexus_finance._settings import FinanceSettings
-from nexus_finance._tables import TABLES
+from nexus_finance.tables import TABLES
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -45,7 +44,6 @@ if TYPE_CHECKING:
     from nexus_hookspecs import Connection, EventHandler, TenantRef
 
 __all__ = (
-    "FinanceSettings",
     "nexus_event_handlers",
     "nexus_manifest",
     "nexus_piccolo_app",
@@ -53,65 +51,65 @@ __all__ = (
     "nexus_tenant_enable",
 )
 
-_ADMIN = ("tenant_admin",)
 _MEMBER = ("tenant_admin", "member")
-
-MANIFEST = Manifest(
-    name="finance",
-    version="0.1.0",
-    title="Finance",
-    summary="A double-entry ledger: accounts, journals, invoices, bills, payments and reports.",
-    hookspecs=">=0.1,<0.2",
-    features=(
-        Feature(
-            key="multi_currency",
-            title="Multiple currencies",
-            description="Documents, entries and payments in currencies other than the base "
-            "currency, converted with stored exchange rates.",
-        ),
-        Feature(
-            key="invoice_from_deal",
-            title="Invoices from won deals",
-            description="A deal won in CRM (crm.deal.won.v1) drafts an invoice for it.",
-        ),
-        Feature(
-            key="inventory_valuation",
-            title="Stock valuation entries",
-            description="Inventory's valuations (inventory.valuation.posted.v1) are booked to "
-            "the inventory, stock received not billed, cost of goods sold and stock "
-            "adjustment accounts.",
-        ),
-    ),
-    permissions=(
-        Permission(key=ACCOUNTS_WRITE, description="Change the chart, journals, taxes, rates."),
-        Permission(key=ENTRIES_WRITE, description="Post and reverse manual journal entries."),
-        Permission(
-            key=PERIODS_WRITE, description="Open and close fiscal years; close and reopen periods."
-        ),
-        Permission(
-            key=INVOICES_WRITE,
-            description="Draft, post, cancel and credit invoices and bills.",
-            roles=_MEMBER,
-        ),
-        Permission(key=PARTNERS_WRITE, description="Create and change partners.", roles=_MEMBER),
-        Permission(key=PAYMENTS_WRITE, description="Record payments.", roles=_MEMBER),
-    ),
-    settings=FinanceSettings,
-    profile_settings={
-        "base_currency": "currency",
-        "country": "country",
-        "fiscal_year_start_month": "fiscal_year_start",
-    },
-    events=(POSTED, PAID, RECEIVED),
-    tenant_tables=tuple(table._meta.tablename for table in TABLES),
-    example_payloads=EXAMPLES,
-)
 
 
 @hookimpl
 def nexus_manifest() -> Manifest:
-    """Describe the plugin."""
-    return MANIFEST
+    """Describe the plugin: features, permissions, settings, events, tables."""
+    return Manifest(
+        name="finance",
+        version="0.1.0",
+        title="Finance",
+        summary="A double-entry ledger: accounts, journals, invoices, bills, payments and reports.",
+        hookspecs=">=0.1.1,<0.2",
+        features=(
+            Feature(
+                key="multi_currency",
+                title="Multiple currencies",
+                description="Documents, entries and payments in currencies other than the base "
+                "currency, converted with stored exchange rates.",
+            ),
+            Feature(
+                key="invoice_from_deal",
+                title="Invoices from won deals",
+                description="A deal won in CRM (crm.deal.won.v1) drafts an invoice for it.",
+            ),
+            Feature(
+                key="inventory_valuation",
+                title="Stock valuation entries",
+                description="Inventory's valuations (inventory.valuation.posted.v1) are booked to "
+                "the inventory, stock received not billed, cost of goods sold and stock "
+                "adjustment accounts.",
+            ),
+        ),
+        permissions=(
+            Permission(key=ACCOUNTS_WRITE, description="Change the chart, journals, taxes, rates."),
+            Permission(key=ENTRIES_WRITE, description="Post and reverse manual journal entries."),
+            Permission(
+                key=PERIODS_WRITE,
+                description="Open and close fiscal years; close and reopen periods.",
+            ),
+            Permission(
+                key=INVOICES_WRITE,
+                description="Draft, post, cancel and credit invoices and bills.",
+                roles=_MEMBER,
+            ),
+            Permission(
+                key=PARTNERS_WRITE, description="Create and change partners.", roles=_MEMBER
+            ),
+            Permission(key=PAYMENTS_WRITE, description="Record payments.", roles=_MEMBER),
+        ),
+        settings=FinanceSettings,
+        profile_settings={
+            "base_currency": "currency",
+            "country": "country",
+            "fiscal_year_start_month": "fiscal_year_start",
+        },
+        events=(INVOICE_POSTED, INVOICE_PAID, PAYMENT_RECEIVED),
+        tenant_tables=tuple(table._meta.tablename for table in TABLES),
+        example_payloads=EXAMPLES,
+    )
 
 
 @hookimpl

@@ -9,16 +9,14 @@ from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 import msgspec
-from nexus_hookspecs.piccolo import TimeOrderedId
+from nexus_hookspecs import new_id
+from nexus_hookspecs.http import conflict, invalid
 
 from nexus_finance._chart import CHARTS, JOURNALS
 from nexus_finance._country_taxes import default_taxes
-from nexus_finance._errors import conflict, invalid
 from nexus_finance._money import is_currency
 
 if TYPE_CHECKING:
-    from collections.abc import Awaitable, Callable
-
     from nexus_hookspecs import Connection
 
     from nexus_finance._settings import FinanceSettings
@@ -26,23 +24,16 @@ if TYPE_CHECKING:
 __all__ = (
     "Company",
     "account_by_code",
+    "accounts_by_code",
     "check_day",
     "company",
     "default_account",
     "default_journal",
-    "new_id",
     "open_fiscal_year",
     "open_period",
     "rate_on",
     "seed",
 )
-
-_NEW_ID = TimeOrderedId()
-
-
-def new_id() -> UUID:
-    """A new time-ordered id (UUIDv7)."""
-    return _NEW_ID.python()
 
 
 class Company(msgspec.Struct, frozen=True, kw_only=True):
@@ -57,15 +48,15 @@ class Company(msgspec.Struct, frozen=True, kw_only=True):
 _COMPANY = "select id, base_currency, chart_template, fiscal_year_start_month from finance_company"
 
 
-async def company(conn: Connection, settings: Callable[[], Awaitable[FinanceSettings]]) -> Company:
-    """The tenant's books, seeded from ``settings()`` first if the tenant has none yet.
+async def company(conn: Connection, settings: FinanceSettings) -> Company:
+    """The tenant's books, seeded from ``settings`` first if the tenant has none yet.
 
     A tenant normally gets its books when it enables the plugin (``nexus_tenant_enable``);
     one that had Finance on by default without that hook running gets them on first use.
     """
     row = await conn.fetchrow(_COMPANY)
     if row is None:
-        await seed(conn, await settings())
+        await seed(conn, settings)
         row = await conn.fetchrow(_COMPANY)
     return msgspec.convert(dict(row or {}), Company)
 
@@ -241,6 +232,14 @@ async def rate_on(conn: Connection, books: Company, currency: str, day: date) ->
         )
     result: Decimal = rate
     return result
+
+
+async def accounts_by_code(conn: Connection, codes: list[str]) -> dict[str, UUID]:
+    """The ids of those of ``codes`` that are active accounts, by code."""
+    rows = await conn.fetch(
+        "select code, id from finance_account where code = any($1::text[]) and active", codes
+    )
+    return {row["code"]: row["id"] for row in rows}
 
 
 async def account_by_code(conn: Connection, code: str, *, key: str) -> UUID:

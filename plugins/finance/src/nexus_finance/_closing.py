@@ -11,8 +11,9 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from nexus_hookspecs.http import conflict, not_found
+
 from nexus_finance._books import default_account, default_journal
-from nexus_finance._errors import conflict, not_found
 from nexus_finance._ledger import Posting, next_number, post_entry
 
 if TYPE_CHECKING:

@@ -17,18 +17,21 @@ import structlog
 
 from nexus_finance._books import company, default_account
 from nexus_finance._invoices import InvoiceIn, InvoiceLineIn, create_draft
+from nexus_finance._keys import INVENTORY_VALUATION, INVOICE_FROM_DEAL
 from nexus_finance._ledger import Posting, next_number, post_entry
 from nexus_finance._money import is_currency, quantize
 
 if TYPE_CHECKING:
-    from nexus_hookspecs import EventContext
+    from nexus_hookspecs import CloudEvent, EventContext
+
+    from nexus_finance._settings import FinanceSettings
 
 __all__ = ("DEAL_WON", "VALUATION_POSTED", "on_deal_won", "on_valuation_posted")
 
 DEAL_WON = "crm.deal.won.v1"
+"""CRM's event for a won deal (consumed; Finance does not require CRM)."""
 VALUATION_POSTED = "inventory.valuation.posted.v1"
-INVOICE_FROM_DEAL = "finance.invoice_from_deal"
-INVENTORY_VALUATION = "finance.inventory_valuation"
+"""Inventory's event for a stock move's valuation (consumed; Inventory is optional)."""
 log = structlog.get_logger("nexus_finance")
 
 
@@ -73,18 +76,19 @@ def _deal_lines(data: dict[str, Any], currency: str) -> list[InvoiceLineIn]:
     return lines
 
 
-async def on_deal_won(event: Any, ctx: EventContext) -> None:
+async def _settings(ctx: EventContext) -> FinanceSettings:
+    settings: FinanceSettings = await ctx.settings()
+    return settings
+
+
+async def on_deal_won(event: CloudEvent, ctx: EventContext) -> None:
     """Draft an invoice for a won deal (feature ``finance.invoice_from_deal``)."""
     if not await ctx.feature_enabled(INVOICE_FROM_DEAL):
         return
     data: dict[str, Any] = event.data
     conn = ctx.conn
-    settings = await ctx.settings()
-
-    async def load_settings() -> Any:
-        return settings
-
-    books = await company(conn, load_settings)
+    settings = await _settings(ctx)
+    books = await company(conn, settings)
     source_ref = f"crm.deal:{data['id']}"
     if await conn.fetchval("select 1 from finance_invoice where source_ref = $1", source_ref):
         return
@@ -128,7 +132,7 @@ def _is_gain(data: dict[str, Any]) -> bool:
     return (_decimal(data.get("quantity"), Decimal(0)) or Decimal(0)) >= 0
 
 
-async def on_valuation_posted(event: Any, ctx: EventContext) -> None:
+async def on_valuation_posted(event: CloudEvent, ctx: EventContext) -> None:
     """Book a stock valuation into the inventory accounts, once per ``move_id``.
 
     Receipt: Dr Inventory / Cr Stock received not billed. Delivery: Dr Cost of goods sold /
@@ -142,12 +146,8 @@ async def on_valuation_posted(event: Any, ctx: EventContext) -> None:
     source_ref = f"inventory.move:{data['move_id']}"
     if await conn.fetchval("select 1 from finance_entry where source_ref = $1", source_ref):
         return
-    settings = await ctx.settings()
-
-    async def load_settings() -> Any:
-        return settings
-
-    books = await company(conn, load_settings)
+    settings = await _settings(ctx)
+    books = await company(conn, settings)
     currency = str(data.get("currency") or books.base_currency)
     value = abs(_decimal(data.get("value"), Decimal(0)) or Decimal(0))
     value = quantize(value, currency)

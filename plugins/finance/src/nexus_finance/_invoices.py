@@ -14,14 +14,10 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 from uuid import UUID
 
 import msgspec
+from nexus_hookspecs import new_id
+from nexus_hookspecs.http import FieldErrors, conflict, invalid, not_found
 
-from nexus_finance._books import (
-    account_by_code,
-    check_day,
-    default_account,
-    new_id,
-)
-from nexus_finance._errors import conflict, invalid, not_found
+from nexus_finance._books import account_by_code, check_day, default_account
 from nexus_finance._money import Amount, Currency, is_currency, plain, quantize
 from nexus_finance._partners import find_or_create
 
@@ -155,12 +151,6 @@ async def _line_values(
     conn: Connection, line: InvoiceLineIn, *, index: int, currency: str, direction: str
 ) -> dict[str, Any]:
     key = f"lines[{index}]"
-    if not (line.quantity.is_finite() and line.unit_price.is_finite()):
-        invalid(key, "the quantity and unit price must be numbers")
-    if line.quantity <= 0:
-        invalid(f"{key}.quantity", "the quantity must be positive")
-    if line.unit_price < 0:
-        invalid(f"{key}.unit_price", "the unit price cannot be negative")
     if line.account_code is not None:
         account = await account_by_code(conn, line.account_code, key=f"{key}.account_code")
     else:
@@ -189,9 +179,25 @@ async def _line_values(
     }
 
 
+def _check_lines(data: InvoiceIn) -> None:
+    """Refuse (422) every line whose quantity or unit price a document cannot hold."""
+    errors = FieldErrors()
+    for index, line in enumerate(data.lines):
+        key = f"lines[{index}]"
+        if not (line.quantity.is_finite() and line.unit_price.is_finite()):
+            errors.add(key, "the quantity and unit price must be numbers")
+            continue
+        if line.quantity <= 0:
+            errors.add(f"{key}.quantity", "the quantity must be positive")
+        if line.unit_price < 0:
+            errors.add(f"{key}.unit_price", "the unit price cannot be negative")
+    errors.raise_if_any()
+
+
 async def _write_lines(
     conn: Connection, invoice_id: UUID, data: InvoiceIn, currency: str, direction: str
 ) -> tuple[Decimal, Decimal]:
+    _check_lines(data)
     untaxed = taxes = _ZERO
     for index, line in enumerate(data.lines):
         values = await _line_values(conn, line, index=index, currency=currency, direction=direction)

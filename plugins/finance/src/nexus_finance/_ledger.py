@@ -14,9 +14,10 @@ from typing import TYPE_CHECKING
 from uuid import UUID
 
 import msgspec
+from nexus_hookspecs import new_id
+from nexus_hookspecs.http import FieldErrors, invalid
 
-from nexus_finance._books import default_account, new_id, open_period, rate_on
-from nexus_finance._errors import invalid
+from nexus_finance._books import default_account, open_period, rate_on
 from nexus_finance._money import is_currency, quantize
 
 if TYPE_CHECKING:
@@ -65,24 +66,36 @@ async def next_number(conn: Connection, journal_code: str, prefix: str, day: dat
     return f"{start}{(last or 0) + 1:05d}"
 
 
+def _line_problem(line: Posting) -> tuple[str, str] | None:
+    """What is wrong with one line on its own, if anything: (field of the line, message)."""
+    if not is_currency(line.currency):
+        return ".currency", f"{line.currency!r} is not an ISO 4217 currency"
+    if not (line.debit.is_finite() and line.credit.is_finite()):
+        return "", "debit and credit must be numbers"
+    if line.debit < 0 or line.credit < 0:
+        return "", "debit and credit cannot be negative"
+    if line.debit and line.credit:
+        return "", "a line is either a debit or a credit, not both"
+    if (
+        quantize(line.debit, line.currency) != line.debit
+        or quantize(line.credit, line.currency) != line.credit
+    ):
+        return "", f"{line.currency} amounts have more decimals than allowed"
+    return None
+
+
 def _check_balanced(lines: list[Posting], *, revaluation: bool) -> None:
+    """Refuse malformed lines (every one of them at once), then an unbalanced entry."""
     if len(lines) < 2 and not revaluation:
         invalid("lines", "an entry needs at least two lines")
-    totals: dict[str, Decimal] = defaultdict(Decimal)
+    errors = FieldErrors()
     for index, line in enumerate(lines):
-        if not is_currency(line.currency):
-            invalid(f"lines[{index}].currency", f"{line.currency!r} is not an ISO 4217 currency")
-        if not (line.debit.is_finite() and line.credit.is_finite()):
-            invalid(f"lines[{index}]", "debit and credit must be numbers")
-        if line.debit < 0 or line.credit < 0:
-            invalid(f"lines[{index}]", "debit and credit cannot be negative")
-        if line.debit and line.credit:
-            invalid(f"lines[{index}]", "a line is either a debit or a credit, not both")
-        if (
-            quantize(line.debit, line.currency) != line.debit
-            or quantize(line.credit, line.currency) != line.credit
-        ):
-            invalid(f"lines[{index}]", f"{line.currency} amounts have more decimals than allowed")
+        problem = _line_problem(line)
+        if problem is not None:
+            errors.add(f"lines[{index}]{problem[0]}", problem[1])
+    errors.raise_if_any()
+    totals: dict[str, Decimal] = defaultdict(Decimal)
+    for line in lines:
         totals[line.currency] += line.debit - line.credit
     unbalanced = {currency: total for currency, total in totals.items() if total}
     if unbalanced:

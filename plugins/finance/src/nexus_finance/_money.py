@@ -7,8 +7,7 @@ from typing import Annotated
 
 import msgspec
 import pycountry
-
-from nexus_finance._errors import invalid
+from nexus_hookspecs.http import invalid
 
 __all__ = (
     "MAX_AMOUNT",

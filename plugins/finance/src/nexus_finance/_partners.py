@@ -7,9 +7,8 @@ from typing import TYPE_CHECKING, Annotated, Literal
 from uuid import UUID
 
 import msgspec
-
-from nexus_finance._books import new_id
-from nexus_finance._errors import conflict, invalid
+from nexus_hookspecs import new_id
+from nexus_hookspecs.http import conflict, invalid
 
 if TYPE_CHECKING:
     from nexus_hookspecs import Connection

@@ -14,22 +14,25 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 from uuid import UUID
 
 import msgspec
+from nexus_hookspecs import new_id
+from nexus_hookspecs.http import FieldErrors, conflict, invalid, not_found
 
-from nexus_finance._books import check_day, default_account, default_journal, new_id, rate_on
-from nexus_finance._errors import conflict, invalid, not_found
+from nexus_finance._books import check_day, default_account, default_journal, rate_on
+from nexus_finance._events import PAYMENT_RECEIVED, PaymentAllocation, PaymentReceived
 from nexus_finance._ledger import Posting, next_number, post_entry
 from nexus_finance._money import Amount, Currency, is_amount, is_currency, quantize, to_text
 from nexus_finance._partners import find_or_create
 from nexus_finance._posting import settle
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from nexus_hookspecs import Connection, EventPublisher
 
     from nexus_finance._books import Company
 
 __all__ = ("AllocationIn", "PaymentIn", "PaymentOut", "create", "load", "load_many")
 
-RECEIVED = "finance.payment.received.v1"
 _ZERO = Decimal(0)
 # Which open documents a payment of each direction may settle.
 _SETTLES = {
@@ -82,37 +85,59 @@ class PaymentOut(msgspec.Struct, kw_only=True):
     allocations: list[AllocationOut]
 
 
+def _allocation_problem(
+    row: Mapping[str, Any],
+    allocation: AllocationIn,
+    *,
+    partner: UUID,
+    currency: str,
+    direction: str,
+) -> tuple[str, str] | None:
+    """What stops ``allocation`` from settling the document ``row``: (its field, message)."""
+    if row["partner_id"] != partner:
+        return "invoice_id", "the document belongs to another partner"
+    if row["currency"] != currency:
+        return "invoice_id", f"the document is in {row['currency']}, not {currency}"
+    if (row["kind"], row["direction"]) not in _SETTLES[direction]:
+        return "invoice_id", f"an {direction} payment cannot settle it"
+    if row["state"] not in ("posted", "partially_paid"):
+        conflict(f"the document {row['number'] or row['id']} is {row['state']}, not open")
+    if allocation.amount > row["total"] - row["amount_paid"]:
+        return "amount", f"more than the {row['total'] - row['amount_paid']} due"
+    return None
+
+
 async def _documents(
     conn: Connection, data: PaymentIn, partner: UUID, currency: str
 ) -> list[dict[str, Any]]:
+    """The documents the payment settles, locked; 422 naming every allocation refused."""
     documents = []
-    total = _ZERO
+    errors = FieldErrors()
     seen: set[UUID] = set()
     for index, allocation in enumerate(data.allocations):
         key = f"allocations[{index}]"
         if allocation.invoice_id in seen:
-            invalid(f"{key}.invoice_id", "each document is allocated once per payment")
+            errors.add(f"{key}.invoice_id", "each document is allocated once per payment")
+            continue
         seen.add(allocation.invoice_id)
         if not is_amount(allocation.amount, currency):
-            invalid(f"{key}.amount", f"a positive {currency} amount")
+            errors.add(f"{key}.amount", f"a positive {currency} amount")
+            continue
         row = await conn.fetchrow(
             "select * from finance_invoice where id = $1 for update", allocation.invoice_id
         )
         if row is None:
-            invalid(f"{key}.invoice_id", "no such document")
-        if row["partner_id"] != partner:
-            invalid(f"{key}.invoice_id", "the document belongs to another partner")
-        if row["currency"] != currency:
-            invalid(f"{key}.invoice_id", f"the document is in {row['currency']}, not {currency}")
-        if (row["kind"], row["direction"]) not in _SETTLES[data.direction]:
-            invalid(f"{key}.invoice_id", f"an {data.direction} payment cannot settle it")
-        if row["state"] not in ("posted", "partially_paid"):
-            conflict(f"the document {row['number'] or row['id']} is {row['state']}, not open")
-        if allocation.amount > row["total"] - row["amount_paid"]:
-            invalid(f"{key}.amount", f"more than the {row['total'] - row['amount_paid']} due")
-        total += allocation.amount
+            errors.add(f"{key}.invoice_id", "no such document")
+            continue
+        problem = _allocation_problem(
+            row, allocation, partner=partner, currency=currency, direction=data.direction
+        )
+        if problem is not None:
+            errors.add(f"{key}.{problem[0]}", problem[1])
+            continue
         documents.append({**dict(row), "allocated": allocation.amount})
-    if total > data.amount:
+    errors.raise_if_any()
+    if sum((d["allocated"] for d in documents), _ZERO) > data.amount:
         invalid("allocations", "the allocations exceed the payment's amount")
     return documents
 
@@ -163,12 +188,15 @@ async def create(
 ) -> UUID:
     """Book a payment, settle its allocations, publish ``finance.payment.received.v1``."""
     currency = data.currency or books.base_currency
+    errors = FieldErrors()
     if not is_currency(currency):
-        invalid("currency", f"{currency!r} is not an ISO 4217 currency")
-    if currency != books.base_currency and not multi_currency:
-        invalid("currency", f"finance.multi_currency is off: payments are in {books.base_currency}")
+        errors.add("currency", f"{currency!r} is not an ISO 4217 currency")
+    elif currency != books.base_currency and not multi_currency:
+        base = books.base_currency
+        errors.add("currency", f"finance.multi_currency is off: payments are in {base}")
     if not is_amount(data.amount, currency):
-        invalid("amount", f"a positive {currency} amount")
+        errors.add("amount", f"a positive {currency} amount")
+    errors.raise_if_any()
     partner = await find_or_create(
         conn,
         partner_id=data.partner_id,
@@ -226,20 +254,18 @@ async def create(
         )
         await settle(conn, document["id"], document["allocated"], events=events)
     if data.direction == "inbound":
+        received = PaymentReceived(
+            id=payment_id,
+            partner_id=partner,
+            amount=to_text(data.amount, currency),
+            currency=currency,
+            allocations=[
+                PaymentAllocation(invoice_id=d["id"], amount=to_text(d["allocated"], currency))
+                for d in documents
+            ],
+        )
         await events.publish(
-            conn,
-            type=RECEIVED,
-            subject=str(payment_id),
-            data={
-                "id": str(payment_id),
-                "partner_id": str(partner),
-                "amount": to_text(data.amount, currency),
-                "currency": currency,
-                "allocations": [
-                    {"invoice_id": str(d["id"]), "amount": to_text(d["allocated"], currency)}
-                    for d in documents
-                ],
-            },
+            conn, type=PAYMENT_RECEIVED.type, subject=str(payment_id), data=received
         )
     return payment_id
 

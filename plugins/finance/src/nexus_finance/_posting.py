@@ -14,13 +14,17 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from nexus_finance._books import (
-    default_account,
-    default_journal,
-    new_id,
-    rate_on,
+from nexus_hookspecs import new_id
+from nexus_hookspecs.http import conflict, invalid
+
+from nexus_finance._books import default_account, default_journal, rate_on
+from nexus_finance._events import (
+    INVOICE_PAID,
+    INVOICE_POSTED,
+    InvoicePaid,
+    InvoicePosted,
+    PostedLine,
 )
-from nexus_finance._errors import conflict, invalid
 from nexus_finance._invoices import OPEN, lines_of, locked
 from nexus_finance._ledger import Posting, next_number, post_entry
 from nexus_finance._money import plain, quantize, to_text
@@ -32,10 +36,8 @@ if TYPE_CHECKING:
 
     from nexus_finance._books import Company
 
-__all__ = ("PAID", "POSTED", "post", "settle")
+__all__ = ("post", "settle")
 
-POSTED = "finance.invoice.posted.v1"
-PAID = "finance.invoice.paid.v1"
 _ZERO = Decimal(0)
 
 
@@ -133,34 +135,31 @@ async def _publish_posted(
     partner_ref = await conn.fetchval(
         "select partner_ref from finance_partner where id = $1", row["partner_id"]
     )
-    await events.publish(
-        conn,
-        type=POSTED,
-        subject=str(row["id"]),
-        data={
-            "id": str(row["id"]),
-            "number": row["number"],
-            "kind": row["kind"],
-            "partner_id": str(row["partner_id"]),
-            "partner_ref": str(partner_ref) if partner_ref else None,
-            "currency": row["currency"],
-            "total": to_text(row["total"], row["currency"]),
-            "tax_total": to_text(row["tax_total"], row["currency"]),
-            "posted_at": posted_at.isoformat(),
-            "lines": [
-                {
-                    "id": str(line["id"]),
-                    "description": line["description"],
-                    "quantity": str(plain(line["quantity"])),
-                    "unit_price": to_text(line["unit_price"], row["currency"]),
-                    "product_id": str(line["product_id"]) if line["product_id"] else None,
-                    "sku": line["sku"],
-                    "account_code": line["account_code"],
-                }
-                for line in lines
-            ],
-        },
+    currency = row["currency"]
+    posted = InvoicePosted(
+        id=row["id"],
+        number=row["number"],
+        kind=row["kind"],
+        partner_id=row["partner_id"],
+        partner_ref=partner_ref,
+        currency=currency,
+        total=to_text(row["total"], currency),
+        tax_total=to_text(row["tax_total"], currency),
+        posted_at=posted_at,
+        lines=[
+            PostedLine(
+                id=line["id"],
+                description=line["description"],
+                quantity=str(plain(line["quantity"])),
+                unit_price=to_text(line["unit_price"], currency),
+                product_id=line["product_id"],
+                sku=line["sku"],
+                account_code=line["account_code"],
+            )
+            for line in lines
+        ],
     )
+    await events.publish(conn, type=INVOICE_POSTED.type, subject=str(row["id"]), data=posted)
 
 
 async def _apply_credit_note(
@@ -260,17 +259,13 @@ async def settle(
         state,
         paid_at,
     )
-    if state == "paid" and not by_credit_note:
-        await events.publish(
-            conn,
-            type=PAID,
-            subject=str(invoice_id),
-            data={
-                "id": str(invoice_id),
-                "number": row["number"],
-                "currency": row["currency"],
-                "total": to_text(row["total"], row["currency"]),
-                "paid_at": paid_at.isoformat() if paid_at else None,
-            },
+    if paid_at is not None and state == "paid" and not by_credit_note:
+        paid_event = InvoicePaid(
+            id=invoice_id,
+            number=row["number"],
+            currency=row["currency"],
+            total=to_text(row["total"], row["currency"]),
+            paid_at=paid_at,
         )
+        await events.publish(conn, type=INVOICE_PAID.type, subject=str(invoice_id), data=paid_event)
     return state

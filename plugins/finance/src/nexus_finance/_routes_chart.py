@@ -10,27 +10,31 @@ from uuid import UUID
 import msgspec
 from litestar import Controller, get, patch, post
 from litestar.params import FromPath, QueryParameter
-
-from nexus_finance._books import account_by_code, new_id
-from nexus_finance._errors import conflict, invalid, not_found
-from nexus_finance._examples import body
-from nexus_finance._http import (
-    ACCOUNTS_WRITE,
-    Ctx,
-    CursorParam,
+from nexus_hookspecs import new_id
+from nexus_hookspecs.http import (
+    Cursor,
     Db,
-    LimitParam,
+    FieldErrors,
+    Limit,
     Page,
-    SettingsDep,
-    books,
-    decode_cursor,
-    page,
+    TenantSettings,
+    after_id,
+    conflict,
+    invalid,
+    not_found,
+    page_of,
+    route_opt,
 )
+
+from nexus_finance._books import account_by_code, accounts_by_code, company
+from nexus_finance._examples import body
+from nexus_finance._keys import ACCOUNTS_WRITE
 from nexus_finance._money import is_currency, plain
+from nexus_finance._settings import FinanceSettings
 
 __all__ = ("AccountController", "CompanyController", "JournalController", "TaxController")
 
-_WRITE = {"permission": ACCOUNTS_WRITE}
+_WRITE = route_opt(permission=ACCOUNTS_WRITE)
 AccountType = Literal["asset", "liability", "equity", "income", "expense"]
 Code = Annotated[str, msgspec.Meta(pattern=r"^[0-9A-Za-z][0-9A-Za-z._-]{0,19}$")]
 Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
@@ -92,35 +96,33 @@ class AccountController(Controller):
     async def list_accounts(
         self,
         db: Db,
-        context: Ctx,
-        plugin_settings: SettingsDep,
+        settings: TenantSettings[FinanceSettings],
         type: Annotated[AccountType | None, QueryParameter(description="Account type.")] = None,
-        cursor: CursorParam = None,
-        limit: LimitParam = 50,
+        cursor: Cursor = None,
+        limit: Limit = 50,
     ) -> Page[AccountOut]:
         """The chart, in creation order (seeded accounts first)."""
         async with db.transaction() as conn:
-            await books(conn, plugin_settings, context)
+            await company(conn, settings)
             rows = await conn.fetch(
                 f"{_ACCOUNT} where ($1::text is null or type = $1) "
                 "and ($2::uuid is null or id > $2) order by id limit $3",
                 type,
-                decode_cursor(cursor),
+                after_id(cursor),
                 limit + 1,
             )
-        return page([msgspec.convert(dict(r), AccountOut) for r in rows], list(rows), limit)
+        return page_of([msgspec.convert(dict(r), AccountOut) for r in rows], limit)
 
     @post("/", summary="Create an account", opt=_WRITE)
     async def create_account(
         self,
         db: Db,
-        context: Ctx,
-        plugin_settings: SettingsDep,
+        settings: TenantSettings[FinanceSettings],
         data: Annotated[AccountIn, body("POST /accounts", "A petty cash account")],
     ) -> AccountOut:
         """Add an account to the chart; 409 when the code is taken."""
         async with db.transaction() as conn:
-            await books(conn, plugin_settings, context)
+            await company(conn, settings)
             if data.currency is not None and not is_currency(data.currency):
                 invalid("currency", f"{data.currency!r} is not an ISO 4217 currency")
             code = data.code or await _free_code(conn, data.type)
@@ -209,32 +211,30 @@ class JournalController(Controller):
     async def list_journals(
         self,
         db: Db,
-        context: Ctx,
-        plugin_settings: SettingsDep,
-        cursor: CursorParam = None,
-        limit: LimitParam = 50,
+        settings: TenantSettings[FinanceSettings],
+        cursor: Cursor = None,
+        limit: Limit = 50,
     ) -> Page[JournalOut]:
         """Every journal."""
         async with db.transaction() as conn:
-            await books(conn, plugin_settings, context)
+            await company(conn, settings)
             rows = await conn.fetch(
                 f"{_JOURNAL} where ($1::uuid is null or j.id > $1) order by j.id limit $2",
-                decode_cursor(cursor),
+                after_id(cursor),
                 limit + 1,
             )
-        return page([msgspec.convert(dict(r), JournalOut) for r in rows], list(rows), limit)
+        return page_of([msgspec.convert(dict(r), JournalOut) for r in rows], limit)
 
     @post("/", summary="Create a journal", opt=_WRITE)
     async def create_journal(
         self,
         db: Db,
-        context: Ctx,
-        plugin_settings: SettingsDep,
+        settings: TenantSettings[FinanceSettings],
         data: Annotated[JournalIn, body("POST /journals", "A second bank journal")],
     ) -> JournalOut:
         """Add a journal; 409 when the code is taken."""
         async with db.transaction() as conn:
-            await books(conn, plugin_settings, context)
+            await company(conn, settings)
             account = None
             if data.default_account_code:
                 account = await account_by_code(
@@ -322,35 +322,37 @@ class TaxController(Controller):
     async def list_taxes(
         self,
         db: Db,
-        context: Ctx,
-        plugin_settings: SettingsDep,
-        cursor: CursorParam = None,
-        limit: LimitParam = 50,
+        settings: TenantSettings[FinanceSettings],
+        cursor: Cursor = None,
+        limit: Limit = 50,
     ) -> Page[TaxOut]:
         """Every tax."""
         async with db.transaction() as conn:
-            await books(conn, plugin_settings, context)
+            await company(conn, settings)
             rows = await conn.fetch(
                 f"{_TAX} where ($1::uuid is null or t.id > $1) order by t.id limit $2",
-                decode_cursor(cursor),
+                after_id(cursor),
                 limit + 1,
             )
-        return page([_tax(r) for r in rows], list(rows), limit)
+        return page_of([_tax(r) for r in rows], limit)
 
     @post("/", summary="Create a tax", opt=_WRITE)
     async def create_tax(
         self,
         db: Db,
-        context: Ctx,
-        plugin_settings: SettingsDep,
+        settings: TenantSettings[FinanceSettings],
         data: Annotated[TaxIn, body("POST /taxes", "A reduced sales tax")],
     ) -> TaxOut:
         """Add a tax booked to ``account_code``."""
         async with db.transaction() as conn:
-            await books(conn, plugin_settings, context)
+            await company(conn, settings)
+            errors = FieldErrors()
             if not data.rate.is_finite() or not 0 <= data.rate < 1000:
-                invalid("rate", "a percentage from 0 up to 1000")
-            account = await account_by_code(conn, data.account_code, key="account_code")
+                errors.add("rate", "a percentage from 0 up to 1000")
+            account = (await accounts_by_code(conn, [data.account_code])).get(data.account_code)
+            if account is None:
+                errors.add("account_code", f"no active account with code {data.account_code!r}")
+            errors.raise_if_any()
             tax_id = new_id()
             await conn.execute(
                 "insert into finance_tax (id, name, scope, rate, price_include, account_id) "
@@ -411,10 +413,10 @@ class CompanyController(Controller):
     tags = ["finance: chart"]
 
     @get("/", summary="Show the books' settings")
-    async def show_company(self, db: Db, context: Ctx, plugin_settings: SettingsDep) -> CompanyOut:
+    async def show_company(self, db: Db, settings: TenantSettings[FinanceSettings]) -> CompanyOut:
         """Base currency, chart template and fiscal year start (seeded on first use)."""
         async with db.transaction() as conn:
-            found = await books(conn, plugin_settings, context)
+            found = await company(conn, settings)
         return CompanyOut(
             base_currency=found.base_currency,
             chart_template=found.chart_template,

@@ -11,30 +11,31 @@ from uuid import UUID
 import msgspec
 from litestar import Controller, get, post
 from litestar.params import FromPath, QueryParameter
-
-from nexus_finance._books import Company, account_by_code, default_journal
-from nexus_finance._errors import conflict, invalid, not_found
-from nexus_finance._examples import body
-from nexus_finance._http import (
-    ENTRIES_WRITE,
-    MULTI_CURRENCY,
-    Ctx,
-    CursorParam,
+from nexus_hookspecs.http import (
+    Cursor,
     Db,
-    FeaturesDep,
-    LimitParam,
+    FeatureFlags,
+    FieldErrors,
+    Limit,
     Page,
-    SettingsDep,
-    books,
-    decode_cursor,
-    page,
+    TenantSettings,
+    after_id,
+    conflict,
+    not_found,
+    page_of,
+    route_opt,
 )
+
+from nexus_finance._books import Company, accounts_by_code, company, default_journal
+from nexus_finance._examples import body
+from nexus_finance._keys import ENTRIES_WRITE, MULTI_CURRENCY
 from nexus_finance._ledger import Posting, next_number, post_entry
 from nexus_finance._money import Amount, Currency, plain, quantize
+from nexus_finance._settings import FinanceSettings
 
 __all__ = ("EntryController",)
 
-_WRITE = {"permission": ENTRIES_WRITE}
+_WRITE = route_opt(permission=ENTRIES_WRITE)
 _ZERO = Decimal(0)
 
 
@@ -141,16 +142,27 @@ async def load_entries(conn: Any, entry_ids: list[UUID], base: str) -> list[Entr
 async def _postings(
     conn: Any, found: Company, data: EntryIn, multi_currency: bool
 ) -> list[Posting]:
+    """The entry's lines as postings.
+
+    Refuses (422) naming every line with an unknown account or a currency the tenant does
+    not book.
+    """
+    accounts = await accounts_by_code(conn, [line.account_code for line in data.lines])
+    errors = FieldErrors()
     postings = []
     for index, line in enumerate(data.lines):
         currency = line.currency or found.base_currency
         if currency != found.base_currency and not multi_currency:
-            invalid(f"lines[{index}].currency", "finance.multi_currency is off for this tenant")
+            errors.add(f"lines[{index}].currency", "finance.multi_currency is off for this tenant")
+        account = accounts.get(line.account_code)
+        if account is None:
+            errors.add(
+                f"lines[{index}].account_code", f"no active account with code {line.account_code!r}"
+            )
+            continue
         postings.append(
             Posting(
-                account_id=await account_by_code(
-                    conn, line.account_code, key=f"lines[{index}].account_code"
-                ),
+                account_id=account,
                 currency=currency,
                 debit=line.debit,
                 credit=line.credit,
@@ -158,6 +170,7 @@ async def _postings(
                 partner_id=line.partner_id,
             )
         )
+    errors.raise_if_any()
     return postings
 
 
@@ -171,41 +184,39 @@ class EntryController(Controller):
     async def list_entries(
         self,
         db: Db,
-        context: Ctx,
-        plugin_settings: SettingsDep,
+        settings: TenantSettings[FinanceSettings],
         date_from: Annotated[date | None, QueryParameter(description="On or after.")] = None,
         date_to: Annotated[date | None, QueryParameter(description="On or before.")] = None,
-        cursor: CursorParam = None,
-        limit: LimitParam = 50,
+        cursor: Cursor = None,
+        limit: Limit = 50,
     ) -> Page[EntryOut]:
         """Posted entries with their lines, in posting order."""
         async with db.transaction() as conn:
-            found = await books(conn, plugin_settings, context)
+            found = await company(conn, settings)
             rows = await conn.fetch(
                 "select id from finance_entry where ($1::date is null or date >= $1) "
                 "and ($2::date is null or date <= $2) and ($3::uuid is null or id > $3) "
                 "order by id limit $4",
                 date_from,
                 date_to,
-                decode_cursor(cursor),
+                after_id(cursor),
                 limit + 1,
             )
-            entries = await load_entries(conn, [r["id"] for r in rows[:limit]], found.base_currency)
-        return page(entries, list(rows), limit)
+            entries = await load_entries(conn, [r["id"] for r in rows], found.base_currency)
+        return page_of(entries, limit)
 
     @post("/", summary="Post a journal entry", opt=_WRITE)
     async def create_entry(
         self,
         db: Db,
-        context: Ctx,
-        plugin_settings: SettingsDep,
-        features: FeaturesDep,
+        settings: TenantSettings[FinanceSettings],
+        features: FeatureFlags,
         data: Annotated[EntryIn, body("POST /entries", "Capital paid in")],
     ) -> EntryOut:
         """Post a manual entry: 422 unless it balances per currency, 409 in a closed period."""
         multi_currency = await features.enabled(MULTI_CURRENCY)
         async with db.transaction() as conn:
-            found = await books(conn, plugin_settings, context)
+            found = await company(conn, settings)
             journal = await default_journal(conn, "general", data.journal_code)
             day = data.date or date.today()
             entry_id = await post_entry(
@@ -222,19 +233,18 @@ class EntryController(Controller):
 
     @get("/{entry_id:uuid}", summary="Show a journal entry")
     async def show_entry(
-        self, db: Db, context: Ctx, plugin_settings: SettingsDep, entry_id: FromPath[UUID]
+        self, db: Db, settings: TenantSettings[FinanceSettings], entry_id: FromPath[UUID]
     ) -> EntryOut:
         """One entry with its lines."""
         async with db.transaction() as conn:
-            found = await books(conn, plugin_settings, context)
+            found = await company(conn, settings)
             return await load_entry(conn, entry_id, found.base_currency)
 
     @post("/{entry_id:uuid}/reverse", summary="Reverse a journal entry", opt=_WRITE)
     async def reverse_entry(
         self,
         db: Db,
-        context: Ctx,
-        plugin_settings: SettingsDep,
+        settings: TenantSettings[FinanceSettings],
         entry_id: FromPath[UUID],
         data: Annotated[
             ReverseIn, body("POST /entries/{entry_id}/reverse", "Reversed at the month's end")
@@ -245,7 +255,7 @@ class EntryController(Controller):
         Entries of invoices and payments are reversed through credit notes instead (409).
         """
         async with db.transaction() as conn:
-            found = await books(conn, plugin_settings, context)
+            found = await company(conn, settings)
             original = await conn.fetchrow(
                 "select * from finance_entry where id = $1 for update", entry_id
             )

@@ -7,32 +7,30 @@ from uuid import UUID
 
 from litestar import Controller, get, post, put
 from litestar.params import FromPath, QueryParameter
-
-from nexus_finance import _invoices, _payments, _posting
-from nexus_finance._examples import body
-from nexus_finance._http import (
-    INVOICES_WRITE,
-    MULTI_CURRENCY,
-    PAYMENTS_WRITE,
-    Ctx,
-    CursorParam,
+from nexus_hookspecs.http import (
+    Cursor,
     Db,
     Events,
-    FeaturesDep,
-    LimitParam,
+    FeatureFlags,
+    Limit,
     Page,
-    SettingsDep,
-    books,
-    decode_cursor,
-    page,
-    tenant_settings,
+    TenantSettings,
+    after_id,
+    page_of,
+    route_opt,
 )
+
+from nexus_finance import _invoices, _payments, _posting
+from nexus_finance._books import company
+from nexus_finance._examples import body
 from nexus_finance._invoices import CreditNoteIn, InvoiceIn, InvoiceOut
+from nexus_finance._keys import INVOICES_WRITE, MULTI_CURRENCY, PAYMENTS_WRITE
 from nexus_finance._payments import PaymentIn, PaymentOut
+from nexus_finance._settings import FinanceSettings
 
 __all__ = ("InvoiceController", "PaymentController")
 
-_WRITE = {"permission": INVOICES_WRITE}
+_WRITE = route_opt(permission=INVOICES_WRITE)
 State = Literal["draft", "posted", "partially_paid", "paid", "reversed", "cancelled"]
 
 
@@ -46,8 +44,7 @@ class InvoiceController(Controller):
     async def list_invoices(
         self,
         db: Db,
-        context: Ctx,
-        plugin_settings: SettingsDep,
+        settings: TenantSettings[FinanceSettings],
         kind: Annotated[
             Literal["invoice", "bill", "credit_note"] | None,
             QueryParameter(description="Only this kind."),
@@ -56,12 +53,12 @@ class InvoiceController(Controller):
             State | None, QueryParameter(name="state", description="Only in this state.")
         ] = None,
         partner_id: Annotated[UUID | None, QueryParameter(description="Only this partner.")] = None,
-        cursor: CursorParam = None,
-        limit: LimitParam = 50,
+        cursor: Cursor = None,
+        limit: Limit = 50,
     ) -> Page[InvoiceOut]:
         """Documents with their lines, in creation order."""
         async with db.transaction() as conn:
-            await books(conn, plugin_settings, context)
+            await company(conn, settings)
             rows = await conn.fetch(
                 "select id from finance_invoice where ($1::text is null or kind = $1) "
                 "and ($2::text is null or state = $2) and ($3::uuid is null or partner_id = $3) "
@@ -69,26 +66,24 @@ class InvoiceController(Controller):
                 kind,
                 in_state,
                 partner_id,
-                decode_cursor(cursor),
+                after_id(cursor),
                 limit + 1,
             )
-            items = await _invoices.load_many(conn, [row["id"] for row in rows[:limit]])
-        return page(items, list(rows), limit)
+            items = await _invoices.load_many(conn, [row["id"] for row in rows])
+        return page_of(items, limit)
 
     @post("/", summary="Draft an invoice, bill or credit note", opt=_WRITE)
     async def create_invoice(
         self,
         db: Db,
-        context: Ctx,
-        plugin_settings: SettingsDep,
-        features: FeaturesDep,
+        settings: TenantSettings[FinanceSettings],
+        features: FeatureFlags,
         data: Annotated[InvoiceIn, body("POST /invoices", "A consulting invoice")],
     ) -> InvoiceOut:
         """Create a draft; name the partner by ``partner_id`` or ``partner_name``."""
         multi_currency = await features.enabled(MULTI_CURRENCY)
-        settings = await tenant_settings(plugin_settings, context)
         async with db.transaction() as conn:
-            found = await books(conn, plugin_settings, context)
+            found = await company(conn, settings)
             invoice_id = await _invoices.create_draft(
                 conn,
                 found,
@@ -108,9 +103,8 @@ class InvoiceController(Controller):
     async def replace_invoice(
         self,
         db: Db,
-        context: Ctx,
-        plugin_settings: SettingsDep,
-        features: FeaturesDep,
+        settings: TenantSettings[FinanceSettings],
+        features: FeatureFlags,
         invoice_id: FromPath[UUID],
         data: Annotated[
             InvoiceIn, body("PUT /invoices/{invoice_id}", "A draft with December's hours")
@@ -119,7 +113,7 @@ class InvoiceController(Controller):
         """Replace a draft's lines and fields; a posted document answers 409."""
         multi_currency = await features.enabled(MULTI_CURRENCY)
         async with db.transaction() as conn:
-            found = await books(conn, plugin_settings, context)
+            found = await company(conn, settings)
             await _invoices.replace_draft(
                 conn, found, invoice_id, data, multi_currency=multi_currency
             )
@@ -129,14 +123,13 @@ class InvoiceController(Controller):
     async def post_invoice(
         self,
         db: Db,
-        context: Ctx,
-        plugin_settings: SettingsDep,
+        settings: TenantSettings[FinanceSettings],
         events: Events,
         invoice_id: FromPath[UUID],
     ) -> InvoiceOut:
         """Number it, book its journal entry, publish ``finance.invoice.posted.v1``."""
         async with db.transaction() as conn:
-            found = await books(conn, plugin_settings, context)
+            found = await company(conn, settings)
             await _posting.post(conn, found, invoice_id, events=events)
             return await _invoices.load(conn, invoice_id)
 
@@ -151,8 +144,7 @@ class InvoiceController(Controller):
     async def credit_invoice(
         self,
         db: Db,
-        context: Ctx,
-        plugin_settings: SettingsDep,
+        settings: TenantSettings[FinanceSettings],
         events: Events,
         invoice_id: FromPath[UUID],
         data: Annotated[
@@ -165,9 +157,8 @@ class InvoiceController(Controller):
         Posted, the credit note settles what is still due on the document; a document it
         clears entirely becomes ``reversed``.
         """
-        settings = await tenant_settings(plugin_settings, context)
         async with db.transaction() as conn:
-            found = await books(conn, plugin_settings, context)
+            found = await company(conn, settings)
             note = await _invoices.credit_note(
                 conn, found, invoice_id, data, terms_days=settings.payment_terms_days
             )
@@ -186,39 +177,37 @@ class PaymentController(Controller):
     async def list_payments(
         self,
         db: Db,
-        context: Ctx,
-        plugin_settings: SettingsDep,
+        settings: TenantSettings[FinanceSettings],
         partner_id: Annotated[UUID | None, QueryParameter(description="Only this partner.")] = None,
-        cursor: CursorParam = None,
-        limit: LimitParam = 50,
+        cursor: Cursor = None,
+        limit: Limit = 50,
     ) -> Page[PaymentOut]:
         """Payments with their allocations, in creation order."""
         async with db.transaction() as conn:
-            await books(conn, plugin_settings, context)
+            await company(conn, settings)
             rows = await conn.fetch(
                 "select id from finance_payment where ($1::uuid is null or partner_id = $1) "
                 "and ($2::uuid is null or id > $2) order by id limit $3",
                 partner_id,
-                decode_cursor(cursor),
+                after_id(cursor),
                 limit + 1,
             )
-            items = await _payments.load_many(conn, [row["id"] for row in rows[:limit]])
-        return page(items, list(rows), limit)
+            items = await _payments.load_many(conn, [row["id"] for row in rows])
+        return page_of(items, limit)
 
-    @post("/", summary="Record a payment", opt={"permission": PAYMENTS_WRITE})
+    @post("/", summary="Record a payment", opt=route_opt(permission=PAYMENTS_WRITE))
     async def create_payment(
         self,
         db: Db,
-        context: Ctx,
-        plugin_settings: SettingsDep,
-        features: FeaturesDep,
+        settings: TenantSettings[FinanceSettings],
+        features: FeatureFlags,
         events: Events,
         data: Annotated[PaymentIn, body("POST /payments", "A payment on account")],
     ) -> PaymentOut:
         """Book a payment and settle its allocations (partial payments included)."""
         multi_currency = await features.enabled(MULTI_CURRENCY)
         async with db.transaction() as conn:
-            found = await books(conn, plugin_settings, context)
+            found = await company(conn, settings)
             payment_id = await _payments.create(
                 conn, found, data, events=events, multi_currency=multi_currency
             )

@@ -8,21 +8,21 @@ from uuid import UUID
 import msgspec
 from litestar import Controller, get, patch, post
 from litestar.params import FromPath, QueryParameter
-
-from nexus_finance._errors import not_found
-from nexus_finance._examples import body
-from nexus_finance._http import (
-    PARTNERS_WRITE,
-    Ctx,
-    CursorParam,
+from nexus_hookspecs.http import (
+    Cursor,
     Db,
-    LimitParam,
+    Limit,
     Page,
-    SettingsDep,
-    books,
-    decode_cursor,
-    page,
+    TenantSettings,
+    after_id,
+    not_found,
+    page_of,
+    route_opt,
 )
+
+from nexus_finance._books import company
+from nexus_finance._examples import body
+from nexus_finance._keys import PARTNERS_WRITE
 from nexus_finance._partners import (
     COLUMNS,
     PartnerChanges,
@@ -31,10 +31,11 @@ from nexus_finance._partners import (
     PartnerOut,
     insert,
 )
+from nexus_finance._settings import FinanceSettings
 
 __all__ = ("PartnerController",)
 
-_WRITE = {"permission": PARTNERS_WRITE}
+_WRITE = route_opt(permission=PARTNERS_WRITE)
 
 
 class PartnerController(Controller):
@@ -47,40 +48,38 @@ class PartnerController(Controller):
     async def list_partners(
         self,
         db: Db,
-        context: Ctx,
-        plugin_settings: SettingsDep,
+        settings: TenantSettings[FinanceSettings],
         kind: Annotated[PartnerKind | None, QueryParameter(description="Only this kind.")] = None,
         partner_ref: Annotated[
             UUID | None, QueryParameter(description="Only the partner linked to this CRM company.")
         ] = None,
-        cursor: CursorParam = None,
-        limit: LimitParam = 50,
+        cursor: Cursor = None,
+        limit: Limit = 50,
     ) -> Page[PartnerOut]:
         """Customers and suppliers, in creation order."""
         async with db.transaction() as conn:
-            await books(conn, plugin_settings, context)
+            await company(conn, settings)
             rows = await conn.fetch(
                 f"select {COLUMNS} from finance_partner where ($1::text is null or kind = $1) "
                 "and ($2::uuid is null or partner_ref = $2) and ($3::uuid is null or id > $3) "
                 "order by id limit $4",
                 kind,
                 partner_ref,
-                decode_cursor(cursor),
+                after_id(cursor),
                 limit + 1,
             )
-        return page([msgspec.convert(dict(r), PartnerOut) for r in rows], list(rows), limit)
+        return page_of([msgspec.convert(dict(r), PartnerOut) for r in rows], limit)
 
     @post("/", summary="Create a partner", opt=_WRITE)
     async def create_partner(
         self,
         db: Db,
-        context: Ctx,
-        plugin_settings: SettingsDep,
+        settings: TenantSettings[FinanceSettings],
         data: Annotated[PartnerIn, body("POST /partners", "A supplier")],
     ) -> PartnerOut:
         """Add a customer or supplier; 409 if another already links ``partner_ref``."""
         async with db.transaction() as conn:
-            await books(conn, plugin_settings, context)
+            await company(conn, settings)
             partner_id = await insert(conn, data)
             row = await conn.fetchrow(
                 f"select {COLUMNS} from finance_partner where id = $1", partner_id

@@ -10,30 +10,31 @@ from uuid import UUID
 import msgspec
 from litestar import Controller, get, post
 from litestar.params import FromPath, QueryParameter
-
-from nexus_finance._books import check_day, new_id, open_fiscal_year
-from nexus_finance._closing import close_year
-from nexus_finance._errors import conflict, invalid, not_found
-from nexus_finance._examples import body
-from nexus_finance._http import (
-    ACCOUNTS_WRITE,
-    MULTI_CURRENCY,
-    PERIODS_WRITE,
-    Ctx,
-    CursorParam,
+from nexus_hookspecs import new_id
+from nexus_hookspecs.http import (
+    Cursor,
     Db,
-    LimitParam,
+    FieldErrors,
+    Limit,
     Page,
-    SettingsDep,
-    books,
-    decode_cursor,
-    page,
+    TenantSettings,
+    after_id,
+    conflict,
+    not_found,
+    page_of,
+    route_opt,
 )
+
+from nexus_finance._books import check_day, company, open_fiscal_year
+from nexus_finance._closing import close_year
+from nexus_finance._examples import body
+from nexus_finance._keys import ACCOUNTS_WRITE, MULTI_CURRENCY, PERIODS_WRITE
 from nexus_finance._money import Currency, is_currency, plain
+from nexus_finance._settings import FinanceSettings
 
 __all__ = ("FiscalYearController", "PeriodController", "RateController")
 
-_WRITE = {"permission": PERIODS_WRITE}
+_WRITE = route_opt(permission=PERIODS_WRITE)
 
 
 class PeriodOut(msgspec.Struct, kw_only=True):
@@ -97,29 +98,27 @@ class FiscalYearController(Controller):
     async def list_years(
         self,
         db: Db,
-        context: Ctx,
-        plugin_settings: SettingsDep,
-        cursor: CursorParam = None,
-        limit: LimitParam = 50,
+        settings: TenantSettings[FinanceSettings],
+        cursor: Cursor = None,
+        limit: Limit = 50,
     ) -> Page[FiscalYearOut]:
         """Fiscal years with their periods, in creation order."""
         async with db.transaction() as conn:
-            await books(conn, plugin_settings, context)
+            await company(conn, settings)
             rows = await conn.fetch(
                 "select id from finance_fiscal_year where ($1::uuid is null or id > $1) "
                 "order by id limit $2",
-                decode_cursor(cursor),
+                after_id(cursor),
                 limit + 1,
             )
-            years = [await _year(conn, row["id"]) for row in rows[:limit]]
-        return page(years, list(rows), limit)
+            years = [await _year(conn, row["id"]) for row in rows]
+        return page_of(years, limit)
 
     @post("/", summary="Open a fiscal year", opt=_WRITE)
     async def open_year(
         self,
         db: Db,
-        context: Ctx,
-        plugin_settings: SettingsDep,
+        settings: TenantSettings[FinanceSettings],
         data: Annotated[FiscalYearIn, body("POST /fiscal-years", "The next fiscal year")],
     ) -> FiscalYearOut:
         """Open the fiscal year containing ``date`` — or, without one, the year after the last.
@@ -127,7 +126,7 @@ class FiscalYearController(Controller):
         Twelve monthly periods are created with it; 409 if it overlaps an existing year.
         """
         async with db.transaction() as conn:
-            found = await books(conn, plugin_settings, context)
+            found = await company(conn, settings)
             day = data.date
             if day is None:
                 last = await conn.fetchval("select max(end_date) from finance_fiscal_year")
@@ -140,7 +139,7 @@ class FiscalYearController(Controller):
         "/{fiscal_year_id:uuid}/close", summary="Close a fiscal year", opt=_WRITE, status_code=200
     )
     async def close_year(
-        self, db: Db, context: Ctx, plugin_settings: SettingsDep, fiscal_year_id: FromPath[UUID]
+        self, db: Db, settings: TenantSettings[FinanceSettings], fiscal_year_id: FromPath[UUID]
     ) -> FiscalYearOut:
         """Move the year's result to retained earnings and close all its periods.
 
@@ -148,7 +147,7 @@ class FiscalYearController(Controller):
         retained earnings; 409 when the year is already closed.
         """
         async with db.transaction() as conn:
-            found = await books(conn, plugin_settings, context)
+            found = await company(conn, settings)
             await close_year(conn, found, fiscal_year_id)
             return await _year(conn, fiscal_year_id)
 
@@ -169,26 +168,25 @@ class PeriodController(Controller):
     async def list_periods(
         self,
         db: Db,
-        context: Ctx,
-        plugin_settings: SettingsDep,
+        settings: TenantSettings[FinanceSettings],
         in_state: Annotated[
             Literal["open", "closed"] | None,
             QueryParameter(name="state", description="Only in this state."),
         ] = None,
-        cursor: CursorParam = None,
-        limit: LimitParam = 50,
+        cursor: Cursor = None,
+        limit: Limit = 50,
     ) -> Page[PeriodOut]:
         """Periods of every fiscal year."""
         async with db.transaction() as conn:
-            await books(conn, plugin_settings, context)
+            await company(conn, settings)
             rows = await conn.fetch(
                 f"{_PERIOD} where ($1::text is null or state = $1) "
                 "and ($2::uuid is null or id > $2) order by id limit $3",
                 in_state,
-                decode_cursor(cursor),
+                after_id(cursor),
                 limit + 1,
             )
-        return page([msgspec.convert(dict(r), PeriodOut) for r in rows], list(rows), limit)
+        return page_of([msgspec.convert(dict(r), PeriodOut) for r in rows], limit)
 
     @get("/{period_id:uuid}", summary="Show a period")
     async def show_period(self, db: Db, period_id: FromPath[UUID]) -> PeriodOut:
@@ -263,47 +261,47 @@ class RateController(Controller):
 
     path = "/rates"
     tags = ["finance: currencies"]
-    opt = {"feature": MULTI_CURRENCY}
+    opt = route_opt(feature=MULTI_CURRENCY)
 
     @get("/", summary="List exchange rates")
     async def list_rates(
         self,
         db: Db,
-        context: Ctx,
-        plugin_settings: SettingsDep,
+        settings: TenantSettings[FinanceSettings],
         currency: Annotated[str | None, QueryParameter(description="Only this currency.")] = None,
-        cursor: CursorParam = None,
-        limit: LimitParam = 50,
+        cursor: Cursor = None,
+        limit: Limit = 50,
     ) -> Page[RateOut]:
         """Stored rates, in creation order."""
         async with db.transaction() as conn:
-            found = await books(conn, plugin_settings, context)
+            found = await company(conn, settings)
             rows = await conn.fetch(
                 f"{_RATE} where ($1::text is null or currency = $1) "
                 "and ($2::uuid is null or id > $2) order by id limit $3",
                 currency,
-                decode_cursor(cursor),
+                after_id(cursor),
                 limit + 1,
             )
-        return page([_rate(r, found.base_currency) for r in rows], list(rows), limit)
+        return page_of([_rate(r, found.base_currency) for r in rows], limit)
 
-    @post("/", summary="Store an exchange rate", opt={"permission": ACCOUNTS_WRITE})
+    @post("/", summary="Store an exchange rate", opt=route_opt(permission=ACCOUNTS_WRITE))
     async def store_rate(
         self,
         db: Db,
-        context: Ctx,
-        plugin_settings: SettingsDep,
+        settings: TenantSettings[FinanceSettings],
         data: Annotated[RateIn, body("POST /rates", "Today's USD rate")],
     ) -> RateOut:
         """Store the rate of a currency on a date (replacing that day's rate)."""
         async with db.transaction() as conn:
-            found = await books(conn, plugin_settings, context)
+            found = await company(conn, settings)
+            errors = FieldErrors()
             if not is_currency(data.currency):
-                invalid("currency", f"{data.currency!r} is not an ISO 4217 currency")
+                errors.add("currency", f"{data.currency!r} is not an ISO 4217 currency")
+            elif data.currency == found.base_currency:
+                errors.add("currency", f"{data.currency} is the base currency: its rate is 1")
             if not data.rate.is_finite() or not _MIN_RATE <= data.rate < _MAX_RATE:
-                invalid("rate", f"the rate must be a number from {_MIN_RATE} below {_MAX_RATE}")
-            if data.currency == found.base_currency:
-                invalid("currency", f"{data.currency} is the base currency: its rate is 1")
+                errors.add("rate", f"the rate must be a number from {_MIN_RATE} below {_MAX_RATE}")
+            errors.raise_if_any()
             row = await conn.fetchrow(
                 "insert into finance_rate (id, currency, rate_date, rate) values ($1, $2, $3, $4) "
                 "on conflict (tenant_id, currency, rate_date) do update set rate = excluded.rate "
@@ -317,12 +315,12 @@ class RateController(Controller):
 
     @get("/{rate_id:uuid}", summary="Show an exchange rate")
     async def show_rate(
-        self, db: Db, context: Ctx, plugin_settings: SettingsDep, rate_id: FromPath[UUID]
+        self, db: Db, settings: TenantSettings[FinanceSettings], rate_id: FromPath[UUID]
     ) -> RateOut:
         """One stored rate."""
         async with db.transaction() as conn:
             row = await conn.fetchrow(f"{_RATE} where id = $1", rate_id)
             if row is None:
                 not_found()
-            found = await books(conn, plugin_settings, context)
+            found = await company(conn, settings)
         return _rate(row, found.base_currency)

@@ -9,10 +9,12 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 from litestar import Controller, Request, Response, get
 from litestar.openapi.spec import OpenAPIMediaType, OpenAPIType, Operation, Schema
 from litestar.params import QueryParameter
+from nexus_hookspecs.http import Db, TenantSettings
 
 from nexus_finance import _reports
-from nexus_finance._http import Ctx, Db, SettingsDep, books
+from nexus_finance._books import company
 from nexus_finance._reports import Basis, Report
+from nexus_finance._settings import FinanceSettings
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable
@@ -63,12 +65,11 @@ def _answer(request: Request[Any, Any, Any], report: Report, fmt: str | None) ->
 
 async def _run(
     db: Any,
-    plugin_settings: Any,
-    context: Any,
+    settings: FinanceSettings,
     build: Callable[[Connection, Company], Awaitable[Report]],
 ) -> Report:
     async with db.transaction() as conn:
-        found = await books(conn, plugin_settings, context)
+        found = await company(conn, settings)
         return await build(conn, found)
 
 
@@ -83,8 +84,7 @@ class ReportController(Controller):
         self,
         request: Request[Any, Any, Any],
         db: Db,
-        context: Ctx,
-        plugin_settings: SettingsDep,
+        settings: TenantSettings[FinanceSettings],
         date_from: DateFrom = None,
         date_to: DateTo = None,
         basis: BasisParam = "transaction",
@@ -93,8 +93,7 @@ class ReportController(Controller):
         """Debit, credit and balance of every account moved, per currency; each sums to zero."""
         report = await _run(
             db,
-            plugin_settings,
-            context,
+            settings,
             lambda conn, found: _reports.trial_balance(
                 conn, found, basis=basis, date_from=date_from, date_to=date_to or date.today()
             ),
@@ -106,8 +105,7 @@ class ReportController(Controller):
         self,
         request: Request[Any, Any, Any],
         db: Db,
-        context: Ctx,
-        plugin_settings: SettingsDep,
+        settings: TenantSettings[FinanceSettings],
         date_from: DateFrom = None,
         date_to: DateTo = None,
         basis: BasisParam = "transaction",
@@ -116,8 +114,7 @@ class ReportController(Controller):
         """Income, expenses and net profit of the period, per currency."""
         report = await _run(
             db,
-            plugin_settings,
-            context,
+            settings,
             lambda conn, found: _reports.profit_and_loss(
                 conn, found, basis=basis, date_from=date_from, date_to=date_to or date.today()
             ),
@@ -129,8 +126,7 @@ class ReportController(Controller):
         self,
         request: Request[Any, Any, Any],
         db: Db,
-        context: Ctx,
-        plugin_settings: SettingsDep,
+        settings: TenantSettings[FinanceSettings],
         date_to: DateTo = None,
         basis: BasisParam = "transaction",
         format: Format = None,
@@ -138,8 +134,7 @@ class ReportController(Controller):
         """Assets, liabilities and equity at a date, per currency."""
         report = await _run(
             db,
-            plugin_settings,
-            context,
+            settings,
             lambda conn, found: _reports.balance_sheet(
                 conn, found, basis=basis, date_to=date_to or date.today()
             ),
@@ -151,8 +146,7 @@ class ReportController(Controller):
         self,
         request: Request[Any, Any, Any],
         db: Db,
-        context: Ctx,
-        plugin_settings: SettingsDep,
+        settings: TenantSettings[FinanceSettings],
         account_code: Annotated[
             str | None, QueryParameter(description="Only this account.", max_length=20)
         ] = None,
@@ -164,8 +158,7 @@ class ReportController(Controller):
         """Every posted line per account and currency, with opening and running balances."""
         report = await _run(
             db,
-            plugin_settings,
-            context,
+            settings,
             lambda conn, found: _reports.general_ledger(
                 conn,
                 found,
@@ -182,16 +175,14 @@ class ReportController(Controller):
         self,
         request: Request[Any, Any, Any],
         db: Db,
-        context: Ctx,
-        plugin_settings: SettingsDep,
+        settings: TenantSettings[FinanceSettings],
         date_to: DateTo = None,
         format: Format = None,
     ) -> Response[Any]:
         """What each customer owes, by days past due, per currency."""
         report = await _run(
             db,
-            plugin_settings,
-            context,
+            settings,
             lambda conn, found: _reports.aged(
                 conn, found, direction="sale", date_to=date_to or date.today()
             ),
@@ -203,16 +194,14 @@ class ReportController(Controller):
         self,
         request: Request[Any, Any, Any],
         db: Db,
-        context: Ctx,
-        plugin_settings: SettingsDep,
+        settings: TenantSettings[FinanceSettings],
         date_to: DateTo = None,
         format: Format = None,
     ) -> Response[Any]:
         """What is owed to each supplier, by days past due, per currency."""
         report = await _run(
             db,
-            plugin_settings,
-            context,
+            settings,
             lambda conn, found: _reports.aged(
                 conn, found, direction="purchase", date_to=date_to or date.today()
             ),

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from piccolo.conf.apps import AppConfig
 
-from nexus_finance._tables import TABLES
+from nexus_finance.tables import TABLES
 
 __all__ = ("APP_CONFIG",)
 

@@ -239,7 +239,7 @@ async def forwards() -> MigrationManager:
     manager = MigrationManager(migration_id=ID, app_name="finance", description=DESCRIPTION)
 
     async def create() -> None:
-        from nexus_finance._tables import Company
+        from nexus_finance.tables import Company
 
         for statement in STATEMENTS:
             await Company.raw(statement)
