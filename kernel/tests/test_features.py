@@ -96,9 +96,9 @@ def test_disable_keeps_data_and_enable_brings_it_back(app, acme):
     assert app.get("/api/v1/tasks", headers=acme.headers).status_code == 404
     assert switch(app, acme, "tasks", True).status_code == 200
     after = app.get("/api/v1/tasks", headers=acme.headers).json()
-    # The same records are back (the first recorded enable also seeds a welcome task).
-    assert [task for task in after if task in before] == before
-    assert [task["title"] for task in after if task not in before] == ["Welcome to tasks"]
+    # The same records are back; the first enable (before the first request) seeded once.
+    assert after == before
+    assert sorted(task["title"] for task in after) == ["Welcome to tasks", "keep me"]
 
 
 def test_first_enable_runs_the_enable_hook_exactly_once(app, acme):
@@ -120,12 +120,13 @@ def test_purge_dry_run_counts_then_removes_only_that_tenants_rows(app, acme, glo
     refused = app.post("/api/v1/features/tasks/purge", json={"dry_run": True}, headers=acme.headers)
     assert refused.status_code == 409
     assert switch(app, acme, "tasks", False, cascade=True).status_code == 200
+    # Each tenant's rows: its two and the welcome task its first enable seeded.
     dry = app.post("/api/v1/features/tasks/purge", json={}, headers=acme.headers).json()
-    assert dry == {"plugin": "tasks", "dry_run": True, "rows": {"tasks_task": 2}, "files": 0}
+    assert dry == {"plugin": "tasks", "dry_run": True, "rows": {"tasks_task": 3}, "files": 0}
     done = app.post("/api/v1/features/tasks/purge", json={"dry_run": False}, headers=acme.headers)
-    assert done.json()["rows"] == {"tasks_task": 2}
+    assert done.json()["rows"] == {"tasks_task": 3}
     assert features(app, acme)["tasks"]["state"] == "purged"
-    assert len(app.get("/api/v1/tasks", headers=globex.headers).json()) == 2
+    assert len(app.get("/api/v1/tasks", headers=globex.headers).json()) == 3
     assert switch(app, acme, "tasks", True).status_code == 200
     titles = [task["title"] for task in app.get("/api/v1/tasks", headers=acme.headers).json()]
     assert titles == ["Welcome to tasks"], "purged rows stay gone; enabling again seeds afresh"

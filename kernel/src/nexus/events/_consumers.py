@@ -94,9 +94,16 @@ class HandlerContext:
         return await self._toggles.is_enabled(self.tenant_id, key)
 
     async def settings(self) -> Any:
-        """The handling plugin's settings for the event's tenant, read in the delivery."""
+        """The handling plugin's settings for the event's tenant.
+
+        From this process's snapshot when it holds the tenant, else read on the delivery's
+        own connection: never a second transaction.
+        """
         if self._reader is None:
             raise RuntimeError("this delivery has no plugin settings to read")
+        held = self._toggles.cached(self.tenant_id) if self._toggles is not None else None
+        if held is not None and self.plugin in held.seeded:
+            return self._reader.held(held, self.plugin)
         return await self._reader.read(self.conn, self.tenant_id, self.plugin)
 
 
@@ -216,10 +223,14 @@ class Delivery:
         if not handlers:
             return
         tenant_id = UUID(event.tenantid)
-        if consumer.plugin is not None and not await self.toggles.is_enabled(
-            tenant_id, consumer.plugin
-        ):
-            return  # a disabled plugin's handlers are not called for that tenant's events
+        plugin = consumer.plugin
+        if plugin is not None:
+            toggles = self.toggles
+            held = toggles.cached(tenant_id) or await toggles.features(tenant_id)
+            if plugin not in held.enabled:
+                return  # a disabled plugin's handlers are not called for that tenant's events
+            if plugin not in held.seeded:  # once per (tenant, plugin): its enable hook first
+                await toggles.ensure_enabled(tenant_id, plugin)
         error: BaseException | None = None
         for attempt in range(self.attempts):
             try:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import msgspec
 
@@ -50,13 +50,21 @@ class PresetDefaults(Protocol):
 class TenantFeatures(msgspec.Struct, frozen=True):
     """Each feature's state and source for one tenant, and the set that is in effect.
 
+    A snapshot read from the database also says which plugins were ever enabled for the
+    tenant and holds their settings, decoded once per read.
+
     Attributes:
         states: Key → (state, source).
         enabled: Keys in effect: enabled, and (for a feature) its plugin enabled too.
+        seeded: Plugins whose first enablement has run for the tenant (their
+            ``nexus_plugin_enablement`` row exists, their enable hook has run).
+        settings: Seeded plugin → its settings Struct (or ``UnreadableSettings``).
     """
 
     states: dict[str, tuple[FeatureState, Source]]
     enabled: frozenset[str]
+    seeded: frozenset[str] = frozenset()
+    settings: dict[str, Any] = msgspec.field(default_factory=dict)
 
 
 def evaluate(

@@ -34,7 +34,6 @@ class FeatureRuntime:
         self.presets = load_presets(strict=False)
         for problem in self.presets.problems:
             log.warning("preset problem", problem=str(problem))
-        self.toggles = Toggles(database, self.catalog, self._preset)
         self._redis: Any = None
         publish = None
         if settings.redis_url:
@@ -42,6 +41,10 @@ class FeatureRuntime:
 
             self._redis = Redis.from_url(settings.redis_url)
             publish = functools.partial(self._redis.publish, CHANNEL)
+        self.toggles = Toggles(
+            database, self.catalog, self._preset, registry=registry, publish=publish
+        )
+        if self._redis is not None:
             self.channel: Channel = RedisChannel(
                 self._redis, on_message=self.toggles.changed, on_live=self.toggles.set_live
             )

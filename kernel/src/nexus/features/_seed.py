@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import msgspec
 
 from nexus.db import new_id
 from nexus.features._channel import CHANNEL
+from nexus.features._enable import ensure_enabled
 from nexus.features._evaluate import FeatureState, evaluate
-from nexus.features._settings import encode_settings
-from nexus.plugins import await_maybe
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -68,24 +67,14 @@ async def seed_tenant(
     enabled = evaluate(catalog, preset, states).enabled
     seeded = []
     for record in registry.loaded:  # start order: requirements first
-        if record.name not in enabled:
-            continue
-        settings = _settings(record.manifest, preset.settings.get(record.name, {}))
-        first = await conn.fetchval(
-            "insert into nexus_plugin_enablement (tenant_id, plugin, settings) "
-            "values ($1, $2, $3::jsonb) on conflict do nothing returning true",
-            tenant.id,
-            record.name,
-            encode_settings(settings),
-        )
-        if not first:
-            continue
-        await await_maybe(
-            registry.call(
-                record.name, "nexus_tenant_enable", tenant=tenant, settings=settings, conn=conn
-            )
-        )
-        seeded.append(record.name)
+        if record.name in enabled and await ensure_enabled(
+            conn,
+            tenant=tenant,
+            plugin=record.name,
+            registry=registry,
+            preset_values=preset.settings.get(record.name),
+        ):
+            seeded.append(record.name)
     await conn.execute(
         "insert into nexus_audit_log (tenant_id, id, actor, action, target, before, after, "
         "reason) values ($1, $2, $3, 'preset.applied', $4, $5::jsonb, $6::jsonb, $7)",
@@ -99,8 +88,3 @@ async def seed_tenant(
     )
     await conn.execute("select pg_notify($1, $2)", CHANNEL, str(tenant.id))
     return seeded
-
-
-def _settings(manifest: Any, raw: Mapping[str, Any]) -> Any:
-    schema = manifest.settings if manifest is not None else None
-    return msgspec.convert(dict(raw), schema, strict=False) if schema else dict(raw)

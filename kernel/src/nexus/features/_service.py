@@ -10,8 +10,8 @@ from nexus_hookspecs import PurgeReport, TenantRef
 
 from nexus.db import new_id
 from nexus.features._channel import CHANNEL
+from nexus.features._enable import ensure_enabled
 from nexus.features._evaluate import FeatureState, PresetDefaults, TenantFeatures, evaluate
-from nexus.features._settings import encode_settings
 from nexus.plugins import await_maybe
 
 if TYPE_CHECKING:
@@ -219,7 +219,9 @@ class FeatureService:
             disable = sorted(current.enabled - after.enabled)
             seeded = {
                 row["plugin"]
-                for row in await conn.fetch("select plugin from nexus_plugin_enablement")
+                for row in await conn.fetch(
+                    "select plugin from nexus_plugin_enablement where first_enabled_at is not null"
+                )
             }
             reseed = [k for k in enable if self.catalog.specs[k].is_plugin and k not in seeded]
             plan = PresetPlan(
@@ -363,26 +365,10 @@ class FeatureService:
                 self.registry.call(key, "nexus_tenant_disable", tenant=tenant, conn=conn)
             )
             return
-        settings = self._settings_for(key, preset)
-        first = await conn.fetchval(
-            "insert into nexus_plugin_enablement (tenant_id, plugin, settings) "
-            "values ($1, $2, $3::jsonb) on conflict do nothing returning true",
-            tenant_id,
-            key,
-            encode_settings(settings),
+        values = getattr(preset, "settings", None) or {}
+        await ensure_enabled(
+            conn, tenant=tenant, plugin=key, registry=self.registry, preset_values=values.get(key)
         )
-        if first:
-            await await_maybe(
-                self.registry.call(
-                    key, "nexus_tenant_enable", tenant=tenant, settings=settings, conn=conn
-                )
-            )
-
-    def _settings_for(self, plugin: str, preset: PresetDefaults | None) -> Any:
-        raw = dict(getattr(preset, "settings", {}).get(plugin, {})) if preset else {}
-        record = self.registry.get(plugin)
-        schema = record.manifest.settings if record and record.manifest else None
-        return msgspec.convert(raw, schema, strict=False) if schema else raw
 
     async def _tenant_tables(self, conn: asyncpg.Connection, plugin: str) -> list[str]:
         record = self.registry.get(plugin)

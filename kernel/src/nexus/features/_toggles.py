@@ -4,22 +4,27 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 import structlog
 
+from nexus.features._enable import FirstEnable
 from nexus.features._evaluate import FeatureState, PresetDefaults, TenantFeatures, evaluate
+from nexus.features._settings import SettingsReader
+from nexus.plugins import await_maybe
 
 if TYPE_CHECKING:
     from nexus.db import PostgresDatabase
     from nexus.features._catalog import FeatureCatalog
+    from nexus.plugins import PluginRegistry
 
 __all__ = ("Toggles",)
 
 log = structlog.get_logger("nexus.features")
 
 PresetLookup = Callable[[str], PresetDefaults | None]
+Publish = Callable[[str], Any]
 
 
 class Toggles:
@@ -29,14 +34,32 @@ class Toggles:
     immutable snapshot; a change made anywhere arrives over the channel and replaces that
     tenant's entry. While the channel is down nothing is kept, so a state is either pushed
     or read fresh — never silently stale.
+
+    Given the ``registry``, a snapshot also holds which plugins were first enabled for the
+    tenant and their decoded settings, and :meth:`ensure_enabled` runs a missing first
+    enablement (``publish`` announces it over Redis, when that is the channel).
     """
 
     def __init__(
-        self, database: PostgresDatabase, catalog: FeatureCatalog, presets: PresetLookup
+        self,
+        database: PostgresDatabase,
+        catalog: FeatureCatalog,
+        presets: PresetLookup,
+        *,
+        registry: PluginRegistry | None = None,
+        publish: Publish | None = None,
     ) -> None:
         self.database = database
         self.catalog = catalog
         self.presets = presets
+        self.reader = SettingsReader(registry) if registry is not None else None
+        self.first_enable = (
+            FirstEnable(database=database, registry=registry, catalog=catalog, presets=presets)
+            if registry is not None
+            else None
+        )
+        self.publish = publish
+        self._enabling: dict[tuple[UUID, str], asyncio.Future[None]] = {}
         self._snapshot: dict[UUID, TenantFeatures] = {}
         self._loading: dict[UUID, asyncio.Future[TenantFeatures]] = {}
         # Tenants that changed while their state was being read: that read may predate the
@@ -83,6 +106,42 @@ class Toggles:
             held = await self.features(tenant_id)
         return key in held.enabled
 
+    async def ensure_enabled(self, tenant_id: UUID, plugin: str) -> TenantFeatures:
+        """Run the plugin's first enablement for the tenant if it has not run; the new state.
+
+        The slow path of the gate and of event delivery, taken once per (tenant, plugin):
+        callers check ``plugin in features.seeded`` first. Concurrent callers in this process
+        share one run; across processes the enablement row decides (see ``ensure_enabled``).
+        """
+        if self.first_enable is None:
+            return await self.features(tenant_id)
+        key = (tenant_id, plugin)
+        pending = self._enabling.get(key)
+        if pending is not None:
+            await asyncio.shield(pending)
+        else:
+            future = asyncio.get_running_loop().create_future()
+            self._enabling[key] = future
+            try:
+                held = await self.features(tenant_id)
+                plan = self.first_enable.plan(plugin, held.enabled, held.seeded)
+                announced = await self.first_enable.run(tenant_id, plan)
+                future.set_result(None)
+            except BaseException as exc:
+                future.set_exception(exc)
+                future.exception()  # mark retrieved: the waiters (if any) re-raise it
+                raise
+            finally:
+                del self._enabling[key]
+            if announced and self.publish is not None:
+                await await_maybe(self.publish(str(tenant_id)))
+        # Enabled now, by this process or another: what is held may predate it.
+        self._forget(tenant_id)
+        held = await self.features(tenant_id)
+        if plugin not in held.seeded:  # a read that began before the enablement committed
+            held = await self._read(tenant_id)
+        return held
+
     def observe(self, callback: Callable[[UUID], None]) -> None:
         """Call ``callback(tenant_id)`` after each change message (for tests and benchmarks)."""
         self._observers.append(callback)
@@ -98,15 +157,21 @@ class Toggles:
         except ValueError:
             log.warning("ignoring malformed feature change message", payload=payload)
             return
-        if tenant_id in self._loading:
-            self._changed_while_loading.add(tenant_id)
-        if tenant_id in self._snapshot:
-            snapshot = dict(self._snapshot)
-            del snapshot[tenant_id]
-            self._snapshot = snapshot
+        if self._forget(tenant_id):
             asyncio.get_running_loop().create_task(self._refresh(tenant_id))
         for observer in self._observers:
             observer(tenant_id)
+
+    def _forget(self, tenant_id: UUID) -> bool:
+        """Drop what is held of the tenant (and any read under way); whether it was held."""
+        if tenant_id in self._loading:
+            self._changed_while_loading.add(tenant_id)
+        if tenant_id not in self._snapshot:
+            return False
+        snapshot = dict(self._snapshot)
+        del snapshot[tenant_id]
+        self._snapshot = snapshot
+        return True
 
     def observe_live(self, callback: Callable[[bool], None]) -> None:
         """Call ``callback(live)`` whenever the channel goes down or comes back."""
@@ -131,6 +196,17 @@ class Toggles:
                 "select preset from nexus_tenant where id = $1", tenant_id
             )
             rows = await conn.fetch("select key, state from nexus_feature_override")
+            stored = await conn.fetch(
+                "select plugin, settings::text as settings, first_enabled_at is not null "
+                "as seeded from nexus_plugin_enablement"
+            )
         preset = self.presets(preset_name) if preset_name else None
         overrides = {row["key"]: FeatureState(row["state"]) for row in rows}
-        return evaluate(self.catalog, preset, overrides)
+        features = evaluate(self.catalog, preset, overrides)
+        raw = {row["plugin"]: row["settings"] for row in stored}
+        return TenantFeatures(
+            states=features.states,
+            enabled=features.enabled,
+            seeded=frozenset(row["plugin"] for row in stored if row["seeded"]),
+            settings=self.reader.decode_all(raw) if self.reader is not None else {},
+        )

@@ -6,12 +6,18 @@ Routes say who may call them through their ``opt``:
   ``"platform"`` (platform admins) or ``"tenant"`` (the default: a principal acting in a
   tenant — its own, or for platform admins the one named in ``X-Nexus-Tenant``);
 - ``permission``: a permission the principal must hold (``crm.deals:write``).
+
+A plugin route (``nexus_plugin``) is admitted only while the plugin (and the route's
+``feature``) is on for the tenant, and only after the plugin's first enablement has run for
+the tenant: the first request of a plugin never enabled runs its enable hook first. The
+snapshot it was admitted with stays in the request's state (``settings`` reads it).
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from nexus.features import bind_tenant_features
 from nexus.http import PROBLEM_TYPES, bind_caller, problem_response
 from nexus.identity._authenticate import AuthError
 from nexus.observability import current_request
@@ -128,6 +134,7 @@ class AuthGate:
                 403, "tenant-required", f"name the tenant to act in with {TENANT_HEADER}"
             )
         plugin, feature = opt.get("nexus_plugin"), opt.get("feature")
+        held = None
         if tenant_id is not None and (plugin is not None or feature is not None):
             held = self.toggles.cached(tenant_id) or await self.toggles.features(tenant_id)
             if not _switched_on(held.enabled, plugin, feature):
@@ -135,6 +142,10 @@ class AuthGate:
                 raise AuthError(404, "not-found", None)
         if permission and not principal.may(permission, self.member_permissions):
             raise AuthError(403, "forbidden", f"requires the permission {permission}")
+        if held is not None and tenant_id is not None and plugin is not None:
+            if plugin not in held.seeded:  # once per (tenant, plugin): its enable hook first
+                held = await self.toggles.ensure_enabled(tenant_id, plugin)
+            bind_tenant_features(scope, held)
         bind_caller(scope, caller=principal, tenant_id=tenant_id)
         return tenant_id
 

@@ -12,6 +12,7 @@ from nexus.app import create_app
 from nexus.plugins import PluginRegistry, load_plugins
 from nexus.schema import migrate
 from nexus.settings import Settings
+from nexus.testing._plugin_types import remember_plugins
 
 if TYPE_CHECKING:
     from collections.abc import Coroutine, Sequence
@@ -59,6 +60,7 @@ def create_test_client(
     """
     settings = (settings or Settings(log_level="warning")).replace(database_url=database_url)
     registry: PluginRegistry = load_plugins(settings, plugins=list(plugins))
+    remember_plugins(registry)
     if run_migrations:
         run_sync(migrate(settings, registry, database_url=database_url))
     app = create_app(settings, registry=registry)

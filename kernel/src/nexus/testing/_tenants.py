@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from contextlib import asynccontextmanager
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 from uuid import UUID
 
 import asyncpg
 import msgspec
 import uuid_utils
 
+from nexus.features import CHANNEL, keep_settings, validate_settings
 from nexus.identity import (
     ApiKeyCreate,
     UserCreate,
@@ -20,9 +21,12 @@ from nexus.identity import (
 from nexus.settings import Settings
 from nexus.tenancy import TenantStatus, create_tenant
 from nexus.testing._client import run_sync
+from nexus.testing._plugin_types import settings_type
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator
+
+    from nexus_hookspecs import Connection
 
 __all__ = (
     "TestTenant",
@@ -62,7 +66,7 @@ async def _connect(database_url: str, settings: Settings) -> asyncpg.Connection:
 @asynccontextmanager
 async def tenant_transaction(
     database_url: str, tenant: TestTenant, *, settings: Settings | None = None
-) -> AsyncIterator[asyncpg.Connection]:
+) -> AsyncIterator[Connection]:
     """A transaction as the kernel gives one to plugin hooks: API role, the tenant set.
 
     The connection runs as the API role (no table owned, no BYPASSRLS) with
@@ -89,7 +93,8 @@ async def tenant_transaction(
     try:
         async with conn.transaction():
             await conn.execute("select set_config('nexus.tenant_id', $1, true)", str(tenant.id))
-            yield conn
+            # Typed as the hooks' port: asyncpg's records are mappings at run time.
+            yield cast("Connection", conn)
     finally:
         await conn.close()
 
@@ -141,20 +146,35 @@ def set_plugin_settings(
 ) -> None:
     """Keep ``values`` as the tenant's settings for ``plugin``, as a preset would.
 
-    The ``plugin_settings`` port and event contexts read them from the next request on.
+    The values are checked against the plugin's settings type as the settings API checks
+    them (fields left out take their defaults). If the plugin has not been enabled for the
+    tenant yet, they are what its first enablement (before its first request) hands the
+    enable hook; if it has, they replace its settings. Running apps hear of the change at
+    once, like any settings change: the next request reads them.
+
+    Raises:
+        ValueError: naming each field the settings type refuses, and each unknown field.
+
+    Example::
+
+        set_plugin_settings(nexus_database_url, tenant, "bookings", {"max_items": 1})
     """
     settings = settings or Settings()
+    schema = settings_type(plugin)
+    kept = validate_settings(schema, values, plugin=plugin) if schema is not None else values
 
     async def keep() -> None:
         async with tenant_transaction(database_url, tenant, settings=settings) as conn:
-            await conn.execute(
-                "insert into nexus_plugin_enablement (tenant_id, plugin, settings) "
-                "values ($1, $2, $3::jsonb) on conflict (tenant_id, plugin) "
-                "do update set settings = excluded.settings",
-                tenant.id,
-                plugin,
-                msgspec.json.encode(values).decode(),
-            )
+            await keep_settings(conn, tenant_id=tenant.id, plugin=plugin, settings=kept)
+            await conn.execute("select pg_notify($1, $2)", CHANNEL, str(tenant.id))
+        if settings.redis_url:
+            from redis.asyncio import Redis  # noqa: PLC0415 - only when configured
+
+            redis = Redis.from_url(settings.redis_url)
+            try:
+                await redis.publish(CHANNEL, str(tenant.id))
+            finally:
+                await redis.aclose()
 
     run_sync(keep())
 
