@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import asyncpg
-from nexus.testing import outbox_events, run_sync
+from nexus.testing import outbox_events, run_sync, set_plugin_settings
 
 API = "/api/v1/inventory"
 
@@ -25,15 +24,8 @@ def sql(url: str, query: str, *args: Any) -> list[Any]:
 
 
 def keep_settings(url: str, tenant: Any, values: dict[str, Any]) -> None:
-    """Store the tenant's inventory settings, as enabling the plugin from a preset would."""
-    sql(
-        url,
-        "insert into nexus_plugin_enablement (tenant_id, plugin, settings) "
-        "values ($1, 'inventory', $2::jsonb) on conflict (tenant_id, plugin) "
-        "do update set settings = excluded.settings",
-        tenant.id,
-        json.dumps(values),
-    )
+    """Keep the tenant's inventory settings, as a preset would (before or after enabling)."""
+    set_plugin_settings(url, tenant, "inventory", values)
 
 
 def outbox(url: str, tenant: Any, event_type: str) -> list[dict[str, Any]]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import nexus_inventory
-from inventory_support import API, create_product, move, receive
+from inventory_support import API, create_product, keep_settings, move, receive
 from nexus.testing import make_tenant, run_sync, tenant_transaction
 from nexus_hookspecs import TenantRef
 from nexus_inventory import InventorySettings
@@ -192,6 +192,17 @@ def test_enabling_seeds_the_presets_warehouse_and_virtual_locations(client, inve
     [stock_location] = [loc for loc in locations if loc["kind"] == "internal"]
     assert stock_location["id"] == warehouse["stock_location_id"]
     assert stock_location["warehouse_id"] == warehouse["id"]
+
+
+def test_the_first_request_finds_the_layout_the_kernels_first_enable_seeded(client, inventory_db):
+    tenant = make_tenant(inventory_db)
+    keep_settings(inventory_db, tenant, {"default_warehouse_code": "SHOP"})
+
+    listed = client.get(f"{API}/warehouses", headers=tenant.headers)
+
+    assert listed.status_code == 200, listed.text
+    [warehouse] = listed.json()["items"]
+    assert (warehouse["code"], warehouse["is_default"]) == ("SHOP", True)
 
 
 def test_warehouse_codes_are_unique_and_locations_belong_to_warehouses(client, tenant):

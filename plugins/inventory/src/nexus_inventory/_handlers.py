@@ -10,7 +10,7 @@ import structlog
 from nexus_hookspecs import new_id
 
 from nexus_inventory._keys import DELIVER_ON_INVOICE, VALUATION
-from nexus_inventory._layout import seed_layout
+from nexus_inventory._layout import read_layout
 from nexus_inventory._moves import find_product
 from nexus_inventory._settings import InventorySettings
 from nexus_inventory._stock import InsufficientStock, validate_draft
@@ -61,7 +61,7 @@ async def deliver_invoice(event: CloudEvent, ctx: EventContext) -> None:
     settings = found if isinstance(found, InventorySettings) else InventorySettings()
     valuation = await ctx.feature_enabled(VALUATION)
     conn = ctx.conn
-    layout = await seed_layout(conn, settings)
+    layout = await read_layout(conn)
     for index, line in enumerate(data.get("lines") or []):
         if not isinstance(line, dict):
             continue

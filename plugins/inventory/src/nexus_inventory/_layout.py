@@ -22,7 +22,6 @@ __all__ = (
     "VIRTUAL_KINDS",
     "Layout",
     "create_warehouse",
-    "find_layout",
     "read_layout",
     "seed_layout",
 )
@@ -45,7 +44,7 @@ class Layout(msgspec.Struct, frozen=True, kw_only=True):
     adjustment: UUID
 
 
-async def find_layout(conn: Connection) -> Layout | None:
+async def _find_layout(conn: Connection) -> Layout | None:
     """The tenant's default warehouse stock location and virtual locations, if all exist."""
     rows = await conn.fetch(
         "select kind, id from inventory_location where kind <> 'internal' "
@@ -67,7 +66,7 @@ async def find_layout(conn: Connection) -> Layout | None:
 
 async def read_layout(conn: Connection) -> Layout:
     """The tenant's layout, seeded when the plugin was enabled for it."""
-    found = await find_layout(conn)
+    found = await _find_layout(conn)
     if found is None:  # pragma: no cover - the kernel runs nexus_tenant_enable first
         raise RuntimeError("the tenant's inventory layout is missing: was the plugin enabled?")
     return found
@@ -75,7 +74,7 @@ async def read_layout(conn: Connection) -> Layout:
 
 async def seed_layout(conn: Connection, settings: InventorySettings) -> Layout:
     """Return the tenant's layout, creating what is missing (idempotent)."""
-    found = await find_layout(conn)
+    found = await _find_layout(conn)
     if found is not None:
         return found
     for kind in VIRTUAL_KINDS:
@@ -98,7 +97,7 @@ async def seed_layout(conn: Connection, settings: InventorySettings) -> Layout:
             await create_warehouse(
                 conn, name=settings.default_warehouse_name, code=code, is_default=True
             )
-    found = await find_layout(conn)
+    found = await _find_layout(conn)
     if found is None:  # pragma: no cover - the statements above make every part
         raise RuntimeError("the inventory layout could not be created")
     return found

@@ -15,7 +15,6 @@ from nexus_hookspecs.http import (
     Db,
     Limit,
     Page,
-    TenantSettings,
     after_id,
     invalid,
     not_found,
@@ -26,8 +25,7 @@ from nexus_hookspecs.http import (
 from nexus_inventory._examples import body
 from nexus_inventory._fields import Name
 from nexus_inventory._keys import WAREHOUSES_WRITE
-from nexus_inventory._layout import seed_layout
-from nexus_inventory._settings import InventorySettings
+from nexus_inventory._layout import read_layout
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -74,7 +72,6 @@ class LocationController(Controller):
     async def list_locations(
         self,
         db: Db,
-        settings: TenantSettings[InventorySettings],
         cursor: Cursor = None,
         limit: Limit = 50,
         kind: Annotated[
@@ -89,7 +86,6 @@ class LocationController(Controller):
         """Locations, oldest first."""
         after = after_id(cursor)
         async with db.transaction() as conn:
-            await seed_layout(conn, settings)
             rows = await conn.fetch(
                 "select * from inventory_location where ($1::uuid is null or id > $1) "
                 "and ($2::text is null or kind = $2) "
@@ -105,14 +101,13 @@ class LocationController(Controller):
     async def create_location(
         self,
         db: Db,
-        settings: TenantSettings[InventorySettings],
         data: Annotated[
             LocationCreate, body("POST /locations", "A shelf in the default warehouse")
         ],
     ) -> LocationOut:
         """Create an internal location in a warehouse (the default one unless named)."""
         async with db.transaction() as conn:
-            warehouse_id = data.warehouse_id or (await seed_layout(conn, settings)).warehouse_id
+            warehouse_id = data.warehouse_id or (await read_layout(conn)).warehouse_id
             if not await conn.fetchval(
                 "select true from inventory_warehouse where id = $1", warehouse_id
             ):

@@ -28,7 +28,7 @@ from nexus_hookspecs.http import (
 from nexus_inventory._amounts import money, qty
 from nexus_inventory._examples import body
 from nexus_inventory._keys import MOVES_WRITE, VALUATION
-from nexus_inventory._layout import seed_layout
+from nexus_inventory._layout import read_layout
 from nexus_inventory._moves import MoveCreate, create_move
 from nexus_inventory._settings import InventorySettings
 from nexus_inventory._stock import validate_move
@@ -150,7 +150,7 @@ class MoveController(Controller):
         """
         valuation = await features.enabled(VALUATION)
         async with db.transaction() as conn:
-            layout = await seed_layout(conn, settings)
+            layout = await read_layout(conn)
             move_id = await create_move(conn, data, settings=settings, layout=layout)
             if data.validate:
                 await validate_move(conn, events, move_id, settings=settings, valuation=valuation)

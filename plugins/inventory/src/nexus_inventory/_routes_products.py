@@ -29,7 +29,6 @@ from nexus_inventory._amounts import positive, qty
 from nexus_inventory._examples import body
 from nexus_inventory._fields import Amount, Name, Sku
 from nexus_inventory._keys import PRODUCTS_WRITE
-from nexus_inventory._layout import seed_layout
 from nexus_inventory._settings import InventorySettings
 
 if TYPE_CHECKING:
@@ -260,13 +259,10 @@ class ProductController(Controller):
             await conn.execute("delete from inventory_product where id = $1", product_id)
 
     @get("/{product_id:uuid}/stock", summary="Show a product's stock")
-    async def show_stock(
-        self, db: Db, settings: TenantSettings[InventorySettings], product_id: FromPath[UUID]
-    ) -> StockOut:
+    async def show_stock(self, db: Db, product_id: FromPath[UUID]) -> StockOut:
         """On hand, reserved and available per internal location, and in total."""
         async with db.transaction() as conn:
             product = await _product(conn, product_id)
-            await seed_layout(conn, settings)
             rows = await conn.fetch(_STOCK, product_id)
         locations = [
             LocationStock(

@@ -17,7 +17,6 @@ from nexus_hookspecs.http import (
     FieldErrors,
     Limit,
     Page,
-    TenantSettings,
     after_id,
     conflict,
     invalid,
@@ -30,8 +29,7 @@ from nexus_inventory._amounts import positive, qty
 from nexus_inventory._examples import body
 from nexus_inventory._fields import Amount
 from nexus_inventory._keys import REORDER_RULES, RULES_WRITE
-from nexus_inventory._layout import seed_layout
-from nexus_inventory._settings import InventorySettings
+from nexus_inventory._layout import read_layout
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -127,7 +125,6 @@ class ReorderRuleController(Controller):
     async def create_rule(
         self,
         db: Db,
-        settings: TenantSettings[InventorySettings],
         product_id: FromPath[UUID],
         data: Annotated[
             RuleCreate, body("POST /products/{product_id}/reorder-rules", "Keep 5 to 20 in stock")
@@ -139,12 +136,11 @@ class ReorderRuleController(Controller):
         """
         _bounds(data.minimum, data.maximum)
         async with db.transaction() as conn:
-            layout = await seed_layout(conn, settings)
             if not await conn.fetchval(
                 "select true from inventory_product where id = $1", product_id
             ):
                 not_found()
-            location_id = data.location_id or layout.stock
+            location_id = data.location_id or (await read_layout(conn)).stock
             kind = await conn.fetchval(
                 "select kind from inventory_location where id = $1", location_id
             )

@@ -17,7 +17,6 @@ from nexus_hookspecs.http import (
     FieldErrors,
     Limit,
     Page,
-    TenantSettings,
     after_id,
     conflict,
     invalid,
@@ -30,8 +29,7 @@ from nexus_inventory._amounts import positive, qty
 from nexus_inventory._examples import body
 from nexus_inventory._fields import Amount, Reference
 from nexus_inventory._keys import RESERVATIONS, RESERVATIONS_WRITE
-from nexus_inventory._layout import seed_layout
-from nexus_inventory._settings import InventorySettings
+from nexus_inventory._layout import read_layout
 from nexus_inventory._stock import available_at
 
 if TYPE_CHECKING:
@@ -85,7 +83,6 @@ class ReservationController(Controller):
     async def reserve(
         self,
         db: Db,
-        settings: TenantSettings[InventorySettings],
         product_id: FromPath[UUID],
         data: Annotated[
             ReservationCreate,
@@ -98,14 +95,13 @@ class ReservationController(Controller):
         errors.raise_if_any()
         quantity = data.quantity
         async with db.transaction() as conn:
-            layout = await seed_layout(conn, settings)
             # The product row lock queues reservations and moves of the product alike.
             product = await conn.fetchrow(
                 "select id from inventory_product where id = $1 for no key update", product_id
             )
             if product is None:
                 not_found()
-            location_id = data.location_id or layout.stock
+            location_id = data.location_id or (await read_layout(conn)).stock
             kind = await conn.fetchval(
                 "select kind from inventory_location where id = $1", location_id
             )

@@ -15,7 +15,6 @@ from nexus_hookspecs.http import (
     Db,
     Limit,
     Page,
-    TenantSettings,
     after_id,
     conflict,
     not_found,
@@ -26,8 +25,7 @@ from nexus_hookspecs.http import (
 from nexus_inventory._examples import body
 from nexus_inventory._fields import Name
 from nexus_inventory._keys import WAREHOUSES_WRITE
-from nexus_inventory._layout import create_warehouse, seed_layout
-from nexus_inventory._settings import InventorySettings
+from nexus_inventory._layout import create_warehouse
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -81,14 +79,12 @@ class WarehouseController(Controller):
     async def list_warehouses(
         self,
         db: Db,
-        settings: TenantSettings[InventorySettings],
         cursor: Cursor = None,
         limit: Limit = 50,
     ) -> Page[WarehouseOut]:
-        """Warehouses, oldest first (the default one is seeded with the plugin)."""
+        """Warehouses, oldest first (the default one is seeded when the plugin is enabled)."""
         after = after_id(cursor)
         async with db.transaction() as conn:
-            await seed_layout(conn, settings)
             rows = await conn.fetch(
                 "select * from inventory_warehouse where ($1::uuid is null or id > $1) "
                 "order by id limit $2",
