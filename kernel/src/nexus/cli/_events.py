@@ -1,4 +1,4 @@
-"""``nexus worker`` and ``nexus events dead-letters|redrive|tail``."""
+"""``nexus worker`` and ``nexus events catalog|dead-letters|redrive|tail``."""
 
 from __future__ import annotations
 
@@ -12,8 +12,9 @@ import asyncpg
 import prometheus_client
 import rich_click as click
 from rich.console import Console
-from rich.table import Table
+from rich.table import Column, Table
 
+from nexus.cli._catalog import NO_SCHEMA, event_catalog
 from nexus.cli._common import echo_json, friendly_errors, load_settings
 from nexus.compose import EventRuntime
 from nexus.db import RELAY_ROLE, resolve_database_url
@@ -74,7 +75,27 @@ def worker(no_relay: bool, metrics_port: int | None) -> None:
 
 @click.group()
 def events() -> None:
-    """Events: dead letters, redrive, tail."""
+    """Events: catalog, dead letters, redrive, tail."""
+
+
+@events.command("catalog")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON, payload schemas included.")
+@friendly_errors
+def catalog(as_json: bool) -> None:
+    """List every event type the kernel and the loaded plugins publish.
+
+    For each: the publisher, the type, when it is emitted and its payload's JSON Schema
+    (--json), as the publisher's manifest declares them. docs/plugins/events.md is the same
+    for the first-party plugins.
+    """
+    entries = event_catalog(load_plugins(load_settings()))
+    if as_json:
+        echo_json(entries)
+        return
+    table = Table("publisher", Column("type", no_wrap=True), "when", "payload")
+    for entry in entries:
+        table.add_row(entry.plugin, entry.type, entry.description, entry.payload or NO_SCHEMA)
+    Console().print(table)
 
 
 @events.command("dead-letters")

@@ -1,8 +1,10 @@
-"""The hooks reference, generated from the hook specifications in ``nexus_hookspecs``.
+"""The hooks reference, generated from the hook specifications' docstrings.
 
-``nexus plugins hooks-reference`` prints it; ``docs/plugins/hooks.md`` is its output, and
-``tests/test_hooks_reference.py`` fails when the two differ, when a hook has no docstring,
-or when a hook has no example — so a new hook cannot land undocumented.
+The docstrings in ``nexus_hookspecs._specs`` are the one source: ``scripts/gen_docs.py``
+writes :func:`render_reference` to ``docs/plugins/hooks.md`` and :func:`render_readme_block`
+between the ``hooks`` markers of ``hookspecs/README.md``; ``nexus plugins hooks-reference``
+prints the former. ``tests/test_hooks_reference.py`` fails when either file is stale, when
+a hook lacks a docstring section, or when a hook has no ``Example::``.
 """
 
 from __future__ import annotations
@@ -15,12 +17,74 @@ from typing import Any
 import msgspec
 from nexus_hookspecs import specs
 
-from nexus.plugins._hook_examples import EXAMPLES
-
-__all__ = ("HookDoc", "hook_docs", "render_reference")
+__all__ = (
+    "EXAMPLE_IMPORTS",
+    "EXAMPLE_STAND_INS",
+    "HookDoc",
+    "hook_docs",
+    "render_readme_block",
+    "render_reference",
+)
 
 _SECTION = re.compile(r"^(Args|Arguments|Returns|Example|Examples|Raises):{1,2}\s*$")
 _ROLE = re.compile(r":(?:class|func|meth|data|attr|mod|exc):`~?([\w.]+)`")
+
+EXAMPLE_IMPORTS = """\
+import asyncio
+from collections.abc import Awaitable, Callable
+from decimal import Decimal
+from typing import Any
+
+from litestar import Controller, Litestar, get
+from litestar.types import ControllerRouterHandler
+from nexus_hookspecs import (
+    CloudEvent,
+    Connection,
+    EventContext,
+    EventHandler,
+    EventType,
+    Feature,
+    Manifest,
+    Permission,
+    PurgeReport,
+    TenantRef,
+    hookimpl,
+    new_id,
+)
+from nexus_hookspecs.http import Db
+"""
+"""The imports every example in the reference assumes (shown at the top of the reference)."""
+
+EXAMPLE_STAND_INS = """\
+from uuid import UUID
+
+import msgspec
+import structlog
+
+log = structlog.get_logger()
+
+
+class LoyaltySettings(msgspec.Struct, frozen=True, kw_only=True):
+    points_per_unit: Decimal = Decimal("0.1")
+    gold_threshold: int = 1000
+
+
+class PointsAwarded(msgspec.Struct, frozen=True, kw_only=True):
+    member_id: UUID
+    points: int
+
+
+class Member(msgspec.Struct, frozen=True, kw_only=True):
+    id: UUID
+    name: str
+
+
+async def delete_card_images(tenant_id: UUID, keys: list[str]) -> None: ...
+async def create_card_printer_queue(tenant_id: UUID, *, exist_ok: bool) -> None: ...
+async def delete_card_printer_queue(tenant_id: UUID, *, missing_ok: bool) -> None: ...
+async def expire_points_nightly() -> None: ...
+"""
+"""The example plugin's own names the examples use, for the docs' sample check only."""
 
 
 class HookDoc(msgspec.Struct, frozen=True, kw_only=True):
@@ -35,7 +99,7 @@ class HookDoc(msgspec.Struct, frozen=True, kw_only=True):
         description: The rest of the docstring before its sections (when it is called).
         arguments: Parameter → (annotation, meaning).
         returns: What the hook returns, or an empty string for nothing.
-        example: A short example implementation.
+        example: The docstring's ``Example::`` section: a short implementation.
     """
 
     name: str
@@ -113,7 +177,7 @@ def hook_docs() -> list[HookDoc]:
                 description=_markdown(" ".join(description.split())),
                 arguments=arguments,
                 returns=_markdown(" ".join(sections.get("Returns", "").split())),
-                example=textwrap.dedent(sections.get("Example") or EXAMPLES.get(name, "")).strip(),
+                example=sections.get("Example", ""),
             )
         )
     return docs
@@ -122,8 +186,8 @@ def hook_docs() -> list[HookDoc]:
 _HEADER = """\
 # Hooks reference
 
-<!-- Generated from the hook specifications in nexus_hookspecs: do not edit by hand.
-     Regenerate with `nexus plugins hooks-reference > docs/plugins/hooks.md`;
+<!-- Generated from the hook specifications' docstrings in nexus_hookspecs: do not edit by
+     hand. Regenerate with `uv run python scripts/gen_docs.py`;
      tests/test_hooks_reference.py fails when this file is stale. -->
 
 Every hook a plugin may implement, with its exact signature, when the kernel calls it,
@@ -139,11 +203,18 @@ Hooks that *contribute* take a `register` callback; hooks that *decide* are `fir
 (one answer per plugin). Where it says so, a hook may return an awaitable; the kernel
 awaits it. `NEXUS_TRACE_HOOKS=1` logs every hook call with its plugins and duration.
 
-Routes come only from `nexus_routes`, mounted under `/api/v1/<plugin>/`: a route whose path
-leaves that prefix, whose `opt` claims another plugin, or whose `opt["nexus_access"]` asks
-for platform-admin access, gets the plugin refused at load (`"tenant"` is the default,
-`"authenticated"` and `"public"` — a webhook checking its own signature — are allowed);
-a plugin that adds routes to the app in `nexus_startup` stops the kernel from serving.
+"""
+
+_BLOCK_INTRO = """\
+The examples assume these imports; `LoyaltySettings`, `PointsAwarded`, `Member`, `log` and
+the helpers they call are the example plugin's own.
+
+<!-- sample: context -->
+```python
+{imports}```
+
+<!-- sample-context
+{stand_ins}-->
 
 | hook | kind | summary |
 |---|---|---|
@@ -165,7 +236,8 @@ def _nothing(doc: HookDoc) -> str:
 
 
 def _section(doc: HookDoc) -> str:
-    lines = [f"### `{doc.name}`", "", "```python", doc.signature, "```", "", doc.summary]
+    lines = [f"### `{doc.name}`", "", "```python", f"{doc.signature}: ...", "```"]
+    lines += ["", doc.summary]
     if doc.description:
         lines += ["", doc.description]
     lines += ["", f"**Kind:** {_kind(doc)}" + (", `historic`" if doc.historic else "") + "."]
@@ -180,8 +252,14 @@ def _section(doc: HookDoc) -> str:
     return "\n".join(lines) + "\n"
 
 
-def render_reference() -> str:
-    """Return the whole reference as Markdown."""
+def render_readme_block() -> str:
+    """Return the reference without its page header: the examples' imports, table, hooks."""
     docs = hook_docs()
+    intro = _BLOCK_INTRO.format(imports=EXAMPLE_IMPORTS, stand_ins=EXAMPLE_STAND_INS)
     table = "".join(f"| [`{d.name}`](#{d.name}) | {_kind(d)} | {d.summary} |\n" for d in docs)
-    return _HEADER + table + "\n" + "\n".join(_section(doc) for doc in docs)
+    return intro + table + "\n" + "\n".join(_section(doc) for doc in docs)
+
+
+def render_reference() -> str:
+    """Return the whole reference as a Markdown page (``docs/plugins/hooks.md``)."""
+    return _HEADER + render_readme_block()
