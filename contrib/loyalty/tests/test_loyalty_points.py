@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import uuid
 
+import msgspec
 import pytest
+from acme_loyalty._events import AWARDED, REDEEMED
 from loyalty_support import crm_has_landed, keep_settings, outbox
 from nexus.testing import EventWorkerHarness
 
@@ -77,11 +79,38 @@ def test_a_won_deal_credits_its_contact_and_points_can_be_redeemed(
     }
     (redemption,) = outbox(nexus_database_url, tenant, "loyalty.points.redeemed.v1")
     assert (redemption.data["points"], redemption.data["balance"]) == (250, 1000)
+    # Every published event's data is what its declared payload says.
+    for declared, event in ((AWARDED, awarded), (REDEEMED, redemption)):
+        assert declared.payload is not None
+        msgspec.convert(event.data, declared.payload)
 
     assert client.get(f"{MEMBERS}/{member}", headers=other_tenant.headers).status_code == 404
-    assert client.get(MEMBERS, headers=other_tenant.headers).json() == []
+    assert client.get(MEMBERS, headers=other_tenant.headers).json()["items"] == []
     listed = client.get(MEMBERS, headers=tenant.headers).json()
-    assert [(m["member_id"], m["balance"]) for m in listed] == [(member, 1000)]
+    assert [(m["member_id"], m["balance"]) for m in listed["items"]] == [(member, 1000)]
+    assert listed["next_cursor"] is None
+
+
+def test_members_are_listed_by_balance_a_page_at_a_time(client, tenant):
+    with EventWorkerHarness(client) as worker:
+        members = {
+            amount: _win_a_deal(client, tenant, amount=amount)[0]
+            for amount in ("10.00", "30.00", "20.00")
+        }
+        worker.wait_handled("loyalty", 3)
+    first = client.get(MEMBERS, params={"limit": 2}, headers=tenant.headers).json()
+    assert [(m["member_id"], m["balance"]) for m in first["items"]] == [
+        (members["30.00"], 30),
+        (members["20.00"], 20),
+    ]
+    rest = client.get(
+        MEMBERS, params={"limit": 2, "cursor": first["next_cursor"]}, headers=tenant.headers
+    ).json()
+    assert rest == {"items": [rest["items"][0]], "next_cursor": None}
+    assert rest["items"][0]["member_id"] == members["10.00"]
+    refused = client.get(MEMBERS, params={"cursor": "bm9wZQ"}, headers=tenant.headers)
+    assert refused.status_code == 422
+    assert [error["key"] for error in refused.json()["errors"]] == ["cursor"]
 
 
 def test_the_tenants_settings_decide_the_rate(client, tenant, nexus_database_url):

@@ -2,7 +2,8 @@
 
 A third-party plugin: its own distribution (``acme-loyalty``) and import name, registered
 through the ``nexus.plugins`` entry point ``loyalty``. It requires the CRM plugin and never
-imports it: it only listens to CRM's ``crm.deal.won.v1`` event.
+imports it: it only listens to CRM's ``crm.deal.won.v1`` event. This module holds the hook
+implementations and nothing else.
 """
 
 from __future__ import annotations
@@ -11,8 +12,11 @@ from typing import Any
 
 from nexus_hookspecs import Feature, Manifest, Permission, hookimpl
 
-from acme_loyalty._awards import AWARDED, DEAL_WON, REDEEMED, award_for_won_deal
-from acme_loyalty._routes import REDEEM, MemberController
+from acme_loyalty._events import AWARDED, DEAL_WON, REDEEMED
+from acme_loyalty._examples import EXAMPLE_PAYLOADS
+from acme_loyalty._handlers import award_for_won_deal
+from acme_loyalty._keys import AWARDS, REDEEM
+from acme_loyalty._routes_members import MemberController
 from acme_loyalty._settings import LoyaltySettings
 
 __version__ = "1.0.0"
@@ -35,10 +39,10 @@ def nexus_manifest() -> Manifest:
         title="Loyalty points",
         summary="Customers earn points when a deal is won, and redeem them.",
         requires=("crm",),
-        hookspecs=">=0.1,<0.2",
+        hookspecs=">=0.1.1,<0.2",
         features=(
             Feature(
-                key="awards",
+                key=AWARDS.removeprefix("loyalty."),
                 title="Points for won deals",
                 description="Credit the deal's contact with points when a CRM deal is won.",
             ),
@@ -47,9 +51,7 @@ def nexus_manifest() -> Manifest:
         settings=LoyaltySettings,
         events=(AWARDED, REDEEMED),
         tenant_tables=("loyalty_entry",),
-        example_payloads={
-            "POST /members/{member_id}/redeem": {"points": 10, "reason": "Coffee mug"},
-        },
+        example_payloads=EXAMPLE_PAYLOADS,
     )
 
 

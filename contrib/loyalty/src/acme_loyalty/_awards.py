@@ -1,27 +1,21 @@
-"""Points for won deals: the handler of CRM's ``crm.deal.won.v1``."""
+"""Points for won deals: how many a deal earns, and crediting them once per deal."""
 
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
+from uuid import UUID
 
-import structlog
-from nexus_hookspecs.piccolo import TimeOrderedId
+from nexus_hookspecs import new_id
+
+from acme_loyalty._events import AWARDED, PointsAwarded
 
 if TYPE_CHECKING:
-    from nexus_hookspecs import EventContext
+    from nexus_hookspecs import Connection, EventPublisher
 
     from acme_loyalty._settings import LoyaltySettings
 
-__all__ = ("AWARDED", "DEAL_WON", "REDEEMED", "award_for_won_deal", "points_for")
-
-DEAL_WON = "crm.deal.won.v1"
-AWARDED = "loyalty.points.awarded.v1"
-"""``{member_id, member_email, points, balance, deal_id}``, published with each award."""
-REDEEMED = "loyalty.points.redeemed.v1"
-"""``{member_id, points, balance, reason}``, published with each redemption."""
-
-log = structlog.get_logger("acme_loyalty")
+__all__ = ("award", "points_for")
 
 _AWARD = """
 insert into loyalty_entry (id, member_id, member_email, points, reason, source)
@@ -33,7 +27,11 @@ _BALANCE = "select coalesce(sum(points), 0) from loyalty_entry where member_id =
 
 
 def points_for(data: dict[str, Any], settings: LoyaltySettings) -> int:
-    """Points a won deal earns under ``settings`` (0 when it earns none)."""
+    """Points a won deal (the ``data`` of ``crm.deal.won.v1``) earns under ``settings``.
+
+    0 when it earns none: an amount that is not a number, a currency not listed, an amount
+    below the minimum.
+    """
     try:
         amount = Decimal(str(data.get("amount")))
     except InvalidOperation:
@@ -45,42 +43,35 @@ def points_for(data: dict[str, Any], settings: LoyaltySettings) -> int:
     return max(int(amount * settings.points_per_unit), 0)
 
 
-async def award_for_won_deal(event: Any, ctx: EventContext) -> None:
-    """Credit the deal's contact (or, without one, its company) with points.
+async def award(
+    conn: Connection,
+    events: EventPublisher,
+    *,
+    member: UUID,
+    email: str | None,
+    points: int,
+    deal: dict[str, Any],
+) -> bool:
+    """Credit ``member`` with ``points`` for a won ``deal`` and publish the award, once.
 
-    Runs in the delivery's transaction, row-level security set to the deal's tenant; not
-    called for tenants that have the loyalty plugin off. A deal awards once: the entry's
-    ``source`` is unique, so a redelivery or a deal won again after reopening adds nothing.
+    The entry's ``source`` (``crm.deal:<id>``) is unique per tenant, so a redelivered event
+    or a deal won again after reopening adds nothing. Returns whether points were credited.
     """
-    if not await ctx.feature_enabled("loyalty.awards"):
-        return
-    data = event.data
-    member = data.get("contact_id") or data.get("company_id")
-    points = points_for(data, await ctx.settings())
-    if member is None or points == 0:
-        log.info("deal earns no points", deal=data.get("id"), member=member, points=points)
-        return
-    entry = await ctx.conn.fetchval(
+    deal_id = UUID(str(deal["id"]))
+    entry = await conn.fetchval(
         _AWARD,
-        TimeOrderedId().python(),
+        new_id(),
         member,
-        data.get("contact_email"),
+        email,
         points,
-        f"deal won: {data.get('title', '')}".strip(),
-        f"crm.deal:{data['id']}",
+        f"deal won: {deal.get('title', '')}".strip(),
+        f"crm.deal:{deal_id}",
     )
     if entry is None:
-        return
-    balance = await ctx.conn.fetchval(_BALANCE, member)
-    await ctx.events.publish(
-        ctx.conn,
-        type=AWARDED,
-        data={
-            "member_id": str(member),
-            "member_email": data.get("contact_email"),
-            "points": points,
-            "balance": balance,
-            "deal_id": data["id"],
-        },
-        subject=str(member),
+        return False
+    balance = await conn.fetchval(_BALANCE, member)
+    awarded = PointsAwarded(
+        member_id=member, member_email=email, points=points, balance=balance, deal_id=deal_id
     )
+    await events.publish(conn, type=AWARDED.type, data=awarded, subject=str(member))
+    return True

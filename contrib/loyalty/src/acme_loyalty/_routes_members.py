@@ -1,45 +1,23 @@
-"""Members' balances and redemptions, under ``/api/v1/loyalty/``."""
+"""Members' balances and redemptions, under ``/api/v1/loyalty/members``."""
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 from uuid import UUID
 
 import msgspec
 from litestar import Controller, get, post
-from litestar.di import NamedDependency
-from litestar.exceptions import ClientException, NotFoundException
-from litestar.params import FromPath, JSONBody, QueryParameter, SkipValidation
-from nexus_hookspecs import Database, EventPublisher
-from nexus_hookspecs.piccolo import TimeOrderedId
+from litestar.params import FromPath, JSONBody
+from nexus_hookspecs.http import Cursor, Db, Events, Limit, Page, route_opt
 
-from acme_loyalty._awards import REDEEMED
+from acme_loyalty import _members
+from acme_loyalty._keys import REDEEM
 
-__all__ = ("REDEEM", "MemberController")
+if TYPE_CHECKING:
+    from nexus_hookspecs import Connection
 
-REDEEM = "loyalty.points:redeem"
-
-Db = NamedDependency[SkipValidation[Database]]
-Events = NamedDependency[SkipValidation[EventPublisher]]
-
-_MEMBERS = """
-select member_id, max(member_email) as member_email, sum(points)::int as balance,
-       count(*)::int as entries
-  from loyalty_entry group by member_id order by balance desc, member_id limit $1
-"""
-_MEMBER = """
-select member_id, max(member_email) as member_email, sum(points)::int as balance,
-       count(*)::int as entries
-  from loyalty_entry where member_id = $1 group by member_id
-"""
-_ENTRIES = """
-select id, points, reason, source, created_at from loyalty_entry
- where member_id = $1 order by id desc limit 50
-"""
-_REDEEM = """
-insert into loyalty_entry (id, member_id, points, reason) values ($1, $2, $3, $4)
-"""
+__all__ = ("EntryOut", "Member", "MemberController", "MemberDetail", "Redemption")
 
 
 class Member(msgspec.Struct, kw_only=True):
@@ -74,14 +52,6 @@ class Redemption(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     reason: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
 
 
-async def _member(conn: Any, member_id: UUID) -> MemberDetail:
-    row = await conn.fetchrow(_MEMBER, member_id)
-    if row is None:
-        raise NotFoundException()
-    history = [msgspec.convert(dict(r), EntryOut) for r in await conn.fetch(_ENTRIES, member_id)]
-    return MemberDetail(**dict(row), history=history)
-
-
 class MemberController(Controller):
     """Loyalty members of the caller's tenant: anyone who has earned points."""
 
@@ -89,49 +59,36 @@ class MemberController(Controller):
     tags = ["loyalty"]
 
     @get("/", summary="List members by balance")
-    async def list_members(
-        self, db: Db, limit: Annotated[int, QueryParameter(ge=1, le=200)] = 50
-    ) -> list[Member]:
+    async def list_members(self, db: Db, cursor: Cursor = None, limit: Limit = 50) -> Page[Member]:
+        """Members, highest balance first, a page at a time."""
+        by_balance = _members.BY_BALANCE
+        args: list[object] = []
         async with db.transaction() as conn:
-            rows = await conn.fetch(_MEMBERS, limit)
-        return [msgspec.convert(dict(row), Member) for row in rows]
+            rows = await conn.fetch(by_balance.sql(_members.MEMBERS, args, cursor, limit), *args)
+        return by_balance.page(rows, limit, lambda row: msgspec.convert(row, Member))
 
     @get("/{member_id:uuid}", summary="Show a member's balance and history")
     async def show_member(self, db: Db, member_id: FromPath[UUID]) -> MemberDetail:
+        """A member's balance and latest 50 entries; 404 for a member without entries."""
         async with db.transaction() as conn:
-            return await _member(conn, member_id)
+            return await _detail(conn, member_id)
 
     @post(
         "/{member_id:uuid}/redeem",
         summary="Redeem points",
-        opt={"permission": REDEEM},
+        opt=route_opt(permission=REDEEM),
         status_code=200,
     )
     async def redeem(
         self, db: Db, events: Events, member_id: FromPath[UUID], data: JSONBody[Redemption]
     ) -> MemberDetail:
+        """Take points off a member's balance; 409 when the balance is short."""
         async with db.transaction() as conn:
-            # One redemption per member at a time, so two cannot both spend the same points.
-            await conn.execute("select pg_advisory_xact_lock(hashtext($1))", str(member_id))
-            balance = (await _member(conn, member_id)).balance
-            if balance < data.points:
-                raise ClientException(
-                    status_code=409,
-                    detail=f"the balance is {balance} points, fewer than {data.points}",
-                )
-            await conn.execute(
-                _REDEEM, TimeOrderedId().python(), member_id, -data.points, data.reason
-            )
-            member = await _member(conn, member_id)
-            await events.publish(
-                conn,
-                type=REDEEMED,
-                data={
-                    "member_id": str(member_id),
-                    "points": data.points,
-                    "balance": member.balance,
-                    "reason": data.reason,
-                },
-                subject=str(member_id),
-            )
-        return member
+            await _members.redeem(conn, events, member_id, data.points, data.reason)
+            return await _detail(conn, member_id)
+
+
+async def _detail(conn: Connection, member_id: UUID) -> MemberDetail:
+    row = await _members.member(conn, member_id)
+    entries = await _members.history(conn, member_id)
+    return MemberDetail(**row, history=[msgspec.convert(e, EntryOut) for e in entries])

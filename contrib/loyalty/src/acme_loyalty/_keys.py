@@ -1,0 +1,11 @@
+"""Permission and feature keys of the loyalty plugin, as constants."""
+
+from __future__ import annotations
+
+__all__ = ("AWARDS", "REDEEM")
+
+REDEEM = "loyalty.points:redeem"
+"""Take points off a member's balance (``POST /members/{member_id}/redeem``)."""
+
+AWARDS = "loyalty.awards"
+"""Feature: award points for won deals (on by default; the manifest's ``awards``)."""
