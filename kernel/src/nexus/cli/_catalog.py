@@ -15,7 +15,7 @@ from msgspec import Meta
 from nexus_hookspecs import EventType
 
 from nexus.events import KERNEL_SOURCE
-from nexus.features import FEATURE_CHANGED
+from nexus.features import FEATURE_CHANGED, PLUGIN_SETTINGS_CHANGED
 from nexus.plugins import PluginState
 from nexus.provisioning import TENANT_PROVISIONED
 
@@ -36,6 +36,17 @@ class FeatureChanged(msgspec.Struct, frozen=True, kw_only=True):
     actor: Annotated[str, Meta(description="Who switched it: a user, an API key or system.")]
 
 
+class PluginSettingsChanged(msgspec.Struct, frozen=True, kw_only=True):
+    """The ``data`` of ``nexus.plugin.settings_changed.v1``."""
+
+    plugin: Annotated[str, Meta(description="The plugin whose settings changed.")]
+    before: Annotated[
+        dict[str, Any] | None, Meta(description="Its settings before (null: never set).")
+    ]
+    after: Annotated[dict[str, Any], Meta(description="Its settings after, as JSON.")]
+    actor: Annotated[str, Meta(description="Who changed them: a user or an API key.")]
+
+
 class TenantProvisioned(msgspec.Struct, frozen=True, kw_only=True):
     """The ``data`` of ``nexus.tenant.provisioned.v1``."""
 
@@ -50,6 +61,11 @@ KERNEL_EVENTS: tuple[EventType, ...] = (
         type=FEATURE_CHANGED,
         description="A plugin or feature was switched on, off or purged for a tenant.",
         payload=FeatureChanged,
+    ),
+    EventType(
+        type=PLUGIN_SETTINGS_CHANGED,
+        description="A tenant admin changed a plugin's settings for the tenant.",
+        payload=PluginSettingsChanged,
     ),
     EventType(
         type=TENANT_PROVISIONED,
