@@ -19,7 +19,7 @@ from litestar.params import FromPath, JSONBody
 from nexus_hookspecs.http import Cursor, Limit, Page, after_id, page_of
 
 from nexus.db import TenantDatabase
-from nexus.http import problem_spec, required_tenant
+from nexus.http import problem_spec, request_tenant, required_tenant
 from nexus.identity._authenticate import AuthError
 from nexus.identity._principal import Principal, Role, request_principal
 from nexus.identity._secrets import verify_password
@@ -132,7 +132,7 @@ class AuthController(Controller):
         return Me(
             kind=principal.kind.value,
             subject=principal.subject,
-            tenant_id=required_tenant(request),
+            tenant_id=request_tenant(request),
             roles=sorted(principal.roles),
             scopes=sorted(principal.scopes),
         )
