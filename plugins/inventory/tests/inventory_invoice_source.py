@@ -11,19 +11,15 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import post
-from litestar.di import NamedDependency
 from litestar.params import JSONBody
-from nexus_hookspecs import Database, EventPublisher, Manifest, hookimpl
+from nexus_hookspecs import Manifest, hookimpl
+from nexus_hookspecs.http import Db, Events
 
 POSTED = "finance.invoice.posted.v1"
 
 
 @post("/invoices/posted")
-async def post_invoice(
-    data: JSONBody[dict[str, Any]],
-    db: NamedDependency[Database],
-    events: NamedDependency[EventPublisher],
-) -> dict[str, Any]:
+async def post_invoice(data: JSONBody[dict[str, Any]], db: Db, events: Events) -> dict[str, Any]:
     async with db.transaction() as conn:
         event_id = await events.publish(conn, type=POSTED, data=data, subject=data["id"])
     return {"event_id": event_id}
