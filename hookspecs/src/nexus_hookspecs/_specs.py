@@ -169,13 +169,17 @@ def nexus_tenant_enable(
 ) -> Awaitable[None] | None:
     """Prepare the plugin for a tenant that switches it on for the first time.
 
-    Called exactly once per tenant, inside the transaction that enables the plugin, with
-    row-level security set to that tenant. Seeds data from the tenant's preset settings.
-    May return an awaitable.
+    Called exactly once per (tenant, plugin), inside the transaction that first enables the
+    plugin for the tenant, with row-level security set to that tenant: when provisioning
+    seeds it or an admin switches it on, and at the latest before the plugin serves the
+    tenant's first request or handles its first event. Seed the tenant's data here, from
+    its settings; no route or handler needs to seed "on first use". May return an
+    awaitable.
 
     Args:
         tenant: The tenant.
-        settings: The tenant's settings, an instance of the manifest's settings Struct.
+        settings: The tenant's settings, an instance of the manifest's settings Struct (its
+            preset's values, the business profile's facts, or those kept before).
         conn: The transaction's connection.
 
     Example::

@@ -112,7 +112,8 @@ def _state(registry: PluginRegistry, name: str) -> str | None:
 def hooks_reference(as_json: bool) -> None:
     """Print the hooks reference (Markdown), generated from the hook specifications.
 
-    docs/plugins/hooks.md is this command's output.
+    docs/plugins/hooks.md is the same page (scripts/gen_docs.py writes it, its code blocks
+    formatted by ruff).
     """
     if as_json:
         echo_json(hook_docs())
