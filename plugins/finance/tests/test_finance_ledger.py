@@ -24,7 +24,7 @@ def entry(client, tenant, lines, **fields):
     return client.post(f"{API}/entries", json={"lines": lines, **fields}, headers=tenant.headers)
 
 
-def test_first_use_seeds_an_ifrs_chart_journals_taxes_and_the_fiscal_year(client, world):
+def test_first_enable_seeds_an_ifrs_chart_journals_taxes_and_the_fiscal_year(client, world):
     tenant = make_tenant(world[1])
     set_plugin_settings(world[1], tenant, "finance", {"country": "DE"})
     accounts = ok(client.get(f"{API}/accounts", params={"limit": 200}, headers=tenant.headers))

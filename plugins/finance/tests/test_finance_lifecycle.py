@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date
 
 import nexus_finance
 from finance_support import API, invoice, ok, post, problem, sql
-from nexus.testing import (
-    make_tenant,
-    run_sync,
-    tenant_transaction,
-)
+from nexus.testing import make_tenant, run_sync, set_plugin_settings, tenant_transaction
 from nexus_finance._settings import FinanceSettings
 from nexus_hookspecs import TenantRef
 
@@ -76,16 +71,12 @@ def test_the_enable_hook_seeds_from_the_preset_settings(world):
     )  # seeded once, although the hook ran twice
 
 
-def test_first_use_seeds_from_the_settings_the_kernel_keeps(world):
+def test_the_first_request_seeds_the_books_from_the_settings_kept_for_the_tenant(world):
     client, url = world
     tenant = make_tenant(url)
-    sql(
-        url,
-        "insert into nexus_plugin_enablement (tenant_id, plugin, settings) "
-        "values ($1, 'finance', $2::jsonb)",
-        tenant.id,
-        json.dumps({"base_currency": "CHF"}),
-    )
+    set_plugin_settings(url, tenant, "finance", {"base_currency": "CHF"})
+    assert count(url, tenant, "finance_account") == 0  # kept, not yet enabled
+    # The kernel runs the enable hook once, with the kept settings, before the first request.
     assert ok(client.get(f"{API}/company", headers=tenant.headers))["base_currency"] == "CHF"
     assert invoice(client, tenant)["currency"] == "CHF"
 

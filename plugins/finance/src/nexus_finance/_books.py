@@ -48,17 +48,16 @@ class Company(msgspec.Struct, frozen=True, kw_only=True):
 _COMPANY = "select id, base_currency, chart_template, fiscal_year_start_month from finance_company"
 
 
-async def company(conn: Connection, settings: FinanceSettings) -> Company:
-    """The tenant's books, seeded from ``settings`` first if the tenant has none yet.
+async def company(conn: Connection) -> Company:
+    """The tenant's books: its company row, seeded when it enabled Finance.
 
-    A tenant normally gets its books when it enables the plugin (``nexus_tenant_enable``);
-    one that had Finance on by default without that hook running gets them on first use.
+    The kernel runs ``nexus_tenant_enable`` for a tenant before Finance serves it a request
+    or an event, so every tenant Finance serves has its books.
     """
     row = await conn.fetchrow(_COMPANY)
     if row is None:
-        await seed(conn, settings)
-        row = await conn.fetchrow(_COMPANY)
-    return msgspec.convert(dict(row or {}), Company)
+        raise RuntimeError("the tenant has no books: Finance's nexus_tenant_enable did not run")
+    return msgspec.convert(dict(row), Company)
 
 
 async def seed(conn: Connection, settings: FinanceSettings, *, today: date | None = None) -> bool:

@@ -88,7 +88,7 @@ async def on_deal_won(event: CloudEvent, ctx: EventContext) -> None:
     data: dict[str, Any] = event.data
     conn = ctx.conn
     settings = await _settings(ctx)
-    books = await company(conn, settings)
+    books = await company(conn)
     source_ref = f"crm.deal:{data['id']}"
     if await conn.fetchval("select 1 from finance_invoice where source_ref = $1", source_ref):
         return
@@ -146,8 +146,7 @@ async def on_valuation_posted(event: CloudEvent, ctx: EventContext) -> None:
     source_ref = f"inventory.move:{data['move_id']}"
     if await conn.fetchval("select 1 from finance_entry where source_ref = $1", source_ref):
         return
-    settings = await _settings(ctx)
-    books = await company(conn, settings)
+    books = await company(conn)
     currency = str(data.get("currency") or books.base_currency)
     value = abs(_decimal(data.get("value"), Decimal(0)) or Decimal(0))
     value = quantize(value, currency)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 from uuid import UUID
 
 import msgspec
@@ -17,7 +17,6 @@ from nexus_hookspecs.http import (
     FieldErrors,
     Limit,
     Page,
-    TenantSettings,
     after_id,
     conflict,
     invalid,
@@ -30,7 +29,9 @@ from nexus_finance._books import account_by_code, accounts_by_code, company
 from nexus_finance._examples import body
 from nexus_finance._keys import ACCOUNTS_WRITE
 from nexus_finance._money import is_currency, plain
-from nexus_finance._settings import FinanceSettings
+
+if TYPE_CHECKING:
+    from nexus_hookspecs import Connection
 
 __all__ = ("AccountController", "CompanyController", "JournalController", "TaxController")
 
@@ -76,7 +77,7 @@ class AccountOut(msgspec.Struct, kw_only=True):
 _ACCOUNT = "select id, code, name, type, subtype, currency, active, created_at from finance_account"
 
 
-async def _free_code(conn: Any, kind: str) -> str:
+async def _free_code(conn: Connection, kind: str) -> str:
     digit = _FIRST_DIGIT[kind]
     last = await conn.fetchval(
         "select max(code::bigint) from finance_account where code ~ '^[0-9]{4,9}$' "
@@ -96,14 +97,12 @@ class AccountController(Controller):
     async def list_accounts(
         self,
         db: Db,
-        settings: TenantSettings[FinanceSettings],
         type: Annotated[AccountType | None, QueryParameter(description="Account type.")] = None,
         cursor: Cursor = None,
         limit: Limit = 50,
     ) -> Page[AccountOut]:
         """The chart, in creation order (seeded accounts first)."""
         async with db.transaction() as conn:
-            await company(conn, settings)
             rows = await conn.fetch(
                 f"{_ACCOUNT} where ($1::text is null or type = $1) "
                 "and ($2::uuid is null or id > $2) order by id limit $3",
@@ -117,12 +116,10 @@ class AccountController(Controller):
     async def create_account(
         self,
         db: Db,
-        settings: TenantSettings[FinanceSettings],
         data: Annotated[AccountIn, body("POST /accounts", "A petty cash account")],
     ) -> AccountOut:
         """Add an account to the chart; 409 when the code is taken."""
         async with db.transaction() as conn:
-            await company(conn, settings)
             if data.currency is not None and not is_currency(data.currency):
                 invalid("currency", f"{data.currency!r} is not an ISO 4217 currency")
             code = data.code or await _free_code(conn, data.type)
@@ -211,13 +208,11 @@ class JournalController(Controller):
     async def list_journals(
         self,
         db: Db,
-        settings: TenantSettings[FinanceSettings],
         cursor: Cursor = None,
         limit: Limit = 50,
     ) -> Page[JournalOut]:
         """Every journal."""
         async with db.transaction() as conn:
-            await company(conn, settings)
             rows = await conn.fetch(
                 f"{_JOURNAL} where ($1::uuid is null or j.id > $1) order by j.id limit $2",
                 after_id(cursor),
@@ -229,12 +224,10 @@ class JournalController(Controller):
     async def create_journal(
         self,
         db: Db,
-        settings: TenantSettings[FinanceSettings],
         data: Annotated[JournalIn, body("POST /journals", "A second bank journal")],
     ) -> JournalOut:
         """Add a journal; 409 when the code is taken."""
         async with db.transaction() as conn:
-            await company(conn, settings)
             account = None
             if data.default_account_code:
                 account = await account_by_code(
@@ -322,13 +315,11 @@ class TaxController(Controller):
     async def list_taxes(
         self,
         db: Db,
-        settings: TenantSettings[FinanceSettings],
         cursor: Cursor = None,
         limit: Limit = 50,
     ) -> Page[TaxOut]:
         """Every tax."""
         async with db.transaction() as conn:
-            await company(conn, settings)
             rows = await conn.fetch(
                 f"{_TAX} where ($1::uuid is null or t.id > $1) order by t.id limit $2",
                 after_id(cursor),
@@ -340,12 +331,10 @@ class TaxController(Controller):
     async def create_tax(
         self,
         db: Db,
-        settings: TenantSettings[FinanceSettings],
         data: Annotated[TaxIn, body("POST /taxes", "A reduced sales tax")],
     ) -> TaxOut:
         """Add a tax booked to ``account_code``."""
         async with db.transaction() as conn:
-            await company(conn, settings)
             errors = FieldErrors()
             if not data.rate.is_finite() or not 0 <= data.rate < 1000:
                 errors.add("rate", "a percentage from 0 up to 1000")
@@ -413,10 +402,10 @@ class CompanyController(Controller):
     tags = ["finance: chart"]
 
     @get("/", summary="Show the books' settings")
-    async def show_company(self, db: Db, settings: TenantSettings[FinanceSettings]) -> CompanyOut:
-        """Base currency, chart template and fiscal year start (seeded on first use)."""
+    async def show_company(self, db: Db) -> CompanyOut:
+        """Base currency, chart template and fiscal year start (seeded when Finance is enabled)."""
         async with db.transaction() as conn:
-            found = await company(conn, settings)
+            found = await company(conn)
         return CompanyOut(
             base_currency=found.base_currency,
             chart_template=found.chart_template,

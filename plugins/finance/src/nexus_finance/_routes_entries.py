@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 from uuid import UUID
 
 import msgspec
@@ -18,7 +18,6 @@ from nexus_hookspecs.http import (
     FieldErrors,
     Limit,
     Page,
-    TenantSettings,
     after_id,
     conflict,
     not_found,
@@ -31,7 +30,9 @@ from nexus_finance._examples import body
 from nexus_finance._keys import ENTRIES_WRITE, MULTI_CURRENCY
 from nexus_finance._ledger import Posting, next_number, post_entry
 from nexus_finance._money import Amount, Currency, plain, quantize
-from nexus_finance._settings import FinanceSettings
+
+if TYPE_CHECKING:
+    from nexus_hookspecs import Connection
 
 __all__ = ("EntryController",)
 
@@ -97,7 +98,7 @@ class EntryOut(msgspec.Struct, kw_only=True):
     lines: list[EntryLineOut]
 
 
-async def load_entry(conn: Any, entry_id: UUID, base: str) -> EntryOut:
+async def load_entry(conn: Connection, entry_id: UUID, base: str) -> EntryOut:
     """One entry with its lines; 404 when it is not the tenant's."""
     found = await load_entries(conn, [entry_id], base)
     if not found:
@@ -105,7 +106,7 @@ async def load_entry(conn: Any, entry_id: UUID, base: str) -> EntryOut:
     return found[0]
 
 
-async def load_entries(conn: Any, entry_ids: list[UUID], base: str) -> list[EntryOut]:
+async def load_entries(conn: Connection, entry_ids: list[UUID], base: str) -> list[EntryOut]:
     """Entries with their lines, in the order of ``entry_ids`` (missing ones left out)."""
     rows = await conn.fetch(
         "select e.id, e.number, j.code as journal_code, e.date, e.reference, e.memo, e.source, "
@@ -140,7 +141,7 @@ async def load_entries(conn: Any, entry_ids: list[UUID], base: str) -> list[Entr
 
 
 async def _postings(
-    conn: Any, found: Company, data: EntryIn, multi_currency: bool
+    conn: Connection, found: Company, data: EntryIn, multi_currency: bool
 ) -> list[Posting]:
     """The entry's lines as postings.
 
@@ -184,7 +185,6 @@ class EntryController(Controller):
     async def list_entries(
         self,
         db: Db,
-        settings: TenantSettings[FinanceSettings],
         date_from: Annotated[date | None, QueryParameter(description="On or after.")] = None,
         date_to: Annotated[date | None, QueryParameter(description="On or before.")] = None,
         cursor: Cursor = None,
@@ -192,7 +192,7 @@ class EntryController(Controller):
     ) -> Page[EntryOut]:
         """Posted entries with their lines, in posting order."""
         async with db.transaction() as conn:
-            found = await company(conn, settings)
+            found = await company(conn)
             rows = await conn.fetch(
                 "select id from finance_entry where ($1::date is null or date >= $1) "
                 "and ($2::date is null or date <= $2) and ($3::uuid is null or id > $3) "
@@ -209,14 +209,13 @@ class EntryController(Controller):
     async def create_entry(
         self,
         db: Db,
-        settings: TenantSettings[FinanceSettings],
         features: FeatureFlags,
         data: Annotated[EntryIn, body("POST /entries", "Capital paid in")],
     ) -> EntryOut:
         """Post a manual entry: 422 unless it balances per currency, 409 in a closed period."""
         multi_currency = await features.enabled(MULTI_CURRENCY)
         async with db.transaction() as conn:
-            found = await company(conn, settings)
+            found = await company(conn)
             journal = await default_journal(conn, "general", data.journal_code)
             day = data.date or date.today()
             entry_id = await post_entry(
@@ -232,19 +231,16 @@ class EntryController(Controller):
             return await load_entry(conn, entry_id, found.base_currency)
 
     @get("/{entry_id:uuid}", summary="Show a journal entry")
-    async def show_entry(
-        self, db: Db, settings: TenantSettings[FinanceSettings], entry_id: FromPath[UUID]
-    ) -> EntryOut:
+    async def show_entry(self, db: Db, entry_id: FromPath[UUID]) -> EntryOut:
         """One entry with its lines."""
         async with db.transaction() as conn:
-            found = await company(conn, settings)
+            found = await company(conn)
             return await load_entry(conn, entry_id, found.base_currency)
 
     @post("/{entry_id:uuid}/reverse", summary="Reverse a journal entry", opt=_WRITE)
     async def reverse_entry(
         self,
         db: Db,
-        settings: TenantSettings[FinanceSettings],
         entry_id: FromPath[UUID],
         data: Annotated[
             ReverseIn, body("POST /entries/{entry_id}/reverse", "Reversed at the month's end")
@@ -255,7 +251,7 @@ class EntryController(Controller):
         Entries of invoices and payments are reversed through credit notes instead (409).
         """
         async with db.transaction() as conn:
-            found = await company(conn, settings)
+            found = await company(conn)
             original = await conn.fetchrow(
                 "select * from finance_entry where id = $1 for update", entry_id
             )

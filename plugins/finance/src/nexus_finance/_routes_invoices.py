@@ -44,7 +44,6 @@ class InvoiceController(Controller):
     async def list_invoices(
         self,
         db: Db,
-        settings: TenantSettings[FinanceSettings],
         kind: Annotated[
             Literal["invoice", "bill", "credit_note"] | None,
             QueryParameter(description="Only this kind."),
@@ -58,7 +57,6 @@ class InvoiceController(Controller):
     ) -> Page[InvoiceOut]:
         """Documents with their lines, in creation order."""
         async with db.transaction() as conn:
-            await company(conn, settings)
             rows = await conn.fetch(
                 "select id from finance_invoice where ($1::text is null or kind = $1) "
                 "and ($2::text is null or state = $2) and ($3::uuid is null or partner_id = $3) "
@@ -83,7 +81,7 @@ class InvoiceController(Controller):
         """Create a draft; name the partner by ``partner_id`` or ``partner_name``."""
         multi_currency = await features.enabled(MULTI_CURRENCY)
         async with db.transaction() as conn:
-            found = await company(conn, settings)
+            found = await company(conn)
             invoice_id = await _invoices.create_draft(
                 conn,
                 found,
@@ -103,7 +101,6 @@ class InvoiceController(Controller):
     async def replace_invoice(
         self,
         db: Db,
-        settings: TenantSettings[FinanceSettings],
         features: FeatureFlags,
         invoice_id: FromPath[UUID],
         data: Annotated[
@@ -113,7 +110,7 @@ class InvoiceController(Controller):
         """Replace a draft's lines and fields; a posted document answers 409."""
         multi_currency = await features.enabled(MULTI_CURRENCY)
         async with db.transaction() as conn:
-            found = await company(conn, settings)
+            found = await company(conn)
             await _invoices.replace_draft(
                 conn, found, invoice_id, data, multi_currency=multi_currency
             )
@@ -123,13 +120,12 @@ class InvoiceController(Controller):
     async def post_invoice(
         self,
         db: Db,
-        settings: TenantSettings[FinanceSettings],
         events: Events,
         invoice_id: FromPath[UUID],
     ) -> InvoiceOut:
         """Number it, book its journal entry, publish ``finance.invoice.posted.v1``."""
         async with db.transaction() as conn:
-            found = await company(conn, settings)
+            found = await company(conn)
             await _posting.post(conn, found, invoice_id, events=events)
             return await _invoices.load(conn, invoice_id)
 
@@ -158,7 +154,7 @@ class InvoiceController(Controller):
         clears entirely becomes ``reversed``.
         """
         async with db.transaction() as conn:
-            found = await company(conn, settings)
+            found = await company(conn)
             note = await _invoices.credit_note(
                 conn, found, invoice_id, data, terms_days=settings.payment_terms_days
             )
@@ -177,14 +173,12 @@ class PaymentController(Controller):
     async def list_payments(
         self,
         db: Db,
-        settings: TenantSettings[FinanceSettings],
         partner_id: Annotated[UUID | None, QueryParameter(description="Only this partner.")] = None,
         cursor: Cursor = None,
         limit: Limit = 50,
     ) -> Page[PaymentOut]:
         """Payments with their allocations, in creation order."""
         async with db.transaction() as conn:
-            await company(conn, settings)
             rows = await conn.fetch(
                 "select id from finance_payment where ($1::uuid is null or partner_id = $1) "
                 "and ($2::uuid is null or id > $2) order by id limit $3",
@@ -199,7 +193,6 @@ class PaymentController(Controller):
     async def create_payment(
         self,
         db: Db,
-        settings: TenantSettings[FinanceSettings],
         features: FeatureFlags,
         events: Events,
         data: Annotated[PaymentIn, body("POST /payments", "A payment on account")],
@@ -207,7 +200,7 @@ class PaymentController(Controller):
         """Book a payment and settle its allocations (partial payments included)."""
         multi_currency = await features.enabled(MULTI_CURRENCY)
         async with db.transaction() as conn:
-            found = await company(conn, settings)
+            found = await company(conn)
             payment_id = await _payments.create(
                 conn, found, data, events=events, multi_currency=multi_currency
             )

@@ -13,14 +13,12 @@ from nexus_hookspecs.http import (
     Db,
     Limit,
     Page,
-    TenantSettings,
     after_id,
     not_found,
     page_of,
     route_opt,
 )
 
-from nexus_finance._books import company
 from nexus_finance._examples import body
 from nexus_finance._keys import PARTNERS_WRITE
 from nexus_finance._partners import (
@@ -31,7 +29,6 @@ from nexus_finance._partners import (
     PartnerOut,
     insert,
 )
-from nexus_finance._settings import FinanceSettings
 
 __all__ = ("PartnerController",)
 
@@ -48,7 +45,6 @@ class PartnerController(Controller):
     async def list_partners(
         self,
         db: Db,
-        settings: TenantSettings[FinanceSettings],
         kind: Annotated[PartnerKind | None, QueryParameter(description="Only this kind.")] = None,
         partner_ref: Annotated[
             UUID | None, QueryParameter(description="Only the partner linked to this CRM company.")
@@ -58,7 +54,6 @@ class PartnerController(Controller):
     ) -> Page[PartnerOut]:
         """Customers and suppliers, in creation order."""
         async with db.transaction() as conn:
-            await company(conn, settings)
             rows = await conn.fetch(
                 f"select {COLUMNS} from finance_partner where ($1::text is null or kind = $1) "
                 "and ($2::uuid is null or partner_ref = $2) and ($3::uuid is null or id > $3) "
@@ -74,12 +69,10 @@ class PartnerController(Controller):
     async def create_partner(
         self,
         db: Db,
-        settings: TenantSettings[FinanceSettings],
         data: Annotated[PartnerIn, body("POST /partners", "A supplier")],
     ) -> PartnerOut:
         """Add a customer or supplier; 409 if another already links ``partner_ref``."""
         async with db.transaction() as conn:
-            await company(conn, settings)
             partner_id = await insert(conn, data)
             row = await conn.fetchrow(
                 f"select {COLUMNS} from finance_partner where id = $1", partner_id

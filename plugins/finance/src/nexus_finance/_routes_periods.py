@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 from uuid import UUID
 
 import msgspec
@@ -17,7 +17,6 @@ from nexus_hookspecs.http import (
     FieldErrors,
     Limit,
     Page,
-    TenantSettings,
     after_id,
     conflict,
     not_found,
@@ -30,7 +29,9 @@ from nexus_finance._closing import close_year
 from nexus_finance._examples import body
 from nexus_finance._keys import ACCOUNTS_WRITE, MULTI_CURRENCY, PERIODS_WRITE
 from nexus_finance._money import Currency, is_currency, plain
-from nexus_finance._settings import FinanceSettings
+
+if TYPE_CHECKING:
+    from nexus_hookspecs import Connection, Database
 
 __all__ = ("FiscalYearController", "PeriodController", "RateController")
 
@@ -71,7 +72,7 @@ _PERIOD = (
 )
 
 
-async def _year(conn: Any, year_id: UUID) -> FiscalYearOut:
+async def _year(conn: Connection, year_id: UUID) -> FiscalYearOut:
     row = await conn.fetchrow(
         "select id, name, start_date, end_date from finance_fiscal_year where id = $1", year_id
     )
@@ -98,13 +99,11 @@ class FiscalYearController(Controller):
     async def list_years(
         self,
         db: Db,
-        settings: TenantSettings[FinanceSettings],
         cursor: Cursor = None,
         limit: Limit = 50,
     ) -> Page[FiscalYearOut]:
         """Fiscal years with their periods, in creation order."""
         async with db.transaction() as conn:
-            await company(conn, settings)
             rows = await conn.fetch(
                 "select id from finance_fiscal_year where ($1::uuid is null or id > $1) "
                 "order by id limit $2",
@@ -118,7 +117,6 @@ class FiscalYearController(Controller):
     async def open_year(
         self,
         db: Db,
-        settings: TenantSettings[FinanceSettings],
         data: Annotated[FiscalYearIn, body("POST /fiscal-years", "The next fiscal year")],
     ) -> FiscalYearOut:
         """Open the fiscal year containing ``date`` — or, without one, the year after the last.
@@ -126,7 +124,7 @@ class FiscalYearController(Controller):
         Twelve monthly periods are created with it; 409 if it overlaps an existing year.
         """
         async with db.transaction() as conn:
-            found = await company(conn, settings)
+            found = await company(conn)
             day = data.date
             if day is None:
                 last = await conn.fetchval("select max(end_date) from finance_fiscal_year")
@@ -138,16 +136,14 @@ class FiscalYearController(Controller):
     @post(
         "/{fiscal_year_id:uuid}/close", summary="Close a fiscal year", opt=_WRITE, status_code=200
     )
-    async def close_year(
-        self, db: Db, settings: TenantSettings[FinanceSettings], fiscal_year_id: FromPath[UUID]
-    ) -> FiscalYearOut:
+    async def close_year(self, db: Db, fiscal_year_id: FromPath[UUID]) -> FiscalYearOut:
         """Move the year's result to retained earnings and close all its periods.
 
         One entry dated on the year's last day zeroes every income and expense account into
         retained earnings; 409 when the year is already closed.
         """
         async with db.transaction() as conn:
-            found = await company(conn, settings)
+            found = await company(conn)
             await close_year(conn, found, fiscal_year_id)
             return await _year(conn, fiscal_year_id)
 
@@ -168,7 +164,6 @@ class PeriodController(Controller):
     async def list_periods(
         self,
         db: Db,
-        settings: TenantSettings[FinanceSettings],
         in_state: Annotated[
             Literal["open", "closed"] | None,
             QueryParameter(name="state", description="Only in this state."),
@@ -178,7 +173,6 @@ class PeriodController(Controller):
     ) -> Page[PeriodOut]:
         """Periods of every fiscal year."""
         async with db.transaction() as conn:
-            await company(conn, settings)
             rows = await conn.fetch(
                 f"{_PERIOD} where ($1::text is null or state = $1) "
                 "and ($2::uuid is null or id > $2) order by id limit $3",
@@ -208,21 +202,21 @@ class PeriodController(Controller):
         return await _set_state(db, period_id, "open")
 
 
-async def _set_state(db: Any, period_id: UUID, state: str) -> PeriodOut:
+async def _set_state(db: Database, period_id: UUID, state: str) -> PeriodOut:
     async with db.transaction() as conn:
         row = await conn.fetchrow(f"{_PERIOD} where id = $1 for update", period_id)
         if row is None:
             not_found()
         if row["state"] == state:
             conflict(f"the period {row['name']} is already {state}")
-        row = await conn.fetchrow(
+        changed = await conn.fetchrow(
             "update finance_period set state = $2, "
             "closed_at = case when $2 = 'closed' then now() end where id = $1 "
             "returning id, fiscal_year_id, name, start_date, end_date, state, closed_at",
             period_id,
             state,
         )
-    return msgspec.convert(dict(row), PeriodOut)
+    return msgspec.convert(dict(changed or {}), PeriodOut)
 
 
 _MIN_RATE = Decimal("0.0000000001")
@@ -267,14 +261,13 @@ class RateController(Controller):
     async def list_rates(
         self,
         db: Db,
-        settings: TenantSettings[FinanceSettings],
         currency: Annotated[str | None, QueryParameter(description="Only this currency.")] = None,
         cursor: Cursor = None,
         limit: Limit = 50,
     ) -> Page[RateOut]:
         """Stored rates, in creation order."""
         async with db.transaction() as conn:
-            found = await company(conn, settings)
+            found = await company(conn)
             rows = await conn.fetch(
                 f"{_RATE} where ($1::text is null or currency = $1) "
                 "and ($2::uuid is null or id > $2) order by id limit $3",
@@ -288,12 +281,11 @@ class RateController(Controller):
     async def store_rate(
         self,
         db: Db,
-        settings: TenantSettings[FinanceSettings],
         data: Annotated[RateIn, body("POST /rates", "Today's USD rate")],
     ) -> RateOut:
         """Store the rate of a currency on a date (replacing that day's rate)."""
         async with db.transaction() as conn:
-            found = await company(conn, settings)
+            found = await company(conn)
             errors = FieldErrors()
             if not is_currency(data.currency):
                 errors.add("currency", f"{data.currency!r} is not an ISO 4217 currency")
@@ -314,13 +306,11 @@ class RateController(Controller):
         return _rate(row, found.base_currency)
 
     @get("/{rate_id:uuid}", summary="Show an exchange rate")
-    async def show_rate(
-        self, db: Db, settings: TenantSettings[FinanceSettings], rate_id: FromPath[UUID]
-    ) -> RateOut:
+    async def show_rate(self, db: Db, rate_id: FromPath[UUID]) -> RateOut:
         """One stored rate."""
         async with db.transaction() as conn:
             row = await conn.fetchrow(f"{_RATE} where id = $1", rate_id)
             if row is None:
                 not_found()
-            found = await company(conn, settings)
+            found = await company(conn)
         return _rate(row, found.base_currency)

@@ -9,17 +9,16 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 from litestar import Controller, Request, Response, get
 from litestar.openapi.spec import OpenAPIMediaType, OpenAPIType, Operation, Schema
 from litestar.params import QueryParameter
-from nexus_hookspecs.http import Db, TenantSettings
+from nexus_hookspecs.http import Db
 
 from nexus_finance import _reports
 from nexus_finance._books import company
 from nexus_finance._reports import Basis, Report
-from nexus_finance._settings import FinanceSettings
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable
 
-    from nexus_hookspecs import Connection
+    from nexus_hookspecs import Connection, Database
 
     from nexus_finance._books import Company
 
@@ -64,12 +63,11 @@ def _answer(request: Request[Any, Any, Any], report: Report, fmt: str | None) ->
 
 
 async def _run(
-    db: Any,
-    settings: FinanceSettings,
+    db: Database,
     build: Callable[[Connection, Company], Awaitable[Report]],
 ) -> Report:
     async with db.transaction() as conn:
-        found = await company(conn, settings)
+        found = await company(conn)
         return await build(conn, found)
 
 
@@ -84,7 +82,6 @@ class ReportController(Controller):
         self,
         request: Request[Any, Any, Any],
         db: Db,
-        settings: TenantSettings[FinanceSettings],
         date_from: DateFrom = None,
         date_to: DateTo = None,
         basis: BasisParam = "transaction",
@@ -93,7 +90,6 @@ class ReportController(Controller):
         """Debit, credit and balance of every account moved, per currency; each sums to zero."""
         report = await _run(
             db,
-            settings,
             lambda conn, found: _reports.trial_balance(
                 conn, found, basis=basis, date_from=date_from, date_to=date_to or date.today()
             ),
@@ -105,7 +101,6 @@ class ReportController(Controller):
         self,
         request: Request[Any, Any, Any],
         db: Db,
-        settings: TenantSettings[FinanceSettings],
         date_from: DateFrom = None,
         date_to: DateTo = None,
         basis: BasisParam = "transaction",
@@ -114,7 +109,6 @@ class ReportController(Controller):
         """Income, expenses and net profit of the period, per currency."""
         report = await _run(
             db,
-            settings,
             lambda conn, found: _reports.profit_and_loss(
                 conn, found, basis=basis, date_from=date_from, date_to=date_to or date.today()
             ),
@@ -126,7 +120,6 @@ class ReportController(Controller):
         self,
         request: Request[Any, Any, Any],
         db: Db,
-        settings: TenantSettings[FinanceSettings],
         date_to: DateTo = None,
         basis: BasisParam = "transaction",
         format: Format = None,
@@ -134,7 +127,6 @@ class ReportController(Controller):
         """Assets, liabilities and equity at a date, per currency."""
         report = await _run(
             db,
-            settings,
             lambda conn, found: _reports.balance_sheet(
                 conn, found, basis=basis, date_to=date_to or date.today()
             ),
@@ -146,7 +138,6 @@ class ReportController(Controller):
         self,
         request: Request[Any, Any, Any],
         db: Db,
-        settings: TenantSettings[FinanceSettings],
         account_code: Annotated[
             str | None, QueryParameter(description="Only this account.", max_length=20)
         ] = None,
@@ -158,7 +149,6 @@ class ReportController(Controller):
         """Every posted line per account and currency, with opening and running balances."""
         report = await _run(
             db,
-            settings,
             lambda conn, found: _reports.general_ledger(
                 conn,
                 found,
@@ -175,14 +165,12 @@ class ReportController(Controller):
         self,
         request: Request[Any, Any, Any],
         db: Db,
-        settings: TenantSettings[FinanceSettings],
         date_to: DateTo = None,
         format: Format = None,
     ) -> Response[Any]:
         """What each customer owes, by days past due, per currency."""
         report = await _run(
             db,
-            settings,
             lambda conn, found: _reports.aged(
                 conn, found, direction="sale", date_to=date_to or date.today()
             ),
@@ -194,14 +182,12 @@ class ReportController(Controller):
         self,
         request: Request[Any, Any, Any],
         db: Db,
-        settings: TenantSettings[FinanceSettings],
         date_to: DateTo = None,
         format: Format = None,
     ) -> Response[Any]:
         """What is owed to each supplier, by days past due, per currency."""
         report = await _run(
             db,
-            settings,
             lambda conn, found: _reports.aged(
                 conn, found, direction="purchase", date_to=date_to or date.today()
             ),
