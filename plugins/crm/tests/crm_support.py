@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import asyncpg
-from nexus.testing import outbox_events, run_sync
+from nexus.testing import outbox_events, run_sync, set_plugin_settings
 
 API = "/api/v1/crm"
 
@@ -30,15 +29,9 @@ def outbox(url: str, tenant: Any, event_type: str) -> list[Any]:
 
 
 def keep_settings(url: str, tenant: Any, values: dict[str, Any]) -> None:
-    """Store the tenant's CRM settings, as enabling the plugin from a preset does."""
-    sql(
-        url,
-        "insert into nexus_plugin_enablement (tenant_id, plugin, settings) "
-        "values ($1, 'crm', $2::jsonb) on conflict (tenant_id, plugin) "
-        "do update set settings = excluded.settings",
-        tenant.id,
-        json.dumps(values),
-    )
+    """Keep the tenant's CRM settings, as a preset does (before CRM's first request: what
+    its enable hook seeds from)."""
+    set_plugin_settings(url, tenant, "crm", values)
 
 
 def errors_of(response: Any) -> dict[str, str]:

@@ -10,25 +10,25 @@ from typing import TYPE_CHECKING, Any
 
 from nexus_hookspecs import Feature, Manifest, Permission, hookimpl
 
-from nexus_crm._activities import ActivityController
-from nexus_crm._common import (
+from nexus_crm._events import EVENT_TYPES
+from nexus_crm._examples import EXAMPLES
+from nexus_crm._keys import (
     ACTIVITIES_WRITE,
     CONTACTS_IMPORT,
     CONTACTS_WRITE,
     DEALS_WRITE,
     PIPELINES_WRITE,
-    documented,
 )
-from nexus_crm._companies import CompanyController
-from nexus_crm._contacts import ContactController
-from nexus_crm._deals import DealController
-from nexus_crm._events import EVENT_TYPES
-from nexus_crm._examples import EXAMPLES
-from nexus_crm._pipelines import PipelineController, ensure_default_pipeline
-from nexus_crm._search import SearchController
+from nexus_crm._pipelines import seed_default_pipeline
+from nexus_crm._routes_activities import ActivityController
+from nexus_crm._routes_companies import CompanyController
+from nexus_crm._routes_contacts import ContactController
+from nexus_crm._routes_contacts_csv import ContactTransferController
+from nexus_crm._routes_deals import DealController
+from nexus_crm._routes_pipelines import PipelineController
+from nexus_crm._routes_search import SearchController
+from nexus_crm._routes_tags import TagController
 from nexus_crm._settings import CrmSettings
-from nexus_crm._tags import TagController
-from nexus_crm._transfer import ContactTransferController
 from nexus_crm.piccolo_app import TABLES
 
 if TYPE_CHECKING:
@@ -55,7 +55,7 @@ def nexus_manifest() -> Manifest:
         version="0.1.0",
         title="CRM",
         summary="Companies, contacts, pipelines, deals and activities.",
-        hookspecs=">=0.1,<0.2",
+        hookspecs=">=0.1.1,<0.2",
         features=(
             Feature(
                 key="deals",
@@ -118,7 +118,7 @@ def nexus_routes(register: Callable[[Any], None]) -> None:
         DealController,
         ActivityController,
     ):
-        register(documented(controller))
+        register(controller)
 
 
 @hookimpl
@@ -131,4 +131,4 @@ def nexus_piccolo_app() -> str:
 async def nexus_tenant_enable(tenant: TenantRef, settings: Any, conn: Connection) -> None:
     """Seed the default pipeline from the preset's settings (kept if it already exists)."""
     del tenant  # row-level security on ``conn`` already names the tenant
-    await ensure_default_pipeline(conn, settings or CrmSettings())
+    await seed_default_pipeline(conn, settings or CrmSettings())

@@ -7,31 +7,39 @@ from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 import msgspec
+from nexus_hookspecs import new_id
+from nexus_hookspecs.http import Keyset, Page, conflict, not_found
 
-from nexus_crm._common import conflict, new_id, not_found
 from nexus_crm._deal_schemas import (
     DealIn,
     DealLineIn,
     DealOut,
     DealPatch,
+    DealStageChange,
     DealStatus,
 )
-from nexus_crm._events import DEAL_CREATED, DEAL_UPDATED
-from nexus_crm._pipelines import ensure_default_pipeline
+from nexus_crm._events import DEAL_CREATED, DEAL_UPDATED, DEAL_WON, DealChanged, DealWon, WonLine
+from nexus_crm._pipelines import default_pipeline
 from nexus_crm._validation import Errors, currency_places, money_text
 
 if TYPE_CHECKING:
     from nexus_hookspecs import Connection, EventPublisher, RequestContext
 
+    from nexus_crm._settings import CrmSettings
+
 __all__ = (
-    "SELECT",
+    "BY_CLOSE",
+    "DealFilter",
     "close_deal",
+    "deal_page",
     "deal_payload",
-    "deal_row",
     "load_deal",
     "merge_deal",
     "record_change",
+    "reopen_deal",
     "save_deal",
+    "stage_history",
+    "win_deal",
     "won_payload",
 )
 
@@ -52,9 +60,27 @@ select d.id, d.title, d.amount, d.currency, d.expected_close, d.owner, d.pipelin
 """
 
 
+BY_CLOSE = Keyset(
+    "expected_close", keys=(("coalesce(q.expected_close, '9999-12-31'::date)", "date"),)
+)
+"""The deal list by expected close, soonest first, those without a date last."""
+
+
+class DealFilter(msgspec.Struct, kw_only=True):
+    """What the deal list keeps (``None``: no filter on that field)."""
+
+    status: DealStatus | None = None
+    pipeline_id: UUID | None = None
+    stage_id: UUID | None = None
+    company_id: UUID | None = None
+    contact_id: UUID | None = None
+    owner: str | None = None
+
+
 def deal_row(row: Any) -> DealOut:
+    """A deal as the API shows it, from a row of ``SELECT`` (404 for ``None``)."""
     if row is None:
-        raise not_found()
+        not_found()
     values = dict(row)
     currency = values["currency"]
     values["amount"] = money_text(values["amount"], currency)
@@ -71,22 +97,43 @@ async def load_deal(conn: Connection, deal_id: UUID) -> DealOut:
     return deal_row(await conn.fetchrow(f"{SELECT} where d.id = $1", deal_id))
 
 
-def deal_payload(deal: DealOut) -> dict[str, Any]:
-    """``crm.deal.created/updated.v1`` data."""
-    return {
-        "id": str(deal.id),
-        "title": deal.title,
-        "amount": deal.amount,
-        "currency": deal.currency,
-        "stage": deal.stage,
-        "pipeline_id": str(deal.pipeline_id),
-        "company_id": _text(deal.company_id),
-        "contact_id": _text(deal.contact_id),
-        "owner": deal.owner,
-    }
+async def deal_page(
+    conn: Connection, where: DealFilter, *, order: Keyset, cursor: str | None, limit: int
+) -> Page[DealOut]:
+    """One page of the tenant's deals in ``order``, filtered."""
+    conditions = ["true"]
+    args: list[Any] = []
+    for column, value in (
+        ("d.status", where.status.value if where.status else None),
+        ("d.pipeline_id", where.pipeline_id),
+        ("d.stage_id", where.stage_id),
+        ("d.company_id", where.company_id),
+        ("d.contact_id", where.contact_id),
+        ("d.owner", where.owner),
+    ):
+        if value is not None:
+            args.append(value)
+            conditions.append(f"{column} = ${len(args)}")
+    query = order.sql(f"{SELECT} where {' and '.join(conditions)}", args, cursor, limit)
+    return order.page(await conn.fetch(query, *args), limit, deal_row)
 
 
-async def won_payload(conn: Connection, deal: DealOut) -> dict[str, Any]:
+def deal_payload(deal: DealOut) -> DealChanged:
+    """``crm.deal.created.v1`` / ``crm.deal.updated.v1`` data."""
+    return DealChanged(
+        id=deal.id,
+        title=deal.title,
+        amount=deal.amount,
+        currency=deal.currency,
+        stage=deal.stage,
+        pipeline_id=deal.pipeline_id,
+        company_id=deal.company_id,
+        contact_id=deal.contact_id,
+        owner=deal.owner,
+    )
+
+
+async def won_payload(conn: Connection, deal: DealOut) -> DealWon:
     """``crm.deal.won.v1`` data, with the company's name, the contact's email and the lines."""
     names = await conn.fetchrow(
         "select (select name from crm_company where id = $1) as company_name, "
@@ -94,31 +141,27 @@ async def won_payload(conn: Connection, deal: DealOut) -> dict[str, Any]:
         deal.company_id,
         deal.contact_id,
     )
-    return {
-        "id": str(deal.id),
-        "title": deal.title,
-        "amount": deal.amount,
-        "currency": deal.currency,
-        "company_id": _text(deal.company_id),
-        "company_name": names["company_name"] if names else None,
-        "contact_id": _text(deal.contact_id),
-        "contact_email": names["contact_email"] if names else None,
-        "won_at": deal.closed_at.isoformat() if deal.closed_at else None,
-        "lines": [
-            {
-                "description": line.description,
-                "quantity": line.quantity,
-                "unit_price": line.unit_price,
-                "product_id": _text(line.product_id),
-                "sku": line.sku,
-            }
+    return DealWon(
+        id=deal.id,
+        title=deal.title,
+        amount=deal.amount,
+        currency=deal.currency,
+        company_id=deal.company_id,
+        company_name=names["company_name"] if names else None,
+        contact_id=deal.contact_id,
+        contact_email=names["contact_email"] if names else None,
+        won_at=deal.closed_at,
+        lines=[
+            WonLine(
+                description=line.description,
+                quantity=line.quantity,
+                unit_price=line.unit_price,
+                product_id=line.product_id,
+                sku=line.sku,
+            )
             for line in deal.lines
         ],
-    }
-
-
-def _text(value: UUID | None) -> str | None:
-    return str(value) if value is not None else None
+    )
 
 
 class _Checked(msgspec.Struct, kw_only=True):
@@ -130,11 +173,11 @@ class _Checked(msgspec.Struct, kw_only=True):
 
 
 async def _check(
-    conn: Connection, data: DealIn, *, settings: Any, current: DealOut | None
+    conn: Connection, data: DealIn, *, settings: CrmSettings, current: DealOut | None
 ) -> _Checked:
     errors = Errors()
     currency = errors.currency("currency", data.currency or settings.default_currency)
-    valid_currency = currency if len(errors.items) == 0 else None
+    valid_currency = currency if not errors else None
     lines = []
     total = Decimal(0)
     for index, line in enumerate(data.lines):
@@ -163,7 +206,7 @@ async def _check(
             f"select 1 from {table} where id = $1", value
         ):
             errors.add(column, f"no such {column.removesuffix('_id')}")
-    pipeline_id, stage_id = await _place(conn, data, errors, settings=settings, current=current)
+    pipeline_id, stage_id = await _place(conn, data, errors, current=current)
     errors.raise_if_any()
     return _Checked(
         amount=amount, currency=currency, pipeline_id=pipeline_id, stage_id=stage_id, lines=lines
@@ -171,7 +214,11 @@ async def _check(
 
 
 async def _place(
-    conn: Connection, data: DealIn, errors: Errors, *, settings: Any, current: DealOut | None
+    conn: Connection,
+    data: DealIn,
+    errors: Errors,
+    *,
+    current: DealOut | None,
 ) -> tuple[Any, Any]:
     """The deal's pipeline and stage: the ones given, else the current, else the defaults."""
     pipeline_id = data.pipeline_id
@@ -185,7 +232,10 @@ async def _place(
     if pipeline_id is None:
         pipeline_id = current.pipeline_id if current else None
     if pipeline_id is None:
-        pipeline_id = await ensure_default_pipeline(conn, settings)
+        pipeline_id = await default_pipeline(conn)
+        if pipeline_id is None:
+            errors.add("pipeline_id", "the tenant has no default pipeline: name a pipeline")
+            return None, None
     elif not await conn.fetchval("select 1 from crm_pipeline where id = $1", pipeline_id):
         errors.add("pipeline_id", "no such pipeline")
         return None, None
@@ -215,6 +265,7 @@ async def record_change(
     status: str,
     actor: str | None,
 ) -> None:
+    """Record a move between stages or a change of status in the deal's history."""
     await conn.execute(
         "insert into crm_deal_stage_history (id, deal_id, from_stage_id, from_stage, "
         "to_stage_id, to_stage, status, actor) "
@@ -235,13 +286,13 @@ async def save_deal(
     *,
     deal_id: UUID | None,
     events: EventPublisher,
-    settings: Any,
+    settings: CrmSettings,
     context: RequestContext,
 ) -> DealOut:
     """Validate and write a deal with its lines, record a stage move, publish the event."""
     current = await load_deal(conn, deal_id) if deal_id is not None else None
     if current is not None and current.status != DealStatus.OPEN:
-        raise conflict(f"the deal is {current.status.value}: reopen it to change it")
+        conflict(f"the deal is {current.status.value}: reopen it to change it")
     checked = await _check(conn, data, settings=settings, current=current)
     owner = (data.owner or "").strip() or None
     if current is None:
@@ -278,7 +329,7 @@ async def save_deal(
             data.contact_id,
         )
         await conn.execute("delete from crm_deal_line where deal_id = $1", deal_id)
-    assert deal_id is not None
+    assert deal_id is not None  # made above when new
     for position, (description, quantity, price, product_id, sku) in enumerate(checked.lines):
         await conn.execute(
             "insert into crm_deal_line (id, deal_id, position, description, quantity, "
@@ -304,7 +355,7 @@ async def save_deal(
     deal = await load_deal(conn, deal_id)
     await events.publish(
         conn,
-        type=DEAL_UPDATED if current else DEAL_CREATED,
+        type=(DEAL_UPDATED if current else DEAL_CREATED).type,
         data=deal_payload(deal),
         subject=str(deal.id),
     )
@@ -312,6 +363,7 @@ async def save_deal(
 
 
 def merge_deal(current: DealOut, patch: DealPatch) -> DealIn:
+    """``current`` overlaid with what ``patch`` sets: new lines reprice, a new stage moves."""
     values: dict[str, Any] = {
         "title": current.title,
         "amount": None if current.lines else Decimal(current.amount),
@@ -355,9 +407,10 @@ def merge_deal(current: DealOut, patch: DealPatch) -> DealIn:
 async def close_deal(
     conn: Connection, deal_id: UUID, status: DealStatus, reason: str | None, context: RequestContext
 ) -> DealOut:
+    """Mark an open deal won or lost (409 when it is not open)."""
     current = await load_deal(conn, deal_id)
     if current.status != DealStatus.OPEN:
-        raise conflict(f"the deal is already {current.status.value}")
+        conflict(f"the deal is already {current.status.value}")
     await conn.execute(
         "update crm_deal set status = $2, lost_reason = $3, closed_at = now(), "
         "updated_at = now() where id = $1",
@@ -374,3 +427,46 @@ async def close_deal(
         actor=context.actor,
     )
     return await load_deal(conn, deal_id)
+
+
+async def win_deal(
+    conn: Connection, events: EventPublisher, deal_id: UUID, context: RequestContext
+) -> DealOut:
+    """Mark an open deal won and publish ``crm.deal.won.v1`` with its lines."""
+    deal = await close_deal(conn, deal_id, DealStatus.WON, None, context)
+    await events.publish(
+        conn, type=DEAL_WON.type, data=await won_payload(conn, deal), subject=str(deal.id)
+    )
+    return deal
+
+
+async def reopen_deal(conn: Connection, deal_id: UUID, context: RequestContext) -> DealOut:
+    """Make a won or lost deal open again, in the stage it was closed in (409 when open)."""
+    current = await load_deal(conn, deal_id)
+    if current.status == DealStatus.OPEN:
+        conflict("the deal is open")
+    await conn.execute(
+        "update crm_deal set status = 'open', lost_reason = null, closed_at = null, "
+        "updated_at = now() where id = $1",
+        deal_id,
+    )
+    await record_change(
+        conn,
+        deal_id,
+        from_stage=current.stage_id,
+        to_stage=current.stage_id,
+        status=DealStatus.OPEN.value,
+        actor=context.actor,
+    )
+    return await load_deal(conn, deal_id)
+
+
+async def stage_history(conn: Connection, deal_id: UUID) -> list[DealStageChange]:
+    """Every move between stages and change of status of a deal, oldest first (404)."""
+    await load_deal(conn, deal_id)
+    rows = await conn.fetch(
+        "select id, from_stage_id, from_stage, to_stage_id, to_stage, status, actor, "
+        "changed_at from crm_deal_stage_history where deal_id = $1 order by id",
+        deal_id,
+    )
+    return [msgspec.convert(dict(row), DealStageChange) for row in rows]

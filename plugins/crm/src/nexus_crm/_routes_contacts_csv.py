@@ -25,28 +25,14 @@ from litestar.openapi.spec import OpenAPIMediaType, Operation, RequestBody, Sche
 from litestar.openapi.spec.enums import OpenAPIType
 from litestar.params import QueryParameter
 from litestar.response import Stream
+from nexus_hookspecs import new_id
+from nexus_hookspecs.http import Db, Events, TenantSettings, invalid, route_opt
 
-from nexus_crm._common import (
-    CONTACTS_IMPORT,
-    IMPORT_FEATURE,
-    Context,
-    Db,
-    Events,
-    Settings,
-    new_id,
-)
-from nexus_crm._companies import default_country
-from nexus_crm._contacts import (
-    SELECT,
-    CompanyFilter,
-    ContactIn,
-    EmailFilter,
-    Q,
-    TagFilter,
-    list_query,
-    save_contact,
-)
-from nexus_crm._events import COMPANY_CREATED, company_payload
+from nexus_crm._contacts import SELECT, ContactIn, contact_filter, save_contact
+from nexus_crm._events import COMPANY_CREATED, CompanyChanged
+from nexus_crm._keys import CONTACTS_IMPORT, IMPORT_FEATURE
+from nexus_crm._routes_contacts import CompanyFilter, EmailFilter, Q, TagFilter
+from nexus_crm._settings import CrmSettings
 from nexus_crm._tags import tag_ids_by_name
 
 if TYPE_CHECKING:
@@ -140,10 +126,7 @@ async def _csv_text(request: Request[Any, Any, Any]) -> str:
         form = await request.form()
         upload = form.get("file")
         if not isinstance(upload, UploadFile):
-            raise ValidationException(
-                "send the CSV in a part named 'file'",
-                extra=[{"key": "file", "message": "missing CSV file part", "source": "body"}],
-            )
+            invalid("file", "missing CSV file part")
         raw = await upload.read()
     elif content_type in {"text/csv", "text/plain", "application/csv"}:
         raw = await request.body()
@@ -152,10 +135,7 @@ async def _csv_text(request: Request[Any, Any, Any]) -> str:
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise ValidationException(
-            "the file is not UTF-8",
-            extra=[{"key": "file", "message": "not UTF-8 text", "source": "body"}],
-        ) from None
+        invalid("file", "not UTF-8 text")
 
 
 @dataclass
@@ -185,8 +165,8 @@ class _Importer:
                 )
                 await self.events.publish(
                     self.conn,
-                    type=COMPANY_CREATED,
-                    data=company_payload(msgspec.convert(dict(created or {}), _Company)),
+                    type=COMPANY_CREATED.type,
+                    data=msgspec.convert(dict(created or {}), CompanyChanged),
                     subject=str(company_id),
                 )
                 self.companies[key] = company_id
@@ -262,15 +242,6 @@ class _Importer:
         return []
 
 
-class _Company(msgspec.Struct):
-    id: UUID
-    name: str
-    domain: str | None
-    email: str | None
-    phone: str | None
-    country: str | None
-
-
 def _field_of(exc: msgspec.ValidationError) -> tuple[str | None, str]:
     # msgspec says "Expected `str` of length <= 200 - at `$.email`" or "Object missing
     # required field `last_name`".
@@ -288,24 +259,18 @@ def _records(reader: csv.DictReader[str]) -> Iterator[dict[str | Any, str | Any]
     try:
         yield from reader
     except csv.Error as exc:
-        raise ValidationException(
-            "the file is not CSV",
-            extra=[{"key": "file", "message": f"row {reader.line_num}: {exc}", "source": "body"}],
-        ) from None
+        invalid("file", f"row {reader.line_num}: {exc}")
 
 
 def _header(fields: list[str] | None) -> tuple[list[str], list[str]]:
     names = [(name or "").strip().lower() for name in fields or []]
     ignored = [name for name in names if name not in COLUMNS]
     if "last_name" not in names:
-        raise ValidationException(
-            "the header must name a last_name column",
-            extra=[{"key": "last_name", "message": "missing column", "source": "body"}],
-        )
+        invalid("last_name", "missing column")
     return names, ignored
 
 
-_WRITE = {"permission": CONTACTS_IMPORT, "feature": IMPORT_FEATURE}
+_WRITE = route_opt(permission=CONTACTS_IMPORT, feature=IMPORT_FEATURE)
 
 
 class ContactTransferController(Controller):
@@ -326,8 +291,7 @@ class ContactTransferController(Controller):
         request: Request[Any, Any, Any],
         db: Db,
         events: Events,
-        context: Context,
-        plugin_settings: Settings,
+        settings: TenantSettings[CrmSettings],
         dry_run: Annotated[
             bool, QueryParameter(description="Check every row, keep nothing.")
         ] = False,
@@ -342,19 +306,15 @@ class ContactTransferController(Controller):
         try:
             fieldnames = list(reader.fieldnames or [])
         except csv.Error as exc:
-            raise ValidationException(
-                "the file is not CSV",
-                extra=[{"key": "file", "message": str(exc), "source": "body"}],
-            ) from None
+            invalid("file", str(exc))
         names, ignored = _header(fieldnames)
         reader.fieldnames = names
         report = ImportReport(
             created=0, updated=0, failed=0, dry_run=dry_run, errors=[], ignored_columns=ignored
         )
-        fallback = await default_country(plugin_settings, context)
         async with db.transaction() as conn:
             await conn.execute("savepoint crm_import")
-            importer = _Importer(conn, events, fallback, {}, report)
+            importer = _Importer(conn, events, settings.default_country, {}, report)
             for index, record in enumerate(_records(reader)):
                 row = index + 2  # as a spreadsheet numbers it: the header is row 1
                 if index >= MAX_ROWS:
@@ -392,10 +352,10 @@ class ContactTransferController(Controller):
             writer = csv.writer(buffer)
             writer.writerow(COLUMNS)
             yield _drain(buffer)
-            cursor: str | None = None
+            after: UUID | None = None
             while True:
-                where, args = list_query(
-                    cursor=cursor, q=q, company_id=company_id, tag_id=tag_id, email=email
+                where, args = contact_filter(
+                    q=q, company_id=company_id, tag_id=tag_id, email=email, after=after
                 )
                 args.append(_BATCH)
                 async with db.transaction() as conn:
@@ -416,19 +376,13 @@ class ContactTransferController(Controller):
                 yield _drain(buffer)
                 if len(batch) < _BATCH:
                     return
-                cursor = _cursor(batch[-1]["id"])
+                after = batch[-1]["id"]
 
         return Stream(
             rows(),
             media_type="text/csv; charset=utf-8",
             headers={"Content-Disposition": 'attachment; filename="contacts.csv"'},
         )
-
-
-def _cursor(last: UUID) -> str:
-    import base64  # noqa: PLC0415
-
-    return base64.urlsafe_b64encode(last.bytes).decode().rstrip("=")
 
 
 def _cell(value: Any) -> str:

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from nexus_crm._events import CONTACT_UPDATED, DEAL_UPDATED, contact_payload
+import msgspec
+
+from nexus_crm._events import CONTACT_UPDATED, DEAL_UPDATED, ContactChanged, DealChanged
 from nexus_crm._validation import money_text
 
 if TYPE_CHECKING:
@@ -17,7 +19,7 @@ if TYPE_CHECKING:
 
     from nexus_hookspecs import Connection, EventPublisher
 
-__all__ = ("linked_to", "announce_unlinked")
+__all__ = ("announce_unlinked", "linked_to")
 
 _CONTACTS = (
     "select id, first_name, last_name, email, phone, company_id from crm_contact "
@@ -46,29 +48,17 @@ async def announce_unlinked(
     """Publish ``crm.contact.updated.v1`` / ``crm.deal.updated.v1`` for what was unlinked."""
     for row in await conn.fetch(_CONTACTS, linked["crm_contact"]):
         await events.publish(
-            conn, type=CONTACT_UPDATED, data=contact_payload(_Row(row)), subject=str(row["id"])
+            conn,
+            type=CONTACT_UPDATED.type,
+            data=msgspec.convert(dict(row), ContactChanged),
+            subject=str(row["id"]),
         )
     for row in await conn.fetch(_DEALS, linked["crm_deal"]):
-        data = {
-            "id": str(row["id"]),
-            "title": row["title"],
-            "amount": money_text(row["amount"], row["currency"]),
-            "currency": row["currency"],
-            "stage": row["stage"],
-            "pipeline_id": str(row["pipeline_id"]),
-            "company_id": _text(row["company_id"]),
-            "contact_id": _text(row["contact_id"]),
-            "owner": row["owner"],
-        }
-        await events.publish(conn, type=DEAL_UPDATED, data=data, subject=str(row["id"]))
-
-
-def _text(value: Any) -> str | None:
-    return str(value) if value is not None else None
-
-
-class _Row:
-    """Attribute access to a record, for the payload builders."""
-
-    def __init__(self, row: Any) -> None:
-        self.__dict__.update(dict(row))
+        values = dict(row)
+        values["amount"] = money_text(row["amount"], row["currency"])
+        await events.publish(
+            conn,
+            type=DEAL_UPDATED.type,
+            data=msgspec.convert(values, DealChanged),
+            subject=str(row["id"]),
+        )

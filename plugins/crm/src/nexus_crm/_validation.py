@@ -1,20 +1,20 @@
 """Field checks the schema cannot express: email, phone, country, currency, money.
 
-Each check returns the normalised value, or records a field error; :class:`Errors` turns
-the errors into one 422 problem naming every failing field.
+Each check returns the normalised value, or records a field error; :class:`Errors` (the
+kit's :class:`~nexus_hookspecs.http.FieldErrors` with these checks) turns the errors into
+one 422 problem naming every failing field.
 """
 
 from __future__ import annotations
 
 import re
 from decimal import Decimal, InvalidOperation
-from typing import Any
 
 import phonenumbers
 import pycountry
 from babel.numbers import get_currency_precision
 from email_validator import EmailNotValidError, validate_email
-from litestar.exceptions import ValidationException
+from nexus_hookspecs.http import FieldErrors
 
 __all__ = (
     "Errors",
@@ -53,21 +53,10 @@ def money_text(amount: Decimal, currency: str) -> str:
     return str(amount.quantize(Decimal(1).scaleb(-currency_places(currency))))
 
 
-class Errors:
-    """Collects field errors; :meth:`raise_if_any` answers them as one 422 problem."""
+class Errors(FieldErrors):
+    """Collects body field errors; ``raise_if_any()`` answers them as one 422 problem."""
 
-    def __init__(self, prefix: str = "") -> None:
-        self.items: list[dict[str, Any]] = []
-        self.prefix = prefix
-
-    def add(self, key: str, message: str) -> None:
-        """Record that ``key`` is invalid."""
-        self.items.append({"key": f"{self.prefix}{key}", "message": message, "source": "body"})
-
-    def raise_if_any(self) -> None:
-        """Raise a validation problem listing every recorded error."""
-        if self.items:
-            raise ValidationException("the request does not match the schema", extra=self.items)
+    __slots__ = ()
 
     def email(self, key: str, value: str | None) -> str | None:
         """A normalised email address (domain lower-cased), without DNS look-ups."""
