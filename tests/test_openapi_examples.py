@@ -184,3 +184,17 @@ def test_the_checks_name_a_removed_or_broken_example():
     assert unlike_manifest(broken, "crm") == [
         "POST /deals: the document shows another example than example_payloads"
     ]
+
+
+@pytest.mark.parametrize("plugin", PLUGINS)
+def test_every_operation_is_described_by_its_handlers_docstring(plugin):
+    prefix = f"{API_PREFIX}/{plugin}"
+    undescribed = [
+        f"{method.upper()} {path}"
+        for path, item in SCHEMA["paths"].items()
+        if path.startswith(prefix)
+        for method, operation in item.items()
+        if isinstance(operation, dict) and "responses" in operation
+        if not operation.get("description")
+    ]
+    assert not undescribed, f"{plugin}: operations without a description: {undescribed}"

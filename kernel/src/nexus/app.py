@@ -65,6 +65,8 @@ def create_app(
             description="The Nexus REST API: kernel routes and every loaded plugin's routes.",
             path="/schema",
             components=security_components(),
+            # A handler's docstring is its operation's description: plugins write it once.
+            use_handler_docstrings=True,
         ),
         cors_config=CORSConfig(allow_origins=list(settings.cors_origins))
         if settings.cors_origins
