@@ -16,6 +16,7 @@ ASSETS = {
     "/console/assets/js/ui.js": "text/javascript",
     "/console/assets/js/schema.js": "text/javascript",
     "/console/assets/js/tenant.js": "text/javascript",
+    "/console/assets/js/settings.js": "text/javascript",
     "/console/assets/js/operator.js": "text/javascript",
 }
 

@@ -73,6 +73,10 @@ def test_every_tenant_view_names_its_controls_and_fits_360px(served, browser, tm
     css(browser, "#audit-results tbody tr[data-target]")
     assert_usable(browser, tmp_path, "tenant-audit")
 
+    go(browser, "settings")
+    css(browser, "#settings-json")
+    assert_usable(browser, tmp_path, "tenant-settings")
+
     go(browser, "presets")
     css(browser, "#preset-preview").click()
     css(browser, "#preset-plan")

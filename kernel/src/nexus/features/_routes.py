@@ -96,7 +96,10 @@ class AuditEntry(msgspec.Struct, kw_only=True):
 
 
 class PluginState(msgspec.Struct, kw_only=True):
-    """An installed plugin and its state for the caller's tenant."""
+    """An installed plugin and its state for the caller's tenant.
+
+    ``has_settings``: whether it has per-tenant settings (``/api/v1/plugins/{name}/settings``).
+    """
 
     name: str
     title: str
@@ -105,6 +108,7 @@ class PluginState(msgspec.Struct, kw_only=True):
     requires: list[str]
     state: FeatureState
     in_effect: bool
+    has_settings: bool
 
 
 def _service(request: Request[Any, Any, Any]) -> FeatureService:
@@ -248,6 +252,7 @@ class PluginStateController(Controller):
                     requires=list(manifest.requires),
                     state=current.states[manifest.name][0],
                     in_effect=manifest.name in current.enabled,
+                    has_settings=manifest.settings is not None,
                 )
             )
         return result

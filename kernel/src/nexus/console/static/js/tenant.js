@@ -1,6 +1,7 @@
-// Tenant admin views: features, audit log, presets, users, API keys.
+// Tenant admin views: features, plugin settings, audit log, presets, users, API keys.
 
 import { all, del, get, patch, post, put, stream } from "./api.js";
+import { settingsView } from "./settings.js";
 import { attempt, badge, clear, confirmDialog, field, formatTime, h, say, sayError, table } from "./ui.js";
 
 // --- features -------------------------------------------------------------------------
@@ -163,7 +164,8 @@ async function featuresView(section) {
 // --- audit log ------------------------------------------------------------------------
 
 function describe(entry) {
-  const show = (value) => value ? Object.entries(value).map(([k, v]) => `${k}: ${Array.isArray(v) ? v.join(", ") || "–" : v}`).join("; ") : "–";
+  const text = (v) => Array.isArray(v) ? v.join(", ") || "–" : v && typeof v === "object" ? JSON.stringify(v) : v;
+  const show = (value) => value ? Object.entries(value).map(([k, v]) => `${k}: ${text(v)}`).join("; ") : "–";
   return `${show(entry.before)} → ${show(entry.after)}`;
 }
 
@@ -172,7 +174,7 @@ async function auditView(section) {
   // Kernel actions, and any event type the audit consumer records (crm.deal.created, …).
   const action = h("input", { id: "audit-action", list: "audit-actions", placeholder: "any", autocomplete: "off" });
   const actions = h("datalist", { id: "audit-actions" },
-    ["feature.changed", "preset.applied", "tenant.provisioned"].map((a) => h("option", { value: a })));
+    ["feature.changed", "plugin.settings.changed", "preset.applied", "tenant.provisioned"].map((a) => h("option", { value: a })));
   const target = h("input", { id: "audit-target", placeholder: "crm or crm.deals" });
   const since = h("input", { id: "audit-since", type: "datetime-local" });
   const until = h("input", { id: "audit-until", type: "datetime-local" });
@@ -355,6 +357,7 @@ async function keysView(section) {
 
 export const tenantViews = {
   features: { title: "Features", render: featuresView },
+  settings: { title: "Settings", render: settingsView },
   audit: { title: "Audit log", render: auditView },
   presets: { title: "Preset", render: presetsView },
   users: { title: "Users", render: usersView },
