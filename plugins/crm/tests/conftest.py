@@ -1,4 +1,4 @@
-"""One database and one app with the CRM per test module; a fresh tenant per test."""
+"""One database and one app with the CRM for all its tests; a fresh tenant per test."""
 
 from __future__ import annotations
 
@@ -12,13 +12,13 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="package")
 def crm_db(nexus_postgres_server: str) -> Iterator[str]:
     with migrated_database(nexus_postgres_server, [nexus_crm]) as url:
         yield url
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="package")
 def crm(crm_db: str) -> Iterator[Any]:
     with create_test_client([nexus_crm], database_url=crm_db) as client:
         yield client
