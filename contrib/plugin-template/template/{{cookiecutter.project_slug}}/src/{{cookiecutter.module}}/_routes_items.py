@@ -3,7 +3,8 @@
 Handlers ask for kernel services (ports) by parameter, typed with the HTTP kit's aliases:
 ``db: Db`` (transactions with row-level security set to the caller's tenant),
 ``events: Events`` (publish into the outbox on such a transaction), ``context: Context``
-(who is calling), ``plugin_settings: SettingsPort`` (this plugin's settings per tenant).
+(who is calling), ``settings: TenantSettings[...]`` (the caller's tenant's settings of this
+plugin, held in memory: no query).
 """
 
 from __future__ import annotations
@@ -16,13 +17,12 @@ import msgspec
 from litestar import Controller, delete, get, patch, post
 from litestar.params import FromPath, JSONBody
 from nexus_hookspecs.http import (
-    Context,
     Cursor,
     Db,
     Events,
     Limit,
     Page,
-    SettingsPort,
+    TenantSettings,
     conflict,
     not_found,
     piccolo_page,
@@ -31,6 +31,7 @@ from nexus_hookspecs.http import (
 
 from {{ cookiecutter.module }}._events import ITEM_CREATED, ItemCreated
 from {{ cookiecutter.module }}._keys import ITEMS_WRITE
+from {{ cookiecutter.module }}._settings import {{ cookiecutter.__class_prefix }}Settings
 from {{ cookiecutter.module }}.tables import Item
 
 if TYPE_CHECKING:
@@ -101,17 +102,13 @@ class ItemController(Controller):
         self,
         db: Db,
         events: Events,
-        context: Context,
-        plugin_settings: SettingsPort,
+        settings: TenantSettings[{{ cookiecutter.__class_prefix }}Settings],
         data: JSONBody[ItemCreate],
     ) -> ItemOut:
         """Create an item and publish ``{{ cookiecutter.plugin_name }}.item.created.v1`` with it.
 
         409 when the tenant already has ``max_items`` items (a setting).
         """
-        if context.tenant_id is None:  # tenant routes always have one; keeps mypy sure
-            not_found()
-        settings = await plugin_settings.get(context.tenant_id)
         async with db.transaction() as conn:
             if await Item.count() >= settings.max_items:
                 conflict(f"this tenant already has {settings.max_items} items (max_items)")
