@@ -14,6 +14,8 @@ if TYPE_CHECKING:
     from contextlib import AbstractAsyncContextManager
     from uuid import UUID
 
+    from nexus_hookspecs._events import EventType
+
 __all__ = (
     "BlobInfo",
     "BlobStore",
@@ -76,11 +78,15 @@ class EventPublisher(Protocol):
         self,
         conn: Connection,
         *,
-        type: str,
+        type: str | EventType,
         data: Any,
         subject: str | None = None,
     ) -> str:
-        """Write an event into the outbox on ``conn``'s transaction; return the event id."""
+        """Write an event into the outbox on ``conn``'s transaction; return the event id.
+
+        ``type`` is a declared event type: its name, or its :class:`EventType`. ``data`` is
+        any value msgspec encodes, preferably the type's payload Struct.
+        """
         ...
 
 

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from collections.abc import Collection
 
     import asyncpg
-    from nexus_hookspecs import Connection
+    from nexus_hookspecs import Connection, EventType
 
 __all__ = ("OUTBOX_CHANNEL", "OutboxPublisher", "UndeclaredEventError")
 
@@ -63,16 +63,20 @@ class OutboxPublisher:
         self,
         conn: Connection | asyncpg.Connection,
         *,
-        type: str,
+        type: str | EventType,
         data: Any,
         subject: str | None = None,
     ) -> str:
         """Write one event into the outbox on ``conn``'s transaction; return its id.
 
+        ``type`` is a declared type's name or its :class:`~nexus_hookspecs.EventType`.
+
         Raises:
             UndeclaredEventError: ``type`` is not among the plugin's declared events.
             PermissionError: there is no tenant to publish for.
         """
+        if not isinstance(type, str):
+            type = type.type
         if self.declared is not None and type not in self.declared:
             raise UndeclaredEventError(
                 f"plugin '{self.plugin}' does not declare the event type '{type}' "

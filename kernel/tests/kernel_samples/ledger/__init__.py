@@ -12,11 +12,13 @@ from typing import Any
 from litestar import post
 from litestar.di import NamedDependency
 from litestar.params import JSONBody
-from nexus_hookspecs import Database, EventPublisher, Manifest, hookimpl
+from nexus_hookspecs import Database, EventPublisher, EventType, Manifest, hookimpl
 
 from .tables import Effect, Entry
 
 CREATED = "ledger.entry.created.v1"
+# Declared and published as an EventType (the bare name works too: see /undeclared).
+ENTRY_CREATED = EventType(type=CREATED, description="An entry was written.")
 FAILING: set[str] = set()
 
 Db = NamedDependency[Database]
@@ -30,7 +32,7 @@ async def create_entry(data: JSONBody[dict[str, Any]], db: Db, events: Events) -
         await entry.save()
         event_id = await events.publish(
             conn,
-            type=CREATED,
+            type=ENTRY_CREATED,
             data={"id": str(entry.id), "memo": entry.memo},
             subject=str(entry.id),
         )
@@ -58,7 +60,7 @@ def nexus_manifest() -> Manifest:
         name="ledger",
         version="0.1.0",
         title="Ledger",
-        events=(CREATED,),
+        events=(ENTRY_CREATED,),
         tenant_tables=("ledger_entry", "ledger_effect"),
     )
 
