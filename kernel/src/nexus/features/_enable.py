@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Any
 import msgspec
 from nexus_hookspecs import TenantRef
 
-from nexus.features._channel import CHANNEL
 from nexus.features._settings import encode_settings
 from nexus.plugins import await_maybe
 
@@ -128,8 +127,10 @@ class FirstEnable:
     async def run(self, tenant_id: UUID, plugins: list[str]) -> bool:
         """Enable ``plugins`` for the tenant where not done yet; return whether any was.
 
-        A deprovisioned (or unknown) tenant gets nothing. The change is announced on the
-        channel in the same transaction.
+        A deprovisioned (or unknown) tenant gets nothing. Nothing is announced: the caller
+        reloads its own snapshot, and another process that still holds the plugin as never
+        enabled takes this same path once, finds the row and reloads — whereas a message
+        would make every process drop the tenant after each plugin's first request.
         """
         async with self.database.transaction(tenant_id=tenant_id) as conn:
             # Key-share: deprovisioning (which locks the tenant row) waits for this.
@@ -151,6 +152,4 @@ class FirstEnable:
                     registry=self.registry,
                     preset_values=values.get(plugin),
                 )
-            if enabled:
-                await conn.execute("select pg_notify($1, $2)", CHANNEL, str(tenant_id))
         return enabled

@@ -41,9 +41,7 @@ class FeatureRuntime:
 
             self._redis = Redis.from_url(settings.redis_url)
             publish = functools.partial(self._redis.publish, CHANNEL)
-        self.toggles = Toggles(
-            database, self.catalog, self._preset, registry=registry, publish=publish
-        )
+        self.toggles = Toggles(database, self.catalog, self._preset, registry=registry)
         if self._redis is not None:
             self.channel: Channel = RedisChannel(
                 self._redis, on_message=self.toggles.changed, on_live=self.toggles.set_live

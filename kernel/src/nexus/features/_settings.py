@@ -201,4 +201,8 @@ class PluginSettingsPort:
         held = self._held if tenant_id == self._tenant_id else None
         if held is None:
             held = self._toggles.cached(tenant_id) or await self._toggles.features(tenant_id)
-        return self._reader.held(held, self._plugin)
+        plugin = self._plugin
+        if plugin is not None and plugin in held.enabled and plugin not in held.seeded:
+            # Another tenant, whose first enablement of the plugin has not run yet.
+            held = await self._toggles.ensure_enabled(tenant_id, plugin)
+        return self._reader.held(held, plugin)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from uuid import UUID
 
 import structlog
@@ -12,7 +12,6 @@ import structlog
 from nexus.features._enable import FirstEnable
 from nexus.features._evaluate import FeatureState, PresetDefaults, TenantFeatures, evaluate
 from nexus.features._settings import SettingsReader
-from nexus.plugins import await_maybe
 
 if TYPE_CHECKING:
     from nexus.db import PostgresDatabase
@@ -24,7 +23,6 @@ __all__ = ("Toggles",)
 log = structlog.get_logger("nexus.features")
 
 PresetLookup = Callable[[str], PresetDefaults | None]
-Publish = Callable[[str], Any]
 
 
 class Toggles:
@@ -37,7 +35,7 @@ class Toggles:
 
     Given the ``registry``, a snapshot also holds which plugins were first enabled for the
     tenant and their decoded settings, and :meth:`ensure_enabled` runs a missing first
-    enablement (``publish`` announces it over Redis, when that is the channel).
+    enablement.
     """
 
     def __init__(
@@ -47,7 +45,6 @@ class Toggles:
         presets: PresetLookup,
         *,
         registry: PluginRegistry | None = None,
-        publish: Publish | None = None,
     ) -> None:
         self.database = database
         self.catalog = catalog
@@ -58,7 +55,6 @@ class Toggles:
             if registry is not None
             else None
         )
-        self.publish = publish
         self._enabling: dict[tuple[UUID, str], asyncio.Future[None]] = {}
         self._snapshot: dict[UUID, TenantFeatures] = {}
         self._loading: dict[UUID, asyncio.Future[TenantFeatures]] = {}
@@ -125,7 +121,7 @@ class Toggles:
             try:
                 held = await self.features(tenant_id)
                 plan = self.first_enable.plan(plugin, held.enabled, held.seeded)
-                announced = await self.first_enable.run(tenant_id, plan)
+                await self.first_enable.run(tenant_id, plan)
                 future.set_result(None)
             except BaseException as exc:
                 future.set_exception(exc)
@@ -133,8 +129,6 @@ class Toggles:
                 raise
             finally:
                 del self._enabling[key]
-            if announced and self.publish is not None:
-                await await_maybe(self.publish(str(tenant_id)))
         # Enabled now, by this process or another: what is held may predate it.
         self._forget(tenant_id)
         held = await self.features(tenant_id)
