@@ -7,9 +7,10 @@ loaded plugins' Piccolo apps) and what follows (the signing key) come from
 
 from __future__ import annotations
 
+from nexus_hookspecs import new_id
+
 from nexus.db._database import Engine, PostgresDatabase, TenantDatabase
 from nexus.db._embedded import start_embedded_postgres
-from nexus.db._ids import new_id
 from nexus.db._migrate import (
     RELAY_ROLE,
     MigrationError,

@@ -156,9 +156,7 @@ async def apply_migrations(
     return report
 
 
-async def pending_app_migrations(
-    apps: Sequence[str], *, database_url: str
-) -> dict[str, list[str]]:
+async def pending_app_migrations(apps: Sequence[str], *, database_url: str) -> dict[str, list[str]]:
     """Return the migration ids not yet applied, per Piccolo app (empty lists included).
 
     The kernel's own app comes first, then ``apps``.

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
-from uuid import UUID
 
-import uuid_utils
+from nexus_hookspecs import new_id
 
 from nexus.events._envelope import CloudEvent, encode_event
 from nexus.observability import count_event_published
 
 if TYPE_CHECKING:
     from collections.abc import Collection
+    from uuid import UUID
 
     import asyncpg
     from nexus_hookspecs import Connection, EventType
@@ -84,7 +84,7 @@ class OutboxPublisher:
             )
         if self.tenant_id is None:
             raise PermissionError("events belong to a tenant; this request acts in none")
-        event_id = UUID(str(uuid_utils.uuid7()))
+        event_id = new_id()
         event = CloudEvent(
             id=str(event_id),
             source=f"/nexus/{self.plugin}",

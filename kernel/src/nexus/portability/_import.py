@@ -21,7 +21,7 @@ from typing import IO, TYPE_CHECKING, Any
 from uuid import UUID
 
 import msgspec
-import uuid_utils
+from nexus_hookspecs import new_id as make_id
 
 from nexus.blobs import BlobRuntime
 from nexus.features import CHANNEL
@@ -295,9 +295,7 @@ async def import_tenant(
                     raise ArchiveError(f"the archive does not start with {ARCHIVE_HEADER}")
                 header = msgspec.json.decode(_read(tar, first), type=ArchiveHeader)
                 _check_header(header)
-                tenant_id = (
-                    UUID(str(uuid_utils.uuid7())) if new_id else UUID(str(header.tenant["id"]))
-                )
+                tenant_id = make_id() if new_id else UUID(str(header.tenant["id"]))
                 restore = _Restore(conn, runtime.for_tenant(tenant_id), header, tenant_id)
                 manifest = None
                 async with conn.transaction():

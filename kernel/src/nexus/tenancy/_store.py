@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 from uuid import UUID
 
 import msgspec
-import uuid_utils
+from nexus_hookspecs import new_id
 
 if TYPE_CHECKING:
     from asyncpg import Connection
@@ -84,7 +84,7 @@ async def create_tenant(
     row = await conn.fetchrow(
         f"insert into nexus_tenant (id, slug, name, plan, status, profile) "
         f"values ($1, $2, $3, $4, $5, $6::jsonb) returning {_COLUMNS}",
-        tenant_id or UUID(str(uuid_utils.uuid7())),
+        tenant_id or new_id(),
         slug,
         name,
         plan,
