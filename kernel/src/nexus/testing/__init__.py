@@ -24,6 +24,7 @@ from nexus.testing._events import EventWorkerHarness
 from nexus.testing._kafka import TansuBroker, tansu_binary
 from nexus.testing._outbox import outbox_events
 from nexus.testing._s3 import MotoServer
+from nexus.testing._schema import migrated_database
 from nexus.testing._settings import kernel_settings
 from nexus.testing._tenants import (
     TestTenant,
@@ -46,6 +47,7 @@ __all__ = (
     "load_test_presets",
     "make_platform_key",
     "make_tenant",
+    "migrated_database",
     "outbox_events",
     "plugin_findings",
     "preset_problems",

@@ -13,6 +13,7 @@ from nexus.plugins import PluginRegistry, load_plugins
 from nexus.schema import migrate
 from nexus.settings import Settings
 from nexus.testing._plugin_types import remember_plugins
+from nexus.testing._schema import needs_migrations
 
 if TYPE_CHECKING:
     from collections.abc import Coroutine, Sequence
@@ -42,12 +43,14 @@ def create_test_client(
 ) -> TestClient[Any]:
     """Build a kernel app with only ``plugins`` and return a Litestar test client for it.
 
-    Migrations of those plugins are applied first (unless ``run_migrations`` is false).
-    Use the client as a context manager so start-up and shut-down hooks run.
+    Migrations of those plugins are applied first (unless ``run_migrations`` is false, or
+    the database is a :func:`migrated_database` made for the same plugins, which holds
+    them already). Use the client as a context manager so start-up and shut-down hooks run.
 
     Args:
         plugins: Plugin objects (usually modules) to register; nothing else is loaded.
-        database_url: The test database (the ``nexus_database_url`` fixture gives one).
+        database_url: The test database: an empty one (the ``nexus_database_url``
+            fixture), or a :func:`migrated_database`, which saves running migrations.
         settings: Kernel settings; quiet defaults when ``None``.
         run_migrations: Apply the plugins' migrations before building the app.
         raise_server_exceptions: Re-raise handler exceptions instead of answering 500.
@@ -61,7 +64,7 @@ def create_test_client(
     settings = (settings or Settings(log_level="warning")).replace(database_url=database_url)
     registry: PluginRegistry = load_plugins(settings, plugins=list(plugins))
     remember_plugins(registry)
-    if run_migrations:
+    if run_migrations and needs_migrations(settings, registry, database_url):
         run_sync(migrate(settings, registry, database_url=database_url))
     app = create_app(settings, registry=registry)
     return TestClient(app, raise_server_exceptions=raise_server_exceptions)
