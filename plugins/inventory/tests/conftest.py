@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 import nexus_inventory
 import pytest
-from nexus.testing import create_test_client, make_tenant, temporary_database
+from nexus.testing import create_test_client, make_tenant, migrated_database
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 
 @pytest.fixture(scope="module")
 def inventory_db(nexus_postgres_server: str) -> Iterator[str]:
-    with temporary_database(nexus_postgres_server) as url:
+    with migrated_database(nexus_postgres_server, [nexus_inventory]) as url:
         yield url
 
 
