@@ -73,7 +73,8 @@ class FeatureRuntime:
         await self.channel.start()
 
     async def stop(self) -> None:
-        """Disconnect."""
+        """Disconnect (the toggles are no longer live: they keep nothing)."""
         await self.channel.stop()
+        self.toggles.set_live(False)
         if self._redis is not None:
             await self._redis.aclose()

@@ -12,7 +12,7 @@ from nexus.app import create_app
 from nexus.plugins import PluginRegistry, load_plugins
 from nexus.schema import migrate
 from nexus.settings import Settings
-from nexus.testing._plugin_types import remember_plugins
+from nexus.testing._plugin_types import remember_app
 from nexus.testing._schema import needs_migrations
 
 if TYPE_CHECKING:
@@ -63,8 +63,8 @@ def create_test_client(
     """
     settings = (settings or Settings(log_level="warning")).replace(database_url=database_url)
     registry: PluginRegistry = load_plugins(settings, plugins=list(plugins))
-    remember_plugins(registry)
     if run_migrations and needs_migrations(settings, registry, database_url):
         run_sync(migrate(settings, registry, database_url=database_url))
     app = create_app(settings, registry=registry)
+    remember_app(app)
     return TestClient(app, raise_server_exceptions=raise_server_exceptions)

@@ -21,7 +21,7 @@ from nexus.identity import (
 from nexus.settings import Settings
 from nexus.tenancy import TenantStatus, create_tenant
 from nexus.testing._client import run_sync
-from nexus.testing._plugin_types import settings_type
+from nexus.testing._plugin_types import heard_everywhere, settings_type
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator
@@ -149,8 +149,8 @@ def set_plugin_settings(
     The values are checked against the plugin's settings type as the settings API checks
     them (fields left out take their defaults). If the plugin has not been enabled for the
     tenant yet, they are what its first enablement (before its first request) hands the
-    enable hook; if it has, they replace its settings. Running apps hear of the change at
-    once, like any settings change: the next request reads them.
+    enable hook; if it has, they replace its settings. It returns once every running test
+    app of the database has heard of the change, so the next request reads them.
 
     Raises:
         ValueError: naming each field the settings type refuses, and each unknown field.
@@ -162,6 +162,8 @@ def set_plugin_settings(
     settings = settings or Settings()
     schema = settings_type(plugin)
     kept = validate_settings(schema, values, plugin=plugin) if schema is not None else values
+
+    wait = heard_everywhere(database_url, tenant.id)
 
     async def keep() -> None:
         async with tenant_transaction(database_url, tenant, settings=settings) as conn:
@@ -177,6 +179,7 @@ def set_plugin_settings(
                 await redis.aclose()
 
     run_sync(keep())
+    wait()
 
 
 def make_platform_key(database_url: str, *, settings: Settings | None = None) -> str:
