@@ -6,14 +6,12 @@ from datetime import date
 
 import msgspec
 from litestar import Controller, get
-from litestar.di import NamedDependency
 from litestar.params import FromQuery
 
-from nexus.db import TenantDatabase
+from nexus.http import KernelDb
 
 __all__ = ("AnalyticsController", "EventCount", "event_routes")
 
-Db = NamedDependency[TenantDatabase]
 ANALYTICS_PERMISSION = "nexus.features:admin"
 
 
@@ -35,7 +33,7 @@ class AnalyticsController(Controller):
     @get("/events", summary="Events per type per day")
     async def event_counts(
         self,
-        db: Db,
+        db: KernelDb,
         since: FromQuery[date | None] = None,
         until: FromQuery[date | None] = None,
         type: FromQuery[str | None] = None,

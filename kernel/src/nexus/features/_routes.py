@@ -9,16 +9,14 @@ from uuid import UUID
 
 import msgspec
 from litestar import Controller, Request, get, post, put
-from litestar.di import NamedDependency
 from litestar.exceptions import ClientException, NotFoundException
 from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.response import ServerSentEvent, ServerSentEventMessage
 from nexus_hookspecs.http import Cursor, Limit, Page, after_id, page_of
 
-from nexus.db import TenantDatabase
 from nexus.features._evaluate import FeatureState, Source
 from nexus.features._service import FeatureChange, FeatureConflict, FeatureService, PurgeResult
-from nexus.http import required_actor, required_tenant
+from nexus.http import KernelDb, required_actor, required_tenant
 from nexus.services import kernel_of
 
 if TYPE_CHECKING:
@@ -35,7 +33,6 @@ __all__ = (
 FEATURES_PERMISSION = "nexus.features:admin"
 # A comment line this often keeps idle live streams open through proxies.
 KEEPALIVE_S = 15.0
-Db = NamedDependency[TenantDatabase]
 
 
 class Feature(msgspec.Struct, kw_only=True):
@@ -268,7 +265,7 @@ class AuditLogController(Controller):
     @get("/", summary="List audit entries")
     async def list_entries(
         self,
-        db: Db,
+        db: KernelDb,
         limit: Limit = 50,
         cursor: Cursor = None,
         actor: Annotated[str | None, QueryParameter(max_length=200)] = None,

@@ -16,6 +16,7 @@ from nexus.http._idempotency import (
     parse_idempotency_key,
 )
 from nexus.http._openapi import document_conventions, problem_spec, security_components
+from nexus.http._ports import KernelDb
 from nexus.http._problems import (
     PROBLEM_MEDIA_TYPE,
     PROBLEM_TYPES,
@@ -37,6 +38,7 @@ from nexus.http._request import (
 )
 
 __all__ = (
+    "KernelDb",
     "IDEMPOTENCY_HEADER",
     "PROBLEM_MEDIA_TYPE",
     "PROBLEM_TYPES",

@@ -8,7 +8,6 @@ from uuid import UUID
 import msgspec
 from asyncpg import UniqueViolationError
 from litestar import Controller, Request, delete, get, patch, post
-from litestar.di import NamedDependency
 from litestar.exceptions import (
     ClientException,
     NotAuthorizedException,
@@ -18,8 +17,7 @@ from litestar.exceptions import (
 from litestar.params import FromPath, JSONBody
 from nexus_hookspecs.http import Cursor, Limit, Page, after_id, page_of
 
-from nexus.db import TenantDatabase
-from nexus.http import problem_spec, request_tenant, required_tenant
+from nexus.http import KernelDb, problem_spec, request_tenant, required_tenant
 from nexus.identity._authenticate import AuthError
 from nexus.identity._principal import Principal, Role, request_principal
 from nexus.identity._secrets import verify_password
@@ -44,7 +42,6 @@ from nexus.services import kernel_of
 if TYPE_CHECKING:
     from nexus.identity._authenticate import Authenticator
 
-Db = NamedDependency[TenantDatabase]
 
 __all__ = ("ApiKeyController", "AuthController", "UserController", "identity_routes")
 
@@ -185,7 +182,7 @@ class UserController(Controller):
     @get("/", summary="List users")
     async def list(
         self,
-        db: Db,
+        db: KernelDb,
         limit: Limit = 50,
         cursor: Cursor = None,
     ) -> Page[User]:
@@ -195,7 +192,7 @@ class UserController(Controller):
 
     @post("/", summary="Create (invite) a user")
     async def create(
-        self, request: Request[Any, Any, Any], db: Db, data: JSONBody[UserCreate]
+        self, request: Request[Any, Any, Any], db: KernelDb, data: JSONBody[UserCreate]
     ) -> User:
         """Add a user to the tenant."""
         tenant_id = required_tenant(request)
@@ -208,7 +205,7 @@ class UserController(Controller):
             ) from None
 
     @get("/{user_id:uuid}", summary="Show a user")
-    async def show(self, db: Db, user_id: FromPath[UUID]) -> User:
+    async def show(self, db: KernelDb, user_id: FromPath[UUID]) -> User:
         """One user."""
         async with db.transaction() as conn:
             user = await get_user(conn, user_id)
@@ -217,7 +214,9 @@ class UserController(Controller):
         return user
 
     @patch("/{user_id:uuid}", summary="Change a user")
-    async def change(self, db: Db, user_id: FromPath[UUID], data: JSONBody[UserUpdate]) -> User:
+    async def change(
+        self, db: KernelDb, user_id: FromPath[UUID], data: JSONBody[UserUpdate]
+    ) -> User:
         """Rename, change roles, disable or enable, or set the password of a user."""
         async with db.transaction() as conn:
             user = await update_user(conn, user_id, data)
@@ -236,7 +235,7 @@ class ApiKeyController(Controller):
     @get("/", summary="List API keys")
     async def list(
         self,
-        db: Db,
+        db: KernelDb,
         limit: Limit = 50,
         cursor: Cursor = None,
     ) -> Page[ApiKey]:
@@ -249,7 +248,7 @@ class ApiKeyController(Controller):
     async def create(
         self,
         request: Request[Any, Any, Any],
-        db: Db,
+        db: KernelDb,
         data: JSONBody[ApiKeyCreate],
     ) -> ApiKeyCreated:
         """Create a key; the response holds the key itself, shown this once."""
@@ -268,7 +267,9 @@ class ApiKeyController(Controller):
             return await create_api_key(conn, required_tenant(request), data)
 
     @delete("/{key_id:uuid}", summary="Revoke an API key")
-    async def revoke(self, request: Request[Any, Any, Any], db: Db, key_id: FromPath[UUID]) -> None:
+    async def revoke(
+        self, request: Request[Any, Any, Any], db: KernelDb, key_id: FromPath[UUID]
+    ) -> None:
         """Revoke a key: it stops working at once here and within seconds everywhere."""
         async with db.transaction() as conn:
             found = await revoke_api_key(conn, key_id)

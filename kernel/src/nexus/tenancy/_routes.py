@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 from uuid import UUID
 
 from litestar import Controller, Request, get, patch, post
-from litestar.di import NamedDependency
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, JSONBody, QueryParameter
 from nexus_hookspecs.http import Cursor, Limit, Page, after_id, page_of
 
-from nexus.db import TenantDatabase
+from nexus.http import KernelDb
 from nexus.services import kernel_of
 from nexus.tenancy._store import (
     Tenant,
@@ -23,7 +22,8 @@ from nexus.tenancy._store import (
     update_tenant,
 )
 
-Db = NamedDependency[TenantDatabase]
+if TYPE_CHECKING:
+    from nexus.db import TenantDatabase
 
 __all__ = ("TenantController",)
 
@@ -38,7 +38,7 @@ class TenantController(Controller):
     @get("/", summary="List tenants")
     async def list(
         self,
-        db: Db,
+        db: KernelDb,
         limit: Limit = 50,
         cursor: Cursor = None,
         status: Annotated[TenantStatus | None, QueryParameter()] = None,
@@ -52,14 +52,14 @@ class TenantController(Controller):
         return page_of(items, limit)
 
     @get("/{tenant_id:uuid}", summary="Show a tenant")
-    async def show(self, db: Db, tenant_id: FromPath[UUID]) -> Tenant:
+    async def show(self, db: KernelDb, tenant_id: FromPath[UUID]) -> Tenant:
         """One tenant."""
         async with db.transaction() as conn:
             return _found(await get_tenant(conn, tenant_id))
 
     @patch("/{tenant_id:uuid}", summary="Change a tenant")
     async def change(
-        self, db: Db, tenant_id: FromPath[UUID], data: JSONBody[TenantUpdate]
+        self, db: KernelDb, tenant_id: FromPath[UUID], data: JSONBody[TenantUpdate]
     ) -> Tenant:
         """Change a tenant's name, plan or business profile."""
         async with db.transaction() as conn:
@@ -67,14 +67,14 @@ class TenantController(Controller):
 
     @post("/{tenant_id:uuid}/suspend", summary="Suspend a tenant", status_code=200)
     async def suspend(
-        self, request: Request[Any, Any, Any], db: Db, tenant_id: FromPath[UUID]
+        self, request: Request[Any, Any, Any], db: KernelDb, tenant_id: FromPath[UUID]
     ) -> Tenant:
         """Suspend a tenant: its credentials answer 403 until it is resumed."""
         return await _set_status(request, db, tenant_id, TenantStatus.SUSPENDED)
 
     @post("/{tenant_id:uuid}/resume", summary="Resume a tenant", status_code=200)
     async def resume(
-        self, request: Request[Any, Any, Any], db: Db, tenant_id: FromPath[UUID]
+        self, request: Request[Any, Any, Any], db: KernelDb, tenant_id: FromPath[UUID]
     ) -> Tenant:
         """Resume a suspended tenant."""
         return await _set_status(request, db, tenant_id, TenantStatus.ACTIVE)
