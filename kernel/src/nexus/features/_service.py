@@ -9,6 +9,7 @@ import msgspec
 from nexus_hookspecs import PurgeReport, TenantRef
 
 from nexus.db import new_id
+from nexus.events import KERNEL_SOURCE, OutboxPublisher
 from nexus.features._channel import CHANNEL
 from nexus.features._enable import ensure_enabled
 from nexus.features._evaluate import FeatureState, PresetDefaults, TenantFeatures, evaluate
@@ -20,7 +21,6 @@ if TYPE_CHECKING:
     import asyncpg
 
     from nexus.db import PostgresDatabase
-    from nexus.events import OutboxPublisher
     from nexus.features._catalog import FeatureCatalog
     from nexus.features._toggles import Toggles
     from nexus.plugins import PluginRegistry
@@ -41,8 +41,6 @@ FEATURE_CHANGED = "nexus.feature.changed.v1"
 
 
 def _feature_events(tenant_id: UUID) -> OutboxPublisher:
-    from nexus.events import KERNEL_SOURCE, OutboxPublisher  # noqa: PLC0415 - events imports features
-
     return OutboxPublisher(tenant_id=tenant_id, plugin=KERNEL_SOURCE)
 
 
