@@ -20,6 +20,12 @@ sys.path.insert(0, str(Path(__file__).parents[1] / "kernel" / "tests"))
 from kernel_samples import ledger  # noqa: E402
 
 
+@pytest.fixture
+def nexus_database_url(nexus_migrated_database):
+    """Every test's database starts migrated for the ledger (a template copy)."""
+    return nexus_migrated_database([ledger])
+
+
 def kafka_settings(url, broker):
     # tansu 0.6 answers aiokafka's InitProducerId (v0) with an error: no idempotent producer
     # here; duplicates a retry may cause are removed by the consumers' inbox either way.

@@ -13,6 +13,12 @@ from nexus.testing import EventWorkerHarness, create_test_client, make_tenant, r
 
 
 @pytest.fixture
+def nexus_database_url(nexus_migrated_database):
+    """Every test's database starts migrated for its plugins (a template copy)."""
+    return nexus_migrated_database([ledger, echo])
+
+
+@pytest.fixture
 def app(nexus_database_url):
     settings = Settings(database_url=nexus_database_url, log_level="warning")
     with create_test_client(

@@ -16,6 +16,12 @@ from nexus.testing import EventWorkerHarness, create_test_client, make_tenant, r
 
 
 @pytest.fixture
+def nexus_database_url(nexus_migrated_database):
+    """Every test's database starts migrated for the ledger (a template copy)."""
+    return nexus_migrated_database([ledger])
+
+
+@pytest.fixture
 def settings(nexus_database_url):
     return Settings(database_url=nexus_database_url, log_level="warning")
 

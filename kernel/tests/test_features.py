@@ -8,6 +8,12 @@ from nexus.testing import create_test_client, make_tenant
 
 
 @pytest.fixture
+def nexus_database_url(nexus_migrated_database):
+    """Every test's database starts migrated for its plugins (a template copy)."""
+    return nexus_migrated_database([hello, tasks, reports])
+
+
+@pytest.fixture
 def app(nexus_database_url):
     tasks.ENABLED.clear()
     tasks.DISABLED.clear()

@@ -39,6 +39,12 @@ shop.nexus_routes = hookimpl(_routes)
 
 
 @pytest.fixture
+def nexus_database_url(nexus_migrated_database):
+    """Every test's database starts migrated for its plugins (a template copy)."""
+    return nexus_migrated_database([shop])
+
+
+@pytest.fixture
 def client(nexus_database_url):
     settings = Settings(log_level="warning", max_body_bytes=256)
     with create_test_client([shop], database_url=nexus_database_url, settings=settings) as client:

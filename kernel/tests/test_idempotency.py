@@ -141,6 +141,12 @@ def _sql(url: str, statement: str, *args: Any) -> Any:
 
 
 @pytest.fixture
+def nexus_database_url(nexus_migrated_database):
+    """Every test's database starts migrated for the ledger (a template copy)."""
+    return nexus_migrated_database([ledger])
+
+
+@pytest.fixture
 def client(nexus_database_url):
     with create_test_client(
         [ledger],

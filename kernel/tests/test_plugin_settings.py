@@ -30,6 +30,12 @@ def _fresh_records():
 
 
 @pytest.fixture
+def nexus_database_url(nexus_migrated_database):
+    """Every test's database starts migrated for its plugins (a template copy)."""
+    return nexus_migrated_database(PLUGINS)
+
+
+@pytest.fixture
 def app(nexus_database_url):
     with create_test_client(PLUGINS, database_url=nexus_database_url) as client:
         yield client

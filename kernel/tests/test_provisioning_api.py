@@ -26,6 +26,12 @@ def profile(**changes):
 
 
 @pytest.fixture
+def nexus_database_url(nexus_migrated_database):
+    """Every test's database starts migrated for its plugins (a template copy)."""
+    return nexus_migrated_database([hello, tasks, reports])
+
+
+@pytest.fixture
 def app(nexus_database_url):
     with create_test_client([hello, tasks, reports], database_url=nexus_database_url) as client:
         yield client
