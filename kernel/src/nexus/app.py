@@ -9,7 +9,13 @@ from litestar.config.cors import CORSConfig
 from litestar.openapi import OpenAPIConfig
 
 from nexus import compose
-from nexus.http import document_conventions, exception_handlers, security_components
+from nexus.http import (
+    docs_render_plugins,
+    docs_router,
+    document_conventions,
+    exception_handlers,
+    security_components,
+)
 from nexus.observability import configure_logging
 from nexus.plugins import NexusBridge, load_plugins
 from nexus.services import attach_kernel
@@ -64,6 +70,9 @@ def create_app(
             version=__version__,
             description="The Nexus REST API: kernel routes and every loaded plugin's routes.",
             path="/schema",
+            # Swagger UI from Nexus itself, under a strict CSP: nothing from another origin.
+            openapi_router=docs_router("/schema"),
+            render_plugins=docs_render_plugins(),
             components=security_components(),
             # A handler's docstring is its operation's description: plugins write it once.
             use_handler_docstrings=True,
@@ -73,6 +82,8 @@ def create_app(
         else None,
         logging_config=None,
         request_max_body_size=settings.max_body_bytes,
+        # JSON bodies decoded strictly against the handler's type (nexus.http.StrictRequest).
+        request_class=StrictRequest,
     )
     app.asgi_handler = compose.outer_layers(app, kernel)
     document_conventions(app)

@@ -9,6 +9,7 @@ from nexus.http._context import (
     provide_context,
     request_id_middleware,
 )
+from nexus.http._docs import DOCS_CSP, docs_render_plugins, docs_router
 from nexus.http._health import health_routes
 from nexus.http._idempotency import (
     IDEMPOTENCY_HEADER,
@@ -39,6 +40,7 @@ from nexus.http._request import (
 
 __all__ = (
     "KernelDb",
+    "DOCS_CSP",
     "IDEMPOTENCY_HEADER",
     "PROBLEM_MEDIA_TYPE",
     "PROBLEM_TYPES",
@@ -51,6 +53,8 @@ __all__ = (
     "RateLimits",
     "bind_caller",
     "correct_allow_header",
+    "docs_render_plugins",
+    "docs_router",
     "document_conventions",
     "exception_handlers",
     "health_routes",
