@@ -48,14 +48,15 @@ class World:
     public_pem: str
 
     def claims(self, **changes: Any) -> dict[str, Any]:
-        """Valid claims for an admin of tenant A, with ``changes`` (``_DROP`` removes one)."""
+        """Valid claims for tenant A's admin key, with ``changes`` (``_DROP`` removes one)."""
         now = int(time.time())
         claims = {
             "iss": ISSUER,
             "aud": AUDIENCE,
-            "sub": str(uuid.uuid4()),
+            "sub": str(key_id(self.a.key)),
             "tid": str(self.a.id),
             "roles": ["tenant_admin"],
+            "nexus_cred": "api_key",
             "iat": now,
             "nbf": now,
             "exp": now + 300,
@@ -74,6 +75,11 @@ class World:
         )
         assert response.status_code == 200, response.text
         return response.json()["access_token"]
+
+
+def key_id(key: str) -> uuid.UUID:
+    """The id of a tenant API key (``nxk_<tenant>_<key id>_<secret>``)."""
+    return uuid.UUID(hex=key.split("_")[2])
 
 
 def _b64(data: bytes) -> str:
@@ -177,6 +183,14 @@ REFUSED: dict[str, Callable[[World], str]] = {
     "unknown-tenant": lambda w: w.sign(w.claims(tid=str(uuid.uuid4()))),
     "platform-role-inside-a-tenant": lambda w: w.sign(w.claims(roles=["platform_admin"])),
     "not-a-jwt": lambda w: "not.a.jwt",
+    # Signed with the real key, but the credential behind it does not vouch for it.
+    "no-credential-claim": lambda w: w.sign(w.claims(nexus_cred=_DROP)),
+    "unknown-credential-kind": lambda w: w.sign(w.claims(nexus_cred="robot")),
+    "unknown-credential": lambda w: w.sign(w.claims(sub=str(uuid.uuid4()))),
+    "credential-of-another-kind": lambda w: w.sign(w.claims(nexus_cred="user")),
+    "credential-of-another-tenant": lambda w: w.sign(w.claims(sub=str(key_id(w.b.key)))),
+    "roles-the-credential-does-not-hold": lambda w: w.sign(w.claims(roles=["member"])),
+    "platform-credential-inside-a-tenant": lambda w: w.sign(w.claims(nexus_cred="platform_key")),
 }
 
 

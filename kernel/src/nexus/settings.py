@@ -54,7 +54,18 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         jwt_private_key: PEM RSA key to sign tokens with; by default ``nexus migrate``
             creates one and keeps it in the database.
         auth_cache_ttl_s: How long a verified credential is remembered by a process;
-            revocations and suspensions reach other processes within this time.
+            revocations and suspensions reach other processes within this time, for API
+            keys and for every token exchanged from them or from a password alike (a
+            revoked key, a disabled user, changed roles, a suspended tenant).
+        signin_failures_per_account: Failed password sign-ins of one account (tenant and
+            email) before it is locked out (``limits`` notation, e.g. ``10/15minutes``).
+        signin_failures_per_address: Failed password sign-ins from one client address,
+            whatever the account, before the address is locked out.
+        signin_lockout_s: How long a locked-out account or address gets 429 (with
+            ``Retry-After``) on every sign-in, with the right password too.
+        invalid_credentials_per_address: Invalid API keys or tokens one client address may
+            present (``300/minute``); beyond, its unknown credentials get 429 until the
+            window ends (credentials already verified keep working).
         max_body_bytes: Largest request body accepted (413 beyond).
         rate_limit_tenant: Requests per tenant (``limits`` notation, e.g. ``6000/minute``).
         rate_limit_key: Requests per API key or user.
@@ -109,6 +120,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     jwt_ttl_s: int = 900
     jwt_private_key: str | None = None
     auth_cache_ttl_s: float = 5.0
+    signin_failures_per_account: str = "10/15minutes"
+    signin_failures_per_address: str = "100/15minutes"
+    signin_lockout_s: int = 900
+    invalid_credentials_per_address: str = "300/minute"
     max_body_bytes: int = 10 * 1024 * 1024
     rate_limit_tenant: str = "6000/minute"
     rate_limit_key: str = "1200/minute"

@@ -14,7 +14,7 @@ from nexus.blobs import BlobRuntime
 from nexus.cache import CacheRuntime
 from nexus.cli._common import echo_json, fail, friendly_errors, load_settings
 from nexus.cli._provision import open_provisioner
-from nexus.db import resolve_database_url
+from nexus.db import OPERATOR_ROLE, resolve_database_url
 from nexus.identity import ApiKeyCreate, create_api_key, create_platform_key
 from nexus.provisioning import Deprovisioned, RunView, deprovision, get_run
 from nexus.tenancy import Tenant, TenantStatus, create_tenant, get_tenant, list_tenants
@@ -25,10 +25,11 @@ if TYPE_CHECKING:
 __all__ = ("admin", "tenants")
 
 
-async def _connect(settings: Settings) -> asyncpg.Connection:
+async def _connect(settings: Settings, *, role: str | None = None) -> asyncpg.Connection:
+    """Connect as the API role, or as ``role`` (the operator role, for platform keys)."""
     url = resolve_database_url(settings)
     try:
-        conn = await asyncpg.connect(url, server_settings={"role": settings.db_api_role})
+        conn = await asyncpg.connect(url, server_settings={"role": role or settings.db_api_role})
     except asyncpg.InvalidParameterValueError:
         fail("the database has no Nexus roles yet: run `nexus migrate` first")
         raise
@@ -51,7 +52,8 @@ def create_platform_admin(name: str, as_json: bool) -> None:
     """Create a platform admin API key and print it once."""
 
     async def run() -> str:
-        conn = await _connect(load_settings())
+        # The API role cannot touch platform keys; the operator role can.
+        conn = await _connect(load_settings(), role=OPERATOR_ROLE)
         try:
             return await create_platform_key(conn, name)
         finally:

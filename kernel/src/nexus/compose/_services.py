@@ -10,7 +10,7 @@ from nexus.compose._worker import EventRuntime
 from nexus.db import PostgresDatabase, resolve_database_url
 from nexus.features import FeatureRuntime
 from nexus.http import RateLimits
-from nexus.identity import Authenticator
+from nexus.identity import Authenticator, Throttle
 from nexus.provisioning import Provisioner, ProvisioningService
 from nexus.services import Kernel
 
@@ -54,19 +54,28 @@ def build_kernel(
         if settings.event_worker
         else None
     )
+    rate_limits = RateLimits(
+        tenant=settings.rate_limit_tenant,
+        key=settings.rate_limit_key,
+        redis_url=settings.redis_url,
+    )
+    # Failed sign-ins and invalid credentials are counted with the rate limits' counters.
+    throttle = Throttle(
+        rate_limits,
+        per_account=settings.signin_failures_per_account,
+        per_address=settings.signin_failures_per_address,
+        lockout_s=settings.signin_lockout_s,
+        invalid_per_address=settings.invalid_credentials_per_address,
+    )
     return Kernel(
         settings=settings,
         registry=registry,
         database=database,
-        authenticator=Authenticator(database, ttl_s=settings.auth_cache_ttl_s),
+        authenticator=Authenticator(database, ttl_s=settings.auth_cache_ttl_s, throttle=throttle),
         features=features,
         provisioning=provisioning,
         cache=CacheRuntime(settings, database),
         blobs=BlobRuntime(settings),
-        rate_limits=RateLimits(
-            tenant=settings.rate_limit_tenant,
-            key=settings.rate_limit_key,
-            redis_url=settings.redis_url,
-        ),
+        rate_limits=rate_limits,
         event_worker=event_worker,
     )

@@ -12,6 +12,7 @@ from nexus_hookspecs import new_id
 from nexus.db._database import Engine, PostgresDatabase, TenantDatabase
 from nexus.db._embedded import start_embedded_postgres
 from nexus.db._migrate import (
+    OPERATOR_ROLE,
     RELAY_ROLE,
     MigrationError,
     MigrationReport,
@@ -23,6 +24,7 @@ from nexus.db._url import resolve_database_url
 
 __all__ = (
     "KERNEL_APP",
+    "OPERATOR_ROLE",
     "RELAY_ROLE",
     "Engine",
     "MigrationError",

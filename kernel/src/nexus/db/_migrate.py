@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from nexus.settings import Settings
 
 __all__ = (
+    "OPERATOR_ROLE",
     "RELAY_ROLE",
     "MigrationError",
     "MigrationReport",
@@ -38,6 +39,11 @@ log = structlog.get_logger("nexus.db")
 
 RELAY_ROLE = "nexus_relay"
 """The role of the event relay and consumers; fixed, because the events migration names it."""
+
+OPERATOR_ROLE = "nexus_operator"
+"""The role of operator commands that handle credentials (platform keys, tenant export and
+import): the API role's grants, plus the credential hashes and platform keys the API role
+may not read (:mod:`nexus.schema` grants them). Row-level security applies to it as well."""
 
 # Advisory lock key (an arbitrary constant, "nexus" in ASCII): concurrent migrators queue on it.
 _LOCK_KEY = 0x6E65787573
@@ -65,8 +71,10 @@ class MigrationReport(msgspec.Struct, kw_only=True):
 def _roles_sql(owner: str, api: str) -> str:
     # The event relay and consumers read the outbox across tenants as RELAY_ROLE: a member
     # of the API role (its grants) that the outbox's relay policies name (see the events
-    # migration); it cannot bypass row-level security on any other table.
+    # migration); it cannot bypass row-level security on any other table. Operator commands
+    # act as OPERATOR_ROLE: the API role's grants plus credentials (granted by nexus.schema).
     owner_q, api_q, relay_q = _quote(owner), _quote(api), _quote(RELAY_ROLE)
+    operator_q = _quote(OPERATOR_ROLE)
     return f"""
     DO $$ BEGIN CREATE ROLE {owner_q} NOLOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$;
     DO $$ BEGIN CREATE ROLE {api_q} NOLOGIN NOBYPASSRLS;
@@ -77,6 +85,9 @@ def _roles_sql(owner: str, api: str) -> str:
     DO $$ BEGIN CREATE ROLE {relay_q} NOLOGIN NOBYPASSRLS IN ROLE {api_q};
               EXCEPTION WHEN duplicate_object THEN NULL; END $$;
     GRANT {relay_q} TO CURRENT_USER;
+    DO $$ BEGIN CREATE ROLE {operator_q} NOLOGIN NOBYPASSRLS IN ROLE {api_q};
+              EXCEPTION WHEN duplicate_object THEN NULL; END $$;
+    GRANT {operator_q} TO CURRENT_USER;
     GRANT USAGE, CREATE ON SCHEMA public TO {owner_q};
     GRANT USAGE ON SCHEMA public TO {api_q};
     ALTER DEFAULT PRIVILEGES FOR ROLE {owner_q} IN SCHEMA public

@@ -128,6 +128,15 @@ class RateLimits:
         )
         return max(1, math.ceil(stats.reset_time - time.time()))
 
+    @property
+    def limiter(self) -> FixedWindowRateLimiter:
+        """A fixed-window limiter over the same counters (in the process, or in Redis).
+
+        For other budgets than the two of every request, such as failed sign-ins (see
+        ``nexus.identity``): ``limits``' own API, ``StorageError`` when Redis is down.
+        """
+        return self._limiter
+
     async def close(self) -> None:
         """Close the Redis connections, if any (on shut-down)."""
         if self._pool is not None:

@@ -15,6 +15,7 @@ from nexus.identity._store import (
     create_platform_key,
     create_user,
 )
+from nexus.identity._throttle import Throttle
 
 __all__ = (
     "TENANT_HEADER",
@@ -26,6 +27,7 @@ __all__ = (
     "Principal",
     "PrincipalKind",
     "Role",
+    "Throttle",
     "UserCreate",
     "create_api_key",
     "create_platform_key",

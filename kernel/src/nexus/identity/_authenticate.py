@@ -11,7 +11,7 @@ from uuid import UUID
 
 import jwt
 
-from nexus.identity._jwt import SCOPE_CLAIM, TENANT_CLAIM
+from nexus.identity._jwt import CREDENTIAL_CLAIM, SCOPE_CLAIM, TENANT_CLAIM
 from nexus.identity._principal import Principal, PrincipalKind, Role
 from nexus.identity._secrets import hash_secret, parse_key
 
@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 
     from nexus.db import PostgresDatabase
     from nexus.identity._jwt import JwtKeys
+    from nexus.identity._throttle import Throttle
 
 __all__ = ("AuthError", "Authenticator", "TenantRecord")
 
@@ -30,11 +31,14 @@ _T = TypeVar("_T")
 class AuthError(Exception):
     """Authentication or tenant admission failed; carries the problem to answer with."""
 
-    def __init__(self, status: int, slug: str, detail: str | None) -> None:
+    def __init__(
+        self, status: int, slug: str, detail: str | None, *, retry_after: int | None = None
+    ) -> None:
         super().__init__(detail or slug)
         self.status = status
         self.slug = slug
         self.detail = detail
+        self.retry_after = retry_after
 
 
 class TenantRecord:
@@ -48,23 +52,29 @@ class TenantRecord:
         self.status = status
 
 
-_KEY_QUERY = """
-select k.roles, k.scopes, k.expires_at, k.revoked_at, t.slug, t.status
+# An API key as it is now: its tenant, and the user it belongs to, if any. The key's secret
+# is checked by a security-definer function: the API role cannot read the hashes.
+_KEY_STATE = """
+select k.roles, k.scopes, k.expires_at, k.revoked_at, k.user_id,
+       u.id is not null and not u.disabled as user_enabled, u.roles as user_roles,
+       t.slug, t.status
   from nexus_api_key k join nexus_tenant t on t.id = k.tenant_id
- where k.tenant_id = $1 and k.id = $2 and k.secret_hash = $3
+  left join nexus_user u on u.tenant_id = k.tenant_id and u.id = k.user_id
+ where k.tenant_id = $1 and k.id = $2
 """
+_KEY_QUERY = _KEY_STATE + " and nexus_api_key_matches($1, $2, $3)"
 _TOUCH_KEY = """
 update nexus_api_key set last_used_at = now()
  where tenant_id = $1 and id = $2
    and (last_used_at is null or last_used_at < now() - interval '1 minute')
 """
-_PLATFORM_QUERY = """
-select expires_at, revoked_at from nexus_platform_key where id = $1 and secret_hash = $2
+_USER_STATE = """
+select u.roles, u.disabled, t.slug, t.status
+  from nexus_user u join nexus_tenant t on t.id = u.tenant_id
+ where u.tenant_id = $1 and u.id = $2
 """
-_TOUCH_PLATFORM = """
-update nexus_platform_key set last_used_at = now()
- where id = $1 and (last_used_at is null or last_used_at < now() - interval '1 minute')
-"""
+_PLATFORM_QUERY = "select expires_at, revoked_at from nexus_platform_key_verify($1, $2)"
+_PLATFORM_STATE = "select expires_at, revoked_at from nexus_platform_key_state($1)"
 
 
 class _Flights(Generic[_T]):
@@ -106,9 +116,12 @@ class Authenticator:
     requests that need it meanwhile share one lookup.
     """
 
-    def __init__(self, database: PostgresDatabase, *, ttl_s: float) -> None:
+    def __init__(
+        self, database: PostgresDatabase, *, ttl_s: float, throttle: Throttle | None = None
+    ) -> None:
         self.database = database
         self.ttl_s = ttl_s
+        self.throttle = throttle
         self.jwt: JwtKeys | None = None
         self._principals: dict[str, tuple[float, Principal]] = {}
         self._tenants: dict[str, tuple[float, TenantRecord]] = {}
@@ -125,16 +138,38 @@ class Authenticator:
         self._principal_flights.clear()
         self._tenant_flights.clear()
 
-    async def authenticate(self, token: str) -> Principal:
-        """Return the principal of ``token``.
+    async def authenticate(self, token: str, *, address: str | None = None) -> Principal:
+        """Return the principal of ``token``, presented from the client ``address``.
+
+        An address that presented too many invalid credentials gets no new ones checked
+        until its window ends (see :class:`~nexus.identity._throttle.Throttle`); credentials
+        already remembered keep working.
 
         Raises:
             AuthError: 401 for a missing, malformed, unknown, revoked or expired credential;
-                403 when its tenant is suspended or gone.
+                403 when its tenant is suspended or gone; 429 for a flooding address.
         """
-        return self.remembered(token) or await self._principal_flights.run(
-            token, partial(self._remember_principal, token)
-        )
+        remembered = self.remembered(token)
+        if remembered is not None:
+            return remembered
+        throttle = self.throttle if address is not None else None
+        if throttle is not None and address is not None:
+            retry_after = await throttle.flooding(address)
+            if retry_after is not None:
+                raise AuthError(
+                    429,
+                    "rate-limited",
+                    f"too many invalid credentials; retry in {retry_after} s",
+                    retry_after=retry_after,
+                )
+        try:
+            return await self._principal_flights.run(
+                token, partial(self._remember_principal, token)
+            )
+        except AuthError as exc:
+            if throttle is not None and address is not None and exc.status == 401:
+                await throttle.invalid(address)
+            raise
 
     def remembered(self, token: str) -> Principal | None:
         """Return the principal of ``token`` if it is remembered and valid, else ``None``.
@@ -192,37 +227,24 @@ class Authenticator:
         return await self._jwt(token)
 
     async def _tenant_key(self, tenant_id: UUID, key_id: UUID, secret: str) -> Principal:
-
         async with self.database.transaction(tenant_id=tenant_id) as conn:
             row = await conn.fetchrow(_KEY_QUERY, tenant_id, key_id, hash_secret(secret))
             if row is not None:
                 await conn.execute(_TOUCH_KEY, tenant_id, key_id)
-        if row is None or row["revoked_at"] is not None:
-            raise AuthError(401, "unauthorized", "invalid or revoked API key")
-        expires_at = row["expires_at"].timestamp() if row["expires_at"] else None
-        if expires_at is not None and expires_at <= time.time():
-            raise AuthError(401, "unauthorized", "the API key has expired")
-        _admit(row["status"], row["slug"])
+        roles, expires_at = _key_standing(row)
         return Principal(
             kind=PrincipalKind.API_KEY,
             subject=key_id,
             tenant_id=tenant_id,
-            roles=frozenset(row["roles"]),
+            roles=roles,
             scopes=frozenset(row["scopes"]),
             expires_at=expires_at,
         )
 
     async def _platform_key(self, key_id: UUID, secret: str) -> Principal:
-
         async with self.database.transaction() as conn:
             row = await conn.fetchrow(_PLATFORM_QUERY, key_id, hash_secret(secret))
-            if row is not None:
-                await conn.execute(_TOUCH_PLATFORM, key_id)
-        if row is None or row["revoked_at"] is not None:
-            raise AuthError(401, "unauthorized", "invalid or revoked platform key")
-        expires_at = row["expires_at"].timestamp() if row["expires_at"] else None
-        if expires_at is not None and expires_at <= time.time():
-            raise AuthError(401, "unauthorized", "the platform key has expired")
+        expires_at = _platform_standing(row)
         return Principal(
             kind=PrincipalKind.PLATFORM_KEY,
             subject=key_id,
@@ -241,25 +263,77 @@ class Authenticator:
             roles = frozenset(str(role) for role in claims.get("roles", ()))
             # Tokens signed before the scope claim existed carried no narrower scopes.
             scopes = _scopes(claims.get(SCOPE_CLAIM, "*"))
+            kind = PrincipalKind(claims[CREDENTIAL_CLAIM])
         except (jwt.InvalidTokenError, ValueError, TypeError, KeyError) as exc:
             raise AuthError(401, "unauthorized", f"invalid token: {exc}") from None
         if tenant_id is None and Role.PLATFORM_ADMIN not in roles:
             raise AuthError(401, "unauthorized", "invalid token: no tenant")
-        if tenant_id is not None:
-            if Role.PLATFORM_ADMIN in roles:
-                raise AuthError(401, "unauthorized", "invalid token: roles")
-            tenant = await self.tenant(str(tenant_id))
-            if tenant is None:
-                raise AuthError(401, "unauthorized", "invalid token: unknown tenant")
-            _admit(tenant.status, tenant.slug)
+        if tenant_id is not None and Role.PLATFORM_ADMIN in roles:
+            raise AuthError(401, "unauthorized", "invalid token: roles")
+        # The token is as good as its credential now: revoked, expired, disabled, suspended
+        # or with other roles, the credential no longer vouches for it.
+        if (kind is PrincipalKind.PLATFORM_KEY) != (tenant_id is None):
+            raise AuthError(401, "unauthorized", "invalid token: credential")
+        current = await self._standing(kind, subject, tenant_id)
+        if current != roles:
+            raise AuthError(401, "unauthorized", "the credential's roles changed: sign in again")
         return Principal(
-            kind=PrincipalKind.USER if tenant_id else PrincipalKind.PLATFORM_KEY,
+            kind=kind,
             subject=subject,
             tenant_id=tenant_id,
             roles=roles,
             scopes=scopes,
             expires_at=float(claims["exp"]),
         )
+
+    async def _standing(
+        self, kind: PrincipalKind, subject: UUID, tenant_id: UUID | None
+    ) -> frozenset[str]:
+        """The roles the credential ``subject`` holds now; refuse it if it no longer may."""
+        if tenant_id is None:
+            async with self.database.transaction() as conn:
+                row = await conn.fetchrow(_PLATFORM_STATE, subject)
+            _platform_standing(row)
+            return frozenset({Role.PLATFORM_ADMIN})
+        async with self.database.transaction(tenant_id=tenant_id) as conn:
+            if kind is PrincipalKind.API_KEY:
+                row = await conn.fetchrow(_KEY_STATE, tenant_id, subject)
+                return _key_standing(row)[0]
+            row = await conn.fetchrow(_USER_STATE, tenant_id, subject)
+        if row is None or row["disabled"]:
+            raise AuthError(401, "unauthorized", "the user is disabled or gone")
+        _admit(row["status"], row["slug"])
+        return frozenset(row["roles"])
+
+
+def _key_standing(row: Any) -> tuple[frozenset[str], float | None]:
+    """The roles and expiry of an API key's row; refuse a key that may not be used now.
+
+    A key that belongs to a user works only while the user is enabled, and never with a
+    role the user no longer holds.
+    """
+    if row is None or row["revoked_at"] is not None:
+        raise AuthError(401, "unauthorized", "invalid or revoked API key")
+    expires_at = row["expires_at"].timestamp() if row["expires_at"] else None
+    if expires_at is not None and expires_at <= time.time():
+        raise AuthError(401, "unauthorized", "the API key has expired")
+    roles = frozenset(row["roles"])
+    if row["user_id"] is not None:
+        if not row["user_enabled"]:
+            raise AuthError(401, "unauthorized", "the API key's user is disabled or gone")
+        roles &= frozenset(row["user_roles"])
+    _admit(row["status"], row["slug"])
+    return roles, expires_at
+
+
+def _platform_standing(row: Any) -> float | None:
+    """The expiry of a platform key's row; refuse a key that may not be used now."""
+    if row is None or row["revoked_at"] is not None:
+        raise AuthError(401, "unauthorized", "invalid or revoked platform key")
+    expires_at = row["expires_at"].timestamp() if row["expires_at"] else None
+    if expires_at is not None and expires_at <= time.time():
+        raise AuthError(401, "unauthorized", "the platform key has expired")
+    return expires_at
 
 
 def _scopes(claim: Any) -> frozenset[str]:

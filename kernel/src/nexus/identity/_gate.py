@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from nexus.features import Toggles
     from nexus.identity._authenticate import Authenticator
 
-__all__ = ("TENANT_HEADER", "AuthGate")
+__all__ = ("TENANT_HEADER", "AuthGate", "client_address")
 
 
 TENANT_HEADER = "x-nexus-tenant"
@@ -60,6 +60,15 @@ def _credentials(scope: Scope) -> tuple[str, bytes | None]:
     if authorization is None or authorization[: len(_BEARER)].lower() != _BEARER:
         raise AuthError(401, "unauthorized", "send Authorization: Bearer <token>")
     return authorization[len(_BEARER) :].decode("latin-1").strip(), named
+
+
+def client_address(scope: Scope) -> str:
+    """The client's address as the server saw it.
+
+    Behind a proxy, it is what the server was told (uvicorn's ``--proxy-headers``).
+    """
+    client = scope.get("client")
+    return str(client[0]) if client else "unknown"
 
 
 def _switched_on(enabled: Container[str], plugin: str | None, feature: str | None) -> bool:
@@ -118,7 +127,9 @@ class AuthGate:
         permission = opt.get("permission")
         token, named = _credentials(scope)
         authenticator = self.authenticator
-        principal = authenticator.remembered(token) or await authenticator.authenticate(token)
+        principal = authenticator.remembered(token) or await authenticator.authenticate(
+            token, address=client_address(scope)
+        )
         tenant_id = principal.tenant_id
         if named is not None:
             if not principal.is_platform_admin:
@@ -154,6 +165,8 @@ class AuthGate:
 
         request: Request[Any, Any, Any] = Request(scope, receive, send)
         headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
+        if exc.retry_after is not None:
+            headers = {"Retry-After": str(exc.retry_after)}
         response = problem_response(
             request,
             status=exc.status,

@@ -2,12 +2,17 @@
 
 The tenant claim ``tid`` must be present; it is ``null`` only in platform admins' tokens.
 The ``scope`` claim (space-separated, as in RFC 9068) carries the scopes of the API key a
-token was exchanged for, so a token never allows more than its key.
+token was exchanged for, so a token never allows more than its key. The credential claim
+``nexus_cred`` names what ``sub`` is (``user``, ``api_key`` or ``platform_key``): every
+token is checked against that credential again (see ``Authenticator``), so revoking it,
+disabling its user, changing its roles or suspending its tenant stops the token too. A
+token never outlives its credential: ``exp`` is capped at the credential's expiry.
 """
 
 from __future__ import annotations
 
 import hashlib
+import math
 import time
 from typing import TYPE_CHECKING, Any
 
@@ -26,6 +31,7 @@ if TYPE_CHECKING:
 
 __all__ = (
     "ALGORITHM",
+    "CREDENTIAL_CLAIM",
     "SCOPE_CLAIM",
     "TENANT_CLAIM",
     "JwtKeys",
@@ -36,6 +42,7 @@ __all__ = (
 ALGORITHM = "RS256"
 TENANT_CLAIM = "tid"
 SCOPE_CLAIM = "scope"
+CREDENTIAL_CLAIM = "nexus_cred"
 # PyJWT's "require" refuses null values too; the tenant claim may be null (platform admins),
 # so its presence is checked separately.
 _REQUIRED = ["exp", "iat", "sub", "aud", "iss"]
@@ -67,10 +74,27 @@ class JwtKeys:
         subject: UUID,
         tenant_id: UUID | None,
         roles: list[str],
+        credential: str,
         scopes: Iterable[str] = ("*",),
-    ) -> str:
-        """Sign a token for ``subject`` that expires after the configured lifetime."""
+        not_after: float | None = None,
+    ) -> tuple[str, int]:
+        """Sign a token for ``subject``; return it and its lifetime in seconds.
+
+        The token expires after the configured lifetime, or at ``not_after`` (epoch
+        seconds: when the credential it is exchanged for expires) if that comes first.
+
+        Args:
+            subject: The id of the credential: a user's or an API key's.
+            tenant_id: Its tenant; ``None`` for platform admins.
+            roles: Its roles now.
+            credential: What ``subject`` is: ``user``, ``api_key`` or ``platform_key``.
+            scopes: The scopes it is limited to.
+            not_after: When the credential expires, if it does.
+        """
         now = int(time.time())
+        exp = now + self.ttl_s
+        if not_after is not None:
+            exp = min(exp, math.floor(not_after))
         claims = {
             "iss": self.issuer,
             "aud": self.audience,
@@ -78,13 +102,15 @@ class JwtKeys:
             TENANT_CLAIM: str(tenant_id) if tenant_id else None,
             "roles": roles,
             SCOPE_CLAIM: " ".join(sorted(scopes)),
+            CREDENTIAL_CLAIM: credential,
             "iat": now,
             "nbf": now,
-            "exp": now + self.ttl_s,
+            "exp": exp,
         }
-        return jwt.encode(
+        token = jwt.encode(
             claims, self._signing_key, algorithm=ALGORITHM, headers={"kid": self.signing_kid}
         )
+        return token, max(0, exp - now)
 
     def verify(self, token: str) -> dict[str, Any]:
         """Return the claims of a valid token.
@@ -147,11 +173,12 @@ async def load_jwt_keys(
 ) -> JwtKeys:
     """Load the signing key and every stored verifying key.
 
-    The signing key is ``NEXUS_JWT_PRIVATE_KEY`` when set, else the newest stored one.
+    The signing key is ``NEXUS_JWT_PRIVATE_KEY`` when set, else the newest stored one. The
+    API role reads no private key from the table: the stored one comes through the
+    security-definer function ``nexus_signing_key_for_signing()``, its only way to it.
     """
     rows = await conn.fetch(
-        "select kid, private_pem, public_pem, retired_at from nexus_signing_key "
-        "order by created_at desc"
+        "select kid, public_pem from nexus_signing_key order by created_at desc"
     )
     verifying = {
         row["kid"]: serialization.load_pem_public_key(row["public_pem"].encode()) for row in rows
@@ -161,7 +188,7 @@ async def load_jwt_keys(
         kid = _kid(_public_pem(signing))  # type: ignore[arg-type]
         verifying[kid] = signing.public_key()
     else:
-        active = next((row for row in rows if row["retired_at"] is None), None)
+        active = await conn.fetchrow("select kid, private_pem from nexus_signing_key_for_signing()")
         if active is None:
             raise RuntimeError("no JWT signing key: run `nexus migrate`")
         kid = active["kid"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import TYPE_CHECKING, Any, Literal
 from uuid import UUID
 
@@ -13,14 +14,16 @@ from litestar.exceptions import (
     NotAuthorizedException,
     NotFoundException,
     PermissionDeniedException,
+    TooManyRequestsException,
 )
 from litestar.params import FromPath, JSONBody
 from nexus_hookspecs.http import Cursor, Limit, Page, after_id, page_of
 
 from nexus.http import KernelDb, problem_spec, request_tenant, required_tenant
 from nexus.identity._authenticate import AuthError
-from nexus.identity._principal import Principal, Role, request_principal
-from nexus.identity._secrets import verify_password
+from nexus.identity._gate import client_address
+from nexus.identity._principal import Principal, PrincipalKind, Role, request_principal
+from nexus.identity._secrets import parse_key, verify_password
 from nexus.identity._store import (
     ApiKey,
     ApiKeyCreate,
@@ -101,7 +104,7 @@ class AuthController(Controller):
         summary="Get a bearer token",
         opt={"nexus_access": "public"},
         status_code=200,
-        responses={401: problem_spec(401)},
+        responses={401: problem_spec(401), 429: problem_spec(429)},
     )
     async def token(
         self, request: Request[Any, Any, Any], data: JSONBody[TokenRequest]
@@ -110,17 +113,22 @@ class AuthController(Controller):
         auth = _authenticator(request)
         if auth.jwt is None:
             raise _refused("token authentication is not ready")
+        address = client_address(request.scope)
         if data.grant_type == "api_key":
-            principal = await _key_principal(auth, data.api_key)
+            principal = await _key_principal(auth, data.api_key, address)
         else:
-            principal = await _password_principal(auth, data)
-        token = auth.jwt.issue(
+            principal = await _password_principal(auth, data, address)
+        # The token names its credential, is checked against it again on use, and never
+        # outlives it.
+        token, expires_in = auth.jwt.issue(
             subject=principal.subject,
             tenant_id=principal.tenant_id,
             roles=sorted(principal.roles),
+            credential=principal.kind.value,
             scopes=principal.scopes,
+            not_after=principal.expires_at,
         )
-        return TokenResponse(access_token=token, token_type="Bearer", expires_in=auth.jwt.ttl_s)
+        return TokenResponse(access_token=token, token_type="Bearer", expires_in=expires_in)
 
     @get("/me", summary="Who am I", opt={"nexus_access": "authenticated"})
     async def me(self, request: Request[Any, Any, Any]) -> Me:
@@ -135,31 +143,54 @@ class AuthController(Controller):
         )
 
 
-async def _key_principal(auth: Authenticator, api_key: str | None) -> Principal:
+def _too_many(seconds: int, detail: str) -> TooManyRequestsException:
+    return TooManyRequestsException(
+        f"{detail}; retry in {seconds} s", headers={"Retry-After": str(seconds)}
+    )
+
+
+async def _key_principal(auth: Authenticator, api_key: str | None, address: str) -> Principal:
     if not api_key:
         raise ClientException("api_key is required for grant_type=api_key", status_code=422)
+    if parse_key(api_key) is None:  # a token is not exchanged for another
+        raise _refused("invalid API key")
     try:
-        return await auth.authenticate(api_key)
+        return await auth.authenticate(api_key, address=address)
     except AuthError as exc:
+        if exc.status == 429 and exc.retry_after is not None:
+            raise _too_many(exc.retry_after, "too many invalid credentials") from None
         if exc.status == 403:
             raise PermissionDeniedException(str(exc)) from None
         raise _refused(str(exc)) from None
 
 
-async def _password_principal(auth: Authenticator, data: TokenRequest) -> Principal:
+async def _password_principal(auth: Authenticator, data: TokenRequest, address: str) -> Principal:
     if not (data.tenant and data.email and data.password):
         raise ClientException(
             "tenant, email and password are required for grant_type=password", status_code=422
         )
     tenant = await auth.tenant(data.tenant)
-    if tenant is None or tenant.status != "active":
+    # One account whether its tenant is named by slug or by id.
+    account = f"{tenant.id if tenant else data.tenant.lower()}:{data.email.lower()}"
+    throttle = auth.throttle
+    if throttle is not None:
+        locked = await throttle.locked_out(account, address)
+        if locked is not None:
+            raise _too_many(locked, "too many failed sign-ins")
+    row = None
+    if tenant is not None and tenant.status == "active":
+        async with auth.database.transaction(tenant_id=tenant.id) as conn:
+            row = await user_for_login(conn, data.email)
+    # Always one argon2 verification (of a dummy hash without a usable user), off the
+    # event loop: a refusal takes as long whether or not the user exists.
+    stored = row["password_hash"] if row is not None and not row["disabled"] else None
+    if not await asyncio.to_thread(verify_password, data.password, stored):
+        if throttle is not None:
+            await throttle.failed(account, address)
         raise _refused("invalid credentials")
-    async with auth.database.transaction(tenant_id=tenant.id) as conn:
-        row = await user_for_login(conn, data.email)
-    if row is None or row["disabled"] or not verify_password(data.password, row["password_hash"]):
-        raise _refused("invalid credentials")
-    from nexus.identity._principal import PrincipalKind  # noqa: PLC0415
-
+    if throttle is not None:
+        await throttle.succeeded(account)
+    assert tenant is not None and row is not None  # a password matched: both exist
     return Principal(
         kind=PrincipalKind.USER,
         subject=row["id"],
@@ -215,13 +246,20 @@ class UserController(Controller):
 
     @patch("/{user_id:uuid}", summary="Change a user")
     async def change(
-        self, db: KernelDb, user_id: FromPath[UUID], data: JSONBody[UserUpdate]
+        self,
+        request: Request[Any, Any, Any],
+        db: KernelDb,
+        user_id: FromPath[UUID],
+        data: JSONBody[UserUpdate],
     ) -> User:
         """Rename, change roles, disable or enable, or set the password of a user."""
         async with db.transaction() as conn:
             user = await update_user(conn, user_id, data)
         if user is None:
             raise NotFoundException()
+        # New roles, or a disabled user, reach this process's tokens at once (others
+        # within NEXUS_AUTH_CACHE_TTL_S).
+        _authenticator(request).forget()
         return user
 
 

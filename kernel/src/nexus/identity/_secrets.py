@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import secrets
 from uuid import UUID
@@ -70,11 +71,20 @@ def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
+@functools.cache
+def _dummy_hash() -> str:
+    # A hash no password matches (its password is random and forgotten), made once.
+    return _hasher.hash(secrets.token_urlsafe(32))
+
+
 def verify_password(password: str, stored: str | None) -> bool:
-    """Check a password against its argon2 hash (``False`` when there is none)."""
-    if not stored:
-        return False
+    """Check a password against its argon2 hash (``False`` when there is none).
+
+    Without a hash (no such user, a user without a password, a disabled one), a dummy
+    hash is verified all the same, so every refusal takes one argon2 verification and the
+    time of the answer does not tell whether the user exists.
+    """
     try:
-        return _hasher.verify(stored, password)
+        return _hasher.verify(stored or _dummy_hash(), password) and bool(stored)
     except (VerificationError, InvalidHashError):
         return False

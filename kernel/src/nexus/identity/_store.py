@@ -145,22 +145,30 @@ async def update_user(conn: Connection, user_id: UUID, data: UserUpdate) -> User
     """Apply ``data``; return the user, or ``None`` when the tenant has no such user."""
     row = await conn.fetchrow(
         f"update nexus_user set name = coalesce($2, name), roles = coalesce($3, roles), "
-        f"disabled = coalesce($4, disabled), password_hash = coalesce($5, password_hash), "
-        f"updated_at = now() where id = $1 returning {_USER}",
+        f"disabled = coalesce($4, disabled), updated_at = now() where id = $1 returning {_USER}",
         user_id,
         data.name,
         sorted(set(data.roles)) if data.roles is not None else None,
         data.disabled,
-        hash_password(data.password) if data.password else None,
     )
+    if row is not None and data.password:
+        # A statement of its own: the API role may write a hash but never read one.
+        await conn.execute(
+            "update nexus_user set password_hash = $2 where id = $1",
+            user_id,
+            hash_password(data.password),
+        )
     return msgspec.convert(dict(row), User) if row else None
 
 
 async def user_for_login(conn: Connection, email: str) -> Any:
-    """The row (id, roles, disabled, password_hash) of the user with ``email``, if any."""
+    """The row (id, roles, disabled, password_hash) of the user with ``email``, if any.
+
+    Read through the security-definer function ``nexus_user_credentials``: the API role
+    cannot read password hashes from the table.
+    """
     return await conn.fetchrow(
-        "select id, roles, disabled, password_hash from nexus_user where lower(email) = lower($1)",
-        email,
+        "select id, roles, disabled, password_hash from nexus_user_credentials($1)", email
     )
 
 

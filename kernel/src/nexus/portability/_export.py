@@ -22,7 +22,7 @@ import asyncpg
 import msgspec
 
 from nexus.blobs import BlobRuntime
-from nexus.db import resolve_database_url
+from nexus.db import OPERATOR_ROLE, resolve_database_url
 from nexus.portability._catalog import CANONICAL_SETTINGS, quote, read_query, tenant_tables
 from nexus.portability._format import (
     ARCHIVE_HEADER,
@@ -79,10 +79,15 @@ class ExportResult(msgspec.Struct, frozen=True, kw_only=True):
 
 
 async def open_api_connection(settings: Settings, *, purpose: str) -> asyncpg.Connection:
-    """A connection acting as the API role (row-level security applies)."""
+    """A connection acting as the operator role (row-level security applies).
+
+    The operator role is the API role plus the credential hashes (users' passwords, API
+    keys) the API role may not read: a tenant's archive carries them, so users sign in
+    unchanged after an import.
+    """
     return await asyncpg.connect(
         resolve_database_url(settings),
-        server_settings={"role": settings.db_api_role, "application_name": f"nexus-{purpose}"},
+        server_settings={"role": OPERATOR_ROLE, "application_name": f"nexus-{purpose}"},
     )
 
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING
 
 from nexus.db import apply_migrations, pending_app_migrations
 from nexus.identity import ensure_signing_key
 from nexus.plugins import piccolo_app_paths
+from nexus.schema._credentials import secure_credentials
 
 if TYPE_CHECKING:
     from nexus.db import MigrationReport
@@ -21,9 +23,10 @@ async def migrate(
 ) -> MigrationReport:
     """Create the roles and apply every pending migration of every loaded plugin.
 
-    Then switch row-level security on for every tenant-owned table and make sure a token
-    signing key exists. Idempotent: a second run applies nothing. Concurrent runs against
-    one database wait for each other (a PostgreSQL advisory lock).
+    Then switch row-level security on for every tenant-owned table, make sure a token
+    signing key exists and keep credentials out of the API role's reach (see
+    :mod:`nexus.schema._credentials`). Idempotent: a second run applies nothing.
+    Concurrent runs against one database wait for each other (a PostgreSQL advisory lock).
 
     Raises:
         nexus.db.MigrationError: naming the Piccolo app whose migration failed.
@@ -36,7 +39,7 @@ async def migrate(
         settings,
         database_url=database_url,
         apps=piccolo_app_paths(registry),
-        then=(ensure_signing_key,),
+        then=(ensure_signing_key, partial(secure_credentials, api_role=settings.db_api_role)),
     )
 
 

@@ -10,6 +10,7 @@ import asyncpg
 import msgspec
 import uuid_utils
 
+from nexus.db import OPERATOR_ROLE
 from nexus.features import CHANNEL, keep_settings, validate_settings
 from nexus.identity import (
     ApiKeyCreate,
@@ -59,8 +60,12 @@ class TestTenant(msgspec.Struct, frozen=True, kw_only=True):
         return {"Authorization": f"Bearer {self.key}"}
 
 
-async def _connect(database_url: str, settings: Settings) -> asyncpg.Connection:
-    return await asyncpg.connect(database_url, server_settings={"role": settings.db_api_role})
+async def _connect(
+    database_url: str, settings: Settings, *, role: str | None = None
+) -> asyncpg.Connection:
+    return await asyncpg.connect(
+        database_url, server_settings={"role": role or settings.db_api_role}
+    )
 
 
 @asynccontextmanager
@@ -187,7 +192,8 @@ def make_platform_key(database_url: str, *, settings: Settings | None = None) ->
     settings = settings or Settings()
 
     async def make() -> str:
-        conn = await _connect(database_url, settings)
+        # Platform keys are out of the API role's reach, as `nexus admin` makes them.
+        conn = await _connect(database_url, settings, role=OPERATOR_ROLE)
         try:
             return await create_platform_key(conn, "test")
         finally:

@@ -1,0 +1,129 @@
+"""Credentials out of the API role's reach: column grants and security-definer functions.
+
+Run by ``nexus migrate`` after the migrations, as the owner role. The API role (and the
+relay, a member of it) keeps every privilege the owner's default privileges gave it on the
+identity tables except these:
+
+- ``nexus_signing_key``: it reads ``kid``, ``algorithm``, ``public_pem`` and the dates,
+  never ``private_pem``, and writes nothing. The API process signs tokens, so it needs the
+  active private key once at start-up: ``nexus_signing_key_for_signing()`` returns just
+  that (the newest key not retired), and only the API role may call it. A query that reads
+  the table (``select *``, an injected ``union``) cannot reach a private key; a caller that
+  can run any SQL as the API role still can, through the function. To keep the key out of
+  the database entirely, set ``NEXUS_JWT_PRIVATE_KEY``.
+- ``nexus_user.password_hash`` and ``nexus_api_key.secret_hash``: not readable. Signing in
+  reads one user's hash by email through ``nexus_user_credentials(email)`` (row-level
+  security still limits it to the tenant of the transaction); an API key is checked with
+  ``nexus_api_key_matches(tenant, id, hash)``, which answers yes or no. Writing hashes
+  (new users, new keys, password changes) stays allowed: a write reveals nothing.
+- ``nexus_platform_key``: no privilege at all. ``nexus_platform_key_verify(id, hash)``
+  checks a key (and notes its use); ``nexus_platform_key_state(id)`` tells whether a
+  platform token's key is still valid. Platform keys are created by operator commands.
+
+The operator role (:data:`nexus.db.OPERATOR_ROLE`: operator commands such as
+``nexus admin create-platform-admin`` and tenant export and import) reads and writes all
+of it; row-level security still applies to it.
+
+Every function is ``security definer`` owned by the owner role, with ``search_path``
+pinned to the schema (then ``pg_temp``), and executable by the API role only.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from nexus.db import OPERATOR_ROLE
+
+if TYPE_CHECKING:
+    import asyncpg
+
+__all__ = ("SECRET_COLUMNS", "UNREACHABLE_TABLES", "secure_credentials")
+
+SECRET_COLUMNS: dict[str, tuple[str, ...]] = {
+    "nexus_signing_key": ("private_pem",),
+    "nexus_user": ("password_hash",),
+    "nexus_api_key": ("secret_hash",),
+}
+"""Columns the API role may neither read nor, for the signing key, write."""
+
+UNREACHABLE_TABLES = ("nexus_platform_key",)
+"""Tables the API role holds no privilege on."""
+
+# The API role writes no signing key: nexus migrate (the owner) creates them.
+_READ_ONLY = ("nexus_signing_key",)
+
+# Each function: its signature, what it returns, its volatility and its body (SQL).
+_FUNCTIONS: dict[str, tuple[str, str, str]] = {
+    "nexus_signing_key_for_signing()": (
+        "table (kid text, private_pem text)",
+        "stable",
+        "select k.kid, k.private_pem from nexus_signing_key k "
+        "where k.retired_at is null order by k.created_at desc limit 1",
+    ),
+    "nexus_user_credentials(p_email text)": (
+        "table (id uuid, roles text[], disabled boolean, password_hash text)",
+        "stable",
+        "select u.id, u.roles, u.disabled, u.password_hash from nexus_user u "
+        "where lower(u.email) = lower(p_email)",
+    ),
+    "nexus_api_key_matches(p_tenant_id uuid, p_id uuid, p_secret_hash bytea)": (
+        "boolean",
+        "stable",
+        "select exists (select 1 from nexus_api_key k where k.tenant_id = p_tenant_id "
+        "and k.id = p_id and k.secret_hash = p_secret_hash)",
+    ),
+    "nexus_platform_key_verify(p_id uuid, p_secret_hash bytea)": (
+        "table (expires_at timestamptz, revoked_at timestamptz)",
+        "volatile",
+        "update nexus_platform_key k set last_used_at = now() "
+        "where k.id = p_id and k.secret_hash = p_secret_hash "
+        "and (k.last_used_at is null or k.last_used_at < now() - interval '1 minute'); "
+        "select k.expires_at, k.revoked_at from nexus_platform_key k "
+        "where k.id = p_id and k.secret_hash = p_secret_hash",
+    ),
+    "nexus_platform_key_state(p_id uuid)": (
+        "table (expires_at timestamptz, revoked_at timestamptz)",
+        "stable",
+        "select k.expires_at, k.revoked_at from nexus_platform_key k where k.id = p_id",
+    ),
+}
+"""The security-definer functions: the API role's only way to what it may not read."""
+
+
+def _quote(identifier: str) -> str:
+    return '"' + identifier.replace('"', '""') + '"'
+
+
+async def secure_credentials(conn: asyncpg.Connection, *, api_role: str) -> None:
+    """Grant the API role what it needs of the identity tables, and nothing secret.
+
+    Idempotent; must run as the owner role (the tables' and functions' owner).
+    """
+    api, operator = _quote(api_role), _quote(OPERATOR_ROLE)
+    schema = _quote(await conn.fetchval("select current_schema()"))
+    statements = []
+    for table, secret in SECRET_COLUMNS.items():
+        columns = await conn.fetch(
+            "select attname::text as name from pg_attribute "
+            "where attrelid = $1::regclass and attnum > 0 and not attisdropped order by attnum",
+            table,
+        )
+        readable = ", ".join(_quote(c["name"]) for c in columns if c["name"] not in secret)
+        # Revoking the table's privilege revokes its column privileges too: start afresh.
+        statements.append(f"revoke select on {table} from {api}")
+        statements.append(f"grant select ({readable}) on {table} to {api}")
+        statements.append(f"grant select, insert, update, delete on {table} to {operator}")
+    for table in _READ_ONLY:
+        statements.append(f"revoke insert, update, delete, truncate on {table} from {api}")
+    for table in UNREACHABLE_TABLES:
+        statements.append(f"revoke all on {table} from {api}")
+        statements.append(f"grant select, insert, update, delete on {table} to {operator}")
+    for signature, (returns, volatility, body) in _FUNCTIONS.items():
+        statements.append(
+            f"create or replace function {signature} returns {returns} "
+            f"language sql {volatility} security definer set search_path = {schema}, pg_temp "
+            f"as $fn$ {body} $fn$"
+        )
+        statements.append(f"revoke all on function {signature} from public")
+        statements.append(f"grant execute on function {signature} to {api}")
+    await conn.execute(";\n".join(statements))
