@@ -12,7 +12,12 @@ Tenant A creates a resource through each collection with the manifest's
 path below the plugin's prefix). Tenant B's credentials must then get exactly what a missing
 resource gets, 404, on every method of A's item, must never see A's ids in any list, and A's
 resource must be unchanged. A body carrying ``"tenant_id": <B>`` is refused or ignored.
-A new plugin is covered as soon as it is installed.
+
+Every route that is not public names a permission, reads included (the kernel refuses to
+mount one that does not). A key of the tenant without it — no roles and no scopes, or an
+admin key scoped to an unrelated permission — gets 403 on every route, and an admin key
+scoped to exactly the route's permission is let through (its answer may be 404 or 422, never
+403). A new plugin is covered as soon as it is installed.
 """
 
 from __future__ import annotations
@@ -25,9 +30,16 @@ import pytest
 from kernel_samples import memos
 from litestar.routes import HTTPRoute
 from nexus.app import create_app
+from nexus.identity import ApiKeyCreate, create_api_key
 from nexus.plugins import API_PREFIX, load_plugins
 from nexus.settings import Settings
-from nexus.testing import create_test_client, make_tenant, temporary_database
+from nexus.testing import (
+    create_test_client,
+    make_tenant,
+    run_sync,
+    temporary_database,
+    tenant_transaction,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -159,6 +171,61 @@ def discover(
     return sorted(resources, key=str), sorted(listings, key=str)
 
 
+@dataclass(frozen=True)
+class Guarded:
+    """One method of a plugin route and the permission it requires."""
+
+    plugin: str
+    method: str
+    path: str
+    params: dict[str, type]
+    permission: str | None
+    public: bool
+
+    def __str__(self) -> str:
+        return f"{self.plugin}:{self.method} {self.path}"
+
+    def url(self) -> str:
+        """The path with an absent id of the right type in each parameter."""
+        url = self.path
+        for name, param_type in self.params.items():
+            url = url.replace("{" + name + "}", str(_absent(param_type)))
+        return url
+
+
+def _absent(param_type: type) -> Any:
+    if param_type is int:
+        return 2**31 - 1
+    if param_type is uuid.UUID:
+        return uuid.uuid4()
+    return f"absent-{uuid.uuid4().hex}"
+
+
+def guarded_routes(app: Litestar) -> list[Guarded]:
+    """Every method of every plugin route, with the permission the gate checks for it."""
+    found = []
+    for route in app.routes:
+        if not isinstance(route, HTTPRoute):
+            continue
+        params = {name: p.type for name, p in route.path_parameters.items()}
+        for handler in route.route_handlers:
+            plugin = handler.opt.get("nexus_plugin")
+            if plugin is None:
+                continue
+            found.extend(
+                Guarded(
+                    plugin=plugin,
+                    method=method,
+                    path=route.path_format,
+                    params=params,
+                    permission=handler.opt.get("permission"),
+                    public=handler.opt.get("nexus_access") == "public",
+                )
+                for method in sorted(set(handler.http_methods) - _IGNORED_METHODS)
+            )
+    return sorted(found, key=str)
+
+
 def route_keys(app: Litestar) -> dict[str, set[str]]:
     """Each plugin's routes as ``example_payloads`` names them: ``"PUT /{memo_id}"``."""
     keys: dict[str, set[str]] = {}
@@ -168,7 +235,9 @@ def route_keys(app: Litestar) -> dict[str, set[str]]:
     return keys
 
 
-def _discover_installed() -> tuple[list[Resource], list[Listing], dict[str, Any], dict[str, Any]]:
+def _discover_installed() -> tuple[
+    list[Resource], list[Listing], dict[str, Any], dict[str, Any], list[Guarded]
+]:
     # Routes are known before start-up: the app is built on a database it never opens.
     settings = Settings(log_level="warning", database_url="postgresql://unused.invalid/nexus")
     registry = load_plugins(settings, plugins=PLUGINS)
@@ -179,10 +248,10 @@ def _discover_installed() -> tuple[list[Resource], list[Listing], dict[str, Any]
     }
     app = create_app(settings, registry=registry)  # built, never started: no connection
     resources, listings = discover(app, examples)
-    return resources, listings, examples, route_keys(app)
+    return resources, listings, examples, route_keys(app), guarded_routes(app)
 
 
-RESOURCES, LISTINGS, EXAMPLES, ROUTE_KEYS = _discover_installed()
+RESOURCES, LISTINGS, EXAMPLES, ROUTE_KEYS, GUARDED = _discover_installed()
 ITEM_CASES = [
     pytest.param(resource, method, id=f"{resource.plugin}:{method} {resource.item}")
     for resource in RESOURCES
@@ -195,11 +264,17 @@ UPDATE_CASES = [
 ]
 
 
+# A real permission that no plugin route requires: a key scoped to it is an admin's key
+# narrowed to something else.
+UNRELATED = "nexus.api_keys:admin"
+
+
 @dataclass(frozen=True)
 class World:
     client: TestClient[Any]
     a: TestTenant
     b: TestTenant
+    url: str
 
 
 @pytest.fixture(scope="module")
@@ -209,7 +284,49 @@ def world(nexus_postgres_server: str) -> Iterator[World]:
         temporary_database(nexus_postgres_server) as url,
         create_test_client(PLUGINS, database_url=url) as client,
     ):
-        yield World(client=client, a=make_tenant(url), b=make_tenant(url))
+        yield World(client=client, a=make_tenant(url), b=make_tenant(url), url=url)
+
+
+@dataclass(frozen=True)
+class Keys:
+    """Keys of one more tenant: without roles or scopes, scoped elsewhere, and per permission."""
+
+    nothing: dict[str, str]
+    unrelated: dict[str, str]
+    exactly: dict[str, dict[str, str]]
+
+
+@pytest.fixture(scope="module")
+def keys(world: World) -> Keys:
+    """A tenant of its own (its data untouched by the other tests) and its API keys."""
+    tenant = make_tenant(world.url)
+    permissions = sorted({route.permission for route in GUARDED if route.permission})
+
+    async def make() -> dict[str, str]:
+        asked = {
+            "nothing": ApiKeyCreate(name="nothing", roles=[], scopes=[]),
+            "unrelated": ApiKeyCreate(name="unrelated", roles=["tenant_admin"], scopes=[UNRELATED]),
+        }
+        for permission in permissions:
+            asked[permission] = ApiKeyCreate(
+                name=permission, roles=["tenant_admin"], scopes=[permission]
+            )
+        async with tenant_transaction(world.url, tenant) as conn:
+            return {
+                name: (await create_api_key(conn, tenant.id, data)).key
+                for name, data in asked.items()
+            }
+
+    made = run_sync(make())
+
+    def bearer(key: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {key}"}
+
+    return Keys(
+        nothing=bearer(made["nothing"]),
+        unrelated=bearer(made["unrelated"]),
+        exactly={permission: bearer(made[permission]) for permission in permissions},
+    )
 
 
 def _create(world: World, resource: Resource, **extra: Any) -> Any:
@@ -348,3 +465,31 @@ def test_tenant_id_in_an_update_body_cannot_move_it_to_another_tenant(world, res
     mine = _read(world, resource, item_id, world.a)
     assert mine.status_code == 200
     assert mine.json().get("tenant_id", str(world.a.id)) == str(world.a.id)
+
+
+def test_every_plugin_route_names_a_permission_or_is_public():
+    assert GUARDED, "no plugin routes found"
+    assert not [str(route) for route in GUARDED if route.permission == UNRELATED]
+    memos = {str(route): route.permission for route in GUARDED if route.plugin == "memos"}
+    assert memos["memos:GET /api/v1/memos"] == "memos:read", "0.1.0 plugins: implied"
+    assert memos["memos:POST /api/v1/memos"] == "memos.memos:write"
+
+
+@pytest.mark.parametrize("route", [route for route in GUARDED if not route.public], ids=str)
+def test_a_key_without_the_route_permission_gets_403_and_one_with_it_does_not(world, keys, route):
+    def call(headers: dict[str, str]) -> Any:
+        body = {} if route.method in _BODY_METHODS else None
+        return world.client.request(route.method, route.url(), json=body, headers=headers)
+
+    nothing, unrelated = call(keys.nothing), call(keys.unrelated)
+
+    for name, refused in (("no roles, no scopes", nothing), (f"scoped to {UNRELATED}", unrelated)):
+        assert (refused.status_code, _problem_type(refused)) == (403, "/problems/forbidden"), (
+            f"a key with {name} got {refused.status_code} on {route}: {refused.text[:200]}"
+        )
+    assert route.permission is not None, f"{route} is neither public nor names a permission"
+    allowed = call(keys.exactly[route.permission])
+    assert allowed.status_code != 403, (
+        f"a key holding exactly {route.permission} was refused on {route}: {allowed.text}"
+    )
+    assert allowed.status_code < 500, allowed.text

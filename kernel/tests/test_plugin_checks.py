@@ -9,7 +9,9 @@ import msgspec
 import pytest
 from kernel_samples import hello, memos
 from kernel_samples.others import named, plugin
-from litestar import Litestar, get
+from litestar import Controller, Litestar, get, post
+from litestar.params import FromPath
+from nexus.app import create_app
 from nexus.plugins import (
     Allowlist,
     AllowlistError,
@@ -20,9 +22,10 @@ from nexus.plugins import (
 )
 from nexus.services import kernel_of
 from nexus.settings import Settings
-from nexus.testing import create_test_client
+from nexus.testing import create_test_client, make_tenant
 from nexus_hookspecs import Feature, Manifest, Permission
 from nexus_hookspecs import __version__ as hookspecs_version
+from nexus_hookspecs.http import route_opt
 
 
 @get("/../../admin", sync_to_thread=False)
@@ -60,7 +63,8 @@ def _routes(*handlers):
 
 
 def _findings(registry):
-    return {(f.plugin, f.check, f.problem) for f in diagnose(registry)}
+    """The doctor's errors (warnings, of routes on implied permissions, are tested apart)."""
+    return {(f.plugin, f.check, f.problem) for f in diagnose(registry) if f.level == "error"}
 
 
 def test_route_escaping_the_plugin_prefix_is_refused_and_the_app_starts_without_it(
@@ -131,6 +135,147 @@ def test_doctor_names_permissions_and_features_routes_use_but_the_manifest_lacks
             "which the manifest does not declare",
         ),
     }
+
+
+@get("/items", sync_to_thread=False)
+def list_items() -> list[str]:
+    return ["an item"]
+
+
+@post("/items", sync_to_thread=False)
+def add_item() -> str:
+    return "added"
+
+
+@post("/items/{item_id:int}/done", sync_to_thread=False, opt=route_opt(permission="shop.items:do"))
+def finish_item(item_id: FromPath[int]) -> int:
+    return item_id
+
+
+@post("/signed", sync_to_thread=False, opt=route_opt(access="public"))
+def signed_webhook() -> str:
+    return "verified its own signature"
+
+
+def _shop(hookspecs: str):
+    manifest = Manifest(
+        name="shop",
+        version="1",
+        title="Shop",
+        hookspecs=hookspecs,
+        permissions=(Permission(key="shop.items:do", roles=("tenant_admin", "member")),),
+    )
+    return plugin(manifest, **_routes(list_items, add_item, finish_item, signed_webhook))
+
+
+_UNUSED_DATABASE = "postgresql://unused.invalid/nexus"
+
+
+def _built(plugins):
+    """The app the kernel builds with ``plugins`` (never started: no database is opened)."""
+    settings = Settings(log_level="warning", database_url=_UNUSED_DATABASE)
+    registry = load_plugins(settings, plugins=plugins)
+    return create_app(settings, registry=registry), registry
+
+
+def _permissions(app, plugin_name):
+    return {
+        (method, route.path): handler.opt.get("permission")
+        for route in app.routes
+        for handler in getattr(route, "route_handlers", ())
+        if handler.opt.get("nexus_plugin") == plugin_name
+        for method in handler.http_methods - {"OPTIONS", "HEAD"}
+    }
+
+
+def test_a_route_without_a_permission_is_refused_unless_public_for_plugins_built_for_0_1_1():
+    app, registry = _built([_shop(">=0.1.1,<0.2"), hello])
+
+    record = registry.get("shop")
+    assert record.state is PluginState.FAILED
+    assert record.reason == (
+        "routes refused: "
+        "route GET /api/v1/shop/items declares no permission: give it "
+        "route_opt(permission=...), or route_opt(access='public') if anyone may call it; "
+        "route POST /api/v1/shop/items declares no permission: give it "
+        "route_opt(permission=...), or route_opt(access='public') if anyone may call it"
+    )
+    assert not any(route.path.startswith("/api/v1/shop") for route in app.routes)
+    assert any(route.path.startswith("/api/v1/hello") for route in app.routes)
+    doctor = load_plugins(Settings(), plugins=[_shop(">=0.1.1,<0.2")])
+    assert {(f.plugin, f.check, f.level) for f in diagnose(doctor)} == {("shop", "routes", "error")}
+    assert "route GET /api/v1/shop/items declares no permission" in diagnose(doctor)[0].problem
+
+
+def test_a_controller_level_permission_or_public_access_counts_for_its_routes():
+    class Items(Controller):
+        path = "/items"
+        opt = route_opt(permission="shop.items:do")
+
+        @get("/", sync_to_thread=False)
+        def items(self) -> list[str]:
+            return []
+
+    class Hooks(Controller):
+        path = "/hooks"
+        opt = route_opt(access="public")
+
+        @post("/", sync_to_thread=False)
+        def hook(self) -> str:
+            return "ok"
+
+    manifest = Manifest(
+        name="shop",
+        version="1",
+        title="Shop",
+        hookspecs=">=0.1.1,<0.2",
+        permissions=(Permission(key="shop.items:do"),),
+    )
+    registry = load_plugins(Settings(), plugins=[plugin(manifest, **_routes(Items, Hooks))])
+    assert _findings(registry) == set()
+
+
+def test_a_plugin_built_for_the_0_1_0_contract_gets_implied_permissions_and_a_doctor_warning():
+    app, registry = _built([_shop(">=0.1,<0.2")])
+
+    assert registry.get("shop").state is PluginState.LOADED
+    assert _permissions(app, "shop") == {
+        ("GET", "/api/v1/shop/items"): "shop:read",
+        ("POST", "/api/v1/shop/items"): "shop:write",
+        ("POST", "/api/v1/shop/items/{item_id:int}/done"): "shop.items:do",
+        ("POST", "/api/v1/shop/signed"): None,
+    }
+    doctor = load_plugins(Settings(), plugins=[_shop(">=0.1,<0.2")])
+    assert {(f.plugin, f.check, f.level, f.problem) for f in diagnose(doctor)} == {
+        (
+            "shop",
+            "permissions",
+            "warning",
+            f"route {method} /api/v1/shop/items declares no permission; built for the 0.1.0 "
+            f"contract (hookspecs >=0.1,<0.2), it requires the implied permission {implied} "
+            "(tenant admins only); declare one with route_opt(permission=...)",
+        )
+        for method, implied in (("GET", "shop:read"), ("POST", "shop:write"))
+    }
+
+
+def test_an_implied_permission_is_held_by_tenant_admins_and_not_by_members(nexus_database_url):
+    with create_test_client([_shop(">=0.1,<0.2")], database_url=nexus_database_url) as client:
+        admin = make_tenant(nexus_database_url)
+        member = make_tenant(nexus_database_url, role="member")
+        scoped = make_tenant(nexus_database_url, scopes=("shop:read",))
+        nothing = make_tenant(nexus_database_url, scopes=())
+
+        def status(method, path, tenant):
+            return client.request(method, f"/api/v1/shop{path}", headers=tenant.headers).status_code
+
+        assert status("GET", "/items", admin) == 200
+        assert status("GET", "/items", scoped) == 200
+        assert status("POST", "/items", scoped) == 403
+        assert status("GET", "/items", member) == 403
+        assert status("GET", "/items", nothing) == 403
+        assert status("POST", "/items/1/done", member) == 201
+        assert status("POST", "/signed", nothing) == 201
 
 
 def test_declared_permissions_and_features_pass():

@@ -76,8 +76,15 @@ def nexus_routes(register: Callable[[ControllerRouterHandler], None]) -> None:
     place routes anywhere else: a route whose path leaves that prefix once normalised, whose
     ``opt`` claims another plugin, or whose ``opt["nexus_access"]`` asks for platform-admin
     access gets the plugin refused at load (``"tenant"`` is the default; ``"authenticated"``
-    and ``"public"``, for a webhook checking its own signature, are allowed). Handlers ask
-    for the ports by parameter name (``db``, ``context``, ``events``, …).
+    and ``"public"``, for a webhook checking its own signature, are allowed). Every route
+    names the permission it needs, reads included (``route_opt(permission=...)`` on the
+    route or its controller, declared in the manifest's ``permissions``), unless it is
+    public (``route_opt(access="public")``); the kernel refuses a plugin built for
+    ``>=0.1.1`` with a route that names neither. A plugin built for the 0.1.0 contract (its
+    range admits 0.1.0) still loads: each such route requires the implied permission
+    ``<plugin>:read`` (``GET``, ``HEAD``) or ``<plugin>:write`` (other methods), held by
+    tenant admins only, and ``nexus plugins doctor`` warns about it. Handlers ask for the
+    ports by parameter name (``db``, ``context``, ``events``, …).
 
     Args:
         register: Call with each controller, router or handler to mount.
@@ -87,7 +94,7 @@ def nexus_routes(register: Callable[[ControllerRouterHandler], None]) -> None:
         class MemberController(Controller):
             path = "/members"
 
-            @get("/")
+            @get("/", opt=route_opt(permission="loyalty.members:read"))
             async def list_members(self, db: Db) -> list[Member]:
                 async with db.transaction() as conn:
                     rows = await conn.fetch("select id, name from loyalty_member order by id")

@@ -34,6 +34,22 @@ def test_a_read_only_key_cannot_write(crm, crm_db):
     assert response.status_code == 403
 
 
+def test_reads_need_their_read_permission_exports_included(crm, crm_db):
+    importer = make_tenant(crm_db, scopes=("crm.contacts:import",))
+    reader = make_tenant(crm_db, scopes=("crm.contacts:read",))
+    member = make_tenant(crm_db, role="member")
+
+    for path in ("/contacts", "/contacts/export", "/companies", "/tags", "/search?q=a", "/deals"):
+        refused = crm.get(f"{API}{path}", headers=importer.headers)
+        assert refused.status_code == 403, (path, refused.text)
+        assert refused.json()["type"] == "/problems/forbidden"
+    assert crm.get(f"{API}/contacts", headers=reader.headers).status_code == 200
+    assert crm.get(f"{API}/contacts/export", headers=reader.headers).status_code == 200
+    assert crm.get(f"{API}/deals", headers=reader.headers).status_code == 403
+    for path in ("/contacts", "/contacts/export", "/deals", "/pipelines", "/activities"):
+        assert crm.get(f"{API}{path}", headers=member.headers).status_code == 200, path
+
+
 def test_winning_twice_with_one_idempotency_key_wins_once(crm, crm_db, tenant):
     deal = crm.post(f"{API}/deals", json={"title": "Once"}, headers=tenant.headers).json()
     headers = {**tenant.headers, "Idempotency-Key": "win-once"}

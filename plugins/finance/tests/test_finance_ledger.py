@@ -349,4 +349,15 @@ def test_members_invoice_but_only_admins_touch_the_ledger(client, world, tenant)
         },
     )
     assert made.status_code == 201, made.text
-    assert ok(client.get(f"{API}/reports/trial-balance", headers=member.headers))["rows"] == []
+    invoice = ok(client.get(f"{API}/invoices/{made.json()['id']}", headers=member.headers))
+    assert invoice["id"] == made.json()["id"]
+    for path in ("/entries", "/reports/trial-balance", "/reports/general-ledger"):
+        refused = problem(client.get(f"{API}{path}", headers=member.headers), 403)
+        assert refused["detail"].startswith("requires the permission finance."), refused
+
+
+def test_an_admin_key_scoped_to_the_reports_reads_them_and_nothing_else(client, world):
+    accountant = make_tenant(world[1], scopes=("finance.reports:read",))
+    assert ok(client.get(f"{API}/reports/trial-balance", headers=accountant.headers))["rows"] == []
+    problem(client.get(f"{API}/invoices", headers=accountant.headers), 403)
+    problem(client.get(f"{API}/entries", headers=accountant.headers), 403)

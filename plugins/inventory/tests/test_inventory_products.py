@@ -161,6 +161,7 @@ def test_a_member_may_reserve_but_not_edit_the_catalogue_or_move_stock(client, i
     assert received.status_code == 403
     assert reserve.status_code == 404  # allowed through; the product does not exist
     assert client.get(f"{API}/products", headers=member.headers).status_code == 200
+    assert client.get(f"{API}/valuation", headers=member.headers).status_code == 403
 
 
 def test_enabling_seeds_the_presets_warehouse_and_virtual_locations(client, inventory_db):

@@ -15,7 +15,7 @@ from nexus_hookspecs import Feature, Manifest, Permission, hookimpl
 from acme_loyalty._events import AWARDED, DEAL_WON, REDEEMED
 from acme_loyalty._examples import EXAMPLE_PAYLOADS
 from acme_loyalty._handlers import award_for_won_deal
-from acme_loyalty._keys import AWARDS, REDEEM
+from acme_loyalty._keys import AWARDS, READ, REDEEM
 from acme_loyalty._routes_members import MemberController
 from acme_loyalty._settings import LoyaltySettings
 
@@ -47,7 +47,14 @@ def nexus_manifest() -> Manifest:
                 description="Credit the deal's contact with points when a CRM deal is won.",
             ),
         ),
-        permissions=(Permission(key=REDEEM, description="Take points off a member's balance."),),
+        permissions=(
+            Permission(
+                key=READ,
+                description="List members by balance; show a member's balance and history.",
+                roles=("tenant_admin", "member"),
+            ),
+            Permission(key=REDEEM, description="Take points off a member's balance."),
+        ),
         settings=LoyaltySettings,
         events=(AWARDED, REDEEMED),
         tenant_tables=("loyalty_entry",),

@@ -12,7 +12,7 @@ from litestar.params import FromPath, JSONBody
 from nexus_hookspecs.http import Cursor, Db, Events, Limit, Page, route_opt
 
 from acme_loyalty import _members
-from acme_loyalty._keys import REDEEM
+from acme_loyalty._keys import READ, REDEEM
 
 if TYPE_CHECKING:
     from nexus_hookspecs import Connection
@@ -58,7 +58,7 @@ class MemberController(Controller):
     path = "/members"
     tags = ["loyalty"]
 
-    @get("/", summary="List members by balance")
+    @get("/", summary="List members by balance", opt=route_opt(permission=READ))
     async def list_members(self, db: Db, cursor: Cursor = None, limit: Limit = 50) -> Page[Member]:
         """Members, highest balance first, a page at a time."""
         by_balance = _members.BY_BALANCE
@@ -67,7 +67,11 @@ class MemberController(Controller):
             rows = await conn.fetch(by_balance.sql(_members.MEMBERS, args, cursor, limit), *args)
         return by_balance.page(rows, limit, lambda row: msgspec.convert(row, Member))
 
-    @get("/{member_id:uuid}", summary="Show a member's balance and history")
+    @get(
+        "/{member_id:uuid}",
+        summary="Show a member's balance and history",
+        opt=route_opt(permission=READ),
+    )
     async def show_member(self, db: Db, member_id: FromPath[UUID]) -> MemberDetail:
         """A member's balance and latest 50 entries; 404 for a member without entries."""
         async with db.transaction() as conn:

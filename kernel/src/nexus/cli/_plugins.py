@@ -63,8 +63,10 @@ def doctor(as_json: bool, migrations: bool | None) -> None:
 
     Checks: the plugin loads (imports, valid manifest, compatible nexus-hookspecs range,
     requirements met, allowed by NEXUS_PLUGINS and NEXUS_PLUGIN_ALLOWLIST); its routes stay
-    under /api/v1/<name>/; the permissions and features its routes check are declared; its
-    settings Struct has a JSON schema and defaults; its migrations are applied.
+    under /api/v1/<name>/ and each requires a permission or is public; the permissions and
+    features its routes check are declared; its settings Struct has a JSON schema and
+    defaults; its migrations are applied. Warnings (routes of a plugin built for the 0.1.0
+    contract running on an implied permission) are printed but do not fail the check.
     """
     settings = load_settings()
     registry = load_plugins(settings)
@@ -73,10 +75,11 @@ def doctor(as_json: bool, migrations: bool | None) -> None:
     if check_migrations:
         url = resolve_database_url(settings)
         findings.extend(asyncio.run(migration_findings(registry, database_url=url)))
+    errors = [finding for finding in findings if finding.level == "error"]
     if as_json:
         echo_json(
             {
-                "ok": not findings,
+                "ok": not errors,
                 "loaded": [record.name for record in registry.loaded],
                 "migrations_checked": check_migrations,
                 "findings": [
@@ -85,19 +88,20 @@ def doctor(as_json: bool, migrations: bool | None) -> None:
                         "check": finding.check,
                         "state": _state(registry, finding.plugin),
                         "problem": finding.problem,
+                        "level": finding.level,
                     }
                     for finding in findings
                 ],
             }
         )
-    elif findings:
+    else:
         for finding in findings:
             click.echo(finding.line(), err=True)
-    else:
-        loaded = sum(1 for r in registry.records if r.state is PluginState.LOADED)
-        unchecked = "" if check_migrations else " (migrations not checked)"
-        click.echo(f"ok: {loaded} plugin(s) loaded, none broken{unchecked}")
-    if findings:
+        if not errors:
+            loaded = sum(1 for r in registry.records if r.state is PluginState.LOADED)
+            unchecked = "" if check_migrations else " (migrations not checked)"
+            click.echo(f"ok: {loaded} plugin(s) loaded, none broken{unchecked}")
+    if errors:
         raise SystemExit(1)
 
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 import structlog
 from litestar.plugins import InitPlugin
 
-from nexus.plugins._checks import API_PREFIX, plugin_router, route_problems
+from nexus.plugins._checks import API_PREFIX, imply_permissions, plugin_router, route_problems
 
 if TYPE_CHECKING:
     from litestar import Litestar
@@ -46,8 +46,9 @@ def _route_handlers(app: Litestar) -> set[tuple[str, int]]:
 class NexusBridge(InitPlugin):
     """Mount each loaded plugin's routes under ``/api/v1/<plugin>/`` and run its hooks.
 
-    A plugin whose ``nexus_routes`` raises is marked failed (with the plugins that require
-    it) and the app starts without it.
+    A plugin whose ``nexus_routes`` raises, or whose routes are refused (outside its prefix,
+    without a permission, ...), is marked failed (with the plugins that require it) and the
+    app starts without it.
     """
 
     def __init__(self, registry: PluginRegistry) -> None:
@@ -56,7 +57,10 @@ class NexusBridge(InitPlugin):
     def on_app_init(self, app_config: AppConfig) -> AppConfig:
         """Add one router per plugin and the start-up and shut-down hooks."""
         for record in list(self.registry.loaded):
+            manifest = record.manifest
             if self.registry.get(record.name) is not record or record.plugin is None:
+                continue
+            if manifest is None:  # pragma: no cover - loaded plugins always have one
                 continue
             handlers: list[ControllerRouterHandler] = []
             try:
@@ -66,11 +70,16 @@ class NexusBridge(InitPlugin):
                 self.registry.fail(record.name, f"nexus_routes failed: {type(exc).__name__}: {exc}")
                 log.error("plugin routes failed", plugin=record.name, error=str(exc))
                 continue
-            refused = route_problems(record.name, router)
+            refused = route_problems(manifest, router)
             if refused:
                 self.registry.fail(record.name, "routes refused: " + "; ".join(refused))
                 log.error("plugin routes refused", plugin=record.name, problems=refused)
                 continue
+            implied = imply_permissions(manifest, router)
+            if implied:
+                log.warning(
+                    "plugin routes on implied permissions", plugin=record.name, routes=implied
+                )
             if handlers:
                 app_config.route_handlers.append(router)
         app_config.on_startup.append(self._startup)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import msgspec
 
 from nexus.db import pending_app_migrations
 from nexus.plugins._checks import (
     declaration_problems,
+    implied_permission_warnings,
     plugin_router,
     route_problems,
     settings_problems,
@@ -31,23 +32,30 @@ class Finding(msgspec.Struct, frozen=True, kw_only=True):
         check: What was checked: the plugin's state (``failed``, ``blocked``) when it did not
             load, else ``routes``, ``permissions``, ``settings`` or ``migrations``.
         problem: What is wrong, in one sentence.
+        level: ``error`` (the plugin is broken, or will be refused: the doctor exits
+            non-zero) or ``warning`` (it runs, but not as its author may think: routes of
+            a plugin built for the 0.1.0 contract on implied permissions).
     """
 
     plugin: str
     check: str
     problem: str
+    level: Literal["error", "warning"] = "error"
 
     def line(self) -> str:
-        """``<plugin>: <check>: <problem>``, as the command prints it."""
-        return f"{self.plugin}: {self.check}: {self.problem}"
+        """``<plugin>: <check>: <problem>`` (``warning: `` before a warning's problem)."""
+        level = "warning: " if self.level == "warning" else ""
+        return f"{self.plugin}: {self.check}: {level}{self.problem}"
 
 
 def diagnose(registry: PluginRegistry) -> list[Finding]:
     """Check every plugin the registry found, without a database.
 
     Plugins that did not load are findings (with their reason); each loaded plugin's routes
-    must stay under its prefix, check only permissions and features it declares, and its
-    settings Struct must be usable as a per-tenant schema.
+    must stay under its prefix and each require a permission (or be public), check only
+    permissions and features it declares, and its settings Struct must be usable as a
+    per-tenant schema. The routes a plugin built for the 0.1.0 contract leaves without a
+    permission are warnings: they run on an implied one.
     """
     findings = [
         Finding(plugin=record.name, check=record.state.value, problem=record.reason or "")
@@ -76,11 +84,15 @@ def diagnose(registry: PluginRegistry) -> list[Finding]:
             continue
         findings.extend(
             Finding(plugin=record.name, check="routes", problem=problem)
-            for problem in route_problems(record.name, router)
+            for problem in route_problems(manifest, router)
         )
         findings.extend(
             Finding(plugin=record.name, check="permissions", problem=problem)
             for problem in declaration_problems(manifest, router)
+        )
+        findings.extend(
+            Finding(plugin=record.name, check="permissions", problem=warning, level="warning")
+            for warning in implied_permission_warnings(manifest, router)
         )
     return findings
 

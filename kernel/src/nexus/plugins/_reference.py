@@ -51,7 +51,7 @@ from nexus_hookspecs import (
     hookimpl,
     new_id,
 )
-from nexus_hookspecs.http import Db
+from nexus_hookspecs.http import Db, route_opt
 """
 """The imports every example in the reference assumes (shown at the top of the reference)."""
 

@@ -39,18 +39,20 @@ def load_test_plugins(plugins: Sequence[object]) -> PluginRegistry:
     return load_plugins(kernel_settings(), plugins=list(plugins))
 
 
-def plugin_findings(registry: PluginRegistry) -> list[Finding]:
+def plugin_findings(registry: PluginRegistry, *, warnings: bool = False) -> list[Finding]:
     """What ``nexus plugins doctor`` finds wrong with the registry's plugins (no database).
 
     Manifest, ``nexus-hookspecs`` range, requirements, routes under the plugin's prefix,
-    declared permissions and features, settings schema. Each finding has ``plugin``,
-    ``check`` and ``problem``.
+    a permission on every route that is not public, declared permissions and features,
+    settings schema. Each finding has ``plugin``, ``check``, ``problem`` and ``level``.
+    Only errors unless ``warnings`` is true (warnings: routes of a plugin built for the 0.1.0
+    contract that run on an implied permission).
 
     Example::
 
         assert plugin_findings(load_test_plugins([nexus_bookings])) == []
     """
-    return diagnose(registry)
+    return [f for f in diagnose(registry) if warnings or f.level == "error"]
 
 
 def load_test_presets(paths: Iterable[str | os.PathLike[str]]) -> PresetCatalog:

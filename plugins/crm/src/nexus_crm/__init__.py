@@ -13,10 +13,14 @@ from nexus_hookspecs import Feature, Manifest, Permission, hookimpl
 from nexus_crm._events import EVENT_TYPES
 from nexus_crm._examples import EXAMPLES
 from nexus_crm._keys import (
+    ACTIVITIES_READ,
     ACTIVITIES_WRITE,
     CONTACTS_IMPORT,
+    CONTACTS_READ,
     CONTACTS_WRITE,
+    DEALS_READ,
     DEALS_WRITE,
+    PIPELINES_READ,
     PIPELINES_WRITE,
 )
 from nexus_crm._pipelines import seed_default_pipeline
@@ -75,6 +79,11 @@ def nexus_manifest() -> Manifest:
         ),
         permissions=(
             Permission(
+                key=CONTACTS_READ,
+                description="List, show, search and export (CSV) contacts, companies and tags.",
+                roles=_MEMBERS,
+            ),
+            Permission(
                 key=CONTACTS_WRITE,
                 description="Create, change and delete contacts, companies and tags.",
                 roles=_MEMBERS,
@@ -83,13 +92,26 @@ def nexus_manifest() -> Manifest:
                 key=CONTACTS_IMPORT, description="Import contacts from CSV.", roles=_MEMBERS
             ),
             Permission(
+                key=DEALS_READ,
+                description="List and show deals, their stage history and pipeline summaries.",
+                roles=_MEMBERS,
+            ),
+            Permission(
                 key=DEALS_WRITE,
                 description="Create, change, move, win, lose and delete deals.",
                 roles=_MEMBERS,
             ),
             Permission(
+                key=PIPELINES_READ,
+                description="List and show pipelines and their stages.",
+                roles=_MEMBERS,
+            ),
+            Permission(
                 key=PIPELINES_WRITE,
                 description="Create, change and delete pipelines and their stages.",
+            ),
+            Permission(
+                key=ACTIVITIES_READ, description="List and show activities.", roles=_MEMBERS
             ),
             Permission(
                 key=ACTIVITIES_WRITE,

@@ -24,10 +24,11 @@ from nexus_crm._activities import (
 )
 from nexus_crm._companies import merge
 from nexus_crm._examples import body
-from nexus_crm._keys import ACTIVITIES_FEATURE, ACTIVITIES_WRITE
+from nexus_crm._keys import ACTIVITIES_FEATURE, ACTIVITIES_READ, ACTIVITIES_WRITE
 
 __all__ = ("ActivityController",)
 
+_READ = route_opt(permission=ACTIVITIES_READ)
 _WRITE = route_opt(permission=ACTIVITIES_WRITE)
 
 IdFilter = Annotated[UUID | None, QueryParameter()]
@@ -47,7 +48,7 @@ class ActivityController(Controller):
     tags = ["crm: activities"]
     opt = route_opt(feature=ACTIVITIES_FEATURE)
 
-    @get("/", summary="List activities")
+    @get("/", summary="List activities", opt=_READ)
     async def list_activities(
         self,
         db: Db,
@@ -95,7 +96,7 @@ class ActivityController(Controller):
         async with db.transaction() as conn:
             return await save_activity(conn, data, None, actor=context.actor)
 
-    @get("/{activity_id:uuid}", summary="Show an activity")
+    @get("/{activity_id:uuid}", summary="Show an activity", opt=_READ)
     async def show_activity(self, db: Db, activity_id: FromPath[UUID]) -> ActivityOut:
         """One activity."""
         async with db.transaction() as conn:

@@ -31,12 +31,13 @@ from nexus_crm._companies import (
     save_company,
 )
 from nexus_crm._examples import body
-from nexus_crm._keys import CONTACTS_WRITE
+from nexus_crm._keys import CONTACTS_READ, CONTACTS_WRITE
 from nexus_crm._settings import CrmSettings
 from nexus_crm._unlink import announce_unlinked, linked_to
 
 __all__ = ("CompanyController",)
 
+_READ = route_opt(permission=CONTACTS_READ)
 _WRITE = route_opt(permission=CONTACTS_WRITE)
 
 
@@ -53,7 +54,7 @@ class CompanyController(Controller):
     path = "/companies"
     tags = ["crm: companies"]
 
-    @get("/", summary="List companies")
+    @get("/", summary="List companies", opt=_READ)
     async def list_companies(
         self,
         db: Db,
@@ -98,7 +99,7 @@ class CompanyController(Controller):
                 fallback_country=settings.default_country,
             )
 
-    @get("/{company_id:uuid}", summary="Show a company")
+    @get("/{company_id:uuid}", summary="Show a company", opt=_READ)
     async def show_company(self, db: Db, company_id: FromPath[UUID]) -> CrmCompanyOut:
         """One company."""
         async with db.transaction() as conn:

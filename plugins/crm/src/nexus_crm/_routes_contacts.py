@@ -31,12 +31,13 @@ from nexus_crm._contacts import (
     save_contact,
 )
 from nexus_crm._examples import body
-from nexus_crm._keys import CONTACTS_WRITE
+from nexus_crm._keys import CONTACTS_READ, CONTACTS_WRITE
 from nexus_crm._settings import CrmSettings
 from nexus_crm._unlink import announce_unlinked, linked_to
 
 __all__ = ("CompanyFilter", "ContactController", "EmailFilter", "Q", "TagFilter")
 
+_READ = route_opt(permission=CONTACTS_READ)
 _WRITE = route_opt(permission=CONTACTS_WRITE)
 
 Q = Annotated[str | None, QueryParameter(description="Full-text filter.", max_length=200)]
@@ -60,7 +61,7 @@ class ContactController(Controller):
     path = "/contacts"
     tags = ["crm: contacts"]
 
-    @get("/", summary="List contacts")
+    @get("/", summary="List contacts", opt=_READ)
     async def list_contacts(
         self,
         db: Db,
@@ -108,7 +109,7 @@ class ContactController(Controller):
                 fallback_country=settings.default_country,
             )
 
-    @get("/{contact_id:uuid}", summary="Show a contact")
+    @get("/{contact_id:uuid}", summary="Show a contact", opt=_READ)
     async def show_contact(self, db: Db, contact_id: FromPath[UUID]) -> ContactOut:
         """One contact."""
         async with db.transaction() as conn:

@@ -30,7 +30,7 @@ from nexus_hookspecs.http import Db, Events, TenantSettings, invalid, route_opt
 
 from nexus_crm._contacts import SELECT, ContactIn, contact_filter, save_contact
 from nexus_crm._events import COMPANY_CREATED, CompanyChanged
-from nexus_crm._keys import CONTACTS_IMPORT, IMPORT_FEATURE
+from nexus_crm._keys import CONTACTS_IMPORT, CONTACTS_READ, IMPORT_FEATURE
 from nexus_crm._routes_contacts import CompanyFilter, EmailFilter, Q, TagFilter
 from nexus_crm._settings import CrmSettings
 from nexus_crm._tags import tag_ids_by_name
@@ -336,7 +336,12 @@ class ContactTransferController(Controller):
                 await conn.execute("rollback to savepoint crm_import")
         return report
 
-    @get("/export", summary="Export contacts as CSV", media_type="text/csv")
+    @get(
+        "/export",
+        summary="Export contacts as CSV",
+        media_type="text/csv",
+        opt=route_opt(permission=CONTACTS_READ),
+    )
     async def export_contacts(
         self,
         db: Db,

@@ -33,11 +33,12 @@ from nexus_crm._deal_schemas import (
 )
 from nexus_crm._deals import BY_CLOSE, DealFilter, load_deal, merge_deal, save_deal
 from nexus_crm._examples import body
-from nexus_crm._keys import DEALS_FEATURE, DEALS_WRITE
+from nexus_crm._keys import DEALS_FEATURE, DEALS_READ, DEALS_WRITE
 from nexus_crm._settings import CrmSettings
 
 __all__ = ("DealController",)
 
+_READ = route_opt(permission=DEALS_READ)
 _WRITE = route_opt(permission=DEALS_WRITE)
 
 StatusFilter = Annotated[
@@ -60,7 +61,7 @@ class DealController(Controller):
     tags = ["crm: deals"]
     opt = route_opt(feature=DEALS_FEATURE)
 
-    @get("/", summary="List deals")
+    @get("/", summary="List deals", opt=_READ)
     async def list_deals(
         self,
         db: Db,
@@ -108,7 +109,7 @@ class DealController(Controller):
                 conn, data, deal_id=None, events=events, settings=settings, context=context
             )
 
-    @get("/{deal_id:uuid}", summary="Show a deal")
+    @get("/{deal_id:uuid}", summary="Show a deal", opt=_READ)
     async def show_deal(self, db: Db, deal_id: FromPath[UUID]) -> DealOut:
         """One deal with its lines."""
         async with db.transaction() as conn:
@@ -221,7 +222,7 @@ class DealController(Controller):
         async with db.transaction() as conn:
             return await _deals.reopen_deal(conn, deal_id, context)
 
-    @get("/{deal_id:uuid}/history", summary="A deal's stage history")
+    @get("/{deal_id:uuid}/history", summary="A deal's stage history", opt=_READ)
     async def deal_history(self, db: Db, deal_id: FromPath[UUID]) -> list[DealStageChange]:
         """Every move between stages and change of status, oldest first."""
         async with db.transaction() as conn:

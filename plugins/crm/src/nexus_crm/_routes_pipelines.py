@@ -12,12 +12,13 @@ from nexus_hookspecs.http import Cursor, Db, Limit, Page, invalid, route_opt
 
 from nexus_crm import _pipelines
 from nexus_crm._examples import body
-from nexus_crm._keys import DEALS_FEATURE, PIPELINES_WRITE
+from nexus_crm._keys import DEALS_FEATURE, DEALS_READ, PIPELINES_READ, PIPELINES_WRITE
 from nexus_crm._pipeline_summary import PipelineSummary, summarise
 from nexus_crm._pipelines import PipelineOut, load_pipeline
 
 __all__ = ("PipelineController",)
 
+_READ = route_opt(permission=PIPELINES_READ)
 _WRITE = route_opt(permission=PIPELINES_WRITE)
 Name = Annotated[str, msgspec.Meta(min_length=1, max_length=120, pattern=r"\S")]
 Probability = Annotated[int, msgspec.Meta(ge=0, le=100)]
@@ -78,7 +79,7 @@ class PipelineController(Controller):
     tags = ["crm: pipelines"]
     opt = route_opt(feature=DEALS_FEATURE)
 
-    @get("/", summary="List pipelines")
+    @get("/", summary="List pipelines", opt=_READ)
     async def list_pipelines(
         self, db: Db, limit: Limit = 50, cursor: Cursor = None
     ) -> Page[PipelineOut]:
@@ -103,7 +104,7 @@ class PipelineController(Controller):
             )
             return await load_pipeline(conn, pipeline_id)
 
-    @get("/{pipeline_id:uuid}", summary="Show a pipeline")
+    @get("/{pipeline_id:uuid}", summary="Show a pipeline", opt=_READ)
     async def show_pipeline(self, db: Db, pipeline_id: FromPath[UUID]) -> PipelineOut:
         """One pipeline with its stages in order."""
         async with db.transaction() as conn:
@@ -153,7 +154,11 @@ class PipelineController(Controller):
         async with db.transaction() as conn:
             await _pipelines.delete_pipeline(conn, pipeline_id)
 
-    @get("/{pipeline_id:uuid}/summary", summary="Summarise a pipeline")
+    @get(
+        "/{pipeline_id:uuid}/summary",
+        summary="Summarise a pipeline",
+        opt=route_opt(permission=DEALS_READ),  # the deals' amounts, per stage
+    )
     async def summarise_pipeline(self, db: Db, pipeline_id: FromPath[UUID]) -> PipelineSummary:
         """Open deals per stage and the won and lost deals, per currency.
 

@@ -7,8 +7,9 @@ from typing import Annotated
 import msgspec
 from litestar import Controller, get
 from litestar.params import QueryParameter
-from nexus_hookspecs.http import Db
+from nexus_hookspecs.http import Db, route_opt
 
+from nexus_crm._keys import CONTACTS_READ
 from nexus_crm._search import SearchHit, SearchKind, search
 
 __all__ = ("SearchController",)
@@ -26,7 +27,11 @@ class SearchController(Controller):
     path = "/search"
     tags = ["crm: search"]
 
-    @get("/", summary="Search contacts and companies")
+    @get(
+        "/",
+        summary="Search contacts and companies",
+        opt=route_opt(permission=CONTACTS_READ),
+    )
     async def search(
         self,
         db: Db,

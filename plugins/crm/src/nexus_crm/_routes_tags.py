@@ -12,11 +12,12 @@ from litestar.params import FromPath
 from nexus_hookspecs.http import Cursor, Db, Limit, Page, not_found, route_opt
 
 from nexus_crm._examples import body
-from nexus_crm._keys import CONTACTS_WRITE
+from nexus_crm._keys import CONTACTS_READ, CONTACTS_WRITE
 from nexus_crm._tags import TagIn, TagOut, TagPatch, load_tag, save_tag, tag_named, tag_page
 
 __all__ = ("TagController",)
 
+_READ = route_opt(permission=CONTACTS_READ)
 _WRITE = route_opt(permission=CONTACTS_WRITE)
 
 
@@ -26,7 +27,7 @@ class TagController(Controller):
     path = "/tags"
     tags = ["crm: tags"]
 
-    @get("/", summary="List tags")
+    @get("/", summary="List tags", opt=_READ)
     async def list_tags(self, db: Db, limit: Limit = 50, cursor: Cursor = None) -> Page[TagOut]:
         """The tenant's tags, oldest first."""
         async with db.transaction() as conn:
@@ -52,7 +53,7 @@ class TagController(Controller):
                 return Response(found, status_code=200)
             return Response(await save_tag(conn, None, data), status_code=201)
 
-    @get("/{tag_id:uuid}", summary="Show a tag")
+    @get("/{tag_id:uuid}", summary="Show a tag", opt=_READ)
     async def show_tag(self, db: Db, tag_id: FromPath[UUID]) -> TagOut:
         """One tag."""
         async with db.transaction() as conn:

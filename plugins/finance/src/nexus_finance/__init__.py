@@ -17,12 +17,19 @@ from nexus_finance._events import INVOICE_PAID, INVOICE_POSTED, PAYMENT_RECEIVED
 from nexus_finance._examples import EXAMPLES
 from nexus_finance._handlers import DEAL_WON, VALUATION_POSTED, on_deal_won, on_valuation_posted
 from nexus_finance._keys import (
+    ACCOUNTS_READ,
     ACCOUNTS_WRITE,
+    ENTRIES_READ,
     ENTRIES_WRITE,
+    INVOICES_READ,
     INVOICES_WRITE,
+    PARTNERS_READ,
     PARTNERS_WRITE,
+    PAYMENTS_READ,
     PAYMENTS_WRITE,
+    PERIODS_READ,
     PERIODS_WRITE,
+    REPORTS_READ,
 )
 from nexus_finance._routes_chart import (
     AccountController,
@@ -84,20 +91,44 @@ def nexus_manifest() -> Manifest:
             ),
         ),
         permissions=(
+            Permission(
+                key=ACCOUNTS_READ,
+                description="Read the chart, journals, taxes, rates and the books' settings.",
+                roles=_MEMBER,
+            ),
             Permission(key=ACCOUNTS_WRITE, description="Change the chart, journals, taxes, rates."),
+            Permission(
+                key=ENTRIES_READ,
+                description="Read the journal entries (the general ledger, line by line).",
+            ),
             Permission(key=ENTRIES_WRITE, description="Post and reverse manual journal entries."),
+            Permission(
+                key=REPORTS_READ,
+                description="Read the reports: trial balance, profit and loss, balance sheet, "
+                "general ledger, aged receivables and payables.",
+            ),
+            Permission(
+                key=PERIODS_READ, description="Read fiscal years and periods.", roles=_MEMBER
+            ),
             Permission(
                 key=PERIODS_WRITE,
                 description="Open and close fiscal years; close and reopen periods.",
+            ),
+            Permission(
+                key=INVOICES_READ,
+                description="Read invoices, bills and credit notes.",
+                roles=_MEMBER,
             ),
             Permission(
                 key=INVOICES_WRITE,
                 description="Draft, post, cancel and credit invoices and bills.",
                 roles=_MEMBER,
             ),
+            Permission(key=PARTNERS_READ, description="Read partners.", roles=_MEMBER),
             Permission(
                 key=PARTNERS_WRITE, description="Create and change partners.", roles=_MEMBER
             ),
+            Permission(key=PAYMENTS_READ, description="Read payments.", roles=_MEMBER),
             Permission(key=PAYMENTS_WRITE, description="Record payments.", roles=_MEMBER),
         ),
         settings=FinanceSettings,

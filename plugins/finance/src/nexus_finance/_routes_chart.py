@@ -27,7 +27,7 @@ from nexus_hookspecs.http import (
 
 from nexus_finance._books import account_by_code, accounts_by_code, company
 from nexus_finance._examples import body
-from nexus_finance._keys import ACCOUNTS_WRITE
+from nexus_finance._keys import ACCOUNTS_READ, ACCOUNTS_WRITE
 from nexus_finance._money import is_currency, plain
 
 if TYPE_CHECKING:
@@ -35,6 +35,7 @@ if TYPE_CHECKING:
 
 __all__ = ("AccountController", "CompanyController", "JournalController", "TaxController")
 
+_READ = route_opt(permission=ACCOUNTS_READ)
 _WRITE = route_opt(permission=ACCOUNTS_WRITE)
 AccountType = Literal["asset", "liability", "equity", "income", "expense"]
 Code = Annotated[str, msgspec.Meta(pattern=r"^[0-9A-Za-z][0-9A-Za-z._-]{0,19}$")]
@@ -93,7 +94,7 @@ class AccountController(Controller):
     path = "/accounts"
     tags = ["finance: chart"]
 
-    @get("/", summary="List accounts")
+    @get("/", summary="List accounts", opt=_READ)
     async def list_accounts(
         self,
         db: Db,
@@ -138,7 +139,7 @@ class AccountController(Controller):
             )
         return msgspec.convert(dict(row or {}), AccountOut)
 
-    @get("/{account_id:uuid}", summary="Show an account")
+    @get("/{account_id:uuid}", summary="Show an account", opt=_READ)
     async def show_account(self, db: Db, account_id: FromPath[UUID]) -> AccountOut:
         """One account."""
         async with db.transaction() as conn:
@@ -204,7 +205,7 @@ class JournalController(Controller):
     path = "/journals"
     tags = ["finance: chart"]
 
-    @get("/", summary="List journals")
+    @get("/", summary="List journals", opt=_READ)
     async def list_journals(
         self,
         db: Db,
@@ -254,7 +255,7 @@ class JournalController(Controller):
             row = await conn.fetchrow(f"{_JOURNAL} where j.id = $1", journal_id)
         return msgspec.convert(dict(row or {}), JournalOut)
 
-    @get("/{journal_id:uuid}", summary="Show a journal")
+    @get("/{journal_id:uuid}", summary="Show a journal", opt=_READ)
     async def show_journal(self, db: Db, journal_id: FromPath[UUID]) -> JournalOut:
         """One journal."""
         async with db.transaction() as conn:
@@ -311,7 +312,7 @@ class TaxController(Controller):
     path = "/taxes"
     tags = ["finance: chart"]
 
-    @get("/", summary="List taxes")
+    @get("/", summary="List taxes", opt=_READ)
     async def list_taxes(
         self,
         db: Db,
@@ -356,7 +357,7 @@ class TaxController(Controller):
             row = await conn.fetchrow(f"{_TAX} where t.id = $1", tax_id)
         return _tax(row)
 
-    @get("/{tax_id:uuid}", summary="Show a tax")
+    @get("/{tax_id:uuid}", summary="Show a tax", opt=_READ)
     async def show_tax(self, db: Db, tax_id: FromPath[UUID]) -> TaxOut:
         """One tax."""
         async with db.transaction() as conn:
@@ -401,7 +402,7 @@ class CompanyController(Controller):
     path = "/company"
     tags = ["finance: chart"]
 
-    @get("/", summary="Show the books' settings")
+    @get("/", summary="Show the books' settings", opt=_READ)
     async def show_company(self, db: Db) -> CompanyOut:
         """Base currency, chart template and fiscal year start (seeded when Finance is enabled)."""
         async with db.transaction() as conn:

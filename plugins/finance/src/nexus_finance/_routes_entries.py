@@ -27,7 +27,7 @@ from nexus_hookspecs.http import (
 
 from nexus_finance._books import Company, accounts_by_code, company, default_journal
 from nexus_finance._examples import body
-from nexus_finance._keys import ENTRIES_WRITE, MULTI_CURRENCY
+from nexus_finance._keys import ENTRIES_READ, ENTRIES_WRITE, MULTI_CURRENCY
 from nexus_finance._ledger import Posting, next_number, post_entry
 from nexus_finance._money import Amount, Currency, plain, quantize
 
@@ -36,6 +36,7 @@ if TYPE_CHECKING:
 
 __all__ = ("EntryController",)
 
+_READ = route_opt(permission=ENTRIES_READ)
 _WRITE = route_opt(permission=ENTRIES_WRITE)
 _ZERO = Decimal(0)
 
@@ -181,7 +182,7 @@ class EntryController(Controller):
     path = "/entries"
     tags = ["finance: ledger"]
 
-    @get("/", summary="List journal entries")
+    @get("/", summary="List journal entries", opt=_READ)
     async def list_entries(
         self,
         db: Db,
@@ -230,7 +231,7 @@ class EntryController(Controller):
             )
             return await load_entry(conn, entry_id, found.base_currency)
 
-    @get("/{entry_id:uuid}", summary="Show a journal entry")
+    @get("/{entry_id:uuid}", summary="Show a journal entry", opt=_READ)
     async def show_entry(self, db: Db, entry_id: FromPath[UUID]) -> EntryOut:
         """One entry with its lines."""
         async with db.transaction() as conn:

@@ -24,13 +24,21 @@ from nexus_finance import _invoices, _payments, _posting
 from nexus_finance._books import company
 from nexus_finance._examples import body
 from nexus_finance._invoices import CreditNoteIn, InvoiceIn, InvoiceOut
-from nexus_finance._keys import INVOICES_WRITE, MULTI_CURRENCY, PAYMENTS_WRITE
+from nexus_finance._keys import (
+    INVOICES_READ,
+    INVOICES_WRITE,
+    MULTI_CURRENCY,
+    PAYMENTS_READ,
+    PAYMENTS_WRITE,
+)
 from nexus_finance._payments import PaymentIn, PaymentOut
 from nexus_finance._settings import FinanceSettings
 
 __all__ = ("InvoiceController", "PaymentController")
 
+_READ = route_opt(permission=INVOICES_READ)
 _WRITE = route_opt(permission=INVOICES_WRITE)
+_PAYMENTS_READ = route_opt(permission=PAYMENTS_READ)
 State = Literal["draft", "posted", "partially_paid", "paid", "reversed", "cancelled"]
 
 
@@ -40,7 +48,7 @@ class InvoiceController(Controller):
     path = "/invoices"
     tags = ["finance: invoices"]
 
-    @get("/", summary="List invoices, bills and credit notes")
+    @get("/", summary="List invoices, bills and credit notes", opt=_READ)
     async def list_invoices(
         self,
         db: Db,
@@ -91,7 +99,7 @@ class InvoiceController(Controller):
             )
             return await _invoices.load(conn, invoice_id)
 
-    @get("/{invoice_id:uuid}", summary="Show an invoice")
+    @get("/{invoice_id:uuid}", summary="Show an invoice", opt=_READ)
     async def show_invoice(self, db: Db, invoice_id: FromPath[UUID]) -> InvoiceOut:
         """One document with its lines, totals and what is left to pay."""
         async with db.transaction() as conn:
@@ -169,7 +177,7 @@ class PaymentController(Controller):
     path = "/payments"
     tags = ["finance: payments"]
 
-    @get("/", summary="List payments")
+    @get("/", summary="List payments", opt=_PAYMENTS_READ)
     async def list_payments(
         self,
         db: Db,
@@ -206,7 +214,7 @@ class PaymentController(Controller):
             )
             return await _payments.load(conn, payment_id)
 
-    @get("/{payment_id:uuid}", summary="Show a payment")
+    @get("/{payment_id:uuid}", summary="Show a payment", opt=_PAYMENTS_READ)
     async def show_payment(self, db: Db, payment_id: FromPath[UUID]) -> PaymentOut:
         """One payment with its allocations."""
         async with db.transaction() as conn:

@@ -20,7 +20,7 @@ from nexus_hookspecs.http import (
 )
 
 from nexus_finance._examples import body
-from nexus_finance._keys import PARTNERS_WRITE
+from nexus_finance._keys import PARTNERS_READ, PARTNERS_WRITE
 from nexus_finance._partners import (
     COLUMNS,
     PartnerChanges,
@@ -32,6 +32,7 @@ from nexus_finance._partners import (
 
 __all__ = ("PartnerController",)
 
+_READ = route_opt(permission=PARTNERS_READ)
 _WRITE = route_opt(permission=PARTNERS_WRITE)
 
 
@@ -41,7 +42,7 @@ class PartnerController(Controller):
     path = "/partners"
     tags = ["finance: partners"]
 
-    @get("/", summary="List partners")
+    @get("/", summary="List partners", opt=_READ)
     async def list_partners(
         self,
         db: Db,
@@ -79,7 +80,7 @@ class PartnerController(Controller):
             )
         return msgspec.convert(dict(row or {}), PartnerOut)
 
-    @get("/{partner_id:uuid}", summary="Show a partner")
+    @get("/{partner_id:uuid}", summary="Show a partner", opt=_READ)
     async def show_partner(self, db: Db, partner_id: FromPath[UUID]) -> PartnerOut:
         """One partner."""
         async with db.transaction() as conn:

@@ -27,7 +27,13 @@ from nexus_hookspecs.http import (
 from nexus_finance._books import check_day, company, open_fiscal_year
 from nexus_finance._closing import close_year
 from nexus_finance._examples import body
-from nexus_finance._keys import ACCOUNTS_WRITE, MULTI_CURRENCY, PERIODS_WRITE
+from nexus_finance._keys import (
+    ACCOUNTS_READ,
+    ACCOUNTS_WRITE,
+    MULTI_CURRENCY,
+    PERIODS_READ,
+    PERIODS_WRITE,
+)
 from nexus_finance._money import Currency, is_currency, plain
 
 if TYPE_CHECKING:
@@ -35,7 +41,9 @@ if TYPE_CHECKING:
 
 __all__ = ("FiscalYearController", "PeriodController", "RateController")
 
+_READ = route_opt(permission=PERIODS_READ)
 _WRITE = route_opt(permission=PERIODS_WRITE)
+_RATES_READ = route_opt(permission=ACCOUNTS_READ)
 
 
 class PeriodOut(msgspec.Struct, kw_only=True):
@@ -95,7 +103,7 @@ class FiscalYearController(Controller):
     path = "/fiscal-years"
     tags = ["finance: periods"]
 
-    @get("/", summary="List fiscal years")
+    @get("/", summary="List fiscal years", opt=_READ)
     async def list_years(
         self,
         db: Db,
@@ -147,7 +155,7 @@ class FiscalYearController(Controller):
             await close_year(conn, found, fiscal_year_id)
             return await _year(conn, fiscal_year_id)
 
-    @get("/{fiscal_year_id:uuid}", summary="Show a fiscal year")
+    @get("/{fiscal_year_id:uuid}", summary="Show a fiscal year", opt=_READ)
     async def show_year(self, db: Db, fiscal_year_id: FromPath[UUID]) -> FiscalYearOut:
         """One fiscal year with its periods."""
         async with db.transaction() as conn:
@@ -160,7 +168,7 @@ class PeriodController(Controller):
     path = "/periods"
     tags = ["finance: periods"]
 
-    @get("/", summary="List periods")
+    @get("/", summary="List periods", opt=_READ)
     async def list_periods(
         self,
         db: Db,
@@ -182,7 +190,7 @@ class PeriodController(Controller):
             )
         return page_of([msgspec.convert(dict(r), PeriodOut) for r in rows], limit)
 
-    @get("/{period_id:uuid}", summary="Show a period")
+    @get("/{period_id:uuid}", summary="Show a period", opt=_READ)
     async def show_period(self, db: Db, period_id: FromPath[UUID]) -> PeriodOut:
         """One period."""
         async with db.transaction() as conn:
@@ -257,7 +265,7 @@ class RateController(Controller):
     tags = ["finance: currencies"]
     opt = route_opt(feature=MULTI_CURRENCY)
 
-    @get("/", summary="List exchange rates")
+    @get("/", summary="List exchange rates", opt=_RATES_READ)
     async def list_rates(
         self,
         db: Db,
@@ -305,7 +313,7 @@ class RateController(Controller):
             )
         return _rate(row, found.base_currency)
 
-    @get("/{rate_id:uuid}", summary="Show an exchange rate")
+    @get("/{rate_id:uuid}", summary="Show an exchange rate", opt=_RATES_READ)
     async def show_rate(self, db: Db, rate_id: FromPath[UUID]) -> RateOut:
         """One stored rate."""
         async with db.transaction() as conn:

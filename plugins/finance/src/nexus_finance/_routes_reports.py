@@ -9,10 +9,11 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 from litestar import Controller, Request, Response, get
 from litestar.openapi.spec import OpenAPIMediaType, OpenAPIType, Operation, Schema
 from litestar.params import QueryParameter
-from nexus_hookspecs.http import Db
+from nexus_hookspecs.http import Db, route_opt
 
 from nexus_finance import _reports
 from nexus_finance._books import company
+from nexus_finance._keys import REPORTS_READ
 from nexus_finance._reports import Basis, Report
 
 if TYPE_CHECKING:
@@ -23,6 +24,8 @@ if TYPE_CHECKING:
     from nexus_finance._books import Company
 
 __all__ = ("ReportController",)
+
+_READ = route_opt(permission=REPORTS_READ)
 
 Format = Annotated[
     Literal["json", "csv"] | None,
@@ -77,7 +80,7 @@ class ReportController(Controller):
     path = "/reports"
     tags = ["finance: reports"]
 
-    @get("/trial-balance", summary="Trial balance", operation_class=_ReportOperation)
+    @get("/trial-balance", summary="Trial balance", operation_class=_ReportOperation, opt=_READ)
     async def trial_balance(
         self,
         request: Request[Any, Any, Any],
@@ -96,7 +99,7 @@ class ReportController(Controller):
         )
         return _answer(request, report, format)
 
-    @get("/profit-and-loss", summary="Profit and loss", operation_class=_ReportOperation)
+    @get("/profit-and-loss", summary="Profit and loss", operation_class=_ReportOperation, opt=_READ)
     async def profit_and_loss(
         self,
         request: Request[Any, Any, Any],
@@ -115,7 +118,7 @@ class ReportController(Controller):
         )
         return _answer(request, report, format)
 
-    @get("/balance-sheet", summary="Balance sheet", operation_class=_ReportOperation)
+    @get("/balance-sheet", summary="Balance sheet", operation_class=_ReportOperation, opt=_READ)
     async def balance_sheet(
         self,
         request: Request[Any, Any, Any],
@@ -133,7 +136,7 @@ class ReportController(Controller):
         )
         return _answer(request, report, format)
 
-    @get("/general-ledger", summary="General ledger", operation_class=_ReportOperation)
+    @get("/general-ledger", summary="General ledger", operation_class=_ReportOperation, opt=_READ)
     async def general_ledger(
         self,
         request: Request[Any, Any, Any],
@@ -160,7 +163,9 @@ class ReportController(Controller):
         )
         return _answer(request, report, format)
 
-    @get("/aged-receivables", summary="Aged receivables", operation_class=_ReportOperation)
+    @get(
+        "/aged-receivables", summary="Aged receivables", operation_class=_ReportOperation, opt=_READ
+    )
     async def aged_receivables(
         self,
         request: Request[Any, Any, Any],
@@ -177,7 +182,7 @@ class ReportController(Controller):
         )
         return _answer(request, report, format)
 
-    @get("/aged-payables", summary="Aged payables", operation_class=_ReportOperation)
+    @get("/aged-payables", summary="Aged payables", operation_class=_ReportOperation, opt=_READ)
     async def aged_payables(
         self,
         request: Request[Any, Any, Any],

@@ -15,10 +15,16 @@ from nexus_inventory._events import MOVE_DONE, STOCK_LOW, VALUATION_POSTED
 from nexus_inventory._examples import EXAMPLES
 from nexus_inventory._handlers import INVOICE_POSTED, deliver_invoice
 from nexus_inventory._keys import (
+    MOVES_READ,
     MOVES_WRITE,
+    PRODUCTS_READ,
     PRODUCTS_WRITE,
+    RESERVATIONS_READ,
     RESERVATIONS_WRITE,
+    RULES_READ,
     RULES_WRITE,
+    VALUATION_READ,
+    WAREHOUSES_READ,
     WAREHOUSES_WRITE,
 )
 from nexus_inventory._layout import seed_layout
@@ -44,6 +50,8 @@ __all__ = (
     "nexus_routes",
     "nexus_tenant_enable",
 )
+
+_MEMBERS = ("tenant_admin", "member")
 
 TABLES = (
     "inventory_product",
@@ -90,10 +98,21 @@ def nexus_manifest() -> Manifest:
             ),
         ),
         permissions=(
+            Permission(
+                key=PRODUCTS_READ,
+                description="List and show products and their stock per location.",
+                roles=_MEMBERS,
+            ),
             Permission(key=PRODUCTS_WRITE, description="Create, change and delete products."),
+            Permission(
+                key=WAREHOUSES_READ,
+                description="List and show warehouses and locations.",
+                roles=_MEMBERS,
+            ),
             Permission(
                 key=WAREHOUSES_WRITE, description="Create and change warehouses and locations."
             ),
+            Permission(key=MOVES_READ, description="List and show stock moves.", roles=_MEMBERS),
             Permission(
                 key=MOVES_WRITE,
                 description=(
@@ -102,11 +121,17 @@ def nexus_manifest() -> Manifest:
                 ),
             ),
             Permission(
-                key=RESERVATIONS_WRITE,
-                description="Reserve and release stock.",
-                roles=("tenant_admin", "member"),
+                key=RESERVATIONS_READ, description="List and show reservations.", roles=_MEMBERS
             ),
+            Permission(
+                key=RESERVATIONS_WRITE, description="Reserve and release stock.", roles=_MEMBERS
+            ),
+            Permission(key=RULES_READ, description="List and show reorder rules.", roles=_MEMBERS),
             Permission(key=RULES_WRITE, description="Create, change and delete reorder rules."),
+            Permission(
+                key=VALUATION_READ,
+                description="Read the stock valuation: quantities at average cost.",
+            ),
         ),
         settings=InventorySettings,
         profile_settings={"valuation_currency": "currency"},

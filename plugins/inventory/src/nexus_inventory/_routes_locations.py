@@ -24,7 +24,7 @@ from nexus_hookspecs.http import (
 
 from nexus_inventory._examples import body
 from nexus_inventory._fields import Name
-from nexus_inventory._keys import WAREHOUSES_WRITE
+from nexus_inventory._keys import WAREHOUSES_READ, WAREHOUSES_WRITE
 from nexus_inventory._layout import read_layout
 
 if TYPE_CHECKING:
@@ -68,7 +68,7 @@ class LocationController(Controller):
     path = "/locations"
     tags = ["inventory"]
 
-    @get("/", summary="List locations")
+    @get("/", summary="List locations", opt=route_opt(permission=WAREHOUSES_READ))
     async def list_locations(
         self,
         db: Db,
@@ -121,7 +121,9 @@ class LocationController(Controller):
             )
         return _location(row)
 
-    @get("/{location_id:uuid}", summary="Show a location")
+    @get(
+        "/{location_id:uuid}", summary="Show a location", opt=route_opt(permission=WAREHOUSES_READ)
+    )
     async def show_location(self, db: Db, location_id: FromPath[UUID]) -> LocationOut:
         """One location."""
         async with db.transaction() as conn:

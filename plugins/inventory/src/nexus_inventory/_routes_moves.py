@@ -27,7 +27,7 @@ from nexus_hookspecs.http import (
 
 from nexus_inventory._amounts import money, qty
 from nexus_inventory._examples import body
-from nexus_inventory._keys import MOVES_WRITE, VALUATION
+from nexus_inventory._keys import MOVES_READ, MOVES_WRITE, VALUATION
 from nexus_inventory._layout import read_layout
 from nexus_inventory._moves import MoveCreate, create_move
 from nexus_inventory._settings import InventorySettings
@@ -90,7 +90,7 @@ class MoveController(Controller):
     path = "/moves"
     tags = ["inventory"]
 
-    @get("/", summary="List moves")
+    @get("/", summary="List moves", opt=route_opt(permission=MOVES_READ))
     async def list_moves(
         self,
         db: Db,
@@ -156,7 +156,7 @@ class MoveController(Controller):
                 await validate_move(conn, events, move_id, settings=settings, valuation=valuation)
             return await _read_move(conn, move_id)
 
-    @get("/{move_id:uuid}", summary="Show a move")
+    @get("/{move_id:uuid}", summary="Show a move", opt=route_opt(permission=MOVES_READ))
     async def show_move(self, db: Db, move_id: FromPath[UUID]) -> MoveOut:
         """One move."""
         async with db.transaction() as conn:

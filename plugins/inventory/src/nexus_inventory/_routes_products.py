@@ -28,7 +28,7 @@ from nexus_hookspecs.http import (
 from nexus_inventory._amounts import positive, qty
 from nexus_inventory._examples import body
 from nexus_inventory._fields import Amount, Name, Sku
-from nexus_inventory._keys import PRODUCTS_WRITE
+from nexus_inventory._keys import PRODUCTS_READ, PRODUCTS_WRITE
 from nexus_inventory._settings import InventorySettings
 
 if TYPE_CHECKING:
@@ -145,7 +145,7 @@ class ProductController(Controller):
     path = "/products"
     tags = ["inventory"]
 
-    @get("/", summary="List products")
+    @get("/", summary="List products", opt=route_opt(permission=PRODUCTS_READ))
     async def list_products(
         self,
         db: Db,
@@ -200,7 +200,7 @@ class ProductController(Controller):
             conflict(f"a product with SKU {sku} exists", sku=sku)
         return _product_out(row)
 
-    @get("/{product_id:uuid}", summary="Show a product")
+    @get("/{product_id:uuid}", summary="Show a product", opt=route_opt(permission=PRODUCTS_READ))
     async def show_product(self, db: Db, product_id: FromPath[UUID]) -> ProductOut:
         """One product."""
         async with db.transaction() as conn:
@@ -258,7 +258,11 @@ class ProductController(Controller):
                 conflict("the product has stock moves: archive it instead")
             await conn.execute("delete from inventory_product where id = $1", product_id)
 
-    @get("/{product_id:uuid}/stock", summary="Show a product's stock")
+    @get(
+        "/{product_id:uuid}/stock",
+        summary="Show a product's stock",
+        opt=route_opt(permission=PRODUCTS_READ),
+    )
     async def show_stock(self, db: Db, product_id: FromPath[UUID]) -> StockOut:
         """On hand, reserved and available per internal location, and in total."""
         async with db.transaction() as conn:

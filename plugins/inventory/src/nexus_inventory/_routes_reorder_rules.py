@@ -28,7 +28,7 @@ from nexus_hookspecs.http import (
 from nexus_inventory._amounts import positive, qty
 from nexus_inventory._examples import body
 from nexus_inventory._fields import Amount
-from nexus_inventory._keys import REORDER_RULES, RULES_WRITE
+from nexus_inventory._keys import REORDER_RULES, RULES_READ, RULES_WRITE
 from nexus_inventory._layout import read_layout
 
 if TYPE_CHECKING:
@@ -160,7 +160,7 @@ class ReorderRuleController(Controller):
                 conflict("the product has a reorder rule at this location")
             return await _read_rule(conn, row["id"])
 
-    @get("/reorder-rules", summary="List reorder rules")
+    @get("/reorder-rules", summary="List reorder rules", opt=route_opt(permission=RULES_READ))
     async def list_rules(
         self,
         db: Db,
@@ -180,7 +180,11 @@ class ReorderRuleController(Controller):
             )
         return page_of([_rule(row) for row in rows], limit)
 
-    @get("/reorder-rules/{rule_id:uuid}", summary="Show a reorder rule")
+    @get(
+        "/reorder-rules/{rule_id:uuid}",
+        summary="Show a reorder rule",
+        opt=route_opt(permission=RULES_READ),
+    )
     async def show_rule(self, db: Db, rule_id: FromPath[UUID]) -> RuleOut:
         """One reorder rule."""
         async with db.transaction() as conn:

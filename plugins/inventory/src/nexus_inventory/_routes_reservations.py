@@ -28,7 +28,7 @@ from nexus_hookspecs.http import (
 from nexus_inventory._amounts import positive, qty
 from nexus_inventory._examples import body
 from nexus_inventory._fields import Amount, Reference
-from nexus_inventory._keys import RESERVATIONS, RESERVATIONS_WRITE
+from nexus_inventory._keys import RESERVATIONS, RESERVATIONS_READ, RESERVATIONS_WRITE
 from nexus_inventory._layout import read_layout
 from nexus_inventory._stock import available_at
 
@@ -126,7 +126,7 @@ class ReservationController(Controller):
             )
         return _reservation(row)
 
-    @get("/reservations", summary="List reservations")
+    @get("/reservations", summary="List reservations", opt=route_opt(permission=RESERVATIONS_READ))
     async def list_reservations(
         self,
         db: Db,
@@ -161,6 +161,7 @@ class ReservationController(Controller):
     @get(
         "/reservations/{reservation_id:uuid}",
         summary="Show a reservation",
+        opt=route_opt(permission=RESERVATIONS_READ),
     )
     async def show_reservation(self, db: Db, reservation_id: FromPath[UUID]) -> ReservationOut:
         """One reservation."""

@@ -10,7 +10,7 @@ from litestar import Controller, get
 from nexus_hookspecs.http import Db, TenantSettings, route_opt
 
 from nexus_inventory._amounts import money, qty
-from nexus_inventory._keys import VALUATION
+from nexus_inventory._keys import VALUATION, VALUATION_READ
 from nexus_inventory._settings import InventorySettings
 
 __all__ = ("ValuationController", "ValuationLine", "ValuationOut")
@@ -42,7 +42,7 @@ class ValuationController(Controller):
     tags = ["inventory"]
     opt = route_opt(feature=VALUATION)
 
-    @get("/", summary="Show the stock valuation")
+    @get("/", summary="Show the stock valuation", opt=route_opt(permission=VALUATION_READ))
     async def show_valuation(
         self, db: Db, settings: TenantSettings[InventorySettings]
     ) -> ValuationOut:

@@ -24,7 +24,7 @@ from nexus_hookspecs.http import (
 
 from nexus_inventory._examples import body
 from nexus_inventory._fields import Name
-from nexus_inventory._keys import WAREHOUSES_WRITE
+from nexus_inventory._keys import WAREHOUSES_READ, WAREHOUSES_WRITE
 from nexus_inventory._layout import create_warehouse
 
 if TYPE_CHECKING:
@@ -75,7 +75,7 @@ class WarehouseController(Controller):
     path = "/warehouses"
     tags = ["inventory"]
 
-    @get("/", summary="List warehouses")
+    @get("/", summary="List warehouses", opt=route_opt(permission=WAREHOUSES_READ))
     async def list_warehouses(
         self,
         db: Db,
@@ -110,7 +110,11 @@ class WarehouseController(Controller):
             )
         return _warehouse(row)
 
-    @get("/{warehouse_id:uuid}", summary="Show a warehouse")
+    @get(
+        "/{warehouse_id:uuid}",
+        summary="Show a warehouse",
+        opt=route_opt(permission=WAREHOUSES_READ),
+    )
     async def show_warehouse(self, db: Db, warehouse_id: FromPath[UUID]) -> WarehouseOut:
         """One warehouse."""
         async with db.transaction() as conn:

@@ -15,7 +15,7 @@ from nexus_hookspecs import Manifest, Permission, hookimpl
 from {{ cookiecutter.module }}._events import ITEM_CREATED
 from {{ cookiecutter.module }}._examples import EXAMPLE_PAYLOADS
 from {{ cookiecutter.module }}._handlers import mark_processed
-from {{ cookiecutter.module }}._keys import ITEMS_WRITE
+from {{ cookiecutter.module }}._keys import ITEMS_READ, ITEMS_WRITE
 from {{ cookiecutter.module }}._routes_items import ItemController
 from {{ cookiecutter.module }}._settings import {{ cookiecutter.__class_prefix }}Settings
 
@@ -39,6 +39,11 @@ def nexus_manifest() -> Manifest:
         summary="{{ cookiecutter.summary }}",
         hookspecs="{{ cookiecutter.hookspecs_range }}",
         permissions=(
+            Permission(
+                key=ITEMS_READ,
+                description="List and show items.",
+                roles=("tenant_admin", "member"),
+            ),
             Permission(
                 key=ITEMS_WRITE,
                 description="Create, change and delete items.",

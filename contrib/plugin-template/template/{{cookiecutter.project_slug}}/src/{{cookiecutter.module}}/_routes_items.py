@@ -30,7 +30,7 @@ from nexus_hookspecs.http import (
 )
 
 from {{ cookiecutter.module }}._events import ITEM_CREATED, ItemCreated
-from {{ cookiecutter.module }}._keys import ITEMS_WRITE
+from {{ cookiecutter.module }}._keys import ITEMS_READ, ITEMS_WRITE
 from {{ cookiecutter.module }}._settings import {{ cookiecutter.__class_prefix }}Settings
 from {{ cookiecutter.module }}.tables import Item
 
@@ -85,7 +85,7 @@ class ItemController(Controller):
     path = "/items"
     tags = ["{{ cookiecutter.plugin_name }}"]
 
-    @get("/", summary="List items")
+    @get("/", summary="List items", opt=route_opt(permission=ITEMS_READ))
     async def list_items(self, db: Db, cursor: Cursor = None, limit: Limit = 50) -> Page[ItemOut]:
         """Items, oldest first, a page at a time: pass ``next_cursor`` as ``cursor``."""
         async with db.transaction():
@@ -122,7 +122,7 @@ class ItemController(Controller):
             )
         return item
 
-    @get("/{item_id:uuid}", summary="Show an item")
+    @get("/{item_id:uuid}", summary="Show an item", opt=route_opt(permission=ITEMS_READ))
     async def show_item(self, db: Db, item_id: FromPath[UUID]) -> ItemOut:
         """One item; another tenant's answers 404 like a missing one."""
         async with db.transaction():
