@@ -7,9 +7,16 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+import asyncpg
 import pytest
 from kernel_samples import memos
-from nexus.testing import create_test_client, make_platform_key, make_tenant, temporary_database
+from nexus.testing import (
+    create_test_client,
+    make_platform_key,
+    make_tenant,
+    run_sync,
+    temporary_database,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -310,13 +317,26 @@ def test_api_key_with_another_tenants_id_spliced_in_answers_401(world):
 
 def test_expired_api_key_answers_401(world):
     admin = make_tenant(world.url)
-    past = (datetime.now(UTC) - timedelta(minutes=1)).isoformat()
+    later = (datetime.now(UTC) + timedelta(minutes=1)).isoformat()
     created = world.client.post(
-        "/api/v1/api-keys", json={"name": "old", "expires_at": past}, headers=admin.headers
+        "/api/v1/api-keys", json={"name": "old", "expires_at": later}, headers=admin.headers
     )
     assert created.status_code == 201
+    # A key cannot be created expired (422): age this one where it is stored.
+    run_sync(_age_key(world.url, created.json()["api_key"]["id"]))
     response = world.client.get("/api/v1/memos", headers=bearer(created.json()["key"]))
     assert_problem(response, 401, "/problems/unauthorized")
+
+
+async def _age_key(url: str, key_id: str) -> None:
+    conn = await asyncpg.connect(url)
+    try:
+        await conn.execute(
+            "update nexus_api_key set expires_at = now() - interval '1 minute' where id = $1",
+            uuid.UUID(key_id),
+        )
+    finally:
+        await conn.close()
 
 
 def test_api_key_last_used_at_is_set_when_it_is_used(world):
