@@ -97,15 +97,14 @@ def test_a_failing_body_is_422_problem_listing_the_fields(client, headers):
     assert problem["errors"][1]["message"] == "required field is missing"
 
 
-def test_a_non_json_body_on_a_json_route_is_400_problem(client, headers):
-    # Litestar reads a JSON route's body as JSON whatever the Content-Type says (it never
-    # answers 415): a form body fails to parse.
+def test_a_non_json_body_on_a_json_route_is_415_problem(client, headers):
+    # The kernel reads a JSON route's body only as application/json (nexus.http.StrictRequest).
     response = client.post(
         ORDERS,
         content=b"item=tea&qty=1",
         headers={**headers, "Content-Type": "application/x-www-form-urlencoded"},
     )
-    _assert_problem(response, 400, "bad-request")
+    _assert_problem(response, 415, "unsupported-media-type")
 
 
 @pytest.mark.parametrize(
@@ -163,7 +162,8 @@ def test_each_status_keeps_its_generic_problem_type(client):
 
 
 def test_a_value_the_database_refuses_is_a_422_not_a_500(nexus_database_url):
-    # Found by Schemathesis: a NUL character in a query parameter reached PostgreSQL.
+    # Found by Schemathesis: a NUL character in a query parameter reached PostgreSQL. It is
+    # now refused before any handler runs (nexus.http.request_limits), naming the parameter.
     from nexus.testing import create_test_client as _client
     from nexus.testing import make_tenant as _tenant
 
@@ -174,4 +174,4 @@ def test_a_value_the_database_refuses_is_a_422_not_a_500(nexus_database_url):
         )
     assert response.status_code == 422
     assert response.headers["content-type"] == "application/problem+json"
-    assert response.json()["detail"] == "a value in the request cannot be stored or compared"
+    assert response.json()["errors"][0]["key"] == "type"

@@ -10,6 +10,7 @@ from litestar.openapi import OpenAPIConfig
 
 from nexus import compose
 from nexus.http import (
+    StrictRequest,
     docs_render_plugins,
     docs_router,
     document_conventions,

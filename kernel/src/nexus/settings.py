@@ -67,6 +67,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             present (``300/minute``); beyond, its unknown credentials get 429 until the
             window ends (credentials already verified keep working).
         max_body_bytes: Largest request body accepted (413 beyond).
+        max_header_bytes: Longest request header (name and value) accepted; all headers
+            together may take four times this (431 beyond, before anything reads them).
         rate_limit_tenant: Requests per tenant (``limits`` notation, e.g. ``6000/minute``).
         rate_limit_key: Requests per API key or user.
         redis_url: Redis for rate-limit counters, the cache and fan-out; in-process (fanned
@@ -125,6 +127,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     signin_lockout_s: int = 900
     invalid_credentials_per_address: str = "300/minute"
     max_body_bytes: int = 10 * 1024 * 1024
+    max_header_bytes: int = 8 * 1024
     rate_limit_tenant: str = "6000/minute"
     rate_limit_key: str = "1200/minute"
     redis_url: str | None = None

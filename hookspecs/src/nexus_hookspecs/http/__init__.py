@@ -10,7 +10,10 @@ Install it with the ``litestar`` extra (``nexus-hookspecs[litestar]``). It gives
   over SQL (:class:`Keyset`);
 - problems that always raise: :func:`not_found`, :func:`conflict`, :func:`invalid` and
   :class:`FieldErrors` (every failing field at once);
-- typed route options: :func:`route_opt`.
+- typed route options: :func:`route_opt`;
+- field types the kernel decodes strictly: decimals (:data:`Money`, :data:`Quantity`,
+  :data:`Rate`, :func:`decimal_meta`) and :data:`Multiline` text (every other text field is
+  one line without control characters).
 
 Example::
 
@@ -64,11 +67,27 @@ from nexus_hookspecs.http._problems import (
     invalid,
     not_found,
 )
+from nexus_hookspecs.http._types import (
+    DECIMAL_GRAMMAR,
+    DECIMAL_KEY,
+    MULTILINE_KEY,
+    Money,
+    Multiline,
+    Quantity,
+    Rate,
+    decimal_error,
+    decimal_meta,
+    decimal_pattern,
+    text_error,
+)
 
 __all__ = (
     "BY_ID",
+    "DECIMAL_GRAMMAR",
+    "DECIMAL_KEY",
     "DEFAULT_LIMIT",
     "MAX_LIMIT",
+    "MULTILINE_KEY",
     "Access",
     "Context",
     "Cursor",
@@ -79,17 +98,25 @@ __all__ = (
     "FieldErrors",
     "Keyset",
     "Limit",
+    "Money",
+    "Multiline",
     "Page",
+    "Quantity",
+    "Rate",
     "SettingsPort",
     "TenantBlobs",
     "TenantCache",
     "TenantSettings",
     "after_id",
     "conflict",
+    "decimal_error",
+    "decimal_meta",
+    "decimal_pattern",
     "field_errors",
     "invalid",
     "not_found",
     "page_of",
     "piccolo_page",
     "route_opt",
+    "text_error",
 )

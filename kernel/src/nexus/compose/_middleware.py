@@ -9,6 +9,7 @@ from nexus.http import (
     RateLimitMiddleware,
     correct_allow_header,
     request_id_middleware,
+    request_limits,
 )
 from nexus.identity import AuthGate
 from nexus.observability import RequestMetrics
@@ -44,12 +45,17 @@ def outer_layers(app: Litestar, kernel: Kernel) -> ASGIApp:
     """Request ids, access log and metrics around Litestar's own exception handling.
 
     Outermost, so unknown routes (404, 405) get a request id too: route middleware only
-    wraps matched routes.
+    wraps matched routes. Inside them, before Litestar parses anything, the header size
+    limits and the query's NUL check (``nexus.http.request_limits``).
     """
     request_ids = request_id_middleware(
         access_log=kernel.settings.access_log, metrics=RequestMetrics()
     )
-    return request_ids(correct_allow_header(app, app.asgi_handler))  # type: ignore[no-any-return]
+    limited = request_limits(
+        correct_allow_header(app, app.asgi_handler),
+        max_header_bytes=kernel.settings.max_header_bytes,
+    )
+    return request_ids(limited)  # type: ignore[no-any-return]
 
 
 def member_permissions(registry: PluginRegistry) -> frozenset[str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from nexus.http._allow import correct_allow_header
+from nexus.http._body import StrictRequest
 from nexus.http._context import (
     SECURITY_HEADERS,
     KernelContext,
@@ -16,6 +17,7 @@ from nexus.http._idempotency import (
     IdempotencyMiddleware,
     parse_idempotency_key,
 )
+from nexus.http._limits import request_limits
 from nexus.http._openapi import document_conventions, problem_spec, security_components
 from nexus.http._ports import KernelDb
 from nexus.http._problems import (
@@ -51,6 +53,7 @@ __all__ = (
     "ProblemType",
     "RateLimitMiddleware",
     "RateLimits",
+    "StrictRequest",
     "bind_caller",
     "correct_allow_header",
     "docs_render_plugins",
@@ -66,6 +69,7 @@ __all__ = (
     "request_actor",
     "request_caller",
     "request_id_middleware",
+    "request_limits",
     "request_tenant",
     "required_actor",
     "required_tenant",

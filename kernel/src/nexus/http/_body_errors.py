@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 import msgspec
+from litestar.exceptions import HTTPException
 from litestar.types import Empty
 from litestar.utils.scope.state import ScopeState
-from nexus_hookspecs.http import field_errors
+
+from nexus.http._body import body_errors, decode_json_body
 
 if TYPE_CHECKING:
     from litestar import Request
@@ -18,9 +20,9 @@ __all__ = ("every_body_error",)
 def every_body_error(request: Request[Any, Any, Any], errors: list[Any] | None) -> list[Any] | None:
     """Widen Litestar's one body error to every failing field of the route's body type.
 
-    Litestar decodes a body with msgspec, which stops at the first failing field. When that
-    is what refused the request, the body (already read and decoded, so no I/O here) is
-    checked field by field against the handler's ``data`` type. Errors a handler raised
+    msgspec stops at the first failing field. When that is what refused the request, the
+    body (already read, so no I/O here) is checked field by field against the handler's
+    ``data`` type, with the same rules as :class:`nexus.http.StrictRequest`. Errors a handler raised
     itself, and query or path errors, come back unchanged.
     """
     if not errors or not any(isinstance(e, dict) and e.get("source") == "body" for e in errors):
@@ -36,10 +38,10 @@ def every_body_error(request: Request[Any, Any, Any], errors: list[Any] | None) 
         if state.body is Empty:
             return errors
         try:
-            value = msgspec.json.decode(state.body)
-        except msgspec.DecodeError:
+            value = decode_json_body(state.body)
+        except HTTPException:
             return errors
-    found = field_errors(value, data.annotation, strict=False)
+    found = body_errors(value, data.annotation)
     if not found:  # the body converts: the handler refused it, with its own errors
         return errors
     others = [e for e in errors if not (isinstance(e, dict) and e.get("source") == "body")]

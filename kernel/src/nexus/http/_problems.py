@@ -8,7 +8,12 @@ import asyncpg
 import msgspec
 import structlog
 from litestar import Request, Response, get
-from litestar.exceptions import HTTPException, NotFoundException, ValidationException
+from litestar.exceptions import (
+    HTTPException,
+    NotFoundException,
+    SerializationException,
+    ValidationException,
+)
 from litestar.params import FromPath
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
@@ -51,7 +56,13 @@ class ProblemType(msgspec.Struct, frozen=True):
 PROBLEM_TYPES: dict[str, ProblemType] = {
     p.slug: p
     for p in (
-        ProblemType("bad-request", "Bad request", 400, "The request could not be understood."),
+        ProblemType(
+            "bad-request",
+            "Bad request",
+            400,
+            "The request could not be understood: a body that is not JSON (malformed, not "
+            "UTF-8, or nested too deeply), say; `detail` says what.",
+        ),
         ProblemType(
             "validation-error",
             "Validation failed",
@@ -123,7 +134,19 @@ PROBLEM_TYPES: dict[str, ProblemType] = {
             "The body exceeds the limit (`NEXUS_MAX_BODY_BYTES`, 10 MiB by default).",
         ),
         ProblemType(
-            "unsupported-media-type", "Unsupported media type", 415, "Send application/json."
+            "unsupported-media-type",
+            "Unsupported media type",
+            415,
+            "A route that takes a JSON body takes it as `application/json` (or an "
+            "`application/*+json` type) only; a body without a `Content-Type` is refused too.",
+        ),
+        ProblemType(
+            "request-header-fields-too-large",
+            "Request header fields too large",
+            431,
+            "A header is longer than `NEXUS_MAX_HEADER_BYTES` (8 KiB by default), or all the "
+            "headers together are longer than four times that; nothing of the request was "
+            "read.",
         ),
         ProblemType(
             "rate-limited",
@@ -201,11 +224,17 @@ async def send_problem(
     detail: str | None = None,
     problem_type: ProblemType | None = None,
     headers: dict[str, str] | None = None,
+    **extensions: Any,
 ) -> None:
     """Answer with a problem straight from ASGI middleware, before any handler runs."""
     request: Request[Any, Any, Any] = Request(scope, receive, send)
     response = problem_response(
-        request, status=status, detail=detail, problem_type=problem_type, headers=headers
+        request,
+        status=status,
+        detail=detail,
+        problem_type=problem_type,
+        headers=headers,
+        **extensions,
     )
     await response.to_asgi_response(app=None, request=request)(scope, receive, send)
 
@@ -251,8 +280,16 @@ def _data_error(request: Request[Any, Any, Any], exc: asyncpg.DataError) -> Resp
     )
 
 
+def _undecodable(request: Request[Any, Any, Any], exc: SerializationException) -> Response[Any]:
+    # Litestar failed to decode something the client sent (a body read outside
+    # ``StrictRequest.json``): the client's mistake, never a 500.
+    log.info("request not decodable", path=request.url.path, error=str(exc))
+    return problem_response(request, status=400, detail="the request could not be decoded")
+
+
 exception_handlers: dict[type[Exception] | int, Any] = {
     HTTPException: _http_exception,
+    SerializationException: _undecodable,
     asyncpg.DataError: _data_error,
     Exception: _internal_error,
 }

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 from uuid import UUID
 
 import jwt
+import structlog
 
 from nexus.identity._jwt import CREDENTIAL_CLAIM, SCOPE_CLAIM, TENANT_CLAIM
 from nexus.identity._principal import Principal, PrincipalKind, Role
@@ -26,6 +27,9 @@ __all__ = ("AuthError", "Authenticator", "TenantRecord")
 
 _CACHE_LIMIT = 50_000
 _T = TypeVar("_T")
+
+
+log = structlog.get_logger("nexus.identity")
 
 
 class AuthError(Exception):
@@ -265,7 +269,9 @@ class Authenticator:
             scopes = _scopes(claims.get(SCOPE_CLAIM, "*"))
             kind = PrincipalKind(claims[CREDENTIAL_CLAIM])
         except (jwt.InvalidTokenError, ValueError, TypeError, KeyError) as exc:
-            raise AuthError(401, "unauthorized", f"invalid token: {exc}") from None
+            # The library's words stay in the log: the client learns only that it failed.
+            log.info("token refused", reason=f"{type(exc).__name__}: {exc}")
+            raise AuthError(401, "unauthorized", "invalid token") from None
         if tenant_id is None and Role.PLATFORM_ADMIN not in roles:
             raise AuthError(401, "unauthorized", "invalid token: no tenant")
         if tenant_id is not None and Role.PLATFORM_ADMIN in roles:

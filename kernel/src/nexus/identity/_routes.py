@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Literal
 from uuid import UUID
 
@@ -17,7 +18,7 @@ from litestar.exceptions import (
     TooManyRequestsException,
 )
 from litestar.params import FromPath, JSONBody
-from nexus_hookspecs.http import Cursor, Limit, Page, after_id, page_of
+from nexus_hookspecs.http import Cursor, Limit, Page, after_id, invalid, page_of
 
 from nexus.http import KernelDb, problem_spec, request_tenant, required_tenant
 from nexus.identity._authenticate import AuthError
@@ -290,6 +291,7 @@ class ApiKeyController(Controller):
         data: JSONBody[ApiKeyCreate],
     ) -> ApiKeyCreated:
         """Create a key; the response holds the key itself, shown this once."""
+        _check_expiry(data.expires_at)
         principal = request_principal(request)
         if Role.TENANT_ADMIN in data.roles and not principal.roles & {
             Role.TENANT_ADMIN,
@@ -314,6 +316,17 @@ class ApiKeyController(Controller):
         if not found:
             raise NotFoundException()
         _authenticator(request).forget()
+
+
+def _check_expiry(expires_at: datetime | None) -> None:
+    # RFC 3339 carries an offset; a key that is born expired is a mistake (``0`` once made
+    # one that expired in 1970).
+    if expires_at is None:
+        return
+    if expires_at.tzinfo is None:
+        invalid("expires_at", "an RFC 3339 date-time with an offset (Z or ±hh:mm)")
+    if expires_at <= datetime.now(UTC):
+        invalid("expires_at", "must be in the future")
 
 
 identity_routes = [AuthController, UserController, ApiKeyController]
