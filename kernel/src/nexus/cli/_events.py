@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import signal
-from typing import TYPE_CHECKING, Any
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import TYPE_CHECKING, Any, ClassVar
 from uuid import UUID
 
 import asyncpg
@@ -28,6 +31,7 @@ from nexus.events import (
 from nexus.plugins import load_plugins
 
 if TYPE_CHECKING:
+    from nexus.events import DependencyHealth
     from nexus.settings import Settings
 
 __all__ = ("events", "worker")
@@ -42,6 +46,47 @@ def _runtime(settings: Settings, *, relay: bool = True) -> EventRuntime:
     )
 
 
+class _Probe(BaseHTTPRequestHandler):
+    """The worker's probe port: ``/metrics``, ``/healthz`` (alive) and ``/readyz``."""
+
+    health: ClassVar[DependencyHealth | None] = None
+
+    def do_GET(self) -> None:
+        path = self.path.split("?", 1)[0]
+        if path == "/metrics":
+            self._send(
+                200, prometheus_client.CONTENT_TYPE_LATEST, prometheus_client.generate_latest()
+            )
+        elif path == "/healthz":
+            self._json(200, {"status": "ok"})
+        elif path == "/readyz":
+            report = self.health.snapshot() if self.health else {"status": "unavailable"}
+            self._json(200 if report["status"] == "ok" else 503, report)
+        else:
+            self._json(404, {"status": 404, "title": "Not Found"})
+
+    def _json(self, status: int, body: object) -> None:
+        self._send(status, "application/json", json.dumps(body).encode())
+
+    def _send(self, status: int, content_type: str, body: bytes) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base's name
+        """Probes are frequent: no access log."""
+
+
+def _serve_probe(host: str, port: int, health: DependencyHealth) -> ThreadingHTTPServer:
+    handler = type("Probe", (_Probe,), {"health": health})
+    server = ThreadingHTTPServer((host, port), handler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, name="nexus-probe", daemon=True).start()
+    return server
+
+
 @click.command()
 @click.option("--no-relay", is_flag=True, help="Run the consumers only (another worker relays).")
 @click.option(
@@ -49,14 +94,18 @@ def _runtime(settings: Settings, *, relay: bool = True) -> EventRuntime:
     type=int,
     default=None,
     envvar="NEXUS_WORKER_METRICS_PORT",
-    help="Serve Prometheus /metrics (event lag, dead letters, pools) on this port.",
+    help="Serve Prometheus /metrics (event lag, dead letters, pools), /healthz and /readyz "
+    "(503 naming the failing dependency, e.g. kafka) on this port.",
 )
 @friendly_errors
 def worker(no_relay: bool, metrics_port: int | None) -> None:
-    """Run the event relay and every consumer (plugins, audit, analytics) until stopped."""
+    """Run the event relay and every consumer (plugins, audit, analytics) until stopped.
+
+    A broker that is down, or refuses the producer, does not stop the worker: it retries
+    with backoff, logs one line when the broker goes down and one when it is back, and
+    relays the backlog then. /readyz on the metrics port says what is failing meanwhile.
+    """
     settings = load_settings()
-    if metrics_port is not None:
-        prometheus_client.start_http_server(metrics_port, addr=settings.host)
 
     async def run() -> None:
         stop = asyncio.Event()
@@ -64,11 +113,21 @@ def worker(no_relay: bool, metrics_port: int | None) -> None:
         for signum in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(signum, stop.set)
         runtime = _runtime(settings, relay=not no_relay)
-        async with runtime:
-            bus = runtime.bus.name
-            names = ", ".join(c.name for c in runtime.consumers)
-            click.echo(f"nexus worker: {bus} bus, consumers: {names}", err=True)
-            await stop.wait()
+        probe = (
+            _serve_probe(settings.host, metrics_port, runtime.worker.health)
+            if metrics_port is not None
+            else None
+        )
+        try:
+            async with runtime:
+                bus = runtime.bus.name
+                names = ", ".join(c.name for c in runtime.consumers)
+                click.echo(f"nexus worker: {bus} bus, consumers: {names}", err=True)
+                await stop.wait()
+        finally:
+            if probe is not None:
+                probe.shutdown()
+                probe.server_close()
 
     asyncio.run(run())
 

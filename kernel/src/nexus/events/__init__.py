@@ -19,14 +19,14 @@ from nexus.events._envelope import (
     encode_event,
     topic_for,
 )
-from nexus.events._kafka import KafkaBus, ensure_topics
+from nexus.events._kafka import IdempotenceRefusedError, KafkaBus, ensure_topics
 from nexus.events._kernel import analytics_consumer, audit_consumer
 from nexus.events._postgres import LOG_CHANNEL, PostgresBus
 from nexus.events._provide import events_provider
 from nexus.events._publisher import OutboxPublisher, UndeclaredEventError
 from nexus.events._redrive import DeadLetter, dead_letters, redrive
 from nexus.events._routes import event_routes
-from nexus.events._worker import Bus, EventWorker
+from nexus.events._worker import Bus, DependencyHealth, EventWorker
 
 __all__ = (
     "CONTENT_TYPE",
@@ -38,7 +38,9 @@ __all__ = (
     "Consumer",
     "DeadLetter",
     "Delivery",
+    "DependencyHealth",
     "EventWorker",
+    "IdempotenceRefusedError",
     "KafkaBus",
     "OutboxPublisher",
     "PostgresBus",

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from typing import TYPE_CHECKING, Any
 
 import structlog
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer  # type: ignore[import-untyped]
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic  # type: ignore[import-untyped]
-from aiokafka.errors import TopicAlreadyExistsError  # type: ignore[import-untyped]
+from aiokafka.errors import (  # type: ignore[import-untyped]
+    KafkaConnectionError,
+    TopicAlreadyExistsError,
+)
 
 from nexus.events._envelope import CONTENT_TYPE, decode_event, topic_for
 from nexus.observability import set_consumer_lag
@@ -20,9 +24,23 @@ if TYPE_CHECKING:
     from nexus.db import PostgresDatabase
     from nexus.events._consumers import Consumer, Delivery
 
-__all__ = ("KafkaBus", "ensure_topics")
+__all__ = ("IdempotenceRefusedError", "KafkaBus", "ensure_topics")
 
 log = structlog.get_logger("nexus.events")
+
+
+class _OutageOnce(logging.Filter):
+    """Drop aiokafka's error line per failed connection attempt.
+
+    Retried with backoff, they would repeat for as long as a broker is down; the worker
+    logs the outage once instead (``dependency down``, then ``dependency up``).
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith(("Unable connect to", "Unable to connect to"))
+
+
+logging.getLogger("aiokafka").addFilter(_OutageOnce())
 
 _HEADERS = [("content-type", CONTENT_TYPE.encode())]
 _CLAIM = (
@@ -33,6 +51,10 @@ _MARK = (
     "update nexus_event_outbox set published_at = now() "
     "where (tenant_id, id) in (select * from unnest($1::uuid[], $2::uuid[]))"
 )
+
+
+class IdempotenceRefusedError(RuntimeError):
+    """The broker answered but refused to start the idempotent producer."""
 
 
 async def ensure_topics(
@@ -103,6 +125,18 @@ class KafkaBus:
         )
         try:
             await producer.start()
+        except KafkaConnectionError:
+            await producer.stop()
+            raise
+        except Exception as exc:
+            await producer.stop()
+            if self.idempotent:
+                # The broker answered (the topics exist) but refused the producer id.
+                raise IdempotenceRefusedError(
+                    f"the broker refused the idempotent producer ({exc!r}); if it does not "
+                    "support idempotence, set NEXUS_KAFKA_IDEMPOTENT=false"
+                ) from exc
+            raise
         except BaseException:
             await producer.stop()
             raise
@@ -158,6 +192,8 @@ class KafkaBus:
     async def _consumer(self, group: str) -> AIOKafkaConsumer:
         consumer = self._consumers.get(group)
         if consumer is None:
+            if not self.topics:  # the broker was down when the worker started
+                self.topics = await ensure_topics(self.bootstrap, self.plugins)
             consumer = AIOKafkaConsumer(
                 *self.topics,
                 bootstrap_servers=self.bootstrap,

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from typing import TYPE_CHECKING, Protocol
+import random
+import threading
+from typing import TYPE_CHECKING, Any, Protocol
 
 import asyncpg
 import structlog
@@ -16,13 +18,87 @@ from nexus.observability import EventStateSampler
 if TYPE_CHECKING:
     from nexus.events._consumers import Consumer, Delivery
 
-__all__ = ("Bus", "EventWorker")
+__all__ = ("Bus", "DependencyHealth", "EventWorker")
 
 log = structlog.get_logger("nexus.events")
 
 # Wake-ups come from NOTIFY; this bound only covers a notification lost with a dropped
 # listening connection.
 _IDLE_S = 1.0
+# Retries after a failure wait 0.1 s, 0.2 s, 0.4 s... up to this, with jitter.
+_MAX_BACKOFF_S = 5.0
+
+
+def _backoff(failures: int) -> float:
+    """How long to wait after ``failures`` failures in a row (exponential, with jitter)."""
+    delay: float = min(0.1 * 2 ** min(failures, 16), _MAX_BACKOFF_S)
+    return delay * random.uniform(0.5, 1.0)  # noqa: S311 - jitter, not a secret
+
+
+class DependencyHealth:
+    """Whether each dependency of the worker (the bus, the database) answers.
+
+    Several tasks use one dependency (the relay, each consumer group): it is down while any
+    of them fails with it. Every change of a dependency's state is logged once
+    (``dependency down`` with the error, then ``dependency up``), not every failed retry;
+    ``nexus worker``'s probe port reports :meth:`snapshot` on ``/readyz``. Safe to read from
+    other threads (the probe server).
+
+    Example::
+
+        health.down("kafka", exc, by="relay")   # logged once
+        health.down("kafka", exc, by="relay")   # not logged again
+        health.up("kafka", by="relay")          # logged: kafka is back
+    """
+
+    def __init__(self, *dependencies: str) -> None:
+        self._lock = threading.Lock()
+        # Per dependency, the error of each task failing with it; None: not checked yet.
+        self._failing: dict[str, dict[str, str] | None] = dict.fromkeys(dependencies)
+
+    def up(self, name: str, *, by: str = "worker") -> None:
+        """``name`` answered the task ``by`` (which also clears a failure at start)."""
+        with self._lock:
+            failing = self._failing.get(name)
+            was_up = failing == {}
+            failing = {
+                task: error for task, error in (failing or {}).items() if task not in (by, "start")
+            }
+            self._failing[name] = failing
+        if not was_up and not failing:
+            log.info("dependency up", dependency=name)
+
+    def down(self, name: str, error: BaseException, *, by: str = "worker") -> None:
+        """``name`` failed the task ``by`` with ``error``; the task retries."""
+        name_of = type(error).__name__
+        text = str(error)
+        message = text if text.startswith(name_of) else f"{name_of}: {text}".rstrip(": ")
+        with self._lock:
+            failing = self._failing.get(name)
+            was_down = bool(failing)
+            self._failing[name] = {**(failing or {}), by: message}
+        if not was_down:
+            log.warning("dependency down; retrying with backoff", dependency=name, error=message)
+
+    @property
+    def ready(self) -> bool:
+        """Every dependency answered every task at its last use."""
+        return bool(self.snapshot()["status"] == "ok")
+
+    def snapshot(self) -> dict[str, Any]:
+        """``{"status": "ok"|"unavailable", "checks": {name: {"ok": ..., "error": ...}}}``."""
+        with self._lock:
+            states = {name: dict(f) if f is not None else None for name, f in self._failing.items()}
+        checks: dict[str, Any] = {}
+        for name, failing in sorted(states.items()):
+            if failing is None:
+                checks[name] = {"ok": False, "error": "not checked yet"}
+            elif failing:
+                checks[name] = {"ok": False, "error": next(iter(failing.values()))}
+            else:
+                checks[name] = {"ok": True}
+        ready = all(check["ok"] for check in checks.values())
+        return {"status": "ok" if ready else "unavailable", "checks": checks}
 
 
 class Bus(Protocol):
@@ -112,11 +188,24 @@ class EventWorker:
         self.relay = relay
         self._wake = _Wake(database_url, (OUTBOX_CHANNEL, LOG_CHANNEL), role)
         self._tasks: list[asyncio.Task[None]] = []
+        self.health = DependencyHealth("database", bus.name)
+        """The database's and the bus's state, for the probe port's ``/readyz``."""
 
     async def start(self) -> None:
-        """Connect and start one task for the relay and one per consumer group."""
+        """Connect and start one task for the relay and one per consumer group.
+
+        A bus that does not answer yet (a broker down, or refusing the producer) does not
+        stop the worker: the relay and the consumers retry with backoff, and
+        :attr:`health` says what is failing until it answers.
+        """
         await self._wake.start()
-        await self.bus.start()
+        self.health.up("database")
+        try:
+            await self.bus.start()
+        except Exception as exc:  # noqa: BLE001 - the tasks below retry; health reports it
+            self.health.down(self.bus.name, exc, by="start")
+        else:
+            self.health.up(self.bus.name, by="start")
         if self.relay:
             self._tasks.append(asyncio.create_task(self._relay(), name="nexus-relay"))
         for consumer in self.consumers:
@@ -155,10 +244,12 @@ class EventWorker:
             try:
                 moved = await self.bus.relay_once()
                 failures = 0
+                self.health.up(self.bus.name, by="relay")
             except Exception as exc:  # noqa: BLE001 - the broker may be down; keep trying
                 failures += 1
-                log.warning("relay failed; retrying", error=repr(exc), failures=failures)
-                await asyncio.sleep(min(0.1 * 2**failures, 5.0))
+                self.health.down(self.bus.name, exc, by="relay")
+                log.debug("relay failed; retrying", error=repr(exc), failures=failures)
+                await asyncio.sleep(_backoff(failures))
                 continue
             if not moved:
                 await self._wake.wait(wake)
@@ -170,15 +261,17 @@ class EventWorker:
             try:
                 read = await self.bus.consume_once(consumer, self.delivery)
                 failures = 0
+                self.health.up(self.bus.name, by=consumer.name)
             except Exception as exc:  # noqa: BLE001 - keep the group alive across outages
                 failures += 1
-                log.warning(
+                self.health.down(self.bus.name, exc, by=consumer.name)
+                log.debug(
                     "consumer failed; retrying",
                     consumer=consumer.name,
                     error=repr(exc),
                     failures=failures,
                 )
-                await asyncio.sleep(min(0.1 * 2**failures, 5.0))
+                await asyncio.sleep(_backoff(failures))
                 continue
             if not read and self.bus.name == "postgres":
                 await self._wake.wait(wake)
