@@ -8,6 +8,7 @@ import rich_click as click
 
 from nexus.cli._admin import admin, tenants
 from nexus.cli._common import load_settings
+from nexus.cli._db import db
 from nexus.cli._events import events, worker
 from nexus.cli._features import features
 from nexus.cli._plugins import plugins
@@ -51,6 +52,7 @@ cli.add_command(worker)
 cli.add_command(events)
 cli.add_command(provision_command)
 cli.add_command(up)
+cli.add_command(db)
 
 
 def main() -> None:

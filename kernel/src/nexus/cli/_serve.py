@@ -14,6 +14,7 @@ import rich_click as click
 import uvicorn
 
 from nexus.cli._common import echo_json, fail, friendly_errors, load_settings
+from nexus.cli._db import adopted_line, embedded_before_start
 from nexus.db import MigrationError, resolve_database_url
 from nexus.events import KERNEL_SOURCE, ensure_topics
 from nexus.observability import configure_logging
@@ -78,7 +79,10 @@ def serve(host: str | None, port: int | None, workers: int | None, with_worker: 
     )
     configure_logging(settings)
     embedded = not settings.database_url
+    before = embedded_before_start(settings)
     database_url = resolve_database_url(settings)
+    if adopted := adopted_line(before):
+        click.echo(adopted, err=True)
     settings = settings.replace(database_url=database_url)
     if embedded:
         # Zero configuration means zero steps: the embedded default is migrated on start.

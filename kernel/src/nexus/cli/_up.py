@@ -10,6 +10,7 @@ import rich_click as click
 from rich.console import Console
 
 from nexus.cli._common import fail, friendly_errors, load_settings
+from nexus.cli._db import adopted_line, embedded_before_start
 from nexus.cli._provision import open_provisioner
 from nexus.cli._serve import _migrate, run_server
 from nexus.db import resolve_database_url
@@ -67,7 +68,10 @@ def up(profile: Path | None, host: str | None, port: int | None, no_worker: bool
         parsed = decode_profile(path.read_bytes())
     except ProfileError as exc:
         fail(f"{path}: {exc}", code=2)
+    before = embedded_before_start(settings)
     database_url = resolve_database_url(settings)
+    if adopted := adopted_line(before):
+        click.echo(adopted, err=True)
     settings = settings.replace(database_url=database_url)
     _migrate(settings, database_url)
     tenant_id, outcome = asyncio.run(_ensure_tenant(settings, parsed))

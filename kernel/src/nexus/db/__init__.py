@@ -10,7 +10,13 @@ from __future__ import annotations
 from nexus_hookspecs import new_id
 
 from nexus.db._database import Engine, PostgresDatabase, TenantDatabase
-from nexus.db._embedded import start_embedded_postgres
+from nexus.db._embedded import (
+    EmbeddedInUseError,
+    EmbeddedStatus,
+    embedded_status,
+    start_embedded_postgres,
+    stop_embedded_postgres,
+)
 from nexus.db._migrate import (
     OPERATOR_ROLE,
     RELAY_ROLE,
@@ -26,6 +32,8 @@ __all__ = (
     "KERNEL_APP",
     "OPERATOR_ROLE",
     "RELAY_ROLE",
+    "EmbeddedInUseError",
+    "EmbeddedStatus",
     "Engine",
     "MigrationError",
     "MigrationReport",
@@ -33,8 +41,10 @@ __all__ = (
     "TenantDatabase",
     "apply_migrations",
     "configure_piccolo",
+    "embedded_status",
     "new_id",
     "pending_app_migrations",
     "resolve_database_url",
     "start_embedded_postgres",
+    "stop_embedded_postgres",
 )
