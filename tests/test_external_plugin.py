@@ -89,7 +89,16 @@ def test_doctor_exits_non_zero_naming_the_broken_plugin(site):
     result = nexus("plugins", "doctor", path=[site])
     assert result.returncode == 1
     assert result.stderr.startswith("broken: failed: import failed: ImportError")
-    assert "greeter" not in result.stderr
+    # The greeter, built for the 0.1.0 contract, only warns: its read runs on an implied
+    # permission.
+    assert [line for line in result.stderr.splitlines() if "greeter" in line] == [GREETER_WARNING]
+
+
+GREETER_WARNING = (
+    "greeter: permissions: warning: route GET /api/v1/greeter declares no permission; "
+    "built for the 0.1.0 contract (hookspecs >=0.1,<1), it requires the implied permission "
+    "greeter:read (tenant admins only); declare one with route_opt(permission=...)"
+)
 
 
 def test_allowlist_restricts_what_loads(site):
@@ -100,6 +109,8 @@ def test_allowlist_restricts_what_loads(site):
     assert rows["broken"]["state"] == "excluded"
     doctor = nexus("plugins", "doctor", path=[site], env={"NEXUS_PLUGINS": "greeter"})
     assert doctor.returncode == 0, doctor.stderr
+    assert doctor.stderr.splitlines() == [GREETER_WARNING]
+    assert doctor.stdout.startswith("ok: 1 plugin(s) loaded, none broken")
 
 
 def test_same_distribution_twice_on_the_path_loads_once(site, tmp_path):
