@@ -171,7 +171,7 @@ def test_moves_between_the_wrong_kinds_of_location_are_refused(client, tenant):
 
 
 def test_a_refused_move_lists_every_field_its_body_gets_wrong(client, tenant):
-    response = move(client, tenant, kind="internal", quantity="0", unit_cost="-1")
+    response = move(client, tenant, kind="internal", quantity="0")
 
     assert response.status_code == 422, response.text
     assert sorted(error["key"] for error in response.json()["errors"]) == [
@@ -179,6 +179,16 @@ def test_a_refused_move_lists_every_field_its_body_gets_wrong(client, tenant):
         "product_id",
         "quantity",
         "to_location_id",
+    ]
+
+
+def test_a_negative_or_loose_amount_is_refused_as_the_body_is_read(client, tenant):
+    # Amounts are unsigned strict decimals: refused before the move's own checks run.
+    response = move(client, tenant, kind="receipt", quantity="1e1", unit_cost="-1")
+
+    assert response.status_code == 422, response.text
+    assert sorted(error["key"] for error in response.json()["errors"]) == [
+        "quantity",
         "unit_cost",
     ]
 

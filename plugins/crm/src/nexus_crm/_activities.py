@@ -9,7 +9,7 @@ from uuid import UUID  # noqa: TC003
 
 import msgspec
 from nexus_hookspecs import new_id
-from nexus_hookspecs.http import BY_ID, Keyset, Page, not_found
+from nexus_hookspecs.http import BY_ID, Keyset, Multiline, Page, not_found
 
 from nexus_crm._validation import Errors
 
@@ -29,7 +29,7 @@ __all__ = (
 )
 
 Subject = Annotated[str, msgspec.Meta(min_length=1, max_length=200, pattern=r"\S")]
-Note = Annotated[str, msgspec.Meta(max_length=10_000)]
+Note = Annotated[Multiline, msgspec.Meta(max_length=10_000)]
 Short = Annotated[str, msgspec.Meta(max_length=200)]
 
 
@@ -42,7 +42,7 @@ class ActivityKind(enum.StrEnum):
     TASK = "task"
 
 
-class ActivityIn(msgspec.Struct, kw_only=True):
+class ActivityIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """An activity, linked to any of a contact, a company and a deal."""
 
     kind: ActivityKind
@@ -56,7 +56,7 @@ class ActivityIn(msgspec.Struct, kw_only=True):
     deal_id: UUID | None = None
 
 
-class ActivityPatch(msgspec.Struct, kw_only=True):
+class ActivityPatch(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """Some fields of an activity; ``"done": true`` marks it done."""
 
     kind: ActivityKind | msgspec.UnsetType = msgspec.UNSET

@@ -8,7 +8,7 @@ from uuid import UUID  # noqa: TC003
 
 import msgspec
 from nexus_hookspecs import new_id
-from nexus_hookspecs.http import BY_ID, Keyset, Page, not_found
+from nexus_hookspecs.http import BY_ID, Keyset, Multiline, Page, not_found
 
 from nexus_crm._events import COMPANY_CREATED, COMPANY_UPDATED, company_payload
 from nexus_crm._search import search_condition, ts_query
@@ -36,11 +36,11 @@ __all__ = (
 
 Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200, pattern=r"\S")]
 Short = Annotated[str, msgspec.Meta(max_length=200)]
-Notes = Annotated[str, msgspec.Meta(max_length=10_000)]
+Notes = Annotated[Multiline, msgspec.Meta(max_length=10_000)]
 TagIds = Annotated[list[UUID], msgspec.Meta(max_length=50)]
 
 
-class CompanyIn(msgspec.Struct, kw_only=True):
+class CompanyIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """A company. ``phone`` is stored in E.164, read with ``country`` as its region."""
 
     name: Name
@@ -55,7 +55,7 @@ class CompanyIn(msgspec.Struct, kw_only=True):
     tag_ids: TagIds = msgspec.field(default_factory=list)
 
 
-class CompanyPatch(msgspec.Struct, kw_only=True):
+class CompanyPatch(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """Some fields of a company; omitted ones stay, ``null`` clears."""
 
     name: Name | msgspec.UnsetType = msgspec.UNSET

@@ -34,7 +34,7 @@ __all__ = (
 FirstName = Annotated[str, msgspec.Meta(max_length=200)]
 
 
-class ContactIn(msgspec.Struct, kw_only=True):
+class ContactIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """A contact.
 
     ``phone`` is stored in E.164: without a ``+country`` prefix it is read in the country
@@ -52,7 +52,7 @@ class ContactIn(msgspec.Struct, kw_only=True):
     tag_ids: TagIds = msgspec.field(default_factory=list)
 
 
-class ContactPatch(msgspec.Struct, kw_only=True):
+class ContactPatch(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """Some fields of a contact; omitted ones stay, ``null`` clears."""
 
     first_name: FirstName | msgspec.UnsetType = msgspec.UNSET

@@ -9,6 +9,7 @@ from typing import Annotated
 from uuid import UUID  # noqa: TC003
 
 import msgspec
+from nexus_hookspecs.http import Money, Quantity
 
 __all__ = (
     "DealIn",
@@ -24,7 +25,6 @@ __all__ = (
 
 Title = Annotated[str, msgspec.Meta(min_length=1, max_length=200, pattern=r"\S")]
 Short = Annotated[str, msgspec.Meta(max_length=200)]
-Money = Annotated[Decimal, msgspec.Meta(examples=["1250.00"])]
 
 
 class DealStatus(enum.StrEnum):
@@ -35,11 +35,11 @@ class DealStatus(enum.StrEnum):
     LOST = "lost"
 
 
-class DealLineIn(msgspec.Struct, kw_only=True):
+class DealLineIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """A product or service line; ``product_id``/``sku`` name an inventory product if any."""
 
     description: Annotated[str, msgspec.Meta(min_length=1, max_length=500, pattern=r"\S")]
-    quantity: Money = Decimal(1)
+    quantity: Quantity = Decimal(1)
     unit_price: Money
     product_id: UUID | None = None
     sku: Annotated[str, msgspec.Meta(min_length=1, max_length=100)] | None = None
@@ -60,7 +60,7 @@ class DealLineOut(msgspec.Struct, kw_only=True):
 Lines = Annotated[list[DealLineIn], msgspec.Meta(max_length=200)]
 
 
-class DealIn(msgspec.Struct, kw_only=True):
+class DealIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """A deal.
 
     Without ``pipeline_id`` it goes to the default pipeline; without ``stage_id`` to the
@@ -80,7 +80,7 @@ class DealIn(msgspec.Struct, kw_only=True):
     lines: Lines = msgspec.field(default_factory=list)
 
 
-class DealPatch(msgspec.Struct, kw_only=True):
+class DealPatch(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """Some fields of an open deal; a new ``stage_id`` moves it (recorded in its history)."""
 
     title: Title | msgspec.UnsetType = msgspec.UNSET
@@ -120,14 +120,14 @@ class DealOut(msgspec.Struct, kw_only=True):
     updated_at: datetime
 
 
-class DealMove(msgspec.Struct, kw_only=True):
+class DealMove(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """The stage to move an open deal to (in its pipeline, or in ``pipeline_id``'s)."""
 
     stage_id: UUID
     pipeline_id: UUID | None = None
 
 
-class DealLoss(msgspec.Struct, kw_only=True):
+class DealLoss(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """Why the deal was lost."""
 
     reason: Annotated[str, msgspec.Meta(max_length=500)] = ""

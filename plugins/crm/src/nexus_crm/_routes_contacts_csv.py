@@ -352,19 +352,14 @@ class ContactTransferController(Controller):
     ) -> Stream:
         """Every contact (or those the filters select) as CSV, in the import's columns."""
 
-        async def rows() -> AsyncIterator[str]:
-            buffer = io.StringIO()
-            writer = csv.writer(buffer)
-            writer.writerow(COLUMNS)
-            yield _drain(buffer)
-            after: UUID | None = None
-            while True:
-                where, args = contact_filter(
-                    q=q, company_id=company_id, tag_id=tag_id, email=email, after=after
-                )
-                args.append(_BATCH)
-                async with db.transaction() as conn:
-                    batch = await conn.fetch(
+        async def fetch(after: UUID | None) -> list[Any]:
+            where, args = contact_filter(
+                q=q, company_id=company_id, tag_id=tag_id, email=email, after=after
+            )
+            args.append(_BATCH)
+            async with db.transaction() as conn:
+                return list(
+                    await conn.fetch(
                         f"select x.*, "
                         "(select name from crm_company co where co.id = x.company_id) as company, "
                         "(select string_agg(g.name, ';' order by g.name) from crm_tag g "
@@ -373,6 +368,19 @@ class ContactTransferController(Controller):
                         "order by x.id",
                         *args,
                     )
+                )
+
+        # The first batch is read before the 200 is sent: filters the database refuses
+        # answer a problem, never a body cut short after its headers.
+        first = await fetch(None)
+
+        async def rows() -> AsyncIterator[str]:
+            buffer = io.StringIO()
+            writer = csv.writer(buffer)
+            writer.writerow(COLUMNS)
+            yield _drain(buffer)
+            batch = first
+            while True:
                 for row in batch:
                     writer.writerow(
                         _cell(row[column] if column != "tags" else row["tags"])
@@ -381,7 +389,7 @@ class ContactTransferController(Controller):
                 yield _drain(buffer)
                 if len(batch) < _BATCH:
                     return
-                after = batch[-1]["id"]
+                batch = await fetch(batch[-1]["id"])
 
         return Stream(
             rows(),

@@ -25,7 +25,7 @@ Probability = Annotated[int, msgspec.Meta(ge=0, le=100)]
 Position = Annotated[int, msgspec.Meta(ge=1, le=1000)]
 
 
-class StageIn(msgspec.Struct, kw_only=True):
+class StageIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """A stage: its name, the win probability it implies, and where it goes.
 
     ``position`` counts from 1; without it the stage goes last.
@@ -36,7 +36,7 @@ class StageIn(msgspec.Struct, kw_only=True):
     position: Position | None = None
 
 
-class StagePatch(msgspec.Struct, kw_only=True):
+class StagePatch(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """Some fields of a stage; a new ``position`` moves it (the others shift)."""
 
     name: Name | msgspec.UnsetType = msgspec.UNSET
@@ -44,7 +44,7 @@ class StagePatch(msgspec.Struct, kw_only=True):
     position: Position | msgspec.UnsetType = msgspec.UNSET
 
 
-class PipelineIn(msgspec.Struct, kw_only=True):
+class PipelineIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """A new pipeline with its stages in order."""
 
     name: Name
@@ -52,21 +52,21 @@ class PipelineIn(msgspec.Struct, kw_only=True):
     stages: Annotated[list[StageIn], msgspec.Meta(min_length=1, max_length=50)]
 
 
-class PipelineReplace(msgspec.Struct, kw_only=True):
+class PipelineReplace(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """A pipeline's own fields (stages have their own routes, deals point at them)."""
 
     name: Name
     is_default: bool = False
 
 
-class PipelinePatch(msgspec.Struct, kw_only=True):
+class PipelinePatch(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """Some of a pipeline's own fields."""
 
     name: Name | msgspec.UnsetType = msgspec.UNSET
     is_default: bool | msgspec.UnsetType = msgspec.UNSET
 
 
-class StageOrder(msgspec.Struct, kw_only=True):
+class StageOrder(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """Every stage id of the pipeline, in the new order."""
 
     stage_ids: Annotated[list[UUID], msgspec.Meta(min_length=1, max_length=50)]

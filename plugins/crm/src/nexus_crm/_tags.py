@@ -33,14 +33,14 @@ TagName = Annotated[str, msgspec.Meta(min_length=1, max_length=60, pattern=r"\S"
 Color = Annotated[str, msgspec.Meta(pattern=r"^#[0-9A-Fa-f]{6}$", examples=["#1E88E5"])]
 
 
-class TagIn(msgspec.Struct, kw_only=True):
+class TagIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """A tag: a unique name (case-insensitively) and an optional colour."""
 
     name: TagName
     color: Color | None = None
 
 
-class TagPatch(msgspec.Struct, kw_only=True):
+class TagPatch(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """Some fields of a tag."""
 
     name: TagName | msgspec.UnsetType = msgspec.UNSET

@@ -15,7 +15,7 @@ from uuid import UUID
 
 import msgspec
 from nexus_hookspecs import new_id
-from nexus_hookspecs.http import FieldErrors, conflict, invalid, not_found
+from nexus_hookspecs.http import FieldErrors, Multiline, Quantity, conflict, invalid, not_found
 
 from nexus_finance._books import account_by_code, check_day, default_account
 from nexus_finance._money import Amount, Currency, is_currency, plain, quantize
@@ -43,25 +43,25 @@ __all__ = (
 )
 
 Kind = Literal["invoice", "bill", "credit_note"]
-Text = Annotated[str, msgspec.Meta(max_length=2000)]
+Text = Annotated[Multiline, msgspec.Meta(max_length=2000)]
 _ZERO = Decimal(0)
 OPEN = ("posted", "partially_paid")
 """States of a document with something left to pay."""
 
 
-class InvoiceLineIn(msgspec.Struct, kw_only=True):
+class InvoiceLineIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """A line: quantity × unit price, booked to an account (the journal's by default)."""
 
     description: Annotated[str, msgspec.Meta(min_length=1, max_length=500)]
     unit_price: Amount
-    quantity: Amount = Decimal(1)
+    quantity: Quantity = Decimal(1)
     account_code: str | None = None
     tax_id: UUID | None = None
     product_id: UUID | None = None
     sku: Annotated[str, msgspec.Meta(max_length=100)] | None = None
 
 
-class InvoiceIn(msgspec.Struct, kw_only=True):
+class InvoiceIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """A new draft (or every field of one, to replace it)."""
 
     lines: Annotated[list[InvoiceLineIn], msgspec.Meta(min_length=1, max_length=500)]
@@ -76,7 +76,7 @@ class InvoiceIn(msgspec.Struct, kw_only=True):
     notes: Text | None = None
 
 
-class CreditNoteIn(msgspec.Struct, kw_only=True):
+class CreditNoteIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """Options of a credit note reversing a posted document."""
 
     date: dt.date | None = None

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import msgspec
 import pycountry
-from nexus_hookspecs.http import invalid
+from nexus_hookspecs.http import Money, invalid
 
 __all__ = (
     "MAX_AMOUNT",
@@ -45,12 +45,8 @@ Currency = Annotated[
         examples=["EUR"],
     ),
 ]
-Amount = Annotated[
-    Decimal,
-    msgspec.Meta(
-        description='A decimal amount, sent as a string ("1250.00").', examples=["1250.00"]
-    ),
-]
+Amount = Money
+"""A decimal amount, sent as a string of the kit's strict grammar (``"1250.00"``)."""
 
 
 def is_currency(code: str) -> bool:

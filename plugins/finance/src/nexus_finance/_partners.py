@@ -20,7 +20,7 @@ Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
 Email = Annotated[str, msgspec.Meta(max_length=320, pattern=r"^[^@\s]+@[^@\s]+$")]
 
 
-class PartnerIn(msgspec.Struct, kw_only=True):
+class PartnerIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """A new customer or supplier."""
 
     name: Name
@@ -29,7 +29,7 @@ class PartnerIn(msgspec.Struct, kw_only=True):
     partner_ref: UUID | None = None
 
 
-class PartnerChanges(msgspec.Struct, kw_only=True):
+class PartnerChanges(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """Some fields of a partner; omitted ones stay as they are."""
 
     name: Name | None = None

@@ -41,14 +41,14 @@ _SETTLES = {
 }
 
 
-class AllocationIn(msgspec.Struct, kw_only=True):
+class AllocationIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """The part of a payment that settles one document."""
 
     invoice_id: UUID
     amount: Amount
 
 
-class PaymentIn(msgspec.Struct, kw_only=True):
+class PaymentIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """A payment received (``inbound``) or made (``outbound``)."""
 
     amount: Amount

@@ -17,6 +17,7 @@ from nexus_hookspecs.http import (
     FieldErrors,
     Limit,
     Page,
+    Rate,
     after_id,
     conflict,
     invalid,
@@ -44,7 +45,7 @@ Subtype = Annotated[str, msgspec.Meta(pattern=r"^[a-z_]{1,40}$")]
 _FIRST_DIGIT = {"asset": 1, "liability": 2, "equity": 3, "income": 4, "expense": 6}
 
 
-class AccountIn(msgspec.Struct, kw_only=True):
+class AccountIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """A new account; without ``code``, the next free number of its type's range."""
 
     name: Name
@@ -54,7 +55,7 @@ class AccountIn(msgspec.Struct, kw_only=True):
     currency: Annotated[str, msgspec.Meta(pattern="^[A-Z]{3}$")] | None = None
 
 
-class AccountChanges(msgspec.Struct, kw_only=True):
+class AccountChanges(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """Some fields of an account; the code and type stay as they are once booked."""
 
     name: Name | None = None
@@ -174,7 +175,7 @@ class AccountController(Controller):
 JournalType = Literal["sale", "purchase", "bank", "cash", "general"]
 
 
-class JournalIn(msgspec.Struct, kw_only=True):
+class JournalIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """A new journal; without ``code``, one is made from its type."""
 
     name: Name
@@ -265,17 +266,17 @@ class JournalController(Controller):
         return msgspec.convert(dict(row), JournalOut)
 
 
-class TaxIn(msgspec.Struct, kw_only=True):
+class TaxIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """A new tax: a percentage, added to prices or included in them."""
 
     name: Name
-    rate: Decimal
+    rate: Rate
     account_code: Code
     scope: Literal["sale", "purchase"] = "sale"
     price_include: bool = False
 
 
-class TaxChanges(msgspec.Struct, kw_only=True):
+class TaxChanges(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """A tax's name or whether it is offered; its rate never changes once used."""
 
     name: Name | None = None

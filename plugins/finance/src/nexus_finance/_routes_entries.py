@@ -17,6 +17,7 @@ from nexus_hookspecs.http import (
     FeatureFlags,
     FieldErrors,
     Limit,
+    Multiline,
     Page,
     after_id,
     conflict,
@@ -41,7 +42,7 @@ _WRITE = route_opt(permission=ENTRIES_WRITE)
 _ZERO = Decimal(0)
 
 
-class EntryLineIn(msgspec.Struct, kw_only=True):
+class EntryLineIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """A debit or a credit on an account, in a currency (the base currency by default)."""
 
     account_code: str
@@ -52,17 +53,17 @@ class EntryLineIn(msgspec.Struct, kw_only=True):
     partner_id: UUID | None = None
 
 
-class EntryIn(msgspec.Struct, kw_only=True):
+class EntryIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """A manual journal entry; its lines must balance in every currency."""
 
     lines: Annotated[list[EntryLineIn], msgspec.Meta(min_length=2, max_length=500)]
     date: date | None = None
     journal_code: str = "MISC"
     reference: Annotated[str, msgspec.Meta(max_length=500)] | None = None
-    memo: Annotated[str, msgspec.Meta(max_length=2000)] | None = None
+    memo: Annotated[Multiline, msgspec.Meta(max_length=2000)] | None = None
 
 
-class ReverseIn(msgspec.Struct, kw_only=True):
+class ReverseIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """When to date the reversal (the reversed entry's date by default)."""
 
     date: date | None = None

@@ -17,6 +17,7 @@ from nexus_hookspecs.http import (
     FieldErrors,
     Limit,
     Page,
+    Rate,
     after_id,
     conflict,
     not_found,
@@ -58,7 +59,7 @@ class PeriodOut(msgspec.Struct, kw_only=True):
     closed_at: datetime | None
 
 
-class FiscalYearIn(msgspec.Struct, kw_only=True):
+class FiscalYearIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """Which fiscal year to open: the one containing ``date``, else the next one."""
 
     date: date | None = None
@@ -231,11 +232,11 @@ _MIN_RATE = Decimal("0.0000000001")
 _MAX_RATE = Decimal(10) ** 12
 
 
-class RateIn(msgspec.Struct, kw_only=True):
+class RateIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """Base-currency units for one unit of ``currency`` on ``date`` (today by default)."""
 
     currency: Currency
-    rate: Decimal
+    rate: Rate
     date: date | None = None
 
 

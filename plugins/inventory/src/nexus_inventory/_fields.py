@@ -6,10 +6,10 @@ with their routes (``_routes_<resource>.py``).
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Annotated, Literal
 
 import msgspec
+from nexus_hookspecs.http import Quantity
 
 __all__ = ("Amount", "MoveKind", "Name", "Reference", "Sku")
 
@@ -18,7 +18,6 @@ Sku = Annotated[
     str, msgspec.Meta(min_length=1, max_length=64, pattern=r"^\S+$", examples=["DESK-1"])
 ]
 Reference = Annotated[str, msgspec.Meta(min_length=1, max_length=200, examples=["SO-1001"])]
-Amount = Annotated[
-    Decimal, msgspec.Meta(description='A decimal string, e.g. "12.50"', examples=["12.50"])
-]
+Amount = Quantity
+"""Quantities and prices: a decimal string of the kit's strict grammar (``"12.50"``)."""
 MoveKind = Literal["receipt", "delivery", "internal", "adjustment"]

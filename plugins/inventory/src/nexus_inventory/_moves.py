@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 __all__ = ("MoveCreate", "create_move", "find_product")
 
 
-class MoveCreate(msgspec.Struct, kw_only=True):
+class MoveCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """A stock move, kept as a draft unless ``validate`` is true.
 
     Name the product by ``product_id`` or ``sku``. For a receipt or an adjustment, an

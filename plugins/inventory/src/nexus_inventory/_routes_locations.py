@@ -33,14 +33,14 @@ if TYPE_CHECKING:
 __all__ = ("LocationChanges", "LocationController", "LocationCreate", "LocationOut")
 
 
-class LocationCreate(msgspec.Struct, kw_only=True):
+class LocationCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """A new internal location, in the default warehouse unless ``warehouse_id`` names one."""
 
     name: Name
     warehouse_id: UUID | None = None
 
 
-class LocationChanges(msgspec.Struct, kw_only=True):
+class LocationChanges(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """A location's new name."""
 
     name: Name | None = None

@@ -51,7 +51,7 @@ Currency = Annotated[
 ]
 
 
-class ProductCreate(msgspec.Struct, kw_only=True):
+class ProductCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """A new product. Without ``sku`` one is generated (``P-…``)."""
 
     name: Name
@@ -63,7 +63,7 @@ class ProductCreate(msgspec.Struct, kw_only=True):
     tracked: bool = True
 
 
-class ProductChanges(msgspec.Struct, kw_only=True):
+class ProductChanges(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """Some fields of a product; omitted ones stay as they are."""
 
     name: Name | None = None

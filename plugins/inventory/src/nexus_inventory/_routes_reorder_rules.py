@@ -39,7 +39,7 @@ if TYPE_CHECKING:
 __all__ = ("ReorderRuleController", "RuleChanges", "RuleCreate", "RuleOut")
 
 
-class RuleCreate(msgspec.Struct, kw_only=True):
+class RuleCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """A reorder rule at a location (the default stock location if none)."""
 
     minimum: Amount
@@ -47,7 +47,7 @@ class RuleCreate(msgspec.Struct, kw_only=True):
     location_id: UUID | None = None
 
 
-class RuleChanges(msgspec.Struct, kw_only=True):
+class RuleChanges(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """New bounds of a reorder rule."""
 
     minimum: Amount | None = None

@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 __all__ = ("ReservationController", "ReservationCreate", "ReservationOut")
 
 
-class ReservationCreate(msgspec.Struct, kw_only=True):
+class ReservationCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """Hold ``quantity`` for ``reference`` at a location (the default stock location if none).
 
     A delivery with the same reference consumes it when done.

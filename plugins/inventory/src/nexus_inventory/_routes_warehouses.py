@@ -38,14 +38,14 @@ Code = Annotated[
 ]
 
 
-class WarehouseCreate(msgspec.Struct, kw_only=True):
+class WarehouseCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """A new warehouse; its stock location is made with it. Without ``code``, one is made."""
 
     name: Name
     code: Code | None = None
 
 
-class WarehouseChanges(msgspec.Struct, kw_only=True):
+class WarehouseChanges(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """Some fields of a warehouse."""
 
     name: Name | None = None
