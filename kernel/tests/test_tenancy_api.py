@@ -197,6 +197,8 @@ def test_platform_key_needs_a_named_tenant_on_tenant_routes(world):
 @pytest.mark.parametrize(
     "route",
     ["/api/v1/users", "/api/v1/api-keys", "/api/v1/tenants", f"/api/v1/tenants/{uuid.uuid4()}"],
+    # Fixed ids: every pytest-xdist worker must collect the same tests.
+    ids=["users", "api-keys", "tenants", "a-tenant"],
 )
 def test_member_is_forbidden_admin_routes(world, route):
     member = make_tenant(world.url, role="member")
