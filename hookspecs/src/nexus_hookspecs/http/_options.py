@@ -16,6 +16,10 @@ def route_opt(
 ) -> dict[str, Any]:
     """The ``opt`` of a route or controller: permission, feature and access it requires.
 
+    Every route names a permission, reads included (``crm.deals:read``), on itself or on
+    its controller, unless it is public: the kernel refuses to load a plugin (built for
+    ``>=0.1.1``) with a route that names neither.
+
     Args:
         permission: A permission the caller must hold (``crm.deals:write``), declared in the
             manifest's ``permissions``.
@@ -24,6 +28,9 @@ def route_opt(
         access: Who may call it (see :data:`Access`); ``tenant`` when left out.
 
     Example::
+
+        @get("/", opt=route_opt(permission="crm.deals:read"))
+        async def list_deals(self, db: Db) -> Page[DealOut]: ...
 
         @post("/", opt=route_opt(permission="crm.deals:write"))
         async def create_deal(self, db: Db, data: DealIn) -> DealOut: ...
