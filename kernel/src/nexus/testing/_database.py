@@ -41,8 +41,9 @@ TEMPLATE_PREFIX = "nexus_template_"
 # server build each template once. Cloning needs no lock (templates refuse connections).
 _TEMPLATE_LOCK = 0x6E657875735F746D
 # A template nobody has used for this long is dropped when another one is built: the key
-# changes whenever migrations change, and a developer's server should not fill up.
-_STALE_AFTER_S = 24 * 3600
+# changes whenever migrations change, and a developer's server should not fill up. Dropping
+# one a session still uses is safe: its next copy finds it missing and builds it again.
+_STALE_AFTER_S = 3600
 _USED = "nexus test template, last used at "
 
 # Templates this process made sure of: key -> name.
@@ -108,7 +109,7 @@ def template_database(
     ``build(url)`` migrates an empty database; it runs once per key on a server, whatever
     the number of pytest sessions or xdist workers asking at the same time (they wait on
     an advisory lock). The template then refuses connections, so ``CREATE DATABASE ...
-    TEMPLATE`` can copy it at any moment. Templates unused for a day are dropped when
+    TEMPLATE`` can copy it at any moment. Templates unused for an hour are dropped when
     another is built.
 
     Args:
