@@ -1,7 +1,9 @@
 """Fixtures: a kernel with only this plugin, on a fresh PostgreSQL database per test.
 
-``nexus_database_url`` comes from ``nexus.testing`` (installed with ``nexus-kernel``): it
-uses ``NEXUS_TEST_DATABASE_URL``, else PostgreSQL on 127.0.0.1:5432, else an embedded one.
+The fixtures ``nexus_migrated_database`` and ``nexus_database_url`` come from
+``nexus.testing`` (installed with ``nexus-kernel``): PostgreSQL from
+``NEXUS_TEST_DATABASE_URL``, else on 127.0.0.1:5432, else an embedded one. Each test's
+database is a copy of one migrated once for the session, so no test pays for migrations.
 """
 
 from __future__ import annotations
@@ -10,6 +12,12 @@ import pytest
 from nexus.testing import create_test_client, make_tenant
 
 import {{ cookiecutter.module }}
+
+
+@pytest.fixture
+def nexus_database_url(nexus_migrated_database):
+    """This test's database, already holding the kernel's and this plugin's tables."""
+    return nexus_migrated_database([{{ cookiecutter.module }}])
 
 
 @pytest.fixture
