@@ -109,7 +109,7 @@ def _operations(url: str) -> dict[str, str]:
         if not isinstance(route, HTTPRoute):
             continue
         for handler in route.route_handlers:
-            if not handler.include_in_schema:
+            if not handler.resolve_include_in_schema():  # the docs pages, the console
                 continue
             for method in handler.http_methods:
                 name = _operation(method, route.path_format)
