@@ -36,8 +36,8 @@ from nexus.settings import Settings
 from nexus.testing import (
     create_test_client,
     make_tenant,
+    migrated_database,
     run_sync,
-    temporary_database,
     tenant_transaction,
 )
 
@@ -281,7 +281,7 @@ class World:
 def world(nexus_postgres_server: str) -> Iterator[World]:
     """One app with every plugin, and two tenants with admin keys, for the whole module."""
     with (
-        temporary_database(nexus_postgres_server) as url,
+        migrated_database(nexus_postgres_server, PLUGINS) as url,
         create_test_client(PLUGINS, database_url=url) as client,
     ):
         yield World(client=client, a=make_tenant(url), b=make_tenant(url), url=url)
