@@ -45,6 +45,7 @@ def _routes(register):
 
 intake = named(
     "intake",
+    hookspecs=">=0.1.1,<0.2",  # built on the kit: plain text is one line
     permissions=[Permission(key="intake.notes:read"), Permission(key="intake.notes:write")],
 )
 intake.nexus_routes = hookimpl(_routes)
@@ -231,3 +232,23 @@ def test_a_bad_token_gets_401_without_the_libraries_words(client):
     response = client.get("/api/v1/me", headers={"Authorization": "Bearer abc.def.ghi"})
     problem = _problem(response, 401, "unauthorized")
     assert problem["detail"] == "invalid token"
+
+
+def test_a_plugin_built_for_the_0_1_0_contract_keeps_line_breaks_in_plain_text(
+    nexus_migrated_database,
+):
+    # That contract had no Multiline type: its notes were plain str. Other controls and bidi
+    # overrides are refused there too.
+    from kernel_samples import memos
+
+    url = nexus_migrated_database([memos])
+    with create_test_client([memos], database_url=url) as client:
+        headers = make_tenant(url).headers
+        kept = client.post(
+            "/api/v1/memos/", json={"title": "t", "body": 'x,"y"\n\tz'}, headers=headers
+        )
+        assert kept.status_code == 201, kept.text
+        refused = client.post(
+            "/api/v1/memos/", json={"title": "t\u202e", "body": "a\x00"}, headers=headers
+        )
+        assert _keys(_problem(refused, 422, "validation-error")) == ["title", "body"]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from nexus.http._allow import correct_allow_header
-from nexus.http._body import StrictRequest
+from nexus.http._body import TEXT_LINES_OPT, StrictRequest
 from nexus.http._context import (
     SECURITY_HEADERS,
     KernelContext,
@@ -41,6 +41,7 @@ from nexus.http._request import (
 )
 
 __all__ = (
+    "TEXT_LINES_OPT",
     "KernelDb",
     "DOCS_CSP",
     "IDEMPOTENCY_HEADER",

@@ -36,9 +36,13 @@ from nexus_hookspecs.http import (
     text_error,
 )
 
-__all__ = ("StrictRequest", "body_errors", "decode_json_body")
+__all__ = ("TEXT_LINES_OPT", "StrictRequest", "body_errors", "decode_json_body")
 
 _JSON = "application/json"
+
+TEXT_LINES_OPT = "nexus_text_lines"
+"""Route ``opt`` key: every text field of the body may hold tabs and line breaks."""
+
 _inspect = msgspec.inspect
 
 
@@ -62,7 +66,8 @@ class StrictRequest(Request[Any, Any, Any]):
         raw = decode_json_body(body) if body else None
         target = body_type(self.route_handler)
         if target is not None and raw is not None:
-            errors = body_errors(raw, target)
+            lines = bool(self.route_handler.opt.get(TEXT_LINES_OPT))
+            errors = body_errors(raw, target, lines=lines)
             if errors:
                 first = errors[0]
                 raise ValidationException(
@@ -110,14 +115,17 @@ def body_type(handler: Any) -> Any:
     return data.annotation
 
 
-def body_errors(value: Any, target: Any) -> list[FieldError]:
+def body_errors(value: Any, target: Any, *, lines: bool = False) -> list[FieldError]:
     """Every failing field of ``value`` (decoded JSON) as a body of type ``target``.
+
+    ``lines`` lets every text field hold tabs and line breaks, as bodies of plugins built
+    for the 0.1.0 contract could (the bridge marks their routes ``nexus_text_lines``).
 
     The kit's rules (unknown fields, text, decimals) first, then msgspec's strict conversion
     for the fields those left alone.
     """
     errors: list[FieldError] = []
-    _walk(value, _type_info(target), "", errors)
+    _walk(value, _type_info(target), "", errors, lines)
     seen = {error.key for error in errors}
     for error in field_errors(value, target, strict=True):
         if error.key not in seen and not any(error.key.startswith(f"{k}.") for k in seen):
@@ -130,7 +138,9 @@ def _type_info(target: Any) -> _inspect.Type:
     return _inspect.type_info(target)
 
 
-def _walk(value: Any, info: _inspect.Type, key: str, errors: list[FieldError]) -> None:  # noqa: C901, PLR0912
+def _walk(  # noqa: C901, PLR0912
+    value: Any, info: _inspect.Type, key: str, errors: list[FieldError], lines: bool
+) -> None:
     if isinstance(info, _inspect.Metadata):
         extra = info.extra or {}
         if DECIMAL_KEY in extra:
@@ -139,18 +149,18 @@ def _walk(value: Any, info: _inspect.Type, key: str, errors: list[FieldError]) -
                 errors.append(FieldError(key or "$", message))
             return
         if isinstance(value, str) and isinstance(info.type, _inspect.StrType):
-            _text(value, key, errors, multiline=bool(extra.get(MULTILINE_KEY)))
+            _text(value, key, errors, multiline=lines or bool(extra.get(MULTILINE_KEY)))
             return
-        _walk(value, info.type, key, errors)
+        _walk(value, info.type, key, errors, lines)
     elif isinstance(info, _inspect.UnionType):
         arm = _arm(info, value)
         if arm is not None:
-            _walk(value, arm, key, errors)
+            _walk(value, arm, key, errors, lines)
     elif isinstance(value, str):
         # A typed text field is one line; free-form text (``Any``) may break lines.
-        _text(value, key, errors, multiline=not isinstance(info, _inspect.StrType))
+        _text(value, key, errors, multiline=lines or not isinstance(info, _inspect.StrType))
     elif isinstance(info, _inspect.StructType) and isinstance(value, dict):
-        _struct(value, info, key, errors)
+        _struct(value, info, key, errors, lines)
     elif isinstance(value, list):
         item = getattr(info, "item_type", None)
         items = getattr(info, "item_types", None)
@@ -159,17 +169,21 @@ def _walk(value: Any, info: _inspect.Type, key: str, errors: list[FieldError]) -
                 if index >= len(items):
                     break
                 item = items[index]
-            _walk(element, item or _inspect.AnyType(), f"{key}[{index}]", errors)
+            _walk(element, item or _inspect.AnyType(), f"{key}[{index}]", errors, lines)
     elif isinstance(value, dict):
         value_type = getattr(info, "value_type", None) or _inspect.AnyType()
         for name, element in value.items():
             where = f"{key}.{name}" if key else str(name)
             _text(name, where, errors, multiline=False)
-            _walk(element, value_type, where, errors)
+            _walk(element, value_type, where, errors, lines)
 
 
 def _struct(
-    value: dict[str, Any], info: _inspect.StructType, key: str, errors: list[FieldError]
+    value: dict[str, Any],
+    info: _inspect.StructType,
+    key: str,
+    errors: list[FieldError],
+    lines: bool,
 ) -> None:
     fields = {field.encode_name: field for field in info.fields}
     for name, element in value.items():
@@ -179,7 +193,7 @@ def _struct(
             if name != info.tag_field:
                 errors.append(FieldError(where, "unknown field"))
             continue
-        _walk(element, field.type, where, errors)
+        _walk(element, field.type, where, errors, lines)
 
 
 def _arm(info: _inspect.UnionType, value: Any) -> _inspect.Type | None:

@@ -8,7 +8,13 @@ from typing import TYPE_CHECKING, Any
 import structlog
 from litestar.plugins import InitPlugin
 
-from nexus.plugins._checks import API_PREFIX, imply_permissions, plugin_router, route_problems
+from nexus.plugins._checks import (
+    API_PREFIX,
+    imply_permissions,
+    keep_text_lines,
+    plugin_router,
+    route_problems,
+)
 
 if TYPE_CHECKING:
     from litestar import Litestar
@@ -76,6 +82,7 @@ class NexusBridge(InitPlugin):
                 log.error("plugin routes refused", plugin=record.name, problems=refused)
                 continue
             implied = imply_permissions(manifest, router)
+            keep_text_lines(manifest, router)
             if implied:
                 log.warning(
                     "plugin routes on implied permissions", plugin=record.name, routes=implied

@@ -21,6 +21,8 @@ import msgspec
 from litestar import Router
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 
+from nexus.http import TEXT_LINES_OPT
+
 if TYPE_CHECKING:
     from litestar.types import ControllerRouterHandler
     from nexus_hookspecs import Manifest
@@ -30,6 +32,7 @@ __all__ = (
     "declaration_problems",
     "imply_permissions",
     "implied_permission_warnings",
+    "keep_text_lines",
     "plugin_router",
     "route_problems",
     "settings_problems",
@@ -179,6 +182,17 @@ def imply_permissions(manifest: Manifest, router: Router) -> list[str]:
             # A new dict: the router's handler is a shallow copy of the plugin's own.
             handler.opt = {**handler.opt, "permission": _implied(manifest.name, methods)}
     return warnings
+
+
+def keep_text_lines(manifest: Manifest, router: Router) -> None:
+    """Let every text field of a 0.1.0-contract plugin's bodies hold tabs and line breaks.
+
+    That contract had no ``Multiline`` type, so its plugins' notes were plain ``str``; the
+    other text rules (no other control character, no bidi override) hold for them too.
+    """
+    if _built_for_undeclared_routes(manifest):
+        for _, handler in _handlers(router):
+            handler.opt = {**handler.opt, TEXT_LINES_OPT: True}
 
 
 def declaration_problems(manifest: Manifest, router: Router) -> list[str]:
