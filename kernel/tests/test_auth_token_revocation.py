@@ -82,7 +82,12 @@ def exchange(client: TestClient[Any], key: str) -> dict[str, Any]:
 def sign_in(client: TestClient[Any], tenant: TestTenant, email: str) -> str:
     response = client.post(
         "/api/v1/auth/token",
-        json={"grant_type": "password", "tenant": tenant.slug, "email": email, "password": PASSWORD},
+        json={
+            "grant_type": "password",
+            "tenant": tenant.slug,
+            "email": email,
+            "password": PASSWORD,
+        },
     )
     assert response.status_code == 200, response.text
     return str(response.json()["access_token"])
@@ -113,7 +118,9 @@ def test_a_revoked_keys_token_is_refused_everywhere_within_the_ttl(apps):
     headers = bearer(exchange(apps.two, created["key"])["access_token"])
     assert apps.two.get(ME, headers=headers).status_code == 200  # remembered
 
-    revoked = apps.one.delete(f"/api/v1/api-keys/{created['api_key']['id']}", headers=tenant.headers)
+    revoked = apps.one.delete(
+        f"/api/v1/api-keys/{created['api_key']['id']}", headers=tenant.headers
+    )
     assert revoked.status_code == 204
 
     # The revoking app forgets what it remembered at once.
@@ -225,10 +232,7 @@ def test_a_suspended_tenants_tokens_are_refused_within_the_ttl(apps):
 
     def refused() -> bool:
         """every token of the suspended tenant is refused"""
-        return all(
-            apps.two.get(ME, headers=headers).status_code == 403
-            for headers in (user, key)
-        )
+        return all(apps.two.get(ME, headers=headers).status_code == 403 for headers in (user, key))
 
     eventually(refused)
     response = apps.two.get(ME, headers=user)
