@@ -58,9 +58,10 @@ class Toggles:
         self._enabling: dict[tuple[UUID, str], asyncio.Future[None]] = {}
         self._snapshot: dict[UUID, TenantFeatures] = {}
         self._loading: dict[UUID, asyncio.Future[TenantFeatures]] = {}
-        # Tenants that changed while their state was being read: that read may predate the
-        # change, so its result is used once but not kept.
-        self._changed_while_loading: set[UUID] = set()
+        # Reads under way when their tenant changed: they may predate the change, so their
+        # result goes to the callers already waiting and is not kept, and a caller arriving
+        # after the change starts a read of its own instead of joining one of them.
+        self._stale: set[asyncio.Future[TenantFeatures]] = set()
         self.live = False
         self._observers: list[Callable[[UUID], None]] = []
         self._live_observers: list[Callable[[bool], None]] = []
@@ -81,8 +82,7 @@ class Toggles:
         self._loading[tenant_id] = future
         try:
             features = await self._read(tenant_id)
-            if tenant_id in self._changed_while_loading:
-                self._changed_while_loading.discard(tenant_id)
+            if future in self._stale:
                 asyncio.get_running_loop().create_task(self._refresh(tenant_id))
             elif self.live:
                 self._snapshot = {**self._snapshot, tenant_id: features}
@@ -93,7 +93,9 @@ class Toggles:
             future.exception()  # mark retrieved: the waiters (if any) re-raise it
             raise
         finally:
-            del self._loading[tenant_id]
+            self._stale.discard(future)
+            if self._loading.get(tenant_id) is future:
+                del self._loading[tenant_id]
 
     async def is_enabled(self, tenant_id: UUID, key: str) -> bool:
         """Whether ``key`` is in effect for the tenant."""
@@ -158,8 +160,9 @@ class Toggles:
 
     def _forget(self, tenant_id: UUID) -> bool:
         """Drop what is held of the tenant (and any read under way); whether it was held."""
-        if tenant_id in self._loading:
-            self._changed_while_loading.add(tenant_id)
+        pending = self._loading.pop(tenant_id, None)
+        if pending is not None:
+            self._stale.add(pending)
         if tenant_id not in self._snapshot:
             return False
         snapshot = dict(self._snapshot)
