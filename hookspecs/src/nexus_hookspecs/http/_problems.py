@@ -109,7 +109,7 @@ _AT = re.compile(r" - at `\$(.*)`$")
 
 
 def field_errors(
-    value: Any, type_: Any, *, key: str = "", source: Source = "body", strict: bool = True
+    value: Any, type_: Any, *, key: str = "", source: Source = "body"
 ) -> list[FieldError]:
     """Every failing field of ``value`` (decoded JSON) against ``type_``, not just the first.
 
@@ -121,25 +121,21 @@ def field_errors(
         type_: The type the handler takes: a msgspec Struct, or any type msgspec converts to.
         key: Where ``value`` sits (empty for the whole body).
         source: Where the value came from.
-        strict: msgspec's strict mode (``False`` accepts ``"1"`` for an int, as Litestar
-            decodes bodies).
 
     Returns:
         One :class:`FieldError` per failing field; empty when ``value`` converts.
     """
     try:
-        msgspec.convert(value, type_, strict=strict)
+        msgspec.convert(value, type_)
     except msgspec.ValidationError as exc:
         if not _is_struct(type_) or not isinstance(value, dict):
             return [_located(key, str(exc), source)]
     else:
         return []
-    return _struct_errors(value, type_, key, source, strict)
+    return _struct_errors(value, type_, key, source)
 
 
-def _struct_errors(
-    value: dict[str, Any], type_: Any, key: str, source: Source, strict: bool
-) -> list[FieldError]:
+def _struct_errors(value: dict[str, Any], type_: Any, key: str, source: Source) -> list[FieldError]:
     info = msgspec.inspect.type_info(type_)
     assert isinstance(info, msgspec.inspect.StructType)  # noqa: S101 - _is_struct said so
     fields = {field.encode_name: field for field in info.fields}
@@ -157,30 +153,28 @@ def _struct_errors(
             if field.required:
                 errors.append(FieldError(where, "required field is missing", source))
             continue
-        errors.extend(_value_errors(value[name], hints[field.name], where, source, strict))
+        errors.extend(_value_errors(value[name], hints[field.name], where, source))
     if not errors:  # a whole-Struct check (``__post_init__``) failed: report it as msgspec said
         try:
-            msgspec.convert(value, type_, strict=strict)
+            msgspec.convert(value, type_)
         except msgspec.ValidationError as exc:
             errors.append(_located(key, str(exc), source))
     return errors
 
 
-def _value_errors(
-    value: Any, type_: Any, key: str, source: Source, strict: bool
-) -> list[FieldError]:
+def _value_errors(value: Any, type_: Any, key: str, source: Source) -> list[FieldError]:
     if _is_struct(type_) and isinstance(value, dict):
-        return field_errors(value, type_, key=key, source=source, strict=strict)
+        return field_errors(value, type_, key=key, source=source)
     item = _list_item_struct(type_)
     if item is not None and isinstance(value, list):
         errors: list[FieldError] = []
         for index, element in enumerate(value):
             where = f"{key}[{index}]"
-            errors.extend(field_errors(element, item, key=where, source=source, strict=strict))
+            errors.extend(field_errors(element, item, key=where, source=source))
         if errors:
             return errors
     try:
-        msgspec.convert(value, type_, strict=strict)
+        msgspec.convert(value, type_)
     except msgspec.ValidationError as exc:
         return [_located(key, str(exc), source)]
     return []

@@ -127,7 +127,7 @@ def body_errors(value: Any, target: Any, *, lines: bool = False) -> list[FieldEr
     errors: list[FieldError] = []
     _walk(value, _type_info(target), "", errors, lines)
     seen = {error.key for error in errors}
-    for error in field_errors(value, target, strict=True):
+    for error in field_errors(value, target):
         if error.key not in seen and not any(error.key.startswith(f"{k}.") for k in seen):
             errors.append(error)
     return errors

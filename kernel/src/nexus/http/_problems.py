@@ -17,8 +17,6 @@ from litestar.exceptions import (
 from litestar.params import FromPath
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
-from nexus.http._body_errors import every_body_error
-
 if TYPE_CHECKING:
     from litestar.types import Receive, Scope, Send
 
@@ -241,7 +239,7 @@ async def send_problem(
 
 def _http_exception(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
     if isinstance(exc, ValidationException):
-        errors = every_body_error(request, exc.extra if isinstance(exc.extra, list) else None)
+        errors = exc.extra if isinstance(exc.extra, list) else None
         return problem_response(
             request, status=422, detail="the request does not match the schema", errors=errors
         )
