@@ -8,18 +8,18 @@ Its one source is what each publisher declares: a plugin's ``Manifest.events``
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Any
 
 import msgspec
-from msgspec import Meta
-from nexus_hookspecs import EventType
 
 from nexus.events import KERNEL_SOURCE
-from nexus.features import FEATURE_CHANGED, PLUGIN_SETTINGS_CHANGED
+from nexus.features import FEATURE_EVENTS
 from nexus.plugins import PluginState
-from nexus.provisioning import TENANT_PROVISIONED
+from nexus.provisioning import TENANT_PROVISIONED_EVENT
 
 if TYPE_CHECKING:
+    from nexus_hookspecs import EventType
+
     from nexus.plugins import PluginRegistry
 
 __all__ = ("KERNEL_EVENTS", "CatalogEntry", "event_catalog", "render_catalog")
@@ -27,52 +27,7 @@ __all__ = ("KERNEL_EVENTS", "CatalogEntry", "event_catalog", "render_catalog")
 NO_SCHEMA = "no payload schema declared"
 
 
-class FeatureChanged(msgspec.Struct, frozen=True, kw_only=True):
-    """The ``data`` of ``nexus.feature.changed.v1``."""
-
-    key: Annotated[str, Meta(description="The plugin or feature switched: crm, crm.deals.")]
-    before: Annotated[str, Meta(description="Its state before: enabled, disabled or purged.")]
-    after: Annotated[str, Meta(description="Its state after.")]
-    actor: Annotated[str, Meta(description="Who switched it: a user, an API key or system.")]
-
-
-class PluginSettingsChanged(msgspec.Struct, frozen=True, kw_only=True):
-    """The ``data`` of ``nexus.plugin.settings_changed.v1``."""
-
-    plugin: Annotated[str, Meta(description="The plugin whose settings changed.")]
-    before: Annotated[
-        dict[str, Any] | None, Meta(description="Its settings before (null: never set).")
-    ]
-    after: Annotated[dict[str, Any], Meta(description="Its settings after, as JSON.")]
-    actor: Annotated[str, Meta(description="Who changed them: a user or an API key.")]
-
-
-class TenantProvisioned(msgspec.Struct, frozen=True, kw_only=True):
-    """The ``data`` of ``nexus.tenant.provisioned.v1``."""
-
-    slug: Annotated[str, Meta(description="The new tenant's slug.")]
-    run: Annotated[str, Meta(description="The provisioning run's id.")]
-    preset: Annotated[str, Meta(description="The preset the tenant started from.")]
-    plugins: Annotated[list[str], Meta(description="The plugins switched on for it.")]
-
-
-KERNEL_EVENTS: tuple[EventType, ...] = (
-    EventType(
-        type=FEATURE_CHANGED,
-        description="A plugin or feature was switched on, off or purged for a tenant.",
-        payload=FeatureChanged,
-    ),
-    EventType(
-        type=PLUGIN_SETTINGS_CHANGED,
-        description="A tenant admin changed a plugin's settings for the tenant.",
-        payload=PluginSettingsChanged,
-    ),
-    EventType(
-        type=TENANT_PROVISIONED,
-        description="A tenant finished provisioning and is active.",
-        payload=TenantProvisioned,
-    ),
-)
+KERNEL_EVENTS: tuple[EventType, ...] = (*FEATURE_EVENTS, TENANT_PROVISIONED_EVENT)
 """The event types the kernel itself publishes (source ``/nexus/nexus``)."""
 
 

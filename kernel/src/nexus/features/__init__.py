@@ -6,6 +6,7 @@ from nexus.features._catalog import FeatureCatalog, FeatureSpec
 from nexus.features._channel import CHANNEL, PostgresChannel, RedisChannel
 from nexus.features._enable import ensure_enabled
 from nexus.features._evaluate import FeatureState, Source, TenantFeatures, evaluate
+from nexus.features._events import FEATURE_CHANGED, FEATURE_EVENTS, PLUGIN_SETTINGS_CHANGED
 from nexus.features._ports import (
     RequestFeatures,
     bind_tenant_features,
@@ -17,7 +18,6 @@ from nexus.features._routes import feature_routes as _feature_routes
 from nexus.features._runtime import FeatureRuntime
 from nexus.features._seed import seed_tenant
 from nexus.features._service import (
-    FEATURE_CHANGED,
     FeatureChange,
     FeatureConflict,
     FeatureService,
@@ -32,7 +32,7 @@ from nexus.features._settings import (
     keep_settings,
     validate_settings,
 )
-from nexus.features._settings_routes import PLUGIN_SETTINGS_CHANGED, PluginSettingsController
+from nexus.features._settings_routes import PluginSettingsController
 from nexus.features._toggles import Toggles
 
 feature_routes = [*_feature_routes, PluginSettingsController]
@@ -50,6 +50,7 @@ __all__ = (
     "encode_settings",
     "CHANNEL",
     "FEATURE_CHANGED",
+    "FEATURE_EVENTS",
     "FeatureCatalog",
     "FeatureChange",
     "FeatureConflict",

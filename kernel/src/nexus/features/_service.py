@@ -13,6 +13,7 @@ from nexus.events import KERNEL_SOURCE, OutboxPublisher
 from nexus.features._channel import CHANNEL
 from nexus.features._enable import ensure_enabled
 from nexus.features._evaluate import FeatureState, PresetDefaults, TenantFeatures, evaluate
+from nexus.features._events import FEATURE_CHANGED, FeatureChanged
 from nexus.plugins import await_maybe
 
 if TYPE_CHECKING:
@@ -26,7 +27,6 @@ if TYPE_CHECKING:
     from nexus.plugins import PluginRegistry
 
 __all__ = (
-    "FEATURE_CHANGED",
     "FeatureChange",
     "FeatureConflict",
     "FeatureService",
@@ -35,9 +35,6 @@ __all__ = (
 )
 
 _ENCODER = msgspec.json.Encoder()
-
-FEATURE_CHANGED = "nexus.feature.changed.v1"
-"""The event every feature change emits, in the change's own transaction."""
 
 
 def _feature_events(tenant_id: UUID) -> OutboxPublisher:
@@ -331,7 +328,7 @@ class FeatureService:
         event_id = await _feature_events(tenant_id).publish(
             conn,
             type=FEATURE_CHANGED,
-            data={"key": key, "before": before.value, "after": after.value, "actor": actor},
+            data=FeatureChanged(key=key, before=before.value, after=after.value, actor=actor),
             subject=key,
         )
         await conn.execute(

@@ -17,6 +17,7 @@ from litestar.exceptions import NotFoundException, ValidationException
 from litestar.params import FromPath, JSONBody
 
 from nexus.features._channel import CHANNEL
+from nexus.features._events import PLUGIN_SETTINGS_CHANGED, PluginSettingsChanged
 from nexus.features._routes import FEATURES_PERMISSION, _service
 from nexus.features._service import _feature_events
 from nexus.features._settings import (
@@ -30,9 +31,8 @@ from nexus.http import required_actor, required_tenant
 if TYPE_CHECKING:
     from nexus.features._service import FeatureService
 
-__all__ = ("PLUGIN_SETTINGS_CHANGED", "PluginSettingsController", "PluginSettingsView")
+__all__ = ("PluginSettingsController", "PluginSettingsView")
 
-PLUGIN_SETTINGS_CHANGED = "nexus.plugin.settings_changed.v1"
 """The event a settings change emits, in the change's own transaction."""
 
 _ENCODER = msgspec.json.Encoder()
@@ -128,7 +128,7 @@ async def change_settings(
         event_id = await _feature_events(tenant_id).publish(
             conn,
             type=PLUGIN_SETTINGS_CHANGED,
-            data={"plugin": name, "before": before, "after": after, "actor": actor},
+            data=PluginSettingsChanged(plugin=name, before=before, after=after, actor=actor),
             subject=name,
         )
         await conn.execute(

@@ -18,6 +18,7 @@ from nexus.provisioning._deprovision import Deprovisioned, deprovision
 from nexus.provisioning._examples import DEMO_PROFILE, example_profiles
 from nexus.provisioning._pipeline import (
     TENANT_PROVISIONED,
+    TENANT_PROVISIONED_EVENT,
     AdminCredentials,
     Outcome,
     Provisioner,
@@ -45,6 +46,7 @@ __all__ = (
     "FAULT_VARIABLE",
     "STEPS",
     "TENANT_PROVISIONED",
+    "TENANT_PROVISIONED_EVENT",
     "AdminContact",
     "AdminCredentials",
     "BusinessProfile",

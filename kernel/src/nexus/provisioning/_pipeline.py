@@ -5,12 +5,13 @@ from __future__ import annotations
 import asyncio
 import secrets
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Annotated, Any
 from uuid import UUID
 
 import asyncpg
 import msgspec
-from nexus_hookspecs import TenantRef
+from msgspec import Meta
+from nexus_hookspecs import EventType, TenantRef
 
 from nexus.db import new_id
 from nexus.events import KERNEL_SOURCE, OutboxPublisher
@@ -40,6 +41,8 @@ if TYPE_CHECKING:
 
 __all__ = (
     "TENANT_PROVISIONED",
+    "TENANT_PROVISIONED_EVENT",
+    "TenantProvisioned",
     "AdminCredentials",
     "Outcome",
     "Provisioner",
@@ -51,6 +54,23 @@ __all__ = (
 
 TENANT_PROVISIONED = "nexus.tenant.provisioned.v1"
 """The event of a tenant's activation (step 7), committed in the activation's transaction."""
+
+
+class TenantProvisioned(msgspec.Struct, frozen=True, kw_only=True):
+    """The ``data`` of ``nexus.tenant.provisioned.v1``."""
+
+    slug: Annotated[str, Meta(description="The new tenant's slug.")]
+    run: Annotated[str, Meta(description="The provisioning run's id.")]
+    preset: Annotated[str, Meta(description="The preset the tenant started from.")]
+    plugins: Annotated[list[str], Meta(description="The plugins switched on for it.")]
+
+
+TENANT_PROVISIONED_EVENT = EventType(
+    type=TENANT_PROVISIONED,
+    description="A tenant finished provisioning and is active.",
+    payload=TenantProvisioned,
+)
+"""The event type as the events catalogue shows it."""
 
 OnStep = Callable[[int, str, StepStatus], None]
 """Told each step's position, name and new status as the run goes."""
@@ -346,12 +366,12 @@ class Provisioner:
         )
         # The event commits with the activation (the outbox); the audit entry shares its id,
         # so the audit consumer, meeting the event later, does not log it a second time.
-        facts = {
-            "slug": job.ticket.slug,
-            "run": str(job.ticket.run_id),
-            "preset": job.plan.preset,
-            "plugins": job.plan.plugins,
-        }
+        facts = TenantProvisioned(
+            slug=job.ticket.slug,
+            run=str(job.ticket.run_id),
+            preset=job.plan.preset,
+            plugins=list(job.plan.plugins),
+        )
         event_id = await OutboxPublisher(tenant_id=tenant_id, plugin=KERNEL_SOURCE).publish(
             conn, type=TENANT_PROVISIONED, data=facts, subject=job.ticket.slug
         )
