@@ -52,7 +52,8 @@ _GROUPS = (
     "select i.id, i.kind, i.direction, i.currency, coalesce(i.rate, 1) as fx, l.tax_id, "
     "sum(l.subtotal) as base, sum(l.tax_amount) as tax "
     "from finance_invoice i join finance_invoice_line l on l.invoice_id = i.id "
-    "where i.state = any($1::text[]) and {where} group by i.id, l.tax_id"
+    "where i.state = any($1::text[]) and {where} "
+    "group by i.id, i.kind, i.direction, i.currency, i.rate, l.tax_id"
 )
 # Every settlement of a document up to a day: (document, day, amount), payments on their
 # date, credit notes (for both documents) on the later of the two documents' dates.

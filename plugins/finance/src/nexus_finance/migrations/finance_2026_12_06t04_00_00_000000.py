@@ -8,7 +8,7 @@ DESCRIPTION = "tax report tags"
 
 STATEMENTS = [
     """alter table finance_tax
-        add column tags text[] not null default '{}'
+        add column tags text[] not null default array[]::text[]
         check (cardinality(tags) <= 20 and array_position(tags, null) is null)""",
 ]
 
