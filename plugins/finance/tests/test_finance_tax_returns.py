@@ -100,6 +100,16 @@ def books(client, url):
     doc["D"] = document(
         client, tenant, "credit_note", "Brit Ltd", "2026-06-05", [line("200.00", vat)], "sale"
     )
+    # An invoice credited in full two days later: nothing, on either basis.
+    doc["E"] = document(client, tenant, "invoice", "Brit Ltd", "2026-05-02", [line("100.00", vat)])
+    ok(
+        client.post(
+            f"{API}/invoices/{doc['E']['id']}/credit-note",
+            json={"date": "2026-05-04", "post": True},
+            headers=tenant.headers,
+        ),
+        201,
+    )
     # Purchases of the quarter.
     doc["F"] = document(
         client, tenant, "bill", "UK Supplies", "2026-04-20", [line("600.00", input_vat)]
@@ -170,7 +180,7 @@ def test_uk_vat_return_on_the_accrual_basis_equals_the_figures_by_hand(client, b
     assert [box["number"] for box in answer["boxes"]] == [str(n) for n in range(1, 10)]
 
 
-def test_uk_vat_return_on_the_cash_basis_leaves_out_what_is_unpaid(client, url, books):
+def test_uk_vat_return_on_the_cash_basis_leaves_out_what_is_unpaid(client, books):
     tenant, _ = books
     answer, boxes = vat_return(client, tenant, basis="cash")
     assert answer["basis"] == "cash"
@@ -188,15 +198,22 @@ def test_uk_vat_return_on_the_cash_basis_leaves_out_what_is_unpaid(client, url, 
     assert boxes["7"] == "2750"
     assert boxes["8"] == "1500"  # half of B
     assert boxes["9"] == "2000"
-    # The tenant's setting makes cash the default.
-    set_plugin_settings(
-        url, tenant, "finance", {"country": "GB", "base_currency": "GBP", "tax_basis": "cash"}
-    )
-    try:
-        assert vat_return(client, tenant)[1] == boxes
-        assert vat_return(client, tenant, basis="accrual")[1]["1"] == "460.00"
-    finally:
-        set_plugin_settings(url, tenant, "finance", {"country": "GB", "base_currency": "GBP"})
+
+
+def test_the_tax_basis_setting_picks_the_default_basis(client, url):
+    tenant = make_tenant(url)
+    settings = {"country": "GB", "base_currency": "GBP", "tax_basis": "cash"}
+    set_plugin_settings(url, tenant, "finance", settings)
+    taxes = ok(client.get(f"{API}/taxes", headers=tenant.headers))["items"]
+    vat = next(t["id"] for t in taxes if t["scope"] == "sale")
+    document(client, tenant, "invoice", "Brit Ltd", "2026-04-10", [line("10.00", vat)])
+    summary = f"{API}/reports/tax-summary"
+    cash = ok(client.get(summary, params=Q2, headers=tenant.headers))
+    assert (cash["basis"], cash["rows"]) == ("cash", [])  # unpaid
+    accrual = ok(client.get(summary, params={**Q2, "basis": "accrual"}, headers=tenant.headers))
+    assert [(row["base"], row["tax"]) for row in accrual["rows"]] == [("10.00", "2.00")]
+    answer, boxes = vat_return(client, tenant)
+    assert answer["basis"] == "cash" and boxes["1"] == "0.00" and boxes["6"] == "0"
 
 
 def test_tax_summary_rows_per_tax_with_untaxed_lines_and_credit_notes_negative(client, books):
@@ -304,8 +321,8 @@ def make_gb(url):
     return tenant
 
 
-def test_tags_on_taxes(client, url, books):
-    tenant, doc = books
+def test_tags_on_taxes(client, books):
+    tenant, _ = books
     taxes = ok(client.get(f"{API}/taxes", headers=tenant.headers))["items"]
     standard = next(t for t in taxes if t["name"] == "VAT 20% (sales)")
     assert standard["tags"] == []
@@ -336,6 +353,7 @@ def test_tags_on_taxes(client, url, books):
         client.post(f"{API}/taxes", json={**body, "tags": ["Not A Tag"]}, headers=tenant.headers),
         422,
     )
+    assert bad["errors"][0]["key"].startswith("tags")
 
 
 def test_only_report_readers_see_tax_reports(client, url):
