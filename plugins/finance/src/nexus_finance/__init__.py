@@ -42,6 +42,7 @@ from nexus_finance._routes_invoices import InvoiceController, PaymentController
 from nexus_finance._routes_partners import PartnerController
 from nexus_finance._routes_periods import FiscalYearController, PeriodController, RateController
 from nexus_finance._routes_reports import ReportController
+from nexus_finance._routes_tax import TaxReturnController, TaxSummaryController
 from nexus_finance._settings import FinanceSettings
 from nexus_finance.tables import TABLES
 
@@ -105,7 +106,7 @@ def nexus_manifest() -> Manifest:
             Permission(
                 key=REPORTS_READ,
                 description="Read the reports: trial balance, profit and loss, balance sheet, "
-                "general ledger, aged receivables and payables.",
+                "general ledger, aged receivables and payables, tax summary and tax returns.",
             ),
             Permission(
                 key=PERIODS_READ, description="Read fiscal years and periods.", roles=_MEMBER
@@ -159,6 +160,8 @@ def nexus_routes(register: Callable[[Any], None]) -> None:
         InvoiceController,
         PaymentController,
         ReportController,
+        TaxSummaryController,
+        TaxReturnController,
     ):
         register(controller)
 

@@ -20,6 +20,7 @@ from nexus_hookspecs.http import FieldErrors, Multiline, Quantity, conflict, inv
 from nexus_finance._books import account_by_code, check_day, default_account
 from nexus_finance._money import Amount, Currency, is_currency, plain, quantize
 from nexus_finance._partners import find_or_create
+from nexus_finance._tax_tags import self_assessed
 
 if TYPE_CHECKING:
     from nexus_hookspecs import Connection
@@ -138,7 +139,8 @@ def _direction(kind: str, direction: str | None) -> str:
 
 async def _tax(conn: Connection, tax_id: UUID, scope: str, key: str) -> dict[str, Any]:
     row = await conn.fetchrow(
-        "select id, rate, price_include, scope from finance_tax where id = $1 and active", tax_id
+        "select id, rate, price_include, scope, tags from finance_tax where id = $1 and active",
+        tax_id,
     )
     if row is None:
         invalid(key, "no such active tax")
@@ -160,6 +162,8 @@ async def _line_values(
     if line.tax_id is not None:
         found = await _tax(conn, line.tax_id, direction, f"{key}.tax_id")
         rate = found["rate"] / 100
+        if self_assessed(found["tags"]):
+            rate = _ZERO  # the buyer accounts for it: the document charges none (_tax_tags)
         if found["price_include"]:
             subtotal = quantize(amount / (1 + rate), currency)
             tax = amount - subtotal

@@ -30,6 +30,7 @@ from nexus_finance._books import account_by_code, accounts_by_code, company
 from nexus_finance._examples import body
 from nexus_finance._keys import ACCOUNTS_READ, ACCOUNTS_WRITE
 from nexus_finance._money import is_currency, plain
+from nexus_finance._tax_tags import Tags, normal_tags, self_assessed
 
 if TYPE_CHECKING:
     from nexus_hookspecs import Connection
@@ -274,13 +275,15 @@ class TaxIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     account_code: Code
     scope: Literal["sale", "purchase"] = "sale"
     price_include: bool = False
+    tags: Tags = []
 
 
 class TaxChanges(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
-    """A tax's name or whether it is offered; its rate never changes once used."""
+    """A tax's name, report tags or whether it is offered; its rate never changes once used."""
 
     name: Name | None = None
     active: bool | None = None
+    tags: Tags | None = None
 
 
 class TaxOut(msgspec.Struct, kw_only=True):
@@ -293,11 +296,12 @@ class TaxOut(msgspec.Struct, kw_only=True):
     price_include: bool
     account_code: str
     active: bool
+    tags: list[str]
 
 
 _TAX = (
-    "select t.id, t.name, t.scope, t.rate, t.price_include, a.code as account_code, t.active "
-    "from finance_tax t join finance_account a on a.id = t.account_id"
+    "select t.id, t.name, t.scope, t.rate, t.price_include, a.code as account_code, t.active, "
+    "t.tags from finance_tax t join finance_account a on a.id = t.account_id"
 )
 
 
@@ -343,17 +347,20 @@ class TaxController(Controller):
             account = (await accounts_by_code(conn, [data.account_code])).get(data.account_code)
             if account is None:
                 errors.add("account_code", f"no active account with code {data.account_code!r}")
+            if data.price_include and self_assessed(data.tags):
+                errors.add("tags", "a reverse-charge tax cannot be included in prices")
             errors.raise_if_any()
             tax_id = new_id()
             await conn.execute(
-                "insert into finance_tax (id, name, scope, rate, price_include, account_id) "
-                "values ($1, $2, $3, $4, $5, $6)",
+                "insert into finance_tax (id, name, scope, rate, price_include, account_id, tags) "
+                "values ($1, $2, $3, $4, $5, $6, $7)",
                 tax_id,
                 data.name,
                 data.scope,
                 data.rate,
                 data.price_include,
                 account,
+                normal_tags(data.tags),
             )
             row = await conn.fetchrow(f"{_TAX} where t.id = $1", tax_id)
         return _tax(row)
@@ -374,19 +381,44 @@ class TaxController(Controller):
         tax_id: FromPath[UUID],
         data: Annotated[TaxChanges, body("PATCH /taxes/{tax_id}", "A new name")],
     ) -> TaxOut:
-        """Rename a tax or stop offering it."""
+        """Rename a tax, change its report tags or stop offering it.
+
+        A tag that changes what documents charge (``reverse_charge``, ``eu_goods_acquisition``)
+        cannot be added or removed once a document uses the tax (409). Nothing is booked.
+        """
         async with db.transaction() as conn:
+            if data.tags is not None:
+                await _check_tags(conn, tax_id, data.tags)
             changed = await conn.fetchval(
-                "update finance_tax set name = coalesce($2, name), active = coalesce($3, active) "
-                "where id = $1 returning id",
+                "update finance_tax set name = coalesce($2, name), active = coalesce($3, active), "
+                "tags = coalesce($4, tags) where id = $1 returning id",
                 tax_id,
                 data.name,
                 data.active,
+                normal_tags(data.tags) if data.tags is not None else None,
             )
             row = await conn.fetchrow(f"{_TAX} where t.id = $1", changed) if changed else None
         if row is None:
             not_found()
         return _tax(row)
+
+
+async def _check_tags(conn: Connection, tax_id: UUID, tags: list[str]) -> None:
+    """Refuse new ``tags`` that would change what the tax charged on documents already made."""
+    row = await conn.fetchrow(
+        "select price_include, tags from finance_tax where id = $1 for update", tax_id
+    )
+    if row is None:
+        not_found()
+    if row["price_include"] and self_assessed(tags):
+        invalid("tags", "a reverse-charge tax cannot be included in prices")
+    if self_assessed(tags) != self_assessed(row["tags"]) and await conn.fetchval(
+        "select exists (select 1 from finance_invoice_line where tax_id = $1)", tax_id
+    ):
+        conflict(
+            "documents use this tax: reverse_charge and eu_goods_acquisition change what it "
+            "charges, so they cannot be added or removed now (create another tax)"
+        )
 
 
 class CompanyOut(msgspec.Struct, kw_only=True):

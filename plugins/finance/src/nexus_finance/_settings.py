@@ -30,6 +30,9 @@ class FinanceSettings(msgspec.Struct, kw_only=True, frozen=True):
             of the country's.
         prices_include_tax: Whether the seeded taxes are included in prices.
         payment_terms_days: Days from invoice date to due date when none is given.
+        tax_basis: When tax is recognised in the tax summary and tax returns: ``accrual``
+            (on the document's date) or ``cash`` (in proportion to what is paid, on the
+            payment's date).
     """
 
     base_currency: Annotated[str, msgspec.Meta(pattern="^[A-Z]{3}$")] = "EUR"
@@ -41,3 +44,4 @@ class FinanceSettings(msgspec.Struct, kw_only=True, frozen=True):
     tax_name: TaxName | None = None
     prices_include_tax: bool = False
     payment_terms_days: Annotated[int, msgspec.Meta(ge=0, le=365)] = 30
+    tax_basis: Literal["accrual", "cash"] = "accrual"

@@ -10,6 +10,7 @@ from __future__ import annotations
 from nexus_hookspecs.piccolo import TenantOwned
 from piccolo.columns import (
     UUID,
+    Array,
     Boolean,
     Date,
     Integer,
@@ -82,6 +83,8 @@ class Tax(TenantOwned, Table, tablename="finance_tax"):
     price_include = Boolean(default=False)
     account_id = UUID()
     active = Boolean(default=True)
+    tags = Array(base_column=Text())
+    """Report tags a tax return reads (``reverse_charge``, ``eu_goods_supply``…)."""
 
 
 class Partner(TenantOwned, Table, tablename="finance_partner"):
