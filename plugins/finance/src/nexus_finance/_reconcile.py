@@ -245,18 +245,21 @@ async def _movement(
     """Book what an allocation moves: the home account against the document's account.
 
     Allocating takes ``amount`` off the home account at the source's rate and off the
-    document's account at the document's rate; un-reconciling (``undo``) puts both back.
-    On one account only the base-currency difference is left; none at all, no entry.
+    document's account at the document's rate; what differs in the base currency is the
+    realised exchange gain or loss. Un-reconciling (``undo``) books the mirror of every
+    line, the exchange line included. On one account only the base-currency difference is
+    left; none at all, no entry.
     """
     home = await default_account(conn, source.home)
     target = await default_account(
         conn, "receivable" if document["direction"] == "sale" else "payable"
     )
-    home_debit = source.home_debit == undo  # allocating clears the source's side of home
+    home_debit = not source.home_debit  # allocating clears the source's side of home
     currency, base = source.currency, books.base_currency
     text = f"{source.label} / {document['number']}"
 
     def line(account: UUID, debit: bool, rate: Decimal) -> Posting:
+        converted = quantize(amount * rate, base)
         return Posting(
             account_id=account,
             currency=currency,
@@ -265,27 +268,46 @@ async def _movement(
             partner_id=source.partner_id,
             rate=rate,
             description=text,
+            base_debit=converted if debit else _ZERO,
+            base_credit=_ZERO if debit else converted,
+        )
+
+    def base_only(account: UUID, net: Decimal, description: str) -> Posting:
+        return Posting(
+            account_id=account,
+            currency=currency,
+            partner_id=source.partner_id,
+            description=description,
+            rate=_ZERO,
+            base_debit=net if net > 0 else _ZERO,
+            base_credit=-net if net < 0 else _ZERO,
         )
 
     lines = [line(home, home_debit, source.rate), line(target, not home_debit, document["rate"])]
-    revaluation = False
+    net = sum(((p.base_debit or _ZERO) - (p.base_credit or _ZERO) for p in lines), _ZERO)
     if home == target:
-        moved = quantize(amount * source.rate, base) - quantize(amount * document["rate"], base)
-        net = moved if home_debit else -moved
         if not net:
             return None
+        lines = [base_only(home, net, f"Exchange difference {text}")]
+    if net:
+        gain = net > 0  # the partner's account took more base value than it gave: a gain
+        account = await default_account(conn, "fx_gain" if gain else "fx_loss")
+        lines.append(base_only(account, -net, "Exchange difference"))
+    if undo:
         lines = [
             Posting(
-                account_id=home,
-                currency=currency,
-                partner_id=source.partner_id,
-                description=f"Exchange difference {text}",
-                rate=_ZERO,
-                base_debit=net if net > 0 else _ZERO,
-                base_credit=-net if net < 0 else _ZERO,
+                account_id=p.account_id,
+                currency=p.currency,
+                debit=p.credit,
+                credit=p.debit,
+                partner_id=p.partner_id,
+                rate=p.rate,
+                description=p.description,
+                base_debit=p.base_credit,
+                base_credit=p.base_debit,
             )
+            for p in lines
         ]
-        revaluation = True
     journal = await default_journal(conn, "general")
     return await post_entry(
         conn,
@@ -299,7 +321,7 @@ async def _movement(
         source="reconciliation",
         source_ref=ref,
         reversal_of=reversal_of,
-        revaluation=revaluation,
+        revaluation=not any(p.debit or p.credit for p in lines),
     )
 
 
