@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
@@ -615,3 +616,25 @@ def test_aged_balances_equal_partner_balances_on_every_report_date(client, url, 
     # The first invoice is open again for 60.00; the 60.00 on account, the over-payment's
     # 60.00 left and nothing else.
     assert row["total"] == "-60.00"
+
+
+def test_concurrent_allocations_never_take_the_same_remainder_twice(client, url, tenant):
+    payment_partner = sale(client, tenant, "100.00", day(0))
+    documents = [payment_partner] + [sale(client, tenant, "100.00", day(0)) for _ in range(3)]
+    payment = pay(client, tenant, "100.00", partner_id=payment_partner["partner_id"], date=day(1))
+
+    def one(document: dict[str, Any]) -> int:
+        body = {"allocations": [{"invoice_id": document["id"], "amount": "60.00"}]}
+        return client.post(
+            f"{API}/payments/{payment['id']}/allocations", json=body, headers=tenant.headers
+        ).status_code
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        statuses = sorted(pool.map(one, documents))
+    assert statuses == [201, 422, 422, 422]
+    [(allocated,)] = sql(
+        url,
+        "select sum(amount) from finance_payment_allocation where payment_id = $1",
+        payment["id"],
+    )
+    assert allocated == Decimal("60.00")
