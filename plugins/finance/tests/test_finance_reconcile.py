@@ -638,3 +638,70 @@ def test_concurrent_allocations_never_take_the_same_remainder_twice(client, url,
         payment["id"],
     )
     assert allocated == Decimal("60.00")
+
+
+def test_a_payment_in_one_currency_settles_a_document_in_another(client, url, tenant):
+    for on, rate in ((day(0), "0.9"), (day(1), "0.92")):
+        body = {"currency": "USD", "rate": rate, "date": on}
+        ok(client.post(f"{API}/rates", json=body, headers=tenant.headers), 201)
+    eur = sale(client, tenant, "90.00", day(0))
+    usd = pay(client, tenant, "100.00", partner_id=eur["partner_id"], currency="USD", date=day(1))
+    errors = allocate(client, tenant, usd["id"], (eur["id"], "100.00"), status=422)["errors"]
+    assert [e["key"] for e in errors] == ["allocations[0].document_amount"]
+    body = {
+        "date": day(2),
+        "allocations": [{"invoice_id": eur["id"], "amount": "100.00", "document_amount": "90.01"}],
+    }
+    path = f"{API}/payments/{usd['id']}/allocations"
+    problem(client.post(path, json=body, headers=tenant.headers), 422)
+    body["allocations"][0]["document_amount"] = "90.00"
+    done = ok(client.post(path, json=body, headers=tenant.headers), 201)
+    assert show(client, tenant, eur["id"])["state"] == "paid"
+    assert show(client, tenant, eur["id"])["allocations"][0]["amount"] == "90.00"
+    assert done["allocations"][0]["amount"] == "100.00"
+
+    company = trial_balance(client, tenant, basis="company")
+    assert_balanced(company)
+    assert balance_of(company, "1100", "EUR") == 0  # 90 in, 92 paid, both cleared
+    assert balance_of(company, "4950", "EUR") == Decimal("-2.00")
+    assert balance_of(company, "3900", "EUR") == 0
+    books = trial_balance(client, tenant)
+    assert_balanced(books)
+    assert (balance_of(books, "1100", "USD"), balance_of(books, "1100", "EUR")) == (0, 0)
+    assert (balance_of(books, "3900", "USD"), balance_of(books, "3900", "EUR")) == (
+        Decimal("-100.00"),
+        Decimal("90.00"),
+    )
+    [event] = outbox(url, tenant.id, "finance.payment.allocated.v1")
+    assert (event["amount"], event["currency"], event["document_amount"]) == (
+        "100.00",
+        "USD",
+        "90.00",
+    )
+    assert event["document_currency"] == "EUR"
+
+    for on, expected in ((day(1), {"EUR": "90.00", "USD": "-100.00"}), (day(2), {})):
+        aged = ok(
+            client.get(
+                f"{API}/reports/aged-receivables", params={"date_to": on}, headers=tenant.headers
+            )
+        )
+        assert {row["currency"]: row["total"] for row in aged["rows"]} == expected
+
+    ok(
+        client.delete(
+            f"{path}/{done['allocations'][0]['id']}",
+            params={"date": day(3)},
+            headers=tenant.headers,
+        )
+    )
+    assert show(client, tenant, eur["id"])["state"] == "posted"
+    company = trial_balance(client, tenant, basis="company")
+    assert_balanced(company)
+    assert balance_of(company, "4950", "EUR") == 0
+    books = trial_balance(client, tenant)
+    assert (balance_of(books, "3900", "USD"), balance_of(books, "3900", "EUR")) == (0, 0)
+    assert (balance_of(books, "1100", "USD"), balance_of(books, "1100", "EUR")) == (
+        Decimal("-100.00"),
+        Decimal("90.00"),
+    )

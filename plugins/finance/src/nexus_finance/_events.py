@@ -156,6 +156,9 @@ class AllocationChanged(msgspec.Struct, kw_only=True):
         amount: The amount allocated (or no longer allocated).
         currency: Its currency.
         date: The day it took effect (allocated) or stopped counting (unallocated).
+        document_amount: What it settles in the document's currency, when that is not
+            ``currency`` (a payment in one currency settling a document in another).
+        document_currency: The document's currency, when it is not ``currency``.
     """
 
     id: UUID
@@ -166,6 +169,8 @@ class AllocationChanged(msgspec.Struct, kw_only=True):
     amount: str
     currency: str
     date: date
+    document_amount: str | None = None
+    document_currency: str | None = None
 
 
 PAYMENT_ALLOCATED = EventType(

@@ -515,6 +515,7 @@ async def load_many(conn: Connection, invoice_ids: list[UUID]) -> list[InvoiceOu
     settled: dict[UUID, list[dict[str, Any]]] = defaultdict(list)
     for allocation in await conn.fetch(
         "select a.id, a.payment_id, a.credit_note_id, a.invoice_id, a.amount, "
+        "coalesce(a.document_amount, a.amount) as document_amount, "
         "coalesce(a.date, p.date, n.date) as date from finance_payment_allocation a "
         "left join finance_payment p on p.id = a.payment_id "
         "left join finance_invoice n on n.id = a.credit_note_id "
@@ -522,8 +523,12 @@ async def load_many(conn: Connection, invoice_ids: list[UUID]) -> list[InvoiceOu
         "order by a.id",
         invoice_ids,
     ):
-        for owner in {allocation["invoice_id"], allocation["credit_note_id"]} - {None}:
-            settled[owner].append(dict(allocation))
+        # Each document sees the amount in its own currency.
+        settled[allocation["invoice_id"]].append(
+            {**allocation, "amount": allocation["document_amount"]}
+        )
+        if allocation["credit_note_id"] is not None:
+            settled[allocation["credit_note_id"]].append(dict(allocation))
     return [
         to_out(by_id[i], lines[i], credit_notes=notes[i], allocations=settled[i])
         for i in invoice_ids

@@ -35,8 +35,7 @@ from nexus_finance._books import check_day, default_account, default_journal, op
 from nexus_finance._events import PAYMENT_ALLOCATED, PAYMENT_UNALLOCATED, AllocationChanged
 from nexus_finance._invoices import OPEN, locked
 from nexus_finance._ledger import Posting, next_number, post_entry
-from nexus_finance._money import is_amount, quantize, to_text
-from nexus_finance._payments import AllocationIn
+from nexus_finance._money import Amount, is_amount, quantize, to_text
 from nexus_finance._posting import settle
 
 if TYPE_CHECKING:
@@ -46,6 +45,7 @@ if TYPE_CHECKING:
 
 __all__ = (
     "AllocateIn",
+    "AllocateLineIn",
     "OpenItem",
     "OpenItems",
     "allocate_credit_note",
@@ -65,10 +65,22 @@ _NOTE_SETTLES = {"sale": {("invoice", "sale")}, "purchase": {("bill", "purchase"
 _SETTLED_STATES = ("posted", "partially_paid", "paid", "reversed")
 
 
+class AllocateLineIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """The part of a payment (or credit note) that settles one document.
+
+    ``amount`` is in the payment's currency; a document in another currency also needs
+    ``document_amount``, what it settles in the document's currency.
+    """
+
+    invoice_id: UUID
+    amount: Amount
+    document_amount: Amount | None = None
+
+
 class AllocateIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """Allocations of a payment's remainder (or a credit note's open amount) to documents."""
 
-    allocations: Annotated[list[AllocationIn], msgspec.Meta(min_length=1, max_length=500)]
+    allocations: Annotated[list[AllocateLineIn], msgspec.Meta(min_length=1, max_length=500)]
     date: date | None = None
 
 
@@ -108,6 +120,20 @@ class _Source(msgspec.Struct, kw_only=True):
     settles: set[tuple[str, str]]
     open_amount: Decimal
     reversal_of: UUID | None = None
+
+
+class _Match(msgspec.Struct, kw_only=True):
+    """An allocation of ``amount`` (source currency) settling ``document_amount`` of a document."""
+
+    document: dict[str, Any]
+    amount: Decimal
+    document_amount: Decimal
+    currency: str
+
+    @property
+    def cross(self) -> bool:
+        """Whether the document is in another currency than the payment or credit note."""
+        return bool(self.document["currency"] != self.currency)
 
 
 async def _payment_source(conn: Connection, payment_id: UUID) -> _Source:
@@ -171,26 +197,34 @@ def _note_of(row: dict[str, Any]) -> _Source:
 
 
 def _problem(
-    row: dict[str, Any], allocation: AllocationIn, source: _Source
+    row: dict[str, Any], allocation: AllocateLineIn, source: _Source
 ) -> tuple[str, str] | None:
     """What stops ``allocation`` from settling the document ``row``: (its field, message)."""
+    currency = row["currency"]
     if row["partner_id"] != source.partner_id:
         return "invoice_id", "the document belongs to another partner"
-    if row["currency"] != source.currency:
-        return "invoice_id", f"the document is in {row['currency']}, not {source.currency}"
     if (row["kind"], row["direction"]) not in source.settles:
         return "invoice_id", f"the {source.label} cannot settle a {row['kind']}"
+    settled, key = allocation.amount, "amount"
+    if currency != source.currency:
+        if allocation.document_amount is None:
+            return "document_amount", f"the document is in {currency}: what it settles in it"
+        if not is_amount(allocation.document_amount, currency):
+            return "document_amount", f"a positive {currency} amount"
+        settled, key = allocation.document_amount, "document_amount"
+    elif allocation.document_amount not in (None, allocation.amount):
+        return "document_amount", f"the document is in {currency} too: the same amount"
     if row["state"] not in OPEN:
         conflict(f"the document {row['number'] or row['id']} is {row['state']}, not open")
     due = row["total"] - row["amount_paid"]
-    if allocation.amount > due:
-        return "amount", f"more than the {to_text(due, row['currency'])} due"
+    if settled > due:
+        return key, f"more than the {to_text(due, currency)} due"
     return None
 
 
 async def _documents(
-    conn: Connection, source: _Source, allocations: list[AllocationIn], day: date
-) -> list[tuple[dict[str, Any], Decimal]]:
+    conn: Connection, source: _Source, allocations: list[AllocateLineIn], day: date
+) -> list[_Match]:
     """The documents to settle, locked in id order; 422 naming every allocation refused."""
     errors = FieldErrors()
     seen: set[UUID] = set()
@@ -222,9 +256,16 @@ async def _documents(
         elif row["date"] > day:
             errors.add("date", f"the allocation cannot be dated before {row['date']}")
         else:
-            documents.append((row, allocation.amount))
+            documents.append(
+                _Match(
+                    document=row,
+                    amount=allocation.amount,
+                    document_amount=allocation.document_amount or allocation.amount,
+                    currency=source.currency,
+                )
+            )
     errors.raise_if_any()
-    if sum((amount for _, amount in documents), _ZERO) > source.open_amount:
+    if sum((match.amount for match in documents), _ZERO) > source.open_amount:
         left = to_text(source.open_amount, source.currency)
         invalid("allocations", f"the allocations exceed the {left} left on the {source.label}")
     return documents
@@ -234,8 +275,7 @@ async def _movement(
     conn: Connection,
     books: Company,
     source: _Source,
-    document: dict[str, Any],
-    amount: Decimal,
+    match: _Match,
     *,
     day: date,
     undo: bool,
@@ -248,8 +288,12 @@ async def _movement(
     document's account at the document's rate; what differs in the base currency is the
     realised exchange gain or loss. Un-reconciling (``undo``) books the mirror of every
     line, the exchange line included. On one account only the base-currency difference is
-    left; none at all, no entry.
+    left; none at all, no entry. A document in another currency is settled through the
+    Currency exchange account (a trading account): it takes the payment's amount in one
+    currency and the document's in the other at the document's base value, so the
+    difference is realised in the payment's currency and every currency balances.
     """
+    document = match.document
     home = await default_account(conn, source.home)
     target = await default_account(
         conn, "receivable" if document["direction"] == "sale" else "payable"
@@ -258,11 +302,20 @@ async def _movement(
     currency, base = source.currency, books.base_currency
     text = f"{source.label} / {document['number']}"
 
-    def line(account: UUID, debit: bool, rate: Decimal) -> Posting:
-        converted = quantize(amount * rate, base)
+    def line(
+        account: UUID,
+        debit: bool,
+        rate: Decimal,
+        *,
+        amount: Decimal = match.amount,
+        in_currency: str = currency,
+        converted: Decimal | None = None,
+    ) -> Posting:
+        if converted is None:
+            converted = quantize(amount * rate, base)
         return Posting(
             account_id=account,
-            currency=currency,
+            currency=in_currency,
             debit=amount if debit else _ZERO,
             credit=_ZERO if debit else amount,
             partner_id=source.partner_id,
@@ -283,9 +336,37 @@ async def _movement(
             base_credit=-net if net < 0 else _ZERO,
         )
 
-    lines = [line(home, home_debit, source.rate), line(target, not home_debit, document["rate"])]
+    if match.cross:
+        # Home in the payment's currency against the document's account in its own, each
+        # balanced on the exchange account at the document's base value.
+        value = quantize(match.document_amount * document["rate"], base)
+        exchange = await _exchange_account(conn)
+        other = document["currency"]
+        lines = [
+            line(home, home_debit, source.rate),
+            line(exchange, not home_debit, source.rate, converted=value),
+            line(
+                exchange,
+                home_debit,
+                document["rate"],
+                amount=match.document_amount,
+                in_currency=other,
+            ),
+            line(
+                target,
+                not home_debit,
+                document["rate"],
+                amount=match.document_amount,
+                in_currency=other,
+            ),
+        ]
+    else:
+        lines = [
+            line(home, home_debit, source.rate),
+            line(target, not home_debit, document["rate"]),
+        ]
     net = sum(((p.base_debit or _ZERO) - (p.base_credit or _ZERO) for p in lines), _ZERO)
-    if home == target:
+    if home == target and not match.cross:
         if not net:
             return None
         lines = [base_only(home, net, f"Exchange difference {text}")]
@@ -325,6 +406,37 @@ async def _movement(
     )
 
 
+async def _exchange_account(conn: Connection) -> UUID:
+    """The Currency exchange (trading) account; created, 3900 or next free 3… code, if new."""
+    query = (
+        "select id from finance_account where subtype = 'currency_exchange' and active "
+        "order by code limit 1"
+    )
+    found = await conn.fetchval(query)
+    if found is None:
+        taken = await conn.fetchval("select 1 from finance_account where code = '3900'")
+        code = "3900"
+        if taken:
+            code = str(
+                await conn.fetchval(
+                    "select coalesce(max(code::int), 3000) + 1 from finance_account "
+                    "where code ~ '^3[0-9]{3}$'"
+                )
+            )
+        await conn.execute(
+            "insert into finance_account (id, code, name, type, subtype) "
+            "values ($1, $2, 'Currency exchange', 'equity', 'currency_exchange') "
+            "on conflict do nothing",
+            new_id(),
+            code,
+        )
+        found = await conn.fetchval(query)
+        if found is None:
+            conflict("the Currency exchange account is being created: try again")
+    account: UUID = found
+    return account
+
+
 async def _publish(
     conn: Connection,
     events: EventPublisher,
@@ -332,19 +444,21 @@ async def _publish(
     *,
     allocation_id: UUID,
     source: _Source,
-    invoice_id: UUID,
-    amount: Decimal,
+    match: _Match,
     day: date,
 ) -> None:
+    other = match.document["currency"]
     data = AllocationChanged(
         id=allocation_id,
         payment_id=source.id if source.is_payment else None,
         credit_note_id=None if source.is_payment else source.id,
-        invoice_id=invoice_id,
+        invoice_id=match.document["id"],
         partner_id=source.partner_id,
-        amount=to_text(amount, source.currency),
+        amount=to_text(match.amount, source.currency),
         currency=source.currency,
         date=day,
+        document_amount=to_text(match.document_amount, other) if match.cross else None,
+        document_currency=other if match.cross else None,
     )
     await events.publish(conn, type=event_type, subject=str(allocation_id), data=data)
 
@@ -365,42 +479,44 @@ async def _allocate(
     documents = await _documents(conn, source, data.allocations, day)
     await open_period(conn, books, day)
     made = []
-    for document, amount in documents:
+    for match in documents:
+        document = match.document
         allocation_id = new_id()
         entry_id = await _movement(
             conn,
             books,
             source,
-            document,
-            amount,
+            match,
             day=day,
             undo=False,
             ref=f"finance.allocation:{allocation_id}",
         )
         await conn.execute(
             "insert into finance_payment_allocation (id, payment_id, credit_note_id, invoice_id, "
-            "amount, date, entry_id) values ($1, $2, $3, $4, $5, $6, $7)",
+            "amount, date, entry_id, document_amount) values ($1, $2, $3, $4, $5, $6, $7, $8)",
             allocation_id,
             source.id if source.is_payment else None,
             None if source.is_payment else source.id,
             document["id"],
-            amount,
+            match.amount,
             day,
             entry_id,
+            match.document_amount if match.cross else None,
         )
         # A credit note clearing the very document it credits reverses it; another it pays.
         reverses = not source.is_payment and document["id"] == source.reversal_of
-        await settle(conn, document["id"], amount, events=events, by_credit_note=reverses)
+        await settle(
+            conn, document["id"], match.document_amount, events=events, by_credit_note=reverses
+        )
         if not source.is_payment:
-            await settle(conn, source.id, amount, events=events, by_credit_note=True)
+            await settle(conn, source.id, match.amount, events=events, by_credit_note=True)
         await _publish(
             conn,
             events,
             PAYMENT_ALLOCATED.type,
             allocation_id=allocation_id,
             source=source,
-            invoice_id=document["id"],
-            amount=amount,
+            match=match,
             day=day,
         )
         made.append(allocation_id)
@@ -476,12 +592,17 @@ async def unallocate(
     if day < since:
         invalid("date", f"the allocation counts from {since}: it cannot be undone before")
     await open_period(conn, books, day)
+    match = _Match(
+        document=document,
+        amount=row["amount"],
+        document_amount=row["document_amount"] or row["amount"],
+        currency=source.currency,
+    )
     removal = await _movement(
         conn,
         books,
         source,
-        document,
-        row["amount"],
+        match,
         day=day,
         undo=True,
         ref=f"finance.unallocation:{allocation_id}",
@@ -489,8 +610,8 @@ async def unallocate(
     )
     await conn.execute(
         "insert into finance_allocation_removed (id, payment_id, credit_note_id, invoice_id, "
-        "amount, date, removed_on, entry_id, removal_entry_id, created_at, removed_at) "
-        "values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+        "amount, date, removed_on, entry_id, removal_entry_id, created_at, removed_at, "
+        "document_amount) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
         allocation_id,
         row["payment_id"],
         row["credit_note_id"],
@@ -502,18 +623,18 @@ async def unallocate(
         removal,
         row["created_at"],
         datetime.now(UTC),
+        row["document_amount"],
     )
-    await _unsettle(conn, document["id"], row["amount"])
+    await _unsettle(conn, document["id"], match.document_amount)
     if not source.is_payment:
-        await _unsettle(conn, source.id, row["amount"])
+        await _unsettle(conn, source.id, match.amount)
     await _publish(
         conn,
         events,
         PAYMENT_UNALLOCATED.type,
         allocation_id=allocation_id,
         source=source,
-        invoice_id=document["id"],
-        amount=row["amount"],
+        match=match,
         day=day,
     )
 
@@ -568,6 +689,7 @@ async def open_items(conn: Connection, partner_id: UUID) -> OpenItems:
 # ones until the day they were un-reconciled.
 _LIVE = """with allocations as (
     select a.payment_id, a.credit_note_id, a.invoice_id, a.amount,
+        coalesce(a.document_amount, a.amount) as document_amount,
         greatest(coalesce(a.date, p.date, n.date), d.date, coalesce(p.date, n.date)) as since,
         null::date as until
     from finance_payment_allocation a
@@ -575,7 +697,8 @@ _LIVE = """with allocations as (
     left join finance_payment p on p.id = a.payment_id
     left join finance_invoice n on n.id = a.credit_note_id
     union all
-    select payment_id, credit_note_id, invoice_id, amount, date, removed_on
+    select payment_id, credit_note_id, invoice_id, amount,
+        coalesce(document_amount, amount), date, removed_on
     from finance_allocation_removed
 ), live as (
     select * from allocations where since <= $2 and (until is null or until > $2)
@@ -596,7 +719,8 @@ async def items_at(conn: Connection, direction: str, day: date) -> list[dict[str
         f"""{_LIVE}
         select i.currency, i.partner_id, pa.name, i.due_date as day,
             (case when i.kind = 'credit_note' then -1 else 1 end) * (i.total - coalesce(
-                (select sum(amount) from live where live.invoice_id = i.id
+                (select sum(case when live.invoice_id = i.id then live.document_amount
+                    else live.amount end) from live where live.invoice_id = i.id
                     or live.credit_note_id = i.id), 0)) as amount
         from finance_invoice i join finance_partner pa on pa.id = i.partner_id
         where i.direction = $1 and i.state = any($3) and i.date <= $2

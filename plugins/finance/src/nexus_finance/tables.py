@@ -200,6 +200,7 @@ class Allocation(TenantOwned, Table, tablename="finance_payment_allocation"):
     created_at = Timestamptz()
     date = Date(null=True)
     entry_id = UUID(null=True)
+    document_amount = Numeric(digits=_MONEY, null=True)
 
 
 class RemovedAllocation(TenantOwned, Table, tablename="finance_allocation_removed"):
@@ -209,6 +210,7 @@ class RemovedAllocation(TenantOwned, Table, tablename="finance_allocation_remove
     credit_note_id = UUID(null=True)
     invoice_id = UUID()
     amount = Numeric(digits=_MONEY)
+    document_amount = Numeric(digits=_MONEY, null=True)
     date = Date()
     removed_on = Date()
     entry_id = UUID(null=True)

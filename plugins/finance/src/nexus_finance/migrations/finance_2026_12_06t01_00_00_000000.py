@@ -14,9 +14,12 @@ _MONEY = "numeric(24, 6)"
 _DEFERRED = "deferrable initially deferred"
 
 STATEMENTS = [
-    # When an allocation took effect (null: the date of its payment or credit note) and the
-    # entry that moved it between accounts or realised its exchange difference, if any.
-    "alter table finance_payment_allocation add column date date, add column entry_id uuid",
+    # When an allocation took effect (null: the date of its payment or credit note), the
+    # entry that moved it between accounts or realised its exchange difference, if any, and
+    # what it settles in the document's currency when that is not the payment's (null: the
+    # same amount).
+    "alter table finance_payment_allocation add column date date, add column entry_id uuid, "
+    f"add column document_amount {_MONEY} check (document_amount > 0)",
     f"""alter table finance_payment_allocation
         add foreign key (tenant_id, entry_id) references finance_entry (tenant_id, id)
             {_DEFERRED}""",
@@ -32,6 +35,7 @@ STATEMENTS = [
         credit_note_id uuid,
         invoice_id uuid not null,
         amount {_MONEY} not null check (amount > 0),
+        document_amount {_MONEY} check (document_amount > 0),
         date date not null,
         removed_on date not null check (removed_on >= date),
         entry_id uuid,
