@@ -73,7 +73,13 @@ def test_every_published_event_matches_its_declared_payload(client, url, tenant)
         ),
         201,
     )
-    ok(pay(client, tenant, "5.00", [], partner_name="On account"), 201)
+    on_account = ok(pay(client, tenant, "5.00", [], partner_name="On account"), 201)
+    later = post(client, tenant, invoice(client, tenant, partner_name="On account")["id"])
+    allocations = f"{API}/payments/{on_account['id']}/allocations"
+    body = {"allocations": [{"invoice_id": later["id"], "amount": "5.00"}]}
+    allocated = ok(client.post(allocations, json=body, headers=tenant.headers), 201)
+    undo = f"{allocations}/{allocated['allocations'][0]['id']}"
+    ok(client.delete(undo, headers=tenant.headers))
 
     declared = {event.type: event.payload for event in nexus_finance.nexus_manifest().events}
     published = outbox_events(url, tenant)

@@ -13,7 +13,13 @@ import msgspec
 from nexus_hookspecs import Feature, Manifest, Permission, hookimpl
 
 from nexus_finance._books import seed
-from nexus_finance._events import INVOICE_PAID, INVOICE_POSTED, PAYMENT_RECEIVED
+from nexus_finance._events import (
+    INVOICE_PAID,
+    INVOICE_POSTED,
+    PAYMENT_ALLOCATED,
+    PAYMENT_RECEIVED,
+    PAYMENT_UNALLOCATED,
+)
 from nexus_finance._examples import EXAMPLES
 from nexus_finance._handlers import DEAL_WON, VALUATION_POSTED, on_deal_won, on_valuation_posted
 from nexus_finance._keys import (
@@ -41,6 +47,11 @@ from nexus_finance._routes_entries import EntryController
 from nexus_finance._routes_invoices import InvoiceController, PaymentController
 from nexus_finance._routes_partners import PartnerController
 from nexus_finance._routes_periods import FiscalYearController, PeriodController, RateController
+from nexus_finance._routes_reconcile import (
+    InvoiceAllocationController,
+    OpenItemsController,
+    PaymentAllocationController,
+)
 from nexus_finance._routes_reports import ReportController
 from nexus_finance._routes_tax import TaxReturnController, TaxSummaryController
 from nexus_finance._settings import FinanceSettings
@@ -130,7 +141,11 @@ def nexus_manifest() -> Manifest:
                 key=PARTNERS_WRITE, description="Create and change partners.", roles=_MEMBER
             ),
             Permission(key=PAYMENTS_READ, description="Read payments.", roles=_MEMBER),
-            Permission(key=PAYMENTS_WRITE, description="Record payments.", roles=_MEMBER),
+            Permission(
+                key=PAYMENTS_WRITE,
+                description="Record payments; allocate and un-reconcile them.",
+                roles=_MEMBER,
+            ),
         ),
         settings=FinanceSettings,
         profile_settings={
@@ -138,7 +153,13 @@ def nexus_manifest() -> Manifest:
             "country": "country",
             "fiscal_year_start_month": "fiscal_year_start",
         },
-        events=(INVOICE_POSTED, INVOICE_PAID, PAYMENT_RECEIVED),
+        events=(
+            INVOICE_POSTED,
+            INVOICE_PAID,
+            PAYMENT_RECEIVED,
+            PAYMENT_ALLOCATED,
+            PAYMENT_UNALLOCATED,
+        ),
         tenant_tables=tuple(table._meta.tablename for table in TABLES),
         example_payloads=EXAMPLES,
     )
@@ -162,6 +183,9 @@ def nexus_routes(register: Callable[[Any], None]) -> None:
         ReportController,
         TaxSummaryController,
         TaxReturnController,
+        PaymentAllocationController,
+        InvoiceAllocationController,
+        OpenItemsController,
     ):
         register(controller)
 

@@ -7,7 +7,7 @@ the currency's decimals (``"1250.00"``), as the API shows them.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Literal
 from uuid import UUID
 
@@ -23,6 +23,9 @@ __all__ = (
     "PaymentAllocation",
     "PaymentReceived",
     "PostedLine",
+    "PAYMENT_ALLOCATED",
+    "PAYMENT_UNALLOCATED",
+    "AllocationChanged",
 )
 
 
@@ -138,4 +141,47 @@ PAYMENT_RECEIVED = EventType(
     type="finance.payment.received.v1",
     description="A customer's payment (an inbound payment) was recorded.",
     payload=PaymentReceived,
+)
+
+
+class AllocationChanged(msgspec.Struct, kw_only=True):
+    """The ``data`` of ``finance.payment.allocated.v1`` and ``finance.payment.unallocated.v1``.
+
+    Attributes:
+        id: The allocation.
+        payment_id: The payment it takes from, when it is a payment's.
+        credit_note_id: The credit note it takes from, when it is a credit note's.
+        invoice_id: The document it settles.
+        partner_id: The partner of both.
+        amount: The amount allocated (or no longer allocated).
+        currency: Its currency.
+        date: The day it took effect (allocated) or stopped counting (unallocated).
+        document_amount: What it settles in the document's currency, when that is not
+            ``currency`` (a payment in one currency settling a document in another).
+        document_currency: The document's currency, when it is not ``currency``.
+    """
+
+    id: UUID
+    payment_id: UUID | None
+    credit_note_id: UUID | None
+    invoice_id: UUID
+    partner_id: UUID
+    amount: str
+    currency: str
+    date: date
+    document_amount: str | None = None
+    document_currency: str | None = None
+
+
+PAYMENT_ALLOCATED = EventType(
+    type="finance.payment.allocated.v1",
+    description="Part of a payment or of a credit note was allocated to an open document "
+    "after it was recorded (reconciliation).",
+    payload=AllocationChanged,
+)
+PAYMENT_UNALLOCATED = EventType(
+    type="finance.payment.unallocated.v1",
+    description="An allocation of a payment or credit note was un-reconciled: the document is "
+    "open again for that amount and the payment or credit note has it back to allocate.",
+    payload=AllocationChanged,
 )

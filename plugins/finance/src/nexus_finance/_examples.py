@@ -48,6 +48,13 @@ EXAMPLES: dict[str, Any] = {
     "POST /invoices/{invoice_id}/credit-note": {"reason": "Two hours billed twice", "post": True},
     "POST /entries/{entry_id}/reverse": {"date": "2026-12-31"},
     "POST /payments": {"partner_name": "Example Customer Ltd", "amount": "50.00"},
+    "POST /payments/{payment_id}/allocations": {
+        "date": "2026-12-15",
+        "allocations": [{"invoice_id": "0192f5a0-0000-7000-8000-0000000000a1", "amount": "50.00"}],
+    },
+    "POST /invoices/{invoice_id}/allocations": {
+        "allocations": [{"invoice_id": "0192f5a0-0000-7000-8000-0000000000a2", "amount": "20.00"}],
+    },
 }
 """Keyed as ``example_payloads`` wants them: method and path below ``/api/v1/finance``."""
 

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 
 __all__ = (
     "OPEN",
+    "CreditLineIn",
     "CreditNoteIn",
     "InvoiceIn",
     "InvoiceLineIn",
@@ -77,12 +78,21 @@ class InvoiceIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     notes: Text | None = None
 
 
+class CreditLineIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """A line of the credited document to credit: all of it, or fewer units or a lower price."""
+
+    line_id: UUID
+    quantity: Quantity | None = None
+    unit_price: Amount | None = None
+
+
 class CreditNoteIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
-    """Options of a credit note reversing a posted document."""
+    """Options of a credit note reversing a posted document (``lines``: only part of it)."""
 
     date: dt.date | None = None
     reason: Text | None = None
     post: bool = False
+    lines: Annotated[list[CreditLineIn], msgspec.Meta(min_length=1, max_length=500)] | None = None
 
 
 class InvoiceLineOut(msgspec.Struct, kw_only=True):
@@ -99,6 +109,27 @@ class InvoiceLineOut(msgspec.Struct, kw_only=True):
     subtotal: Decimal
     tax_amount: Decimal
     total: Decimal
+
+
+class CreditNoteRef(msgspec.Struct, kw_only=True):
+    """A credit note crediting the document (``reversal_of``), in full or in part."""
+
+    id: UUID
+    number: str | None
+    state: str
+    date: dt.date
+    total: Decimal
+
+
+class SettlementOut(msgspec.Struct, kw_only=True):
+    """An allocation settling the document, or (for a credit note) taken from it."""
+
+    id: UUID
+    payment_id: UUID | None
+    credit_note_id: UUID | None
+    invoice_id: UUID
+    amount: Decimal
+    date: dt.date
 
 
 class InvoiceOut(msgspec.Struct, kw_only=True):
@@ -128,6 +159,8 @@ class InvoiceOut(msgspec.Struct, kw_only=True):
     paid_at: datetime | None
     created_at: datetime
     lines: list[InvoiceLineOut]
+    credit_notes: list[CreditNoteRef] = []
+    allocations: list[SettlementOut] = []
 
 
 def _direction(kind: str, direction: str | None) -> str:
@@ -252,7 +285,9 @@ async def create_draft(
         ref=partner_ref,
     )
     day = check_day(data.date or date.today())
-    due = check_day(data.due_date or day + timedelta(days=terms_days), "due_date")
+    # A credit note is due on issue; other documents after the payment terms.
+    terms = 0 if data.kind == "credit_note" else terms_days
+    due = check_day(data.due_date or day + timedelta(days=terms), "due_date")
     if due < day:
         invalid("due_date", "the due date cannot be before the document date")
     invoice_id = new_id()
@@ -310,7 +345,8 @@ async def replace_draft(
             kind="customer" if direction == "sale" else "supplier",
         )
     day = check_day(data.date or row["date"])
-    due = check_day(data.due_date or max(row["due_date"], day), "due_date")
+    kept = day if data.kind == "credit_note" else max(row["due_date"], day)
+    due = check_day(data.due_date or kept, "due_date")
     if due < day:
         invalid("due_date", "the due date cannot be before the document date")
     await conn.execute("delete from finance_invoice_line where invoice_id = $1", invoice_id)
@@ -362,13 +398,19 @@ async def credit_note(
     *,
     terms_days: int,
 ) -> UUID:
-    """Draft a credit note copying a posted document's lines, referencing it."""
+    """Draft a credit note copying a posted document's lines (or the part named), linked to it.
+
+    409 when the document's credit notes (drafts and posted ones) would credit more than
+    its total.
+    """
     row = await locked(conn, invoice_id)
     if row["kind"] == "credit_note":
         conflict("a credit note cannot itself be credited")
     if row["state"] not in (*OPEN, "paid"):
         conflict(f"the document is {row['state']}: only posted documents are credited")
     lines = await lines_of(conn, invoice_id)
+    if data.lines is not None:
+        lines = _credited_lines(lines, data.lines)
     note = InvoiceIn(
         kind="credit_note",
         direction=row["direction"],
@@ -390,9 +432,49 @@ async def credit_note(
             for line in lines
         ],
     )
-    return await create_draft(
+    note_id = await create_draft(
         conn, books, note, terms_days=terms_days, multi_currency=True, reversal_of=invoice_id
     )
+    credited = await conn.fetchval(
+        "select coalesce(sum(total), 0) from finance_invoice where reversal_of = $1 "
+        "and kind = 'credit_note' and state <> 'cancelled'",
+        invoice_id,
+    )
+    if credited > row["total"]:
+        already = credited - await conn.fetchval(
+            "select total from finance_invoice where id = $1", note_id
+        )
+        currency = row["currency"]
+        conflict(
+            f"the document's credit notes already credit {quantize(already, currency)} of its "
+            f"{quantize(row['total'], currency)}: name the lines (and quantities) left to credit"
+        )
+    return note_id
+
+
+def _credited_lines(lines: list[dict[str, Any]], parts: list[CreditLineIn]) -> list[dict[str, Any]]:
+    """The named lines of a document, with the quantity and unit price to credit; 422 else."""
+    by_id = {line["id"]: line for line in lines}
+    errors = FieldErrors()
+    chosen: list[dict[str, Any]] = []
+    seen: set[UUID] = set()
+    for index, part in enumerate(parts):
+        key = f"lines[{index}]"
+        line = by_id.get(part.line_id)
+        if line is None or part.line_id in seen:
+            errors.add(f"{key}.line_id", "a line of the document, named once")
+            continue
+        seen.add(part.line_id)
+        quantity = line["quantity"] if part.quantity is None else part.quantity
+        price = line["unit_price"] if part.unit_price is None else part.unit_price
+        if not (quantity.is_finite() and 0 < quantity <= line["quantity"]):
+            errors.add(f"{key}.quantity", f"above 0 and at most {plain(line['quantity'])}")
+        elif not (price.is_finite() and 0 <= price <= line["unit_price"]):
+            errors.add(f"{key}.unit_price", f"from 0 to {plain(line['unit_price'])}")
+        else:
+            chosen.append({**line, "quantity": quantity, "unit_price": price})
+    errors.raise_if_any()
+    return chosen
 
 
 async def load(conn: Connection, invoice_id: UUID) -> InvoiceOut:
@@ -419,11 +501,53 @@ async def load_many(conn: Connection, invoice_ids: list[UUID]) -> list[InvoiceOu
     ):
         lines[line["invoice_id"]].append(dict(line))
     by_id = {row["id"]: dict(row) for row in rows}
-    return [to_out(by_id[i], lines[i]) for i in invoice_ids if i in by_id]
+    notes: dict[UUID, list[CreditNoteRef]] = defaultdict(list)
+    for note in await conn.fetch(
+        "select id, number, state, date, total, currency, reversal_of from finance_invoice "
+        "where reversal_of = any($1::uuid[]) and kind = 'credit_note' order by date, id",
+        invoice_ids,
+    ):
+        notes[note["reversal_of"]].append(
+            CreditNoteRef(
+                id=note["id"],
+                number=note["number"],
+                state=note["state"],
+                date=note["date"],
+                total=quantize(note["total"], note["currency"]),
+            )
+        )
+    settled: dict[UUID, list[dict[str, Any]]] = defaultdict(list)
+    for allocation in await conn.fetch(
+        "select a.id, a.payment_id, a.credit_note_id, a.invoice_id, a.amount, "
+        "coalesce(a.document_amount, a.amount) as document_amount, "
+        "coalesce(a.date, p.date, n.date) as date from finance_payment_allocation a "
+        "left join finance_payment p on p.id = a.payment_id "
+        "left join finance_invoice n on n.id = a.credit_note_id "
+        "where a.invoice_id = any($1::uuid[]) or a.credit_note_id = any($1::uuid[]) "
+        "order by a.id",
+        invoice_ids,
+    ):
+        # Each document sees the amount in its own currency.
+        settled[allocation["invoice_id"]].append(
+            {**allocation, "amount": allocation["document_amount"]}
+        )
+        if allocation["credit_note_id"] is not None:
+            settled[allocation["credit_note_id"]].append(dict(allocation))
+    return [
+        to_out(by_id[i], lines[i], credit_notes=notes[i], allocations=settled[i])
+        for i in invoice_ids
+        if i in by_id
+    ]
 
 
-def to_out(row: dict[str, Any], lines: list[dict[str, Any]]) -> InvoiceOut:
-    """The API shape of a document row and its line rows."""
+def to_out(
+    row: dict[str, Any],
+    lines: list[dict[str, Any]],
+    *,
+    credit_notes: list[CreditNoteRef] | None = None,
+    allocations: list[dict[str, Any]] | None = None,
+) -> InvoiceOut:
+    """The API shape of a document row, its line rows, credit notes and allocations."""
     currency = row["currency"]
     money = ("untaxed_total", "tax_total", "total", "amount_paid")
     values: dict[str, Any] = {key: quantize(row[key], currency) for key in money}
@@ -453,5 +577,17 @@ def to_out(row: dict[str, Any], lines: list[dict[str, Any]]) -> InvoiceOut:
                 total=quantize(line["total"], currency),
             )
             for line in lines
+        ],
+        credit_notes=credit_notes or [],
+        allocations=[
+            SettlementOut(
+                id=a["id"],
+                payment_id=a["payment_id"],
+                credit_note_id=a["credit_note_id"],
+                invoice_id=a["invoice_id"],
+                amount=quantize(a["amount"], currency),
+                date=a["date"],
+            )
+            for a in allocations or []
         ],
     )

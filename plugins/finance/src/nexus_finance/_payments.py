@@ -63,10 +63,12 @@ class PaymentIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
 
 
 class AllocationOut(msgspec.Struct, kw_only=True):
-    """An allocation as the API shows it."""
+    """An allocation as the API shows it (``id`` un-reconciles it)."""
 
     invoice_id: UUID
     amount: Decimal
+    id: UUID | None = None
+    date: date | None = None
 
 
 class PaymentOut(msgspec.Struct, kw_only=True):
@@ -283,7 +285,7 @@ async def load_many(conn: Connection, payment_ids: list[UUID]) -> list[PaymentOu
     rows = await conn.fetch("select * from finance_payment where id = any($1::uuid[])", payment_ids)
     allocations: dict[UUID, list[dict[str, Any]]] = defaultdict(list)
     for allocation in await conn.fetch(
-        "select payment_id, invoice_id, amount from finance_payment_allocation "
+        "select id, payment_id, invoice_id, amount, date from finance_payment_allocation "
         "where payment_id = any($1::uuid[]) order by id",
         payment_ids,
     ):
@@ -307,7 +309,12 @@ def to_out(row: dict[str, Any], allocations: list[dict[str, Any]]) -> PaymentOut
         reference=row["reference"],
         created_at=row["created_at"],
         allocations=[
-            AllocationOut(invoice_id=a["invoice_id"], amount=quantize(a["amount"], currency))
+            AllocationOut(
+                invoice_id=a["invoice_id"],
+                amount=quantize(a["amount"], currency),
+                id=a["id"],
+                date=a["date"] or row["date"],
+            )
             for a in allocations
         ],
     )

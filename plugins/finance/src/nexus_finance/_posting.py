@@ -250,7 +250,16 @@ async def settle(
     state, paid_at = "partially_paid", None
     if paid == row["total"]:
         paid_at = datetime.now(UTC)
-        reversed_ = by_credit_note and row["kind"] != "credit_note" and row["amount_paid"] == 0
+        # Cleared by credit notes alone (one, or several partial ones): reversed.
+        reversed_ = (
+            by_credit_note
+            and row["kind"] != "credit_note"
+            and not await conn.fetchval(
+                "select exists (select 1 from finance_payment_allocation "
+                "where invoice_id = $1 and payment_id is not null)",
+                invoice_id,
+            )
+        )
         state = "reversed" if reversed_ else "paid"
     await conn.execute(
         "update finance_invoice set amount_paid = $2, state = $3, paid_at = $4 where id = $1",

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import msgspec
 
 from nexus_finance._money import quantize
+from nexus_finance._reconcile import items_at
 
 if TYPE_CHECKING:
     from nexus_hookspecs import Connection
@@ -379,23 +380,17 @@ def _bucket(days: int) -> str:
 
 
 async def aged(conn: Connection, books: Company, *, direction: str, date_to: date) -> Report:
-    """What each partner owes (``sale``) or is owed (``purchase``), by days overdue."""
-    documents = await conn.fetch(
-        "select i.currency, i.partner_id, p.name, i.kind, i.due_date, "
-        "i.total - i.amount_paid as residual "
-        "from finance_invoice i join finance_partner p on p.id = i.partner_id "
-        "where i.direction = $1 and i.state in ('posted', 'partially_paid') and i.date <= $2 "
-        "order by i.currency, p.name, i.partner_id",
-        direction,
-        date_to,
-    )
+    """What each partner owes (``sale``) or is owed (``purchase``) on ``date_to``, by days overdue.
+
+    Credit notes and unallocated payments count negative (a payment by the days since it).
+    """
+    # Open documents, open credit and unallocated payments as they stood on date_to, so
+    # each partner's total is its balance on the receivable (payable) account that day.
     grouped: dict[tuple[str, Any, str], dict[str, Decimal]] = {}
-    for document in documents:
-        key = (document["currency"], document["partner_id"], document["name"])
+    for item in await items_at(conn, direction, date_to):
+        key = (item["currency"], item["partner_id"], item["name"])
         buckets = grouped.setdefault(key, dict.fromkeys(_BUCKETS, _ZERO))
-        # A credit note lowers what the partner owes.
-        sign = -1 if document["kind"] == "credit_note" else 1
-        buckets[_bucket((date_to - document["due_date"]).days)] += sign * document["residual"]
+        buckets[_bucket((date_to - item["day"]).days)] += item["amount"]
     rows: list[dict[str, Any]] = []
     sums: dict[str, dict[str, Decimal]] = defaultdict(
         lambda: dict.fromkeys((*_BUCKETS, "total"), _ZERO)

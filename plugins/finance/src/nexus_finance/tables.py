@@ -201,6 +201,25 @@ class Allocation(TenantOwned, Table, tablename="finance_payment_allocation"):
     invoice_id = UUID()
     amount = Numeric(digits=_MONEY)
     created_at = Timestamptz()
+    date = Date(null=True)
+    entry_id = UUID(null=True)
+    document_amount = Numeric(digits=_MONEY, null=True)
+
+
+class RemovedAllocation(TenantOwned, Table, tablename="finance_allocation_removed"):
+    """An un-reconciled allocation, kept with the day it stopped counting."""
+
+    payment_id = UUID(null=True)
+    credit_note_id = UUID(null=True)
+    invoice_id = UUID()
+    amount = Numeric(digits=_MONEY)
+    document_amount = Numeric(digits=_MONEY, null=True)
+    date = Date()
+    removed_on = Date()
+    entry_id = UUID(null=True)
+    removal_entry_id = UUID(null=True)
+    created_at = Timestamptz()
+    removed_at = Timestamptz()
 
 
 TABLES: list[type[Table]] = [
@@ -218,4 +237,5 @@ TABLES: list[type[Table]] = [
     InvoiceLine,
     Payment,
     Allocation,
+    RemovedAllocation,
 ]
