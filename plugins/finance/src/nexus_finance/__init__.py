@@ -33,10 +33,11 @@ from nexus_finance._keys import (
 )
 from nexus_finance._routes_chart import (
     AccountController,
-    CompanyController,
     JournalController,
     TaxController,
 )
+from nexus_finance._routes_company import CompanyController
+from nexus_finance._routes_documents import DocumentController
 from nexus_finance._routes_entries import EntryController
 from nexus_finance._routes_invoices import InvoiceController, PaymentController
 from nexus_finance._routes_partners import PartnerController
@@ -159,6 +160,7 @@ def nexus_routes(register: Callable[[Any], None]) -> None:
         InvoiceController,
         PaymentController,
         ReportController,
+        DocumentController,
     ):
         register(controller)
 

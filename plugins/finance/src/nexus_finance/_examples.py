@@ -48,6 +48,18 @@ EXAMPLES: dict[str, Any] = {
     "POST /invoices/{invoice_id}/credit-note": {"reason": "Two hours billed twice", "post": True},
     "POST /entries/{entry_id}/reverse": {"date": "2026-12-31"},
     "POST /payments": {"partner_name": "Example Customer Ltd", "amount": "50.00"},
+    "PATCH /company": {
+        "legal_name": "Exemple SAS",
+        "address_line1": "12 rue de la Paix",
+        "postal_code": "75002",
+        "city": "Paris",
+        "country": "FR",
+        "tax_id": "FR40303265045",
+        "registration_number": "303265045",
+        "bank_account": "FR7630006000011234567890189",
+        "payment_instructions": "Bank transfer within 30 days, quoting the invoice number.",
+        "pdf_accent_color": "#1F4E79",
+    },
 }
 """Keyed as ``example_payloads`` wants them: method and path below ``/api/v1/finance``."""
 
