@@ -305,8 +305,12 @@ def test_cii_and_facturx_validate_with_the_invoice_amounts(client, tenant):
     CII_XSD.assertValid(etree.fromstring(embedded))
     assert facturx.xml_check_xsd(embedded, flavor="factur-x", level="en16931")
     assert embedded.replace(b"\n", b"").strip() == response_cii(client, tenant, posted)
+    # PDF/A-3: an sRGB output intent, XMP saying part 3, the XML as an associated file.
     reader = PdfReader(io.BytesIO(response.content))
-    assert b"pdfaid:part" in reader.xmp_metadata.stream.get_data() if reader.xmp_metadata else True
+    root = reader.trailer["/Root"]
+    assert root["/OutputIntents"][0].get_object()["/S"] == "/GTS_PDFA1"
+    assert b"<pdfaid:part>3</pdfaid:part>" in root["/Metadata"].get_object().get_data()
+    assert list(reader.attachments) == ["factur-x.xml"] and root["/AF"]
     assert "Atelier Lumière SAS" in reader.pages[0].extract_text()
 
 

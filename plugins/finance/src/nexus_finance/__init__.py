@@ -97,7 +97,11 @@ def nexus_manifest() -> Manifest:
                 description="Read the chart, journals, taxes, rates and the books' settings.",
                 roles=_MEMBER,
             ),
-            Permission(key=ACCOUNTS_WRITE, description="Change the chart, journals, taxes, rates."),
+            Permission(
+                key=ACCOUNTS_WRITE,
+                description="Change the chart, journals, taxes, rates, and the company's legal "
+                "details, PDF template and logo.",
+            ),
             Permission(
                 key=ENTRIES_READ,
                 description="Read the journal entries (the general ledger, line by line).",
@@ -117,7 +121,7 @@ def nexus_manifest() -> Manifest:
             ),
             Permission(
                 key=INVOICES_READ,
-                description="Read invoices, bills and credit notes.",
+                description="Read invoices, bills and credit notes, their PDFs and e-invoices.",
                 roles=_MEMBER,
             ),
             Permission(

@@ -22,7 +22,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from fpdf import FPDF
-from fpdf.enums import XPos, YPos
+from fpdf.enums import OutputIntentSubType, XPos, YPos
+from fpdf.output import PDFICCProfile
 from nexus_hookspecs.http import not_found
 
 from nexus_finance._money import minor_unit, quantize
@@ -270,9 +271,29 @@ def _percent(rate: Decimal) -> str:
     return f"{rate} %"
 
 
-def render_pdf(document: Document) -> bytes:
-    """The document as a PDF (A4, DejaVu Sans embedded)."""
-    pdf = _Pdf(format="A4")
+def _srgb_profile() -> PDFICCProfile:
+    from PIL import ImageCms
+
+    icc = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    return PDFICCProfile(contents=icc, n=3, alternate="DeviceRGB")
+
+
+def render_pdf(document: Document, *, pdfa: bool = False) -> bytes:
+    """The document as a PDF (A4, DejaVu Sans embedded).
+
+    Args:
+        document: What to print.
+        pdfa: Make it PDF/A-3B (an sRGB output intent, XMP metadata), as Factur-X wants.
+    """
+    pdf = _Pdf(format="A4", enforce_compliance="PDF/A-3B" if pdfa else None)
+    if pdfa:
+        pdf.add_output_intent(
+            OutputIntentSubType.PDFA,
+            output_condition_identifier="sRGB IEC61966-2.1",
+            registry_name="http://www.color.org",
+            dest_output_profile=_srgb_profile(),
+            info="sRGB IEC61966-2.1",
+        )
     pdf.footer_text = document.footer
     pdf.set_title(f"{document.title} {document.number or 'DRAFT'}")
     pdf.set_author(document.seller.name)

@@ -131,7 +131,7 @@ def normalize_tax_id(tax_id: str, country: str | None) -> str | None:
         return tax_id.strip().upper()
     try:
         compact = str(module.validate(tax_id))
-    except StdnumError:
+    except (StdnumError, ValueError, TypeError, IndexError):
         return None
     if compact[:1].isdigit():
         return _vat_prefix(country) + compact

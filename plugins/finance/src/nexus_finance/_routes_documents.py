@@ -132,5 +132,5 @@ class DocumentController(Controller):
             return _file(cii_xml(document), "application/xml", file_name(document, "xml"))
         if format == "ubl":
             return _file(ubl_xml(document), "application/xml", file_name(document, "ubl.xml"))
-        pdf = facturx_pdf(document, render_pdf(document))
+        pdf = facturx_pdf(document, render_pdf(document, pdfa=True))
         return _file(pdf, "application/pdf", file_name(document, "pdf"))
