@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 from dataclasses import dataclass
 from typing import Annotated, Literal
@@ -70,6 +71,11 @@ async def _document(db: Db, blobs: TenantBlobs, invoice_id: UUID) -> Document:
     return document
 
 
+def _facturx(document: Document) -> bytes:
+    """The Factur-X PDF; rendering and embedding run in a worker thread (CPU work)."""
+    return facturx_pdf(document, render_pdf(document, pdfa=True))
+
+
 def _file(content: bytes, media_type: str, name: str) -> Response[bytes]:
     return Response(
         content,
@@ -104,7 +110,8 @@ class DocumentController(Controller):
         Read only: nothing is booked or stored.
         """
         document = await _document(db, blobs, invoice_id)
-        return _file(render_pdf(document), "application/pdf", file_name(document, "pdf"))
+        pdf = await asyncio.to_thread(render_pdf, document)
+        return _file(pdf, "application/pdf", file_name(document, "pdf"))
 
     @get(
         "/{invoice_id:uuid}/e-invoice",
@@ -129,8 +136,10 @@ class DocumentController(Controller):
         """
         document = await _document(db, blobs, invoice_id)
         if format == "cii":
-            return _file(cii_xml(document), "application/xml", file_name(document, "xml"))
+            xml = await asyncio.to_thread(cii_xml, document)
+            return _file(xml, "application/xml", file_name(document, "xml"))
         if format == "ubl":
-            return _file(ubl_xml(document), "application/xml", file_name(document, "ubl.xml"))
-        pdf = facturx_pdf(document, render_pdf(document, pdfa=True))
+            xml = await asyncio.to_thread(ubl_xml, document)
+            return _file(xml, "application/xml", file_name(document, "ubl.xml"))
+        pdf = await asyncio.to_thread(_facturx, document)
         return _file(pdf, "application/pdf", file_name(document, "pdf"))
