@@ -475,3 +475,43 @@ def test_money_in_documents_uses_the_currency_decimals(client, url):
     text = pdf_text(client.get(f"{API}/invoices/{posted['id']}/pdf", headers=made.headers))
     assert "3,600" in text and "3,600.00" not in text
     assert Decimal(posted["total"]) == Decimal(3600)
+
+
+def test_prices_including_tax_export_their_net_price(client, tenant):
+    included = ok(
+        client.post(
+            f"{API}/taxes",
+            json={
+                "name": "TVA 20% TTC",
+                "rate": "20",
+                "scope": "sale",
+                "account_code": "2200",
+                "price_include": True,
+            },
+            headers=tenant.headers,
+        ),
+        201,
+    )
+    partner = customer(client, tenant)
+    lines = [
+        {"description": "Box", "quantity": "3", "unit_price": "40.00", "tax_id": included["id"]}
+    ]
+    draft = invoice(client, tenant, partner_id=partner["id"], partner_name=None, lines=lines)
+    posted = post(client, tenant, draft["id"])
+    assert (posted["untaxed_total"], posted["tax_total"], posted["total"]) == (
+        "100.00",
+        "20.00",
+        "120.00",
+    )
+    text = pdf_text(client.get(f"{API}/invoices/{posted['id']}/pdf", headers=tenant.headers))
+    assert "40.00 incl." in text and "20 % 100.00 20.00" in text
+    cii = etree.fromstring(
+        client.get(
+            f"{API}/invoices/{posted['id']}/e-invoice?format=cii", headers=tenant.headers
+        ).content
+    )
+    CII_XSD.assertValid(cii)
+    line = cii.find(f".//{_RAM}IncludedSupplyChainTradeLineItem")
+    assert Decimal(line.findtext(f".//{_RAM}ChargeAmount")) == Decimal("33.333333")
+    assert line.findtext(f".//{_RAM}LineTotalAmount") == "100.00"
+    assert cii.findtext(f".//{_RAM}GrandTotalAmount") == "120.00"
