@@ -29,8 +29,20 @@ EXAMPLES: dict[str, Any] = {
         "account_code": "2200",
     },
     "PATCH /taxes/{tax_id}": {"name": "Reduced VAT 5%"},
-    "POST /partners": {"name": "Example Supplier GmbH", "kind": "supplier"},
-    "PATCH /partners/{partner_id}": {"email": "billing@example.com"},
+    "POST /partners": {
+        "name": "Example Supplier GmbH",
+        "kind": "supplier",
+        "address_line1": "Hauptstraße 5",
+        "postal_code": "10115",
+        "city": "Berlin",
+        "country": "DE",
+        "tax_id": "DE136695976",
+    },
+    "PATCH /partners/{partner_id}": {
+        "email": "billing@example.com",
+        "address_line1": "Friedrichstraße 10",
+        "postal_code": "10117",
+    },
     "POST /fiscal-years": {},
     "POST /rates": {"currency": "USD", "rate": "0.92"},
     "POST /entries": {
