@@ -39,10 +39,11 @@ from nexus_finance._keys import (
 )
 from nexus_finance._routes_chart import (
     AccountController,
-    CompanyController,
     JournalController,
     TaxController,
 )
+from nexus_finance._routes_company import CompanyController
+from nexus_finance._routes_documents import DocumentController
 from nexus_finance._routes_entries import EntryController
 from nexus_finance._routes_invoices import InvoiceController, PaymentController
 from nexus_finance._routes_partners import PartnerController
@@ -108,7 +109,11 @@ def nexus_manifest() -> Manifest:
                 description="Read the chart, journals, taxes, rates and the books' settings.",
                 roles=_MEMBER,
             ),
-            Permission(key=ACCOUNTS_WRITE, description="Change the chart, journals, taxes, rates."),
+            Permission(
+                key=ACCOUNTS_WRITE,
+                description="Change the chart, journals, taxes, rates, and the company's legal "
+                "details, PDF template and logo.",
+            ),
             Permission(
                 key=ENTRIES_READ,
                 description="Read the journal entries (the general ledger, line by line).",
@@ -128,7 +133,7 @@ def nexus_manifest() -> Manifest:
             ),
             Permission(
                 key=INVOICES_READ,
-                description="Read invoices, bills and credit notes.",
+                description="Read invoices, bills and credit notes, their PDFs and e-invoices.",
                 roles=_MEMBER,
             ),
             Permission(
@@ -186,6 +191,7 @@ def nexus_routes(register: Callable[[Any], None]) -> None:
         PaymentAllocationController,
         InvoiceAllocationController,
         OpenItemsController,
+        DocumentController,
     ):
         register(controller)
 

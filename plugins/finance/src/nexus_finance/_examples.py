@@ -29,8 +29,20 @@ EXAMPLES: dict[str, Any] = {
         "account_code": "2200",
     },
     "PATCH /taxes/{tax_id}": {"name": "Reduced VAT 5%"},
-    "POST /partners": {"name": "Example Supplier GmbH", "kind": "supplier"},
-    "PATCH /partners/{partner_id}": {"email": "billing@example.com"},
+    "POST /partners": {
+        "name": "Example Supplier GmbH",
+        "kind": "supplier",
+        "address_line1": "Hauptstraße 5",
+        "postal_code": "10115",
+        "city": "Berlin",
+        "country": "DE",
+        "tax_id": "DE136695976",
+    },
+    "PATCH /partners/{partner_id}": {
+        "email": "billing@example.com",
+        "address_line1": "Friedrichstraße 10",
+        "postal_code": "10117",
+    },
     "POST /fiscal-years": {},
     "POST /rates": {"currency": "USD", "rate": "0.92"},
     "POST /entries": {
@@ -54,6 +66,18 @@ EXAMPLES: dict[str, Any] = {
     },
     "POST /invoices/{invoice_id}/allocations": {
         "allocations": [{"invoice_id": "0192f5a0-0000-7000-8000-0000000000a2", "amount": "20.00"}],
+    },
+    "PATCH /company": {
+        "legal_name": "Exemple SAS",
+        "address_line1": "12 rue de la Paix",
+        "postal_code": "75002",
+        "city": "Paris",
+        "country": "FR",
+        "tax_id": "FR40303265045",
+        "registration_number": "303265045",
+        "bank_account": "FR7630006000011234567890189",
+        "payment_instructions": "Bank transfer within 30 days, quoting the invoice number.",
+        "pdf_accent_color": "#1F4E79",
     },
 }
 """Keyed as ``example_payloads`` wants them: method and path below ``/api/v1/finance``."""

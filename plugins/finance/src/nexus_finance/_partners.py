@@ -8,12 +8,24 @@ from uuid import UUID
 
 import msgspec
 from nexus_hookspecs import new_id
-from nexus_hookspecs.http import conflict, invalid
+from nexus_hookspecs.http import FieldErrors, conflict, invalid
+
+from nexus_finance._legal import Country, Line, PostalCode, TaxId, check_party
 
 if TYPE_CHECKING:
     from nexus_hookspecs import Connection
 
-__all__ = ("PartnerChanges", "PartnerIn", "PartnerKind", "PartnerOut", "find_or_create", "insert")
+__all__ = (
+    "ADDRESS",
+    "COLUMNS",
+    "PartnerChanges",
+    "PartnerIn",
+    "PartnerKind",
+    "PartnerOut",
+    "checked_address",
+    "find_or_create",
+    "insert",
+)
 
 PartnerKind = Literal["customer", "supplier", "both"]
 Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
@@ -27,6 +39,12 @@ class PartnerIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     kind: PartnerKind = "customer"
     email: Email | None = None
     partner_ref: UUID | None = None
+    address_line1: Line | None = None
+    address_line2: Line | None = None
+    postal_code: PostalCode | None = None
+    city: Line | None = None
+    country: Country | None = None
+    tax_id: TaxId | None = None
 
 
 class PartnerChanges(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -35,6 +53,12 @@ class PartnerChanges(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     name: Name | None = None
     kind: PartnerKind | None = None
     email: Email | None = None
+    address_line1: Line | None = None
+    address_line2: Line | None = None
+    postal_code: PostalCode | None = None
+    city: Line | None = None
+    country: Country | None = None
+    tax_id: TaxId | None = None
 
 
 class PartnerOut(msgspec.Struct, kw_only=True):
@@ -46,9 +70,24 @@ class PartnerOut(msgspec.Struct, kw_only=True):
     email: str | None
     partner_ref: UUID | None
     created_at: datetime
+    address_line1: str | None = None
+    address_line2: str | None = None
+    postal_code: str | None = None
+    city: str | None = None
+    country: str | None = None
+    tax_id: str | None = None
 
 
-COLUMNS = "id, name, kind, email, partner_ref, created_at"
+ADDRESS = "address_line1, address_line2, postal_code, city, country, tax_id"
+COLUMNS = f"id, name, kind, email, partner_ref, created_at, {ADDRESS}"
+
+
+def checked_address(values: dict[str, str | None]) -> list[str | None]:
+    """The address and tax id values in ``ADDRESS`` order; 422 for a bad country or tax id."""
+    errors = FieldErrors()
+    check_party(errors, values)
+    errors.raise_if_any()
+    return [values.get(name) for name in ADDRESS.split(", ")]
 
 
 async def insert(conn: Connection, data: PartnerIn) -> UUID:
@@ -57,15 +96,17 @@ async def insert(conn: Connection, data: PartnerIn) -> UUID:
         "select 1 from finance_partner where partner_ref = $1", data.partner_ref
     ):
         conflict(f"a partner already links the CRM company {data.partner_ref}")
+    address = checked_address({name: getattr(data, name) for name in ADDRESS.split(", ")})
     partner_id = new_id()
     await conn.execute(
-        "insert into finance_partner (id, name, kind, email, partner_ref) "
-        "values ($1, $2, $3, $4, $5)",
+        f"insert into finance_partner (id, name, kind, email, partner_ref, {ADDRESS}) "
+        "values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
         partner_id,
         data.name,
         data.kind,
         data.email,
         data.partner_ref,
+        *address,
     )
     return partner_id
 

@@ -1,4 +1,4 @@
-"""Routes for the chart of accounts, journals, taxes and the company's books."""
+"""Routes for the chart of accounts, journals and taxes (the company: ``_routes_company``)."""
 
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ from nexus_hookspecs.http import (
     route_opt,
 )
 
-from nexus_finance._books import account_by_code, accounts_by_code, company
+from nexus_finance._books import account_by_code, accounts_by_code
 from nexus_finance._examples import body
 from nexus_finance._keys import ACCOUNTS_READ, ACCOUNTS_WRITE
 from nexus_finance._money import is_currency, plain
@@ -35,7 +35,7 @@ from nexus_finance._tax_tags import Tags, normal_tags, self_assessed
 if TYPE_CHECKING:
     from nexus_hookspecs import Connection
 
-__all__ = ("AccountController", "CompanyController", "JournalController", "TaxController")
+__all__ = ("AccountController", "JournalController", "TaxController")
 
 _READ = route_opt(permission=ACCOUNTS_READ)
 _WRITE = route_opt(permission=ACCOUNTS_WRITE)
@@ -418,30 +418,4 @@ async def _check_tags(conn: Connection, tax_id: UUID, tags: list[str]) -> None:
         conflict(
             "documents use this tax: reverse_charge and eu_goods_acquisition change what it "
             "charges, so they cannot be added or removed now (create another tax)"
-        )
-
-
-class CompanyOut(msgspec.Struct, kw_only=True):
-    """The tenant's books."""
-
-    base_currency: str
-    chart_template: str
-    fiscal_year_start_month: int
-
-
-class CompanyController(Controller):
-    """The tenant's books."""
-
-    path = "/company"
-    tags = ["finance: chart"]
-
-    @get("/", summary="Show the books' settings", opt=_READ)
-    async def show_company(self, db: Db) -> CompanyOut:
-        """Base currency, chart template and fiscal year start (seeded when Finance is enabled)."""
-        async with db.transaction() as conn:
-            found = await company(conn)
-        return CompanyOut(
-            base_currency=found.base_currency,
-            chart_template=found.chart_template,
-            fiscal_year_start_month=found.fiscal_year_start_month,
         )

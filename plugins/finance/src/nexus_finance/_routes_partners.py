@@ -22,11 +22,13 @@ from nexus_hookspecs.http import (
 from nexus_finance._examples import body
 from nexus_finance._keys import PARTNERS_READ, PARTNERS_WRITE
 from nexus_finance._partners import (
+    ADDRESS,
     COLUMNS,
     PartnerChanges,
     PartnerIn,
     PartnerKind,
     PartnerOut,
+    checked_address,
     insert,
 )
 
@@ -98,15 +100,33 @@ class PartnerController(Controller):
         partner_id: FromPath[UUID],
         data: Annotated[PartnerChanges, body("PATCH /partners/{partner_id}", "A billing address")],
     ) -> PartnerOut:
-        """Rename a partner, change its kind or email."""
+        """Rename a partner, change its kind, email, address or tax id (checked for its country).
+
+        No effect in the ledger: posted documents keep their partner; PDFs and e-invoices
+        print the partner's details as they are when rendered.
+        """
         async with db.transaction() as conn:
+            current = await conn.fetchrow(
+                f"select {ADDRESS} from finance_partner where id = $1 for update", partner_id
+            )
+            if current is None:
+                not_found()
+            changes = {
+                name: getattr(data, name)
+                for name in ADDRESS.split(", ")
+                if getattr(data, name) is not None
+            }
+            address = checked_address({**dict(current), **changes})
             row = await conn.fetchrow(
                 "update finance_partner set name = coalesce($2, name), kind = coalesce($3, kind), "
-                f"email = coalesce($4, email) where id = $1 returning {COLUMNS}",
+                "email = coalesce($4, email), address_line1 = $5, address_line2 = $6, "
+                "postal_code = $7, city = $8, country = $9, tax_id = $10 "
+                f"where id = $1 returning {COLUMNS}",
                 partner_id,
                 data.name,
                 data.kind,
                 data.email,
+                *address,
             )
         if row is None:
             not_found()

@@ -32,6 +32,25 @@ class Company(TenantOwned, Table, tablename="finance_company"):
     chart_template = Text()
     fiscal_year_start_month = Integer()
     seeded_at = Timestamptz()
+    # Legal details and PDF template (documents; migration 2026-12-06T03).
+    legal_name = Text(null=True)
+    address_line1 = Text(null=True)
+    address_line2 = Text(null=True)
+    postal_code = Text(null=True)
+    city = Text(null=True)
+    country = Text(null=True)
+    tax_id = Text(null=True)
+    registration_number = Text(null=True)
+    email = Text(null=True)
+    phone = Text(null=True)
+    bank_account = Text(null=True)
+    bank_bic = Text(null=True)
+    payment_instructions = Text(null=True)
+    logo_key = Text(null=True)
+    logo_content_type = Text(null=True)
+    pdf_accent_color = Text(default="#1F4E79")
+    pdf_footer = Text(null=True)
+    pdf_show_logo = Boolean(default=True)
 
 
 class Account(TenantOwned, Table, tablename="finance_account"):
@@ -95,6 +114,13 @@ class Partner(TenantOwned, Table, tablename="finance_partner"):
     email = Text(null=True)
     partner_ref = UUID(null=True)
     created_at = Timestamptz()
+    # Address and tax id for documents (migration 2026-12-06T03).
+    address_line1 = Text(null=True)
+    address_line2 = Text(null=True)
+    postal_code = Text(null=True)
+    city = Text(null=True)
+    country = Text(null=True)
+    tax_id = Text(null=True)
 
 
 class Rate(TenantOwned, Table, tablename="finance_rate"):
