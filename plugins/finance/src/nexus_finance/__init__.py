@@ -13,12 +13,20 @@ import msgspec
 from nexus_hookspecs import Feature, Manifest, Permission, hookimpl
 
 from nexus_finance._books import seed
-from nexus_finance._events import INVOICE_PAID, INVOICE_POSTED, PAYMENT_RECEIVED
+from nexus_finance._events import (
+    BANK_STATEMENT_IMPORTED,
+    INVOICE_PAID,
+    INVOICE_POSTED,
+    PAYMENT_RECEIVED,
+    STATEMENT_LINE_RECONCILED,
+)
 from nexus_finance._examples import EXAMPLES
 from nexus_finance._handlers import DEAL_WON, VALUATION_POSTED, on_deal_won, on_valuation_posted
 from nexus_finance._keys import (
     ACCOUNTS_READ,
     ACCOUNTS_WRITE,
+    BANK_READ,
+    BANK_WRITE,
     ENTRIES_READ,
     ENTRIES_WRITE,
     INVOICES_READ,
@@ -30,6 +38,12 @@ from nexus_finance._keys import (
     PERIODS_READ,
     PERIODS_WRITE,
     REPORTS_READ,
+)
+from nexus_finance._routes_bank import (
+    BankAccountController,
+    BankReportController,
+    BankRuleController,
+    BankStatementController,
 )
 from nexus_finance._routes_chart import (
     AccountController,
@@ -130,6 +144,16 @@ def nexus_manifest() -> Manifest:
             ),
             Permission(key=PAYMENTS_READ, description="Read payments.", roles=_MEMBER),
             Permission(key=PAYMENTS_WRITE, description="Record payments.", roles=_MEMBER),
+            Permission(
+                key=BANK_READ,
+                description="Read bank statements, matching suggestions, rules and the bank "
+                "reconciliation report.",
+            ),
+            Permission(
+                key=BANK_WRITE,
+                description="Import bank statements, reconcile their lines (payments and entries "
+                "included), save CSV mappings and rules.",
+            ),
         ),
         settings=FinanceSettings,
         profile_settings={
@@ -137,7 +161,13 @@ def nexus_manifest() -> Manifest:
             "country": "country",
             "fiscal_year_start_month": "fiscal_year_start",
         },
-        events=(INVOICE_POSTED, INVOICE_PAID, PAYMENT_RECEIVED),
+        events=(
+            INVOICE_POSTED,
+            INVOICE_PAID,
+            PAYMENT_RECEIVED,
+            BANK_STATEMENT_IMPORTED,
+            STATEMENT_LINE_RECONCILED,
+        ),
         tenant_tables=tuple(table._meta.tablename for table in TABLES),
         example_payloads=EXAMPLES,
     )
@@ -159,6 +189,10 @@ def nexus_routes(register: Callable[[Any], None]) -> None:
         InvoiceController,
         PaymentController,
         ReportController,
+        BankStatementController,
+        BankAccountController,
+        BankRuleController,
+        BankReportController,
     ):
         register(controller)
 

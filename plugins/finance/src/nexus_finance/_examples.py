@@ -48,6 +48,27 @@ EXAMPLES: dict[str, Any] = {
     "POST /invoices/{invoice_id}/credit-note": {"reason": "Two hours billed twice", "post": True},
     "POST /entries/{entry_id}/reverse": {"date": "2026-12-31"},
     "POST /payments": {"partner_name": "Example Customer Ltd", "amount": "50.00"},
+    "PUT /bank-accounts/{journal_id}/csv-mapping": {
+        "date_column": "Date",
+        "amount_column": "Amount",
+        "description_column": "Description",
+        "reference_column": "Reference",
+        "counterparty_column": "Payee",
+        "date_format": "%d/%m/%Y",
+        "decimal_separator": ",",
+        "delimiter": ";",
+    },
+    "POST /bank-rules": {
+        "name": "Bank fees",
+        "text_contains": "FEE",
+        "direction": "out",
+        "amount_max": "50.00",
+        "account_code": "6500",
+    },
+    "POST /bank-statements/{statement_id}/lines/{line_id}/reconcile": {
+        "account_code": "6500",
+        "description": "Monthly account fee",
+    },
 }
 """Keyed as ``example_payloads`` wants them: method and path below ``/api/v1/finance``."""
 
