@@ -69,6 +69,19 @@ _CAMT_EXAMPLE = (
     "</Stmt></BkToCstmrStmt></Document>\n"
 )
 _CSV_EXAMPLE = "Date;Amount;Description;Payee\n12/11/2026;120,00;INV/2026/00001;Example Customer\n"
+_OFX_EXAMPLE = (
+    "OFXHEADER:100\nDATA:OFXSGML\nVERSION:102\nSECURITY:NONE\nENCODING:USASCII\n"
+    "CHARSET:1252\nCOMPRESSION:NONE\nOLDFILEUID:NONE\nNEWFILEUID:NONE\n\n"
+    "<OFX><SIGNONMSGSRSV1><SONRS><STATUS><CODE>0<SEVERITY>INFO</STATUS>"
+    "<DTSERVER>20261130120000<LANGUAGE>ENG</SONRS></SIGNONMSGSRSV1>"
+    "<BANKMSGSRSV1><STMTTRNRS><TRNUID>1<STATUS><CODE>0<SEVERITY>INFO</STATUS>"
+    "<STMTRS><CURDEF>EUR<BANKACCTFROM><BANKID>30006<ACCTID>000112345<ACCTTYPE>CHECKING"
+    "</BANKACCTFROM><BANKTRANLIST><DTSTART>20261101<DTEND>20261130"
+    "<STMTTRN><TRNTYPE>CREDIT<DTPOSTED>20261112<TRNAMT>120.00<FITID>BANK-REF-1"
+    "<NAME>Example Customer Ltd<MEMO>INV/2026/00001</STMTTRN></BANKTRANLIST>"
+    "<LEDGERBAL><BALAMT>1120.00<DTASOF>20261130</LEDGERBAL></STMTRS></STMTTRNRS>"
+    "</BANKMSGSRSV1></OFX>\n"
+)
 _OFX_TYPES = ("application/x-ofx", "application/ofx", "application/vnd.intu.qfx")
 _RAW_TYPES = {
     "text/csv",
@@ -107,7 +120,7 @@ class _StatementOperation(Operation):
             "content type, else from the content (or `?format=`).",
             content={
                 "application/xml": OpenAPIMediaType(schema=text, example=_CAMT_EXAMPLE),
-                "application/x-ofx": OpenAPIMediaType(schema=text),
+                "application/x-ofx": OpenAPIMediaType(schema=text, example=_OFX_EXAMPLE),
                 "text/csv": OpenAPIMediaType(schema=text, example=_CSV_EXAMPLE),
                 "multipart/form-data": OpenAPIMediaType(
                     schema=upload, example={"file": _CAMT_EXAMPLE}

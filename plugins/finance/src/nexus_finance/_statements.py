@@ -150,8 +150,8 @@ def _xml(raw: bytes) -> Any:
     )
     try:
         return etree.fromstring(raw, parser)
-    except etree.XMLSyntaxError as exc:
-        _refuse(f"not well-formed XML: {exc}")
+    except (etree.LxmlError, ValueError) as exc:
+        _refuse(f"not well-formed XML: {str(exc)[:300]}")
 
 
 def _text(node: Any, path: str) -> str | None:
@@ -283,7 +283,13 @@ def _ofx(raw: bytes) -> ParsedStatement:
         _refuse(f"not a readable OFX file: {type(exc).__name__}: {str(exc)[:300]}")
     if len(statements) != 1:
         _refuse(f"OFX: {len(statements)} statements (STMTRS), one is read")
-    stmt = statements[0]
+    try:
+        return _ofx_statement(statements[0])
+    except (AttributeError, TypeError, ValueError, ArithmeticError) as exc:
+        _refuse(f"OFX: an unreadable statement: {type(exc).__name__}: {str(exc)[:300]}")
+
+
+def _ofx_statement(stmt: Any) -> ParsedStatement:
     transactions = stmt.banktranlist
     if transactions is None:
         _refuse("OFX: STMTRS has no BANKTRANLIST")
@@ -293,7 +299,11 @@ def _ofx(raw: bytes) -> ParsedStatement:
         currency=str(stmt.curdef) if stmt.curdef else None,
         date_from=transactions.dtstart.date() if transactions.dtstart else None,
         date_to=transactions.dtend.date() if transactions.dtend else None,
-        closing_balance=(Decimal(stmt.ledgerbal.balamt) if stmt.ledgerbal is not None else None),
+        closing_balance=(
+            _amount(str(stmt.ledgerbal.balamt), "LEDGERBAL/BALAMT")
+            if stmt.ledgerbal is not None
+            else None
+        ),
     )
     for index, trn in enumerate(transactions, start=1):
         where = f"BANKTRANLIST/STMTTRN[{index}]"
