@@ -81,7 +81,7 @@ def camt(
 
 def upload(client, tenant, content: bytes, headers=XML, journal="BNK1"):
     return client.post(
-        f"{API}/bank-statements",
+        f"{API}/bank-statements/import",
         params={"journal": journal},
         content=content,
         headers={**tenant.headers, **headers},
@@ -430,7 +430,7 @@ def test_csv_statement_is_read_with_the_accounts_saved_mapping(client, tenant):
         "04/11/2026;Card fee;Bank;2,50;\n"
     )
     imported = client.post(
-        f"{API}/bank-statements",
+        f"{API}/bank-statements/import",
         params={"journal_id": bank["id"]},
         files={"file": ("november.csv", text.encode(), "text/csv")},
         headers=tenant.headers,
@@ -514,6 +514,23 @@ def test_journal_content_type_permissions_and_tenancy(client, url, tenant):
     line = statement["lines"][0]
     problem(reconcile(client, other, statement, line, account_code="6500"), 404)
     member = make_tenant(url, role="member")
+    rule = {"name": "Fees", "text_contains": "FEE", "account_code": "6500"}
+    made = ok(client.post(f"{API}/bank-rules", json=rule, headers=tenant.headers), 201)
+    problem(
+        client.post(
+            f"{API}/bank-rules", json={**rule, "text_contains": None}, headers=tenant.headers
+        ),
+        422,
+    )
+    problem(client.get(f"{API}/bank-rules/{made['id']}", headers=other.headers), 404)
+    problem(client.delete(f"{API}/bank-rules/{made['id']}", headers=other.headers), 404)
+    assert (
+        ok(client.get(f"{API}/bank-rules/{made['id']}", headers=tenant.headers))["name"] == "Fees"
+    )
+    assert (
+        client.delete(f"{API}/bank-rules/{made['id']}", headers=tenant.headers).status_code == 204
+    )
+    assert ok(client.get(f"{API}/bank-rules", headers=tenant.headers)) == []
     problem(client.get(f"{API}/bank-statements", headers=member.headers), 403)
     problem(
         client.get(f"{API}/reports/bank-reconciliation?journal=BNK1", headers=member.headers), 403

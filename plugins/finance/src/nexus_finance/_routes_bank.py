@@ -160,8 +160,10 @@ class BankStatementController(Controller):
     path = "/bank-statements"
     tags = ["finance: bank"]
 
+    # Not ``POST /bank-statements``: a statement is made from a file, never from a JSON body
+    # (the isolation contract creates every ``POST`` collection's items from one).
     @post(
-        "/",
+        "/import",
         summary="Import a bank statement",
         opt=_WRITE,
         operation_class=_StatementOperation,
@@ -376,6 +378,15 @@ class BankRuleController(Controller):
         """
         async with db.transaction() as conn:
             return await _bank.create_rule(conn, data)
+
+    @get("/{rule_id:uuid}", summary="Show a reconciliation rule", opt=_READ)
+    async def show_rule(self, db: Db, rule_id: FromPath[UUID]) -> RuleOut:
+        """One rule."""
+        async with db.transaction() as conn:
+            found = await _bank.load_rules(conn, rule_id=rule_id)
+            if not found:
+                not_found()
+            return found[0]
 
     @delete("/{rule_id:uuid}", summary="Delete a reconciliation rule", opt=_WRITE)
     async def delete_rule(self, db: Db, rule_id: FromPath[UUID]) -> None:
