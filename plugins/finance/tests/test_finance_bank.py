@@ -40,7 +40,8 @@ def camt(
 ) -> bytes:
     """A CAMT.053 statement of November 2026; each line: amount (signed), text, ref, name."""
     if closing is None:
-        closing = str(Decimal(opening) + sum(Decimal(line["amount"]) for line in lines))
+        booked = [line for line in lines if line.get("status", "BOOK") == "BOOK"]
+        closing = str(Decimal(opening) + sum(Decimal(line["amount"]) for line in booked))
 
     def balance(code: str, amount: str, day: str) -> str:
         sign = "CRDT" if Decimal(amount) >= 0 else "DBIT"
@@ -54,12 +55,14 @@ def camt(
     for index, line in enumerate(lines, start=1):
         amount = Decimal(line["amount"])
         incoming = amount > 0
+        status = line.get("status", "BOOK")
         role = "Dbtr" if incoming else "Cdtr"
         name = line.get("name", "Someone")
         party = f"<Pty><Nm>{name}</Nm></Pty>" if version >= "08" else f"<Nm>{name}</Nm>"
         entries.append(
             f'<Ntry><Amt Ccy="EUR">{abs(amount)}</Amt>'
-            f"<CdtDbtInd>{'CRDT' if incoming else 'DBIT'}</CdtDbtInd><Sts>BOOK</Sts>"
+            f"<CdtDbtInd>{'CRDT' if incoming else 'DBIT'}</CdtDbtInd>"
+            f"<Sts>{status if version < '08' else f'<Cd>{status}</Cd>'}</Sts>"
             f"<BookgDt><Dt>{line.get('date', f'2026-11-{min(index + 1, 28):02d}')}</Dt></BookgDt>"
             f"<AcctSvcrRef>{line.get('ref', f'{stmt_id}-{index}')}</AcctSvcrRef>"
             f"<NtryDtls><TxDtls><RltdPties><{role}>{party}</{role}>"
@@ -453,8 +456,14 @@ def test_csv_statement_is_read_with_the_accounts_saved_mapping(client, tenant):
 
 
 def test_duplicate_imports_are_refused_and_gaps_in_balances_warned(client, tenant):
-    lines = [{"amount": "10.00", "text": "A", "ref": "R1"}, {"amount": "-3.00", "text": "B"}]
+    lines = [
+        {"amount": "10.00", "text": "A", "ref": "R1"},
+        {"amount": "-3.00", "text": "B"},
+        {"amount": "99.00", "text": "Pending", "status": "PDNG"},
+    ]
     first = ok(upload(client, tenant, camt(lines, opening="0", version="08")), 201)["statement"]
+    assert [line["amount"] for line in first["lines"]] == ["10.00", "-3.00"]
+    assert first["closing_balance"] == "7.00"
     assert first["lines"][0]["counterparty_name"] == "Someone"
     same = problem(upload(client, tenant, camt(lines, opening="0", version="08")), 409)
     assert same["statement_id"] == first["id"]

@@ -596,6 +596,8 @@ async def unreconcile(conn: Connection, books: Company, statement_id: UUID, line
 
 def _rule_fits(rule: dict[str, Any], line: dict[str, Any]) -> bool:
     amount = abs(line["amount"])
+    if rule["account_id"] == line["bank_account"]:
+        return False
     if rule["journal_id"] is not None and rule["journal_id"] != line["journal_id"]:
         return False
     if rule["direction"] == "in" and line["amount"] < 0:

@@ -116,11 +116,13 @@ class _StatementOperation(Operation):
         self.request_body = RequestBody(
             required=True,
             description="A bank statement: CAMT.053 (ISO 20022 XML, camt.053.001.02 or later), "
-            "OFX, or CSV read with the journal's saved mapping. The format is taken from the "
-            "content type, else from the content (or `?format=`).",
+            "OFX (`application/x-ofx` or `application/octet-stream`), or CSV read with the "
+            "journal's saved mapping. The format is taken from the content type, else from "
+            "the content (or `?format=`).",
             content={
                 "application/xml": OpenAPIMediaType(schema=text, example=_CAMT_EXAMPLE),
-                "application/x-ofx": OpenAPIMediaType(schema=text, example=_OFX_EXAMPLE),
+                # OFX is also taken as application/x-ofx (not listed: fuzzers cannot send it).
+                "application/octet-stream": OpenAPIMediaType(schema=text, example=_OFX_EXAMPLE),
                 "text/csv": OpenAPIMediaType(schema=text, example=_CSV_EXAMPLE),
                 "multipart/form-data": OpenAPIMediaType(
                     schema=upload, example={"file": _CAMT_EXAMPLE}

@@ -213,6 +213,9 @@ def _camt(raw: bytes) -> ParsedStatement:
         if parsed.currency is None and currency is not None:
             parsed.currency = currency.get("Ccy")
     for index, entry in enumerate(stmt.findall("{*}Ntry"), start=1):
+        status = _text(entry, "{*}Sts/{*}Cd") or _text(entry, "{*}Sts")
+        if status in {"PDNG", "INFO"}:
+            continue  # not booked yet: not in the closing balance either
         parsed.lines.append(_camt_line(entry, f"Stmt/Ntry[{index}]"))
     return parsed
 
