@@ -137,7 +137,11 @@ class RuleOut(msgspec.Struct, kw_only=True):
 
 
 async def bank_journal(
-    conn: Connection, *, journal_id: UUID | None, journal_code: str | None, source: Any = "query"
+    conn: Connection,
+    *,
+    journal_id: UUID | None,
+    journal_code: str | None,
+    source: Literal["body", "query"] = "query",
 ) -> dict[str, Any]:
     """The bank or cash journal named by id or code, with its account and currency.
 

@@ -303,13 +303,17 @@ async def _match_lines(conn: Connection, line: dict[str, Any], ids: list[UUID]) 
     errors = FieldErrors()
     if len(set(ids)) != len(ids):
         invalid("entry_line_ids", "each ledger line is named once")
+    # Locked first, read after: the read then sees matches committed while it waited.
+    await conn.execute(
+        "select 1 from finance_entry_line where id = any($1::uuid[]) for update", ids
+    )
     rows = {
         row["id"]: row
         for row in await conn.fetch(
             "select l.id, l.account_id, l.currency, l.debit - l.credit as amount, "
             "(select s.statement_line_id from finance_statement_match s "
             "where s.entry_line_id = l.id) as matched from finance_entry_line l "
-            "where l.id = any($1::uuid[]) for update of l",
+            "where l.id = any($1::uuid[])",
             ids,
         )
     }
