@@ -14,17 +14,21 @@ from nexus_hookspecs import Feature, Manifest, Permission, hookimpl
 
 from nexus_finance._books import seed
 from nexus_finance._events import (
+    BANK_STATEMENT_IMPORTED,
     INVOICE_PAID,
     INVOICE_POSTED,
     PAYMENT_ALLOCATED,
     PAYMENT_RECEIVED,
     PAYMENT_UNALLOCATED,
+    STATEMENT_LINE_RECONCILED,
 )
 from nexus_finance._examples import EXAMPLES
 from nexus_finance._handlers import DEAL_WON, VALUATION_POSTED, on_deal_won, on_valuation_posted
 from nexus_finance._keys import (
     ACCOUNTS_READ,
     ACCOUNTS_WRITE,
+    BANK_READ,
+    BANK_WRITE,
     ENTRIES_READ,
     ENTRIES_WRITE,
     INVOICES_READ,
@@ -36,6 +40,12 @@ from nexus_finance._keys import (
     PERIODS_READ,
     PERIODS_WRITE,
     REPORTS_READ,
+)
+from nexus_finance._routes_bank import (
+    BankAccountController,
+    BankReportController,
+    BankRuleController,
+    BankStatementController,
 )
 from nexus_finance._routes_chart import (
     AccountController,
@@ -151,6 +161,16 @@ def nexus_manifest() -> Manifest:
                 description="Record payments; allocate and un-reconcile them.",
                 roles=_MEMBER,
             ),
+            Permission(
+                key=BANK_READ,
+                description="Read bank statements, matching suggestions, rules and the bank "
+                "reconciliation report.",
+            ),
+            Permission(
+                key=BANK_WRITE,
+                description="Import bank statements, reconcile their lines (payments and entries "
+                "included), save CSV mappings and rules.",
+            ),
         ),
         settings=FinanceSettings,
         profile_settings={
@@ -164,6 +184,8 @@ def nexus_manifest() -> Manifest:
             PAYMENT_RECEIVED,
             PAYMENT_ALLOCATED,
             PAYMENT_UNALLOCATED,
+            BANK_STATEMENT_IMPORTED,
+            STATEMENT_LINE_RECONCILED,
         ),
         tenant_tables=tuple(table._meta.tablename for table in TABLES),
         example_payloads=EXAMPLES,
@@ -192,6 +214,10 @@ def nexus_routes(register: Callable[[Any], None]) -> None:
         InvoiceAllocationController,
         OpenItemsController,
         DocumentController,
+        BankStatementController,
+        BankAccountController,
+        BankRuleController,
+        BankReportController,
     ):
         register(controller)
 

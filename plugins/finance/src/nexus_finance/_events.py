@@ -15,6 +15,10 @@ import msgspec
 from nexus_hookspecs import EventType
 
 __all__ = (
+    "BANK_STATEMENT_IMPORTED",
+    "STATEMENT_LINE_RECONCILED",
+    "BankStatementImported",
+    "StatementLineReconciled",
     "INVOICE_PAID",
     "INVOICE_POSTED",
     "PAYMENT_RECEIVED",
@@ -184,4 +188,76 @@ PAYMENT_UNALLOCATED = EventType(
     description="An allocation of a payment or credit note was un-reconciled: the document is "
     "open again for that amount and the payment or credit note has it back to allocate.",
     payload=AllocationChanged,
+)
+
+
+class BankStatementImported(msgspec.Struct, kw_only=True):
+    """The ``data`` of ``finance.bank_statement.imported.v1``.
+
+    Attributes:
+        id: The statement.
+        journal_id: The bank or cash journal it was imported into.
+        journal_code: That journal's code (``BNK1``).
+        name: The statement's identification (the bank's, or the file's).
+        format: ``camt053``, ``ofx`` or ``csv``.
+        currency: Its currency.
+        date_from: Its first day.
+        date_to: Its last day.
+        opening_balance: The balance before its first line.
+        closing_balance: The balance after its last line.
+        line_count: How many lines it has.
+    """
+
+    id: UUID
+    journal_id: UUID
+    journal_code: str
+    name: str
+    format: Literal["camt053", "ofx", "csv"]
+    currency: str
+    date_from: date
+    date_to: date
+    opening_balance: str
+    closing_balance: str
+    line_count: int
+
+
+class StatementLineReconciled(msgspec.Struct, kw_only=True):
+    """The ``data`` of ``finance.statement_line.reconciled.v1``.
+
+    Attributes:
+        id: The statement line.
+        statement_id: Its statement.
+        journal_id: The bank or cash journal.
+        date: The line's date.
+        amount: Its signed amount (negative: money out).
+        currency: Its currency.
+        method: ``match`` (existing ledger lines), ``payment`` (a payment created for open
+            documents), ``entry`` (an entry created from it) or ``rule`` (an entry made by a
+            reconciliation rule).
+        entry_line_ids: The bank-account ledger lines it is reconciled with.
+        payment_id: The payment created, for ``payment``.
+        entry_id: The entry created, for ``entry`` and ``rule``.
+    """
+
+    id: UUID
+    statement_id: UUID
+    journal_id: UUID
+    date: date
+    amount: str
+    currency: str
+    method: Literal["match", "payment", "entry", "rule"]
+    entry_line_ids: list[UUID]
+    payment_id: UUID | None
+    entry_id: UUID | None
+
+
+BANK_STATEMENT_IMPORTED = EventType(
+    type="finance.bank_statement.imported.v1",
+    description="A bank statement (CAMT.053, OFX or CSV) was imported into a bank journal.",
+    payload=BankStatementImported,
+)
+STATEMENT_LINE_RECONCILED = EventType(
+    type="finance.statement_line.reconciled.v1",
+    description="A bank statement line was reconciled with the books (matched, paid or booked).",
+    payload=StatementLineReconciled,
 )

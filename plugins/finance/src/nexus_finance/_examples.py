@@ -79,6 +79,27 @@ EXAMPLES: dict[str, Any] = {
         "payment_instructions": "Bank transfer within 30 days, quoting the invoice number.",
         "pdf_accent_color": "#1F4E79",
     },
+    "PUT /bank-accounts/{journal_id}/csv-mapping": {
+        "date_column": "Date",
+        "amount_column": "Amount",
+        "description_column": "Description",
+        "reference_column": "Reference",
+        "counterparty_column": "Payee",
+        "date_format": "%d/%m/%Y",
+        "decimal_separator": ",",
+        "delimiter": ";",
+    },
+    "POST /bank-rules": {
+        "name": "Bank fees",
+        "text_contains": "FEE",
+        "direction": "out",
+        "amount_max": "50.00",
+        "account_code": "6500",
+    },
+    "POST /bank-statements/{statement_id}/lines/{line_id}/reconcile": {
+        "account_code": "6500",
+        "description": "Monthly account fee",
+    },
 }
 """Keyed as ``example_payloads`` wants them: method and path below ``/api/v1/finance``."""
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 __all__ = (
     "ACCOUNTS_READ",
     "ACCOUNTS_WRITE",
+    "BANK_READ",
+    "BANK_WRITE",
     "ENTRIES_READ",
     "ENTRIES_WRITE",
     "INVENTORY_VALUATION",
@@ -37,6 +39,10 @@ PERIODS_READ = "finance.periods:read"
 PERIODS_WRITE = "finance.periods:write"
 REPORTS_READ = "finance.reports:read"
 """Trial balance, profit and loss, balance sheet, general ledger, aged balances (admins)."""
+BANK_READ = "finance.bank:read"
+"""Bank statements, their lines, matching suggestions, rules and the reconciliation report."""
+BANK_WRITE = "finance.bank:write"
+"""Import statements, reconcile their lines, save CSV mappings and rules (admins)."""
 
 MULTI_CURRENCY = "finance.multi_currency"
 INVOICE_FROM_DEAL = "finance.invoice_from_deal"

@@ -248,6 +248,86 @@ class RemovedAllocation(TenantOwned, Table, tablename="finance_allocation_remove
     removed_at = Timestamptz()
 
 
+class BankStatement(TenantOwned, Table, tablename="finance_bank_statement"):
+    """A bank statement imported for a bank or cash journal (CAMT.053, OFX or CSV)."""
+
+    journal_id = UUID()
+    name = Text()
+    account_number = Text(null=True)
+    format = Text()
+    currency = Text()
+    date_from = Date()
+    date_to = Date()
+    opening_balance = Numeric(digits=_MONEY)
+    closing_balance = Numeric(digits=_MONEY)
+    content_hash = Text()
+    created_at = Timestamptz()
+
+
+class StatementLine(TenantOwned, Table, tablename="finance_statement_line"):
+    """A line of a bank statement: a signed amount, open until reconciled with the books."""
+
+    statement_id = UUID()
+    journal_id = UUID()
+    line_no = Integer()
+    date = Date()
+    amount = Numeric(digits=_MONEY)
+    currency = Text()
+    counterparty_name = Text(null=True)
+    counterparty_account = Text(null=True)
+    reference = Text(null=True)
+    unique_id = Text(null=True)
+    state = Text(default="open")
+    method = Text(null=True)
+    payment_id = UUID(null=True)
+    entry_id = UUID(null=True)
+    reconciled_at = Timestamptz(null=True)
+
+
+class StatementMatch(TenantOwned, Table, tablename="finance_statement_match"):
+    """A bank-account ledger line a statement line is reconciled with (each line once)."""
+
+    statement_line_id = UUID()
+    entry_line_id = UUID()
+    created_at = Timestamptz()
+
+
+class BankCsvMapping(TenantOwned, Table, tablename="finance_bank_csv_mapping"):
+    """How to read a bank account's CSV statements: its columns and formats."""
+
+    journal_id = UUID()
+    date_column = Text()
+    amount_column = Text(null=True)
+    debit_column = Text(null=True)
+    credit_column = Text(null=True)
+    description_column = Text(null=True)
+    reference_column = Text(null=True)
+    counterparty_column = Text(null=True)
+    counterparty_account_column = Text(null=True)
+    unique_id_column = Text(null=True)
+    date_format = Text()
+    decimal_separator = Text()
+    delimiter = Text()
+    currency = Text(null=True)
+    updated_at = Timestamptz()
+
+
+class BankRule(TenantOwned, Table, tablename="finance_bank_rule"):
+    """A reconciliation rule: statement lines it matches are booked to an account."""
+
+    name = Text()
+    journal_id = UUID(null=True)
+    text_contains = Text(null=True)
+    direction = Text(default="any")
+    amount_min = Numeric(digits=_MONEY, null=True)
+    amount_max = Numeric(digits=_MONEY, null=True)
+    account_id = UUID()
+    partner_id = UUID(null=True)
+    description = Text(null=True)
+    active = Boolean(default=True)
+    created_at = Timestamptz()
+
+
 TABLES: list[type[Table]] = [
     Company,
     Account,
@@ -264,4 +344,9 @@ TABLES: list[type[Table]] = [
     Payment,
     Allocation,
     RemovedAllocation,
+    BankStatement,
+    StatementLine,
+    StatementMatch,
+    BankCsvMapping,
+    BankRule,
 ]
