@@ -262,8 +262,8 @@ def test_the_walkthrough_runs_as_written(served):
         csv.text.replace("\r\n", "\n") + json.dumps(totals, separators=(",", ":")) + "\n"
         == (text[8])
     )
-    assert totals["EUR"]["balance"] == "0.00"
-    assert ",1100,Trade receivables,asset,747.00,747.00,0.00" in csv.text
+    assert totals["EUR"]["debit_balance"] == totals["EUR"]["credit_balance"]
+    assert ",1100,Trade receivables,asset,747.00,747.00,0.00,0.00" in csv.text
 
     items = ok(api.get("/api/v1/finance/entries"))["items"]
     listed = [f"{e['number']}  {e['source']}  {e['memo']}" for e in items]

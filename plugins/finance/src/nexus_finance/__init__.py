@@ -136,6 +136,7 @@ def nexus_manifest() -> Manifest:
             "base_currency": "currency",
             "country": "country",
             "fiscal_year_start_month": "fiscal_year_start",
+            "locale": "locale",
         },
         events=(INVOICE_POSTED, INVOICE_PAID, PAYMENT_RECEIVED),
         tenant_tables=tuple(table._meta.tablename for table in TABLES),

@@ -11,6 +11,7 @@ __all__ = ("FinanceSettings",)
 Percent = Annotated[str, msgspec.Meta(pattern=r"^[0-9]{1,3}(\.[0-9]{1,4})?$")]
 Country = Annotated[str, msgspec.Meta(pattern="^[A-Z]{2}$")]
 TaxName = Annotated[str, msgspec.Meta(min_length=1, max_length=40)]
+Locale = Annotated[str, msgspec.Meta(pattern=r"^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*$")]
 
 
 class FinanceSettings(msgspec.Struct, kw_only=True, frozen=True):
@@ -30,6 +31,11 @@ class FinanceSettings(msgspec.Struct, kw_only=True, frozen=True):
             of the country's.
         prices_include_tax: Whether the seeded taxes are included in prices.
         payment_terms_days: Days from invoice date to due date when none is given.
+        tax_rounding: ``per_line`` (each line's tax rounded) or ``per_document`` (the tax of
+            each rate computed on the sum of the lines' nets and rounded once, then spread
+            over the lines so they add up to it).
+        locale: The language of the books (BCP 47, ``fr-FR``, from the business profile):
+            money in messages is written the way it reads there; English when not given.
     """
 
     base_currency: Annotated[str, msgspec.Meta(pattern="^[A-Z]{3}$")] = "EUR"
@@ -41,3 +47,5 @@ class FinanceSettings(msgspec.Struct, kw_only=True, frozen=True):
     tax_name: TaxName | None = None
     prices_include_tax: bool = False
     payment_terms_days: Annotated[int, msgspec.Meta(ge=0, le=365)] = 30
+    tax_rounding: Literal["per_line", "per_document"] = "per_line"
+    locale: Locale | None = None

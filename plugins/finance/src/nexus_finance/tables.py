@@ -31,6 +31,7 @@ class Company(TenantOwned, Table, tablename="finance_company"):
     chart_template = Text()
     fiscal_year_start_month = Integer()
     seeded_at = Timestamptz()
+    locale = Text(null=True)
 
 
 class Account(TenantOwned, Table, tablename="finance_account"):
@@ -171,6 +172,7 @@ class InvoiceLine(TenantOwned, Table, tablename="finance_invoice_line"):
     tax_id = UUID(null=True)
     product_id = UUID(null=True)
     sku = Text(null=True)
+    discount_percent = Numeric(digits=(7, 4))
     subtotal = Numeric(digits=_MONEY)
     tax_amount = Numeric(digits=_MONEY)
     total = Numeric(digits=_MONEY)
