@@ -221,16 +221,19 @@ def test_won_deal_is_invoiced_delivered_paid_and_booked(client, platform):
     report = ok(client.get(f"{FINANCE}/reports/trial-balance", headers=tenant))
     assert report["totals"], "nothing was booked"
     for currency, totals in report["totals"].items():
-        assert Decimal(totals["balance"]) == 0, f"the {currency} trial balance is off: {totals}"
+        assert totals["debit_balance"] == totals["credit_balance"], (
+            f"the {currency} trial balance is off: {totals}"
+        )
     receivable = trial_row(client, tenant, "receivable")
-    assert (receivable["debit"], receivable["credit"], receivable["balance"]) == (
-        "300.00",
-        "300.00",
-        "0.00",
-    ), f"the payment clears the receivable: {receivable}"
+    assert (
+        receivable["debit"],
+        receivable["credit"],
+        receivable["debit_balance"],
+        receivable["credit_balance"],
+    ) == ("300.00", "300.00", "0.00", "0.00"), f"the payment clears the receivable: {receivable}"
     # Stock valuation: 10 received at 40.00, 3 delivered at the average cost.
-    assert trial_row(client, tenant, "inventory")["balance"] == "280.00"
-    assert trial_row(client, tenant, "cogs")["balance"] == "120.00"
+    assert trial_row(client, tenant, "inventory")["debit_balance"] == "280.00"
+    assert trial_row(client, tenant, "cogs")["debit_balance"] == "120.00"
     entries = ok(client.get(f"{FINANCE}/entries", headers=tenant))["items"]
     stock_entries = [e["journal_code"] for e in entries if e["source"] == "inventory"]
     assert stock_entries == ["STJ", "STJ"], f"receipt and delivery valued: {entries}"

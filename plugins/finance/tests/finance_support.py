@@ -58,15 +58,16 @@ def trial_balance(client: Any, tenant: Any, **params: str) -> dict[str, Any]:
 
 
 def balance_of(report: dict[str, Any], code: str, currency: str) -> Decimal:
-    """The balance of account ``code`` in ``currency`` in a trial balance (0 if absent)."""
+    """The signed balance (debit less credit) of account ``code`` in ``currency`` in a trial
+    balance (0 if absent)."""
     for row in report["rows"]:
         if row["account_code"] == code and row["currency"] == currency:
-            return Decimal(row["balance"])
+            return Decimal(row["debit_balance"]) - Decimal(row["credit_balance"])
     return Decimal(0)
 
 
 def assert_balanced(report: dict[str, Any]) -> None:
     assert report["totals"], "the trial balance is empty"
     for currency, totals in report["totals"].items():
-        assert Decimal(totals["balance"]) == 0, f"{currency} does not sum to zero: {totals}"
+        assert totals["debit_balance"] == totals["credit_balance"], f"{currency} is off: {totals}"
         assert totals["debit"] == totals["credit"]

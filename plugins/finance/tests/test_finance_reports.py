@@ -111,6 +111,9 @@ def test_profit_and_loss_per_currency(world, books):
     client, _ = world
     report = ok(client.get(f"{API}/reports/profit-and-loss", headers=books.headers))
     assert report["totals"]["EUR"] == {
+        "revenue": "1000.00",
+        "cost_of_sales": "0.00",
+        "gross_profit": "1000.00",
         "income": "1000.00",
         "expense": "300.00",
         "net_profit": "700.00",
@@ -194,7 +197,8 @@ def test_trial_balance_csv_debits_equal_credits_per_currency(world, books):
     )
     sums: dict[str, Decimal] = {}
     for row in csv.DictReader(io.StringIO(response.text)):
-        sums[row["currency"]] = sums.get(row["currency"], Decimal(0)) + Decimal(row["balance"])
+        balance = Decimal(row["debit_balance"]) - Decimal(row["credit_balance"])
+        sums[row["currency"]] = sums.get(row["currency"], Decimal(0)) + balance
     assert sums == {"EUR": 0, "USD": 0}
 
 

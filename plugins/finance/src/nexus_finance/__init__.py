@@ -177,6 +177,7 @@ def nexus_manifest() -> Manifest:
             "base_currency": "currency",
             "country": "country",
             "fiscal_year_start_month": "fiscal_year_start",
+            "locale": "locale",
         },
         events=(
             INVOICE_POSTED,

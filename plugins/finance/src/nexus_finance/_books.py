@@ -25,6 +25,7 @@ __all__ = (
     "Company",
     "account_by_code",
     "accounts_by_code",
+    "books_locale",
     "check_day",
     "company",
     "default_account",
@@ -43,9 +44,12 @@ class Company(msgspec.Struct, frozen=True, kw_only=True):
     base_currency: str
     chart_template: str
     fiscal_year_start_month: int
+    locale: str | None = None
 
 
-_COMPANY = "select id, base_currency, chart_template, fiscal_year_start_month from finance_company"
+_COMPANY = (
+    "select id, base_currency, chart_template, fiscal_year_start_month, locale from finance_company"
+)
 
 
 async def company(conn: Connection) -> Company:
@@ -58,6 +62,12 @@ async def company(conn: Connection) -> Company:
     if row is None:
         raise RuntimeError("the tenant has no books: Finance's nexus_tenant_enable did not run")
     return msgspec.convert(dict(row), Company)
+
+
+async def books_locale(conn: Connection) -> str | None:
+    """The locale money is written in, in the tenant's messages (``None``: English)."""
+    locale: str | None = await conn.fetchval("select locale from finance_company")
+    return locale
 
 
 async def seed(conn: Connection, settings: FinanceSettings, *, today: date | None = None) -> bool:
@@ -76,12 +86,13 @@ async def seed(conn: Connection, settings: FinanceSettings, *, today: date | Non
         invalid("base_currency", f"{settings.base_currency!r} is not an ISO 4217 currency")
     made = await conn.fetchval(
         "insert into finance_company (id, base_currency, chart_template, "
-        "fiscal_year_start_month) values ($1, $2, $3, $4) "
+        "fiscal_year_start_month, locale) values ($1, $2, $3, $4, $5) "
         "on conflict (tenant_id) do nothing returning true",
         new_id(),
         settings.base_currency,
         settings.chart_template,
         settings.fiscal_year_start_month,
+        settings.locale,
     )
     if not made:
         return False

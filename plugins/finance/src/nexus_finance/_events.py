@@ -44,6 +44,9 @@ class PostedLine(msgspec.Struct, kw_only=True):
         product_id: The product it is for, when it names one.
         sku: The product's SKU, when it names one.
         account_code: The income or expense account it is booked to.
+        discount_percent: The discount on quantity × unit price, in percent (``"0"``).
+        subtotal: What the line is booked at: quantity × unit price less the discount,
+            taxes excluded.
     """
 
     id: UUID
@@ -53,6 +56,8 @@ class PostedLine(msgspec.Struct, kw_only=True):
     product_id: UUID | None
     sku: str | None
     account_code: str
+    discount_percent: str = "0"
+    subtotal: str | None = None
 
 
 class InvoicePosted(msgspec.Struct, kw_only=True):

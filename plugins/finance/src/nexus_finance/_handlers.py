@@ -114,6 +114,7 @@ async def on_deal_won(event: CloudEvent, ctx: EventContext) -> None:
         multi_currency=True,  # the deal's currency is a fact; a rate is needed only to post
         source_ref=source_ref,
         partner_ref=_uuid(data.get("company_id")),
+        tax_rounding=settings.tax_rounding,
     )
 
 

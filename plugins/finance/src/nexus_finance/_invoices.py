@@ -15,11 +15,20 @@ from uuid import UUID
 
 import msgspec
 from nexus_hookspecs import new_id
-from nexus_hookspecs.http import FieldErrors, Multiline, Quantity, conflict, invalid, not_found
+from nexus_hookspecs.http import (
+    FieldErrors,
+    Multiline,
+    Quantity,
+    conflict,
+    decimal_meta,
+    invalid,
+    not_found,
+)
 
 from nexus_finance._books import account_by_code, check_day, default_account
-from nexus_finance._money import Amount, Currency, is_currency, plain, quantize
+from nexus_finance._money import Amount, Currency, is_currency, money_text, plain, quantize
 from nexus_finance._partners import find_or_create
+from nexus_finance._tax_rounding import TaxRounding, line_taxes
 from nexus_finance._tax_tags import self_assessed
 
 if TYPE_CHECKING:
@@ -47,16 +56,47 @@ __all__ = (
 Kind = Literal["invoice", "bill", "credit_note"]
 Text = Annotated[Multiline, msgspec.Meta(max_length=2000)]
 _ZERO = Decimal(0)
+_HUNDRED = Decimal(100)
+_NO_NEGATIVE = "negative lines are refused: give a discount with discount_percent"
+# Signed in the grammar so that a negative value reaches the check below and is answered
+# with what to do instead (a discount), not only with the grammar.
+LinePrice = Annotated[
+    Decimal,
+    decimal_meta(
+        digits=15,
+        places=6,
+        signed=True,
+        description="The unit price, not negative (a discount is discount_percent).",
+    ),
+]
+LineQuantity = Annotated[
+    Decimal,
+    decimal_meta(
+        digits=12,
+        places=6,
+        signed=True,
+        description="The quantity, positive (a discount is discount_percent).",
+        example="2.5",
+    ),
+]
+Percent = Annotated[
+    Decimal,
+    decimal_meta(digits=3, places=4, description="A discount in percent, 0 to 100.", example="10"),
+]
 OPEN = ("posted", "partially_paid")
 """States of a document with something left to pay."""
 
 
 class InvoiceLineIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
-    """A line: quantity × unit price, booked to an account (the journal's by default)."""
+    """A line: quantity × unit price less its discount, booked to an account.
+
+    The account is the journal's by default.
+    """
 
     description: Annotated[str, msgspec.Meta(min_length=1, max_length=500)]
-    unit_price: Amount
-    quantity: Quantity = Decimal(1)
+    unit_price: LinePrice
+    quantity: LineQuantity = Decimal(1)
+    discount_percent: Percent = _ZERO
     account_code: str | None = None
     tax_id: UUID | None = None
     product_id: UUID | None = None
@@ -102,6 +142,7 @@ class InvoiceLineOut(msgspec.Struct, kw_only=True):
     description: str
     quantity: Decimal
     unit_price: Decimal
+    discount_percent: Decimal
     account_code: str
     tax_id: UUID | None
     product_id: UUID | None
@@ -183,25 +224,20 @@ async def _tax(conn: Connection, tax_id: UUID, scope: str, key: str) -> dict[str
 
 
 async def _line_values(
-    conn: Connection, line: InvoiceLineIn, *, index: int, currency: str, direction: str
+    conn: Connection, line: InvoiceLineIn, *, index: int, direction: str
 ) -> dict[str, Any]:
+    """A line's row before its tax: account, tax and the amount it is priced at."""
     key = f"lines[{index}]"
     if line.account_code is not None:
         account = await account_by_code(conn, line.account_code, key=f"{key}.account_code")
     else:
         account = await default_account(conn, "sales" if direction == "sale" else "expense")
-    amount = quantize(line.quantity * line.unit_price, currency)
-    subtotal, tax = amount, _ZERO
+    tax = None
     if line.tax_id is not None:
-        found = await _tax(conn, line.tax_id, direction, f"{key}.tax_id")
-        rate = found["rate"] / 100
-        if self_assessed(found["tags"]):
-            rate = _ZERO  # the buyer accounts for it: the document charges none (_tax_tags)
-        if found["price_include"]:
-            subtotal = quantize(amount / (1 + rate), currency)
-            tax = amount - subtotal
-        else:
-            tax = quantize(amount * rate, currency)
+        tax = await _tax(conn, line.tax_id, direction, f"{key}.tax_id")
+        if self_assessed(tax["tags"]):
+            # The buyer accounts for it: the document charges none (_tax_tags).
+            tax = {**tax, "rate": _ZERO}
     return {
         "description": line.description,
         "quantity": line.quantity,
@@ -210,9 +246,8 @@ async def _line_values(
         "tax_id": line.tax_id,
         "product_id": line.product_id,
         "sku": line.sku,
-        "subtotal": subtotal,
-        "tax_amount": tax,
-        "total": subtotal + tax,
+        "discount_percent": line.discount_percent,
+        "tax": tax,
     }
 
 
@@ -224,31 +259,66 @@ def _check_lines(data: InvoiceIn) -> None:
         if not (line.quantity.is_finite() and line.unit_price.is_finite()):
             errors.add(key, "the quantity and unit price must be numbers")
             continue
-        if line.quantity <= 0:
+        if line.quantity < 0:
+            errors.add(f"{key}.quantity", f"the quantity cannot be negative: {_NO_NEGATIVE}")
+        elif line.quantity == 0:
             errors.add(f"{key}.quantity", "the quantity must be positive")
         if line.unit_price < 0:
-            errors.add(f"{key}.unit_price", "the unit price cannot be negative")
+            errors.add(f"{key}.unit_price", f"the unit price cannot be negative: {_NO_NEGATIVE}")
+        if not (line.discount_percent.is_finite() and 0 <= line.discount_percent <= _HUNDRED):
+            errors.add(f"{key}.discount_percent", "a discount is a percent from 0 to 100")
     errors.raise_if_any()
 
 
+def _net(line: InvoiceLineIn, currency: str) -> Decimal:
+    """Quantity × unit price less the discount, rounded to the currency."""
+    gross = line.quantity * line.unit_price
+    return quantize(gross * (_HUNDRED - line.discount_percent) / _HUNDRED, currency)
+
+
 async def _write_lines(
-    conn: Connection, invoice_id: UUID, data: InvoiceIn, currency: str, direction: str
+    conn: Connection,
+    invoice_id: UUID,
+    data: InvoiceIn,
+    currency: str,
+    direction: str,
+    tax_rounding: TaxRounding = "per_line",
 ) -> tuple[Decimal, Decimal]:
     _check_lines(data)
+    values = [
+        await _line_values(conn, line, index=index, direction=direction)
+        for index, line in enumerate(data.lines)
+    ]
+    amounts = [_net(line, currency) for line in data.lines]
+    split = line_taxes(
+        [(amount, value["tax"]) for amount, value in zip(amounts, values, strict=True)],
+        currency,
+        tax_rounding,
+    )
     untaxed = taxes = _ZERO
-    for index, line in enumerate(data.lines):
-        values = await _line_values(conn, line, index=index, currency=currency, direction=direction)
+    for index, (value, (subtotal, tax)) in enumerate(zip(values, split, strict=True)):
         await conn.execute(
             "insert into finance_invoice_line (id, invoice_id, line_no, description, quantity, "
-            "unit_price, account_id, tax_id, product_id, sku, subtotal, tax_amount, total) "
-            "values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+            "unit_price, account_id, tax_id, product_id, sku, discount_percent, subtotal, "
+            "tax_amount, total) "
+            "values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
             new_id(),
             invoice_id,
             index + 1,
-            *values.values(),
+            value["description"],
+            value["quantity"],
+            value["unit_price"],
+            value["account_id"],
+            value["tax_id"],
+            value["product_id"],
+            value["sku"],
+            value["discount_percent"],
+            subtotal,
+            tax,
+            subtotal + tax,
         )
-        untaxed += values["subtotal"]
-        taxes += values["tax_amount"]
+        untaxed += subtotal
+        taxes += tax
     return untaxed, taxes
 
 
@@ -273,8 +343,12 @@ async def create_draft(
     source_ref: str | None = None,
     partner_ref: UUID | None = None,
     reversal_of: UUID | None = None,
+    tax_rounding: TaxRounding = "per_line",
 ) -> UUID:
-    """Write a draft document with its lines and totals; return its id."""
+    """Write a draft document with its lines and totals; return its id.
+
+    ``tax_rounding`` is the tenant's ``FinanceSettings.tax_rounding``.
+    """
     direction = _direction(data.kind, data.direction)
     currency = _currency(books, data, multi_currency)
     partner = await find_or_create(
@@ -307,7 +381,7 @@ async def create_draft(
         reversal_of,
         source_ref,
     )
-    untaxed, taxes = await _write_lines(conn, invoice_id, data, currency, direction)
+    untaxed, taxes = await _write_lines(conn, invoice_id, data, currency, direction, tax_rounding)
     await conn.execute(
         "update finance_invoice set untaxed_total = $2, tax_total = $3, total = $4 where id = $1",
         invoice_id,
@@ -326,7 +400,13 @@ async def locked(conn: Connection, invoice_id: UUID) -> dict[str, Any]:
 
 
 async def replace_draft(
-    conn: Connection, books: Company, invoice_id: UUID, data: InvoiceIn, *, multi_currency: bool
+    conn: Connection,
+    books: Company,
+    invoice_id: UUID,
+    data: InvoiceIn,
+    *,
+    multi_currency: bool,
+    tax_rounding: TaxRounding = "per_line",
 ) -> None:
     """Replace a draft's fields and lines; 409 once it is posted (or cancelled)."""
     row = await locked(conn, invoice_id)
@@ -350,7 +430,7 @@ async def replace_draft(
     if due < day:
         invalid("due_date", "the due date cannot be before the document date")
     await conn.execute("delete from finance_invoice_line where invoice_id = $1", invoice_id)
-    untaxed, taxes = await _write_lines(conn, invoice_id, data, currency, direction)
+    untaxed, taxes = await _write_lines(conn, invoice_id, data, currency, direction, tax_rounding)
     await conn.execute(
         "update finance_invoice set partner_id = $2, date = $3, due_date = $4, currency = $5, "
         "reference = $6, notes = $7, untaxed_total = $8, tax_total = $9, total = $10, "
@@ -397,6 +477,7 @@ async def credit_note(
     data: CreditNoteIn,
     *,
     terms_days: int,
+    tax_rounding: TaxRounding = "per_line",
 ) -> UUID:
     """Draft a credit note copying a posted document's lines (or the part named), linked to it.
 
@@ -424,6 +505,7 @@ async def credit_note(
                 description=line["description"],
                 quantity=line["quantity"],
                 unit_price=line["unit_price"],
+                discount_percent=line["discount_percent"],
                 account_code=line["account_code"],
                 tax_id=line["tax_id"],
                 product_id=line["product_id"],
@@ -433,7 +515,13 @@ async def credit_note(
         ],
     )
     note_id = await create_draft(
-        conn, books, note, terms_days=terms_days, multi_currency=True, reversal_of=invoice_id
+        conn,
+        books,
+        note,
+        terms_days=terms_days,
+        multi_currency=True,
+        reversal_of=invoice_id,
+        tax_rounding=tax_rounding,
     )
     credited = await conn.fetchval(
         "select coalesce(sum(total), 0) from finance_invoice where reversal_of = $1 "
@@ -446,8 +534,10 @@ async def credit_note(
         )
         currency = row["currency"]
         conflict(
-            f"the document's credit notes already credit {quantize(already, currency)} of its "
-            f"{quantize(row['total'], currency)}: name the lines (and quantities) left to credit"
+            f"the document's credit notes already credit "
+            f"{money_text(already, currency, books.locale)} of its "
+            f"{money_text(row['total'], currency, books.locale)}: name the lines (and "
+            "quantities) left to credit"
         )
     return note_id
 
@@ -568,6 +658,7 @@ def to_out(
                 description=line["description"],
                 quantity=plain(line["quantity"]),
                 unit_price=quantize(line["unit_price"], currency),
+                discount_percent=plain(line["discount_percent"]),
                 account_code=line["account_code"],
                 tax_id=line["tax_id"],
                 product_id=line["product_id"],

@@ -18,7 +18,7 @@ from nexus_hookspecs import new_id
 from nexus_hookspecs.http import FieldErrors, invalid
 
 from nexus_finance._books import default_account, open_period, rate_on
-from nexus_finance._money import is_currency, quantize
+from nexus_finance._money import is_currency, money_text, quantize
 
 if TYPE_CHECKING:
     from datetime import date
@@ -84,7 +84,7 @@ def _line_problem(line: Posting) -> tuple[str, str] | None:
     return None
 
 
-def _check_balanced(lines: list[Posting], *, revaluation: bool) -> None:
+def _check_balanced(lines: list[Posting], *, revaluation: bool, locale: str | None = None) -> None:
     """Refuse malformed lines (every one of them at once), then an unbalanced entry."""
     if len(lines) < 2 and not revaluation:
         invalid("lines", "an entry needs at least two lines")
@@ -99,7 +99,12 @@ def _check_balanced(lines: list[Posting], *, revaluation: bool) -> None:
         totals[line.currency] += line.debit - line.credit
     unbalanced = {currency: total for currency, total in totals.items() if total}
     if unbalanced:
-        detail = ", ".join(f"{c} debits exceed credits by {t}" for c, t in unbalanced.items())
+        detail = ", ".join(
+            f"{c} debits exceed credits by {money_text(t, c, locale)}"
+            if t > 0
+            else f"{c} credits exceed debits by {money_text(-t, c, locale)}"
+            for c, t in unbalanced.items()
+        )
         invalid("lines", f"the entry does not balance: {detail}")
     if not revaluation and not any(line.debit or line.credit for line in lines):
         invalid("lines", "an entry must move some amount")
@@ -165,7 +170,7 @@ async def post_entry(
     A ``revaluation`` moves base-currency amounts only (lines of zero amount with fixed
     base amounts); the exchange difference line balances it.
     """
-    _check_balanced(lines, revaluation=revaluation)
+    _check_balanced(lines, revaluation=revaluation, locale=books.locale)
     await open_period(conn, books, day)
     await _convert(conn, books, day, lines)
     await _exchange_difference(books, conn, lines)

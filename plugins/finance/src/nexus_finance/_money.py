@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+import re
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Annotated
 
 import msgspec
 import pycountry
+from babel import Locale, UnknownLocaleError
+from babel.numbers import format_currency
 from nexus_hookspecs.http import Money, invalid
 
 __all__ = (
@@ -16,6 +19,7 @@ __all__ = (
     "is_amount",
     "is_currency",
     "minor_unit",
+    "money_text",
     "plain",
     "quantize",
     "to_text",
@@ -87,3 +91,33 @@ def plain(amount: Decimal) -> Decimal:
 def is_amount(amount: Decimal, currency: str) -> bool:
     """Whether ``amount`` is a positive number with at most the currency's decimals."""
     return amount.is_finite() and 0 < amount < MAX_AMOUNT and quantize(amount, currency) == amount
+
+
+DEFAULT_LOCALE = "en"
+"""The locale of money in messages when the tenant names none (or one Babel does not know)."""
+# CLDR puts a space between a currency code and its digits ("KWD 1.250"); Babel does not.
+_CODE_THEN_DIGIT = re.compile(r"(?<![A-Za-z])([A-Z]{3})(?=[0-9])")
+_DIGIT_THEN_CODE = re.compile(r"(?<=[0-9])([A-Z]{3})(?![A-Za-z])")
+
+
+def _locale(tag: str | None) -> Locale:
+    try:
+        return Locale.parse((tag or DEFAULT_LOCALE).replace("-", "_"))
+    except (UnknownLocaleError, ValueError, TypeError):
+        return Locale.parse(DEFAULT_LOCALE)
+
+
+def money_text(amount: Decimal, currency: str, locale: str | None = None) -> str:
+    """``amount`` of ``currency`` as a person reads it, for messages: ``€120.00``, ``¥1,200``.
+
+    Formatted by Babel in ``locale`` (a BCP 47 tag such as ``fr-FR``; English when none or
+    unknown), with the currency's own decimals (``KWD 1.250``), never the stored
+    ``120.000000``.
+    """
+    try:
+        rounded = amount.quantize(Decimal(1).scaleb(-minor_unit(currency)), ROUND_HALF_UP)
+    except InvalidOperation:  # not a number, or beyond any ledger: shown as it came
+        return f"{amount} {currency}"
+    text = format_currency(rounded, currency, locale=_locale(locale), decimal_quantization=False)
+    text = _CODE_THEN_DIGIT.sub(r"\1 ", text)
+    return _DIGIT_THEN_CODE.sub(r" \1", text)

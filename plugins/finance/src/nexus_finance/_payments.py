@@ -20,7 +20,15 @@ from nexus_hookspecs.http import FieldErrors, conflict, invalid, not_found
 from nexus_finance._books import check_day, default_account, default_journal, rate_on
 from nexus_finance._events import PAYMENT_RECEIVED, PaymentAllocation, PaymentReceived
 from nexus_finance._ledger import Posting, next_number, post_entry
-from nexus_finance._money import Amount, Currency, is_amount, is_currency, quantize, to_text
+from nexus_finance._money import (
+    Amount,
+    Currency,
+    is_amount,
+    is_currency,
+    money_text,
+    quantize,
+    to_text,
+)
 from nexus_finance._partners import find_or_create
 from nexus_finance._posting import settle
 
@@ -94,6 +102,7 @@ def _allocation_problem(
     partner: UUID,
     currency: str,
     direction: str,
+    locale: str | None = None,
 ) -> tuple[str, str] | None:
     """What stops ``allocation`` from settling the document ``row``: (its field, message)."""
     if row["partner_id"] != partner:
@@ -105,12 +114,13 @@ def _allocation_problem(
     if row["state"] not in ("posted", "partially_paid"):
         conflict(f"the document {row['number'] or row['id']} is {row['state']}, not open")
     if allocation.amount > row["total"] - row["amount_paid"]:
-        return "amount", f"more than the {row['total'] - row['amount_paid']} due"
+        due = money_text(row["total"] - row["amount_paid"], currency, locale)
+        return "amount", f"more than the {due} due"
     return None
 
 
 async def _documents(
-    conn: Connection, data: PaymentIn, partner: UUID, currency: str
+    conn: Connection, data: PaymentIn, partner: UUID, currency: str, locale: str | None = None
 ) -> list[dict[str, Any]]:
     """The documents the payment settles, locked; 422 naming every allocation refused."""
     documents = []
@@ -132,7 +142,12 @@ async def _documents(
             errors.add(f"{key}.invoice_id", "no such document")
             continue
         problem = _allocation_problem(
-            row, allocation, partner=partner, currency=currency, direction=data.direction
+            row,
+            allocation,
+            partner=partner,
+            currency=currency,
+            direction=data.direction,
+            locale=locale,
         )
         if problem is not None:
             errors.add(f"{key}.{problem[0]}", problem[1])
@@ -210,7 +225,7 @@ async def create(
         invalid("journal_code", "payments go through a bank or cash journal with an account")
     day = check_day(data.date or date.today())
     await rate_on(conn, books, currency, day)
-    documents = await _documents(conn, data, partner, currency)
+    documents = await _documents(conn, data, partner, currency, books.locale)
     number = await next_number(conn, journal["code"], journal["code"], day)
     payment_id = new_id()
     entry_id = await post_entry(

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from nexus_hookspecs import new_id
 from nexus_hookspecs.http import conflict, invalid
 
-from nexus_finance._books import default_account, default_journal, rate_on
+from nexus_finance._books import books_locale, default_account, default_journal, rate_on
 from nexus_finance._events import (
     INVOICE_PAID,
     INVOICE_POSTED,
@@ -27,7 +27,7 @@ from nexus_finance._events import (
 )
 from nexus_finance._invoices import OPEN, lines_of, locked
 from nexus_finance._ledger import Posting, next_number, post_entry
-from nexus_finance._money import plain, quantize, to_text
+from nexus_finance._money import money_text, plain, quantize, to_text
 
 if TYPE_CHECKING:
     from uuid import UUID
@@ -155,6 +155,8 @@ async def _publish_posted(
                 product_id=line["product_id"],
                 sku=line["sku"],
                 account_code=line["account_code"],
+                discount_percent=str(plain(line["discount_percent"])),
+                subtotal=to_text(line["subtotal"], currency),
             )
             for line in lines
         ],
@@ -246,7 +248,8 @@ async def settle(
         conflict(f"the document {row['number'] or row['id']} is {row['state']}, not open")
     paid = row["amount_paid"] + amount
     if paid > row["total"]:
-        invalid("allocations", f"{amount} exceeds what is due on {row['number']}")
+        text = money_text(amount, row["currency"], await books_locale(conn))
+        invalid("allocations", f"{text} exceeds what is due on {row['number']}")
     state, paid_at = "partially_paid", None
     if paid == row["total"]:
         paid_at = datetime.now(UTC)

@@ -35,7 +35,7 @@ from nexus_finance._books import check_day, default_account, default_journal, op
 from nexus_finance._events import PAYMENT_ALLOCATED, PAYMENT_UNALLOCATED, AllocationChanged
 from nexus_finance._invoices import OPEN, locked
 from nexus_finance._ledger import Posting, next_number, post_entry
-from nexus_finance._money import Amount, is_amount, quantize, to_text
+from nexus_finance._money import Amount, is_amount, money_text, quantize, to_text
 from nexus_finance._posting import settle
 
 if TYPE_CHECKING:
@@ -218,7 +218,7 @@ def _problem(
         conflict(f"the document {row['number'] or row['id']} is {row['state']}, not open")
     due = row["total"] - row["amount_paid"]
     if settled > due:
-        return key, f"more than the {to_text(due, currency)} due"
+        return key, f"more than the {money_text(due, currency)} due"
     return None
 
 
@@ -266,7 +266,7 @@ async def _documents(
             )
     errors.raise_if_any()
     if sum((match.amount for match in documents), _ZERO) > source.open_amount:
-        left = to_text(source.open_amount, source.currency)
+        left = money_text(source.open_amount, source.currency)
         invalid("allocations", f"the allocations exceed the {left} left on the {source.label}")
     return documents
 

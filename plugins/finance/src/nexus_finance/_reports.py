@@ -77,11 +77,11 @@ async def _balances(
         else ""
     )
     rows = await conn.fetch(
-        f"select {currency} as currency, a.code, a.name, a.type, "
+        f"select {currency} as currency, a.code, a.name, a.type, a.subtype, "
         f"coalesce(sum({debit}), 0) as debit, coalesce(sum({credit}), 0) as credit "
         "from finance_entry_line l join finance_account a on a.id = l.account_id "
         "where l.date <= $1 and ($2::date is null or l.date >= $2) and a.type = any($3) "
-        f"{closing}group by 1, a.code, a.name, a.type "
+        f"{closing}group by 1, a.code, a.name, a.type, a.subtype "
         "having coalesce(sum(" + debit + "), 0) <> 0 or coalesce(sum(" + credit + "), 0) <> 0 "
         "order by 1, a.code",
         date_to,
@@ -98,16 +98,23 @@ def _text(amount: Decimal, currency: str) -> str:
 async def trial_balance(
     conn: Connection, books: Company, *, basis: Basis, date_from: date | None, date_to: date
 ) -> Report:
-    """Debits, credits and balance per account and currency; each currency sums to zero."""
+    """Debits, credits and the balance per account and currency, as two columns.
+
+    A debit balance shows in ``debit_balance``, a credit balance (positive) in
+    ``credit_balance``; per currency, both columns total the same, as do debits and credits.
+    """
     rows, totals = [], {}
-    sums: dict[str, list[Decimal]] = defaultdict(lambda: [_ZERO, _ZERO])
+    sums: dict[str, list[Decimal]] = defaultdict(lambda: [_ZERO, _ZERO, _ZERO, _ZERO])
     types = ("asset", "liability", "equity", "income", "expense")
     for row in await _balances(
         conn, books, basis=basis, date_from=date_from, date_to=date_to, types=types
     ):
         currency = row["currency"]
-        sums[currency][0] += row["debit"]
-        sums[currency][1] += row["credit"]
+        balance = row["debit"] - row["credit"]
+        debit_balance, credit_balance = max(balance, _ZERO), max(-balance, _ZERO)
+        amounts = (row["debit"], row["credit"], debit_balance, credit_balance)
+        for index, amount in enumerate(amounts):
+            sums[currency][index] += amount
         rows.append(
             {
                 "currency": currency,
@@ -116,14 +123,16 @@ async def trial_balance(
                 "account_type": row["type"],
                 "debit": _text(row["debit"], currency),
                 "credit": _text(row["credit"], currency),
-                "balance": _text(row["debit"] - row["credit"], currency),
+                "debit_balance": _text(debit_balance, currency),
+                "credit_balance": _text(credit_balance, currency),
             }
         )
-    for currency, (debit, credit) in sums.items():
+    for currency, (debit, credit, debit_balance, credit_balance) in sums.items():
         totals[currency] = {
             "debit": _text(debit, currency),
             "credit": _text(credit, currency),
-            "balance": _text(debit - credit, currency),
+            "debit_balance": _text(debit_balance, currency),
+            "credit_balance": _text(credit_balance, currency),
         }
     return Report(
         report="trial_balance",
@@ -138,19 +147,36 @@ async def trial_balance(
             "account_type",
             "debit",
             "credit",
-            "balance",
+            "debit_balance",
+            "credit_balance",
         ],
         rows=rows,
         totals=totals,
     )
 
 
+# Sections of the profit and loss, in their order: gross profit is revenue less cost of sales.
+_PNL_SECTIONS = ("revenue", "cost_of_sales", "gross_profit", "income", "expense", "net_profit")
+_REVENUE_SUBTYPES = frozenset({"sales"})
+_COST_OF_SALES_SUBTYPES = frozenset({"cogs"})
+
+
+def _pnl_section(row: dict[str, Any]) -> str:
+    if row["type"] == "income":
+        return "revenue" if row["subtype"] in _REVENUE_SUBTYPES else "income"
+    return "cost_of_sales" if row["subtype"] in _COST_OF_SALES_SUBTYPES else "expense"
+
+
 async def profit_and_loss(
     conn: Connection, books: Company, *, basis: Basis, date_from: date | None, date_to: date
 ) -> Report:
-    """Income and expenses of the period per currency, and the net profit.
+    """Revenue, cost of sales, gross profit, other income and expenses, net profit.
 
-    Year-end closing entries are left out: they move the result, they do not make it.
+    Per currency: revenue (income accounts of subtype ``sales``) less cost of sales
+    (expense accounts of subtype ``cogs``) is the gross profit row; the other income and
+    expenses follow, then the net profit row. ``income`` and ``expense`` totals still cover
+    every income and expense account. Year-end closing entries are left out: they move the
+    result, they do not make it.
     """
     rows, totals = [], {}
     sums: dict[str, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
@@ -170,22 +196,45 @@ async def profit_and_loss(
             if row["type"] == "income"
             else row["debit"] - row["credit"]
         )
-        sums[currency][row["type"]] += amount
+        section = _pnl_section(row)
+        sums[currency][f"all_{row['type']}"] += amount
+        sums[currency][section] += amount
         rows.append(
             {
                 "currency": currency,
-                "section": row["type"],
+                "section": section,
                 "account_code": row["code"],
                 "account_name": row["name"],
                 "amount": _text(amount, currency),
             }
         )
     for currency, by_type in sums.items():
+        gross = by_type["revenue"] - by_type["cost_of_sales"]
+        net = by_type["all_income"] - by_type["all_expense"]
+        for section, name, amount in (
+            ("gross_profit", "Gross profit", gross),
+            ("net_profit", "Net profit", net),
+        ):
+            rows.append(
+                {
+                    "currency": currency,
+                    "section": section,
+                    "account_code": "",
+                    "account_name": name,
+                    "amount": _text(amount, currency),
+                }
+            )
         totals[currency] = {
-            "income": _text(by_type["income"], currency),
-            "expense": _text(by_type["expense"], currency),
-            "net_profit": _text(by_type["income"] - by_type["expense"], currency),
+            "revenue": _text(by_type["revenue"], currency),
+            "cost_of_sales": _text(by_type["cost_of_sales"], currency),
+            "gross_profit": _text(gross, currency),
+            "income": _text(by_type["all_income"], currency),
+            "expense": _text(by_type["all_expense"], currency),
+            "net_profit": _text(net, currency),
         }
+    rows.sort(
+        key=lambda row: (row["currency"], _PNL_SECTIONS.index(row["section"]), row["account_code"])
+    )
     return Report(
         report="profit_and_loss",
         basis=basis,
@@ -265,7 +314,9 @@ async def general_ledger(
 ) -> Report:
     """Every line of every account (or of one) with its running balance, per currency.
 
-    With ``date_from``, each account starts from its opening balance on that day.
+    Lines run by date, then by when their entry was posted, then by entry number: a payment
+    numbered before the invoice it pays (``BNK1/…`` < ``INV/…``) still follows it on the
+    same day. With ``date_from``, each account starts from its opening balance on that day.
     """
     debit, credit, currency = _amounts(basis, books)
     rows: list[dict[str, Any]] = []
@@ -293,7 +344,7 @@ async def general_ledger(
         "left join finance_partner p on p.id = l.partner_id "
         "where l.date <= $1 and ($2::date is null or l.date >= $2) "
         "and ($3::text is null or a.code = $3) "
-        "order by 1, a.code, l.date, e.number, l.line_no",
+        "order by 1, a.code, l.date, e.created_at, e.number, l.line_no",
         date_to,
         date_from,
         account_code,

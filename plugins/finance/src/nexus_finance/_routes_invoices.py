@@ -86,7 +86,12 @@ class InvoiceController(Controller):
         features: FeatureFlags,
         data: Annotated[InvoiceIn, body("POST /invoices", "A consulting invoice")],
     ) -> InvoiceOut:
-        """Create a draft; name the partner by ``partner_id`` or ``partner_name``."""
+        """Create a draft; name the partner by ``partner_id`` or ``partner_name``.
+
+        A line's subtotal is quantity × unit price less its ``discount_percent``; its tax
+        is rounded per line or per document (``FinanceSettings.tax_rounding``). Nothing is
+        booked until the draft is posted.
+        """
         multi_currency = await features.enabled(MULTI_CURRENCY)
         async with db.transaction() as conn:
             found = await company(conn)
@@ -96,6 +101,7 @@ class InvoiceController(Controller):
                 data,
                 terms_days=settings.payment_terms_days,
                 multi_currency=multi_currency,
+                tax_rounding=settings.tax_rounding,
             )
             return await _invoices.load(conn, invoice_id)
 
@@ -109,6 +115,7 @@ class InvoiceController(Controller):
     async def replace_invoice(
         self,
         db: Db,
+        settings: TenantSettings[FinanceSettings],
         features: FeatureFlags,
         invoice_id: FromPath[UUID],
         data: Annotated[
@@ -120,7 +127,12 @@ class InvoiceController(Controller):
         async with db.transaction() as conn:
             found = await company(conn)
             await _invoices.replace_draft(
-                conn, found, invoice_id, data, multi_currency=multi_currency
+                conn,
+                found,
+                invoice_id,
+                data,
+                multi_currency=multi_currency,
+                tax_rounding=settings.tax_rounding,
             )
             return await _invoices.load(conn, invoice_id)
 
@@ -164,7 +176,12 @@ class InvoiceController(Controller):
         async with db.transaction() as conn:
             found = await company(conn)
             note = await _invoices.credit_note(
-                conn, found, invoice_id, data, terms_days=settings.payment_terms_days
+                conn,
+                found,
+                invoice_id,
+                data,
+                terms_days=settings.payment_terms_days,
+                tax_rounding=settings.tax_rounding,
             )
             if data.post:
                 await _posting.post(conn, found, note, events=events)

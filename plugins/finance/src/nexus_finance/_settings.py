@@ -11,6 +11,7 @@ __all__ = ("FinanceSettings",)
 Percent = Annotated[str, msgspec.Meta(pattern=r"^[0-9]{1,3}(\.[0-9]{1,4})?$")]
 Country = Annotated[str, msgspec.Meta(pattern="^[A-Z]{2}$")]
 TaxName = Annotated[str, msgspec.Meta(min_length=1, max_length=40)]
+Locale = Annotated[str, msgspec.Meta(pattern=r"^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*$")]
 
 
 class FinanceSettings(msgspec.Struct, kw_only=True, frozen=True):
@@ -33,6 +34,11 @@ class FinanceSettings(msgspec.Struct, kw_only=True, frozen=True):
         tax_basis: When tax is recognised in the tax summary and tax returns: ``accrual``
             (on the document's date) or ``cash`` (in proportion to what is paid, on the
             payment's date).
+        tax_rounding: ``per_line`` (each line's tax rounded) or ``per_document`` (the tax of
+            each rate computed on the sum of the lines' nets and rounded once, then spread
+            over the lines so they add up to it).
+        locale: The language of the books (BCP 47, ``fr-FR``, from the business profile):
+            money in messages is written the way it reads there; English when not given.
     """
 
     base_currency: Annotated[str, msgspec.Meta(pattern="^[A-Z]{3}$")] = "EUR"
@@ -45,3 +51,5 @@ class FinanceSettings(msgspec.Struct, kw_only=True, frozen=True):
     prices_include_tax: bool = False
     payment_terms_days: Annotated[int, msgspec.Meta(ge=0, le=365)] = 30
     tax_basis: Literal["accrual", "cash"] = "accrual"
+    tax_rounding: Literal["per_line", "per_document"] = "per_line"
+    locale: Locale | None = None

@@ -51,6 +51,7 @@ class Company(TenantOwned, Table, tablename="finance_company"):
     pdf_accent_color = Text(default="#1F4E79")
     pdf_footer = Text(null=True)
     pdf_show_logo = Boolean(default=True)
+    locale = Text(null=True)
 
 
 class Account(TenantOwned, Table, tablename="finance_account"):
@@ -200,6 +201,7 @@ class InvoiceLine(TenantOwned, Table, tablename="finance_invoice_line"):
     tax_id = UUID(null=True)
     product_id = UUID(null=True)
     sku = Text(null=True)
+    discount_percent = Numeric(digits=(7, 4))
     subtotal = Numeric(digits=_MONEY)
     tax_amount = Numeric(digits=_MONEY)
     total = Numeric(digits=_MONEY)
