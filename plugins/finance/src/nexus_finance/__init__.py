@@ -38,6 +38,7 @@ from nexus_finance._routes_chart import (
     TaxController,
 )
 from nexus_finance._routes_entries import EntryController
+from nexus_finance._routes_exports import ExportController
 from nexus_finance._routes_invoices import InvoiceController, PaymentController
 from nexus_finance._routes_partners import PartnerController
 from nexus_finance._routes_periods import FiscalYearController, PeriodController, RateController
@@ -159,6 +160,7 @@ def nexus_routes(register: Callable[[Any], None]) -> None:
         InvoiceController,
         PaymentController,
         ReportController,
+        ExportController,
     ):
         register(controller)
 
