@@ -182,16 +182,16 @@ def test_general_ledger_csv_is_every_line_and_sums_to_the_trial_balance(world, b
     assert str(base[0]) == str(base[1]) == company["debit"] == company["credit"]
     # The USD sale: 300 USD at 0.8; its payment at 0.9 realises a 30.00 base-only gain line.
     usd = [r for r in rows if r["currency"] == "USD" and r["account_code"] == "4000"]
-    assert [(r["credit"], r["base_credit"], r["rate"]) for r in usd] == [("300.00", "240.00", "0.8")]
+    assert [(r["credit"], r["base_credit"], r["rate"]) for r in usd] == [
+        ("300.00", "240.00", "0.8")
+    ]
     assert any(r["debit"] == r["credit"] == "0.00" and r["base_credit"] == "30.00" for r in rows)
     assert {r["partner"] for r in rows} >= {"Acme", "Landlord", "Yankee Inc"}
 
 
 def test_csv_quotes_commas_and_quotes_and_defuses_formulas(world, books):
     client, _ = world
-    text = client.get(
-        f"{API}/exports/general-ledger.csv", params=YEAR, headers=books.headers
-    ).text
+    text = client.get(f"{API}/exports/general-ledger.csv", params=YEAR, headers=books.headers).text
     assert '"Courier, ""urgent"" delivery"' in text
     rows = _ledger(client, books, **YEAR)
     descriptions = {r["description"] for r in rows}
@@ -236,8 +236,9 @@ def test_journals_csv_groups_entries_per_journal(world, books):
     bills = client.get(
         f"{API}/exports/journals.csv", params={"journal": "BILL", **YEAR}, headers=books.headers
     )
-    assert 'filename="journal-BILL_2025-01-01_2025-12-31.csv"' in (
-        bills.headers["content-disposition"]
+    assert (
+        'filename="journal-BILL_2025-01-01_2025-12-31.csv"'
+        in (bills.headers["content-disposition"])
     )
     bill = _csv(bills)
     assert {r["journal"] for r in bill} == {"BILL"}
@@ -277,13 +278,19 @@ def test_saf_t_header_and_figures(world, books):
     ]
     entries = root.find("s:GeneralLedgerEntries", NS)
     transactions = entries.findall("s:Journal/s:Transaction", NS)
-    assert int(entries.findtext("s:NumberOfEntries", namespaces=NS)) == len(transactions) == 8
+    assert int(entries.findtext("s:NumberOfEntries", namespaces=NS)) == len(transactions) == 7
     company = trial_balance(client, books, basis="company", **YEAR)["totals"]["EUR"]
     assert entries.findtext("s:TotalDebit", namespaces=NS) == company["debit"]
     assert entries.findtext("s:TotalCredit", namespaces=NS) == company["credit"]
     lines = entries.findall("s:Journal/s:Transaction/s:Line", NS)
-    debit = sum((_dec(line, "s:DebitAmount/s:Amount") for line in lines if
-                 line.find("s:DebitAmount", NS) is not None), Decimal(0))
+    debit = sum(
+        (
+            _dec(line, "s:DebitAmount/s:Amount")
+            for line in lines
+            if line.find("s:DebitAmount", NS) is not None
+        ),
+        Decimal(0),
+    )
     assert str(debit) == company["debit"]
     journals = [j.findtext("s:JournalID", namespaces=NS) for j in entries.findall("s:Journal", NS)]
     assert journals == ["BILL", "BNK1", "INV", "MISC"]
@@ -308,12 +315,15 @@ def test_saf_t_opening_plus_movements_is_closing(world, books):
         assert opening + movements[code] == closing, code
         balances[code] = (opening, closing)
     # Before March: capital 10000 in the bank; the sale (1200) and the bill (600) open.
-    assert balances["1000"] == (Decimal("10000.00"), Decimal("11450.50"))
+    # Then 1200 and 300 USD at 0.9 come in, 45.50 goes out.
+    assert balances["1000"] == (Decimal("10000.00"), Decimal("11424.50"))
     assert balances["1100"][0] == Decimal("1200.00")
     assert balances["2000"] == (Decimal("-600.00"), Decimal("-600.00"))
     assert balances["3000"] == (Decimal("-10000.00"), Decimal("-10000.00"))
     number = int(root.findtext(".//s:NumberOfEntries", namespaces=NS))
-    assert number == len(root.findall(".//s:Transaction", NS)) == 4  # payment, USD sale, FX…
+    assert (
+        number == len(root.findall(".//s:Transaction", NS)) == 4
+    )  # payment, USD sale and payment, fees
 
 
 def test_saf_t_partners_taxes_and_foreign_lines(world, books):
@@ -340,7 +350,9 @@ def test_saf_t_partners_taxes_and_foreign_lines(world, books):
     assert sale.findtext("s:CustomerID", namespaces=NS) == acme.findtext(
         "s:CustomerID", namespaces=NS
     )
-    taxed = [line for line in sale.findall("s:Line", NS) if line.find("s:TaxInformation", NS)]
+    taxed = [
+        line for line in sale.findall("s:Line", NS) if line.find("s:TaxInformation", NS) is not None
+    ]
     assert len(taxed) == 1
     tax = taxed[0].find("s:TaxInformation", NS)
     assert taxed[0].findtext("s:AccountID", namespaces=NS) == "2200"
@@ -392,9 +404,7 @@ def test_another_tenant_sees_none_of_it(world, books):
 )
 def test_bad_dates_and_journals_are_422(world, books, path, params, key):
     client, _ = world
-    body = problem(
-        client.get(f"{API}/exports/{path}", params=params, headers=books.headers), 422
-    )
+    body = problem(client.get(f"{API}/exports/{path}", params=params, headers=books.headers), 422)
     assert key in {error["key"] for error in body["errors"]}, body
 
 

@@ -207,7 +207,6 @@ async def entry_batches(
     body cut short after its headers; the others are read as the client takes the file.
     ``extra`` adds to a batch's entries in the transaction that read them.
     """
-
     size = batch or BATCH
 
     async def read(after: tuple[Any, ...] | None) -> list[dict[str, Any]]:

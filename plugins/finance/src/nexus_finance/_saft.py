@@ -60,6 +60,8 @@ class AuditFile(msgspec.Struct, kw_only=True):
         accounts: Every account with its ``opening`` and ``closing`` base balance.
         partners: Every partner with its balances on the receivable and payable accounts.
         taxes: Every tax (id, name, scope, rate, account).
+        receivable: The code of the default receivable account (customers' ``AccountID``).
+        payable: The code of the default payable account (suppliers' ``AccountID``).
         entries: Entries in the period; ``debit`` and ``credit``: their base totals.
     """
 
@@ -114,7 +116,7 @@ async def _master(
         f"select to_jsonb(p) as partner, x.subtype, {balances} from finance_partner p "
         "left join (finance_entry_line l join finance_account x on x.id = l.account_id "
         "and x.subtype in ('receivable', 'payable')) on l.partner_id = p.id "
-        "group by p.id, x.subtype order by p.name, p.id",
+        "group by p.tenant_id, p.id, x.subtype order by p.name, p.id",
         date_from,
         date_to,
     )
@@ -267,7 +269,9 @@ def _write_master_files(xml: _Xml, books: Company, audit: AuditFile) -> None:
             with xml.node(f"{tag}s"):
                 for partner in partners:
                     with xml.node(tag):
-                        _write_partner(xml, partner, tag, subtype, audit, base)
+                        _write_partner(
+                            xml, partner, tag=tag, subtype=subtype, audit=audit, base=base
+                        )
         if audit.taxes:
             with xml.node("TaxTable"), xml.node("TaxTableEntry"):
                 xml.leaf("TaxType", "VAT")
@@ -281,7 +285,7 @@ def _write_master_files(xml: _Xml, books: Company, audit: AuditFile) -> None:
 
 
 def _write_partner(
-    xml: _Xml, partner: dict[str, Any], tag: str, subtype: str, audit: AuditFile, base: str
+    xml: _Xml, partner: dict[str, Any], *, tag: str, subtype: str, audit: AuditFile, base: str
 ) -> None:
     xml.leaf("RegistrationNumber", partner.get("registration_number"))
     xml.leaf("Name", partner["name"])
@@ -303,17 +307,23 @@ def _hex(value: Any) -> str:
 
 def _fiscal_period(day: date, start_month: int) -> tuple[int, int]:
     """The period number (1-12) in its fiscal year, and the year that fiscal year starts."""
-    return (day.month - start_month) % 12 + 1, day.year if day.month >= start_month else (
-        day.year - 1
-    )
+    year = day.year if day.month >= start_month else day.year - 1
+    return (day.month - start_month) % 12 + 1, year
 
 
 def _amount(
-    xml: _Xml, tag: str, line: dict[str, Any], base_amount: Decimal, amount: Decimal, books: Company
+    xml: _Xml,
+    tag: str,
+    *,
+    line: dict[str, Any],
+    base_amount: Decimal,
+    amount: Decimal,
+    books: Company,
 ) -> None:
     with xml.node(tag):
         xml.leaf("Amount", to_text(base_amount, books.base_currency))
-        if line["currency"] != books.base_currency:
+        # A base-only line (a realised exchange difference) has no amount in its currency.
+        if line["currency"] != books.base_currency and amount:
             xml.leaf("CurrencyCode", line["currency"])
             xml.leaf("CurrencyAmount", to_text(amount, line["currency"]))
             xml.leaf("ExchangeRate", plain(line["rate"]))
@@ -332,6 +342,7 @@ def _party(line: dict[str, Any]) -> tuple[str, str] | None:
 
 def _write_transaction(
     xml: _Xml,
+    *,
     books: Company,
     entry: dict[str, Any],
     taxes: dict[Any, list[dict[str, Any]]],
@@ -350,11 +361,12 @@ def _write_transaction(
         xml.leaf("CustomerID", parties.get("CustomerID"))
         xml.leaf("SupplierID", parties.get("SupplierID"))
         for line in entry["lines"]:
-            _write_line(xml, books, entry, line, taxes)
+            _write_line(xml, books=books, entry=entry, line=line, taxes=taxes)
 
 
 def _write_line(
     xml: _Xml,
+    *,
     books: Company,
     entry: dict[str, Any],
     line: dict[str, Any],
@@ -369,9 +381,23 @@ def _write_line(
         xml.leaf("Description", line["description"] or entry["number"])
         debit = line["base_debit"] > 0 or (not line["base_credit"] and line["debit"] > 0)
         if debit:
-            _amount(xml, "DebitAmount", line, line["base_debit"], line["debit"], books)
+            _amount(
+                xml,
+                "DebitAmount",
+                line=line,
+                base_amount=line["base_debit"],
+                amount=line["debit"],
+                books=books,
+            )
         else:
-            _amount(xml, "CreditAmount", line, line["base_credit"], line["credit"], books)
+            _amount(
+                xml,
+                "CreditAmount",
+                line=line,
+                base_amount=line["base_credit"],
+                amount=line["credit"],
+                books=books,
+            )
         tax = _tax_of(line, taxes)
         if tax is not None:
             with xml.node("TaxInformation"):
@@ -383,7 +409,9 @@ def _write_line(
                     xml.leaf("TaxBase", quantize(tax_base, books.base_currency))
                 base_amount = line["base_debit"] if debit else line["base_credit"]
                 amount = line["debit"] if debit else line["credit"]
-                _amount(xml, "TaxAmount", line, base_amount, amount, books)
+                _amount(
+                    xml, "TaxAmount", line=line, base_amount=base_amount, amount=amount, books=books
+                )
 
 
 def _tax_of(line: dict[str, Any], taxes: dict[Any, list[dict[str, Any]]]) -> dict[str, Any] | None:
@@ -458,7 +486,7 @@ async def _chunks(
                                 xml.leaf("JournalID", code)
                                 xml.leaf("Description", entry["journal_name"])
                                 xml.leaf("Type", entry["journal_type"])
-                            _write_transaction(xml, books, entry, taxes)
+                            _write_transaction(xml, books=books, entry=entry, taxes=taxes)
                         xf.flush()
                         yield _drain(out)
     yield _drain(out)
