@@ -29,7 +29,7 @@ from nexus_finance._exports import Selection, entry_batches
 from nexus_finance._money import plain, quantize, to_text
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator, Iterator
+    from collections.abc import AsyncIterator, Callable, Iterator
 
     from nexus_hookspecs import Connection, Database
 
@@ -453,7 +453,7 @@ async def audit_file(
 async def _chunks(
     books: Company,
     audit: AuditFile,
-    batches: Any,
+    batches: Callable[[], AsyncIterator[list[dict[str, Any]]]],
     taxes: dict[Any, list[dict[str, Any]]],
     *,
     date_from: date,
