@@ -381,10 +381,14 @@ def test_another_tenant_sees_none_of_it(world, books):
     assert _ledger(client, other, **YEAR) == []
     rows = _csv(client.get(f"{API}/exports/journals.csv", params=YEAR, headers=other.headers))
     assert rows == []
-    # No country: no audit file (409) until the books have one.
-    problem(client.get(f"{API}/exports/saf-t", params=YEAR, headers=other.headers), 409)
+    # No country: no audit file until the request or the books name one.
+    body = problem(client.get(f"{API}/exports/saf-t", params=YEAR, headers=other.headers), 422)
+    assert [error["key"] for error in body["errors"]] == ["country"]
+    asked = _saft(client, other, country="DE", **YEAR)
+    assert asked.findtext("s:Header/s:AuditFileCountry", namespaces=NS) == "DE"
     set_plugin_settings(url, other, "finance", {"country": "FR"})
     root = _saft(client, other, **YEAR)
+    assert root.findtext("s:Header/s:AuditFileCountry", namespaces=NS) == "FR"
     assert root.findtext(".//s:NumberOfEntries", namespaces=NS) == "0"
     assert root.find(".//s:Journal", NS) is None
     assert root.find(".//s:Customers", NS) is None
@@ -400,6 +404,7 @@ def test_another_tenant_sees_none_of_it(world, books):
         ("journals.csv", {"journal": "NOPE"}, "journal"),
         ("saf-t", {"date_from": "1899-12-31"}, "date_from"),
         ("saf-t", {"date_from": "2025-02-01", "date_to": "2025-01-01"}, "date_from"),
+        ("saf-t", {"country": "gb"}, "country"),
     ],
 )
 def test_bad_dates_and_journals_are_422(world, books, path, params, key):

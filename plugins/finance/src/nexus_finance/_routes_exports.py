@@ -98,13 +98,22 @@ class ExportController(Controller):
             ),
         ] = None,
         date_to: DateTo = None,
+        country: Annotated[
+            str | None,
+            QueryParameter(
+                description="`AuditFileCountry` (ISO 3166-1 alpha-2): the company's country, "
+                "else Finance's `country` setting, by default.",
+                pattern="^[A-Z]{2}$",
+            ),
+        ] = None,
     ) -> Stream:
         """The OECD Standard Audit File for Tax 2.00 (XML) of the period.
 
         Header (company, software, period), master files (every account with its opening
         and closing balance, customers and suppliers with theirs, the tax table) and every
         entry of the period as a transaction of its journal, amounts in the base currency.
-        Needs the company's country (409 without). Reads only: nothing is posted or changed.
+        Needs a country (``country``, the company's or the settings'; 422 naming ``country``
+        without). Reads only: nothing is posted or changed.
         """
         today = date.today()
         start, end = _exports.period(date_from, date_to, today=today)
@@ -113,7 +122,13 @@ class ExportController(Controller):
             if start is None:
                 start = await _saft.fiscal_year_start(conn, books, end)
         chunks = await _saft.audit_file(
-            db, books, country=settings.country, date_from=start, date_to=end, today=today
+            db,
+            books,
+            country=country,
+            fallback=settings.country,
+            date_from=start,
+            date_to=end,
+            today=today,
         )
         return Stream(
             chunks,

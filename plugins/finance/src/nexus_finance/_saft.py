@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 import msgspec
 from lxml import etree
-from nexus_hookspecs.http import conflict
+from nexus_hookspecs.http import invalid
 
 from nexus_finance._exports import Selection, entry_batches
 from nexus_finance._money import plain, quantize, to_text
@@ -91,15 +91,22 @@ async def fiscal_year_start(conn: Connection, books: Company, day: date) -> date
 
 
 async def _master(
-    conn: Connection, *, country: str | None, date_from: date, date_to: date
+    conn: Connection,
+    *,
+    country: str | None,
+    fallback: str | None,
+    date_from: date,
+    date_to: date,
 ) -> AuditFile:
     # to_jsonb: the legal details (legal_name, address, tax_id…) the books may keep.
     details = _json(await conn.fetchval("select to_jsonb(c) from finance_company c"))
-    country = details.get("country") or country
+    country = country or details.get("country") or fallback
     if not country:
-        conflict(
-            "a SAF-T file names the company's country: set Finance's `country` setting "
-            "(or the company's country) first"
+        invalid(
+            "country",
+            "a SAF-T file names the company's country: pass `country`, or set the company's "
+            "country or Finance's `country` setting",
+            source="query",
         )
     balances = (
         "coalesce(sum(l.base_debit - l.base_credit) filter (where l.date < $1), 0) as opening, "
@@ -430,6 +437,7 @@ async def audit_file(
     books: Company,
     *,
     country: str | None,
+    fallback: str | None,
     date_from: date,
     date_to: date,
     today: date,
@@ -437,11 +445,16 @@ async def audit_file(
 ) -> AsyncIterator[bytes]:
     """The SAF-T XML of the period, in chunks; refusals are raised before the first one.
 
+    ``country`` (asked for) wins over the company's country, then ``fallback`` (the
+    settings').
+
     Raises:
-        HTTPException: 409 when the books have no country.
+        ValidationException: 422 naming ``country`` when none of them is known.
     """
     async with db.transaction() as conn:
-        audit = await _master(conn, country=country, date_from=date_from, date_to=date_to)
+        audit = await _master(
+            conn, country=country, fallback=fallback, date_from=date_from, date_to=date_to
+        )
     selection = Selection(date_from=date_from, date_to=date_to, order="journal")
     _, batches = await entry_batches(db, selection, batch=batch, extra=_tax_bases)
     taxes: dict[Any, list[dict[str, Any]]] = {}
