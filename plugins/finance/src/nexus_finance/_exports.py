@@ -44,6 +44,7 @@ BATCH = 500
 """Entries read per query (and per transaction)."""
 
 Order = Literal["date", "journal"]
+"""``date``: by date, posting time and number; ``journal``: the same within each journal."""
 
 GENERAL_LEDGER_COLUMNS = (
     "date",
@@ -137,18 +138,11 @@ _ENTRIES = (
     "select e.id, e.number, e.date, e.created_at, e.reference, e.memo, e.source, "
     "j.code as journal, j.name as journal_name, j.type as journal_type "
     "from finance_entry e join finance_journal j on j.id = e.journal_id "
-    "where e.date <= $1 and ($2::date is null or e.date >= $2) "
-    "and ($3::text is null or j.code = $3) "
+    "where e.date <= $1 and e.date >= $2 "
 )
-_KEYS: dict[Order, tuple[str, ...]] = {
-    "date": ("e.date", "e.created_at", "e.number"),
-    "journal": ("j.code", "e.date", "e.created_at", "e.number"),
-}
-_KEY_FIELDS: dict[Order, tuple[str, ...]] = {
-    "date": ("date", "created_at", "number"),
-    "journal": ("journal", "date", "created_at", "number"),
-}
-_CASTS = {"e.date": "date", "e.created_at": "timestamptz", "e.number": "text", "j.code": "text"}
+# The key of the keyset batches, as indexed (finance_entry_chronological, and per journal).
+_KEY = "(e.date, e.created_at, e.number)"
+_ORDER = "order by e.date, e.created_at, e.number"
 
 _LINES = (
     "select l.entry_id, l.line_no, l.account_id, a.code as account_code, "
@@ -165,22 +159,24 @@ _LINES = (
 async def _batch(
     conn: Connection,
     selection: Selection,
+    *,
+    journal_id: UUID | None,
     after: tuple[Any, ...] | None,
     limit: int,
-    extra: Extra | None = None,
+    extra: Extra | None,
 ) -> list[dict[str, Any]]:
-    """Up to ``limit`` entries after the keyset ``after``, each with its ``lines``."""
-    keys = _KEYS[selection.order]
-    args: list[Any] = [selection.date_to, selection.date_from, selection.journal]
+    """Up to ``limit`` entries (of one journal, or all) after the key ``after``, with lines."""
+    args: list[Any] = [selection.date_to, selection.date_from or FIRST_DAY]
     query = _ENTRIES
+    if journal_id is not None:
+        args.append(journal_id)
+        query += f"and e.journal_id = ${len(args)} "
     if after is not None:
-        marks = ", ".join(
-            f"${len(args) + index + 1}::{_CASTS[key]}" for index, key in enumerate(keys)
-        )
-        query += f"and ({', '.join(keys)}) > ({marks}) "
         args.extend(after)
+        n = len(args)
+        query += f"and {_KEY} > (${n - 2}::date, ${n - 1}::timestamptz, ${n}::text) "
     args.append(limit)
-    query += f"order by {', '.join(keys)} limit ${len(args)}"
+    query += f"{_ORDER} limit ${len(args)}"
     entries = [dict(row) for row in await conn.fetch(query, *args)]
     if not entries:
         return entries
@@ -203,27 +199,40 @@ async def entry_batches(
 ) -> tuple[list[dict[str, Any]], Callable[[], AsyncIterator[list[dict[str, Any]]]]]:
     """The first batch of entries (read now), and an iterator over every batch from it.
 
-    The first batch is read before an answer starts, so a refusal is a problem and never a
-    body cut short after its headers; the others are read as the client takes the file.
-    ``extra`` adds to a batch's entries in the transaction that read them.
+    In ``journal`` order (or for one journal) the journals are read one after the other in
+    code order, each by its own keyset. The first batch is read before an answer starts,
+    so a refusal is a problem and never a body cut short after its headers; the others are
+    read as the client takes the file. ``extra`` adds to a batch's entries in the
+    transaction that read them.
     """
     size = batch or BATCH
-
-    async def read(after: tuple[Any, ...] | None) -> list[dict[str, Any]]:
+    journals: list[UUID | None] = [None]
+    if selection.order == "journal" or selection.journal is not None:
         async with db.transaction() as conn:
-            return await _batch(conn, selection, after, size, extra)
+            rows = await conn.fetch(
+                "select id from finance_journal where ($1::text is null or code = $1) "
+                "order by code",
+                selection.journal,
+            )
+        journals = [row["id"] for row in rows]
 
-    first = await read(None)
-    fields = _KEY_FIELDS[selection.order]
+    async def read(journal_id: UUID | None, after: tuple[Any, ...] | None) -> list[dict[str, Any]]:
+        async with db.transaction() as conn:
+            return await _batch(
+                conn, selection, journal_id=journal_id, after=after, limit=size, extra=extra
+            )
+
+    first = await read(journals[0], None) if journals else []
 
     async def batches() -> AsyncIterator[list[dict[str, Any]]]:
-        current = first
-        while current:
-            yield current
-            if len(current) < size:
-                return
-            last = current[-1]
-            current = await read(tuple(last[field] for field in fields))
+        for index, journal_id in enumerate(journals):
+            current = first if index == 0 else await read(journal_id, None)
+            while current:
+                yield current
+                if len(current) < size:
+                    break
+                last = current[-1]
+                current = await read(journal_id, (last["date"], last["created_at"], last["number"]))
 
     return first, batches
 
