@@ -375,6 +375,17 @@ def test_saf_t_partners_taxes_and_foreign_lines(world, books):
     ]
 
 
+def test_saf_t_period_defaults_to_the_fiscal_year_so_far(world, books):
+    client, _ = world
+    root = _saft(client, books, date_to="2025-02-28")
+    criteria = root.find("s:Header/s:SelectionCriteria", NS)
+    assert [c.text for c in criteria] == ["2025-01-01", "2025-02-28"]
+    ids = [
+        t.findtext("s:TransactionID", namespaces=NS) for t in root.iterfind(".//s:Transaction", NS)
+    ]
+    assert sorted(ids) == ["BILL/2025/00001", "INV/2025/00001", "MISC/2025/00001"]
+
+
 def test_another_tenant_sees_none_of_it(world, books):
     client, url = world
     other = make_tenant(url)
