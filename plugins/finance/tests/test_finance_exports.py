@@ -145,6 +145,58 @@ def _saft(client, tenant, **params):
     return etree.fromstring(response.content)
 
 
+_PARTY = ["RegistrationNumber", "Name", "Address", "Contact", "TaxRegistration", "BankAccount"]
+_BALANCES = [
+    "OpeningDebitBalance",
+    "OpeningCreditBalance",
+    "ClosingDebitBalance",
+    "ClosingCreditBalance",
+]
+_AMOUNT = ["Amount", "CurrencyCode", "CurrencyAmount", "ExchangeRate"]
+# The sequences of the OECD SAF-T 2.00 schema, for the elements the export writes.
+SCHEMA_ORDER = {
+    "AuditFile": ["Header", "MasterFiles", "GeneralLedgerEntries", "SourceDocuments"],
+    "Company": _PARTY,
+    "Address": ["StreetName", "Number", "AdditionalAddressDetail", "Building", "City"]
+    + ["PostalCode", "Region", "Country", "AddressType"],
+    "SelectionCriteria": ["TaxReportingJurisdiction", "CompanyEntity", "SelectionStartDate"]
+    + ["SelectionEndDate", "DocumentType", "OtherCriteria"],
+    "MasterFiles": ["GeneralLedgerAccounts", "Taxonomies", "Customers", "Suppliers", "TaxTable"],
+    "Account": ["AccountID", "AccountDescription", "StandardAccountID", "GroupingCategory"]
+    + ["GroupingCode", "AccountType", "AccountCreationDate", *_BALANCES],
+    "Customer": [*_PARTY, "CustomerID", "SelfBillingIndicator", "AccountID", *_BALANCES],
+    "Supplier": [*_PARTY, "SupplierID", "SelfBillingIndicator", "AccountID", *_BALANCES],
+    "TaxTableEntry": ["TaxType", "Description", "TaxCodeDetails"],
+    "TaxCodeDetails": ["TaxCode", "EffectiveDate", "ExpirationDate", "Description"]
+    + ["TaxPercentage", "FlatTaxRate", "Country", "Region"],
+    "GeneralLedgerEntries": ["NumberOfEntries", "TotalDebit", "TotalCredit", "Journal"],
+    "Journal": ["JournalID", "Description", "Type", "Transaction"],
+    "Transaction": ["TransactionID", "Period", "PeriodYear", "TransactionDate", "SourceID"]
+    + ["TransactionType", "Description", "BatchID", "SystemEntryDate", "GLPostingDate"]
+    + ["CustomerID", "SupplierID", "SystemID", "Line"],
+    "Line": ["RecordID", "AccountID", "Analysis", "ValueDate", "SourceDocumentID"]
+    + ["CustomerID", "SupplierID", "Description", "DebitAmount", "CreditAmount"]
+    + ["TaxInformation"],
+    "DebitAmount": _AMOUNT,
+    "CreditAmount": _AMOUNT,
+    "TaxAmount": _AMOUNT,
+    "TaxInformation": ["TaxType", "TaxCode", "TaxPercentage", "Country", "TaxBase"]
+    + ["TaxBaseDescription", "TaxAmount"],
+}
+
+
+def assert_schema_order(root):
+    """Every listed element's children are known to the schema and in its order."""
+    for element in root.iter():
+        order = SCHEMA_ORDER.get(etree.QName(element).localname)
+        if order is None:
+            continue
+        names = [etree.QName(child).localname for child in element]
+        assert set(names) <= set(order), (element.tag, names)
+        positions = [order.index(name) for name in names]
+        assert positions == sorted(positions), (element.tag, names)
+
+
 def _dec(node, path):
     return Decimal(node.findtext(path, namespaces=NS))
 
@@ -252,6 +304,7 @@ def test_journals_csv_groups_entries_per_journal(world, books):
 def test_saf_t_header_and_figures(world, books):
     client, _ = world
     root = _saft(client, books, **YEAR)
+    assert_schema_order(root)
     header = root.find("s:Header", NS)
     assert [etree.QName(child).localname for child in header] == [
         "AuditFileVersion",
