@@ -57,7 +57,13 @@ class ExportController(Controller):
         """
         start, end = _exports.period(date_from, date_to, today=date.today())
         selection = _exports.Selection(date_from=start, date_to=end)
-        return await _csv(db, selection, _exports.GENERAL_LEDGER_COLUMNS, "general-ledger", start)
+        return await _csv(
+            db,
+            selection,
+            columns=_exports.GENERAL_LEDGER_COLUMNS,
+            name="general-ledger",
+            start=start,
+        )
 
     @get("/journals.csv", summary="Export the journals as CSV", media_type="text/csv", opt=_READ)
     async def journals_csv(
@@ -84,7 +90,7 @@ class ExportController(Controller):
             date_from=start, date_to=end, journal=journal, order="journal"
         )
         name = f"journal-{journal}" if journal else "journals"
-        return await _csv(db, selection, _exports.JOURNAL_COLUMNS, name, start)
+        return await _csv(db, selection, columns=_exports.JOURNAL_COLUMNS, name=name, start=start)
 
     @get("/saf-t", summary="Export the SAF-T audit file", media_type="application/xml", opt=_READ)
     async def saf_t(
@@ -140,6 +146,7 @@ class ExportController(Controller):
 async def _csv(
     db: Db,
     selection: _exports.Selection,
+    *,
     columns: tuple[str, ...],
     name: str,
     start: date | None,
