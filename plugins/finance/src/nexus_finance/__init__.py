@@ -55,6 +55,7 @@ from nexus_finance._routes_chart import (
 from nexus_finance._routes_company import CompanyController
 from nexus_finance._routes_documents import DocumentController
 from nexus_finance._routes_entries import EntryController
+from nexus_finance._routes_exports import ExportController
 from nexus_finance._routes_invoices import InvoiceController, PaymentController
 from nexus_finance._routes_partners import PartnerController
 from nexus_finance._routes_periods import FiscalYearController, PeriodController, RateController
@@ -219,6 +220,7 @@ def nexus_routes(register: Callable[[Any], None]) -> None:
         BankAccountController,
         BankRuleController,
         BankReportController,
+        ExportController,
     ):
         register(controller)
 

@@ -17,7 +17,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from facturx import generate_from_binary, xml_check_xsd  # type: ignore[import-untyped]
-from lxml import etree  # type: ignore[import-untyped]
+from lxml import etree
 from nexus_hookspecs.http import conflict
 from stdnum import iban
 

@@ -15,7 +15,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any, Literal, NoReturn
 
 import msgspec
-from lxml import etree  # type: ignore[import-untyped]
+from lxml import etree
 from nexus_hookspecs.http import invalid
 
 from nexus_finance._money import MAX_AMOUNT
