@@ -515,3 +515,12 @@ def test_prices_including_tax_export_their_net_price(client, tenant):
     assert Decimal(line.findtext(f".//{_RAM}ChargeAmount")) == Decimal("33.333333")
     assert line.findtext(f".//{_RAM}LineTotalAmount") == "100.00"
     assert cii.findtext(f".//{_RAM}GrandTotalAmount") == "120.00"
+
+
+def test_the_e_invoices_409_is_documented_as_a_problem(client):
+    """A read that answers 409 says so in the OpenAPI document, with the problem schema."""
+    document = ok(client.get("/schema/openapi.json"))
+    operation = document["paths"][f"{API}/invoices/{{invoice_id}}/e-invoice"]["get"]
+    conflict = operation["responses"]["409"]
+    assert conflict["description"] == "A draft, or legal data the e-invoice needs"
+    assert list(conflict["content"]) == ["application/problem+json"]

@@ -35,13 +35,13 @@ def security_components() -> Components:
     )
 
 
-def problem_spec(status: int) -> ResponseSpec:
+def problem_spec(status: int, description: str | None = None) -> ResponseSpec:
     """The OpenAPI description of a problem response with ``status``."""
     problem = next((p for p in PROBLEM_TYPES.values() if p.status == status), None)
     return ResponseSpec(
         data_container=Problem,
         media_type=PROBLEM_MEDIA_TYPE,
-        description=problem.title if problem else "Problem",
+        description=description or (problem.title if problem else "Problem"),
         generate_examples=False,
     )
 
@@ -52,6 +52,8 @@ def document_conventions(app: Litestar) -> None:
     Runs once after the app is built and before the schema is first generated, so the
     OpenAPI document tells clients (and Schemathesis) the truth: which operations need a
     bearer token, and which ``application/problem+json`` statuses each may answer with.
+    A handler's own ``responses`` with a status of 400 or more (``{409:
+    ResponseSpec(None, description="A draft has no e-invoice")}``) are problems too.
     """
     for route in app.routes:
         if not isinstance(route, HTTPRoute):
@@ -66,4 +68,9 @@ def document_conventions(app: Litestar) -> None:
             if handler.http_methods & _WRITES:
                 codes.update(_WRITE)
             declared = dict(handler.responses or {})
+            # A route declares the problems it answers beyond the conventions (a read that
+            # answers 409, say) with a description only: each gets the problem schema.
+            for code, spec in declared.items():
+                if code >= 400:
+                    declared[code] = problem_spec(code, spec.description)
             handler.responses = {**{code: problem_spec(code) for code in sorted(codes)}, **declared}

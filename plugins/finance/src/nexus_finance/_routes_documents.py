@@ -9,6 +9,7 @@ from typing import Annotated, Literal
 from uuid import UUID
 
 from litestar import Controller, Response, get
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.openapi.spec import OpenAPIMediaType, OpenAPIResponse, Operation, Schema
 from litestar.openapi.spec.enums import OpenAPIType
 from litestar.params import FromPath, QueryParameter
@@ -118,6 +119,9 @@ class DocumentController(Controller):
         summary="The EN 16931 e-invoice of a posted document",
         opt=_READ,
         operation_class=_EInvoiceOperation,
+        responses={
+            409: ResponseSpec(None, description="A draft, or legal data the e-invoice needs")
+        },
     )
     async def invoice_einvoice(
         self,

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 import msgspec
 from litestar import Controller, Request, Response, get
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import Parameter, QueryParameter
 from nexus_hookspecs.http import Db, Page, TenantSettings, route_opt
 
@@ -129,7 +130,12 @@ class TaxReturnController(Controller):
             ]
         )
 
-    @get("/{key:str}", summary="Compute a tax return", opt=_READ)
+    @get(
+        "/{key:str}",
+        summary="Compute a tax return",
+        opt=_READ,
+        responses={409: ResponseSpec(None, description="The books are not kept in its currency")},
+    )
     async def show_tax_return(
         self,
         db: Db,
