@@ -33,6 +33,7 @@ from nexus_time._keys import (
     ATTENDANCE_MANAGE,
     ATTENDANCE_READ,
     ATTENDANCE_WRITE,
+    KIOSK_PUNCH,
     REPORTS_READ,
     TIMESHEETS_APPROVE,
     TIMESHEETS_READ,
@@ -41,7 +42,7 @@ from nexus_time._keys import (
 from nexus_time._routes_attendance import AttendanceController, CorrectionController
 from nexus_time._routes_clock import ClockController, ManagedClockController
 from nexus_time._routes_employees import EmployeeController
-from nexus_time._routes_kiosks import KioskController, KioskPunchController
+from nexus_time._routes_kiosk import KioskController
 from nexus_time._routes_planning import RosterController, ScheduleController, ShiftController
 from nexus_time._routes_reports import ReportController
 from nexus_time._routes_timesheets import (
@@ -54,7 +55,6 @@ from nexus_time._settings import TimeSettings
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from nexus_hookspecs import Connection, TenantRef
 
 __all__ = (
     "TimeSettings",
@@ -62,7 +62,6 @@ __all__ = (
     "nexus_manifest",
     "nexus_piccolo_app",
     "nexus_routes",
-    "nexus_tenant_disable",
 )
 
 _MEMBERS = ("tenant_admin", "member")
@@ -79,7 +78,6 @@ TABLES = (
     "time_entry",
     "time_timesheet",
     "time_absence",
-    "time_kiosk",
     "time_kiosk_failure",
 )
 
@@ -129,6 +127,13 @@ def nexus_manifest() -> Manifest:
                 description="Approve, reject and reopen submitted timesheets.",
             ),
             Permission(
+                key=KIOSK_PUNCH,
+                description=(
+                    "Punch at a kiosk with an employee's PIN: give a kiosk device an API key "
+                    "scoped to exactly this permission."
+                ),
+            ),
+            Permission(
                 key=REPORTS_READ,
                 description="Attendance, overtime and absence reports (JSON or CSV).",
             ),
@@ -156,7 +161,6 @@ def nexus_routes(register: Callable[[Any], None]) -> None:
         EntryController,
         TimesheetController,
         KioskController,
-        KioskPunchController,
         ReportController,
     ):
         register(controller)
@@ -176,13 +180,3 @@ def nexus_event_handlers(register: Callable[[str, Any], None]) -> None:
     register(EMPLOYEE_TERMINATED, employee_terminated)
     register(LEAVE_APPROVED, leave_approved)
     register(LEAVE_CANCELLED, leave_cancelled)
-
-
-@hookimpl
-async def nexus_tenant_disable(tenant: TenantRef, conn: Connection) -> None:
-    """Revoke the tenant's kiosk tokens: the public punch route cannot see the toggle.
-
-    Everything else is kept; after switching Time on again, issue new kiosk tokens.
-    """
-    del tenant
-    await conn.execute("update time_kiosk set revoked_at = now() where revoked_at is null")

@@ -54,12 +54,7 @@ EXAMPLES: dict[str, Any] = {
     "POST /shifts": {"name": "Early", "start": "06:00:00", "end": "14:00:00"},
     "PATCH /entries/{entry_id}": {"hours": "3"},
     "POST /timesheets/{timesheet_id}/reject": {"note": "Tuesday is missing"},
-    "POST /kiosks": {"name": "Front door"},
-    "POST /kiosk/punch": {
-        "token": "0190f5a2-0000-7000-8000-000000000000.0190f5a2-0000-7000-8000-000000000001.secret",
-        "employee_id": "0190f5a2-7c1e-7a00-8000-000000000002",
-        "pin": "4821",
-    },
+    "POST /kiosk/punch": {"employee_id": "0190f5a2-7c1e-7a00-8000-000000000002", "pin": "4821"},
 }
 """Keyed as ``example_payloads`` wants them: method and path below ``/api/v1/time``."""
 

@@ -6,6 +6,7 @@ __all__ = (
     "ATTENDANCE_MANAGE",
     "ATTENDANCE_READ",
     "ATTENDANCE_WRITE",
+    "KIOSK_PUNCH",
     "REPORTS_READ",
     "TIMESHEETS_APPROVE",
     "TIMESHEETS_READ",
@@ -33,3 +34,7 @@ TIMESHEETS_APPROVE = "time.timesheets:approve"
 
 REPORTS_READ = "time.reports:read"
 """Attendance, overtime and absence reports, JSON or CSV (tenant admins)."""
+
+KIOSK_PUNCH = "time.kiosk:punch"
+"""Punch for any employee with their PIN: the permission a kiosk device's API key is scoped
+to (tenant admins hold it; a key with ``scopes=["time.kiosk:punch"]`` can do nothing else)."""

@@ -194,9 +194,9 @@ class CorrectionController(Controller):
     async def list_corrections(
         self,
         db: Db,
-        state: Annotated[
+        in_state: Annotated[
             Literal["pending", "approved", "rejected"] | None,
-            QueryParameter(description="Only corrections in this state."),
+            QueryParameter(name="state", description="Only corrections in this state."),
         ] = None,
         cursor: Cursor = None,
         limit: Limit = 50,
@@ -207,7 +207,7 @@ class CorrectionController(Controller):
                 "select * from time_correction where ($1::uuid is null or id > $1) and "
                 "($2::text is null or state = $2) order by id limit $3",
                 after_id(cursor),
-                state,
+                in_state,
                 limit + 1,
             )
         return page_of([msgspec.convert(dict(r), CorrectionOut, strict=False) for r in rows], limit)

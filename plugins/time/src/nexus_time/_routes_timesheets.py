@@ -191,9 +191,9 @@ class TimesheetController(Controller):
         db: Db,
         settings: TenantSettings[TimeSettings],
         employee_id: Annotated[UUID | None, QueryParameter(description="One employee's.")] = None,
-        state: Annotated[
+        in_state: Annotated[
             Literal["draft", "submitted", "approved", "rejected"] | None,
-            QueryParameter(description="Only in this state."),
+            QueryParameter(name="state", description="Only in this state."),
         ] = None,
         cursor: Cursor = None,
         limit: Limit = 50,
@@ -206,7 +206,7 @@ class TimesheetController(Controller):
                 "order by id limit $4",
                 after_id(cursor),
                 employee_id,
-                state,
+                in_state,
                 limit + 1,
             )
             sheets = [await read_timesheet(conn, row["id"], settings) for row in ids]

@@ -14,7 +14,6 @@ from nexus_time.tables import (
     Correction,
     Employee,
     Entry,
-    Kiosk,
     KioskFailure,
     Roster,
     Schedule,
@@ -39,7 +38,6 @@ APP_CONFIG = AppConfig(
         Entry,
         Timesheet,
         Absence,
-        Kiosk,
         KioskFailure,
     ],
 )

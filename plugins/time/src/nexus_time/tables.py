@@ -19,7 +19,6 @@ __all__ = (
     "Correction",
     "Employee",
     "Entry",
-    "Kiosk",
     "KioskFailure",
     "Roster",
     "Schedule",
@@ -168,18 +167,9 @@ class Absence(TenantOwned, Table, tablename="time_absence"):
     updated_at = Timestamptz()
 
 
-class Kiosk(TenantOwned, Table, tablename="time_kiosk"):
-    """A kiosk device: its token's secret, hashed; revoked ones refuse punches."""
-
-    name = Text()
-    secret_hash = Text()
-    revoked_at = Timestamptz(null=True)
-    created_at = Timestamptz()
-
-
 class KioskFailure(TenantOwned, Table, tablename="time_kiosk_failure"):
-    """A refused kiosk punch, counted for throttling."""
+    """A refused kiosk punch (per kiosk credential and employee id), counted for throttling."""
 
-    kiosk_id = UUID()
+    kiosk = Text()
     subject = Text()
     at = Timestamptz()

@@ -200,28 +200,18 @@ STATEMENTS = [
         check (date_to >= date_from)
     )""",
     "create index time_absence_employee on time_absence (tenant_id, employee_id, date_from)",
-    f"""
-    create table time_kiosk (
-        {_TENANT},
-        id uuid not null,
-        name text not null,
-        secret_hash text not null,
-        revoked_at timestamptz,
-        created_at timestamptz not null default now(),
-        primary key (tenant_id, id)
-    )""",
+    # Refused kiosk punches, per kiosk credential (the API key's audit name) and employee id
+    # as given, counted for throttling.
     f"""
     create table time_kiosk_failure (
         {_TENANT},
         id uuid not null,
-        kiosk_id uuid not null,
+        kiosk text not null,
         subject text not null,
         at timestamptz not null default now(),
-        primary key (tenant_id, id),
-        foreign key (tenant_id, kiosk_id) references time_kiosk (tenant_id, id)
-            on delete cascade
+        primary key (tenant_id, id)
     )""",
-    "create index time_kiosk_failure_recent on time_kiosk_failure (tenant_id, kiosk_id, at)",
+    "create index time_kiosk_failure_recent on time_kiosk_failure (tenant_id, kiosk, at)",
 ]
 
 
