@@ -61,11 +61,14 @@ async def days_of(
     days = {date_from + timedelta(days=n): Day() for n in range((date_to - date_from).days + 1)}
     start, end = utc_bounds(date_from, date_to)
     records = await conn.fetch(
-        "select a.id, a.clock_in, a.clock_out, a.time_zone, coalesce(array_agg(b.start_at) "
-        "filter (where b.id is not null), '{}') as break_starts, coalesce(array_agg(b.end_at) "
-        "filter (where b.id is not null), '{}') as break_ends from time_attendance a "
-        "left join time_break b on b.attendance_id = a.id where a.employee_id = $1 and "
-        "a.clock_in >= $2 and a.clock_in < $3 group by a.id order by a.clock_in",
+        "select a.id, a.clock_in, a.clock_out, a.time_zone, "
+        "coalesce(array_agg(b.start_at order by b.start_at) filter (where b.id is not null), "
+        "'{}') as break_starts, "
+        "coalesce(array_agg(b.end_at order by b.start_at) filter (where b.id is not null), "
+        "'{}') as break_ends "
+        "from time_attendance a left join time_break b on b.attendance_id = a.id "
+        "where a.employee_id = $1 and a.clock_in >= $2 and a.clock_in < $3 "
+        "group by a.tenant_id, a.id order by a.clock_in",
         employee_id,
         start,
         end,
