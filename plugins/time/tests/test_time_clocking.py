@@ -57,6 +57,8 @@ def test_punches_that_do_not_fit_the_state_answer_409(client: Any, tenant: Any) 
         headers=tenant.headers,
     )
     assert naive.status_code == 422
+    ancient = punch(client, tenant, ada, "clock/out", "0001-01-01T00:00:00+01:00")
+    assert "at" in str(problem(ancient, 422))
 
 
 def test_the_caller_clocks_their_own_linked_record(client: Any, time_db: str) -> None:
@@ -99,19 +101,17 @@ def test_the_caller_clocks_their_own_linked_record(client: Any, time_db: str) ->
 def test_location_and_ip_are_kept_only_when_the_tenant_enables_it(
     client: Any, tenant: Any, time_db: str
 ) -> None:
-    ada = employee(client, tenant)
     place = {"at": "2026-03-23T09:00:00+00:00", "latitude": "51.5074", "longitude": "-0.1278"}
-    record = ok(
-        client.post(f"{API}/employees/{ada}/clock/in", json=place, headers=tenant.headers), 201
-    )
+    ada = employee(client, tenant)
+    url = f"{API}/employees/{ada}/clock/in"
+    record = ok(client.post(url, json=place, headers=tenant.headers), 201)
     assert (record["latitude"], record["longitude"], record["ip"]) == (None, None, None)
-    ok(punch(client, tenant, ada, "clock/out", "2026-03-23T17:00:00+00:00"), 201)
 
-    set_plugin_settings(time_db, tenant, "time", {"record_location": True, "record_ip": True})
-    place["at"] = "2026-03-24T09:00:00+00:00"
-    record = ok(
-        client.post(f"{API}/employees/{ada}/clock/in", json=place, headers=tenant.headers), 201
-    )
+    recording = make_tenant(time_db)
+    set_plugin_settings(time_db, recording, "time", {"record_location": True, "record_ip": True})
+    lin = employee(client, recording, name="Lin")
+    url = f"{API}/employees/{lin}/clock/in"
+    record = ok(client.post(url, json=place, headers=recording.headers), 201)
     assert (record["latitude"], record["longitude"]) == ("51.507400", "-0.127800")
 
 

@@ -151,7 +151,16 @@ def test_a_team_report_shows_only_that_department(client: Any, tenant: Any) -> N
     assert [r["name"] for r in rows] == ["Grace Hopper"]
 
 
+def test_an_empty_csv_report_still_has_its_header(client: Any, tenant: Any) -> None:
+    response = report(client, tenant, "overtime", format="csv")
+    assert response.text.splitlines() == [
+        "employee_id,name,week_start,worked_hours,overtime_hours,daily_threshold_hours,"
+        "weekly_threshold_hours"
+    ]
+
+
 def test_a_bad_period_is_refused(client: Any, tenant: Any) -> None:
     refused = problem(report(client, tenant, "attendance", date_to="2026-03-01"), 422)
     assert "date_to" in str(refused)
     problem(report(client, tenant, "overtime", date_to="2027-06-01"), 422)
+    problem(report(client, tenant, "absences", date_from="0001-01-01"), 422)

@@ -145,6 +145,8 @@ def test_a_week_starts_on_monday_and_has_one_timesheet(client: Any, tenant: Any)
         client.post(url, json={"week_start": "2026-03-24"}, headers=tenant.headers), 422
     )
     assert "week_start" in str(refused)
+    far = client.post(url, json={"week_start": "9999-12-27"}, headers=tenant.headers)
+    assert "week_start" in str(problem(far, 422))
     twice = problem(client.post(url, json={"week_start": WEEK}, headers=tenant.headers), 409)
     assert twice["timesheet_id"] == sheet["id"]
 

@@ -12,7 +12,15 @@ from nexus_hookspecs import new_id
 from nexus_hookspecs.http import conflict, invalid, not_found
 
 from nexus_time._employees import ensure_active
-from nexus_time._hours import hours_of, local_day, span_seconds, week_start
+from nexus_time._hours import (
+    EARLIEST,
+    LATEST,
+    hours_of,
+    in_range,
+    local_day,
+    span_seconds,
+    week_start,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -162,6 +170,8 @@ def _instant(at: datetime | None) -> datetime:
         return datetime.now(UTC)
     if at.tzinfo is None:
         invalid("at", "give the instant with its UTC offset (2026-03-28T22:00:00+00:00)")
+    if not in_range(at):
+        invalid("at", f"between {EARLIEST} and {LATEST}")
     return at.astimezone(UTC)
 
 
@@ -219,6 +229,8 @@ async def punch(
     ensure_active(employee)
     at = _instant(details.at)
     employee_id = employee["id"]
+    # One punch per employee at a time (the open-record index would refuse the second).
+    await conn.execute("select 1 from time_employee where id = $1 for update", employee_id)
     current = await _open_record(conn, employee_id)
     if action == "in":
         if current is not None:

@@ -11,7 +11,7 @@ from nexus_hookspecs import new_id
 from nexus_hookspecs.http import conflict, invalid, not_found
 
 from nexus_time._attendance import audit, ensure_week_open, read_record, snapshot
-from nexus_time._hours import local_day
+from nexus_time._hours import EARLIEST, LATEST, in_range, local_day
 
 if TYPE_CHECKING:
     from nexus_hookspecs import Connection
@@ -49,6 +49,8 @@ def _aware(key: str, value: datetime | None) -> datetime | None:
         return None
     if value.tzinfo is None:
         invalid(key, "give the instant with its UTC offset")
+    if not in_range(value):
+        invalid(key, f"between {EARLIEST} and {LATEST}")
     return value.astimezone(UTC)
 
 

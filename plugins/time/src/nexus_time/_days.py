@@ -8,7 +8,16 @@ from typing import TYPE_CHECKING
 
 from nexus_hookspecs.http import invalid
 
-from nexus_time._hours import hours_of, local_day, span_seconds, start_instant, utc_bounds
+from nexus_time._hours import (
+    EARLIEST,
+    LATEST,
+    hours_of,
+    in_range,
+    local_day,
+    span_seconds,
+    start_instant,
+    utc_bounds,
+)
 
 if TYPE_CHECKING:
     from decimal import Decimal
@@ -45,6 +54,9 @@ class Day:
 
 def check_period(date_from: date, date_to: date) -> None:
     """422 unless ``date_from`` ≤ ``date_to`` and the period spans at most a year."""
+    for key, day in (("date_from", date_from), ("date_to", date_to)):
+        if not in_range(day):
+            invalid(key, f"between {EARLIEST} and {LATEST}", source="query")
     if date_to < date_from:
         invalid("date_to", "must not be before date_from", source="query")
     if (date_to - date_from).days >= MAX_DAYS:

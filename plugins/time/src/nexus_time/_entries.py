@@ -13,6 +13,7 @@ from nexus_hookspecs.http import invalid, not_found
 
 from nexus_time._attendance import ensure_week_open
 from nexus_time._employees import employee_row
+from nexus_time._hours import EARLIEST, LATEST, in_range
 
 if TYPE_CHECKING:
     from nexus_hookspecs import Connection
@@ -41,6 +42,8 @@ _COLUMNS = (
 
 
 def _check(fields: dict[str, Any]) -> None:
+    if not in_range(fields["date"]):
+        invalid("date", f"between {EARLIEST} and {LATEST}")
     hours = fields.get("hours")
     if hours is not None and not (Decimal(0) < hours <= Decimal(24)):
         invalid("hours", "more than 0 and at most 24")

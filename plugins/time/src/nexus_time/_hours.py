@@ -19,8 +19,12 @@ if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
 
 __all__ = (
+    "EARLIEST",
+    "LATEST",
     "Rules",
+    "in_range",
     "hours_of",
+    "late_minutes",
     "local_day",
     "overtime",
     "span_seconds",
@@ -33,6 +37,19 @@ __all__ = (
 
 _CENT = Decimal("0.01")
 _SECONDS_PER_HOUR = Decimal(3600)
+
+
+EARLIEST = date(1900, 1, 1)
+"""The first day the plugin takes (days and instants outside answer 422)."""
+
+LATEST = date(2999, 12, 31)
+"""The last day the plugin takes."""
+
+
+def in_range(value: date | datetime) -> bool:
+    """Whether a day or an instant lies between :data:`EARLIEST` and :data:`LATEST`."""
+    day = value.date() if isinstance(value, datetime) else value
+    return EARLIEST <= day <= LATEST
 
 
 @dataclass(frozen=True)

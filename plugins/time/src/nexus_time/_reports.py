@@ -73,12 +73,17 @@ class AbsenceRow(msgspec.Struct, kw_only=True):
 
 
 class Report(msgspec.Struct, kw_only=True):
-    """A report: its name, period and rows."""
+    """A report: its name, period, columns and rows."""
 
     report: str
     date_from: date
     date_to: date
+    columns: list[str]
     rows: list[Any]
+
+
+def _columns(row_type: type[msgspec.Struct]) -> list[str]:
+    return list(row_type.__struct_fields__)
 
 
 async def _employees(
@@ -136,7 +141,13 @@ async def attendance_report(
                 open_records=sum(1 for info in days.values() if info.open_record),
             )
         )
-    return Report(report="attendance", date_from=date_from, date_to=date_to, rows=rows)
+    return Report(
+        report="attendance",
+        date_from=date_from,
+        date_to=date_to,
+        columns=_columns(AttendanceRow),
+        rows=rows,
+    )
 
 
 async def overtime_report(
@@ -169,7 +180,13 @@ async def overtime_report(
                     weekly_threshold_hours=str(rules.weekly_hours),
                 )
             )
-    return Report(report="overtime", date_from=date_from, date_to=date_to, rows=rows)
+    return Report(
+        report="overtime",
+        date_from=date_from,
+        date_to=date_to,
+        columns=_columns(OvertimeRow),
+        rows=rows,
+    )
 
 
 async def absence_report(
@@ -210,7 +227,13 @@ async def absence_report(
                     )
                 )
             day += timedelta(days=1)
-    return Report(report="absences", date_from=date_from, date_to=date_to, rows=rows)
+    return Report(
+        report="absences",
+        date_from=date_from,
+        date_to=date_to,
+        columns=_columns(AbsenceRow),
+        rows=rows,
+    )
 
 
 def _cell(value: Any) -> str:
@@ -225,9 +248,7 @@ def to_csv(report: Report) -> str:
     """The report's rows as CSV, a header line first."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    if report.rows:
-        fields = list(msgspec.structs.asdict(report.rows[0]))
-        writer.writerow(fields)
-        for row in report.rows:
-            writer.writerow([_cell(value) for value in msgspec.structs.asdict(row).values()])
+    writer.writerow(report.columns)
+    for row in report.rows:
+        writer.writerow([_cell(value) for value in msgspec.structs.asdict(row).values()])
     return buffer.getvalue()

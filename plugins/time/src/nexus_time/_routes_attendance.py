@@ -26,7 +26,7 @@ from nexus_time._corrections import CorrectionOut, decide, read_correction, requ
 from nexus_time._days import check_period
 from nexus_time._examples import body
 from nexus_time._fields import Note
-from nexus_time._hours import utc_bounds
+from nexus_time._hours import EARLIEST
 from nexus_time._keys import ATTENDANCE_MANAGE, ATTENDANCE_READ, ATTENDANCE_WRITE
 
 __all__ = ("AttendanceController", "CorrectionController", "CorrectionIn", "Decision")
@@ -85,23 +85,18 @@ class AttendanceController(Controller):
 
         ``date_from``/``date_to`` bound each record's local day (that of its clock-in).
         """
-        start = end = None
-        if date_from is not None and date_to is not None:
-            check_period(date_from, date_to)
-        if date_from is not None:
-            start = utc_bounds(date_from, date_from)[0]
-        if date_to is not None:
-            end = utc_bounds(date_to, date_to)[1]
+        if date_from is not None or date_to is not None:
+            check_period(date_from or date_to or EARLIEST, date_to or date_from or EARLIEST)
         async with db.transaction() as conn:
             rows = await conn.fetch(
                 "select * from time_attendance where ($1::uuid is null or id > $1) and "
-                "($2::uuid is null or employee_id = $2) and ($3::timestamptz is null or "
-                "clock_in >= $3) and ($4::timestamptz is null or clock_in < $4) "
-                "order by id limit $5",
+                "($2::uuid is null or employee_id = $2) and ($3::date is null or "
+                "(clock_in at time zone time_zone)::date >= $3) and ($4::date is null or "
+                "(clock_in at time zone time_zone)::date <= $4) order by id limit $5",
                 after_id(cursor),
                 employee_id,
-                start,
-                end,
+                date_from,
+                date_to,
                 limit + 1,
             )
             breaks = await conn.fetch(
@@ -112,10 +107,6 @@ class AttendanceController(Controller):
         records = [
             to_out(row, [b for b in breaks if b["attendance_id"] == row["id"]]) for row in rows
         ]
-        if date_from is not None:
-            records = [r for r in records if r.day >= date_from]
-        if date_to is not None:
-            records = [r for r in records if r.day <= date_to]
         return page_of(records, limit)
 
     @get(

@@ -26,7 +26,7 @@ from nexus_hookspecs.http import (
 from nexus_time._employees import EMPLOYEE_COLUMNS, employee_row, hash_pin
 from nexus_time._examples import body
 from nexus_time._fields import Name, Pin, ZoneName
-from nexus_time._hours import valid_zone
+from nexus_time._hours import EARLIEST, LATEST, in_range, valid_zone
 from nexus_time._keys import ATTENDANCE_MANAGE, ATTENDANCE_READ
 
 if TYPE_CHECKING:
@@ -250,6 +250,8 @@ class EmployeeController(Controller):
         """Put the employee on a shift on a day, replacing that day's shift if any."""
         async with db.transaction() as conn:
             await employee_row(conn, employee_id)
+            if not in_range(data.date):
+                invalid("date", f"between {EARLIEST} and {LATEST}")
             if not await conn.fetchval("select true from time_shift where id = $1", data.shift_id):
                 invalid("shift_id", "no such shift")
             row = await conn.fetchrow(

@@ -20,7 +20,7 @@ from nexus_time._events import (
     TimesheetApproved,
     TimesheetReopened,
 )
-from nexus_time._hours import overtime
+from nexus_time._hours import EARLIEST, LATEST, in_range, overtime
 
 if TYPE_CHECKING:
     from nexus_hookspecs import Connection, EventPublisher
@@ -155,6 +155,8 @@ async def open_timesheet(
     """Open the draft timesheet of an employee's week; 409 when that week has one."""
     if week_start.weekday() != 0:
         invalid("week_start", "must be a Monday")
+    if not in_range(week_start):
+        invalid("week_start", f"between {EARLIEST} and {LATEST}")
     await employee_row(conn, employee_id)
     timesheet_id = await conn.fetchval(
         "insert into time_timesheet (id, employee_id, week_start) values ($1, $2, $3) "
