@@ -39,6 +39,7 @@ def test_the_right_pin_clocks_in_then_out_and_the_pin_is_never_shown(
     body = {"employee_id": ada, "pin": "4821"}
     came = ok(client.post(PUNCH, json=body, headers=door["headers"]), 201)
     assert came["source"] == "kiosk"
+    assert came["ip"] is None  # not recorded unless the tenant enables it
     assert came["clock_out"] is None
     went = ok(client.post(PUNCH, json=body, headers=door["headers"]), 201)
     assert went["id"] == came["id"]
@@ -87,6 +88,19 @@ def test_repeated_wrong_pins_lock_that_employee_id_at_the_kiosk(
     assert int(locked.headers["retry-after"]) == 15 * 60
     # Another employee at the same kiosk still punches.
     ok(client.post(PUNCH, json={"employee_id": bob, "pin": "1234"}, headers=door["headers"]), 201)
+
+
+def test_the_kiosks_address_is_kept_when_the_tenant_records_it(
+    client: Any, time_db: str
+) -> None:
+    tenant = make_tenant(time_db)
+    set_plugin_settings(time_db, tenant, "time", {"record_ip": True})
+    ada = with_pin(client, tenant)
+    door = kiosk(client, tenant)
+    body = {"employee_id": ada, "pin": "4821", "latitude": "6.5244", "longitude": "3.3792"}
+    came = ok(client.post(PUNCH, json=body, headers=door["headers"]), 201)
+    assert came["ip"] == "testclient"
+    assert came["latitude"] is None  # location recording stays off
 
 
 def test_a_revoked_kiosk_key_is_refused(client: Any, tenant: Any) -> None:
