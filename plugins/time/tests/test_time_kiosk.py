@@ -90,9 +90,7 @@ def test_repeated_wrong_pins_lock_that_employee_id_at_the_kiosk(
     ok(client.post(PUNCH, json={"employee_id": bob, "pin": "1234"}, headers=door["headers"]), 201)
 
 
-def test_the_kiosks_address_is_kept_when_the_tenant_records_it(
-    client: Any, time_db: str
-) -> None:
+def test_the_kiosks_address_is_kept_when_the_tenant_records_it(client: Any, time_db: str) -> None:
     tenant = make_tenant(time_db)
     set_plugin_settings(time_db, tenant, "time", {"record_ip": True})
     ada = with_pin(client, tenant)
