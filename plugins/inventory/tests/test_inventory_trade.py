@@ -104,7 +104,7 @@ def test_refuse_delivers_nothing_and_records_the_failure_visibly(client, tenant,
 def test_backorder_delivers_what_is_available_and_leaves_a_draft(client, tenant, inventory_db):
     keep_settings(inventory_db, tenant, {"oversell_policy": "backorder"})
     desk = create_product(client, tenant, sku="DESK")
-    lamp = create_product(client, tenant, sku="LAMP")
+    create_product(client, tenant, sku="LAMP")
     receive(client, tenant, desk, "16", "8000")
 
     post_invoices(client, tenant, invoice([("DESK", "50"), ("LAMP", "2")]))
@@ -286,9 +286,8 @@ def test_reservations_of_the_same_origin_do_not_count_against_its_delivery(clien
 
     held = call(client, tenant, "inventory.reserve", order)
     held_again = call(client, tenant, "inventory.reserve", order)
-    other = call(
-        client, tenant, "inventory.reserve", {"origin": "sales.order:4", "lines": [_line(desk, "8")]}
-    )
+    other_order = {"origin": "sales.order:4", "lines": [_line(desk, "8")]}
+    other = call(client, tenant, "inventory.reserve", other_order)
     blocked = call(
         client,
         tenant,
