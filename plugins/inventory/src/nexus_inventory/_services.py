@@ -13,7 +13,6 @@ first one did and moves nothing twice.
 
 from __future__ import annotations
 
-import inspect
 from collections import defaultdict
 from decimal import Decimal
 from typing import TYPE_CHECKING, Annotated, Any, Literal
@@ -661,13 +660,13 @@ async def return_goods(data: ReturnRequest, ctx: ServiceContext) -> Returned:
 
 
 def _service(name: str, handler: Any, request: type[msgspec.Struct], response: Any) -> Service:
-    """A service whose description is its handler's docstring (side effects included)."""
+    """A service described by its handler's docstring on one line (side effects included)."""
     return Service(
         name=name,
         handler=handler,
         request=request,
         response=response,
-        description=inspect.cleandoc(handler.__doc__ or ""),
+        description=" ".join((handler.__doc__ or "").split()),
     )
 
 
