@@ -66,6 +66,7 @@ from nexus_finance._routes_reconcile import (
 )
 from nexus_finance._routes_reports import ReportController
 from nexus_finance._routes_tax import TaxReturnController, TaxSummaryController
+from nexus_finance._routes_taxes import FiscalPositionController, ProductTaxController
 from nexus_finance._seed import FinanceSeed
 from nexus_finance._settings import FinanceSettings
 from nexus_finance.tables import TABLES
@@ -223,6 +224,8 @@ def nexus_routes(register: Callable[[Any], None]) -> None:
         BankRuleController,
         BankReportController,
         ExportController,
+        ProductTaxController,
+        FiscalPositionController,
     ):
         register(controller)
 

@@ -41,6 +41,7 @@ __all__ = (
     "create_position",
     "load_position",
     "load_product_taxes",
+    "partner_position",
     "price_difference_account",
     "put_product_taxes",
     "resolve",
