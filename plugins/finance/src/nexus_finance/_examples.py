@@ -29,6 +29,15 @@ EXAMPLES: dict[str, Any] = {
         "account_code": "2200",
     },
     "PATCH /taxes/{tax_id}": {"name": "Reduced VAT 5%"},
+    # Empty lists (the product untaxed both ways) so that the example works in any tenant;
+    # a real call lists tax ids from GET /taxes.
+    "PUT /product-taxes/{product_id}": {"sale_tax_ids": [], "purchase_tax_ids": []},
+    "POST /fiscal-positions": {
+        "name": "Export outside the EU",
+        "auto_apply": True,
+        "countries": ["US", "CA"],
+        "mappings": [],
+    },
     "POST /partners": {
         "name": "Example Supplier GmbH",
         "kind": "supplier",
