@@ -185,7 +185,13 @@ def test_won_deal_is_invoiced_delivered_paid_and_booked(client, platform):
         deal = win_deal(client, tenant, desk, quantity="3")
         worker.wait_handled("finance", 2)  # crm.deal.won.v1 → a draft invoice
         draft = only_draft(client, tenant)
-        assert (draft["total"], draft["currency"]) == ("300.00", "EUR"), draft
+        # 3 × 100.00, with the tenant's default sales tax (a French shop: TVA 20 %).
+        assert (draft["untaxed_total"], draft["tax_total"], draft["total"], draft["currency"]) == (
+            "300.00",
+            "60.00",
+            "360.00",
+            "EUR",
+        ), draft
         assert draft["partner_ref"] == deal["company_id"], (
             "the invoice's customer is the deal's company"
         )
@@ -230,7 +236,7 @@ def test_won_deal_is_invoiced_delivered_paid_and_booked(client, platform):
         receivable["credit"],
         receivable["debit_balance"],
         receivable["credit_balance"],
-    ) == ("300.00", "300.00", "0.00", "0.00"), f"the payment clears the receivable: {receivable}"
+    ) == ("360.00", "360.00", "0.00", "0.00"), f"the payment clears the receivable: {receivable}"
     # Stock valuation: 10 received at 40.00, 3 delivered at the average cost.
     assert trial_row(client, tenant, "inventory")["debit_balance"] == "280.00"
     assert trial_row(client, tenant, "cogs")["debit_balance"] == "120.00"
