@@ -35,6 +35,14 @@ from nexus_hr._keys import (
     SCHEDULES_READ,
     SCHEDULES_WRITE,
 )
+from nexus_hr._routes_checklists import ChecklistController, ChecklistTemplateController
+from nexus_hr._routes_contracts import ContractController
+from nexus_hr._routes_departments import DepartmentController, PositionController
+from nexus_hr._routes_documents import DocumentController
+from nexus_hr._routes_employees import EmployeeController
+from nexus_hr._routes_org_chart import OrgChartController
+from nexus_hr._routes_personal import PersonalController
+from nexus_hr._routes_schedules import ScheduleController
 from nexus_hr._schedules import seed_default_schedule
 from nexus_hr._settings import HrSettings
 
@@ -68,7 +76,18 @@ TABLES = (
     "hr_checklist_task",
 )
 
-CONTROLLERS: tuple[Any, ...] = ()
+CONTROLLERS: tuple[Any, ...] = (
+    EmployeeController,
+    OrgChartController,
+    DepartmentController,
+    PositionController,
+    ScheduleController,
+    ContractController,
+    PersonalController,
+    DocumentController,
+    ChecklistTemplateController,
+    ChecklistController,
+)
 
 
 @hookimpl
