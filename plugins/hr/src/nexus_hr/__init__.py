@@ -19,6 +19,7 @@ from nexus_hr._events import (
     EMPLOYEE_UPDATED,
 )
 from nexus_hr._examples import EXAMPLES
+from nexus_hr._handlers import USER_PROVISIONED, link_user
 from nexus_hr._keys import (
     CHECKLISTS_READ,
     CHECKLISTS_WRITE,
@@ -53,6 +54,7 @@ if TYPE_CHECKING:
 
 __all__ = (
     "HrSettings",
+    "nexus_event_handlers",
     "nexus_manifest",
     "nexus_piccolo_app",
     "nexus_routes",
@@ -182,6 +184,12 @@ def nexus_routes(register: Callable[[Any], None]) -> None:
     """Mount the HR routes under ``/api/v1/hr/``."""
     for controller in CONTROLLERS:
         register(controller)
+
+
+@hookimpl
+def nexus_event_handlers(register: Callable[[str, Any], None]) -> None:
+    """Link hired employees to the users the kernel provisions for them (``create_users``)."""
+    register(USER_PROVISIONED, link_user)
 
 
 @hookimpl

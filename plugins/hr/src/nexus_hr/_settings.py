@@ -19,6 +19,9 @@ class HrSettings(msgspec.Struct, kw_only=True, frozen=True):
     Attributes:
         create_users: When on, hiring an employee with a work email and no linked user
             makes the kernel create a member user for that email and link it.
+        disable_users_on_termination: When on (the default), terminating an employee
+            makes the kernel disable the linked user's membership of the tenant and revoke
+            their API keys.
         country: The company's country (ISO 3166-1 alpha-2): employees hired without one
             work there (public holidays, payroll rules).
         subdivision: The company's subdivision (``ENG``, ``BY`` …) for regional holidays.
@@ -28,6 +31,7 @@ class HrSettings(msgspec.Struct, kw_only=True, frozen=True):
     """
 
     create_users: bool = False
+    disable_users_on_termination: bool = True
     country: Country | None = None
     subdivision: str | None = None
     currency: Currency = "EUR"
