@@ -32,7 +32,12 @@ def client(hr_db: str) -> Iterator[Any]:
 def _sign_in(client, tenant, email):
     return client.post(
         "/api/v1/auth/token",
-        json={"grant_type": "password", "tenant": tenant.slug, "email": email, "password": PASSWORD},
+        json={
+            "grant_type": "password",
+            "tenant": tenant.slug,
+            "email": email,
+            "password": PASSWORD,
+        },
     )
 
 

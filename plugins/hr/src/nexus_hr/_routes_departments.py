@@ -17,7 +17,6 @@ from nexus_hookspecs.http import (
     Limit,
     Page,
     after_id,
-    conflict,
     not_found,
     page_of,
     route_opt,
@@ -116,16 +115,6 @@ async def _check(conn: Any, values: dict[str, Any], *, department_id: UUID | Non
     errors.raise_if_any()
 
 
-async def _name_free(conn: Any, table: str, name: str, row_id: UUID | None) -> None:
-    taken = await conn.fetchval(
-        f"select true from {table} where name = $1 and ($2::uuid is null or id <> $2)",
-        name,
-        row_id,
-    )
-    if taken:
-        conflict(f"the name {name!r} is taken", name=name)
-
-
 class DepartmentController(Controller):
     """Departments: a tree (each may have a parent), each with a manager."""
 
@@ -150,14 +139,10 @@ class DepartmentController(Controller):
     async def create_department(
         self, db: Db, data: Annotated[DepartmentIn, body("POST /departments", "Consulting")]
     ) -> DepartmentOut:
-        """Create a department (409 when the name is taken.
-
-        422 names a missing parent or manager).
-        """
+        """Create a department (422 names a missing parent or manager)."""
         values = msgspec.structs.asdict(data)
         async with db.transaction() as conn:
             await _check(conn, values, department_id=None)
-            await _name_free(conn, "hr_department", data.name, None)
             row = await conn.fetchrow(
                 "insert into hr_department (id, name, parent_id, manager_id) "
                 f"values ($1, $2, $3, $4) returning {_DEPARTMENT}",
@@ -204,8 +189,6 @@ class DepartmentController(Controller):
             ):
                 not_found()
             await _check(conn, changes, department_id=department_id)
-            if "name" in changes:
-                await _name_free(conn, "hr_department", changes["name"], department_id)
             sets = ", ".join(f"{key} = ${i}" for i, key in enumerate(changes, start=2))
             query = (
                 f"update hr_department set {sets} where id = $1 returning {_DEPARTMENT}"
@@ -252,11 +235,10 @@ class PositionController(Controller):
     async def create_position(
         self, db: Db, data: Annotated[PositionIn, body("POST /positions", "Consultant")]
     ) -> PositionOut:
-        """Create a job position (409 when the name is taken; 422: no such department)."""
+        """Create a job position (422 when the department does not exist)."""
         values = msgspec.structs.asdict(data)
         async with db.transaction() as conn:
             await _check(conn, values, department_id=None)
-            await _name_free(conn, "hr_job_position", data.name, None)
             row = await conn.fetchrow(
                 "insert into hr_job_position (id, name, department_id, description) "
                 f"values ($1, $2, $3, $4) returning {_POSITION}",
@@ -301,8 +283,6 @@ class PositionController(Controller):
             ):
                 not_found()
             await _check(conn, changes, department_id=None)
-            if "name" in changes:
-                await _name_free(conn, "hr_job_position", changes["name"], position_id)
             sets = ", ".join(f"{key} = ${i}" for i, key in enumerate(changes, start=2))
             query = (
                 f"update hr_job_position set {sets} where id = $1 returning {_POSITION}"

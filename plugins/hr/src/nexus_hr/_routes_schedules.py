@@ -105,15 +105,6 @@ def _check(values: dict[str, Any]) -> None:
             invalid(f"{day}_hours", "must be between 0 and 24")
 
 
-async def _name_free(conn: Any, name: str, row_id: UUID | None) -> None:
-    if await conn.fetchval(
-        "select true from hr_working_schedule where name = $1 and ($2::uuid is null or id <> $2)",
-        name,
-        row_id,
-    ):
-        conflict(f"the name {name!r} is taken", name=name)
-
-
 class ScheduleController(Controller):
     """Working schedules (one per tenant, "Standard 40h", is seeded and the default)."""
 
@@ -138,11 +129,10 @@ class ScheduleController(Controller):
     async def create_schedule(
         self, db: Db, data: Annotated[ScheduleIn, body("POST /schedules", "Part time")]
     ) -> ScheduleOut:
-        """Create a working schedule (409 when the name is taken; 422: unknown time zone)."""
+        """Create a working schedule (422 for an unknown time zone or hours past 24)."""
         values = msgspec.structs.asdict(data)
         _check(values)
         async with db.transaction() as conn:
-            await _name_free(conn, data.name, None)
             keys = list(values)
             row = await conn.fetchrow(
                 f"insert into hr_working_schedule (id, {', '.join(keys)}) values ($1, "
@@ -185,8 +175,6 @@ class ScheduleController(Controller):
                 "select true from hr_working_schedule where id = $1 for update", schedule_id
             ):
                 not_found()
-            if "name" in changes:
-                await _name_free(conn, changes["name"], schedule_id)
             sets = ", ".join(f"{key} = ${i}" for i, key in enumerate(changes, start=2))
             query = (
                 f"update hr_working_schedule set {sets} where id = $1 returning {_COLUMNS}"
