@@ -172,7 +172,12 @@ def nexus_manifest() -> Manifest:
             ),
         ),
         settings=HrSettings,
-        profile_settings={"country": "country", "currency": "currency", "time_zone": "timezone"},
+        profile_settings={
+            "country": "country",
+            "currency": "currency",
+            "time_zone": "timezone",
+            "head_count": "employees",
+        },
         events=(EMPLOYEE_HIRED, EMPLOYEE_UPDATED, EMPLOYEE_TERMINATED, EMPLOYEE_ERASED),
         tenant_tables=TABLES,
         example_payloads=EXAMPLES,

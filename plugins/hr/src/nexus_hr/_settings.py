@@ -28,6 +28,8 @@ class HrSettings(msgspec.Struct, kw_only=True, frozen=True):
         currency: The currency of contracts created without one (ISO 4217).
         time_zone: The IANA time zone of employees and the seeded schedule when none is
             given.
+        head_count: The business profile's ``employees``, when given: how many people the
+            company expects to employ (informative; reports compare it with the roster).
     """
 
     create_users: bool = False
@@ -36,3 +38,4 @@ class HrSettings(msgspec.Struct, kw_only=True, frozen=True):
     subdivision: str | None = None
     currency: Currency = "EUR"
     time_zone: TimeZone = "UTC"
+    head_count: Annotated[int, msgspec.Meta(ge=1)] | None = None
