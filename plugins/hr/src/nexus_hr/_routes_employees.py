@@ -270,6 +270,9 @@ class EmployeeController(Controller):
             await check_references(conn, changes, employee_id=employee_id)
             if "user_id" in changes:
                 await _user_taken(conn, changes["user_id"], employee_id)
+            last_day = before["termination_date"]
+            if "hire_date" in changes and last_day is not None and changes["hire_date"] > last_day:
+                invalid("hire_date", "must not be after the termination date")
             if not changes:
                 return _out(before)
             sets = ", ".join(f"{key} = ${i}" for i, key in enumerate(changes, start=2))
