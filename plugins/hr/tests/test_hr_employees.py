@@ -121,6 +121,7 @@ def test_terminate_and_rehire(client, tenant, hr_db):
     [contract] = call(client, tenant, "GET", f"/employees/{ada['id']}/contracts", 200)
     assert (contract["state"], contract["end_date"]) == ("ended", "2026-06-30")
     call(client, tenant, "POST", f"/employees/{ada['id']}/terminate", 409, json={})
+    call(client, tenant, "PATCH", f"/employees/{ada['id']}", 422, json={"hire_date": "2026-07-01"})
     call(
         client,
         tenant,
