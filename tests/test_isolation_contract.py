@@ -280,9 +280,14 @@ class World:
 @pytest.fixture(scope="module")
 def world(nexus_postgres_server: str) -> Iterator[World]:
     """One app with every plugin, and two tenants with admin keys, for the whole module."""
+    # Every listing test creates every resource again: with a dozen plugins' routes that is
+    # more than the default per-key rate limit allows in a minute, and a 429 tests nothing.
+    settings = Settings(
+        log_level="warning", rate_limit_key="1000000/minute", rate_limit_tenant="1000000/minute"
+    )
     with (
         migrated_database(nexus_postgres_server, PLUGINS) as url,
-        create_test_client(PLUGINS, database_url=url) as client,
+        create_test_client(PLUGINS, database_url=url, settings=settings) as client,
     ):
         yield World(client=client, a=make_tenant(url), b=make_tenant(url), url=url)
 

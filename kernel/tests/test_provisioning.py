@@ -181,6 +181,7 @@ def test_published_schema_file_matches_the_profile():
         pytest.param({"locale": "xx-FR"}, ["locale"], id="unknown-locale"),
         pytest.param({"slug": "Not A Slug"}, ["slug"], id="bad-slug"),
         pytest.param({"fiscal_year_start": 13}, ["fiscal_year_start"], id="bad-month"),
+        pytest.param({"employees": 0}, ["employees"], id="no-head-count"),
         pytest.param({"admin": {"email": "nope", "name": "A"}}, ["admin.email"], id="bad-email"),
         pytest.param({"colour": "red"}, ["colour"], id="unknown-field"),
         pytest.param(
@@ -194,6 +195,11 @@ def test_invalid_profiles_name_each_failing_field(changes, fields):
     with pytest.raises(ProfileError) as caught:
         decode_profile(profile(**changes))
     assert sorted(error.field for error in caught.value.errors) == sorted(fields)
+
+
+def test_the_head_count_is_optional():
+    assert decode_profile(profile()).employees is None
+    assert decode_profile(profile(employees=12)).employees == 12
 
 
 def test_missing_fields_are_named():

@@ -11,7 +11,7 @@ from nexus_hookspecs._events import EventType
 __all__ = ("Feature", "Manifest", "Permission", "ProfileFact")
 
 #: A fact of the tenant's business profile a plugin setting can be filled from.
-ProfileFact = Literal["country", "currency", "timezone", "locale", "fiscal_year_start"]
+ProfileFact = Literal["country", "currency", "timezone", "locale", "fiscal_year_start", "employees"]
 
 
 class Feature(msgspec.Struct, frozen=True, kw_only=True):
@@ -67,8 +67,9 @@ class Manifest(msgspec.Struct, frozen=True, kw_only=True):
             enforces row-level security on each.
         example_payloads: Example request bodies keyed by route path, used by contract tests.
         profile_settings: Settings fields the tenant's business profile fills in, field →
-            profile fact (``country``, ``currency``, ``timezone``, ``locale`` or
-            ``fiscal_year_start``), so ``{"base_currency": "currency"}`` keeps the books in
+            profile fact (``country``, ``currency``, ``timezone``, ``locale``,
+            ``fiscal_year_start`` or ``employees``, the optional head count, which fills
+            nothing when left out), so ``{"base_currency": "currency"}`` keeps the books in
             the company's currency. A fact beats the preset's value; the profile's own
             ``settings`` beat the fact.
         seed: A msgspec Struct type describing the plugin's ``[seed.<plugin>]`` data (a

@@ -14,6 +14,7 @@ import msgspec
 
 from nexus.events import KERNEL_SOURCE
 from nexus.features import FEATURE_EVENTS
+from nexus.identity import USER_PROVISIONED_EVENT
 from nexus.plugins import PluginState
 from nexus.provisioning import TENANT_PROVISIONED_EVENT
 
@@ -27,7 +28,11 @@ __all__ = ("KERNEL_EVENTS", "CatalogEntry", "event_catalog", "render_catalog")
 NO_SCHEMA = "no payload schema declared"
 
 
-KERNEL_EVENTS: tuple[EventType, ...] = (*FEATURE_EVENTS, TENANT_PROVISIONED_EVENT)
+KERNEL_EVENTS: tuple[EventType, ...] = (
+    *FEATURE_EVENTS,
+    TENANT_PROVISIONED_EVENT,
+    USER_PROVISIONED_EVENT,
+)
 """The event types the kernel itself publishes (source ``/nexus/nexus``)."""
 
 

@@ -24,6 +24,7 @@ from nexus.events import (
     collect_consumers,
 )
 from nexus.features import FeatureRuntime, SettingsReader
+from nexus.identity import employment_consumer
 from nexus.plugins import piccolo_app_paths
 
 if TYPE_CHECKING:
@@ -93,7 +94,7 @@ class EventRuntime:
             if consumers is not None
             else collect_consumers(
                 registry,
-                [audit_consumer(), analytics_consumer()],
+                [audit_consumer(), analytics_consumer(), employment_consumer()],
                 toggles=self.toggles,
                 reader=SettingsReader(registry),
                 services=self.services.bound,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from nexus.identity._authenticate import Authenticator, AuthError
+from nexus.identity._employment import USER_PROVISIONED_EVENT, employment_consumer
 from nexus.identity._gate import TENANT_HEADER, AuthGate
 from nexus.identity._jwt import JwtKeys, ensure_signing_key, load_jwt_keys
 from nexus.identity._principal import Principal, PrincipalKind, Role, request_principal
@@ -19,6 +20,7 @@ from nexus.identity._throttle import Throttle
 
 __all__ = (
     "TENANT_HEADER",
+    "USER_PROVISIONED_EVENT",
     "ApiKeyCreate",
     "AuthError",
     "AuthGate",
@@ -32,6 +34,7 @@ __all__ = (
     "create_api_key",
     "create_platform_key",
     "create_user",
+    "employment_consumer",
     "ensure_signing_key",
     "hash_password",
     "identity_routes",

@@ -125,9 +125,11 @@ def profile_facts(profile: BusinessProfile, registry: PluginRegistry) -> dict[st
     facts: dict[str, dict[str, Any]] = {}
     for record in registry.loaded:
         if record.manifest and record.manifest.profile_settings:
+            # An optional fact the profile leaves out (``employees``) fills nothing.
             facts[record.name] = {
                 field: getattr(profile, fact)
                 for field, fact in record.manifest.profile_settings.items()
+                if getattr(profile, fact) is not None
             }
     return facts
 

@@ -69,6 +69,8 @@ class BusinessProfile(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_
         timezone: IANA time zone (``Europe/Paris``).
         locale: BCP 47 language tag (``fr-FR``).
         fiscal_year_start: Month (1–12) the fiscal year starts in.
+        employees: The head count, when known; plugins may fill settings from it
+            (``Manifest.profile_settings``), HR among them.
         plan: The commercial plan.
         admin: The first administrator.
         features: Feature keys (``plugin`` or ``plugin.feature``) switched on or off on
@@ -87,6 +89,7 @@ class BusinessProfile(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_
     industry: Annotated[str, msgspec.Meta(pattern=r"^[a-z][a-z0-9-]{0,62}$")] | None = None
     preset: Annotated[str, msgspec.Meta(pattern=r"^[a-z][a-z0-9-]{0,62}$")] | None = None
     fiscal_year_start: Annotated[int, msgspec.Meta(ge=1, le=12)] = 1
+    employees: Annotated[int, msgspec.Meta(ge=1, le=10_000_000, examples=[12])] | None = None
     plan: Annotated[str, msgspec.Meta(min_length=1, max_length=64)] = "standard"
     features: dict[str, bool] = msgspec.field(default_factory=dict)
     settings: dict[str, dict[str, Any]] = msgspec.field(default_factory=dict)

@@ -1,0 +1,122 @@
+"""The events HR's core publishes: payload Structs and their declarations.
+
+Each is published in the transaction that makes the change; the manifest lists them
+(``Manifest.events``) and ``docs/plugins/events.md`` shows their payloads' JSON Schemas.
+The hired/updated/terminated payloads are the contract other plugins (Time, the kernel's
+identity) read: fields may be added, never removed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from uuid import UUID
+
+import msgspec
+from nexus_hookspecs import EventType
+
+__all__ = (
+    "EMPLOYEE_ERASED",
+    "EMPLOYEE_HIRED",
+    "EMPLOYEE_TERMINATED",
+    "EMPLOYEE_UPDATED",
+    "EmployeeChanged",
+    "EmployeeErased",
+    "EmployeeTerminated",
+)
+
+
+class EmployeeChanged(msgspec.Struct, kw_only=True):
+    """The ``data`` of ``hr.employee.hired.v1`` and ``hr.employee.updated.v1``.
+
+    Attributes:
+        employee_id: The employee.
+        user_id: The linked Nexus user, if any.
+        name: The employee's name.
+        work_email: Their work email, if any.
+        department_id: Their department, if any.
+        manager_id: Their manager (an employee), if any.
+        job_title: Their job title (the position's name when none is given), if any.
+        hire_date: The first day of employment (always set in ``hired``).
+        country: The country they work in (ISO 3166-1 alpha-2), if known.
+        time_zone: Their IANA time zone.
+        subdivision: The subdivision they work in (regional public holidays), if known.
+        working_schedule_id: Their working schedule, if any.
+        state: ``active`` or ``terminated``.
+    """
+
+    employee_id: UUID
+    user_id: UUID | None
+    name: str
+    work_email: str | None
+    department_id: UUID | None
+    manager_id: UUID | None
+    job_title: str | None
+    hire_date: dt.date | None
+    country: str | None
+    time_zone: str
+    subdivision: str | None = None
+    working_schedule_id: UUID | None = None
+    state: str = "active"
+
+
+class EmployeeTerminated(msgspec.Struct, kw_only=True):
+    """The ``data`` of ``hr.employee.terminated.v1``.
+
+    Attributes:
+        employee_id: The employee.
+        user_id: The linked Nexus user, if any (the kernel disables their membership).
+        termination_date: The last day of employment.
+        reason: Why, if given.
+    """
+
+    employee_id: UUID
+    user_id: UUID | None
+    termination_date: dt.date
+    reason: str | None
+
+
+class EmployeeErased(msgspec.Struct, kw_only=True):
+    """The ``data`` of ``hr.employee.erased.v1``.
+
+    Attributes:
+        employee_id: The employee whose personal data was erased.
+        erased: What was erased (``personal_data``, ``emergency_contacts``, ``documents``,
+            ``name``, ``work_email``).
+    """
+
+    employee_id: UUID
+    erased: list[str]
+
+
+EMPLOYEE_HIRED = EventType(
+    type="hr.employee.hired.v1",
+    description=(
+        "An employee's employment started: created with a hire date, or re-hired "
+        "(subject: the employee id)."
+    ),
+    payload=EmployeeChanged,
+)
+EMPLOYEE_UPDATED = EventType(
+    type="hr.employee.updated.v1",
+    description=(
+        "An employee's name, manager, department, job, user link, time zone or schedule "
+        "changed (subject: the employee id)."
+    ),
+    payload=EmployeeChanged,
+)
+EMPLOYEE_TERMINATED = EventType(
+    type="hr.employee.terminated.v1",
+    description=(
+        "An employee was terminated; the kernel disables the linked user's membership "
+        "(subject: the employee id)."
+    ),
+    payload=EmployeeTerminated,
+)
+EMPLOYEE_ERASED = EventType(
+    type="hr.employee.erased.v1",
+    description=(
+        "An employee's personal data was erased on a data-subject request; the employment "
+        "record stays, pseudonymised (subject: the employee id)."
+    ),
+    payload=EmployeeErased,
+)

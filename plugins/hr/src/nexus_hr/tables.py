@@ -1,0 +1,183 @@
+"""The HR tables (Piccolo), all tenant-owned.
+
+The schema itself is created by the migration in ``migrations/``: composite foreign keys
+``(tenant_id, …)`` keep every reference inside one tenant. Personal data (birth date,
+national id, private contact details, bank account) lives in its own table,
+:class:`PersonalData`, read and changed only with ``hr.personal:*``.
+"""
+
+from __future__ import annotations
+
+from nexus_hookspecs.piccolo import TenantOwned
+from piccolo.columns import UUID, BigInt, Boolean, Date, Integer, Numeric, Text, Timestamptz
+from piccolo.table import Table
+
+__all__ = (
+    "Checklist",
+    "ChecklistTask",
+    "ChecklistTemplate",
+    "ChecklistTemplateTask",
+    "Contract",
+    "Department",
+    "Document",
+    "EmergencyContact",
+    "Employee",
+    "JobPosition",
+    "PersonalData",
+    "WorkingSchedule",
+)
+
+_HOURS = (5, 2)
+_MONEY = (20, 6)
+
+
+class WorkingSchedule(TenantOwned, Table, tablename="hr_working_schedule"):
+    """A working week: hours per weekday in a time zone; one per tenant is the default."""
+
+    name = Text()
+    time_zone = Text(default="UTC")
+    monday_hours = Numeric(digits=_HOURS)
+    tuesday_hours = Numeric(digits=_HOURS)
+    wednesday_hours = Numeric(digits=_HOURS)
+    thursday_hours = Numeric(digits=_HOURS)
+    friday_hours = Numeric(digits=_HOURS)
+    saturday_hours = Numeric(digits=_HOURS)
+    sunday_hours = Numeric(digits=_HOURS)
+    is_default = Boolean(default=False)
+    created_at = Timestamptz()
+
+
+class Department(TenantOwned, Table, tablename="hr_department"):
+    """A department, optionally inside a parent department, with a manager (an employee)."""
+
+    name = Text()
+    parent_id = UUID(null=True)
+    manager_id = UUID(null=True)
+    created_at = Timestamptz()
+
+
+class JobPosition(TenantOwned, Table, tablename="hr_job_position"):
+    """A job position, optionally in a department."""
+
+    name = Text()
+    department_id = UUID(null=True)
+    description = Text(null=True)
+    created_at = Timestamptz()
+
+
+class Employee(TenantOwned, Table, tablename="hr_employee"):
+    """An employee: the employment record (``active`` or ``terminated``), no personal data."""
+
+    name = Text()
+    work_email = Text(null=True)
+    user_id = UUID(null=True)
+    department_id = UUID(null=True)
+    position_id = UUID(null=True)
+    job_title = Text(null=True)
+    manager_id = UUID(null=True)
+    hire_date = Date(null=True)
+    termination_date = Date(null=True)
+    termination_reason = Text(null=True)
+    state = Text(default="active")
+    country = Text(null=True)
+    subdivision = Text(null=True)
+    time_zone = Text(default="UTC")
+    working_schedule_id = UUID(null=True)
+    erased_at = Timestamptz(null=True)
+    created_at = Timestamptz()
+    updated_at = Timestamptz()
+
+
+class Contract(TenantOwned, Table, tablename="hr_contract"):
+    """An employment contract; a new one ends the running one, history is kept."""
+
+    employee_id = UUID()
+    start_date = Date()
+    end_date = Date(null=True)
+    contract_type = Text(default="permanent")
+    working_schedule_id = UUID(null=True)
+    wage = Numeric(digits=_MONEY)
+    currency = Text()
+    wage_type = Text(default="monthly")
+    state = Text(default="running")
+    created_at = Timestamptz()
+
+
+class EmergencyContact(TenantOwned, Table, tablename="hr_emergency_contact"):
+    """Someone to call for an employee (personal data)."""
+
+    employee_id = UUID()
+    name = Text()
+    relationship = Text(null=True)
+    phone = Text(null=True)
+    email = Text(null=True)
+    created_at = Timestamptz()
+
+
+class PersonalData(TenantOwned, Table, tablename="hr_personal_data"):
+    """An employee's personal data, one row per employee (unique per tenant and employee)."""
+
+    employee_id = UUID()
+    birth_date = Date(null=True)
+    national_id = Text(null=True)
+    private_address = Text(null=True)
+    private_phone = Text(null=True)
+    private_email = Text(null=True)
+    bank_account = Text(null=True)
+    updated_at = Timestamptz()
+
+
+class Document(TenantOwned, Table, tablename="hr_document"):
+    """A file about an employee, its bytes kept through the files port (``blob_key``)."""
+
+    employee_id = UUID()
+    name = Text()
+    content_type = Text()
+    size = BigInt()
+    blob_key = Text()
+    created_at = Timestamptz()
+
+
+class ChecklistTemplate(TenantOwned, Table, tablename="hr_checklist_template"):
+    """An onboarding or offboarding checklist template; ``automatic`` ones start on hire/exit."""
+
+    name = Text()
+    kind = Text()
+    automatic = Boolean(default=True)
+    created_at = Timestamptz()
+
+
+class ChecklistTemplateTask(TenantOwned, Table, tablename="hr_checklist_template_task"):
+    """A task of a template: assigned to a role or an employee, due some days after the event."""
+
+    template_id = UUID()
+    position = Integer(default=0)
+    title = Text()
+    assignee_role = Text(null=True)
+    assignee_employee_id = UUID(null=True)
+    due_offset_days = Integer(default=0)
+
+
+class Checklist(TenantOwned, Table, tablename="hr_checklist"):
+    """A checklist started for one employee (``open`` until every task is done)."""
+
+    employee_id = UUID()
+    template_id = UUID(null=True)
+    name = Text()
+    kind = Text()
+    state = Text(default="open")
+    created_at = Timestamptz()
+
+
+class ChecklistTask(TenantOwned, Table, tablename="hr_checklist_task"):
+    """A task of a checklist, assigned to someone, with a due date."""
+
+    checklist_id = UUID()
+    position = Integer(default=0)
+    title = Text()
+    assignee_role = Text(null=True)
+    assignee_employee_id = UUID(null=True)
+    due_date = Date()
+    done = Boolean(default=False)
+    completed_at = Timestamptz(null=True)
+    completed_by = UUID(null=True)
