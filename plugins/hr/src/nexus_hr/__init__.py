@@ -17,6 +17,7 @@ from nexus_hr._events import (
     EMPLOYEE_HIRED,
     EMPLOYEE_TERMINATED,
     EMPLOYEE_UPDATED,
+    LEAVE_EVENTS,
 )
 from nexus_hr._examples import EXAMPLES
 from nexus_hr._keys import (
@@ -35,6 +36,8 @@ from nexus_hr._keys import (
     SCHEDULES_READ,
     SCHEDULES_WRITE,
 )
+from nexus_hr._leave import seed_leave_types
+from nexus_hr._routes_leave import LEAVE_CONTROLLERS, LEAVE_PERMISSIONS
 from nexus_hr._schedules import seed_default_schedule
 from nexus_hr._settings import HrSettings
 
@@ -66,9 +69,15 @@ TABLES = (
     "hr_checklist_template_task",
     "hr_checklist",
     "hr_checklist_task",
+    # Leave
+    "hr_leave_type",
+    "hr_leave_accrual_rule",
+    "hr_leave_allocation",
+    "hr_leave_request",
 )
 
 CONTROLLERS: tuple[Any, ...] = ()
+CONTROLLERS += LEAVE_CONTROLLERS
 
 
 @hookimpl
@@ -149,10 +158,17 @@ def nexus_manifest() -> Manifest:
                 key=CHECKLISTS_WRITE,
                 description="Create templates, start checklists and complete tasks.",
             ),
+            *LEAVE_PERMISSIONS,
         ),
         settings=HrSettings,
         profile_settings={"country": "country", "currency": "currency", "time_zone": "timezone"},
-        events=(EMPLOYEE_HIRED, EMPLOYEE_UPDATED, EMPLOYEE_TERMINATED, EMPLOYEE_ERASED),
+        events=(
+            EMPLOYEE_HIRED,
+            EMPLOYEE_UPDATED,
+            EMPLOYEE_TERMINATED,
+            EMPLOYEE_ERASED,
+            *LEAVE_EVENTS,
+        ),
         tenant_tables=TABLES,
         example_payloads=EXAMPLES,
     )
@@ -173,7 +189,12 @@ def nexus_piccolo_app() -> str:
 
 @hookimpl
 async def nexus_tenant_enable(tenant: TenantRef, settings: Any, conn: Connection) -> None:
-    """Seed the default working schedule, "Standard 40h" (Monday to Friday, 8 hours)."""
+    """Seed the default working schedule and leave types.
+
+    The schedule is "Standard 40h" (Monday to Friday, 8 hours); the leave types Paid, Sick
+    and Unpaid leave.
+    """
     del tenant
     found = settings if isinstance(settings, HrSettings) else HrSettings()
     await seed_default_schedule(conn, time_zone=found.time_zone)
+    await seed_leave_types(conn)
