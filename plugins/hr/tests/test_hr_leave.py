@@ -53,8 +53,13 @@ def _sign_in(client: Any, tenant: Any, email: str) -> dict[str, str]:
 
 
 def _people(url: str, tenant: Any) -> dict[str, UUID]:
+    """Fresh employees (the last test's go, with their leave) linked to the three users."""
+
     async def make() -> dict[str, UUID]:
         async with tenant_transaction(url, tenant) as conn:
+            await conn.execute("delete from hr_employee")
+            await conn.execute("delete from hr_leave_accrual_rule")
+            await conn.execute("delete from hr_department")
             users = {
                 row["email"].split("@")[0]: row["id"]
                 for row in await conn.fetch("select id, email from nexus_user")
@@ -80,8 +85,12 @@ def _people(url: str, tenant: Any) -> dict[str, UUID]:
     return run_sync(make())
 
 
-@pytest.fixture
-def world(client: Any, hr_db: str) -> World:
+@pytest.fixture(scope="module")
+def signed_in(client: Any, hr_db: str) -> tuple[Any, dict[str, str], dict[str, dict[str, str]]]:
+    """One tenant in England for the module, its leave types and its users signed in.
+
+    Signing in costs an argon2 hash each: done once, each test gets fresh employees.
+    """
     tenant = make_tenant(
         hr_db,
         users=tuple(
@@ -93,6 +102,16 @@ def world(client: Any, hr_db: str) -> World:
     listed = client.get(f"{HR}/leave/types", headers=tenant.headers)
     assert listed.status_code == 200, listed.text
     types = {item["code"]: item["id"] for item in listed.json()["items"]}
+    tokens = {
+        name: _sign_in(client, tenant, f"{name}@example.com")
+        for name in ("manager", "report", "colleague")
+    }
+    return tenant, types, tokens
+
+
+@pytest.fixture
+def world(signed_in: Any, hr_db: str) -> World:
+    tenant, types, tokens = signed_in
     ids = _people(hr_db, tenant)
     return World(
         tenant=tenant,
@@ -101,10 +120,15 @@ def world(client: Any, hr_db: str) -> World:
         report=ids["report"],
         colleague=ids["colleague"],
         department=ids["department"],
-        as_manager=_sign_in(client, tenant, "manager@example.com"),
-        as_report=_sign_in(client, tenant, "report@example.com"),
-        as_colleague=_sign_in(client, tenant, "colleague@example.com"),
+        as_manager=tokens["manager"],
+        as_report=tokens["report"],
+        as_colleague=tokens["colleague"],
     )
+
+
+def _events(url: str, world: World, event_type: str, subject: str) -> list[Any]:
+    """The events of one type about one request (the module's tests share a tenant)."""
+    return [e for e in outbox_events(url, world.tenant, event_type) if e.subject == subject]
 
 
 def _file(client: Any, world: World, employee: UUID, code: str, **body: Any) -> Any:
@@ -239,16 +263,16 @@ def test_manager_then_hr_chain_refuses_the_wrong_approver(client, world, hr_db):
     assert by_manager.json()["state"] == "pending_hr"
     assert by_manager.json()["manager_approved_by"].startswith("user:")
     assert client.post(url, headers=world.as_manager).status_code == 409  # HR's step now
-    assert outbox_events(hr_db, world.tenant, "hr.leave.approved.v1") == []
+    assert _events(hr_db, world, "hr.leave.approved.v1", request["id"]) == []
 
     by_hr = client.post(hr_url, headers=world.tenant.headers)
     assert by_hr.status_code == 200, by_hr.text
     assert by_hr.json()["state"] == "approved"
     assert client.post(hr_url, headers=world.tenant.headers).status_code == 409
 
-    [submitted] = outbox_events(hr_db, world.tenant, "hr.leave.submitted.v1")
+    [submitted] = _events(hr_db, world, "hr.leave.submitted.v1", request["id"])
     msgspec.convert(submitted.data, LeaveSubmitted)
-    [approved] = outbox_events(hr_db, world.tenant, "hr.leave.approved.v1")
+    [approved] = _events(hr_db, world, "hr.leave.approved.v1", request["id"])
     payload = msgspec.convert(approved.data, LeaveApproved, strict=False)
     assert payload.request_id == UUID(request["id"])
     assert payload.employee_id == world.report
@@ -266,7 +290,7 @@ def test_manager_then_hr_chain_refuses_the_wrong_approver(client, world, hr_db):
         f"{HR}/leave/requests/{request['id']}/cancel", headers=world.tenant.headers
     )
     assert cancelled.status_code == 200, cancelled.text
-    [event] = outbox_events(hr_db, world.tenant, "hr.leave.cancelled.v1")
+    [event] = _events(hr_db, world, "hr.leave.cancelled.v1", request["id"])
     assert msgspec.convert(event.data, LeaveCancelled, strict=False).request_id == UUID(
         request["id"]
     )
@@ -291,7 +315,7 @@ def test_rejection_and_own_cancellation(client, world, hr_db):
         "rejected",
         "Release week",
     )
-    [event] = outbox_events(hr_db, world.tenant, "hr.leave.rejected.v1")
+    [event] = _events(hr_db, world, "hr.leave.rejected.v1", first.json()["id"])
     assert msgspec.convert(event.data, LeaveRejected, strict=False).step == "manager"
 
     second = _file(
@@ -306,7 +330,7 @@ def test_rejection_and_own_cancellation(client, world, hr_db):
     )
     assert own.status_code == 200, own.text
     assert own.json()["state"] == "cancelled"
-    assert outbox_events(hr_db, world.tenant, "hr.leave.cancelled.v1") == []  # never approved
+    assert _events(hr_db, world, "hr.leave.cancelled.v1", second.json()["id"]) == []
     mine = client.get(f"{HR}/leave/my/requests", headers=world.as_report).json()["items"]
     assert {item["state"] for item in mine} == {"rejected", "cancelled"}
 
