@@ -49,7 +49,7 @@ def region_error(country: str, subdivision: str | None) -> UnknownRegionError | 
     if len(country) != 2 or not country.isalpha() or not country.isupper():
         return UnknownRegionError("country", "must be an ISO 3166-1 alpha-2 code such as GB")
     try:
-        _year(country, subdivision, 2000)
+        _year(country, subdivision or None, 2000)
     except UnknownRegionError as exc:
         return exc
     return None

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import zoneinfo
 from decimal import Decimal
 from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar
 from uuid import UUID
@@ -337,6 +338,15 @@ def _in_range(errors: FieldErrors, key: str, day: dt.date | None, source: Any = 
         errors.add(key, f"must be between {EARLIEST} and {LATEST}", source=source)
 
 
+def _today(settings: HrSettings) -> dt.date:
+    """Today in the tenant's time zone (``HrSettings.time_zone``)."""
+    try:
+        zone = zoneinfo.ZoneInfo(settings.time_zone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
+        zone = zoneinfo.ZoneInfo("UTC")
+    return dt.datetime.now(zone).date()
+
+
 async def _as_approver(step: Awaitable[Any]) -> Any:
     try:
         return await step
@@ -566,6 +576,7 @@ class AccrualRuleController(Controller):
     async def run_leave_accruals(
         self,
         db: Db,
+        settings: TenantSettings[HrSettings],
         date: Annotated[
             dt.date | None, QueryParameter(description="A day of the month (today by default).")
         ] = None,
@@ -575,7 +586,7 @@ class AccrualRuleController(Controller):
         Idempotent per month: a second run for the same month grants nothing. In January
         the previous year's remaining days are carried over up to each rule's limit.
         """
-        on = date or dt.datetime.now(dt.UTC).date()
+        on = date or _today(settings)
         if not EARLIEST <= on <= LATEST:
             invalid("date", f"must be between {EARLIEST} and {LATEST}", source="query")
         async with db.transaction() as conn:
@@ -662,6 +673,7 @@ class EmployeeLeaveController(Controller):
     async def allocate_leave(
         self,
         db: Db,
+        settings: TenantSettings[HrSettings],
         employee_id: FromPath[UUID],
         data: Annotated[
             AllocationCreate,
@@ -672,7 +684,7 @@ class EmployeeLeaveController(Controller):
 
         422 for an unknown type or a bad period). The period is the current year by default.
         """
-        year = dt.datetime.now(dt.UTC).year
+        year = _today(settings).year
         start = data.period_start or dt.date(year, 1, 1)
         end = data.period_end or dt.date(start.year, 12, 31)
         errors = FieldErrors()
@@ -740,14 +752,18 @@ class EmployeeLeaveController(Controller):
         opt=route_opt(permission=LEAVE_READ),
     )
     async def employee_leave_balances(
-        self, db: Db, employee_id: FromPath[UUID], year: Year = None
+        self,
+        db: Db,
+        settings: TenantSettings[HrSettings],
+        employee_id: FromPath[UUID],
+        year: Year = None,
     ) -> list[BalanceOut]:
         """Allocated, taken, pending and remaining days per leave type in ``year``.
 
         The current year by default; 404 for a missing employee.
         """
         async with db.transaction() as conn:
-            found = await balances(conn, employee_id, year or dt.datetime.now(dt.UTC).year)
+            found = await balances(conn, employee_id, year or _today(settings).year)
         return msgspec.convert(found, list[BalanceOut], strict=False)
 
 
@@ -963,7 +979,11 @@ class MyLeaveController(Controller):
 
     @get("/balances", summary="My leave balances", opt=route_opt(permission=LEAVE_SELF_READ))
     async def my_leave_balances(
-        self, db: Db, context: Context, year: Year = None
+        self,
+        db: Db,
+        context: Context,
+        settings: TenantSettings[HrSettings],
+        year: Year = None,
     ) -> list[BalanceOut]:
         """The caller's balance per leave type in ``year``.
 
@@ -973,7 +993,7 @@ class MyLeaveController(Controller):
             employee_id = await _own_employee(conn, context)
             if employee_id is None:
                 not_found()
-            found = await balances(conn, employee_id, year or dt.datetime.now(dt.UTC).year)
+            found = await balances(conn, employee_id, year or _today(settings).year)
         return msgspec.convert(found, list[BalanceOut], strict=False)
 
 
@@ -1112,7 +1132,7 @@ class LeaveCalendarController(Controller):
         """
         if country is None:
             country, subdivision = settings.country, subdivision or settings.subdivision
-        year = year or dt.datetime.now(dt.UTC).year
+        year = year or _today(settings).year
         if country is not None:
             error = region_error(country, subdivision)
             if error is not None:
