@@ -481,3 +481,46 @@ def test_another_tenants_leave_answers_404(client, world, hr_db):
         ]
         == "pending_manager"
     )
+
+
+def test_an_hourly_type_approved_by_nobody(client, world, hr_db):
+    created = client.post(
+        f"{HR}/leave/types",
+        json={"name": "Doctor visit", "unit": "hours", "approval": "none"},
+        headers=world.tenant.headers,
+    )
+    assert created.status_code == 201, created.text
+    assert created.json()["code"].startswith("DOCTOR_VISIT_")
+    world.types["DOCTOR"] = created.json()["id"]
+    filed = _file(
+        client,
+        world,
+        world.report,
+        "DOCTOR",
+        date_from="2026-04-07",
+        date_to="2026-04-07",
+        hours="2",
+    )
+    assert filed.status_code == 201, filed.text
+    assert (filed.json()["state"], filed.json()["days"], filed.json()["hours"]) == (
+        "approved",
+        "0.25",
+        "2.00",
+    )
+    [event] = _events(hr_db, world, "hr.leave.approved.v1", filed.json()["id"])
+    assert event.data["hours"] == "2.00"
+    too_many = _file(
+        client,
+        world,
+        world.report,
+        "DOCTOR",
+        date_from="2026-04-08",
+        date_to="2026-04-08",
+        hours="9",
+    )
+    assert too_many.status_code == 422
+    days_type = _file(
+        client, world, world.report, "SICK", date_from="2026-04-09", date_to="2026-04-09", hours="2"
+    )
+    assert days_type.status_code == 422
+    assert "hours" in days_type.text
