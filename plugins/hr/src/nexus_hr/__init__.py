@@ -17,6 +17,7 @@ from nexus_hr._events import (
     EMPLOYEE_HIRED,
     EMPLOYEE_TERMINATED,
     EMPLOYEE_UPDATED,
+    LEAVE_EVENTS,
 )
 from nexus_hr._examples import EXAMPLES
 from nexus_hr._handlers import USER_PROVISIONED, link_user
@@ -36,11 +37,13 @@ from nexus_hr._keys import (
     SCHEDULES_READ,
     SCHEDULES_WRITE,
 )
+from nexus_hr._leave import seed_leave_types
 from nexus_hr._routes_checklists import ChecklistController, ChecklistTemplateController
 from nexus_hr._routes_contracts import ContractController
 from nexus_hr._routes_departments import DepartmentController, PositionController
 from nexus_hr._routes_documents import DocumentController
 from nexus_hr._routes_employees import EmployeeController
+from nexus_hr._routes_leave import LEAVE_CONTROLLERS, LEAVE_PERMISSIONS
 from nexus_hr._routes_org_chart import OrgChartController
 from nexus_hr._routes_personal import PersonalController
 from nexus_hr._routes_schedules import ScheduleController
@@ -76,6 +79,11 @@ TABLES = (
     "hr_checklist_template_task",
     "hr_checklist",
     "hr_checklist_task",
+    # Leave
+    "hr_leave_type",
+    "hr_leave_accrual_rule",
+    "hr_leave_allocation",
+    "hr_leave_request",
 )
 
 CONTROLLERS: tuple[Any, ...] = (
@@ -90,6 +98,7 @@ CONTROLLERS: tuple[Any, ...] = (
     ChecklistTemplateController,
     ChecklistController,
 )
+CONTROLLERS += LEAVE_CONTROLLERS
 
 
 @hookimpl
@@ -170,6 +179,7 @@ def nexus_manifest() -> Manifest:
                 key=CHECKLISTS_WRITE,
                 description="Create templates, start checklists and complete tasks.",
             ),
+            *LEAVE_PERMISSIONS,
         ),
         settings=HrSettings,
         profile_settings={
@@ -178,7 +188,13 @@ def nexus_manifest() -> Manifest:
             "time_zone": "timezone",
             "head_count": "employees",
         },
-        events=(EMPLOYEE_HIRED, EMPLOYEE_UPDATED, EMPLOYEE_TERMINATED, EMPLOYEE_ERASED),
+        events=(
+            EMPLOYEE_HIRED,
+            EMPLOYEE_UPDATED,
+            EMPLOYEE_TERMINATED,
+            EMPLOYEE_ERASED,
+            *LEAVE_EVENTS,
+        ),
         tenant_tables=TABLES,
         example_payloads=EXAMPLES,
     )
@@ -205,7 +221,12 @@ def nexus_piccolo_app() -> str:
 
 @hookimpl
 async def nexus_tenant_enable(tenant: TenantRef, settings: Any, conn: Connection) -> None:
-    """Seed the default working schedule, "Standard 40h" (Monday to Friday, 8 hours)."""
+    """Seed the default working schedule and leave types.
+
+    The schedule is "Standard 40h" (Monday to Friday, 8 hours); the leave types Paid, Sick
+    and Unpaid leave.
+    """
     del tenant
     found = settings if isinstance(settings, HrSettings) else HrSettings()
     await seed_default_schedule(conn, time_zone=found.time_zone)
+    await seed_leave_types(conn)

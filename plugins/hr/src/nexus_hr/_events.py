@@ -22,6 +22,15 @@ __all__ = (
     "EmployeeChanged",
     "EmployeeErased",
     "EmployeeTerminated",
+    "LEAVE_APPROVED",
+    "LEAVE_CANCELLED",
+    "LEAVE_EVENTS",
+    "LEAVE_REJECTED",
+    "LEAVE_SUBMITTED",
+    "LeaveApproved",
+    "LeaveCancelled",
+    "LeaveRejected",
+    "LeaveSubmitted",
 )
 
 
@@ -120,3 +129,128 @@ EMPLOYEE_ERASED = EventType(
     ),
     payload=EmployeeErased,
 )
+
+
+# Leave (published by ``_leave.py``).
+
+
+class LeaveApproved(msgspec.Struct, kw_only=True):
+    """The ``data`` of ``hr.leave.approved.v1``: Time shows the absence in its reports.
+
+    Attributes:
+        request_id: The leave request.
+        employee_id: The employee away.
+        leave_type_id: The leave type.
+        leave_type: Its name.
+        paid: Whether the leave is paid.
+        date_from: The first day.
+        date_to: The last day.
+        days: The working days counted (public holidays and non-working days excluded; a
+            half day counts 0.5), a decimal string.
+        hours: The scheduled hours of those days, a decimal string.
+        half_day_start: Whether the first day is a half day.
+        half_day_end: Whether the last day is a half day.
+        leave_type_code: The leave type's code.
+    """
+
+    request_id: UUID
+    employee_id: UUID
+    leave_type_id: UUID
+    leave_type: str
+    paid: bool
+    date_from: dt.date
+    date_to: dt.date
+    days: str
+    hours: str
+    half_day_start: bool
+    half_day_end: bool
+    leave_type_code: str | None = None
+
+
+class LeaveCancelled(msgspec.Struct, kw_only=True):
+    """The ``data`` of ``hr.leave.cancelled.v1``.
+
+    Attributes:
+        request_id: The approved request now cancelled.
+        employee_id: The employee.
+        date_from: Its first day.
+        date_to: Its last day.
+    """
+
+    request_id: UUID
+    employee_id: UUID
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+
+
+class LeaveSubmitted(msgspec.Struct, kw_only=True):
+    """The ``data`` of ``hr.leave.submitted.v1``.
+
+    Attributes:
+        request_id: The new request.
+        employee_id: The employee asking.
+        leave_type_id: The leave type.
+        date_from: The first day.
+        date_to: The last day.
+        days: The working days counted, a decimal string.
+        state: ``pending_manager`` or ``pending_hr`` (who approves next), or ``approved``
+            for a type needing no approval.
+        manager_id: The employee's manager, who approves first, if any.
+    """
+
+    request_id: UUID
+    employee_id: UUID
+    leave_type_id: UUID
+    date_from: dt.date
+    date_to: dt.date
+    days: str
+    state: str
+    manager_id: UUID | None
+
+
+class LeaveRejected(msgspec.Struct, kw_only=True):
+    """The ``data`` of ``hr.leave.rejected.v1``.
+
+    Attributes:
+        request_id: The request.
+        employee_id: The employee.
+        reason: Why it was rejected.
+        step: The step it was rejected at: ``manager`` or ``hr``.
+    """
+
+    request_id: UUID
+    employee_id: UUID
+    reason: str
+    step: str
+
+
+LEAVE_APPROVED = EventType(
+    type="hr.leave.approved.v1",
+    description=(
+        "A leave request reached its final approval; the days are taken from the balance "
+        "(subject: the request id)."
+    ),
+    payload=LeaveApproved,
+)
+LEAVE_CANCELLED = EventType(
+    type="hr.leave.cancelled.v1",
+    description=(
+        "An approved leave request was cancelled; its days return to the balance "
+        "(subject: the request id)."
+    ),
+    payload=LeaveCancelled,
+)
+LEAVE_SUBMITTED = EventType(
+    type="hr.leave.submitted.v1",
+    description=(
+        "A leave request was submitted and awaits its first approval (subject: the request id)."
+    ),
+    payload=LeaveSubmitted,
+)
+LEAVE_REJECTED = EventType(
+    type="hr.leave.rejected.v1",
+    description="A pending leave request was rejected, with a reason (subject: the request id).",
+    payload=LeaveRejected,
+)
+LEAVE_EVENTS = (LEAVE_SUBMITTED, LEAVE_APPROVED, LEAVE_REJECTED, LEAVE_CANCELLED)
+"""The leave events, for the manifest."""

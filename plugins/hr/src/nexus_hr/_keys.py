@@ -15,6 +15,11 @@ __all__ = (
     "DOCUMENTS_WRITE",
     "EMPLOYEES_READ",
     "EMPLOYEES_WRITE",
+    "LEAVE_APPROVE",
+    "LEAVE_READ",
+    "LEAVE_SELF_READ",
+    "LEAVE_SELF_WRITE",
+    "LEAVE_WRITE",
     "PERSONAL_READ",
     "PERSONAL_WRITE",
     "SCHEDULES_READ",
@@ -69,3 +74,19 @@ DOCUMENTS = "hr.documents"
 
 CHECKLISTS = "hr.checklists"
 """Feature: onboarding and offboarding checklists."""
+
+LEAVE_READ = "hr.leave:read"
+"""See every leave request, allocation, accrual rule and balance."""
+
+LEAVE_WRITE = "hr.leave:write"
+"""Manage leave types, allocations and accrual rules, run accruals, file requests for anyone."""
+
+LEAVE_APPROVE = "hr.leave:approve"
+"""Approve or reject any step of a leave request (HR), cancel approved leave."""
+
+LEAVE_SELF_READ = "hr.leave_self:read"
+"""Leave types, public holidays, the team calendar, one's own requests and balances, and the
+requests waiting for one as a manager."""
+
+LEAVE_SELF_WRITE = "hr.leave_self:write"
+"""Request and cancel one's own leave; approve or reject one's team's as their manager."""

@@ -17,6 +17,10 @@ from nexus_hr.tables import (
     EmergencyContact,
     Employee,
     JobPosition,
+    LeaveAccrualRule,
+    LeaveAllocation,
+    LeaveRequest,
+    LeaveType,
     PersonalData,
     WorkingSchedule,
 )
@@ -39,5 +43,9 @@ APP_CONFIG = AppConfig(
         ChecklistTemplateTask,
         Checklist,
         ChecklistTask,
+        LeaveType,
+        LeaveAccrualRule,
+        LeaveAllocation,
+        LeaveRequest,
     ],
 )

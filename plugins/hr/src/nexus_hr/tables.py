@@ -23,6 +23,10 @@ __all__ = (
     "EmergencyContact",
     "Employee",
     "JobPosition",
+    "LeaveAccrualRule",
+    "LeaveAllocation",
+    "LeaveRequest",
+    "LeaveType",
     "PersonalData",
     "WorkingSchedule",
 )
@@ -181,3 +185,73 @@ class ChecklistTask(TenantOwned, Table, tablename="hr_checklist_task"):
     done = Boolean(default=False)
     completed_at = Timestamptz(null=True)
     completed_by = UUID(null=True)
+
+
+# Leave: types, accrual rules, allocations and requests (migration 2026-12-06T14:00).
+
+
+class LeaveType(TenantOwned, Table, tablename="hr_leave_type"):
+    """A kind of leave: paid or not, counted in days or hours, its approval chain."""
+
+    name = Text()
+    code = Text()
+    paid = Boolean(default=True)
+    unit = Text(default="days")
+    requires_allocation = Boolean(default=False)
+    approval = Text(default="manager")
+    active = Boolean(default=True)
+    created_at = Timestamptz()
+
+
+class LeaveAccrualRule(TenantOwned, Table, tablename="hr_leave_accrual_rule"):
+    """Days of a leave type earned per month worked, with a yearly cap and carry-over limit."""
+
+    leave_type_id = UUID()
+    name = Text()
+    days_per_month = Numeric(digits=(8, 2))
+    yearly_cap = Numeric(digits=(8, 2), null=True)
+    carry_over_limit = Numeric(digits=(8, 2), null=True)
+    active = Boolean(default=True)
+    created_at = Timestamptz()
+
+
+class LeaveAllocation(TenantOwned, Table, tablename="hr_leave_allocation"):
+    """Days of a leave type granted to an employee for a period (by hand or by an accrual)."""
+
+    employee_id = UUID()
+    leave_type_id = UUID()
+    period_start = Date()
+    period_end = Date()
+    days = Numeric(digits=(8, 2))
+    source = Text(default="manual")
+    accrual_rule_id = UUID(null=True)
+    accrual_period = Text(null=True)
+    note = Text(null=True)
+    created_at = Timestamptz()
+
+
+class LeaveRequest(TenantOwned, Table, tablename="hr_leave_request"):
+    """A leave request and where it stands in its approval chain."""
+
+    employee_id = UUID()
+    leave_type_id = UUID()
+    date_from = Date()
+    date_to = Date()
+    half_day_start = Boolean(default=False)
+    half_day_end = Boolean(default=False)
+    reason = Text(null=True)
+    days = Numeric(digits=(8, 2))
+    hours = Numeric(digits=(8, 2))
+    approval = Text()
+    state = Text(default="pending_manager")
+    manager_approved_by = Text(null=True)
+    manager_approved_at = Timestamptz(null=True)
+    approved_by = Text(null=True)
+    approved_at = Timestamptz(null=True)
+    rejected_by = Text(null=True)
+    rejection_reason = Text(null=True)
+    cancelled_by = Text(null=True)
+    cancelled_at = Timestamptz(null=True)
+    created_by = Text(null=True)
+    created_at = Timestamptz()
+    updated_at = Timestamptz()
