@@ -17,8 +17,15 @@ from nexus_hr._events import (
     EMPLOYEE_HIRED,
     EMPLOYEE_TERMINATED,
     EMPLOYEE_UPDATED,
+    PAYRUN_POSTED,
 )
 from nexus_hr._examples import EXAMPLES
+from nexus_hr._handlers import (
+    TIMESHEET_APPROVED,
+    TIMESHEET_REOPENED,
+    on_timesheet_approved,
+    on_timesheet_reopened,
+)
 from nexus_hr._keys import (
     CHECKLISTS_READ,
     CHECKLISTS_WRITE,
@@ -30,21 +37,25 @@ from nexus_hr._keys import (
     DOCUMENTS_WRITE,
     EMPLOYEES_READ,
     EMPLOYEES_WRITE,
+    PAYROLL_READ,
+    PAYROLL_WRITE,
     PERSONAL_READ,
     PERSONAL_WRITE,
     SCHEDULES_READ,
     SCHEDULES_WRITE,
 )
+from nexus_hr._routes_payroll import PayrunController, RuleSetController
 from nexus_hr._schedules import seed_default_schedule
 from nexus_hr._settings import HrSettings
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from nexus_hookspecs import Connection, TenantRef
+    from nexus_hookspecs import Connection, EventHandler, TenantRef
 
 __all__ = (
     "HrSettings",
+    "nexus_event_handlers",
     "nexus_manifest",
     "nexus_piccolo_app",
     "nexus_routes",
@@ -66,9 +77,14 @@ TABLES = (
     "hr_checklist_template_task",
     "hr_checklist",
     "hr_checklist_task",
+    "hr_approved_timesheet",
+    "hr_approved_time",
+    "hr_payrun",
+    "hr_payslip",
+    "hr_payslip_line",
 )
 
-CONTROLLERS: tuple[Any, ...] = ()
+CONTROLLERS: tuple[Any, ...] = (PayrunController, RuleSetController)
 
 
 @hookimpl
@@ -149,10 +165,26 @@ def nexus_manifest() -> Manifest:
                 key=CHECKLISTS_WRITE,
                 description="Create templates, start checklists and complete tasks.",
             ),
+            Permission(
+                key=PAYROLL_READ,
+                description="List and show pay runs, payslips and their PDFs, and the payroll "
+                "rule sets.",
+            ),
+            Permission(
+                key=PAYROLL_WRITE,
+                description="Draft, delete and approve pay runs (approving posts the payroll "
+                "journal to Finance).",
+            ),
         ),
         settings=HrSettings,
         profile_settings={"country": "country", "currency": "currency", "time_zone": "timezone"},
-        events=(EMPLOYEE_HIRED, EMPLOYEE_UPDATED, EMPLOYEE_TERMINATED, EMPLOYEE_ERASED),
+        events=(
+            EMPLOYEE_HIRED,
+            EMPLOYEE_UPDATED,
+            EMPLOYEE_TERMINATED,
+            EMPLOYEE_ERASED,
+            PAYRUN_POSTED,
+        ),
         tenant_tables=TABLES,
         example_payloads=EXAMPLES,
     )
@@ -163,6 +195,13 @@ def nexus_routes(register: Callable[[Any], None]) -> None:
     """Mount the HR routes under ``/api/v1/hr/``."""
     for controller in CONTROLLERS:
         register(controller)
+
+
+@hookimpl
+def nexus_event_handlers(register: Callable[[str, EventHandler], None]) -> None:
+    """Keep Time's approved timesheets (and forget reopened ones) for pay runs."""
+    register(TIMESHEET_APPROVED, on_timesheet_approved)
+    register(TIMESHEET_REOPENED, on_timesheet_reopened)
 
 
 @hookimpl

@@ -13,7 +13,13 @@ from litestar.params import BodyKwarg
 
 __all__ = ("EXAMPLES", "body")
 
-EXAMPLES: dict[str, Any] = {}
+EXAMPLES: dict[str, Any] = {
+    "POST /payruns": {
+        "period_start": "2026-11-01",
+        "period_end": "2026-11-30",
+        "pay_date": "2026-11-30",
+    },
+}
 """Keyed as ``example_payloads`` wants them: method and path below ``/api/v1/hr``."""
 
 

@@ -16,6 +16,8 @@ __all__ = (
     "EMPLOYEES_READ",
     "EMPLOYEES_WRITE",
     "PERSONAL_READ",
+    "PAYROLL_READ",
+    "PAYROLL_WRITE",
     "PERSONAL_WRITE",
     "SCHEDULES_READ",
     "SCHEDULES_WRITE",
@@ -69,3 +71,9 @@ DOCUMENTS = "hr.documents"
 
 CHECKLISTS = "hr.checklists"
 """Feature: onboarding and offboarding checklists."""
+
+PAYROLL_READ = "hr.payroll:read"
+"""List and show pay runs and payslips (their PDFs), and the payroll rule sets."""
+
+PAYROLL_WRITE = "hr.payroll:write"
+"""Draft, delete and approve pay runs (approving posts the payroll journal)."""

@@ -11,6 +11,9 @@ __all__ = ("HrSettings",)
 Country = Annotated[str, msgspec.Meta(pattern="^[A-Z]{2}$")]
 Currency = Annotated[str, msgspec.Meta(pattern="^[A-Z]{3}$")]
 TimeZone = Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
+Percent = Annotated[str, msgspec.Meta(pattern=r"^[0-9]{1,3}(\.[0-9]{1,4})?$")]
+Multiplier = Annotated[str, msgspec.Meta(pattern=r"^[0-9](\.[0-9]{1,4})?$")]
+RuleSetKey = Annotated[str, msgspec.Meta(pattern=r"^[a-z][a-z0-9_]{0,39}$")]
 
 
 class HrSettings(msgspec.Struct, kw_only=True, frozen=True):
@@ -25,6 +28,16 @@ class HrSettings(msgspec.Struct, kw_only=True, frozen=True):
         currency: The currency of contracts created without one (ISO 4217).
         time_zone: The IANA time zone of employees and the seeded schedule when none is
             given.
+        overtime_multiplier: What an overtime hour pays, as a multiple of the hourly rate
+            (``"1.5"``), for contracts that set no ``overtime_rate`` of their own.
+        payroll_rule_set: The payroll rule set every employee is paid with (a key of
+            ``GET /payroll/rule-sets``); when not given, the one registered for the
+            employee's country, else ``generic``.
+        tax_withholding_percent: The generic rule set's employee tax withheld, in percent.
+        pension_employee_percent: The generic rule set's employee pension contribution, in
+            percent (withheld).
+        pension_employer_percent: The generic rule set's employer pension contribution, in
+            percent (an employer cost).
     """
 
     create_users: bool = False
@@ -32,3 +45,8 @@ class HrSettings(msgspec.Struct, kw_only=True, frozen=True):
     subdivision: str | None = None
     currency: Currency = "EUR"
     time_zone: TimeZone = "UTC"
+    overtime_multiplier: Multiplier = "1.5"
+    payroll_rule_set: RuleSetKey | None = None
+    tax_withholding_percent: Percent = "0"
+    pension_employee_percent: Percent = "0"
+    pension_employer_percent: Percent = "0"

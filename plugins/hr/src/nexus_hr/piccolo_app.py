@@ -7,6 +7,8 @@ from pathlib import Path
 from piccolo.conf.apps import AppConfig
 
 from nexus_hr.tables import (
+    ApprovedTime,
+    ApprovedTimesheet,
     Checklist,
     ChecklistTask,
     ChecklistTemplate,
@@ -17,6 +19,9 @@ from nexus_hr.tables import (
     EmergencyContact,
     Employee,
     JobPosition,
+    Payrun,
+    Payslip,
+    PayslipLine,
     PersonalData,
     WorkingSchedule,
 )
@@ -39,5 +44,10 @@ APP_CONFIG = AppConfig(
         ChecklistTemplateTask,
         Checklist,
         ChecklistTask,
+        ApprovedTimesheet,
+        ApprovedTime,
+        Payrun,
+        Payslip,
+        PayslipLine,
     ],
 )
