@@ -349,8 +349,11 @@ def test_a_country_rule_set_from_the_hook_pays_employees_of_its_country(world, n
 def test_pay_run_problems(world):
     client, url = world
     tenant = make_tenant(url)
-    nobody = client.post(f"{API}/payruns", json=NOVEMBER, headers=tenant.headers)
+    empty = ok(client.post(f"{API}/payruns", json=NOVEMBER, headers=tenant.headers), 201)
+    assert (empty["employees"], empty["payslips"]) == (0, [])
+    nobody = client.post(f"{API}/payruns/{empty['id']}/approve", headers=tenant.headers)
     assert nobody.status_code == 409
+    assert client.delete(f"{API}/payruns/{empty['id']}", headers=tenant.headers).status_code == 204
     backwards = {**NOVEMBER, "period_end": "2026-10-01"}
     response = client.post(f"{API}/payruns", json=backwards, headers=tenant.headers)
     assert response.status_code == 422

@@ -338,8 +338,9 @@ async def draft_payrun(
 
     Raises:
         ValidationException: 422 for a malformed period or pay date.
-        HTTPException: 409 when an approved run overlaps the period, nobody has a contract in
-            it, the pinned rule set is not registered, or a rule set leaves a net below zero.
+        HTTPException: 409 when an approved run overlaps the period, the pinned rule set is
+            not registered, or a rule set leaves a net below zero. A period nobody has a
+            contract in drafts an empty run (which cannot be approved).
     """
     _check_period(period_start, period_end, pay_date)
     currency = currency or settings.currency
@@ -355,8 +356,6 @@ async def draft_payrun(
     if settings.payroll_rule_set is not None and settings.payroll_rule_set not in found:
         conflict(f"the payroll rule set {settings.payroll_rule_set} is not installed")
     slips, skipped = await _slips(conn, period_start, period_end, currency, settings)
-    if not slips:
-        conflict(f"no employee has a {currency} contract running in the period")
     rates = _rates(settings)
     payrun_id = new_id()
     number = await _next_number(conn, period_start.year)
@@ -536,13 +535,16 @@ async def approve_payrun(conn: Connection, events: EventPublisher, payrun_id: UU
     """Approve a draft run: lock it and publish ``hr.payrun.posted.v1`` with its journal.
 
     Raises:
-        HTTPException: 404 when missing (or another tenant's), 409 when approved already.
+        HTTPException: 404 when missing (or another tenant's), 409 when approved already or
+            when it pays nobody.
     """
     run = await conn.fetchrow("select * from hr_payrun where id = $1 for update", payrun_id)
     if run is None:
         not_found()
     if run["state"] != "draft":
         conflict(f"the pay run {run['number']} is approved already")
+    if not run["employees"]:
+        conflict(f"the pay run {run['number']} pays nobody: delete it")
     await conn.execute(
         "update hr_payrun set state = 'approved', approved_at = now() where id = $1", payrun_id
     )

@@ -231,8 +231,8 @@ class PayrunController(Controller):
         the approved hours Time sent (``time.timesheet.approved.v1``), overtime at the
         contract's (or the settings') multiplier. Each employee's payroll rule set adds
         deductions and employer costs. Writes the run and its payslips (state ``draft``);
-        publishes nothing. 409 when an approved run overlaps the period or nobody is paid;
-        422 when the period is malformed.
+        publishes nothing. A period nobody has a contract in drafts an empty run. 409 when an
+        approved run overlaps the period; 422 when the period is malformed.
         """
         async with db.transaction() as conn:
             payrun_id, skipped = await draft_payrun(
@@ -272,7 +272,7 @@ class PayrunController(Controller):
 
         Publishes ``hr.payrun.posted.v1`` in the same transaction (Dr wages expense and
         employer costs; Cr tax, pension and other payables and wages payable); Finance books
-        it in its PAY journal. 409 when the run is approved already.
+        it in its PAY journal. 409 when the run is approved already, or pays nobody.
         """
         async with db.transaction() as conn:
             await approve_payrun(conn, events, payrun_id)
