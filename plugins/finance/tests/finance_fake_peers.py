@@ -2,7 +2,8 @@
 
 Finance must work with the real plugins absent; these publish exactly the event types of
 ``/tmp/nexus-contracts`` (``crm.deal.won.v1``, ``inventory.valuation.posted.v1``,
-``hr.payrun.posted.v1``) through the kernel's outbox, so Finance's handlers are driven by real event delivery.
+``hr.payrun.posted.v1``) through the kernel's outbox, so Finance's handlers are driven by
+real event delivery.
 """
 
 from __future__ import annotations
