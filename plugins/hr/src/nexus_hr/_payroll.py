@@ -60,6 +60,7 @@ _MAX_DAYS = 366
 _WEEKS = Decimal(52)
 _MONTHS = Decimal(12)
 _DEFAULT_WEEK = Decimal(40)
+_TOO_LARGE = Decimal("1e13")  # amounts are numeric(20, 6); totals of many slips must fit
 _LIABILITY_TEXT = {
     "tax_payable": "Tax withheld",
     "pension_payable": "Pension contributions",
@@ -300,6 +301,9 @@ def _rule_lines(lines: list[PayLine], currency: str, key: str) -> list[PayLine]:
             conflict(f"the payroll rule set {key} returned a malformed amount")
         if not amount.is_finite() or amount < 0:
             conflict(f"the payroll rule set {key} returned a negative amount")
+        rate = line.rate
+        if rate is not None and not (isinstance(rate, Decimal) and abs(rate) < _TOO_LARGE):
+            rate = None
         if amount:
             kept.append(
                 PayLine(
@@ -308,7 +312,7 @@ def _rule_lines(lines: list[PayLine], currency: str, key: str) -> list[PayLine]:
                     label=str(line.label)[:200],
                     amount=amount,
                     liability=line.liability,
-                    rate=line.rate,
+                    rate=rate,
                 )
             )
     return kept
@@ -397,6 +401,9 @@ async def draft_payrun(
         net = gross - deductions
         if net < 0:
             conflict(f"the deductions of {slip.name} exceed their gross pay")
+        figures = (e.rate or _ZERO for e in slip.earnings)
+        if max(gross, employer, *figures) >= _TOO_LARGE:
+            conflict(f"the pay of {slip.name} is too large to book")
         slip_id = new_id()
         await conn.execute(
             "insert into hr_payslip (id, payrun_id, employee_id, employee_name, country, "
