@@ -1,8 +1,9 @@
-"""Stand-ins for CRM and Inventory that publish their contract events (tests only).
+"""Stand-ins for CRM, Inventory and HR that publish their contract events (tests only).
 
 Finance must work with the real plugins absent; these publish exactly the event types of
-``/tmp/nexus-contracts`` (``crm.deal.won.v1``, ``inventory.valuation.posted.v1``) through the
-kernel's outbox, so Finance's handlers are driven by real event delivery.
+``/tmp/nexus-contracts`` (``crm.deal.won.v1``, ``inventory.valuation.posted.v1``,
+``hr.payrun.posted.v1``) through the kernel's outbox, so Finance's handlers are driven by
+real event delivery.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from nexus_hookspecs import Database, EventPublisher, Manifest, hookimpl
 
 DEAL_WON = "crm.deal.won.v1"
 VALUATION = "inventory.valuation.posted.v1"
+PAYRUN_POSTED = "hr.payrun.posted.v1"
 
 
 def _publisher(name: str, event_type: str) -> Any:
@@ -43,3 +45,4 @@ def _publisher(name: str, event_type: str) -> Any:
 
 crm = _publisher("crm", DEAL_WON)
 inventory = _publisher("inventory", VALUATION)
+hr = _publisher("hr", PAYRUN_POSTED)

@@ -23,7 +23,14 @@ from nexus_finance._events import (
     STATEMENT_LINE_RECONCILED,
 )
 from nexus_finance._examples import EXAMPLES
-from nexus_finance._handlers import DEAL_WON, VALUATION_POSTED, on_deal_won, on_valuation_posted
+from nexus_finance._handlers import (
+    DEAL_WON,
+    PAYRUN_POSTED,
+    VALUATION_POSTED,
+    on_deal_won,
+    on_payrun_posted,
+    on_valuation_posted,
+)
 from nexus_finance._keys import (
     ACCOUNTS_READ,
     ACCOUNTS_WRITE,
@@ -116,6 +123,12 @@ def nexus_manifest() -> Manifest:
                 description="Inventory's valuations (inventory.valuation.posted.v1) are booked to "
                 "the inventory, stock received not billed, cost of goods sold and stock "
                 "adjustment accounts.",
+            ),
+            Feature(
+                key="payroll_journal",
+                title="Payroll journal entries",
+                description="HR's approved pay runs (hr.payrun.posted.v1) are booked in the PAY "
+                "journal: salaries and employer costs, payroll liabilities and wages payable.",
             ),
         ),
         permissions=(
@@ -240,9 +253,10 @@ def nexus_piccolo_app() -> str:
 
 @hookimpl
 def nexus_event_handlers(register: Callable[[str, EventHandler], None]) -> None:
-    """Draft invoices for won deals; book Inventory's stock valuations."""
+    """Draft invoices for won deals; book Inventory's stock valuations and HR's pay runs."""
     register(DEAL_WON, on_deal_won)
     register(VALUATION_POSTED, on_valuation_posted)
+    register(PAYRUN_POSTED, on_payrun_posted)
 
 
 @hookimpl

@@ -14,24 +14,34 @@ from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 import structlog
+from nexus_hookspecs import new_id
 
 from nexus_finance._books import company, default_account
 from nexus_finance._invoices import InvoiceIn, InvoiceLineIn, create_draft
-from nexus_finance._keys import INVENTORY_VALUATION, INVOICE_FROM_DEAL
+from nexus_finance._keys import INVENTORY_VALUATION, INVOICE_FROM_DEAL, PAYROLL_JOURNAL
 from nexus_finance._ledger import Posting, next_number, post_entry
 from nexus_finance._money import is_currency, quantize
 
 if TYPE_CHECKING:
-    from nexus_hookspecs import CloudEvent, EventContext
+    from nexus_hookspecs import CloudEvent, Connection, EventContext
 
     from nexus_finance._settings import FinanceSettings
 
-__all__ = ("DEAL_WON", "VALUATION_POSTED", "on_deal_won", "on_valuation_posted")
+__all__ = (
+    "DEAL_WON",
+    "PAYRUN_POSTED",
+    "VALUATION_POSTED",
+    "on_deal_won",
+    "on_payrun_posted",
+    "on_valuation_posted",
+)
 
 DEAL_WON = "crm.deal.won.v1"
 """CRM's event for a won deal (consumed; Finance does not require CRM)."""
 VALUATION_POSTED = "inventory.valuation.posted.v1"
 """Inventory's event for a stock move's valuation (consumed; Inventory is optional)."""
+PAYRUN_POSTED = "hr.payrun.posted.v1"
+"""HR's event for an approved pay run's journal (consumed; HR is optional)."""
 log = structlog.get_logger("nexus_finance")
 
 
@@ -213,5 +223,118 @@ async def on_valuation_posted(event: CloudEvent, ctx: EventContext) -> None:
         reference=str(data.get("move_id")),
         memo=f"Stock valuation: {text}",
         source="inventory",
+        source_ref=source_ref,
+    )
+
+
+# HR's account subtype → (code, name, type) of the account booked: found by code, created
+# (with that code) when the chart has none.
+PAYROLL_ACCOUNTS: dict[str, tuple[str, str, str]] = {
+    "wages_expense": ("6100", "Salaries and wages", "expense"),
+    "employer_costs_expense": ("6110", "Employer payroll costs", "expense"),
+    "wages_payable": ("2400", "Wages payable", "liability"),
+    "tax_payable": ("2410", "Payroll tax withheld", "liability"),
+    "pension_payable": ("2420", "Pension contributions payable", "liability"),
+    "other_payable": ("2430", "Other payroll liabilities", "liability"),
+}
+"""Where the payroll journal's lines go (see the README, "Payroll journal")."""
+PAYROLL_JOURNAL_CODE = "PAY"
+
+
+async def _payroll_account(conn: Connection, subtype: str) -> UUID:
+    code, name, kind = PAYROLL_ACCOUNTS[subtype]
+    account: UUID | None = await conn.fetchval(
+        "select id from finance_account where code = $1", code
+    )
+    if account is None:
+        account = new_id()
+        await conn.execute(
+            "insert into finance_account (id, code, name, type) values ($1, $2, $3, $4)",
+            account,
+            code,
+            name,
+            kind,
+        )
+    return account
+
+
+async def _payroll_journal(conn: Connection) -> UUID:
+    journal: UUID | None = await conn.fetchval(
+        "select id from finance_journal where code = $1", PAYROLL_JOURNAL_CODE
+    )
+    if journal is None:
+        journal = new_id()
+        await conn.execute(
+            "insert into finance_journal (id, code, name, type) values ($1, $2, $3, 'general')",
+            journal,
+            PAYROLL_JOURNAL_CODE,
+            "Payroll",
+        )
+    return journal
+
+
+async def on_payrun_posted(event: CloudEvent, ctx: EventContext) -> None:
+    """Book an approved pay run's journal in the ``PAY`` journal, once per ``payrun_id``.
+
+    Feature ``finance.payroll_journal``. Dr Salaries and wages (gross) and Employer payroll
+    costs; Cr Payroll tax withheld, Pension contributions payable, Other payroll liabilities
+    and Wages payable (net). The journal and missing accounts are created on first use. The
+    entry is dated the period's last day; lines that do not balance are logged and skipped.
+    """
+    if not await ctx.feature_enabled(PAYROLL_JOURNAL):
+        return
+    data: dict[str, Any] = event.data
+    conn = ctx.conn
+    source_ref = f"hr.payrun:{data['payrun_id']}"
+    if await conn.fetchval("select 1 from finance_entry where source_ref = $1", source_ref):
+        return
+    books = await company(conn)
+    currency = str(data.get("currency") or books.base_currency)
+    if not is_currency(currency):
+        log.warning("pay run skipped: not a currency", payrun=data["payrun_id"], currency=currency)
+        return
+    postings: list[Posting] = []
+    for line in data.get("lines") or []:
+        subtype = line.get("account")
+        if subtype not in PAYROLL_ACCOUNTS:
+            log.warning(
+                "pay run skipped: unknown account", payrun=data["payrun_id"], account=subtype
+            )
+            return
+        debit = quantize(_decimal(line.get("debit"), Decimal(0)) or Decimal(0), currency)
+        credit = quantize(_decimal(line.get("credit"), Decimal(0)) or Decimal(0), currency)
+        if not (debit or credit):
+            continue
+        postings.append(
+            Posting(
+                account_id=await _payroll_account(conn, subtype),
+                currency=currency,
+                debit=debit,
+                credit=credit,
+                description=str(line.get("description") or subtype)[:500],
+            )
+        )
+    if sum(p.debit - p.credit for p in postings) != 0 or any(
+        p.debit < 0 or p.credit < 0 for p in postings
+    ):
+        log.warning("pay run skipped: unbalanced", payrun=data["payrun_id"])
+        return
+    if not postings:
+        return
+    try:
+        day = date.fromisoformat(str(data.get("period_end")))
+    except ValueError:
+        day = date.today()
+    number = str(data.get("number") or data["payrun_id"])
+    await post_entry(
+        conn,
+        books,
+        journal_id=await _payroll_journal(conn),
+        number=await next_number(conn, PAYROLL_JOURNAL_CODE, PAYROLL_JOURNAL_CODE, day),
+        day=day,
+        lines=postings,
+        reference=number[:500],
+        memo=f"Payroll {number} ({data.get('employees', 0)} employees)",
+        source="hr",
         source_ref=source_ref,
     )

@@ -18,6 +18,7 @@ __all__ = (
     "PARTNERS_WRITE",
     "PAYMENTS_READ",
     "PAYMENTS_WRITE",
+    "PAYROLL_JOURNAL",
     "PERIODS_READ",
     "PERIODS_WRITE",
     "REPORTS_READ",
@@ -47,3 +48,5 @@ BANK_WRITE = "finance.bank:write"
 MULTI_CURRENCY = "finance.multi_currency"
 INVOICE_FROM_DEAL = "finance.invoice_from_deal"
 INVENTORY_VALUATION = "finance.inventory_valuation"
+PAYROLL_JOURNAL = "finance.payroll_journal"
+"""Feature: HR's approved pay runs (hr.payrun.posted.v1) are booked in the PAY journal."""

@@ -18,9 +18,17 @@ from nexus_hr._events import (
     EMPLOYEE_TERMINATED,
     EMPLOYEE_UPDATED,
     LEAVE_EVENTS,
+    PAYRUN_POSTED,
 )
 from nexus_hr._examples import EXAMPLES
-from nexus_hr._handlers import USER_PROVISIONED, link_user
+from nexus_hr._handlers import (
+    TIMESHEET_APPROVED,
+    TIMESHEET_REOPENED,
+    USER_PROVISIONED,
+    link_user,
+    on_timesheet_approved,
+    on_timesheet_reopened,
+)
 from nexus_hr._keys import (
     CHECKLISTS_READ,
     CHECKLISTS_WRITE,
@@ -32,6 +40,8 @@ from nexus_hr._keys import (
     DOCUMENTS_WRITE,
     EMPLOYEES_READ,
     EMPLOYEES_WRITE,
+    PAYROLL_READ,
+    PAYROLL_WRITE,
     PERSONAL_READ,
     PERSONAL_WRITE,
     SCHEDULES_READ,
@@ -45,6 +55,7 @@ from nexus_hr._routes_documents import DocumentController
 from nexus_hr._routes_employees import EmployeeController
 from nexus_hr._routes_leave import LEAVE_CONTROLLERS, LEAVE_PERMISSIONS
 from nexus_hr._routes_org_chart import OrgChartController
+from nexus_hr._routes_payroll import PayrunController, RuleSetController
 from nexus_hr._routes_personal import PersonalController
 from nexus_hr._routes_schedules import ScheduleController
 from nexus_hr._schedules import seed_default_schedule
@@ -53,7 +64,7 @@ from nexus_hr._settings import HrSettings
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from nexus_hookspecs import Connection, TenantRef
+    from nexus_hookspecs import Connection, EventHandler, TenantRef
 
 __all__ = (
     "HrSettings",
@@ -84,6 +95,12 @@ TABLES = (
     "hr_leave_accrual_rule",
     "hr_leave_allocation",
     "hr_leave_request",
+    # Payroll
+    "hr_approved_timesheet",
+    "hr_approved_time",
+    "hr_payrun",
+    "hr_payslip",
+    "hr_payslip_line",
 )
 
 CONTROLLERS: tuple[Any, ...] = (
@@ -99,6 +116,7 @@ CONTROLLERS: tuple[Any, ...] = (
     ChecklistController,
 )
 CONTROLLERS += LEAVE_CONTROLLERS
+CONTROLLERS += (PayrunController, RuleSetController)
 
 
 @hookimpl
@@ -180,6 +198,16 @@ def nexus_manifest() -> Manifest:
                 description="Create templates, start checklists and complete tasks.",
             ),
             *LEAVE_PERMISSIONS,
+            Permission(
+                key=PAYROLL_READ,
+                description="List and show pay runs, payslips and their PDFs, and the payroll "
+                "rule sets.",
+            ),
+            Permission(
+                key=PAYROLL_WRITE,
+                description="Draft, delete and approve pay runs (approving posts the payroll "
+                "journal to Finance).",
+            ),
         ),
         settings=HrSettings,
         profile_settings={
@@ -194,6 +222,7 @@ def nexus_manifest() -> Manifest:
             EMPLOYEE_TERMINATED,
             EMPLOYEE_ERASED,
             *LEAVE_EVENTS,
+            PAYRUN_POSTED,
         ),
         tenant_tables=TABLES,
         example_payloads=EXAMPLES,
@@ -208,9 +237,11 @@ def nexus_routes(register: Callable[[Any], None]) -> None:
 
 
 @hookimpl
-def nexus_event_handlers(register: Callable[[str, Any], None]) -> None:
-    """Link hired employees to the users the kernel provisions for them (``create_users``)."""
+def nexus_event_handlers(register: Callable[[str, EventHandler], None]) -> None:
+    """Link hired employees to their provisioned users; keep Time's approved timesheets."""
     register(USER_PROVISIONED, link_user)
+    register(TIMESHEET_APPROVED, on_timesheet_approved)
+    register(TIMESHEET_REOPENED, on_timesheet_reopened)
 
 
 @hookimpl

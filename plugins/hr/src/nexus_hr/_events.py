@@ -9,6 +9,7 @@ identity) read: fields may be added, never removed.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Literal
 from uuid import UUID
 
 import msgspec
@@ -19,6 +20,7 @@ __all__ = (
     "EMPLOYEE_HIRED",
     "EMPLOYEE_TERMINATED",
     "EMPLOYEE_UPDATED",
+    "PAYRUN_POSTED",
     "EmployeeChanged",
     "EmployeeErased",
     "EmployeeTerminated",
@@ -31,6 +33,8 @@ __all__ = (
     "LeaveCancelled",
     "LeaveRejected",
     "LeaveSubmitted",
+    "PayrunJournalLine",
+    "PayrunPosted",
 )
 
 
@@ -254,3 +258,63 @@ LEAVE_REJECTED = EventType(
 )
 LEAVE_EVENTS = (LEAVE_SUBMITTED, LEAVE_APPROVED, LEAVE_REJECTED, LEAVE_CANCELLED)
 """The leave events, for the manifest."""
+
+
+class PayrunJournalLine(msgspec.Struct, kw_only=True):
+    """A line of the payroll journal entry in ``hr.payrun.posted.v1``.
+
+    Attributes:
+        account: The account subtype Finance books it to: ``wages_expense`` (gross pay),
+            ``employer_costs_expense``, ``wages_payable`` (net pay owed),
+            ``tax_payable``, ``pension_payable`` or ``other_payable``.
+        debit: The debit, a decimal string (``"0.00"`` on a credit line).
+        credit: The credit, a decimal string (``"0.00"`` on a debit line).
+        description: What the line is.
+    """
+
+    account: Literal[
+        "wages_expense",
+        "employer_costs_expense",
+        "wages_payable",
+        "tax_payable",
+        "pension_payable",
+        "other_payable",
+    ]
+    debit: str
+    credit: str
+    description: str
+
+
+class PayrunPosted(msgspec.Struct, kw_only=True):
+    """The ``data`` of ``hr.payrun.posted.v1``: an approved pay run's journal, to be booked.
+
+    Attributes:
+        payrun_id: The pay run.
+        number: Its number (``PR/2026/0001``).
+        period_start: The first day of the period paid.
+        period_end: The last day of the period paid.
+        pay_date: The day the net pay is paid.
+        currency: The currency of every amount (ISO 4217).
+        lines: The journal lines; the debits equal the credits.
+        employees: How many employees the run pays.
+    """
+
+    payrun_id: UUID
+    number: str
+    period_start: dt.date
+    period_end: dt.date
+    pay_date: dt.date
+    currency: str
+    lines: list[PayrunJournalLine]
+    employees: int
+
+
+PAYRUN_POSTED = EventType(
+    type="hr.payrun.posted.v1",
+    description=(
+        "A pay run was approved: its payroll journal (gross pay, employer costs, "
+        "liabilities, net pay payable) is to be booked; Finance posts it in its PAY "
+        "journal (subject: the pay run id)."
+    ),
+    payload=PayrunPosted,
+)

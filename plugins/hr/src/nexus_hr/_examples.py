@@ -76,6 +76,11 @@ EXAMPLES: dict[str, Any] = {
         "template_id": "01938f5e-0000-7000-8000-000000000000",
         "start_date": "2026-01-05",
     },
+    "POST /payruns": {
+        "period_start": "2026-11-01",
+        "period_end": "2026-11-30",
+        "pay_date": "2026-11-30",
+    },
 }
 """Keyed as ``example_payloads`` wants them: method and path below ``/api/v1/hr``."""
 

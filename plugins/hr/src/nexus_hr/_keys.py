@@ -21,6 +21,8 @@ __all__ = (
     "LEAVE_SELF_WRITE",
     "LEAVE_WRITE",
     "PERSONAL_READ",
+    "PAYROLL_READ",
+    "PAYROLL_WRITE",
     "PERSONAL_WRITE",
     "SCHEDULES_READ",
     "SCHEDULES_WRITE",
@@ -90,3 +92,8 @@ requests waiting for one as a manager."""
 
 LEAVE_SELF_WRITE = "hr.leave_self:write"
 """Request and cancel one's own leave; approve or reject one's team's as their manager."""
+PAYROLL_READ = "hr.payroll:read"
+"""List and show pay runs and payslips (their PDFs), and the payroll rule sets."""
+
+PAYROLL_WRITE = "hr.payroll:write"
+"""Draft, delete and approve pay runs (approving posts the payroll journal)."""

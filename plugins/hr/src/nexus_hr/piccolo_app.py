@@ -7,6 +7,8 @@ from pathlib import Path
 from piccolo.conf.apps import AppConfig
 
 from nexus_hr.tables import (
+    ApprovedTime,
+    ApprovedTimesheet,
     Checklist,
     ChecklistTask,
     ChecklistTemplate,
@@ -21,6 +23,9 @@ from nexus_hr.tables import (
     LeaveAllocation,
     LeaveRequest,
     LeaveType,
+    Payrun,
+    Payslip,
+    PayslipLine,
     PersonalData,
     WorkingSchedule,
 )
@@ -47,5 +52,10 @@ APP_CONFIG = AppConfig(
         LeaveAccrualRule,
         LeaveAllocation,
         LeaveRequest,
+        ApprovedTimesheet,
+        ApprovedTime,
+        Payrun,
+        Payslip,
+        PayslipLine,
     ],
 )

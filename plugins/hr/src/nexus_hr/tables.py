@@ -29,6 +29,11 @@ __all__ = (
     "LeaveType",
     "PersonalData",
     "WorkingSchedule",
+    "ApprovedTime",
+    "ApprovedTimesheet",
+    "Payrun",
+    "Payslip",
+    "PayslipLine",
 )
 
 _HOURS = (5, 2)
@@ -105,6 +110,7 @@ class Contract(TenantOwned, Table, tablename="hr_contract"):
     wage_type = Text(default="monthly")
     state = Text(default="running")
     created_at = Timestamptz()
+    overtime_rate = Numeric(digits=(6, 4), null=True)
 
 
 class EmergencyContact(TenantOwned, Table, tablename="hr_emergency_contact"):
@@ -255,3 +261,72 @@ class LeaveRequest(TenantOwned, Table, tablename="hr_leave_request"):
     created_by = Text(null=True)
     created_at = Timestamptz()
     updated_at = Timestamptz()
+
+
+class ApprovedTimesheet(TenantOwned, Table, tablename="hr_approved_timesheet"):
+    """A weekly timesheet Time approved (``time.timesheet.approved.v1``), kept for payroll."""
+
+    employee_id = UUID()
+    week_start = Date()
+    total_hours = Numeric(digits=(8, 2))
+    overtime_hours = Numeric(digits=(8, 2))
+    received_at = Timestamptz()
+
+
+class ApprovedTime(TenantOwned, Table, tablename="hr_approved_time"):
+    """The approved hours of one day of an approved timesheet."""
+
+    timesheet_id = UUID()
+    employee_id = UUID()
+    work_date = Date()
+    hours = Numeric(digits=(8, 2))
+
+
+class Payrun(TenantOwned, Table, tablename="hr_payrun"):
+    """A pay run over a period: ``draft`` until approved, then locked and posted."""
+
+    number = Text()
+    period_start = Date()
+    period_end = Date()
+    pay_date = Date()
+    currency = Text()
+    state = Text(default="draft")
+    employees = Integer(default=0)
+    gross = Numeric(digits=_MONEY)
+    deductions = Numeric(digits=_MONEY)
+    net = Numeric(digits=_MONEY)
+    employer_costs = Numeric(digits=_MONEY)
+    created_at = Timestamptz()
+    approved_at = Timestamptz(null=True)
+
+
+class Payslip(TenantOwned, Table, tablename="hr_payslip"):
+    """One employee's pay in a run: gross, deductions, net and employer costs."""
+
+    payrun_id = UUID()
+    employee_id = UUID(null=True)
+    employee_name = Text()
+    country = Text(null=True)
+    rule_set = Text()
+    currency = Text()
+    days_employed = Integer(default=0)
+    hours = Numeric(digits=(8, 2))
+    overtime_hours = Numeric(digits=(8, 2))
+    gross = Numeric(digits=_MONEY)
+    deductions = Numeric(digits=_MONEY)
+    net = Numeric(digits=_MONEY)
+    employer_costs = Numeric(digits=_MONEY)
+
+
+class PayslipLine(TenantOwned, Table, tablename="hr_payslip_line"):
+    """A line of a payslip: an earning, a deduction or an employer cost (with its liability)."""
+
+    payslip_id = UUID()
+    position = Integer(default=0)
+    kind = Text()
+    code = Text()
+    label = Text()
+    quantity = Numeric(digits=(12, 4), null=True)
+    rate = Numeric(digits=_MONEY, null=True)
+    amount = Numeric(digits=_MONEY)
+    liability = Text(null=True)
