@@ -285,6 +285,23 @@ def test_hire_leave_clock_pay_and_terminate(client: Any, platform: dict[str, str
             Decimal(balance["remaining"]),
         ) == (Decimal(25), Decimal(3), Decimal(0), Decimal(22)), balance
         delivered(worker, "time", "hr.leave.approved.v1")
+        # Time shows the approved leave among Sam's absences on the working days it counts.
+        # (Time lists every calendar day of the request, the bank holidays and weekend too:
+        # it keeps no public holidays or working days of its own.)
+        absences = ok(
+            client.get(
+                f"{TIME}/reports/absences",
+                params={
+                    "date_from": "2026-04-01",
+                    "date_to": "2026-04-07",
+                    "employee_id": sam["id"],
+                },
+                headers=admin,
+            )
+        )["rows"]
+        away = {a["date"]: (a["kind"], a["leave_type"]) for a in absences}
+        for day in ("2026-04-01", "2026-04-02", "2026-04-07"):
+            assert away.get(day) == ("leave", "Annual leave"), absences
 
         # 3. Attendance, week of Monday 23 March 2026 (GMT until Sunday 29 March, 01:00 UTC):
         #   Mon 09:00–19:00 GMT                         = 10.00 h
