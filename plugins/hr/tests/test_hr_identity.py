@@ -62,6 +62,36 @@ def test_terminating_an_employee_disables_their_user(client, hr_db):
     assert shown["disabled"] is True
 
 
+def test_an_admins_own_api_keys_are_revoked_with_their_access(client, hr_db):
+    tenant = make_tenant(
+        hr_db,
+        users=(
+            {
+                "email": "cy@example.com",
+                "name": "Cy",
+                "password": PASSWORD,
+                "roles": ["tenant_admin"],
+            },
+        ),
+    )
+    users = client.get("/api/v1/users", headers=tenant.headers).json()["items"]
+    [user] = [u for u in users if u["email"] == "cy@example.com"]
+    token = {
+        "Authorization": f"Bearer {_sign_in(client, tenant, 'cy@example.com').json()['access_token']}"
+    }
+    made = client.post("/api/v1/api-keys", json={"name": "Cy's script"}, headers=token)
+    assert made.status_code == 201, made.text
+    own_key = {"Authorization": f"Bearer {made.json()['key']}"}
+    assert client.get("/api/v1/me", headers=own_key).status_code == 200
+    with EventWorkerHarness(client) as worker:
+        cy = hire(client, tenant, name="Cy", user_id=user["id"], work_email="cy@example.com")
+        call(client, tenant, "POST", f"/employees/{cy['id']}/terminate", 200, json={})
+        worker.wait_handled("identity", 2)
+    assert client.get("/api/v1/me", headers=own_key).status_code == 401
+    # The tenant's own admin key (no user made it) keeps working.
+    assert client.get("/api/v1/me", headers=tenant.headers).status_code == 200
+
+
 def test_users_stay_enabled_when_the_tenant_turns_it_off(client, hr_db):
     tenant = make_tenant(
         hr_db, users=({"email": "bob@example.com", "name": "Bob", "password": PASSWORD},)

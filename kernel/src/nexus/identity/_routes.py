@@ -290,7 +290,11 @@ class ApiKeyController(Controller):
         db: KernelDb,
         data: JSONBody[ApiKeyCreate],
     ) -> ApiKeyCreated:
-        """Create a key; the response holds the key itself, shown this once."""
+        """Create a key; the response holds the key itself, shown this once.
+
+        A key a signed-in user creates is theirs (``user_id``): it is revoked with the user's
+        access, when HR terminates the employee linked to them, say.
+        """
         _check_expiry(data.expires_at)
         principal = request_principal(request)
         if Role.TENANT_ADMIN in data.roles and not principal.roles & {
@@ -304,7 +308,8 @@ class ApiKeyController(Controller):
                 "a key may not be wider than its creator's scopes", status_code=403
             )
         async with db.transaction() as conn:
-            return await create_api_key(conn, required_tenant(request), data)
+            owner = principal.subject if principal.kind is PrincipalKind.USER else None
+            return await create_api_key(conn, required_tenant(request), data, user_id=owner)
 
     @delete("/{key_id:uuid}", summary="Revoke an API key")
     async def revoke(
