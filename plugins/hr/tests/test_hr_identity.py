@@ -76,9 +76,8 @@ def test_an_admins_own_api_keys_are_revoked_with_their_access(client, hr_db):
     )
     users = client.get("/api/v1/users", headers=tenant.headers).json()["items"]
     [user] = [u for u in users if u["email"] == "cy@example.com"]
-    token = {
-        "Authorization": f"Bearer {_sign_in(client, tenant, 'cy@example.com').json()['access_token']}"
-    }
+    signed_in = _sign_in(client, tenant, "cy@example.com").json()
+    token = {"Authorization": f"Bearer {signed_in['access_token']}"}
     made = client.post("/api/v1/api-keys", json={"name": "Cy's script"}, headers=token)
     assert made.status_code == 201, made.text
     own_key = {"Authorization": f"Bearer {made.json()['key']}"}
