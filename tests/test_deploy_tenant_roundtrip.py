@@ -167,6 +167,20 @@ class Written:
     answers: dict[str, Any]
 
 
+# Self-service routes that act for the caller's own employee record (an API key has none),
+# and the kiosk's punch, which needs an employee with a PIN.
+_FOR_THE_CALLER = {
+    "hr": {"/leave/my/requests"},
+    "time": {
+        "/clock/in",
+        "/clock/out",
+        "/clock/breaks/start",
+        "/clock/breaks/end",
+        "/kiosk/punch",
+    },
+}
+
+
 def _post_examples(app: Any, plugins: list[object], settings: Settings, who: list[TestTenant]):
     """POST every installed plugin's example payloads for each tenant; return the paths."""
     paths = []
@@ -175,7 +189,7 @@ def _post_examples(app: Any, plugins: list[object], settings: Settings, who: lis
         declared = set(record.manifest.tenant_tables) if record.manifest else set()
         for key, body in examples.items():
             method, _, path = key.partition(" ")
-            if method != "POST" or "{" in path:
+            if method != "POST" or "{" in path or path in _FOR_THE_CALLER.get(record.name, ()):
                 continue
             url = f"{API_PREFIX}/{record.name}{'' if path == '/' else path}"
             for tenant in who:

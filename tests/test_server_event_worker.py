@@ -66,9 +66,10 @@ def test_up_drafts_the_invoice_of_a_won_deal_without_a_separate_worker(
             return api.get("/finance/invoices").json()["items"]
 
         (invoice,) = eventually(drafted)
+        # 1200.00 with the company's default sales tax (the profile's country: VAT 20 %).
         assert (invoice["state"], invoice["total"], invoice["reference"]) == (
             "draft",
-            "1200.00",
+            "1440.00",
             "Audit",
         )
 
