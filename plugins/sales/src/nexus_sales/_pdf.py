@@ -1,7 +1,8 @@
 """A quotation as a PDF (fpdf2, core Helvetica: no font files to ship).
 
 The core fonts cover Latin-1 only: any other character is replaced by ``?`` (after trying
-its ASCII decomposition, so ``Ł`` prints as ``L``), never an error.
+its ASCII decomposition, so ``ź`` prints as ``z``, and a few common letters and signs:
+``Ł`` as ``L``, ``—`` as ``-``, ``€`` as ``EUR``), never an error.
 """
 
 from __future__ import annotations
@@ -17,13 +18,32 @@ if TYPE_CHECKING:
 
 __all__ = ("latin1", "quotation_pdf")
 
+_SPELLED = str.maketrans(
+    {
+        "Ł": "L",
+        "ł": "l",
+        "Đ": "D",
+        "đ": "d",
+        "Œ": "OE",
+        "œ": "oe",
+        "–": "-",
+        "—": "-",
+        "‘": "'",
+        "’": "'",
+        "“": '"',
+        "”": '"',
+        "…": "...",
+        "€": "EUR",
+        "₦": "NGN",
+    }
+)
 _NEXT = {"new_x": XPos.LMARGIN, "new_y": YPos.NEXT}
 
 
 def latin1(text: str) -> str:
     """``text`` with every character outside Latin-1 replaced (its base letter, else ``?``)."""
     out = []
-    for char in text:
+    for char in text.translate(_SPELLED):
         if ord(char) < 256:  # noqa: PLR2004 - Latin-1 is the first 256 code points
             out.append(char)
             continue
