@@ -23,6 +23,7 @@ __all__ = ("check_lines", "copy_lines", "next_number", "resolve_partner", "write
 
 _ZERO = Decimal(0)
 _HUNDRED = Decimal(100)
+_LARGEST = Decimal(10) ** 13
 
 
 async def next_number(conn: Connection, kind: str, prefix: str) -> str:
@@ -50,6 +51,8 @@ def check_lines(
             errors.add(f"{at}.quantity", "must be positive")
         if line.discount_percent > _HUNDRED:
             errors.add(f"{at}.discount_percent", "must be between 0 and 100")
+        if line.quantity * line.unit_price >= _LARGEST:
+            errors.add(f"{at}.unit_price", "quantity × unit price is too large for one line")
         exponent = line.unit_price.as_tuple().exponent
         if isinstance(exponent, int) and -exponent > max(places, 6):
             errors.add(f"{at}.unit_price", f"at most {max(places, 6)} decimals")
@@ -91,9 +94,17 @@ async def write_lines(
     found: list[Tax] | None = None,
 ) -> tuple[Decimal, Decimal]:
     """Insert ``lines`` (``LineIn`` or rows) under ``parent_id``; the document's totals."""
+    finance = services is not None and await services.available(conn, "finance.taxes.list")
     if found is None:
-        found = await taxes(conn, services) if services is not None else []
+        found = await taxes(conn, services) if finance and services is not None else []
     untaxed = tax = _ZERO
+    known = {tax.id for tax in found if tax.active and tax.scope != "purchase"}
+    errors = FieldErrors()
+    for index, line in enumerate(lines):
+        wanted = _values(line)["tax_ids"]
+        if wanted and finance and set(wanted) - known:
+            errors.add(f"lines[{index}].tax_ids", "not an active sales tax of Finance")
+    errors.raise_if_any()
     for position, line in enumerate(lines, start=1):
         values = _values(line)
         total = line_total(values, currency, found)

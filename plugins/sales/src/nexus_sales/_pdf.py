@@ -37,7 +37,6 @@ _SPELLED = str.maketrans(
         "₦": "NGN",
     }
 )
-_NEXT = {"new_x": XPos.LMARGIN, "new_y": YPos.NEXT}
 
 
 def latin1(text: str) -> str:
@@ -59,7 +58,7 @@ def quotation_pdf(quotation: QuotationOut) -> bytes:
     pdf.add_page()
     pdf.set_font("Helvetica", "B", 16)
     title = f"Quotation {quotation.number} (version {quotation.version})"
-    pdf.cell(0, 10, latin1(title), **_NEXT)
+    pdf.cell(0, 10, latin1(title), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.set_font("Helvetica", "", 10)
     for text in (
         f"Customer: {quotation.partner_name}",
@@ -67,7 +66,7 @@ def quotation_pdf(quotation: QuotationOut) -> bytes:
         f"Valid until: {quotation.validity_date.isoformat()}",
         f"State: {quotation.state}",
     ):
-        pdf.cell(0, 6, latin1(text), **_NEXT)
+        pdf.cell(0, 6, latin1(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.ln(4)
     widths = (80, 22, 30, 20, 38)
     pdf.set_font("Helvetica", "B", 10)
@@ -96,10 +95,14 @@ def quotation_pdf(quotation: QuotationOut) -> bytes:
         ("Total", quotation.total),
     ):
         pdf.cell(152, 6, label, align="R")
-        pdf.cell(38, 6, latin1(f"{amount} {currency}"), align="R", **_NEXT)
+        pdf.cell(
+            38, 6, latin1(f"{amount} {currency}"), align="R", new_x=XPos.LMARGIN, new_y=YPos.NEXT
+        )
     pdf.ln(4)
     if quotation.payment_terms:
-        pdf.multi_cell(0, 5, latin1(f"Terms: {quotation.payment_terms}"), **_NEXT)
+        pdf.multi_cell(
+            0, 5, latin1(f"Terms: {quotation.payment_terms}"), new_x=XPos.LMARGIN, new_y=YPos.NEXT
+        )
     if quotation.notes:
-        pdf.multi_cell(0, 5, latin1(quotation.notes), **_NEXT)
+        pdf.multi_cell(0, 5, latin1(quotation.notes), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     return bytes(pdf.output())
