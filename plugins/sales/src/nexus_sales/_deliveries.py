@@ -25,7 +25,7 @@ from nexus_hookspecs.http import FieldErrors, conflict, not_found
 from nexus_sales._documents import copy_lines, next_number
 from nexus_sales._events import DELIVERY_DONE, RETURN_DONE, DeliveryDone, ReturnDone
 from nexus_sales._orders import load_order, origin_of, refresh_state
-from nexus_sales._peers import credit, deliver, return_goods
+from nexus_sales._peers import Returned, credit, deliver, return_goods
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -112,8 +112,8 @@ async def deliver_order(
         delivery_id,
         order_id,
         number,
-        sum((item.value for item in delivered), _ZERO),
-        delivered[0].currency,
+        sum((item.value or _ZERO for item in delivered), _ZERO),
+        next((item.currency for item in delivered if item.currency), None),
     )
     for item in delivered:
         line = by_line[item.origin_line.split("/", 1)[0]]
@@ -127,8 +127,8 @@ async def deliver_order(
             item.product_id,
             item.delivered,
             item.backordered,
-            item.unit_cost,
-            item.value,
+            item.unit_cost or _ZERO,
+            item.value or _ZERO,
             item.currency,
             item.move_id,
         )
@@ -152,7 +152,7 @@ async def deliver_order(
             id=delivery_id,
             order_id=order_id,
             number=number,
-            value=str(sum((item.value for item in delivered), _ZERO)),
+            value=str(sum((item.value or _ZERO for item in delivered), _ZERO)),
             backordered=bool(left),
         ),
     )
@@ -210,13 +210,16 @@ async def return_delivery(
     errors.raise_if_any()
     return_id = new_id()
     number = await next_number(conn, "return", "RET-")
-    answer = await return_goods(
-        conn,
-        services,
-        origin=f"sales.return:{return_id}",
-        reference=f"{order['number']}/{number}",
-        lines=[(row["move_id"], quantity) for row, quantity in plan],
-    )
+    moves = [(row["move_id"], quantity) for row, quantity in plan if row["move_id"]]
+    answer = Returned()
+    if moves:  # an untracked product's delivery moved nothing: nothing goes back to stock
+        answer = await return_goods(
+            conn,
+            services,
+            origin=f"sales.return:{return_id}",
+            reference=f"{order['number']}/{number}",
+            lines=moves,
+        )
     costs = {item.move_id: item for item in answer.lines}
     value = _ZERO
     await conn.execute(

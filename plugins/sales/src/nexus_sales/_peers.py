@@ -52,6 +52,7 @@ class Tax(msgspec.Struct, kw_only=True):
     price_include: bool = False
     tags: list[str] = msgspec.field(default_factory=list)
     active: bool = True
+    is_default: bool = False
 
 
 class Partner(msgspec.Struct, kw_only=True):
@@ -95,10 +96,16 @@ class DeliveredLine(msgspec.Struct, kw_only=True):
     product_id: UUID
     delivered: Decimal
     backordered: Decimal = _ZERO
-    unit_cost: Decimal = _ZERO
-    value: Decimal = _ZERO
+    unit_cost: Decimal | None = None
+    value: Decimal | None = None
     currency: str | None = None
     move_id: UUID | None = None
+
+
+class Released(msgspec.Struct, kw_only=True):
+    """The answer of ``inventory.release`` (what was released is not needed)."""
+
+    origin: str | None = None
 
 
 class Delivered(msgspec.Struct, kw_only=True):
@@ -228,7 +235,7 @@ async def reserve(
 async def release(conn: Connection, services: Services, *, origin: str) -> None:
     """Release what is still held for ``origin`` (nothing when Inventory is off)."""
     if await services.available(conn, "inventory.release"):
-        await services.call(conn, "inventory.release", {"origin": origin}, result=type(None))
+        await services.call(conn, "inventory.release", {"origin": origin}, result=Released)
 
 
 async def deliver(

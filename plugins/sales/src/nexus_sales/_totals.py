@@ -6,8 +6,10 @@ included in the price: the gross less the rounded net). The document's totals ar
 of its lines. Finance rounds the same way (its ``per_line`` tax rounding, the default), so a
 quotation shows what the invoice drafted from it will say.
 
-A line whose ``tax_ids`` is null takes Finance's defaults when invoiced; for display, it
-takes the active sales taxes Finance tags ``default`` (none tagged: untaxed).
+A line whose ``tax_ids`` is null takes Finance's defaults when invoiced (the product's, else
+the company's, then the customer's exemption or fiscal position); for display, it takes the
+company's default sales tax as ``finance.taxes.list`` answers it (``is_default``, or tagged
+``default``; none: untaxed).
 """
 
 from __future__ import annotations
@@ -59,7 +61,7 @@ class LineTotal:
 def _applied(tax_ids: Sequence[UUID] | None, taxes: Iterable[Tax]) -> list[Tax]:
     sales = [tax for tax in taxes if tax.active and tax.scope in ("sale", "all")]
     if tax_ids is None:
-        return [tax for tax in sales if "default" in tax.tags]
+        return [tax for tax in sales if tax.is_default or "default" in tax.tags]
     wanted = set(tax_ids)
     return [tax for tax in taxes if tax.id in wanted]
 
