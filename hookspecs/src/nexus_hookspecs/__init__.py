@@ -35,8 +35,10 @@ from nexus_hookspecs._ports import (
     Features,
     PluginSettings,
     RequestContext,
+    ServiceContext,
+    Services,
 )
-from nexus_hookspecs._types import EventHandler, PurgeReport, TenantRef
+from nexus_hookspecs._types import EventHandler, PurgeReport, Service, ServiceHandler, TenantRef
 
 try:
     __version__ = version("nexus-hookspecs")
@@ -68,6 +70,10 @@ __all__ = (
     "PluginSettings",
     "PurgeReport",
     "RequestContext",
+    "Service",
+    "ServiceContext",
+    "ServiceHandler",
+    "Services",
     "TenantRef",
     "__version__",
     "current_tenant",

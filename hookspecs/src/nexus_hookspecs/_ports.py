@@ -2,12 +2,12 @@
 
 Plugins depend on these protocols only; the kernel injects its adapters (PostgreSQL, Redis,
 Kafka, S3 or the embedded defaults) into route handlers by parameter name:
-``db``, ``events``, ``cache``, ``blobs``, ``plugin_settings`` and ``context``.
+``db``, ``events``, ``cache``, ``blobs``, ``plugin_settings``, ``services`` and ``context``.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar, runtime_checkable
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Mapping, Sequence
@@ -26,7 +26,11 @@ __all__ = (
     "EventPublisher",
     "PluginSettings",
     "RequestContext",
+    "ServiceContext",
+    "Services",
 )
+
+T = TypeVar("T")
 
 
 @runtime_checkable
@@ -287,6 +291,11 @@ class EventContext(Protocol):
         """Publish follow-up events (the handling plugin's declared types) in that transaction."""
         ...
 
+    @property
+    def services(self) -> Services:
+        """Call other plugins' services in that transaction (see :class:`Services`)."""
+        ...
+
     async def feature_enabled(self, key: str) -> bool:
         """Whether ``key`` is on for the event's tenant (see :meth:`Features.enabled`)."""
         ...
@@ -318,4 +327,90 @@ class RequestContext(Protocol):
     @property
     def plugin(self) -> str | None:
         """The plugin whose route is serving the request, if any."""
+        ...
+
+
+@runtime_checkable
+class Services(Protocol):
+    """Calls the operations other plugins offer (:class:`~nexus_hookspecs.Service`), by name.
+
+    A call runs in the caller's transaction, so the provider's writes and events commit or
+    roll back with the caller's: one unit of work. Data travels as plain values: the caller
+    sends a dict or any Struct, and mirrors the answer's fields it needs in a Struct of its
+    own; the plugins never import each other.
+
+    Example::
+
+        class Reserved(msgspec.Struct):
+            reserved: int
+
+        async with db.transaction() as conn:
+            answer = await services.call(
+                conn, "stock.reserve", {"origin": "SO-1", "quantity": 2}, result=Reserved
+            )
+    """
+
+    async def available(self, conn: Connection, name: str) -> bool:
+        """Installed, and its provider enabled for the connection's tenant."""
+        ...
+
+    async def call(self, conn: Connection, name: str, data: Any, *, result: type[T]) -> T:
+        """Run ``name`` in ``conn``'s transaction and return its answer as ``result``.
+
+        ``data`` is a dict or any Struct (sent as its builtins, converted strictly to the
+        provider's request type); the answer is converted to ``result`` (the caller's own
+        Struct mirroring the fields it needs, a list of them, or ``None``).
+
+        Raises:
+            ServiceUnavailable: An HTTP 409 problem naming the plugin
+                (``blocking=["<plugin>"]``): the provider is not installed or not enabled
+                for the tenant.
+            TypeError: ``data`` does not convert to the request type, or the answer to
+                ``result`` (a programming error, named with the service and the field).
+
+        The provider's own problems (404, 409, 422 from the HTTP kit) propagate as they are.
+        """
+        ...
+
+
+@runtime_checkable
+class ServiceContext(Protocol):
+    """What a service's handler gets besides its request: the caller's transaction.
+
+    Example::
+
+        async def reserve(data: Reserve, ctx: ServiceContext) -> Reserved:
+            settings: StockSettings = await ctx.settings()
+            await ctx.conn.execute("insert into stock_hold (origin, qty) values ($1, $2)",
+                                   data.origin, data.quantity)
+            await ctx.events.publish(ctx.conn, type="stock.reserved.v1", data={...})
+            return Reserved(reserved=data.quantity)
+    """
+
+    @property
+    def tenant_id(self) -> UUID:
+        """The caller's tenant; row-level security is set to it."""
+        ...
+
+    @property
+    def conn(self) -> Connection:
+        """The caller's transaction: the provider's writes commit or roll back with it."""
+        ...
+
+    @property
+    def events(self) -> EventPublisher:
+        """Publish the providing plugin's declared events in that transaction."""
+        ...
+
+    @property
+    def services(self) -> Services:
+        """Call further services in that transaction."""
+        ...
+
+    async def feature_enabled(self, key: str) -> bool:
+        """Whether ``key`` is on for the tenant (see :meth:`Features.enabled`)."""
+        ...
+
+    async def settings(self) -> Any:
+        """The providing plugin's settings for the tenant (see :class:`PluginSettings`)."""
         ...

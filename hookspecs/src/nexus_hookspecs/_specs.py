@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
     from nexus_hookspecs._manifest import Manifest
     from nexus_hookspecs._ports import Connection
-    from nexus_hookspecs._types import EventHandler, PurgeReport, TenantRef
+    from nexus_hookspecs._types import EventHandler, PurgeReport, Service, TenantRef
 
 
 @hookspec(firstresult=True)
@@ -167,6 +167,55 @@ def nexus_event_handlers(register: Callable[[str, EventHandler], None]) -> None:
         @hookimpl
         def nexus_event_handlers(register: Callable[[str, EventHandler], None]) -> None:
             register("crm.deal.won.v1", award_points)
+    """
+
+
+@hookspec
+def nexus_services(register: Callable[[Service], None]) -> None:
+    """Register the operations other plugins may call (see Services).
+
+    Called once per plugin when the registry loads it. A service answers in the caller's
+    request and transaction, where an event would be too late: "deliver 6 units or refuse
+    naming the product", "draft the invoice and return its id". Each
+    :class:`~nexus_hookspecs.Service` is named ``<plugin>.<verb>`` after the registering
+    plugin; a name claiming another plugin's prefix, an invalid or duplicate name, or a
+    request that is not a msgspec Struct gets the plugin refused at load (``nexus plugins
+    doctor`` says why). Callers use :class:`~nexus_hookspecs.Services` (the ``services``
+    dependency of a route, ``ctx.services`` in an event handler): the kernel checks the
+    provider is enabled for the caller's tenant (a 409 problem with ``blocking`` naming it
+    otherwise), converts the data strictly into ``request`` and runs ``handler`` with a
+    :class:`~nexus_hookspecs.ServiceContext` on the caller's connection: the provider's
+    writes and events commit or roll back with the caller's. Its events are the providing
+    plugin's declared types; its settings the providing plugin's. A plugin providing or
+    calling services is built for ``nexus-hookspecs>=0.1.2``.
+
+    Args:
+        register: Call with each :class:`~nexus_hookspecs.Service` the plugin offers.
+
+    Example::
+
+        async def redeem(data: Redeem, ctx: ServiceContext) -> Redeemed:
+            settings: LoyaltySettings = await ctx.settings()
+            await ctx.conn.execute(
+                "insert into loyalty_entry (id, member_id, points) values ($1, $2, $3)",
+                new_id(),
+                data.member_id,
+                -data.points,
+            )
+            return Redeemed(value=data.points * settings.points_per_unit)
+
+
+        @hookimpl
+        def nexus_services(register: Callable[[Service], None]) -> None:
+            register(
+                Service(
+                    name="loyalty.redeem",
+                    handler=redeem,
+                    request=Redeem,
+                    response=Redeemed,
+                    description="Debits a member's points; answers what they are worth.",
+                )
+            )
     """
 
 

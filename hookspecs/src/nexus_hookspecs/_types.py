@@ -8,7 +8,7 @@ from uuid import UUID
 
 import msgspec
 
-__all__ = ("EventHandler", "PurgeReport", "TenantRef")
+__all__ = ("EventHandler", "PurgeReport", "Service", "ServiceHandler", "TenantRef")
 
 
 class TenantRef(msgspec.Struct, frozen=True, kw_only=True):
@@ -38,3 +38,55 @@ class PurgeReport(msgspec.Struct, frozen=True, kw_only=True):
 EventHandler = Callable[[Any], Awaitable[None]] | Callable[[Any, Any], Awaitable[None]]
 """An event consumer: called with one CloudEvent (and, if it takes a second parameter, an
 :class:`~nexus_hookspecs.EventContext`), awaited; raising means "retry later"."""
+
+
+ServiceHandler = Callable[[Any, Any], Awaitable[Any]]
+"""A service's implementation: ``async def handler(data, ctx)``, called with the request
+Struct and a :class:`~nexus_hookspecs.ServiceContext`; it returns the response (a Struct, a
+list of Structs, or ``None``) and raises the HTTP kit's problems to refuse."""
+
+
+class Service(msgspec.Struct, frozen=True, kw_only=True):
+    """An operation a plugin offers other plugins, called by name inside their transaction.
+
+    Register it from :func:`~nexus_hookspecs.specs.nexus_services`; callers reach it with
+    :meth:`Services.call <nexus_hookspecs.Services.call>`. It is catalogued (``nexus
+    services catalog``, ``docs/plugins/services.md``) with its request and response schemas.
+
+    Attributes:
+        name: ``<plugin>.<verb>`` (``inventory.deliver``, ``finance.documents.draft``): the
+            first part is the providing plugin's name; lower case letters, digits and ``_``
+            in dot-separated parts.
+        handler: ``async def handler(data: <request>, ctx: ServiceContext) -> <response>``.
+        request: The msgspec Struct callers' data is converted to, strictly.
+        response: What the handler answers: a Struct, ``list[<Struct>]``, or ``None``.
+        description: What it does and its side effects, in a sentence or two.
+
+    Example::
+
+        class Reserve(msgspec.Struct, kw_only=True):
+            origin: str
+            quantity: int
+
+        class Reserved(msgspec.Struct, kw_only=True):
+            reserved: int
+
+        async def reserve(data: Reserve, ctx: ServiceContext) -> Reserved:
+            await ctx.conn.execute("insert into stock_hold (origin, qty) values ($1, $2)",
+                                   data.origin, data.quantity)
+            return Reserved(reserved=data.quantity)
+
+        Service(
+            name="stock.reserve",
+            handler=reserve,
+            request=Reserve,
+            response=Reserved,
+            description="Holds stock for an origin; publishes nothing.",
+        )
+    """
+
+    name: str
+    handler: ServiceHandler
+    request: type[msgspec.Struct]
+    response: Any
+    description: str

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
     from nexus.blobs import BlobRuntime
     from nexus.cache import CacheRuntime
-    from nexus.compose import EventRuntime
+    from nexus.compose import EventRuntime, ServiceCalls
     from nexus.db import PostgresDatabase
     from nexus.features import FeatureRuntime
     from nexus.http import RateLimits
@@ -55,6 +55,7 @@ class Kernel:
         rate_limits: The per-tenant and per-key request budgets.
         event_worker: The event relay and consumers when this process runs them
             (``NEXUS_EVENT_WORKER``), else ``None``.
+        services: The services plugins offer each other (the ``services`` port).
     """
 
     settings: Settings
@@ -67,6 +68,7 @@ class Kernel:
     blobs: BlobRuntime
     rate_limits: RateLimits
     event_worker: EventRuntime | None
+    services: ServiceCalls
 
 
 def attach_kernel(app: Litestar, kernel: Kernel) -> None:

@@ -4,12 +4,13 @@ Install it with the ``litestar`` extra (``nexus-hookspecs[litestar]``). It gives
 
 - one parameter alias per kernel port (:data:`Db`, :data:`Events`, :data:`Context`,
   :data:`FeatureFlags`, :data:`TenantCache`, :data:`TenantBlobs`, :data:`TenantSettings`,
-  :data:`SettingsPort`);
+  :data:`SettingsPort`, :data:`Services`);
 - cursor pages: :class:`Page`, the :data:`Cursor` and :data:`Limit` parameters, creation-order
   paging (:func:`after_id`, :func:`page_of`, :func:`piccolo_page`) and sorted keyset paging
   over SQL (:class:`Keyset`);
 - problems that always raise: :func:`not_found`, :func:`conflict`, :func:`invalid` and
-  :class:`FieldErrors` (every failing field at once);
+  :class:`FieldErrors` (every failing field at once); :class:`ServiceUnavailable`, the 409
+  a service call answers when its provider is off;
 - typed route options: :func:`route_opt`;
 - field types the kernel decodes strictly: decimals (:data:`Money`, :data:`Quantity`,
   :data:`Rate`, :func:`decimal_meta`) and :data:`Multiline` text (every other text field is
@@ -54,6 +55,7 @@ from nexus_hookspecs.http._ports import (
     Db,
     Events,
     FeatureFlags,
+    Services,
     SettingsPort,
     TenantBlobs,
     TenantCache,
@@ -62,6 +64,7 @@ from nexus_hookspecs.http._ports import (
 from nexus_hookspecs.http._problems import (
     FieldError,
     FieldErrors,
+    ServiceUnavailable,
     conflict,
     field_errors,
     invalid,
@@ -103,6 +106,8 @@ __all__ = (
     "Page",
     "Quantity",
     "Rate",
+    "ServiceUnavailable",
+    "Services",
     "SettingsPort",
     "TenantBlobs",
     "TenantCache",

@@ -22,12 +22,14 @@ from nexus_hookspecs._ports import (
     PluginSettings,
     RequestContext,
 )
+from nexus_hookspecs._ports import Services as ServicesPort
 
 __all__ = (
     "Context",
     "Db",
     "Events",
     "FeatureFlags",
+    "Services",
     "SettingsPort",
     "TenantBlobs",
     "TenantCache",
@@ -41,6 +43,9 @@ Db: TypeAlias = NamedDependency[SkipValidation[Database]]
 
 Events: TypeAlias = NamedDependency[SkipValidation[EventPublisher]]
 """``events``: publish the plugin's declared events into the outbox of a transaction."""
+
+Services: TypeAlias = NamedDependency[SkipValidation[ServicesPort]]
+"""``services``: call other plugins' services in a transaction of the request's tenant."""
 
 Context: TypeAlias = NamedDependency[SkipValidation[RequestContext]]
 """``context``: request id, tenant, actor and plugin of the request."""

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 __all__ = (
     "FieldError",
     "FieldErrors",
+    "ServiceUnavailable",
     "conflict",
     "field_errors",
     "invalid",
@@ -54,6 +55,30 @@ def conflict(detail: str, **members: Any) -> NoReturn:
         **members: Extension members of the problem (``blocking=["crm.deals"]``).
     """
     raise HTTPException(detail, status_code=409, extra=members or None)
+
+
+class ServiceUnavailable(HTTPException):
+    """A 409 problem: a service's provider is not installed or not enabled for the tenant.
+
+    :meth:`Services.call <nexus_hookspecs.Services.call>` raises it; left alone it answers
+    409 with ``blocking=["<plugin>"]``, so the client knows which plugin to switch on.
+
+    Attributes:
+        plugin: The providing plugin (the service name's first part).
+        service: The service asked for.
+    """
+
+    status_code = 409
+
+    def __init__(self, service: str, *, plugin: str | None = None) -> None:
+        self.service = service
+        self.plugin = plugin or service.split(".", 1)[0]
+        super().__init__(
+            f"{self.service} is not available: the plugin '{self.plugin}' is not installed "
+            "or not enabled for this tenant",
+            status_code=409,
+            extra={"blocking": [self.plugin]},
+        )
 
 
 def invalid(key: str, message: str, *, source: Source = "body") -> NoReturn:

@@ -7,6 +7,7 @@ named for what it gives the app: services, dependencies, middleware, lifecycle, 
 
 from __future__ import annotations
 
+from nexus.compose._calls import ProviderContext, ServiceCalls, TenantServices
 from nexus.compose._dependencies import kernel_dependencies
 from nexus.compose._lifecycle import on_shutdown, on_startup
 from nexus.compose._middleware import kernel_middleware, member_permissions, outer_layers
@@ -16,6 +17,9 @@ from nexus.compose._worker import EventRuntime, make_bus
 
 __all__ = (
     "EventRuntime",
+    "ProviderContext",
+    "ServiceCalls",
+    "TenantServices",
     "build_kernel",
     "connect_database",
     "kernel_dependencies",

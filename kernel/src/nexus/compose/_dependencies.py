@@ -9,16 +9,22 @@ from typing import TYPE_CHECKING, Any
 
 from litestar.di import NamedDependency, Provide
 
+from nexus.compose._calls import (
+    TenantServices,  # noqa: TC001 - Litestar reads provider hints at run time
+)
 from nexus.db import TenantDatabase
 from nexus.events import events_provider
 from nexus.features import feature_ports
 from nexus.http import (
     KernelContext,  # noqa: TC001 - Litestar reads provider hints at run time
     provide_context,
+    request_tenant,
 )
 
 if TYPE_CHECKING:
     from collections.abc import Callable
+
+    from litestar import Request
 
     from nexus.services import Kernel
 
@@ -26,17 +32,23 @@ __all__ = ("kernel_dependencies",)
 
 
 def kernel_dependencies(kernel: Kernel) -> dict[str, Provide]:
-    """``db``, ``context``, ``events``, ``cache``, ``blobs``, ``features``, ``plugin_settings``."""
+    """The ports by parameter name: ``db``, ``context``, ``events``, ``services`` and the rest."""
 
     def provide_db(context: NamedDependency[KernelContext]) -> TenantDatabase:
         # Bound to the context's tenant. Depending on ``context`` also keeps Litestar from
         # resolving the two concurrently, which costs a task group per request.
         return TenantDatabase(kernel.database, context.tenant_id)
 
+    def provide_services(request: Request[Any, Any, Any]) -> TenantServices:
+        # Bound to the request's tenant, on behalf of the route's plugin.
+        plugin = request.route_handler.opt.get("nexus_plugin")
+        return kernel.services.bound(request_tenant(request), caller=plugin)
+
     providers: dict[str, Callable[..., Any]] = {
         "db": provide_db,
         "context": provide_context,
         "events": events_provider(kernel.registry),
+        "services": provide_services,
         "cache": kernel.cache.provide,
         "blobs": kernel.blobs.provide,
         **feature_ports(kernel.database, kernel.registry, kernel.features.toggles),

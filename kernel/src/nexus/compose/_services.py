@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from nexus.blobs import BlobRuntime
 from nexus.cache import CacheRuntime
+from nexus.compose._calls import ServiceCalls
 from nexus.compose._worker import EventRuntime
 from nexus.db import PostgresDatabase, resolve_database_url
 from nexus.features import FeatureRuntime
@@ -78,4 +79,5 @@ def build_kernel(
         blobs=BlobRuntime(settings),
         rate_limits=rate_limits,
         event_worker=event_worker,
+        services=ServiceCalls(registry, features.toggles),
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from nexus.compose._calls import ServiceCalls
 from nexus.db import RELAY_ROLE, PostgresDatabase, configure_piccolo
 from nexus.events import (
     KERNEL_SOURCE,
@@ -86,6 +87,7 @@ class EventRuntime:
         )
         self.toggles = toggles or self.features.toggles  # type: ignore[union-attr]
         self.delivery = Delivery(self.database, self.toggles)
+        self.services = ServiceCalls(registry, self.toggles)
         self.consumers = (
             consumers
             if consumers is not None
@@ -94,6 +96,7 @@ class EventRuntime:
                 [audit_consumer(), analytics_consumer()],
                 toggles=self.toggles,
                 reader=SettingsReader(registry),
+                services=self.services.bound,
             )
         )
         self.bus = make_bus(settings, registry, self.relay_db)

@@ -17,6 +17,7 @@ from nexus.plugins import await_maybe
 
 if TYPE_CHECKING:
     import asyncpg
+    from nexus_hookspecs import Services
 
     from nexus.db import PostgresDatabase
     from nexus.features import SettingsReader, Toggles
@@ -28,6 +29,9 @@ log = structlog.get_logger("nexus.events")
 
 Handler = Callable[[CloudEvent, "asyncpg.Connection"], Awaitable[None]]
 """A consumer's handler: the event and the connection of the transaction its effect joins."""
+
+ServicesFor = Callable[..., "Services"]
+"""Gives the ``services`` port of a tenant for a calling plugin: ``(tenant_id, caller=…)``."""
 
 # Only for a tenant that is still there: events of a deprovisioned tenant (still on a Kafka
 # topic, or read just before deprovisioning) are skipped, so no row of it comes back. The
@@ -68,7 +72,16 @@ class Consumer:
 class HandlerContext:
     """The :class:`nexus_hookspecs.EventContext` a two-parameter plugin handler gets."""
 
-    __slots__ = ("_reader", "_toggles", "conn", "events", "plugin", "tenant_id")
+    __slots__ = (
+        "_reader",
+        "_services",
+        "_services_for",
+        "_toggles",
+        "conn",
+        "events",
+        "plugin",
+        "tenant_id",
+    )
 
     def __init__(
         self,
@@ -79,6 +92,7 @@ class HandlerContext:
         declared: frozenset[str],
         toggles: Toggles | None,
         reader: SettingsReader | None,
+        services: ServicesFor | None = None,
     ) -> None:
         self.tenant_id = tenant_id
         self.conn = conn
@@ -86,6 +100,17 @@ class HandlerContext:
         self.events = OutboxPublisher(tenant_id=tenant_id, plugin=plugin, declared=declared)
         self._toggles = toggles
         self._reader = reader
+        self._services_for = services
+        self._services: Services | None = None
+
+    @property
+    def services(self) -> Services:
+        """Other plugins' services, called in the delivery's transaction."""
+        if self._services is None:
+            if self._services_for is None:
+                raise RuntimeError("this delivery has no services to call")
+            self._services = self._services_for(self.tenant_id, caller=self.plugin)
+        return self._services
 
     async def feature_enabled(self, key: str) -> bool:
         """Whether ``key`` is on for the event's tenant."""
@@ -123,6 +148,7 @@ def _plugin_handler(
     declared: frozenset[str],
     toggles: Toggles | None,
     reader: SettingsReader | None,
+    services: ServicesFor | None,
 ) -> Handler:
     # Piccolo queries of the handler join the delivery transaction (its engine's current
     # transaction), so the effect and the inbox row commit together.
@@ -141,6 +167,7 @@ def _plugin_handler(
             declared=declared,
             toggles=toggles,
             reader=reader,
+            services=services,
         )
         await await_maybe(handler(event, context))
 
@@ -153,11 +180,13 @@ def collect_consumers(
     *,
     toggles: Toggles | None = None,
     reader: SettingsReader | None = None,
+    services: ServicesFor | None = None,
 ) -> list[Consumer]:
     """The kernel's consumers and one per plugin implementing ``nexus_event_handlers``.
 
     A plugin handler taking two parameters also gets a :class:`HandlerContext` (its
-    ``feature_enabled`` needs ``toggles``, its ``settings`` needs ``reader``).
+    ``feature_enabled`` needs ``toggles``, its ``settings`` needs ``reader``, its
+    ``services`` needs ``services``).
     """
     consumers = list(kernel)
     for record in registry.loaded:
@@ -176,6 +205,7 @@ def collect_consumers(
                 declared=declared,
                 toggles=toggles,
                 reader=reader,
+                services=services,
             )
             consumer.handlers.setdefault(event_type, []).append(wrapped)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 
 import msgspec
-from nexus_hookspecs import Manifest
+from nexus_hookspecs import Manifest, Service
 
 __all__ = ("PluginRecord", "PluginState")
 
@@ -35,6 +35,7 @@ class PluginRecord(msgspec.Struct, kw_only=True):
         entry_point: ``module:attr`` of the entry point, if any.
         manifest: The validated manifest, when it got that far.
         plugin: The plugin object registered with pluggy.
+        services: The services it offers other plugins (``nexus_services``).
     """
 
     name: str
@@ -45,6 +46,7 @@ class PluginRecord(msgspec.Struct, kw_only=True):
     entry_point: str | None = None
     manifest: Manifest | None = None
     plugin: object | None = None
+    services: tuple[Service, ...] = ()
 
     def fail(self, state: PluginState, reason: str) -> None:
         """Mark the plugin as not loaded, keeping the first reason given."""

@@ -47,6 +47,8 @@ from nexus_hookspecs import (
     Manifest,
     Permission,
     PurgeReport,
+    Service,
+    ServiceContext,
     TenantRef,
     hookimpl,
     new_id,
@@ -77,6 +79,15 @@ class PointsAwarded(msgspec.Struct, frozen=True, kw_only=True):
 class Member(msgspec.Struct, frozen=True, kw_only=True):
     id: UUID
     name: str
+
+
+class Redeem(msgspec.Struct, frozen=True, kw_only=True):
+    member_id: UUID
+    points: int
+
+
+class Redeemed(msgspec.Struct, frozen=True, kw_only=True):
+    value: Decimal
 
 
 async def delete_card_images(tenant_id: UUID, keys: list[str]) -> None: ...

@@ -9,11 +9,12 @@ from typing import TYPE_CHECKING, Any
 
 import pluggy
 import structlog
-from nexus_hookspecs import ENTRY_POINT_GROUP, PROJECT_NAME, Manifest, specs
+from nexus_hookspecs import ENTRY_POINT_GROUP, PROJECT_NAME, Manifest, Service, specs
 from nexus_hookspecs import __version__ as hookspecs_version
 
 from nexus.plugins._allowlist import Allowlist
 from nexus.plugins._records import PluginRecord, PluginState
+from nexus.plugins._services import collect_services
 from nexus.plugins._validate import NAME_PATTERN, manifest_problems
 from nexus.settings import Settings
 
@@ -45,7 +46,9 @@ class PluginRegistry:
         # the plugins registered when it was made: plugins are only registered before the
         # registry exists, and _resolve(), which unregisters, empties the cache.
         self._callers: dict[tuple[str, str], Any] = {}
+        self._services: dict[str, Service] | None = None
         self._resolve()
+        self._collect_services()
 
     @property
     def records(self) -> list[PluginRecord]:
@@ -65,6 +68,25 @@ class PluginRegistry:
             for record in self.records
             if record.state in (PluginState.FAILED, PluginState.BLOCKED)
         ]
+
+    def services(self) -> dict[str, Service]:
+        """Every service the loaded plugins offer, by name, in start order."""
+        if self._services is None:
+            self._services = {
+                service.name: service for record in self.loaded for service in record.services
+            }
+        return self._services
+
+    def _collect_services(self) -> None:
+        refused = False
+        for record in self.loaded:
+            record.services, reason = collect_services(record.name, self.call)
+            if reason is not None:
+                record.fail(PluginState.FAILED, reason)
+                log.warning("plugin not loaded", plugin=record.name, reason=reason)
+                refused = True
+        if refused:
+            self._resolve()
 
     def get(self, name: str) -> PluginRecord | None:
         """Return the record of plugin ``name``, if it was found at all."""
@@ -121,6 +143,7 @@ class PluginRegistry:
             sorter.done(*ready)
         self._order = order
         self._callers.clear()
+        self._services = None
         for record in self._records.values():
             unloaded = record.state is not PluginState.LOADED and record.plugin is not None
             if unloaded and self.pm.is_registered(record.plugin):
