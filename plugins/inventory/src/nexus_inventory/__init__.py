@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from nexus_hookspecs import Feature, Manifest, Permission, hookimpl
 
-from nexus_inventory._events import MOVE_DONE, STOCK_LOW, VALUATION_POSTED
+from nexus_inventory._events import DELIVERY_FAILED, MOVE_DONE, STOCK_LOW, VALUATION_POSTED
 from nexus_inventory._examples import EXAMPLES
 from nexus_inventory._handlers import INVOICE_POSTED, deliver_invoice
 from nexus_inventory._keys import (
@@ -94,7 +94,11 @@ def nexus_manifest() -> Manifest:
                 key="deliver_on_invoice",
                 title="Deliver on invoice",
                 default=False,
-                description="A posted customer invoice creates a delivery per product line.",
+                description=(
+                    "A posted customer invoice creates a delivery per product line (not an "
+                    "invoice of a Sales order: orders deliver); short stock follows the "
+                    "oversell_policy setting."
+                ),
             ),
         ),
         permissions=(
@@ -135,7 +139,7 @@ def nexus_manifest() -> Manifest:
         ),
         settings=InventorySettings,
         profile_settings={"valuation_currency": "currency"},
-        events=(MOVE_DONE, VALUATION_POSTED, STOCK_LOW),
+        events=(MOVE_DONE, VALUATION_POSTED, STOCK_LOW, DELIVERY_FAILED),
         tenant_tables=TABLES,
         example_payloads=EXAMPLES,
     )
