@@ -66,8 +66,8 @@ async def load_quotation(conn: Connection, quotation_id: UUID, *, lock: bool = F
 
 async def _totals(conn: Connection, quotation_id: UUID, untaxed: Decimal, tax: Decimal) -> Any:
     return await conn.fetchrow(
-        "update sales_quotation set untaxed_total = $2, tax_total = $3, total = $2::numeric + $3::numeric "
-        "where id = $1 returning *",
+        "update sales_quotation set untaxed_total = $2, tax_total = $3, "
+        "total = $2::numeric + $3::numeric where id = $1 returning *",
         quotation_id,
         untaxed,
         tax,
