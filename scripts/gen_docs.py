@@ -4,7 +4,9 @@
   ``<!-- hooks:start -->`` and ``<!-- hooks:end -->``: the hooks reference, from the hook
   specifications' docstrings in ``nexus_hookspecs``;
 - ``docs/plugins/events.md``: the events catalogue, from the manifests of the first-party
-  plugins (``plugins/<name>/``) and the kernel's own event types.
+  plugins (``plugins/<name>/``) and the kernel's own event types;
+- ``docs/plugins/services.md``: the services catalogue, from the services the first-party
+  plugins register (``nexus_services``).
 
 Run ``uv run python scripts/gen_docs.py`` after changing any of them; ``--check`` only
 reports stale pages (exit 1). ``tests/test_hooks_reference.py`` and
@@ -22,8 +24,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 HOOKS_PAGE = ROOT / "docs" / "plugins" / "hooks.md"
 EVENTS_PAGE = ROOT / "docs" / "plugins" / "events.md"
+SERVICES_PAGE = ROOT / "docs" / "plugins" / "services.md"
 CONTRACT_README = ROOT / "hookspecs" / "README.md"
-PAGES = (HOOKS_PAGE, CONTRACT_README, EVENTS_PAGE)
+PAGES = (HOOKS_PAGE, CONTRACT_README, EVENTS_PAGE, SERVICES_PAGE)
 START, END = "<!-- hooks:start -->", "<!-- hooks:end -->"
 COMMAND = "uv run python scripts/gen_docs.py"
 
@@ -59,6 +62,7 @@ def ruff_formatted(path: Path, text: str) -> str:
 def generated() -> dict[Path, str]:
     """Every generated page, path → the text it must have."""
     from nexus.cli._catalog import event_catalog, render_catalog  # noqa: PLC0415
+    from nexus.cli._services import render_service_catalog, service_catalog  # noqa: PLC0415
     from nexus.plugins._reference import render_readme_block, render_reference  # noqa: PLC0415
     from nexus.testing import load_test_plugins  # noqa: PLC0415
 
@@ -67,6 +71,7 @@ def generated() -> dict[Path, str]:
         HOOKS_PAGE: render_reference(),
         CONTRACT_README: between_markers(CONTRACT_README.read_text(), render_readme_block()),
         EVENTS_PAGE: render_catalog(event_catalog(registry)),
+        SERVICES_PAGE: render_service_catalog(service_catalog(registry)),
     }
     return {path: ruff_formatted(path, text) for path, text in pages.items()}
 

@@ -2,7 +2,8 @@
 
 ``docs/plugins/hooks.md`` and the hooks part of ``hookspecs/README.md`` come from the hook
 specifications' docstrings, ``docs/plugins/events.md`` from the first-party plugins'
-manifests and the kernel's own event types.
+manifests and the kernel's own event types, ``docs/plugins/services.md`` from the services
+the first-party plugins register.
 """
 
 from __future__ import annotations

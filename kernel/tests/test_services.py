@@ -13,7 +13,9 @@ from uuid import uuid4
 
 import asyncpg
 import pytest
+from click.testing import CliRunner
 from kernel_samples import counter, depot, thief
+from nexus.cli import _services, cli
 from nexus.plugins import PluginState, diagnose, load_plugins
 from nexus.settings import Settings
 from nexus.testing import (
@@ -197,3 +199,20 @@ def test_a_service_named_for_another_plugin_is_refused_at_load():
     findings = [finding.line() for finding in diagnose(registry) if finding.plugin == "thief"]
     assert findings
     assert "depot.steal" in findings[0]
+
+
+def test_the_catalogue_lists_each_service_with_its_schemas(monkeypatch):
+
+    registry = load_plugins(Settings(), plugins=PLUGINS)
+    monkeypatch.setattr(_services, "load_plugins", lambda settings: registry)
+    result = CliRunner().invoke(cli, ["services", "catalog", "--json"])
+    assert result.exit_code == 0, result.output
+    entries = {entry["name"]: entry for entry in json.loads(result.output)}
+    assert set(entries) == {"depot.hold", "depot.get"}
+    hold = entries["depot.hold"]
+    assert (hold["plugin"], hold["request"], hold["response"]) == ("depot", "HoldIn", "HoldOut")
+    assert hold["request_schema"]["$defs"]["HoldIn"]["required"] == ["origin", "quantity"]
+    assert "visible" in hold["response_schema"]["$defs"]["HoldOut"]["properties"]
+    page = _services.render_service_catalog(_services.service_catalog(registry))
+    assert "## `depot.hold`" in page
+    assert "Writes a hold; publishes depot.held.v1." in page

@@ -16,6 +16,7 @@ from nexus.cli._portability import export_command, import_command
 from nexus.cli._presets import presets
 from nexus.cli._provision import provision_command
 from nexus.cli._serve import migrate_command, serve
+from nexus.cli._services import services
 from nexus.cli._up import up
 from nexus.observability import configure_logging
 from nexus.version import __version__
@@ -50,6 +51,7 @@ tenants.add_command(import_command)
 cli.add_command(features)
 cli.add_command(worker)
 cli.add_command(events)
+cli.add_command(services)
 cli.add_command(provision_command)
 cli.add_command(up)
 cli.add_command(db)
