@@ -10,14 +10,14 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import post
-from litestar.params import JSONBody
+from litestar.params import FromPath, JSONBody
 from nexus_hookspecs import Manifest, hookimpl
 from nexus_hookspecs.http import Db, Services
 
 
 @post("/call/{name:str}", status_code=200)
 async def call_service(
-    name: str, data: JSONBody[dict[str, Any]], db: Db, services: Services
+    name: FromPath[str], data: JSONBody[dict[str, Any]], db: Db, services: Services
 ) -> Any:
     async with db.transaction() as conn:
         return await services.call(conn, name, data, result=Any)  # type: ignore[arg-type]

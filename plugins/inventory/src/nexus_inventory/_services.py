@@ -15,11 +15,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from decimal import Decimal
-from typing import TYPE_CHECKING, Annotated, Any, Literal, Protocol
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 from uuid import UUID
 
 import msgspec
-from nexus_hookspecs import new_id
+from nexus_hookspecs import Service, new_id
 from nexus_hookspecs.http import FieldErrors, conflict, invalid
 
 from nexus_inventory._amounts import money, positive, qty
@@ -33,7 +33,7 @@ from nexus_inventory._stock import InsufficientStock, available_at, validate_dra
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
 
-    from nexus_hookspecs import Connection, EventPublisher
+    from nexus_hookspecs import Connection, EventPublisher, ServiceContext
 
 __all__ = (
     "SERVICES",
@@ -56,20 +56,6 @@ __all__ = (
     "reserve",
     "return_goods",
 )
-
-
-class Context(Protocol):
-    """What a service handler gets from the kernel (the port's ``ServiceContext``)."""
-
-    @property
-    def conn(self) -> Connection: ...
-
-    @property
-    def events(self) -> EventPublisher: ...
-
-    async def feature_enabled(self, key: str) -> bool: ...
-
-    async def settings(self) -> Any: ...
 
 
 Origin = Annotated[str, msgspec.Meta(min_length=1, max_length=200, examples=["sales.order:42"])]
@@ -253,7 +239,7 @@ class Returned(msgspec.Struct, kw_only=True):
     lines: list[ReturnedLine]
 
 
-async def _settings(ctx: Context) -> InventorySettings:
+async def _settings(ctx: ServiceContext) -> InventorySettings:
     found = await ctx.settings()
     return found if isinstance(found, InventorySettings) else InventorySettings()
 
@@ -310,7 +296,7 @@ def _currency(value: Any) -> str | None:
     return None if value is None else str(value).strip()
 
 
-async def products_get(data: ProductsGet, ctx: Context) -> list[ProductInfo]:
+async def products_get(data: ProductsGet, ctx: ServiceContext) -> list[ProductInfo]:
     """Products by id (unknown ids are left out), in the order asked.
 
     ``on_hand`` over every internal location, ``available`` = on hand − active reservations,
@@ -343,7 +329,7 @@ async def products_get(data: ProductsGet, ctx: Context) -> list[ProductInfo]:
     ]
 
 
-async def reserve(data: ReserveRequest, ctx: Context) -> Reserved:
+async def reserve(data: ReserveRequest, ctx: ServiceContext) -> Reserved:
     """Hold stock at the default stock location for ``origin``, line by line.
 
     Each line reserves what is available (on hand − other active reservations) up to its
@@ -396,7 +382,7 @@ async def reserve(data: ReserveRequest, ctx: Context) -> Reserved:
     return Reserved(lines=answered)
 
 
-async def release(data: ReleaseRequest, ctx: Context) -> Released:
+async def release(data: ReleaseRequest, ctx: ServiceContext) -> Released:
     """Release every active reservation held for ``origin`` (they become ``released``).
 
     No stock moves and nothing is booked; releasing twice answers no lines the second time.
@@ -449,7 +435,7 @@ def _delivered(line: Line, move: Mapping[str, Any] | None) -> DeliveredLine:
     )
 
 
-async def deliver(data: DeliverRequest, ctx: Context) -> Delivered:
+async def deliver(data: DeliverRequest, ctx: ServiceContext) -> Delivered:
     """Deliver each line from the default stock location to the customer location.
 
     Stock: on hand goes down by what is delivered; reservations held for ``origin`` or
@@ -557,7 +543,7 @@ async def _validate_or_backorder(
         )
 
 
-async def receive(data: ReceiveRequest, ctx: Context) -> Received:
+async def receive(data: ReceiveRequest, ctx: ServiceContext) -> Received:
     """Receive each line from the supplier location into the default stock location.
 
     Stock: on hand goes up; the product's average cost is recomputed with the line's unit
@@ -620,7 +606,7 @@ async def receive(data: ReceiveRequest, ctx: Context) -> Received:
     return Received(lines=answered)
 
 
-async def return_goods(data: ReturnRequest, ctx: Context) -> Returned:
+async def return_goods(data: ReturnRequest, ctx: ServiceContext) -> Returned:
     """Return goods against done moves: a delivery's back into stock, a receipt's to the supplier.
 
     Stock: a customer return (kind ``return``) puts the goods back where the delivery left
@@ -673,12 +659,23 @@ async def return_goods(data: ReturnRequest, ctx: Context) -> Returned:
     return Returned(lines=answered)
 
 
-SERVICES: tuple[tuple[str, Any, type[msgspec.Struct], Any], ...] = (
-    ("inventory.products.get", products_get, ProductsGet, list[ProductInfo]),
-    ("inventory.reserve", reserve, ReserveRequest, Reserved),
-    ("inventory.release", release, ReleaseRequest, Released),
-    ("inventory.deliver", deliver, DeliverRequest, Delivered),
-    ("inventory.receive", receive, ReceiveRequest, Received),
-    ("inventory.return", return_goods, ReturnRequest, Returned),
+def _service(name: str, handler: Any, request: type[msgspec.Struct], response: Any) -> Service:
+    """A service described by its handler's docstring on one line (side effects included)."""
+    return Service(
+        name=name,
+        handler=handler,
+        request=request,
+        response=response,
+        description=" ".join((handler.__doc__ or "").split()),
+    )
+
+
+SERVICES: tuple[Service, ...] = (
+    _service("inventory.products.get", products_get, ProductsGet, list[ProductInfo]),
+    _service("inventory.reserve", reserve, ReserveRequest, Reserved),
+    _service("inventory.release", release, ReleaseRequest, Released),
+    _service("inventory.deliver", deliver, DeliverRequest, Delivered),
+    _service("inventory.receive", receive, ReceiveRequest, Received),
+    _service("inventory.return", return_goods, ReturnRequest, Returned),
 )
-"""Name, handler, request and response type of each service (descriptions: the docstrings)."""
+"""What ``nexus_services`` registers; each description is the handler's docstring."""
