@@ -69,9 +69,13 @@ def stocked(client: Any, tenant: Any, quantity: str, unit_cost: str = "8000") ->
     return str(product["id"])
 
 
+def stock(client: Any, tenant: Any, product_id: str) -> dict[str, Any]:
+    """The product's on hand, reserved and available over its locations."""
+    return ok(client.get(f"{INVENTORY}/products/{product_id}/stock", headers=tenant.headers))  # type: ignore[no-any-return]
+
+
 def on_hand(client: Any, tenant: Any, product_id: str) -> str:
-    product = ok(client.get(f"{INVENTORY}/products/{product_id}", headers=tenant.headers))
-    return str(product["on_hand"])
+    return str(stock(client, tenant, product_id)["on_hand"])
 
 
 def order_of(

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from nexus.testing import make_tenant
 from pypdf import PdfReader
-from sales_support import API, FINANCE, ok, on_hand, order_of, problem, shop, stocked, vat
+from sales_support import API, FINANCE, ok, on_hand, order_of, problem, shop, stock, stocked, vat
 
 
 @pytest.fixture
@@ -208,12 +208,10 @@ def test_invoicing_on_delivery_invoices_only_what_left(client: Any, tenant: Any)
 def test_cancelling_releases_the_reservation(client: Any, tenant: Any) -> None:
     product = stocked(client, tenant, "10")
     order = order_of(client, tenant, product, "4")
-    stock = ok(client.get(f"/api/v1/inventory/products/{product}", headers=tenant.headers))
-    assert stock["available"] == "6"
+    assert stock(client, tenant, product)["available"] == "6"
     cancelled = ok(client.post(f"{API}/orders/{order['id']}/cancel", headers=tenant.headers))
     assert cancelled["state"] == "cancelled"
-    stock = ok(client.get(f"/api/v1/inventory/products/{product}", headers=tenant.headers))
-    assert stock["available"] == "10"
+    assert stock(client, tenant, product)["available"] == "10"
 
 
 def test_finance_off_answers_409_service_unavailable_on_invoice(client: Any, tenant: Any) -> None:
