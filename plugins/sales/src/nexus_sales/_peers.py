@@ -52,7 +52,7 @@ class Tax(msgspec.Struct, kw_only=True):
     price_include: bool = False
     tags: list[str] = msgspec.field(default_factory=list)
     active: bool = True
-    is_default: bool = False
+    default: bool = False
 
 
 class Partner(msgspec.Struct, kw_only=True):
@@ -137,7 +137,7 @@ async def taxes(conn: Connection, services: Services) -> list[Tax]:
     """Finance's taxes, or none when Finance is off for the tenant (totals then untaxed)."""
     if not await services.available(conn, "finance.taxes.list"):
         return []
-    return await services.call(conn, "finance.taxes.list", {}, result=list[Tax])
+    return await services.call(conn, "finance.taxes.list", {"scope": "sale"}, result=list[Tax])
 
 
 async def ensure_partner(

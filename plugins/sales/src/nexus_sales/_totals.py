@@ -8,7 +8,7 @@ quotation shows what the invoice drafted from it will say.
 
 A line whose ``tax_ids`` is null takes Finance's defaults when invoiced (the product's, else
 the company's, then the customer's exemption or fiscal position); for display, it takes the
-company's default sales tax as ``finance.taxes.list`` answers it (``is_default``, or tagged
+company's default sales tax as ``finance.taxes.list`` answers it (``default``, or tagged
 ``default``; none: untaxed).
 """
 
@@ -61,7 +61,7 @@ class LineTotal:
 def _applied(tax_ids: Sequence[UUID] | None, taxes: Iterable[Tax]) -> list[Tax]:
     sales = [tax for tax in taxes if tax.active and tax.scope in ("sale", "all")]
     if tax_ids is None:
-        return [tax for tax in sales if tax.is_default or "default" in tax.tags]
+        return [tax for tax in sales if tax.default or "default" in tax.tags]
     wanted = set(tax_ids)
     return [tax for tax in taxes if tax.id in wanted]
 
