@@ -9,10 +9,11 @@ credit note — stock 91.
 from __future__ import annotations
 
 import io
+from decimal import Decimal
 from typing import Any
 
 import pytest
-from nexus.testing import make_tenant
+from nexus.testing import EventWorkerHarness, make_tenant
 from pypdf import PdfReader
 from sales_support import API, FINANCE, ok, on_hand, order_of, problem, shop, stock, stocked, vat
 
@@ -40,8 +41,21 @@ def quotation(client: Any, tenant: Any, product_id: str, tax_id: str) -> dict[st
 
 
 def test_quotation_to_credited_return(client: Any, tenant: Any) -> None:
+    with EventWorkerHarness(client) as worker:
+        product = stocked(client, tenant, "100")
+        flow(client, tenant, product)
+        # Finance books the receipt, both deliveries and the return from their valuations.
+        worker.wait_handled("finance", 4)
+    report = ok(client.get(f"{FINANCE}/reports/trial-balance", headers=tenant.headers))
+    cogs = {
+        row["account_code"]: Decimal(row["debit_balance"]) - Decimal(row["credit_balance"])
+        for row in report["rows"]
+    }
+    assert cogs["5000"] == Decimal("72000")  # 10 × 8,000 delivered, 8,000 back
+
+
+def flow(client: Any, tenant: Any, product: str) -> None:
     h = tenant.headers
-    product = stocked(client, tenant, "100")
     tax = vat(client, tenant)
     first = quotation(client, tenant, product, tax)
     assert (first["untaxed_total"], first["tax_total"], first["total"]) == (
@@ -141,7 +155,13 @@ def test_quotation_to_credited_return(client: Any, tenant: Any) -> None:
     assert note["id"] == returned["credit_note_id"]
     assert note["total"] == "13437.50"
     finance_note = ok(client.get(f"{FINANCE}/invoices/{note['id']}", headers=h))
-    assert finance_note["kind"] == "credit_note"
+    assert (finance_note["kind"], finance_note["reversal_of"]) == (
+        "credit_note",
+        invoiced["document_id"],
+    )
+    # Matched against the invoice: what is left to pay is the invoice less the credit.
+    invoice = ok(client.get(f"{FINANCE}/invoices/{invoiced['document_id']}", headers=h))
+    assert invoice["residual"] == "120937.50"
     assert [r["id"] for r in order["returns"]] == [returned["id"]]
 
 
