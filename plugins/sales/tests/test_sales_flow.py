@@ -9,6 +9,7 @@ credit note — stock 91.
 from __future__ import annotations
 
 import io
+import uuid
 from decimal import Decimal
 from typing import Any
 
@@ -193,6 +194,22 @@ def test_backorder_policy_delivers_what_is_there_and_keeps_the_rest(
     order = ok(client.get(f"{API}/orders/{order['id']}", headers=tenant.headers))
     assert order["state"] == "partially_delivered"
     assert [b["quantity"] for b in order["backorders"]] == ["4"]
+
+
+def test_a_line_naming_an_unknown_product_is_refused(client: Any, tenant: Any) -> None:
+    body = {
+        "partner_name": "Adaeze Stores",
+        "lines": [
+            {
+                "description": "Ghost",
+                "product_id": str(uuid.uuid4()),
+                "quantity": "1",
+                "unit_price": "1",
+            }
+        ],
+    }
+    refused = problem(client.post(f"{API}/quotations", json=body, headers=tenant.headers), 422)
+    assert [e["key"] for e in refused["errors"]] == ["lines[0].product_id"]
 
 
 def test_invoicing_on_delivery_invoices_only_what_left(client: Any, tenant: Any) -> None:

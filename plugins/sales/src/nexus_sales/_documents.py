@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from nexus_hookspecs import new_id
 from nexus_hookspecs.http import FieldErrors
 
-from nexus_sales._peers import Tax, ensure_partner, taxes
+from nexus_sales._peers import Tax, ensure_partner, products, taxes
 from nexus_sales._totals import line_total, minor_unit
 
 if TYPE_CHECKING:
@@ -104,6 +104,14 @@ async def write_lines(
         wanted = _values(line)["tax_ids"]
         if wanted and finance and set(wanted) - known:
             errors.add(f"lines[{index}].tax_ids", "not an active sales tax of Finance")
+    wanted_products = [p for line in lines if (p := _values(line)["product_id"]) is not None]
+    known_products = (
+        await products(conn, services, list(set(wanted_products))) if services else None
+    )
+    for index, line in enumerate(lines):
+        product = _values(line)["product_id"]
+        if known_products is not None and product is not None and product not in known_products:
+            errors.add(f"lines[{index}].product_id", "not an Inventory product of the tenant")
     errors.raise_if_any()
     for position, line in enumerate(lines, start=1):
         values = _values(line)

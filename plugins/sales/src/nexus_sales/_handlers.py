@@ -16,10 +16,11 @@ from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 import structlog
+from msgspec.structs import replace
 
 from nexus_sales._fields import LineIn
 from nexus_sales._orders import create_order
-from nexus_sales._peers import draft_document
+from nexus_sales._peers import draft_document, products
 from nexus_sales._quotations import create_quotation
 from nexus_sales._settings import SalesSettings
 
@@ -84,6 +85,12 @@ async def on_deal_won(event: CloudEvent, ctx: EventContext) -> None:
     if action == "none" or deal_id is None or not lines:
         return
     conn = ctx.conn
+    known = await products(conn, ctx.services, [x.product_id for x in lines if x.product_id])
+    if known is not None:  # a product Inventory does not know becomes a free-text line
+        lines = [
+            x if x.product_id is None or x.product_id in known else replace(x, product_id=None)
+            for x in lines
+        ]
     currency = str(data.get("currency") or settings.default_currency)
     name = str(data.get("company_name") or data.get("contact_email") or "Customer")[:200]
     partner_ref = _uuid(data.get("company_id"))

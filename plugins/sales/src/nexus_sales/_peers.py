@@ -33,6 +33,7 @@ __all__ = (
     "draft_document",
     "ensure_partner",
     "get_document",
+    "products",
     "release",
     "reserve",
     "return_goods",
@@ -127,6 +128,24 @@ class Returned(msgspec.Struct, kw_only=True):
     """The answer of ``inventory.return``."""
 
     lines: list[ReturnedLine] = msgspec.field(default_factory=list)
+
+
+class Product(msgspec.Struct, kw_only=True):
+    """An Inventory product (``inventory.products.get``)."""
+
+    id: UUID
+    sku: str = ""
+    tracked: bool = True
+
+
+async def products(conn: Connection, services: Services, ids: list[UUID]) -> set[UUID] | None:
+    """Which of ``ids`` are the tenant's Inventory products; ``None`` when Inventory is off."""
+    if not ids or not await services.available(conn, "inventory.products.get"):
+        return None
+    found = await services.call(
+        conn, "inventory.products.get", {"ids": [str(i) for i in ids]}, result=list[Product]
+    )
+    return {product.id for product in found}
 
 
 def _text(value: Decimal) -> str:
