@@ -49,3 +49,26 @@ def test_deal_won_action_order_drafts_an_order(client: Any, sales_db: str) -> No
     [order] = ok(client.get(f"{API}/orders", headers=tenant.headers))["items"]
     assert (order["deal_id"], order["state"]) == (deal_id, "draft")
     assert ok(client.get(f"{API}/quotations", headers=tenant.headers))["items"] == []
+
+
+def test_deal_won_action_invoice_drafts_a_taxed_finance_invoice(client: Any, sales_db: str) -> None:
+    tenant = shop(sales_db)
+    set_plugin_settings(
+        sales_db, tenant, "sales", {"default_currency": "NGN", "deal_won_action": "invoice"}
+    )
+    off = client.put(
+        "/api/v1/features/finance.invoice_from_deal",
+        json={"enabled": False},
+        headers=tenant.headers,
+    )
+    assert off.status_code == 200, off.text
+    with EventWorkerHarness(client) as worker:
+        win(client, tenant)
+        worker.wait_handled("sales", 1)
+    [invoice] = ok(client.get("/api/v1/finance/invoices", headers=tenant.headers))["items"]
+    assert (invoice["state"], invoice["untaxed_total"], invoice["tax_total"]) == (
+        "draft",
+        "25000.00",
+        "1875.00",
+    )
+    assert invoice["reference"] == "Office refit"
