@@ -58,9 +58,32 @@ __all__ = (
 )
 
 
-Origin = Annotated[str, msgspec.Meta(min_length=1, max_length=200, examples=["sales.order:42"])]
-OriginLine = Annotated[str, msgspec.Meta(min_length=1, max_length=100, examples=["1"])]
-Policy = Literal["refuse", "backorder"]
+Origin = Annotated[
+    str,
+    msgspec.Meta(
+        min_length=1,
+        max_length=200,
+        examples=["sales.order:42"],
+        description="What asks (the caller's document); the reservations' reference.",
+    ),
+]
+OriginLine = Annotated[
+    str,
+    msgspec.Meta(
+        min_length=1,
+        max_length=100,
+        examples=["1"],
+        description="The caller's line id: the call is idempotent per origin and line.",
+    ),
+]
+Policy = Annotated[
+    Literal["refuse", "backorder"],
+    msgspec.Meta(description="Short stock: refuse (409) or backorder; the tenant's by default."),
+]
+MoveReference = Annotated[
+    Reference,
+    msgspec.Meta(description="The moves' reference (an order or delivery number)."),
+]
 
 
 class _Request(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -70,7 +93,7 @@ class _Request(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
 class ProductsGet(_Request):
     """The products to read, by id (at most 500)."""
 
-    ids: Annotated[list[UUID], msgspec.Meta(max_length=500)]
+    ids: Annotated[list[UUID], msgspec.Meta(max_length=500, description="Product ids.")]
 
 
 class ProductInfo(msgspec.Struct, kw_only=True):
@@ -146,7 +169,7 @@ class DeliverRequest(_Request):
 
     origin: Origin
     lines: Annotated[list[Line], msgspec.Meta(min_length=1, max_length=500)]
-    reference: Reference | None = None
+    reference: MoveReference | None = None
     policy: Policy | None = None
 
 
@@ -184,7 +207,7 @@ class ReceiveRequest(_Request):
 
     origin: Origin
     lines: Annotated[list[ReceiveLine], msgspec.Meta(min_length=1, max_length=500)]
-    reference: Reference | None = None
+    reference: MoveReference | None = None
 
 
 class ReceivedLine(msgspec.Struct, kw_only=True):
@@ -217,7 +240,7 @@ class ReturnRequest(_Request):
 
     origin: Origin
     lines: Annotated[list[ReturnLine], msgspec.Meta(min_length=1, max_length=500)]
-    reference: Reference | None = None
+    reference: MoveReference | None = None
 
 
 class ReturnedLine(msgspec.Struct, kw_only=True):
