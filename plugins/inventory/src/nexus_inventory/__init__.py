@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from nexus_hookspecs import Feature, Manifest, Permission, hookimpl
+from nexus_hookspecs import Feature, Manifest, Permission, Service, hookimpl
 
-from nexus_inventory._events import MOVE_DONE, STOCK_LOW, VALUATION_POSTED
+from nexus_inventory._events import DELIVERY_FAILED, MOVE_DONE, STOCK_LOW, VALUATION_POSTED
 from nexus_inventory._examples import EXAMPLES
 from nexus_inventory._handlers import INVOICE_POSTED, deliver_invoice
 from nexus_inventory._keys import (
@@ -35,6 +35,7 @@ from nexus_inventory._routes_reorder_rules import ReorderRuleController
 from nexus_inventory._routes_reservations import ReservationController
 from nexus_inventory._routes_valuation import ValuationController
 from nexus_inventory._routes_warehouses import WarehouseController
+from nexus_inventory._services import SERVICES
 from nexus_inventory._settings import InventorySettings
 
 if TYPE_CHECKING:
@@ -48,6 +49,7 @@ __all__ = (
     "nexus_manifest",
     "nexus_piccolo_app",
     "nexus_routes",
+    "nexus_services",
     "nexus_tenant_enable",
 )
 
@@ -73,7 +75,7 @@ def nexus_manifest() -> Manifest:
         version="0.1.0",
         title="Inventory",
         summary="Products, warehouses, stock moves, reservations, reorder rules and valuation.",
-        hookspecs=">=0.1.1,<0.2",
+        hookspecs=">=0.1.2,<0.2",
         features=(
             Feature(
                 key="reservations",
@@ -94,7 +96,11 @@ def nexus_manifest() -> Manifest:
                 key="deliver_on_invoice",
                 title="Deliver on invoice",
                 default=False,
-                description="A posted customer invoice creates a delivery per product line.",
+                description=(
+                    "A posted customer invoice creates a delivery per product line (not an "
+                    "invoice of a Sales order: orders deliver); short stock follows the "
+                    "oversell_policy setting."
+                ),
             ),
         ),
         permissions=(
@@ -135,7 +141,7 @@ def nexus_manifest() -> Manifest:
         ),
         settings=InventorySettings,
         profile_settings={"valuation_currency": "currency"},
-        events=(MOVE_DONE, VALUATION_POSTED, STOCK_LOW),
+        events=(MOVE_DONE, VALUATION_POSTED, STOCK_LOW, DELIVERY_FAILED),
         tenant_tables=TABLES,
         example_payloads=EXAMPLES,
     )
@@ -154,6 +160,13 @@ def nexus_routes(register: Callable[[Any], None]) -> None:
         ValuationController,
     ):
         register(controller)
+
+
+@hookimpl
+def nexus_services(register: Callable[[Service], None]) -> None:
+    """Offer deliver, receive, reserve, release, return and products.get to other plugins."""
+    for service in SERVICES:
+        register(service)
 
 
 @hookimpl

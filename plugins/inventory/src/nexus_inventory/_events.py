@@ -1,6 +1,7 @@
 """The events Inventory publishes: payload Structs and their declarations.
 
-All three are published in the transaction that validates a move; the manifest lists them
+Each is published in the transaction that validates (or, for a failed delivery, refuses) a
+move; the manifest lists them
 (``Manifest.events``) and ``docs/plugins/events.md`` shows their payloads' JSON Schemas.
 """
 
@@ -15,10 +16,12 @@ from nexus_hookspecs import EventType
 from nexus_inventory._fields import MoveKind
 
 __all__ = (
+    "DELIVERY_FAILED",
     "MOVE_DONE",
     "STOCK_LOW",
     "VALUATION_POSTED",
     "MoveDone",
+    "DeliveryFailed",
     "StockLow",
     "ValuationPosted",
 )
@@ -29,7 +32,9 @@ class MoveDone(msgspec.Struct, kw_only=True):
 
     Attributes:
         id: The move.
-        kind: ``receipt``, ``delivery``, ``internal`` or ``adjustment``.
+        kind: ``receipt``, ``delivery``, ``internal``, ``adjustment``, ``return`` (customer
+            → stock, against a delivery) or ``supplier_return`` (stock → supplier, against
+            a receipt).
         product_id: The product moved.
         sku: Its SKU.
         quantity: The quantity moved, a decimal string (always positive).
@@ -53,8 +58,12 @@ class ValuationPosted(msgspec.Struct, kw_only=True):
 
     Attributes:
         move_id: The move valued.
-        kind: ``receipt``, ``delivery`` or ``adjustment`` (internal transfers keep their value).
-        direction: ``in`` when stock value went up (receipt, adjustment in), ``out`` when down.
+        kind: ``receipt``, ``delivery``, ``adjustment``, ``return`` (a customer return:
+            stock back at the unit cost its delivery left with — Finance books Dr Inventory
+            / Cr Cost of goods sold) or ``supplier_return`` (goods sent back to the supplier
+            at the unit cost their receipt came in with). Internal transfers keep their value.
+        direction: ``in`` when stock value went up (receipt, adjustment in, return), ``out``
+            when down (delivery, adjustment out, supplier return).
         product_id: The product.
         sku: Its SKU.
         quantity: The quantity moved, a positive decimal string.
@@ -83,6 +92,10 @@ class StockLow(msgspec.Struct, kw_only=True):
         location_id: The location its reorder rule watches.
         on_hand: On hand there after the move, a decimal string.
         minimum: The rule's minimum, a decimal string.
+        maximum: The rule's maximum, a decimal string.
+        incoming: What draft receipts into the location will still bring.
+        suggested_quantity: What to order to reach the maximum: maximum − on hand −
+            incoming (never below zero) — what a purchase draft needs.
     """
 
     product_id: UUID
@@ -90,6 +103,37 @@ class StockLow(msgspec.Struct, kw_only=True):
     location_id: UUID
     on_hand: str
     minimum: str
+    maximum: str | None = None
+    incoming: str | None = None
+    suggested_quantity: str | None = None
+
+
+class DeliveryFailed(msgspec.Struct, kw_only=True):
+    """The ``data`` of ``inventory.delivery.failed.v1``.
+
+    Attributes:
+        move_id: The delivery recorded as ``failed`` (nothing of it moved).
+        product_id: The product short.
+        sku: Its SKU.
+        location_id: Where it was to leave from.
+        on_hand: On hand there, a decimal string.
+        available: On hand less the reservations of other references.
+        requested: The quantity asked for.
+        reference: The delivery's reference (the invoice number), if any.
+        origin: What asked for it (``finance.invoice_line:<id>``).
+        reason: Why, for a person.
+    """
+
+    move_id: UUID
+    product_id: UUID
+    sku: str
+    location_id: UUID
+    on_hand: str
+    available: str
+    requested: str
+    reference: str | None
+    origin: str | None
+    reason: str
 
 
 MOVE_DONE = EventType(
@@ -109,7 +153,16 @@ STOCK_LOW = EventType(
     type="inventory.stock.low.v1",
     description=(
         "A done move left a product's on hand at a location below its reorder rule's "
-        "minimum (subject: the product id)."
+        "minimum; carries the rule's maximum, the incoming quantity and the suggested "
+        "quantity to order (subject: the product id)."
     ),
     payload=StockLow,
+)
+DELIVERY_FAILED = EventType(
+    type="inventory.delivery.failed.v1",
+    description=(
+        "An automatic delivery (a posted invoice's line) was refused under the oversell "
+        "policy refuse: nothing moved, the move is recorded failed (subject: the move id)."
+    ),
+    payload=DeliveryFailed,
 )

@@ -35,6 +35,7 @@ EXAMPLES: dict[str, Any] = {
         "reference": "PO-1001",
         "validate": True,
     },
+    "POST /moves/{move_id}/return": {"quantity": "1", "reference": "RMA-1001"},
     "POST /products/{product_id}/reservations": {
         "quantity": "2",
         "reference": "SO-1001",

@@ -11,7 +11,7 @@ from typing import Annotated, Literal
 import msgspec
 from nexus_hookspecs.http import Quantity
 
-__all__ = ("Amount", "MoveKind", "Name", "Reference", "Sku")
+__all__ = ("Amount", "CreateKind", "MoveKind", "Name", "Reference", "Sku")
 
 Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200, examples=["Oak desk"])]
 Sku = Annotated[
@@ -20,4 +20,7 @@ Sku = Annotated[
 Reference = Annotated[str, msgspec.Meta(min_length=1, max_length=200, examples=["SO-1001"])]
 Amount = Quantity
 """Quantities and prices: a decimal string of the kit's strict grammar (``"12.50"``)."""
-MoveKind = Literal["receipt", "delivery", "internal", "adjustment"]
+MoveKind = Literal["receipt", "delivery", "internal", "adjustment", "return", "supplier_return"]
+"""Every kind of move: returns are made against a done delivery or receipt only."""
+CreateKind = Literal["receipt", "delivery", "internal", "adjustment"]
+"""The kinds ``POST /moves`` creates (returns go through ``POST /moves/{id}/return``)."""

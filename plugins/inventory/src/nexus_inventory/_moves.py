@@ -11,7 +11,7 @@ from nexus_hookspecs import new_id
 from nexus_hookspecs.http import FieldErrors, invalid
 
 from nexus_inventory._amounts import positive
-from nexus_inventory._fields import Amount, MoveKind, Name, Reference, Sku
+from nexus_inventory._fields import Amount, CreateKind, Name, Reference, Sku
 from nexus_inventory._stock import check_locations
 
 if TYPE_CHECKING:
@@ -36,7 +36,7 @@ class MoveCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     names both.
     """
 
-    kind: MoveKind
+    kind: CreateKind
     quantity: Amount
     product_id: UUID | None = None
     sku: Sku | None = None

@@ -1,4 +1,4 @@
-"""``/moves``: receipts, deliveries, internal transfers and adjustments."""
+"""``/moves``: receipts, deliveries, internal transfers, adjustments and returns."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from nexus_hookspecs.http import (
     Db,
     Events,
     FeatureFlags,
+    FieldErrors,
     Limit,
     Page,
     TenantSettings,
@@ -25,11 +26,13 @@ from nexus_hookspecs.http import (
     route_opt,
 )
 
-from nexus_inventory._amounts import money, qty
+from nexus_inventory._amounts import money, positive, qty
 from nexus_inventory._examples import body
+from nexus_inventory._fields import Amount, Reference
 from nexus_inventory._keys import MOVES_READ, MOVES_WRITE, VALUATION
 from nexus_inventory._layout import read_layout
 from nexus_inventory._moves import MoveCreate, create_move
+from nexus_inventory._returns import return_move
 from nexus_inventory._settings import InventorySettings
 from nexus_inventory._stock import validate_move
 
@@ -38,13 +41,19 @@ if TYPE_CHECKING:
 
     from nexus_hookspecs import Connection
 
-__all__ = ("MoveController", "MoveOut")
+__all__ = ("MoveController", "MoveOut", "ReturnCreate")
 
 _SELECT = "select m.*, p.sku from inventory_move m join inventory_product p on p.id = m.product_id"
 
 
 class MoveOut(msgspec.Struct, kw_only=True):
-    """A stock move; ``unit_cost``, ``value`` and ``currency`` are set once it is done."""
+    """A stock move; ``unit_cost``, ``value`` and ``currency`` are set once it is done.
+
+    ``return_of``: the delivery or receipt a return is made against. ``backorder``: a draft
+    delivery the oversell policy ``backorder`` left for what stock could not cover,
+    ``backorder_of`` the partial delivery it completes. ``requested``: what an automatic
+    delivery (an invoice's, a service call's) was asked for.
+    """
 
     id: UUID
     kind: str
@@ -62,6 +71,17 @@ class MoveOut(msgspec.Struct, kw_only=True):
     failure_reason: str | None
     created_at: datetime
     done_at: datetime | None
+    return_of: UUID | None = None
+    backorder: bool = False
+    backorder_of: UUID | None = None
+    requested: str | None = None
+
+
+class ReturnCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """Return ``quantity`` of a done delivery (or receipt); ``reference`` defaults to its own."""
+
+    quantity: Amount
+    reference: Reference | None = None
 
 
 def _move(row: Mapping[str, Any]) -> MoveOut:
@@ -72,6 +92,8 @@ def _move(row: Mapping[str, Any]) -> MoveOut:
         values["unit_cost"] = qty(Decimal(row["unit_cost"]))
     if row["value"] is not None:
         values["value"] = money(Decimal(row["value"]))
+    if row["requested"] is not None:
+        values["requested"] = qty(Decimal(row["requested"]))
     if values["currency"] is not None:
         values["currency"] = values["currency"].strip()
     return msgspec.convert(values, MoveOut, strict=False)
@@ -109,14 +131,18 @@ class MoveController(Controller):
             str | None,
             QueryParameter(
                 description="Of this kind.",
-                enum=["receipt", "delivery", "internal", "adjustment"],
+                enum=["receipt", "delivery", "internal", "adjustment", "return", "supplier_return"],
             ),
+        ] = None,
+        backorder: Annotated[
+            bool | None,
+            QueryParameter(description="Backorders (true) or not (false) only."),
         ] = None,
         reference: Annotated[
             str | None, QueryParameter(description="With this reference.", max_length=200)
         ] = None,
     ) -> Page[MoveOut]:
-        """Moves, oldest first."""
+        """Moves, oldest first; ``backorder=true`` lists the backorders waiting for stock."""
         after = after_id(cursor)
         async with db.transaction() as conn:
             rows = await conn.fetch(
@@ -124,12 +150,14 @@ class MoveController(Controller):
                 "and ($2::uuid is null or m.product_id = $2) "
                 "and ($3::text is null or m.state = $3) and ($4::text is null or m.kind = $4) "
                 "and ($5::text is null or m.reference = $5) "
-                "order by m.id limit $6",
+                "and ($6::boolean is null or m.backorder = $6) "
+                "order by m.id limit $7",
                 after,
                 product_id,
                 in_state,
                 kind,
                 reference,
+                backorder,
                 limit + 1,
             )
         return page_of([_move(row) for row in rows], limit)
@@ -178,12 +206,60 @@ class MoveController(Controller):
     ) -> MoveOut:
         """Validate a draft: quantities change and the move's events are published.
 
-        409 when the move is not a draft, or when stock is short (see ``create``).
+        Stock: the source location's on hand goes down and the target's up. Ledger: a
+        receipt, delivery or adjustment is valued at average cost and published as
+        ``inventory.valuation.posted.v1`` (Finance books it). A backorder is validated like
+        any draft. 409 when the move is not a draft, or when stock is short (see ``create``).
         """
         valuation = await features.enabled(VALUATION)
         async with db.transaction() as conn:
             await validate_move(conn, events, move_id, settings=settings, valuation=valuation)
             return await _read_move(conn, move_id)
+
+    @post(
+        "/{move_id:uuid}/return",
+        summary="Return goods of a move",
+        opt=route_opt(permission=MOVES_WRITE),
+    )
+    async def return_goods(
+        self,
+        db: Db,
+        events: Events,
+        features: FeatureFlags,
+        settings: TenantSettings[InventorySettings],
+        move_id: FromPath[UUID],
+        data: Annotated[
+            ReturnCreate, body("POST /moves/{move_id}/return", "One unit back from the customer")
+        ],
+    ) -> MoveOut:
+        """Return goods of a done delivery (kind ``return``) or receipt (``supplier_return``).
+
+        Stock: a customer return moves the goods from the customer location back to the
+        location the delivery left from, at the unit cost the delivery left with (not the
+        current average; the average is recomputed); a supplier return sends goods back
+        from the receipt's location to the supplier at the receipt's unit cost. Ledger: the
+        return is valued and published as ``inventory.valuation.posted.v1`` with kind
+        ``return`` (Finance: Dr Inventory / Cr Cost of goods sold) or ``supplier_return``.
+        409 when the move is not a done delivery or receipt, when more is asked than it
+        moved less what was returned already (member ``returnable``), or when stock is
+        short for a supplier return; the return move is answered (201).
+        """
+        errors = FieldErrors()
+        positive(errors, "quantity", data.quantity)
+        errors.raise_if_any()
+        valuation = await features.enabled(VALUATION)
+        async with db.transaction() as conn:
+            done = await return_move(
+                conn,
+                events,
+                move_id,
+                data.quantity,
+                reference=data.reference,
+                origin=None,
+                settings=settings,
+                valuation=valuation,
+            )
+            return await _read_move(conn, done["id"])
 
     @post(
         "/{move_id:uuid}/cancel",

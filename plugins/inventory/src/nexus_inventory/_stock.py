@@ -49,6 +49,8 @@ _ROUTES: dict[str, set[tuple[str, str]]] = {
     "delivery": {("internal", "customer")},
     "internal": {("internal", "internal")},
     "adjustment": {("adjustment", "internal"), ("internal", "adjustment")},
+    "return": {("customer", "internal")},
+    "supplier_return": {("internal", "supplier")},
 }
 
 
@@ -59,8 +61,16 @@ class InsufficientStock(Exception):  # noqa: N818 - the name says what happened
     failed move instead.
     """
 
-    def __init__(self, *, available: Decimal, requested: Decimal, location_id: UUID) -> None:
+    def __init__(
+        self,
+        *,
+        available: Decimal,
+        requested: Decimal,
+        location_id: UUID,
+        on_hand: Decimal | None = None,
+    ) -> None:
         self.available = available
+        self.on_hand = available if on_hand is None else on_hand
         self.requested = requested
         self.location_id = location_id
         super().__init__(self.reason)
@@ -97,18 +107,24 @@ async def check_locations(
 
 
 async def available_at(
-    conn: Connection, product_id: UUID, location_id: UUID, *, reference: str | None = None
+    conn: Connection,
+    product_id: UUID,
+    location_id: UUID,
+    *,
+    reference: str | None = None,
+    reserved_for: str | None = None,
 ) -> tuple[Decimal, Decimal]:
-    """On hand and reserved quantity (reservations of ``reference`` not counted)."""
+    """On hand and reserved quantity (reservations of ``reference``, ``reserved_for`` aside)."""
     row = await conn.fetchrow(
         "select coalesce((select quantity from inventory_quant "
         "  where product_id = $1 and location_id = $2), 0) as on_hand, "
         "coalesce((select sum(quantity) from inventory_reservation where product_id = $1 "
         "  and location_id = $2 and state = 'active' "
-        "  and reference is distinct from $3), 0) as reserved",
+        "  and reference is distinct from $3 and reference is distinct from $4), 0) as reserved",
         product_id,
         location_id,
         reference,
+        reserved_for,
     )
     assert row is not None
     return Decimal(row["on_hand"]), Decimal(row["reserved"])
@@ -147,13 +163,15 @@ async def validate_move(
 ) -> Mapping[str, Any]:
     """Validate a draft move as a request asks: like :func:`validate_draft`, short stock a 409.
 
-    The 409 problem has the members ``available``, ``requested`` and ``location_id``.
+    The 409 problem has the members ``on_hand``, ``available``, ``requested`` and
+    ``location_id``.
     """
     try:
         return await validate_draft(conn, events, move_id, settings=settings, valuation=valuation)
     except InsufficientStock as short:
         conflict(
             short.reason,
+            on_hand=qty(short.on_hand),
             available=qty(short.available),
             requested=qty(short.requested),
             location_id=str(short.location_id),
@@ -167,6 +185,7 @@ async def validate_draft(
     *,
     settings: InventorySettings,
     valuation: bool,
+    reserved_for: str | None = None,
 ) -> Mapping[str, Any]:
     """Validate a draft move: change quantities, value it, publish its events.
 
@@ -176,6 +195,9 @@ async def validate_draft(
         move_id: The draft move.
         settings: The tenant's inventory settings (``allow_negative_stock``…).
         valuation: Whether ``inventory.valuation`` is on: publish valuation events.
+        reserved_for: Another reference (a service call's ``origin``) whose reservations,
+            like those of the move's own reference, do not count against it and are
+            consumed by it.
 
     Returns:
         The move's row, now done.
@@ -210,14 +232,22 @@ async def validate_draft(
     # Every internal quant of the product is read for valuation; lock those the move touches.
     before = await _lock_quants(conn, product["id"], internal)
     if kinds[source] == "internal":
-        _, reserved = await available_at(conn, product["id"], source, reference=move["reference"])
+        _, reserved = await available_at(
+            conn, product["id"], source, reference=move["reference"], reserved_for=reserved_for
+        )
         available = before[source] - reserved
         if quantity > available and not settings.allow_negative_stock:
-            raise InsufficientStock(available=available, requested=quantity, location_id=source)
+            raise InsufficientStock(
+                available=available,
+                requested=quantity,
+                location_id=source,
+                on_hand=before[source],
+            )
     valued = await _value(conn, move, product, kinds, settings)
     if kinds[source] == "internal":
         await _change(conn, product["id"], source, -quantity)
-        await _consume_reservations(conn, product["id"], source, move["reference"], quantity)
+        for held_for in dict.fromkeys((move["reference"], reserved_for)):
+            await _consume_reservations(conn, product["id"], source, held_for, quantity)
     if kinds[target] == "internal":
         await _change(conn, product["id"], target, quantity)
     done = await conn.fetchrow(
@@ -300,8 +330,10 @@ async def _value(
 ) -> dict[str, Any] | None:
     """Value the move at average cost and update the product's average; ``None`` if internal.
 
-    Incoming stock (a receipt, an adjustment in) brings its unit cost — the move's, else the
-    product's cost price — and moves the average; outgoing stock leaves at the average.
+    Incoming stock (a receipt, an adjustment in, a customer return) brings its unit cost —
+    the move's, else the product's cost price — and moves the average; outgoing stock leaves
+    at the average, except a supplier return, which leaves at its receipt's unit cost (kept
+    on the move) and moves the average of what stays.
     """
     incoming = kinds[move["to_location_id"]] == "internal"
     outgoing = kinds[move["from_location_id"]] == "internal"
@@ -326,6 +358,14 @@ async def _value(
         else:
             average = unit_cost
         average = average.quantize(Decimal("0.000001"))
+    elif move["unit_cost"] is not None:
+        unit_cost = Decimal(move["unit_cost"])
+        left = on_hand - quantity
+        if left > 0:
+            average = ((on_hand * average - quantity * unit_cost) / left).quantize(
+                Decimal("0.000001")
+            )
+            average = max(average, Decimal(0))
     else:
         unit_cost = average if average > 0 else fallback
     await conn.execute(
@@ -360,19 +400,36 @@ async def _signal_low(
     location_id: UUID,
     on_hand: Decimal,
 ) -> None:
-    """Publish ``inventory.stock.low.v1`` when a rule's minimum is no longer met."""
-    minimum = await conn.fetchval(
-        "select minimum from inventory_reorder_rule where product_id = $1 and location_id = $2",
+    """Publish ``inventory.stock.low.v1`` when a rule's minimum is no longer met.
+
+    The payload carries what a purchase draft needs: the rule's maximum, what draft receipts
+    into the location will bring, and the suggested quantity maximum − on hand − incoming.
+    """
+    rule = await conn.fetchrow(
+        "select minimum, maximum from inventory_reorder_rule "
+        "where product_id = $1 and location_id = $2",
         product["id"],
         location_id,
     )
-    if minimum is None or on_hand >= Decimal(minimum):
+    if rule is None or on_hand >= Decimal(rule["minimum"]):
         return
+    incoming = Decimal(
+        await conn.fetchval(
+            "select coalesce(sum(quantity), 0) from inventory_move where product_id = $1 "
+            "and to_location_id = $2 and kind = 'receipt' and state = 'draft'",
+            product["id"],
+            location_id,
+        )
+    )
+    maximum = Decimal(rule["maximum"])
     low = StockLow(
         product_id=product["id"],
         sku=product["sku"],
         location_id=location_id,
         on_hand=qty(on_hand),
-        minimum=qty(Decimal(minimum)),
+        minimum=qty(Decimal(rule["minimum"])),
+        maximum=qty(maximum),
+        incoming=qty(incoming),
+        suggested_quantity=qty(max(maximum - on_hand - incoming, Decimal(0))),
     )
     await events.publish(conn, type=STOCK_LOW.type, data=low, subject=str(product["id"]))

@@ -68,7 +68,7 @@ class Quant(TenantOwned, Table, tablename="inventory_quant"):
 
 
 class Move(TenantOwned, Table, tablename="inventory_move"):
-    """A stock move: draft, then done (quantities change) or cancelled/failed."""
+    """A stock move: draft, then done (quantities change) or cancelled/failed; returns link back."""
 
     kind = Text()
     state = Text()
@@ -84,6 +84,10 @@ class Move(TenantOwned, Table, tablename="inventory_move"):
     failure_reason = Text(null=True)
     created_at = Timestamptz()
     done_at = Timestamptz(null=True)
+    return_of = UUID(null=True)
+    backorder = Boolean(default=False)
+    backorder_of = UUID(null=True)
+    requested = Numeric(digits=_QTY, null=True)
 
 
 class Reservation(TenantOwned, Table, tablename="inventory_reservation"):
@@ -94,6 +98,7 @@ class Reservation(TenantOwned, Table, tablename="inventory_reservation"):
     quantity = Numeric(digits=_QTY)
     reference = Text()
     state = Text()
+    origin = Text(null=True)
     created_at = Timestamptz()
 
 
