@@ -46,6 +46,11 @@ class FinanceSettings(msgspec.Struct):
     fiscal_year_start: int = 1
 
 
+class FinanceSeed(msgspec.Struct, forbid_unknown_fields=True):
+    accounts: list[str] = []
+    journal: str = "main"
+
+
 def sample_registry():
     return load_plugins(
         Settings(),
@@ -64,6 +69,7 @@ def sample_registry():
                 "finance",
                 features=(Feature(key="invoices", title="Invoices"),),
                 settings=FinanceSettings,
+                seed=FinanceSeed,
             ),
             named("sales", requires=("crm",)),
             named("broken", requires=("missing",)),
@@ -361,6 +367,15 @@ def test_valid_presets_have_no_problems(catalog):
         ),
         ("[settings.contacts]\nx = 1", "settings.contacts: plugin 'contacts' has no settings"),
         ("[seed.nope]\nx = 1", "seed.nope: unknown plugin 'nope'"),
+        ("[seed.crm]\nx = 1", "seed.crm: plugin 'crm' takes no seed data"),
+        (
+            "[seed.finance]\ncolour = 1",
+            "seed.finance: Object contains unknown field `colour`",
+        ),
+        (
+            "[seed.finance]\naccounts = [1]",
+            "seed.finance: Expected `str`, got `int` - at `seed.finance.accounts[0]`",
+        ),
         ('extends = "nope"', "extends unknown preset 'nope'"),
         (
             'plugins = ["crm", "contacts"]\n[features]\ncontacts = false',
@@ -379,6 +394,9 @@ def test_valid_presets_have_no_problems(catalog):
         "setting-missing",
         "plugin-without-settings",
         "seed-of-unknown-plugin",
+        "seed-of-plugin-without-seed",
+        "unknown-seed-key",
+        "seed-of-wrong-type",
         "unknown-extends",
         "required-plugin-switched-off",
     ],

@@ -71,6 +71,12 @@ class Manifest(msgspec.Struct, frozen=True, kw_only=True):
             ``fiscal_year_start``), so ``{"base_currency": "currency"}`` keeps the books in
             the company's currency. A fact beats the preset's value; the profile's own
             ``settings`` beat the fact.
+        seed: A msgspec Struct type describing the plugin's ``[seed.<plugin>]`` data (a
+            preset's or business profile's seed). The kernel converts the seed into it and
+            hands it to ``nexus_tenant_enable`` as ``seed``; a preset or profile with seed
+            data for a plugin that declares no seed type, or data that does not fit it (an
+            unknown key, a wrong value), is refused naming the field — seed data is never
+            silently ignored.
 
     Example::
 
@@ -90,6 +96,7 @@ class Manifest(msgspec.Struct, frozen=True, kw_only=True):
     tenant_tables: tuple[str, ...] = ()
     example_payloads: dict[str, Any] = msgspec.field(default_factory=dict)
     profile_settings: dict[str, ProfileFact] = msgspec.field(default_factory=dict)
+    seed: type[msgspec.Struct] | None = None
 
     def event_types(self) -> tuple[EventType, ...]:
         """Return the declared events as :class:`~nexus_hookspecs.EventType` items."""

@@ -221,7 +221,7 @@ def nexus_services(register: Callable[[Service], None]) -> None:
 
 @hookspec
 def nexus_tenant_enable(
-    tenant: TenantRef, settings: Any, conn: Connection
+    tenant: TenantRef, settings: Any, conn: Connection, seed: Any
 ) -> Awaitable[None] | None:
     """Prepare the plugin for a tenant that switches it on for the first time.
 
@@ -237,6 +237,10 @@ def nexus_tenant_enable(
         settings: The tenant's settings, an instance of the manifest's settings Struct (its
             preset's values, the business profile's facts, or those kept before).
         conn: The transaction's connection.
+        seed: The preset's and profile's ``[seed.<plugin>]`` converted into the manifest's
+            ``seed`` Struct when the plugin declares one and provisioning enables it;
+            ``None`` otherwise (an admin switching the plugin on, a first request). An
+            implementation may leave this argument out.
 
     Example::
 

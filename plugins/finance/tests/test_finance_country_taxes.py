@@ -20,7 +20,7 @@ def seeded(world, settings):
     tenant = make_tenant(url)
     set_plugin_settings(url, tenant, "finance", settings)
     taxes = ok(client.get(f"{API}/taxes", headers=tenant.headers))["items"]
-    return {(t["name"], t["scope"], t["rate"]) for t in taxes}
+    return {(t["name"], t["scope"], t["rate"]) for t in taxes if t["default"]}
 
 
 def taxes_of(settings):

@@ -52,7 +52,15 @@ def test_first_enable_seeds_an_ifrs_chart_journals_taxes_and_the_fiscal_year(cli
         journals["INV"] == "sale" and journals["BILL"] == "purchase" and journals["BNK1"] == "bank"
     )
     taxes = ok(client.get(f"{API}/taxes", headers=tenant.headers))["items"]
-    assert {(t["scope"], t["rate"]) for t in taxes} == {("sale", "19"), ("purchase", "19")}
+    assert {(t["scope"], t["rate"]) for t in taxes if t["default"]} == {
+        ("sale", "19"),
+        ("purchase", "19"),
+    }
+    # A company in the EU also gets the reverse-charge taxes of its EU B2B fiscal position.
+    assert {(t["scope"], t["rate"]) for t in taxes if "reverse_charge" in t["tags"]} == {
+        ("sale", "0"),
+        ("purchase", "19"),
+    }
     [year] = ok(client.get(f"{API}/fiscal-years", headers=tenant.headers))["items"]
     assert len(year["periods"]) == 12
     assert year["start_date"] <= date.today().isoformat() <= year["end_date"]

@@ -49,8 +49,12 @@ def test_the_enable_hook_seeds_from_the_preset_settings(world):
         # As the API role, as the kernel calls the hook: row-level security applies.
         async with tenant_transaction(url, tenant) as conn:
             ref = TenantRef(id=tenant.id, slug=tenant.slug)
-            await nexus_finance.nexus_tenant_enable(tenant=ref, settings=settings, conn=conn)
-            await nexus_finance.nexus_tenant_enable(tenant=ref, settings=settings, conn=conn)
+            await nexus_finance.nexus_tenant_enable(
+                tenant=ref, settings=settings, conn=conn, seed=None
+            )
+            await nexus_finance.nexus_tenant_enable(
+                tenant=ref, settings=settings, conn=conn, seed=None
+            )
 
     run_sync(enable())
     assert ok(client.get(f"{API}/company", headers=tenant.headers))["base_currency"] == "USD"

@@ -58,6 +58,7 @@ async def ensure_enabled(
     plugin: str,
     registry: PluginRegistry,
     preset_values: Mapping[str, Any] | None = None,
+    seed_values: Mapping[str, Any] | None = None,
 ) -> bool:
     """Record the plugin's first enablement for the tenant and run its enable hook, once.
 
@@ -72,6 +73,8 @@ async def ensure_enabled(
         plugin: The plugin.
         registry: The plugins, whose ``nexus_tenant_enable`` is called.
         preset_values: The tenant's preset settings of the plugin (field → value).
+        seed_values: The preset's and profile's ``[seed.<plugin>]`` (provisioning only),
+            converted into the manifest's ``seed`` Struct for the hook's ``seed``.
 
     Returns:
         Whether this call enabled the plugin (false: it had been enabled before).
@@ -81,10 +84,29 @@ async def ensure_enabled(
     if kept is None:
         return False
     settings = initial_settings(registry, plugin, msgspec.json.decode(kept))
+    seed = seed_data(registry, plugin, seed_values)
     await await_maybe(
-        registry.call(plugin, "nexus_tenant_enable", tenant=tenant, settings=settings, conn=conn)
+        registry.call(
+            plugin, "nexus_tenant_enable", tenant=tenant, settings=settings, conn=conn, seed=seed
+        )
     )
     return True
+
+
+def seed_data(registry: PluginRegistry, plugin: str, values: Mapping[str, Any] | None) -> Any:
+    """``values`` converted into the plugin's manifest ``seed`` Struct; ``None`` when absent.
+
+    Raises:
+        ValueError: seed data for a plugin that declares no seed type, or data that does
+            not fit it (provisioning checked both before, naming the field).
+    """
+    if values is None:
+        return None
+    record = registry.get(plugin)
+    schema = record.manifest.seed if record and record.manifest else None
+    if schema is None:
+        raise ValueError(f"seed.{plugin}: the plugin declares no seed data")
+    return msgspec.convert(dict(values), schema, strict=False)
 
 
 class FirstEnable:

@@ -73,6 +73,7 @@ async def seed_tenant(
             plugin=record.name,
             registry=registry,
             preset_values=preset.settings.get(record.name),
+            seed_values=preset.seed.get(record.name),
         ):
             seeded.append(record.name)
     await conn.execute(

@@ -66,7 +66,7 @@ class _Check:
         for plugin, values in self.preset.settings.items():
             self._settings(plugin, values, resolved, parent)
         for plugin in self.preset.seed:
-            self._manifest(plugin, f"seed.{plugin}")
+            self._seed(plugin, resolved)
         return self.problems
 
     def _resolve(
@@ -145,6 +145,21 @@ class _Check:
             inherited is None or error != _settings_error(inherited, schema, fields, where)
         ):
             self._add(error)
+
+    def _seed(self, plugin: str, resolved: ResolvedPreset | None) -> None:
+        """Seed data must fit the plugin's manifest ``seed`` type: never silently ignored."""
+        where = f"seed.{plugin}"
+        manifest = self._manifest(plugin, where)
+        if manifest is None:
+            return
+        if manifest.seed is None:
+            self._add(f"{where}: plugin '{plugin}' takes no seed data")
+            return
+        values = resolved.seed.get(plugin, {}) if resolved else self.preset.seed[plugin]
+        try:
+            msgspec.convert(values, manifest.seed, strict=False)
+        except msgspec.ValidationError as exc:
+            self._add(f"{where}: {str(exc).replace('`$.', f'`{where}.')}")
 
     def _manifest(self, plugin: str, where: str) -> Manifest | None:
         """Return a loaded plugin's manifest, or report the plugin as unknown."""

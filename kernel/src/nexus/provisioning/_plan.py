@@ -92,6 +92,7 @@ def make_plan(
     ]
     settings = _merged(_merged(preset.settings, profile_facts(profile, registry)), profile.settings)
     errors += _settings_errors(profile, settings, registry)
+    errors += seed_errors(_merged(preset.seed, profile.seed), registry)
     if errors:
         raise ProfileError(errors)
     switched_on = {k for k, on in profile.features.items() if on and catalog.specs[k].is_plugin}
@@ -172,6 +173,31 @@ def _settings_errors(
         except msgspec.ValidationError as exc:
             message = str(exc).replace("`$.", f"`settings.{plugin}.")
             errors.append(FieldError(f"settings.{plugin}", message))
+    return errors
+
+
+def seed_errors(seed: dict[str, dict[str, Any]], registry: PluginRegistry) -> list[FieldError]:
+    """Each plugin's seed data that it does not declare or that does not fit its seed type.
+
+    Seed data is never silently ignored: a plugin without a manifest ``seed`` type takes
+    none, and the data must convert into the type (an unknown key, a malformed value: the
+    message names the field, ``seed.finance.tax_rates[0].rate``).
+    """
+    errors = []
+    for plugin, values in seed.items():
+        record = registry.get(plugin)
+        if record is None or record.manifest is None:
+            errors.append(FieldError(f"seed.{plugin}", "no such plugin is installed"))
+            continue
+        schema = record.manifest.seed
+        if schema is None:
+            errors.append(FieldError(f"seed.{plugin}", "this plugin takes no seed data"))
+            continue
+        try:
+            msgspec.convert(values, schema, strict=False)
+        except msgspec.ValidationError as exc:
+            message = str(exc).replace("`$.", f"`seed.{plugin}.").replace("`$`", f"`seed.{plugin}`")
+            errors.append(FieldError(f"seed.{plugin}", message))
     return errors
 
 

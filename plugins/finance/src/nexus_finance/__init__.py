@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 import msgspec
 from nexus_hookspecs import Feature, Manifest, Permission, hookimpl
 
-from nexus_finance._books import seed
+from nexus_finance._books import seed as seed_books
 from nexus_finance._events import (
     BANK_STATEMENT_IMPORTED,
     INVOICE_PAID,
@@ -66,6 +66,8 @@ from nexus_finance._routes_reconcile import (
 )
 from nexus_finance._routes_reports import ReportController
 from nexus_finance._routes_tax import TaxReturnController, TaxSummaryController
+from nexus_finance._routes_taxes import FiscalPositionController, ProductTaxController
+from nexus_finance._seed import FinanceSeed
 from nexus_finance._settings import FinanceSettings
 from nexus_finance.tables import TABLES
 
@@ -174,6 +176,7 @@ def nexus_manifest() -> Manifest:
             ),
         ),
         settings=FinanceSettings,
+        seed=FinanceSeed,
         profile_settings={
             "base_currency": "currency",
             "country": "country",
@@ -221,6 +224,8 @@ def nexus_routes(register: Callable[[Any], None]) -> None:
         BankRuleController,
         BankReportController,
         ExportController,
+        ProductTaxController,
+        FiscalPositionController,
     ):
         register(controller)
 
@@ -239,8 +244,16 @@ def nexus_event_handlers(register: Callable[[str, EventHandler], None]) -> None:
 
 
 @hookimpl
-async def nexus_tenant_enable(tenant: TenantRef, settings: Any, conn: Connection) -> None:
-    """Seed the chart of accounts, journals, taxes and current fiscal year from the preset."""
+async def nexus_tenant_enable(
+    tenant: TenantRef, settings: Any, conn: Connection, seed: Any
+) -> None:
+    """Seed the chart of accounts, journals, taxes and current fiscal year from the preset.
+
+    ``seed`` is the preset's or profile's ``[seed.finance]`` (``FinanceSeed``): its
+    ``tax_rates`` are created too.
+    """
     if not isinstance(settings, FinanceSettings):
         settings = msgspec.convert(settings or {}, FinanceSettings, strict=False)
-    await seed(conn, settings)
+    if seed is not None and not isinstance(seed, FinanceSeed):
+        seed = msgspec.convert(seed, FinanceSeed, strict=False)
+    await seed_books(conn, settings, data=seed)

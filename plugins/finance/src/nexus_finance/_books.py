@@ -13,12 +13,15 @@ from nexus_hookspecs import new_id
 from nexus_hookspecs.http import conflict, invalid
 
 from nexus_finance._chart import CHARTS, JOURNALS
-from nexus_finance._country_taxes import default_taxes
+from nexus_finance._country_taxes import SeedTax, default_taxes
 from nexus_finance._money import is_currency
+from nexus_finance._tax_tags import normal_tags, self_assessed
+from nexus_finance._taxes import seed_eu_reverse_charge
 
 if TYPE_CHECKING:
     from nexus_hookspecs import Connection
 
+    from nexus_finance._seed import FinanceSeed, SeedTaxRate
     from nexus_finance._settings import FinanceSettings
 
 __all__ = (
@@ -70,11 +73,21 @@ async def books_locale(conn: Connection) -> str | None:
     return locale
 
 
-async def seed(conn: Connection, settings: FinanceSettings, *, today: date | None = None) -> bool:
+async def seed(
+    conn: Connection,
+    settings: FinanceSettings,
+    *,
+    today: date | None = None,
+    data: FinanceSeed | None = None,
+) -> bool:
     """Seed the chart, journals, default taxes and the current fiscal year; once per tenant.
 
     The default taxes are the standard rate of ``settings.country`` (none where there is no
-    national rate, or the country is unknown), unless the settings name a rate.
+    national rate, or the country is unknown), unless the settings name a rate; they are
+    the company's default sales and purchase taxes. ``data.tax_rates`` (a preset's or
+    profile's ``[seed.finance]``) adds taxes; one marked ``default`` replaces the country's
+    as the default of its scope. A company in the EU also gets the reverse-charge taxes and
+    the ``EU B2B (reverse charge)`` fiscal position (``_taxes.seed_eu_reverse_charge``).
 
     Returns:
         Whether this call seeded (``False`` when the tenant already had books).
@@ -124,20 +137,59 @@ async def seed(conn: Connection, settings: FinanceSettings, *, today: date | Non
         sales_rate=settings.sales_tax_rate,
         purchase_rate=settings.purchase_tax_rate,
     )
+    extra = data.tax_rates if data is not None else []
+    chosen = {rate.scope for rate in extra if rate.default}
+    standard: dict[str, UUID] = {}
     for tax in taxes:
         label, account = ("sales", "2200") if tax.scope == "sale" else ("purchases", "1300")
+        standard[tax.scope] = new_id()
         await conn.execute(
-            "insert into finance_tax (id, name, scope, rate, price_include, account_id) "
-            "values ($1, $2, $3, $4, $5, $6)",
-            new_id(),
+            "insert into finance_tax (id, name, scope, rate, price_include, account_id, "
+            "is_default) values ($1, $2, $3, $4, $5, $6, $7)",
+            standard[tax.scope],
             f"{tax.name} {Decimal(tax.rate).normalize():f}% ({label})",
             tax.scope,
             Decimal(tax.rate),
             settings.prices_include_tax,
             ids[account],
+            tax.scope not in chosen,
         )
+    for index, rate in enumerate(extra):
+        if rate.price_include and self_assessed(rate.tags):
+            invalid(f"seed.finance.tax_rates[{index}].tags", "a reverse-charge tax is not included")
+        await conn.execute(
+            "insert into finance_tax (id, name, scope, rate, price_include, account_id, tags, "
+            "is_default) values ($1, $2, $3, $4, $5, $6, $7, $8)",
+            new_id(),
+            rate.name,
+            rate.scope,
+            Decimal(rate.rate),
+            rate.price_include,
+            ids["2200" if rate.scope == "sale" else "1300"],
+            normal_tags(rate.tags),
+            rate.default and rate.scope in chosen and rate is _first_default(extra, rate.scope),
+        )
+    sale = next(iter(taxes), None)
+    await seed_eu_reverse_charge(
+        conn,
+        settings.country,
+        sale_tax=standard.get("sale"),
+        purchase_tax=standard.get("purchase"),
+        accounts=ids,
+        label=sale.name if sale else "VAT",
+        rate=Decimal(standard_rate) if (standard_rate := _rate(taxes, "purchase")) else None,
+    )
     await open_fiscal_year(conn, settings.fiscal_year_start_month, today or date.today())
     return True
+
+
+def _first_default(rates: list[SeedTaxRate], scope: str) -> SeedTaxRate | None:
+    """The first seeded tax marked ``default`` of ``scope`` (the one that becomes it)."""
+    return next((rate for rate in rates if rate.default and rate.scope == scope), None)
+
+
+def _rate(taxes: tuple[SeedTax, ...], scope: str) -> str | None:
+    return next((tax.rate for tax in taxes if tax.scope == scope), None)
 
 
 def _add_months(day: date, months: int) -> date:

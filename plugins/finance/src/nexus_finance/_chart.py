@@ -31,6 +31,7 @@ _IFRS_GENERIC: tuple[tuple[str, str, str, str | None], ...] = (
     ("4950", "Foreign exchange gains", "income", "fx_gain"),
     ("5000", "Cost of goods sold", "expense", "cogs"),
     ("5100", "Stock adjustments", "expense", "stock_adjustment"),
+    ("5200", "Purchase price differences", "expense", "price_difference"),
     ("6000", "Purchases and general expenses", "expense", "expense"),
     ("6100", "Salaries and wages", "expense", None),
     ("6200", "Rent", "expense", None),

@@ -15,7 +15,14 @@ from __future__ import annotations
 
 import msgspec
 
-__all__ = ("COUNTRY_TAXES", "NO_NATIONAL_RATE", "CountryTax", "SeedTax", "default_taxes")
+__all__ = (
+    "COUNTRY_TAXES",
+    "EU_MEMBERS",
+    "NO_NATIONAL_RATE",
+    "CountryTax",
+    "SeedTax",
+    "default_taxes",
+)
 
 
 class CountryTax(msgspec.Struct, frozen=True, kw_only=True):
@@ -30,36 +37,89 @@ class CountryTax(msgspec.Struct, frozen=True, kw_only=True):
     rate: str
 
 
-# Standard rates in force in 2025. Keep the table in step with plugins/finance/README.md.
+# Standard rates in force at the end of 2025. Keep the table in step with
+# plugins/finance/README.md. Changes during 2025: Estonia 22 → 24 % (1 July), Romania
+# 19 → 21 % (1 August), Slovakia 20 → 23 % (1 January). Ghana's 15 % is the VAT alone:
+# the NHIL and GETFund levies (2.5 % each) are charged on top and are not included; add
+# them as taxes of their own where they apply.
 COUNTRY_TAXES: dict[str, CountryTax] = {
     "AE": CountryTax(name="VAT", rate="5"),
     "AT": CountryTax(name="USt", rate="20"),
     "AU": CountryTax(name="GST", rate="10"),
     "BE": CountryTax(name="BTW", rate="21"),
+    "BG": CountryTax(name="DDS", rate="20"),
     "CH": CountryTax(name="MWST", rate="8.1"),
+    "CY": CountryTax(name="VAT", rate="19"),
     "CZ": CountryTax(name="DPH", rate="21"),
     "DE": CountryTax(name="USt", rate="19"),
     "DK": CountryTax(name="Moms", rate="25"),
+    "EE": CountryTax(name="KM", rate="24"),
+    "EG": CountryTax(name="VAT", rate="14"),
     "ES": CountryTax(name="IVA", rate="21"),
     "FI": CountryTax(name="ALV", rate="25.5"),
     "FR": CountryTax(name="TVA", rate="20"),
     "GB": CountryTax(name="VAT", rate="20"),
+    "GH": CountryTax(name="VAT", rate="15"),
+    "GR": CountryTax(name="FPA", rate="24"),
+    "HR": CountryTax(name="PDV", rate="25"),
+    "HU": CountryTax(name="AFA", rate="27"),
     "IE": CountryTax(name="VAT", rate="23"),
     "IT": CountryTax(name="IVA", rate="22"),
     "JP": CountryTax(name="Consumption tax", rate="10"),
+    "KE": CountryTax(name="VAT", rate="16"),
+    "LT": CountryTax(name="PVM", rate="21"),
     "LU": CountryTax(name="TVA", rate="17"),
+    "LV": CountryTax(name="PVN", rate="21"),
+    "MT": CountryTax(name="VAT", rate="18"),
     "MX": CountryTax(name="IVA", rate="16"),
+    "NG": CountryTax(name="VAT", rate="7.5"),
     "NL": CountryTax(name="BTW", rate="21"),
     "NO": CountryTax(name="MVA", rate="25"),
     "NZ": CountryTax(name="GST", rate="15"),
     "PL": CountryTax(name="VAT", rate="23"),
     "PT": CountryTax(name="IVA", rate="23"),
+    "RO": CountryTax(name="TVA", rate="21"),
     "SA": CountryTax(name="VAT", rate="15"),
     "SE": CountryTax(name="Moms", rate="25"),
     "SG": CountryTax(name="GST", rate="9"),
+    "SI": CountryTax(name="DDV", rate="22"),
+    "SK": CountryTax(name="DPH", rate="23"),
     "ZA": CountryTax(name="VAT", rate="15"),
 }
 """Standard sales tax by ISO 3166-1 alpha-2 country code."""
+
+EU_MEMBERS: frozenset[str] = frozenset(
+    {
+        "AT",
+        "BE",
+        "BG",
+        "CY",
+        "CZ",
+        "DE",
+        "DK",
+        "EE",
+        "ES",
+        "FI",
+        "FR",
+        "GR",
+        "HR",
+        "HU",
+        "IE",
+        "IT",
+        "LT",
+        "LU",
+        "LV",
+        "MT",
+        "NL",
+        "PL",
+        "PT",
+        "RO",
+        "SE",
+        "SI",
+        "SK",
+    }
+)
+"""The 27 member states of the European Union (Greece as ``GR``, its ISO code)."""
 
 NO_NATIONAL_RATE: frozenset[str] = frozenset({"BR", "CA", "IN", "US"})
 """Countries whose sales tax is set by state or province, or by the goods: none is seeded."""

@@ -82,7 +82,11 @@ async def _settings(ctx: EventContext) -> FinanceSettings:
 
 
 async def on_deal_won(event: CloudEvent, ctx: EventContext) -> None:
-    """Draft an invoice for a won deal (feature ``finance.invoice_from_deal``)."""
+    """Draft an invoice for a won deal (feature ``finance.invoice_from_deal``).
+
+    Its lines carry the default taxes (the product's sales tax, else the company's default,
+    through the customer's exemption or fiscal position).
+    """
     if not await ctx.feature_enabled(INVOICE_FROM_DEAL):
         return
     data: dict[str, Any] = event.data
@@ -105,6 +109,9 @@ async def on_deal_won(event: CloudEvent, ctx: EventContext) -> None:
         date=day,
         reference=str(data.get("title") or "")[:2000] or None,
         lines=_deal_lines(data, currency),
+        # The product's sales tax, else the company's, through the customer's exemption or
+        # fiscal position: a won deal's invoice is taxed like any other draft.
+        default_taxes=True,
     )
     await create_draft(
         conn,
@@ -122,6 +129,10 @@ async def on_deal_won(event: CloudEvent, ctx: EventContext) -> None:
 _VALUATION = {
     "receipt": ("inventory", "stock_received"),
     "delivery": ("cogs", "inventory"),
+    # A customer's goods back into stock at the cost they left with: cost of sales reversed.
+    "return": ("inventory", "cogs"),
+    # Goods sent back to a supplier before (or instead of) its bill: the receipt undone.
+    "supplier_return": ("stock_received", "inventory"),
 }
 
 
@@ -137,8 +148,10 @@ async def on_valuation_posted(event: CloudEvent, ctx: EventContext) -> None:
     """Book a stock valuation into the inventory accounts, once per ``move_id``.
 
     Receipt: Dr Inventory / Cr Stock received not billed. Delivery: Dr Cost of goods sold /
-    Cr Inventory. Adjustment: Dr Inventory / Cr Stock adjustments for a gain (``direction``
-    ``in``, or a positive quantity), the other way round for a loss.
+    Cr Inventory. Return (a customer's): Dr Inventory / Cr Cost of goods sold. Supplier
+    return: Dr Stock received not billed / Cr Inventory. Adjustment: Dr Inventory / Cr Stock
+    adjustments for a gain (``direction`` ``in``, or a positive quantity), the other way
+    round for a loss.
     """
     if not await ctx.feature_enabled(INVENTORY_VALUATION):
         return

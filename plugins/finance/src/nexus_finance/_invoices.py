@@ -30,6 +30,7 @@ from nexus_finance._money import Amount, Currency, is_currency, money_text, plai
 from nexus_finance._partners import find_or_create
 from nexus_finance._tax_rounding import TaxRounding, line_taxes
 from nexus_finance._tax_tags import self_assessed
+from nexus_finance._taxes import TaxIds, price_difference_account, resolve
 
 if TYPE_CHECKING:
     from nexus_hookspecs import Connection
@@ -90,7 +91,12 @@ OPEN = ("posted", "partially_paid")
 class InvoiceLineIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """A line: quantity × unit price less its discount, booked to an account.
 
-    The account is the journal's by default.
+    The account is ``account_code``, else the account of ``account_subtype`` (a bill's
+    ``stock_received`` for goods already received into stock: Stock received not billed;
+    ``price_difference``: Purchase price differences), else the sales (invoice) or
+    purchases (bill) account. The tax is ``tax_id`` (or ``tax_ids``; ``[]``: none), else
+    the product's default tax, else the company's; then the partner's exemption or fiscal
+    position applies.
     """
 
     description: Annotated[str, msgspec.Meta(min_length=1, max_length=500)]
@@ -99,8 +105,10 @@ class InvoiceLineIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     discount_percent: Percent = _ZERO
     account_code: str | None = None
     tax_id: UUID | None = None
+    tax_ids: TaxIds | None = None
     product_id: UUID | None = None
     sku: Annotated[str, msgspec.Meta(max_length=100)] | None = None
+    account_subtype: Literal["stock_received", "price_difference"] | None = None
 
 
 class InvoiceIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -116,6 +124,9 @@ class InvoiceIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     due_date: dt.date | None = None
     reference: Text | None = None
     notes: Text | None = None
+    default_taxes: bool = False
+    """Lines naming no tax take the product's, else the company's default tax (through the
+    partner's exemption and fiscal position); off, such lines are untaxed."""
 
 
 class CreditLineIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -223,18 +234,37 @@ async def _tax(conn: Connection, tax_id: UUID, scope: str, key: str) -> dict[str
     return dict(row)
 
 
+def _explicit_taxes(line: InvoiceLineIn, key: str) -> list[UUID] | None:
+    """The taxes a line names (``[]``: none), or ``None`` to take the defaults."""
+    if line.tax_id is not None and line.tax_ids is not None:
+        invalid(f"{key}.tax_ids", "give tax_id or tax_ids, not both")
+    if line.tax_id is not None:
+        return [line.tax_id]
+    return line.tax_ids
+
+
+async def _line_account(conn: Connection, line: InvoiceLineIn, key: str, direction: str) -> UUID:
+    if line.account_code is not None:
+        return await account_by_code(conn, line.account_code, key=f"{key}.account_code")
+    if line.account_subtype is not None:
+        if direction != "purchase":
+            invalid(f"{key}.account_subtype", "only purchase documents (bills) take a subtype")
+        if line.account_subtype == "price_difference":
+            return await price_difference_account(conn)
+        return await default_account(conn, line.account_subtype)
+    return await default_account(conn, "sales" if direction == "sale" else "expense")
+
+
 async def _line_values(
-    conn: Connection, line: InvoiceLineIn, *, index: int, direction: str
+    conn: Connection, line: InvoiceLineIn, *, index: int, direction: str, tax_id: UUID | None
 ) -> dict[str, Any]:
     """A line's row before its tax: account, tax and the amount it is priced at."""
     key = f"lines[{index}]"
-    if line.account_code is not None:
-        account = await account_by_code(conn, line.account_code, key=f"{key}.account_code")
-    else:
-        account = await default_account(conn, "sales" if direction == "sale" else "expense")
+    account = await _line_account(conn, line, key, direction)
     tax = None
-    if line.tax_id is not None:
-        tax = await _tax(conn, line.tax_id, direction, f"{key}.tax_id")
+    if tax_id is not None:
+        field = "tax_ids" if line.tax_ids else "tax_id"
+        tax = await _tax(conn, tax_id, direction, f"{key}.{field}")
         if self_assessed(tax["tags"]):
             # The buyer accounts for it: the document charges none (_tax_tags).
             tax = {**tax, "rate": _ZERO}
@@ -243,7 +273,7 @@ async def _line_values(
         "quantity": line.quantity,
         "unit_price": line.unit_price,
         "account_id": account,
-        "tax_id": line.tax_id,
+        "tax_id": tax_id,
         "product_id": line.product_id,
         "sku": line.sku,
         "discount_percent": line.discount_percent,
@@ -283,10 +313,21 @@ async def _write_lines(
     currency: str,
     direction: str,
     tax_rounding: TaxRounding = "per_line",
+    *,
+    partner_id: UUID,
 ) -> tuple[Decimal, Decimal]:
     _check_lines(data)
+    explicit = [_explicit_taxes(line, f"lines[{i}]") for i, line in enumerate(data.lines)]
+    if not data.default_taxes:
+        explicit = [[] if ids is None else ids for ids in explicit]
+    taxes_of = await resolve(
+        conn,
+        direction=direction,
+        partner_id=partner_id,
+        lines=[(ids, line.product_id) for ids, line in zip(explicit, data.lines, strict=True)],
+    )
     values = [
-        await _line_values(conn, line, index=index, direction=direction)
+        await _line_values(conn, line, index=index, direction=direction, tax_id=taxes_of[index])
         for index, line in enumerate(data.lines)
     ]
     amounts = [_net(line, currency) for line in data.lines]
@@ -381,7 +422,9 @@ async def create_draft(
         reversal_of,
         source_ref,
     )
-    untaxed, taxes = await _write_lines(conn, invoice_id, data, currency, direction, tax_rounding)
+    untaxed, taxes = await _write_lines(
+        conn, invoice_id, data, currency, direction, tax_rounding, partner_id=partner
+    )
     await conn.execute(
         "update finance_invoice set untaxed_total = $2, tax_total = $3, total = $4 where id = $1",
         invoice_id,
@@ -430,7 +473,9 @@ async def replace_draft(
     if due < day:
         invalid("due_date", "the due date cannot be before the document date")
     await conn.execute("delete from finance_invoice_line where invoice_id = $1", invoice_id)
-    untaxed, taxes = await _write_lines(conn, invoice_id, data, currency, direction, tax_rounding)
+    untaxed, taxes = await _write_lines(
+        conn, invoice_id, data, currency, direction, tax_rounding, partner_id=partner
+    )
     await conn.execute(
         "update finance_invoice set partner_id = $2, date = $3, due_date = $4, currency = $5, "
         "reference = $6, notes = $7, untaxed_total = $8, tax_total = $9, total = $10, "
@@ -507,7 +552,8 @@ async def credit_note(
                 unit_price=line["unit_price"],
                 discount_percent=line["discount_percent"],
                 account_code=line["account_code"],
-                tax_id=line["tax_id"],
+                # The document's own tax (or none), never the defaults again.
+                tax_ids=[line["tax_id"]] if line["tax_id"] else [],
                 product_id=line["product_id"],
                 sku=line["sku"],
             )

@@ -22,6 +22,7 @@ __all__ = (
     "PartnerIn",
     "PartnerKind",
     "PartnerOut",
+    "check_position",
     "checked_address",
     "find_or_create",
     "insert",
@@ -45,6 +46,8 @@ class PartnerIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     city: Line | None = None
     country: Country | None = None
     tax_id: TaxId | None = None
+    tax_exempt: bool = False
+    fiscal_position_id: UUID | None = None
 
 
 class PartnerChanges(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -59,6 +62,8 @@ class PartnerChanges(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     city: Line | None = None
     country: Country | None = None
     tax_id: TaxId | None = None
+    tax_exempt: bool | None = None
+    fiscal_position_id: UUID | None = None
 
 
 class PartnerOut(msgspec.Struct, kw_only=True):
@@ -76,10 +81,24 @@ class PartnerOut(msgspec.Struct, kw_only=True):
     city: str | None = None
     country: str | None = None
     tax_id: str | None = None
+    tax_exempt: bool = False
+    """Sales to it carry no default tax (taxes named on a line are kept)."""
+    fiscal_position_id: UUID | None = None
+    """Its own fiscal position; else an auto-applied one by country and VAT id."""
 
 
 ADDRESS = "address_line1, address_line2, postal_code, city, country, tax_id"
-COLUMNS = f"id, name, kind, email, partner_ref, created_at, {ADDRESS}"
+COLUMNS = (
+    f"id, name, kind, email, partner_ref, created_at, {ADDRESS}, tax_exempt, fiscal_position_id"
+)
+
+
+async def check_position(conn: Connection, position_id: UUID | None) -> None:
+    """422 naming ``fiscal_position_id`` unless it is one of the tenant's fiscal positions."""
+    if position_id is not None and not await conn.fetchval(
+        "select 1 from finance_fiscal_position where id = $1", position_id
+    ):
+        invalid("fiscal_position_id", "no such fiscal position")
 
 
 def checked_address(values: dict[str, str | None]) -> list[str | None]:
@@ -97,16 +116,20 @@ async def insert(conn: Connection, data: PartnerIn) -> UUID:
     ):
         conflict(f"a partner already links the CRM company {data.partner_ref}")
     address = checked_address({name: getattr(data, name) for name in ADDRESS.split(", ")})
+    await check_position(conn, data.fiscal_position_id)
     partner_id = new_id()
     await conn.execute(
-        f"insert into finance_partner (id, name, kind, email, partner_ref, {ADDRESS}) "
-        "values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+        f"insert into finance_partner (id, name, kind, email, partner_ref, {ADDRESS}, "
+        "tax_exempt, fiscal_position_id) "
+        "values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
         partner_id,
         data.name,
         data.kind,
         data.email,
         data.partner_ref,
         *address,
+        data.tax_exempt,
+        data.fiscal_position_id,
     )
     return partner_id
 

@@ -276,6 +276,7 @@ class TaxIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     scope: Literal["sale", "purchase"] = "sale"
     price_include: bool = False
     tags: Tags = []
+    default: bool = False
 
 
 class TaxChanges(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -284,6 +285,7 @@ class TaxChanges(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     name: Name | None = None
     active: bool | None = None
     tags: Tags | None = None
+    default: bool | None = None
 
 
 class TaxOut(msgspec.Struct, kw_only=True):
@@ -297,12 +299,27 @@ class TaxOut(msgspec.Struct, kw_only=True):
     account_code: str
     active: bool
     tags: list[str]
+    default: bool = False
+    """The company's default tax of its scope: a line naming no tax takes it (unless its
+    product has taxes of its own) when the document asks for default taxes."""
 
 
 _TAX = (
     "select t.id, t.name, t.scope, t.rate, t.price_include, a.code as account_code, t.active, "
-    "t.tags from finance_tax t join finance_account a on a.id = t.account_id"
+    "t.tags, t.is_default as default from finance_tax t "
+    "join finance_account a on a.id = t.account_id"
 )
+
+
+async def _make_default(conn: Connection, tax_id: UUID) -> None:
+    """Make the tax its scope's default (the previous default stops being it)."""
+    scope = await conn.fetchval("select scope from finance_tax where id = $1", tax_id)
+    await conn.execute(
+        "update finance_tax set is_default = false where scope = $1 and is_default and id <> $2",
+        scope,
+        tax_id,
+    )
+    await conn.execute("update finance_tax set is_default = true where id = $1", tax_id)
 
 
 def _tax(row: Any) -> TaxOut:
@@ -339,7 +356,12 @@ class TaxController(Controller):
         db: Db,
         data: Annotated[TaxIn, body("POST /taxes", "A reduced sales tax")],
     ) -> TaxOut:
-        """Add a tax booked to ``account_code``."""
+        """Add a tax booked to ``account_code``; nothing is booked.
+
+        With ``default``, it becomes the company's default tax of its scope (the previous
+        default stops being it): drafts asking for default taxes give it to lines naming no
+        tax whose product has none of its own.
+        """
         async with db.transaction() as conn:
             errors = FieldErrors()
             if not data.rate.is_finite() or not 0 <= data.rate < 1000:
@@ -362,6 +384,8 @@ class TaxController(Controller):
                 account,
                 normal_tags(data.tags),
             )
+            if data.default:
+                await _make_default(conn, tax_id)
             row = await conn.fetchrow(f"{_TAX} where t.id = $1", tax_id)
         return _tax(row)
 
@@ -381,7 +405,7 @@ class TaxController(Controller):
         tax_id: FromPath[UUID],
         data: Annotated[TaxChanges, body("PATCH /taxes/{tax_id}", "A new name")],
     ) -> TaxOut:
-        """Rename a tax, change its report tags or stop offering it.
+        """Rename a tax, change its report tags, stop offering it or make it the default.
 
         A tag that changes what documents charge (``reverse_charge``, ``eu_goods_acquisition``)
         cannot be added or removed once a document uses the tax (409). Nothing is booked.
@@ -397,6 +421,13 @@ class TaxController(Controller):
                 data.active,
                 normal_tags(data.tags) if data.tags is not None else None,
             )
+            if changed and data.default is not None:
+                if data.default:
+                    await _make_default(conn, changed)
+                else:
+                    await conn.execute(
+                        "update finance_tax set is_default = false where id = $1", changed
+                    )
             row = await conn.fetchrow(f"{_TAX} where t.id = $1", changed) if changed else None
         if row is None:
             not_found()

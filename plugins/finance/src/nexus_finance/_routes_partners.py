@@ -28,6 +28,7 @@ from nexus_finance._partners import (
     PartnerIn,
     PartnerKind,
     PartnerOut,
+    check_position,
     checked_address,
     insert,
 )
@@ -74,7 +75,11 @@ class PartnerController(Controller):
         db: Db,
         data: Annotated[PartnerIn, body("POST /partners", "A supplier")],
     ) -> PartnerOut:
-        """Add a customer or supplier; 409 if another already links ``partner_ref``."""
+        """Add a customer or supplier; 409 if another already links ``partner_ref``.
+
+        Nothing is booked; ``tax_exempt`` and ``fiscal_position_id`` change the taxes its
+        future drafts get by default.
+        """
         async with db.transaction() as conn:
             partner_id = await insert(conn, data)
             row = await conn.fetchrow(
@@ -102,8 +107,10 @@ class PartnerController(Controller):
     ) -> PartnerOut:
         """Rename a partner, change its kind, email, address or tax id (checked for its country).
 
-        No effect in the ledger: posted documents keep their partner; PDFs and e-invoices
-        print the partner's details as they are when rendered.
+        Also its taxes: ``tax_exempt`` (its sales drafts carry no default tax) and its own
+        ``fiscal_position_id`` (422 naming it when unknown). No effect in the ledger: posted
+        documents keep their partner and taxes; PDFs and e-invoices print the partner's
+        details as they are when rendered.
         """
         async with db.transaction() as conn:
             current = await conn.fetchrow(
@@ -117,16 +124,21 @@ class PartnerController(Controller):
                 if getattr(data, name) is not None
             }
             address = checked_address({**dict(current), **changes})
+            await check_position(conn, data.fiscal_position_id)
             row = await conn.fetchrow(
                 "update finance_partner set name = coalesce($2, name), kind = coalesce($3, kind), "
                 "email = coalesce($4, email), address_line1 = $5, address_line2 = $6, "
-                "postal_code = $7, city = $8, country = $9, tax_id = $10 "
+                "postal_code = $7, city = $8, country = $9, tax_id = $10, "
+                "tax_exempt = coalesce($11, tax_exempt), "
+                "fiscal_position_id = coalesce($12, fiscal_position_id) "
                 f"where id = $1 returning {COLUMNS}",
                 partner_id,
                 data.name,
                 data.kind,
                 data.email,
                 *address,
+                data.tax_exempt,
+                data.fiscal_position_id,
             )
         if row is None:
             not_found()

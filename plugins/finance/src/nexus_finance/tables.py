@@ -40,6 +40,9 @@ class Company(TenantOwned, Table, tablename="finance_company"):
     city = Text(null=True)
     country = Text(null=True)
     tax_id = Text(null=True)
+    # Taxes (migration 2026-12-06T16).
+    tax_exempt = Boolean(default=False)
+    fiscal_position_id = UUID(null=True)
     registration_number = Text(null=True)
     email = Text(null=True)
     phone = Text(null=True)
@@ -105,6 +108,8 @@ class Tax(TenantOwned, Table, tablename="finance_tax"):
     active = Boolean(default=True)
     tags = Array(base_column=Text())
     """Report tags a tax return reads (``reverse_charge``, ``eu_goods_supply``…)."""
+    is_default = Boolean(default=False)
+    """The company's default tax of its scope (migration 2026-12-06T16)."""
 
 
 class Partner(TenantOwned, Table, tablename="finance_partner"):
@@ -330,6 +335,34 @@ class BankRule(TenantOwned, Table, tablename="finance_bank_rule"):
     created_at = Timestamptz()
 
 
+class ProductTax(TenantOwned, Table, tablename="finance_product_tax"):
+    """A product's default sales and purchase taxes (Inventory's product id)."""
+
+    product_id = UUID()
+    sale_tax_ids = Array(base_column=UUID())
+    purchase_tax_ids = Array(base_column=UUID())
+    updated_at = Timestamptz()
+
+
+class FiscalPosition(TenantOwned, Table, tablename="finance_fiscal_position"):
+    """Maps taxes for some partners (EU B2B reverse charge…); applied by country or VAT id."""
+
+    name = Text()
+    auto_apply = Boolean(default=False)
+    countries = Array(base_column=Text())
+    vat_required = Boolean(default=False)
+    active = Boolean(default=True)
+    created_at = Timestamptz()
+
+
+class FiscalPositionTax(TenantOwned, Table, tablename="finance_fiscal_position_tax"):
+    """One mapping of a fiscal position: source tax → destination tax, or none."""
+
+    fiscal_position_id = UUID()
+    source_tax_id = UUID()
+    dest_tax_id = UUID(null=True)
+
+
 TABLES: list[type[Table]] = [
     Company,
     Account,
@@ -351,4 +384,7 @@ TABLES: list[type[Table]] = [
     StatementMatch,
     BankCsvMapping,
     BankRule,
+    ProductTax,
+    FiscalPosition,
+    FiscalPositionTax,
 ]

@@ -1,0 +1,484 @@
+"""Finance's services: operations other plugins call by name, in their own transaction.
+
+Sales, Purchase and Inventory never import Finance: they call these through the kernel's
+services port (``services.call(conn, "finance.documents.draft", {...}, result=...)``). Each
+handler runs on the caller's connection, so what it writes and publishes commits or rolls
+back with the caller's work; its problems (404, 409, 422) reach the caller as they are.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Protocol
+from uuid import UUID
+
+import msgspec
+from nexus_hookspecs.http import FieldErrors, Quantity, invalid, not_found
+
+from nexus_finance import _invoices, _posting
+from nexus_finance._books import company
+from nexus_finance._invoices import (
+    CreditLineIn,
+    CreditNoteIn,
+    InvoiceIn,
+    InvoiceLineIn,
+    LinePrice,
+    LineQuantity,
+    Percent,
+)
+from nexus_finance._keys import MULTI_CURRENCY
+from nexus_finance._legal import Country, Line, PostalCode, TaxId
+from nexus_finance._partners import PartnerIn, PartnerKind, insert
+from nexus_finance._taxes import TaxIds, partner_position
+
+if TYPE_CHECKING:
+    from nexus_hookspecs import Connection, EventPublisher
+
+    from nexus_finance._settings import FinanceSettings
+
+__all__ = (
+    "SERVICES",
+    "CreditRequest",
+    "DocumentRef",
+    "DraftLine",
+    "DraftRequest",
+    "EnsurePartner",
+    "EnsuredPartner",
+    "GetDocument",
+    "ServiceTax",
+    "TaxesRequest",
+    "credit_document",
+    "draft_document",
+    "ensure_partner",
+    "get_document",
+    "list_taxes",
+)
+
+
+class Context(Protocol):
+    """What a service handler uses of the kernel's ``ServiceContext``."""
+
+    @property
+    def conn(self) -> Connection: ...
+
+    @property
+    def events(self) -> EventPublisher: ...
+
+    async def feature_enabled(self, key: str) -> bool: ...
+
+    async def settings(self) -> Any: ...
+
+
+# --- finance.taxes.list ------------------------------------------------------------------
+
+
+class TaxesRequest(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """Which taxes: of one ``scope`` or both; only the active ones unless told."""
+
+    scope: Literal["sale", "purchase"] | None = None
+    include_inactive: bool = False
+
+
+class ServiceTax(msgspec.Struct, kw_only=True):
+    """A tax as other plugins see it (``default``: the company's default of its scope)."""
+
+    id: UUID
+    name: str
+    rate: Decimal
+    scope: str
+    price_include: bool
+    tags: list[str]
+    active: bool
+    default: bool
+
+
+async def list_taxes(data: TaxesRequest, ctx: Context) -> list[ServiceTax]:
+    """The tenant's taxes, defaults first. Reads only."""
+    rows = await ctx.conn.fetch(
+        "select id, name, rate, scope, price_include, tags, active, is_default as default "
+        "from finance_tax where ($1::text is null or scope = $1) and ($2 or active) "
+        "order by is_default desc, scope desc, name, id",
+        data.scope,
+        data.include_inactive,
+    )
+    return [
+        ServiceTax(**{**dict(row), "rate": row["rate"].normalize(), "tags": list(row["tags"])})
+        for row in rows
+    ]
+
+
+# --- finance.partners.ensure -------------------------------------------------------------
+
+
+class EnsurePartner(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """A customer or supplier to find (by ``partner_ref``, else exact name) or create."""
+
+    name: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+    kind: PartnerKind = "customer"
+    partner_ref: UUID | None = None
+    email: Annotated[str, msgspec.Meta(max_length=320, pattern=r"^[^@\s]+@[^@\s]+$")] | None = None
+    address_line1: Line | None = None
+    address_line2: Line | None = None
+    postal_code: PostalCode | None = None
+    city: Line | None = None
+    country: Country | None = None
+    tax_id: TaxId | None = None
+    tax_exempt: bool = False
+
+
+class EnsuredPartner(msgspec.Struct, kw_only=True):
+    """The partner, and the fiscal position its drafts get (its own or auto-applied)."""
+
+    id: UUID
+    name: str
+    kind: str
+    fiscal_position_id: UUID | None = None
+
+
+async def ensure_partner(data: EnsurePartner, ctx: Context) -> EnsuredPartner:
+    """The partner linked to ``partner_ref``, else named ``name``; created when new.
+
+    A customer found as a supplier (or the reverse) becomes ``both``. Nothing is booked.
+    """
+    conn = ctx.conn
+    found = None
+    if data.partner_ref is not None:
+        found = await conn.fetchval(
+            "select id from finance_partner where partner_ref = $1", data.partner_ref
+        )
+    if found is None:
+        found = await conn.fetchval(
+            "select id from finance_partner where name = $1 and "
+            "($2::uuid is null or partner_ref is null) order by id limit 1",
+            data.name,
+            data.partner_ref,
+        )
+        if found is not None and data.partner_ref is not None:
+            await conn.execute(
+                "update finance_partner set partner_ref = $2 where id = $1",
+                found,
+                data.partner_ref,
+            )
+    if found is None:
+        fields = {f: getattr(data, f) for f in PartnerIn.__struct_fields__ if hasattr(data, f)}
+        found = await insert(conn, PartnerIn(**fields))
+    else:
+        await conn.execute(
+            "update finance_partner set kind = 'both' where id = $1 and kind <> $2 "
+            "and $2 <> 'both'",
+            found,
+            data.kind,
+        )
+    row = await conn.fetchrow("select id, name, kind from finance_partner where id = $1", found)
+    if row is None:
+        not_found()
+    return EnsuredPartner(
+        id=row["id"],
+        name=row["name"],
+        kind=row["kind"],
+        fiscal_position_id=await partner_position(conn, found),
+    )
+
+
+# --- documents ---------------------------------------------------------------------------
+
+
+class DraftLine(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """A document line: ``tax_ids`` ``null`` takes the defaults, ``[]`` no tax."""
+
+    description: Annotated[str, msgspec.Meta(min_length=1, max_length=500)]
+    quantity: LineQuantity = Decimal(1)
+    unit_price: LinePrice
+    discount_percent: Percent = Decimal(0)
+    tax_ids: TaxIds | None = None
+    product_id: UUID | None = None
+    sku: Annotated[str, msgspec.Meta(max_length=100)] | None = None
+    account_subtype: Literal["stock_received", "price_difference"] | None = None
+
+
+class DraftRequest(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """A document to draft (and post), once per ``source_ref``."""
+
+    kind: Literal["invoice", "bill", "credit_note"]
+    source_ref: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+    date: dt.date
+    lines: Annotated[list[DraftLine], msgspec.Meta(min_length=1, max_length=500)]
+    direction: Literal["sale", "purchase"] | None = None
+    partner_id: UUID | None = None
+    partner_ref: UUID | None = None
+    partner_name: Annotated[str, msgspec.Meta(min_length=1, max_length=200)] | None = None
+    currency: str | None = None
+    due_date: dt.date | None = None
+    reference: Annotated[str, msgspec.Meta(max_length=2000)] | None = None
+    reversal_of: UUID | None = None
+    post: bool = False
+
+
+class Allocation(msgspec.Struct, kw_only=True):
+    """What settles the document (a payment or a credit note), or what a credit note settled."""
+
+    id: UUID
+    payment_id: UUID | None
+    credit_note_id: UUID | None
+    invoice_id: UUID
+    amount: Decimal
+    date: dt.date
+
+
+class DocumentLine(msgspec.Struct, kw_only=True):
+    """A line of the document, to credit it later by ``line_id`` or ``product_id``."""
+
+    id: UUID
+    description: str
+    quantity: Decimal
+    unit_price: Decimal
+    product_id: UUID | None
+    tax_id: UUID | None
+    subtotal: Decimal
+    tax_amount: Decimal
+    total: Decimal
+
+
+class DocumentRef(msgspec.Struct, kw_only=True):
+    """A document as other plugins see it."""
+
+    id: UUID
+    kind: str
+    number: str | None
+    state: str
+    partner_id: UUID
+    date: dt.date
+    untaxed_total: Decimal
+    tax_total: Decimal
+    total: Decimal
+    amount_paid: Decimal
+    residual: Decimal
+    currency: str
+    reversal_of: UUID | None
+    lines: list[DocumentLine]
+    allocations: list[Allocation] = []
+
+
+async def _document(conn: Connection, invoice_id: UUID) -> DocumentRef:
+    found = await _invoices.load(conn, invoice_id)
+    return msgspec.convert(msgspec.to_builtins(found), DocumentRef, strict=False)
+
+
+async def _settings(ctx: Context) -> FinanceSettings:
+    settings: FinanceSettings = await ctx.settings()
+    return settings
+
+
+async def draft_document(data: DraftRequest, ctx: Context) -> DocumentRef:
+    """Draft a document once per ``source_ref`` (the same one again answers the first).
+
+    Lines naming no tax get the product's, else the company's default tax, through the
+    partner's exemption and fiscal position. With ``post``, the draft is posted: numbered,
+    its entry booked (invoice: Dr Receivable / Cr income and output tax; bill: Dr expense —
+    or Stock received not billed, Purchase price differences by ``account_subtype`` — and
+    input tax / Cr Payable) and ``finance.invoice.posted.v1`` published.
+    """
+    conn = ctx.conn
+    existing = await conn.fetchval(
+        "select id from finance_invoice where source_ref = $1", data.source_ref
+    )
+    if existing is not None:
+        state = await conn.fetchval("select state from finance_invoice where id = $1", existing)
+        if data.post and state == "draft":
+            await _posting.post(conn, await company(conn), existing, events=ctx.events)
+        return await _document(conn, existing)
+    if data.partner_id is None and data.partner_name is None and data.partner_ref is None:
+        invalid("partner_id", "name the partner: partner_id, or partner_ref and partner_name")
+    settings = await _settings(ctx)
+    books = await company(conn)
+    draft = InvoiceIn(
+        kind=data.kind,
+        direction=data.direction,
+        partner_id=data.partner_id,
+        partner_name=data.partner_name,
+        currency=data.currency,
+        date=data.date,
+        due_date=data.due_date,
+        reference=data.reference,
+        default_taxes=True,
+        lines=[
+            InvoiceLineIn(
+                description=line.description,
+                quantity=line.quantity,
+                unit_price=line.unit_price,
+                discount_percent=line.discount_percent,
+                tax_ids=line.tax_ids,
+                product_id=line.product_id,
+                sku=line.sku,
+                account_subtype=line.account_subtype,
+            )
+            for line in data.lines
+        ],
+    )
+    if data.reversal_of is not None and not await conn.fetchval(
+        "select 1 from finance_invoice where id = $1", data.reversal_of
+    ):
+        invalid("reversal_of", "no such document")
+    invoice_id = await _invoices.create_draft(
+        conn,
+        books,
+        draft,
+        terms_days=settings.payment_terms_days,
+        multi_currency=await ctx.feature_enabled(MULTI_CURRENCY),
+        source_ref=data.source_ref,
+        partner_ref=data.partner_ref,
+        reversal_of=data.reversal_of,
+        tax_rounding=settings.tax_rounding,
+    )
+    if data.post:
+        await _posting.post(conn, books, invoice_id, events=ctx.events)
+    return await _document(conn, invoice_id)
+
+
+class GetDocument(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """The document to read."""
+
+    id: UUID
+
+
+async def get_document(data: GetDocument, ctx: Context) -> DocumentRef:
+    """One document with its lines and allocations; 404 when not the tenant's. Reads only."""
+    return await _document(ctx.conn, data.id)
+
+
+class CreditLine(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """A line of the invoice to credit, by ``line_id`` or ``product_id``: all or ``quantity``."""
+
+    line_id: UUID | None = None
+    product_id: UUID | None = None
+    quantity: Quantity | None = None
+
+
+class CreditRequest(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """A credit note against a posted invoice or bill, once per ``source_ref``."""
+
+    invoice_id: UUID
+    source_ref: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+    date: dt.date | None = None
+    reason: Annotated[str, msgspec.Meta(max_length=2000)] | None = None
+    lines: Annotated[list[CreditLine], msgspec.Meta(min_length=1, max_length=500)] | None = None
+    post: bool = True
+
+
+def _credit_lines(
+    lines: list[CreditLine], invoice_lines: list[dict[str, Any]]
+) -> list[CreditLineIn]:
+    """The invoice lines named by id or product (422 naming the one that matches none)."""
+    errors = FieldErrors()
+    chosen: list[CreditLineIn] = []
+    for index, line in enumerate(lines):
+        key = f"lines[{index}]"
+        match = None
+        if line.line_id is not None:
+            match = next((item for item in invoice_lines if item["id"] == line.line_id), None)
+        elif line.product_id is not None:
+            match = next(
+                (item for item in invoice_lines if item["product_id"] == line.product_id), None
+            )
+        if match is None:
+            errors.add(key, "name a line of the document: line_id, or a product_id on one")
+            continue
+        chosen.append(CreditLineIn(line_id=match["id"], quantity=line.quantity))
+    errors.raise_if_any()
+    return chosen
+
+
+async def credit_document(data: CreditRequest, ctx: Context) -> DocumentRef:
+    """Credit a posted document (all of it, or the lines named), once per ``source_ref``.
+
+    The credit note copies the lines' prices, discounts and taxes, is linked to the
+    document (``reversal_of``) and, posted (``post``, the default), books the mirror of its
+    entry (a customer's: Dr income and output tax / Cr Receivable), settles what is still
+    due on the document (matched against it; any remainder stays as the partner's credit)
+    and publishes ``finance.invoice.posted.v1``. 409 when it would credit more than the
+    document's total.
+    """
+    conn = ctx.conn
+    existing = await conn.fetchval(
+        "select id from finance_invoice where source_ref = $1", data.source_ref
+    )
+    books = await company(conn)
+    if existing is None:
+        if not await conn.fetchval("select 1 from finance_invoice where id = $1", data.invoice_id):
+            not_found()
+        settings = await _settings(ctx)
+        parts = None
+        if data.lines is not None:
+            parts = _credit_lines(data.lines, await _invoices.lines_of(conn, data.invoice_id))
+        existing = await _invoices.credit_note(
+            conn,
+            books,
+            data.invoice_id,
+            CreditNoteIn(date=data.date, reason=data.reason, lines=parts),
+            terms_days=settings.payment_terms_days,
+            tax_rounding=settings.tax_rounding,
+        )
+        await conn.execute(
+            "update finance_invoice set source_ref = $2 where id = $1", existing, data.source_ref
+        )
+    state = await conn.fetchval("select state from finance_invoice where id = $1", existing)
+    if data.post and state == "draft":
+        await _posting.post(conn, books, existing, events=ctx.events)
+    return await _document(conn, existing)
+
+
+SERVICES: tuple[tuple[str, Any, type[msgspec.Struct], Any, str], ...] = (
+    (
+        "finance.taxes.list",
+        list_taxes,
+        TaxesRequest,
+        list[ServiceTax],
+        "The tenant's taxes (of a scope, active ones unless told), the company's defaults "
+        "first. Reads only: nothing is booked.",
+    ),
+    (
+        "finance.partners.ensure",
+        ensure_partner,
+        EnsurePartner,
+        EnsuredPartner,
+        "Finds the partner by partner_ref (a CRM company), else by exact name, or creates "
+        "it (address and tax id checked for its country; 422 naming the field); a customer "
+        "found as a supplier becomes both. Answers its fiscal position. Nothing is booked.",
+    ),
+    (
+        "finance.documents.draft",
+        draft_document,
+        DraftRequest,
+        DocumentRef,
+        "Drafts an invoice, bill or credit note once per source_ref (the same source_ref "
+        "answers the first document). Lines without tax_ids take the product's, else the "
+        "company's default tax, through the partner's exemption and fiscal position. A bill "
+        "line with account_subtype stock_received books to Stock received not billed "
+        "(clearing a goods receipt), price_difference to Purchase price differences. With "
+        "post: numbered, its entry booked (invoice: Dr Receivable / Cr income and output "
+        "tax; bill: Dr expense or stock received and input tax / Cr Payable) and "
+        "finance.invoice.posted.v1 published.",
+    ),
+    (
+        "finance.documents.get",
+        get_document,
+        GetDocument,
+        DocumentRef,
+        "One document with its lines, totals, what is paid and its allocations (payments "
+        "and credit notes settling it); 404 when it is not the tenant's. Reads only.",
+    ),
+    (
+        "finance.documents.credit",
+        credit_document,
+        CreditRequest,
+        DocumentRef,
+        "Credits a posted invoice or bill, whole or by lines (line_id or product_id, with "
+        "a quantity), once per source_ref. Posted (the default), the credit note books the "
+        "mirror of the document's entry for those lines (a customer's: Dr income and "
+        "output tax / Cr Receivable), is matched against the document (settling what is "
+        "due; any remainder stays as the partner's credit) and publishes "
+        "finance.invoice.posted.v1. 409 when it would credit more than the total.",
+    ),
+)
+"""(name, handler, request, response, description) of each service Finance provides."""
