@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 import msgspec
-from nexus_hookspecs import Feature, Manifest, Permission, hookimpl
+from nexus_hookspecs import Feature, Manifest, Permission, Service, hookimpl
 
 from nexus_finance._books import seed as seed_books
 from nexus_finance._events import (
@@ -68,6 +68,7 @@ from nexus_finance._routes_reports import ReportController
 from nexus_finance._routes_tax import TaxReturnController, TaxSummaryController
 from nexus_finance._routes_taxes import FiscalPositionController, ProductTaxController
 from nexus_finance._seed import FinanceSeed
+from nexus_finance._services import SERVICES
 from nexus_finance._settings import FinanceSettings
 from nexus_finance.tables import TABLES
 
@@ -81,6 +82,7 @@ __all__ = (
     "nexus_manifest",
     "nexus_piccolo_app",
     "nexus_routes",
+    "nexus_services",
     "nexus_tenant_enable",
 )
 
@@ -95,7 +97,7 @@ def nexus_manifest() -> Manifest:
         version="0.1.0",
         title="Finance",
         summary="A double-entry ledger: accounts, journals, invoices, bills, payments and reports.",
-        hookspecs=">=0.1.1,<0.2",
+        hookspecs=">=0.1.2,<0.2",
         features=(
             Feature(
                 key="multi_currency",
@@ -241,6 +243,21 @@ def nexus_event_handlers(register: Callable[[str, EventHandler], None]) -> None:
     """Draft invoices for won deals; book Inventory's stock valuations."""
     register(DEAL_WON, on_deal_won)
     register(VALUATION_POSTED, on_valuation_posted)
+
+
+@hookimpl
+def nexus_services(register: Callable[[Service], None]) -> None:
+    """Offer taxes, partners and documents to Sales, Purchase and Inventory (``_services``)."""
+    for name, handler, request, response, description in SERVICES:
+        register(
+            Service(
+                name=name,
+                handler=handler,
+                request=request,
+                response=response,
+                description=description,
+            )
+        )
 
 
 @hookimpl

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import TYPE_CHECKING, Annotated, Any, Literal, Protocol
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 from uuid import UUID
 
 import msgspec
@@ -33,7 +33,7 @@ from nexus_finance._partners import PartnerIn, PartnerKind, insert
 from nexus_finance._taxes import TaxIds, partner_position
 
 if TYPE_CHECKING:
-    from nexus_hookspecs import Connection, EventPublisher
+    from nexus_hookspecs import Connection, ServiceContext
 
     from nexus_finance._settings import FinanceSettings
 
@@ -54,20 +54,6 @@ __all__ = (
     "get_document",
     "list_taxes",
 )
-
-
-class Context(Protocol):
-    """What a service handler uses of the kernel's ``ServiceContext``."""
-
-    @property
-    def conn(self) -> Connection: ...
-
-    @property
-    def events(self) -> EventPublisher: ...
-
-    async def feature_enabled(self, key: str) -> bool: ...
-
-    async def settings(self) -> Any: ...
 
 
 # --- finance.taxes.list ------------------------------------------------------------------
@@ -93,7 +79,7 @@ class ServiceTax(msgspec.Struct, kw_only=True):
     default: bool
 
 
-async def list_taxes(data: TaxesRequest, ctx: Context) -> list[ServiceTax]:
+async def list_taxes(data: TaxesRequest, ctx: ServiceContext) -> list[ServiceTax]:
     """The tenant's taxes, defaults first. Reads only."""
     rows = await ctx.conn.fetch(
         "select id, name, rate, scope, price_include, tags, active, is_default as default "
@@ -136,7 +122,7 @@ class EnsuredPartner(msgspec.Struct, kw_only=True):
     fiscal_position_id: UUID | None = None
 
 
-async def ensure_partner(data: EnsurePartner, ctx: Context) -> EnsuredPartner:
+async def ensure_partner(data: EnsurePartner, ctx: ServiceContext) -> EnsuredPartner:
     """The partner linked to ``partner_ref``, else named ``name``; created when new.
 
     A customer found as a supplier (or the reverse) becomes ``both``. Nothing is booked.
@@ -265,12 +251,12 @@ async def _document(conn: Connection, invoice_id: UUID) -> DocumentRef:
     return msgspec.convert(msgspec.to_builtins(found), DocumentRef, strict=False)
 
 
-async def _settings(ctx: Context) -> FinanceSettings:
+async def _settings(ctx: ServiceContext) -> FinanceSettings:
     settings: FinanceSettings = await ctx.settings()
     return settings
 
 
-async def draft_document(data: DraftRequest, ctx: Context) -> DocumentRef:
+async def draft_document(data: DraftRequest, ctx: ServiceContext) -> DocumentRef:
     """Draft a document once per ``source_ref`` (the same one again answers the first).
 
     Lines naming no tax get the product's, else the company's default tax, through the
@@ -342,7 +328,7 @@ class GetDocument(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     id: UUID
 
 
-async def get_document(data: GetDocument, ctx: Context) -> DocumentRef:
+async def get_document(data: GetDocument, ctx: ServiceContext) -> DocumentRef:
     """One document with its lines and allocations; 404 when not the tenant's. Reads only."""
     return await _document(ctx.conn, data.id)
 
@@ -389,7 +375,7 @@ def _credit_lines(
     return chosen
 
 
-async def credit_document(data: CreditRequest, ctx: Context) -> DocumentRef:
+async def credit_document(data: CreditRequest, ctx: ServiceContext) -> DocumentRef:
     """Credit a posted document (all of it, or the lines named), once per ``source_ref``.
 
     The credit note copies the lines' prices, discounts and taxes, is linked to the
