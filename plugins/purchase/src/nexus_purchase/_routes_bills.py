@@ -51,8 +51,9 @@ class BillController(Controller):
         db: Db,
         cursor: Cursor = None,
         limit: Limit = 50,
-        state: Annotated[
-            Literal["held", "posted"] | None, QueryParameter(description="In this state.")
+        in_state: Annotated[
+            Literal["held", "posted"] | None,
+            QueryParameter(name="state", description="In this state."),
         ] = None,
         order_id: Annotated[UUID | None, QueryParameter(description="This order's.")] = None,
     ) -> Page[BillOut]:
@@ -64,7 +65,7 @@ class BillController(Controller):
                 "and ($2::text is null or state = $2) and ($3::uuid is null or order_id = $3) "
                 "order by id limit $4",
                 after,
-                state,
+                in_state,
                 order_id,
                 limit + 1,
             )

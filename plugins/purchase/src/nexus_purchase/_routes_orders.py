@@ -72,7 +72,9 @@ class OrderController(Controller):
         db: Db,
         cursor: Cursor = None,
         limit: Limit = 50,
-        state: Annotated[State | None, QueryParameter(description="In this state.")] = None,
+        in_state: Annotated[
+            State | None, QueryParameter(name="state", description="In this state.")
+        ] = None,
         vendor_id: Annotated[UUID | None, QueryParameter(description="This vendor's.")] = None,
     ) -> Page[OrderOut]:
         """Orders, oldest first, with their lines, receipts and bills. Reads only."""
@@ -83,7 +85,7 @@ class OrderController(Controller):
                 "and ($2::text is null or state = $2) and ($3::uuid is null or vendor_id = $3) "
                 "order by id limit $4",
                 after,
-                state,
+                in_state,
                 vendor_id,
                 limit + 1,
             )
