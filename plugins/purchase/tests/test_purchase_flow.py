@@ -221,9 +221,8 @@ def test_low_stock_drafts_an_rfq_for_the_preferred_vendor_once(client, tenant, p
         post(
             client,
             tenant,
-            f"{API}/vendor-products",
+            f"{API}/vendors/{supplier['id']}/products",
             {
-                "vendor_id": supplier["id"],
                 "product_id": desk["id"],
                 "price": price,
                 "currency": "NGN",
@@ -307,6 +306,23 @@ def test_another_tenants_documents_answer_404(client, tenant, purchase_db):
     )
     assert foreign.status_code == 422
     assert foreign.json()["errors"][0]["key"] == "vendor_id"
+    price = client.post(
+        f"{API}/vendors/{supplier['id']}/products",
+        json={"product_id": str(supplier["id"]), "price": "1", "currency": "NGN"},
+        headers=other.headers,
+    )
+    assert price.status_code == 404
+    # Its own order, naming the vendor by name, gets a vendor of its own.
+    own = post(
+        client,
+        other,
+        f"{API}/orders",
+        {
+            "vendor_name": supplier["name"],
+            "lines": [{"description": "X", "quantity": "1", "unit_price": "1"}],
+        },
+    )
+    assert own["vendor_id"] != supplier["id"]
 
 
 def test_service_lines_bill_to_expenses_without_inventory(client, tenant):

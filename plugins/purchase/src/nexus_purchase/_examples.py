@@ -17,8 +17,7 @@ _LINE = "0193a5b0-0000-7000-8000-000000000001"
 
 EXAMPLES: dict[str, Any] = {
     "POST /vendors": {"name": "Lagos Timber Ltd", "email": "sales@lagostimber.example"},
-    "POST /vendor-products": {
-        "vendor_id": "0193a5b0-0000-7000-8000-0000000000a1",
+    "POST /vendors/{vendor_id}/products": {
         "product_id": "0193a5b0-0000-7000-8000-0000000000b1",
         "price": "8000",
         "currency": "NGN",
@@ -27,7 +26,7 @@ EXAMPLES: dict[str, Any] = {
     },
     "PATCH /vendor-products/{item_id}": {"price": "7900"},
     "POST /orders": {
-        "vendor_id": "0193a5b0-0000-7000-8000-0000000000a1",
+        "vendor_name": "Lagos Timber Ltd",
         "currency": "NGN",
         "lines": [{"description": "Delivery and handling", "quantity": "1", "unit_price": "5000"}],
     },

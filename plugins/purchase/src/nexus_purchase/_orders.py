@@ -14,7 +14,7 @@ from uuid import UUID
 
 import msgspec
 from nexus_hookspecs import new_id
-from nexus_hookspecs.http import FieldErrors, Money, Quantity, conflict, not_found
+from nexus_hookspecs.http import FieldErrors, Money, Quantity, conflict, invalid, not_found
 
 from nexus_purchase._amounts import MAX_AMOUNT, dec
 from nexus_purchase._calls import products
@@ -24,6 +24,7 @@ from nexus_purchase._events import (
     ORDER_SENT,
     OrderChanged,
 )
+from nexus_purchase._vendors import VendorCreate, create_vendor
 
 if TYPE_CHECKING:
     from nexus_hookspecs import Connection, EventPublisher, Services
@@ -70,10 +71,15 @@ class LineIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
 
 
 class OrderCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
-    """A request for quotation to a vendor (created ``draft``)."""
+    """A request for quotation to a vendor (created ``draft``).
 
-    vendor_id: UUID
+    Name the vendor by ``vendor_id``, or by ``vendor_name`` (found or created as a Finance
+    supplier, as ``POST /vendors`` does).
+    """
+
     lines: Annotated[list[LineIn], msgspec.Meta(min_length=1, max_length=200)]
+    vendor_id: UUID | None = None
+    vendor_name: Text | None = None
     currency: Currency | None = None
     order_date: dt.date | None = None
     notes: Notes | None = None
@@ -294,7 +300,12 @@ async def create_order(
     description, or no price; 409 (Inventory off) when a line names a product.
     """
     errors = FieldErrors()
-    if not await conn.fetchval("select true from purchase_vendor where id = $1", data.vendor_id):
+    vendor_id = data.vendor_id
+    if vendor_id is None:
+        if data.vendor_name is None:
+            invalid("vendor_id", "name the vendor: vendor_id or vendor_name")
+        vendor_id = await create_vendor(conn, services, VendorCreate(name=data.vendor_name))
+    elif not await conn.fetchval("select true from purchase_vendor where id = $1", vendor_id):
         errors.add("vendor_id", "no such vendor: create it with POST /vendors")
     for index, line in enumerate(data.lines):
         _amount(errors, f"lines[{index}].quantity", line.quantity, zero=False)
@@ -310,7 +321,7 @@ async def create_order(
         for row in await conn.fetch(
             "select product_id, price, lead_time_days from purchase_vendor_product "
             "where vendor_id = $1 and product_id = any($2::uuid[])",
-            data.vendor_id,
+            vendor_id,
             wanted,
         )
     }
@@ -322,7 +333,7 @@ async def create_order(
     errors.raise_if_any()
     order_id, _ = await insert_order(
         conn,
-        vendor_id=data.vendor_id,
+        vendor_id=vendor_id,
         currency=data.currency or settings.currency,
         prefix=settings.order_prefix,
         order_date=data.order_date,

@@ -83,31 +83,38 @@ class VendorController(Controller):
         async with db.transaction() as conn:
             return await read_vendor(conn, vendor_id)
 
-
-class VendorProductController(Controller):
-    """What each vendor charges for a product, its lead time, and the preferred vendor."""
-
-    path = "/vendor-products"
-    tags = ["purchase"]
-
-    @post("/", summary="Add a vendor's product price", opt=route_opt(permission=VENDORS_WRITE))
+    @post(
+        "/{vendor_id:uuid}/products",
+        summary="Add a vendor's product price",
+        opt=route_opt(permission=VENDORS_WRITE),
+    )
     async def create_vendor_product(
         self,
         db: Db,
         services: Services,
+        vendor_id: FromPath[UUID],
         data: Annotated[
-            VendorProductCreate, body("POST /vendor-products", "The preferred timber vendor")
+            VendorProductCreate,
+            body("POST /vendors/{vendor_id}/products", "The preferred timber vendor"),
         ],
     ) -> VendorProductOut:
         """Keep a vendor's price and lead time for an Inventory product.
 
         Inventory (when on) checks the product. ``preferred`` un-prefers the product's
         other vendors: reorder drafts go to the preferred one. Nothing moves in stock or
-        the ledger. 409 when the vendor has a price for the product already.
+        the ledger. 404 for another tenant's vendor; 409 when the vendor has a price for
+        the product already.
         """
         async with db.transaction() as conn:
-            item_id = await create_vendor_product(conn, services, data)
+            item_id = await create_vendor_product(conn, services, vendor_id, data)
             return await read_vendor_product(conn, item_id)
+
+
+class VendorProductController(Controller):
+    """What each vendor charges for a product, its lead time, and the preferred vendor."""
+
+    path = "/vendor-products"
+    tags = ["purchase"]
 
     @get("/", summary="List vendor product prices", opt=route_opt(permission=VENDORS_READ))
     async def list_vendor_products(

@@ -62,9 +62,8 @@ class VendorOut(msgspec.Struct, kw_only=True):
 
 
 class VendorProductCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
-    """What a vendor charges for an Inventory product, and how long it takes to deliver."""
+    """What the vendor charges for an Inventory product, and how long it takes to deliver."""
 
-    vendor_id: UUID
     product_id: UUID
     price: Money
     currency: Currency
@@ -171,16 +170,16 @@ async def _prefer(conn: Connection, product_id: UUID, item_id: UUID) -> None:
 
 
 async def create_vendor_product(
-    conn: Connection, services: Services, data: VendorProductCreate
+    conn: Connection, services: Services, vendor_id: UUID, data: VendorProductCreate
 ) -> UUID:
     """Keep a vendor's price for a product (Inventory checks the product when it is on).
 
-    Preferring it un-prefers the product's other vendors. 422 for an unknown vendor or
-    product, 409 when the vendor has a price for the product already.
+    Preferring it un-prefers the product's other vendors. 404 for an unknown vendor, 422
+    for an unknown product, 409 when the vendor has a price for the product already.
     """
+    if not await conn.fetchval("select true from purchase_vendor where id = $1", vendor_id):
+        not_found()
     errors = FieldErrors()
-    if not await conn.fetchval("select true from purchase_vendor where id = $1", data.vendor_id):
-        errors.add("vendor_id", "no such vendor")
     if not (data.price.is_finite() and 0 <= data.price < MAX_AMOUNT):
         errors.add("price", "must not be negative")
     if (
@@ -198,7 +197,7 @@ async def create_vendor_product(
         "lead_time_days, preferred, vendor_sku) values ($1, $2, $3, $4, $5, $6, $7, $8) "
         "on conflict (tenant_id, vendor_id, product_id) do nothing returning id",
         item_id,
-        data.vendor_id,
+        vendor_id,
         data.product_id,
         data.price,
         data.currency,
