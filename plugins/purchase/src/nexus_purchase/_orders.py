@@ -344,7 +344,10 @@ async def create_order(
         price, lead = prices.get(line.product_id, (Decimal(0), 0)) if product else (None, 0)
         expected = line.expected_date
         if expected is None and product is not None and lead:
-            expected = (data.order_date or dt.date.today()) + dt.timedelta(days=lead)
+            try:
+                expected = (data.order_date or dt.date.today()) + dt.timedelta(days=lead)
+            except OverflowError:
+                expected = None
         unit_price = line.unit_price if line.unit_price is not None else price
         await insert_line(
             conn,
