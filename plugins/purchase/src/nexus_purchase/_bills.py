@@ -186,8 +186,13 @@ async def create_bill(
     services: Services,
     order_id: UUID,
     data: BillCreate,
+    *,
+    tolerance: Decimal = Decimal(0),
 ) -> UUID:
     """Record a vendor bill against the order; post it in Finance when it matches.
+
+    A price within ``tolerance`` of the ordered one matches (its difference is still booked
+    on Purchase price differences).
 
     409 unless the order is confirmed (or further), or when the vendor reference was
     billed on the order already; 422 naming the line for an unknown line.
@@ -223,7 +228,7 @@ async def create_bill(
         quantity_difference = billed - received
         price_difference = item.unit_price - Decimal(line.unit_price)
         rows.append((new_id(), item, received, quantity_difference, price_difference))
-        if quantity_difference > 0 or price_difference != 0:
+        if quantity_difference > 0 or abs(price_difference) > tolerance:
             held.append(
                 BillDifference(
                     order_line_id=line.id,

@@ -291,6 +291,19 @@ async def insert_line(
     return line_id
 
 
+async def _vendor(
+    conn: Connection, services: Services, data: OrderCreate, errors: FieldErrors
+) -> UUID:
+    """The order's vendor: ``vendor_id`` of the tenant's, or ``vendor_name`` ensured."""
+    if data.vendor_id is None:
+        if data.vendor_name is None:
+            invalid("vendor_id", "name the vendor: vendor_id or vendor_name")
+        return await create_vendor(conn, services, VendorCreate(name=data.vendor_name))
+    if not await conn.fetchval("select true from purchase_vendor where id = $1", data.vendor_id):
+        errors.add("vendor_id", "no such vendor: create it with POST /vendors")
+    return data.vendor_id
+
+
 async def create_order(
     conn: Connection, services: Services, data: OrderCreate, settings: PurchaseSettings
 ) -> UUID:
@@ -300,13 +313,7 @@ async def create_order(
     description, or no price; 409 (Inventory off) when a line names a product.
     """
     errors = FieldErrors()
-    vendor_id = data.vendor_id
-    if vendor_id is None:
-        if data.vendor_name is None:
-            invalid("vendor_id", "name the vendor: vendor_id or vendor_name")
-        vendor_id = await create_vendor(conn, services, VendorCreate(name=data.vendor_name))
-    elif not await conn.fetchval("select true from purchase_vendor where id = $1", vendor_id):
-        errors.add("vendor_id", "no such vendor: create it with POST /vendors")
+    vendor_id = await _vendor(conn, services, data, errors)
     for index, line in enumerate(data.lines):
         _amount(errors, f"lines[{index}].quantity", line.quantity, zero=False)
         if line.unit_price is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Annotated, Literal
 from uuid import UUID
 
@@ -178,18 +179,26 @@ class OrderController(Controller):
         db: Db,
         events: Events,
         services: Services,
+        settings: TenantSettings[PurchaseSettings],
         order_id: FromPath[UUID],
         data: Annotated[BillCreate, body("POST /orders/{order_id}/bills", "The whole order")],
     ) -> BillOut:
         """Record a vendor bill and match it with the order and its receipts.
 
-        A line billing more than was received, or at another price than ordered, holds the
-        bill (``held``; ``purchase.bill.held.v1``; nothing booked) until approved. A
-        matching bill is posted in Finance (``finance.documents.draft``): Dr Stock
-        received not billed at the order price, Dr expenses for service lines, Dr input
-        tax / Cr Payable; ``purchase.bill.matched.v1``. 409 naming ``finance`` when it is
-        off.
+        A line billing more than was received, or at another price than ordered (beyond
+        the ``price_tolerance`` setting), holds the bill (``held``;
+        ``purchase.bill.held.v1``; nothing booked) until approved. A matching bill is
+        posted in Finance (``finance.documents.draft``): Dr Stock received not billed at
+        the order price, Dr expenses for service lines, Dr input tax / Cr Payable;
+        ``purchase.bill.matched.v1``. 409 naming ``finance`` when it is off.
         """
         async with db.transaction() as conn:
-            bill_id = await create_bill(conn, events, services, order_id, data)
+            bill_id = await create_bill(
+                conn,
+                events,
+                services,
+                order_id,
+                data,
+                tolerance=Decimal(settings.price_tolerance),
+            )
             return await read_bill(conn, bill_id)

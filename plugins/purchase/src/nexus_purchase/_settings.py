@@ -18,7 +18,8 @@ class PurchaseSettings(msgspec.Struct, kw_only=True, frozen=True):
         currency: ISO 4217 currency of orders created without one.
         order_prefix: Prefix of purchase order numbers (``PO-00001``).
         price_tolerance: Largest difference between the billed and the ordered unit
-            price that still matches (0: any difference holds the bill).
+            price that still matches (0: any difference holds the bill); a difference
+            within it is still booked on Purchase price differences.
     """
 
     currency: Currency = "USD"
