@@ -375,3 +375,47 @@ def test_finance_off_answers_409_naming_it(client, tenant):
     refused = client.post(f"{API}/vendors", json={"name": "New Ltd"}, headers=tenant.headers)
     assert refused.status_code == 409
     assert refused.json()["blocking"] == ["finance"]
+
+
+def test_states_and_bad_input_answer_409_and_422_naming_the_field(client, tenant, purchase_db):
+    supplier = vendor(client, tenant)
+    service = {"description": "Transport", "quantity": "1", "unit_price": "5000"}
+    order = confirmed_order(client, tenant, supplier["id"], [service])
+    post(client, tenant, f"{API}/orders/{order['id']}/confirm", status=409)
+    post(client, tenant, f"{API}/orders/{order['id']}/send", status=409)
+    draft = post(client, tenant, f"{API}/orders", {"vendor_id": supplier["id"], "lines": [service]})
+    cancelled = post(client, tenant, f"{API}/orders/{draft['id']}/cancel", status=200)
+    assert cancelled["state"] == "cancelled"
+    post(client, tenant, f"{API}/orders/{draft['id']}/confirm", status=409)
+    [event] = outbox(purchase_db, tenant, "purchase.order.cancelled.v1")
+    assert event["order_id"] == draft["id"]
+    cases = [
+        ({"lines": [service]}, "vendor_id"),
+        (
+            {"vendor_id": supplier["id"], "lines": [{"description": "X", "quantity": "1"}]},
+            "lines[0].unit_price",
+        ),
+        (
+            {"vendor_id": supplier["id"], "lines": [{"quantity": "1", "unit_price": "1"}]},
+            "lines[0].description",
+        ),
+        (
+            {"vendor_id": supplier["id"], "lines": [{**service, "quantity": "0"}]},
+            "lines[0].quantity",
+        ),
+        (
+            {
+                "vendor_id": supplier["id"],
+                "lines": [{**service, "quantity": "9999999", "unit_price": "9999999"}],
+            },
+            "lines[0].quantity",
+        ),
+    ]
+    for body, key in cases:
+        refused = client.post(f"{API}/orders", json=body, headers=tenant.headers)
+        assert refused.status_code == 422, (body, refused.text)
+        assert refused.json()["errors"][0]["key"] == key
+    empty = client.post(
+        f"{API}/orders/{order['id']}/receipts", json={"lines": []}, headers=tenant.headers
+    )
+    assert empty.status_code == 422

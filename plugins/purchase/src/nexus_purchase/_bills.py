@@ -177,6 +177,8 @@ def _check(data: BillCreate, lines: dict[UUID, OrderLineOut]) -> None:
             errors.add(f"{key}.quantity", "must be more than zero")
         if not (item.unit_price.is_finite() and 0 <= item.unit_price < MAX_AMOUNT):
             errors.add(f"{key}.unit_price", "must not be negative")
+        elif item.quantity.is_finite() and item.quantity * item.unit_price >= MAX_AMOUNT:
+            errors.add(f"{key}.quantity", "quantity × unit price must stay below 1e13")
     errors.raise_if_any()
 
 

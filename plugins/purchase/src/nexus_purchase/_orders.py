@@ -79,7 +79,7 @@ class OrderCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
 
     lines: Annotated[list[LineIn], msgspec.Meta(min_length=1, max_length=200)]
     vendor_id: UUID | None = None
-    vendor_name: Text | None = None
+    vendor_name: Annotated[str, msgspec.Meta(min_length=1, max_length=200)] | None = None
     currency: Currency | None = None
     order_date: dt.date | None = None
     notes: Notes | None = None
@@ -337,6 +337,10 @@ async def create_order(
             errors.add(f"lines[{index}].product_id", "no such product")
         elif line.unit_price is None and line.product_id not in prices:
             errors.add(f"lines[{index}].unit_price", "required: the vendor has no price for it")
+        else:
+            price = line.unit_price if line.unit_price is not None else prices[line.product_id][0]
+            if line.quantity * price >= MAX_AMOUNT:
+                errors.add(f"lines[{index}].quantity", "quantity × unit price must stay below 1e13")
     errors.raise_if_any()
     order_id, _ = await insert_order(
         conn,
