@@ -81,6 +81,10 @@ async def draft_for_low_stock(event: CloudEvent, ctx: EventContext) -> None:
     if vendor is None:
         log.info("purchase.reorder.no_vendor", product_id=str(product_id))
         return
+    # One low-stock event per vendor at a time: two products never open two drafts.
+    await conn.execute(
+        "select 1 from purchase_vendor where id = $1 for no key update", vendor["vendor_id"]
+    )
     if await conn.fetchval(
         "select true from purchase_order_line l join purchase_order o on o.id = l.order_id "
         "where o.state = 'draft' and l.product_id = $1 limit 1",
