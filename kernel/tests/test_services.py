@@ -9,9 +9,11 @@ depot's name and is refused at load.
 from __future__ import annotations
 
 import json
+from typing import Any
 from uuid import uuid4
 
 import asyncpg
+import msgspec
 import pytest
 from click.testing import CliRunner
 from kernel_samples import counter, depot, thief
@@ -25,6 +27,7 @@ from nexus.testing import (
     migrated_database,
     run_sync,
 )
+from nexus_hookspecs import Manifest, Service, hookimpl
 
 PLUGINS = [depot, counter]
 
@@ -216,3 +219,79 @@ def test_the_catalogue_lists_each_service_with_its_schemas(monkeypatch):
     page = _services.render_service_catalog(_services.service_catalog(registry))
     assert "## `depot.hold`" in page
     assert "Writes a hold; publishes depot.held.v1." in page
+
+
+def _provider(name: str, hookspecs: str, *services: Any, raises: bool = False) -> object:
+    """A plugin object offering ``services`` (or raising in ``nexus_services``)."""
+
+    class Plugin:
+        @staticmethod
+        @hookimpl
+        def nexus_manifest() -> Manifest:
+            return Manifest(name=name, version="0.1.0", title=name.title(), hookspecs=hookspecs)
+
+        @staticmethod
+        @hookimpl
+        def nexus_services(register: Any) -> None:
+            if raises:
+                raise RuntimeError("no services today")
+            for service in services:
+                register(service)
+
+    return Plugin()
+
+
+class Empty(msgspec.Struct):
+    pass
+
+
+async def _nothing(data: Any, ctx: Any) -> None:
+    return None
+
+
+@pytest.mark.parametrize(
+    ("services", "raises", "reason"),
+    [
+        (
+            (Service(name="p.x", handler=_nothing, request=dict, response=None, description="d"),),
+            False,
+            "request must be a msgspec Struct",
+        ),
+        (
+            (Service(name="p.x", handler=_nothing, request=Empty, response=None, description="d"),)
+            * 2,
+            False,
+            "registered twice",
+        ),
+        (
+            (Service(name="p", handler=_nothing, request=Empty, response=None, description="d"),),
+            False,
+            "'<plugin>.<verb>'",
+        ),
+        (
+            (Service(name="p.x", handler=_nothing, request=Empty, response=None, description=""),),
+            False,
+            "no description",
+        ),
+        ((), True, "nexus_services failed: RuntimeError"),
+    ],
+    ids=["request-not-a-struct", "twice", "no-verb", "no-description", "hook-raises"],
+)
+def test_a_plugin_with_refused_services_is_skipped_with_the_reason(services, raises, reason):
+    registry = load_plugins(
+        Settings(), plugins=[_provider("p", ">=0.1.2,<0.2", *services, raises=raises)]
+    )
+    record = registry.get("p")
+    assert record is not None
+    assert record.state is PluginState.FAILED
+    assert reason in (record.reason or "")
+    assert registry.services() == {}
+
+
+def test_the_doctor_warns_a_provider_whose_range_admits_a_contract_without_services():
+    service = Service(name="old.x", handler=_nothing, request=Empty, response=None, description="d")
+    registry = load_plugins(Settings(), plugins=[_provider("old", ">=0.1,<0.2", service)])
+    assert set(registry.services()) == {"old.x"}  # it loads and serves
+    [finding] = [finding for finding in diagnose(registry) if finding.plugin == "old"]
+    assert (finding.check, finding.level) == ("services", "warning")
+    assert ">=0.1.2,<0.2" in finding.problem

@@ -15,6 +15,7 @@ from nexus.plugins._checks import (
     settings_problems,
 )
 from nexus.plugins._piccolo import piccolo_app_paths
+from nexus.plugins._services import services_range_warnings
 
 if TYPE_CHECKING:
     from litestar.types import ControllerRouterHandler
@@ -30,7 +31,8 @@ class Finding(msgspec.Struct, frozen=True, kw_only=True):
     Attributes:
         plugin: The plugin's name.
         check: What was checked: the plugin's state (``failed``, ``blocked``) when it did not
-            load, else ``routes``, ``permissions``, ``settings`` or ``migrations``.
+            load, else ``routes``, ``permissions``, ``settings``, ``services`` or
+            ``migrations``.
         problem: What is wrong, in one sentence.
         level: ``error`` (the plugin is broken, or will be refused: the doctor exits
             non-zero) or ``warning`` (it runs, but not as its author may think: routes of
@@ -68,6 +70,10 @@ def diagnose(registry: PluginRegistry) -> list[Finding]:
         findings.extend(
             Finding(plugin=record.name, check="settings", problem=problem)
             for problem in settings_problems(manifest)
+        )
+        findings.extend(
+            Finding(plugin=record.name, check="services", problem=warning, level="warning")
+            for warning in services_range_warnings(manifest, record.services)
         )
         handlers: list[ControllerRouterHandler] = []
         try:

@@ -13,11 +13,17 @@ from typing import TYPE_CHECKING, Any
 
 import msgspec
 from nexus_hookspecs import Service
+from packaging.specifiers import InvalidSpecifier, SpecifierSet
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Sequence
 
-__all__ = ("SERVICE_PATTERN", "collect_services")
+    from nexus_hookspecs import Manifest
+
+__all__ = ("SERVICE_PATTERN", "collect_services", "services_range_warnings")
+
+# The last contract release without services.
+_BEFORE_SERVICES = "0.1.1"
 
 SERVICE_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,62}(\.[a-z][a-z0-9_]{0,62})+$")
 """``<plugin>.<verb>``, the verb one or more dot-separated lower-case parts."""
@@ -63,3 +69,20 @@ def collect_services(
     if problems:
         return (), "services refused: " + "; ".join(problems)
     return tuple(s for s in registered if isinstance(s, Service)), None
+
+
+def services_range_warnings(manifest: Manifest, services: Sequence[Service]) -> list[str]:
+    """A warning when a plugin offers services but its range admits a contract without them."""
+    if not services:
+        return []
+    try:
+        admits = SpecifierSet(manifest.hookspecs).contains(_BEFORE_SERVICES, prereleases=True)
+    except InvalidSpecifier:  # pragma: no cover - the manifest check refuses it first
+        return []
+    if not admits:
+        return []
+    names = ", ".join(service.name for service in services)
+    return [
+        f"offers services ({names}) but its hookspecs range {manifest.hookspecs!r} admits "
+        f"nexus-hookspecs {_BEFORE_SERVICES}, which has none: declare '>=0.1.2,<0.2'"
+    ]
