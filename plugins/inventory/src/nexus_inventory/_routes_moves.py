@@ -173,8 +173,13 @@ class MoveController(Controller):
     ) -> MoveOut:
         """Create a draft move, or create and validate it at once with ``"validate": true``.
 
-        Validating a delivery beyond the available quantity answers 409 unless the tenant's
-        ``allow_negative_stock`` setting is on; nothing is stored then.
+        A draft changes no stock and books nothing. Validated, the source location's on hand
+        goes down and the target's up, and a receipt, delivery or adjustment is valued at
+        average cost (``inventory.valuation.posted.v1``: Finance books a receipt Dr Inventory /
+        Cr Stock received not billed, a delivery Dr Cost of goods sold / Cr Inventory, an
+        adjustment against Stock adjustments). Validating a delivery beyond the available
+        quantity answers 409 unless the tenant's ``allow_negative_stock`` setting is on;
+        nothing is stored then.
         """
         valuation = await features.enabled(VALUATION)
         async with db.transaction() as conn:
@@ -268,7 +273,10 @@ class MoveController(Controller):
         status_code=200,
     )
     async def cancel(self, db: Db, move_id: FromPath[UUID]) -> MoveOut:
-        """Cancel a draft move; 409 when it is done already."""
+        """Cancel a draft move (a backorder too); 409 when it is done already.
+
+        No stock moves and nothing is booked: a draft never changed either.
+        """
         async with db.transaction() as conn:
             await conn.execute(
                 "update inventory_move set state = 'cancelled' where id = $1 and state = 'draft'",

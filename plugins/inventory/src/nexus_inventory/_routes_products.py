@@ -249,7 +249,10 @@ class ProductController(Controller):
         "/{product_id:uuid}", summary="Delete a product", opt=route_opt(permission=PRODUCTS_WRITE)
     )
     async def delete_product(self, db: Db, product_id: FromPath[UUID]) -> None:
-        """Delete a product that never moved; 409 otherwise (archive it: ``active: false``)."""
+        """Delete a product that never moved; 409 otherwise (archive it: ``active: false``).
+
+        A product without moves has no stock and no valuation: nothing is booked.
+        """
         async with db.transaction() as conn:
             await _product(conn, product_id)
             if await conn.fetchval(

@@ -89,7 +89,11 @@ class ReservationController(Controller):
             body("POST /products/{product_id}/reservations", "Two units for an order"),
         ],
     ) -> ReservationOut:
-        """Hold a quantity at a location; 409 when more than is available is asked for."""
+        """Hold a quantity at a location; 409 when more than is available is asked for.
+
+        On hand is unchanged and nothing is booked; available (on hand − reserved) goes
+        down for every other reference until a delivery with this reference consumes it.
+        """
         errors = FieldErrors()
         positive(errors, "quantity", data.quantity)
         errors.raise_if_any()
@@ -177,7 +181,10 @@ class ReservationController(Controller):
         opt=route_opt(permission=RESERVATIONS_WRITE),
     )
     async def release(self, db: Db, reservation_id: FromPath[UUID]) -> None:
-        """Release an active reservation (kept as ``released``); 409 once consumed."""
+        """Release an active reservation (kept as ``released``); 409 once consumed.
+
+        The quantity is available again; no stock moves and nothing is booked.
+        """
         async with db.transaction() as conn:
             row = await conn.fetchrow(
                 "update inventory_reservation set state = case when state = 'active' "

@@ -13,7 +13,6 @@ first one did and moves nothing twice.
 
 from __future__ import annotations
 
-import inspect
 from collections import defaultdict
 from decimal import Decimal
 from typing import TYPE_CHECKING, Annotated, Any, Literal
@@ -59,9 +58,32 @@ __all__ = (
 )
 
 
-Origin = Annotated[str, msgspec.Meta(min_length=1, max_length=200, examples=["sales.order:42"])]
-OriginLine = Annotated[str, msgspec.Meta(min_length=1, max_length=100, examples=["1"])]
-Policy = Literal["refuse", "backorder"]
+Origin = Annotated[
+    str,
+    msgspec.Meta(
+        min_length=1,
+        max_length=200,
+        examples=["sales.order:42"],
+        description="What asks (the caller's document); the reservations' reference.",
+    ),
+]
+OriginLine = Annotated[
+    str,
+    msgspec.Meta(
+        min_length=1,
+        max_length=100,
+        examples=["1"],
+        description="The caller's line id: the call is idempotent per origin and line.",
+    ),
+]
+Policy = Annotated[
+    Literal["refuse", "backorder"],
+    msgspec.Meta(description="Short stock: refuse (409) or backorder; the tenant's by default."),
+]
+MoveReference = Annotated[
+    Reference,
+    msgspec.Meta(description="The moves' reference (an order or delivery number)."),
+]
 
 
 class _Request(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -71,7 +93,7 @@ class _Request(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
 class ProductsGet(_Request):
     """The products to read, by id (at most 500)."""
 
-    ids: Annotated[list[UUID], msgspec.Meta(max_length=500)]
+    ids: Annotated[list[UUID], msgspec.Meta(max_length=500, description="Product ids.")]
 
 
 class ProductInfo(msgspec.Struct, kw_only=True):
@@ -147,7 +169,7 @@ class DeliverRequest(_Request):
 
     origin: Origin
     lines: Annotated[list[Line], msgspec.Meta(min_length=1, max_length=500)]
-    reference: Reference | None = None
+    reference: MoveReference | None = None
     policy: Policy | None = None
 
 
@@ -185,7 +207,7 @@ class ReceiveRequest(_Request):
 
     origin: Origin
     lines: Annotated[list[ReceiveLine], msgspec.Meta(min_length=1, max_length=500)]
-    reference: Reference | None = None
+    reference: MoveReference | None = None
 
 
 class ReceivedLine(msgspec.Struct, kw_only=True):
@@ -218,7 +240,7 @@ class ReturnRequest(_Request):
 
     origin: Origin
     lines: Annotated[list[ReturnLine], msgspec.Meta(min_length=1, max_length=500)]
-    reference: Reference | None = None
+    reference: MoveReference | None = None
 
 
 class ReturnedLine(msgspec.Struct, kw_only=True):
@@ -661,13 +683,13 @@ async def return_goods(data: ReturnRequest, ctx: ServiceContext) -> Returned:
 
 
 def _service(name: str, handler: Any, request: type[msgspec.Struct], response: Any) -> Service:
-    """A service whose description is its handler's docstring (side effects included)."""
+    """A service described by its handler's docstring on one line (side effects included)."""
     return Service(
         name=name,
         handler=handler,
         request=request,
         response=response,
-        description=inspect.cleandoc(handler.__doc__ or ""),
+        description=" ".join((handler.__doc__ or "").split()),
     )
 
 
