@@ -116,6 +116,13 @@ def test_provision_prints_tenant_login_and_key_once_then_refuses_the_taken_slug(
         pytest.param({"timezone": "Europe/Atlantis"}, "timezone", id="timezone"),
         pytest.param({"preset": "nope"}, "preset", id="preset"),
         pytest.param({"features": {"nope": True}}, "features.nope", id="feature"),
+        pytest.param(
+            {"seed": {"finance": {"tax_rates": [{"name": "VAT", "rate": "7,5"}]}}},
+            "seed.finance",
+            id="seed-malformed-rate",
+        ),
+        pytest.param({"seed": {"finance": {"accounts": []}}}, "seed.finance", id="seed-unknown"),
+        pytest.param({"seed": {"crm": {"stages": []}}}, "seed.crm", id="seed-not-taken"),
     ],
 )
 def test_invalid_profile_exits_non_zero_naming_the_field(db, tmp_path, changes, field):
@@ -124,6 +131,50 @@ def test_invalid_profile_exits_non_zero_naming_the_field(db, tmp_path, changes, 
     assert result.returncode == 2
     assert f": {field}: " in result.stderr
     assert tenant_rows(db, "broken") == {}
+
+
+def test_a_malformed_seed_names_the_field_inside_it(db, tmp_path):
+    path = write_profile(
+        tmp_path, slug="bad-seed", seed={"finance": {"tax_rates": [{"name": "VAT", "rate": "x"}]}}
+    )
+    result = run("provision", str(path), env=db)
+    assert result.returncode == 2
+    assert "seed.finance.tax_rates[0].rate" in result.stderr
+
+
+def test_the_profiles_seed_tax_rates_are_created_with_the_books(db, tmp_path):
+    seed = {
+        "tax_rates": [
+            {"name": "VAT 0% (exports)", "rate": "0", "tags": ["zero_rated"]},
+            {"name": "VAT 7.5% (standard)", "rate": "7.5", "default": True},
+        ]
+    }
+    path = write_profile(
+        tmp_path, slug="lagos-shop", country="NG", currency="NGN", seed={"finance": seed}
+    )
+    result = run("provision", str(path), env=db)
+    assert result.returncode == 0, result.stderr
+
+    async def taxes() -> dict[str, tuple[str, bool, list[str]]]:
+        conn = await asyncpg.connect(db["NEXUS_DATABASE_URL"])
+        try:
+            rows = await conn.fetch(
+                "select x.name, x.rate, x.is_default, x.tags from finance_tax x "
+                "join nexus_tenant t on t.id = x.tenant_id where t.slug = 'lagos-shop'"
+            )
+        finally:
+            await conn.close()
+        return {
+            r["name"]: (f"{r['rate'].normalize():f}", r["is_default"], list(r["tags"]))
+            for r in rows
+        }
+
+    made = asyncio.run(taxes())
+    assert made["VAT 0% (exports)"] == ("0", False, ["zero_rated"])
+    assert made["VAT 7.5% (standard)"] == ("7.5", True, [])
+    # The country's taxes are seeded too; the seed's default replaces the sales one.
+    assert made["VAT 7.5% (sales)"][1] is False
+    assert made["VAT 7.5% (purchases)"][1] is True
 
 
 def test_dry_run_prints_the_plan_and_changes_nothing(db):

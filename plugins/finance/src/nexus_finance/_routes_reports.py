@@ -6,7 +6,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
+import msgspec
 from litestar import Controller, Request, Response, get
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.openapi.spec import OpenAPIMediaType, OpenAPIType, Operation, Schema
 from litestar.params import QueryParameter
 from nexus_hookspecs.http import Db, route_opt
@@ -23,7 +25,7 @@ if TYPE_CHECKING:
 
     from nexus_finance._books import Company
 
-__all__ = ("ReportController",)
+__all__ = ("REPORT_RESPONSE", "ReportController", "ReportOut")
 
 _READ = route_opt(permission=REPORTS_READ)
 
@@ -39,6 +41,42 @@ BasisParam = Annotated[
         description="`transaction`: per currency booked; `company`: converted to the base currency."
     ),
 ]
+
+
+class ReportOut(msgspec.Struct, kw_only=True):
+    """A report as JSON (the shape of ``_reports.Report``, for the OpenAPI document).
+
+    Attributes:
+        report: Which report (``trial_balance``, ``profit_and_loss``…).
+        basis: ``transaction`` (amounts as booked, per currency), ``company`` (converted to
+            the base currency), or the tax basis (``accrual``, ``cash``).
+        base_currency: The company currency.
+        date_from: The first day covered, ``null`` from the beginning.
+        date_to: The last day covered.
+        columns: The row keys, in the order the CSV prints them.
+        rows: One object per row, keyed by ``columns``: amounts as decimal strings in the
+            row's currency, text, and ``true``/``false`` flags.
+        totals: Per currency, the report's totals (decimal strings).
+    """
+
+    report: str
+    basis: str
+    base_currency: str
+    date_from: date | None
+    date_to: date
+    columns: list[str]
+    rows: list[dict[str, str | bool]]
+    totals: dict[str, dict[str, str]]
+
+
+REPORT_RESPONSE = {
+    200: ResponseSpec(
+        data_container=ReportOut,
+        description="The report as JSON (`ReportOut`), or its rows as CSV.",
+        generate_examples=False,
+    )
+}
+"""A report route's 200: its JSON schema (and, by ``_ReportOperation``, CSV)."""
 
 
 @dataclass
@@ -80,7 +118,13 @@ class ReportController(Controller):
     path = "/reports"
     tags = ["finance: reports"]
 
-    @get("/trial-balance", summary="Trial balance", operation_class=_ReportOperation, opt=_READ)
+    @get(
+        "/trial-balance",
+        summary="Trial balance",
+        operation_class=_ReportOperation,
+        opt=_READ,
+        responses=REPORT_RESPONSE,
+    )
     async def trial_balance(
         self,
         request: Request[Any, Any, Any],
@@ -99,7 +143,13 @@ class ReportController(Controller):
         )
         return _answer(request, report, format)
 
-    @get("/profit-and-loss", summary="Profit and loss", operation_class=_ReportOperation, opt=_READ)
+    @get(
+        "/profit-and-loss",
+        summary="Profit and loss",
+        operation_class=_ReportOperation,
+        opt=_READ,
+        responses=REPORT_RESPONSE,
+    )
     async def profit_and_loss(
         self,
         request: Request[Any, Any, Any],
@@ -118,7 +168,13 @@ class ReportController(Controller):
         )
         return _answer(request, report, format)
 
-    @get("/balance-sheet", summary="Balance sheet", operation_class=_ReportOperation, opt=_READ)
+    @get(
+        "/balance-sheet",
+        summary="Balance sheet",
+        operation_class=_ReportOperation,
+        opt=_READ,
+        responses=REPORT_RESPONSE,
+    )
     async def balance_sheet(
         self,
         request: Request[Any, Any, Any],
@@ -136,7 +192,13 @@ class ReportController(Controller):
         )
         return _answer(request, report, format)
 
-    @get("/general-ledger", summary="General ledger", operation_class=_ReportOperation, opt=_READ)
+    @get(
+        "/general-ledger",
+        summary="General ledger",
+        operation_class=_ReportOperation,
+        opt=_READ,
+        responses=REPORT_RESPONSE,
+    )
     async def general_ledger(
         self,
         request: Request[Any, Any, Any],
@@ -164,7 +226,11 @@ class ReportController(Controller):
         return _answer(request, report, format)
 
     @get(
-        "/aged-receivables", summary="Aged receivables", operation_class=_ReportOperation, opt=_READ
+        "/aged-receivables",
+        summary="Aged receivables",
+        operation_class=_ReportOperation,
+        opt=_READ,
+        responses=REPORT_RESPONSE,
     )
     async def aged_receivables(
         self,
@@ -182,7 +248,13 @@ class ReportController(Controller):
         )
         return _answer(request, report, format)
 
-    @get("/aged-payables", summary="Aged payables", operation_class=_ReportOperation, opt=_READ)
+    @get(
+        "/aged-payables",
+        summary="Aged payables",
+        operation_class=_ReportOperation,
+        opt=_READ,
+        responses=REPORT_RESPONSE,
+    )
     async def aged_payables(
         self,
         request: Request[Any, Any, Any],

@@ -15,7 +15,14 @@ from nexus_hookspecs.http import Db, Page, TenantSettings, route_opt
 from nexus_finance import _tax_reports
 from nexus_finance._books import company
 from nexus_finance._keys import REPORTS_READ
-from nexus_finance._routes_reports import DateFrom, DateTo, Format, _answer, _ReportOperation
+from nexus_finance._routes_reports import (
+    REPORT_RESPONSE,
+    DateFrom,
+    DateTo,
+    Format,
+    _answer,
+    _ReportOperation,
+)
 from nexus_finance._settings import FinanceSettings
 from nexus_finance._tax_reports import TaxBasis
 
@@ -74,7 +81,13 @@ class TaxSummaryController(Controller):
     path = "/reports"
     tags = ["finance: reports"]
 
-    @get("/tax-summary", summary="Tax summary", operation_class=_ReportOperation, opt=_READ)
+    @get(
+        "/tax-summary",
+        summary="Tax summary",
+        operation_class=_ReportOperation,
+        opt=_READ,
+        responses=REPORT_RESPONSE,
+    )
     async def tax_summary(
         self,
         request: Request[Any, Any, Any],
