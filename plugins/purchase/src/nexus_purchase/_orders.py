@@ -338,8 +338,8 @@ async def create_order(
         elif line.unit_price is None and line.product_id not in prices:
             errors.add(f"lines[{index}].unit_price", "required: the vendor has no price for it")
         else:
-            price = line.unit_price if line.unit_price is not None else prices[line.product_id][0]
-            if line.quantity * price >= MAX_AMOUNT:
+            asked = line.unit_price if line.unit_price is not None else prices[line.product_id][0]
+            if line.quantity * asked >= MAX_AMOUNT:
                 errors.add(f"lines[{index}].quantity", "quantity × unit price must stay below 1e13")
     errors.raise_if_any()
     order_id, _ = await insert_order(
@@ -352,7 +352,7 @@ async def create_order(
     )
     for line in data.lines:
         product = known.get(line.product_id) if line.product_id is not None else None
-        price, lead = prices.get(line.product_id, (Decimal(0), 0)) if product else (None, 0)
+        price, lead = prices.get(line.product_id, (Decimal(0), 0)) if product else (Decimal(0), 0)
         expected = line.expected_date
         if expected is None and product is not None and lead:
             try:
