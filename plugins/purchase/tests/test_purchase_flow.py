@@ -419,3 +419,64 @@ def test_states_and_bad_input_answer_409_and_422_naming_the_field(client, tenant
         f"{API}/orders/{order['id']}/receipts", json={"lines": []}, headers=tenant.headers
     )
     assert empty.status_code == 422
+
+
+def test_a_lower_billed_price_credits_price_differences(client, tenant):
+    with EventWorkerHarness(client) as worker:
+        order, line_id = received_order(client, tenant, worker)
+    held = bill(
+        client,
+        tenant,
+        order["id"],
+        [{"order_line_id": line_id, "quantity": "100", "unit_price": "7900"}],
+    )
+    assert held["lines"][0]["price_difference"] == "-100"
+    approved = post(client, tenant, f"{API}/bills/{held['id']}/approve", status=200)
+    assert (approved["state"], approved["untaxed_total"]) == ("posted", "790000")
+    assert approved["total"] == "849250"  # 790,000 + 7.5 %
+    assert approved["credit_document_id"] is not None
+    assert balance(client, tenant, "2100") == 0
+    assert balance(client, tenant, "2000") == Decimal("-849250")
+    differences = account_code(client, tenant, "price_difference")
+    assert balance(client, tenant, differences) == Decimal("-10000")
+
+
+def test_inventory_off_refuses_product_lines_and_receipts_but_not_services(client, tenant):
+    supplier = vendor(client, tenant)
+    desk = product(client, tenant)
+    order = confirmed_order(
+        client,
+        tenant,
+        supplier["id"],
+        [{"product_id": desk["id"], "quantity": "5", "unit_price": "8000"}],
+    )
+    off = client.put("/api/v1/features/inventory", json={"enabled": False}, headers=tenant.headers)
+    assert off.status_code == 200, off.text
+    for path, body in (
+        (f"{API}/orders/{order['id']}/receipts", {}),
+        (
+            f"{API}/orders",
+            {
+                "vendor_id": supplier["id"],
+                "lines": [{"product_id": desk["id"], "quantity": "1", "unit_price": "1"}],
+            },
+        ),
+    ):
+        refused = client.post(path, json=body, headers=tenant.headers)
+        assert refused.status_code == 409, refused.text
+        assert refused.json()["blocking"] == ["inventory"]
+    still = ok(client.get(f"{API}/orders/{order['id']}", headers=tenant.headers))
+    assert (still["state"], still["receipts"], still["lines"][0]["received"]) == (
+        "confirmed",
+        [],
+        "0",
+    )
+    post(
+        client,
+        tenant,
+        f"{API}/orders",
+        {
+            "vendor_id": supplier["id"],
+            "lines": [{"description": "Transport", "quantity": "1", "unit_price": "5000"}],
+        },
+    )

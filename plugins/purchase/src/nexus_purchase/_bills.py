@@ -99,6 +99,7 @@ class BillOut(msgspec.Struct, kw_only=True):
     currency: str
     document_id: UUID | None
     document_number: str | None
+    credit_document_id: UUID | None
     untaxed_total: str | None
     tax_total: str | None
     total: str | None
@@ -143,6 +144,7 @@ async def read_bill(conn: Connection, bill_id: UUID) -> BillOut:
         currency=row["currency"].strip(),
         document_id=row["document_id"],
         document_number=row["document_number"],
+        credit_document_id=row["credit_document_id"],
         untaxed_total=_num(row["untaxed_total"]),
         tax_total=_num(row["tax_total"]),
         total=_num(row["total"]),
@@ -296,12 +298,15 @@ async def approve(
     await _post(conn, events, services, bill_id, due_date=None)
 
 
-def _finance_lines(bill: BillOut, order_lines: dict[UUID, OrderLineOut]) -> list[dict[str, Any]]:
+def _finance_lines(
+    bill: BillOut, order_lines: dict[UUID, OrderLineOut]
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The Finance bill's lines, and the credit note's (a price billed below the order's)."""
     found: list[dict[str, Any]] = []
+    credits: list[dict[str, Any]] = []
     for line in bill.lines:
         ordered = order_lines[line.order_line_id]
         quantity = Decimal(line.quantity)
-        stocked = ordered.tracked
         base: dict[str, Any] = {
             "description": line.description,
             "quantity": quantity,
@@ -311,7 +316,7 @@ def _finance_lines(bill: BillOut, order_lines: dict[UUID, OrderLineOut]) -> list
             base["product_id"] = ordered.product_id
         if ordered.sku is not None:
             base["sku"] = ordered.sku
-        if not stocked:
+        if not ordered.tracked:
             found.append({**base, "unit_price": Decimal(line.unit_price)})
             continue
         found.append(
@@ -319,15 +324,15 @@ def _finance_lines(bill: BillOut, order_lines: dict[UUID, OrderLineOut]) -> list
         )
         difference = Decimal(line.price_difference)
         if difference != 0:
-            found.append(
+            (found if difference > 0 else credits).append(
                 {
                     **base,
                     "description": f"Price difference: {line.description}"[:500],
-                    "unit_price": difference,
+                    "unit_price": abs(difference),
                     "account_subtype": "price_difference",
                 }
             )
-    return found
+    return found, credits
 
 
 async def _post(
@@ -342,7 +347,7 @@ async def _post(
     bill = await read_bill(conn, bill_id)
     order = await read_order(conn, bill.order_id)
     order_lines = {line.id: line for line in order.lines}
-    lines = _finance_lines(bill, order_lines)
+    lines, credits = _finance_lines(bill, order_lines)
     if not lines:
         invalid("lines", "nothing to bill")
     request: dict[str, Any] = {
@@ -359,15 +364,37 @@ async def _post(
     if due_date is not None:
         request["due_date"] = due_date
     document: Document = await services.call(conn, DOCUMENTS_DRAFT, request, result=Document)
+    untaxed, tax, total = document.untaxed_total, document.tax_total, document.total
+    credit_id = None
+    if credits:
+        # Billed below the order's price: the bill clears Stock received not billed at the
+        # order's, and a credit note from the vendor credits Purchase price differences.
+        credit: Document = await services.call(
+            conn,
+            DOCUMENTS_DRAFT,
+            {
+                **request,
+                "kind": "credit_note",
+                "source_ref": f"purchase.bill:{bill_id}:price-difference",
+                "reversal_of": document.id,
+                "lines": credits,
+            },
+            result=Document,
+        )
+        credit_id = credit.id
+        untaxed -= credit.untaxed_total
+        tax -= credit.tax_total
+        total -= credit.total
     await conn.execute(
         "update purchase_bill set state = 'posted', document_id = $2, document_number = $3, "
-        "untaxed_total = $4, tax_total = $5, total = $6 where id = $1",
+        "untaxed_total = $4, tax_total = $5, total = $6, credit_document_id = $7 where id = $1",
         bill_id,
         document.id,
         document.number,
-        document.untaxed_total,
-        document.tax_total,
-        document.total,
+        untaxed,
+        tax,
+        total,
+        credit_id,
     )
     for line in bill.lines:
         await conn.execute(
@@ -393,8 +420,9 @@ async def _post(
             approved=not bill.matched,
             document_id=document.id,
             document_number=document.number,
-            total=dec(document.total),
+            total=dec(total),
             currency=document.currency,
+            credit_document_id=credit_id,
         ),
         subject=str(bill_id),
     )

@@ -136,8 +136,10 @@ class BillMatched(msgspec.Struct, kw_only=True):
         approved: Whether it was held and approved (else it matched as it came).
         document_id: The Finance bill posted for it.
         document_number: Its number.
-        total: Its total, taxes included.
+        total: What is owed for it, taxes included (less the credit note, if any).
         currency: Its currency.
+        credit_document_id: The vendor credit note for a price billed below the order's
+            (it credits Purchase price differences), if any.
     """
 
     bill_id: UUID
@@ -148,6 +150,7 @@ class BillMatched(msgspec.Struct, kw_only=True):
     document_number: str | None
     total: str
     currency: str
+    credit_document_id: UUID | None = None
 
 
 ORDER_DRAFTED = EventType(
@@ -205,8 +208,8 @@ BILL_MATCHED = EventType(
     description=(
         "A vendor bill matched its order and receipts (or was approved): Finance posted it, "
         "Dr Stock received not billed at the order price (Dr Purchase price differences "
-        "for the billed price's difference, Dr expenses for service lines) and input tax / "
-        "Cr Payable (subject: the bill id)."
+        "for a higher billed price — a lower one is a vendor credit note crediting it —, Dr "
+        "expenses for service lines) and input tax / Cr Payable (subject: the bill id)."
     ),
     payload=BillMatched,
 )

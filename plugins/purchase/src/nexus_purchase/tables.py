@@ -122,6 +122,7 @@ class Bill(TenantOwned, Table, tablename="purchase_bill"):
     approved_at = Timestamptz(null=True)
     document_id = UUID(null=True)
     document_number = Text(null=True)
+    credit_document_id = UUID(null=True)
     untaxed_total = Numeric(digits=_QTY, null=True)
     tax_total = Numeric(digits=_QTY, null=True)
     total = Numeric(digits=_QTY, null=True)

@@ -124,6 +124,7 @@ STATEMENTS = [
         approved_at timestamptz,
         document_id uuid,
         document_number text,
+        credit_document_id uuid,
         untaxed_total {_QTY},
         tax_total {_QTY},
         total {_QTY},
