@@ -147,7 +147,7 @@ def test_readme_example_parses():
     assert preset.extends == "retail"
     assert preset.features["pos.loyalty"] is False
     assert preset.settings["finance"]["currency"] == "EUR"
-    assert preset.seed["finance"]["accounts"][0] == {"code": "4000", "name": "Sales"}
+    assert preset.seed["finance"]["tax_rates"][0]["rate"] == "5.5"
 
 
 def test_malformed_toml_names_the_file(tmp_path):

@@ -29,17 +29,14 @@ EXAMPLES: dict[str, Any] = {
         "account_code": "2200",
     },
     "PATCH /taxes/{tax_id}": {"name": "Reduced VAT 5%"},
-    "PUT /product-taxes/{product_id}": {
-        "sale_tax_ids": ["0192f5a0-0000-7000-8000-0000000000c1"],
-        "purchase_tax_ids": ["0192f5a0-0000-7000-8000-0000000000c2"],
-    },
+    # Empty lists (the product untaxed both ways) so that the example works in any tenant;
+    # a real call lists tax ids from GET /taxes.
+    "PUT /product-taxes/{product_id}": {"sale_tax_ids": [], "purchase_tax_ids": []},
     "POST /fiscal-positions": {
         "name": "Export outside the EU",
         "auto_apply": True,
         "countries": ["US", "CA"],
-        "mappings": [
-            {"source_tax_id": "0192f5a0-0000-7000-8000-0000000000c1", "dest_tax_id": None}
-        ],
+        "mappings": [],
     },
     "POST /partners": {
         "name": "Example Supplier GmbH",

@@ -121,7 +121,7 @@ class AccountController(Controller):
         db: Db,
         data: Annotated[AccountIn, body("POST /accounts", "A petty cash account")],
     ) -> AccountOut:
-        """Add an account to the chart; 409 when the code is taken."""
+        """Add an account to the chart; 409 when the code is taken. Nothing is booked."""
         async with db.transaction() as conn:
             if data.currency is not None and not is_currency(data.currency):
                 invalid("currency", f"{data.currency!r} is not an ISO 4217 currency")
@@ -157,7 +157,10 @@ class AccountController(Controller):
         account_id: FromPath[UUID],
         data: Annotated[AccountChanges, body("PATCH /accounts/{account_id}", "A new name")],
     ) -> AccountOut:
-        """Rename, re-tag or (de)activate an account; its code and type never change."""
+        """Rename, re-tag or (de)activate an account; its code and type never change.
+
+        Nothing is booked; entries already posted keep the account.
+        """
         async with db.transaction() as conn:
             row = await conn.fetchrow(
                 "update finance_account set name = coalesce($2, name), "
@@ -229,7 +232,7 @@ class JournalController(Controller):
         db: Db,
         data: Annotated[JournalIn, body("POST /journals", "A second bank journal")],
     ) -> JournalOut:
-        """Add a journal; 409 when the code is taken."""
+        """Add a journal; 409 when the code is taken. Nothing is booked."""
         async with db.transaction() as conn:
             account = None
             if data.default_account_code:

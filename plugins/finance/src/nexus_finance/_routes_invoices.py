@@ -122,7 +122,10 @@ class InvoiceController(Controller):
             InvoiceIn, body("PUT /invoices/{invoice_id}", "A draft with December's hours")
         ],
     ) -> InvoiceOut:
-        """Replace a draft's lines and fields; a posted document answers 409."""
+        """Replace a draft's lines and fields; a posted document answers 409.
+
+        Nothing is booked until the draft is posted; ``default_taxes`` applies as on create.
+        """
         multi_currency = await features.enabled(MULTI_CURRENCY)
         async with db.transaction() as conn:
             found = await company(conn)
@@ -151,7 +154,10 @@ class InvoiceController(Controller):
 
     @post("/{invoice_id:uuid}/cancel", summary="Cancel a draft", opt=_WRITE, status_code=200)
     async def cancel_invoice(self, db: Db, invoice_id: FromPath[UUID]) -> InvoiceOut:
-        """Cancel a draft; posted documents are reversed by a credit note (409)."""
+        """Cancel a draft; posted documents are reversed by a credit note (409).
+
+        Nothing is booked: a draft never was.
+        """
         async with db.transaction() as conn:
             await _invoices.cancel(conn, invoice_id)
             return await _invoices.load(conn, invoice_id)
@@ -222,7 +228,13 @@ class PaymentController(Controller):
         events: Events,
         data: Annotated[PaymentIn, body("POST /payments", "A payment on account")],
     ) -> PaymentOut:
-        """Book a payment and settle its allocations (partial payments included)."""
+        """Book a payment and settle its allocations (partial payments included).
+
+        Posts its entry (inbound: Dr Bank / Cr Receivable; outbound: Dr Payable / Cr Bank, a
+        realised exchange difference to FX gains or losses), marks the documents it settles
+        ``partially_paid`` or ``paid`` and publishes ``finance.payment.received.v1`` (and
+        ``finance.invoice.paid.v1`` for each document paid in full).
+        """
         multi_currency = await features.enabled(MULTI_CURRENCY)
         async with db.transaction() as conn:
             found = await company(conn)

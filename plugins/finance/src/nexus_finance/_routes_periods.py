@@ -131,6 +131,7 @@ class FiscalYearController(Controller):
         """Open the fiscal year containing ``date`` — or, without one, the year after the last.
 
         Twelve monthly periods are created with it; 409 if it overlaps an existing year.
+        Nothing is booked.
         """
         async with db.transaction() as conn:
             found = await company(conn)
@@ -207,7 +208,7 @@ class PeriodController(Controller):
 
     @post("/{period_id:uuid}/reopen", summary="Reopen a period", opt=_WRITE, status_code=200)
     async def reopen_period(self, db: Db, period_id: FromPath[UUID]) -> PeriodOut:
-        """Unlock a closed period."""
+        """Unlock a closed period: entries dated in it can be posted again. Nothing is booked."""
         return await _set_state(db, period_id, "open")
 
 
@@ -292,7 +293,10 @@ class RateController(Controller):
         db: Db,
         data: Annotated[RateIn, body("POST /rates", "Today's USD rate")],
     ) -> RateOut:
-        """Store the rate of a currency on a date (replacing that day's rate)."""
+        """Store the rate of a currency on a date (replacing that day's rate).
+
+        Nothing is booked: entries posted before keep the rate they were booked at.
+        """
         async with db.transaction() as conn:
             found = await company(conn)
             errors = FieldErrors()

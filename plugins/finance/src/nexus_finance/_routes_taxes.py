@@ -39,7 +39,9 @@ class ProductTaxController(Controller):
         self,
         db: Db,
         product_id: FromPath[UUID],
-        data: Annotated[ProductTaxIn, body("PUT /product-taxes/{product_id}", "VAT both ways")],
+        data: Annotated[
+            ProductTaxIn, body("PUT /product-taxes/{product_id}", "An untaxed product")
+        ],
     ) -> ProductTaxOut:
         """Set the taxes drafts give the product's lines when they name none.
 
@@ -91,8 +93,8 @@ class FiscalPositionController(Controller):
 
         Nothing is booked. Drafts for a partner holding it (``fiscal_position_id``), or, with
         ``auto_apply``, for a partner in one of ``countries`` (with a tax id when
-        ``vat_required``), map their default taxes through it. 409 for a name in use; 422
-        naming an unknown tax.
+        ``vat_required``), map their default taxes through it. 422 naming an unknown tax or a
+        source tax mapped twice.
         """
         async with db.transaction() as conn:
             position_id = await create_position(conn, data)

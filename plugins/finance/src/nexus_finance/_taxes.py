@@ -154,7 +154,7 @@ async def load_product_taxes(conn: Connection, product_id: UUID) -> ProductTaxOu
 
 
 async def create_position(conn: Connection, data: FiscalPositionIn) -> UUID:
-    """Create a fiscal position with its mappings (409 for a name in use; 422 bad taxes)."""
+    """Create a fiscal position with its mappings (422 naming an unknown tax)."""
     errors = FieldErrors()
     await _check_taxes(
         conn, errors, [m.source_tax_id for m in data.mappings], None, "mappings.source_tax_id"
@@ -170,8 +170,6 @@ async def create_position(conn: Connection, data: FiscalPositionIn) -> UUID:
     if len(set(sources)) != len(sources):
         errors.add("mappings", "each source tax is mapped once")
     errors.raise_if_any()
-    if await conn.fetchval("select 1 from finance_fiscal_position where name = $1", data.name):
-        conflict(f"a fiscal position is already called {data.name!r}")
     position_id = new_id()
     await conn.execute(
         "insert into finance_fiscal_position (id, name, auto_apply, countries, vat_required) "

@@ -33,8 +33,7 @@ STATEMENTS = [
         vat_required boolean not null default false,
         active boolean not null default true,
         created_at timestamptz not null default now(),
-        primary key (tenant_id, id),
-        unique (tenant_id, name)
+        primary key (tenant_id, id)
     )""",
     f"""create table finance_fiscal_position_tax (
         {_TENANT}, id uuid not null,
