@@ -9,7 +9,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import msgspec
-from nexus.testing import EventWorkerHarness, make_tenant
+from nexus.testing import EventWorkerHarness, make_tenant, set_plugin_settings
 from nexus_purchase._events import BillHeld, BillMatched, ReceiptDone
 from purchase_support import (
     API,
@@ -181,6 +181,27 @@ def test_a_price_difference_holds_the_bill_until_approved_then_books_price_diffe
     assert matched["approved"] is True
 
 
+def test_a_price_within_the_tolerance_matches_and_books_its_difference(client, tenant, purchase_db):
+    set_plugin_settings(
+        purchase_db, tenant, "purchase", {"currency": "NGN", "price_tolerance": "50"}
+    )
+    with EventWorkerHarness(client) as worker:
+        order, line_id = received_order(client, tenant, worker)
+    posted = bill(
+        client,
+        tenant,
+        order["id"],
+        [{"order_line_id": line_id, "quantity": "100", "unit_price": "8040"}],
+    )
+    assert (posted["state"], posted["matched"], posted["untaxed_total"]) == (
+        "posted",
+        True,
+        "804000",
+    )
+    assert balance(client, tenant, "2100") == 0
+    assert balance(client, tenant, account_code(client, tenant, "price_difference")) == 4000
+
+
 def test_billing_more_than_received_holds_the_bill(client, tenant):
     supplier = vendor(client, tenant)
     desk = product(client, tenant)
@@ -277,6 +298,37 @@ def test_low_stock_drafts_an_rfq_for_the_preferred_vendor_once(client, tenant, p
     assert line["expected_date"] is not None
     [drafted] = outbox(purchase_db, tenant, "purchase.order.drafted.v1")
     assert (drafted["order_id"], drafted["created"]) == (order["id"], True)
+
+    # Another product of the same vendor running low joins the open draft.
+    lamp = product(client, tenant, "LAMP")
+    post(
+        client,
+        tenant,
+        f"{API}/vendors/{preferred['id']}/products",
+        {"product_id": lamp["id"], "price": "900", "currency": "NGN", "preferred": True},
+    )
+    post(
+        client,
+        tenant,
+        f"{INVENTORY}/products/{lamp['id']}/reorder-rules",
+        {"minimum": "2", "maximum": "6"},
+    )
+    with EventWorkerHarness(client) as worker:
+        for kind, quantity in (("receipt", "3"), ("delivery", "2")):
+            post(
+                client,
+                tenant,
+                moves,
+                {"kind": kind, "product_id": lamp["id"], "quantity": quantity, "validate": True},
+            )
+        delivered(worker, "purchase", STOCK_LOW, 1)
+    [joined] = ok(client.get(f"{API}/orders", params={"state": "draft"}, headers=tenant.headers))[
+        "items"
+    ]
+    assert joined["id"] == order["id"]
+    assert [(x["sku"], x["quantity"]) for x in joined["lines"]] == [("DESK", "18"), ("LAMP", "5")]
+    second = outbox(purchase_db, tenant, "purchase.order.drafted.v1")[1]
+    assert (second["order_id"], second["created"]) == (order["id"], False)
 
 
 def test_another_tenants_documents_answer_404(client, tenant, purchase_db):
