@@ -3,7 +3,11 @@
 A tenant provisioned from ``presets/examples/retail.json`` (the ``retail`` preset) receives
 stock, wins a deal for a product, gets the invoice Finance drafts for it, posts it, sees
 Inventory deliver the product, and is paid; the ledger balances and the stock valuation is
-booked. Every step goes through the API; the plugins talk only through events, carried by
+booked. The retail preset now quotes, orders and delivers through Sales (issue #17; see
+tests/test_quote_to_cash.py) and switches Finance's ``finance.invoice_from_deal`` and
+Inventory's ``inventory.deliver_on_invoice`` off; these tenants switch both back on through
+the features API, so the flow between the three plugins' events is what is tested here. Every
+step goes through the API; the plugins talk only through events, carried by
 the kernel's real event worker on each adapter: the PostgreSQL event log and Kafka (tansu).
 """
 
@@ -71,7 +75,11 @@ def provision(client: Any, platform: dict[str, str], **changes: Any) -> dict[str
         runs = [json.loads(line[6:]) for line in stream.iter_lines() if line.startswith("data: ")]
     last = runs[-1]
     assert last["status"] == "succeeded", f"provisioning failed: {last}"
-    return {"Authorization": f"Bearer {last['admin']['api_key']}"}
+    tenant = {"Authorization": f"Bearer {last['admin']['api_key']}"}
+    # The event flow without Sales: a won deal invoiced by Finance, delivered on posting.
+    for key in ("finance.invoice_from_deal", "inventory.deliver_on_invoice"):
+        ok(client.put(f"/api/v1/features/{key}", json={"enabled": True}, headers=tenant))
+    return tenant
 
 
 def receive_stock(
@@ -176,7 +184,7 @@ def test_won_deal_is_invoiced_delivered_paid_and_booked(client, platform):
     in_effect = {
         f["key"] for f in ok(client.get("/api/v1/features", headers=tenant)) if f["in_effect"]
     }
-    assert in_effect >= RETAIL_FEATURES, f"the retail preset's features are not all on: {in_effect}"
+    assert in_effect >= RETAIL_FEATURES, f"the flow's features are not all on: {in_effect}"
 
     with EventWorkerHarness(client) as worker:
         desk = receive_stock(client, tenant, sku="DESK", quantity="10", cost="40.00")
