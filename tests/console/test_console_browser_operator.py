@@ -223,7 +223,8 @@ def test_operator_sees_plugins_and_compares_presets(served, browser, operator_ke
     assert css(browser, "#diff-summary").text.endswith("difference(s) between base and retail.")
     added = [c.text for c in browser.find_elements(By.CSS_SELECTOR, "#diff td.diff-add")]
     assert "+ plugin crm = on" in added
-    assert "+ feature inventory.deliver_on_invoice = true" in added
+    assert "+ plugin sales = on" in added
+    assert "+ feature inventory.deliver_on_invoice = false" in added
     # base switches on nothing that retail does not: every differing left cell is empty.
     removed = [c.text for c in browser.find_elements(By.CSS_SELECTOR, "#diff td.diff-del")]
     assert removed and set(removed) == {"—"}
