@@ -1,0 +1,210 @@
+"""One send on one channel: what each channel does with a recorded delivery.
+
+Each function gets the delivery joined with its message and answers ``(provider,
+provider_ref, final)``: ``final`` is false when the outcome comes later by an event (email
+handed to the Mail plugin). Failures raise :class:`~nexus_notify._clients.SendError`.
+"""
+
+from __future__ import annotations
+
+from email.message import EmailMessage
+from typing import TYPE_CHECKING, Any
+
+import aiosmtplib
+import httpx
+import msgspec
+from limits import parse
+from limits.storage import MemoryStorage
+from limits.strategies import MovingWindowRateLimiter
+from nexus_hookspecs import new_id
+
+from nexus_notify._clients import SendError, africastalking_sms, twilio_sms, whatsapp_message
+from nexus_notify._credentials import load
+from nexus_notify._events import EMAIL_REQUESTED, EmailRequested
+from nexus_notify._secrets import decrypt
+from nexus_notify._send import tenant_slug
+from nexus_notify._signatures import webhook_headers
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from nexus_hookspecs import EventContext
+
+    from nexus_notify._settings import NotifySettings
+
+__all__ = ("Outcome", "send")
+
+Outcome = tuple[str, str | None, bool]
+
+# Per process: each worker process holds its own window (the providers' limits are per
+# account; a deployment with N workers sets the tenant's rate to its share).
+_LIMITER = MovingWindowRateLimiter(MemoryStorage())
+
+
+def _throttle(rate: str, *keys: str) -> None:
+    if not _LIMITER.hit(parse(rate), *keys):
+        raise SendError(f"rate limit {rate} reached", permanent=False)
+
+
+async def _credentials(ctx: EventContext, provider: str) -> dict[str, Any]:
+    config = await load(ctx.conn, provider)
+    if config is None:
+        raise SendError(f"no {provider} credentials are configured", permanent=True)
+    return config
+
+
+async def _email(row: Mapping[str, Any], ctx: EventContext, s: NotifySettings) -> Outcome:
+    recipient = (
+        msgspec.json.decode(row["recipient"])
+        if isinstance(row["recipient"], str)
+        else row["recipient"]
+    )
+    headers: dict[str, str] = dict(_json(row["email_headers"]) or {})
+    headers.setdefault("Message-ID", f"<{row['id']}@notify.nexus>")
+    if s.email_transport == "mail":
+        request = EmailRequested(
+            delivery_id=row["id"],
+            to_address=row["address"],
+            to_name=recipient.get("name"),
+            from_address=s.email_from,
+            reply_to=row["reply_to"],
+            subject=row["subject"],
+            text=row["text"],
+            html=row["html"],
+            headers=headers,
+            category=row["category"],
+        )
+        await ctx.events.publish(
+            ctx.conn, type=EMAIL_REQUESTED, data=request, subject=str(row["id"])
+        )
+        return "mail", None, False
+    config = await _credentials(ctx, "smtp")
+    mail = EmailMessage()
+    mail["From"] = s.email_from
+    mail["To"] = row["address"]
+    mail["Subject"] = row["subject"]
+    if row["reply_to"]:
+        mail["Reply-To"] = row["reply_to"]
+    for name, value in headers.items():
+        mail[name] = value
+    mail.set_content(row["text"])
+    if row["html"]:
+        mail.add_alternative(row["html"], subtype="html")
+    try:
+        await aiosmtplib.send(
+            mail,
+            hostname=config["host"],
+            port=int(config["port"]),
+            username=config.get("username"),
+            password=config.get("password"),
+            start_tls=bool(config.get("start_tls")),
+            timeout=15,
+        )
+    except aiosmtplib.SMTPResponseException as exc:
+        raise SendError(f"SMTP {exc.code}: {exc.message}", permanent=exc.code >= 500) from exc
+    except (aiosmtplib.SMTPException, OSError) as exc:
+        raise SendError(f"SMTP: {exc}", permanent=False) from exc
+    return "smtp", headers["Message-ID"], True
+
+
+def _json(value: Any) -> Any:
+    return msgspec.json.decode(value) if isinstance(value, (str, bytes)) else value
+
+
+async def _sms(row: Mapping[str, Any], ctx: EventContext, s: NotifySettings) -> Outcome:
+    provider = s.sms_provider
+    config = await _credentials(ctx, provider)
+    _throttle(s.sms_rate, str(ctx.tenant_id), provider)
+    if provider == "twilio":
+        slug = await tenant_slug(ctx.conn)
+        callback = f"{s.public_base_url}/api/v1/notify/callbacks/{slug}/twilio/{row['id']}"
+        ref = await twilio_sms(
+            config, to=row["address"], body=row["text"], status_callback=callback
+        )
+    else:
+        ref = await africastalking_sms(config, to=row["address"], body=row["text"])
+    return provider, ref, True
+
+
+async def _whatsapp(row: Mapping[str, Any], ctx: EventContext, s: NotifySettings) -> Outcome:
+    config = await _credentials(ctx, "whatsapp")
+    _throttle(s.whatsapp_rate, str(ctx.tenant_id), "whatsapp")
+    template = _json(row["whatsapp"])
+    if template:
+        parameters = [{"type": "text", "text": value} for value in template["params"]]
+        message: dict[str, Any] = {
+            "type": "template",
+            "template": {
+                "name": template["name"],
+                "language": {"code": template["language"]},
+                "components": [{"type": "body", "parameters": parameters}] if parameters else [],
+            },
+        }
+    else:
+        message = {"type": "text", "text": {"body": row["text"]}}
+    ref = await whatsapp_message(config, to=row["address"].lstrip("+"), message=message)
+    return "whatsapp", ref, True
+
+
+async def _in_app(row: Mapping[str, Any], ctx: EventContext, s: NotifySettings) -> Outcome:
+    feed_id = new_id()
+    await ctx.conn.execute(
+        "insert into notify_feed (id, user_id, message_id, category, title, body) "
+        "values ($1, $2, $3, $4, $5, $6)",
+        feed_id,
+        row["address"],
+        row["message_id"],
+        row["category"],
+        row["subject"],
+        row["text"],
+    )
+    await ctx.conn.execute(
+        "select pg_notify('notify_feed', $1)", f"{ctx.tenant_id}:{row['address']}"
+    )
+    return "feed", str(feed_id), True
+
+
+async def _webhook(row: Mapping[str, Any], ctx: EventContext, s: NotifySettings) -> Outcome:
+    secret = await ctx.conn.fetchval(
+        "select secret_enc from notify_webhook_endpoint where id = $1", row["endpoint_id"]
+    )
+    if secret is None:
+        raise SendError("the endpoint was deleted", permanent=True)
+    _throttle(s.webhook_rate, str(ctx.tenant_id), str(row["endpoint_id"]))
+    body = msgspec.json.encode(
+        {
+            "type": "notify.message",
+            "timestamp": row["created_at"].isoformat(),
+            "data": {
+                "message_id": str(row["message_id"]),
+                "category": row["category"],
+                "subject": row["subject"],
+                "text": row["text"],
+                "source_ref": row["source_ref"],
+            },
+        }
+    )
+    # The webhook id is the delivery's: the same across retries, so receivers dedupe on it.
+    headers = webhook_headers(decrypt(secret), message_id=f"msg_{row['id']}", body=body)
+    try:
+        async with httpx.AsyncClient(timeout=httpx.Timeout(15.0)) as client:
+            response = await client.post(row["address"], content=body, headers=headers)
+    except httpx.HTTPError as exc:
+        raise SendError(f"{type(exc).__name__}: {exc}"[:500], permanent=False) from exc
+    if not 200 <= response.status_code < 300:
+        raise SendError(f"HTTP {response.status_code}", permanent=False)
+    return "webhook", None, True
+
+
+_SENDERS = {
+    "email": _email,
+    "sms": _sms,
+    "whatsapp": _whatsapp,
+    "in_app": _in_app,
+    "webhook": _webhook,
+}
+
+
+async def send(row: Mapping[str, Any], ctx: EventContext, settings: NotifySettings) -> Outcome:
+    """Send one delivery on its channel."""
+    return await _SENDERS[row["channel"]](row, ctx, settings)

@@ -1,0 +1,155 @@
+"""The send handler: one delivery through the delivery row's state machine.
+
+``queued`` (or a due ``retrying``) → ``sending`` → ``sent`` | ``retrying`` | ``dead`` |
+``failed``, all inside the event's delivery transaction, which commits with the kernel's
+inbox row. Why nothing is sent twice:
+
+- The row is locked (``for update``) before anything else, and only a ``queued`` or due
+  ``retrying`` delivery is sent: a redelivered event, or a second worker holding the same
+  event, finds it ``sent`` (or waits for the lock, then finds it ``sent``) and does nothing.
+- The outcome is written before the transaction commits. A worker killed before the
+  provider call leaves nothing: the event is handed again and sent once. A worker killed
+  after the provider accepted but before the commit is the one window left: the retry sends
+  again, under the same idempotency key where the provider has one (Standard Webhooks'
+  ``webhook-id`` is the delivery's, email's ``Message-ID`` is the delivery's, so receivers
+  drop the copy). Twilio's and WhatsApp's APIs have no idempotency key: see the README.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+from uuid import UUID
+
+import structlog
+
+from nexus_notify._channels import send
+from nexus_notify._clients import SendError
+from nexus_notify._events import (
+    DELIVERY_FAILED,
+    DELIVERY_SENT,
+    DeliveryFailed,
+    DeliverySent,
+)
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from nexus_hookspecs import CloudEvent, EventContext
+
+    from nexus_notify._settings import NotifySettings
+
+__all__ = ("deliver", "record_outcome")
+
+log = structlog.get_logger("nexus_notify")
+
+_ROW = (
+    "select d.id, d.message_id, d.channel, d.address, d.endpoint_id, d.state, d.attempts, "
+    "d.next_attempt_at, m.category, m.recipient, m.subject, m.text, m.html, m.whatsapp, "
+    "m.reply_to, m.email_headers, m.source_ref, m.created_at from notify_delivery d "
+    "join notify_message m on m.id = d.message_id where d.id = $1 for update of d"
+)
+_MAX_DELAY = timedelta(hours=1)
+
+
+async def deliver(event: CloudEvent, ctx: EventContext) -> None:
+    """Send the delivery of a ``notify.delivery.queued.v1`` event, once."""
+    try:
+        delivery_id = UUID(str((event.data or {}).get("delivery_id")))
+    except ValueError:
+        log.warning("queued event without a delivery id ignored", event_id=event.id)
+        return
+    row = await ctx.conn.fetchrow(_ROW, delivery_id)
+    now = datetime.now(UTC)
+    if row is None or row["state"] not in ("queued", "retrying"):
+        return
+    if row["state"] == "retrying" and row["next_attempt_at"] and row["next_attempt_at"] > now:
+        return  # not due: the due-work loop queues it again when it is
+    settings: NotifySettings = await ctx.settings()
+    attempts = row["attempts"] + 1
+    await ctx.conn.execute(
+        "update notify_delivery set state = 'sending', attempts = $2, updated_at = now() "
+        "where id = $1",
+        delivery_id,
+        attempts,
+    )
+    try:
+        provider, ref, final = await send(row, ctx, settings)
+    except SendError as exc:
+        await _failed(
+            ctx, row, settings, error=str(exc), permanent=exc.permanent, attempts=attempts
+        )
+        return
+    await record_outcome(ctx, row, provider=provider, ref=ref, final=final)
+
+
+async def record_outcome(
+    ctx: EventContext, row: Mapping[str, Any], *, provider: str, ref: str | None, final: bool
+) -> None:
+    """Keep what the provider answered, in the handler's transaction, and tell others."""
+    await ctx.conn.execute(
+        "update notify_delivery set state = $2, provider = $3, provider_ref = $4, error = null, "
+        "next_attempt_at = null, updated_at = now() where id = $1",
+        row["id"],
+        "sent" if final else "sending",
+        provider,
+        ref,
+    )
+    if final:
+        await ctx.events.publish(
+            ctx.conn,
+            type=DELIVERY_SENT,
+            data=DeliverySent(
+                delivery_id=row["id"],
+                message_id=row["message_id"],
+                channel=row["channel"],
+                provider=provider,
+                provider_ref=ref,
+                source_ref=row["source_ref"],
+            ),
+            subject=str(row["id"]),
+        )
+
+
+async def _failed(
+    ctx: EventContext,
+    row: Mapping[str, Any],
+    settings: NotifySettings,
+    *,
+    error: str,
+    permanent: bool,
+    attempts: int,
+) -> None:
+    if not permanent and attempts < settings.max_attempts:
+        delay = min(
+            timedelta(seconds=settings.retry_base_seconds * 2 ** (attempts - 1)), _MAX_DELAY
+        )
+        await ctx.conn.execute(
+            "update notify_delivery set state = 'retrying', error = $2, "
+            "next_attempt_at = now() + $3::interval, updated_at = now() where id = $1",
+            row["id"],
+            error,
+            delay,
+        )
+        return
+    state = "failed" if permanent else "dead"
+    await ctx.conn.execute(
+        "update notify_delivery set state = $2, error = $3, next_attempt_at = null, "
+        "updated_at = now() where id = $1",
+        row["id"],
+        state,
+        error,
+    )
+    await ctx.events.publish(
+        ctx.conn,
+        type=DELIVERY_FAILED,
+        data=DeliveryFailed(
+            delivery_id=row["id"],
+            message_id=row["message_id"],
+            channel=row["channel"],
+            error=error,
+            dead=state == "dead",
+            source_ref=row["source_ref"],
+        ),
+        subject=str(row["id"]),
+    )

@@ -1,0 +1,93 @@
+"""Due work: deliveries whose quiet hours ended or whose retry time came are queued again.
+
+A loop (started by ``nexus_background``) asks ``notify_due_tenants()`` which tenants have
+due deliveries, then, acting as each, moves them back to ``queued`` and publishes
+``notify.delivery.queued.v1`` through the outbox: the send handler does the rest.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from typing import TYPE_CHECKING, Any
+
+import structlog
+
+from nexus_notify._events import DELIVERY_QUEUED, DeliveryQueued
+
+if TYPE_CHECKING:
+    from nexus_hookspecs import Connection, EventPublisher
+
+__all__ = ("DueLoop", "requeue_due")
+
+log = structlog.get_logger("nexus_notify")
+
+
+async def requeue_due(conn: Connection, events: EventPublisher, *, limit: int = 200) -> int:
+    """Queue the tenant's due deliveries again; how many."""
+    rows = await conn.fetch(
+        "update notify_delivery set state = 'queued', next_attempt_at = null, updated_at = now() "
+        "where id in (select id from notify_delivery where state in ('scheduled', 'retrying') "
+        "and next_attempt_at <= now() order by next_attempt_at limit $1 for update skip locked) "
+        "returning id, message_id, channel",
+        limit,
+    )
+    for row in rows:
+        await events.publish(
+            conn,
+            type=DELIVERY_QUEUED,
+            data=DeliveryQueued(
+                delivery_id=row["id"], message_id=row["message_id"], channel=row["channel"]
+            ),
+            subject=str(row["id"]),
+        )
+    return len(rows)
+
+
+class DueLoop:
+    """Polls for due deliveries every ``interval`` seconds while the process runs."""
+
+    def __init__(self, interval: float = 1.0) -> None:
+        self.interval = interval
+        self._task: asyncio.Task[None] | None = None
+        self._wake = asyncio.Event()
+
+    def start(self, work: Any) -> None:
+        """Start polling with the kernel's ``Background`` port."""
+        self._wake = asyncio.Event()
+        self._task = asyncio.get_running_loop().create_task(self._run(work))
+
+    def wake(self) -> None:
+        """Poll now (a test, or an admin's replay, need not wait for the next tick)."""
+        self._wake.set()
+
+    async def stop(self) -> None:
+        """Stop polling."""
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+
+    async def once(self, work: Any) -> int:
+        """One pass over every tenant with due deliveries; how many were queued."""
+        async with work.connection() as conn:
+            tenants = [row[0] for row in await conn.fetch("select notify_due_tenants()")]
+        queued = 0
+        for tenant_id in tenants:
+            try:
+                async with work.as_tenant(tenant_id) as ctx:
+                    queued += await requeue_due(ctx.conn, ctx.events)
+            except LookupError:
+                continue  # deprovisioned meanwhile
+        return queued
+
+    async def _run(self, work: Any) -> None:
+        while True:
+            try:
+                await self.once(work)
+            except Exception as exc:  # noqa: BLE001 - keep polling; the database may be back
+                log.warning("notify due-work pass failed", error=repr(exc))
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), self.interval)
+            self._wake.clear()
