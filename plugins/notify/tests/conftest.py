@@ -1,38 +1,42 @@
-"""Fixtures: a kernel with only this plugin, on a fresh PostgreSQL database per test.
-
-The fixtures ``nexus_migrated_database`` and ``nexus_database_url`` come from
-``nexus.testing`` (installed with ``nexus-kernel``): PostgreSQL from
-``NEXUS_TEST_DATABASE_URL``, else on 127.0.0.1:5432, else an embedded one. Each test's
-database is a copy of one migrated once for the session, so no test pays for migrations.
-"""
+"""One database and one app for the package; a fresh tenant per test; the fake providers."""
 
 from __future__ import annotations
 
-import nexus_notify
+import os
+from typing import TYPE_CHECKING, Any
+
 import pytest
-from nexus.testing import create_test_client, make_tenant
+from cryptography.fernet import Fernet
+from nexus.testing import create_test_client, make_tenant, migrated_database
+from notify_fakes import FakeProviders
+
+# Notify's key for secrets at rest and signed tokens: the process configuration.
+os.environ.setdefault("NEXUS_NOTIFY_KEYS", Fernet.generate_key().decode())
+
+import nexus_notify  # noqa: E402 - after the key is configured
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+
+@pytest.fixture(scope="package")
+def notify_db(nexus_postgres_server: str) -> Iterator[str]:
+    with migrated_database(nexus_postgres_server, [nexus_notify]) as url:
+        yield url
+
+
+@pytest.fixture(scope="package")
+def client(notify_db: str) -> Iterator[Any]:
+    with create_test_client([nexus_notify], database_url=notify_db) as test_client:
+        yield test_client
+
+
+@pytest.fixture(scope="package")
+def fakes() -> Iterator[FakeProviders]:
+    with FakeProviders() as servers:
+        yield servers
 
 
 @pytest.fixture
-def nexus_database_url(nexus_migrated_database):
-    """This test's database, already holding the kernel's and this plugin's tables."""
-    return nexus_migrated_database([nexus_notify])
-
-
-@pytest.fixture
-def client(nexus_database_url):
-    """A started test client of a kernel that loads this plugin and nothing else."""
-    with create_test_client([nexus_notify], database_url=nexus_database_url) as client:
-        yield client
-
-
-@pytest.fixture
-def tenant(client, nexus_database_url):
-    """A tenant (the plugin is on: with no preset, every installed plugin is) and its key."""
-    return make_tenant(nexus_database_url)
-
-
-@pytest.fixture
-def other_tenant(client, nexus_database_url):
-    """A second tenant, to check that one never sees the other's items."""
-    return make_tenant(nexus_database_url)
+def tenant(client: Any, notify_db: str) -> Any:
+    return make_tenant(notify_db)

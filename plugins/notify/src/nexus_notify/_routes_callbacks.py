@@ -23,6 +23,7 @@ from litestar.exceptions import (
     PermissionDeniedException,
     TooManyRequestsException,
 )
+from litestar.params import FromPath
 from nexus_hookspecs.http import Db, Events, TenantSettings, not_found, route_opt
 
 from nexus_notify._channels import _LIMITER
@@ -38,7 +39,7 @@ _VISITOR = route_opt(access="visitor")
 _PER_CLIENT = parse("300/minute")
 
 
-def _throttle(request: Request[Any, Any, Any], tenant: str) -> None:
+def _throttle(request: Request[Any, Any, Any], tenant: FromPath[str]) -> None:
     host = request.client.host if request.client else "unknown"
     if not _LIMITER.hit(_PER_CLIENT, "callback", tenant, host):
         raise TooManyRequestsException("too many callbacks from this address")
@@ -62,8 +63,8 @@ class CallbackController(Controller):
     async def twilio_status(
         self,
         request: Request[Any, Any, Any],
-        tenant: str,
-        delivery_id: UUID,
+        tenant: FromPath[str],
+        delivery_id: FromPath[UUID],
         db: Db,
         events: Events,
         settings: TenantSettings[NotifySettings],
@@ -93,7 +94,7 @@ class CallbackController(Controller):
 
     @post("/whatsapp", status_code=200)
     async def whatsapp_status(
-        self, request: Request[Any, Any, Any], tenant: str, db: Db, events: Events
+        self, request: Request[Any, Any, Any], tenant: FromPath[str], db: Db, events: Events
     ) -> dict[str, int]:
         """Meta's WhatsApp webhook: message statuses, signed with the app secret."""
         _throttle(request, tenant)
@@ -144,7 +145,12 @@ class CallbackController(Controller):
 
     @post("/africastalking/{token:str}", status_code=200)
     async def africastalking_status(
-        self, request: Request[Any, Any, Any], tenant: str, token: str, db: Db, events: Events
+        self,
+        request: Request[Any, Any, Any],
+        tenant: FromPath[str],
+        token: FromPath[str],
+        db: Db,
+        events: Events,
     ) -> dict[str, bool]:
         """Africa's Talking's delivery report (``id``, ``status``), by the tenant's token."""
         _throttle(request, tenant)

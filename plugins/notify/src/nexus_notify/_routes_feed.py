@@ -9,6 +9,7 @@ from uuid import UUID
 
 import msgspec
 from litestar import Controller, get, post, put
+from litestar.params import FromPath, FromQuery
 from litestar.response import ServerSentEvent, ServerSentEventMessage
 from nexus_hookspecs.http import Context, Db, FieldErrors, not_found, route_opt
 
@@ -42,8 +43,8 @@ class FeedItem(msgspec.Struct, kw_only=True):
     """An in-app notification."""
 
     id: UUID
-    message_id: UUID
-    category: str
+    message_id: FromPath[UUID]
+    category: FromPath[str]
     title: str
     body: str
     read_at: datetime | None
@@ -59,7 +60,7 @@ class PreferenceIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
 class PreferenceOut(msgspec.Struct, kw_only=True):
     """A category and the channels wanted for it."""
 
-    category: str
+    category: FromPath[str]
     channels: list[str]
 
 
@@ -75,7 +76,7 @@ class FeedController(Controller):
 
     @get("/feed")
     async def list_feed(
-        self, db: Db, context: Context, unread: bool = False, limit: int = 50
+        self, db: Db, context: Context, unread: FromQuery[bool] = False, limit: FromQuery[int] = 50
     ) -> list[FeedItem]:
         """The caller's notifications, newest first (``unread=true``: only unread ones)."""
         user = caller_user(context.actor)
@@ -90,7 +91,7 @@ class FeedController(Controller):
         return [msgspec.convert(dict(r), FeedItem) for r in rows]
 
     @post("/feed/{item_id:uuid}/read", status_code=200)
-    async def mark_read(self, db: Db, context: Context, item_id: UUID) -> FeedItem:
+    async def mark_read(self, db: Db, context: Context, item_id: FromPath[UUID]) -> FeedItem:
         """Mark one of the caller's notifications read."""
         user = caller_user(context.actor)
         async with db.transaction() as conn:
@@ -107,7 +108,11 @@ class FeedController(Controller):
 
     @get("/feed/stream")
     async def stream_feed(
-        self, db: Db, context: Context, after: UUID | None = None, once: bool = False
+        self,
+        db: Db,
+        context: Context,
+        after: FromQuery[UUID | None] = None,
+        once: FromQuery[bool] = False,
     ) -> ServerSentEvent:
         """Server-sent events: each new notification of the caller as it arrives.
 
@@ -157,7 +162,7 @@ class FeedController(Controller):
         self,
         db: Db,
         context: Context,
-        category: str,
+        category: FromPath[str],
         data: Annotated[PreferenceIn, body("PUT /preferences/{category}", "Email and in-app")],
     ) -> PreferenceOut:
         """Choose the channels of a category for oneself."""

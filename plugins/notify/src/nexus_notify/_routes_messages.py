@@ -8,6 +8,7 @@ from uuid import UUID
 
 import msgspec
 from litestar import Controller, get, post
+from litestar.params import FromPath
 from nexus_hookspecs.http import Db, Events, TenantSettings, not_found, route_opt
 
 from nexus_notify._examples import body
@@ -39,7 +40,7 @@ class MessageOut(msgspec.Struct, kw_only=True):
     """A message as rendered, and its deliveries."""
 
     id: UUID
-    category: str
+    category: FromPath[str]
     template: str | None
     template_version: int | None
     locale: str
@@ -75,7 +76,7 @@ class MessageController(Controller):
             return await record(conn, events, data, settings=settings)
 
     @get("/{message_id:uuid}", opt=route_opt(permission=MESSAGES_READ))
-    async def show_message(self, db: Db, message_id: UUID) -> MessageOut:
+    async def show_message(self, db: Db, message_id: FromPath[UUID]) -> MessageOut:
         """A message with each delivery's state, attempts and provider status."""
         async with db.transaction() as conn:
             row = await conn.fetchrow(

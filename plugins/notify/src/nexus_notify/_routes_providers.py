@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 
 import msgspec
 from litestar import Controller, get, post, put
+from litestar.params import FromPath
 from nexus_hookspecs.http import Db, TenantSettings, route_opt
 
 from nexus_notify._credentials import providers, rotate_all, store
@@ -51,7 +52,7 @@ class ProviderController(Controller):
     async def set_provider(
         self,
         db: Db,
-        provider: ProviderName,
+        provider: FromPath[ProviderName],
         data: Annotated[dict[str, Any], body("PUT /providers/{provider}", "Twilio")],
     ) -> ProviderOut:
         """Keep a provider's credentials, encrypted (Fernet), replacing the last ones.

@@ -92,7 +92,7 @@ class TemplateController(Controller):
         return msgspec.convert(dict(row), TemplateOut)
 
     @get("/", opt=route_opt(permission=TEMPLATES_READ))
-    async def list_templates(self, db: Db, key: str | None = None) -> list[TemplateOut]:
+    async def list_templates(self, db: Db, key: FromQuery[str | None] = None) -> list[TemplateOut]:
         """Every version of every template (or of ``key``), newest first per key and locale."""
         async with db.transaction() as conn:
             rows = await conn.fetch(

@@ -8,6 +8,7 @@ import msgspec
 from limits import parse
 from litestar import Controller, Request, get, post
 from litestar.exceptions import TooManyRequestsException
+from litestar.params import FromPath
 from nexus_hookspecs import new_id
 from nexus_hookspecs.http import Db, not_found, route_opt
 
@@ -23,11 +24,11 @@ class Unsubscription(msgspec.Struct, kw_only=True):
     """What the link is for, and whether it is done."""
 
     address: str
-    category: str
+    category: FromPath[str]
     unsubscribed: bool
 
 
-def _claims(token: str) -> dict[str, str]:
+def _claims(token: FromPath[str]) -> dict[str, str]:
     claims = verify_token("unsubscribe", token)
     if claims is None or not claims.get("a") or not claims.get("c"):
         not_found()
@@ -42,7 +43,9 @@ class UnsubscribeController(Controller):
     opt = route_opt(access="visitor")
 
     @get("/")
-    async def show_unsubscribe(self, tenant: str, token: str, db: Db) -> Unsubscription:
+    async def show_unsubscribe(
+        self, tenant: FromPath[str], token: FromPath[str], db: Db
+    ) -> Unsubscription:
         """What the link unsubscribes, and whether it already did."""
         claims = _claims(token)
         async with db.transaction() as conn:
@@ -55,7 +58,7 @@ class UnsubscribeController(Controller):
 
     @post("/", status_code=200)
     async def unsubscribe(
-        self, request: Request[Any, Any, Any], tenant: str, token: str, db: Db
+        self, request: Request[Any, Any, Any], tenant: FromPath[str], token: FromPath[str], db: Db
     ) -> Unsubscription:
         """Unsubscribe the link's address from its category (one click; idempotent)."""
         host = request.client.host if request.client else "unknown"

@@ -8,6 +8,7 @@ from uuid import UUID
 
 import msgspec
 from litestar import Controller, get, post
+from litestar.params import FromPath, FromQuery
 from nexus_hookspecs import new_id
 from nexus_hookspecs.http import Db, Events, conflict, not_found, route_opt
 
@@ -44,7 +45,7 @@ class WebhookDeliveryOut(msgspec.Struct, kw_only=True):
     """A webhook delivery: its endpoint, state, attempts and last error."""
 
     id: UUID
-    message_id: UUID
+    message_id: FromPath[UUID]
     endpoint_id: UUID | None
     state: str
     attempts: int
@@ -91,21 +92,23 @@ class WebhookController(Controller):
 
     @get("/deliveries")
     async def list_deliveries(
-        self, db: Db, state: Literal["dead", "retrying", "sent", "queued", "sending"] | None = None
+        self,
+        db: Db,
+        only: FromQuery[Literal["dead", "retrying", "sent", "queued", "sending"] | None] = None,
     ) -> list[WebhookDeliveryOut]:
-        """Webhook deliveries, newest first; ``state=dead`` lists the dead letters."""
+        """Webhook deliveries, newest first; ``only=dead`` lists the dead letters."""
         async with db.transaction() as conn:
             rows = await conn.fetch(
                 "select id, message_id, endpoint_id, state, attempts, error, next_attempt_at, "
                 "updated_at from notify_delivery where channel = 'webhook' and "
                 "($1::text is null or state = $1) order by id desc limit 200",
-                state,
+                only,
             )
         return [msgspec.convert(dict(r), WebhookDeliveryOut) for r in rows]
 
     @post("/deliveries/{delivery_id:uuid}/replay", status_code=202)
     async def replay_delivery(
-        self, db: Db, events: Events, delivery_id: UUID
+        self, db: Db, events: Events, delivery_id: FromPath[UUID]
     ) -> WebhookDeliveryOut:
         """Send a dead (or failed, or already sent) webhook delivery again, with a fresh count.
 

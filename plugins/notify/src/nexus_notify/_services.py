@@ -7,8 +7,9 @@ from typing import TYPE_CHECKING
 from nexus_notify._send import record
 
 if TYPE_CHECKING:
-    from nexus_notify._models import SendRequest, SendResult
     from nexus_hookspecs import ServiceContext
+
+    from nexus_notify._models import SendRequest, SendResult
 
 __all__ = ("DESCRIPTION", "notify_send")
 

@@ -32,7 +32,7 @@ STATEMENTS = [
         text text not null,
         html text,
         whatsapp_template text,
-        whatsapp_params text[] not null default '{{}}',
+        whatsapp_params text[] not null default array[]::text[],
         created_at timestamptz not null default now(),
         primary key (tenant_id, id),
         unique (tenant_id, key, locale, version)
@@ -52,7 +52,7 @@ STATEMENTS = [
         html text,
         whatsapp jsonb,
         reply_to text,
-        email_headers jsonb not null default '{{}}',
+        email_headers jsonb not null default jsonb_build_object(),
         source_ref text,
         created_at timestamptz not null default now(),
         primary key (tenant_id, id),
