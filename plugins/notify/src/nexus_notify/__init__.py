@@ -11,7 +11,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from nexus_hookspecs import Connection, Manifest, Permission, Service, TenantRef, hookimpl, new_id
+from nexus_hookspecs import (
+    Background,
+    Connection,
+    Manifest,
+    Permission,
+    Service,
+    TenantRef,
+    hookimpl,
+    new_id,
+)
 
 from nexus_notify._due import DueLoop
 from nexus_notify._events import (
@@ -91,7 +100,7 @@ def nexus_manifest() -> Manifest:
             "Templated, localized messages by email, SMS (Twilio, Africa's Talking), WhatsApp, "
             "an in-app feed and signed webhooks, with delivery status from the providers."
         ),
-        hookspecs=">=0.1.2,<0.2",  # TEMPORARY: 0.1.3 once K merges
+        hookspecs=">=0.1.3,<0.2",
         permissions=(
             Permission(key=MESSAGES_SEND, description="Send a message through the API."),
             Permission(key=MESSAGES_READ, description="Show messages and their deliveries."),
@@ -129,13 +138,10 @@ def nexus_routes(register: Callable[[Any], None]) -> None:
         ProviderController,
         WebhookController,
         FeedController,
+        CallbackController,
+        UnsubscribeController,
     ):
         register(controller)
-    from nexus_hookspecs import specs as _k  # TEMPORARY until K merges
-
-    if hasattr(_k, "nexus_background"):
-        register(CallbackController)
-        register(UnsubscribeController)
 
 
 @hookimpl
@@ -178,15 +184,10 @@ async def nexus_tenant_enable(tenant: TenantRef, conn: Connection) -> None:
     )
 
 
-def nexus_background(work: Any) -> None:
+@hookimpl
+def nexus_background(work: Background) -> None:
     """Start the due-work loop: scheduled and retrying deliveries go out when due."""
     DUE.start(work)
-
-
-from nexus_hookspecs import specs as _specs  # noqa: E402  TEMPORARY until K2 merges
-
-if hasattr(_specs, "nexus_background"):
-    nexus_background = hookimpl(nexus_background)
 
 
 @hookimpl

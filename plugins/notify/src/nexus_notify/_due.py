@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import structlog
 
 from nexus_notify._events import DELIVERY_QUEUED, DeliveryQueued
 
 if TYPE_CHECKING:
-    from nexus_hookspecs import Connection, EventPublisher
+    from nexus_hookspecs import Background, Connection, EventPublisher
 
 __all__ = ("DueLoop", "requeue_due")
 
@@ -52,7 +52,7 @@ class DueLoop:
         self._task: asyncio.Task[None] | None = None
         self._wake = asyncio.Event()
 
-    def start(self, work: Any) -> None:
+    def start(self, work: Background) -> None:
         """Start polling with the kernel's ``Background`` port."""
         self._wake = asyncio.Event()
         self._task = asyncio.get_running_loop().create_task(self._run(work))
@@ -69,10 +69,11 @@ class DueLoop:
                 await self._task
             self._task = None
 
-    async def once(self, work: Any) -> int:
+    async def once(self, work: Background) -> int:
         """One pass over every tenant with due deliveries; how many were queued."""
         async with work.connection() as conn:
-            tenants = [row[0] for row in await conn.fetch("select notify_due_tenants()")]
+            rows = await conn.fetch("select notify_due_tenants() as tenant_id")
+        tenants = [row["tenant_id"] for row in rows]
         queued = 0
         for tenant_id in tenants:
             try:
@@ -82,7 +83,7 @@ class DueLoop:
                 continue  # deprovisioned meanwhile
         return queued
 
-    async def _run(self, work: Any) -> None:
+    async def _run(self, work: Background) -> None:
         while True:
             try:
                 await self.once(work)

@@ -8,6 +8,7 @@ from uuid import UUID
 
 import msgspec
 from litestar import Controller, get, post
+from litestar.params import FromQuery
 from nexus_hookspecs.http import Db, FieldErrors, TenantSettings, route_opt
 
 from nexus_notify._examples import body

@@ -51,7 +51,7 @@ async def set_status(
     """
     row = await conn.fetchrow(
         "update notify_delivery set status = $2, updated_at = now() where id = $1 and "
-        "status is distinct from $2 and not (status = 'read' and $2 = 'delivered') "
+        "status is distinct from $2 and not (coalesce(status, '') = 'read' and $2 = 'delivered') "
         "returning id, message_id, channel",
         delivery_id,
         status,
