@@ -25,6 +25,7 @@ import structlog
 
 from nexus_notify._channels import send
 from nexus_notify._clients import SendError
+from nexus_notify._due import note_due
 from nexus_notify._events import (
     DELIVERY_FAILED,
     DELIVERY_SENT,
@@ -124,13 +125,15 @@ async def _failed(
         delay = min(
             timedelta(seconds=settings.retry_base_seconds * 2 ** (attempts - 1)), _MAX_DELAY
         )
+        due = datetime.now(UTC) + delay
         await ctx.conn.execute(
-            "update notify_delivery set state = 'retrying', error = $2, "
-            "next_attempt_at = now() + $3::interval, updated_at = now() where id = $1",
+            "update notify_delivery set state = 'retrying', error = $2, next_attempt_at = $3, "
+            "updated_at = now() where id = $1",
             row["id"],
             error,
-            delay,
+            due,
         )
+        await note_due(ctx.conn, due)
         return
     state = "failed" if permanent else "dead"
     await ctx.conn.execute(

@@ -16,11 +16,18 @@ import structlog
 from nexus_notify._events import DELIVERY_QUEUED, DeliveryQueued
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from nexus_hookspecs import Background, Connection, EventPublisher
 
-__all__ = ("DueLoop", "requeue_due")
+__all__ = ("DueLoop", "note_due", "requeue_due")
 
 log = structlog.get_logger("nexus_notify")
+
+
+async def note_due(conn: Connection, at: datetime) -> None:
+    """Tell the due-work loop this tenant has a delivery due at ``at`` (or earlier)."""
+    await conn.execute("select notify_due_at($1, false)", at)
 
 
 async def requeue_due(conn: Connection, events: EventPublisher, *, limit: int = 200) -> int:
@@ -41,6 +48,10 @@ async def requeue_due(conn: Connection, events: EventPublisher, *, limit: int = 
             ),
             subject=str(row["id"]),
         )
+    later = await conn.fetchval(
+        "select min(next_attempt_at) from notify_delivery where state in ('scheduled', 'retrying')"
+    )
+    await conn.execute("select notify_due_at($1, true)", later)
     return len(rows)
 
 

@@ -15,6 +15,7 @@ import msgspec
 from nexus_hookspecs import new_id
 from nexus_hookspecs.http import FieldErrors
 
+from nexus_notify._due import note_due
 from nexus_notify._events import DELIVERY_QUEUED, DeliveryQueued
 from nexus_notify._models import DeliveryRef, SendRequest, SendResult
 from nexus_notify._quiet import quiet_until
@@ -49,7 +50,7 @@ async def existing(conn: Connection, message_id: UUID) -> SendResult:
 
 
 async def _channels(conn: Connection, data: SendRequest) -> list[str]:
-    if data.channels:
+    if data.channels is not None:
         return list(dict.fromkeys(data.channels))
     if data.to.user_id is not None:
         chosen = await conn.fetchval(
@@ -210,6 +211,8 @@ async def _queue(
             due,
             secrets.token_urlsafe(18),
         )
+        if due is not None:
+            await note_due(conn, due)
         if state == "queued":
             await events.publish(
                 conn,

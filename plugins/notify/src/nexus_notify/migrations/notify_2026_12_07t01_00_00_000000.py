@@ -149,16 +149,47 @@ STATEMENTS = [
             on delete cascade
     )""",
     "create index notify_feed_user on notify_feed (tenant_id, user_id, id)",
-    # Routing only: which tenants have deliveries due (quiet hours over, a retry's time),
-    # for the due-work loop, which then acts as each of them. It returns tenant ids, never
-    # rows of data.
+    # Routing only: which tenants have deliveries due (quiet hours over, a retry's time).
+    # Not a tenant table (no tenant_id column, no row of data): one row per tenant with work
+    # ahead, written and read only through the security-definer functions below, so the
+    # API role can neither read it nor write another tenant's row.
+    "create table notify_due_tenant (tenant uuid primary key, due_at timestamptz not null)",
+    """
+    do $$
+    declare grantee_name text;
+    begin
+        for grantee_name in select distinct grantee from information_schema.role_table_grants
+                where table_name = 'notify_due_tenant' and grantee <> current_user loop
+            execute format('revoke all on notify_due_tenant from %I', grantee_name);
+        end loop;
+    end $$""",
+    # Note (exact = false: the earlier of the kept time and ``at``) or set (exact = true;
+    # null clears it) when the current tenant next has due work.
+    """
+    create function notify_due_at(at timestamptz, exact boolean) returns void
+    language plpgsql volatile security definer set search_path = public, pg_temp as $$
+    declare me uuid := nullif(current_setting('nexus.tenant_id', true), '')::uuid;
+    begin
+        if me is null then
+            return;
+        end if;
+        if at is null then
+            if exact then
+                delete from notify_due_tenant where tenant = me;
+            end if;
+            return;
+        end if;
+        insert into notify_due_tenant (tenant, due_at) values (me, at)
+        on conflict (tenant) do update set due_at = case when exact then excluded.due_at
+            else least(notify_due_tenant.due_at, excluded.due_at) end;
+    end $$""",
     """
     create function notify_due_tenants() returns setof uuid
     language sql stable security definer set search_path = public, pg_temp as $$
-        select distinct tenant_id from notify_delivery
-        where state in ('scheduled', 'retrying') and next_attempt_at <= now()
-        limit 1000
+        select tenant from notify_due_tenant where due_at <= now() order by due_at limit 1000
     $$""",
+    "revoke all on function notify_due_at(timestamptz, boolean) from public",
+    "grant execute on function notify_due_at(timestamptz, boolean) to public",
     "revoke all on function notify_due_tenants() from public",
     "grant execute on function notify_due_tenants() to public",
 ]
