@@ -21,17 +21,40 @@ async def requested(event: Any, ctx: Any) -> None:
     ref, to = str(data["delivery_id"]), data["to_address"]
     mail_id = str(new_id())
     if to.startswith("fail@"):
-        await ctx.events.publish(ctx.conn, type=TYPES[1], data={
-            "message_id": mail_id, "delivery_ref": ref, "error": "550 relay refused",
-            "permanent": True})
+        await ctx.events.publish(
+            ctx.conn,
+            type=TYPES[1],
+            data={
+                "message_id": mail_id,
+                "delivery_ref": ref,
+                "error": "550 relay refused",
+                "permanent": True,
+            },
+        )
         return
-    await ctx.events.publish(ctx.conn, type=TYPES[0], data={
-        "message_id": mail_id, "delivery_ref": ref,
-        "rfc_message_id": data["headers"].get("Message-ID", "<x@y>"), "to": [to]})
+    await ctx.events.publish(
+        ctx.conn,
+        type=TYPES[0],
+        data={
+            "message_id": mail_id,
+            "delivery_ref": ref,
+            "rfc_message_id": data["headers"].get("Message-ID", "<x@y>"),
+            "to": [to],
+        },
+    )
     if to.startswith("bounce@"):
-        await ctx.events.publish(ctx.conn, type=TYPES[2], data={
-            "message_id": mail_id, "delivery_ref": ref, "recipient": to, "kind": "bounce",
-            "status": "5.1.1", "diagnostic": "user unknown"})
+        await ctx.events.publish(
+            ctx.conn,
+            type=TYPES[2],
+            data={
+                "message_id": mail_id,
+                "delivery_ref": ref,
+                "recipient": to,
+                "kind": "bounce",
+                "status": "5.1.1",
+                "diagnostic": "user unknown",
+            },
+        )
 
 
 class _Mail:

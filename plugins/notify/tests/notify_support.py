@@ -18,7 +18,7 @@ from notify_fakes import (
     FakeProviders,
 )
 
-__all__ = ("API", "BASE", "WA_SECRET", "configure", "ok", "twilio_signature_of")
+__all__ = ("API", "BASE", "WA_SECRET", "configure", "handled", "ok", "twilio_signature_of")
 
 API = "/api/v1/notify"
 BASE = "http://testserver.local"
@@ -57,6 +57,27 @@ def configure(client: Any, db: str, tenant: Any, fakes: FakeProviders, **setting
     }
     for provider, config in credentials.items():
         ok(client.put(f"{API}/providers/{provider}", json=config, headers=tenant.headers))
+
+
+def handled(worker: Any, *subjects: str, times: int = 1, types: tuple[str, ...] = ()) -> None:
+    """Wait (bounded, on the harness) until notify handled events about ``subjects``.
+
+    Other tests' events may reach the worker first, so counting is not enough: this waits
+    for one more handled event at a time until each subject (a delivery id, or for
+    ``types`` any event of those types naming it in ``delivery_ref``) was ``times`` among them.
+    """
+    count = 1
+    while True:
+        worker.wait_handled("notify", count, timeout=20.0)
+        seen: list[str | None] = []
+        for event in worker.deliveries("notify"):
+            if event.type in types:
+                seen.append(str((event.data or {}).get("delivery_ref")))
+            elif not types:
+                seen.append(event.subject)
+        if all(seen.count(subject) >= times for subject in subjects):
+            return
+        count += 1
 
 
 def twilio_signature_of(url: str, params: dict[str, str], token: str) -> str:

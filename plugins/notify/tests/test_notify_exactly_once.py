@@ -9,15 +9,14 @@ from __future__ import annotations
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
-import pytest
-from nexus.testing import EventWorkerHarness, outbox_events, run_sync, tenant_transaction
-from notify_fakes import TWILIO_SID
-from notify_support import API, configure, ok
-
 import nexus_notify._dispatch as dispatch
+from nexus.testing import EventWorkerHarness, outbox_events, run_sync, tenant_transaction
 from nexus_notify._settings import NotifySettings
+from notify_fakes import TWILIO_SID
+from notify_support import API, configure, handled, ok
 
 if TYPE_CHECKING:
+    import pytest
     from notify_fakes import FakeProviders
 
 
@@ -38,8 +37,12 @@ def _once(real: Any) -> Any:
 
 
 def _sms(client: Any, tenant: Any, text: str) -> dict[str, Any]:
-    body = {"to": {"phone": "+14155550100"}, "category": "alerts", "text": text,
-            "channels": ["sms"]}
+    body = {
+        "to": {"phone": "+14155550100"},
+        "category": "alerts",
+        "text": text,
+        "channels": ["sms"],
+    }
     return ok(client.post(f"{API}/messages", json=body, headers=tenant.headers), 201)
 
 
@@ -51,11 +54,12 @@ def test_killed_before_the_provider_call_the_retry_sends_exactly_once(
     text = f"Door left open ({tenant.slug})"
     with EventWorkerHarness(client) as worker:
         sent = _sms(client, tenant, text)
-        worker.wait_handled("notify", 1)
+        handled(worker, *[d["id"] for d in sent["deliveries"]])
     twilio = fakes.to(f"/2010-04-01/Accounts/{TWILIO_SID}/")
     assert len([r for r in twilio if r.form()["Body"] == text]) == 1
-    [delivery] = ok(client.get(f"{API}/messages/{sent['message_id']}",
-                               headers=tenant.headers))["deliveries"]
+    [delivery] = ok(client.get(f"{API}/messages/{sent['message_id']}", headers=tenant.headers))[
+        "deliveries"
+    ]
     assert (delivery["state"], delivery["attempts"]) == ("sent", 1)  # the killed try left nothing
     assert len(outbox_events(notify_db, tenant, "notify.delivery.sent.v1")) == 1
 
@@ -69,10 +73,20 @@ def test_killed_after_the_endpoint_took_it_the_retry_carries_the_same_webhook_id
     ok(client.post(f"{API}/webhooks", json=body, headers=tenant.headers), 201)
     monkeypatch.setattr(dispatch, "record_outcome", _once(dispatch.record_outcome))
     with EventWorkerHarness(client) as worker:
-        sent = ok(client.post(f"{API}/messages", json={
-            "to": {"email": "x@example.com"}, "category": "alerts", "text": "t", "channels": []},
-            headers=tenant.headers), 201)
-        worker.wait_handled("notify", 1)
+        sent = ok(
+            client.post(
+                f"{API}/messages",
+                json={
+                    "to": {"email": "x@example.com"},
+                    "category": "alerts",
+                    "text": "t",
+                    "channels": [],
+                },
+                headers=tenant.headers,
+            ),
+            201,
+        )
+        handled(worker, *[d["id"] for d in sent["deliveries"]])
     received = fakes.to(path)
     # The endpoint saw the attempt whose outcome was lost and the retry: one webhook-id, so
     # it keeps one (Standard Webhooks: receivers dedupe on webhook-id).
@@ -88,11 +102,12 @@ def test_a_redelivered_event_of_a_sent_delivery_sends_nothing(
     text = f"Only once ({tenant.slug})"
     with EventWorkerHarness(client) as worker:
         sent = _sms(client, tenant, text)
-        worker.wait_handled("notify", 1)
+        handled(worker, *[d["id"] for d in sent["deliveries"]])
     delivery_id = sent["deliveries"][0]["id"]
 
     async def again() -> None:
         async with tenant_transaction(notify_db, tenant) as conn:
+
             async def settings() -> NotifySettings:
                 return NotifySettings()
 

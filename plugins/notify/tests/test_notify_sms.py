@@ -9,7 +9,7 @@ from typing import Any
 
 from nexus.testing import EventWorkerHarness
 from notify_fakes import AT_KEY, TWILIO_SID, TWILIO_TOKEN, FakeProviders
-from notify_support import API, BASE, WA_SECRET, configure, ok, twilio_signature_of
+from notify_support import API, BASE, WA_SECRET, configure, handled, ok, twilio_signature_of
 
 
 def _send(client: Any, tenant: Any, **body: Any) -> dict[str, Any]:
@@ -33,7 +33,7 @@ def test_twilio_sms_goes_out_and_its_signed_callback_updates_the_status(
     configure(client, notify_db, tenant, fakes)
     with EventWorkerHarness(client) as worker:
         sent = _send(client, tenant, text="Your order shipped.", channels=["sms"])
-        worker.wait_handled("notify", 1)
+        handled(worker, *[d["id"] for d in sent["deliveries"]])
     delivery = _delivery(client, tenant, sent["message_id"])
     assert delivery["state"] == "sent"
     assert delivery["provider"] == "twilio"
@@ -88,7 +88,7 @@ def test_a_whatsapp_template_message_goes_out_and_metas_signed_status_updates_it
             channels=["whatsapp"],
             data={"name": "Wanjiru", "number": "SO-12"},
         )
-        worker.wait_handled("notify", 1)
+        handled(worker, *[d["id"] for d in sent["deliveries"]])
     delivery = _delivery(client, tenant, sent["message_id"])
     assert delivery["state"] == "sent", delivery
     [request] = [
@@ -165,7 +165,7 @@ def test_africas_talking_sms_and_its_tokened_delivery_report(
     configure(client, notify_db, tenant, fakes, sms_provider="africastalking")
     with EventWorkerHarness(client) as worker:
         sent = _send(client, tenant, text="Karibu!", channels=["sms"])
-        worker.wait_handled("notify", 1)
+        handled(worker, *[d["id"] for d in sent["deliveries"]])
     delivery = _delivery(client, tenant, sent["message_id"])
     assert (delivery["state"], delivery["provider"]) == ("sent", "africastalking")
     [request] = [r for r in fakes.to("/version1/messaging") if r.form()["message"] == "Karibu!"]
@@ -200,7 +200,7 @@ def test_a_provider_refusal_fails_the_delivery_for_good(
     ok(client.put(f"{API}/providers/twilio", json=wrong, headers=tenant.headers))
     with EventWorkerHarness(client) as worker:
         sent = _send(client, tenant, text="Hello", channels=["sms"])
-        worker.wait_handled("notify", 1)
+        handled(worker, *[d["id"] for d in sent["deliveries"]])
     delivery = _delivery(client, tenant, sent["message_id"])
     assert delivery["state"] == "failed"
     assert "20003" in delivery["error"] and "401" in delivery["error"]

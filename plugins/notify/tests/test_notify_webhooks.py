@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from nexus.testing import EventWorkerHarness
-from notify_support import API, configure, ok
+from notify_support import API, configure, handled, ok
 from standardwebhooks.webhooks import Webhook
 
 if TYPE_CHECKING:
@@ -39,7 +39,7 @@ def test_an_endpoint_gets_a_signed_event_on_the_third_try_after_failing_twice(
     with EventWorkerHarness(client) as worker:
         sent = _message(client, tenant)
         received = fakes.wait_for(path, 3)
-        worker.wait_handled("notify", 3)
+        handled(worker, sent["deliveries"][0]["id"], times=3)
     [delivery] = sent["deliveries"]
     assert delivery["channel"] == "webhook"
     verifier = Webhook(endpoint["secret"])
@@ -73,7 +73,7 @@ def test_a_failing_endpoint_is_dead_lettered_then_replayed(
     with EventWorkerHarness(client) as worker:
         sent = _message(client, tenant)
         fakes.wait_for(path, 2)
-        worker.wait_handled("notify", 2)
+        handled(worker, sent["deliveries"][0]["id"], times=2)
     [delivery] = sent["deliveries"]
     dead = ok(
         client.get(f"{API}/webhooks/deliveries", params={"only": "dead"}, headers=tenant.headers)
@@ -86,7 +86,7 @@ def test_a_failing_endpoint_is_dead_lettered_then_replayed(
         )
         assert ok(replayed, 202)["state"] == "queued"
         fakes.wait_for(path, 3)
-        worker.wait_handled("notify", 1)
+        handled(worker, delivery["id"])
     listed = ok(client.get(f"{API}/webhooks/deliveries", headers=tenant.headers))
     assert [d["state"] for d in listed if d["id"] == delivery["id"]] == ["sent"]
     again = client.post(

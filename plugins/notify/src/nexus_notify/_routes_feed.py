@@ -43,8 +43,8 @@ class FeedItem(msgspec.Struct, kw_only=True):
     """An in-app notification."""
 
     id: UUID
-    message_id: FromPath[UUID]
-    category: FromPath[str]
+    message_id: UUID
+    category: str
     title: str
     body: str
     read_at: datetime | None
@@ -60,7 +60,7 @@ class PreferenceIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
 class PreferenceOut(msgspec.Struct, kw_only=True):
     """A category and the channels wanted for it."""
 
-    category: FromPath[str]
+    category: str
     channels: list[str]
 
 

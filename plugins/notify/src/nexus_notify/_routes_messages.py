@@ -40,7 +40,7 @@ class MessageOut(msgspec.Struct, kw_only=True):
     """A message as rendered, and its deliveries."""
 
     id: UUID
-    category: FromPath[str]
+    category: str
     template: str | None
     template_version: int | None
     locale: str

@@ -24,13 +24,13 @@ class Unsubscription(msgspec.Struct, kw_only=True):
     """What the link is for, and whether it is done."""
 
     address: str
-    category: FromPath[str]
+    category: str
     unsubscribed: bool
 
 
-def _claims(token: FromPath[str]) -> dict[str, str]:
+def _claims(tenant: str, token: str) -> dict[str, str]:
     claims = verify_token("unsubscribe", token)
-    if claims is None or not claims.get("a") or not claims.get("c"):
+    if claims is None or claims.get("t") != tenant or not claims.get("a") or not claims.get("c"):
         not_found()
     return claims
 
@@ -47,7 +47,7 @@ class UnsubscribeController(Controller):
         self, tenant: FromPath[str], token: FromPath[str], db: Db
     ) -> Unsubscription:
         """What the link unsubscribes, and whether it already did."""
-        claims = _claims(token)
+        claims = _claims(tenant, token)
         async with db.transaction() as conn:
             done = await conn.fetchval(
                 "select 1 from notify_unsubscribe where address = $1 and category = $2",
@@ -64,7 +64,7 @@ class UnsubscribeController(Controller):
         host = request.client.host if request.client else "unknown"
         if not _LIMITER.hit(_PER_CLIENT, "unsubscribe", tenant, host):
             raise TooManyRequestsException("too many requests from this address")
-        claims = _claims(token)
+        claims = _claims(tenant, token)
         async with db.transaction() as conn:
             await conn.execute(
                 "insert into notify_unsubscribe (id, address, category) values ($1, $2, $3) "

@@ -45,7 +45,7 @@ class WebhookDeliveryOut(msgspec.Struct, kw_only=True):
     """A webhook delivery: its endpoint, state, attempts and last error."""
 
     id: UUID
-    message_id: FromPath[UUID]
+    message_id: UUID
     endpoint_id: UUID | None
     state: str
     attempts: int

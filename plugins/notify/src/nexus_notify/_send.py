@@ -86,7 +86,7 @@ def _address(data: SendRequest, channel: str) -> str | None:
 
 
 def _unsubscribe_url(settings: NotifySettings, tenant: str, address: str, category: str) -> str:
-    token = sign_token("unsubscribe", {"a": address, "c": category})
+    token = sign_token("unsubscribe", {"a": address, "c": category, "t": tenant})
     return f"{settings.public_base_url}/api/v1/notify/unsubscribe/{tenant}/{token}"
 
 
