@@ -57,7 +57,7 @@ def test_killed_before_the_provider_call_the_retry_sends_exactly_once(
         handled(worker, *[d["id"] for d in sent["deliveries"]])
     twilio = fakes.to(f"/2010-04-01/Accounts/{TWILIO_SID}/")
     assert len([r for r in twilio if r.form()["Body"] == text]) == 1
-    [delivery] = ok(client.get(f"{API}/messages/{sent['message_id']}", headers=tenant.headers))[
+    [delivery] = ok(client.get(f"{API}/messages/{sent['id']}", headers=tenant.headers))[
         "deliveries"
     ]
     assert (delivery["state"], delivery["attempts"]) == ("sent", 1)  # the killed try left nothing

@@ -81,7 +81,7 @@ def test_quiet_hours_delay_sms_in_the_recipients_zone(
     }
     sent = ok(client.post(f"{API}/messages", json=body, headers=tenant.headers), 201)
     assert [d["state"] for d in sent["deliveries"]] == ["scheduled"]
-    [delivery] = ok(client.get(f"{API}/messages/{sent['message_id']}", headers=tenant.headers))[
+    [delivery] = ok(client.get(f"{API}/messages/{sent['id']}", headers=tenant.headers))[
         "deliveries"
     ]
     due = datetime.fromisoformat(delivery["next_attempt_at"])
@@ -105,7 +105,7 @@ def test_bulk_email_carries_a_signed_unsubscribe_link_that_works(
         "text": "What is new.",
     }
     sent = ok(client.post(f"{API}/messages", json=body, headers=tenant.headers), 201)
-    shown = ok(client.get(f"{API}/messages/{sent['message_id']}", headers=tenant.headers))
+    shown = ok(client.get(f"{API}/messages/{sent['id']}", headers=tenant.headers))
     [url] = re.findall(r"Unsubscribe: (\S+)", shown["text"])
     path = url.removeprefix(BASE)
     assert path.startswith(f"{API}/unsubscribe/{tenant.slug}/")

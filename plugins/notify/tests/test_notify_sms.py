@@ -34,7 +34,7 @@ def test_twilio_sms_goes_out_and_its_signed_callback_updates_the_status(
     with EventWorkerHarness(client) as worker:
         sent = _send(client, tenant, text="Your order shipped.", channels=["sms"])
         handled(worker, *[d["id"] for d in sent["deliveries"]])
-    delivery = _delivery(client, tenant, sent["message_id"])
+    delivery = _delivery(client, tenant, sent["id"])
     assert delivery["state"] == "sent"
     assert delivery["provider"] == "twilio"
     [request] = [
@@ -60,11 +60,11 @@ def test_twilio_sms_goes_out_and_its_signed_callback_updates_the_status(
     wrong = twilio_signature_of(BASE + callback_path, status, "not-the-token")
     refused = client.post(callback_path, data=status, headers={"X-Twilio-Signature": wrong})
     assert refused.status_code == 403
-    assert _delivery(client, tenant, sent["message_id"])["status"] is None
+    assert _delivery(client, tenant, sent["id"])["status"] is None
     right = twilio_signature_of(BASE + callback_path, status, TWILIO_TOKEN)
     taken = client.post(callback_path, data=status, headers={"X-Twilio-Signature": right})
     assert taken.status_code == 204, taken.text
-    assert _delivery(client, tenant, sent["message_id"])["status"] == "delivered"
+    assert _delivery(client, tenant, sent["id"])["status"] == "delivered"
 
 
 def test_a_whatsapp_template_message_goes_out_and_metas_signed_status_updates_it(
@@ -89,7 +89,7 @@ def test_a_whatsapp_template_message_goes_out_and_metas_signed_status_updates_it
             data={"name": "Wanjiru", "number": "SO-12"},
         )
         handled(worker, *[d["id"] for d in sent["deliveries"]])
-    delivery = _delivery(client, tenant, sent["message_id"])
+    delivery = _delivery(client, tenant, sent["id"])
     assert delivery["state"] == "sent", delivery
     [request] = [
         r
@@ -141,7 +141,7 @@ def test_a_whatsapp_template_message_goes_out_and_metas_signed_status_updates_it
     assert refused.status_code == 403
     taken = client.post(path, content=raw, headers={**headers, "X-Hub-Signature-256": signature})
     assert ok(taken) == {"changed": 1}
-    assert _delivery(client, tenant, sent["message_id"])["status"] == "read"
+    assert _delivery(client, tenant, sent["id"])["status"] == "read"
     challenge = client.get(
         path,
         params={
@@ -166,7 +166,7 @@ def test_africas_talking_sms_and_its_tokened_delivery_report(
     with EventWorkerHarness(client) as worker:
         sent = _send(client, tenant, text="Karibu!", channels=["sms"])
         handled(worker, *[d["id"] for d in sent["deliveries"]])
-    delivery = _delivery(client, tenant, sent["message_id"])
+    delivery = _delivery(client, tenant, sent["id"])
     assert (delivery["state"], delivery["provider"]) == ("sent", "africastalking")
     [request] = [r for r in fakes.to("/version1/messaging") if r.form()["message"] == "Karibu!"]
     assert request.headers["apiKey"] == AT_KEY
@@ -184,7 +184,7 @@ def test_africas_talking_sms_and_its_tokened_delivery_report(
     forged = path.rsplit("/", 1)[0] + "/not-the-token"
     assert client.post(forged, data=report).status_code == 403
     assert ok(client.post(path, data=report)) == {"changed": True}
-    assert _delivery(client, tenant, sent["message_id"])["status"] == "delivered"
+    assert _delivery(client, tenant, sent["id"])["status"] == "delivered"
 
 
 def test_a_provider_refusal_fails_the_delivery_for_good(
@@ -201,6 +201,6 @@ def test_a_provider_refusal_fails_the_delivery_for_good(
     with EventWorkerHarness(client) as worker:
         sent = _send(client, tenant, text="Hello", channels=["sms"])
         handled(worker, *[d["id"] for d in sent["deliveries"]])
-    delivery = _delivery(client, tenant, sent["message_id"])
+    delivery = _delivery(client, tenant, sent["id"])
     assert delivery["state"] == "failed"
     assert "20003" in delivery["error"] and "401" in delivery["error"]

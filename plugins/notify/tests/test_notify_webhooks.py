@@ -46,7 +46,7 @@ def test_an_endpoint_gets_a_signed_event_on_the_third_try_after_failing_twice(
     ids = set()
     for request in received:
         payload = verifier.verify(request.body, request.headers)  # raises when not signed right
-        assert payload["data"]["message_id"] == sent["message_id"]
+        assert payload["data"]["message_id"] == sent["id"]
         ids.add(request.headers["webhook-id"])
     assert ids == {f"msg_{delivery['id']}"}  # one id across the retries: receivers dedupe
     tampered = dict(received[0].headers, **{"webhook-signature": "v1,AAAA"})

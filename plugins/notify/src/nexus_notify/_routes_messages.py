@@ -3,19 +3,33 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 from uuid import UUID
 
 import msgspec
 from litestar import Controller, get, post
 from litestar.params import FromPath
-from nexus_hookspecs.http import Db, Events, TenantSettings, not_found, route_opt
+from nexus_hookspecs.http import (
+    Cursor,
+    Db,
+    Events,
+    Limit,
+    Page,
+    TenantSettings,
+    after_id,
+    not_found,
+    page_of,
+    route_opt,
+)
 
 from nexus_notify._examples import body
 from nexus_notify._keys import MESSAGES_READ, MESSAGES_SEND
-from nexus_notify._models import SendRequest, SendResult
+from nexus_notify._models import SendRequest
 from nexus_notify._send import record
 from nexus_notify._settings import NotifySettings
+
+if TYPE_CHECKING:
+    from nexus_hookspecs import Connection
 
 __all__ = ("MessageController",)
 
@@ -51,6 +65,36 @@ class MessageOut(msgspec.Struct, kw_only=True):
     deliveries: list[DeliveryOut]
 
 
+class MessageSummary(msgspec.Struct, kw_only=True):
+    """A message in a list."""
+
+    id: UUID
+    category: str
+    template: str | None
+    subject: str
+    source_ref: str | None
+    created_at: datetime
+
+
+async def _message(conn: Connection, message_id: UUID) -> MessageOut:
+    row = await conn.fetchrow(
+        "select id, category, template, template_version, locale, subject, text, "
+        "source_ref, created_at from notify_message where id = $1",
+        message_id,
+    )
+    if row is None:
+        not_found()
+    deliveries = await conn.fetch(
+        "select id, channel, address, provider, state, attempts, status, provider_ref, "
+        "error, next_attempt_at, updated_at from notify_delivery where message_id = $1 "
+        "order by id",
+        message_id,
+    )
+    found: dict[str, Any] = dict(row)
+    found["deliveries"] = [dict(d) for d in deliveries]
+    return msgspec.convert(found, MessageOut)
+
+
 class MessageController(Controller):
     """Messages of the tenant."""
 
@@ -64,7 +108,7 @@ class MessageController(Controller):
         events: Events,
         settings: TenantSettings[NotifySettings],
         data: Annotated[SendRequest, body("POST /messages", "An invoice by email and in-app")],
-    ) -> SendResult:
+    ) -> MessageOut:
         """Record a message and queue its deliveries (as the ``notify.send`` service does).
 
         Sends happen after the commit, in notify's event handler; the answer lists each
@@ -73,25 +117,25 @@ class MessageController(Controller):
         The same ``idempotency_key`` answers the first message again, sending nothing.
         """
         async with db.transaction() as conn:
-            return await record(conn, events, data, settings=settings)
+            result = await record(conn, events, data, settings=settings)
+            return await _message(conn, result.message_id)
+
+    @get("/", opt=route_opt(permission=MESSAGES_READ))
+    async def list_messages(
+        self, db: Db, cursor: Cursor = None, limit: Limit = 50
+    ) -> Page[MessageSummary]:
+        """Messages, oldest first (``source_ref`` says which record of a plugin sent one)."""
+        async with db.transaction() as conn:
+            rows = await conn.fetch(
+                "select id, category, template, subject, source_ref, created_at "
+                "from notify_message where ($1::uuid is null or id > $1) order by id limit $2",
+                after_id(cursor),
+                limit + 1,
+            )
+        return page_of([msgspec.convert(dict(r), MessageSummary) for r in rows], limit)
 
     @get("/{message_id:uuid}", opt=route_opt(permission=MESSAGES_READ))
     async def show_message(self, db: Db, message_id: FromPath[UUID]) -> MessageOut:
         """A message with each delivery's state, attempts and provider status."""
         async with db.transaction() as conn:
-            row = await conn.fetchrow(
-                "select id, category, template, template_version, locale, subject, text, "
-                "source_ref, created_at from notify_message where id = $1",
-                message_id,
-            )
-            if row is None:
-                not_found()
-            deliveries = await conn.fetch(
-                "select id, channel, address, provider, state, attempts, status, provider_ref, "
-                "error, next_attempt_at, updated_at from notify_delivery where message_id = $1 "
-                "order by id",
-                message_id,
-            )
-        found: dict[str, Any] = dict(row)
-        found["deliveries"] = [dict(d) for d in deliveries]
-        return msgspec.convert(found, MessageOut)
+            return await _message(conn, message_id)
