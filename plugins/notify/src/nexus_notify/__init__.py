@@ -126,6 +126,7 @@ def nexus_manifest() -> Manifest:
         events=(DELIVERY_QUEUED, DELIVERY_SENT, DELIVERY_FAILED, DELIVERY_STATUS, EMAIL_REQUESTED),
         tenant_tables=TABLES,
         example_payloads=EXAMPLES,
+        profile_settings={"default_locale": "locale", "default_time_zone": "timezone"},
     )
 
 
