@@ -1,5 +1,7 @@
-"""One database and one app (notify and a stand-in Mail) for the package; a fresh tenant per
-test; the fake providers."""
+"""One database and one app for the package; a fresh tenant per test; the fake providers.
+
+The app loads notify, a stand-in Mail (contract M) and a stand-in caller of notify.send.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from cryptography.fernet import Fernet
 from nexus.testing import create_test_client, make_tenant, migrated_database
+from notify_fake_caller import caller
 from notify_fake_mail import mail
 from notify_fakes import FakeProviders
 
@@ -23,13 +26,13 @@ if TYPE_CHECKING:
 
 @pytest.fixture(scope="package")
 def notify_db(nexus_postgres_server: str) -> Iterator[str]:
-    with migrated_database(nexus_postgres_server, [nexus_notify, mail]) as url:
+    with migrated_database(nexus_postgres_server, [nexus_notify, mail, caller]) as url:
         yield url
 
 
 @pytest.fixture(scope="package")
 def client(notify_db: str) -> Iterator[Any]:
-    with create_test_client([nexus_notify, mail], database_url=notify_db) as test_client:
+    with create_test_client([nexus_notify, mail, caller], database_url=notify_db) as test_client:
         yield test_client
 
 

@@ -56,29 +56,28 @@ async def requeue_due(conn: Connection, events: EventPublisher, *, limit: int = 
 
 
 class DueLoop:
-    """Polls for due deliveries every ``interval`` seconds while the process runs."""
+    """Polls for due deliveries every ``interval`` seconds while the process runs.
+
+    One task per running app (event loop): test processes start several apps.
+    """
 
     def __init__(self, interval: float = 1.0) -> None:
         self.interval = interval
-        self._task: asyncio.Task[None] | None = None
-        self._wake = asyncio.Event()
+        self._tasks: dict[asyncio.AbstractEventLoop, asyncio.Task[None]] = {}
 
     def start(self, work: Background) -> None:
-        """Start polling with the kernel's ``Background`` port."""
-        self._wake = asyncio.Event()
-        self._task = asyncio.get_running_loop().create_task(self._run(work))
-
-    def wake(self) -> None:
-        """Poll now (a test, or an admin's replay, need not wait for the next tick)."""
-        self._wake.set()
+        """Start polling with the kernel's ``Background`` port, on the running loop."""
+        loop = asyncio.get_running_loop()
+        if loop not in self._tasks:
+            self._tasks[loop] = loop.create_task(self._run(work))
 
     async def stop(self) -> None:
-        """Stop polling."""
-        if self._task is not None:
-            self._task.cancel()
+        """Stop this loop's polling."""
+        task = self._tasks.pop(asyncio.get_running_loop(), None)
+        if task is not None:
+            task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+                await task
 
     async def once(self, work: Background) -> int:
         """One pass over every tenant with due deliveries; how many were queued."""
@@ -100,6 +99,4 @@ class DueLoop:
                 await self.once(work)
             except Exception as exc:  # noqa: BLE001 - keep polling; the database may be back
                 log.warning("notify due-work pass failed", error=repr(exc))
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), self.interval)
-            self._wake.clear()
+            await asyncio.sleep(self.interval)
