@@ -18,6 +18,10 @@ import pytest
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
+# Notify keeps provider credentials and webhook secrets encrypted with keys from the process
+# configuration; the cross-package tests (round trips, walkthroughs) write its examples.
+os.environ.setdefault("NEXUS_NOTIFY_KEYS", "bm90aWZ5LXRlc3RzLW9ubHktbm90LWEtc2VjcmV0LTA=")
+
 
 def write_distribution(
     root: Path, *, dist: str, module: str, entry_points: dict[str, str], source: str
