@@ -5,8 +5,15 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
+from uuid import UUID
 
-from nexus.testing import EventWorkerHarness, make_tenant, set_plugin_settings
+from nexus.testing import (
+    EventWorkerHarness,
+    make_tenant,
+    run_sync,
+    set_plugin_settings,
+    tenant_transaction,
+)
 from notify_support import API, BASE, configure, handled, ok
 
 if TYPE_CHECKING:
@@ -86,6 +93,22 @@ def test_quiet_hours_delay_sms_in_the_recipients_zone(
     ]
     due = datetime.fromisoformat(delivery["next_attempt_at"])
     assert due.minute == 0 and due.hour == (hour + 1) % 24
+
+    async def end_quiet_hours() -> None:  # the hour passes: the delivery is due now
+        async with tenant_transaction(notify_db, tenant) as conn:
+            await conn.execute(
+                "update notify_delivery set next_attempt_at = now() where id = $1",
+                UUID(delivery["id"]),
+            )
+            await conn.execute("select notify_due_at(now(), true)")
+
+    with EventWorkerHarness(client) as worker:
+        run_sync(end_quiet_hours())
+        handled(worker, delivery["id"])  # the due-work loop queued it again
+    [delivery] = ok(client.get(f"{API}/messages/{sent['id']}", headers=tenant.headers))[
+        "deliveries"
+    ]
+    assert (delivery["state"], delivery["provider"]) == ("sent", "twilio")  # delayed, not dropped
     # Elsewhere it is not quiet: Honolulu is ten hours behind.
     away = dict(body, to={"phone": "+14155550101", "time_zone": "Pacific/Honolulu"})
     sent = ok(client.post(f"{API}/messages", json=away, headers=tenant.headers), 201)

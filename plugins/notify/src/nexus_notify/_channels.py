@@ -13,14 +13,12 @@ from typing import TYPE_CHECKING, Any
 import aiosmtplib
 import httpx
 import msgspec
-from limits import parse
-from limits.storage import MemoryStorage
-from limits.strategies import MovingWindowRateLimiter
 from nexus_hookspecs import new_id
 
 from nexus_notify._clients import SendError, africastalking_sms, twilio_sms, whatsapp_message
 from nexus_notify._credentials import load
 from nexus_notify._events import EMAIL_REQUESTED, EmailRequested
+from nexus_notify._limits import allowed
 from nexus_notify._secrets import decrypt
 from nexus_notify._send import tenant_slug
 from nexus_notify._signatures import webhook_headers
@@ -36,13 +34,9 @@ __all__ = ("Outcome", "send")
 
 Outcome = tuple[str, str | None, bool]
 
-# Per process: each worker process holds its own window (the providers' limits are per
-# account; a deployment with N workers sets the tenant's rate to its share).
-_LIMITER = MovingWindowRateLimiter(MemoryStorage())
-
 
 def _throttle(rate: str, *keys: str) -> None:
-    if not _LIMITER.hit(parse(rate), *keys):
+    if not allowed(rate, *keys):
         raise SendError(f"rate limit {rate} reached", permanent=False)
 
 

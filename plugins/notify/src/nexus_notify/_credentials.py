@@ -70,6 +70,8 @@ async def store(conn: Connection, provider: str, config: dict[str, Any]) -> None
         checked = msgspec.convert(config, PROVIDERS[provider])
     except msgspec.ValidationError as exc:
         invalid("body", f"the {provider} credentials are invalid: {exc}")
+    if isinstance(checked, Twilio) and not (checked.from_number or checked.messaging_service_sid):
+        invalid("from_number", "give from_number or messaging_service_sid")
     await conn.execute(
         "insert into notify_provider (id, provider, config_enc) values ($1, $2, $3) "
         "on conflict (tenant_id, provider) do update set config_enc = excluded.config_enc, "

@@ -16,7 +16,6 @@ from typing import Any
 from uuid import UUID
 
 import msgspec
-from limits import parse
 from litestar import Controller, Request, Response, get, post
 from litestar.exceptions import (
     NotAuthorizedException,
@@ -26,8 +25,8 @@ from litestar.exceptions import (
 from litestar.params import FromPath
 from nexus_hookspecs.http import Db, Events, TenantSettings, not_found, route_opt
 
-from nexus_notify._channels import _LIMITER
 from nexus_notify._credentials import load
+from nexus_notify._limits import allowed
 from nexus_notify._secrets import verify_token
 from nexus_notify._settings import NotifySettings
 from nexus_notify._signatures import meta_valid, twilio_valid
@@ -36,12 +35,12 @@ from nexus_notify._status import AFRICASTALKING, TWILIO, WHATSAPP, set_status
 __all__ = ("CallbackController",)
 
 _VISITOR = route_opt(access="visitor")
-_PER_CLIENT = parse("300/minute")
+_PER_CLIENT = "300/minute"
 
 
 def _throttle(request: Request[Any, Any, Any], tenant: FromPath[str]) -> None:
     host = request.client.host if request.client else "unknown"
-    if not _LIMITER.hit(_PER_CLIENT, "callback", tenant, host):
+    if not allowed(_PER_CLIENT, "callback", tenant, host):
         raise TooManyRequestsException("too many callbacks from this address")
 
 

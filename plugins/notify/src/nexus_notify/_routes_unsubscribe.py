@@ -5,19 +5,18 @@ from __future__ import annotations
 from typing import Any
 
 import msgspec
-from limits import parse
 from litestar import Controller, Request, get, post
 from litestar.exceptions import TooManyRequestsException
 from litestar.params import FromPath
 from nexus_hookspecs import new_id
 from nexus_hookspecs.http import Db, not_found, route_opt
 
-from nexus_notify._channels import _LIMITER
+from nexus_notify._limits import allowed
 from nexus_notify._secrets import verify_token
 
 __all__ = ("UnsubscribeController",)
 
-_PER_CLIENT = parse("60/minute")
+_PER_CLIENT = "60/minute"
 
 
 class Unsubscription(msgspec.Struct, kw_only=True):
@@ -62,7 +61,7 @@ class UnsubscribeController(Controller):
     ) -> Unsubscription:
         """Unsubscribe the link's address from its category (one click; idempotent)."""
         host = request.client.host if request.client else "unknown"
-        if not _LIMITER.hit(_PER_CLIENT, "unsubscribe", tenant, host):
+        if not allowed(_PER_CLIENT, "unsubscribe", tenant, host):
             raise TooManyRequestsException("too many requests from this address")
         claims = _claims(tenant, token)
         async with db.transaction() as conn:
