@@ -17,6 +17,8 @@ from notify_fakes import FakeProviders
 
 # Notify's key for secrets at rest and signed tokens: the process configuration.
 os.environ.setdefault("NEXUS_NOTIFY_KEYS", Fernet.generate_key().decode())
+# The fake providers and webhook receivers listen on loopback.
+os.environ.setdefault("NEXUS_NOTIFY_ALLOW_PRIVATE_URLS", "1")
 
 import nexus_notify  # noqa: E402 - after the key is configured
 

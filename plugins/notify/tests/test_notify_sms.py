@@ -99,7 +99,7 @@ def test_a_whatsapp_template_message_goes_out_and_metas_signed_status_updates_it
     body = request.json()
     assert body["messaging_product"] == "whatsapp"
     assert body["type"] == "template"
-    assert body["template"]["language"] == {"code": "en_KE"}
+    assert body["template"]["language"] == {"code": "en"}  # the template's approved language
     assert body["template"]["components"] == [
         {
             "type": "body",

@@ -93,3 +93,20 @@ def test_a_failing_endpoint_is_dead_lettered_then_replayed(
         f"{API}/webhooks/deliveries/{delivery['id']}/replay", headers=tenant.headers
     )
     assert again.status_code == 202  # a sent one may be replayed too (same webhook-id)
+
+
+def test_an_endpoint_on_the_deployments_own_network_is_refused(
+    client: Any, tenant: Any, notify_db: str, fakes: FakeProviders, monkeypatch: Any
+) -> None:
+    configure(client, notify_db, tenant, fakes)
+    _endpoint(client, tenant, fakes, f"inside-{tenant.slug}")
+    monkeypatch.delenv("NEXUS_NOTIFY_ALLOW_PRIVATE_URLS")
+    with EventWorkerHarness(client) as worker:
+        sent = _message(client, tenant)
+        handled(worker, sent["deliveries"][0]["id"])
+    [delivery] = ok(client.get(f"{API}/messages/{sent['id']}", headers=tenant.headers))[
+        "deliveries"
+    ]
+    assert delivery["state"] == "failed"
+    assert "non-public address" in delivery["error"]
+    assert fakes.to(f"/hooks/inside-{tenant.slug}") == []

@@ -18,6 +18,7 @@ from nexus_hookspecs import new_id
 from nexus_notify._clients import SendError, africastalking_sms, twilio_sms, whatsapp_message
 from nexus_notify._credentials import load
 from nexus_notify._events import EMAIL_REQUESTED, EmailRequested
+from nexus_notify._guard import check_url
 from nexus_notify._limits import allowed
 from nexus_notify._secrets import decrypt
 from nexus_notify._send import tenant_slug
@@ -180,6 +181,7 @@ async def _webhook(row: Mapping[str, Any], ctx: EventContext, s: NotifySettings)
     )
     # The webhook id is the delivery's: the same across retries, so receivers dedupe on it.
     headers = webhook_headers(decrypt(secret), message_id=f"msg_{row['id']}", body=body)
+    await check_url(row["address"])
     try:
         async with httpx.AsyncClient(timeout=httpx.Timeout(15.0)) as client:
             response = await client.post(row["address"], content=body, headers=headers)

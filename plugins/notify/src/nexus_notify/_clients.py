@@ -11,6 +11,9 @@ from typing import Any
 
 import httpx
 
+from nexus_notify._errors import SendError
+from nexus_notify._guard import check_url
+
 __all__ = ("SendError", "africastalking_sms", "twilio_sms", "whatsapp_message")
 
 TWILIO_BASE = "https://api.twilio.com"
@@ -24,18 +27,6 @@ _AT_TAKEN = {100, 101, 102}
 _AT_TRANSIENT = {401, 405, 500, 501}
 
 
-class SendError(Exception):
-    """A provider refused or could not be reached.
-
-    Attributes:
-        permanent: Retrying the same request cannot succeed.
-    """
-
-    def __init__(self, message: str, *, permanent: bool) -> None:
-        super().__init__(message)
-        self.permanent = permanent
-
-
 def _refusal(response: httpx.Response, detail: str) -> SendError:
     status = response.status_code
     permanent = 400 <= status < 500 and status not in (408, 409, 429)
@@ -43,6 +34,7 @@ def _refusal(response: httpx.Response, detail: str) -> SendError:
 
 
 async def _post(url: str, **kwargs: Any) -> httpx.Response:
+    await check_url(url)
     try:
         async with httpx.AsyncClient(timeout=TIMEOUT) as client:
             return await client.post(url, **kwargs)

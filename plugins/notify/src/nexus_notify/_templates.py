@@ -97,7 +97,7 @@ def render_template(
         params = [str(data.get(name, "")) for name in template["whatsapp_params"]]
         out["whatsapp"] = {
             "name": template["whatsapp_template"],
-            "language": locale.replace("-", "_"),
+            "language": str(template["locale"]).replace("-", "_"),
             "params": params,
         }
     return out
