@@ -1,38 +1,34 @@
-"""Fixtures: a kernel with only this plugin, on a fresh PostgreSQL database per test.
-
-The fixtures ``nexus_migrated_database`` and ``nexus_database_url`` come from
-``nexus.testing`` (installed with ``nexus-kernel``): PostgreSQL from
-``NEXUS_TEST_DATABASE_URL``, else on 127.0.0.1:5432, else an embedded one. Each test's
-database is a copy of one migrated once for the session, so no test pays for migrations.
-"""
+"""One database and one app for the package (Projects, Finance and a stand-in Time)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
+import nexus_finance
 import nexus_projects
 import pytest
-from nexus.testing import create_test_client, make_tenant
+from nexus.testing import create_test_client, migrated_database
+from projects_fake_time import time_plugin
+from projects_support import company
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+PLUGINS = [nexus_finance, nexus_projects, time_plugin]
+
+
+@pytest.fixture(scope="package")
+def projects_db(nexus_postgres_server: str) -> Iterator[str]:
+    with migrated_database(nexus_postgres_server, PLUGINS) as url:
+        yield url
+
+
+@pytest.fixture(scope="package")
+def client(projects_db: str) -> Iterator[Any]:
+    with create_test_client(PLUGINS, database_url=projects_db) as test_client:
+        yield test_client
 
 
 @pytest.fixture
-def nexus_database_url(nexus_migrated_database):
-    """This test's database, already holding the kernel's and this plugin's tables."""
-    return nexus_migrated_database([nexus_projects])
-
-
-@pytest.fixture
-def client(nexus_database_url):
-    """A started test client of a kernel that loads this plugin and nothing else."""
-    with create_test_client([nexus_projects], database_url=nexus_database_url) as client:
-        yield client
-
-
-@pytest.fixture
-def tenant(client, nexus_database_url):
-    """A tenant (the plugin is on: with no preset, every installed plugin is) and its key."""
-    return make_tenant(nexus_database_url)
-
-
-@pytest.fixture
-def other_tenant(client, nexus_database_url):
-    """A second tenant, to check that one never sees the other's items."""
-    return make_tenant(nexus_database_url)
+def tenant(client: Any, projects_db: str) -> Any:
+    return company(projects_db)

@@ -9,7 +9,7 @@ from uuid import UUID
 
 import msgspec
 from litestar import Controller, get, patch, post
-from litestar.params import FromPath
+from litestar.params import FromPath, QueryParameter
 from nexus_hookspecs.http import (
     Cursor,
     Db,
@@ -137,7 +137,11 @@ class ProjectController(Controller):
 
     @get("/", opt=route_opt(permission=PROJECTS_READ))
     async def list_projects(
-        self, db: Db, cursor: Cursor = None, limit: Limit = 50, status: Status | None = None
+        self,
+        db: Db,
+        cursor: Cursor = None,
+        limit: Limit = 50,
+        status: Annotated[Status | None, QueryParameter(description="Only this status.")] = None,
     ) -> Page[ProjectOut]:
         """Projects, oldest first; ``status`` filters."""
         after = after_id(cursor)

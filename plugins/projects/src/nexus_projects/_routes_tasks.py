@@ -9,7 +9,7 @@ from uuid import UUID
 
 import msgspec
 from litestar import Controller, delete, get, patch, post
-from litestar.params import FromPath
+from litestar.params import FromPath, QueryParameter
 from nexus_hookspecs.http import Db, Events, TenantBlobs, invalid, not_found, route_opt
 
 from nexus_projects._dependencies import add_dependency, remove_dependency
@@ -122,9 +122,11 @@ class TaskController(Controller):
         self,
         db: Db,
         project_id: FromPath[UUID],
-        stage_id: UUID | None = None,
-        assignee: UUID | None = None,
-        parent_id: UUID | None = None,
+        stage_id: Annotated[UUID | None, QueryParameter(description="Only on this stage.")] = None,
+        assignee: Annotated[
+            UUID | None, QueryParameter(description="Only with this assignee.")
+        ] = None,
+        parent_id: Annotated[UUID | None, QueryParameter(description="Only its subtasks.")] = None,
     ) -> list[TaskOut]:
         """The project's tasks in board order (stage, then position); filters narrow them."""
         async with db.transaction() as conn:

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
 import msgspec
 from litestar import Controller, delete, get, post
-from litestar.params import FromPath
+from litestar.params import FromPath, QueryParameter
 from nexus_hookspecs import new_id
 from nexus_hookspecs.http import (
     Cursor,
@@ -38,6 +38,7 @@ from nexus_projects._time import ENTRY_COLUMNS
 __all__ = ("TimeController", "TimeEntryOut")
 
 _MAX_DAY = Decimal(24)
+State = Literal["draft", "approved"]
 
 
 class TimeEntryOut(msgspec.Struct, kw_only=True):
@@ -97,9 +98,13 @@ class TimeController(Controller):
         project_id: FromPath[UUID],
         cursor: Cursor = None,
         limit: Limit = 50,
-        task_id: UUID | None = None,
-        employee_id: UUID | None = None,
-        state: str | None = None,
+        task_id: Annotated[UUID | None, QueryParameter(description="Only on this task.")] = None,
+        employee_id: Annotated[
+            UUID | None, QueryParameter(description="Only this employee's.")
+        ] = None,
+        entry_state: Annotated[
+            State | None, QueryParameter(name="state", description="draft or approved.")
+        ] = None,
     ) -> Page[TimeEntryOut]:
         """The project's entries, oldest first; filters narrow them."""
         after = after_id(cursor)
@@ -114,7 +119,7 @@ class TimeController(Controller):
                 after,
                 task_id,
                 employee_id,
-                state,
+                entry_state,
                 limit + 1,
             )
         return page_of([_out(row) for row in rows], limit)

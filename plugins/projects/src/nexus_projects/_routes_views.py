@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import Annotated
 from uuid import UUID
 
 import msgspec
 from litestar import Controller, get
-from litestar.params import FromPath
+from litestar.params import FromPath, QueryParameter
 from nexus_hookspecs.http import Db, TenantSettings, route_opt
 
 from nexus_projects._keys import PROJECTS_READ
@@ -119,7 +120,9 @@ class ViewController(Controller):
         db: Db,
         settings: TenantSettings[ProjectsSettings],
         project_id: FromPath[UUID],
-        today: date | None = None,
+        today: Annotated[
+            date | None, QueryParameter(description="The day overdue is measured on.")
+        ] = None,
     ) -> Dashboard:
         """Budget vs actual hours and money, overdue tasks (as of ``today``), by stage."""
         async with db.transaction() as conn:
