@@ -99,7 +99,8 @@ async def dashboard(
     stages = await conn.fetch(
         "select s.id, s.name, s.is_done, count(t.id) as tasks, coalesce(sum(t.estimate_hours), "
         "0) as estimate_hours from projects_stage s left join projects_task t on t.stage_id = "
-        "s.id where s.project_id = $1 group by s.id order by s.position, s.id",
+        "s.id where s.project_id = $1 group by s.id, s.name, s.is_done, s.position "
+        "order by s.position, s.id",
         project["id"],
     )
     remaining_effort = await conn.fetchval(
