@@ -20,7 +20,6 @@ _STAGE = "0193a1b2-7c4d-7e8f-9a0b-1c2d3e4f5a03"
 EXAMPLES: dict[str, Any] = {
     "POST /projects": {
         "name": "Website relaunch",
-        "code": "WEB-2027",
         "customer_ref": "0193a1b2-7c4d-7e8f-9a0b-1c2d3e4f5a00",
         "customer_name": "Adaeze Stores Ltd",
         "manager_id": "0193a1b2-7c4d-7e8f-9a0b-1c2d3e4f5a10",
@@ -59,7 +58,6 @@ EXAMPLES: dict[str, Any] = {
     "POST /projects/{project_id}/rates": {"role": "consultant", "hourly_rate": "120.00"},
     "POST /projects/{project_id}/time-entries": {
         "employee_id": _EMPLOYEE,
-        "task_id": None,
         "day": "2027-01-05",
         "hours": "7.5",
         "description": "Wireframes",
