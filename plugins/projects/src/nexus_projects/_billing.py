@@ -21,6 +21,7 @@ from nexus_hookspecs import new_id
 from nexus_hookspecs.http import conflict
 
 from nexus_projects._events import INVOICE_DRAFTED, InvoiceDrafted
+from nexus_projects._fields import decimal_text
 from nexus_projects._peers import draft_invoice, ensure_partner
 from nexus_projects._projects import load_project
 from nexus_projects._rates import load_rates
@@ -37,10 +38,6 @@ RUN_COLUMNS = (
     "id, project_id, document_id, document_number, document_state, source_ref, hours, "
     "amount, currency, created_at"
 )
-
-
-def _text(value: Decimal) -> str:
-    return format(value.normalize(), "f") if value else "0"
 
 
 async def _time_lines(
@@ -73,7 +70,11 @@ async def _time_lines(
             employee_ids=sorted(unpriced),
         )
     lines = [
-        {"description": f"{title} (hours)", "quantity": _text(hours), "unit_price": _text(rate)}
+        {
+            "description": f"{title} (hours)",
+            "quantity": decimal_text(hours),
+            "unit_price": decimal_text(rate),
+        }
         for (title, rate), hours in groups.items()
     ]
     hours = sum((e["hours"] for e in entries), Decimal(0))
@@ -109,7 +110,7 @@ async def run_billing(
             {
                 "description": f"Milestone: {milestone['name']}",
                 "quantity": "1",
-                "unit_price": _text(milestone["amount"]),
+                "unit_price": decimal_text(milestone["amount"]),
             }
         )
         amount += milestone["amount"]
@@ -170,9 +171,9 @@ async def run_billing(
             document_id=document.id,
             document_number=document.number,
             date=day,
-            hours=_text(hours),
-            amount=_text(amount),
-            total=_text(document.total),
+            hours=decimal_text(hours),
+            amount=decimal_text(amount),
+            total=decimal_text(document.total),
             currency=document.currency,
             time_entries=len(entry_ids),
             milestones=len(milestones),

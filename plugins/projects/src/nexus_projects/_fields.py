@@ -16,6 +16,7 @@ __all__ = (
     "Name",
     "Priority",
     "Status",
+    "decimal_text",
 )
 
 Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
@@ -25,3 +26,8 @@ Hours = Annotated[Decimal, decimal_meta(digits=10, places=2, description="Hours.
 BillingType = Literal["time_and_materials", "fixed_price", "non_billable"]
 Status = Literal["draft", "active", "on_hold", "done", "cancelled"]
 Priority = Literal["low", "normal", "high", "urgent"]
+
+
+def decimal_text(value: Decimal) -> str:
+    """A decimal as plain digits without trailing zeros (``"1400"``, ``"7.5"``, ``"0"``)."""
+    return format(value.normalize(), "f") if value else "0"

@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING, Any
 
 from nexus_hookspecs.http import conflict, not_found
 
-from nexus_projects._billing import _text
 from nexus_projects._events import MILESTONE_REACHED, MilestoneReached
+from nexus_projects._fields import decimal_text
 
 if TYPE_CHECKING:
     from uuid import UUID
@@ -47,7 +47,7 @@ async def reach_milestone(conn: Connection, events: EventPublisher, milestone_id
             id=row["id"],
             project_id=row["project_id"],
             name=row["name"],
-            amount=_text(row["amount"]),
+            amount=decimal_text(row["amount"]),
             currency=currency,
         ),
     )
