@@ -208,3 +208,20 @@ def test_another_tenant_gets_404_everywhere(client: Any, tenant: Any, projects_d
     )
     problem(client.post(f"{API}/projects/{pid}/billing-runs", json={}, headers=other.headers), 404)
     assert ok(client.get(f"{API}/projects", headers=other.headers))["items"] == []
+
+
+def test_switched_off_the_routes_answer_404_and_come_back(client: Any, tenant: Any) -> None:
+    pid = project(client, tenant)["id"]
+
+    def switch(enabled: bool) -> None:
+        ok(
+            client.put(
+                "/api/v1/features/projects", json={"enabled": enabled}, headers=tenant.headers
+            )
+        )
+
+    switch(False)
+    problem(client.get(f"{API}/projects/{pid}", headers=tenant.headers), 404)
+    problem(client.post(f"{API}/projects", json={"name": "X"}, headers=tenant.headers), 404)
+    switch(True)
+    assert ok(client.get(f"{API}/projects/{pid}", headers=tenant.headers))["id"] == pid
