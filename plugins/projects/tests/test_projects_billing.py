@@ -242,3 +242,37 @@ def test_approved_timesheets_from_time_are_imported_and_withdrawn(client: Any, t
     assert [(e["hours"], e["task_id"]) for e in fresh] == [("1.00", tid)]
     second = ok(_bill(client, tenant, pid), 201)
     assert (second["hours"], second["amount"]) == ("1.00", "80.000000")
+
+
+def test_time_entries_are_checked_and_only_drafts_entered_here_are_deleted(
+    client: Any, tenant: Any
+) -> None:
+    pid = project(client, tenant)["id"]
+    elsewhere = task(client, tenant, project(client, tenant, name="Other")["id"], "X")["id"]
+    someone = str(uuid.uuid4())
+    url = f"{API}/projects/{pid}/time-entries"
+    for body in (
+        {"employee_id": someone, "day": "2027-01-05", "hours": "25"},
+        {"employee_id": someone, "day": "2027-01-05", "hours": "0"},
+        {"employee_id": someone, "day": "2027-01-05", "hours": "1", "task_id": elsewhere},
+        {"employee_id": someone, "day": "2027-01-05", "hours": 1},
+    ):
+        problem(client.post(url, json=body, headers=tenant.headers), 422)
+    draft = ok(
+        client.post(
+            url,
+            json={"employee_id": someone, "day": "2027-01-05", "hours": "1"},
+            headers=tenant.headers,
+        ),
+        201,
+    )
+    assert (draft["state"], draft["source"], draft["billable"]) == ("draft", "projects", True)
+    ok(client.delete(f"{API}/time-entries/{draft['id']}", headers=tenant.headers), 204)
+    problem(client.get(f"{API}/time-entries/{draft['id']}", headers=tenant.headers), 404)
+    approved = entry(client, tenant, pid, someone, "1")
+    problem(client.delete(f"{API}/time-entries/{approved['id']}", headers=tenant.headers), 409)
+    free = project(client, tenant, name="Internal", billing_type="non_billable")["id"]
+    internal = entry(client, tenant, free, someone, "2", billable=True)
+    assert internal["billable"] is False
+    refused = problem(_bill(client, tenant, free), 409)
+    assert refused["billing_type"] == "non_billable"
