@@ -30,6 +30,7 @@ from nexus_finance._invoices import (
 from nexus_finance._keys import MULTI_CURRENCY
 from nexus_finance._legal import Country, Line, PostalCode, TaxId
 from nexus_finance._partners import PartnerIn, PartnerKind, insert
+from nexus_finance._preview import DocumentPreview, preview
 from nexus_finance._taxes import TaxIds, partner_position
 
 if TYPE_CHECKING:
@@ -53,6 +54,7 @@ __all__ = (
     "ensure_partner",
     "get_document",
     "list_taxes",
+    "preview_document",
 )
 
 
@@ -256,29 +258,11 @@ async def _settings(ctx: ServiceContext) -> FinanceSettings:
     return settings
 
 
-async def draft_document(data: DraftRequest, ctx: ServiceContext) -> DocumentRef:
-    """Draft a document once per ``source_ref`` (the same one again answers the first).
-
-    Lines naming no tax get the product's, else the company's default tax, through the
-    partner's exemption and fiscal position. With ``post``, the draft is posted: numbered,
-    its entry booked (invoice: Dr Receivable / Cr income and output tax; bill: Dr expense —
-    or Stock received not billed, Purchase price differences by ``account_subtype`` — and
-    input tax / Cr Payable) and ``finance.invoice.posted.v1`` published.
-    """
-    conn = ctx.conn
-    existing = await conn.fetchval(
-        "select id from finance_invoice where source_ref = $1", data.source_ref
-    )
-    if existing is not None:
-        state = await conn.fetchval("select state from finance_invoice where id = $1", existing)
-        if data.post and state == "draft":
-            await _posting.post(conn, await company(conn), existing, events=ctx.events)
-        return await _document(conn, existing)
+def _draft_in(data: DraftRequest) -> InvoiceIn:
+    """The draft a request describes (lines naming no tax take the defaults)."""
     if data.partner_id is None and data.partner_name is None and data.partner_ref is None:
         invalid("partner_id", "name the partner: partner_id, or partner_ref and partner_name")
-    settings = await _settings(ctx)
-    books = await company(conn)
-    draft = InvoiceIn(
+    return InvoiceIn(
         kind=data.kind,
         direction=data.direction,
         partner_id=data.partner_id,
@@ -302,6 +286,47 @@ async def draft_document(data: DraftRequest, ctx: ServiceContext) -> DocumentRef
             for line in data.lines
         ],
     )
+
+
+async def preview_document(data: DraftRequest, ctx: ServiceContext) -> DocumentPreview:
+    """Price the document ``draft_document`` would draft, by the same code; store nothing.
+
+    Its lines, taxes (the product's, else the company's default, through the partner's
+    exemption and fiscal position), tax rounding and totals are what the draft would have;
+    it refuses (422) what the draft would refuse. ``source_ref`` and ``post`` are ignored.
+    """
+    settings = await _settings(ctx)
+    return await preview(
+        ctx.conn,
+        await company(ctx.conn),
+        _draft_in(data),
+        multi_currency=await ctx.feature_enabled(MULTI_CURRENCY),
+        tax_rounding=settings.tax_rounding,
+        partner_ref=data.partner_ref,
+    )
+
+
+async def draft_document(data: DraftRequest, ctx: ServiceContext) -> DocumentRef:
+    """Draft a document once per ``source_ref`` (the same one again answers the first).
+
+    Lines naming no tax get the product's, else the company's default tax, through the
+    partner's exemption and fiscal position. With ``post``, the draft is posted: numbered,
+    its entry booked (invoice: Dr Receivable / Cr income and output tax; bill: Dr expense —
+    or Stock received not billed, Purchase price differences by ``account_subtype`` — and
+    input tax / Cr Payable) and ``finance.invoice.posted.v1`` published.
+    """
+    conn = ctx.conn
+    existing = await conn.fetchval(
+        "select id from finance_invoice where source_ref = $1", data.source_ref
+    )
+    if existing is not None:
+        state = await conn.fetchval("select state from finance_invoice where id = $1", existing)
+        if data.post and state == "draft":
+            await _posting.post(conn, await company(conn), existing, events=ctx.events)
+        return await _document(conn, existing)
+    draft = _draft_in(data)
+    settings = await _settings(ctx)
+    books = await company(conn)
     if data.reversal_of is not None and not await conn.fetchval(
         "select 1 from finance_invoice where id = $1", data.reversal_of
     ):
@@ -445,6 +470,19 @@ SERVICES: tuple[tuple[str, Any, type[msgspec.Struct], Any, str], ...] = (
         "post: numbered, its entry booked (invoice: Dr Receivable / Cr income and output "
         "tax; bill: Dr expense or stock received and input tax / Cr Payable) and "
         "finance.invoice.posted.v1 published.",
+    ),
+    (
+        "finance.documents.preview",
+        preview_document,
+        DraftRequest,
+        DocumentPreview,
+        "Prices the document finance.documents.draft would draft from the same request, by "
+        "the same code (lines without tax_ids take the product's, else the company's default "
+        "tax, through the partner's exemption and fiscal position; the tenant's tax "
+        "rounding): its lines with their tax, net and tax amounts, and its totals, the "
+        "partner and its fiscal position. 422 where draft would refuse. Stores nothing and "
+        "books nothing (source_ref and post are ignored): what a quotation shows is what "
+        "the invoice bills.",
     ),
     (
         "finance.documents.get",
