@@ -28,6 +28,7 @@ from nexus_hookspecs.http import (
 from nexus_finance._books import check_day
 from nexus_finance._line_amounts import compute_lines, totals
 from nexus_finance._money import Amount, Currency, is_currency, money_text, plain, quantize
+from nexus_finance._origin import Origin, origin_of
 from nexus_finance._partners import find_or_create
 from nexus_finance._taxes import TaxIds
 
@@ -206,6 +207,10 @@ class InvoiceOut(msgspec.Struct, kw_only=True):
     reference: str | None
     notes: str | None
     reversal_of: UUID | None
+    source_ref: str | None = None
+    """What drafted the document, as that plugin names it (``sales.order:<id>:<n>``)."""
+    origin: Origin | None = None
+    """``source_ref`` parsed: the plugin, kind, id and route of the source (``_origin``)."""
     entry_id: UUID | None
     posted_at: datetime | None
     paid_at: datetime | None
@@ -601,6 +606,7 @@ def to_out(
     return InvoiceOut(
         **fields,
         **values,
+        origin=origin_of(row.get("source_ref")),
         residual=values["total"] - values["amount_paid"],
         lines=[
             InvoiceLineOut(

@@ -254,6 +254,7 @@ class QuotationController(Controller):
         self,
         db: Db,
         events: Events,
+        services: Services,
         settings: TenantSettings[SalesSettings],
         quotation_id: FromPath[UUID],
     ) -> QuotationOut:
@@ -263,7 +264,8 @@ class QuotationController(Controller):
         Nothing moves in stock or the ledger.
         """
         async with db.transaction() as conn:
-            return await quotation_view(conn, await revise(conn, events, settings, quotation_id))
+            revised = await revise(conn, events, settings, quotation_id, services)
+            return await quotation_view(conn, revised)
 
     @post(
         "/{quotation_id:uuid}/order",
@@ -283,7 +285,7 @@ class QuotationController(Controller):
         the ledger until the order is confirmed (reservation) and delivered or invoiced.
         """
         async with db.transaction() as conn:
-            order_id = await order_from_quotation(conn, quotation_id)
+            order_id = await order_from_quotation(conn, quotation_id, services)
             return await order_view(
                 conn,
                 services,
