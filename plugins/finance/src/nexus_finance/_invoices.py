@@ -165,13 +165,18 @@ class InvoiceLineOut(msgspec.Struct, kw_only=True):
 
 
 class CreditNoteRef(msgspec.Struct, kw_only=True):
-    """A credit note crediting the document (``reversal_of``), in full or in part."""
+    """A credit note crediting the document (``reversal_of``), in full or in part.
+
+    ``residual`` is what of it is still open: matched against the document (an allocation
+    on both) or refunded (an outbound payment allocated to it), it is 0.
+    """
 
     id: UUID
     number: str | None
     state: str
     date: dt.date
     total: Decimal
+    residual: Decimal = Decimal(0)
 
 
 class SettlementOut(msgspec.Struct, kw_only=True):
@@ -548,7 +553,8 @@ async def load_many(conn: Connection, invoice_ids: list[UUID]) -> list[InvoiceOu
     by_id = {row["id"]: dict(row) for row in rows}
     notes: dict[UUID, list[CreditNoteRef]] = defaultdict(list)
     for note in await conn.fetch(
-        "select id, number, state, date, total, currency, reversal_of from finance_invoice "
+        "select id, number, state, date, total, amount_paid, currency, reversal_of "
+        "from finance_invoice "
         "where reversal_of = any($1::uuid[]) and kind = 'credit_note' order by date, id",
         invoice_ids,
     ):
@@ -559,6 +565,7 @@ async def load_many(conn: Connection, invoice_ids: list[UUID]) -> list[InvoiceOu
                 state=note["state"],
                 date=note["date"],
                 total=quantize(note["total"], note["currency"]),
+                residual=quantize(note["total"] - note["amount_paid"], note["currency"]),
             )
         )
     settled: dict[UUID, list[dict[str, Any]]] = defaultdict(list)
