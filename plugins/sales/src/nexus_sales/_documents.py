@@ -10,7 +10,7 @@ from nexus_hookspecs import new_id
 from nexus_hookspecs.http import FieldErrors
 
 from nexus_sales._peers import document_line, ensure_partner, preview, products, taxes
-from nexus_sales._totals import LineTotal, line_total, minor_unit
+from nexus_sales._totals import LineTotal, line_net, minor_unit
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -99,7 +99,7 @@ async def write_lines(
     With Finance on and the customer (``party``: partner id, reference, name, currency)
     known, each line's net and tax are what Finance's invoice would bill
     (``finance.documents.preview``: the product's taxes, the customer's exemption and
-    fiscal position, the tenant's tax rounding); else they are computed here (``_totals``).
+    fiscal position, the tenant's tax rounding); with Finance off, they are untaxed.
     """
     finance = services is not None and await services.available(conn, "finance.taxes.list")
     found = await taxes(conn, services) if finance and services is not None else []
@@ -135,7 +135,7 @@ async def write_lines(
             billed = priced.lines[position - 1]
             total = LineTotal(billed.subtotal, billed.tax_amount)
         else:
-            total = line_total(values, currency, found)
+            total = LineTotal(line_net(values, currency), _ZERO)  # Finance off: no tax
         untaxed += total.subtotal
         tax += total.tax
         await conn.execute(
