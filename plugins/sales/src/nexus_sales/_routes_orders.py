@@ -163,7 +163,8 @@ class OrderController(Controller):
 
         Its lines' taxes and totals are Finance's (``finance.documents.preview``: the
         product's taxes, the customer's exemption and fiscal position). Side effects: a CRM
-        company named by ``partner_ref`` becomes a Finance partner when Finance is on. Nothing moves in stock or the ledger until it is confirmed.
+        company named by ``partner_ref`` becomes a Finance partner when Finance is on.
+        Nothing moves in stock or the ledger until it is confirmed.
         """
         async with db.transaction() as conn:
             order_id = await create_order(
