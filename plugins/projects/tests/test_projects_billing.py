@@ -276,3 +276,32 @@ def test_time_entries_are_checked_and_only_drafts_entered_here_are_deleted(
     assert internal["billable"] is False
     refused = problem(_bill(client, tenant, free), 409)
     assert refused["billing_type"] == "non_billable"
+
+
+def test_time_events_are_not_imported_while_projects_is_switched_off(
+    client: Any, tenant: Any
+) -> None:
+    pid = project(client, tenant, hourly_rate="80")["id"]
+
+    def approved(timesheet: str, hours: str) -> dict[str, Any]:
+        line = {"date": "2027-02-01", "activity": None, "hours": hours, "project_ref": pid}
+        return {
+            "timesheet_id": timesheet,
+            "employee_id": str(uuid.uuid4()),
+            "week_start": "2027-02-01",
+            "total_hours": hours,
+            "overtime_hours": "0",
+            "entries": [{**line, "task_ref": None}],
+        }
+
+    off = client.put("/api/v1/features/projects", json={"enabled": False}, headers=tenant.headers)
+    assert off.status_code == 200, off.text
+    with EventWorkerHarness(client) as worker:
+        publish_time(client, tenant, "time.timesheet.approved.v1", approved(str(uuid.uuid4()), "6"))
+        worker.wait_passed_over("projects", 1)
+        on = client.put("/api/v1/features/projects", json={"enabled": True}, headers=tenant.headers)
+        assert on.status_code == 200, on.text
+        publish_time(client, tenant, "time.timesheet.approved.v1", approved(str(uuid.uuid4()), "2"))
+        worker.wait_handled("projects", 1)
+    imported = ok(client.get(f"{API}/projects/{pid}/time-entries", headers=tenant.headers))["items"]
+    assert [entry["hours"] for entry in imported] == ["2.00"]

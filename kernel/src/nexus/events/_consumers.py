@@ -255,6 +255,7 @@ class Delivery:
         self.backoff_s = backoff_s
         self.concurrency = concurrency
         self._observers: list[Callable[[str, CloudEvent, bool], None]] = []
+        self._passed_over: list[Callable[[str, CloudEvent], None]] = []
 
     def observe(self, callback: Callable[[str, CloudEvent, bool], None]) -> None:
         """Call ``callback(consumer, event, fresh)`` after each handled or skipped delivery.
@@ -263,6 +264,18 @@ class Delivery:
         that is no more. For tests and benchmarks.
         """
         self._observers.append(callback)
+
+    def observe_passed_over(self, callback: Callable[[str, CloudEvent], None]) -> None:
+        """Call ``callback(consumer, event)`` for each event a switched-off plugin is not given.
+
+        The plugin is switched off for the event's tenant. For tests.
+        """
+        self._passed_over.append(callback)
+
+    def _pass_over(self, consumer: Consumer, events: Sequence[CloudEvent]) -> None:
+        for event in events:
+            for callback in self._passed_over:
+                callback(consumer.name, event)
 
     async def deliver_many(self, consumer: Consumer, events: Sequence[CloudEvent]) -> None:
         """Handle a batch read from the log: per tenant in log order, tenants concurrently.
@@ -292,6 +305,7 @@ class Delivery:
         self, consumer: Consumer, tenant_id: UUID, events: list[CloudEvent]
     ) -> None:
         if not await self._admitted(consumer, tenant_id):
+            self._pass_over(consumer, events)
             return
         while events:
             failed = await self._handle_run(consumer, tenant_id, events)
@@ -351,7 +365,10 @@ class Delivery:
     async def deliver(self, consumer: Consumer, event: CloudEvent) -> None:
         """Handle ``event`` for ``consumer`` (retrying, then dead-lettering on failure)."""
         handlers = consumer.handlers_for(event.type)
-        if not handlers or not await self._admitted(consumer, UUID(event.tenantid)):
+        if not handlers:
+            return
+        if not await self._admitted(consumer, UUID(event.tenantid)):
+            self._pass_over(consumer, [event])
             return
         await self._deliver_one(consumer, event, handlers)
 
