@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import socket
+import subprocess
 import threading
+from pathlib import Path
 from typing import Any
 
 import dns.message
@@ -137,3 +139,42 @@ def add_mailbox(client: Any, tenant: Any, domain_id: str, local_part: str) -> di
         201,
     )
     return result
+
+
+def verified_domain(client: Any, tenant: Any, zone: DnsZone, name: str) -> dict[str, Any]:
+    """A domain of the tenant, its records published in ``zone`` and checked: verified."""
+    domain = add_domain(client, tenant, name)
+    publish_records(zone, domain)
+    checked: dict[str, Any] = ok(
+        client.post(f"{API}/domains/{domain['id']}/check", json={}, headers=tenant.headers)
+    )
+    assert checked["verified"], checked
+    return checked
+
+
+def swaks(
+    address: tuple[str, int], *, sender: str, to: str, data: Path, helo: str = "client.example"
+) -> subprocess.CompletedProcess[str]:
+    """Deliver the message in ``data`` with Debian's swaks, a real SMTP client."""
+    host, port = address
+    return subprocess.run(
+        [
+            "swaks",
+            "--server",
+            f"{host}:{port}",
+            "--from",
+            sender,
+            "--to",
+            to,
+            "--helo",
+            helo,
+            "--data",
+            str(data),
+            "--timeout",
+            "20",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )

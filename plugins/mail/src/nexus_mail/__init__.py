@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from nexus_hookspecs import Manifest, Permission, hookimpl
+from nexus_hookspecs import Background, Manifest, Permission, hookimpl
 
 from nexus_mail._events import (
     EMAIL_REQUESTED,
@@ -81,7 +81,7 @@ def nexus_manifest() -> Manifest:
             "with SPF/DKIM/DMARC checks, outbound DKIM-signed mail through a relay, folders, "
             "threads, drafts, full-text search, bounces and complaints."
         ),
-        hookspecs=">=0.1.2,<0.2",
+        hookspecs=">=0.1.3,<0.2",
         permissions=(
             Permission(
                 key=DOMAINS_READ, description="List and show mail domains and their DNS records."
@@ -135,12 +135,8 @@ def nexus_event_handlers(register: Callable[[str, Any], None]) -> None:
     register(EMAIL_REQUESTED, email_requested)
 
 
-@(
-    hookimpl(specname="nexus_background")
-    if hasattr(__import__("nexus_hookspecs")._specs, "nexus_background")
-    else (lambda f: f)
-)
-async def nexus_background(work: Any) -> None:
+@hookimpl
+async def nexus_background(work: Background) -> None:
     """Start the inbound SMTP server when ``NEXUS_MAIL_SMTP_PORT`` is set."""
     await start_server(work)
 

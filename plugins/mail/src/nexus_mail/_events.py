@@ -37,8 +37,8 @@ class AttachmentRef(msgspec.Struct, kw_only=True):
     """An attachment of a received message.
 
     Attributes:
-        key: Where it is kept: ``mail/attachments/<id>``, downloadable at
-            ``GET /api/v1/mail/attachments/<id>``.
+        key: Its key in the tenant's files store (``mail/attachments/<id>``); also
+            downloadable at ``GET /api/v1/mail/attachments/<id>``.
         filename: Its file name.
         content_type: Its media type.
         size: Its size in bytes.

@@ -23,7 +23,7 @@ from nexus_mail._store import NewMessage, store_message
 if TYPE_CHECKING:
     from uuid import UUID
 
-    from nexus_hookspecs import EventContext
+    from nexus_hookspecs import Background, BlobStore, EventContext
 
 __all__ = ("InboundHandler",)
 
@@ -38,7 +38,7 @@ class InboundHandler:
         hostname: The server's name, for Message-IDs of messages that have none.
     """
 
-    def __init__(self, work: Any, *, hostname: str) -> None:
+    def __init__(self, work: Background, *, hostname: str) -> None:
         self.work = work
         self.hostname = hostname
 
@@ -120,6 +120,7 @@ class InboundHandler:
                     raw=raw,
                     auth=auth,
                     hostname=self.hostname,
+                    blobs=self.work.blobs(tenant_id),
                     max_attachment=settings.max_attachment_bytes,
                 )
         return None
@@ -133,6 +134,7 @@ async def _keep(
     raw: bytes,
     auth: AuthResults,
     hostname: str,
+    blobs: BlobStore,
     max_attachment: int,
 ) -> None:
     mailboxes: list[UUID] = []
@@ -164,6 +166,7 @@ async def _keep(
                 size=len(raw),
             ),
             parsed.attachments,
+            blobs=blobs,
             max_attachment_bytes=max_attachment,
         )
         if first is None:

@@ -65,10 +65,13 @@ def _body(message: EmailMessage, kind: str) -> str | None:
     if part is None:
         return None
     try:
-        return cast("str", cast("EmailMessage", part).get_content())
+        found = cast("str", cast("EmailMessage", part).get_content())
     except (LookupError, UnicodeError, AttributeError):
         payload = part.get_payload(decode=True)
-        return payload.decode("utf-8", "replace") if isinstance(payload, bytes) else None
+        if not isinstance(payload, bytes):
+            return None
+        found = payload.decode("utf-8", "replace")
+    return found.replace("\r\n", "\n")
 
 
 def _from(message: EmailMessage) -> tuple[str, str | None]:

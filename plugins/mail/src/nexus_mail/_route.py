@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from uuid import UUID
 
 from nexus_mail._mailboxes import mailbox_for
 from nexus_mail._outbound import BOUNCE_LOCAL_PART
 
 if TYPE_CHECKING:
-    from nexus_hookspecs import Connection
+    from nexus_hookspecs import Background, Connection
 
 __all__ = ("accepts", "tenant_of")
 
 
-async def tenant_of(work: Any, address: str) -> UUID | None:
+async def tenant_of(work: Background, address: str) -> UUID | None:
     """The tenant whose verified domain ``address`` is at, asking in no tenant."""
     domain = address.rpartition("@")[2].lower()
     if not domain:

@@ -8,7 +8,7 @@ from uuid import UUID
 import msgspec
 from litestar import Controller, Response, get, patch
 from litestar.params import FromPath, FromQuery, QueryParameter
-from nexus_hookspecs.http import Cursor, Db, Limit, Page, not_found, route_opt
+from nexus_hookspecs.http import Cursor, Db, Limit, Page, TenantBlobs, not_found, route_opt
 
 from nexus_mail._examples import body
 from nexus_mail._keys import MESSAGES_READ, MESSAGES_WRITE
@@ -108,18 +108,24 @@ class MessageController(Controller):
         opt=route_opt(permission=MESSAGES_READ),
         media_type="application/octet-stream",
     )
-    async def attachment(self, db: Db, attachment_id: FromPath[UUID]) -> Response[bytes]:
+    async def attachment(
+        self, db: Db, blobs: TenantBlobs, attachment_id: FromPath[UUID]
+    ) -> Response[bytes]:
         """Download an attachment (its own media type and file name)."""
         async with db.transaction() as conn:
             row = await conn.fetchrow(
-                "select filename, content_type, content from mail_attachment where id = $1",
+                "select filename, content_type, key from mail_attachment where id = $1",
                 attachment_id,
             )
         if row is None:
             not_found()
+        try:
+            content = await blobs.get(row["key"])
+        except KeyError:
+            not_found()
         name = str(row["filename"]).replace('"', "")
         return Response(
-            bytes(row["content"]),
+            content,
             media_type=row["content_type"],
             headers={"Content-Disposition": f'attachment; filename="{name}"'},
         )

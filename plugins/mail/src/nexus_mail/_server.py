@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+from typing import TYPE_CHECKING
 
 import structlog
 from aiosmtpd.smtp import SMTP
 
 from nexus_mail._config import mail_config
 from nexus_mail._inbound import InboundHandler
+
+if TYPE_CHECKING:
+    from nexus_hookspecs import Background
 
 __all__ = ("inbound_address", "start_server", "stop_servers")
 
@@ -18,7 +21,7 @@ _MAX_BYTES = 50_000_000
 _servers: list[tuple[asyncio.AbstractEventLoop, asyncio.Server]] = []
 
 
-async def start_server(work: Any) -> None:
+async def start_server(work: Background) -> None:
     """Listen on ``NEXUS_MAIL_SMTP_HOST``:``NEXUS_MAIL_SMTP_PORT`` when the port is set."""
     config = mail_config()
     if config.smtp_port is None:

@@ -7,14 +7,16 @@ from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 import msgspec
-from nexus_hookspecs import new_id
+from nexus_hookspecs import BlobTooLargeError, new_id
 
 from nexus_mail._events import AttachmentRef
 from nexus_mail._mailboxes import folder_of
 from nexus_mail._parse import Part, normal_subject
 
 if TYPE_CHECKING:
-    from nexus_hookspecs import Connection
+    from collections.abc import Sequence
+
+    from nexus_hookspecs import BlobStore, Connection
 
 __all__ = ("NewMessage", "attachment_key", "store_message", "thread_for")
 
@@ -89,11 +91,16 @@ async def thread_for(
 async def store_message(
     conn: Connection,
     message: NewMessage,
-    attachments: list[Part] = [],  # noqa: B006 - never mutated
+    attachments: Sequence[Part] = (),
     *,
+    blobs: BlobStore | None = None,
     max_attachment_bytes: int = 5_000_000,
 ) -> tuple[UUID, list[AttachmentRef]]:
-    """Keep ``message`` (and its attachments up to the size limit); its id and attachments."""
+    """Keep ``message`` and its attachments; its id and the attachments kept.
+
+    Attachments go to the tenant's files store (``blobs``) under :func:`attachment_key`;
+    those larger than ``max_attachment_bytes`` (or than the store accepts) are left out.
+    """
     folder_id = await folder_of(conn, message.mailbox_id, message.folder_role)
     ids = [i for i in [message.in_reply_to, *message.references] if i]
     thread_id = await thread_for(
@@ -129,18 +136,24 @@ async def store_message(
     )
     refs = []
     for part in attachments:
-        if len(part.content) > max_attachment_bytes:
+        if blobs is None or len(part.content) > max_attachment_bytes:
             continue
         attachment_id = new_id()
+        try:
+            await blobs.put(
+                attachment_key(attachment_id), part.content, content_type=part.content_type
+            )
+        except (BlobTooLargeError, ValueError):
+            continue
         await conn.execute(
-            "insert into mail_attachment (id, message_id, filename, content_type, size, content) "
+            "insert into mail_attachment (id, message_id, filename, content_type, size, key) "
             "values ($1, $2, $3, $4, $5, $6)",
             attachment_id,
             message_id,
             part.filename,
             part.content_type,
             len(part.content),
-            part.content,
+            attachment_key(attachment_id),
         )
         refs.append(
             AttachmentRef(

@@ -8,7 +8,7 @@ logic modules query with SQL; these classes give Piccolo the tables' names and c
 from __future__ import annotations
 
 from nexus_hookspecs.piccolo import TenantOwned
-from piccolo.columns import JSONB, UUID, Array, Boolean, Bytea, Integer, Text, Timestamptz
+from piccolo.columns import JSONB, UUID, Array, Boolean, Integer, Text, Timestamptz
 from piccolo.table import Table
 
 __all__ = (
@@ -100,13 +100,13 @@ class Message(TenantOwned, Table, tablename="mail_message"):
 
 
 class Attachment(TenantOwned, Table, tablename="mail_attachment"):
-    """An attachment of a message, its bytes kept in the database (size-limited)."""
+    """An attachment of a message; its bytes are in the tenant's files store under ``key``."""
 
     message_id = UUID()
     filename = Text()
     content_type = Text()
     size = Integer()
-    content = Bytea()
+    key = Text()
 
 
 class Suppression(TenantOwned, Table, tablename="mail_suppression"):

@@ -129,7 +129,7 @@ STATEMENTS = [
         filename text not null,
         content_type text not null,
         size integer not null check (size >= 0),
-        content bytea not null,
+        key text not null,
         primary key (tenant_id, id),
         foreign key (tenant_id, message_id) references mail_message (tenant_id, id)
             on delete cascade
