@@ -5,14 +5,16 @@ from __future__ import annotations
 import socket
 import subprocess
 import threading
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import dns.message
 import dns.rcode
 import dns.rdatatype
 import dns.rrset
 from aiosmtpd.controller import Controller
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 API = "/api/v1/mail"
 
