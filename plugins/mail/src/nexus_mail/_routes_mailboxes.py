@@ -119,7 +119,8 @@ class MailboxController(Controller):
             await load_mailbox(conn, mailbox_id)
             rows = await conn.fetch(
                 "select id, mailbox_id, name, role, created_at from mail_folder "
-                "where mailbox_id = $1 order by role is null, created_at, name",
+                "where mailbox_id = $1 order by array_position("
+                "array['inbox', 'sent', 'drafts', 'trash', 'junk'], role) nulls last, name",
                 mailbox_id,
             )
         return [msgspec.convert(dict(row), FolderOut) for row in rows]

@@ -139,7 +139,8 @@ class MessageController(Controller):
             rows = await conn.fetch(
                 "select t.id, t.mailbox_id, t.subject, count(m.id)::int as messages "
                 "from mail_thread t join mail_message m on m.thread_id = t.id "
-                "where $1::uuid is null or t.mailbox_id = $1 group by t.id "
+                "where $1::uuid is null or t.mailbox_id = $1 "
+                "group by t.id, t.mailbox_id, t.subject, t.last_at "
                 "order by t.last_at desc, t.id desc limit $2",
                 mailbox_id,
                 limit,
