@@ -111,13 +111,19 @@ def domain_out(row: Any, settings: MailSettings) -> DomainOut:
     )
 
 
-async def create_domain(conn: Connection, *, domain: str, settings: MailSettings) -> Any:
-    """Add ``domain`` with a fresh DKIM key pair; 409 when the tenant has it already."""
+async def create_domain(
+    conn: Connection, *, domain: str, settings: MailSettings
+) -> tuple[Any, bool]:
+    """Add ``domain`` with a fresh DKIM key pair: (its row, whether it is new).
+
+    Adding a domain the tenant has already answers that one (its key is kept).
+    """
     name = domain.strip().rstrip(".").lower()
-    if await conn.fetchval("select 1 from mail_domain where domain = $1", name):
-        conflict(f"the domain {name} is already added")
+    existing = await conn.fetchrow(f"select {_COLUMNS} from mail_domain where domain = $1", name)
+    if existing is not None:
+        return existing, False
     private, public = await asyncio.to_thread(_dkim.new_key_pair)
-    return await conn.fetchrow(
+    row = await conn.fetchrow(
         f"insert into mail_domain (id, domain, selector, private_key, public_key) "
         f"values ($1, $2, $3, $4, $5) returning {_COLUMNS}",
         new_id(),
@@ -126,6 +132,7 @@ async def create_domain(conn: Connection, *, domain: str, settings: MailSettings
         private,
         public,
     )
+    return row, True
 
 
 async def load_domain(conn: Connection, domain_id: UUID) -> Any:

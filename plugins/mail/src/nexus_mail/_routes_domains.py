@@ -6,7 +6,7 @@ from typing import Annotated
 from uuid import UUID
 
 import msgspec
-from litestar import Controller, delete, get, post
+from litestar import Controller, Response, delete, get, post
 from litestar.params import FromPath
 from nexus_hookspecs.http import Db, TenantSettings, route_opt
 
@@ -63,11 +63,14 @@ class DomainController(Controller):
         db: Db,
         settings: TenantSettings[MailSettings],
         data: Annotated[DomainCreate, body("POST /domains", "A domain")],
-    ) -> DomainOut:
-        """Add a domain with a new DKIM key; answers the MX, SPF, DKIM and DMARC records."""
+    ) -> Response[DomainOut]:
+        """Add a domain with a new DKIM key; answers the MX, SPF, DKIM and DMARC records.
+
+        A domain the tenant has already answers 200 with that one (its key unchanged).
+        """
         async with db.transaction() as conn:
-            row = await create_domain(conn, domain=data.domain, settings=settings)
-        return domain_out(row, settings)
+            row, created = await create_domain(conn, domain=data.domain, settings=settings)
+        return Response(domain_out(row, settings), status_code=201 if created else 200)
 
     @get("/{domain_id:uuid}", opt=route_opt(permission=DOMAINS_READ))
     async def show_domain(
