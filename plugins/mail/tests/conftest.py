@@ -11,9 +11,12 @@ from typing import TYPE_CHECKING, Any
 
 import nexus_mail
 import pytest
+from cryptography.fernet import Fernet
 from mail_fake_notify import notify
 from mail_support import DnsZone, Sink
 from nexus.testing import create_test_client, make_tenant, migrated_database
+
+SECRET = Fernet.generate_key().decode()
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -46,6 +49,7 @@ def client(mail_db: str, zone: DnsZone) -> Iterator[Any]:
         "NEXUS_MAIL_SMTP_HOST": "127.0.0.1",
         "NEXUS_MAIL_SMTP_PORT": "0",
         "NEXUS_MAIL_DNS_TIMEOUT": "2",
+        "NEXUS_MAIL_SECRET_KEYS": SECRET,
     }
     saved = {name: os.environ.get(name) for name in changed}
     os.environ.update(changed)

@@ -133,3 +133,31 @@ def test_a_tenant_without_a_domain_fails_the_request_permanently(
     [failed] = outbox_events(mail_db, tenant, "mail.outbound.failed.v1")
     assert failed.data["delivery_ref"] == delivery_id
     assert failed.data["permanent"] is True
+
+
+def test_a_header_smuggling_a_line_break_fails_and_nothing_is_sent(
+    client: Any, tenant: Any, mail_db: str, sink: Sink
+) -> None:
+    set_plugin_settings(mail_db, tenant, "mail", {"relay_port": sink.port})
+    domain = ok(
+        client.post(
+            f"{API}/domains",
+            json={"domain": f"h{uuid.uuid4().hex[:8]}.example"},
+            headers=tenant.headers,
+        ),
+        201,
+    )
+    delivery_id = str(uuid.uuid4())
+    count = len(sink.messages)
+    request = _request(
+        delivery_id,
+        "x@remote.example",
+        from_address=f"news@{domain['domain']}",
+        headers={"Message-ID": "<a@b>\r\nBcc: victim@remote.example"},
+    )
+    with EventWorkerHarness(client) as worker:
+        ok(client.post("/api/v1/notify/publish", json=request, headers=tenant.headers))
+        worker.wait_handled("mail", 1)
+    [failed] = outbox_events(mail_db, tenant, "mail.outbound.failed.v1")
+    assert (failed.data["delivery_ref"], failed.data["permanent"]) == (delivery_id, True)
+    assert len(sink.messages) == count

@@ -8,7 +8,7 @@ from typing import Any
 
 import dkim
 from mail_support import API, Sink, add_domain, add_mailbox, ok
-from nexus.testing import outbox_events, set_plugin_settings
+from nexus.testing import outbox_events, run_sync, set_plugin_settings, tenant_transaction
 
 
 def _relay(mail_db: str, tenant: Any, sink: Sink) -> None:
@@ -22,6 +22,15 @@ def _dns_key(domain: dict[str, Any]) -> Any:
         return record["value"].encode() if name.decode().rstrip(".") == record["name"] else None
 
     return dnsfunc
+
+
+async def _stored_key(mail_db: str, tenant: Any, domain_id: str) -> str:
+    async with tenant_transaction(mail_db, tenant) as conn:
+        return str(
+            await conn.fetchval(
+                "select private_key from mail_domain where id = $1::uuid", domain_id
+            )
+        )
 
 
 def test_a_sent_draft_arrives_dkim_signed_and_its_signature_verifies(
@@ -43,6 +52,8 @@ def test_a_sent_draft_arrives_dkim_signed_and_its_signature_verifies(
     count = len(sink.messages)
     sent = ok(client.post(f"{API}/drafts/{draft['id']}/send", json={}, headers=tenant.headers))
     assert sent["state"] == "sent", sent
+    stored = run_sync(_stored_key(mail_db, tenant, domain["id"]))
+    assert stored.startswith("fernet:") and "PRIVATE KEY" not in stored
     mail_from, rcpt, raw = sink.wait_for(count + 1)[count]
     assert (mail_from, rcpt) == (f"bounces@{name}", ["grace@example.org"])
     assert raw.startswith(b"DKIM-Signature:")

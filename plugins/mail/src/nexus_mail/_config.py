@@ -7,6 +7,7 @@
 - ``NEXUS_MAIL_RESOLVER``: the DNS resolver (``host`` or ``host:port``) for domain checks and
   SPF/DKIM/DMARC lookups; the system's when unset.
 - ``NEXUS_MAIL_DNS_TIMEOUT``: seconds a lookup may take (default 5).
+- ``NEXUS_MAIL_SECRET_KEYS``: Fernet keys sealing DKIM private keys (see ``_sealed``).
 """
 
 from __future__ import annotations

@@ -13,6 +13,7 @@ from nexus_hookspecs import new_id
 from nexus_hookspecs.http import conflict, not_found
 
 from nexus_mail import _dkim, _dns
+from nexus_mail._sealed import seal_key
 
 if TYPE_CHECKING:
     from nexus_hookspecs import Connection
@@ -129,7 +130,7 @@ async def create_domain(
         new_id(),
         name,
         settings.dkim_selector,
-        private,
+        seal_key(private),
         public,
     )
     return row, True

@@ -19,6 +19,7 @@ import msgspec
 import structlog
 
 from nexus_mail import _dkim
+from nexus_mail._sealed import open_key
 
 if TYPE_CHECKING:
     from nexus_mail._settings import MailSettings
@@ -94,7 +95,10 @@ def signed(message: EmailMessage, *, key: Any) -> bytes:
     """The message's bytes (CRLF) with a DKIM signature of ``key`` (a ``mail_domain`` row)."""
     raw = message.as_bytes(policy=message.policy.clone(linesep="\r\n"))
     return _dkim.sign(
-        raw, domain=key["domain"], selector=key["selector"], private_key=key["private_key"]
+        raw,
+        domain=key["domain"],
+        selector=key["selector"],
+        private_key=open_key(key["private_key"]),
     )
 
 

@@ -70,7 +70,13 @@ class MessageController(Controller):
             if value is not None
         }
         async with db.transaction() as conn:
-            return await list_messages(conn, filters=filters, q=q, cursor=cursor, limit=limit)
+            return await list_messages(
+                conn,
+                filters=filters,
+                q=q.replace("\x00", "") if q else None,
+                cursor=cursor,
+                limit=limit,
+            )
 
     @get("/messages/{message_id:uuid}", opt=route_opt(permission=MESSAGES_READ))
     async def show(self, db: Db, message_id: FromPath[UUID]) -> MessageOut:

@@ -16,6 +16,7 @@ from nexus_mail._events import (
 )
 from nexus_mail._mailboxes import create_mailbox, mailbox_for
 from nexus_mail._outbound import BOUNCE_LOCAL_PART, Outgoing, SendFailure, build, relay, signed
+from nexus_mail._sealed import KeyUnavailableError
 from nexus_mail._store import NewMessage, store_message
 
 if TYPE_CHECKING:
@@ -162,13 +163,34 @@ async def send_mail(
             error=f"suppressed after a bounce or complaint: {', '.join(sorted(suppressed))}",
             permanent=True,
         )
-    message, rfc_id = build(out, domain=domain)
+    try:
+        message, rfc_id = build(out, domain=domain)
+    except (ValueError, TypeError, IndexError) as exc:  # an address or header email refuses
+        return await _failed(
+            conn,
+            events,
+            message_id=message_id,
+            delivery_ref=delivery_ref,
+            error=f"the message cannot be built: {exc}"[:2000],
+            permanent=True,
+        )
     await conn.execute(
         "update mail_message set rfc_message_id = $2 where id = $1", message_id, rfc_id
     )
     try:
+        raw = signed(message, key=key)
+    except KeyUnavailableError as exc:
+        return await _failed(
+            conn,
+            events,
+            message_id=message_id,
+            delivery_ref=delivery_ref,
+            error=str(exc),
+            permanent=False,
+        )
+    try:
         accepted = await relay(
-            signed(message, key=key),
+            raw,
             sender=f"{BOUNCE_LOCAL_PART}@{domain}",
             recipients=recipients,
             settings=settings,
