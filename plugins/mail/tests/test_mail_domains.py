@@ -66,3 +66,9 @@ def test_the_check_verifies_a_domain_once_mx_and_dkim_are_published(
     )
     assert checked["verified"] is False
     assert {c["purpose"]: c["status"] for c in checked["checks"]}["dkim"] == "wrong"
+    # Even with its records published too, the name stays with the tenant that verified it.
+    publish_records(zone, theirs)
+    refused = client.post(
+        f"{API}/domains/{theirs['id']}/check", json={}, headers=other_tenant.headers
+    )
+    assert refused.status_code == 409, refused.text
