@@ -39,7 +39,12 @@ async def start_server(work: Background) -> None:
             loop=loop,
         )
 
-    server = await loop.create_server(protocol, host=config.smtp_host, port=config.smtp_port)
+    try:
+        server = await loop.create_server(protocol, host=config.smtp_host, port=config.smtp_port)
+    except OSError as exc:
+        # Another process of the installation holds the port: the app still serves.
+        log.error("inbound SMTP server not started", error=str(exc), port=config.smtp_port)
+        return
     _servers.append((loop, server))
     log.info("inbound SMTP server listening", address=inbound_address())
 
