@@ -77,6 +77,7 @@ def test_a_requested_email_is_sent_once_and_its_bounce_reaches_notification(
     assert len(sink.messages) == count + 1
     assert (mail_from, rcpt) == (f"bounces@{domain['domain']}", ["grace@remote.example"])
     assert f"Message-ID: <{delivery_id}@support.example>".encode() in raw
+    assert b"To: Grace <grace@remote.example>" in raw
     [sent] = outbox_events(mail_db, tenant, "mail.outbound.sent.v1")
     assert sent.data["delivery_ref"] == delivery_id
     assert sent.data["rfc_message_id"] == f"<{delivery_id}@support.example>"

@@ -56,6 +56,7 @@ async def email_requested(event: CloudEvent, ctx: EventContext) -> None:
     out = Outgoing(
         from_address=sender.lower(),
         to=[to_address.lower()],
+        to_name=_text(data.get("to_name"), 200),
         subject=_text(data.get("subject"), 998) or "",
         text=_text(data.get("text"), 1_000_000) or "",
         html=_text(data.get("html"), 2_000_000),

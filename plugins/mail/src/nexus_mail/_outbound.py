@@ -47,6 +47,7 @@ class Outgoing(msgspec.Struct, kw_only=True):
     from_address: str
     from_name: str | None = None
     to: list[str]
+    to_name: str | None = None
     cc: list[str] = msgspec.field(default_factory=list)
     subject: str
     text: str
@@ -73,7 +74,8 @@ def build(out: Outgoing, *, domain: str) -> tuple[EmailMessage, str]:
     """The MIME message (text, and HTML as an alternative) and its Message-ID."""
     message = EmailMessage()
     message["From"] = _address(out.from_address, out.from_name)
-    message["To"] = [_address(a) for a in out.to]
+    names = [out.to_name] if out.to_name and len(out.to) == 1 else [None]
+    message["To"] = [_address(a, names[0]) for a in out.to]
     if out.cc:
         message["Cc"] = [_address(a) for a in out.cc]
     message["Subject"] = out.subject
