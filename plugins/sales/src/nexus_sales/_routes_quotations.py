@@ -29,7 +29,6 @@ from nexus_sales._examples import body
 from nexus_sales._fields import Currency, LineIn, Name, Terms
 from nexus_sales._keys import ORDERS_WRITE, QUOTATIONS_READ, QUOTATIONS_WRITE
 from nexus_sales._orders import load_order, order_from_quotation
-from nexus_sales._pdf import quotation_pdf
 from nexus_sales._quotations import (
     accept,
     create_quotation,
@@ -313,6 +312,9 @@ class QuotationController(Controller):
         """
         async with db.transaction() as conn:
             view = await quotation_view(conn, await load_quotation(conn, quotation_id))
+        # fpdf2 is imported with the first PDF asked for, not at start-up.
+        from nexus_sales._pdf import quotation_pdf  # noqa: PLC0415
+
         content = await asyncio.to_thread(quotation_pdf, view)
         name = f"{view.number}-v{view.version}.pdf"
         headers: dict[str, Any] = {"Content-Disposition": f'inline; filename="{name}"'}
