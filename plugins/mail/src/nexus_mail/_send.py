@@ -89,6 +89,7 @@ async def _record(
             draft_id,
         )
         return draft_id
+    headers = {name.lower(): value for name, value in out.headers.items()}
     mailbox_id = await mailbox_for(conn, out.from_address)
     if mailbox_id is None:
         local = out.from_address.rpartition("@")[0]
@@ -111,8 +112,8 @@ async def _record(
             subject=out.subject,
             text=out.text,
             html=out.html,
-            in_reply_to=out.headers.get("In-Reply-To"),
-            references=out.headers.get("References", "").split(),
+            in_reply_to=headers.get("in-reply-to"),
+            references=headers.get("references", "").split()[:100],
             delivery_ref=delivery_ref,
             seen=True,
         ),
