@@ -98,5 +98,7 @@ def render(source: str, data: dict[str, Any], *, locale: str, zone: str, html: b
     try:
         env = _environment(locale, zone, html=html)
         return env.from_string(source).render(**data)
-    except (TemplateError, RenderError, ValueError, TypeError, ArithmeticError) as exc:
+    except TemplateError as exc:  # syntax, undefined variables, the sandbox's refusals
         raise RenderError(str(exc)) from exc
+    except Exception as exc:  # noqa: BLE001 - a tenant's template and data may raise anything
+        raise RenderError(f"{type(exc).__name__}: {exc}") from exc

@@ -32,9 +32,9 @@ class TemplateIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     text: Annotated[str, msgspec.Meta(max_length=100_000)]
     html: Annotated[str, msgspec.Meta(max_length=500_000)] | None = None
     whatsapp_template: Annotated[str, msgspec.Meta(max_length=512)] | None = None
-    whatsapp_params: list[Annotated[str, msgspec.Meta(max_length=100)]] = msgspec.field(
-        default_factory=list
-    )
+    whatsapp_params: Annotated[
+        list[Annotated[str, msgspec.Meta(max_length=100)]], msgspec.Meta(max_length=20)
+    ] = msgspec.field(default_factory=list)
 
 
 class TemplateOut(msgspec.Struct, kw_only=True):
