@@ -21,7 +21,7 @@ from nexus_hookspecs.http import (
 )
 
 from nexus_support._examples import body
-from nexus_support._fields import Body
+from nexus_support._fields import Body, Instant
 from nexus_support._kb import Hit, suggest
 from nexus_support._keys import TICKETS_READ, TICKETS_WRITE
 from nexus_support._lifecycle import load, solve
@@ -179,9 +179,7 @@ class ConversationController(Controller):
             return await suggest(conn, text, language=settings.kb_language)
 
     @get("/sla", opt=route_opt(permission=TICKETS_READ))
-    async def show_sla(
-        self, db: Db, ticket_id: FromPath[UUID], at: datetime | None = None
-    ) -> SlaOut:
+    async def show_sla(self, db: Db, ticket_id: FromPath[UUID], at: Instant = None) -> SlaOut:
         """The ticket's SLA clocks in business minutes, now or ``at`` a given instant."""
         async with db.transaction() as conn:
             row = await load(conn, ticket_id)

@@ -25,7 +25,7 @@ from nexus_hookspecs.http import (
 )
 
 from nexus_support._examples import body
-from nexus_support._fields import Name
+from nexus_support._fields import ArticleStatus, Name, SearchQuery
 from nexus_support._kb import ARTICLE_COLUMNS, ArticleOut, Hit, article_out, search
 from nexus_support._keys import KB_READ, KB_WRITE
 from nexus_support._settings import SupportSettings
@@ -33,11 +33,10 @@ from nexus_support._settings import SupportSettings
 if TYPE_CHECKING:
     from nexus_hookspecs import Connection
 
-__all__ = ("ArticleController", "CategoryController", "Query")
+__all__ = ("ArticleController", "CategoryController")
 
 Title = Annotated[str, msgspec.Meta(min_length=1, max_length=300)]
 Text = Annotated[Multiline, msgspec.Meta(min_length=1, max_length=100_000)]
-Query = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
 
 
 class CategoryIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -134,7 +133,7 @@ class ArticleController(Controller):
 
     @get("/", opt=route_opt(permission=KB_READ))
     async def list_articles(
-        self, db: Db, status: str | None = None, cursor: Cursor = None, limit: Limit = 50
+        self, db: Db, status: ArticleStatus = None, cursor: Cursor = None, limit: Limit = 50
     ) -> Page[ArticleOut]:
         """Articles, drafts included, oldest first (filter by ``status``)."""
         async with db.transaction() as conn:
@@ -149,7 +148,7 @@ class ArticleController(Controller):
 
     @get("/search", opt=route_opt(permission=KB_READ))
     async def search_articles(
-        self, db: Db, settings: TenantSettings[SupportSettings], q: Query
+        self, db: Db, settings: TenantSettings[SupportSettings], q: SearchQuery
     ) -> list[Hit]:
         """Full-text search over every article, drafts included, best first.
 

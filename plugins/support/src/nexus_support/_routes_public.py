@@ -36,9 +36,8 @@ from nexus_support._abuse import admit
 from nexus_support._csat import secret, verify
 from nexus_support._events import CSAT_ANSWERED, CsatAnswered
 from nexus_support._examples import body
-from nexus_support._fields import Body, Email, Name, Subject
+from nexus_support._fields import Body, Email, Name, SearchQuery, Subject
 from nexus_support._kb import ARTICLE_COLUMNS, ArticleOut, Hit, article_out, search, suggest
-from nexus_support._routes_kb import Query
 from nexus_support._settings import SupportSettings
 from nexus_support._tickets import NewTicket, open_ticket
 
@@ -182,7 +181,7 @@ class PublicController(Controller):
 
     @get("/kb/articles/search", opt=_VISITOR)
     async def public_search(
-        self, tenant: str, db: Db, settings: TenantSettings[SupportSettings], q: Query
+        self, tenant: str, db: Db, settings: TenantSettings[SupportSettings], q: SearchQuery
     ) -> list[Hit]:
         """Full-text search over published articles, best first."""
         async with db.transaction() as conn:

@@ -10,11 +10,16 @@ from litestar import Controller, get, post
 from nexus_hookspecs.http import Db, Events, invalid, route_opt
 
 from nexus_support._examples import body
+from nexus_support._fields import Instant, Since, Until
 from nexus_support._keys import REPORTS_READ, SLA_CHECK
 from nexus_support._reports import CsatReport, SlaLine, csat_report, sla_report
 from nexus_support._sla_check import CheckResult, check
 
 __all__ = ("ReportController", "SlaController")
+
+
+_EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
+_LATEST = datetime(9999, 1, 1, tzinfo=UTC)
 
 
 class CheckIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -23,7 +28,9 @@ class CheckIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     at: datetime | None = None
 
 
-def _aware(value: datetime, field: str) -> datetime:
+def _aware(value: datetime | None, field: str, default: datetime) -> datetime:
+    if value is None:
+        return default
     if value.tzinfo is None:
         invalid(field, "give a time zone offset", source="query")
     return value
@@ -63,9 +70,9 @@ class ReportController(Controller):
     async def report_sla(
         self,
         db: Db,
-        since: datetime = datetime(1970, 1, 1, tzinfo=UTC),
-        until: datetime = datetime(9999, 1, 1, tzinfo=UTC),
-        at: datetime | None = None,
+        since: Since = None,
+        until: Until = None,
+        at: Instant = None,
     ) -> list[SlaLine]:
         """Targets met, breached and running per SLA policy and priority.
 
@@ -73,17 +80,20 @@ class ReportController(Controller):
         measured ``at`` an instant (default now).
         """
         async with db.transaction() as conn:
-            now = _aware(at, "at") if at else await conn.fetchval("select now()")
+            now = _aware(at, "at", await conn.fetchval("select now()"))
             return await sla_report(
-                conn, since=_aware(since, "since"), until=_aware(until, "until"), now=now
+                conn,
+                since=_aware(since, "since", _EARLIEST),
+                until=_aware(until, "until", _LATEST),
+                now=now,
             )
 
     @get("/csat")
     async def report_csat(
         self,
         db: Db,
-        since: datetime = datetime(1970, 1, 1, tzinfo=UTC),
-        until: datetime = datetime(9999, 1, 1, tzinfo=UTC),
+        since: Since = None,
+        until: Until = None,
     ) -> CsatReport:
         """Satisfaction answered from ``since`` to ``until``.
 
@@ -91,5 +101,5 @@ class ReportController(Controller):
         """
         async with db.transaction() as conn:
             return await csat_report(
-                conn, since=_aware(since, "since"), until=_aware(until, "until")
+                conn, since=_aware(since, "since", _EARLIEST), until=_aware(until, "until", _LATEST)
             )

@@ -23,7 +23,17 @@ from nexus_hookspecs.http import (
 )
 
 from nexus_support._examples import body
-from nexus_support._fields import Body, Email, Name, Subject, Tag, Tier
+from nexus_support._fields import (
+    AgentFilter,
+    Body,
+    Email,
+    Name,
+    StatusFilter,
+    Subject,
+    Tag,
+    TagFilter,
+    Tier,
+)
 from nexus_support._keys import TICKETS_READ, TICKETS_WRITE
 from nexus_support._lifecycle import load, rematch, solve
 from nexus_support._merge import merge
@@ -93,9 +103,9 @@ class TicketController(Controller):
     async def list_tickets(
         self,
         db: Db,
-        status: str | None = None,
-        assignee: UUID | None = None,
-        tag: str | None = None,
+        status: StatusFilter = None,
+        assignee: AgentFilter = None,
+        tag: TagFilter = None,
         cursor: Cursor = None,
         limit: Limit = 50,
     ) -> Page[TicketOut]:
