@@ -113,7 +113,34 @@ def test_plugin_route_asking_for_platform_access_is_refused_and_public_is_allowe
             "sneaky",
             "routes",
             "route /api/v1/sneaky/tenants sets opt nexus_access='platform'; "
-            "plugin routes may use 'tenant', 'authenticated', 'public'",
+            "plugin routes may use 'tenant', 'authenticated', 'public', 'visitor'",
+        )
+    }
+
+
+@post("/public/{tenant:str}/forms", sync_to_thread=False, opt=route_opt(access="visitor"))
+def visitor_form(tenant: str) -> str:
+    return tenant
+
+
+@post("/public/forms", sync_to_thread=False, opt=route_opt(access="visitor"))
+def visitor_form_without_tenant() -> str:
+    return "whose?"
+
+
+def test_a_visitor_route_names_no_permission_but_must_name_its_tenant_in_the_path():
+    manifest = Manifest(name="forms", version="1", title="F", hookspecs=">=0.1.3,<0.2")
+    fine = load_plugins(Settings(), plugins=[plugin(manifest, **_routes(visitor_form))])
+    assert _findings(fine) == set()
+    nameless = load_plugins(
+        Settings(), plugins=[plugin(manifest, **_routes(visitor_form_without_tenant))]
+    )
+    assert _findings(nameless) == {
+        (
+            "forms",
+            "routes",
+            "route /api/v1/forms/public/forms is for visitors but has no {tenant:str} path "
+            "parameter naming the tenant",
         )
     }
 

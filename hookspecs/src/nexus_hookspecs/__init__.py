@@ -24,6 +24,7 @@ from nexus_hookspecs._events import CloudEvent, EventType, new_id
 from nexus_hookspecs._manifest import Feature, Manifest, Permission, ProfileFact
 from nexus_hookspecs._markers import PROJECT_NAME, hookimpl, hookspec
 from nexus_hookspecs._ports import (
+    Background,
     BlobInfo,
     BlobStore,
     BlobTooLargeError,
@@ -51,6 +52,7 @@ ENTRY_POINT_GROUP = "nexus.plugins"
 __all__ = (
     "ENTRY_POINT_GROUP",
     "PROJECT_NAME",
+    "Background",
     "BlobInfo",
     "BlobStore",
     "BlobTooLargeError",

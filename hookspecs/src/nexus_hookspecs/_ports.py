@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from nexus_hookspecs._events import EventType
 
 __all__ = (
+    "Background",
     "BlobInfo",
     "BlobStore",
     "BlobTooLargeError",
@@ -302,6 +303,54 @@ class EventContext(Protocol):
 
     async def settings(self) -> Any:
         """The handling plugin's settings for the event's tenant (see :class:`PluginSettings`)."""
+        ...
+
+
+@runtime_checkable
+class Background(Protocol):
+    """What a plugin's work outside requests and events runs on (a server, a poller).
+
+    :func:`nexus_hookspecs.specs.nexus_background` hands one to each plugin, once per
+    process. Each unit of work acts as one tenant, as a request or an event delivery does.
+
+    Example::
+
+        async def deliver(work: Background, slug: str, message: bytes) -> None:
+            tenant_id = await work.tenant_id(slug)
+            if tenant_id is None:
+                return
+            async with work.as_tenant(tenant_id) as ctx:
+                await ctx.conn.execute("insert into mail_message (raw) values ($1)", message)
+                await ctx.events.publish(ctx.conn, type="mail.message.received.v1", data={})
+    """
+
+    async def tenant_id(self, slug: str) -> UUID | None:
+        """The id of the active tenant with this slug, or ``None``."""
+        ...
+
+    def as_tenant(self, tenant_id: UUID) -> AbstractAsyncContextManager[EventContext]:
+        """One transaction acting as ``tenant_id``: committed on exit, rolled back on error.
+
+        The context gives the connection (row-level security set to the tenant), the
+        outbox (events commit with the transaction), services, the plugin's settings and
+        the tenant's features, as an event handler's does.
+
+        Raises:
+            LookupError: (on entering) the tenant does not exist or is deprovisioned.
+        """
+        ...
+
+    def blobs(self, tenant_id: UUID) -> BlobStore:
+        """The files store of ``tenant_id`` (what a request's ``blobs`` port gives)."""
+        ...
+
+    def connection(self) -> AbstractAsyncContextManager[Connection]:
+        """A transaction acting in no tenant: row-level security shows it no tenant's rows.
+
+        For routing only: call a ``security definer`` function the plugin's migration
+        created, which answers which tenant something belongs to (the tenant owning a mail
+        domain) and never returns rows of data.
+        """
         ...
 
 

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from litestar.types import ControllerRouterHandler
 
     from nexus_hookspecs._manifest import Manifest
-    from nexus_hookspecs._ports import Connection
+    from nexus_hookspecs._ports import Background, Connection
     from nexus_hookspecs._types import EventHandler, PurgeReport, Service, TenantRef
 
 
@@ -76,11 +76,15 @@ def nexus_routes(register: Callable[[ControllerRouterHandler], None]) -> None:
     place routes anywhere else: a route whose path leaves that prefix once normalised, whose
     ``opt`` claims another plugin, or whose ``opt["nexus_access"]`` asks for platform-admin
     access gets the plugin refused at load (``"tenant"`` is the default; ``"authenticated"``
-    and ``"public"``, for a webhook checking its own signature, are allowed). Every route
-    names the permission it needs, reads included (``route_opt(permission=...)`` on the
-    route or its controller, declared in the manifest's ``permissions``), unless it is
-    public (``route_opt(access="public")``); the kernel refuses a plugin built for
-    ``>=0.1.1`` with a route that names neither. A plugin built for the 0.1.0 contract (its
+    and ``"public"``, for a webhook checking its own signature, are allowed; so is
+    ``"visitor"`` (0.1.3): anyone, acting in the tenant whose slug the path's ``{tenant:str}``
+    parameter names — a public form, a knowledge base, a provider's callback — answered
+    404 when that tenant is not active or has the plugin or the route's feature off). Every
+    route names the permission it needs, reads included (``route_opt(permission=...)`` on
+    the route or its controller, declared in the manifest's ``permissions``), unless it is
+    public or for visitors (``route_opt(access="public")``, ``route_opt(access="visitor")``,
+    the latter's path with a ``{tenant:str}`` parameter); the kernel refuses a plugin built
+    for ``>=0.1.1`` with a route that names neither. A plugin built for the 0.1.0 contract (its
     range admits 0.1.0) still loads: each such route requires the implied permission
     ``<plugin>:read`` (``GET``, ``HEAD``) or ``<plugin>:write`` (other methods), held by
     tenant admins only, and ``nexus plugins doctor`` warns about it. Handlers ask for the
@@ -363,6 +367,43 @@ def nexus_startup(app: Litestar) -> Awaitable[None] | None:
         @hookimpl
         def nexus_startup(app: Litestar) -> None:
             _tasks.append(asyncio.get_running_loop().create_task(expire_points_nightly()))
+    """
+
+
+@hookspec
+def nexus_background(work: Background) -> Awaitable[None] | None:
+    """Start work that runs outside requests and events: a server, a poller (0.1.3).
+
+    Called once per process after every plugin's :func:`nexus_startup`, in start order.
+    ``work`` acts as a tenant for a unit of work (:meth:`Background.as_tenant`), finds a
+    tenant by slug and reaches its files; keep it, and stop what you start in
+    :func:`nexus_shutdown`. May return an awaitable; a failure stops the process's start.
+
+    Args:
+        work: The plugin's :class:`nexus_hookspecs.Background` port.
+
+    Example::
+
+        _servers: list[asyncio.Server] = []
+
+
+        @hookimpl
+        async def nexus_background(work: Background) -> None:
+            async def on_client(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+                slug = (await reader.readline()).decode().strip()
+                tenant_id = await work.tenant_id(slug)
+                if tenant_id is not None:
+                    async with work.as_tenant(tenant_id) as ctx:
+                        await ctx.conn.execute("insert into bookings_ping default values")
+                writer.close()
+
+            _servers.append(await asyncio.start_server(on_client, "127.0.0.1", 0))
+
+
+        @hookimpl
+        def nexus_shutdown(app: Litestar) -> None:
+            for server in _servers:
+                server.close()
     """
 
 

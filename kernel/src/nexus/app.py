@@ -60,7 +60,7 @@ def create_app(
     )
     app = Litestar(
         route_handlers=compose.kernel_routes(),
-        plugins=[NexusBridge(registry)],
+        plugins=[NexusBridge(registry, background=compose.background_for(kernel))],
         middleware=compose.kernel_middleware(kernel),
         dependencies=compose.kernel_dependencies(kernel),
         exception_handlers=exception_handlers,

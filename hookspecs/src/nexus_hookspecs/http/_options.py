@@ -6,9 +6,11 @@ from typing import Any, Literal
 
 __all__ = ("Access", "route_opt")
 
-Access = Literal["tenant", "authenticated", "public"]
+Access = Literal["tenant", "authenticated", "public", "visitor"]
 """Who may call a plugin route: a principal acting in a tenant (the default), any
-authenticated principal, or anyone (webhooks: verify the caller yourself)."""
+authenticated principal, anyone (webhooks: verify the caller yourself), or anyone acting in
+the tenant the path's ``{tenant:str}`` parameter names by its slug (``visitor``, 0.1.3: a
+public form, a public knowledge base; the route runs as that tenant, without an actor)."""
 
 
 def route_opt(
@@ -17,7 +19,8 @@ def route_opt(
     """The ``opt`` of a route or controller: permission, feature and access it requires.
 
     Every route names a permission, reads included (``crm.deals:read``), on itself or on
-    its controller, unless it is public: the kernel refuses to load a plugin (built for
+    its controller, unless it is public or for visitors: the kernel refuses to load a
+    plugin (built for
     ``>=0.1.1``) with a route that names neither.
 
     Args:
@@ -37,6 +40,11 @@ def route_opt(
 
         class DealController(Controller):
             opt = route_opt(feature="crm.deals")
+
+        # Anyone may submit, in the tenant the slug names; 404 when it is not active or
+        # has the plugin (or the feature) off. Protect it yourself: rate limits, sizes.
+        @post("/public/{tenant:str}/requests", opt=route_opt(access="visitor"))
+        async def submit(self, tenant: FromPath[str], db: Db, data: RequestIn) -> Receipt: ...
     """
     opt: dict[str, Any] = {}
     if permission is not None:

@@ -7,6 +7,7 @@ named for what it gives the app: services, dependencies, middleware, lifecycle, 
 
 from __future__ import annotations
 
+from nexus.compose._background import KernelBackground, background_for
 from nexus.compose._calls import ProviderContext, ServiceCalls, TenantServices
 from nexus.compose._dependencies import kernel_dependencies
 from nexus.compose._lifecycle import on_shutdown, on_startup
@@ -17,9 +18,11 @@ from nexus.compose._worker import EventRuntime, make_bus
 
 __all__ = (
     "EventRuntime",
+    "KernelBackground",
     "ProviderContext",
     "ServiceCalls",
     "TenantServices",
+    "background_for",
     "build_kernel",
     "connect_database",
     "kernel_dependencies",

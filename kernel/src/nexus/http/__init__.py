@@ -33,6 +33,7 @@ from nexus.http._ratelimit import RateLimitMiddleware, RateLimits
 from nexus.http._request import (
     Caller,
     bind_caller,
+    bind_visitor,
     request_actor,
     request_caller,
     request_tenant,
@@ -56,6 +57,7 @@ __all__ = (
     "RateLimits",
     "StrictRequest",
     "bind_caller",
+    "bind_visitor",
     "correct_allow_header",
     "docs_render_plugins",
     "docs_router",

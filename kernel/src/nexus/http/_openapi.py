@@ -20,6 +20,7 @@ _WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 _EVERY_ROUTE = (404, 422, 429, 500)
 _AUTHENTICATED = (401, 403)
 _WRITE = (400, 409, 413, 415)
+_OPEN_ACCESS = frozenset({"public", "visitor"})
 
 
 def security_components() -> Components:
@@ -62,7 +63,8 @@ def document_conventions(app: Litestar) -> None:
             if not handler.include_in_schema:
                 continue
             codes = set(_EVERY_ROUTE)
-            if handler.opt.get("nexus_access", "tenant") != "public":
+            # Public and visitor routes take no credentials (a visitor's names its tenant).
+            if handler.opt.get("nexus_access", "tenant") not in _OPEN_ACCESS:
                 codes.update(_AUTHENTICATED)
                 handler.security = [*(handler.security or ()), {SECURITY_SCHEME: []}]
             if handler.http_methods & _WRITES:

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 __all__ = (
     "Caller",
     "bind_caller",
+    "bind_visitor",
     "request_actor",
     "request_caller",
     "request_tenant",
@@ -49,6 +50,13 @@ def bind_caller(scope: Scope, *, caller: Caller, tenant_id: UUID | None) -> None
     state[_CALLER] = caller
     state[_TENANT] = tenant_id
     state[_ACTOR] = caller.actor
+
+
+def bind_visitor(scope: Scope, *, tenant_id: UUID) -> None:
+    """Record the tenant an anonymous visitor acts in (no caller, no actor)."""
+    state = scope["state"]
+    state[_TENANT] = tenant_id
+    state[_ACTOR] = None
 
 
 def _state(source: ASGIConnection[Any, Any, Any, Any] | Scope) -> dict[str, Any]:

@@ -2,9 +2,11 @@
 
 Routes say who may call them through their ``opt``:
 
-- ``nexus_access``: ``"public"`` (no credentials), ``"authenticated"`` (any principal),
-  ``"platform"`` (platform admins) or ``"tenant"`` (the default: a principal acting in a
-  tenant — its own, or for platform admins the one named in ``X-Nexus-Tenant``);
+- ``nexus_access``: ``"public"`` (no credentials), ``"visitor"`` (no credentials, acting in
+  the active tenant whose slug the path's ``tenant`` parameter names), ``"authenticated"``
+  (any principal), ``"platform"`` (platform admins) or ``"tenant"`` (the default: a
+  principal acting in a tenant — its own, or for platform admins the one named in
+  ``X-Nexus-Tenant``);
 - ``permission``: a permission the principal must hold (``crm.deals:write``).
 
 A plugin route (``nexus_plugin``) is admitted only while the plugin (and the route's
@@ -18,7 +20,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from nexus.features import bind_tenant_features
-from nexus.http import PROBLEM_TYPES, bind_caller, problem_response
+from nexus.http import PROBLEM_TYPES, bind_caller, bind_visitor, problem_response
 from nexus.identity._authenticate import AuthError
 from nexus.observability import current_request
 
@@ -115,7 +117,10 @@ class AuthGate:
             await next_app(scope, receive, send)
             return
         try:
-            tenant_id = await self._admit(scope, access, opt)
+            if access == "visitor":
+                tenant_id = await self._admit_visitor(scope, opt)
+            else:
+                tenant_id = await self._admit(scope, access, opt)
         except AuthError as exc:
             await self._refuse(scope, receive, send, exc)
             return
@@ -147,18 +152,42 @@ class AuthGate:
         plugin, feature = opt.get("nexus_plugin"), opt.get("feature")
         held = None
         if tenant_id is not None and (plugin is not None or feature is not None):
-            held = self.toggles.cached(tenant_id) or await self.toggles.features(tenant_id)
-            if not _switched_on(held.enabled, plugin, feature):
-                # A plugin or feature switched off for this tenant looks exactly like no route.
-                raise AuthError(404, "not-found", None)
+            held = await self._switched_on(tenant_id, plugin, feature)
         if permission and not principal.may(permission, self.member_permissions):
             raise AuthError(403, "forbidden", f"requires the permission {permission}")
         if held is not None and tenant_id is not None and plugin is not None:
-            if plugin not in held.seeded:  # once per (tenant, plugin): its enable hook first
-                held = await self.toggles.ensure_enabled(tenant_id, plugin)
-            bind_tenant_features(scope, held)
+            await self._bind_features(scope, tenant_id, plugin, held)
         bind_caller(scope, caller=principal, tenant_id=tenant_id)
         return tenant_id
+
+    async def _admit_visitor(self, scope: Scope, opt: Mapping[str, Any]) -> Any:
+        """Admit anyone to a visitor route, acting in the active tenant its path names."""
+        # The route checks (nexus.plugins) refuse a visitor route without this parameter.
+        tenant = await self.authenticator.tenant(str(scope["path_params"]["tenant"]))
+        if tenant is None or tenant.status != "active":
+            raise AuthError(404, "not-found", None)
+        plugin = opt.get("nexus_plugin")
+        held = await self._switched_on(tenant.id, plugin, opt.get("feature"))
+        if plugin is not None:
+            await self._bind_features(scope, tenant.id, plugin, held)
+        bind_visitor(scope, tenant_id=tenant.id)
+        return tenant.id
+
+    async def _switched_on(self, tenant_id: Any, plugin: str | None, feature: str | None) -> Any:
+        """The tenant's features, when ``plugin`` and ``feature`` are on for it.
+
+        Raises:
+            AuthError: 404 when either is off: a switched-off route looks like no route.
+        """
+        held = self.toggles.cached(tenant_id) or await self.toggles.features(tenant_id)
+        if not _switched_on(held.enabled, plugin, feature):
+            raise AuthError(404, "not-found", None)
+        return held
+
+    async def _bind_features(self, scope: Scope, tenant_id: Any, plugin: str, held: Any) -> None:
+        if plugin not in held.seeded:  # once per (tenant, plugin): its enable hook first
+            held = await self.toggles.ensure_enabled(tenant_id, plugin)
+        bind_tenant_features(scope, held)
 
     async def _refuse(self, scope: Scope, receive: Receive, send: Send, exc: AuthError) -> None:
         from litestar import Request  # noqa: PLC0415 - only on the refusal path

@@ -17,9 +17,12 @@ from nexus.plugins._checks import (
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from litestar import Litestar
     from litestar.config.app import AppConfig
     from litestar.types import ControllerRouterHandler
+    from nexus_hookspecs import Background
 
     from nexus.plugins._registry import PluginRegistry
 
@@ -52,13 +55,22 @@ def _route_handlers(app: Litestar) -> set[tuple[str, int]]:
 class NexusBridge(InitPlugin):
     """Mount each loaded plugin's routes under ``/api/v1/<plugin>/`` and run its hooks.
 
+    At start-up every plugin's ``nexus_startup`` runs, then (given ``background``, which
+    makes each plugin's ``Background`` port) every plugin's ``nexus_background``.
+
     A plugin whose ``nexus_routes`` raises, or whose routes are refused (outside its prefix,
     without a permission, ...), is marked failed (with the plugins that require it) and the
     app starts without it.
     """
 
-    def __init__(self, registry: PluginRegistry) -> None:
+    def __init__(
+        self,
+        registry: PluginRegistry,
+        *,
+        background: Callable[[str], Background] | None = None,
+    ) -> None:
         self.registry = registry
+        self.background = background
 
     def on_app_init(self, app_config: AppConfig) -> AppConfig:
         """Add one router per plugin and the start-up and shut-down hooks."""
@@ -105,6 +117,12 @@ class NexusBridge(InitPlugin):
                     f"plugins contribute routes through nexus_routes, under {API_PREFIX}/"
                     f"{record.name}/ only"
                 )
+        if self.background is None:
+            return
+        for record in self.registry.loaded:
+            if self.registry.implements(record.name, "nexus_background"):
+                work = self.background(record.name)
+                await await_maybe(self.registry.call(record.name, "nexus_background", work=work))
 
     async def _shutdown(self, app: Litestar) -> None:
         for record in reversed(self.registry.loaded):

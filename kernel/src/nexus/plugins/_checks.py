@@ -44,9 +44,13 @@ API_PREFIX = "/api/v1"
 _RESERVED_OPT = ("nexus_plugin",)
 
 # Who a plugin route may admit (``opt["nexus_access"]``): tenant principals (the default),
-# any principal, or anyone (webhooks, which check their own signatures). Platform
-# administration is the kernel's alone.
-_PLUGIN_ACCESS = ("tenant", "authenticated", "public")
+# any principal, anyone (webhooks, which check their own signatures), or anyone acting in
+# the tenant its path names (visitors). Platform administration is the kernel's alone.
+_PLUGIN_ACCESS = ("tenant", "authenticated", "public", "visitor")
+# Routes that need no credentials, so name no permission.
+_OPEN_ACCESS = frozenset({"public", "visitor"})
+# The path parameter a visitor route names its tenant with (the tenant's slug).
+VISITOR_TENANT_PARAM = "tenant"
 
 # The last contract release whose plugins' routes could leave out their permission.
 _UNDECLARED_CONTRACT = "0.1.0"
@@ -86,6 +90,11 @@ def _opt(handler: Any) -> dict[str, Any]:
     return merged
 
 
+def _path_parameters(path: str) -> set[str]:
+    """The names of the ``{name:type}`` parameters of ``path``."""
+    return {part[1:-1].split(":")[0] for part in path.split("/") if part.startswith("{")}
+
+
 def _methods(handler: Any) -> str:
     """The handler's methods as a route names them: ``GET``, ``GET,POST``."""
     return ",".join(sorted(set(getattr(handler, "http_methods", ())) - {"OPTIONS"})) or "*"
@@ -97,7 +106,7 @@ def _undeclared(router: Router) -> list[tuple[str, str, Any]]:
         (_methods(handler), path, handler)
         for path, handler in _handlers(router)
         if not (opt := _opt(handler)).get("permission")
-        and opt.get("nexus_access", "tenant") != "public"
+        and opt.get("nexus_access", "tenant") not in _OPEN_ACCESS
     ]
 
 
@@ -122,8 +131,10 @@ def route_problems(manifest: Manifest, router: Router) -> list[str]:
 
     Every path must stay under ``/api/v1/<name>/`` once normalised (no ``..`` escaping
     it), no handler may claim another plugin's identity through its ``opt``, none may
-    ask for platform-admin access (``nexus_access`` is ``tenant``, ``authenticated`` or
-    ``public``), and every route that is not public must require a permission (a plugin
+    ask for platform-admin access (``nexus_access`` is ``tenant``, ``authenticated``,
+    ``public`` or ``visitor``), a visitor route names its tenant in its path
+    (``{tenant:str}``), and every route that is neither public nor for visitors must
+    require a permission (a plugin
     built for the 0.1.0 contract gets implied ones instead: :func:`imply_permissions`).
     """
     name = manifest.name
@@ -144,6 +155,11 @@ def route_problems(manifest: Manifest, router: Router) -> list[str]:
             problems.append(
                 f"route {path} sets opt nexus_access={access!r}; plugin routes may use "
                 + ", ".join(repr(a) for a in _PLUGIN_ACCESS)
+            )
+        if access == "visitor" and VISITOR_TENANT_PARAM not in _path_parameters(path):
+            problems.append(
+                f"route {path} is for visitors but has no {{{VISITOR_TENANT_PARAM}:str}} path "
+                "parameter naming the tenant"
             )
     if not _built_for_undeclared_routes(manifest):
         problems.extend(

@@ -38,6 +38,7 @@ from typing import Any
 from litestar import Controller, Litestar, get
 from litestar.types import ControllerRouterHandler
 from nexus_hookspecs import (
+    Background,
     CloudEvent,
     Connection,
     EventContext,

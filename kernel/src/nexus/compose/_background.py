@@ -1,0 +1,80 @@
+"""The ``Background`` port: a plugin's work outside requests and events, acting as a tenant."""
+
+from __future__ import annotations
+
+from contextlib import asynccontextmanager
+from typing import TYPE_CHECKING, cast
+
+from nexus.events import HandlerContext
+from nexus.features import SettingsReader
+
+if TYPE_CHECKING:
+    from collections.abc import AsyncIterator, Callable
+    from uuid import UUID
+
+    from nexus_hookspecs import BlobStore, Connection, EventContext
+
+    from nexus.services import Kernel
+
+__all__ = ("KernelBackground", "background_for")
+
+_GONE = frozenset({"deprovisioned"})
+
+
+class KernelBackground:
+    """One plugin's :class:`nexus_hookspecs.Background`: each unit of work is one tenant's.
+
+    Its transactions are the API role's, under row-level security, like a request's; what
+    it publishes goes through the outbox and is the plugin's declared event types only.
+    """
+
+    __slots__ = ("_declared", "_kernel", "_plugin", "_reader")
+
+    def __init__(self, kernel: Kernel, plugin: str, reader: SettingsReader) -> None:
+        self._kernel = kernel
+        self._plugin = plugin
+        self._reader = reader
+        record = kernel.registry.get(plugin)
+        manifest = record.manifest if record is not None else None
+        self._declared = frozenset(manifest.event_names()) if manifest else frozenset()
+
+    async def tenant_id(self, slug: str) -> UUID | None:
+        """The id of the active tenant with this slug, or ``None``."""
+        tenant = await self._kernel.authenticator.tenant(slug)
+        return tenant.id if tenant is not None and tenant.status == "active" else None
+
+    @asynccontextmanager
+    async def as_tenant(self, tenant_id: UUID) -> AsyncIterator[EventContext]:
+        """One transaction as ``tenant_id``, with the plugin's view of the tenant."""
+        tenant = await self._kernel.authenticator.tenant(str(tenant_id))
+        if tenant is None or tenant.status in _GONE:
+            raise LookupError(f"no tenant {tenant_id}")
+        kernel = self._kernel
+        async with kernel.database.transaction(tenant_id=tenant_id) as conn:
+            context = HandlerContext(
+                tenant_id=tenant_id,
+                conn=conn,
+                plugin=self._plugin,
+                declared=self._declared,
+                toggles=kernel.features.toggles,
+                reader=self._reader,
+                services=kernel.services.bound,
+            )
+            # An event handler's context, which the Background protocol promises.
+            yield cast("EventContext", context)
+
+    def blobs(self, tenant_id: UUID) -> BlobStore:
+        """The files store of ``tenant_id``."""
+        return self._kernel.blobs.for_tenant(tenant_id)
+
+    @asynccontextmanager
+    async def connection(self) -> AsyncIterator[Connection]:
+        """A transaction in no tenant: row-level security shows it no tenant's rows."""
+        async with self._kernel.database.transaction() as conn:
+            yield conn
+
+
+def background_for(kernel: Kernel) -> Callable[[str], KernelBackground]:
+    """What gives each plugin its ``Background`` port (one settings reader for all)."""
+    reader = SettingsReader(kernel.registry)
+    return lambda plugin: KernelBackground(kernel, plugin, reader)
