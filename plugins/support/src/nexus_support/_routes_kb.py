@@ -83,6 +83,7 @@ class CategoryController(Controller):
 
     path = "/kb/categories"
     tags = ["support: knowledge base"]
+    opt = route_opt(feature="support.kb")
 
     @get("/", opt=route_opt(permission=KB_READ))
     async def list_categories(
@@ -130,6 +131,7 @@ class ArticleController(Controller):
 
     path = "/kb/articles"
     tags = ["support: knowledge base"]
+    opt = route_opt(feature="support.kb")
 
     @get("/", opt=route_opt(permission=KB_READ))
     async def list_articles(

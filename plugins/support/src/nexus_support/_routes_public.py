@@ -44,6 +44,8 @@ from nexus_support._tickets import NewTicket, open_ticket
 __all__ = ("PublicController",)
 
 _VISITOR = route_opt(access="visitor")
+_KB = route_opt(access="visitor", feature="support.kb")
+_CSAT = route_opt(access="visitor", feature="support.csat")
 
 
 class FormIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -117,7 +119,7 @@ class PublicController(Controller):
     @post("/tickets", opt=_VISITOR, request_max_body_size=64_000)
     async def submit_form(
         self,
-        tenant: str,
+        tenant: FromPath[str],
         request: Request[Any, Any, Any],
         db: Db,
         events: Events,
@@ -165,9 +167,9 @@ class PublicController(Controller):
             suggested_articles=hits,
         )
 
-    @get("/kb/articles", opt=_VISITOR)
+    @get("/kb/articles", opt=_KB)
     async def public_articles(
-        self, tenant: str, db: Db, cursor: Cursor = None, limit: Limit = 50
+        self, tenant: FromPath[str], db: Db, cursor: Cursor = None, limit: Limit = 50
     ) -> Page[ArticleOut]:
         """Published articles, oldest first."""
         async with db.transaction() as conn:
@@ -179,16 +181,22 @@ class PublicController(Controller):
             )
         return page_of([article_out(row) for row in rows], limit)
 
-    @get("/kb/articles/search", opt=_VISITOR)
+    @get("/kb/articles/search", opt=_KB)
     async def public_search(
-        self, tenant: str, db: Db, settings: TenantSettings[SupportSettings], q: SearchQuery
+        self,
+        tenant: FromPath[str],
+        db: Db,
+        settings: TenantSettings[SupportSettings],
+        q: SearchQuery,
     ) -> list[Hit]:
         """Full-text search over published articles, best first."""
         async with db.transaction() as conn:
             return await search(conn, q, language=settings.kb_language, published_only=True)
 
-    @get("/kb/articles/{article_id:uuid}", opt=_VISITOR)
-    async def public_article(self, tenant: str, db: Db, article_id: FromPath[UUID]) -> ArticleOut:
+    @get("/kb/articles/{article_id:uuid}", opt=_KB)
+    async def public_article(
+        self, tenant: FromPath[str], db: Db, article_id: FromPath[UUID]
+    ) -> ArticleOut:
         """One published article (a draft answers 404)."""
         async with db.transaction() as conn:
             row = await conn.fetchrow(
@@ -200,20 +208,22 @@ class PublicController(Controller):
             not_found()
         return article_out(row)
 
-    @get("/csat/{token:str}", opt=_VISITOR)
-    async def show_survey(self, tenant: str, db: Db, context: Context, token: str) -> CsatOut:
+    @get("/csat/{token:str}", opt=_CSAT)
+    async def show_survey(
+        self, tenant: FromPath[str], db: Db, context: Context, token: FromPath[str]
+    ) -> CsatOut:
         """The survey of a solved ticket's signed link (404 for a token not genuine)."""
         async with db.transaction() as conn:
             return _csat_out(await _survey(conn, context.tenant_id, token))
 
-    @post("/csat/{token:str}", opt=_VISITOR, request_max_body_size=8_000)
+    @post("/csat/{token:str}", opt=_CSAT, request_max_body_size=8_000)
     async def answer_survey(
         self,
-        tenant: str,
+        tenant: FromPath[str],
         db: Db,
         events: Events,
         context: Context,
-        token: str,
+        token: FromPath[str],
         data: Annotated[CsatIn, body("POST /public/{tenant}/csat/{token}", "Happy")],
     ) -> CsatOut:
         """Record the one answer of a solved ticket; publishes ``support.csat.answered.v1``.

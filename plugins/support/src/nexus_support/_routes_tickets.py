@@ -170,7 +170,7 @@ class TicketController(Controller):
             row = await load(conn, ticket_id)
             if row is None:
                 not_found()
-            if data.status is not None and row["status"] not in ("solved", "merged"):
+            if data.status is not None and row["status"] != "merged":
                 now = await conn.fetchval("select now()")
                 await set_status(
                     conn, ticket_id=ticket_id, old=row["status"], new=data.status, at=now
