@@ -16,7 +16,6 @@ from nexus_hookspecs.http import (
     Limit,
     Page,
     TenantSettings,
-    conflict,
     invalid,
     not_found,
     route_opt,
@@ -325,7 +324,8 @@ class PolicyController(Controller):
     ) -> PolicyOut:
         """Create a policy; new tickets of its priority and tier run under it.
 
-        409 when one exists for the same priority and tier; 422 for a missing calendar.
+        The newest policy of a priority and tier applies to tickets opened (or re-matched)
+        after it; 422 for a missing calendar.
         """
         async with db.transaction() as conn:
             errors = FieldErrors()
@@ -334,13 +334,6 @@ class PolicyController(Controller):
             ):
                 errors.add("calendar_id", "no such calendar")
             errors.raise_if_any()
-            if await conn.fetchval(
-                "select exists (select 1 from support_sla_policy where priority = $1 "
-                "and coalesce(tier, '') = coalesce($2, ''))",
-                data.priority,
-                data.tier,
-            ):
-                conflict("a policy for this priority and tier exists")
             return await insert_row(
                 conn, "support_sla_policy", msgspec.structs.asdict(data), PolicyOut
             )

@@ -53,10 +53,13 @@ class Clock(msgspec.Struct, kw_only=True):
 
 
 async def match_policy(conn: Connection, priority: str, tier: str) -> UUID | None:
-    """The policy for ``priority`` and ``tier``: the tier's own, else the priority's any-tier."""
+    """The policy for ``priority`` and ``tier``: the tier's own, else the priority's any-tier.
+
+    Of several for the same priority and tier, the newest applies to new tickets.
+    """
     found = await conn.fetchval(
         "select id from support_sla_policy where priority = $1 and (tier = $2 or tier is null) "
-        "order by tier is null limit 1",
+        "order by tier is null, created_at desc, id desc limit 1",
         priority,
         tier,
     )

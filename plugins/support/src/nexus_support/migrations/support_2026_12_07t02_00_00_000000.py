@@ -86,8 +86,7 @@ STATEMENTS = [
         primary key (tenant_id, id),
         {_fk("calendar_id", "support_calendar")}
     )""",
-    "create unique index support_sla_policy_match on support_sla_policy "
-    "(tenant_id, priority, coalesce(tier, ''))",
+    "create index support_sla_policy_match on support_sla_policy (tenant_id, priority, tier)",
     f"""
     create table support_ticket (
         {_TENANT},
