@@ -119,7 +119,14 @@ async def _send(
     if not ticket["requester_email"]:
         return "no_address"
     request = {
-        "to": {"email": ticket["requester_email"], "name": ticket["requester_name"]},
+        "to": {
+            key: value
+            for key, value in (
+                ("email", ticket["requester_email"]),
+                ("name", ticket["requester_name"]),
+            )
+            if value
+        },
         "subject": f"[#{ticket['number']}] {ticket['subject']}",
         "text": body,
         "data": {"ticket_number": ticket["number"]},
