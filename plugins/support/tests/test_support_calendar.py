@@ -128,3 +128,19 @@ def test_business_time_adds_up_over_consecutive_spans(
     parts = business_seconds(calendar, first, middle) + business_seconds(calendar, middle, last)
     assert abs(whole - parts) <= 1  # each count drops its sub-second remainder
     assert whole <= (last - first).total_seconds()
+
+
+def test_a_target_out_of_the_calendars_reach_has_no_due_time() -> None:
+    rare = WorkCalendar(zone="UTC", weekdays=frozenset({0}), opens=time(9), closes=time(9, 1))
+    ticket = {
+        "created_at": at("2026-03-16", "09:00"),
+        "first_responded_at": None,
+        "solved_at": None,
+    }
+    policy = {"first_response_minutes": 30, "resolution_minutes": 100_000}
+    first, resolution = measure(
+        rare, ticket=ticket, policy=policy, pauses=[], now=ticket["created_at"]
+    )
+    # One minute each Monday: the thirtieth is 29 weeks on.
+    assert first.due_at == datetime(2026, 3, 16, 9, 1, tzinfo=UTC) + timedelta(weeks=29)
+    assert resolution.due_at is None and resolution.breached is False

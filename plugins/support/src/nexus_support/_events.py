@@ -128,7 +128,8 @@ class SlaAlert(msgspec.Struct, kw_only=True):
         metric: ``first_response`` or ``resolution``.
         target_minutes: The target, in business minutes.
         elapsed_minutes: Business minutes counted at the check (pauses excluded).
-        due_at: When the target falls due (or fell due), at the check.
+        due_at: When the target falls due (or fell due), at the check; ``null`` when the
+            calendar does not reach it within three years.
         checked_at: The check's "now".
     """
 
@@ -137,7 +138,7 @@ class SlaAlert(msgspec.Struct, kw_only=True):
     metric: Literal["first_response", "resolution"]
     target_minutes: int
     elapsed_minutes: int
-    due_at: datetime
+    due_at: datetime | None
     checked_at: datetime
 
 

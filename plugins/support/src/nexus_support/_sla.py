@@ -39,7 +39,8 @@ class Clock(msgspec.Struct, kw_only=True):
         metric: ``first_response`` or ``resolution``.
         target_minutes: The policy's target, in business minutes.
         elapsed_minutes: Business minutes counted so far (or until it stopped).
-        due_at: When the target falls due, given the pauses so far.
+        due_at: When the target falls due, given the pauses so far (``None`` when the
+            calendar does not open often enough to reach it within three years).
         stopped: Whether the clock stopped (answered, or solved).
         breached: Whether more than the target was (or is being) used.
     """
@@ -47,7 +48,7 @@ class Clock(msgspec.Struct, kw_only=True):
     metric: Metric
     target_minutes: int
     elapsed_minutes: int
-    due_at: datetime
+    due_at: datetime | None
     stopped: bool
     breached: bool
 
@@ -119,11 +120,15 @@ def _clock(
     paused: int = 0,
 ) -> Clock:
     elapsed = business_seconds(calendar, start, end) - paused
+    try:
+        due: datetime | None = add_business(calendar, start, target_minutes * 60 + paused)
+    except ValueError:  # the calendar opens too rarely to reach the target in MAX_DAYS
+        due = None
     return Clock(
         metric=metric,
         target_minutes=target_minutes,
         elapsed_minutes=elapsed // 60,
-        due_at=add_business(calendar, start, target_minutes * 60 + paused),
+        due_at=due,
         stopped=stopped,
         breached=elapsed > target_minutes * 60,
     )
