@@ -15,11 +15,19 @@ def _toggle(client: Any, tenant: Any, key: str, *, enabled: bool) -> None:
 
 def test_the_knowledge_base_off_hides_it_in_and_out(client: Any, tenant: Any) -> None:
     public = f"{API}/public/{tenant.slug}/kb/articles"
-    ok(client.get(public))
+    article = {
+        "title": "Is anyone there?",
+        "body": "We answer within a day.",
+        "status": "published",
+    }
+    ok(client.post(f"{API}/kb/articles", json=article, headers=tenant.headers), 201)
+    helped = ok(client.post(f"{API}/public/{tenant.slug}/tickets", json=FORM), 201)
+    assert [a["title"] for a in helped["suggested_articles"]] == ["Is anyone there?"]
     _toggle(client, tenant, "support.kb", enabled=False)
     problem(client.get(public), 404)
     problem(client.get(f"{API}/kb/articles", headers=tenant.headers), 404)
-    ok(client.post(f"{API}/public/{tenant.slug}/tickets", json=FORM), 201)  # the form stays
+    opened = ok(client.post(f"{API}/public/{tenant.slug}/tickets", json=FORM), 201)
+    assert opened["suggested_articles"] == []  # the form stays, without suggestions
     _toggle(client, tenant, "support.kb", enabled=True)
     ok(client.get(public))
 

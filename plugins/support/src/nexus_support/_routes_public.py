@@ -20,6 +20,7 @@ from nexus_hookspecs.http import (
     Cursor,
     Db,
     Events,
+    FeatureFlags,
     Limit,
     Multiline,
     Page,
@@ -124,10 +125,13 @@ class PublicController(Controller):
         db: Db,
         events: Events,
         context: Context,
+        features: FeatureFlags,
         settings: TenantSettings[SupportSettings],
         data: Annotated[FormIn, body("POST /public/{tenant}/tickets", "A customer asks")],
     ) -> FormOut:
         """Open a ticket from the public form (channel ``web``), with suggested articles.
+
+        Suggestions come from the knowledge base while ``support.kb`` is on.
 
         Abuse protection: ``public_form_per_hour`` tickets per client address (429 with
         ``Retry-After`` beyond), a honeypot field ``website`` that must stay empty (422),
@@ -159,7 +163,10 @@ class PublicController(Controller):
                 created_at=now,
             )
             ticket = await open_ticket(conn, events, new)
-            hits = await suggest(conn, f"{data.subject} {data.body}", language=settings.kb_language)
+            hits: list[Hit] = []
+            if await features.enabled("support.kb"):
+                text = f"{data.subject} {data.body}"
+                hits = await suggest(conn, text, language=settings.kb_language)
         return FormOut(
             id=ticket.id,
             number=ticket.number,
