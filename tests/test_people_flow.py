@@ -2,8 +2,8 @@
 
 The "done when" of issue #19. A tenant provisioned from
 ``presets/examples/professional-services.json`` (a London consultancy: the
-``professional-services`` preset, with crm, finance, hr and time) hires a manager and their
-report, runs the report's leave through the manager's and HR's
+``professional-services`` preset, with crm, finance, hr, time and projects) hires a manager
+and their report, runs the report's leave through the manager's and HR's
 approval around Easter 2026, clocks the report's week across the British summer-time change
 in Time, approves the timesheet, pays March 2026 (Finance books the payroll journal, the
 payslips render) and terminates the report, whose access is removed. Every step goes through

@@ -190,6 +190,12 @@ def test_quote_to_cash_and_procure_to_pay_in_a_nigerian_shop(client, platform):
             "134375.00",
         ), invoiced
         invoice = get(f"{FINANCE}/invoices/{invoiced['document_id']}")
+        # The invoice bills what the quotation showed, and names the order it comes from.
+        assert invoice["total"] == quote["total"]
+        assert (invoice["origin"]["plugin"], invoice["origin"]["kind"]) == ("sales", "order")
+        assert invoice["origin"]["id"] == order["id"]
+        assert invoice["origin"]["path"] == f"{SALES}/orders/{order['id']}"
+        assert [x["id"] for x in get(invoice["origin"]["path"])["invoices"]] == [invoice["id"]]
         post(
             f"{FINANCE}/payments",
             {
@@ -208,9 +214,10 @@ def test_quote_to_cash_and_procure_to_pay_in_a_nigerian_shop(client, platform):
         valued(worker, 4)  # the return: Dr Inventory / Cr Cost of sales
         assert [(x["quantity"], x["unit_cost"]) for x in returned["lines"]] == [("1", "8000")]
 
-    # The credit note: 1 × 12,500 + 7.5 % = 13,437.50, posted, linked to the invoice. The
-    # invoice was paid in full, so it is matched by refunding the customer (an outbound
-    # payment allocated to it): nothing is left open on either document.
+    # The credit note: 1 × 12,500 + 7.5 % = 13,437.50, posted, linked to the invoice both
+    # ways. The invoice was paid in full, so nothing on it is left to match: the credit note
+    # stays open (the customer's credit) until the refund (an outbound payment allocated to
+    # it) matches it; then nothing is left open on either document.
     note = get(f"{FINANCE}/invoices/{returned['credit_note_id']}")
     assert (note["kind"], note["state"], note["reversal_of"], note["total"]) == (
         "credit_note",
@@ -218,6 +225,11 @@ def test_quote_to_cash_and_procure_to_pay_in_a_nigerian_shop(client, platform):
         invoice["id"],
         "13437.50",
     ), note
+    assert (note["residual"], note["allocations"]) == ("13437.50", []), note
+    assert (note["origin"]["kind"], note["origin"]["id"]) == ("return", returned["id"])
+    linked = get(f"{FINANCE}/invoices/{invoice['id']}")
+    assert (linked["state"], linked["residual"]) == ("paid", "0.00"), linked
+    assert [(n["id"], n["residual"]) for n in linked["credit_notes"]] == [(note["id"], "13437.50")]
     order = get(f"{SALES}/orders/{order['id']}")
     assert [n["id"] for n in order["credit_notes"]] == [note["id"]]
     assert [r["id"] for r in order["returns"]] == [returned["id"]]
@@ -232,6 +244,9 @@ def test_quote_to_cash_and_procure_to_pay_in_a_nigerian_shop(client, platform):
     )
     note = get(f"{FINANCE}/invoices/{note['id']}")
     assert (note["state"], note["residual"]) == ("paid", "0.00"), note
+    assert [n["residual"] for n in get(f"{FINANCE}/invoices/{invoice['id']}")["credit_notes"]] == [
+        "0.00"
+    ]
 
     assert D(get(f"{INVENTORY}/products/{desk['id']}/stock")["on_hand"]) == 91  # 100 − 10 + 1
     assert_books(get)

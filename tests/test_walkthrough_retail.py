@@ -211,7 +211,14 @@ def test_the_walkthrough_runs_as_written(served):
     # 6. Invoice with VAT, posted; 7. the customer pays.
     invoiced = ok(api.post(f"/api/v1/sales/orders/{order['id']}/invoice", json={"post": True}), 201)
     invoice = ok(api.get(f"/api/v1/finance/invoices/{invoiced['document_id']}"))
-    check(line(invoice, "number", "state", "untaxed_total", "tax_total", "total"))
+    assert invoice["origin"]["id"] == order["id"]
+    listed = ok(api.get(f"/api/v1/sales/orders/{order['id']}"))["invoices"]
+    check(
+        line(invoice, "number", "state", "untaxed_total", "tax_total", "total")
+        + line(invoice["origin"], "plugin", "kind", "sequence")
+        + json.dumps([x["number"] for x in listed], separators=(",", ":"))
+        + "\n"
+    )
     ok(
         api.post(
             "/api/v1/finance/payments",
@@ -239,7 +246,8 @@ def test_the_walkthrough_runs_as_written(served):
     check(
         line(returned, "value")
         + line(stock, "sku", "on_hand", "available")
-        + line(note, "number", "kind", "state", "reference", "total")
+        + line(note, "number", "kind", "state", "reference", "total", "residual")
+        + credit_notes(api, invoice["id"])
     )
     ok(
         api.post(
@@ -254,7 +262,7 @@ def test_the_walkthrough_runs_as_written(served):
         201,
     )
     refunded = ok(api.get(f"/api/v1/finance/invoices/{note['id']}"))
-    check(line(refunded, "number", "state", "residual"))
+    check(line(refunded, "number", "state", "residual") + credit_notes(api, invoice["id"]))
 
     # 9. The books.
     def booked():
@@ -270,6 +278,12 @@ def test_the_walkthrough_runs_as_written(served):
         rows = ok(api.get(f"/api/v1/finance/reports/{report}"))["rows"]
         check("".join(f"{r['section']}  {r['account_name']}  {r['amount']}\n" for r in rows))
     assert len(got) == len(text), "every answer the page shows was checked"
+
+
+def credit_notes(api: httpx.Client, invoice_id: str) -> str:
+    """``jq -c '.credit_notes[] | {number, state, residual}'`` of the invoice."""
+    notes = ok(api.get(f"/api/v1/finance/invoices/{invoice_id}"))["credit_notes"]
+    return "".join(compact(n, "number", "state", "residual") + "\n" for n in notes)
 
 
 def entries(api: httpx.Client) -> list[dict]:

@@ -55,13 +55,19 @@ async def _measure(
     received = 0
     committed: dict[str, float] = {}
 
+    first_handled: list[float] = []
+    backlog_handled: list[float] = []
+
     async def count(event: object, conn: object) -> None:
         nonlocal received
+        if not first_handled:
+            first_handled.append(time.perf_counter())
         received += 1
         sent = committed.get(getattr(event, "id", ""))
         if sent is not None:
             latencies.append((time.perf_counter() - sent) * 1000)
-        if received >= events:
+        if received == events:
+            backlog_handled.append(time.perf_counter())
             backlog.set()
         if received >= events + probes:
             done.set()
@@ -78,7 +84,9 @@ async def _measure(
             relayed = await _published(url)
         relay_s = time.perf_counter() - started
         await asyncio.wait_for(backlog.wait(), 600)
-        consume_s = time.perf_counter() - started
+        # The consumer's own pace: from its first event to the backlog's last (a Kafka
+        # group's join and the relay's head start are not the consumer's work).
+        consume_s = backlog_handled[0] - first_handled[0]
         # Then latency: one event per transaction, commit time to the consumer's call.
         conn = await asyncpg.connect(url, server_settings={"role": settings.db_api_role})
         publisher = OutboxPublisher(tenant_id=tenant_id, plugin="bench")
@@ -151,7 +159,9 @@ def run(ctx: Context) -> list[Row]:
                     f"consumer throughput, one group ({name})",
                     float(result["consume_eps"]),  # type: ignore[arg-type]
                     "events/s",
-                    note="each event in its own transaction with its inbox row",
+                    goal=THROUGHPUT_GOAL,
+                    note="first to last event of the backlog; a batch's events of one tenant "
+                    "share a transaction with their inbox rows",
                 )
             )
             rows.append(

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from urllib.parse import urlsplit
 
 import asyncpg
@@ -129,3 +132,21 @@ def test_readyz_names_the_failing_database(nexus_database_url, nexus_postgres_se
     problem = response.json()
     assert problem["detail"] == "failing: database"
     assert problem["checks"]["database"]["ok"] is False
+
+
+def test_an_app_on_the_embedded_defaults_never_imports_the_optional_backends():
+    # Redis, Kafka and S3 clients are large imports: a process that uses none of them
+    # (no NEXUS_REDIS_URL, NEXUS_KAFKA_BOOTSTRAP, NEXUS_S3_BUCKET) starts without them.
+    code = (
+        "import sys\n"
+        "from nexus.app import create_app\n"
+        "from nexus.settings import Settings\n"
+        "import nexus.cli\n"
+        "create_app(Settings(log_level='warning', database_url='postgresql://unused.invalid/n'))\n"
+        "print(sorted(m for m in ('redis', 'aiokafka', 'aioboto3') if m in sys.modules))\n"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NEXUS_")}
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
+    )
+    assert result.stdout.strip().splitlines()[-1] == "[]"

@@ -25,6 +25,20 @@ def test_plugins_list_json_is_a_list():
     assert isinstance(json.loads(result.output), list)
 
 
+def test_plugins_list_timings_gives_each_loaded_plugins_import_and_routes_time():
+    result = run("plugins", "list", "--json", "--timings")
+    assert result.exit_code == 0, result.output
+    loaded = [row for row in json.loads(result.output) if row["state"] == "loaded"]
+    assert loaded  # the workspace installs the first-party plugins
+    for row in loaded:
+        assert set(row["timings_ms"]) == {"import", "routes"}, row["name"]
+        assert all(ms > 0 for ms in row["timings_ms"].values()), row
+
+    table = run("plugins", "list", "--timings")
+    assert "import ms" in table.output
+    assert f"{len(json.loads(result.output))} plugin(s):" in table.output
+
+
 def test_migrate_json_reports_applied_and_is_idempotent(nexus_database_url):
     env = {"NEXUS_DATABASE_URL": nexus_database_url}
     first = run("migrate", "--json", env=env)

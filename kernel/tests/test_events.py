@@ -211,3 +211,45 @@ def test_poison_event_is_parked_then_redriven(app, nexus_database_url, settings,
         assert worker.call(again) == (1, 0)
         assert worker.call(parked) == []
     assert sql(nexus_database_url, "select count(*) from ledger_effect")[0][0] == 2
+
+
+def test_a_batch_handles_each_tenants_run_in_one_transaction_and_isolates_a_poison_event(
+    app, nexus_database_url
+):
+    first, second = make_tenant(nexus_database_url), make_tenant(nexus_database_url)
+    ledger.FAILING.add("poison")
+    # Written before the worker starts, so the consumer reads them as one batch.
+    ids = {
+        memo: write(app, tenant, memo).json()["event_id"]
+        for tenant, memo in [
+            (first, "a0"),
+            (second, "b0"),
+            (first, "a1"),
+            (first, "poison"),
+            (second, "b1"),
+            (first, "a2"),
+        ]
+    }
+    with EventWorkerHarness(app) as worker:
+        worker.runtime.delivery.backoff_s = 0.001
+        worker.wait_handled("ledger", 5)
+        handled = [event.id for event in worker.deliveries("ledger")]
+
+    # Log order is kept per tenant; the poison event alone is parked, nothing runs twice.
+    by_memo = {event_id: memo for memo, event_id in ids.items()}
+    assert [by_memo[i] for i in handled if by_memo[i].startswith("a")] == ["a0", "a1", "a2"]
+    assert [by_memo[i] for i in handled if by_memo[i].startswith("b")] == ["b0", "b1"]
+    effects = sql(nexus_database_url, "select event_id from ledger_effect")
+    assert sorted(str(row["event_id"]) for row in effects) == sorted(
+        ids[memo] for memo in ("a0", "a1", "a2", "b0", "b1")
+    )
+    parked = sql(nexus_database_url, "select event_id, attempts from nexus_event_dead_letter")
+    assert [(str(row["event_id"]), row["attempts"]) for row in parked] == [(ids["poison"], 5)]
+    # Rows written by one transaction share its xmin: the second tenant's run was one
+    # transaction; the first's fell back to one event per transaction up to the poison one.
+    transactions = sql(
+        nexus_database_url,
+        "select tenant_id, count(distinct xmin::text) from nexus_event_inbox "
+        "where consumer = 'ledger' group by tenant_id",
+    )
+    assert dict((row[0], row[1]) for row in transactions) == {first.id: 3, second.id: 1}

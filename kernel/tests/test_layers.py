@@ -26,7 +26,7 @@ SOURCE = Path(__file__).resolve().parents[1] / "src" / "nexus"
 # Lowest first. A package may import (at run time) packages of its own layer or below.
 LAYERS: tuple[tuple[str, ...], ...] = (
     # foundation: configuration, logs and metrics, the version, the services' type
-    ("settings", "version", "observability", "services"),
+    ("settings", "version", "observability", "services", "lazy"),
     # the database adapter
     ("db",),
     # HTTP conventions every route uses: problems, request scope, limits, idempotency

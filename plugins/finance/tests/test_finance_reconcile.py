@@ -276,6 +276,7 @@ def test_a_credit_note_is_due_on_issue_and_applied_to_a_later_invoice(client, ur
             "state": "partially_paid",
             "date": day(5),
             "total": "100.00",
+            "residual": "30.00",
         }
     ]
 

@@ -10,30 +10,20 @@ from __future__ import annotations
 import uuid
 from decimal import Decimal
 
-import nexus_finance
 import pytest
-from finance_fake_peers import crm, inventory
-from finance_service_caller import caller
 from finance_support import API, assert_balanced, balance_of, ok, problem, trial_balance
 from nexus.testing import (
     EventWorkerHarness,
-    create_test_client,
     make_tenant,
-    migrated_database,
     set_plugin_settings,
 )
 from nexus_finance._country_taxes import COUNTRY_TAXES, EU_MEMBERS
 
-PLUGINS = [nexus_finance, crm, inventory, caller]
 
-
-@pytest.fixture(scope="module")
-def world(nexus_postgres_server):
-    with (
-        migrated_database(nexus_postgres_server, PLUGINS) as url,
-        create_test_client(PLUGINS, database_url=url) as client,
-    ):
-        yield client, url
+@pytest.fixture
+def world(trade_world):
+    """The package's Finance with its stand-in peers and caller (``conftest``)."""
+    return trade_world
 
 
 def books(url, **settings):

@@ -163,6 +163,17 @@ def flow(client: Any, tenant: Any, product: str) -> None:
     # Matched against the invoice: what is left to pay is the invoice less the credit.
     invoice = ok(client.get(f"{FINANCE}/invoices/{invoiced['document_id']}", headers=h))
     assert invoice["residual"] == "120937.50"
+    # Both show the allocation; nothing of the credit note is left open.
+    assert [(a["credit_note_id"], a["amount"]) for a in invoice["allocations"]] == [
+        (note["id"], "13437.50")
+    ]
+    assert [(n["id"], n["residual"]) for n in invoice["credit_notes"]] == [(note["id"], "0.00")]
+    finance_note = ok(client.get(f"{FINANCE}/invoices/{note['id']}", headers=h))
+    assert [(a["invoice_id"], a["amount"]) for a in finance_note["allocations"]] == [
+        (invoice["id"], "13437.50")
+    ]
+    assert (finance_note["residual"], finance_note["origin"]["kind"]) == ("0.00", "return")
+    assert invoice["origin"]["path"] == f"{API}/orders/{order['id']}"
     assert [r["id"] for r in order["returns"]] == [returned["id"]]
 
 

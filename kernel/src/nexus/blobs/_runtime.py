@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from nexus.blobs._local import LocalBlobBackend
-from nexus.blobs._s3 import S3BlobBackend
 from nexus.blobs._scoped import TenantBlobs
 from nexus.http import request_tenant
 from nexus.settings import SettingsError
@@ -34,6 +33,8 @@ class BlobRuntime:
         if backend is not None:
             self.backend = backend
         elif settings.s3_bucket:
+            from nexus.blobs._s3 import S3BlobBackend  # noqa: PLC0415 - only with S3
+
             self.backend = S3BlobBackend(
                 bucket=settings.s3_bucket,
                 endpoint_url=settings.s3_endpoint_url,

@@ -6,7 +6,6 @@ from typing import TYPE_CHECKING, Any
 
 from nexus.cache._fanout import CacheChannel, PostgresBroadcast, decode
 from nexus.cache._memory import MemoryBackend
-from nexus.cache._redis import RedisBackend
 from nexus.cache._service import CacheService, TenantCache
 from nexus.http import request_tenant
 
@@ -34,6 +33,8 @@ class CacheRuntime:
         self.channel: CacheChannel | None = None
         self._observers: list[Callable[[str, list[str], list[str]], None]] = []
         if settings.redis_url:
+            from nexus.cache._redis import RedisBackend  # noqa: PLC0415 - only with Redis
+
             self.service = CacheService(
                 RedisBackend(settings.redis_url), default_ttl=settings.cache_ttl_s
             )

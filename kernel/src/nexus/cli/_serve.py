@@ -16,7 +16,7 @@ import uvicorn
 from nexus.cli._common import echo_json, fail, friendly_errors, load_settings
 from nexus.cli._db import adopted_line, embedded_before_start
 from nexus.db import MigrationError, resolve_database_url
-from nexus.events import KERNEL_SOURCE, ensure_topics
+from nexus.events import KERNEL_SOURCE
 from nexus.observability import configure_logging
 from nexus.plugins import load_plugins
 from nexus.schema import migrate
@@ -35,6 +35,8 @@ def _migrate(settings: Settings, database_url: str) -> dict[str, list[str]]:
         fail(str(exc))
     if settings.kafka_bootstrap:
         # One topic per plugin (and the kernel's): created at deploy, like the schema.
+        from nexus.events import ensure_topics  # noqa: PLC0415 - aiokafka only with Kafka
+
         plugins = [KERNEL_SOURCE, *(record.name for record in registry.loaded)]
         asyncio.run(ensure_topics(settings.kafka_bootstrap, plugins))
     return report.applied

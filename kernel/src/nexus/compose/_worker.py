@@ -17,7 +17,6 @@ from nexus.events import (
     Consumer,
     Delivery,
     EventWorker,
-    KafkaBus,
     PostgresBus,
     analytics_consumer,
     audit_consumer,
@@ -38,6 +37,8 @@ __all__ = ("EventRuntime", "make_bus")
 def make_bus(settings: Settings, registry: PluginRegistry, relay_db: PostgresDatabase) -> Bus:
     """The configured adapter: Kafka with ``NEXUS_KAFKA_BOOTSTRAP``, else PostgreSQL."""
     if settings.kafka_bootstrap:
+        from nexus.events import KafkaBus  # noqa: PLC0415 - aiokafka only with Kafka
+
         return KafkaBus(
             relay_db,
             bootstrap=settings.kafka_bootstrap,

@@ -9,12 +9,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import io
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import asyncpg
 import msgspec
 import structlog
-from piccolo.apps.migrations.commands.forwards import ForwardsMigrationManager
 from piccolo.apps.migrations.tables import Migration
 
 from nexus.db._database import Engine
@@ -174,7 +173,7 @@ async def pending_app_migrations(apps: Sequence[str], *, database_url: str) -> d
     """
     engine = Engine(config={"dsn": database_url}, extensions=())
     app_registry = configure_piccolo(engine, [KERNEL_APP, *apps])
-    manager = ForwardsMigrationManager(app_name="all")
+    manager = _forwards_manager("all")
     pending: dict[str, list[str]] = {}
     has_table = await Migration.table_exists().run()
     for app_name, app_config in app_registry.app_configs.items():
@@ -184,12 +183,21 @@ async def pending_app_migrations(apps: Sequence[str], *, database_url: str) -> d
     return pending
 
 
+def _forwards_manager(app_name: str) -> Any:
+    # Piccolo's migration commands import its whole CLI (black among it): only when migrating.
+    from piccolo.apps.migrations.commands.forwards import (  # noqa: PLC0415
+        ForwardsMigrationManager,
+    )
+
+    return ForwardsMigrationManager(app_name=app_name)
+
+
 def _owner_engine(url: str, owner_role: str) -> Engine:
     return Engine(config={"dsn": url, "server_settings": {"role": owner_role}}, extensions=())
 
 
 async def _forwards(app_name: str) -> list[str]:
-    manager = ForwardsMigrationManager(app_name=app_name)
+    manager = _forwards_manager(app_name)
     await manager.create_migration_table()
     before = set(await Migration.get_migrations_which_ran(app_name=app_name))
     # Piccolo narrates with print(); keep the CLI's own output clean and log it instead.

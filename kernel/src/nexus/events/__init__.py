@@ -9,6 +9,8 @@ parked in a dead-letter table when they keep failing. See ``docs/events.md``.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from nexus.events._consumers import Consumer, Delivery, HandlerContext, collect_consumers
 from nexus.events._envelope import (
     CONTENT_TYPE,
@@ -19,7 +21,6 @@ from nexus.events._envelope import (
     encode_event,
     topic_for,
 )
-from nexus.events._kafka import IdempotenceRefusedError, KafkaBus, ensure_topics
 from nexus.events._kernel import analytics_consumer, audit_consumer
 from nexus.events._postgres import LOG_CHANNEL, PostgresBus
 from nexus.events._provide import events_provider
@@ -27,6 +28,16 @@ from nexus.events._publisher import OutboxPublisher, UndeclaredEventError
 from nexus.events._redrive import DeadLetter, dead_letters, redrive
 from nexus.events._routes import event_routes
 from nexus.events._worker import Bus, DependencyHealth, EventWorker
+from nexus.lazy import lazy_attributes
+
+if TYPE_CHECKING:
+    from nexus.events._kafka import IdempotenceRefusedError, KafkaBus, ensure_topics
+
+# aiokafka only when Kafka is configured.
+__getattr__ = lazy_attributes(
+    __name__,
+    dict.fromkeys(("IdempotenceRefusedError", "KafkaBus", "ensure_topics"), "nexus.events._kafka"),
+)
 
 __all__ = (
     "CONTENT_TYPE",

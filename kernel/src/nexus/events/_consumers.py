@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import inspect
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
@@ -40,6 +40,12 @@ _INBOX = (
     "insert into nexus_event_inbox (tenant_id, consumer, event_id) select $1, $2, $3 "
     "where exists (select from nexus_tenant where id = $1 and status <> 'deprovisioned' "
     "for key share) on conflict do nothing returning true"
+)
+# The same for a run of one tenant's events at once: the ids it returns are the fresh ones.
+_INBOX_MANY = (
+    "insert into nexus_event_inbox (tenant_id, consumer, event_id) select $1, $2, e "
+    "from unnest($3::uuid[]) as e where exists (select from nexus_tenant where id = $1 "
+    "and status <> 'deprovisioned' for key share) on conflict do nothing returning event_id"
 )
 _DEAD_LETTER = (
     "insert into nexus_event_dead_letter (tenant_id, consumer, event_id, type, envelope, "
@@ -218,11 +224,20 @@ def collect_consumers(
 class Delivery:
     """Hands events to consumers: at least once in, exactly once in effect.
 
-    Each event is handled in one transaction bound to its tenant: the inbox row
-    (``consumer``, event id) and the handler's effect commit together, so a redelivered
-    event is recognised and skipped, as is an event of a tenant that is no more. A failing
-    handler is retried with backoff; after ``attempts`` tries the event is parked in the
-    dead-letter table and the consumer moves on.
+    Events are handled in transactions bound to their tenant: the inbox rows (``consumer``,
+    event id) and the handlers' effects commit together, so a redelivered event is
+    recognised and skipped, as is an event of a tenant that is no more. A batch
+    (:meth:`deliver_many`) handles each tenant's events in log order in one transaction,
+    the tenants concurrently; a failing handler sends its tenant's run back to one event
+    per transaction up to the failing event, which is retried with backoff and, after
+    ``attempts`` tries, parked in the dead-letter table while the consumer moves on.
+
+    Args:
+        database: The API role's database (row-level security applies).
+        toggles: Whose answers gate plugin consumers per tenant.
+        attempts: Tries of a failing event before it is parked.
+        backoff_s: The first retry's delay, doubled each try.
+        concurrency: Tenants of one batch handled at once.
     """
 
     def __init__(
@@ -232,12 +247,15 @@ class Delivery:
         *,
         attempts: int = 5,
         backoff_s: float = 0.05,
+        concurrency: int = 4,
     ) -> None:
         self.database = database
         self.toggles = toggles
         self.attempts = attempts
         self.backoff_s = backoff_s
+        self.concurrency = concurrency
         self._observers: list[Callable[[str, CloudEvent, bool], None]] = []
+        self._passed_over: list[Callable[[str, CloudEvent], None]] = []
 
     def observe(self, callback: Callable[[str, CloudEvent, bool], None]) -> None:
         """Call ``callback(consumer, event, fresh)`` after each handled or skipped delivery.
@@ -247,20 +265,116 @@ class Delivery:
         """
         self._observers.append(callback)
 
+    def observe_passed_over(self, callback: Callable[[str, CloudEvent], None]) -> None:
+        """Call ``callback(consumer, event)`` for each event a switched-off plugin is not given.
+
+        The plugin is switched off for the event's tenant. For tests.
+        """
+        self._passed_over.append(callback)
+
+    def _pass_over(self, consumer: Consumer, events: Sequence[CloudEvent]) -> None:
+        for event in events:
+            for callback in self._passed_over:
+                callback(consumer.name, event)
+
+    async def deliver_many(self, consumer: Consumer, events: Sequence[CloudEvent]) -> None:
+        """Handle a batch read from the log: per tenant in log order, tenants concurrently.
+
+        Each tenant's events share one transaction (their inbox rows in one statement);
+        order is kept per tenant, which keeps it per (tenant, subject).
+        """
+        runs: dict[str, list[CloudEvent]] = {}
+        for event in events:
+            if consumer.handlers_for(event.type):
+                runs.setdefault(event.tenantid, []).append(event)
+        if len(runs) <= 1:
+            for tenant, run in runs.items():
+                await self._deliver_run(consumer, UUID(tenant), run)
+            return
+        limit = asyncio.Semaphore(self.concurrency)
+
+        async def bounded(tenant: str, run: list[CloudEvent]) -> None:
+            async with limit:
+                await self._deliver_run(consumer, UUID(tenant), run)
+
+        async with asyncio.TaskGroup() as group:
+            for tenant, run in runs.items():
+                group.create_task(bounded(tenant, run))
+
+    async def _deliver_run(
+        self, consumer: Consumer, tenant_id: UUID, events: list[CloudEvent]
+    ) -> None:
+        if not await self._admitted(consumer, tenant_id):
+            self._pass_over(consumer, events)
+            return
+        while events:
+            failed = await self._handle_run(consumer, tenant_id, events)
+            if failed is None:
+                return
+            # Nothing of the run committed: one event per transaction up to the failing one
+            # (retried, then parked), then the rest of the run together again.
+            for event in events[: failed + 1]:
+                await self._deliver_one(consumer, event, consumer.handlers_for(event.type))
+            events = events[failed + 1 :]
+
+    async def _handle_run(
+        self, consumer: Consumer, tenant_id: UUID, events: list[CloudEvent]
+    ) -> int | None:
+        """Handle ``events`` in one transaction; the index of a failing one rolls it back."""
+        index = 0
+        try:
+            async with self.database.transaction(tenant_id=tenant_id) as conn:
+                ids = [UUID(event.id) for event in events]
+                rows = await conn.fetch(_INBOX_MANY, tenant_id, consumer.name, ids)
+                fresh = {row["event_id"] for row in rows}
+                handled = []
+                for index, event in enumerate(events):  # noqa: B007 - read on failure
+                    first = ids[index] in fresh
+                    if first:
+                        fresh.discard(ids[index])  # the same event twice in a batch: once
+                        for handler in consumer.handlers_for(event.type):
+                            await handler(event, conn)
+                    handled.append(first)
+        except Exception as exc:  # noqa: BLE001 - the run falls back to one event at a time
+            log.warning(
+                "event handler failed in a batch",
+                consumer=consumer.name,
+                event_id=events[index].id,
+                type=events[index].type,
+                error=repr(exc),
+            )
+            return index
+        for event, first in zip(events, handled, strict=True):
+            for observer in self._observers:
+                observer(consumer.name, event, first)
+        return None
+
+    async def _admitted(self, consumer: Consumer, tenant_id: UUID) -> bool:
+        """Whether the consumer's plugin is on for the tenant (its enable hook run first)."""
+        plugin = consumer.plugin
+        if plugin is None:
+            return True
+        toggles = self.toggles
+        held = toggles.cached(tenant_id) or await toggles.features(tenant_id)
+        if plugin not in held.enabled:
+            return False  # a disabled plugin's handlers are not called for that tenant's events
+        if plugin not in held.seeded:  # once per (tenant, plugin): its enable hook first
+            await toggles.ensure_enabled(tenant_id, plugin)
+        return True
+
     async def deliver(self, consumer: Consumer, event: CloudEvent) -> None:
         """Handle ``event`` for ``consumer`` (retrying, then dead-lettering on failure)."""
         handlers = consumer.handlers_for(event.type)
         if not handlers:
             return
-        tenant_id = UUID(event.tenantid)
-        plugin = consumer.plugin
-        if plugin is not None:
-            toggles = self.toggles
-            held = toggles.cached(tenant_id) or await toggles.features(tenant_id)
-            if plugin not in held.enabled:
-                return  # a disabled plugin's handlers are not called for that tenant's events
-            if plugin not in held.seeded:  # once per (tenant, plugin): its enable hook first
-                await toggles.ensure_enabled(tenant_id, plugin)
+        if not await self._admitted(consumer, UUID(event.tenantid)):
+            self._pass_over(consumer, [event])
+            return
+        await self._deliver_one(consumer, event, handlers)
+
+    async def _deliver_one(
+        self, consumer: Consumer, event: CloudEvent, handlers: list[Handler]
+    ) -> None:
         error: BaseException | None = None
         for attempt in range(self.attempts):
             try:

@@ -213,12 +213,11 @@ class KafkaBus:
         kafka = await self._consumer(consumer.name)
         try:
             batches = await kafka.getmany(timeout_ms=200, max_records=self.batch)
-            count = 0
-            for records in batches.values():
-                for record in records:
-                    if record.value is not None:
-                        await delivery.deliver(consumer, decode_event(record.value))
-                    count += 1
+            records = [record for batch in batches.values() for record in batch]
+            count = len(records)
+            await delivery.deliver_many(
+                consumer, [decode_event(r.value) for r in records if r.value is not None]
+            )
             if count:
                 await kafka.commit()
             lag = 0

@@ -90,8 +90,7 @@ class PostgresBus:
             if offset is None:
                 return 0  # another worker holds this group
             rows = await conn.fetch(_READ, offset, self.batch)
-            for row in rows:
-                await delivery.deliver(consumer, decode_row(row))
+            await delivery.deliver_many(consumer, [decode_row(row) for row in rows])
             if rows:
                 await conn.execute(
                     "update nexus_event_offset set position = $2, updated_at = now() "

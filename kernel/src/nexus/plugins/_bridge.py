@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+import time
 from typing import TYPE_CHECKING, Any
 
 import structlog
@@ -81,6 +82,7 @@ class NexusBridge(InitPlugin):
             if manifest is None:  # pragma: no cover - loaded plugins always have one
                 continue
             handlers: list[ControllerRouterHandler] = []
+            started = time.perf_counter()
             try:
                 self.registry.call(record.name, "nexus_routes", register=handlers.append)
                 router = plugin_router(record.name, handlers)
@@ -95,6 +97,7 @@ class NexusBridge(InitPlugin):
                 continue
             implied = imply_permissions(manifest, router)
             keep_text_lines(manifest, router)
+            record.timed("routes", started)
             if implied:
                 log.warning(
                     "plugin routes on implied permissions", plugin=record.name, routes=implied
@@ -108,7 +111,9 @@ class NexusBridge(InitPlugin):
     async def _startup(self, app: Litestar) -> None:
         for record in self.registry.loaded:
             before = _route_handlers(app)
+            started = time.perf_counter()
             await await_maybe(self.registry.call(record.name, "nexus_startup", app=app))
+            record.timed("startup", started)
             added = sorted({path for path, _ in _route_handlers(app) - before})
             if added:
                 # Routes cannot be taken out of a running app: refuse to serve with them.
@@ -121,8 +126,9 @@ class NexusBridge(InitPlugin):
             return
         for record in self.registry.loaded:
             if self.registry.implements(record.name, "nexus_background"):
-                work = self.background(record.name)
+                work, started = self.background(record.name), time.perf_counter()
                 await await_maybe(self.registry.call(record.name, "nexus_background", work=work))
+                record.timed("background", started)
 
     async def _shutdown(self, app: Litestar) -> None:
         for record in reversed(self.registry.loaded):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import time
 
 import msgspec
 from nexus_hookspecs import Manifest, Service
@@ -36,6 +37,9 @@ class PluginRecord(msgspec.Struct, kw_only=True):
         manifest: The validated manifest, when it got that far.
         plugin: The plugin object registered with pluggy.
         services: The services it offers other plugins (``nexus_services``).
+        timings_ms: How long its steps took in this process, in milliseconds: ``import``
+            (its entry point, with whatever it imports first), ``routes``
+            (``nexus_routes`` and the route checks), ``startup`` and ``background``.
     """
 
     name: str
@@ -47,6 +51,11 @@ class PluginRecord(msgspec.Struct, kw_only=True):
     manifest: Manifest | None = None
     plugin: object | None = None
     services: tuple[Service, ...] = ()
+    timings_ms: dict[str, float] = msgspec.field(default_factory=dict)
+
+    def timed(self, step: str, started: float) -> None:
+        """Record that ``step`` ran from ``started`` (``time.perf_counter()``) until now."""
+        self.timings_ms[step] = round((time.perf_counter() - started) * 1000, 2)
 
     def fail(self, state: PluginState, reason: str) -> None:
         """Mark the plugin as not loaded, keeping the first reason given."""

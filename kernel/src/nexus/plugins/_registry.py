@@ -210,6 +210,7 @@ def load_plugins(
                 record.state, record.reason = PluginState.EXCLUDED, excluded
                 records[record.name] = record
                 continue
+            started = time.perf_counter()
             try:
                 plugin = entry_point.load()
             except Exception as exc:  # noqa: BLE001 - any import error must not stop start-up
@@ -217,6 +218,7 @@ def load_plugins(
                 records[record.name] = record
                 continue
             _register(pm, records, record, plugin)
+            record.timed("import", started)
     for record in records.values():
         if record.state is not PluginState.LOADED:
             log.warning("plugin not loaded", plugin=record.name, reason=record.reason)

@@ -47,6 +47,8 @@ class EventWorkerHarness:
     Attributes:
         handled: Fresh deliveries per consumer group name.
         redelivered: Redeliveries the inbox recognised, per consumer group name.
+        passed_over: Events a plugin's group passed over because the plugin was switched
+            off for their tenant, per consumer group name.
         plugin_events: ``(plugin, event)`` for each fresh delivery to a plugin's handlers.
         kernel_events: ``(consumer, event)`` for each fresh delivery to a kernel consumer.
         events: Both, in delivery order (kept for older tests; prefer the two above).
@@ -60,6 +62,7 @@ class EventWorkerHarness:
         self.relay = relay
         self.handled: Counter[str] = Counter()
         self.redelivered: Counter[str] = Counter()
+        self.passed_over: Counter[str] = Counter()
         self.events: list[tuple[str, CloudEvent]] = []
         self.plugin_events: list[tuple[str, CloudEvent]] = []
         self.kernel_events: list[tuple[str, CloudEvent]] = []
@@ -76,6 +79,11 @@ class EventWorkerHarness:
                 (self.kernel_events if kernel else self.plugin_events).append((consumer, event))
             else:
                 self.redelivered[consumer] += 1
+            self._condition.notify_all()
+
+    def _observe_passed_over(self, consumer: str, event: CloudEvent) -> None:
+        with self._condition:
+            self.passed_over[consumer] += 1
             self._condition.notify_all()
 
     def call(self, function: Callable[[], Coroutine[Any, Any, T]]) -> T:
@@ -100,6 +108,7 @@ class EventWorkerHarness:
         )
         self._kernel_consumers = frozenset(c.name for c in runtime.consumers if c.plugin is None)
         runtime.delivery.observe(self._observe)
+        runtime.delivery.observe_passed_over(self._observe_passed_over)
         self.runtime = runtime
         self.call(runtime.start)
         return self
@@ -133,6 +142,10 @@ class EventWorkerHarness:
     def wait_redelivered(self, consumer: str, count: int, *, timeout: float = 30.0) -> None:
         """Block until the inbox has recognised ``count`` redeliveries to ``consumer``."""
         self._wait(lambda: self.redelivered[consumer] >= count, timeout, f"{consumer} again")
+
+    def wait_passed_over(self, consumer: str, count: int, *, timeout: float = 30.0) -> None:
+        """Block until ``consumer`` passed over ``count`` events (its plugin switched off)."""
+        self._wait(lambda: self.passed_over[consumer] >= count, timeout, f"{consumer} passed")
 
     def _wait(self, done: Callable[[], bool], timeout: float, what: str) -> None:
         with self._condition:

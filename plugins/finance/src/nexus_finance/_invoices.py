@@ -25,17 +25,18 @@ from nexus_hookspecs.http import (
     not_found,
 )
 
-from nexus_finance._books import account_by_code, check_day, default_account
+from nexus_finance._books import check_day
+from nexus_finance._line_amounts import compute_lines, totals
 from nexus_finance._money import Amount, Currency, is_currency, money_text, plain, quantize
+from nexus_finance._origin import Origin, origin_of
 from nexus_finance._partners import find_or_create
-from nexus_finance._tax_rounding import TaxRounding, line_taxes
-from nexus_finance._tax_tags import self_assessed
-from nexus_finance._taxes import TaxIds, price_difference_account, resolve
+from nexus_finance._taxes import TaxIds
 
 if TYPE_CHECKING:
     from nexus_hookspecs import Connection
 
     from nexus_finance._books import Company
+    from nexus_finance._tax_rounding import TaxRounding
 
 __all__ = (
     "OPEN",
@@ -47,6 +48,8 @@ __all__ = (
     "cancel",
     "create_draft",
     "credit_note",
+    "currency_of",
+    "direction_of",
     "lines_of",
     "load",
     "load_many",
@@ -57,8 +60,6 @@ __all__ = (
 Kind = Literal["invoice", "bill", "credit_note"]
 Text = Annotated[Multiline, msgspec.Meta(max_length=2000)]
 _ZERO = Decimal(0)
-_HUNDRED = Decimal(100)
-_NO_NEGATIVE = "negative lines are refused: give a discount with discount_percent"
 # Signed in the grammar so that a negative value reaches the check below and is answered
 # with what to do instead (a discount), not only with the grammar.
 LinePrice = Annotated[
@@ -164,13 +165,18 @@ class InvoiceLineOut(msgspec.Struct, kw_only=True):
 
 
 class CreditNoteRef(msgspec.Struct, kw_only=True):
-    """A credit note crediting the document (``reversal_of``), in full or in part."""
+    """A credit note crediting the document (``reversal_of``), in full or in part.
+
+    ``residual`` is what of it is still open: matched against the document (an allocation
+    on both) or refunded (an outbound payment allocated to it), it is 0.
+    """
 
     id: UUID
     number: str | None
     state: str
     date: dt.date
     total: Decimal
+    residual: Decimal = Decimal(0)
 
 
 class SettlementOut(msgspec.Struct, kw_only=True):
@@ -206,6 +212,10 @@ class InvoiceOut(msgspec.Struct, kw_only=True):
     reference: str | None
     notes: str | None
     reversal_of: UUID | None
+    source_ref: str | None = None
+    """What drafted the document, as that plugin names it (``sales.order:<id>:<n>``)."""
+    origin: Origin | None = None
+    """``source_ref`` parsed: the plugin, kind, id and route of the source (``_origin``)."""
     entry_id: UUID | None
     posted_at: datetime | None
     paid_at: datetime | None
@@ -215,95 +225,12 @@ class InvoiceOut(msgspec.Struct, kw_only=True):
     allocations: list[SettlementOut] = []
 
 
-def _direction(kind: str, direction: str | None) -> str:
+def direction_of(kind: str, direction: str | None) -> str:
+    """The document's direction: an invoice's is ``sale``, a bill's ``purchase``."""
     natural = {"invoice": "sale", "bill": "purchase"}.get(kind)
     if natural and direction and direction != natural:
         invalid("direction", f"a {kind} is a {natural} document")
     return natural or direction or "sale"
-
-
-async def _tax(conn: Connection, tax_id: UUID, scope: str, key: str) -> dict[str, Any]:
-    row = await conn.fetchrow(
-        "select id, rate, price_include, scope, tags from finance_tax where id = $1 and active",
-        tax_id,
-    )
-    if row is None:
-        invalid(key, "no such active tax")
-    if row["scope"] != scope:
-        invalid(key, f"a {row['scope']} tax cannot apply to a {scope} document")
-    return dict(row)
-
-
-def _explicit_taxes(line: InvoiceLineIn, key: str) -> list[UUID] | None:
-    """The taxes a line names (``[]``: none), or ``None`` to take the defaults."""
-    if line.tax_id is not None and line.tax_ids is not None:
-        invalid(f"{key}.tax_ids", "give tax_id or tax_ids, not both")
-    if line.tax_id is not None:
-        return [line.tax_id]
-    return line.tax_ids
-
-
-async def _line_account(conn: Connection, line: InvoiceLineIn, key: str, direction: str) -> UUID:
-    if line.account_code is not None:
-        return await account_by_code(conn, line.account_code, key=f"{key}.account_code")
-    if line.account_subtype is not None:
-        if direction != "purchase":
-            invalid(f"{key}.account_subtype", "only purchase documents (bills) take a subtype")
-        if line.account_subtype == "price_difference":
-            return await price_difference_account(conn)
-        return await default_account(conn, line.account_subtype)
-    return await default_account(conn, "sales" if direction == "sale" else "expense")
-
-
-async def _line_values(
-    conn: Connection, line: InvoiceLineIn, *, index: int, direction: str, tax_id: UUID | None
-) -> dict[str, Any]:
-    """A line's row before its tax: account, tax and the amount it is priced at."""
-    key = f"lines[{index}]"
-    account = await _line_account(conn, line, key, direction)
-    tax = None
-    if tax_id is not None:
-        field = "tax_ids" if line.tax_ids else "tax_id"
-        tax = await _tax(conn, tax_id, direction, f"{key}.{field}")
-        if self_assessed(tax["tags"]):
-            # The buyer accounts for it: the document charges none (_tax_tags).
-            tax = {**tax, "rate": _ZERO}
-    return {
-        "description": line.description,
-        "quantity": line.quantity,
-        "unit_price": line.unit_price,
-        "account_id": account,
-        "tax_id": tax_id,
-        "product_id": line.product_id,
-        "sku": line.sku,
-        "discount_percent": line.discount_percent,
-        "tax": tax,
-    }
-
-
-def _check_lines(data: InvoiceIn) -> None:
-    """Refuse (422) every line whose quantity or unit price a document cannot hold."""
-    errors = FieldErrors()
-    for index, line in enumerate(data.lines):
-        key = f"lines[{index}]"
-        if not (line.quantity.is_finite() and line.unit_price.is_finite()):
-            errors.add(key, "the quantity and unit price must be numbers")
-            continue
-        if line.quantity < 0:
-            errors.add(f"{key}.quantity", f"the quantity cannot be negative: {_NO_NEGATIVE}")
-        elif line.quantity == 0:
-            errors.add(f"{key}.quantity", "the quantity must be positive")
-        if line.unit_price < 0:
-            errors.add(f"{key}.unit_price", f"the unit price cannot be negative: {_NO_NEGATIVE}")
-        if not (line.discount_percent.is_finite() and 0 <= line.discount_percent <= _HUNDRED):
-            errors.add(f"{key}.discount_percent", "a discount is a percent from 0 to 100")
-    errors.raise_if_any()
-
-
-def _net(line: InvoiceLineIn, currency: str) -> Decimal:
-    """Quantity × unit price less the discount, rounded to the currency."""
-    gross = line.quantity * line.unit_price
-    return quantize(gross * (_HUNDRED - line.discount_percent) / _HUNDRED, currency)
 
 
 async def _write_lines(
@@ -316,28 +243,16 @@ async def _write_lines(
     *,
     partner_id: UUID,
 ) -> tuple[Decimal, Decimal]:
-    _check_lines(data)
-    explicit = [_explicit_taxes(line, f"lines[{i}]") for i, line in enumerate(data.lines)]
-    if not data.default_taxes:
-        explicit = [[] if ids is None else ids for ids in explicit]
-    taxes_of = await resolve(
+    """Insert the document's lines as :func:`compute_lines` prices them; its totals."""
+    lines = await compute_lines(
         conn,
+        data,
+        currency=currency,
         direction=direction,
+        tax_rounding=tax_rounding,
         partner_id=partner_id,
-        lines=[(ids, line.product_id) for ids, line in zip(explicit, data.lines, strict=True)],
     )
-    values = [
-        await _line_values(conn, line, index=index, direction=direction, tax_id=taxes_of[index])
-        for index, line in enumerate(data.lines)
-    ]
-    amounts = [_net(line, currency) for line in data.lines]
-    split = line_taxes(
-        [(amount, value["tax"]) for amount, value in zip(amounts, values, strict=True)],
-        currency,
-        tax_rounding,
-    )
-    untaxed = taxes = _ZERO
-    for index, (value, (subtotal, tax)) in enumerate(zip(values, split, strict=True)):
+    for index, value in enumerate(lines):
         await conn.execute(
             "insert into finance_invoice_line (id, invoice_id, line_no, description, quantity, "
             "unit_price, account_id, tax_id, product_id, sku, discount_percent, subtotal, "
@@ -346,24 +261,23 @@ async def _write_lines(
             new_id(),
             invoice_id,
             index + 1,
-            value["description"],
-            value["quantity"],
-            value["unit_price"],
-            value["account_id"],
-            value["tax_id"],
-            value["product_id"],
-            value["sku"],
-            value["discount_percent"],
-            subtotal,
-            tax,
-            subtotal + tax,
+            value.description,
+            value.quantity,
+            value.unit_price,
+            value.account_id,
+            value.tax_id,
+            value.product_id,
+            value.sku,
+            value.discount_percent,
+            value.subtotal,
+            value.tax_amount,
+            value.total,
         )
-        untaxed += subtotal
-        taxes += tax
-    return untaxed, taxes
+    return totals(lines)
 
 
-def _currency(books: Company, data: InvoiceIn, multi_currency: bool) -> str:
+def currency_of(books: Company, data: InvoiceIn, multi_currency: bool) -> str:
+    """The document's currency (the base one unless named); 422 when it cannot be used."""
     currency = data.currency or books.base_currency
     if not is_currency(currency):
         invalid("currency", f"{currency!r} is not an ISO 4217 currency")
@@ -390,8 +304,8 @@ async def create_draft(
 
     ``tax_rounding`` is the tenant's ``FinanceSettings.tax_rounding``.
     """
-    direction = _direction(data.kind, data.direction)
-    currency = _currency(books, data, multi_currency)
+    direction = direction_of(data.kind, data.direction)
+    currency = currency_of(books, data, multi_currency)
     partner = await find_or_create(
         conn,
         partner_id=data.partner_id,
@@ -457,8 +371,8 @@ async def replace_draft(
         conflict(f"the document is {row['state']}: only drafts can be changed")
     if data.kind != row["kind"]:
         invalid("kind", "the kind of a document cannot change")
-    direction = _direction(data.kind, data.direction or row["direction"])
-    currency = _currency(books, data, multi_currency) if data.currency else row["currency"]
+    direction = direction_of(data.kind, data.direction or row["direction"])
+    currency = currency_of(books, data, multi_currency) if data.currency else row["currency"]
     partner = row["partner_id"]
     if data.partner_id or data.partner_name:
         partner = await find_or_create(
@@ -639,7 +553,8 @@ async def load_many(conn: Connection, invoice_ids: list[UUID]) -> list[InvoiceOu
     by_id = {row["id"]: dict(row) for row in rows}
     notes: dict[UUID, list[CreditNoteRef]] = defaultdict(list)
     for note in await conn.fetch(
-        "select id, number, state, date, total, currency, reversal_of from finance_invoice "
+        "select id, number, state, date, total, amount_paid, currency, reversal_of "
+        "from finance_invoice "
         "where reversal_of = any($1::uuid[]) and kind = 'credit_note' order by date, id",
         invoice_ids,
     ):
@@ -650,6 +565,7 @@ async def load_many(conn: Connection, invoice_ids: list[UUID]) -> list[InvoiceOu
                 state=note["state"],
                 date=note["date"],
                 total=quantize(note["total"], note["currency"]),
+                residual=quantize(note["total"] - note["amount_paid"], note["currency"]),
             )
         )
     settled: dict[UUID, list[dict[str, Any]]] = defaultdict(list)
@@ -697,6 +613,7 @@ def to_out(
     return InvoiceOut(
         **fields,
         **values,
+        origin=origin_of(row.get("source_ref")),
         residual=values["total"] - values["amount_paid"],
         lines=[
             InvoiceLineOut(

@@ -24,6 +24,7 @@ __all__ = (
     "PartnerOut",
     "check_position",
     "checked_address",
+    "find",
     "find_or_create",
     "insert",
 )
@@ -134,6 +135,34 @@ async def insert(conn: Connection, data: PartnerIn) -> UUID:
     return partner_id
 
 
+async def find(
+    conn: Connection, *, partner_id: UUID | None, name: str | None, ref: UUID | None = None
+) -> UUID | None:
+    """The partner :func:`find_or_create` answers, changing nothing; ``None``: it would be new.
+
+    422 when ``partner_id`` is not the tenant's, or when nothing names the partner.
+    """
+    if partner_id is not None:
+        found = await conn.fetchval("select id from finance_partner where id = $1", partner_id)
+        if found is None:
+            invalid("partner_id", "no such partner")
+        return partner_id
+    if ref is not None:
+        by_ref: UUID | None = await conn.fetchval(
+            "select id from finance_partner where partner_ref = $1", ref
+        )
+        if by_ref is not None:
+            return by_ref
+    if not name:
+        invalid("partner_id", "name the partner: partner_id or partner_name")
+    if ref is None:
+        named: UUID | None = await conn.fetchval(
+            "select id from finance_partner where name = $1 order by id limit 1", name
+        )
+        return named
+    return None
+
+
 async def find_or_create(
     conn: Connection,
     *,
@@ -143,29 +172,15 @@ async def find_or_create(
     ref: UUID | None = None,
 ) -> UUID:
     """The partner named by id, by CRM reference or by exact name; created if new."""
-    if partner_id is not None:
-        found = await conn.fetchval("select id from finance_partner where id = $1", partner_id)
-        if found is None:
-            invalid("partner_id", "no such partner")
-        return partner_id
-    if ref is not None:
-        found = await conn.fetchval("select id from finance_partner where partner_ref = $1", ref)
-        if found is not None:
-            result: UUID = found
-            return result
-    if not name:
-        invalid("partner_id", "name the partner: partner_id or partner_name")
-    if ref is None:
-        found = await conn.fetchval(
-            "select id from finance_partner where name = $1 order by id limit 1", name
-        )
-        if found is not None:
-            # A customer that also sells to us (or the reverse) becomes both.
+    found = await find(conn, partner_id=partner_id, name=name, ref=ref)
+    if found is not None:
+        if partner_id is None and ref is None:
+            # Found by name: a customer that also sells to us (or the reverse) becomes both.
             await conn.execute(
                 "update finance_partner set kind = 'both' where id = $1 and kind <> $2",
                 found,
                 kind,
             )
-            named: UUID = found
-            return named
+        return found
+    assert name is not None  # find refuses a partner named by nothing
     return await insert(conn, PartnerIn(name=name, kind=kind, partner_ref=ref))

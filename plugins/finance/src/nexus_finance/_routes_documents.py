@@ -15,8 +15,7 @@ from litestar.openapi.spec.enums import OpenAPIType
 from litestar.params import FromPath, QueryParameter
 from nexus_hookspecs.http import Db, TenantBlobs, route_opt
 
-from nexus_finance._documents import Document, file_name, load_document, render_pdf
-from nexus_finance._einvoice import cii_xml, facturx_pdf, ubl_xml
+from nexus_finance._documents import Document, file_name, load_document
 from nexus_finance._keys import INVOICES_READ
 
 __all__ = ("DocumentController",)
@@ -72,9 +71,28 @@ async def _document(db: Db, blobs: TenantBlobs, invoice_id: UUID) -> Document:
     return document
 
 
+# fpdf2, Factur-X and lxml are imported with the first document asked for, not at
+# start-up: most processes never print one (nexus plugins list --timings shows the cost).
+
+
+def _pdf(document: Document) -> bytes:
+    from nexus_finance._documents_pdf import render_pdf  # noqa: PLC0415
+
+    return render_pdf(document)
+
+
 def _facturx(document: Document) -> bytes:
     """The Factur-X PDF; rendering and embedding run in a worker thread (CPU work)."""
+    from nexus_finance._documents_pdf import render_pdf  # noqa: PLC0415
+    from nexus_finance._einvoice import facturx_pdf  # noqa: PLC0415
+
     return facturx_pdf(document, render_pdf(document, pdfa=True))
+
+
+def _xml(document: Document, format: str) -> bytes:
+    from nexus_finance._einvoice import cii_xml, ubl_xml  # noqa: PLC0415
+
+    return cii_xml(document) if format == "cii" else ubl_xml(document)
 
 
 def _file(content: bytes, media_type: str, name: str) -> Response[bytes]:
@@ -111,7 +129,7 @@ class DocumentController(Controller):
         Read only: nothing is booked or stored.
         """
         document = await _document(db, blobs, invoice_id)
-        pdf = await asyncio.to_thread(render_pdf, document)
+        pdf = await asyncio.to_thread(_pdf, document)
         return _file(pdf, "application/pdf", file_name(document, "pdf"))
 
     @get(
@@ -139,11 +157,9 @@ class DocumentController(Controller):
         Read only: nothing is booked or stored.
         """
         document = await _document(db, blobs, invoice_id)
-        if format == "cii":
-            xml = await asyncio.to_thread(cii_xml, document)
-            return _file(xml, "application/xml", file_name(document, "xml"))
-        if format == "ubl":
-            xml = await asyncio.to_thread(ubl_xml, document)
-            return _file(xml, "application/xml", file_name(document, "ubl.xml"))
+        if format in ("cii", "ubl"):
+            xml = await asyncio.to_thread(_xml, document, format)
+            suffix = "xml" if format == "cii" else "ubl.xml"
+            return _file(xml, "application/xml", file_name(document, suffix))
         pdf = await asyncio.to_thread(_facturx, document)
         return _file(pdf, "application/pdf", file_name(document, "pdf"))

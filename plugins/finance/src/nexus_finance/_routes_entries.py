@@ -31,6 +31,7 @@ from nexus_finance._examples import body
 from nexus_finance._keys import ENTRIES_READ, ENTRIES_WRITE, MULTI_CURRENCY
 from nexus_finance._ledger import Posting, next_number, post_entry
 from nexus_finance._money import Amount, Currency, plain, quantize
+from nexus_finance._origin import Origin, origin_of
 
 if TYPE_CHECKING:
     from nexus_hookspecs import Connection
@@ -98,6 +99,8 @@ class EntryOut(msgspec.Struct, kw_only=True):
     reversal_of: UUID | None
     created_at: datetime
     lines: list[EntryLineOut]
+    origin: Origin | None = None
+    """``source_ref`` parsed: the plugin, kind, id and route of what booked the entry."""
 
 
 async def load_entry(conn: Connection, entry_id: UUID, base: str) -> EntryOut:
@@ -139,7 +142,11 @@ async def load_entries(conn: Connection, entry_ids: list[UUID], base: str) -> li
             )
         )
     by_id = {row["id"]: row for row in rows}
-    return [EntryOut(**dict(by_id[i]), lines=lines[i]) for i in entry_ids if i in by_id]
+    return [
+        EntryOut(**dict(by_id[i]), lines=lines[i], origin=origin_of(by_id[i]["source_ref"]))
+        for i in entry_ids
+        if i in by_id
+    ]
 
 
 async def _postings(

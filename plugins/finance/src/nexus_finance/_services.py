@@ -14,13 +14,11 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 from uuid import UUID
 
 import msgspec
-from nexus_hookspecs.http import FieldErrors, Quantity, invalid, not_found
+from nexus_hookspecs.http import invalid, not_found
 
 from nexus_finance import _invoices, _posting
 from nexus_finance._books import company
 from nexus_finance._invoices import (
-    CreditLineIn,
-    CreditNoteIn,
     InvoiceIn,
     InvoiceLineIn,
     LinePrice,
@@ -30,12 +28,19 @@ from nexus_finance._invoices import (
 from nexus_finance._keys import MULTI_CURRENCY
 from nexus_finance._legal import Country, Line, PostalCode, TaxId
 from nexus_finance._partners import PartnerIn, PartnerKind, insert
+from nexus_finance._preview import DocumentPreview, preview
+from nexus_finance._service_documents import (
+    CreditRequest,
+    DocumentRef,
+    credit_document,
+    document_ref,
+    service_settings,
+)
 from nexus_finance._taxes import TaxIds, partner_position
 
 if TYPE_CHECKING:
-    from nexus_hookspecs import Connection, ServiceContext
+    from nexus_hookspecs import ServiceContext
 
-    from nexus_finance._settings import FinanceSettings
 
 __all__ = (
     "SERVICES",
@@ -53,6 +58,7 @@ __all__ = (
     "ensure_partner",
     "get_document",
     "list_taxes",
+    "preview_document",
 )
 
 
@@ -201,84 +207,11 @@ class DraftRequest(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     post: bool = False
 
 
-class Allocation(msgspec.Struct, kw_only=True):
-    """What settles the document (a payment or a credit note), or what a credit note settled."""
-
-    id: UUID
-    payment_id: UUID | None
-    credit_note_id: UUID | None
-    invoice_id: UUID
-    amount: Decimal
-    date: dt.date
-
-
-class DocumentLine(msgspec.Struct, kw_only=True):
-    """A line of the document, to credit it later by ``line_id`` or ``product_id``."""
-
-    id: UUID
-    description: str
-    quantity: Decimal
-    unit_price: Decimal
-    product_id: UUID | None
-    tax_id: UUID | None
-    subtotal: Decimal
-    tax_amount: Decimal
-    total: Decimal
-
-
-class DocumentRef(msgspec.Struct, kw_only=True):
-    """A document as other plugins see it."""
-
-    id: UUID
-    kind: str
-    number: str | None
-    state: str
-    partner_id: UUID
-    date: dt.date
-    untaxed_total: Decimal
-    tax_total: Decimal
-    total: Decimal
-    amount_paid: Decimal
-    residual: Decimal
-    currency: str
-    reversal_of: UUID | None
-    lines: list[DocumentLine]
-    allocations: list[Allocation] = []
-
-
-async def _document(conn: Connection, invoice_id: UUID) -> DocumentRef:
-    found = await _invoices.load(conn, invoice_id)
-    return msgspec.convert(msgspec.to_builtins(found), DocumentRef, strict=False)
-
-
-async def _settings(ctx: ServiceContext) -> FinanceSettings:
-    settings: FinanceSettings = await ctx.settings()
-    return settings
-
-
-async def draft_document(data: DraftRequest, ctx: ServiceContext) -> DocumentRef:
-    """Draft a document once per ``source_ref`` (the same one again answers the first).
-
-    Lines naming no tax get the product's, else the company's default tax, through the
-    partner's exemption and fiscal position. With ``post``, the draft is posted: numbered,
-    its entry booked (invoice: Dr Receivable / Cr income and output tax; bill: Dr expense —
-    or Stock received not billed, Purchase price differences by ``account_subtype`` — and
-    input tax / Cr Payable) and ``finance.invoice.posted.v1`` published.
-    """
-    conn = ctx.conn
-    existing = await conn.fetchval(
-        "select id from finance_invoice where source_ref = $1", data.source_ref
-    )
-    if existing is not None:
-        state = await conn.fetchval("select state from finance_invoice where id = $1", existing)
-        if data.post and state == "draft":
-            await _posting.post(conn, await company(conn), existing, events=ctx.events)
-        return await _document(conn, existing)
+def _draft_in(data: DraftRequest) -> InvoiceIn:
+    """The draft a request describes (lines naming no tax take the defaults)."""
     if data.partner_id is None and data.partner_name is None and data.partner_ref is None:
         invalid("partner_id", "name the partner: partner_id, or partner_ref and partner_name")
-    settings = await _settings(ctx)
-    books = await company(conn)
-    draft = InvoiceIn(
+    return InvoiceIn(
         kind=data.kind,
         direction=data.direction,
         partner_id=data.partner_id,
@@ -302,6 +235,47 @@ async def draft_document(data: DraftRequest, ctx: ServiceContext) -> DocumentRef
             for line in data.lines
         ],
     )
+
+
+async def preview_document(data: DraftRequest, ctx: ServiceContext) -> DocumentPreview:
+    """Price the document ``draft_document`` would draft, by the same code; store nothing.
+
+    Its lines, taxes (the product's, else the company's default, through the partner's
+    exemption and fiscal position), tax rounding and totals are what the draft would have;
+    it refuses (422) what the draft would refuse. ``source_ref`` and ``post`` are ignored.
+    """
+    settings = await service_settings(ctx)
+    return await preview(
+        ctx.conn,
+        await company(ctx.conn),
+        _draft_in(data),
+        multi_currency=await ctx.feature_enabled(MULTI_CURRENCY),
+        tax_rounding=settings.tax_rounding,
+        partner_ref=data.partner_ref,
+    )
+
+
+async def draft_document(data: DraftRequest, ctx: ServiceContext) -> DocumentRef:
+    """Draft a document once per ``source_ref`` (the same one again answers the first).
+
+    Lines naming no tax get the product's, else the company's default tax, through the
+    partner's exemption and fiscal position. With ``post``, the draft is posted: numbered,
+    its entry booked (invoice: Dr Receivable / Cr income and output tax; bill: Dr expense —
+    or Stock received not billed, Purchase price differences by ``account_subtype`` — and
+    input tax / Cr Payable) and ``finance.invoice.posted.v1`` published.
+    """
+    conn = ctx.conn
+    existing = await conn.fetchval(
+        "select id from finance_invoice where source_ref = $1", data.source_ref
+    )
+    if existing is not None:
+        state = await conn.fetchval("select state from finance_invoice where id = $1", existing)
+        if data.post and state == "draft":
+            await _posting.post(conn, await company(conn), existing, events=ctx.events)
+        return await document_ref(conn, existing)
+    draft = _draft_in(data)
+    settings = await service_settings(ctx)
+    books = await company(conn)
     if data.reversal_of is not None and not await conn.fetchval(
         "select 1 from finance_invoice where id = $1", data.reversal_of
     ):
@@ -319,7 +293,7 @@ async def draft_document(data: DraftRequest, ctx: ServiceContext) -> DocumentRef
     )
     if data.post:
         await _posting.post(conn, books, invoice_id, events=ctx.events)
-    return await _document(conn, invoice_id)
+    return await document_ref(conn, invoice_id)
 
 
 class GetDocument(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -330,88 +304,7 @@ class GetDocument(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
 
 async def get_document(data: GetDocument, ctx: ServiceContext) -> DocumentRef:
     """One document with its lines and allocations; 404 when not the tenant's. Reads only."""
-    return await _document(ctx.conn, data.id)
-
-
-class CreditLine(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
-    """A line of the invoice to credit, by ``line_id`` or ``product_id``: all or ``quantity``."""
-
-    line_id: UUID | None = None
-    product_id: UUID | None = None
-    quantity: Quantity | None = None
-
-
-class CreditRequest(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
-    """A credit note against a posted invoice or bill, once per ``source_ref``."""
-
-    invoice_id: UUID
-    source_ref: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
-    date: dt.date | None = None
-    reason: Annotated[str, msgspec.Meta(max_length=2000)] | None = None
-    lines: Annotated[list[CreditLine], msgspec.Meta(min_length=1, max_length=500)] | None = None
-    post: bool = True
-
-
-def _credit_lines(
-    lines: list[CreditLine], invoice_lines: list[dict[str, Any]]
-) -> list[CreditLineIn]:
-    """The invoice lines named by id or product (422 naming the one that matches none)."""
-    errors = FieldErrors()
-    chosen: list[CreditLineIn] = []
-    for index, line in enumerate(lines):
-        key = f"lines[{index}]"
-        match = None
-        if line.line_id is not None:
-            match = next((item for item in invoice_lines if item["id"] == line.line_id), None)
-        elif line.product_id is not None:
-            match = next(
-                (item for item in invoice_lines if item["product_id"] == line.product_id), None
-            )
-        if match is None:
-            errors.add(key, "name a line of the document: line_id, or a product_id on one")
-            continue
-        chosen.append(CreditLineIn(line_id=match["id"], quantity=line.quantity))
-    errors.raise_if_any()
-    return chosen
-
-
-async def credit_document(data: CreditRequest, ctx: ServiceContext) -> DocumentRef:
-    """Credit a posted document (all of it, or the lines named), once per ``source_ref``.
-
-    The credit note copies the lines' prices, discounts and taxes, is linked to the
-    document (``reversal_of``) and, posted (``post``, the default), books the mirror of its
-    entry (a customer's: Dr income and output tax / Cr Receivable), settles what is still
-    due on the document (matched against it; any remainder stays as the partner's credit)
-    and publishes ``finance.invoice.posted.v1``. 409 when it would credit more than the
-    document's total.
-    """
-    conn = ctx.conn
-    existing = await conn.fetchval(
-        "select id from finance_invoice where source_ref = $1", data.source_ref
-    )
-    books = await company(conn)
-    if existing is None:
-        if not await conn.fetchval("select 1 from finance_invoice where id = $1", data.invoice_id):
-            not_found()
-        settings = await _settings(ctx)
-        parts = None
-        if data.lines is not None:
-            parts = _credit_lines(data.lines, await _invoices.lines_of(conn, data.invoice_id))
-        existing = await _invoices.credit_note(
-            conn,
-            books,
-            data.invoice_id,
-            CreditNoteIn(date=data.date, reason=data.reason, lines=parts),
-            terms_days=settings.payment_terms_days,
-            tax_rounding=settings.tax_rounding,
-        )
-        await conn.execute(
-            "update finance_invoice set source_ref = $2 where id = $1", existing, data.source_ref
-        )
-    state = await conn.fetchval("select state from finance_invoice where id = $1", existing)
-    if data.post and state == "draft":
-        await _posting.post(conn, books, existing, events=ctx.events)
-    return await _document(conn, existing)
+    return await document_ref(ctx.conn, data.id)
 
 
 SERVICES: tuple[tuple[str, Any, type[msgspec.Struct], Any, str], ...] = (
@@ -445,6 +338,19 @@ SERVICES: tuple[tuple[str, Any, type[msgspec.Struct], Any, str], ...] = (
         "post: numbered, its entry booked (invoice: Dr Receivable / Cr income and output "
         "tax; bill: Dr expense or stock received and input tax / Cr Payable) and "
         "finance.invoice.posted.v1 published.",
+    ),
+    (
+        "finance.documents.preview",
+        preview_document,
+        DraftRequest,
+        DocumentPreview,
+        "Prices the document finance.documents.draft would draft from the same request, by "
+        "the same code (lines without tax_ids take the product's, else the company's default "
+        "tax, through the partner's exemption and fiscal position; the tenant's tax "
+        "rounding): its lines with their tax, net and tax amounts, and its totals, the "
+        "partner and its fiscal position. 422 where draft would refuse. Stores nothing and "
+        "books nothing (source_ref and post are ignored): what a quotation shows is what "
+        "the invoice bills.",
     ),
     (
         "finance.documents.get",

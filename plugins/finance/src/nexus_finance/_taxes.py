@@ -237,13 +237,14 @@ async def resolve(
     conn: Connection,
     *,
     direction: str,
-    partner_id: UUID,
+    partner_id: UUID | None,
     lines: list[tuple[list[UUID] | None, UUID | None]],
 ) -> list[UUID | None]:
     """Each line's tax: ``lines`` are (explicit tax ids or ``None``, product id).
 
     Explicit taxes (kept as named), else the product's for ``direction``, else the company
-    default, these two through the partner's exemption (sales) and fiscal position.
+    default, these two through the partner's exemption (sales) and fiscal position
+    (``partner_id`` ``None``: a partner not created yet, which has neither).
     """
     column = "sale_tax_ids" if direction == "sale" else "purchase_tax_ids"
     products = {product for _, product in lines if product is not None}
@@ -281,7 +282,7 @@ async def resolve(
     )
     if exempt:
         return [None if d else tax for d, tax in zip(defaulted, chosen, strict=True)]
-    position = await partner_position(conn, partner_id)
+    position = None if partner_id is None else await partner_position(conn, partner_id)
     if position is None:
         return chosen
     mapping = {

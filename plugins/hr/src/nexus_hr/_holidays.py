@@ -10,8 +10,6 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-import holidays
-
 if TYPE_CHECKING:
     import datetime as dt
     from collections.abc import Iterable
@@ -33,6 +31,9 @@ class UnknownRegionError(ValueError):
 
 @lru_cache(maxsize=512)
 def _year(country: str, subdivision: str | None, year: int) -> tuple[tuple[dt.date, str], ...]:
+    # The holidays package loads a module per country: only when a leave needs it.
+    import holidays  # noqa: PLC0415
+
     try:
         calendar = holidays.country_holidays(country, subdiv=subdivision, years=year)
     except NotImplementedError as exc:

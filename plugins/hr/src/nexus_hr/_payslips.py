@@ -11,8 +11,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from fpdf import FPDF
-from fpdf.enums import XPos, YPos
 from nexus_hookspecs.http import not_found
 
 from nexus_hr._payroll import quantize
@@ -127,6 +125,10 @@ def _number(value: Decimal | None) -> str:
 
 def render_payslip(slip: Payslip, *, company: str | None = None) -> bytes:
     """The payslip as a PDF (A4, DejaVu Sans embedded): earnings, deductions, net, costs."""
+    # fpdf2 is imported with the first payslip printed, not at start-up.
+    from fpdf import FPDF  # noqa: PLC0415
+    from fpdf.enums import XPos, YPos  # noqa: PLC0415
+
     pdf = FPDF(format="A4")
     pdf.set_title(f"Payslip {slip.number} {slip.employee_name}")
     pdf.set_creator("Nexus HR")

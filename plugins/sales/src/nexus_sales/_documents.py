@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from nexus_hookspecs import new_id
 from nexus_hookspecs.http import FieldErrors
 
-from nexus_sales._peers import Tax, ensure_partner, products, taxes
-from nexus_sales._totals import line_total, minor_unit
+from nexus_sales._peers import document_line, ensure_partner, preview, products, taxes
+from nexus_sales._totals import LineTotal, line_net, minor_unit
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -91,12 +92,17 @@ async def write_lines(
     parent_id: UUID,
     lines: Sequence[Any],
     currency: str,
-    found: list[Tax] | None = None,
+    party: Any | None = None,
 ) -> tuple[Decimal, Decimal]:
-    """Insert ``lines`` (``LineIn`` or rows) under ``parent_id``; the document's totals."""
+    """Insert ``lines`` (``LineIn`` or rows) under ``parent_id``; the document's totals.
+
+    With Finance on and the customer (``party``: partner id, reference, name, currency)
+    known, each line's net and tax are what Finance's invoice would bill
+    (``finance.documents.preview``: the product's taxes, the customer's exemption and
+    fiscal position, the tenant's tax rounding); with Finance off, they are untaxed.
+    """
     finance = services is not None and await services.available(conn, "finance.taxes.list")
-    if found is None:
-        found = await taxes(conn, services) if finance and services is not None else []
+    found = await taxes(conn, services) if finance and services is not None else []
     untaxed = tax = _ZERO
     known = {tax.id for tax in found if tax.active and tax.scope != "purchase"}
     errors = FieldErrors()
@@ -113,9 +119,23 @@ async def write_lines(
         if known_products is not None and product is not None and product not in known_products:
             errors.add(f"lines[{index}].product_id", "not an Inventory product of the tenant")
     errors.raise_if_any()
+    priced = None
+    if services is not None and party is not None:
+        priced = await preview(
+            conn,
+            services,
+            party=party,
+            day=date.today(),
+            source_ref=f"sales.{parent.removesuffix('_id')}:{parent_id}",
+            lines=[document_line(_values(line), _values(line)["quantity"]) for line in lines],
+        )
     for position, line in enumerate(lines, start=1):
         values = _values(line)
-        total = line_total(values, currency, found)
+        if priced is not None:
+            billed = priced.lines[position - 1]
+            total = LineTotal(billed.subtotal, billed.tax_amount)
+        else:
+            total = LineTotal(line_net(values, currency), _ZERO)  # Finance off: no tax
         untaxed += total.subtotal
         tax += total.tax
         await conn.execute(

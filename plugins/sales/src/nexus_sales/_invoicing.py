@@ -20,7 +20,7 @@ from nexus_hookspecs.http import conflict
 from nexus_sales._documents import copy_lines
 from nexus_sales._events import ORDER_INVOICED, OrderInvoiced
 from nexus_sales._orders import load_order, refresh_state
-from nexus_sales._peers import Document, draft_document
+from nexus_sales._peers import Document, document_line, draft_document
 
 if TYPE_CHECKING:
     from uuid import UUID
@@ -70,10 +70,6 @@ def invoiceable(line: Any, policy: str) -> Decimal:
     return max(left, _ZERO)
 
 
-def _text(value: Decimal) -> str:
-    return format(value.normalize(), "f") if value else "0"
-
-
 async def invoice_order(
     conn: Connection,
     services: Services,
@@ -109,7 +105,7 @@ async def invoice_order(
         day=date.today(),
         reference=order["number"],
         source_ref=source_ref,
-        lines=[_line(line, quantity) for line, quantity in plan],
+        lines=[document_line(line, quantity) for line, quantity in plan],
         post=post,
     )
     link = await conn.fetchrow(
@@ -151,16 +147,3 @@ async def invoice_order(
         ),
     )
     return link, document
-
-
-def _line(line: Any, quantity: Decimal) -> dict[str, Any]:
-    found: dict[str, Any] = {
-        "description": line["description"],
-        "quantity": _text(quantity),
-        "unit_price": _text(line["unit_price"]),
-        "discount_percent": _text(line["discount_percent"]),
-        "tax_ids": None if line["tax_ids"] is None else [str(t) for t in line["tax_ids"]],
-    }
-    if line["product_id"] is not None:
-        found["product_id"] = str(line["product_id"])
-    return found

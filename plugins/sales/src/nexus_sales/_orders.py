@@ -133,14 +133,19 @@ async def create_order(
         parent_id=order_id,
         lines=lines,
         currency=currency,
+        party=party,
     )
     return order_id
 
 
-async def order_from_quotation(conn: Connection, quotation_id: UUID) -> UUID:
-    """A draft order with an accepted quotation's lines and taxes.
+async def order_from_quotation(
+    conn: Connection, quotation_id: UUID, services: Services | None = None
+) -> UUID:
+    """A draft order with an accepted quotation's lines and taxes, priced as invoiced.
 
-    409 when the quotation is not accepted, or already has its order.
+    The lines are priced again through Finance (``finance.documents.preview``): the order
+    shows what its invoice will bill. 409 when the quotation is not accepted, or already
+    has its order.
     """
     quotation = await load_quotation(conn, quotation_id, lock=True)
     state = effective_state(quotation)
@@ -158,14 +163,17 @@ async def order_from_quotation(conn: Connection, quotation_id: UUID) -> UUID:
         deal_id=await _deal_of(conn, quotation),
         payment_terms=quotation["payment_terms"],
     )
-    await conn.execute(
-        "insert into sales_order_line (id, order_id, position, product_id, description, "
-        "quantity, unit_price, discount_percent, tax_ids, subtotal, tax_amount) "
-        "select gen_random_uuid(), $2, position, product_id, description, quantity, "
-        "unit_price, discount_percent, tax_ids, subtotal, tax_amount "
-        "from sales_quotation_line where quotation_id = $1",
-        quotation_id,
-        order_id,
+    await write_lines(
+        conn,
+        services,
+        table="sales_order_line",
+        parent="order_id",
+        parent_id=order_id,
+        lines=await copy_lines(
+            conn, table="sales_quotation_line", parent="quotation_id", parent_id=quotation_id
+        ),
+        currency=quotation["currency"],
+        party=quotation,
     )
     return order_id
 

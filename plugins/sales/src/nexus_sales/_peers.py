@@ -30,9 +30,11 @@ __all__ = (
     "Tax",
     "credit",
     "deliver",
+    "document_line",
     "draft_document",
     "ensure_partner",
     "get_document",
+    "preview",
     "products",
     "release",
     "reserve",
@@ -74,6 +76,22 @@ class Document(msgspec.Struct, kw_only=True):
     total: Decimal = _ZERO
     amount_paid: Decimal = _ZERO
     currency: str
+
+
+class PricedLine(msgspec.Struct, kw_only=True):
+    """A line as Finance would bill it: its tax, net and tax amount."""
+
+    tax_id: UUID | None = None
+    subtotal: Decimal
+    tax_amount: Decimal
+
+
+class Priced(msgspec.Struct, kw_only=True):
+    """The answer of ``finance.documents.preview``: the lines and totals the invoice gets."""
+
+    untaxed_total: Decimal
+    tax_total: Decimal
+    lines: list[PricedLine]
 
 
 class ReservedLine(msgspec.Struct, kw_only=True):
@@ -179,6 +197,48 @@ def _partner(row: Any) -> dict[str, Any]:
     if row["partner_ref"] is not None:
         found["partner_ref"] = str(row["partner_ref"])
     return found
+
+
+def document_line(line: Any, quantity: Decimal) -> dict[str, Any]:
+    """A quotation or order line (``quantity`` of it) as a Finance document line."""
+    found: dict[str, Any] = {
+        "description": line["description"],
+        "quantity": _text(quantity),
+        "unit_price": _text(line["unit_price"]),
+        "discount_percent": _text(line["discount_percent"]),
+        "tax_ids": None if line["tax_ids"] is None else [str(t) for t in line["tax_ids"]],
+    }
+    if line["product_id"] is not None:
+        found["product_id"] = str(line["product_id"])
+    return found
+
+
+async def preview(
+    conn: Connection,
+    services: Services,
+    *,
+    party: Any,
+    day: date,
+    source_ref: str,
+    lines: list[dict[str, Any]],
+) -> Priced | None:
+    """The lines priced as Finance would invoice them; ``None`` when Finance is off.
+
+    ``finance.documents.preview`` takes what ``finance.documents.draft`` takes and stores
+    nothing: the product's taxes, the customer's exemption and fiscal position and the
+    tenant's tax rounding apply as on the invoice.
+    """
+    if not await services.available(conn, "finance.documents.preview"):
+        return None
+    data = {
+        "kind": "invoice",
+        **_partner(party),
+        "currency": party["currency"].strip(),
+        "date": day.isoformat(),
+        "source_ref": source_ref,
+        "lines": lines,
+    }
+    return await services.call(conn, "finance.documents.preview", data, result=Priced)
 
 
 async def draft_document(

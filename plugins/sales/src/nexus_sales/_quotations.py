@@ -14,7 +14,13 @@ from typing import TYPE_CHECKING, Any
 from nexus_hookspecs import new_id
 from nexus_hookspecs.http import FieldErrors, conflict, not_found
 
-from nexus_sales._documents import check_lines, next_number, resolve_partner, write_lines
+from nexus_sales._documents import (
+    check_lines,
+    copy_lines,
+    next_number,
+    resolve_partner,
+    write_lines,
+)
 from nexus_sales._events import (
     QUOTATION_ACCEPTED,
     QUOTATION_DECLINED,
@@ -130,6 +136,12 @@ async def create_quotation(
         parent_id=quotation_id,
         lines=lines,
         currency=currency,
+        party={
+            "partner_id": partner_id,
+            "partner_ref": partner_ref,
+            "partner_name": name,
+            "currency": currency,
+        },
     )
     return await _totals(conn, quotation_id, untaxed, tax)
 
@@ -170,6 +182,7 @@ async def replace_quotation(
         parent_id=quotation_id,
         lines=lines,
         currency=row["currency"],
+        party=row,
     )
     return await _totals(conn, quotation_id, untaxed, tax)
 
@@ -249,9 +262,17 @@ async def decline(conn: Connection, events: EventPublisher, quotation_id: UUID) 
 
 
 async def revise(
-    conn: Connection, events: EventPublisher, settings: SalesSettings, quotation_id: UUID
+    conn: Connection,
+    events: EventPublisher,
+    settings: SalesSettings,
+    quotation_id: UUID,
+    services: Services | None = None,
 ) -> Any:
-    """A new version (a draft copy, valid anew); the old one becomes ``superseded``."""
+    """A new version (a draft copy, valid anew); the old one becomes ``superseded``.
+
+    The copy's lines are priced anew (Finance's taxes and the customer's fiscal position as
+    they are today: what the invoice would bill).
+    """
     row = await load_quotation(conn, quotation_id, lock=True)
     state = effective_state(row)
     if state not in ("draft", "sent", "declined", "expired"):
@@ -260,23 +281,26 @@ async def revise(
     validity = max(row["validity_date"], date.today() + timedelta(settings.quotation_validity_days))
     await conn.execute(
         "insert into sales_quotation (id, number, version, partner_id, partner_ref, "
-        "partner_name, currency, validity_date, payment_terms, notes, previous_id, "
-        "untaxed_total, tax_total, total) select $2, number, version + 1, partner_id, "
-        "partner_ref, partner_name, currency, $3, payment_terms, notes, id, untaxed_total, "
-        "tax_total, total from sales_quotation where id = $1",
+        "partner_name, currency, validity_date, payment_terms, notes, previous_id) "
+        "select $2, number, version + 1, partner_id, partner_ref, partner_name, currency, $3, "
+        "payment_terms, notes, id from sales_quotation where id = $1",
         quotation_id,
         new,
         validity,
     )
-    await conn.execute(
-        "insert into sales_quotation_line (id, quotation_id, position, product_id, "
-        "description, quantity, unit_price, discount_percent, tax_ids, subtotal, tax_amount) "
-        "select gen_random_uuid(), $2, position, product_id, description, quantity, "
-        "unit_price, discount_percent, tax_ids, subtotal, tax_amount "
-        "from sales_quotation_line where quotation_id = $1",
-        quotation_id,
-        new,
+    untaxed, tax = await write_lines(
+        conn,
+        services,
+        table="sales_quotation_line",
+        parent="quotation_id",
+        parent_id=new,
+        lines=await copy_lines(
+            conn, table="sales_quotation_line", parent="quotation_id", parent_id=quotation_id
+        ),
+        currency=row["currency"],
+        party=row,
     )
+    await _totals(conn, new, untaxed, tax)
     old = await conn.fetchrow(
         "update sales_quotation set state = 'superseded' where id = $1 returning *", quotation_id
     )

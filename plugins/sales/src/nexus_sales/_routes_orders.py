@@ -159,10 +159,12 @@ class OrderController(Controller):
         settings: TenantSettings[SalesSettings],
         data: Annotated[OrderIn, body("POST /orders", "Ten desks and assembly")],
     ) -> OrderOut:
-        """Draft an order without a quotation.
+        """Draft an order without a quotation, priced as Finance will invoice it.
 
-        Side effects: a CRM company named by ``partner_ref`` becomes a Finance partner when
-        Finance is on. Nothing moves in stock or the ledger until it is confirmed.
+        Its lines' taxes and totals are Finance's (``finance.documents.preview``: the
+        product's taxes, the customer's exemption and fiscal position). Side effects: a CRM
+        company named by ``partner_ref`` becomes a Finance partner when Finance is on.
+        Nothing moves in stock or the ledger until it is confirmed.
         """
         async with db.transaction() as conn:
             order_id = await create_order(

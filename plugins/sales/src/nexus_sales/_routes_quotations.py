@@ -29,7 +29,6 @@ from nexus_sales._examples import body
 from nexus_sales._fields import Currency, LineIn, Name, Terms
 from nexus_sales._keys import ORDERS_WRITE, QUOTATIONS_READ, QUOTATIONS_WRITE
 from nexus_sales._orders import load_order, order_from_quotation
-from nexus_sales._pdf import quotation_pdf
 from nexus_sales._quotations import (
     accept,
     create_quotation,
@@ -132,11 +131,13 @@ class QuotationController(Controller):
         settings: TenantSettings[SalesSettings],
         data: Annotated[QuotationIn, body("POST /quotations", "Ten desks and assembly")],
     ) -> QuotationOut:
-        """Draft a quotation (version 1) with totals computed from Finance's taxes.
+        """Draft a quotation (version 1) priced as Finance will invoice it.
 
-        Side effects: a CRM company named by ``partner_ref`` becomes a Finance partner
-        (``finance.partners.ensure``) when Finance is on. Nothing moves in stock or the
-        ledger.
+        The product's taxes, else the company's default, through the customer's exemption
+        and fiscal position, with the tenant's tax rounding (``finance.documents.preview``:
+        nothing stored in Finance). Side effects: a CRM company named by ``partner_ref``
+        becomes a Finance partner (``finance.partners.ensure``) when Finance is on. Nothing
+        moves in stock or the ledger.
         """
         async with db.transaction() as conn:
             row = await create_quotation(
@@ -180,6 +181,7 @@ class QuotationController(Controller):
     ) -> QuotationOut:
         """Replace a draft's lines and terms; 409 once sent (revise it instead).
 
+        The lines are priced again as Finance will invoice them (``finance.documents.preview``).
         Nothing moves in stock or the ledger.
         """
         async with db.transaction() as conn:
@@ -254,16 +256,20 @@ class QuotationController(Controller):
         self,
         db: Db,
         events: Events,
+        services: Services,
         settings: TenantSettings[SalesSettings],
         quotation_id: FromPath[UUID],
     ) -> QuotationOut:
         """Add a new version (a draft copy) and keep the old one read-only (``superseded``).
 
-        Publishes ``sales.quotation.revised.v1`` for the old version; answers the new one.
-        Nothing moves in stock or the ledger.
+        The new version's lines are priced anew as Finance would invoice them today (its
+        taxes and the customer's fiscal position may have changed). Publishes
+        ``sales.quotation.revised.v1`` for the old version; answers the new one. Nothing
+        moves in stock or the ledger.
         """
         async with db.transaction() as conn:
-            return await quotation_view(conn, await revise(conn, events, settings, quotation_id))
+            revised = await revise(conn, events, settings, quotation_id, services)
+            return await quotation_view(conn, revised)
 
     @post(
         "/{quotation_id:uuid}/order",
@@ -279,11 +285,13 @@ class QuotationController(Controller):
     ) -> OrderOut:
         """Draft a sales order with the accepted quotation's lines, prices and taxes.
 
+        Its lines are priced as Finance will invoice them (``finance.documents.preview``).
+
         409 when the quotation is not accepted or has its order. Nothing moves in stock or
         the ledger until the order is confirmed (reservation) and delivered or invoiced.
         """
         async with db.transaction() as conn:
-            order_id = await order_from_quotation(conn, quotation_id)
+            order_id = await order_from_quotation(conn, quotation_id, services)
             return await order_view(
                 conn,
                 services,
@@ -304,6 +312,9 @@ class QuotationController(Controller):
         """
         async with db.transaction() as conn:
             view = await quotation_view(conn, await load_quotation(conn, quotation_id))
+        # fpdf2 is imported with the first PDF asked for, not at start-up.
+        from nexus_sales._pdf import quotation_pdf  # noqa: PLC0415
+
         content = await asyncio.to_thread(quotation_pdf, view)
         name = f"{view.number}-v{view.version}.pdf"
         headers: dict[str, Any] = {"Content-Disposition": f'inline; filename="{name}"'}
