@@ -219,7 +219,7 @@ def guarded_routes(app: Litestar) -> list[Guarded]:
                     path=route.path_format,
                     params=params,
                     permission=handler.opt.get("permission"),
-                    public=handler.opt.get("nexus_access") == "public",
+                    public=handler.opt.get("nexus_access") in ("public", "visitor"),
                 )
                 for method in sorted(set(handler.http_methods) - _IGNORED_METHODS)
             )
