@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
+import nexus_support
 from nexus.testing import outbox_events
 from support_helpers import API, get, ok, post, problem, ticket
 
@@ -102,3 +104,25 @@ def test_a_ticket_open_past_resolution_breaches_it(
         client.post(f"{API}/sla/check", json={"at": "2026-01-01T00:00:00"}, headers=tenant.headers),
         422,
     )
+
+
+def test_the_background_sweep_checks_every_tenant_with_support_on(
+    client: Any, tenant: Any, support_db: str
+) -> None:
+    post(client, tenant, "/calendars", ROUND_THE_CLOCK)
+    _policy(client, tenant, first_response_minutes=30, resolution_minutes=120)
+    opened = ticket(client, tenant)
+    later = datetime.fromisoformat(opened["created_at"]) + timedelta(hours=3)
+
+    # The sweep the plugin runs every minute, here at a chosen "now" on the app's loop.
+    work = nexus_support.SWEEPER.work
+    assert work is not None  # nexus_background handed the plugin its port
+    alerts = client.blocking_portal.call(partial(nexus_support._sweep.sweep, work, later))
+
+    assert alerts >= 2  # this tenant's two breaches, and whatever other tenants had due
+    breached = outbox_events(support_db, tenant, "support.sla.breached.v1")
+    assert {event.data["metric"] for event in breached} == {"first_response", "resolution"}
+    # Each breach is announced once: the same sweep again publishes nothing.
+    again = client.blocking_portal.call(partial(nexus_support._sweep.sweep, work, later))
+    assert again == 0
+    assert len(outbox_events(support_db, tenant, "support.sla.breached.v1")) == 2

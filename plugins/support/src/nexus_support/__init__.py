@@ -11,7 +11,7 @@ from __future__ import annotations
 import secrets
 from typing import TYPE_CHECKING, Any
 
-from nexus_hookspecs import Feature, Manifest, Permission, hookimpl, new_id
+from nexus_hookspecs import Background, Feature, Manifest, Permission, hookimpl, new_id
 
 from nexus_support._events import (
     CONTACT_CREATED,
@@ -49,6 +49,7 @@ from nexus_support._routes_public import PublicController
 from nexus_support._routes_sla import ReportController, SlaController
 from nexus_support._routes_tickets import TicketController
 from nexus_support._settings import SupportSettings
+from nexus_support._sweep import Sweeper
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -171,6 +172,22 @@ def nexus_event_handlers(register: Callable[[str, Any], None]) -> None:
     register(CONTACT_CREATED, contact_changed)
     register(CONTACT_UPDATED, contact_changed)
     register(MAIL_RECEIVED, mail_received)
+
+
+SWEEPER = Sweeper()
+"""The process's SLA sweep (``_sweep``): started with the app, stopped with it."""
+
+
+@hookimpl
+def nexus_background(work: Background) -> None:
+    """Start the SLA sweep over every tenant with Support on."""
+    SWEEPER.start(work)
+
+
+@hookimpl
+async def nexus_shutdown(app: Any) -> None:
+    """Stop the SLA sweep."""
+    await SWEEPER.stop()
 
 
 @hookimpl
