@@ -148,3 +148,15 @@ def test_background_files_are_the_tenants(app, database_url):
     shop = make_tenant(database_url)
 
     assert _ask(f"file {shop.slug}") == "file left by the lobby"
+
+
+def test_background_lists_the_active_tenants_with_the_plugin_on(app, database_url):
+    on, off = make_tenant(database_url), make_tenant(database_url)
+    suspended = make_tenant(database_url, status=TenantStatus.SUSPENDED)
+    app.put("/api/v1/features/lobby", json={"enabled": False}, headers=off.headers)
+
+    listed = _ask("tenants").split()[1:]
+
+    assert str(on.id) in listed
+    assert str(off.id) not in listed
+    assert str(suspended.id) not in listed

@@ -328,6 +328,10 @@ class Background(Protocol):
         """The id of the active tenant with this slug, or ``None``."""
         ...
 
+    async def tenants(self) -> list[UUID]:
+        """The active tenants that have this plugin switched on (for a periodic sweep)."""
+        ...
+
     def as_tenant(self, tenant_id: UUID) -> AbstractAsyncContextManager[EventContext]:
         """One transaction acting as ``tenant_id``: committed on exit, rolled back on error.
 

@@ -6,8 +6,9 @@ tenant the slug names, holds one unit through ``depot.hold`` and answers who it 
 
 Its ``nexus_background`` starts a line server on a loopback port (the address in
 :data:`SERVER`): ``hold <slug> <origin>`` holds through ``depot.hold`` as that tenant,
-``count`` counts the holds a connection in no tenant sees, ``file <slug>`` writes and reads
-back a file of that tenant, ``event <slug>`` publishes ``lobby.rang.v1``.
+``tenants`` lists the tenants with the lobby on, ``count`` counts the holds a connection in
+no tenant sees, ``file <slug>`` writes and reads back a file of that tenant, ``event
+<slug>`` publishes ``lobby.rang.v1``.
 """
 
 from __future__ import annotations
@@ -69,6 +70,8 @@ async def quiet(tenant: FromPath[str]) -> str:
 
 async def _answer(work: Background, line: str) -> str:
     command, *args = line.split()
+    if command == "tenants":
+        return "tenants " + " ".join(str(tenant) for tenant in await work.tenants())
     if command == "count":
         async with work.connection() as conn:
             return f"count {await conn.fetchval('select count(*) from depot_hold')}"

@@ -43,6 +43,15 @@ class KernelBackground:
         tenant = await self._kernel.authenticator.tenant(slug)
         return tenant.id if tenant is not None and tenant.status == "active" else None
 
+    async def tenants(self) -> list[UUID]:
+        """The active tenants that have this plugin switched on."""
+        async with self._kernel.database.pool.acquire() as conn:
+            ids = await conn.fetch(
+                "select id from nexus_tenant where status = 'active' order by id"
+            )
+        toggles = self._kernel.features.toggles
+        return [row["id"] for row in ids if await toggles.is_enabled(row["id"], self._plugin)]
+
     @asynccontextmanager
     async def as_tenant(self, tenant_id: UUID) -> AsyncIterator[EventContext]:
         """One transaction as ``tenant_id``, with the plugin's view of the tenant."""
