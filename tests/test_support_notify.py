@@ -13,6 +13,7 @@ from nexus.testing import (
     make_tenant,
     migrated_database,
     outbox_events,
+    set_plugin_settings,
 )
 
 if TYPE_CHECKING:
@@ -67,3 +68,33 @@ def test_a_ticket_reply_goes_out_as_a_notify_email_with_supports_message_id(
     [delivery] = shown["deliveries"]
     assert delivery["channel"] == "email" and delivery["state"] == "sending"  # handed to Mail
     assert message_id.startswith("<") and message_id.endswith(">")
+
+
+def test_solving_a_ticket_emails_the_survey_link_once_when_the_tenant_set_one(
+    world: tuple[Any, str],
+) -> None:
+    client, url = world
+    tenant = make_tenant(url)
+    survey = f"https://help.example.com/survey/{{token}}?t={tenant.slug}"
+    set_plugin_settings(url, tenant, "support", {"survey_url": survey})
+    ticket = client.post(
+        "/api/v1/support/tickets",
+        headers=tenant.headers,
+        json={"subject": "Login fails", "body": "Help", "requester_email": "bo@example.com"},
+    ).json()
+
+    solved = client.post(
+        f"/api/v1/support/tickets/{ticket['id']}/solve", headers=tenant.headers, json={}
+    )
+
+    assert solved.status_code == 200, solved.text
+    [event] = outbox_events(url, tenant, "support.ticket.solved.v1")
+    token = event.data["csat_token"]
+    listed = client.get("/api/v1/notify/messages", headers=tenant.headers).json()["items"]
+    [message] = [m for m in listed if m["category"] == "support.surveys"]
+    assert message["source_ref"] == f"support.ticket:{ticket['id']}"
+    shown = client.get(f"/api/v1/notify/messages/{message['id']}", headers=tenant.headers).json()
+    assert shown["text"].endswith(survey.replace("{token}", token))
+    # The link works: the public survey takes one answer.
+    answer = client.post(f"/api/v1/support/public/{tenant.slug}/csat/{token}", json={"rating": 5})
+    assert answer.status_code in (200, 201), answer.text

@@ -8,6 +8,7 @@ from nexus_hookspecs.http import conflict
 
 from nexus_support._csat import secret, sign
 from nexus_support._events import TICKET_SOLVED, TicketSolved
+from nexus_support._messages import send_survey
 from nexus_support._sla import match_policy
 from nexus_support._tickets import TICKET_COLUMNS, TicketOut, set_status, ticket_out
 
@@ -16,7 +17,9 @@ if TYPE_CHECKING:
     from datetime import datetime
     from uuid import UUID
 
-    from nexus_hookspecs import Connection, EventPublisher
+    from nexus_hookspecs import Connection, EventPublisher, Services
+
+    from nexus_support._settings import SupportSettings
 
 __all__ = ("csat_token", "load", "rematch", "solve")
 
@@ -50,8 +53,13 @@ async def solve(
     ticket: Mapping[str, Any],
     tenant_id: UUID,
     at: datetime,
+    services: Services,
+    settings: SupportSettings,
 ) -> TicketOut:
-    """Solve a ticket and publish ``support.ticket.solved.v1`` with its CSAT token."""
+    """Solve a ticket and publish ``support.ticket.solved.v1`` with its CSAT token.
+
+    When the tenant set ``survey_url``, the requester is emailed the survey's link.
+    """
     if ticket["status"] == "merged":
         conflict("a merged ticket cannot be solved; solve the ticket it was merged into")
     if ticket["status"] == "solved":
@@ -66,5 +74,6 @@ async def solve(
         solved_at=at,
         csat_token=await csat_token(conn, tenant_id, row["id"]),
     )
+    await send_survey(conn, services, settings, ticket=row, token=solved.csat_token)
     await events.publish(conn, type=TICKET_SOLVED, data=solved, subject=str(row["id"]))
     return ticket_out(row)

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from nexus_support._settings import SupportSettings
 
 __all__ = (
+    "send_survey",
     "MESSAGE_COLUMNS",
     "MessageOut",
     "Sent",
@@ -134,6 +135,44 @@ async def _send(
         "category": "support.replies",
         "idempotency_key": headers["Message-ID"],
         "email_headers": headers,
+        "source_ref": f"support.ticket:{ticket['id']}",
+    }
+    if settings.reply_from:
+        request["reply_to"] = settings.reply_from
+    try:
+        sent = await services.call(conn, "notify.send", request, result=Sent)
+    except ServiceUnavailable:
+        return "unavailable"
+    return f"notify:{sent.message_id}"
+
+
+async def send_survey(
+    conn: Connection,
+    services: Services,
+    settings: SupportSettings,
+    *,
+    ticket: Mapping[str, Any],
+    token: str,
+) -> str | None:
+    """Email the satisfaction survey's link of a solved ticket, once (by its idempotency key).
+
+    Returns how it went (``notify:<id>``, ``unavailable``, ``no_address``), or ``None``
+    when the tenant set no ``survey_url``.
+    """
+    if settings.survey_url is None:
+        return None
+    if not ticket["requester_email"]:
+        return "no_address"
+    link = settings.survey_url.replace("{token}", token)
+    request = {
+        "to": {"email": ticket["requester_email"], "name": ticket["requester_name"] or None},
+        "subject": f"[#{ticket['number']}] How did we do?",
+        "text": f'Your request "{ticket["subject"]}" is solved. '
+        f"Tell us how we did, in one click: {link}",
+        "data": {"ticket_number": ticket["number"], "survey_link": link},
+        "channels": ["email"],
+        "category": "support.surveys",
+        "idempotency_key": f"support.survey:{ticket['id']}",
         "source_ref": f"support.ticket:{ticket['id']}",
     }
     if settings.reply_from:

@@ -120,7 +120,13 @@ class ConversationController(Controller):
             )
             if data.status == "solved" and row["status"] != "solved":
                 await solve(
-                    conn, events, ticket=row, tenant_id=context.tenant_id, at=message.created_at
+                    conn,
+                    events,
+                    ticket=row,
+                    tenant_id=context.tenant_id,
+                    at=message.created_at,
+                    services=services,
+                    settings=settings,
                 )
             else:
                 await set_status(

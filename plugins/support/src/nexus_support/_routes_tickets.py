@@ -15,6 +15,7 @@ from nexus_hookspecs.http import (
     Events,
     Limit,
     Page,
+    Services,
     TenantSettings,
     after_id,
     not_found,
@@ -212,19 +213,30 @@ class TicketController(Controller):
         db: Db,
         events: Events,
         context: Context,
+        services: Services,
+        settings: TenantSettings[SupportSettings],
         ticket_id: FromPath[UUID],
         data: Annotated[SolveIn, body("POST /tickets/{ticket_id}/solve", "Solve")],
     ) -> TicketOut:
         """Solve; publishes ``support.ticket.solved.v1`` with the CSAT link's token.
 
-        409 when it is solved already or merged.
+        With the ``survey_url`` setting, the requester is emailed the survey's link (through
+        Notification's ``notify.send``, once). 409 when it is solved already or merged.
         """
         async with db.transaction() as conn:
             row = await load(conn, ticket_id)
             if row is None or context.tenant_id is None:
                 not_found()
             now = await conn.fetchval("select now()")
-            return await solve(conn, events, ticket=row, tenant_id=context.tenant_id, at=now)
+            return await solve(
+                conn,
+                events,
+                ticket=row,
+                tenant_id=context.tenant_id,
+                at=now,
+                services=services,
+                settings=settings,
+            )
 
     @post("/{ticket_id:uuid}/merge", status_code=200, opt=route_opt(permission=TICKETS_WRITE))
     async def merge_ticket(

@@ -54,6 +54,11 @@ class SupportSettings(msgspec.Struct, kw_only=True, frozen=True):
         public_form_per_hour: Tickets one client address may open through the public form
             per hour.
         kb_language: The PostgreSQL text-search configuration of the knowledge base.
+        survey_url: Where a requester answers the satisfaction survey, with ``{token}``
+            where the ticket's token goes: the public route
+            (``https://nexus.example/api/v1/support/public/<slug>/csat/{token}``) or a page
+            of the tenant's own site that posts to it. When set, solving a ticket emails
+            the link to the requester (through Notification, when it is on).
     """
 
     time_zone: TimeZone = "UTC"
@@ -67,3 +72,6 @@ class SupportSettings(msgspec.Struct, kw_only=True, frozen=True):
     default_tier: Annotated[str, msgspec.Meta(pattern=r"^[a-z][a-z0-9_]{0,39}$")] = "standard"
     public_form_per_hour: Annotated[int, msgspec.Meta(ge=1, le=10_000)] = 5
     kb_language: Language = "english"
+    survey_url: (
+        Annotated[str, msgspec.Meta(pattern=r"^https?://\S*\{token\}\S*$", max_length=500)] | None
+    ) = None
