@@ -2,7 +2,8 @@
 
 A loop (started by ``nexus_background``) asks ``notify_due_tenants()`` which tenants have
 due deliveries, then, acting as each, moves them back to ``queued`` and publishes
-``notify.delivery.queued.v1`` through the outbox: the send handler does the rest.
+``notify.delivery.queued.v1`` through the outbox: the send handler does the rest. It also
+sends the SMS and WhatsApp deliveries the handler claimed (:mod:`nexus_notify._sender`).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import TYPE_CHECKING
 import structlog
 
 from nexus_notify._events import DELIVERY_QUEUED, DeliveryQueued
+from nexus_notify._sender import LEASE, send_claimed
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -49,7 +51,11 @@ async def requeue_due(conn: Connection, events: EventPublisher, *, limit: int = 
             subject=str(row["id"]),
         )
     later = await conn.fetchval(
-        "select min(next_attempt_at) from notify_delivery where state in ('scheduled', 'retrying')"
+        "select min(at) from (select next_attempt_at as at from notify_delivery where state in "
+        "('scheduled', 'retrying') union all select coalesce(called_at + $1::interval, "
+        "sending_since) from notify_delivery where state = 'sending' and channel in "
+        "('sms', 'whatsapp')) due",
+        LEASE,
     )
     await conn.execute("select notify_due_at($1, true)", later)
     return len(rows)
@@ -80,7 +86,7 @@ class DueLoop:
                 await task
 
     async def once(self, work: Background) -> int:
-        """One pass over every tenant with due deliveries; how many were queued."""
+        """One pass over every tenant with due work; how many deliveries were queued or sent."""
         async with work.connection() as conn:
             rows = await conn.fetch("select notify_due_tenants() as tenant_id")
         tenants = [row["tenant_id"] for row in rows]
@@ -89,6 +95,7 @@ class DueLoop:
             try:
                 async with work.as_tenant(tenant_id) as ctx:
                     queued += await requeue_due(ctx.conn, ctx.events)
+                queued += await send_claimed(work, tenant_id)
             except LookupError:
                 continue  # deprovisioned meanwhile
         return queued
