@@ -119,7 +119,7 @@ async def _one(work: Background, tenant_id: UUID) -> bool:
     error: SendError | None = None
     try:
         if row["called_at"] is not None:
-            known = await _known(work, tenant_id, row["address"])
+            known = await _known(work, tenant_id, row)
             ref = await reconcile(plan, since=row["sending_since"], exclude=known)
         if ref is None:
             ref = await call(plan)
@@ -133,13 +133,14 @@ async def _one(work: Background, tenant_id: UUID) -> bool:
     return True
 
 
-async def _known(work: Background, tenant_id: UUID, address: str) -> set[str]:
-    """The SIDs other deliveries to ``address`` already hold."""
+async def _known(work: Background, tenant_id: UUID, row: Mapping[str, Any]) -> set[str]:
+    """The SIDs other deliveries to the same number already hold."""
     async with work.as_tenant(tenant_id) as ctx:
         rows = await ctx.conn.fetch(
             "select provider_ref from notify_delivery where provider = 'twilio' and "
-            "address = $1 and provider_ref is not null",
-            address,
+            "address = $1 and id <> $2 and provider_ref is not null",
+            row["address"],
+            row["id"],
         )
     return {str(r["provider_ref"]) for r in rows}
 
