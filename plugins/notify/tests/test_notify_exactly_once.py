@@ -21,8 +21,17 @@ import nexus_notify._dispatch as dispatch
 import nexus_notify._sender as sender
 from nexus.testing import EventWorkerHarness, outbox_events, run_sync, tenant_transaction
 from nexus_notify._settings import NotifySettings
-from notify_fakes import TWILIO_SID
-from notify_support import API, WA_SECRET, configure, handled, ok, settled
+from notify_fakes import TWILIO_SID, TWILIO_TOKEN
+from notify_support import (
+    API,
+    BASE,
+    WA_SECRET,
+    configure,
+    handled,
+    ok,
+    settled,
+    twilio_signature_of,
+)
 
 if TYPE_CHECKING:
     import pytest
@@ -126,6 +135,30 @@ def test_killed_before_the_twilio_call_the_retry_sends_exactly_once(
     [request] = _bodies(fakes, text)  # Twilio had nothing: sent now, once
     assert (delivery["state"], delivery["attempts"]) == ("sent", 1)
     assert delivery["provider_ref"].startswith("SM")
+    assert len(outbox_events(notify_db, tenant, "notify.delivery.sent.v1")) == 1
+
+
+def test_killed_after_twilio_accepted_its_signed_status_callback_resolves_it(
+    client: Any, tenant: Any, notify_db: str, fakes: FakeProviders, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    configure(client, notify_db, tenant, fakes)
+    dying = Dying(sender.call, after=True)
+    monkeypatch.setattr(sender, "call", dying)
+    text = f"Garage left open ({tenant.slug})"
+    with EventWorkerHarness(client) as worker:
+        sent = _send(client, tenant, "sms", text)
+        delivery_id = sent["deliveries"][0]["id"]
+        handled(worker, delivery_id)
+    dying.wait()
+    path = f"{API}/callbacks/{tenant.slug}/twilio/{delivery_id}"
+    status = {"MessageSid": dying.answered, "MessageStatus": "delivered", "To": "+14155550100"}
+    signature = twilio_signature_of(BASE + path, status, TWILIO_TOKEN)
+    taken = client.post(path, data=status, headers={"X-Twilio-Signature": signature})
+    assert taken.status_code == 204, taken.text
+    [delivery] = settled(client, tenant, sent["id"])
+    assert (delivery["state"], delivery["provider_ref"]) == ("sent", dying.answered)
+    assert delivery["status"] == "delivered"
+    assert len(_bodies(fakes, text)) == 1
     assert len(outbox_events(notify_db, tenant, "notify.delivery.sent.v1")) == 1
 
 

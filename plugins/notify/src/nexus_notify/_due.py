@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 import structlog
@@ -18,13 +19,13 @@ from nexus_notify._events import DELIVERY_QUEUED, DeliveryQueued
 from nexus_notify._sender import LEASE, send_claimed
 
 if TYPE_CHECKING:
-    from datetime import datetime
-
     from nexus_hookspecs import Background, Connection, EventPublisher
 
 __all__ = ("DueLoop", "note_due", "requeue_due")
 
 log = structlog.get_logger("nexus_notify")
+
+_FAR = datetime(9999, 1, 1, tzinfo=UTC)
 
 
 async def note_due(conn: Connection, at: datetime) -> None:
@@ -33,7 +34,14 @@ async def note_due(conn: Connection, at: datetime) -> None:
 
 
 async def requeue_due(conn: Connection, events: EventPublisher, *, limit: int = 200) -> int:
-    """Queue the tenant's due deliveries again; how many."""
+    """Queue the tenant's due deliveries again; how many.
+
+    It first takes the lock of the tenant's due row (a no-op note far ahead), so a handler
+    claiming a delivery meanwhile either committed before (its row is seen below) or notes
+    its time after this transaction (then it is the earlier one): the exact reset at the end
+    never forgets a claim.
+    """
+    await conn.execute("select notify_due_at($1, false)", _FAR)
     rows = await conn.fetch(
         "update notify_delivery set state = 'queued', next_attempt_at = null, updated_at = now() "
         "where id in (select id from notify_delivery where state in ('scheduled', 'retrying') "
