@@ -5,7 +5,10 @@ One threaded ``http.server`` on a free loopback port answers like:
 - Twilio's ``POST /2010-04-01/Accounts/{AccountSid}/Messages.json`` (form body, HTTP basic
   auth with the account SID and auth token; 201 and the Message resource as JSON; 401 with
   Twilio's error body ``{code, message, more_info, status}`` for bad credentials, 400 with
-  code 21211 for an invalid ``To``);
+  code 21211 for an invalid ``To``), and ``GET`` of the same path listing the Messages it
+  created, newest first, filtered by ``To`` and ``DateSent`` / ``DateSent>`` /
+  ``DateSent<`` (``YYYY-MM-DD``, UTC; ``>`` means on or after, ``<`` on or before) in
+  Twilio's page shape ``{"messages": [...], "next_page_uri", "page", "page_size", …}``;
 - Africa's Talking's ``POST /version1/messaging`` (form body ``username``, ``to``,
   ``message``, ``from``; ``apiKey`` header; 201 with ``SMSMessageData.Recipients``; 401
   with a plain text body for a bad key);
@@ -25,9 +28,11 @@ import json
 import re
 import secrets
 import threading
+from datetime import UTC, date, datetime
+from email.utils import format_datetime, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, urlsplit
 
 __all__ = ("FakeProviders", "Recorded")
 
@@ -63,6 +68,7 @@ class FakeProviders:
     def __init__(self) -> None:
         self.requests: list[Recorded] = []
         self.failures: dict[str, int] = {}
+        self.twilio_messages: list[dict[str, Any]] = []
         self._changed = threading.Condition()
         fake = self
 
@@ -70,10 +76,13 @@ class FakeProviders:
             def log_message(self, *args: Any) -> None:
                 pass
 
-            def do_POST(self) -> None:  # noqa: N802 - http.server's name
+            def do_GET(self) -> None:  # noqa: N802 - http.server's name
+                self.do_POST("GET")
+
+            def do_POST(self, method: str = "POST") -> None:  # noqa: N802 - http.server's name
                 length = int(self.headers.get("content-length") or 0)
                 body = self.rfile.read(length)
-                recorded = Recorded("POST", self.path, dict(self.headers.items()), body)
+                recorded = Recorded(method, self.path, dict(self.headers.items()), body)
                 status, answer, kind = fake.answer(recorded)
                 with fake._changed:
                     fake.requests.append(recorded)
@@ -113,9 +122,16 @@ class FakeProviders:
     def _under(self, prefix: str) -> list[Recorded]:
         return [r for r in self.requests if r.path.startswith(prefix)]
 
+    def posts(self, prefix: str) -> list[Recorded]:
+        """The POST requests whose path starts with ``prefix``."""
+        return [r for r in self.to(prefix) if r.method == "POST"]
+
     def answer(self, r: Recorded) -> tuple[int, Any, str]:
         """What the provider answers to ``r``."""
-        if match := re.fullmatch(r"/2010-04-01/Accounts/(\w+)/Messages\.json", r.path):
+        path, _, query = r.path.partition("?")
+        if match := re.fullmatch(r"/2010-04-01/Accounts/(\w+)/Messages\.json", path):
+            if r.method == "GET":
+                return self._twilio_list(r, match.group(1), dict(parse_qsl(query)))
             return self._twilio(r, match.group(1))
         if r.path == "/version1/messaging":
             return self._africastalking(r)
@@ -129,7 +145,39 @@ class FakeProviders:
             return 204, b"", "text/plain"
         return 404, {"error": "not found"}, "application/json"
 
-    def _twilio(self, r: Recorded, sid: str) -> tuple[int, Any, str]:
+    def _twilio_list(self, r: Recorded, sid: str, query: dict[str, str]) -> tuple[int, Any, str]:
+        refused = self._twilio_auth(r, sid)
+        if refused is not None:
+            return refused
+
+        def day(message: dict[str, Any]) -> date:
+            return parsedate_to_datetime(message["date_sent"]).astimezone(UTC).date()
+
+        found = [m for m in reversed(self.twilio_messages) if m["account_sid"] == sid]
+        if "To" in query:
+            found = [m for m in found if m["to"] == query["To"]]
+        if "DateSent" in query:
+            found = [m for m in found if day(m) == date.fromisoformat(query["DateSent"])]
+        if "DateSent>" in query:
+            found = [m for m in found if day(m) >= date.fromisoformat(query["DateSent>"])]
+        if "DateSent<" in query:
+            found = [m for m in found if day(m) <= date.fromisoformat(query["DateSent<"])]
+        size = int(query.get("PageSize", "50"))
+        uri = urlsplit(r.path).path
+        page = {
+            "messages": found[:size],
+            "end": min(len(found), size) - 1,
+            "first_page_uri": f"{uri}?PageSize={size}&Page=0",
+            "next_page_uri": None,
+            "page": 0,
+            "page_size": size,
+            "previous_page_uri": None,
+            "start": 0,
+            "uri": r.path,
+        }
+        return 200, page, "application/json"
+
+    def _twilio_auth(self, r: Recorded, sid: str) -> tuple[int, Any, str] | None:
         expected = "Basic " + base64.b64encode(f"{TWILIO_SID}:{TWILIO_TOKEN}".encode()).decode()
         if sid != TWILIO_SID or r.headers.get("Authorization") != expected:
             return (
@@ -142,6 +190,12 @@ class FakeProviders:
                 },
                 "application/json",
             )
+        return None
+
+    def _twilio(self, r: Recorded, sid: str) -> tuple[int, Any, str]:
+        refused = self._twilio_auth(r, sid)
+        if refused is not None:
+            return refused
         form = r.form()
         if not re.fullmatch(r"\+[1-9]\d{6,14}", form.get("To", "")) or not form.get("Body"):
             return (
@@ -154,21 +208,23 @@ class FakeProviders:
                 },
                 "application/json",
             )
-        message_sid = "SM" + secrets.token_hex(16)
-        return (
-            201,
-            {
-                "sid": message_sid,
-                "account_sid": sid,
-                "to": form["To"],
-                "from": form.get("From"),
-                "body": form["Body"],
-                "status": "queued",
-                "num_segments": "1",
-                "direction": "outbound-api",
-            },
-            "application/json",
-        )
+        now = format_datetime(datetime.now(UTC), usegmt=True)
+        message = {
+            "sid": "SM" + secrets.token_hex(16),
+            "account_sid": sid,
+            "to": form["To"],
+            "from": form.get("From"),
+            "body": form["Body"],
+            "status": "queued",
+            "num_segments": "1",
+            "direction": "outbound-api",
+            "date_created": now,
+            "date_updated": now,
+            "date_sent": now,
+        }
+        with self._changed:
+            self.twilio_messages.append(message)
+        return 201, message, "application/json"
 
     def _africastalking(self, r: Recorded) -> tuple[int, Any, str]:
         if r.headers.get("apiKey") != AT_KEY:

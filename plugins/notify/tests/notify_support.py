@@ -5,6 +5,8 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import threading
+import time
 from typing import Any
 
 from nexus.testing import set_plugin_settings
@@ -18,7 +20,16 @@ from notify_fakes import (
     FakeProviders,
 )
 
-__all__ = ("API", "BASE", "WA_SECRET", "configure", "handled", "ok", "twilio_signature_of")
+__all__ = (
+    "API",
+    "BASE",
+    "WA_SECRET",
+    "configure",
+    "handled",
+    "ok",
+    "settled",
+    "twilio_signature_of",
+)
 
 API = "/api/v1/notify"
 BASE = "http://testserver.local"
@@ -78,6 +89,26 @@ def handled(worker: Any, *subjects: str, times: int = 1, types: tuple[str, ...] 
         if all(seen.count(subject) >= times for subject in subjects):
             return
         count += 1
+
+
+def settled(
+    client: Any, tenant: Any, message_id: str, *, timeout: float = 20.0
+) -> list[dict[str, Any]]:
+    """The message's deliveries once none is ``queued`` or ``sending`` (a bounded wait).
+
+    SMS and WhatsApp go out from the background sender after the handler's claim committed,
+    so after the handler ran, this waits (polling the API, at most ``timeout``) for it.
+    """
+    deadline = time.monotonic() + timeout
+    pause = threading.Event()
+    while True:
+        shown = ok(client.get(f"{API}/messages/{message_id}", headers=tenant.headers))
+        deliveries: list[dict[str, Any]] = shown["deliveries"]
+        if all(d["state"] not in ("queued", "sending") for d in deliveries):
+            return deliveries
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"deliveries still in flight: {deliveries}")
+        pause.wait(0.05)
 
 
 def twilio_signature_of(url: str, params: dict[str, str], token: str) -> str:

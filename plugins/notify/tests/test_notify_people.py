@@ -14,7 +14,7 @@ from nexus.testing import (
     set_plugin_settings,
     tenant_transaction,
 )
-from notify_support import API, BASE, configure, handled, ok
+from notify_support import API, BASE, configure, handled, ok, settled
 
 if TYPE_CHECKING:
     from notify_fakes import FakeProviders
@@ -105,9 +105,7 @@ def test_quiet_hours_delay_sms_in_the_recipients_zone(
     with EventWorkerHarness(client) as worker:
         run_sync(end_quiet_hours())
         handled(worker, delivery["id"])  # the due-work loop queued it again
-    [delivery] = ok(client.get(f"{API}/messages/{sent['id']}", headers=tenant.headers))[
-        "deliveries"
-    ]
+    [delivery] = settled(client, tenant, sent["id"])
     assert (delivery["state"], delivery["provider"]) == ("sent", "twilio")  # delayed, not dropped
     # Elsewhere it is not quiet: Honolulu is ten hours behind.
     away = dict(body, to={"phone": "+14155550101", "time_zone": "Pacific/Honolulu"})

@@ -9,7 +9,16 @@ from typing import Any
 
 from nexus.testing import EventWorkerHarness
 from notify_fakes import AT_KEY, TWILIO_SID, TWILIO_TOKEN, FakeProviders
-from notify_support import API, BASE, WA_SECRET, configure, handled, ok, twilio_signature_of
+from notify_support import (
+    API,
+    BASE,
+    WA_SECRET,
+    configure,
+    handled,
+    ok,
+    settled,
+    twilio_signature_of,
+)
 
 
 def _send(client: Any, tenant: Any, **body: Any) -> dict[str, Any]:
@@ -22,8 +31,7 @@ def _send(client: Any, tenant: Any, **body: Any) -> dict[str, Any]:
 
 
 def _delivery(client: Any, tenant: Any, message_id: str) -> dict[str, Any]:
-    shown = ok(client.get(f"{API}/messages/{message_id}", headers=tenant.headers))
-    [delivery] = shown["deliveries"]
+    [delivery] = settled(client, tenant, message_id)
     return delivery
 
 
@@ -39,7 +47,7 @@ def test_twilio_sms_goes_out_and_its_signed_callback_updates_the_status(
     assert delivery["provider"] == "twilio"
     [request] = [
         r
-        for r in fakes.to(f"/2010-04-01/Accounts/{TWILIO_SID}/")
+        for r in fakes.posts(f"/2010-04-01/Accounts/{TWILIO_SID}/")
         if r.form()["Body"] == "Your order shipped."
     ]
     form = request.form()

@@ -3,6 +3,7 @@
 Each function gets the delivery joined with its message and answers ``(provider,
 provider_ref, final)``: ``final`` is false when the outcome comes later by an event (email
 handed to the Mail plugin). Failures raise :class:`~nexus_notify._clients.SendError`.
+SMS and WhatsApp are not here: they are claimed, then sent by ``_sender`` (see there).
 """
 
 from __future__ import annotations
@@ -15,13 +16,12 @@ import httpx
 import msgspec
 from nexus_hookspecs import new_id
 
-from nexus_notify._clients import SendError, africastalking_sms, twilio_sms, whatsapp_message
+from nexus_notify._clients import SendError
 from nexus_notify._credentials import load
 from nexus_notify._events import EMAIL_REQUESTED, EmailRequested
 from nexus_notify._guard import check_url
 from nexus_notify._limits import allowed
 from nexus_notify._secrets import decrypt
-from nexus_notify._send import tenant_slug
 from nexus_notify._signatures import webhook_headers
 
 if TYPE_CHECKING:
@@ -31,17 +31,17 @@ if TYPE_CHECKING:
 
     from nexus_notify._settings import NotifySettings
 
-__all__ = ("Outcome", "send")
+__all__ = ("Outcome", "credentials", "json_value", "send", "throttle")
 
 Outcome = tuple[str, str | None, bool]
 
 
-def _throttle(rate: str, *keys: str) -> None:
+def throttle(rate: str, *keys: str) -> None:
     if not allowed(rate, *keys):
         raise SendError(f"rate limit {rate} reached", permanent=False)
 
 
-async def _credentials(ctx: EventContext, provider: str) -> dict[str, Any]:
+async def credentials(ctx: EventContext, provider: str) -> dict[str, Any]:
     config = await load(ctx.conn, provider)
     if config is None:
         raise SendError(f"no {provider} credentials are configured", permanent=True)
@@ -54,7 +54,7 @@ async def _email(row: Mapping[str, Any], ctx: EventContext, s: NotifySettings) -
         if isinstance(row["recipient"], str)
         else row["recipient"]
     )
-    headers: dict[str, str] = dict(_json(row["email_headers"]) or {})
+    headers: dict[str, str] = dict(json_value(row["email_headers"]) or {})
     headers.setdefault("Message-ID", f"<{row['id']}@notify.nexus>")
     if s.email_transport == "mail":
         request = EmailRequested(
@@ -73,7 +73,7 @@ async def _email(row: Mapping[str, Any], ctx: EventContext, s: NotifySettings) -
             ctx.conn, type=EMAIL_REQUESTED, data=request, subject=str(row["id"])
         )
         return "mail", None, False
-    config = await _credentials(ctx, "smtp")
+    config = await credentials(ctx, "smtp")
     mail = EmailMessage()
     mail["From"] = s.email_from
     mail["To"] = row["address"]
@@ -102,43 +102,8 @@ async def _email(row: Mapping[str, Any], ctx: EventContext, s: NotifySettings) -
     return "smtp", headers["Message-ID"], True
 
 
-def _json(value: Any) -> Any:
+def json_value(value: Any) -> Any:
     return msgspec.json.decode(value) if isinstance(value, (str, bytes)) else value
-
-
-async def _sms(row: Mapping[str, Any], ctx: EventContext, s: NotifySettings) -> Outcome:
-    provider = s.sms_provider
-    config = await _credentials(ctx, provider)
-    _throttle(s.sms_rate, str(ctx.tenant_id), provider)
-    if provider == "twilio":
-        slug = await tenant_slug(ctx.conn)
-        callback = f"{s.public_base_url}/api/v1/notify/callbacks/{slug}/twilio/{row['id']}"
-        ref = await twilio_sms(
-            config, to=row["address"], body=row["text"], status_callback=callback
-        )
-    else:
-        ref = await africastalking_sms(config, to=row["address"], body=row["text"])
-    return provider, ref, True
-
-
-async def _whatsapp(row: Mapping[str, Any], ctx: EventContext, s: NotifySettings) -> Outcome:
-    config = await _credentials(ctx, "whatsapp")
-    _throttle(s.whatsapp_rate, str(ctx.tenant_id), "whatsapp")
-    template = _json(row["whatsapp"])
-    if template:
-        parameters = [{"type": "text", "text": value} for value in template["params"]]
-        message: dict[str, Any] = {
-            "type": "template",
-            "template": {
-                "name": template["name"],
-                "language": {"code": template["language"]},
-                "components": [{"type": "body", "parameters": parameters}] if parameters else [],
-            },
-        }
-    else:
-        message = {"type": "text", "text": {"body": row["text"]}}
-    ref = await whatsapp_message(config, to=row["address"].lstrip("+"), message=message)
-    return "whatsapp", ref, True
 
 
 async def _in_app(row: Mapping[str, Any], ctx: EventContext, s: NotifySettings) -> Outcome:
@@ -165,7 +130,7 @@ async def _webhook(row: Mapping[str, Any], ctx: EventContext, s: NotifySettings)
     )
     if secret is None:
         raise SendError("the endpoint was deleted", permanent=True)
-    _throttle(s.webhook_rate, str(ctx.tenant_id), str(row["endpoint_id"]))
+    throttle(s.webhook_rate, str(ctx.tenant_id), str(row["endpoint_id"]))
     body = msgspec.json.encode(
         {
             "type": "notify.message",
@@ -194,8 +159,6 @@ async def _webhook(row: Mapping[str, Any], ctx: EventContext, s: NotifySettings)
 
 _SENDERS = {
     "email": _email,
-    "sms": _sms,
-    "whatsapp": _whatsapp,
     "in_app": _in_app,
     "webhook": _webhook,
 }

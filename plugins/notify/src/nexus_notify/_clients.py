@@ -7,6 +7,8 @@ credentials) from what is worth retrying (429, 5xx, a network error).
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+from email.utils import parsedate_to_datetime
 from typing import Any
 
 import httpx
@@ -14,7 +16,13 @@ import httpx
 from nexus_notify._errors import SendError
 from nexus_notify._guard import check_url
 
-__all__ = ("SendError", "africastalking_sms", "twilio_sms", "whatsapp_message")
+__all__ = (
+    "SendError",
+    "africastalking_sms",
+    "twilio_find",
+    "twilio_sms",
+    "whatsapp_message",
+)
 
 TWILIO_BASE = "https://api.twilio.com"
 AFRICASTALKING_BASE = "https://api.africastalking.com"
@@ -38,6 +46,15 @@ async def _post(url: str, **kwargs: Any) -> httpx.Response:
     try:
         async with httpx.AsyncClient(timeout=TIMEOUT) as client:
             return await client.post(url, **kwargs)
+    except httpx.HTTPError as exc:
+        raise SendError(f"{type(exc).__name__}: {exc}"[:500], permanent=False) from exc
+
+
+async def _get(url: str, **kwargs: Any) -> httpx.Response:
+    await check_url(url)
+    try:
+        async with httpx.AsyncClient(timeout=TIMEOUT) as client:
+            return await client.get(url, **kwargs)
     except httpx.HTTPError as exc:
         raise SendError(f"{type(exc).__name__}: {exc}"[:500], permanent=False) from exc
 
@@ -101,15 +118,20 @@ async def africastalking_sms(config: dict[str, Any], *, to: str, body: str) -> s
     return str(first["messageId"])
 
 
-async def whatsapp_message(config: dict[str, Any], *, to: str, message: dict[str, Any]) -> str:
+async def whatsapp_message(
+    config: dict[str, Any], *, to: str, message: dict[str, Any], opaque: str | None = None
+) -> str:
     """Send a message (``POST /{version}/{phone_number_id}/messages``, bearer); its wamid.
 
     ``message`` is the type-specific part: ``{"type": "template", "template": {...}}`` or
-    ``{"type": "text", "text": {"body": ...}}``.
+    ``{"type": "text", "text": {"body": ...}}``. ``opaque`` goes out as
+    ``biz_opaque_callback_data``, which Meta echoes in the message's status webhooks.
     """
     base = str(config.get("base_url") or WHATSAPP_BASE).rstrip("/")
     version = config.get("api_version") or "v21.0"
     body = {"messaging_product": "whatsapp", "recipient_type": "individual", "to": to, **message}
+    if opaque is not None:
+        body["biz_opaque_callback_data"] = opaque
     response = await _post(
         f"{base}/{version}/{config['phone_number_id']}/messages",
         json=body,
@@ -120,3 +142,51 @@ async def whatsapp_message(config: dict[str, Any], *, to: str, message: dict[str
         error = payload.get("error") or {}
         raise _refusal(response, f"{error.get('code')} {error.get('message')}")
     return str(payload["messages"][0]["id"])
+
+
+# Clocks differ: a message Twilio dated up to this much before our claim still counts.
+_SKEW = timedelta(minutes=1)
+_PAGES = 5
+
+
+def _when(value: Any) -> datetime | None:
+    try:
+        return parsedate_to_datetime(str(value)) if value else None
+    except (TypeError, ValueError):
+        return None
+
+
+async def twilio_find(
+    config: dict[str, Any], *, to: str, body: str, since: datetime, exclude: set[str]
+) -> str | None:
+    """The SID of an outbound Message to ``to`` with ``body`` created since ``since``.
+
+    Lists Messages (``GET /2010-04-01/Accounts/{sid}/Messages.json`` with ``To`` and
+    ``DateSent>``, the day of ``since``), following ``next_page_uri`` for a few pages; SIDs
+    in ``exclude`` (other deliveries') do not count.
+    """
+    sid, token = config["account_sid"], config["auth_token"]
+    base = str(config.get("base_url") or TWILIO_BASE).rstrip("/")
+    after = since - _SKEW
+    url: str | None = f"{base}/2010-04-01/Accounts/{sid}/Messages.json"
+    params: dict[str, str] | None = {"To": to, "DateSent>": after.date().isoformat()}
+    for _ in range(_PAGES):
+        if url is None:
+            break
+        response = await _get(url, params=params, auth=(sid, token))
+        payload = _json(response)
+        if response.status_code >= 300:
+            raise _refusal(response, f"{payload.get('code')} {payload.get('message')}")
+        for message in payload.get("messages") or []:
+            created = _when(message.get("date_created"))
+            if (
+                message.get("body") == body
+                and str(message.get("direction", "")).startswith("outbound")
+                and created is not None
+                and created >= after
+                and message.get("sid") not in exclude
+            ):
+                return str(message["sid"])
+        following = payload.get("next_page_uri")
+        url, params = (f"{base}{following}" if following else None), None
+    return None

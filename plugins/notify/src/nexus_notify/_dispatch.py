@@ -1,18 +1,18 @@
 """The send handler: one delivery through the delivery row's state machine.
 
 ``queued`` (or a due ``retrying``) → ``sending`` → ``sent`` | ``retrying`` | ``dead`` |
-``failed``, all inside the event's delivery transaction, which commits with the kernel's
-inbox row. Why nothing is sent twice:
+``failed``. The row is locked (``for update``) first, and only a ``queued`` or due
+``retrying`` delivery goes on: a redelivered event, or a second worker holding the same
+event, finds it ``sending`` or ``sent`` and does nothing.
 
-- The row is locked (``for update``) before anything else, and only a ``queued`` or due
-  ``retrying`` delivery is sent: a redelivered event, or a second worker holding the same
-  event, finds it ``sent`` (or waits for the lock, then finds it ``sent``) and does nothing.
-- The outcome is written before the transaction commits. A worker killed before the
-  provider call leaves nothing: the event is handed again and sent once. A worker killed
-  after the provider accepted but before the commit is the one window left: the retry sends
-  again, under the same idempotency key where the provider has one (Standard Webhooks'
-  ``webhook-id`` is the delivery's, email's ``Message-ID`` is the delivery's, so receivers
-  drop the copy). Twilio's and WhatsApp's APIs have no idempotency key: see the README.
+- Email, in-app and webhook deliveries are sent inside the event's transaction, which
+  commits with the kernel's inbox row: a worker killed before the commit leaves nothing and
+  the retry sends again under the same idempotency key (webhook's ``webhook-id`` and
+  email's ``Message-ID`` are the delivery's, so receivers drop a copy).
+- SMS and WhatsApp providers take no idempotency key, so the handler only *claims* the
+  delivery (``sending`` with an attempt token and ``sending_since``), committed with the
+  event, and tells the due-work loop; :mod:`nexus_notify._sender` makes the call outside
+  any transaction and reconciles a call a dead process left behind.
 """
 
 from __future__ import annotations
@@ -22,10 +22,11 @@ from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 import structlog
+from nexus_hookspecs import new_id
 
+from nexus_notify import _due
 from nexus_notify._channels import send
 from nexus_notify._clients import SendError
-from nexus_notify._due import note_due
 from nexus_notify._events import (
     DELIVERY_FAILED,
     DELIVERY_SENT,
@@ -40,7 +41,7 @@ if TYPE_CHECKING:
 
     from nexus_notify._settings import NotifySettings
 
-__all__ = ("deliver", "record_outcome")
+__all__ = ("CLAIMED", "deliver", "failed", "record_outcome")
 
 log = structlog.get_logger("nexus_notify")
 
@@ -51,6 +52,8 @@ _ROW = (
     "join notify_message m on m.id = d.message_id where d.id = $1 for update of d"
 )
 _MAX_DELAY = timedelta(hours=1)
+CLAIMED = ("sms", "whatsapp")
+"""Channels whose provider call happens after a committed claim, in the background."""
 
 
 async def deliver(event: CloudEvent, ctx: EventContext) -> None:
@@ -66,8 +69,19 @@ async def deliver(event: CloudEvent, ctx: EventContext) -> None:
         return
     if row["state"] == "retrying" and row["next_attempt_at"] and row["next_attempt_at"] > now:
         return  # not due: the due-work loop queues it again when it is
-    settings: NotifySettings = await ctx.settings()
     attempts = row["attempts"] + 1
+    if row["channel"] in CLAIMED:
+        await ctx.conn.execute(
+            "update notify_delivery set state = 'sending', attempts = $2, attempt_token = $3, "
+            "sending_since = now(), called_at = null, next_attempt_at = null, "
+            "updated_at = now() where id = $1",
+            delivery_id,
+            attempts,
+            new_id(),
+        )
+        await _due.note_due(ctx.conn, now)  # the background sender takes it from here
+        return
+    settings: NotifySettings = await ctx.settings()
     await ctx.conn.execute(
         "update notify_delivery set state = 'sending', attempts = $2, updated_at = now() "
         "where id = $1",
@@ -77,9 +91,7 @@ async def deliver(event: CloudEvent, ctx: EventContext) -> None:
     try:
         provider, ref, final = await send(row, ctx, settings)
     except SendError as exc:
-        await _failed(
-            ctx, row, settings, error=str(exc), permanent=exc.permanent, attempts=attempts
-        )
+        await failed(ctx, row, settings, error=str(exc), permanent=exc.permanent, attempts=attempts)
         return
     await record_outcome(ctx, row, provider=provider, ref=ref, final=final)
 
@@ -112,7 +124,7 @@ async def record_outcome(
         )
 
 
-async def _failed(
+async def failed(
     ctx: EventContext,
     row: Mapping[str, Any],
     settings: NotifySettings,
@@ -121,6 +133,7 @@ async def _failed(
     permanent: bool,
     attempts: int,
 ) -> None:
+    """Keep a failed attempt: retry later with backoff, or fail (refused) or die (spent)."""
     if not permanent and attempts < settings.max_attempts:
         delay = min(
             timedelta(seconds=settings.retry_base_seconds * 2 ** (attempts - 1)), _MAX_DELAY
@@ -133,7 +146,7 @@ async def _failed(
             error,
             due,
         )
-        await note_due(ctx.conn, due)
+        await _due.note_due(ctx.conn, due)
         return
     state = "failed" if permanent else "dead"
     await ctx.conn.execute(

@@ -30,7 +30,7 @@ from nexus_notify._limits import allowed
 from nexus_notify._secrets import verify_token
 from nexus_notify._settings import NotifySettings
 from nexus_notify._signatures import meta_valid, twilio_valid
-from nexus_notify._status import AFRICASTALKING, TWILIO, WHATSAPP, set_status
+from nexus_notify._status import AFRICASTALKING, TWILIO, WHATSAPP, resolve_claimed, set_status
 
 __all__ = ("CallbackController",)
 
@@ -49,6 +49,18 @@ async def _by_ref(conn: Any, provider: str, ref: str) -> UUID | None:
         "select id from notify_delivery where provider = $1 and provider_ref = $2", provider, ref
     )
     return found if isinstance(found, UUID) else None
+
+
+async def _resolve(conn: Any, events: Any, item: dict[str, Any]) -> UUID | None:
+    """The delivery an unrecorded send's status names by ``biz_opaque_callback_data``."""
+    try:
+        delivery_id = UUID(str(item.get("biz_opaque_callback_data")))
+    except ValueError:
+        return None
+    resolved = await resolve_claimed(
+        conn, events, delivery_id, channel="whatsapp", provider="whatsapp", ref=str(item.get("id"))
+    )
+    return delivery_id if resolved else None
 
 
 class CallbackController(Controller):
@@ -83,7 +95,13 @@ class CallbackController(Controller):
             if config is None or not twilio_valid(url, params, config["auth_token"], signature):
                 raise PermissionDeniedException("the Twilio signature does not match")
             status = TWILIO.get(params.get("MessageStatus", ""))
-            found = await _by_ref(conn, "twilio", params.get("MessageSid", ""))
+            sid = params.get("MessageSid", "")
+            found = await _by_ref(conn, "twilio", sid)
+            if found is None and sid:  # sent by a call whose outcome was never recorded
+                resolved = await resolve_claimed(
+                    conn, events, delivery_id, channel="sms", provider="twilio", ref=sid
+                )
+                found = delivery_id if resolved else None
             if found != delivery_id:
                 not_found()
             if status is not None:
@@ -115,6 +133,8 @@ class CallbackController(Controller):
                     for item in (change.get("value") or {}).get("statuses") or []:
                         status = WHATSAPP.get(str(item.get("status")))
                         found = await _by_ref(conn, "whatsapp", str(item.get("id")))
+                        if found is None:
+                            found = await _resolve(conn, events, item)
                         if status and found:
                             errors = item.get("errors") or [{}]
                             detail = errors[0].get("code") if errors else None

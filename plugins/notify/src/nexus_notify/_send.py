@@ -15,7 +15,7 @@ import msgspec
 from nexus_hookspecs import new_id
 from nexus_hookspecs.http import FieldErrors
 
-from nexus_notify._due import note_due
+from nexus_notify import _due
 from nexus_notify._events import DELIVERY_QUEUED, DeliveryQueued
 from nexus_notify._models import DeliveryRef, SendRequest, SendResult
 from nexus_notify._quiet import quiet_until
@@ -212,7 +212,7 @@ async def _queue(
             secrets.token_urlsafe(18),
         )
         if due is not None:
-            await note_due(conn, due)
+            await _due.note_due(conn, due)
         if state == "queued":
             await events.publish(
                 conn,

@@ -18,7 +18,14 @@ if TYPE_CHECKING:
 
     from nexus_hookspecs import Connection, EventPublisher
 
-__all__ = ("AFRICASTALKING", "TWILIO", "WHATSAPP", "mail_outcome", "set_status")
+__all__ = (
+    "AFRICASTALKING",
+    "TWILIO",
+    "WHATSAPP",
+    "mail_outcome",
+    "resolve_claimed",
+    "set_status",
+)
 
 # Provider statuses → ours; anything else (queued, sending, sent, accepted …) changes nothing.
 TWILIO = {
@@ -67,6 +74,49 @@ async def set_status(
             channel=row["channel"],
             status=status,
             detail=detail,
+        ),
+        subject=str(row["id"]),
+    )
+    return True
+
+
+async def resolve_claimed(
+    conn: Connection,
+    events: EventPublisher,
+    delivery_id: UUID,
+    *,
+    channel: str,
+    provider: str,
+    ref: str,
+) -> bool:
+    """A verified status callback names a delivery whose send outcome was never recorded.
+
+    The provider took it, so a ``sending`` (a process stopped after the call) or
+    ``unconfirmed`` delivery becomes ``sent`` with the provider's id; false otherwise.
+    """
+    row = await conn.fetchrow(
+        "update notify_delivery set state = 'sent', provider = $3, provider_ref = $4, "
+        "error = null, next_attempt_at = null, updated_at = now() where id = $1 and "
+        "channel = $2 and state in ('sending', 'unconfirmed') and provider_ref is null "
+        "returning id, message_id, channel, "
+        "(select source_ref from notify_message m where m.id = message_id) as source_ref",
+        delivery_id,
+        channel,
+        provider,
+        ref,
+    )
+    if row is None:
+        return False
+    await events.publish(
+        conn,
+        type=DELIVERY_SENT,
+        data=DeliverySent(
+            delivery_id=row["id"],
+            message_id=row["message_id"],
+            channel=channel,
+            provider=provider,
+            provider_ref=ref,
+            source_ref=row["source_ref"],
         ),
         subject=str(row["id"]),
     )

@@ -88,6 +88,9 @@ class Delivery(TenantOwned, Table, tablename="notify_delivery"):
     status = Text(null=True)
     error = Text(null=True)
     callback_token = Text()
+    attempt_token = UUID(null=True)
+    sending_since = Timestamptz(null=True)
+    called_at = Timestamptz(null=True)
     created_at = Timestamptz()
     updated_at = Timestamptz()
 
