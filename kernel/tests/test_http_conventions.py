@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+
 import msgspec
 import pytest
 from kernel_samples.others import named
-from litestar import Response, get, post
+from litestar import Litestar, Response, get, post
 from litestar.params import JSONBody
+from nexus.http import TimeOfDaySchema
 from nexus.settings import Settings
 from nexus.testing import create_test_client, make_tenant
 from nexus_hookspecs import hookimpl
@@ -175,3 +179,22 @@ def test_a_value_the_database_refuses_is_a_422_not_a_500(nexus_database_url):
     assert response.status_code == 422
     assert response.headers["content-type"] == "application/problem+json"
     assert response.json()["errors"][0]["key"] == "type"
+
+
+class _Opening(msgspec.Struct):
+    opens: dt.time
+
+
+@get("/opening", sync_to_thread=False)
+def _opening() -> _Opening:
+    return _Opening(opens=dt.time(9))
+
+
+def test_a_time_of_day_is_documented_as_one_and_what_msgspec_writes_matches_it():
+    app = Litestar([_opening], plugins=[TimeOfDaySchema()])
+    schemas = app.openapi_schema.to_schema()["components"]["schemas"]
+    opens = schemas["_Opening"]["properties"]["opens"]
+    assert "format" not in opens  # Litestar alone says "duration"
+    written = msgspec.json.decode(msgspec.json.encode(_Opening(opens=dt.time(9, 30))))["opens"]
+    assert re.fullmatch(opens["pattern"], written)
+    assert msgspec.convert({"opens": "17:45:00"}, _Opening).opens == dt.time(17, 45)

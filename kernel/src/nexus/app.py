@@ -11,6 +11,7 @@ from litestar.openapi import OpenAPIConfig
 from nexus import compose
 from nexus.http import (
     StrictRequest,
+    TimeOfDaySchema,
     docs_render_plugins,
     docs_router,
     document_conventions,
@@ -60,7 +61,10 @@ def create_app(
     )
     app = Litestar(
         route_handlers=compose.kernel_routes(),
-        plugins=[NexusBridge(registry, background=compose.background_for(kernel))],
+        plugins=[
+            NexusBridge(registry, background=compose.background_for(kernel)),
+            TimeOfDaySchema(),
+        ],
         middleware=compose.kernel_middleware(kernel),
         dependencies=compose.kernel_dependencies(kernel),
         exception_handlers=exception_handlers,

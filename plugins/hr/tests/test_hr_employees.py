@@ -91,6 +91,28 @@ def test_org_chart_and_manager_cycle_refused(client, tenant):
     assert self_managed.status_code == 422
 
 
+def test_terminating_before_a_future_contract_starts_ends_it_on_its_first_day(client, tenant):
+    ada = hire(client, tenant)
+    call(
+        client,
+        tenant,
+        "POST",
+        f"/employees/{ada['id']}/contracts",
+        201,
+        json={"start_date": "2026-09-01", "wage": "4000.00"},
+    )
+    call(
+        client,
+        tenant,
+        "POST",
+        f"/employees/{ada['id']}/terminate",
+        200,
+        json={"termination_date": "2026-06-30"},
+    )
+    [contract] = call(client, tenant, "GET", f"/employees/{ada['id']}/contracts", 200)
+    assert (contract["state"], contract["end_date"]) == ("ended", "2026-09-01")
+
+
 def test_terminate_and_rehire(client, tenant, hr_db):
     ada = hire(client, tenant)
     call(

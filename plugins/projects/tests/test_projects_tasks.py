@@ -225,3 +225,19 @@ def test_switched_off_the_routes_answer_404_and_come_back(client: Any, tenant: A
     problem(client.post(f"{API}/projects", json={"name": "X"}, headers=tenant.headers), 404)
     switch(True)
     assert ok(client.get(f"{API}/projects/{pid}", headers=tenant.headers))["id"] == pid
+
+
+def test_a_project_code_is_the_tenants_once_on_create_and_on_change(
+    client: Any, tenant: Any
+) -> None:
+    first = project(client, tenant, code="ACME-7")
+    second = project(client, tenant, code="ACME-8")
+    taken = client.patch(
+        f"{API}/projects/{second['id']}", json={"code": "ACME-7"}, headers=tenant.headers
+    )
+    assert taken.status_code == 409, taken.text
+    assert taken.json()["code"] == "ACME-7"
+    same = client.patch(
+        f"{API}/projects/{first['id']}", json={"code": "ACME-7"}, headers=tenant.headers
+    )
+    assert same.status_code == 200, same.text

@@ -18,7 +18,12 @@ from nexus.http._idempotency import (
     parse_idempotency_key,
 )
 from nexus.http._limits import request_limits
-from nexus.http._openapi import document_conventions, problem_spec, security_components
+from nexus.http._openapi import (
+    TimeOfDaySchema,
+    document_conventions,
+    problem_spec,
+    security_components,
+)
 from nexus.http._ports import KernelDb
 from nexus.http._problems import (
     PROBLEM_MEDIA_TYPE,
@@ -42,6 +47,7 @@ from nexus.http._request import (
 )
 
 __all__ = (
+    "TimeOfDaySchema",
     "TEXT_LINES_OPT",
     "KernelDb",
     "DOCS_CSP",

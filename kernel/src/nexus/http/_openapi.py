@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import datetime as dt
+from typing import TYPE_CHECKING, Any
 
 from litestar.openapi.datastructures import ResponseSpec
-from litestar.openapi.spec import Components, SecurityScheme
+from litestar.openapi.spec import Components, Schema, SecurityScheme
+from litestar.openapi.spec.enums import OpenAPIType
+from litestar.plugins import OpenAPISchemaPlugin
 from litestar.routes import HTTPRoute
 
 from nexus.http._problems import PROBLEM_MEDIA_TYPE, PROBLEM_TYPES, Problem
@@ -13,7 +16,13 @@ from nexus.http._problems import PROBLEM_MEDIA_TYPE, PROBLEM_TYPES, Problem
 if TYPE_CHECKING:
     from litestar import Litestar
 
-__all__ = ("SECURITY_SCHEME", "document_conventions", "problem_spec", "security_components")
+__all__ = (
+    "SECURITY_SCHEME",
+    "TimeOfDaySchema",
+    "document_conventions",
+    "problem_spec",
+    "security_components",
+)
 
 SECURITY_SCHEME = "bearer"
 _WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -21,6 +30,27 @@ _EVERY_ROUTE = (404, 422, 429, 500)
 _AUTHENTICATED = (401, 403)
 _WRITE = (400, 409, 413, 415)
 _OPEN_ACCESS = frozenset({"public", "visitor"})
+
+
+class TimeOfDaySchema(OpenAPISchemaPlugin):
+    """Document ``datetime.time`` as what it is, a time of day (``09:00:00``).
+
+    Litestar maps it to ``format: duration`` (ISO 8601 ``PT9H``), which its values are not;
+    JSON Schema's ``time`` format wants an offset, which a local time of day has not either.
+    """
+
+    @staticmethod
+    def is_plugin_supported_type(value: Any) -> bool:
+        """Only ``datetime.time``."""
+        return value is dt.time
+
+    def to_openapi_schema(self, field_definition: Any, schema_creator: Any) -> Schema:
+        """A string ``HH:MM:SS[.ffffff]``, as msgspec reads and writes it."""
+        return Schema(
+            type=OpenAPIType.STRING,
+            pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\.[0-9]{1,6})?$",
+            description="A time of day, HH:MM:SS",
+        )
 
 
 def security_components() -> Components:

@@ -351,9 +351,11 @@ class EmployeeController(Controller):
                 data.reason,
             )
             assert row is not None  # locked above
+            # Ended on the last day at the latest; one that would only have started later
+            # ends the day it starts (an end before the start is no contract).
             await conn.execute(
-                "update hr_contract set state = 'ended', end_date = least(coalesce(end_date, $2), "
-                "greatest($2, start_date)) where employee_id = $1 and state <> 'ended'",
+                "update hr_contract set state = 'ended', end_date = greatest(start_date, "
+                "least(coalesce(end_date, $2), $2)) where employee_id = $1 and state <> 'ended'",
                 employee_id,
                 last_day,
             )

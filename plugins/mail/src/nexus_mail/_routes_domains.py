@@ -7,6 +7,7 @@ from uuid import UUID
 
 import msgspec
 from litestar import Controller, Response, delete, get, post
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath
 from nexus_hookspecs.http import Db, TenantSettings, route_opt
 
@@ -57,7 +58,12 @@ class DomainController(Controller):
             )
         return [domain_out(row, settings) for row in rows]
 
-    @post("/", opt=route_opt(permission=DOMAINS_WRITE))
+    @post(
+        "/",
+        status_code=201,
+        opt=route_opt(permission=DOMAINS_WRITE),
+        responses={200: ResponseSpec(DomainOut, description="The tenant has this domain already")},
+    )
     async def add_domain(
         self,
         db: Db,

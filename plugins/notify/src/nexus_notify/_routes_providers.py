@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 
 import msgspec
 from litestar import Controller, get, post, put
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath
 from nexus_hookspecs.http import Db, TenantSettings, route_opt
 
@@ -75,7 +76,10 @@ class ProviderController(Controller):
         async with db.transaction() as conn:
             return [msgspec.convert(r, ProviderOut) for r in await providers(conn)]
 
-    @get("/africastalking/callback")
+    @get(
+        "/africastalking/callback",
+        responses={409: ResponseSpec(None, description="NEXUS_NOTIFY_KEYS is not configured")},
+    )
     async def africastalking_callback(
         self, db: Db, settings: TenantSettings[NotifySettings]
     ) -> CallbackUrl:

@@ -192,11 +192,16 @@ class ProjectController(Controller):
             ProjectPatch, body("PATCH /projects/{project_id}", "Put a project on hold")
         ],
     ) -> ProjectOut:
-        """Change a project's fields (only those sent)."""
+        """Change a project's fields (only those sent); 409 for another project's code."""
         changes = msgspec.structs.asdict(data)
         changes = {k: v for k, v in changes.items() if v is not msgspec.UNSET}
         async with db.transaction() as conn:
             current = await load_project(conn, project_id, lock=True)
+            code = changes.get("code")
+            if code is not None and await conn.fetchval(
+                "select 1 from projects_project where code = $1 and id <> $2", code, project_id
+            ):
+                conflict("another project has this code", code=code)
             _check_dates(
                 changes.get("start_date", current["start_date"]),
                 changes.get("end_date", current["end_date"]),
