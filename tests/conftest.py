@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import textwrap
 import time
 from contextlib import contextmanager
@@ -153,3 +155,17 @@ def serving(
         except subprocess.TimeoutExpired:
             process.kill()
         log.close()
+
+
+@pytest.fixture
+def embedded_home() -> Iterator[Path]:
+    """A working directory for a ``nexus`` run on the embedded PostgreSQL (its ``.nexus``).
+
+    Outside pytest's temporary root on purpose: the embedded server runs as its own system
+    user, which needs to traverse the directory's parents, and each pytest-xdist worker
+    resets ``/tmp/pytest-of-<user>`` to owner-only when it first makes a ``tmp_path`` —
+    which, mid-``initdb`` on another worker, fails it with "Permission denied".
+    """
+    home = Path(tempfile.mkdtemp(prefix="nexus-embedded-"))
+    yield home
+    shutil.rmtree(home, ignore_errors=True)

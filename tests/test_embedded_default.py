@@ -31,9 +31,9 @@ async def _sql(url: str, statement: str) -> object:
         await conn.close()
 
 
-def test_serve_with_nothing_configured_runs_on_embedded_postgres_and_keeps_data(tmp_path):
-    data_dir = tmp_path / ".nexus"
-    with serving(path=[], env={}, cwd=tmp_path) as base:
+def test_serve_with_nothing_configured_runs_on_embedded_postgres_and_keeps_data(embedded_home):
+    data_dir = embedded_home / ".nexus"
+    with serving(path=[], env={}, cwd=embedded_home) as base:
         assert httpx.get(f"{base}/healthz").json() == {"status": "ok"}
         ready = httpx.get(f"{base}/readyz")
         assert ready.status_code == 200, ready.text
@@ -44,7 +44,7 @@ def test_serve_with_nothing_configured_runs_on_embedded_postgres_and_keeps_data(
         asyncio.run(_sql(url, "create table kept (v text); insert into kept values ('still here')"))
     # The server stopped with the last process that used it...
     assert not (data_dir / "pgdata" / "postmaster.pid").exists()
-    with serving(path=[], env={}, cwd=tmp_path) as base:
+    with serving(path=[], env={}, cwd=embedded_home) as base:
         assert httpx.get(f"{base}/readyz").status_code == 200
         # ...and the second start found the same data on disk.
         assert asyncio.run(_sql(_socket_url(data_dir), "select v from kept")) == "still here"

@@ -84,49 +84,49 @@ def kill_hard(process: subprocess.Popen[bytes]) -> None:
     process.wait(timeout=WAIT_S)
 
 
-def test_a_killed_serve_leaves_an_orphan_that_db_status_shows_and_db_stop_stops(tmp_path):
-    assert status(tmp_path)["running"] is False
-    with serve(tmp_path, "first") as (process, _):
-        running = status(tmp_path)
+def test_a_killed_serve_leaves_an_orphan_that_db_status_shows_and_db_stop_stops(embedded_home):
+    assert status(embedded_home)["running"] is False
+    with serve(embedded_home, "first") as (process, _):
+        running = status(embedded_home)
         assert running["running"] is True
         assert running["orphaned"] is False
         assert running["holders"] == [process.pid]
         # In use: stopping it would pull the database from under the server.
-        refused = nexus(tmp_path, "db", "stop")
+        refused = nexus(embedded_home, "db", "stop")
         assert refused.returncode == 1
         assert "in use" in refused.stderr
         kill_hard(process)
-    orphan = status(tmp_path)
+    orphan = status(embedded_home)
     assert orphan["running"] is True, "the server died with the command: nothing to test"
     assert orphan["orphaned"] is True
     assert orphan["holders"] == []
     assert isinstance(orphan["pid"], int)
     assert isinstance(orphan["port"], int)
-    assert orphan["data_dir"] == str((tmp_path / ".nexus").resolve())
-    assert "orphaned" in nexus(tmp_path, "db", "status").stdout
+    assert orphan["data_dir"] == str((embedded_home / ".nexus").resolve())
+    assert "orphaned" in nexus(embedded_home, "db", "status").stdout
 
-    stopped = nexus(tmp_path, "db", "stop", "--json")
+    stopped = nexus(embedded_home, "db", "stop", "--json")
     assert stopped.returncode == 0, stopped.stderr
     assert json.loads(stopped.stdout)["stopped"] == orphan["pid"]
-    after = status(tmp_path)
+    after = status(embedded_home)
     assert after["running"] is False
     assert after["orphaned"] is False
-    assert "stopped" in nexus(tmp_path, "db", "status").stdout
+    assert "stopped" in nexus(embedded_home, "db", "status").stdout
 
 
-def test_serve_says_it_adopted_an_orphan_and_stops_it_when_it_exits(tmp_path):
-    with serve(tmp_path, "killed") as (process, _):
+def test_serve_says_it_adopted_an_orphan_and_stops_it_when_it_exits(embedded_home):
+    with serve(embedded_home, "killed") as (process, _):
         kill_hard(process)
-    orphan = status(tmp_path)
+    orphan = status(embedded_home)
     assert orphan["orphaned"] is True
-    with serve(tmp_path, "adopter") as (process, log):
+    with serve(embedded_home, "adopter") as (process, log):
         output = log.read_text()
         assert "Adopted the embedded PostgreSQL left running by a killed process" in output
         assert f"pid {orphan['pid']}" in output
-        adopted = status(tmp_path)
+        adopted = status(embedded_home)
         assert adopted["pid"] == orphan["pid"]
         assert adopted["holders"] == [process.pid]  # the killed one is forgotten
         process.terminate()
         process.wait(timeout=WAIT_S)
     # The adopter was the last process using it: the server stopped with it.
-    assert status(tmp_path)["running"] is False
+    assert status(embedded_home)["running"] is False
