@@ -36,6 +36,8 @@ from nexus.http._problems import (
 )
 from nexus.http._ratelimit import RateLimitMiddleware, RateLimits
 from nexus.http._request import (
+    OPEN_ACCESS,
+    VISITOR_TENANT_PARAM,
     Caller,
     bind_caller,
     bind_visitor,
@@ -47,6 +49,8 @@ from nexus.http._request import (
 )
 
 __all__ = (
+    "OPEN_ACCESS",
+    "VISITOR_TENANT_PARAM",
     "TimeOfDaySchema",
     "TEXT_LINES_OPT",
     "KernelDb",

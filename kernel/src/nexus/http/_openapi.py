@@ -12,6 +12,7 @@ from litestar.plugins import OpenAPISchemaPlugin
 from litestar.routes import HTTPRoute
 
 from nexus.http._problems import PROBLEM_MEDIA_TYPE, PROBLEM_TYPES, Problem
+from nexus.http._request import OPEN_ACCESS
 
 if TYPE_CHECKING:
     from litestar import Litestar
@@ -29,7 +30,6 @@ _WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 _EVERY_ROUTE = (404, 422, 429, 500)
 _AUTHENTICATED = (401, 403)
 _WRITE = (400, 409, 413, 415)
-_OPEN_ACCESS = frozenset({"public", "visitor"})
 
 
 class TimeOfDaySchema(OpenAPISchemaPlugin):
@@ -94,7 +94,7 @@ def document_conventions(app: Litestar) -> None:
                 continue
             codes = set(_EVERY_ROUTE)
             # Public and visitor routes take no credentials (a visitor's names its tenant).
-            if handler.opt.get("nexus_access", "tenant") not in _OPEN_ACCESS:
+            if handler.opt.get("nexus_access", "tenant") not in OPEN_ACCESS:
                 codes.update(_AUTHENTICATED)
                 handler.security = [*(handler.security or ()), {SECURITY_SCHEME: []}]
             if handler.http_methods & _WRITES:

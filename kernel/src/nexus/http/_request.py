@@ -15,6 +15,8 @@ if TYPE_CHECKING:
     from litestar.types import Scope
 
 __all__ = (
+    "OPEN_ACCESS",
+    "VISITOR_TENANT_PARAM",
     "Caller",
     "bind_caller",
     "bind_visitor",
@@ -24,6 +26,12 @@ __all__ = (
     "required_actor",
     "required_tenant",
 )
+
+OPEN_ACCESS = frozenset({"public", "visitor"})
+"""The ``nexus_access`` values of routes that take no credentials (and name no permission)."""
+
+VISITOR_TENANT_PARAM = "tenant"
+"""The path parameter a visitor route names its tenant with (the tenant's slug)."""
 
 _CALLER = "principal"
 _TENANT = "tenant_id"

@@ -20,7 +20,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from nexus.features import bind_tenant_features
-from nexus.http import PROBLEM_TYPES, bind_caller, bind_visitor, problem_response
+from nexus.http import (
+    PROBLEM_TYPES,
+    VISITOR_TENANT_PARAM,
+    bind_caller,
+    bind_visitor,
+    problem_response,
+)
 from nexus.identity._authenticate import AuthError
 from nexus.observability import current_request
 
@@ -163,7 +169,8 @@ class AuthGate:
     async def _admit_visitor(self, scope: Scope, opt: Mapping[str, Any]) -> Any:
         """Admit anyone to a visitor route, acting in the active tenant its path names."""
         # The route checks (nexus.plugins) refuse a visitor route without this parameter.
-        tenant = await self.authenticator.tenant(str(scope["path_params"]["tenant"]))
+        slug = str(scope["path_params"][VISITOR_TENANT_PARAM])
+        tenant = await self.authenticator.tenant(slug)
         if tenant is None or tenant.status != "active":
             raise AuthError(404, "not-found", None)
         plugin = opt.get("nexus_plugin")

@@ -21,7 +21,7 @@ import msgspec
 from litestar import Router
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 
-from nexus.http import TEXT_LINES_OPT
+from nexus.http import OPEN_ACCESS, TEXT_LINES_OPT, VISITOR_TENANT_PARAM
 
 if TYPE_CHECKING:
     from litestar.types import ControllerRouterHandler
@@ -47,10 +47,7 @@ _RESERVED_OPT = ("nexus_plugin",)
 # any principal, anyone (webhooks, which check their own signatures), or anyone acting in
 # the tenant its path names (visitors). Platform administration is the kernel's alone.
 _PLUGIN_ACCESS = ("tenant", "authenticated", "public", "visitor")
-# Routes that need no credentials, so name no permission.
-_OPEN_ACCESS = frozenset({"public", "visitor"})
-# The path parameter a visitor route names its tenant with (the tenant's slug).
-VISITOR_TENANT_PARAM = "tenant"
+
 
 # The last contract release whose plugins' routes could leave out their permission.
 _UNDECLARED_CONTRACT = "0.1.0"
@@ -106,7 +103,7 @@ def _undeclared(router: Router) -> list[tuple[str, str, Any]]:
         (_methods(handler), path, handler)
         for path, handler in _handlers(router)
         if not (opt := _opt(handler)).get("permission")
-        and opt.get("nexus_access", "tenant") not in _OPEN_ACCESS
+        and opt.get("nexus_access", "tenant") not in OPEN_ACCESS
     ]
 
 

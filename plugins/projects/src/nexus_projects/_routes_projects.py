@@ -10,6 +10,7 @@ from uuid import UUID
 import msgspec
 from litestar import Controller, get, patch, post
 from litestar.params import FromPath, QueryParameter
+from nexus_hookspecs import Connection  # noqa: TC002 - one name beside the kit's
 from nexus_hookspecs.http import (
     Cursor,
     Db,
@@ -40,6 +41,18 @@ from nexus_projects._settings import ProjectsSettings
 __all__ = ("ProjectController", "ProjectIn", "ProjectOut", "StageOut")
 
 _Code = Annotated[str, msgspec.Meta(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_.-]+$")]
+
+
+async def _refuse_taken_code(
+    conn: Connection, code: str | None, *, project_id: UUID | None = None
+) -> None:
+    """409 when another project of the tenant has ``code`` (the unique index would refuse)."""
+    if code is not None and await conn.fetchval(
+        "select 1 from projects_project where code = $1 and id is distinct from $2",
+        code,
+        project_id,
+    ):
+        conflict("another project has this code", code=code)
 
 
 class ProjectOut(msgspec.Struct, kw_only=True):
@@ -168,10 +181,7 @@ class ProjectController(Controller):
         fields = msgspec.structs.asdict(data)
         fields["currency"] = data.currency or settings.default_currency
         async with db.transaction() as conn:
-            if data.code is not None and await conn.fetchval(
-                "select 1 from projects_project where code = $1", data.code
-            ):
-                conflict("another project has this code", code=data.code)
+            await _refuse_taken_code(conn, data.code)
             row = await create_project(
                 conn, events, fields=fields, stages=list(settings.default_stages)
             )
@@ -197,11 +207,7 @@ class ProjectController(Controller):
         changes = {k: v for k, v in changes.items() if v is not msgspec.UNSET}
         async with db.transaction() as conn:
             current = await load_project(conn, project_id, lock=True)
-            code = changes.get("code")
-            if code is not None and await conn.fetchval(
-                "select 1 from projects_project where code = $1 and id <> $2", code, project_id
-            ):
-                conflict("another project has this code", code=code)
+            await _refuse_taken_code(conn, changes.get("code"), project_id=project_id)
             _check_dates(
                 changes.get("start_date", current["start_date"]),
                 changes.get("end_date", current["end_date"]),
