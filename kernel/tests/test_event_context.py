@@ -9,6 +9,7 @@ import pytest
 from kernel_samples import echo, ledger
 from nexus.events import decode_event
 from nexus.settings import Settings
+from nexus.services import kernel_of
 from nexus.testing import EventWorkerHarness, create_test_client, make_tenant, run_sync
 
 
@@ -94,3 +95,9 @@ def test_handler_context_publishes_in_the_delivery_with_the_tenants_view(app, ne
             "entries": 1,
             "of": sent[tenant.id],
         }
+        # The handler's files store is the tenant's too.
+        blobs = kernel_of(app.app).blobs
+        stored = run_sync(blobs.for_tenant(tenant.id).get(f"echo/{sent[tenant.id]}.txt"))
+        assert stored == prefix.encode()
+    with pytest.raises(KeyError):
+        run_sync(blobs.for_tenant(quiet.id).get(f"echo/{sent[loud.id]}.txt"))

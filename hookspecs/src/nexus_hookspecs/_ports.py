@@ -297,6 +297,16 @@ class EventContext(Protocol):
         """Call other plugins' services in that transaction (see :class:`Services`)."""
         ...
 
+    @property
+    def blobs(self) -> BlobStore:
+        """The event's tenant's files store, as a request's ``blobs`` port (0.1.4).
+
+        An object stored here is not part of the transaction: store it under a key the
+        handler derives from the event (``finance/invoices/<id>.pdf``) so a redelivery
+        overwrites it rather than leaving a second copy.
+        """
+        ...
+
     async def feature_enabled(self, key: str) -> bool:
         """Whether ``key`` is on for the event's tenant (see :meth:`Features.enabled`)."""
         ...

@@ -147,8 +147,10 @@ def nexus_event_handlers(register: Callable[[str, EventHandler], None]) -> None:
     ``EventContext`` gives a handler what a route gets from its ports: ``tenant_id``,
     ``conn`` (the transaction the inbox entry commits in, row-level security set to the
     event's tenant, so the effect and the deduplication record commit together), ``events``
-    (publish follow-up events in that transaction), and the coroutines
-    ``feature_enabled(key)`` and ``settings()`` (the tenant's settings Struct): await them.
+    (publish follow-up events in that transaction), ``services`` (other plugins' services in
+    it), ``blobs`` (the tenant's files store, 0.1.4; outside the transaction, so key what you
+    store by the event), and the coroutines ``feature_enabled(key)`` and ``settings()`` (the
+    tenant's settings Struct): await them.
 
     Args:
         register: Call with an event type (``crm.deal.won.v1``) and an async handler.

@@ -2,7 +2,8 @@
 
 Its handler takes the :class:`nexus_hookspecs.EventContext`: on each ledger entry it
 publishes ``echo.heard.v1`` in the delivery's transaction, carrying its settings' prefix and
-whether its ``loud`` feature is on for the tenant.
+whether its ``loud`` feature is on for the tenant, and files ``echo/<event id>.txt`` in the
+tenant's files store.
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ async def on_entry(event: Any, ctx: EventContext) -> None:
         data={"prefix": settings.prefix, "loud": loud, "entries": count, "of": event.id},
         subject=event.id,
     )
+    await ctx.blobs.put(f"echo/{event.id}.txt", settings.prefix.encode(), content_type="text/plain")
 
 
 @hookimpl

@@ -68,6 +68,7 @@ class KernelBackground:
                 toggles=kernel.features.toggles,
                 reader=self._reader,
                 services=kernel.services.bound,
+                blobs=kernel.blobs.for_tenant,
             )
             # An event handler's context, which the Background protocol promises.
             yield cast("EventContext", context)

@@ -42,6 +42,7 @@ def build_kernel(
         Provisioner(database=database, registry=registry, presets=features.presets),
         on_done=lambda tenant_id: features.toggles.changed(str(tenant_id)),
     )
+    blobs = BlobRuntime(settings)
     # The event worker in this process (``nexus up``): it shares the app's database, since
     # Piccolo has one engine per process, and its toggles.
     event_worker = (
@@ -51,6 +52,7 @@ def build_kernel(
             database_url=database.url,
             database=database,
             toggles=features.toggles,
+            blobs=blobs,
         )
         if settings.event_worker
         else None
@@ -76,7 +78,7 @@ def build_kernel(
         features=features,
         provisioning=provisioning,
         cache=CacheRuntime(settings, database),
-        blobs=BlobRuntime(settings),
+        blobs=blobs,
         rate_limits=rate_limits,
         event_worker=event_worker,
         services=ServiceCalls(registry, features.toggles),

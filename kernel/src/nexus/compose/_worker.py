@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from nexus.blobs import BlobRuntime
 from nexus.compose._calls import ServiceCalls
 from nexus.db import RELAY_ROLE, PostgresDatabase, configure_piccolo
 from nexus.events import (
@@ -71,6 +72,7 @@ class EventRuntime:
         consumers: list[Consumer] | None = None,
         database: PostgresDatabase | None = None,
         toggles: Toggles | None = None,
+        blobs: BlobRuntime | None = None,
     ) -> None:
         self.settings = settings
         self.registry = registry
@@ -90,6 +92,7 @@ class EventRuntime:
         self.toggles = toggles or self.features.toggles  # type: ignore[union-attr]
         self.delivery = Delivery(self.database, self.toggles)
         self.services = ServiceCalls(registry, self.toggles)
+        self.blobs = blobs or BlobRuntime(settings)
         self.consumers = (
             consumers
             if consumers is not None
@@ -99,6 +102,7 @@ class EventRuntime:
                 toggles=self.toggles,
                 reader=SettingsReader(registry),
                 services=self.services.bound,
+                blobs=self.blobs.for_tenant,
             )
         )
         self.bus = make_bus(settings, registry, self.relay_db)

@@ -17,7 +17,7 @@ from nexus.plugins import await_maybe
 
 if TYPE_CHECKING:
     import asyncpg
-    from nexus_hookspecs import Services
+    from nexus_hookspecs import BlobStore, Services
 
     from nexus.db import PostgresDatabase
     from nexus.features import SettingsReader, Toggles
@@ -32,6 +32,9 @@ Handler = Callable[[CloudEvent, "asyncpg.Connection"], Awaitable[None]]
 
 ServicesFor = Callable[..., "Services"]
 """Gives the ``services`` port of a tenant for a calling plugin: ``(tenant_id, caller=…)``."""
+
+BlobsFor = Callable[[UUID], "BlobStore"]
+"""Gives the files store of a tenant (``BlobRuntime.for_tenant``)."""
 
 # Only for a tenant that is still there: events of a deprovisioned tenant (still on a Kafka
 # topic, or read just before deprovisioning) are skipped, so no row of it comes back. The
@@ -79,6 +82,7 @@ class HandlerContext:
     """The :class:`nexus_hookspecs.EventContext` a two-parameter plugin handler gets."""
 
     __slots__ = (
+        "_blobs_for",
         "_reader",
         "_services",
         "_services_for",
@@ -99,6 +103,7 @@ class HandlerContext:
         toggles: Toggles | None,
         reader: SettingsReader | None,
         services: ServicesFor | None = None,
+        blobs: BlobsFor | None = None,
     ) -> None:
         self.tenant_id = tenant_id
         self.conn = conn
@@ -108,6 +113,14 @@ class HandlerContext:
         self._reader = reader
         self._services_for = services
         self._services: Services | None = None
+        self._blobs_for = blobs
+
+    @property
+    def blobs(self) -> BlobStore:
+        """The event's tenant's files store."""
+        if self._blobs_for is None:
+            raise RuntimeError("this delivery has no files store")
+        return self._blobs_for(self.tenant_id)
 
     @property
     def services(self) -> Services:
@@ -155,6 +168,7 @@ def _plugin_handler(
     toggles: Toggles | None,
     reader: SettingsReader | None,
     services: ServicesFor | None,
+    blobs: BlobsFor | None,
 ) -> Handler:
     # Piccolo queries of the handler join the delivery transaction (its engine's current
     # transaction), so the effect and the inbox row commit together.
@@ -174,6 +188,7 @@ def _plugin_handler(
             toggles=toggles,
             reader=reader,
             services=services,
+            blobs=blobs,
         )
         await await_maybe(handler(event, context))
 
@@ -187,12 +202,13 @@ def collect_consumers(
     toggles: Toggles | None = None,
     reader: SettingsReader | None = None,
     services: ServicesFor | None = None,
+    blobs: BlobsFor | None = None,
 ) -> list[Consumer]:
     """The kernel's consumers and one per plugin implementing ``nexus_event_handlers``.
 
     A plugin handler taking two parameters also gets a :class:`HandlerContext` (its
     ``feature_enabled`` needs ``toggles``, its ``settings`` needs ``reader``, its
-    ``services`` needs ``services``).
+    ``services`` needs ``services``, its ``blobs`` needs ``blobs``).
     """
     consumers = list(kernel)
     for record in registry.loaded:
@@ -212,6 +228,7 @@ def collect_consumers(
                 toggles=toggles,
                 reader=reader,
                 services=services,
+                blobs=blobs,
             )
             consumer.handlers.setdefault(event_type, []).append(wrapped)
 

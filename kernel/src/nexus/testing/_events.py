@@ -105,6 +105,7 @@ class EventWorkerHarness:
             relay=self.relay,
             database=kernel.database,
             toggles=kernel.features.toggles,
+            blobs=kernel.blobs,
         )
         self._kernel_consumers = frozenset(c.name for c in runtime.consumers if c.plugin is None)
         runtime.delivery.observe(self._observe)
