@@ -8,8 +8,8 @@ import asyncpg
 import pytest
 from kernel_samples import echo, ledger
 from nexus.events import decode_event
-from nexus.settings import Settings
 from nexus.services import kernel_of
+from nexus.settings import Settings
 from nexus.testing import EventWorkerHarness, create_test_client, make_tenant, run_sync
 
 
