@@ -21,6 +21,7 @@ from nexus_hookspecs.http import (
     Db,
     Events,
     Limit,
+    Quantity,
     Services,
     TenantBlobs,
     TenantSettings,
@@ -43,10 +44,7 @@ __all__ = ("StoreController",)
 
 _VISITOR = route_opt(access="visitor")
 _SMALL = 8_000
-Quantity = Annotated[
-    Decimal,
-    msgspec.Meta(ge=0, le=10_000, description="How many; 0 takes the product out of the cart."),
-]
+_MAX_QUANTITY = Decimal(10_000)
 
 
 class CategoryOut(msgspec.Struct, kw_only=True):
@@ -90,7 +88,7 @@ class CartOut(msgspec.Struct, kw_only=True):
 
 
 class QuantityIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
-    """How many of the product the cart holds."""
+    """How many of the product the cart holds (0 takes it out; at most 10,000)."""
 
     quantity: Quantity
 
@@ -380,6 +378,8 @@ class StoreController(Controller):
         checkout).
         """
         admit(context, request, settings)
+        if data.quantity > _MAX_QUANTITY:
+            invalid("quantity", "at most 10000")
         async with db.transaction() as conn:
             cart = await _open_cart(conn, token)
             if data.quantity == 0:
@@ -420,7 +420,9 @@ class StoreController(Controller):
             await _touch(conn, cart["id"])
             return await _cart_out(conn, services, cart)
 
-    @post("/carts/{token:str}/discount", opt=_VISITOR, request_max_body_size=_SMALL)
+    @post(
+        "/carts/{token:str}/discount", opt=_VISITOR, request_max_body_size=_SMALL, status_code=200
+    )
     async def apply_code(
         self,
         tenant: FromPath[str],

@@ -7,7 +7,8 @@ DESCRIPTION = "create the shop tables"
 _TENANT = (
     "tenant_id uuid not null default nullif(current_setting('nexus.tenant_id', true), '')::uuid"
 )
-_CURRENCY = "text not null check (currency ~ '^[A-Z]{3}$')"
+# No braces in the SQL: Piccolo's raw() reads them as placeholders.
+_CURRENCY = "text not null check (currency ~ '^[A-Z][A-Z][A-Z]$')"
 
 
 def _fk(column: str, table: str, action: str | None = None) -> str:
@@ -117,10 +118,10 @@ STATEMENTS = [
     create table shop_discount (
         {_TENANT},
         id uuid not null,
-        code text not null check (code ~ '^[A-Z0-9_-]{{2,40}}$'),
+        code text not null check (code ~ '^[A-Z0-9_-]+$' and length(code) between 2 and 40),
         kind text not null check (kind in ('percent', 'amount')),
         value numeric(21, 6) not null check (value > 0),
-        currency text check (currency ~ '^[A-Z]{{3}}$'),
+        currency text check (currency ~ '^[A-Z][A-Z][A-Z]$'),
         min_subtotal numeric(21, 6) check (min_subtotal >= 0),
         max_uses integer check (max_uses > 0),
         used integer not null default 0 check (max_uses is null or used <= max_uses),
