@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from uuid import UUID
 
 import msgspec
-from litestar import Controller, Request, delete, get, patch, post, put
+from litestar import Controller, Request, Response, delete, get, patch, post, put
 from litestar.exceptions import ClientException
 from litestar.params import FromPath, QueryParameter
 from nexus_hookspecs import BlobTooLargeError, new_id
@@ -32,7 +32,7 @@ from nexus_shop import _peers
 from nexus_shop._examples import body
 from nexus_shop._fields import Name, Slug
 from nexus_shop._keys import CATALOG_READ, CATALOG_WRITE
-from nexus_shop._rows import delete_row, insert_row, patch_row, sent
+from nexus_shop._rows import delete_row, insert_row, patch_row, same_as_existing, sent
 from nexus_shop._settings import ShopSettings
 
 __all__ = ("CategoryController", "ListingController")
@@ -336,17 +336,21 @@ class CategoryController(Controller):
     @post("/", opt=_WRITE)
     async def create_category(
         self, db: Db, data: Annotated[CategoryIn, body("POST /categories", "Office furniture")]
-    ) -> CategoryOut:
-        """Make a category (409 when its slug is taken, 422 for an unknown parent)."""
+    ) -> Response[CategoryOut]:
+        """Make a category (422 for an unknown parent).
+
+        The same category sent again answers the first (200); its slug with other fields
+        answers 409.
+        """
+        values = msgspec.structs.asdict(data)
+        taken = f"the slug {data.slug} is taken"
         async with db.transaction() as conn:
             await _check_parent(conn, data.parent_id)
-            category_id = await insert_row(
-                conn,
-                "shop_category",
-                msgspec.structs.asdict(data),
-                unique=f"the slug {data.slug} is taken",
-            )
-            return await _category(conn, category_id)
+            found = await same_as_existing(conn, "shop_category", "slug", values, taken=taken)
+            if found is not None:
+                return Response(await _category(conn, found), status_code=200)
+            category_id = await insert_row(conn, "shop_category", values, unique=taken)
+            return Response(await _category(conn, category_id), status_code=201)
 
     @get("/{category_id:uuid}", opt=_READ)
     async def show_category(self, db: Db, category_id: FromPath[UUID]) -> CategoryOut:

@@ -8,14 +8,14 @@ from typing import Annotated, Any, Literal
 from uuid import UUID
 
 import msgspec
-from litestar import Controller, delete, get, patch, post
+from litestar import Controller, Response, delete, get, patch, post
 from litestar.params import FromPath
 from nexus_hookspecs.http import Db, FieldErrors, Money, conflict, not_found, route_opt
 
 from nexus_shop._examples import body
 from nexus_shop._fields import Code, Country, Currency, Name
 from nexus_shop._keys import CHECKOUT_READ, CHECKOUT_WRITE
-from nexus_shop._rows import delete_row, insert_row, patch_row, sent
+from nexus_shop._rows import delete_row, insert_row, patch_row, same_as_existing, sent
 
 __all__ = ("DiscountController", "ShippingController")
 
@@ -219,21 +219,22 @@ class DiscountController(Controller):
     @post("/", opt=_WRITE)
     async def create_discount(
         self, db: Db, data: Annotated[DiscountIn, body("POST /discounts", "10 % off")]
-    ) -> DiscountOut:
-        """Make a code.
+    ) -> Response[DiscountOut]:
+        """Make a code (kept in upper case).
 
-        409 when it exists; 422 for a percent over 100, an amount without currency, an end
-        before its start.
+        The same code sent again answers the first (200); the code with other terms answers
+        409. 422 for a percent over 100, an amount without currency, an end before its
+        start.
         """
         _check_discount(data)
         values = msgspec.structs.asdict(data)
         values["code"] = data.code.upper()
+        taken = f"the code {values['code']} exists"
         async with db.transaction() as conn:
-            row_id = await insert_row(
-                conn, "shop_discount", values, unique=f"the code {values['code']} exists"
-            )
+            found = await same_as_existing(conn, "shop_discount", "code", values, taken=taken)
+            row_id = found or await insert_row(conn, "shop_discount", values, unique=taken)
             result: DiscountOut = await _one(conn, _DISCOUNT, "shop_discount", row_id, DiscountOut)
-            return result
+            return Response(result, status_code=200 if found else 201)
 
     @get("/{discount_id:uuid}", opt=_READ)
     async def show_discount(self, db: Db, discount_id: FromPath[UUID]) -> DiscountOut:

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 
     from nexus_hookspecs import Connection
 
-__all__ = ("delete_row", "insert_row", "patch_row", "sent")
+__all__ = ("delete_row", "insert_row", "patch_row", "same_as_existing", "sent")
 
 
 def sent(data: msgspec.Struct) -> dict[str, Any]:
@@ -83,3 +83,22 @@ async def delete_row(conn: Connection, table: str, row_id: UUID, *, in_use: str)
         conflict(in_use)
     if gone is None:
         not_found()
+
+
+async def same_as_existing(
+    conn: Connection, table: str, key: str, values: dict[str, Any], *, taken: str
+) -> UUID | None:
+    """The id of the row whose ``key`` is ``values[key]``, when it has all ``values``.
+
+    A create sent again answers what the first made (``None``: no such row yet); a row with
+    that key and other values answers 409 ``taken``.
+    """
+    row = await conn.fetchrow(
+        f"select id, {', '.join(values)} from {table} where {key} = $1", values[key]
+    )
+    if row is None:
+        return None
+    if any(row[name] != value for name, value in values.items()):
+        conflict(taken)
+    found: UUID = row["id"]
+    return found
