@@ -10,6 +10,7 @@ import pytest
 from cryptography.fernet import Fernet
 from nexus.testing import create_test_client, make_tenant, migrated_database
 from payments_fake_finance import caller, finance
+from payments_fakes import FakeFlutterwave, FakePaystack, FakeStripe
 
 # Payments' key for provider keys at rest: the process configuration.
 os.environ.setdefault("NEXUS_PAYMENTS_KEYS", Fernet.generate_key().decode())
@@ -42,3 +43,13 @@ def tenant(client: Any, payments_db: str) -> Any:
 @pytest.fixture
 def other(client: Any, payments_db: str) -> Any:
     return make_tenant(payments_db)
+
+
+@pytest.fixture(scope="package")
+def fakes() -> Iterator[dict[str, Any]]:
+    """The three providers' fake servers; the process settings point Payments at them."""
+    with FakeStripe() as stripe, FakePaystack() as paystack, FakeFlutterwave() as flutterwave:
+        servers = {"stripe": stripe, "paystack": paystack, "flutterwave": flutterwave}
+        for name, server in servers.items():
+            os.environ[f"NEXUS_PAYMENTS_{name.upper()}_URL"] = server.base_url
+        yield servers

@@ -20,6 +20,10 @@ from nexus_payments._examples import EXAMPLES
 from nexus_payments._keys import ACCOUNTS_MANAGE, CHECKOUTS_WRITE, PAYMENTS_READ, REFUNDS_WRITE
 from nexus_payments._models import CheckoutRequest, CheckoutResult
 from nexus_payments._routes_accounts import AccountController
+from nexus_payments._routes_checkouts import CheckoutController
+from nexus_payments._routes_pay import PayController
+from nexus_payments._routes_payments import PaymentController, ReportController
+from nexus_payments._routes_webhooks import WebhookController
 from nexus_payments._settings import PaymentsSettings
 
 if TYPE_CHECKING:
@@ -78,7 +82,14 @@ def nexus_manifest() -> Manifest:
 @hookimpl
 def nexus_routes(register: Callable[[Any], None]) -> None:
     """Mount the payments routes under ``/api/v1/payments/``."""
-    for controller in (AccountController,):
+    for controller in (
+        AccountController,
+        CheckoutController,
+        PaymentController,
+        ReportController,
+        PayController,
+        WebhookController,
+    ):
         register(controller)
 
 

@@ -99,6 +99,8 @@ async def create(
     if not data.amount.is_finite() or data.amount <= 0:
         invalid("amount", "a positive amount")
     provider = await choose(conn, data.currency, data.provider)
+    if provider in ("paystack", "flutterwave") and not data.customer.email:
+        invalid("customer.email", f"{provider} needs the customer's email")
     if provider != "flutterwave":
         try:
             to_minor(provider, data.amount, data.currency)

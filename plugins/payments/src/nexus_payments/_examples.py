@@ -19,6 +19,13 @@ EXAMPLES: dict[str, Any] = {
         "currencies": ["NGN", "GHS"],
         "default": True,
     },
+    "POST /checkouts": {
+        "invoice_id": "01938f4e-7b1a-7000-8000-000000000001",
+        "provider": "paystack",
+        "customer": {"email": "ada@example.com", "name": "Ada Obi"},
+        "return_url": "https://shop.example.com/thanks",
+    },
+    "POST /payments/{payment_id}/refunds": {"amount": "25.00", "reason": "damaged item"},
 }
 """Keyed as ``example_payloads`` wants them: method and path below ``/api/v1/payments``."""
 
