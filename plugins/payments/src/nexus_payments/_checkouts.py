@@ -19,7 +19,7 @@ from nexus_hookspecs import new_id
 from nexus_hookspecs.http import invalid, not_found
 
 from nexus_payments._accounts import choose
-from nexus_payments._currencies import to_minor
+from nexus_payments._currencies import plain, to_minor
 from nexus_payments._models import CheckoutRequest, CheckoutResult
 
 if TYPE_CHECKING:
@@ -157,7 +157,7 @@ def to_out(row: Any, settings: PaymentsSettings, slug: str) -> CheckoutOut:
         id=row["id"],
         source=row["source"],
         source_ref=row["source_ref"],
-        amount=row["amount"].normalize(),
+        amount=plain(row["amount"]),
         currency=row["currency"],
         description=row["description"],
         invoice_id=row["invoice_id"],

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-__all__ = ("SUPPORTED", "from_minor", "supports", "to_minor")
+__all__ = ("SUPPORTED", "from_minor", "plain", "supports", "to_minor")
 
 _STRIPE = frozenset(
     (
@@ -139,3 +139,10 @@ def to_minor(provider: str, amount: Decimal, currency: str) -> int:
 def from_minor(provider: str, value: int | float | str | Decimal, currency: str) -> Decimal:
     """The provider's amount ``value`` as a Decimal in major units."""
     return Decimal(str(value)).scaleb(-_exponent(provider, currency))
+
+
+def plain(amount: Decimal) -> Decimal:
+    """``amount`` without trailing zeros and never in exponent form (``250``, ``3.9``)."""
+    normal = amount.normalize()
+    exponent = normal.as_tuple().exponent
+    return normal.quantize(Decimal(1)) if isinstance(exponent, int) and exponent > 0 else normal

@@ -16,6 +16,7 @@ from nexus_hookspecs import new_id
 from nexus_hookspecs.http import not_found
 
 from nexus_payments._accounts import keys_of
+from nexus_payments._currencies import plain
 from nexus_payments._events import CONFIRMED, FAILED, PaymentConfirmed, PaymentFailed
 from nexus_payments._flutterwave import Flutterwave
 from nexus_payments._paystack import Paystack
@@ -63,7 +64,7 @@ def checkout_info(row: Mapping[str, Any], *, slug: str, return_url: str) -> Chec
     return CheckoutInfo(
         id=row["id"],
         tenant=slug,
-        amount=row["amount"].normalize(),
+        amount=plain(row["amount"]),
         currency=row["currency"],
         description=row["description"],
         email=customer.get("email"),
@@ -83,7 +84,7 @@ def _mismatch(checkout: Mapping[str, Any], verified: Verified) -> str | None:
     if verified.currency != checkout["currency"]:
         return f"paid in {verified.currency}, asked in {checkout['currency']}"
     if verified.amount != checkout["amount"]:
-        return f"paid {verified.amount}, asked {checkout['amount'].normalize()}"
+        return f"paid {verified.amount}, asked {plain(checkout['amount'])}"
     return None
 
 
@@ -163,10 +164,10 @@ async def record_outcome(
         invoice_id=checkout["invoice_id"],
         provider=checkout["provider"],
         provider_ref=verified.ref,
-        amount=amount.normalize(),
+        amount=plain(amount),
         currency=checkout["currency"],
-        fee=verified.fee.normalize(),
-        net=(amount - verified.fee).normalize(),
+        fee=plain(verified.fee),
+        net=plain(amount - verified.fee),
         method=verified.method,
         confirmed_at=confirmed_at,
         metadata=metadata,

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import httpx
 import msgspec
 
+from nexus_payments._currencies import plain
 from nexus_payments._port import (
     CheckoutInfo,
     Forged,
@@ -82,7 +83,7 @@ class Flutterwave:
         options = [o for m in checkout.methods or [] for o in _OPTIONS.get(m, [])]
         body: dict[str, Any] = {
             "tx_ref": str(checkout.id),
-            "amount": checkout.amount,
+            "amount": plain(checkout.amount),
             "currency": checkout.currency,
             "redirect_url": checkout.return_url,
             "customer": {
@@ -115,7 +116,7 @@ class Flutterwave:
     async def refund(self, payment_ref: str, amount: Decimal, currency: str) -> RefundResult:
         """``POST /v3/transactions/:id/refund`` of ``amount``."""
         data = await self._call(
-            "POST", f"/v3/transactions/{payment_ref}/refund", {"amount": amount}
+            "POST", f"/v3/transactions/{payment_ref}/refund", {"amount": plain(amount)}
         )
         status = str(data.get("status") or "")
         if status in ("completed", "successful"):

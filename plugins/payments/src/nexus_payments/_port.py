@@ -32,7 +32,7 @@ __all__ = (
 
 
 class ProviderError(Exception):
-    """The provider refused a call or could not be reached (answered as 502)."""
+    """The provider refused a call or could not be reached (answered as 424)."""
 
 
 class Unsigned(Exception):

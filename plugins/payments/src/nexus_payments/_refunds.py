@@ -17,6 +17,7 @@ import msgspec
 from nexus_hookspecs import new_id
 from nexus_hookspecs.http import Money, conflict, invalid, not_found
 
+from nexus_payments._currencies import plain
 from nexus_payments._events import REFUNDED, RefundCompleted
 from nexus_payments._flow import metadata_of
 
@@ -61,7 +62,7 @@ def _out(row: Any) -> RefundOut:
     return RefundOut(
         id=row["id"],
         payment_id=row["payment_id"],
-        amount=row["amount"].normalize(),
+        amount=plain(row["amount"]),
         currency=row["currency"],
         reason=row["reason"],
         status=row["status"],
@@ -99,7 +100,7 @@ async def reserve(conn: Connection, payment_id: UUID, data: RefundIn) -> dict[st
     if amount <= 0:
         invalid("amount", "a positive amount")
     if amount > left:
-        invalid("amount", f"at most {left.normalize()} {payment['currency']} is left to refund")
+        invalid("amount", f"at most {plain(left)} {payment['currency']} is left to refund")
     refund_id = new_id()
     await conn.execute(
         "update payments_payment set refunded = refunded + $2 where id = $1", payment_id, amount
@@ -148,7 +149,7 @@ async def _publish(conn: Connection, events: EventPublisher, refund: Any) -> Non
         source_ref=found["source_ref"],
         invoice_id=found["invoice_id"],
         provider=found["provider"],
-        amount=refund["amount"].normalize(),
+        amount=plain(refund["amount"]),
         currency=refund["currency"],
         metadata=metadata_of(found["metadata"]),
     )

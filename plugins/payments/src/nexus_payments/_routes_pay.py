@@ -21,12 +21,13 @@ from litestar.response import Redirect
 from nexus_hookspecs.http import Db, TenantSettings, conflict, not_found, route_opt
 
 from nexus_payments._checkouts import tenant_slug
+from nexus_payments._currencies import plain
 from nexus_payments._flow import account, checkout_info
 from nexus_payments._limits import throttle
 from nexus_payments._port import ProviderError
 from nexus_payments._settings import PaymentsSettings
 
-__all__ = ("PayController", "bad_gateway")
+__all__ = ("PayController", "provider_failed")
 
 
 class Status(msgspec.Struct, kw_only=True):
@@ -41,9 +42,9 @@ class Status(msgspec.Struct, kw_only=True):
 _PER_CLIENT = "60/minute"
 
 
-def bad_gateway(exc: ProviderError) -> NoReturn:
-    """Answer 502 naming what the provider said."""
-    raise HTTPException(str(exc), status_code=502) from exc
+def provider_failed(exc: ProviderError) -> NoReturn:
+    """Answer 424 (Failed Dependency) naming what the provider said."""
+    raise HTTPException(str(exc), status_code=424) from exc
 
 
 class PayController(Controller):
@@ -58,7 +59,7 @@ class PayController(Controller):
         status_code=303,
         responses={
             409: ResponseSpec(None, description="The checkout is paid, expired or failed"),
-            502: ResponseSpec(None, description="The provider refused or was unreachable"),
+            424: ResponseSpec(None, description="The provider refused or was unreachable"),
         },
     )
     async def pay(
@@ -100,7 +101,7 @@ class PayController(Controller):
         try:
             opened = await provider.open(checkout_info(row, slug=slug, return_url=fallback))
         except ProviderError as exc:
-            bad_gateway(exc)
+            provider_failed(exc)
         async with db.transaction() as conn:
             kept = await conn.fetchval(
                 "update payments_checkout set provider_ref = coalesce(provider_ref, $2), "
@@ -134,7 +135,7 @@ class PayController(Controller):
             not_found()
         return Status(
             status=row["status"],
-            amount=str(row["amount"].normalize()),
+            amount=str(plain(row["amount"])),
             currency=row["currency"],
             description=row["description"],
         )

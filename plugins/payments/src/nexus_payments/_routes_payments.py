@@ -24,12 +24,13 @@ from nexus_hookspecs.http import (
     route_opt,
 )
 
+from nexus_payments._currencies import plain
 from nexus_payments._examples import body
 from nexus_payments._flow import account
 from nexus_payments._keys import PAYMENTS_READ, REFUNDS_WRITE
 from nexus_payments._port import ProviderError
 from nexus_payments._refunds import RefundIn, RefundOut, finish, load_refunds, release, reserve
-from nexus_payments._routes_pay import bad_gateway
+from nexus_payments._routes_pay import provider_failed
 
 __all__ = ("PaymentController", "ReportController")
 
@@ -90,11 +91,11 @@ def _out(row: Any, refunds: list[RefundOut] | None = None) -> PaymentOut:
         invoice_id=row["invoice_id"],
         provider=row["provider"],
         provider_ref=row["provider_ref"],
-        amount=row["amount"].normalize(),
+        amount=plain(row["amount"]),
         currency=row["currency"],
-        fee=row["fee"].normalize(),
-        net=row["net"].normalize(),
-        refunded=row["refunded"].normalize(),
+        fee=plain(row["fee"]),
+        net=plain(row["net"]),
+        refunded=plain(row["refunded"]),
         method=row["method"],
         confirmed_at=row["confirmed_at"],
         refunds=refunds or [],
@@ -140,7 +141,7 @@ class PaymentController(Controller):
         opt=route_opt(permission=REFUNDS_WRITE),
         responses={
             409: ResponseSpec(None, description="The payment is refunded in full already"),
-            502: ResponseSpec(None, description="The provider refused or was unreachable"),
+            424: ResponseSpec(None, description="The provider refused or was unreachable"),
         },
     )
     async def refund(
@@ -154,7 +155,7 @@ class PaymentController(Controller):
 
         ``completed`` publishes ``payments.refund.completed.v1`` (Finance reverses what it
         booked); ``pending`` completes when the provider's webhook says so. 422 when the
-        amount is more than is left; 502 (nothing refunded) when the provider refuses.
+        amount is more than is left; 424 (nothing refunded) when the provider refuses.
         """
         async with db.transaction() as conn:
             reserved = await reserve(conn, payment_id, data)
@@ -167,7 +168,7 @@ class PaymentController(Controller):
         except ProviderError as exc:
             async with db.transaction() as conn:
                 await release(conn, refund["id"], str(exc))
-            bad_gateway(exc)
+            provider_failed(exc)
         except ValueError as exc:
             async with db.transaction() as conn:
                 await release(conn, refund["id"], str(exc))
@@ -208,11 +209,11 @@ class ReportController(Controller):
                     provider=row["provider"],
                     currency=row["currency"],
                     payments=row["payments"],
-                    gross=row["gross"].normalize(),
-                    fees=row["fees"].normalize(),
-                    net=row["net"].normalize(),
-                    refunded=row["refunded"].normalize(),
-                    payout=(row["net"] - row["refunded"]).normalize(),
+                    gross=plain(row["gross"]),
+                    fees=plain(row["fees"]),
+                    net=plain(row["net"]),
+                    refunded=plain(row["refunded"]),
+                    payout=plain(row["net"] - row["refunded"]),
                 )
                 for row in rows
             ],

@@ -9,7 +9,7 @@ A signed event is processed once per provider event id (``payments_webhook_event
 payment is confirmed only after the provider's API says it succeeded for the amount and
 currency asked (Stripe: the Checkout Session; Paystack: ``/transaction/verify``;
 Flutterwave: ``/transactions/:id/verify``). When that API cannot be reached the event is
-not recorded and the answer is 502, so the provider delivers it again.
+not recorded and the answer is 424, so the provider delivers it again.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from nexus_payments._flow import account, record_outcome
 from nexus_payments._limits import throttle
 from nexus_payments._port import Forged, ProviderError, Unsigned, Webhook
 from nexus_payments._refunds import complete_refund
-from nexus_payments._routes_pay import bad_gateway
+from nexus_payments._routes_pay import provider_failed
 
 __all__ = ("WebhookController",)
 
@@ -80,7 +80,7 @@ class WebhookController(Controller):
         responses={
             401: ResponseSpec(None, description="The signature header is missing"),
             403: ResponseSpec(None, description="The signature does not verify"),
-            502: ResponseSpec(None, description="The provider's API could not confirm it"),
+            424: ResponseSpec(None, description="The provider's API could not confirm it"),
         },
     )
     async def receive(
@@ -126,7 +126,7 @@ class WebhookController(Controller):
         try:
             verified = await port.verify(hook.verify_with)
         except ProviderError as exc:
-            bad_gateway(exc)
+            provider_failed(exc)
         async with db.transaction() as conn:
             if not await _record(conn, provider, hook, "processing"):
                 return Outcome(event_id=hook.event_id, outcome="duplicate")
