@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
+import asyncpg
+from nexus.testing import run_sync
 from payments_fakes import FLW_HASH, FLW_KEY, PAYSTACK_KEY, STRIPE_KEY, STRIPE_WHSEC
 
-__all__ = ("API", "KEYS", "accounts", "ok", "open_checkout", "visit", "webhook")
+__all__ = ("API", "KEYS", "accounts", "ok", "open_checkout", "sql", "visit", "webhook")
 
 API = "/api/v1/payments"
 KEYS = {
@@ -61,3 +63,16 @@ def webhook(client: Any, tenant: Any, provider: str, signed: tuple[bytes, dict[s
     """Deliver a provider's webhook to the tenant's endpoint, as the provider would."""
     body, headers = signed
     return client.post(f"{API}/webhooks/{tenant.slug}/{provider}", content=body, headers=headers)
+
+
+def sql(url: str, query: str, *args: Any) -> list[Any]:
+    """Run a query as the database owner (no row-level security)."""
+
+    async def run() -> list[Any]:
+        conn = await asyncpg.connect(url)
+        try:
+            return list(await conn.fetch(query, *args))
+        finally:
+            await conn.close()
+
+    return run_sync(run())

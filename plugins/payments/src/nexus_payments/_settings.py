@@ -16,14 +16,12 @@ class PaymentsSettings(msgspec.Struct, kw_only=True, frozen=True):
     Attributes:
         public_base_url: The address customers and providers reach this deployment at (no
             trailing slash): checkout links and webhook URLs start with it.
-        checkout_hours: How long a checkout stays open before it expires.
-        fee_account_code: The Finance expense account the providers' fees are booked to
-            (created by Finance when missing).
+        checkout_hours: How long a checkout stays open before it expires (a Stripe
+            Checkout Session at most 23 hours ahead, as Stripe allows).
     """
 
     public_base_url: str = "http://localhost:8000"
     checkout_hours: Annotated[int, msgspec.Meta(ge=1, le=24 * 30)] = 72
-    fee_account_code: str = "6510"
 
 
 DEFAULT_BASE_URLS = {
