@@ -48,6 +48,12 @@ from nexus_finance._keys import (
     PERIODS_WRITE,
     REPORTS_READ,
 )
+from nexus_finance._payments_in import (
+    PAYMENT_CONFIRMED,
+    REFUND_COMPLETED,
+    on_payment_confirmed,
+    on_refund_completed,
+)
 from nexus_finance._routes_bank import (
     BankAccountController,
     BankReportController,
@@ -257,6 +263,8 @@ def nexus_event_handlers(register: Callable[[str, EventHandler], None]) -> None:
     register(DEAL_WON, on_deal_won)
     register(VALUATION_POSTED, on_valuation_posted)
     register(PAYRUN_POSTED, on_payrun_posted)
+    register(PAYMENT_CONFIRMED, on_payment_confirmed)
+    register(REFUND_COMPLETED, on_refund_completed)
 
 
 @hookimpl
