@@ -202,3 +202,23 @@ def test_a_cart_cannot_hold_more_than_is_available(client: Any, shop_db: str) ->
 
     assert problem(refused, 409)["available"] == "2"
     problem(client.get(f"{store(tenant)}/carts/not-a-token"), 404)
+
+
+def test_a_signed_in_customer_has_one_cart_and_sees_their_orders(client: Any, shop_db: str) -> None:
+    tenant = shop_tenant(shop_db)
+    desk = published(client, tenant, "5")
+    first = ok(client.post(f"{API}/my/cart", json={}, headers=tenant.headers), 201)
+    again = ok(client.post(f"{API}/my/cart", json={}, headers=tenant.headers))
+
+    assert again["id"] == first["id"]
+    problem(client.get(f"{store(tenant)}/carts/{first['token']}"), 404)  # a fresh token
+    ok(client.put(f"{store(tenant)}/carts/{again['token']}/lines/{desk}", json={"quantity": "1"}))
+    order = ok(checkout(client, tenant, again["token"]), 201)
+
+    mine = ok(client.get(f"{API}/my/orders", headers=tenant.headers))["items"]
+    assert [o["id"] for o in mine] == [order["id"]]
+    assert mine[0]["customer"] is not None
+    guest = ok(checkout(client, tenant, cart_with(client, tenant, (desk, "1"))), 201)
+    assert guest["customer"] is None
+    after = ok(client.post(f"{API}/my/cart", json={}, headers=tenant.headers), 201)
+    assert after["id"] != first["id"]  # the ordered cart is closed: a new one

@@ -23,6 +23,7 @@ from nexus_shop._events import (
 from nexus_shop._examples import EXAMPLES
 from nexus_shop._handlers import payment_confirmed, payment_failed
 from nexus_shop._keys import (
+    CARTS_USE,
     CATALOG_READ,
     CATALOG_WRITE,
     CHECKOUT_READ,
@@ -32,6 +33,7 @@ from nexus_shop._keys import (
 )
 from nexus_shop._routes_catalog import CategoryController, ListingController
 from nexus_shop._routes_checkout import DiscountController, ShippingController
+from nexus_shop._routes_my import MyController
 from nexus_shop._routes_orders import OrderController
 from nexus_shop._routes_prices import PriceListController
 from nexus_shop._routes_store import StoreController
@@ -106,6 +108,11 @@ def nexus_manifest() -> Manifest:
             ),
             Permission(key=ORDERS_READ, description="See orders.", roles=_MEMBERS),
             Permission(
+                key=CARTS_USE,
+                description="A signed-in customer's own cart and orders.",
+                roles=_MEMBERS,
+            ),
+            Permission(
                 key=ORDERS_WRITE,
                 description="Record offline payments, cancel orders, run the expiry sweep.",
                 roles=_MEMBERS,
@@ -130,6 +137,7 @@ def nexus_routes(register: Callable[[Any], None]) -> None:
         DiscountController,
         OrderController,
         StoreController,
+        MyController,
     ):
         register(controller)
 

@@ -31,6 +31,7 @@ __all__ = (
     "find_cart",
     "hash_token",
     "new_cart",
+    "new_token",
     "quote",
 )
 
@@ -39,25 +40,30 @@ _ZERO = Decimal(0)
 _HUNDRED = Decimal(100)
 
 
+def new_token() -> str:
+    """A cart token: 256 random bits, URL-safe."""
+    return secrets.token_urlsafe(32)
+
+
 def hash_token(token: str) -> bytes:
     """The SHA-256 a cart token is kept as."""
     return hashlib.sha256(token.encode()).digest()
 
 
 async def new_cart(
-    conn: Connection, *, price_list_id: UUID, currency: str, customer_user: UUID | None = None
+    conn: Connection, *, price_list_id: UUID, currency: str, customer: str | None = None
 ) -> tuple[UUID, str]:
     """Make an open cart; its id and its token (shown once)."""
-    token = secrets.token_urlsafe(32)
+    token = new_token()
     cart_id = new_id()
     await conn.execute(
-        "insert into shop_cart (id, token_hash, price_list_id, currency, customer_user, status) "
+        "insert into shop_cart (id, token_hash, price_list_id, currency, customer, status) "
         "values ($1, $2, $3, $4, $5, 'open')",
         cart_id,
         hash_token(token),
         price_list_id,
         currency,
-        customer_user,
+        customer,
     )
     return cart_id, token
 

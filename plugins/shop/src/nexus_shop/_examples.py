@@ -41,6 +41,7 @@ EXAMPLES: dict[str, Any] = {
     "POST /orders/{order_id}/cancel": {"reason": "The customer asked us to"},
     "POST /orders/expire": {},
     "POST /store/{tenant}/carts": {"currency": "NGN"},
+    "POST /my/cart": {},
     "PUT /store/{tenant}/carts/{token}/lines/{product_id}": {"quantity": "2"},
     "POST /store/{tenant}/carts/{token}/discount": {"code": "WELCOME10"},
     "PUT /store/{tenant}/carts/{token}/shipping": {"shipping_method_id": _METHOD},

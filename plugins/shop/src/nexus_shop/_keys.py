@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 __all__ = (
+    "CARTS_USE",
     "CATALOG_READ",
     "CATALOG_WRITE",
     "CHECKOUT_READ",
@@ -28,3 +29,6 @@ ORDERS_READ = "shop.orders:read"
 
 ORDERS_WRITE = "shop.orders:write"
 """Record an offline payment, cancel an order, run the expiry sweep."""
+
+CARTS_USE = "shop.carts:use"
+"""A signed-in customer's own cart and orders (``/my``)."""

@@ -54,7 +54,8 @@ log = structlog.get_logger("nexus_shop")
 
 PaymentMethod = Literal["online", "bank_transfer", "cash_on_delivery"]
 ORDER_COLUMNS = (
-    "id, number, status, customer_email, customer_name, customer_phone, address, city, "
+    "id, number, status, customer_email, customer_name, customer_phone, customer, address, "
+    "city, "
     "postal_code, country, currency, subtotal, discount_total, shipping_total, tax_total, "
     "total, payment_method, invoice_id, invoice_number, credit_note_id, checkout_id, "
     "payment_url, payment_id, payment_error, expires_at, paid_at, cancelled_at, "
@@ -92,6 +93,7 @@ class OrderLineOut(msgspec.Struct, kw_only=True):
 class OrderOut(msgspec.Struct, kw_only=True):
     """An order: totals (as invoiced), payment, status and lines.
 
+    ``customer`` is the signed-in principal who ordered (``/my``), ``None`` for a guest.
     ``status``: ``pending_payment`` (stock reserved until ``expires_at``), ``paid`` (paid,
     not delivered: stock was short when the payment came), ``fulfilled`` (paid and
     delivered) or ``cancelled`` (reservation released, invoice credited).
@@ -103,6 +105,7 @@ class OrderOut(msgspec.Struct, kw_only=True):
     customer_email: str
     customer_name: str
     customer_phone: str | None
+    customer: str | None
     address: str
     city: str
     postal_code: str | None
@@ -245,7 +248,7 @@ async def place_order(
     now = await conn.fetchval("select now()")
     await conn.execute(
         "insert into shop_order (id, number, cart_id, status, customer_email, customer_name, "
-        "customer_phone, customer_user, address, city, postal_code, country, currency, "
+        "customer_phone, customer, address, city, postal_code, country, currency, "
         "subtotal, discount_total, shipping_total, tax_total, total, discount_id, "
         "shipping_method_id, payment_method, invoice_id, invoice_number, expires_at) "
         "values ($1, $2, $3, 'pending_payment', $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, "
@@ -256,7 +259,7 @@ async def place_order(
         customer.email,
         customer.name,
         customer.phone,
-        cart["customer_user"],
+        cart["customer"],
         customer.address,
         customer.city,
         customer.postal_code,

@@ -143,7 +143,7 @@ STATEMENTS = [
         currency {_CURRENCY},
         discount_id uuid,
         shipping_method_id uuid,
-        customer_user uuid,
+        customer text,
         status text not null check (status in ('open', 'ordered', 'abandoned')),
         created_at timestamptz not null default now(),
         updated_at timestamptz not null default now(),
@@ -154,6 +154,9 @@ STATEMENTS = [
         {_fk("shipping_method_id", "shop_shipping_method")}
     )""",
     "create index shop_cart_open on shop_cart (tenant_id, status, updated_at)",
+    # A signed-in customer has one open cart.
+    "create unique index shop_cart_customer on shop_cart (tenant_id, customer) "
+    "where status = 'open' and customer is not null",
     f"""
     create table shop_cart_line (
         {_TENANT},
@@ -176,7 +179,7 @@ STATEMENTS = [
         customer_email text not null,
         customer_name text not null,
         customer_phone text,
-        customer_user uuid,
+        customer text,
         address text not null,
         city text not null,
         postal_code text,
@@ -211,6 +214,8 @@ STATEMENTS = [
         {_fk("shipping_method_id", "shop_shipping_method")}
     )""",
     "create index shop_order_due on shop_order (tenant_id, status, expires_at)",
+    "create index shop_order_customer on shop_order (tenant_id, customer) "
+    "where customer is not null",
     f"""
     create table shop_order_line (
         {_TENANT},
