@@ -166,7 +166,7 @@ class StoreController(Controller):
         return [msgspec.convert(dict(row), CategoryOut) for row in rows]
 
     @get("/products", opt=_VISITOR)
-    async def store_products(
+    async def list_products(
         self,
         tenant: FromPath[str],
         request: Request[Any, Any, Any],
