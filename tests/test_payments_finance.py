@@ -2,9 +2,9 @@
 provider's fake, end to end, and reconciled into Finance through events.
 
 A tenant keeping its books in NGN posts an invoice of 1,000.00 and sends the customer a
-payment link (``POST /api/v1/payments/checkouts``). The customer follows it (the Nexus
-link opens the provider's page), pays there, and the provider sends its signed webhook;
-Payments verifies it with the provider's API and publishes
+payment link (``POST /api/v1/payments/invoices/{id}/checkout``). The customer follows it
+(the Nexus link opens the provider's page), pays there, and the provider sends its signed
+webhook; Payments verifies it with the provider's API and publishes
 ``payments.payment.confirmed.v1``, which the kernel's real event worker delivers to
 Finance: the payment is recorded in the provider's journal (clearing account 1031-1033),
 allocated to the invoice (paid), and the provider's 16.50 fee booked to 6510 Payment
@@ -123,12 +123,12 @@ def test_an_invoice_is_paid_through_the_provider_and_booked(
 ) -> None:
     invoice = _invoice(client, tenant)
     body = {
-        "invoice_id": invoice["id"],
         "provider": provider,
         "customer": {"email": "ada@adaeze.example", "name": "Ada Eze"},
     }
     with EventWorkerHarness(client) as worker:
-        checkout = ok(client.post(f"{API}/checkouts", json=body, headers=tenant.headers), 201)
+        link = f"{API}/invoices/{invoice['id']}/checkout"
+        checkout = ok(client.post(link, json=body, headers=tenant.headers), 201)
         assert (D(checkout["amount"]), checkout["currency"]) == (D("1000"), "NGN")
         page = visit(client, checkout["url"])
         signed = _pay_at_provider(fakes, provider, page, checkout["id"])
@@ -157,9 +157,10 @@ def test_a_partial_refund_makes_the_invoice_due_again(
     client: Any, tenant: Any, fakes: dict[str, Any]
 ) -> None:
     invoice = _invoice(client, tenant)
-    body = {"invoice_id": invoice["id"], "provider": "stripe"}
+    body = {"provider": "stripe"}
     with EventWorkerHarness(client) as worker:
-        checkout = ok(client.post(f"{API}/checkouts", json=body, headers=tenant.headers), 201)
+        link = f"{API}/invoices/{invoice['id']}/checkout"
+        checkout = ok(client.post(link, json=body, headers=tenant.headers), 201)
         page = visit(client, checkout["url"])
         signed = _pay_at_provider(fakes, "stripe", page, checkout["id"])
         ok(webhook(client, tenant, "stripe", signed))

@@ -126,9 +126,19 @@ class _Fake:
     def route(self, method: str, path: str, query: list[tuple[str, str]], body: bytes) -> Any:
         raise NotImplementedError
 
-    def calls(self, method: str, prefix: str) -> list[Recorded]:
-        """The requests received of ``method`` under ``prefix``."""
-        return [r for r in self.requests if r.method == method and r.path.startswith(prefix)]
+    def calls(self, method: str, prefix: str, about: str) -> list[Recorded]:
+        """The requests of ``method`` under ``prefix`` naming ``about`` (path or body).
+
+        The fakes serve the whole package: ``about`` (a checkout's or payment's id) keeps
+        other tests' requests out.
+        """
+        return [
+            r
+            for r in self.requests
+            if r.method == method
+            and r.path.startswith(prefix)
+            and (about in r.path or about.encode() in r.body)
+        ]
 
 
 class FakeStripe(_Fake):
