@@ -62,3 +62,16 @@ def test_an_account_narrowed_to_some_currencies_refuses_the_others(
     assert answer.status_code == 409, answer.text
     assert "NGN" in answer.json()["detail"]
     assert client.post(SERVICE, json=_request(currency="GHS"), headers=tenant.headers).is_success
+
+
+def test_a_method_the_provider_does_not_offer_is_422(client: Any, tenant: Any) -> None:
+    keys = {"keys": {"secret_key": "sk_test_1", "webhook_secret": "whsec_1"}}
+    put = client.put("/api/v1/payments/accounts/stripe", json=keys, headers=tenant.headers)
+    assert put.status_code == 200, put.text
+    answer = client.post(
+        SERVICE,
+        json=_request(currency="USD", provider="stripe", methods=["card", "mobile_money"]),
+        headers=tenant.headers,
+    )
+    assert answer.status_code == 422, answer.text
+    assert "mobile_money" in answer.text

@@ -19,7 +19,7 @@ from nexus_hookspecs import new_id
 from nexus_hookspecs.http import invalid, not_found
 
 from nexus_payments._accounts import choose
-from nexus_payments._currencies import plain, to_minor
+from nexus_payments._currencies import METHODS, plain, to_minor
 from nexus_payments._models import CheckoutRequest, CheckoutResult
 
 if TYPE_CHECKING:
@@ -99,6 +99,9 @@ async def create(
     if not data.amount.is_finite() or data.amount <= 0:
         invalid("amount", "a positive amount")
     provider = await choose(conn, data.currency, data.provider)
+    offered = [m for m in data.methods or [] if m not in METHODS[provider]]
+    if offered:
+        invalid("methods", f"{provider} offers no {', '.join(offered)} here")
     if provider in ("paystack", "flutterwave") and not data.customer.email:
         invalid("customer.email", f"{provider} needs the customer's email")
     if provider != "flutterwave":

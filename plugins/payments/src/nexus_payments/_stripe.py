@@ -36,7 +36,6 @@ __all__ = ("TOLERANCE", "Stripe")
 TOLERANCE = 300
 """Seconds a webhook's timestamp may be old (Stripe's default)."""
 
-_TYPES = {"card": "card", "bank_transfer": "customer_balance", "mobile_money": "mobilepay"}
 _PAID = ("checkout.session.completed", "checkout.session.async_payment_succeeded")
 _UNPAID = ("checkout.session.async_payment_failed", "checkout.session.expired")
 _REFUND = {"succeeded": "completed", "failed": "failed", "canceled": "failed"}
@@ -92,8 +91,8 @@ class Stripe:
         }
         if checkout.email:
             params["customer_email"] = checkout.email
-        if checkout.methods:
-            params["payment_method_types"] = sorted({_TYPES[m] for m in checkout.methods})
+        if checkout.methods:  # only "card" gets here (_currencies.METHODS)
+            params["payment_method_types"] = sorted(set(checkout.methods))
         # Stripe takes an expiry between 30 minutes and 24 hours ahead.
         latest = datetime.now(UTC) + timedelta(hours=23)
         if checkout.expires_at is not None:
