@@ -154,3 +154,22 @@ def test_a_checkout_for_a_finance_invoice(
     )
     DOCUMENTS[(UUID(str(tenant.id)), invoice_id)].state = "paid"
     assert client.post(link, json=body, headers=tenant.headers).status_code == 409
+
+
+def test_a_pending_stripe_refund_completes_on_refund_updated(
+    client: Any, tenant: Any, payments_db: str, fakes: Any
+) -> None:
+    accounts(client, tenant)
+    payment = _paid_by(client, tenant, fakes, "stripe")
+    fakes["stripe"].refund_status = "pending"
+    try:
+        pending = ok(_refund(client, tenant, payment, amount="10"), 201)
+    finally:
+        fakes["stripe"].refund_status = "succeeded"
+    assert pending["status"] == "pending"
+    assert outbox_events(payments_db, tenant, REFUNDED) == []
+    [refund] = [r for r in fakes["stripe"].refunds if r.get("id") == pending["provider_ref"]]
+    signed = fakes["stripe"].refund_webhook(refund)
+    assert ok(webhook(client, tenant, "stripe", signed))["outcome"] == "refund completed"
+    [event] = outbox_events(payments_db, tenant, REFUNDED)
+    assert event.data["refund_id"] == pending["id"]

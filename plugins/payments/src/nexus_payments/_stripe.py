@@ -39,6 +39,7 @@ TOLERANCE = 300
 _PAID = ("checkout.session.completed", "checkout.session.async_payment_succeeded")
 _UNPAID = ("checkout.session.async_payment_failed", "checkout.session.expired")
 _REFUND = {"succeeded": "completed", "failed": "failed", "canceled": "failed"}
+_REFUNDS = ("refund.created", "refund.updated")
 
 
 def _dict(value: Any) -> dict[str, Any]:
@@ -182,5 +183,15 @@ class Stripe:
                 type=kind,
                 lookup=session,
                 verify_with=session,
+            )
+        if kind in _REFUNDS and obj.get("status") == "succeeded" and obj.get("payment_intent"):
+            currency = str(obj.get("currency") or "").upper()
+            return Webhook(
+                event_id=str(found["id"]),
+                kind="refund",
+                type=kind,
+                lookup=str(obj["payment_intent"]),
+                verify_with=str(obj["id"]),
+                amount=from_minor("stripe", obj.get("amount") or 0, currency),
             )
         return Webhook(event_id=str(found.get("id")), kind="ignored", type=kind)
