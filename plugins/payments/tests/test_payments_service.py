@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from typing import Any
+from uuid import UUID
+
+from payments_helpers import sql
 
 SERVICE = "/api/v1/caller/checkout"
 
@@ -75,3 +78,20 @@ def test_a_method_the_provider_does_not_offer_is_422(client: Any, tenant: Any) -
     )
     assert answer.status_code == 422, answer.text
     assert "mobile_money" in answer.text
+
+
+def test_a_retry_after_the_checkout_expired_opens_a_new_one(
+    client: Any, tenant: Any, payments_db: str
+) -> None:
+    _paystack(client, tenant)
+    first = client.post(SERVICE, json=_request(), headers=tenant.headers).json()
+    expire = "update payments_checkout set expires_at = now() - interval '1 second' where id = $1"
+    sql(payments_db, expire, UUID(first["checkout_id"]))
+    again = client.post(SERVICE, json=_request(), headers=tenant.headers).json()
+    assert again["checkout_id"] != first["checkout_id"]
+    [status] = sql(
+        payments_db,
+        "select status from payments_checkout where id = $1",
+        UUID(first["checkout_id"]),
+    )
+    assert status["status"] == "expired"

@@ -94,6 +94,18 @@ async def create(
         data.source,
         data.source_ref,
     )
+    now = datetime.now(UTC)
+    if (
+        existing is not None
+        and existing["status"] == "open"
+        and existing["expires_at"] is not None
+        and existing["expires_at"] < now
+    ):
+        await conn.execute(
+            "update payments_checkout set status = 'expired', updated_at = now() where id = $1",
+            existing["id"],
+        )
+        existing = None
     if existing is not None:
         return _result(existing, link(settings, slug, existing["id"]))
     if not data.amount.is_finite() or data.amount <= 0:
@@ -110,7 +122,7 @@ async def create(
         except ValueError as exc:
             invalid("amount", str(exc))
     checkout_id = new_id()
-    expires_at = datetime.now(UTC) + timedelta(hours=settings.checkout_hours)
+    expires_at = now + timedelta(hours=settings.checkout_hours)
     row = await conn.fetchrow(
         "insert into payments_checkout (id, source, source_ref, amount, currency, description, "
         "customer, invoice_id, provider, methods, return_url, metadata, expires_at) values "
