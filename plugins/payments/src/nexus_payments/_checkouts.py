@@ -90,7 +90,7 @@ async def create(
     slug = await tenant_slug(conn)
     existing = await conn.fetchrow(
         "select * from payments_checkout where source = $1 and source_ref = $2 "
-        "and status in ('open', 'paid')",
+        "and status in ('open', 'paid') order by status = 'paid' desc, id limit 1",
         data.source,
         data.source_ref,
     )
@@ -127,7 +127,7 @@ async def create(
         "insert into payments_checkout (id, source, source_ref, amount, currency, description, "
         "customer, invoice_id, provider, methods, return_url, metadata, expires_at) values "
         "($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9, $10, $11, $12::jsonb, $13) "
-        "on conflict (tenant_id, source, source_ref) where status in ('open', 'paid') "
+        "on conflict (tenant_id, source, source_ref) where status = 'open' "
         "do nothing returning *",
         checkout_id,
         data.source,
@@ -146,7 +146,7 @@ async def create(
     if row is None:  # a concurrent call of the same source won: answer its checkout
         row = await conn.fetchrow(
             "select * from payments_checkout where source = $1 and source_ref = $2 "
-            "and status in ('open', 'paid')",
+            "and status in ('open', 'paid') order by status = 'paid' desc, id limit 1",
             data.source,
             data.source_ref,
         )
