@@ -2,9 +2,9 @@
 provider's fake, end to end, and reconciled into Finance through events.
 
 A tenant keeping its books in NGN posts an invoice of 1,000.00 and sends the customer a
-payment link (``POST /api/v1/payments/checkouts``). The customer follows it (the Nexus
-link opens the provider's page), pays there, and the provider sends its signed webhook;
-Payments verifies it with the provider's API and publishes
+payment link (``POST /api/v1/payments/invoices/{id}/checkout``). The customer follows it
+(the Nexus link opens the provider's page), pays there, and the provider sends its signed
+webhook; Payments verifies it with the provider's API and publishes
 ``payments.payment.confirmed.v1``, which the kernel's real event worker delivers to
 Finance: the payment is recorded in the provider's journal (clearing account 1031-1033),
 allocated to the invoice (paid), and the provider's 16.50 fee booked to 6510 Payment
@@ -28,8 +28,11 @@ from nexus.testing import (
     create_test_client,
     make_tenant,
     migrated_database,
+    run_sync,
     set_plugin_settings,
+    tenant_transaction,
 )
+from nexus_finance._payments_in import on_payment_confirmed
 
 # The providers' fake servers live with Payments' own tests.
 sys.path.insert(0, str(Path(__file__).parents[1] / "plugins" / "payments" / "tests"))
@@ -100,6 +103,33 @@ def _pay_at_provider(fakes: dict[str, Any], provider: str, page: str, checkout: 
     return fakes["flutterwave"].webhook(transaction)
 
 
+class _Context:
+    """What Finance's handler uses of the kernel's event context, for a direct call."""
+
+    def __init__(self, conn: Any) -> None:
+        self.conn = conn
+        self.events = self
+        self.published: list[str] = []
+
+    async def publish(self, conn: Any, *, type: str, **_: Any) -> None:  # noqa: A002
+        self.published.append(type)
+
+    async def feature_enabled(self, key: str) -> bool:
+        return True
+
+
+def _handle_again(db: str, tenant: Any, event: Any) -> None:
+    """Hand Finance's handler ``event`` again, in a transaction of the tenant."""
+
+    async def handle() -> list[str]:
+        async with tenant_transaction(db, tenant) as conn:
+            context = _Context(conn)
+            await on_payment_confirmed(event, context)  # type: ignore[arg-type]
+            return context.published
+
+    assert run_sync(handle()) == []
+
+
 def _account_balance(client: Any, tenant: Any, code: str) -> Decimal:
     balances = ok(client.get(f"{FINANCE}/reports/trial-balance", headers=tenant.headers))
     for row in balances["rows"]:
@@ -119,16 +149,16 @@ def _handled(worker: EventWorkerHarness, event_type: str) -> list[Any]:
 
 @pytest.mark.parametrize("provider", ["stripe", "paystack", "flutterwave"])
 def test_an_invoice_is_paid_through_the_provider_and_booked(
-    client: Any, tenant: Any, fakes: dict[str, Any], provider: str
+    client: Any, db: str, tenant: Any, fakes: dict[str, Any], provider: str
 ) -> None:
     invoice = _invoice(client, tenant)
     body = {
-        "invoice_id": invoice["id"],
         "provider": provider,
         "customer": {"email": "ada@adaeze.example", "name": "Ada Eze"},
     }
     with EventWorkerHarness(client) as worker:
-        checkout = ok(client.post(f"{API}/checkouts", json=body, headers=tenant.headers), 201)
+        link = f"{API}/invoices/{invoice['id']}/checkout"
+        checkout = ok(client.post(link, json=body, headers=tenant.headers), 201)
         assert (D(checkout["amount"]), checkout["currency"]) == (D("1000"), "NGN")
         page = visit(client, checkout["url"])
         signed = _pay_at_provider(fakes, provider, page, checkout["id"])
@@ -151,15 +181,20 @@ def test_an_invoice_is_paid_through_the_provider_and_booked(
     assert _account_balance(client, tenant, "6510") == D("16.50")
     assert _account_balance(client, tenant, clearing) == D("1000.00") - D("16.50")
     assert _account_balance(client, tenant, "1100") == 0  # the receivable is settled
+    # The same business fact under another event id (past the kernel's inbox): no effect.
+    _handle_again(db, tenant, confirmed[0])
+    assert len(ok(client.get(f"{FINANCE}/payments", headers=tenant.headers))["items"]) == 1
+    assert _account_balance(client, tenant, "6510") == D("16.50")
 
 
 def test_a_partial_refund_makes_the_invoice_due_again(
     client: Any, tenant: Any, fakes: dict[str, Any]
 ) -> None:
     invoice = _invoice(client, tenant)
-    body = {"invoice_id": invoice["id"], "provider": "stripe"}
+    body = {"provider": "stripe"}
     with EventWorkerHarness(client) as worker:
-        checkout = ok(client.post(f"{API}/checkouts", json=body, headers=tenant.headers), 201)
+        link = f"{API}/invoices/{invoice['id']}/checkout"
+        checkout = ok(client.post(link, json=body, headers=tenant.headers), 201)
         page = visit(client, checkout["url"])
         signed = _pay_at_provider(fakes, "stripe", page, checkout["id"])
         ok(webhook(client, tenant, "stripe", signed))

@@ -126,9 +126,19 @@ class _Fake:
     def route(self, method: str, path: str, query: list[tuple[str, str]], body: bytes) -> Any:
         raise NotImplementedError
 
-    def calls(self, method: str, prefix: str) -> list[Recorded]:
-        """The requests received of ``method`` under ``prefix``."""
-        return [r for r in self.requests if r.method == method and r.path.startswith(prefix)]
+    def calls(self, method: str, prefix: str, about: str) -> list[Recorded]:
+        """The requests of ``method`` under ``prefix`` naming ``about`` (path or body).
+
+        The fakes serve the whole package: ``about`` (a checkout's or payment's id) keeps
+        other tests' requests out.
+        """
+        return [
+            r
+            for r in self.requests
+            if r.method == method
+            and r.path.startswith(prefix)
+            and (about in r.path or about.encode() in r.body)
+        ]
 
 
 class FakeStripe(_Fake):
@@ -141,6 +151,7 @@ class FakeStripe(_Fake):
         self.sessions: dict[str, dict[str, Any]] = {}
         self.intents: dict[str, dict[str, Any]] = {}
         self.refunds: list[dict[str, Any]] = []
+        self.refund_status = "succeeded"
 
     def unauthorized(self) -> tuple[int, Any]:
         message = "Invalid API Key provided: sk_test_****"
@@ -222,7 +233,7 @@ class FakeStripe(_Fake):
             "amount": amount,
             "currency": intent["currency"],
             "payment_intent": intent["id"],
-            "status": "succeeded",
+            "status": self.refund_status,
         }
         self.refunds.append(refund)
         return 200, refund
@@ -262,6 +273,24 @@ class FakeStripe(_Fake):
                 amount_total=charged,
             )
 
+    def refund_webhook(self, refund: dict[str, Any]) -> tuple[bytes, dict[str, str]]:
+        """``refund.updated``: the pending refund succeeded, signed with the endpoint secret."""
+        refund["status"] = "succeeded"
+        event = {
+            "id": "evt_" + secrets.token_hex(12),
+            "object": "event",
+            "type": "refund.updated",
+            "created": int(time.time()),
+            "livemode": False,
+            "data": {"object": dict(refund)},
+        }
+        return self._signed(json.dumps(event).encode(), STRIPE_WHSEC, int(time.time()))
+
+    @staticmethod
+    def _signed(body: bytes, secret: str, stamp: int) -> tuple[bytes, dict[str, str]]:
+        mac = hmac.new(secret.encode(), f"{stamp}.".encode() + body, hashlib.sha256).hexdigest()
+        return body, {"Stripe-Signature": f"t={stamp},v1={mac}", "Content-Type": "application/json"}
+
     def webhook(
         self,
         session_id: str,
@@ -282,10 +311,8 @@ class FakeStripe(_Fake):
             "type": kind,
             "data": {"object": session},
         }
-        body = json.dumps(event).encode()
         stamp = int(time.time()) if at is None else at
-        mac = hmac.new(secret.encode(), f"{stamp}.".encode() + body, hashlib.sha256).hexdigest()
-        return body, {"Stripe-Signature": f"t={stamp},v1={mac}", "Content-Type": "application/json"}
+        return self._signed(json.dumps(event).encode(), secret, stamp)
 
 
 class FakePaystack(_Fake):

@@ -28,7 +28,7 @@ def test_stripe_end_to_end(client: Any, tenant: Any, payments_db: str, fakes: An
     page = visit(client, opened["url"])
     assert page.startswith("https://checkout.stripe.com/c/pay/cs_test_")
     assert visit(client, opened["url"]) == page  # the same session on a second visit
-    [created] = fakes["stripe"].calls("POST", "/v1/checkout/sessions")
+    [created] = fakes["stripe"].calls("POST", "/v1/checkout/sessions", opened["checkout_id"])
     form = created.form()
     assert created.headers["authorization"].startswith("Bearer sk_test_")
     assert form["line_items[0][price_data][unit_amount]"] == "25000"
@@ -49,7 +49,7 @@ def test_paystack_end_to_end(client: Any, tenant: Any, payments_db: str, fakes: 
     opened = open_checkout(client, tenant, "paystack", methods=["card", "mobile_money"])
     page = visit(client, opened["url"])
     assert page.startswith("https://checkout.paystack.com/")
-    [created] = fakes["paystack"].calls("POST", "/transaction/initialize")
+    [created] = fakes["paystack"].calls("POST", "/transaction/initialize", opened["checkout_id"])
     sent = created.json()
     assert sent["amount"] == "25000"
     assert sent["reference"] == opened["checkout_id"]
@@ -60,7 +60,7 @@ def test_paystack_end_to_end(client: Any, tenant: Any, payments_db: str, fakes: 
     payment = _paid(client, tenant, payments_db, opened["checkout_id"])
     assert payment["method"] == "mobile_money"
     assert Decimal(payment["fee"]) == Decimal("4.75")
-    verified = fakes["paystack"].calls("GET", "/transaction/verify/")
+    verified = fakes["paystack"].calls("GET", "/transaction/verify/", opened["checkout_id"])
     assert [r.path for r in verified] == [f"/transaction/verify/{opened['checkout_id']}"]
 
 
@@ -69,7 +69,7 @@ def test_flutterwave_end_to_end(client: Any, tenant: Any, payments_db: str, fake
     opened = open_checkout(client, tenant, "flutterwave", amount="250.50", currency="GHS")
     page = visit(client, opened["url"])
     assert page.startswith("https://checkout.flutterwave.com/v3/hosted/pay/")
-    [created] = fakes["flutterwave"].calls("POST", "/v3/payments")
+    [created] = fakes["flutterwave"].calls("POST", "/v3/payments", opened["checkout_id"])
     assert b'"amount":250.5,' in created.body  # a JSON number in major units
     transaction = fakes["flutterwave"].pay(opened["checkout_id"], app_fee="3.51")
     signed = fakes["flutterwave"].webhook(transaction)
@@ -77,5 +77,7 @@ def test_flutterwave_end_to_end(client: Any, tenant: Any, payments_db: str, fake
     payment = _paid(client, tenant, payments_db, opened["checkout_id"])
     assert payment["provider_ref"] == str(transaction)
     assert (payment["currency"], Decimal(payment["fee"])) == ("GHS", Decimal("3.51"))
-    paths = [r.path for r in fakes["flutterwave"].calls("GET", "/v3/transactions/")]
+    paths = [
+        r.path for r in fakes["flutterwave"].calls("GET", "/v3/transactions/", str(transaction))
+    ]
     assert paths == [f"/v3/transactions/{transaction}/verify"]

@@ -10,7 +10,7 @@ from uuid import UUID, uuid4
 
 from nexus.testing import outbox_events
 from payments_fake_finance import DOCUMENTS, Document
-from payments_helpers import API, accounts, ok, open_checkout, visit, webhook
+from payments_helpers import API, accounts, ok, open_checkout, sql, visit, webhook
 
 REFUNDED = "payments.refund.completed.v1"
 
@@ -55,7 +55,7 @@ def test_stripe_partial_then_full_refund(
     rest = ok(_refund(client, tenant, payment), 201)
     assert Decimal(rest["amount"]) == Decimal(150)
     assert _refund(client, tenant, payment).status_code == 409
-    sent = [r.form() for r in fakes["stripe"].calls("POST", "/v1/refunds")]
+    sent = [r.form() for r in fakes["stripe"].calls("POST", "/v1/refunds", payment["provider_ref"])]
     assert [s["amount"] for s in sent[-2:]] == ["10000", "15000"]
     assert {s["payment_intent"] for s in sent[-2:]} == {payment["provider_ref"]}
     shown = ok(client.get(f"{API}/payments/{payment['id']}", headers=tenant.headers))
@@ -73,7 +73,7 @@ def test_paystack_refund_completes_on_its_webhook(
     pending = ok(_refund(client, tenant, payment, amount="50"), 201)
     assert pending["status"] == "pending"
     assert outbox_events(payments_db, tenant, REFUNDED) == []
-    [sent] = fakes["paystack"].calls("POST", "/refund")
+    [sent] = fakes["paystack"].calls("POST", "/refund", payment["provider_ref"])
     assert sent.json() == {"transaction": payment["provider_ref"], "amount": 5000}
     signed = fakes["paystack"].refund_webhook(fakes["paystack"].refunds[-1])
     assert ok(webhook(client, tenant, "paystack", signed))["outcome"] == "refund completed"
@@ -87,7 +87,7 @@ def test_flutterwave_refund_and_the_fees_report(client: Any, tenant: Any, fakes:
     payment = _paid_by(client, tenant, fakes, "flutterwave")
     refund = ok(_refund(client, tenant, payment, amount="20.5"), 201)
     assert refund["status"] == "completed"
-    [sent] = fakes["flutterwave"].calls("POST", f"/v3/transactions/{payment['provider_ref']}/")
+    [sent] = fakes["flutterwave"].calls("POST", "/v3/transactions/", payment["provider_ref"])
     assert sent.body == b'{"amount":20.5}'
     today = dt.datetime.now(dt.UTC).date().isoformat()
     report = ok(
@@ -118,7 +118,9 @@ def test_a_refused_refund_gives_its_amount_back(client: Any, tenant: Any, fakes:
     assert [r["status"] for r in shown["refunds"]] == ["failed"]
 
 
-def test_a_checkout_for_a_finance_invoice(client: Any, tenant: Any, other: Any) -> None:
+def test_a_checkout_for_a_finance_invoice(
+    client: Any, tenant: Any, other: Any, payments_db: str
+) -> None:
     accounts(client, tenant, "paystack")
     invoice_id = uuid4()
     DOCUMENTS[(UUID(str(tenant.id)), invoice_id)] = Document(
@@ -133,17 +135,41 @@ def test_a_checkout_for_a_finance_invoice(client: Any, tenant: Any, other: Any) 
         residual=Decimal("600.00"),
         currency="NGN",
     )
-    body = {"invoice_id": str(invoice_id), "customer": {"email": "ada@example.com"}}
-    made = ok(client.post(f"{API}/checkouts", json=body, headers=tenant.headers), 201)
+    body = {"customer": {"email": "ada@example.com"}}
+    link = f"{API}/invoices/{invoice_id}/checkout"
+    made = ok(client.post(link, json=body, headers=tenant.headers), 201)
     assert (made["amount"], made["currency"], made["source"]) == ("600", "NGN", "finance")
     assert made["invoice_id"] == str(invoice_id)
     assert made["description"] == "Invoice INV-2026-0007"
-    again = ok(client.post(f"{API}/checkouts", json=body, headers=tenant.headers), 201)
+    again = ok(client.post(link, json=body, headers=tenant.headers), 201)
     assert again["id"] == made["id"]
-    assert client.post(f"{API}/checkouts", json=body, headers=other.headers).status_code == 404
+    assert client.post(link, json=body, headers=other.headers).status_code == 404
     assert client.get(f"{API}/checkouts/{made['id']}", headers=other.headers).status_code == 404
-    DOCUMENTS[(UUID(str(tenant.id)), invoice_id)].state = "paid"
-    paid = client.post(
-        f"{API}/checkouts", json={**body, "invoice_id": str(uuid4())}, headers=tenant.headers
+    unknown = client.post(f"{API}/invoices/{uuid4()}/checkout", json=body, headers=tenant.headers)
+    assert unknown.status_code == 404
+    sql(
+        payments_db,
+        "update payments_checkout set status = 'expired' where id = $1",
+        UUID(made["id"]),
     )
-    assert paid.status_code == 404
+    DOCUMENTS[(UUID(str(tenant.id)), invoice_id)].state = "paid"
+    assert client.post(link, json=body, headers=tenant.headers).status_code == 409
+
+
+def test_a_pending_stripe_refund_completes_on_refund_updated(
+    client: Any, tenant: Any, payments_db: str, fakes: Any
+) -> None:
+    accounts(client, tenant)
+    payment = _paid_by(client, tenant, fakes, "stripe")
+    fakes["stripe"].refund_status = "pending"
+    try:
+        pending = ok(_refund(client, tenant, payment, amount="10"), 201)
+    finally:
+        fakes["stripe"].refund_status = "succeeded"
+    assert pending["status"] == "pending"
+    assert outbox_events(payments_db, tenant, REFUNDED) == []
+    [refund] = [r for r in fakes["stripe"].refunds if r.get("id") == pending["provider_ref"]]
+    signed = fakes["stripe"].refund_webhook(refund)
+    assert ok(webhook(client, tenant, "stripe", signed))["outcome"] == "refund completed"
+    [event] = outbox_events(payments_db, tenant, REFUNDED)
+    assert event.data["refund_id"] == pending["id"]

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import time
 from typing import Any
+from uuid import UUID
 
 from nexus.testing import outbox_events
 from payments_fakes import FakePaystack
-from payments_helpers import API, accounts, ok, open_checkout, visit, webhook
+from payments_helpers import API, accounts, ok, open_checkout, sql, visit, webhook
 
 CONFIRMED = "payments.payment.confirmed.v1"
 
@@ -120,3 +121,23 @@ def test_another_tenants_webhook_secret_does_not_open_this_tenant(
     outcome = ok(webhook(client, other, "paystack", signed))["outcome"]
     assert outcome == "unknown checkout"
     assert _payments(client, tenant) == [] and _payments(client, other) == []
+
+
+def test_a_late_payment_of_an_expired_checkout_is_kept_and_closes_the_newer_one(
+    client: Any, tenant: Any, payments_db: str, fakes: Any
+) -> None:
+    accounts(client, tenant)
+    first = open_checkout(client, tenant, "paystack", source_ref="order-late")
+    visit(client, first["url"])
+    expire = "update payments_checkout set expires_at = now() - interval '1 second' where id = $1"
+    sql(payments_db, expire, UUID(first["checkout_id"]))
+    second = open_checkout(client, tenant, "paystack", source_ref="order-late")
+    assert second["checkout_id"] != first["checkout_id"]
+    # The customer still had the first page open and paid there.
+    fakes["paystack"].pay(first["checkout_id"], fees=100)
+    signed = fakes["paystack"].webhook(first["checkout_id"])
+    assert ok(webhook(client, tenant, "paystack", signed))["outcome"] == "confirmed"
+    shown = ok(client.get(f"{API}/checkouts/{second['checkout_id']}", headers=tenant.headers))
+    assert shown["status"] == "expired"
+    retry = open_checkout(client, tenant, "paystack", source_ref="order-late")
+    assert (retry["checkout_id"], retry["status"]) == (first["checkout_id"], "paid")

@@ -20,7 +20,7 @@ from nexus_payments._examples import EXAMPLES
 from nexus_payments._keys import ACCOUNTS_MANAGE, CHECKOUTS_WRITE, PAYMENTS_READ, REFUNDS_WRITE
 from nexus_payments._models import CheckoutRequest, CheckoutResult
 from nexus_payments._routes_accounts import AccountController
-from nexus_payments._routes_checkouts import CheckoutController
+from nexus_payments._routes_checkouts import CheckoutController, InvoiceCheckoutController
 from nexus_payments._routes_pay import PayController
 from nexus_payments._routes_payments import PaymentController, ReportController
 from nexus_payments._routes_webhooks import WebhookController
@@ -85,6 +85,7 @@ def nexus_routes(register: Callable[[Any], None]) -> None:
     for controller in (
         AccountController,
         CheckoutController,
+        InvoiceCheckoutController,
         PaymentController,
         ReportController,
         PayController,

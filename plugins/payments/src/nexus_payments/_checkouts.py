@@ -19,7 +19,7 @@ from nexus_hookspecs import new_id
 from nexus_hookspecs.http import invalid, not_found
 
 from nexus_payments._accounts import choose
-from nexus_payments._currencies import plain, to_minor
+from nexus_payments._currencies import METHODS, plain, to_minor
 from nexus_payments._models import CheckoutRequest, CheckoutResult
 
 if TYPE_CHECKING:
@@ -90,15 +90,30 @@ async def create(
     slug = await tenant_slug(conn)
     existing = await conn.fetchrow(
         "select * from payments_checkout where source = $1 and source_ref = $2 "
-        "and status in ('open', 'paid')",
+        "and status in ('open', 'paid') order by status = 'paid' desc, id limit 1",
         data.source,
         data.source_ref,
     )
+    now = datetime.now(UTC)
+    if (
+        existing is not None
+        and existing["status"] == "open"
+        and existing["expires_at"] is not None
+        and existing["expires_at"] < now
+    ):
+        await conn.execute(
+            "update payments_checkout set status = 'expired', updated_at = now() where id = $1",
+            existing["id"],
+        )
+        existing = None
     if existing is not None:
         return _result(existing, link(settings, slug, existing["id"]))
     if not data.amount.is_finite() or data.amount <= 0:
         invalid("amount", "a positive amount")
     provider = await choose(conn, data.currency, data.provider)
+    offered = [m for m in data.methods or [] if m not in METHODS[provider]]
+    if offered:
+        invalid("methods", f"{provider} offers no {', '.join(offered)} here")
     if provider in ("paystack", "flutterwave") and not data.customer.email:
         invalid("customer.email", f"{provider} needs the customer's email")
     if provider != "flutterwave":
@@ -107,12 +122,12 @@ async def create(
         except ValueError as exc:
             invalid("amount", str(exc))
     checkout_id = new_id()
-    expires_at = datetime.now(UTC) + timedelta(hours=settings.checkout_hours)
+    expires_at = now + timedelta(hours=settings.checkout_hours)
     row = await conn.fetchrow(
         "insert into payments_checkout (id, source, source_ref, amount, currency, description, "
         "customer, invoice_id, provider, methods, return_url, metadata, expires_at) values "
         "($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9, $10, $11, $12::jsonb, $13) "
-        "on conflict (tenant_id, source, source_ref) where status in ('open', 'paid') "
+        "on conflict (tenant_id, source, source_ref) where status = 'open' "
         "do nothing returning *",
         checkout_id,
         data.source,
@@ -131,7 +146,7 @@ async def create(
     if row is None:  # a concurrent call of the same source won: answer its checkout
         row = await conn.fetchrow(
             "select * from payments_checkout where source = $1 and source_ref = $2 "
-            "and status in ('open', 'paid')",
+            "and status in ('open', 'paid') order by status = 'paid' desc, id limit 1",
             data.source,
             data.source_ref,
         )

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-__all__ = ("SUPPORTED", "from_minor", "plain", "supports", "to_minor")
+__all__ = ("METHODS", "SUPPORTED", "from_minor", "plain", "supports", "to_minor")
 
 _STRIPE = frozenset(
     (
@@ -96,6 +96,15 @@ SUPPORTED: dict[str, frozenset[str]] = {
     "flutterwave": _FLUTTERWAVE,
 }
 """The currencies each provider can charge in."""
+
+METHODS: dict[str, frozenset[str]] = {
+    "stripe": frozenset(("card",)),
+    "paystack": frozenset(("card", "bank_transfer", "mobile_money")),
+    "flutterwave": frozenset(("card", "bank_transfer", "mobile_money")),
+}
+"""The payment methods each provider's hosted page offers through this port (Stripe's
+Checkout takes cards here: its bank transfers need a Stripe customer, and it has no African
+mobile money)."""
 
 # Stripe's zero-decimal currencies among those above (amounts in whole units).
 _ZERO_DECIMAL = frozenset(

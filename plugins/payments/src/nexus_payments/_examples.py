@@ -19,8 +19,7 @@ EXAMPLES: dict[str, Any] = {
         "currencies": ["NGN", "GHS"],
         "default": True,
     },
-    "POST /checkouts": {
-        "invoice_id": "01938f4e-7b1a-7000-8000-000000000001",
+    "POST /invoices/{invoice_id}/checkout": {
         "provider": "paystack",
         "customer": {"email": "ada@example.com", "name": "Ada Obi"},
         "return_url": "https://shop.example.com/thanks",

@@ -151,6 +151,15 @@ async def record_outcome(
         verified.method,
         confirmed_at,
     )
+    # A late payment of an expired checkout: the source's newer open one must not be paid
+    # a second time.
+    await conn.execute(
+        "update payments_checkout set status = 'expired', updated_at = now() "
+        "where source = $1 and source_ref = $2 and status = 'open' and id <> $3",
+        checkout["source"],
+        checkout["source_ref"],
+        checkout_id,
+    )
     await conn.execute(
         "update payments_checkout set status = 'paid', failure = null, updated_at = now() "
         "where id = $1",

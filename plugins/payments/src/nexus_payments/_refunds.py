@@ -190,7 +190,7 @@ async def complete_refund(
         "select r.* from payments_refund r join payments_payment p on p.id = r.payment_id "
         "where p.provider = $1 and p.provider_ref = $2 and r.status = 'pending' "
         "and (r.provider_ref = $3 or r.amount = $4::numeric) "
-        "order by r.id limit 1 for update of r",
+        "order by r.provider_ref = $3 desc nulls last, r.id limit 1 for update of r",
         provider,
         hook.lookup,
         hook.verify_with,

@@ -1,4 +1,4 @@
-"""``/checkouts``: payment links for Finance invoices, and every checkout of the tenant."""
+"""``/invoices/{id}/checkout``: payment links for Finance invoices; ``/checkouts``: all."""
 
 from __future__ import annotations
 
@@ -31,13 +31,12 @@ from nexus_payments._keys import CHECKOUTS_WRITE, PAYMENTS_READ
 from nexus_payments._models import CheckoutRequest, Customer, Method, ProviderName
 from nexus_payments._settings import PaymentsSettings
 
-__all__ = ("CheckoutController",)
+__all__ = ("CheckoutController", "InvoiceCheckoutController")
 
 
 class InvoiceCheckoutIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """A payment link for what is due on a posted Finance invoice."""
 
-    invoice_id: UUID
     provider: ProviderName | None = None
     methods: Annotated[list[Method], msgspec.Meta(min_length=1, max_length=3)] | None = None
     customer: Customer = msgspec.field(default_factory=Customer)
@@ -61,56 +60,6 @@ class CheckoutController(Controller):
 
     path = "/checkouts"
     tags = ["payments: checkouts"]
-
-    @post(
-        "/",
-        opt=route_opt(permission=CHECKOUTS_WRITE),
-        responses={
-            409: ResponseSpec(
-                None,
-                description="The invoice is not open, no account takes its currency, or "
-                "Finance is off (blocking)",
-            )
-        },
-    )
-    async def create_for_invoice(
-        self,
-        db: Db,
-        services: Services,
-        settings: TenantSettings[PaymentsSettings],
-        data: Annotated[InvoiceCheckoutIn, body("POST /checkouts", "An invoice by Paystack")],
-    ) -> CheckoutOut:
-        """A payment link for what is still due on a posted invoice (``finance.documents.get``).
-
-        The amount is the invoice's residual in its currency; one open checkout per invoice
-        (asking again answers it). ``url`` is the link to send the customer. 404 when the
-        invoice is not the tenant's; 409 when it is not open (draft, paid, cancelled) or no
-        account takes its currency; 422 when the named provider never takes it.
-        """
-        async with db.transaction() as conn:
-            invoice = await services.call(
-                conn, "finance.documents.get", {"id": data.invoice_id}, result=Invoice
-            )
-            if invoice.kind != "invoice":
-                invalid("invoice_id", f"a {invoice.kind} is not paid by the customer")
-            if invoice.state not in ("posted", "partially_paid") or invoice.residual <= 0:
-                conflict(f"the invoice {invoice.number or invoice.id} is {invoice.state}")
-            label = invoice.number or str(invoice.id)
-            request = CheckoutRequest(
-                source="finance",
-                source_ref=str(invoice.id),
-                amount=invoice.residual,
-                currency=invoice.currency,
-                description=f"Invoice {label}",
-                customer=data.customer,
-                invoice_id=invoice.id,
-                provider=data.provider,
-                methods=data.methods,
-                return_url=data.return_url,
-                metadata={"invoice_number": label},
-            )
-            opened = await create(conn, request, settings=settings)
-            return await load(conn, opened.checkout_id, settings)
 
     @get("/", opt=route_opt(permission=PAYMENTS_READ))
     async def list_checkouts(
@@ -143,3 +92,65 @@ class CheckoutController(Controller):
         """One checkout: its status, link, provider reference and failure, if any."""
         async with db.transaction() as conn:
             return await load(conn, checkout_id, settings)
+
+
+class InvoiceCheckoutController(Controller):
+    """Payment links for Finance invoices."""
+
+    path = "/invoices"
+    tags = ["payments: checkouts"]
+
+    @post(
+        "/{invoice_id:uuid}/checkout",
+        opt=route_opt(permission=CHECKOUTS_WRITE),
+        responses={
+            409: ResponseSpec(
+                None,
+                description="The invoice is not open, no account takes its currency, or "
+                "Finance is off (blocking)",
+            )
+        },
+    )
+    async def create_for_invoice(
+        self,
+        db: Db,
+        services: Services,
+        settings: TenantSettings[PaymentsSettings],
+        invoice_id: FromPath[UUID],
+        data: Annotated[
+            InvoiceCheckoutIn, body("POST /invoices/{invoice_id}/checkout", "By Paystack")
+        ],
+    ) -> CheckoutOut:
+        """A payment link for what is still due on a posted invoice (``finance.documents.get``).
+
+        The amount is the invoice's residual in its currency; one open checkout per invoice
+        (asking again answers it). ``url`` is the link to send the customer. 404 when the
+        invoice is not the tenant's; 409 when it is not open (draft, paid, cancelled) or no
+        account takes its currency; 422 when the named provider never takes it.
+        """
+        async with db.transaction() as conn:
+            invoice = await services.call(
+                conn, "finance.documents.get", {"id": invoice_id}, result=Invoice
+            )
+            if invoice.kind != "invoice":
+                invalid(
+                    "invoice_id", f"a {invoice.kind} is not paid by the customer", source="path"
+                )
+            if invoice.state not in ("posted", "partially_paid") or invoice.residual <= 0:
+                conflict(f"the invoice {invoice.number or invoice.id} is {invoice.state}")
+            label = invoice.number or str(invoice.id)
+            request = CheckoutRequest(
+                source="finance",
+                source_ref=str(invoice.id),
+                amount=invoice.residual,
+                currency=invoice.currency,
+                description=f"Invoice {label}",
+                customer=data.customer,
+                invoice_id=invoice.id,
+                provider=data.provider,
+                methods=data.methods,
+                return_url=data.return_url,
+                metadata={"invoice_number": label},
+            )
+            opened = await create(conn, request, settings=settings)
+            return await load(conn, opened.checkout_id, settings)

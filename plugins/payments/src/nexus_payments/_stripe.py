@@ -36,10 +36,10 @@ __all__ = ("TOLERANCE", "Stripe")
 TOLERANCE = 300
 """Seconds a webhook's timestamp may be old (Stripe's default)."""
 
-_TYPES = {"card": "card", "bank_transfer": "customer_balance", "mobile_money": "mobilepay"}
 _PAID = ("checkout.session.completed", "checkout.session.async_payment_succeeded")
 _UNPAID = ("checkout.session.async_payment_failed", "checkout.session.expired")
 _REFUND = {"succeeded": "completed", "failed": "failed", "canceled": "failed"}
+_REFUNDS = ("refund.created", "refund.updated")
 
 
 def _dict(value: Any) -> dict[str, Any]:
@@ -92,8 +92,8 @@ class Stripe:
         }
         if checkout.email:
             params["customer_email"] = checkout.email
-        if checkout.methods:
-            params["payment_method_types"] = sorted({_TYPES[m] for m in checkout.methods})
+        if checkout.methods:  # only "card" gets here (_currencies.METHODS)
+            params["payment_method_types"] = sorted(set(checkout.methods))
         # Stripe takes an expiry between 30 minutes and 24 hours ahead.
         latest = datetime.now(UTC) + timedelta(hours=23)
         if checkout.expires_at is not None:
@@ -183,5 +183,15 @@ class Stripe:
                 type=kind,
                 lookup=session,
                 verify_with=session,
+            )
+        if kind in _REFUNDS and obj.get("status") == "succeeded" and obj.get("payment_intent"):
+            currency = str(obj.get("currency") or "").upper()
+            return Webhook(
+                event_id=str(found["id"]),
+                kind="refund",
+                type=kind,
+                lookup=str(obj["payment_intent"]),
+                verify_with=str(obj["id"]),
+                amount=from_minor("stripe", obj.get("amount") or 0, currency),
             )
         return Webhook(event_id=str(found.get("id")), kind="ignored", type=kind)

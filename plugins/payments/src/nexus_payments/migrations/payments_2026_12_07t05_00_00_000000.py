@@ -31,8 +31,9 @@ STATEMENTS = [
         primary key (tenant_id, id),
         unique (tenant_id, provider)
     )""",
-    # open → paid | failed | expired. One open (or paid) checkout per (source, source_ref):
-    # a retry of the caller answers it.
+    # open → paid | failed | expired. One open checkout per (source, source_ref): a retry
+    # of the caller answers it (or the paid one). A late payment of an expired checkout is
+    # still recorded (the money was taken), so two paid ones of a source can exist.
     f"""
     create table payments_checkout (
         {_TENANT},
@@ -59,7 +60,7 @@ STATEMENTS = [
         primary key (tenant_id, id)
     )""",
     "create unique index payments_checkout_source on payments_checkout "
-    "(tenant_id, source, source_ref) where status in ('open', 'paid')",
+    "(tenant_id, source, source_ref) where status = 'open'",
     "create index payments_checkout_ref on payments_checkout (tenant_id, provider, provider_ref)",
     f"""
     create table payments_payment (
