@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
+import nexus_shop
+import nexus_shop._sweep
 from nexus.testing import outbox_events, run_sync, tenant_transaction
 from shop_helpers import (
     API,
@@ -222,3 +226,22 @@ def test_a_signed_in_customer_has_one_cart_and_sees_their_orders(client: Any, sh
     assert guest["customer"] is None
     after = ok(client.post(f"{API}/my/cart", json={}, headers=tenant.headers), 201)
     assert after["id"] != first["id"]  # the ordered cart is closed: a new one
+
+
+def test_the_background_sweep_expires_orders_of_every_tenant(client: Any, shop_db: str) -> None:
+    tenant = shop_tenant(shop_db, payment_minutes=30)
+    desk = published(client, tenant, "5")
+    order = ok(checkout(client, tenant, cart_with(client, tenant, (desk, "2"))), 201)
+    later = datetime.fromisoformat(order["expires_at"]) + timedelta(minutes=1)
+
+    # The sweep the plugin runs every NEXUS_SHOP_SWEEP_S seconds, here at a chosen "now".
+    work = nexus_shop.SWEEPER.work
+    assert work is not None  # nexus_background handed the plugin its port
+    cancelled = client.blocking_portal.call(partial(nexus_shop._sweep.sweep, work, later))
+
+    assert cancelled >= 1  # this tenant's order, and whatever other tenants had due
+    shown = ok(client.get(f"{API}/orders/{order['id']}", headers=tenant.headers))
+    assert (shown["status"], shown["cancel_reason"]) == ("cancelled", "expired")
+    assert Decimal(stock(client, tenant, desk)["reserved"]) == 0
+    client.blocking_portal.call(partial(nexus_shop._sweep.sweep, work, later))  # once only
+    assert len(outbox_events(shop_db, tenant, "shop.order.cancelled.v1")) == 1
