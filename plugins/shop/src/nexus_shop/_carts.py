@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 import msgspec
+from litestar.exceptions import ValidationException
 from nexus_hookspecs import new_id
 from nexus_hookspecs.http import conflict, not_found
 
@@ -94,7 +95,8 @@ class CartLineOut(msgspec.Struct, kw_only=True):
 class Quote(msgspec.Struct, kw_only=True):
     """A cart's lines and totals, as the invoice would bill them.
 
-    ``taxed`` says whether Finance priced the taxes (``False`` when Finance is off: the
+    ``taxed`` says whether Finance priced the taxes (``False`` when Finance is off, or
+    refuses to price the cart — ``tax_note`` says why, and checkout will be refused: the
     totals are then without tax).
     """
 
@@ -108,6 +110,7 @@ class Quote(msgspec.Struct, kw_only=True):
     tax_total: Decimal
     total: Decimal
     taxed: bool
+    tax_note: str | None = None
 
 
 def discount_percent(discount: Any, subtotal: Decimal, *, now: datetime) -> Decimal | None:
@@ -223,10 +226,14 @@ async def quote(
     total = subtotal - discount_total + shipping
     tax_total = _ZERO
     taxed = False
+    note = None
     if invoice:
-        priced = await _peers.preview(
-            conn, services, currency=cart["currency"], day=date.today(), lines=invoice
-        )
+        try:
+            priced = await _peers.preview(
+                conn, services, currency=cart["currency"], day=date.today(), lines=invoice
+            )
+        except ValidationException as refused:  # Finance cannot bill it (a currency it lacks)
+            priced, note = None, str(refused.detail)
         if priced is not None:
             taxed = True
             tax_total = priced.tax_total
@@ -242,4 +249,5 @@ async def quote(
         tax_total=tax_total,
         total=total,
         taxed=taxed,
+        tax_note=note,
     )
