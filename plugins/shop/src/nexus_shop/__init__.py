@@ -31,6 +31,7 @@ from nexus_shop._keys import (
     ORDERS_READ,
     ORDERS_WRITE,
 )
+from nexus_shop._routes_carts import CartController
 from nexus_shop._routes_catalog import CategoryController, ListingController
 from nexus_shop._routes_checkout import DiscountController, ShippingController
 from nexus_shop._routes_my import MyController
@@ -137,6 +138,7 @@ def nexus_routes(register: Callable[[Any], None]) -> None:
         DiscountController,
         OrderController,
         StoreController,
+        CartController,
         MyController,
     ):
         register(controller)

@@ -30,7 +30,7 @@ from nexus_shop._catalog import price_list_for
 from nexus_shop._examples import body
 from nexus_shop._keys import CARTS_USE
 from nexus_shop._orders import OrderOut, order_out
-from nexus_shop._routes_store import CartIn, CartOut
+from nexus_shop._routes_carts import CartIn, CartOut
 from nexus_shop._settings import ShopSettings
 
 __all__ = ("MyController",)

@@ -23,9 +23,10 @@ from nexus_hookspecs.http import (
     route_opt,
 )
 
+from nexus_shop._cancel import cancel_order, expire
 from nexus_shop._examples import body
 from nexus_shop._keys import ORDERS_READ, ORDERS_WRITE
-from nexus_shop._orders import OrderOut, cancel_order, expire, order_out, pay_order
+from nexus_shop._orders import OrderOut, order_out, pay_order
 from nexus_shop._settings import ShopSettings
 
 __all__ = ("OrderController",)

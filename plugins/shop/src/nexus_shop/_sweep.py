@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 import structlog
 
-from nexus_shop._orders import expire
+from nexus_shop._cancel import expire
 from nexus_shop._settings import ShopSettings
 
 if TYPE_CHECKING:
