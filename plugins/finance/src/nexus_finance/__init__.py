@@ -77,6 +77,7 @@ from nexus_finance._routes_taxes import FiscalPositionController, ProductTaxCont
 from nexus_finance._seed import FinanceSeed
 from nexus_finance._services import SERVICES
 from nexus_finance._settings import FinanceSettings
+from nexus_finance._vas_in import VAS_HANDLERS
 from nexus_finance.tables import TABLES
 
 if TYPE_CHECKING:
@@ -257,6 +258,8 @@ def nexus_event_handlers(register: Callable[[str, EventHandler], None]) -> None:
     register(DEAL_WON, on_deal_won)
     register(VALUATION_POSTED, on_valuation_posted)
     register(PAYRUN_POSTED, on_payrun_posted)
+    for event_type, vas_handler in VAS_HANDLERS:  # VAS's prepaid wallet (_vas_in)
+        register(event_type, vas_handler)
 
 
 @hookimpl

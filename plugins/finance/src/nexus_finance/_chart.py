@@ -13,6 +13,7 @@ _IFRS_GENERIC: tuple[tuple[str, str, str, str | None], ...] = (
     ("1200", "Inventory", "asset", "inventory"),
     ("1300", "Tax receivable (input tax)", "asset", "tax_receivable"),
     ("1400", "Prepaid expenses", "asset", "prepayment"),
+    ("1420", "VAS wallet (prepaid)", "asset", None),
     ("1500", "Property, plant and equipment", "asset", "fixed_asset"),
     ("1510", "Accumulated depreciation", "asset", "fixed_asset"),
     ("2000", "Trade payables", "liability", "payable"),
@@ -38,6 +39,7 @@ _IFRS_GENERIC: tuple[tuple[str, str, str, str | None], ...] = (
     ("6300", "Utilities", "expense", None),
     ("6400", "Depreciation", "expense", "depreciation"),
     ("6500", "Bank charges", "expense", None),
+    ("6700", "Cost of value-added services", "expense", None),
     ("6900", "Foreign exchange losses", "expense", "fx_loss"),
     ("7000", "Income tax expense", "expense", None),
 )
