@@ -94,11 +94,12 @@ async def confirm(
 
     A pending purchase whose first call had no answer is sent again with the same
     idempotency key or reference (the provider refuses a duplicate), else its status is
-    asked. Settled purchases are answered as they are.
+    asked. A failed (credited back) purchase is answered as it is; a succeeded one is asked
+    again, for a provider may report a success failed later (the telco reversed it).
     """
     async with db.transaction() as conn:
         row = await get(conn, transaction_id)
-        if row is None or row["status"] in ("succeeded", "failed"):
+        if row is None or row["status"] == "failed":
             return row, False
         provider = BY_NAME[row["provider"]]
         config = await require(conn, provider.name)

@@ -193,7 +193,7 @@ class PurchaseController(Controller):
         """Ask the provider's status API what became of a purchase, and settle it.
 
         A success publishes ``vas.purchase.completed.v1``, a failure credits the wallet back
-        (once); a settled purchase is answered as it is.
+        (once); a failed purchase is answered as it is.
         """
         row, _ = await confirm(db, events, transaction_id)
         if row is None:
