@@ -5,8 +5,9 @@ Talking (a local fake speaking its Airtime API). The kernel's event worker deliv
 events to Finance:
 
     top-up 1,000                 Dr 1420 VAS wallet 1,000 / Cr 1000 Bank 1,000
-    airtime 100 (Success,        Dr 6700 Cost of VAS  100 / Cr 1420 VAS wallet 100
-      its callback twice)        — once: the second callback changes nothing
+    airtime 100, resold for 105  Dr 6700 Cost of VAS  100 / Cr 1420 VAS wallet 100
+      (Success, its callback     Dr 1010 Cash         105 / Cr 4200 VAS revenue 105
+      twice)                     — once: the second callback changes nothing
     airtime 250 (Failed)         VAS credits its wallet back; Finance had booked nothing
                                  for it, so it books nothing
 
@@ -101,7 +102,7 @@ def test_finance_books_one_debit_for_an_airtime_purchase_called_back_twice(
 
     with EventWorkerHarness(client) as worker:
         topup = fund(client, tenant, "1000", ref="KCB-TRF-0001")
-        sold = ok(airtime(client, tenant, key="till-1-000001", amount="100"), 201)
+        sold = ok(airtime(client, tenant, key="till-1-000001", amount="100", price="105"), 201)
         fakes.finish(sold["provider_ref"], "Success")
         assert ok(at_callback(client, path, request_id=sold["provider_ref"], status="Success"))
         again = at_callback(client, path, request_id=sold["provider_ref"], status="Success")
@@ -114,7 +115,13 @@ def test_finance_books_one_debit_for_an_airtime_purchase_called_back_twice(
 
     books = _books(url, tenant)
     assert books["refs"] == [f"vas.funding:{topup['id']}", f"vas.purchase:{sold['id']}"]
-    assert books["net"] == {"1000": D("-1000"), "1420": D("900"), "6700": D("100")}
+    assert books["net"] == {
+        "1000": D("-1000"),
+        "1010": D("105"),
+        "1420": D("900"),
+        "4200": D("-105"),
+        "6700": D("100"),
+    }
     assert balance(client, tenant) == D("900")
     handled = [e.type for e in worker.deliveries("finance")]
     assert sorted(handled) == [
@@ -135,7 +142,7 @@ def test_a_completed_purchase_reported_failed_later_is_reversed_in_the_books_onc
 
     with EventWorkerHarness(client) as worker:
         fund(client, tenant, "500", ref="KCB-TRF-0002")
-        sold = ok(airtime(client, tenant, key="till-2-000001", amount="120"), 201)
+        sold = ok(airtime(client, tenant, key="till-2-000001", amount="120", price="130"), 201)
         fakes.finish(sold["provider_ref"], "Success")
         ok(at_callback(client, path, request_id=sold["provider_ref"], status="Success"))
         worker.wait_handled("finance", 2)
@@ -149,4 +156,5 @@ def test_a_completed_purchase_reported_failed_later_is_reversed_in_the_books_onc
     assert books["refs"][1:] == [f"vas.purchase:{sold['id']}", f"vas.reversal:{sold['id']}"]
     assert books["net"]["1420"] == D("500")
     assert books["net"]["6700"] == D("0")
+    assert (books["net"]["1010"], books["net"]["4200"]) == (D("0"), D("0"))
     assert balance(client, tenant) == D("500")

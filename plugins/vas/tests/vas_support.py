@@ -52,10 +52,18 @@ def entries(client: Any, tenant: Any) -> list[dict[str, Any]]:
 
 
 def airtime(
-    client: Any, tenant: Any, *, key: str, amount: str = "100", phone: str = "+254711000111"
+    client: Any,
+    tenant: Any,
+    *,
+    key: str,
+    amount: str = "100",
+    phone: str = "+254711000111",
+    price: str | None = None,
 ) -> Any:
-    """Buy airtime; the raw response."""
+    """Buy airtime (resold for ``price``, if given); the raw response."""
     body = {"phone_number": phone, "amount": amount, "currency": "KES", "idempotency_key": key}
+    if price is not None:
+        body["price"] = price
     return client.post(f"{VAS}/airtime", json=body, headers=tenant.headers)
 
 

@@ -28,6 +28,7 @@ _IFRS_GENERIC: tuple[tuple[str, str, str, str | None], ...] = (
     ("3200", "Opening balance equity", "equity", "opening_balance"),
     ("4000", "Sales of goods", "income", "sales"),
     ("4100", "Revenue from services", "income", "sales"),
+    ("4200", "Value-added services revenue", "income", None),
     ("4900", "Other income", "income", "other_income"),
     ("4950", "Foreign exchange gains", "income", "fx_gain"),
     ("5000", "Cost of goods sold", "expense", "cogs"),

@@ -6,13 +6,15 @@ tenant's prepaid wallet and publishes what changes it; Finance books each fact o
 
 ==============================  =========================================================
 ``vas.wallet.funded.v1``        Dr VAS wallet (1420) / Cr Bank — money sent to the providers
-``vas.purchase.completed.v1``   Dr Cost of value-added services (6700) / Cr VAS wallet
-``vas.purchase.reversed.v1``    Dr VAS wallet / Cr Cost of value-added services, when the
-                                purchase had been booked (a failure before its completion
-                                never reached the books)
+``vas.purchase.completed.v1``   Dr Cost of value-added services (6700) / Cr VAS wallet;
+                                with a ``price`` (the tenant resold it at the till), also
+                                Dr Cash / Cr Value-added services revenue (4200)
+``vas.purchase.reversed.v1``    the completed entry's mirror, when the purchase had been
+                                booked (a failure before its completion never reached the
+                                books)
 ==============================  =========================================================
 
-The journal and the two accounts are created on first use when the chart lacks them (the
+The journal and the accounts are created on first use when the chart lacks them (the
 IFRS chart template has them). VAS is optional: nothing here imports it.
 """
 
@@ -46,6 +48,7 @@ __all__ = (
 VAS_ACCOUNTS: dict[str, tuple[str, str, str]] = {
     "wallet": ("1420", "VAS wallet (prepaid)", "asset"),
     "cost": ("6700", "Cost of value-added services", "expense"),
+    "revenue": ("4200", "Value-added services revenue", "income"),
 }
 """The accounts VAS's wallet is booked to: (code, name, type), found by code."""
 VAS_JOURNAL_CODE = "VAS"
@@ -106,14 +109,17 @@ async def _book(
     conn: Connection,
     *,
     source_ref: str,
-    debit: UUID,
-    credit: UUID,
-    amount: Decimal,
+    pairs: list[tuple[UUID, UUID, Decimal]],
     currency: str,
     day: date,
     text: str,
     reference: str,
 ) -> None:
+    """Post one entry of ``(debit account, credit account, amount)`` pairs."""
+    lines: list[Posting] = []
+    for debit, credit, amount in pairs:
+        lines.append(Posting(account_id=debit, currency=currency, debit=amount, description=text))
+        lines.append(Posting(account_id=credit, currency=currency, credit=amount, description=text))
     books = await company(conn)
     await post_entry(
         conn,
@@ -121,10 +127,7 @@ async def _book(
         journal_id=await _journal(conn),
         number=await next_number(conn, VAS_JOURNAL_CODE, VAS_JOURNAL_CODE, day),
         day=day,
-        lines=[
-            Posting(account_id=debit, currency=currency, debit=amount, description=text),
-            Posting(account_id=credit, currency=currency, credit=amount, description=text),
-        ],
+        lines=lines,
         reference=reference[:500],
         memo=text[:500],
         source="vas",
@@ -135,6 +138,19 @@ async def _book(
 async def _booked(conn: Connection, source_ref: str) -> bool:
     found = await conn.fetchval("select 1 from finance_entry where source_ref = $1", source_ref)
     return bool(found)
+
+
+async def _purchase_pairs(
+    conn: Connection, data: dict[str, Any], amount: Decimal, currency: str
+) -> list[tuple[UUID, UUID, Decimal]]:
+    """A purchase's cost, and its resale (cash at the till) when it carries a ``price``."""
+    pairs = [(await _account(conn, "cost"), await _account(conn, "wallet"), amount)]
+    resale = _amount({"amount": data.get("price"), "currency": currency})
+    if resale is not None:
+        pairs.append(
+            (await default_account(conn, "cash"), await _account(conn, "revenue"), resale[0])
+        )
+    return pairs
 
 
 async def on_vas_wallet_funded(event: CloudEvent, ctx: EventContext) -> None:
@@ -151,9 +167,9 @@ async def on_vas_wallet_funded(event: CloudEvent, ctx: EventContext) -> None:
     await _book(
         ctx.conn,
         source_ref=source_ref,
-        debit=await _account(ctx.conn, "wallet"),
-        credit=await default_account(ctx.conn, "bank"),
-        amount=amount,
+        pairs=[
+            (await _account(ctx.conn, "wallet"), await default_account(ctx.conn, "bank"), amount)
+        ],
         currency=currency,
         day=_day(data.get("funded_on")),
         text=f"VAS wallet top-up {data.get('reference')}",
@@ -175,9 +191,7 @@ async def on_vas_purchase_completed(event: CloudEvent, ctx: EventContext) -> Non
     await _book(
         ctx.conn,
         source_ref=source_ref,
-        debit=await _account(ctx.conn, "cost"),
-        credit=await _account(ctx.conn, "wallet"),
-        amount=amount,
+        pairs=await _purchase_pairs(ctx.conn, data, amount, currency),
         currency=currency,
         day=_day(data.get("completed_at")),
         text=str(data.get("description") or f"VAS {data.get('kind')}"),
@@ -195,12 +209,11 @@ async def on_vas_purchase_reversed(event: CloudEvent, ctx: EventContext) -> None
     if not await _booked(ctx.conn, f"vas.purchase:{data['transaction_id']}"):
         return  # never completed: the wallet's debit and credit never reached the books
     amount, currency = money
+    pairs = await _purchase_pairs(ctx.conn, data, amount, currency)
     await _book(
         ctx.conn,
         source_ref=source_ref,
-        debit=await _account(ctx.conn, "wallet"),
-        credit=await _account(ctx.conn, "cost"),
-        amount=amount,
+        pairs=[(credit, debit, value) for debit, credit, value in pairs],
         currency=currency,
         day=_day(data.get("reversed_at")),
         text=f"VAS {data.get('kind')} reversed: {data.get('reason')}",

@@ -62,6 +62,8 @@ class PurchaseCompleted(msgspec.Struct, kw_only=True):
         description: What was bought, for a ledger line.
         amount: What it cost the wallet.
         currency: Its currency (ISO 4217).
+        price: What the tenant's customer paid for it, when the tenant resells (cash at
+            the till), in ``currency``; ``None`` for the tenant's own use.
         completed_at: When the provider's success was confirmed.
     """
 
@@ -73,6 +75,7 @@ class PurchaseCompleted(msgspec.Struct, kw_only=True):
     description: str
     amount: Decimal
     currency: str
+    price: Decimal | None
     completed_at: datetime
 
 
@@ -87,6 +90,7 @@ class PurchaseReversed(msgspec.Struct, kw_only=True):
         provider: ``africastalking`` or ``flutterwave``.
         amount: What was credited back to the wallet.
         currency: Its currency (ISO 4217).
+        price: What the customer paid for it (refunded), when the tenant resold it.
         reason: The provider's reason, as it gave it.
         was_completed: Whether ``vas.purchase.completed.v1`` had been published for it (a
             success later reported failed); Finance reverses the cost only then.
@@ -98,6 +102,7 @@ class PurchaseReversed(msgspec.Struct, kw_only=True):
     provider: str
     amount: Decimal
     currency: str
+    price: Decimal | None
     reason: str
     was_completed: bool
     reversed_at: datetime

@@ -24,6 +24,7 @@ EXAMPLES: dict[str, Any] = {
         "phone_number": "+254711000111",
         "amount": "100",
         "currency": "KES",
+        "price": "100",
         "idempotency_key": "till-7-sale-000123",
     },
     "POST /data": {

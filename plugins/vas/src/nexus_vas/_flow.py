@@ -59,6 +59,7 @@ async def buy(
     recipient: str,
     amount: Decimal,
     currency: str,
+    price: Decimal | None = None,
     product: dict[str, Any],
     description: str,
 ) -> tuple[dict[str, Any], bool]:
@@ -75,6 +76,7 @@ async def buy(
             recipient=recipient,
             amount=amount,
             currency=currency,
+            price=price,
             product=product,
             description=description,
         )

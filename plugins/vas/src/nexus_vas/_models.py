@@ -52,6 +52,7 @@ class AirtimeIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     amount: Money
     idempotency_key: Key
     currency: Currency | None = None
+    price: Money | None = None
 
 
 class DataIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -65,6 +66,7 @@ class DataIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     idempotency_key: Key
     product_name: Annotated[str, msgspec.Meta(min_length=1, max_length=100)] | None = None
     currency: Currency | None = None
+    price: Money | None = None
 
 
 class BillIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -80,6 +82,7 @@ class BillIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     biller_code: Annotated[str, msgspec.Meta(max_length=50)] | None = None
     item_code: Annotated[str, msgspec.Meta(max_length=50)] | None = None
     currency: Currency | None = None
+    price: Money | None = None
 
 
 class WalletOut(msgspec.Struct, kw_only=True):
@@ -112,6 +115,7 @@ class TransactionOut(msgspec.Struct, kw_only=True):
     recipient: str
     amount: Decimal
     currency: str
+    price: Decimal | None
     product: dict[str, Any]
     description: str
     status: Literal["pending", "submitted", "succeeded", "failed"]

@@ -36,7 +36,8 @@ if TYPE_CHECKING:
 __all__ = ("COLUMNS", "by_key", "get", "order_of", "place", "product_of", "settle")
 
 COLUMNS = (
-    "id, kind, provider, idempotency_key, recipient, amount, currency, product, description, "
+    "id, kind, provider, idempotency_key, recipient, amount, currency, price, product, "
+    "description, "
     "status, provider_ref, provider_status, error, completed_at, reversed_at, created_at, "
     "updated_at"
 )
@@ -88,6 +89,7 @@ async def place(
     recipient: str,
     amount: Decimal,
     currency: str,
+    price: Decimal | None,
     product: dict[str, Any],
     description: str,
 ) -> tuple[dict[str, Any], bool]:
@@ -106,7 +108,8 @@ async def place(
     transaction_id = new_id()
     row = await conn.fetchrow(
         "insert into vas_transaction (id, kind, provider, idempotency_key, recipient, amount, "
-        "currency, product, description) values ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9) "
+        "currency, price, product, description) "
+        "values ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, $10) "
         f"returning {COLUMNS}",
         transaction_id,
         kind,
@@ -115,6 +118,7 @@ async def place(
         recipient,
         amount,
         currency,
+        price,
         msgspec.json.encode(product).decode(),
         description,
     )
@@ -162,6 +166,7 @@ async def settle(
                 description=row["description"],
                 amount=row["amount"],
                 currency=row["currency"],
+                price=row["price"],
                 completed_at=now,
             ),
         )
@@ -186,6 +191,7 @@ async def settle(
             provider=row["provider"],
             amount=row["amount"],
             currency=row["currency"],
+            price=row["price"],
             reason=reason[:500],
             was_completed=status == "succeeded",
             reversed_at=now,

@@ -70,7 +70,8 @@ class PurchaseController(Controller):
         provider is asked: ``submitted`` when it took the order (its status callback settles
         it), ``failed`` and credited back when it refused, ``pending`` when it did not answer
         (``POST /transactions/{id}/reconcile`` asks again). The same ``idempotency_key``
-        answers the first purchase (200).
+        answers the first purchase (200). ``price``, when the tenant resells it, is what its
+        customer paid (cash at the till): Finance books it as revenue.
         """
         currency = data.currency or settings.currency
         row, created = await buy(
@@ -82,6 +83,7 @@ class PurchaseController(Controller):
             recipient=data.phone_number,
             amount=data.amount,
             currency=currency,
+            price=data.price,
             product={},
             description=f"Airtime {data.amount:f} {currency} to {data.phone_number}",
         )
@@ -111,6 +113,7 @@ class PurchaseController(Controller):
             recipient=data.phone_number,
             amount=data.amount,
             currency=currency,
+            price=data.price,
             product={
                 "quantity": data.quantity,
                 "unit": data.unit,
@@ -145,6 +148,7 @@ class PurchaseController(Controller):
             recipient=data.customer,
             amount=data.amount,
             currency=currency,
+            price=data.price,
             product={
                 "category": data.category,
                 "biller_name": data.biller_name,

@@ -58,6 +58,7 @@ class Transaction(TenantOwned, Table, tablename="vas_transaction"):
     recipient = Text()
     amount = Numeric(digits=(20, 6))
     currency = Text()
+    price = Numeric(digits=(20, 6), null=True)
     product = JSONB()
     description = Text()
     status = Text()

@@ -71,6 +71,7 @@ STATEMENTS = [
         recipient text not null,
         amount numeric(20, 6) not null check (amount > 0),
         currency text not null,
+        price numeric(20, 6) check (price >= 0),
         product jsonb not null default jsonb_build_object(),
         description text not null,
         status text not null default 'pending'
