@@ -14,6 +14,8 @@ from vas_fakes import FakeProviders
 os.environ.setdefault("NEXUS_VAS_KEYS", Fernet.generate_key().decode())
 # The fake providers listen on loopback.
 os.environ.setdefault("NEXUS_VAS_ALLOW_PRIVATE_URLS", "1")
+# The tests run the reconciliation sweep themselves, when they choose.
+os.environ.setdefault("NEXUS_VAS_SWEEP_S", "0")
 
 import nexus_vas  # noqa: E402 - after the key is configured
 

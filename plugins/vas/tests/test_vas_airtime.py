@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
+import nexus_vas
 from nexus.testing import outbox_events
 from vas_support import (
     VAS,
@@ -209,3 +211,28 @@ def test_an_unanswered_purchase_stays_pending_until_reconciled(
         if r.headers.get("idempotency-key") == pending["id"]
     ]
     assert len(resent) == 2
+
+
+def test_the_sweep_settles_a_purchase_whose_callback_never_came(
+    client: Any, tenant: Any, fakes: Any, vas_db: str
+) -> None:
+    configure(client, tenant, fakes)
+    fund(client, tenant, "500")
+    quiet = ok(airtime(client, tenant, key="sale-000008"), 201)
+    lost = ok(airtime(client, tenant, key="sale-000009", amount="60"), 201)
+    fakes.finish(quiet["provider_ref"], "Success")
+    fakes.finish(lost["provider_ref"], "Failed")
+    work = nexus_vas.SWEEPER.work
+    assert work is not None  # nexus_background handed the plugin its port
+
+    # The sweep the plugin runs every few minutes, here with no wait for stale purchases.
+    sweep = nexus_vas._sweep.sweep
+    changed = client.blocking_portal.call(lambda: sweep(work, stale=timedelta(0)))
+    client.blocking_portal.call(lambda: sweep(work, stale=timedelta(0)))  # once is enough
+
+    assert changed >= 2  # these two, and whatever other tenants had waiting
+    assert transaction(client, tenant, quiet["id"])["status"] == "succeeded"
+    assert transaction(client, tenant, lost["id"])["status"] == "failed"
+    assert balance(client, tenant) == D("400")
+    assert len(outbox_events(vas_db, tenant, "vas.purchase.completed.v1")) == 1
+    assert len(outbox_events(vas_db, tenant, "vas.purchase.reversed.v1")) == 1

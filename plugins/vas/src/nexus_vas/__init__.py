@@ -11,7 +11,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from nexus_hookspecs import Connection, Manifest, Permission, TenantRef, hookimpl, new_id
+from nexus_hookspecs import (
+    Background,
+    Connection,
+    Manifest,
+    Permission,
+    TenantRef,
+    hookimpl,
+    new_id,
+)
 
 from nexus_vas._events import PURCHASE_COMPLETED, PURCHASE_REVERSED, WALLET_FUNDED
 from nexus_vas._examples import EXAMPLES
@@ -27,19 +35,26 @@ from nexus_vas._routes_providers import ProviderController
 from nexus_vas._routes_purchases import PurchaseController
 from nexus_vas._routes_wallet import WalletController
 from nexus_vas._settings import VasSettings
+from nexus_vas._sweep import Sweeper
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
 __all__ = (
+    "SWEEPER",
     "VasSettings",
+    "nexus_background",
     "nexus_manifest",
     "nexus_piccolo_app",
     "nexus_routes",
+    "nexus_shutdown",
     "nexus_tenant_enable",
 )
 
 _MEMBERS = ("tenant_admin", "member")
+
+SWEEPER = Sweeper()
+"""The process's reconciliation sweep (``_sweep``): started with the app, stopped with it."""
 
 TABLES = ("vas_tenant", "vas_provider", "vas_wallet", "vas_wallet_entry", "vas_transaction")
 
@@ -110,3 +125,15 @@ async def nexus_tenant_enable(tenant: TenantRef, conn: Connection) -> None:
         new_id(),
         tenant.slug,
     )
+
+
+@hookimpl
+def nexus_background(work: Background) -> None:
+    """Start the sweep confirming purchases whose callback never came."""
+    SWEEPER.start(work)
+
+
+@hookimpl
+async def nexus_shutdown(app: Any) -> None:
+    """Stop the sweep."""
+    await SWEEPER.stop()

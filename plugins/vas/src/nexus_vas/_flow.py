@@ -7,7 +7,9 @@ Callbacks and reconciliations ask the provider's status API before acting.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from nexus_vas._africastalking import AfricasTalkingProvider
 from nexus_vas._credentials import require
@@ -17,14 +19,15 @@ from nexus_vas._port import Order, Outcome, VasProvider
 from nexus_vas._purchases import get, order_of, place, settle
 
 if TYPE_CHECKING:
+    from collections.abc import AsyncIterator
     from decimal import Decimal
     from uuid import UUID
 
-    from nexus_hookspecs import Database, EventPublisher
+    from nexus_hookspecs import Connection, Database, EventPublisher
 
     from nexus_vas._settings import VasSettings
 
-__all__ = ("BY_KIND", "BY_NAME", "buy", "confirm")
+__all__ = ("BY_KIND", "BY_NAME", "Unit", "buy", "confirm", "request_unit")
 
 _AT = AfricasTalkingProvider()
 _FLW = FlutterwaveProvider()
@@ -89,9 +92,23 @@ async def buy(
     return settled or row, True
 
 
-async def confirm(
-    db: Database, events: EventPublisher, transaction_id: UUID
-) -> tuple[dict[str, Any] | None, bool]:
+Unit: TypeAlias = Callable[[], AbstractAsyncContextManager[tuple["Connection", "EventPublisher"]]]
+"""Opens one transaction and gives its connection and event publisher (a request's ports,
+or a background unit of work acting as a tenant)."""
+
+
+def request_unit(db: Database, events: EventPublisher) -> Unit:
+    """A :data:`Unit` on a request's ``db`` and ``events`` ports."""
+
+    @asynccontextmanager
+    async def unit() -> AsyncIterator[tuple[Connection, EventPublisher]]:
+        async with db.transaction() as conn:
+            yield conn, events
+
+    return unit
+
+
+async def confirm(unit: Unit, transaction_id: UUID) -> tuple[dict[str, Any] | None, bool]:
     """Ask the provider what became of a purchase and settle it; the row, and if it changed.
 
     A pending purchase whose first call had no answer is sent again with the same
@@ -99,7 +116,7 @@ async def confirm(
     asked. A failed (credited back) purchase is answered as it is; a succeeded one is asked
     again, for a provider may report a success failed later (the telco reversed it).
     """
-    async with db.transaction() as conn:
+    async with unit() as (conn, _):
         row = await get(conn, transaction_id)
         if row is None or row["status"] == "failed":
             return row, False
@@ -112,6 +129,6 @@ async def confirm(
         outcome = await _status(provider, config, order, row["provider_ref"])
         if outcome.status == "unknown" and row["status"] == "pending" and provider is _FLW:
             outcome = await _purchase(provider, config, order)
-    async with db.transaction() as conn:
+    async with unit() as (conn, events):
         changed = await settle(conn, events, transaction_id, outcome)
         return await get(conn, transaction_id), changed

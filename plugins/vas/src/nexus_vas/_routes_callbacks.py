@@ -5,7 +5,8 @@
 - Flutterwave sends its ``verif-hash`` header: the secret hash set in its dashboard, kept
   with the tenant's credentials.
 
-A missing signature answers 401, a wrong one 403, and nothing changes. A verified callback
+A missing signature answers 401, a wrong one 403, and nothing changes; callbacks are rate
+limited per tenant and client address (429). A verified callback
 is not believed either: it only names the purchase, whose status VAS then asks the
 provider's status API (``_flow.confirm``) before debiting or reversing anything, once.
 """
@@ -18,18 +19,32 @@ from uuid import UUID
 
 import msgspec
 from litestar import Controller, Request, post
-from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
+from litestar.exceptions import (
+    NotAuthorizedException,
+    PermissionDeniedException,
+    TooManyRequestsException,
+)
 from litestar.params import FromPath
 from nexus_hookspecs.http import Db, Events, route_opt
 
 from nexus_vas._credentials import load
-from nexus_vas._flow import confirm
+from nexus_vas._flow import confirm, request_unit
 from nexus_vas._secrets import verify_token
+from nexus_vas._throttle import allowed
 
 if TYPE_CHECKING:
     from nexus_hookspecs import Database
 
 __all__ = ("CallbackController",)
+
+
+_PER_CLIENT = "300/minute"
+
+
+def _throttle(request: Request[Any, Any, Any], tenant: str) -> None:
+    host = request.client.host if request.client else "unknown"
+    if not allowed(_PER_CLIENT, "vas-callback", tenant, host):
+        raise TooManyRequestsException("too many callbacks from this address")
 
 
 class Changed(msgspec.Struct, kw_only=True):
@@ -90,6 +105,7 @@ class CallbackController(Controller):
         ``transactionId`` and ``status``; either is confirmed with ``GET
         /query/transaction/find`` before it counts. A bad token answers 403.
         """
+        _throttle(request, tenant)
         if verify_token("africastalking", token) != {"t": tenant}:
             raise PermissionDeniedException("the callback token does not match")
         fields = await _fields(request)
@@ -97,7 +113,7 @@ class CallbackController(Controller):
         found = await _find(db, "africastalking", refs) if refs else None
         if found is None:
             return Changed(changed=False)
-        _, changed = await confirm(db, events, found)
+        _, changed = await confirm(request_unit(db, events), found)
         return Changed(changed=changed)
 
     @post("/flutterwave", status_code=200)
@@ -110,6 +126,7 @@ class CallbackController(Controller):
         ``data.reference``) or Flutterwave's (``flw_ref``, ``tx_ref``), then confirmed with
         ``GET /v3/bills/{reference}``. No header answers 401, a wrong one 403.
         """
+        _throttle(request, tenant)
         signature = request.headers.get("verif-hash")
         if not signature:
             raise NotAuthorizedException("verif-hash is missing")
@@ -125,5 +142,5 @@ class CallbackController(Controller):
         found = await _find(db, "flutterwave", refs) if refs else None
         if found is None:
             return Changed(changed=False)
-        _, changed = await confirm(db, events, found)
+        _, changed = await confirm(request_unit(db, events), found)
         return Changed(changed=changed)

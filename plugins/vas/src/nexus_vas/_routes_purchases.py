@@ -26,7 +26,7 @@ from nexus_hookspecs.http import (
 from nexus_vas._credentials import require
 from nexus_vas._errors import ProviderError
 from nexus_vas._examples import body
-from nexus_vas._flow import buy, confirm
+from nexus_vas._flow import buy, confirm, request_unit
 from nexus_vas._flutterwave import billers
 from nexus_vas._keys import TRANSACTIONS_READ, TRANSACTIONS_WRITE
 from nexus_vas._models import AirtimeIn, Biller, BillIn, DataIn, TransactionOut
@@ -199,7 +199,7 @@ class PurchaseController(Controller):
         A success publishes ``vas.purchase.completed.v1``, a failure credits the wallet back
         (once); a failed purchase is answered as it is.
         """
-        row, _ = await confirm(db, events, transaction_id)
+        row, _ = await confirm(request_unit(db, events), transaction_id)
         if row is None:
             not_found()
         return _out(row)
