@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from decimal import Decimal
@@ -43,6 +44,9 @@ def test_airtime_debits_the_wallet_once_when_its_callback_arrives_twice(
         if r.headers.get("idempotency-key") == bought["id"]
     ]
     assert sent.form()["username"] == "sandbox"
+    assert json.loads(sent.form()["recipients"]) == [
+        {"phoneNumber": "+254711000111", "amount": "KES 100.00"}
+    ]
     assert sent.headers["apikey"].startswith("atsk_")
     assert balance(client, tenant) == D("400")
 

@@ -83,7 +83,7 @@ class AfricasTalkingProvider:
 
     async def _airtime(self, config: dict[str, Any], order: Order) -> Outcome:
         recipients = [
-            {"phoneNumber": order.recipient, "amount": f"{order.currency} {order.amount:f}"}
+            {"phoneNumber": order.recipient, "amount": f"{order.currency} {order.amount:.2f}"}
         ]
         response = await call(
             "POST",
