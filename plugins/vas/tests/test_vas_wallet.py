@@ -116,3 +116,14 @@ def test_another_tenants_purchase_is_a_404(
         assert method(url, headers=other.headers).status_code == 404
     assert ok(client.get(f"{VAS}/transactions", headers=other.headers))["items"] == []
     assert balance(client, other) == D("0")
+
+
+def test_nothing_is_bought_or_added_for_nothing(client: Any, tenant: Any, fakes: Any) -> None:
+    configure(client, tenant, fakes)
+    body = {"amount": "0", "currency": "KES", "reference": "ZERO-1"}
+    topup = client.post(f"{VAS}/wallet/topups", json=body, headers=tenant.headers)
+    fund(client, tenant, "100")
+    bought = airtime(client, tenant, key="zero-0000001", amount="0")
+
+    assert (topup.status_code, bought.status_code) == (422, 422)
+    assert balance(client, tenant) == D("100")

@@ -11,6 +11,8 @@ from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import TYPE_CHECKING, Any, TypeAlias
 
+from nexus_hookspecs.http import invalid
+
 from nexus_vas._africastalking import AfricasTalkingProvider
 from nexus_vas._credentials import require
 from nexus_vas._errors import ProviderError
@@ -67,6 +69,8 @@ async def buy(
     description: str,
 ) -> tuple[dict[str, Any], bool]:
     """Place a purchase and hand it to its provider; the transaction, and whether new."""
+    if amount <= 0:
+        invalid("amount", "a purchase costs more than 0")
     provider = BY_KIND[kind]
     async with db.transaction() as conn:
         config = await require(conn, provider.name)

@@ -24,6 +24,7 @@ from litestar.exceptions import (
     PermissionDeniedException,
     TooManyRequestsException,
 )
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath
 from nexus_hookspecs.http import Db, Events, route_opt
 
@@ -90,7 +91,14 @@ class CallbackController(Controller):
     tags = ["vas: callbacks"]
     opt = route_opt(access="visitor")
 
-    @post("/africastalking/{token:str}", status_code=200)
+    @post(
+        "/africastalking/{token:str}",
+        status_code=200,
+        responses={
+            403: ResponseSpec(None, description="The token is not this tenant's"),
+            409: ResponseSpec(None, description="NEXUS_VAS_KEYS is not configured"),
+        },
+    )
     async def africastalking_status(
         self,
         request: Request[Any, Any, Any],
@@ -116,7 +124,14 @@ class CallbackController(Controller):
         _, changed = await confirm(request_unit(db, events), found)
         return Changed(changed=changed)
 
-    @post("/flutterwave", status_code=200)
+    @post(
+        "/flutterwave",
+        status_code=200,
+        responses={
+            401: ResponseSpec(None, description="No verif-hash header"),
+            403: ResponseSpec(None, description="The verif-hash is not the tenant's"),
+        },
+    )
     async def flutterwave_status(
         self, request: Request[Any, Any, Any], tenant: FromPath[str], db: Db, events: Events
     ) -> Changed:

@@ -225,7 +225,13 @@ class PurchaseController(Controller):
             items = await billers(config, category=category, country=settings.country)
         except ProviderError as exc:
             raise _unavailable(str(exc)) from exc
-        return [msgspec.convert(item, Biller, strict=False) for item in items]
+        listed = []
+        for item in items:
+            try:
+                listed.append(msgspec.convert(item, Biller, strict=False))
+            except msgspec.ValidationError:
+                continue  # an item of a shape this version does not know
+        return listed
 
 
 def _unavailable(detail: str) -> HTTPException:

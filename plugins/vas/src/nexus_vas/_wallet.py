@@ -12,7 +12,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from nexus_hookspecs import new_id
-from nexus_hookspecs.http import conflict
+from nexus_hookspecs.http import conflict, invalid
 
 from nexus_vas._events import WALLET_FUNDED, WalletFunded
 
@@ -92,6 +92,8 @@ async def fund(
 
     The same reference answers the first top-up; with another amount or currency, 409.
     """
+    if amount <= 0:
+        invalid("amount", "a top-up adds more than 0")
     wallet = await locked_wallet(conn, currency)
     existing = await conn.fetchrow(_ENTRY + "where kind = 'funding' and reference = $1", reference)
     if existing is not None:
