@@ -184,6 +184,9 @@ def test_a_retry_with_the_same_key_answers_the_first_purchase(
 
     assert retry["id"] == first["id"]
     assert balance(client, tenant) == D("400")
+    other = airtime(client, tenant, key="sale-000006", amount="150")
+    assert other.status_code == 409
+    assert other.json()["transaction_id"] == first["id"]
     sent = [
         r
         for r in fakes.to("/version1/airtime/send")

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import msgspec
 from nexus_hookspecs import new_id
+from nexus_hookspecs.http import conflict
 
 from nexus_vas._events import (
     PURCHASE_COMPLETED,
@@ -95,14 +96,21 @@ async def place(
 ) -> tuple[dict[str, Any], bool]:
     """Debit the wallet and record a pending purchase; the row, and whether it is new.
 
-    A key used before answers its first purchase. Limits answer 422/429, a short wallet 409.
+    A key used before answers its first purchase (409 when it was for another kind,
+    recipient, amount or currency). Limits answer 422/429, a short wallet 409.
     """
+    asked = (kind, recipient, amount, currency)
     found = await by_key(conn, key)
+    if found is None:
+        wallet = await locked_wallet(conn, currency)
+        found = await by_key(conn, key)  # placed while this one waited for the wallet
     if found is not None:
-        return found, False
-    wallet = await locked_wallet(conn, currency)
-    found = await by_key(conn, key)  # placed while this one waited for the wallet
-    if found is not None:
+        first = (found["kind"], found["recipient"], found["amount"], found["currency"])
+        if first != asked:
+            conflict(
+                f"idempotency key {key!r} was used for another purchase: {found['description']}",
+                transaction_id=str(found["id"]),
+            )
         return found, False
     await check_limits(conn, settings, amount=amount, currency=currency, recipient=recipient)
     transaction_id = new_id()
