@@ -80,6 +80,7 @@ from nexus_finance._routes_taxes import FiscalPositionController, ProductTaxCont
 from nexus_finance._seed import FinanceSeed
 from nexus_finance._services import SERVICES
 from nexus_finance._settings import FinanceSettings
+from nexus_finance._vas_in import VAS_HANDLERS
 from nexus_finance.tables import TABLES
 
 if TYPE_CHECKING:
@@ -268,6 +269,8 @@ def nexus_event_handlers(register: Callable[[str, EventHandler], None]) -> None:
     register(VALUATION_POSTED, on_valuation_posted)
     register(PAYRUN_POSTED, on_payrun_posted)
     register(INVOICE_POSTED.type, on_invoice_posted)
+    for event_type, vas_handler in VAS_HANDLERS:  # VAS's prepaid wallet (_vas_in)
+        register(event_type, vas_handler)
 
 
 @hookimpl
