@@ -49,6 +49,12 @@ from nexus_finance._keys import (
     PERIODS_WRITE,
     REPORTS_READ,
 )
+from nexus_finance._payments_in import (
+    PAYMENT_CONFIRMED,
+    REFUND_COMPLETED,
+    on_payment_confirmed,
+    on_refund_completed,
+)
 from nexus_finance._rendering import on_invoice_posted
 from nexus_finance._routes_bank import (
     BankAccountController,
@@ -271,6 +277,8 @@ def nexus_event_handlers(register: Callable[[str, EventHandler], None]) -> None:
     register(INVOICE_POSTED.type, on_invoice_posted)
     for event_type, vas_handler in VAS_HANDLERS:  # VAS's prepaid wallet (_vas_in)
         register(event_type, vas_handler)
+    register(PAYMENT_CONFIRMED, on_payment_confirmed)
+    register(REFUND_COMPLETED, on_refund_completed)
 
 
 @hookimpl
