@@ -76,6 +76,14 @@ def test_create_append_resume_and_finish(client: Any, tenant: Any) -> None:
     assert client.head(url, headers={**tenant.headers, **TUS}).status_code == 404
 
 
+def test_options_tells_the_capabilities(client: Any, tenant: Any) -> None:
+    answer = client.options(f"{API}/uploads", headers=tenant.headers)
+    assert answer.status_code == 204
+    assert answer.headers["Tus-Version"] == "1.0.0"
+    assert answer.headers["Tus-Extension"] == "creation,termination"
+    assert int(answer.headers["Tus-Max-Size"]) > 0
+
+
 def test_protocol_errors(client: Any, tenant: Any, drive_db: str) -> None:
     no_version = client.post(f"{API}/uploads", headers={**tenant.headers, "Upload-Length": "3"})
     assert (no_version.status_code, no_version.headers["Tus-Version"]) == (412, "1.0.0")
