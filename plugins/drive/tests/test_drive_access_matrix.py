@@ -146,6 +146,12 @@ def test_links_expire_need_their_password_and_are_revocable(client: Any, tenant:
     problem(client.get(f"{link}/content"), 403)
     got = client.get(f"{link}/content", headers={"X-Link-Password": "open sesame"})
     assert got.content == b"LOGO"
+    # Guessing is throttled: after 20 wrong passwords an hour (one above), 429 and Retry-After.
+    for _ in range(19):
+        problem(client.get(f"{link}/content", headers={"X-Link-Password": "guess"}), 403)
+    throttled = client.get(f"{link}/content", headers={"X-Link-Password": "guess"})
+    assert throttled.status_code == 429
+    assert int(throttled.headers["Retry-After"]) > 0
     # Another tenant's slug with this token: 404.
     problem(client.get(view["path"].replace("{tenant}", "nope-nope")), 404)
     # Revoked: 404 from now on.
