@@ -268,7 +268,9 @@ async def start_approval(
         conflict("the document expired under its retention rule")
     workflow = await get_workflow(conn, document.type_id)
     if workflow is None:
-        conflict(f"document type {document.type!r} has no approval workflow", type=document.type)
+        conflict(
+            f"document type {document.type!r} has no approval workflow", document_type=document.type
+        )
     if await conn.fetchval(
         "select 1 from documents_approval where document_id = $1 and status = 'pending'",
         document_id,
@@ -310,7 +312,7 @@ async def decide(
     """
     approval = await get_approval(conn, approval_id, lock=True)
     if approval.status != "pending":
-        conflict(f"the approval is {approval.status}", status=approval.status)
+        conflict(f"the approval is {approval.status}", approval_status=approval.status)
     user = user_of(actor)
     step = approval.steps[approval.current_step - 1]
     if user is None or user not in step.approvers:

@@ -77,11 +77,10 @@ STATEMENTS = [
     create table documents_role (
         {_TENANT},
         id uuid not null,
-        name text not null check (name ~ '^[a-z][a-z0-9_]*$' and length(name) <= 40),
+        name text not null check (length(name) between 1 and 200),
         members uuid[] not null default array[]::uuid[],
         created_at timestamptz not null default now(),
-        primary key (tenant_id, id),
-        unique (tenant_id, name)
+        primary key (tenant_id, id)
     )""",
     f"""
     create table documents_workflow (
