@@ -17,6 +17,7 @@ from litestar import post
 from litestar.di import NamedDependency
 from litestar.params import JSONBody
 from nexus_hookspecs import (
+    BlobStore,
     Database,
     EventPublisher,
     Manifest,
@@ -187,8 +188,17 @@ async def publish(
     data: JSONBody[dict[str, Any]],
     db: NamedDependency[Database],
     events: NamedDependency[EventPublisher],
+    blobs: NamedDependency[BlobStore],
 ) -> dict[str, str]:
-    """Publish ``data["data"]`` as an event of type ``data["type"]``."""
+    """Publish ``data["data"]`` as an event of type ``data["type"]``.
+
+    With ``data["pdf"]``, first store those bytes at the payload's ``blob_key``, as Finance
+    and HR store a rendered PDF before announcing it.
+    """
+    if "pdf" in data:
+        await blobs.put(
+            data["data"]["blob_key"], data["pdf"].encode(), content_type="application/pdf"
+        )
     async with db.transaction() as conn:
         event_id = await events.publish(conn, type=data["type"], data=data["data"])
     return {"event_id": event_id}

@@ -50,11 +50,14 @@ def document(client: Any, tenant: Any, **fields: Any) -> dict[str, Any]:
     return created
 
 
-def publish(client: Any, tenant: Any, peer: str, event_type: str, data: dict[str, Any]) -> None:
+def publish(
+    client: Any, tenant: Any, peer: str, event_type: str, data: dict[str, Any], **extra: Any
+) -> None:
+    """Have a stand-in peer publish an event (``pdf=`` stores the rendered file first)."""
     ok(
         client.post(
             f"/api/v1/{peer}/publish",
-            json={"type": event_type, "data": data},
+            json={"type": event_type, "data": data, **extra},
             headers=tenant.headers,
         )
     )
