@@ -225,3 +225,47 @@ def test_workflow_and_start_refusals(notified: Any, office: Office) -> None:
         notified.post(f"{API}/documents/{doc['id']}/approvals", headers=office.tenant.headers), 409
     )
     problem(notified.delete(f"{API}/roles/{empty_role['id']}", headers=office.tenant.headers), 409)
+
+
+def test_without_notify_an_approval_still_starts(
+    client: Any, tenant: Any, documents_db: str
+) -> None:
+    approver = "0190f5a2-7c1e-7a00-8000-0000000000a1"
+    made = post(client, tenant, "/types", {"name": "Quote"})
+    ok(
+        client.put(
+            f"{API}/types/{made['id']}/workflow",
+            json={"steps": [{"name": "Sales lead", "approvers": [approver]}]},
+            headers=tenant.headers,
+        )
+    )
+    doc = document(client, tenant, type=made["key"], metadata={})
+    approval = post(client, tenant, f"/documents/{doc['id']}/approvals")
+    assert approval["awaiting"] == [approver]
+    [event] = outbox_events(documents_db, tenant, APPROVAL_REQUESTED.type)
+    assert event.data["approvers"] == [approver]
+
+
+def test_members_approve_but_only_admins_configure(client: Any, tenant: Any) -> None:
+    key = ok(
+        client.post(
+            "/api/v1/api-keys", json={"name": "member", "roles": ["member"]}, headers=tenant.headers
+        ),
+        201,
+    )["key"]
+    member = {"Authorization": f"Bearer {key}"}
+    assert client.get(f"{API}/documents", headers=member).status_code == 200
+    body = {"type": "general", "title": "Minutes"}
+    assert client.post(f"{API}/documents", json=body, headers=member).status_code == 201
+    problem(client.post(f"{API}/types", json={"name": "Mine"}, headers=member), 403)
+    problem(client.post(f"{API}/retention/sweep", headers=member), 403)
+
+
+def test_approvals_switched_off_answer_404(client: Any, tenant: Any) -> None:
+    ok(
+        client.put(
+            "/api/v1/features/documents.approvals", json={"enabled": False}, headers=tenant.headers
+        )
+    )
+    problem(client.get(f"{API}/approvals", headers=tenant.headers), 404)
+    assert client.get(f"{API}/documents", headers=tenant.headers).status_code == 200

@@ -55,7 +55,9 @@ class Sweeper:
     """
 
     def __init__(self) -> None:
-        self._runs: list[tuple[Background, asyncio.Task[None] | None]] = []
+        self._runs: list[
+            tuple[Background, asyncio.Task[None] | None, asyncio.AbstractEventLoop]
+        ] = []
 
     @property
     def work(self) -> Background | None:
@@ -68,7 +70,7 @@ class Sweeper:
         task = None
         if interval > 0:
             task = asyncio.get_running_loop().create_task(self._run(work, interval))
-        self._runs.append((work, task))
+        self._runs.append((work, task, asyncio.get_running_loop()))
 
     async def _run(self, work: Background, interval: float) -> None:
         while True:
@@ -79,10 +81,18 @@ class Sweeper:
             await asyncio.sleep(interval)
 
     async def stop(self) -> None:
-        """Stop the latest sweep (one under way is cancelled; its transaction rolls back)."""
-        if not self._runs:
+        """Stop the sweep of the app shutting down: the one started on this event loop.
+
+        Apps need not stop in the order they started (tests keep several); a sweep under
+        way is cancelled and its transaction rolls back.
+        """
+        loop = asyncio.get_running_loop()
+        mine = [run for run in self._runs if run[2] is loop]
+        if not mine:
             return
-        _, task = self._runs.pop()
+        run = mine[-1]
+        self._runs.remove(run)
+        task = run[1]
         if task is not None:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
