@@ -161,6 +161,13 @@ PROBLEM_TYPES: dict[str, ProblemType] = {
             "Something failed on the server; the `request_id` finds it in the logs.",
         ),
         ProblemType(
+            "insufficient-storage",
+            "Insufficient storage",
+            507,
+            "Storing this would exceed a storage quota (a plugin's, e.g. Drive's per tenant or "
+            "per user); `limit`, `used` and `needed` give the numbers in bytes.",
+        ),
+        ProblemType(
             "not-ready",
             "Not ready",
             503,
@@ -243,7 +250,7 @@ def _http_exception(request: Request[Any, Any, Any], exc: HTTPException) -> Resp
         return problem_response(
             request, status=422, detail="the request does not match the schema", errors=errors
         )
-    if exc.status_code >= 500:
+    if exc.status_code >= 500 and exc.status_code not in _CLIENT_VISIBLE_5XX:
         # Server-side failures keep their internals in the log, never in the response.
         return _internal_error(request, exc)
     generic = isinstance(exc, NotFoundException) or exc.detail == _default_detail(exc.status_code)
@@ -253,6 +260,10 @@ def _http_exception(request: Request[Any, Any, Any], exc: HTTPException) -> Resp
     return problem_response(
         request, status=exc.status_code, detail=detail, headers=exc.headers, **extensions
     )
+
+
+_CLIENT_VISIBLE_5XX = frozenset({507})
+"""5xx statuses that describe the request, not a failure: 507 (a storage quota is full)."""
 
 
 def _default_detail(status: int) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from nexus_hookspecs import Manifest, Permission, hookimpl
+from nexus_hookspecs import Background, Manifest, Permission, hookimpl
 
 from nexus_drive._events import (
     FILE_ADDED,
@@ -21,18 +21,37 @@ from nexus_drive._events import (
     FILE_UPDATED,
     ITEM_SHARED,
 )
+from nexus_drive._examples import EXAMPLES
+from nexus_drive._handlers import file_changed
 from nexus_drive._keys import ADMIN, FILES_READ, FILES_WRITE, SWEEP
+from nexus_drive._routes_items import (
+    DriveController,
+    ItemController,
+    TrashController,
+    create_folder,
+    drive_usage,
+    upload_file,
+)
+from nexus_drive._routes_more import GroupController, run_sweep, search, set_quota
+from nexus_drive._routes_share import LinkController, PublicLinkController, ShareController
 from nexus_drive._services import SERVICES
 from nexus_drive._settings import DriveSettings
+from nexus_drive._sweep import Sweeper
+from nexus_drive._tus import UploadController
+from nexus_drive._webdav import dav
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
 __all__ = (
     "DriveSettings",
+    "nexus_background",
+    "nexus_event_handlers",
     "nexus_manifest",
     "nexus_piccolo_app",
+    "nexus_routes",
     "nexus_services",
+    "nexus_shutdown",
 )
 
 _MEMBERS = ("tenant_admin", "member")
@@ -87,7 +106,54 @@ def nexus_manifest() -> Manifest:
             ITEM_SHARED,
         ),
         tenant_tables=TABLES,
+        example_payloads=EXAMPLES,
     )
+
+
+@hookimpl
+def nexus_routes(register: Callable[[Any], None]) -> None:
+    """Mount the drive routes under ``/api/v1/drive/``."""
+    for handler in (
+        DriveController,
+        ItemController,
+        TrashController,
+        ShareController,
+        LinkController,
+        PublicLinkController,
+        GroupController,
+        UploadController,
+        create_folder,
+        upload_file,
+        drive_usage,
+        search,
+        set_quota,
+        run_sweep,
+        dav,
+    ):
+        register(handler)
+
+
+@hookimpl
+def nexus_event_handlers(register: Callable[[str, Any], None]) -> None:
+    """Scan, index and preview each new version after it commits."""
+    register(FILE_ADDED.type, file_changed)
+    register(FILE_UPDATED.type, file_changed)
+
+
+SWEEPER = Sweeper()
+"""The process's sweep (``_sweep``): started with the app, stopped with it."""
+
+
+@hookimpl
+def nexus_background(work: Background) -> None:
+    """Start the sweep over every tenant with Drive on."""
+    SWEEPER.start(work)
+
+
+@hookimpl
+async def nexus_shutdown(app: Any) -> None:
+    """Stop the sweep."""
+    await SWEEPER.stop()
 
 
 @hookimpl

@@ -15,14 +15,13 @@ from nexus_hookspecs import Service
 from nexus_hookspecs.http import conflict
 
 from nexus_drive._store import (
-    DOCUMENTS_DRIVE,
     ITEM_COLUMNS,
     FileOut,
     add_file,
     add_version,
     check_name,
+    ensure_documents_drive,
     ensure_folder_path,
-    ensure_shared_drive,
     file_out,
     free_name,
     item_path,
@@ -108,7 +107,7 @@ async def adopt(data: Adopt, ctx: ServiceContext) -> Adopted:
             version_id=version_id,
             path=await item_path(conn, existing["id"]),
         )
-    drive_id = await ensure_shared_drive(conn, DOCUMENTS_DRIVE)
+    drive_id = await ensure_documents_drive(conn)
     parent = await ensure_folder_path(conn, drive_id, data.folder, None)
     name = await free_name(conn, drive_id, parent, check_name(data.name))
     file_id, version_id = await add_file(

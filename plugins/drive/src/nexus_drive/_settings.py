@@ -25,7 +25,6 @@ class DriveSettings(msgspec.Struct, kw_only=True, frozen=True):
             new one is added.
         trash_days: How long a trashed item stays restorable before the sweep purges it.
         upload_expiry_hours: How long an unfinished resumable upload may be resumed.
-        sweep_interval_seconds: How often the background sweep runs.
     """
 
     max_upload_bytes: Bytes = 5 * 1024**3
@@ -34,4 +33,3 @@ class DriveSettings(msgspec.Struct, kw_only=True, frozen=True):
     keep_versions: Annotated[int, msgspec.Meta(ge=1, le=1000)] = 10
     trash_days: Annotated[int, msgspec.Meta(ge=0, le=3650)] = 30
     upload_expiry_hours: Annotated[int, msgspec.Meta(ge=1, le=720)] = 24
-    sweep_interval_seconds: Annotated[int, msgspec.Meta(ge=5, le=86400)] = 300

@@ -32,7 +32,7 @@ __all__ = (
     "blob_key",
     "check_name",
     "ensure_folder_path",
-    "ensure_shared_drive",
+    "ensure_documents_drive",
     "ensure_user_drive",
     "file_out",
     "free_name",
@@ -47,7 +47,7 @@ DOCUMENTS_DRIVE = "Documents"
 ITEM_COLUMNS = (
     "id, drive_id, parent_id, kind, name, content_type, size, version_id, source_ref, "
     "created_by, created_at, updated_at, trashed_at, quarantined_at, quarantine_reason, "
-    "thumbnail_key"
+    "thumbnail_key, scanned_version_id"
 )
 
 _BAD_NAME = re.compile(r"[/\\\x00-\x1f]")
@@ -99,21 +99,20 @@ async def ensure_user_drive(conn: Connection, actor: str) -> Mapping[str, Any]:
     return made
 
 
-async def ensure_shared_drive(conn: Connection, name: str) -> UUID:
-    """The id of the shared drive called ``name``, made when missing."""
+async def ensure_documents_drive(conn: Connection) -> UUID:
+    """The id of the shared drive "Documents" other plugins file into, made when missing."""
     found: UUID | None = await conn.fetchval(
-        "select id from drive_drive where kind = 'shared' and lower(name) = lower($1)", name
+        "select id from drive_drive where purpose = 'documents'"
     )
     if found is not None:
         return found
     await conn.execute(
-        "insert into drive_drive (id, kind, name) values ($1, 'shared', $2) on conflict do nothing",
+        "insert into drive_drive (id, kind, name, purpose) values ($1, 'shared', $2, "
+        "'documents') on conflict do nothing",
         new_id(),
-        name,
+        DOCUMENTS_DRIVE,
     )
-    made: UUID = await conn.fetchval(
-        "select id from drive_drive where kind = 'shared' and lower(name) = lower($1)", name
-    )
+    made: UUID = await conn.fetchval("select id from drive_drive where purpose = 'documents'")
     return made
 
 

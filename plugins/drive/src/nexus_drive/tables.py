@@ -42,6 +42,7 @@ class Drive(TenantOwned, Table, tablename="drive_drive"):
     kind = Text()
     name = Text()
     owner = Text(null=True)
+    purpose = Text(null=True)
     created_at = Timestamptz()
 
 
@@ -81,6 +82,7 @@ class Item(TenantOwned, Table, tablename="drive_item"):
     trash_root = Boolean()
     quarantined_at = Timestamptz(null=True)
     quarantine_reason = Text(null=True)
+    scanned_version_id = UUID(null=True)
     text_content = Text(null=True)
     thumbnail_key = Text(null=True)
 

@@ -22,13 +22,15 @@ STATEMENTS = [
         kind text not null check (kind in ('user', 'shared')),
         name text not null check (length(name) between 1 and 200),
         owner text,
+        purpose text,
         created_at timestamptz not null default now(),
         primary key (tenant_id, id),
         check ((kind = 'user') = (owner is not null))
     )""",
     "create unique index drive_drive_user on drive_drive (tenant_id, owner) where kind = 'user'",
-    "create unique index drive_drive_shared on drive_drive (tenant_id, lower(name)) "
-    "where kind = 'shared'",
+    # A drive Drive keeps for a purpose ("documents": what other plugins file), one each.
+    "create unique index drive_drive_purpose on drive_drive (tenant_id, purpose) "
+    "where purpose is not null",
     # Groups of users (actors), to share with many at once.
     f"""
     create table drive_group (
@@ -39,7 +41,6 @@ STATEMENTS = [
         created_at timestamptz not null default now(),
         primary key (tenant_id, id)
     )""",
-    "create unique index drive_group_name on drive_group (tenant_id, lower(name))",
     # Who may use a shared drive (its members) and with which role.
     f"""
     create table drive_member (
@@ -74,6 +75,7 @@ STATEMENTS = [
         trash_root boolean not null default false,
         quarantined_at timestamptz,
         quarantine_reason text,
+        scanned_version_id uuid,
         text_content text,
         thumbnail_key text,
         search tsvector generated always as (
