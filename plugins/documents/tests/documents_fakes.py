@@ -27,7 +27,7 @@ from nexus_hookspecs import (
     ServiceContext,
     hookimpl,
 )
-from nexus_hookspecs.http import not_found, route_opt
+from nexus_hookspecs.http import route_opt
 
 
 class Adopt(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -69,6 +69,7 @@ class FilesGot(msgspec.Struct, kw_only=True):
 
 class Trash(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     file_ids: Annotated[list[UUID], msgspec.Meta(min_length=1)]
+    source: str = "plugin"
 
 
 class Trashed(msgspec.Struct, kw_only=True):
@@ -115,11 +116,10 @@ async def get_files(data: FilesGet, ctx: ServiceContext) -> FilesGot:
 
 async def trash(data: Trash, ctx: ServiceContext) -> Trashed:
     files = _files(ctx.tenant_id)
-    for file_id in data.file_ids:
-        if file_id not in files:
-            not_found()
+    moved = [i for i in data.file_ids if i in files and not files[i].trashed]
+    for file_id in moved:
         files[file_id].trashed = True
-    return Trashed(trashed=data.file_ids)
+    return Trashed(trashed=moved)
 
 
 class NewFile(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):

@@ -10,7 +10,13 @@ import nexus_drive
 import pytest
 from documents_fakes import finance
 from documents_helpers import API, get, ok, post, problem, publish
-from nexus.testing import EventWorkerHarness, create_test_client, make_tenant, migrated_database
+from nexus.testing import (
+    EventWorkerHarness,
+    create_test_client,
+    make_tenant,
+    migrated_database,
+    outbox_events,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -71,6 +77,29 @@ def test_an_invoice_is_adopted_by_drive_and_filed_once(with_drive: tuple[Any, st
     )
     assert [e["key"] for e in refused["errors"]] == ["drive_file_id"]
     assert get(client, other, "/documents")["items"] == []
+
+    # Kept one day after its issue date, the sweep expires it and Drive trashes its file.
+    ok(
+        client.patch(
+            f"{API}/types/{doc['type_id']}",
+            json={"retention": {"period": 1, "unit": "days", "after": "issued_on"}},
+            headers=tenant.headers,
+        )
+    )
+    swept = post(client, tenant, "/retention/sweep", status=200)
+    assert (swept["expired"], swept["files_trashed"], swept["held"]) == (1, 1, 0)
+    assert get(client, tenant, f"/documents/{doc['id']}")["status"] == "expired"
+    trashed = problem(
+        client.post(
+            f"{API}/documents",
+            json={"type": "general", "title": "Late", "drive_file_id": doc["file"]["id"]},
+            headers=tenant.headers,
+        ),
+        422,
+    )
+    assert "trash" in trashed["errors"][0]["message"]
+    [event] = outbox_events(url, tenant, "drive.file.trashed.v1")
+    assert event.data["file_id"] == doc["file"]["id"]
 
 
 def test_documents_go_off_with_drive(with_drive: tuple[Any, str]) -> None:

@@ -43,7 +43,7 @@ class Adopted(msgspec.Struct, kw_only=True):
 
 
 class _Trashed(msgspec.Struct, kw_only=True):
-    pass
+    trashed: list[UUID]
 
 
 async def files_of(
@@ -91,6 +91,12 @@ async def adopt(
     return await services.call(conn, "drive.files.adopt", request, result=Adopted)
 
 
-async def trash(conn: Connection, services: Services, file_id: UUID) -> None:
-    """Move a Drive file to the trash (Drive keeps it there until its timed purge)."""
-    await services.call(conn, "drive.files.trash", {"file_ids": [file_id]}, result=_Trashed)
+async def trash(conn: Connection, services: Services, file_id: UUID) -> bool:
+    """Move a Drive file to the trash (Drive keeps it there until its timed purge).
+
+    Returns:
+        Whether Drive moved it now (not when it was in the trash already, or is gone).
+    """
+    request = {"file_ids": [file_id], "source": "documents"}
+    answer = await services.call(conn, "drive.files.trash", request, result=_Trashed)
+    return file_id in answer.trashed

@@ -21,6 +21,8 @@ from nexus_documents._drive import trash
 from nexus_documents._events import DOCUMENT_EXPIRED, DocumentExpired
 
 if TYPE_CHECKING:
+    from uuid import UUID
+
     from nexus_hookspecs import Connection, EventPublisher, Services
 
 __all__ = ("SweepResult", "sweep_tenant")
@@ -46,12 +48,15 @@ class SweepResult(msgspec.Struct, kw_only=True):
     held: int
 
 
-async def _trash(conn: Connection, services: Services, file_id: object) -> bool:
-    """Move a file to Drive's trash; ``False`` when Drive is off or refuses (file gone)."""
+async def _trash(conn: Connection, services: Services, file_id: UUID) -> bool:
+    """Move a file to Drive's trash; whether Drive moved it now.
+
+    ``False`` when it was in the trash already or is gone, or when Drive is off or refuses.
+    """
     # A savepoint: a refusal inside Drive's service must not abort the sweep's transaction.
     await conn.execute("savepoint documents_trash")
     try:
-        await trash(conn, services, file_id)  # type: ignore[arg-type]
+        moved = await trash(conn, services, file_id)
     except ServiceUnavailable:
         await conn.execute("rollback to savepoint documents_trash")
         return False
@@ -60,7 +65,7 @@ async def _trash(conn: Connection, services: Services, file_id: object) -> bool:
         log.warning("drive refused to trash an expired document's file", file_id=str(file_id))
         return False
     await conn.execute("release savepoint documents_trash")
-    return True
+    return moved
 
 
 async def sweep_tenant(
