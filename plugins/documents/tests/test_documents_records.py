@@ -259,3 +259,20 @@ def test_another_tenant_sees_none_of_it(client: Any, tenant: Any, other: Any) ->
         client.post(f"{API}/documents/{made['id']}/links", json=link, headers=other.headers), 404
     )
     assert get(client, tenant, f"/documents/{made['id']}")["links"] == []
+
+
+def test_search_words_are_literal_and_metadata_text_is_clean(client: Any, tenant: Any) -> None:
+    made = document(client, tenant, title="50% off_season \\ lease")
+    for q in ("50%", "off_season", "\\", "%"):
+        found = get(client, tenant, "/documents", q=q)["items"]
+        assert [d["id"] for d in found] == [made["id"]], q
+    assert get(client, tenant, "/documents", q="5_%")["items"] == []
+    refused = problem(
+        client.post(
+            f"{API}/documents",
+            json={"type": "contract", "title": "X", "metadata": {"counterparty": "Acme\u202e"}},
+            headers=tenant.headers,
+        ),
+        422,
+    )
+    assert error_keys(refused) == {"metadata.counterparty"}

@@ -51,6 +51,7 @@ RECORD_TYPE = r"^[a-z][a-z0-9_]{0,39}\.[a-z][a-z0-9_]{0,39}$"
 Tag = Annotated[str, msgspec.Meta(pattern=r"^[\w][\w .&/+-]{0,49}$")]
 Title = Annotated[str, msgspec.Meta(min_length=1, max_length=300)]
 TypeKey = Annotated[str, msgspec.Meta(pattern=r"^[a-z][a-z0-9_]{0,39}$")]
+Metadata = Annotated[dict[str, Any], msgspec.Meta(max_length=100)]
 
 
 class LinkIn(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fields=True):
@@ -99,7 +100,7 @@ class DocumentIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     type: TypeKey
     title: Title
     drive_file_id: UUID | None = None
-    metadata: dict[str, Any] = msgspec.field(default_factory=dict)
+    metadata: Metadata = msgspec.field(default_factory=dict)
     tags: Annotated[list[Tag], msgspec.Meta(max_length=30)] = msgspec.field(default_factory=list)
     links: Annotated[list[LinkIn], msgspec.Meta(max_length=50)] = msgspec.field(
         default_factory=list
@@ -118,7 +119,7 @@ class DocumentPatch(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
 
     title: Title | msgspec.UnsetType = msgspec.UNSET
     drive_file_id: UUID | None | msgspec.UnsetType = msgspec.UNSET
-    metadata: dict[str, Any] | msgspec.UnsetType = msgspec.UNSET
+    metadata: Metadata | msgspec.UnsetType = msgspec.UNSET
     tags: Annotated[list[Tag], msgspec.Meta(max_length=30)] | msgspec.UnsetType = msgspec.UNSET
 
 
@@ -185,6 +186,11 @@ _SELECT = """
 
 def _json(value: Any) -> Any:
     return msgspec.json.decode(value) if isinstance(value, str | bytes) else value
+
+
+def _like(text: str) -> str:
+    """``text`` as a literal inside an ``ilike`` pattern (its wildcards and escapes escaped)."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def _tags(tags: Sequence[str]) -> list[str]:
@@ -273,7 +279,7 @@ async def list_documents(
         filters.status,
         filters.record_type,
         filters.record_id,
-        None if filters.q is None else filters.q.replace("%", r"\%").replace("_", r"\_"),
+        None if filters.q is None else _like(filters.q),
         filters.legal_hold,
         limit,
     )

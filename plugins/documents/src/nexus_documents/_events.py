@@ -95,7 +95,8 @@ class DocumentExpired(msgspec.Struct, kw_only=True):
         document_id: The document.
         retain_until: The last day its type's retention rule kept it.
         drive_file_id: Its Drive file, if it had one.
-        file_trashed: Whether the sweep moved that file to Drive's trash.
+        file_trashed: Whether the sweep moved that file to Drive's trash (not when it was
+            there already or is gone).
     """
 
     document_id: UUID

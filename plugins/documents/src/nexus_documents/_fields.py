@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import msgspec
 import pycountry
-from nexus_hookspecs.http import DECIMAL_GRAMMAR, FieldErrors
+from nexus_hookspecs.http import DECIMAL_GRAMMAR, FieldErrors, text_error
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
@@ -83,7 +83,8 @@ def _value(field: FieldDef, value: Any) -> tuple[Any, str | None]:
     if field.kind == "text":
         if not isinstance(value, str) or not value.strip() or len(value) > _TEXT_MAX:
             return None, f"must be text of 1 to {_TEXT_MAX} characters"
-        return value, None
+        problem = text_error(value)
+        return (None, problem) if problem else (value, None)
     if field.kind == "number":
         number = _decimal(value)
         if number is None:
