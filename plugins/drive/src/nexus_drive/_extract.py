@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import io
 import zipfile
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import structlog
 
@@ -76,21 +76,26 @@ def _docx(path: Path) -> str:
 def _xlsx(path: Path) -> str:
     import openpyxl
 
-    book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    with path.open("rb") as file:
+        book = openpyxl.load_workbook(file, read_only=True, data_only=True)
+        try:
+            return _cells(book)
+        finally:
+            book.close()
+
+
+def _cells(book: Any) -> str:
     parts: list[str] = []
     size = 0
-    try:
-        for sheet in book.worksheets:
-            parts.append(str(sheet.title))
-            for row in sheet.iter_rows(values_only=True):
-                for value in row:
-                    if value is not None:
-                        parts.append(str(value))
-                        size += len(parts[-1])
-                if size >= MAX_TEXT:
-                    return " ".join(parts)
-    finally:
-        book.close()
+    for sheet in book.worksheets:
+        parts.append(str(sheet.title))
+        for row in sheet.iter_rows(values_only=True):
+            for value in row:
+                if value is not None:
+                    parts.append(str(value))
+                    size += len(parts[-1])
+            if size >= MAX_TEXT:
+                return " ".join(parts)
     return " ".join(parts)
 
 

@@ -25,8 +25,9 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
+import structlog
 from litestar import Controller, Request, Response, delete, head, patch, post
-from litestar.exceptions import HTTPException
+from litestar.exceptions import HTTPException, InternalServerException
 from litestar.params import FromPath
 from nexus_hookspecs import new_id
 from nexus_hookspecs.http import (
@@ -53,6 +54,8 @@ if TYPE_CHECKING:
     from nexus_hookspecs import BlobStore, Connection
 
 __all__ = ("PART_BYTES", "TUS_VERSION", "UploadController")
+
+_log = structlog.get_logger("nexus_drive.tus")
 
 TUS_VERSION = "1.0.0"
 PART_BYTES = 8 * 1024 * 1024
@@ -253,6 +256,27 @@ class UploadController(Controller):
             raise _refuse(409, f"the upload is at offset {row['received']}, not {offset}")
         received, parts = row["received"], row["parts"]
         body = _Splitter(request.stream())
+        try:
+            received, parts = await self._store_parts(upload_id, row, body, db, blobs)
+        except InternalServerException:
+            # The client went away mid-part: what it sent before is kept; it resumes at HEAD.
+            _log.info("drive_upload_interrupted", upload_id=str(upload_id))
+            raise
+        if await body.more():
+            raise _refuse(413, "the body goes beyond Upload-Length")
+        headers = _tus_headers(**{"Upload-Offset": str(received)})
+        if received == row["length"]:
+            headers["Drive-File-Id"] = str(
+                await self._finish(row, parts, db, events, blobs, settings, actor)
+            )
+        return Response(None, status_code=204, headers=headers)
+
+    @staticmethod
+    async def _store_parts(
+        upload_id: UUID, row: Mapping[str, Any], body: _Splitter, db: Any, blobs: BlobStore
+    ) -> tuple[int, int]:
+        """Store the body part by part, moving the offset after each; answer where it is."""
+        received, parts = row["received"], row["parts"]
         while received < row["length"] and await body.more():
             size = min(PART_BYTES, row["length"] - received)
             info = await blobs.put(
@@ -270,14 +294,7 @@ class UploadController(Controller):
                 if moved == "UPDATE 0":
                     conflict("another request appended to this upload meanwhile")
             received, parts = received + info.size, parts + 1
-        if await body.more():
-            raise _refuse(413, "the body goes beyond Upload-Length")
-        headers = _tus_headers(**{"Upload-Offset": str(received)})
-        if received == row["length"]:
-            headers["Drive-File-Id"] = str(
-                await self._finish(row, parts, db, events, blobs, settings, actor)
-            )
-        return Response(None, status_code=204, headers=headers)
+        return received, parts
 
     @staticmethod
     async def _finish(  # noqa: PLR0913 - the upload and the ports, named

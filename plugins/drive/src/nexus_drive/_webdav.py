@@ -55,9 +55,11 @@ if TYPE_CHECKING:
 
     from litestar.types import Receive, Scope, Send
 
-__all__ = ("dav",)
+__all__ = ("MOUNT", "dav")
 
 _SESSION = "nexus_drive.dav"
+MOUNT = "/api/v1/drive/dav"
+"""Where the kernel mounts the WebDAV app (every plugin route is under ``/api/v1/<plugin>``)."""
 _PORTS = ("db", "events", "blobs", "settings", "context")
 
 
@@ -432,6 +434,8 @@ class DriveProvider(DAVProvider):  # type: ignore[misc]
 def _config() -> dict[str, Any]:
     return {
         "provider_mapping": {"/": DriveProvider()},
+        # Litestar hands the mount the path below it; WsgiDAV's hrefs name the mount's own.
+        "mount_path": MOUNT,
         "simple_dc": {"user_mapping": {"*": True}},
         "http_authenticator": {"accept_basic": False, "accept_digest": False},
         "lock_storage": True,

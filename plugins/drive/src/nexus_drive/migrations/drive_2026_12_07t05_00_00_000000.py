@@ -79,7 +79,7 @@ STATEMENTS = [
         text_content text,
         thumbnail_key text,
         search tsvector generated always as (
-            setweight(to_tsvector('simple', name), 'A') ||
+            setweight(to_tsvector('simple', name || ' ' || translate(name, '._-', '   ')), 'A') ||
             setweight(to_tsvector('english', coalesce(text_content, '')), 'B')
         ) stored,
         primary key (tenant_id, id),
