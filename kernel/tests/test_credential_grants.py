@@ -60,6 +60,7 @@ def test_the_secrets_are_where_the_model_says(url):
         ("nexus_platform_key", "secret_hash"),
         ("nexus_signing_key", "private_pem"),
         ("nexus_user", "password_hash"),
+        ("nexus_user_token", "token_hash"),
     ]
 
 

@@ -63,6 +63,12 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             whatever the account, before the address is locked out.
         signin_lockout_s: How long a locked-out account or address gets 429 (with
             ``Retry-After``) on every sign-in, with the right password too.
+        invitation_ttl_h: How long an invitation link (a user created without a password)
+            stays valid, in hours.
+        password_reset_ttl_m: How long a password-reset link stays valid, in minutes.
+        password_resets_per_account: Password resets one account (tenant and email) may
+            ask for (``limits`` notation); beyond, the request gets 429.
+        password_resets_per_address: Password resets one client address may ask for.
         invalid_credentials_per_address: Invalid API keys or tokens one client address may
             present (``300/minute``); beyond, its unknown credentials get 429 until the
             window ends (credentials already verified keep working).
@@ -126,6 +132,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     signin_failures_per_address: str = "100/15minutes"
     signin_lockout_s: int = 900
     invalid_credentials_per_address: str = "300/minute"
+    invitation_ttl_h: int = 72
+    password_reset_ttl_m: int = 60
+    password_resets_per_account: str = "5/hour"
+    password_resets_per_address: str = "50/hour"
     max_body_bytes: int = 10 * 1024 * 1024
     max_header_bytes: int = 8 * 1024
     rate_limit_tenant: str = "6000/minute"

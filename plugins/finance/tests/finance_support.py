@@ -71,3 +71,13 @@ def assert_balanced(report: dict[str, Any]) -> None:
     for currency, totals in report["totals"].items():
         assert totals["debit_balance"] == totals["credit_balance"], f"{currency} is off: {totals}"
         assert totals["debit"] == totals["credit"]
+
+
+def wait_for(worker: Any, plugin: str, event_type: str, count: int = 1) -> None:
+    """Wait (bounded, on the harness) until ``plugin`` handled ``count`` events of a type.
+
+    Other tests' events (an invoice posted earlier, which Finance renders) may reach the
+    worker first, so counting every handled event is not enough.
+    """
+    while sum(e.type == event_type for e in worker.deliveries(plugin)) < count:
+        worker.wait_handled(plugin, len(worker.deliveries(plugin)) + 1)

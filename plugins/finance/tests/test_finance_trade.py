@@ -11,7 +11,15 @@ import uuid
 from decimal import Decimal
 
 import pytest
-from finance_support import API, assert_balanced, balance_of, ok, problem, trial_balance
+from finance_support import (
+    API,
+    assert_balanced,
+    balance_of,
+    ok,
+    problem,
+    trial_balance,
+    wait_for,
+)
 from nexus.testing import (
     EventWorkerHarness,
     make_tenant,
@@ -272,7 +280,7 @@ def test_a_won_deals_invoice_carries_the_products_or_the_default_sales_tax(world
     }
     with EventWorkerHarness(client) as worker:
         publish(client, tenant, "crm", deal)
-        worker.wait_handled("finance", 1)
+        wait_for(worker, "finance", "crm.deal.won.v1")
     invoices = ok(client.get(f"{API}/invoices", headers=tenant.headers))["items"]
     assert [(i["untaxed_total"], i["tax_total"], i["total"]) for i in invoices] == [
         ("1520.00", "300.00", "1820.00")
@@ -291,7 +299,7 @@ def test_a_stock_bill_clears_stock_received_not_billed_and_returns_reverse_the_c
         publish(client, tenant, "inventory", valuation("delivery", "80.00"))
         publish(client, tenant, "inventory", valuation("return", "8.00"))
         publish(client, tenant, "inventory", valuation("supplier_return", "16.00"))
-        worker.wait_handled("finance", 4)
+        wait_for(worker, "finance", "inventory.valuation.posted.v1", 4)
     bill = ok(
         client.post(
             f"{API}/invoices",

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import post
+from litestar import Request, post, put
 from litestar.di import NamedDependency
-from litestar.params import JSONBody
-from nexus_hookspecs import Database, EventPublisher, Manifest, hookimpl
+from litestar.params import FromPath, JSONBody
+from nexus_hookspecs import BlobStore, Database, EventPublisher, Manifest, hookimpl
 
 
 @post("/publish", status_code=200)
@@ -28,6 +28,17 @@ async def publish(
     return {"event_id": event_id}
 
 
+@put("/files/{key:path}", status_code=200)
+async def keep(
+    key: FromPath[str], request: Request[Any, Any, Any], blobs: NamedDependency[BlobStore]
+) -> dict[str, Any]:
+    """Store the body in the tenant's files store (a file a requested email attaches)."""
+    info = await blobs.put(
+        key.lstrip("/"), await request.body(), content_type=request.headers["content-type"]
+    )
+    return {"key": info.key, "size": info.size}
+
+
 class _Notify:
     @hookimpl
     def nexus_manifest(self) -> Manifest:
@@ -38,6 +49,7 @@ class _Notify:
     @hookimpl
     def nexus_routes(self, register: Any) -> None:
         register(publish)
+        register(keep)
 
 
 notify = _Notify()

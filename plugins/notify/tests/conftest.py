@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 from cryptography.fernet import Fernet
-from nexus.testing import create_test_client, make_tenant, migrated_database
+from nexus.testing import create_test_client, kernel_settings, make_tenant, migrated_database
 from notify_fake_caller import caller
 from notify_fake_mail import mail
 from notify_fakes import FakeProviders
@@ -33,8 +33,12 @@ def notify_db(nexus_postgres_server: str) -> Iterator[str]:
 
 
 @pytest.fixture(scope="package")
-def client(notify_db: str) -> Iterator[Any]:
-    with create_test_client([nexus_notify, mail, caller], database_url=notify_db) as test_client:
+def client(notify_db: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    # Files the caller attaches go to a scratch directory, not the checkout's .nexus.
+    settings = kernel_settings(data_dir=tmp_path_factory.mktemp("notify-files"))
+    with create_test_client(
+        [nexus_notify, mail, caller], database_url=notify_db, settings=settings
+    ) as test_client:
         yield test_client
 
 

@@ -6,10 +6,10 @@ from typing import Any
 from uuid import UUID
 
 import msgspec
-from litestar import post
+from litestar import Request, post, put
 from litestar.di import NamedDependency
-from litestar.params import JSONBody
-from nexus_hookspecs import Database, Manifest, Services, hookimpl
+from litestar.params import FromPath, JSONBody
+from nexus_hookspecs import BlobStore, Database, Manifest, Services, hookimpl
 from nexus_hookspecs.http import ServiceUnavailable
 
 
@@ -35,6 +35,17 @@ async def reply(
     return {"message_id": str(sent.message_id), "deliveries": sent.deliveries}
 
 
+@put("/files/{key:path}", status_code=200)
+async def keep(
+    key: FromPath[str], request: Request[Any, Any, Any], blobs: NamedDependency[BlobStore]
+) -> dict[str, Any]:
+    """Store the body in the tenant's files store (what a caller attaches)."""
+    info = await blobs.put(
+        key.lstrip("/"), await request.body(), content_type=request.headers["content-type"]
+    )
+    return {"key": info.key, "size": info.size}
+
+
 class _Caller:
     @hookimpl
     def nexus_manifest(self) -> Manifest:
@@ -43,6 +54,7 @@ class _Caller:
     @hookimpl
     def nexus_routes(self, register: Any) -> None:
         register(reply)
+        register(keep)
 
 
 caller = _Caller()

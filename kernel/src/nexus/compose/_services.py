@@ -69,6 +69,8 @@ def build_kernel(
         per_address=settings.signin_failures_per_address,
         lockout_s=settings.signin_lockout_s,
         invalid_per_address=settings.invalid_credentials_per_address,
+        resets_per_account=settings.password_resets_per_account,
+        resets_per_address=settings.password_resets_per_address,
     )
     return Kernel(
         settings=settings,

@@ -23,7 +23,11 @@ from nexus_hookspecs.http import Cursor, Limit, Page, after_id, invalid, page_of
 from nexus.http import KernelDb, problem_spec, request_tenant, required_tenant
 from nexus.identity._authenticate import AuthError
 from nexus.identity._gate import client_address
+from nexus.identity._invitations import (
+    InvitationOut,  # noqa: TC001 - msgspec reads the field types at run time
+)
 from nexus.identity._principal import Principal, PrincipalKind, Role, request_principal
+from nexus.identity._routes_tokens import InvitationController, TokenController, invite
 from nexus.identity._secrets import parse_key, verify_password
 from nexus.identity._store import (
     ApiKey,
@@ -200,6 +204,12 @@ async def _password_principal(auth: Authenticator, data: TokenRequest, address: 
     )
 
 
+class CreatedUser(User, kw_only=True):
+    """A new user, and their invitation when they were created without a password."""
+
+    invitation: InvitationOut | None = None
+
+
 def _page(items: list[Any], limit: int) -> Page[Any]:
     return page_of(items, limit)
 
@@ -225,12 +235,23 @@ class UserController(Controller):
     @post("/", summary="Create (invite) a user")
     async def create(
         self, request: Request[Any, Any, Any], db: KernelDb, data: JSONBody[UserCreate]
-    ) -> User:
-        """Add a user to the tenant."""
+    ) -> CreatedUser:
+        """Add a user to the tenant; without a password, invite them.
+
+        An invited user gets a one-time link to choose a password
+        (``{NEXUS_PUBLIC_URL}/console/#/accept?token=…``, valid ``NEXUS_INVITATION_TTL_H``
+        hours), emailed through Notifications when it is on for the tenant
+        (``invitation.delivery: "queued"``); otherwise ``invitation.delivery`` is
+        ``"unavailable"`` and ``invitation.url`` is the link to pass on.
+        """
         tenant_id = required_tenant(request)
         try:
             async with db.transaction() as conn:
-                return await create_user(conn, tenant_id, data)
+                user = await create_user(conn, tenant_id, data)
+                invitation = None
+                if data.password is None:
+                    invitation = await invite(conn, request, tenant_id=tenant_id, user=user)
+                return CreatedUser(**msgspec.structs.asdict(user), invitation=invitation)
         except UniqueViolationError:
             raise ClientException(
                 f"a user with email {data.email} exists", status_code=409
@@ -334,4 +355,10 @@ def _check_expiry(expires_at: datetime | None) -> None:
         invalid("expires_at", "must be in the future")
 
 
-identity_routes = [AuthController, UserController, ApiKeyController]
+identity_routes = [
+    AuthController,
+    UserController,
+    ApiKeyController,
+    InvitationController,
+    TokenController,
+]

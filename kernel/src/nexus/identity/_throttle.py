@@ -36,6 +36,7 @@ log = structlog.get_logger("nexus.identity")
 _FAILED = "nexus-signin-failed"
 _LOCKED = "nexus-signin-locked"
 _INVALID = "nexus-invalid-credential"
+_RESET = "nexus-password-reset"
 
 
 class Throttle:
@@ -47,6 +48,8 @@ class Throttle:
         per_address: Failed sign-ins from one client address before it is locked out.
         lockout_s: How long a lock-out lasts, in seconds.
         invalid_per_address: Invalid API keys or tokens from one client address (``100/minute``).
+        resets_per_account: Password-reset requests of one account (``5/hour``).
+        resets_per_address: Password-reset requests from one client address.
     """
 
     def __init__(
@@ -57,12 +60,18 @@ class Throttle:
         per_address: str,
         lockout_s: int,
         invalid_per_address: str,
+        resets_per_account: str = "5/hour",
+        resets_per_address: str = "50/hour",
     ) -> None:
         self._limiter = limits.limiter
         self._per_account = parse(per_account)
         self._per_address = parse(per_address)
         self._lock = RateLimitItemPerSecond(1, lockout_s)
         self._invalid = parse(invalid_per_address)
+        self._resets = (
+            (parse(resets_per_account), "account"),
+            (parse(resets_per_address), "address"),
+        )
 
     async def locked_out(self, account: str, address: str) -> int | None:
         """Seconds left of the lock-out of ``account`` or ``address``; ``None`` if neither is."""
@@ -111,6 +120,17 @@ class Throttle:
             await self._limiter.hit(self._invalid, _INVALID, address)
         except StorageError as exc:
             log.warning("throttle counters unreachable; not throttling", error=str(exc))
+
+    async def reset_requested(self, account: str, address: str) -> int | None:
+        """Count a password-reset request; seconds to wait when a budget is spent, else ``None``."""
+        try:
+            for item, kind in self._resets:
+                who = f"{kind}:{account if kind == 'account' else address}"
+                if not await self._limiter.hit(item, _RESET, who):
+                    return await self._seconds_left(item, _RESET, who)
+        except StorageError as exc:
+            log.warning("throttle counters unreachable; not throttling", error=str(exc))
+        return None
 
     async def _seconds_left(self, item: RateLimitItem, namespace: str, who: str) -> int:
         stats = await self._limiter.get_window_stats(item, namespace, who)

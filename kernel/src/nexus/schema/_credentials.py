@@ -14,7 +14,10 @@ identity tables except these:
 - ``nexus_user.password_hash`` and ``nexus_api_key.secret_hash``: not readable. Signing in
   reads one user's hash by email through ``nexus_user_credentials(email)`` (row-level
   security still limits it to the tenant of the transaction); an API key is checked with
-  ``nexus_api_key_matches(tenant, id, hash)``, which answers yes or no. Writing hashes
+  ``nexus_api_key_matches(tenant, id, hash)``, which answers yes or no.
+- ``nexus_user_token.token_hash`` (invitations and password resets): not readable; a
+  token is checked with ``nexus_user_token_matches(id, purpose, hash)``, which answers
+  its user and state only when the hash matches. Writing hashes
   (new users, new keys, password changes) stays allowed: a write reveals nothing.
 - ``nexus_platform_key``: no privilege at all. ``nexus_platform_key_verify(id, hash)``
   checks a key (and notes its use); ``nexus_platform_key_state(id)`` tells whether a
@@ -43,6 +46,7 @@ SECRET_COLUMNS: dict[str, tuple[str, ...]] = {
     "nexus_signing_key": ("private_pem",),
     "nexus_user": ("password_hash",),
     "nexus_api_key": ("secret_hash",),
+    "nexus_user_token": ("token_hash",),
 }
 """Columns the API role may neither read nor, for the signing key, write."""
 
@@ -80,6 +84,12 @@ _FUNCTIONS: dict[str, tuple[str, str, str]] = {
         "and (k.last_used_at is null or k.last_used_at < now() - interval '1 minute'); "
         "select k.expires_at, k.revoked_at from nexus_platform_key k "
         "where k.id = p_id and k.secret_hash = p_secret_hash",
+    ),
+    "nexus_user_token_matches(p_id uuid, p_purpose text, p_token_hash bytea)": (
+        "table (user_id uuid, expires_at timestamptz, used_at timestamptz)",
+        "stable",
+        "select t.user_id, t.expires_at, t.used_at from nexus_user_token t "
+        "where t.id = p_id and t.purpose = p_purpose and t.token_hash = p_token_hash",
     ),
     "nexus_platform_key_state(p_id uuid)": (
         "table (expires_at timestamptz, revoked_at timestamptz)",

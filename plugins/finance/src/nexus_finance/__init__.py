@@ -13,6 +13,7 @@ import msgspec
 from nexus_hookspecs import Feature, Manifest, Permission, Service, hookimpl
 
 from nexus_finance._books import seed as seed_books
+from nexus_finance._document_events import INVOICE_RENDERED, INVOICE_SENT
 from nexus_finance._events import (
     BANK_STATEMENT_IMPORTED,
     INVOICE_PAID,
@@ -48,6 +49,7 @@ from nexus_finance._keys import (
     PERIODS_WRITE,
     REPORTS_READ,
 )
+from nexus_finance._rendering import on_invoice_posted
 from nexus_finance._routes_bank import (
     BankAccountController,
     BankReportController,
@@ -72,6 +74,7 @@ from nexus_finance._routes_reconcile import (
     PaymentAllocationController,
 )
 from nexus_finance._routes_reports import ReportController
+from nexus_finance._routes_send import InvoiceSendController
 from nexus_finance._routes_tax import TaxReturnController, TaxSummaryController
 from nexus_finance._routes_taxes import FiscalPositionController, ProductTaxController
 from nexus_finance._seed import FinanceSeed
@@ -104,7 +107,7 @@ def nexus_manifest() -> Manifest:
         version="0.1.0",
         title="Finance",
         summary="A double-entry ledger: accounts, journals, invoices, bills, payments and reports.",
-        hookspecs=">=0.1.2,<0.2",
+        hookspecs=">=0.1.4,<0.2",
         features=(
             Feature(
                 key="multi_currency",
@@ -206,6 +209,8 @@ def nexus_manifest() -> Manifest:
             PAYMENT_UNALLOCATED,
             BANK_STATEMENT_IMPORTED,
             STATEMENT_LINE_RECONCILED,
+            INVOICE_RENDERED,
+            INVOICE_SENT,
         ),
         tenant_tables=tuple(table._meta.tablename for table in TABLES),
         example_payloads=EXAMPLES,
@@ -241,6 +246,7 @@ def nexus_routes(register: Callable[[Any], None]) -> None:
         ExportController,
         ProductTaxController,
         FiscalPositionController,
+        InvoiceSendController,
     ):
         register(controller)
 
@@ -253,10 +259,15 @@ def nexus_piccolo_app() -> str:
 
 @hookimpl
 def nexus_event_handlers(register: Callable[[str, EventHandler], None]) -> None:
-    """Draft invoices for won deals; book Inventory's stock valuations and HR's pay runs."""
+    """Draft invoices for won deals; book Inventory's stock valuations and HR's pay runs.
+
+    Finance also handles its own ``finance.invoice.posted.v1``: the PDF goes to the files
+    store and ``finance.invoice.rendered.v1`` follows.
+    """
     register(DEAL_WON, on_deal_won)
     register(VALUATION_POSTED, on_valuation_posted)
     register(PAYRUN_POSTED, on_payrun_posted)
+    register(INVOICE_POSTED.type, on_invoice_posted)
 
 
 @hookimpl

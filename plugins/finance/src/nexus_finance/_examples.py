@@ -67,6 +67,7 @@ EXAMPLES: dict[str, Any] = {
         "lines": [{"description": "Consulting, December", "quantity": "8", "unit_price": "120.00"}],
     },
     "POST /invoices/{invoice_id}/credit-note": {"reason": "Two hours billed twice", "post": True},
+    "POST /invoices/{invoice_id}/send": {"to": ["accounts@customer.example"]},
     "POST /entries/{entry_id}/reverse": {"date": "2026-12-31"},
     "POST /payments": {"partner_name": "Example Customer Ltd", "amount": "50.00"},
     "POST /payments/{payment_id}/allocations": {

@@ -223,6 +223,10 @@ class InvoiceOut(msgspec.Struct, kw_only=True):
     lines: list[InvoiceLineOut]
     credit_notes: list[CreditNoteRef] = []
     allocations: list[SettlementOut] = []
+    sent_at: datetime | None = None
+    """When it was last emailed (``POST /invoices/{id}/send``)."""
+    sent_to: list[str] = []
+    """The addresses it was last emailed to."""
 
 
 def direction_of(kind: str, direction: str | None) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from nexus_hookspecs.piccolo import TenantOwned
 from piccolo.columns import (
+    JSONB,
     UUID,
     Array,
     Boolean,
@@ -192,6 +193,10 @@ class Invoice(TenantOwned, Table, tablename="finance_invoice"):
     posted_at = Timestamptz(null=True)
     paid_at = Timestamptz(null=True)
     created_at = Timestamptz()
+    sent_at = Timestamptz(null=True)
+    sent_to = Array(base_column=Text())
+    sent_delivery = JSONB(default="[]")
+    sent_key = Text(null=True)
 
 
 class InvoiceLine(TenantOwned, Table, tablename="finance_invoice_line"):

@@ -48,6 +48,7 @@ from nexus_hr._keys import (
     SCHEDULES_WRITE,
 )
 from nexus_hr._leave import seed_leave_types
+from nexus_hr._payslip_mail import PAYSLIP_RENDERED, on_payrun_approved
 from nexus_hr._routes_checklists import ChecklistController, ChecklistTemplateController
 from nexus_hr._routes_contracts import ContractController
 from nexus_hr._routes_departments import DepartmentController, PositionController
@@ -56,6 +57,7 @@ from nexus_hr._routes_employees import EmployeeController
 from nexus_hr._routes_leave import LEAVE_CONTROLLERS, LEAVE_PERMISSIONS
 from nexus_hr._routes_org_chart import OrgChartController
 from nexus_hr._routes_payroll import PayrunController, RuleSetController
+from nexus_hr._routes_payslip_mail import PayslipMailController
 from nexus_hr._routes_personal import PersonalController
 from nexus_hr._routes_schedules import ScheduleController
 from nexus_hr._schedules import seed_default_schedule
@@ -116,7 +118,7 @@ CONTROLLERS: tuple[Any, ...] = (
     ChecklistController,
 )
 CONTROLLERS += LEAVE_CONTROLLERS
-CONTROLLERS += (PayrunController, RuleSetController)
+CONTROLLERS += (PayrunController, RuleSetController, PayslipMailController)
 
 
 @hookimpl
@@ -130,7 +132,7 @@ def nexus_manifest() -> Manifest:
             "Employees, departments, positions, contracts, working schedules, documents "
             "and onboarding/offboarding checklists."
         ),
-        hookspecs=">=0.1.1,<0.2",
+        hookspecs=">=0.1.4,<0.2",
         features=(
             Feature(
                 key="documents",
@@ -223,6 +225,7 @@ def nexus_manifest() -> Manifest:
             EMPLOYEE_ERASED,
             *LEAVE_EVENTS,
             PAYRUN_POSTED,
+            PAYSLIP_RENDERED,
         ),
         tenant_tables=TABLES,
         example_payloads=EXAMPLES,
@@ -238,10 +241,15 @@ def nexus_routes(register: Callable[[Any], None]) -> None:
 
 @hookimpl
 def nexus_event_handlers(register: Callable[[str, EventHandler], None]) -> None:
-    """Link hired employees to their provisioned users; keep Time's approved timesheets."""
+    """Link hired employees to their provisioned users; keep Time's approved timesheets.
+
+    HR also handles its own ``hr.payrun.posted.v1``: each payslip's PDF goes to the files
+    store and ``hr.payslip.rendered.v1`` follows.
+    """
     register(USER_PROVISIONED, link_user)
     register(TIMESHEET_APPROVED, on_timesheet_approved)
     register(TIMESHEET_REOPENED, on_timesheet_reopened)
+    register(PAYRUN_POSTED.type, on_payrun_approved)
 
 
 @hookimpl

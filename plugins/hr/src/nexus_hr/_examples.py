@@ -81,6 +81,7 @@ EXAMPLES: dict[str, Any] = {
         "period_end": "2026-11-30",
         "pay_date": "2026-11-30",
     },
+    "POST /payruns/{payrun_id}/payslips/{employee_id}/send": {"to": "ada@home.example"},
 }
 """Keyed as ``example_payloads`` wants them: method and path below ``/api/v1/hr``."""
 

@@ -71,6 +71,8 @@ class Payslip:
     net: Decimal
     employer_costs: Decimal
     lines: tuple[PayslipLine, ...]
+    id: UUID | None = None
+    """The payslip's row (``hr_payslip.id``)."""
 
     def money(self, amount: Decimal) -> str:
         """An amount in the payslip's currency, rounded to its minor unit."""
@@ -113,6 +115,7 @@ async def load_payslip(conn: Connection, payrun_id: UUID, employee_id: UUID) -> 
         net=row["net"],
         employer_costs=row["employer_costs"],
         lines=tuple(PayslipLine(**dict(line)) for line in lines),
+        id=row["id"],
     )
 
 

@@ -79,6 +79,8 @@ class PayslipLineOut(msgspec.Struct, kw_only=True):
 class PayslipOut(msgspec.Struct, kw_only=True):
     """One employee's pay in a run."""
 
+    id: UUID
+    """The payslip (``hr.payslip.rendered.v1``'s ``record_id``)."""
     employee_id: UUID | None
     employee_name: str
     country: str | None

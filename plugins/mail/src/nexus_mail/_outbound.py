@@ -24,7 +24,15 @@ from nexus_mail._sealed import open_key
 if TYPE_CHECKING:
     from nexus_mail._settings import MailSettings
 
-__all__ = ("BOUNCE_LOCAL_PART", "Outgoing", "SendFailure", "build", "relay", "signed")
+__all__ = (
+    "BOUNCE_LOCAL_PART",
+    "OutgoingFile",
+    "Outgoing",
+    "SendFailure",
+    "build",
+    "relay",
+    "signed",
+)
 
 BOUNCE_LOCAL_PART = "bounces"
 _HEADERS = frozenset(
@@ -41,6 +49,14 @@ _HEADERS = frozenset(
 log = structlog.get_logger("nexus_mail")
 
 
+class OutgoingFile(msgspec.Struct, kw_only=True):
+    """A file to attach: its name, media type and bytes."""
+
+    filename: str
+    content_type: str
+    content: bytes
+
+
 class Outgoing(msgspec.Struct, kw_only=True):
     """What to send."""
 
@@ -54,6 +70,7 @@ class Outgoing(msgspec.Struct, kw_only=True):
     html: str | None = None
     reply_to: str | None = None
     headers: dict[str, str] = msgspec.field(default_factory=dict)
+    attachments: list[OutgoingFile] = msgspec.field(default_factory=list)
 
 
 class SendFailure(Exception):
@@ -90,6 +107,14 @@ def build(out: Outgoing, *, domain: str) -> tuple[EmailMessage, str]:
     message.set_content(out.text)
     if out.html:
         message.add_alternative(out.html, subtype="html")
+    for file in out.attachments:
+        maintype, _, subtype = file.content_type.partition("/")
+        message.add_attachment(
+            file.content,
+            maintype=maintype or "application",
+            subtype=subtype or "octet-stream",
+            filename=file.filename,
+        )
     return message, rfc_id
 
 

@@ -100,7 +100,7 @@ def nexus_manifest() -> Manifest:
             "Templated, localized messages by email, SMS (Twilio, Africa's Talking), WhatsApp, "
             "an in-app feed and signed webhooks, with delivery status from the providers."
         ),
-        hookspecs=">=0.1.3,<0.2",
+        hookspecs=">=0.1.4,<0.2",
         permissions=(
             Permission(key=MESSAGES_SEND, description="Send a message through the API."),
             Permission(key=MESSAGES_READ, description="Show messages and their deliveries."),

@@ -18,7 +18,7 @@ from nexus_hookspecs import new_id
 
 from nexus_notify._clients import SendError
 from nexus_notify._credentials import load
-from nexus_notify._events import EMAIL_REQUESTED, EmailRequested
+from nexus_notify._events import EMAIL_REQUESTED, EmailAttachment, EmailRequested
 from nexus_notify._guard import check_url
 from nexus_notify._limits import allowed
 from nexus_notify._secrets import decrypt
@@ -48,6 +48,37 @@ async def credentials(ctx: EventContext, provider: str) -> dict[str, Any]:
     return config
 
 
+async def _attachments(
+    row: Mapping[str, Any], ctx: EventContext, s: NotifySettings
+) -> list[EmailAttachment]:
+    """The message's files as they are in the files store, within the size cap."""
+    found: list[EmailAttachment] = []
+    for given in json_value(row["attachments"]) or []:
+        try:
+            info = await ctx.blobs.stat(given["blob_key"])
+        except (KeyError, ValueError) as exc:
+            raise SendError(
+                f"the attachment {given['filename']} is not in the files store", permanent=True
+            ) from exc
+        found.append(
+            EmailAttachment(
+                blob_key=given["blob_key"],
+                filename=given["filename"],
+                content_type=given["content_type"],
+                size=info.size,
+            )
+        )
+    total = sum(a.size for a in found)
+    if total > s.max_attachment_bytes:
+        names = ", ".join(a.filename for a in found)
+        raise SendError(
+            f"the attachments ({names}) take {total} bytes, over the "
+            f"{s.max_attachment_bytes} allowed",
+            permanent=True,
+        )
+    return found
+
+
 async def _email(row: Mapping[str, Any], ctx: EventContext, s: NotifySettings) -> Outcome:
     recipient = (
         msgspec.json.decode(row["recipient"])
@@ -56,6 +87,7 @@ async def _email(row: Mapping[str, Any], ctx: EventContext, s: NotifySettings) -
     )
     headers: dict[str, str] = dict(json_value(row["email_headers"]) or {})
     headers.setdefault("Message-ID", f"<{row['id']}@notify.nexus>")
+    files = await _attachments(row, ctx, s)
     if s.email_transport == "mail":
         request = EmailRequested(
             delivery_id=row["id"],
@@ -68,6 +100,7 @@ async def _email(row: Mapping[str, Any], ctx: EventContext, s: NotifySettings) -
             html=row["html"],
             headers=headers,
             category=row["category"],
+            attachments=files,
         )
         await ctx.events.publish(
             ctx.conn, type=EMAIL_REQUESTED, data=request, subject=str(row["id"])
@@ -85,6 +118,13 @@ async def _email(row: Mapping[str, Any], ctx: EventContext, s: NotifySettings) -
     mail.set_content(row["text"])
     if row["html"]:
         mail.add_alternative(row["html"], subtype="html")
+    for file in files:
+        try:
+            content = await ctx.blobs.get(file.blob_key)
+        except KeyError as exc:
+            raise SendError(f"the attachment {file.filename} was removed", permanent=True) from exc
+        maintype, _, subtype = file.content_type.partition("/")
+        mail.add_attachment(content, maintype=maintype, subtype=subtype, filename=file.filename)
     try:
         await aiosmtplib.send(
             mail,

@@ -48,7 +48,7 @@ log = structlog.get_logger("nexus_notify")
 _ROW = (
     "select d.id, d.message_id, d.channel, d.address, d.endpoint_id, d.state, d.attempts, "
     "d.next_attempt_at, m.category, m.recipient, m.subject, m.text, m.html, m.whatsapp, "
-    "m.reply_to, m.email_headers, m.source_ref, m.created_at from notify_delivery d "
+    "m.reply_to, m.email_headers, m.source_ref, m.attachments, m.created_at from notify_delivery d "
     "join notify_message m on m.id = d.message_id where d.id = $1 for update of d"
 )
 _MAX_DELAY = timedelta(hours=1)

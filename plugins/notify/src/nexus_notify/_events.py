@@ -27,6 +27,7 @@ __all__ = (
     "DeliveryQueued",
     "DeliverySent",
     "DeliveryStatus",
+    "EmailAttachment",
     "EmailRequested",
 )
 
@@ -110,6 +111,22 @@ class DeliveryStatus(msgspec.Struct, kw_only=True):
     detail: str | None
 
 
+class EmailAttachment(msgspec.Struct, kw_only=True):
+    """A file an email attaches: an object of the tenant's files store.
+
+    Attributes:
+        blob_key: Its key in the tenant's files store.
+        filename: The name the recipient sees.
+        content_type: Its media type.
+        size: Its size in bytes when notify checked it.
+    """
+
+    blob_key: str
+    filename: str
+    content_type: str
+    size: int
+
+
 class EmailRequested(msgspec.Struct, kw_only=True):
     """The ``data`` of ``notify.email.requested.v1``: an email for the Mail plugin to send.
 
@@ -124,6 +141,7 @@ class EmailRequested(msgspec.Struct, kw_only=True):
         html: The HTML body, if any.
         headers: Extra headers (``Message-ID``, ``In-Reply-To``, ``List-Unsubscribe`` …).
         category: The message's category.
+        attachments: Files of the tenant's files store to attach (Mail reads them there).
     """
 
     delivery_id: UUID
@@ -136,6 +154,7 @@ class EmailRequested(msgspec.Struct, kw_only=True):
     html: str | None
     headers: dict[str, str]
     category: str
+    attachments: list[EmailAttachment] = msgspec.field(default_factory=list)
 
 
 DELIVERY_QUEUED = EventType(

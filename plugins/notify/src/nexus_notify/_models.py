@@ -7,10 +7,20 @@ from uuid import UUID
 
 import msgspec
 
-__all__ = ("Channel", "DeliveryRef", "Recipient", "SendRequest", "SendResult")
+__all__ = (
+    "MAX_ATTACHMENTS",
+    "Attachment",
+    "Channel",
+    "DeliveryRef",
+    "Recipient",
+    "SendRequest",
+    "SendResult",
+)
 
 Channel = Literal["email", "sms", "whatsapp", "in_app"]
 _Line = Annotated[str, msgspec.Meta(max_length=500)]
+MAX_ATTACHMENTS = 10
+"""The most files one message attaches."""
 
 
 class Recipient(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -22,6 +32,23 @@ class Recipient(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     name: _Line | None = None
     locale: Annotated[str, msgspec.Meta(max_length=35)] | None = None
     time_zone: Annotated[str, msgspec.Meta(max_length=64)] | None = None
+
+
+class Attachment(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """A file of the tenant's files store the email channel attaches to the message.
+
+    Other channels ignore it. Its size is checked when the email is sent: over the
+    tenant's ``max_attachment_bytes`` (all the message's files together), the delivery
+    fails for good, naming the file.
+    """
+
+    blob_key: Annotated[str, msgspec.Meta(min_length=1, max_length=500)]
+    filename: Annotated[
+        str, msgspec.Meta(min_length=1, max_length=255, pattern=r"^[^/\\\x00-\x1f]+$")
+    ]
+    content_type: Annotated[
+        str, msgspec.Meta(max_length=127, pattern=r"^[a-zA-Z0-9!#$&^_.+-]+/[a-zA-Z0-9!#$&^_.+-]+$")
+    ] = "application/octet-stream"
 
 
 class SendRequest(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -39,6 +66,9 @@ class SendRequest(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     reply_to: _Line | None = None
     email_headers: dict[str, str] = msgspec.field(default_factory=dict)
     source_ref: _Line | None = None
+    attachments: Annotated[list[Attachment], msgspec.Meta(max_length=MAX_ATTACHMENTS)] = (
+        msgspec.field(default_factory=list)
+    )
 
 
 class DeliveryRef(msgspec.Struct, kw_only=True):

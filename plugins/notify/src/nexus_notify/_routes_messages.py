@@ -22,9 +22,10 @@ from nexus_hookspecs.http import (
     route_opt,
 )
 
+from nexus_notify._channels import json_value
 from nexus_notify._examples import body
 from nexus_notify._keys import MESSAGES_READ, MESSAGES_SEND
-from nexus_notify._models import SendRequest
+from nexus_notify._models import Attachment, SendRequest
 from nexus_notify._send import record
 from nexus_notify._settings import NotifySettings
 
@@ -61,6 +62,7 @@ class MessageOut(msgspec.Struct, kw_only=True):
     subject: str
     text: str
     source_ref: str | None
+    attachments: list[Attachment]
     created_at: datetime
     deliveries: list[DeliveryOut]
 
@@ -79,7 +81,7 @@ class MessageSummary(msgspec.Struct, kw_only=True):
 async def _message(conn: Connection, message_id: UUID) -> MessageOut:
     row = await conn.fetchrow(
         "select id, category, template, template_version, locale, subject, text, "
-        "source_ref, created_at from notify_message where id = $1",
+        "source_ref, attachments, created_at from notify_message where id = $1",
         message_id,
     )
     if row is None:
@@ -91,6 +93,7 @@ async def _message(conn: Connection, message_id: UUID) -> MessageOut:
         message_id,
     )
     found: dict[str, Any] = dict(row)
+    found["attachments"] = json_value(found["attachments"])
     found["deliveries"] = [dict(d) for d in deliveries]
     return msgspec.convert(found, MessageOut)
 

@@ -77,6 +77,11 @@ def _content(data: SendRequest, locale: str, zone: str) -> dict[str, Any]:
     }
 
 
+def _valid_key(key: str) -> bool:
+    """A files-store key: ``/``-separated segments, none empty, ``.`` or ``..``."""
+    return all(part not in ("", ".", "..") for part in key.split("/"))
+
+
 def _address(data: SendRequest, channel: str) -> str | None:
     if channel == "email":
         return data.to.email
@@ -111,6 +116,9 @@ async def record(
         errors.add("to.locale", "not a known locale")
     if not valid_zone(zone):
         errors.add("to.time_zone", "not an IANA time zone")
+    for index, attachment in enumerate(data.attachments):
+        if not _valid_key(attachment.blob_key):
+            errors.add(f"attachments[{index}].blob_key", "not a key of the files store")
     errors.raise_if_any()
     if data.template is not None:
         row = await find(conn, data.template, locale=locale, fallback=settings.default_locale)
@@ -130,9 +138,10 @@ async def record(
     message_id = new_id()
     inserted = await conn.fetchval(
         "insert into notify_message (id, idempotency_key, category, template, template_version, "
-        "recipient, locale, subject, text, html, whatsapp, reply_to, email_headers, source_ref) "
-        "values ($1, $2, $3, $4, $5, $6::jsonb, $7, $8, $9, $10, $11::jsonb, $12, $13::jsonb, "
-        "$14) on conflict (tenant_id, idempotency_key) do nothing returning id",
+        "recipient, locale, subject, text, html, whatsapp, reply_to, email_headers, source_ref, "
+        "attachments) values ($1, $2, $3, $4, $5, $6::jsonb, $7, $8, $9, $10, $11::jsonb, $12, "
+        "$13::jsonb, $14, $15::jsonb) on conflict (tenant_id, idempotency_key) do nothing "
+        "returning id",
         message_id,
         data.idempotency_key,
         data.category,
@@ -147,6 +156,7 @@ async def record(
         data.reply_to,
         msgspec.json.encode(headers).decode(),
         data.source_ref,
+        msgspec.json.encode(data.attachments).decode(),
     )
     if inserted is None:  # a concurrent call with the same key won
         found = await conn.fetchval(

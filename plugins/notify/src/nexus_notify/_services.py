@@ -20,7 +20,8 @@ DESCRIPTION = (
     "category, and publishes notify.delivery.queued.v1 for each: nothing is sent inside the "
     "call, notify's handler sends after the commit. The same idempotency_key answers the "
     "first message. Quiet hours delay SMS and WhatsApp (scheduled); an unsubscribed "
-    "recipient of a bulk category is suppressed."
+    "recipient of a bulk category is suppressed. attachments name objects of the tenant's files "
+    "store that the email channel attaches (size-capped when sent)."
 )
 
 

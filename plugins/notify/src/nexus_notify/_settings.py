@@ -34,6 +34,8 @@ class NotifySettings(msgspec.Struct, kw_only=True, frozen=True):
         webhook_rate: The same for each webhook endpoint.
         max_attempts: Attempts of a failing delivery before it is dead-lettered.
         retry_base_seconds: The first retry's delay; each next one doubles it (at most an hour).
+        max_attachment_bytes: The most bytes of files one email attaches (``attachments``
+            of ``notify.send``, all together); a larger email fails for good.
     """
 
     email_transport: Literal["mail", "smtp"] = "mail"
@@ -50,3 +52,4 @@ class NotifySettings(msgspec.Struct, kw_only=True, frozen=True):
     webhook_rate: str = "20/second"
     max_attempts: Annotated[int, msgspec.Meta(ge=1, le=20)] = 6
     retry_base_seconds: Annotated[float, msgspec.Meta(ge=0, le=3600)] = 30.0
+    max_attachment_bytes: Annotated[int, msgspec.Meta(ge=0, le=25_000_000)] = 10_000_000

@@ -60,6 +60,7 @@ class Message(TenantOwned, Table, tablename="notify_message"):
     reply_to = Text(null=True)
     email_headers = JSONB()
     source_ref = Text(null=True)
+    attachments = JSONB(default="[]")
     created_at = Timestamptz()
 
 

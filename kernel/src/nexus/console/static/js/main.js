@@ -3,6 +3,7 @@
 import { get, session, signIn } from "./api.js";
 import { operatorViews } from "./operator.js";
 import { tenantViews } from "./tenant.js";
+import { renderTokenPage, tokenPage } from "./tokens.js";
 import { attempt, clear, field, h, say } from "./ui.js";
 
 const main = document.getElementById("main");
@@ -46,7 +47,8 @@ function signInView() {
     field("Sign in with", method),
     passwordFields,
     keyFields,
-    h("div", { class: "actions" }, h("button", { type: "submit", class: "primary", id: "signin-submit" }, "Sign in")));
+    h("div", { class: "actions" }, h("button", { type: "submit", class: "primary", id: "signin-submit" }, "Sign in")),
+    h("p", {}, h("a", { href: "#/reset", id: "signin-forgot" }, "Forgot your password?")));
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     const request = method.value === "api_key"
@@ -80,6 +82,14 @@ function renderNav(views, current) {
 async function route() {
   const mine = ++generation;
   if (stopView) { stopView(); stopView = null; }
+  // An emailed link (invitation, password reset) opens its page whoever is signed in.
+  const page = tokenPage(location.hash);
+  if (page) {
+    nav.hidden = true;
+    signOutButton.hidden = true;
+    renderTokenPage(main, page);
+    return;
+  }
   if (!session.valid()) { session.clear(); signInView(); return; }
   if (!session.me) {
     session.me = await attempt(() => get("/api/v1/me"));

@@ -298,16 +298,33 @@ async function usersView(section) {
   const password = h("input", { id: "invite-password", type: "password", autocomplete: "new-password", minlength: 8 });
   const form = h("form", { class: "card", "aria-labelledby": "invite-title" }, h("h2", { id: "invite-title" }, "Invite a user"),
     h("div", { class: "grid2" }, h("div", {}, field("Email", email)), h("div", {}, field("Name", name)),
-      h("div", {}, field("Role", role)), h("div", {}, field("Initial password (optional; they can sign in once set)", password))),
+      h("div", {}, field("Role", role)), h("div", {}, field("Password (optional; without one they get an invitation link)", password))),
     h("div", { class: "actions" }, h("button", { type: "submit", class: "primary" }, "Invite")));
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     const body = { email: email.value.trim(), name: name.value.trim(), roles: [role.value] };
     if (password.value) body.password = password.value;
     password.value = "";
-    if (await attempt(() => post("/api/v1/users", body), `Invited ${body.email}.`)) { form.reset(); await load(); }
+    const created = await attempt(() => post("/api/v1/users", body));
+    if (!created) return;
+    form.reset();
+    const invitation = created.invitation;
+    if (invitation && invitation.delivery === "unavailable") {
+      // Notifications is off: nothing was emailed, so the admin passes the link on.
+      clear(handOver, h("h2", {}, `Invitation of ${created.email}`),
+        h("p", {}, "Notifications are off for this tenant, so no email was sent. Pass this link on; it works once, until ",
+          formatTime(invitation.expires_at), ":"),
+        h("p", {}, h("input", { id: "invite-link", readonly: true, value: invitation.url, "aria-label": `Invitation link of ${created.email}`, size: 60 })));
+      handOver.hidden = false;
+      say(`Added ${created.email}: pass the invitation link on.`, "ok");
+    } else {
+      handOver.hidden = true;
+      say(invitation ? `Invited ${created.email}: the invitation is emailed.` : `Added ${created.email}.`, "ok");
+    }
+    await load();
   });
-  clear(section, form, list);
+  const handOver = h("div", { class: "card", id: "invite-handover", hidden: true });
+  clear(section, form, handOver, list);
   await load();
 }
 
