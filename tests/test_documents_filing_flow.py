@@ -1,18 +1,24 @@
-"""A posted invoice ends up as a document: Finance → files store → Drive → Documents.
+"""Posted invoices and payslips end up as documents: Finance/HR → files store → Drive → Documents.
 
 Finance renders the posted invoice's PDF into the tenant's files store on its own
 ``finance.invoice.posted.v1`` and publishes ``finance.invoice.rendered.v1``; Documents
 adopts the object into Drive (``drive.files.adopt``) and files an ``invoice`` document
-linked to the invoice and its customer. The plugins only meet through their contracts.
+linked to the invoice and its customer. HR does the same for each payslip of an approved
+payrun (``hr.payslip.rendered.v1``): a ``payslip`` document linked to the payslip and the
+employee. The plugins only meet through their contracts.
 """
 
 from __future__ import annotations
 
+import uuid
+from datetime import date
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 import nexus_documents
 import nexus_drive
 import nexus_finance
+import nexus_hr
 import pytest
 from nexus.testing import (
     EventWorkerHarness,
@@ -21,12 +27,14 @@ from nexus.testing import (
     make_tenant,
     migrated_database,
     outbox_events,
+    run_sync,
+    tenant_transaction,
 )
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-PLUGINS = [nexus_finance, nexus_drive, nexus_documents]
+PLUGINS = [nexus_finance, nexus_hr, nexus_drive, nexus_documents]
 
 
 @pytest.fixture(scope="module")
@@ -99,3 +107,51 @@ def test_a_posted_invoice_is_filed_as_a_document_over_a_drive_file(
     assert added.data["file_id"] == doc["file"]["id"]
     [created] = outbox_events(url, tenant, "documents.document.created.v1")
     assert created.data["document_id"] == doc["id"]
+
+
+def _hire(url: str, tenant: Any, name: str) -> str:
+    """An employee with a monthly contract (written as HR's own tests write one)."""
+    employee_id = uuid.uuid4()
+
+    async def write() -> None:
+        async with tenant_transaction(url, tenant) as conn:
+            await conn.execute(
+                "insert into hr_employee (id, name, work_email, hire_date) values ($1, $2, $3, $4)",
+                employee_id,
+                name,
+                "ada@work.example",
+                date(2026, 1, 1),
+            )
+            await conn.execute(
+                "insert into hr_contract (id, employee_id, start_date, wage, currency, "
+                "wage_type) values ($1, $2, $3, $4, 'EUR', 'monthly')",
+                uuid.uuid4(),
+                employee_id,
+                date(2026, 1, 1),
+                Decimal("3000.00"),
+            )
+
+    run_sync(write())
+    return str(employee_id)
+
+
+def test_an_approved_payslip_is_filed_under_its_employee(world: tuple[Any, str]) -> None:
+    client, url = world
+    tenant = make_tenant(url)
+    ada = _hire(url, tenant, "Ada Lovelace")
+    november = {"period_start": "2026-11-01", "period_end": "2026-11-30", "pay_date": "2026-11-30"}
+    run = _ok(client.post("/api/v1/hr/payruns", json=november, headers=tenant.headers), 201)
+    with EventWorkerHarness(client) as worker:
+        _ok(client.post(f"/api/v1/hr/payruns/{run['id']}/approve", headers=tenant.headers))
+        worker.wait_handled("documents", 1)  # hr.payslip.rendered.v1
+    [rendered] = outbox_events(url, tenant, "hr.payslip.rendered.v1")
+    found = _ok(
+        client.get(f"/api/v1/documents/records/hr.employee/{ada}/documents", headers=tenant.headers)
+    )
+    [doc] = found["items"]
+    assert doc["type"] == "payslip"
+    assert doc["title"] == rendered.data["label"]
+    assert doc["file"]["path"].endswith(f"HR/Payslips/{rendered.data['filename']}")
+    assert ("hr.payslip", rendered.data["record_id"]) in {
+        (link["record_type"], link["record_id"]) for link in doc["links"]
+    }
