@@ -147,6 +147,18 @@ async def make_file(
     return {"id": str(file.id)}
 
 
+@post("/publish", status_code=200, opt=route_opt(permission="drive.files:write"))
+async def drive_publish(
+    data: JSONBody[dict[str, Any]],
+    db: NamedDependency[Database],
+    events: NamedDependency[EventPublisher],
+) -> dict[str, str]:
+    """Publish one of Drive's events (``data["type"]``, ``data["data"]``)."""
+    async with db.transaction() as conn:
+        event_id = await events.publish(conn, type=data["type"], data=data["data"])
+    return {"event_id": event_id}
+
+
 class _Drive:
     @hookimpl
     def nexus_manifest(self) -> Manifest:
@@ -156,11 +168,15 @@ class _Drive:
             title="drive",
             hookspecs=">=0.1.2,<0.2",
             permissions=(Permission(key="drive.files:write"),),
+            events=tuple(
+                f"drive.file.{verb}.v1" for verb in ("updated", "trashed", "restored", "deleted")
+            ),
         )
 
     @hookimpl
     def nexus_routes(self, register: Any) -> None:
         register(make_file)
+        register(drive_publish)
 
     @hookimpl
     def nexus_services(self, register: Any) -> None:

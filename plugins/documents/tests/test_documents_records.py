@@ -47,6 +47,7 @@ def test_a_document_over_a_drive_file_keeps_what_drive_said(
         "path": "/My Drive/lease.pdf",
         "content_type": "application/pdf",
         "size": 1024,
+        "trashed": False,
     }
     assert made["tags"] == ["lease", "office"]
     assert made["retain_until"] == "2036-12-31"  # 6 years after ends_on

@@ -13,6 +13,15 @@ from typing import TYPE_CHECKING, Any
 
 from nexus_hookspecs import Background, Feature, Manifest, Permission, hookimpl
 
+from nexus_documents._drive_sync import (
+    FILE_DELETED,
+    FILE_RESTORED,
+    FILE_TRASHED,
+    FILE_UPDATED,
+    file_deleted,
+    file_trashed,
+    file_updated,
+)
 from nexus_documents._events import (
     APPROVAL_COMPLETED,
     APPROVAL_DECIDED,
@@ -165,9 +174,13 @@ def nexus_piccolo_app() -> str:
 
 @hookimpl
 def nexus_event_handlers(register: Callable[[str, Any], None]) -> None:
-    """File Finance's rendered invoices and HR's rendered payslips."""
+    """File Finance's rendered invoices and HR's payslips; follow Drive's files."""
     register(INVOICE_RENDERED, file_rendered)
     register(PAYSLIP_RENDERED, file_rendered)
+    register(FILE_UPDATED, file_updated)
+    register(FILE_TRASHED, file_trashed)
+    register(FILE_RESTORED, file_trashed)
+    register(FILE_DELETED, file_deleted)
 
 
 SWEEPER = Sweeper()

@@ -76,13 +76,18 @@ class LinkOut(msgspec.Struct, kw_only=True):
 
 
 class FileOut(msgspec.Struct, kw_only=True):
-    """The Drive file of a document, as Drive described it when it was attached."""
+    """The Drive file of a document, as Drive last described it.
+
+    Attributes:
+        trashed: Whether the file is in Drive's trash now (restorable until purged).
+    """
 
     id: UUID
     name: str | None
     path: str | None
     content_type: str | None
     size: int | None
+    trashed: bool
 
 
 class DocumentIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -176,8 +181,9 @@ class Filters(msgspec.Struct, kw_only=True):
 
 _SELECT = """
     select d.id, t.key as type, d.type_id, d.title, d.drive_file_id, d.file_name, d.file_path,
-        d.content_type, d.size, d.metadata, d.tags, d.status, d.retain_until, d.legal_hold,
-        d.hold_reason, d.expired_at, d.source_ref, d.created_by, d.created_at, d.updated_at,
+        d.content_type, d.size, d.file_trashed, d.metadata, d.tags, d.status, d.retain_until,
+        d.legal_hold, d.hold_reason, d.expired_at, d.source_ref, d.created_by, d.created_at,
+        d.updated_at,
         (select a.status from documents_approval a where a.document_id = d.id
             order by a.id desc limit 1) as approval
     from documents_document d join documents_type t on t.id = d.type_id
@@ -225,6 +231,7 @@ def _out(row: Mapping[str, Any], links: list[LinkOut]) -> DocumentOut:
             path=row["file_path"],
             content_type=row["content_type"],
             size=row["size"],
+            trashed=row["file_trashed"],
         )
     return DocumentOut(
         id=row["id"],
@@ -404,7 +411,7 @@ async def update_document(
             file = await file_of(conn, services, data.drive_file_id)
         await conn.execute(
             "update documents_document set drive_file_id = $2, file_name = $3, file_path = $4, "
-            "content_type = $5, size = $6 where id = $1",
+            "content_type = $5, size = $6, file_trashed = false where id = $1",
             document_id,
             None if file is None else file.id,
             None if file is None else file.name,

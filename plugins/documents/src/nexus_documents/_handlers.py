@@ -86,7 +86,8 @@ async def file_rendered(event: CloudEvent, ctx: EventContext) -> None:
     if existing is not None:
         await ctx.conn.execute(
             "update documents_document set title = $2, drive_file_id = $3, file_name = $4, "
-            "file_path = $5, content_type = $6, size = $7, updated_at = now() where id = $1",
+            "file_path = $5, content_type = $6, size = $7, file_trashed = false, "
+            "updated_at = now() where id = $1",
             existing,
             data.label,
             adopted.file_id,

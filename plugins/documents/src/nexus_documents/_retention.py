@@ -86,8 +86,9 @@ async def sweep_tenant(
         trashed += file_trashed
         await conn.execute(
             "update documents_document set status = 'expired', expired_at = now(), "
-            "updated_at = now() where id = $1",
+            "file_trashed = file_trashed or $2, updated_at = now() where id = $1",
             row["id"],
+            file_trashed,
         )
         data = DocumentExpired(
             document_id=row["id"],

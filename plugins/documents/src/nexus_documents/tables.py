@@ -12,6 +12,7 @@ from piccolo.columns import (
     JSONB,
     UUID,
     Array,
+    BigInt,
     Boolean,
     Date,
     Integer,
@@ -52,7 +53,8 @@ class Document(TenantOwned, Table, tablename="documents_document"):
     file_name = Text(null=True)
     file_path = Text(null=True)
     content_type = Text(null=True)
-    size = Integer(null=True)
+    size = BigInt(null=True)
+    file_trashed = Boolean(default=False)
     metadata = JSONB()
     tags = Array(base_column=Text())
     status = Text()

@@ -40,6 +40,7 @@ STATEMENTS = [
         file_path text,
         content_type text,
         size bigint,
+        file_trashed boolean not null default false,
         metadata jsonb not null default jsonb_build_object(),
         tags text[] not null default array[]::text[],
         status text not null default 'active' check (status in ('active', 'expired')),
