@@ -118,3 +118,25 @@ def test_documents_go_off_with_drive(with_drive: tuple[Any, str]) -> None:
         )
     )
     problem(client.get(f"{API}/documents", headers=tenant.headers), 404)
+
+
+def test_a_rendering_drive_refuses_is_dropped_not_retried(with_drive: tuple[Any, str]) -> None:
+    client, url = with_drive
+    tenant = make_tenant(url)
+    record = str(uuid.uuid4())
+    refused = {
+        "record_type": "finance.invoice",
+        "record_id": record,
+        "label": "INV-2026-0099",
+        "blob_key": f"drive/{record}.pdf",  # one of Drive's own keys: Drive answers 409
+        "filename": "INV-2026-0099.pdf",
+        "content_type": "application/pdf",
+        "size": 10,
+        "partner_id": None,
+        "employee_id": None,
+        "occurred_on": "2026-12-01",
+    }
+    with EventWorkerHarness(client) as worker:
+        publish(client, tenant, "finance", "finance.invoice.rendered.v1", refused)
+        worker.wait_handled("documents", 1)
+    assert get(client, tenant, "/documents", type="invoice")["items"] == []

@@ -45,7 +45,9 @@ class FieldDef(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fields=
     kind: FieldKind
     label: Annotated[str, msgspec.Meta(min_length=1, max_length=200)] | None = None
     required: bool = False
-    choices: list[Choice] = msgspec.field(default_factory=list)
+    choices: Annotated[list[Choice], msgspec.Meta(max_length=200)] = msgspec.field(
+        default_factory=list
+    )
 
 
 def check_fields(fields: Sequence[FieldDef], errors: FieldErrors, *, key: str = "fields") -> None:

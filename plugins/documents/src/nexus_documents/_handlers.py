@@ -15,6 +15,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 import msgspec
+import structlog
 
 from nexus_documents._documents import RECORD_TYPE, LinkIn, insert_document
 from nexus_documents._drive import DriveFile, adopt
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
 __all__ = ("file_rendered",)
 
 _RECORD = re.compile(RECORD_TYPE)
+log = structlog.get_logger("nexus_documents")
 
 
 def _kind(event_type: str, settings: DocumentsSettings) -> tuple[str, str, str]:
@@ -70,16 +72,33 @@ async def file_rendered(event: CloudEvent, ctx: EventContext) -> None:
     settings: DocumentsSettings = await ctx.settings()
     key, folder, label_field = _kind(event.type, settings)
     source_ref = f"{data.record_type}:{data.record_id}"
-    adopted = await adopt(
-        ctx.conn,
-        ctx.services,
-        blob_key=data.blob_key,
-        name=data.filename,
-        folder=folder,
-        content_type=data.content_type,
-        size=data.size,
-        source_ref=source_ref,
-    )
+    # A savepoint: Drive refusing the file (a 4xx problem) is for good, so the event is
+    # logged and dropped instead of being retried forever; anything else is retried.
+    await ctx.conn.execute("savepoint documents_adopt")
+    try:
+        adopted = await adopt(
+            ctx.conn,
+            ctx.services,
+            blob_key=data.blob_key,
+            name=data.filename,
+            folder=folder,
+            content_type=data.content_type,
+            size=data.size,
+            source_ref=source_ref,
+        )
+    except Exception as exc:
+        status = getattr(exc, "status_code", 500)
+        if not isinstance(status, int) or status >= 500:  # noqa: PLR2004 - HTTP classes
+            raise
+        await ctx.conn.execute("rollback to savepoint documents_adopt")
+        log.warning(
+            "drive refused a rendered document; not filed",
+            source_ref=source_ref,
+            status=status,
+            detail=str(getattr(exc, "detail", exc)),
+        )
+        return
+    await ctx.conn.execute("release savepoint documents_adopt")
     existing = await ctx.conn.fetchval(
         "select id from documents_document where source_ref = $1 for update", source_ref
     )

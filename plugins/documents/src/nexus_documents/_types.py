@@ -43,6 +43,7 @@ __all__ = (
 
 TypeKey = Annotated[str, msgspec.Meta(pattern=r"^[a-z][a-z0-9_]{0,39}$")]
 Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+Fields = Annotated[list[FieldDef], msgspec.Meta(max_length=100)]
 
 RETAIN_UNTIL = """
     case when t.retention_days is null and t.retention_years is null then null else (
@@ -79,7 +80,7 @@ class TypeIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
 
     name: Name
     key: TypeKey | None = None
-    fields: list[FieldDef] = msgspec.field(default_factory=list)
+    fields: Fields = msgspec.field(default_factory=list)
     retention: Retention | None = None
 
 
@@ -91,7 +92,7 @@ class TypePatch(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """
 
     name: Name | msgspec.UnsetType = msgspec.UNSET
-    fields: list[FieldDef] | msgspec.UnsetType = msgspec.UNSET
+    fields: Fields | msgspec.UnsetType = msgspec.UNSET
     retention: Retention | None | msgspec.UnsetType = msgspec.UNSET
 
 
