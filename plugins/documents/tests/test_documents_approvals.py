@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+from uuid import uuid4
 
 import msgspec
 import nexus_documents
@@ -269,3 +270,23 @@ def test_approvals_switched_off_answer_404(client: Any, tenant: Any) -> None:
     )
     problem(client.get(f"{API}/approvals", headers=tenant.headers), 404)
     assert client.get(f"{API}/documents", headers=tenant.headers).status_code == 200
+
+
+def test_workflows_and_roles_are_shown_changed_and_removed(client: Any, tenant: Any) -> None:
+    made = post(client, tenant, "/types", {"name": "Purchase request"})
+    url = f"{API}/types/{made['id']}/workflow"
+    problem(client.get(url, headers=tenant.headers), 404)
+    role = post(client, tenant, "/roles", {"name": "Buyers", "members": [str(uuid4())]})
+    steps = [{"name": "Buyers", "role_id": role["id"], "rule": "all"}]
+    ok(client.put(url, json={"steps": steps}, headers=tenant.headers))
+    shown = get(client, tenant, f"/types/{made['id']}/workflow")
+    assert shown["steps"] == [{**steps[0], "approvers": []}]
+    renamed = ok(
+        client.patch(
+            f"{API}/roles/{role['id']}", json={"name": "Purchasing"}, headers=tenant.headers
+        )
+    )
+    assert (renamed["name"], renamed["members"]) == ("Purchasing", role["members"])
+    ok(client.delete(url, headers=tenant.headers), 204)
+    problem(client.delete(url, headers=tenant.headers), 404)
+    ok(client.delete(f"{API}/roles/{role['id']}", headers=tenant.headers), 204)
