@@ -10,7 +10,7 @@ from typing import Any
 import docx
 import drive_scanner
 import openpyxl
-from drive_helpers import API, adopt, folder, member, ok, problem, put_blob, upload
+from drive_helpers import API, adopt, call, folder, me, member, ok, problem, put_blob, upload
 from nexus.testing import EventWorkerHarness
 from nexus_drive.hooks import plugin_manager
 from PIL import Image
@@ -65,6 +65,18 @@ def _png() -> bytes:
     return buffer.getvalue()
 
 
+def settle(worker: Any, done: Any) -> None:
+    """Let the worker handle Drive's events until ``done()`` holds.
+
+    Other tests' events (other tenants') may be delivered first, so counting this test's
+    own events is not enough: wait for one more delivery at a time until the state is there.
+    """
+    count = worker.handled["drive"]
+    while not done():
+        count += 1
+        worker.wait_handled("drive", count)
+
+
 def _hits(client: Any, who: Any, q: str) -> list[str]:
     return [
         hit["item"]["name"]
@@ -81,7 +93,18 @@ def test_find_documents_by_words_in_their_body(client: Any, tenant: Any) -> None
         upload(client, ada, "scan.pdf", _pdf("Invoice for tangerines"), "application/pdf")
         upload(client, ada, "notes.txt", b"a wombat walked by", "text/plain")
         picture = upload(client, ada, "red.png", _png(), "image/png")
-        worker.wait_handled("drive", 6)
+        settle(
+            worker,
+            lambda: (
+                all(
+                    _hits(client, ada, q)
+                    for q in ("zeppelin", "marzipan", "quokka", "tangerines", "wombat")
+                )
+                and ok(client.get(f"{API}/items/{picture['id']}", headers=ada.headers))[
+                    "has_thumbnail"
+                ]
+            ),
+        )
     assert _hits(client, ada, "zeppelin") == ["memo.docx"]
     assert _hits(client, ada, "marzipan") == ["sheet.xlsx"]
     assert _hits(client, ada, "quokka") == ["deck.pptx"]
@@ -103,7 +126,7 @@ def test_find_documents_by_words_in_their_body(client: Any, tenant: Any) -> None
 def test_adopted_documents_are_indexed_too(client: Any, tenant: Any) -> None:
     with EventWorkerHarness(client) as worker:
         put_blob(client, tenant, "finance/invoices/9.txt", "payable to Narwhal Ltd")
-        adopt(
+        adopted = adopt(
             client,
             tenant,
             blob_key="finance/invoices/9.txt",
@@ -112,9 +135,20 @@ def test_adopted_documents_are_indexed_too(client: Any, tenant: Any) -> None:
             size=22,
             source_ref="inv:9",
         )
-        worker.wait_handled("drive", 1)
-    # The tenant admin created no share of "Documents": its hits need a role there.
-    assert _hits(client, tenant, "narwhal") == []
+        [filed] = call(client, tenant, "drive.files.get", {"file_ids": [adopted["file_id"]]})[
+            "files"
+        ]
+        # Nobody is a member of "Documents" yet: found by no one.
+        assert _hits(client, tenant, "narwhal") == []
+        me_ = me(client, tenant)
+        ok(
+            client.put(
+                f"{API}/drives/{filed['drive_id']}/members",
+                json={"principal": me_.actor, "role": "viewer"},
+                headers=tenant.headers,
+            )
+        )
+        settle(worker, lambda: _hits(client, tenant, "narwhal") == ["INV-9.txt"])
 
 
 def test_a_scanner_quarantines_eicar_before_it_is_shared(client: Any, tenant: Any) -> None:
@@ -142,7 +176,18 @@ def test_a_scanner_quarantines_eicar_before_it_is_shared(client: Any, tenant: An
             409,
         )
         with EventWorkerHarness(client) as worker:
-            worker.wait_handled("drive", 2)
+            settle(
+                worker,
+                lambda: (
+                    ok(client.get(f"{API}/items/{bad['id']}", headers=ada.headers))["quarantined"]
+                    and client.put(
+                        f"{API}/items/{good['id']}/shares",
+                        json={"principal": bob.actor, "role": "viewer"},
+                        headers=ada.headers,
+                    ).status_code
+                    == 200
+                ),
+            )
         ok(
             client.put(
                 f"{API}/items/{good['id']}/shares",
