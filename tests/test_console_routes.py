@@ -18,6 +18,7 @@ ASSETS = {
     "/console/assets/js/tenant.js": "text/javascript",
     "/console/assets/js/settings.js": "text/javascript",
     "/console/assets/js/operator.js": "text/javascript",
+    "/console/assets/js/tokens.js": "text/javascript",
 }
 
 
