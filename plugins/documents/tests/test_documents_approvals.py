@@ -193,9 +193,15 @@ def test_a_rejection_ends_the_approval(notified: Any, office: Office) -> None:
     )
     key = get(notified, office.tenant, f"/types/{type_id}")["key"]
     doc = document(notified, office.tenant, type=key, metadata={}, title="Catering")
-    approval = post(notified, office.tenant, f"/documents/{doc['id']}/approvals")
+    started = notified.post(
+        f"{API}/documents/{doc['id']}/approvals", headers=office.tokens["linus"]
+    )
+    approval = ok(started, 201)
+    assert approval["requested_by"] == f"user:{u['linus']}"
     rejected = ok(_decide(notified, office, "ada", approval["id"], "reject"), 201)
     assert rejected["status"] == "rejected" and rejected["awaiting"] == []
+    told = ASKED[-1]  # the one who started it hears how it ended
+    assert (str(told.to.user_id), told.subject) == (u["linus"], "Approval rejected: Catering")
     assert get(notified, office.tenant, f"/documents/{doc['id']}")["approval"] == "rejected"
     # A new run may start once the last one ended.
     again = post(notified, office.tenant, f"/documents/{doc['id']}/approvals")

@@ -7,7 +7,8 @@ step at once and an ``all`` step when every approver approved; passing the last 
 it ``approved``. Every decision is kept with its comment. Reaching a step publishes
 ``documents.approval.requested.v1`` and, when Notification is on, asks each approver
 through ``notify.send``; each decision publishes ``documents.approval.decided.v1`` and the
-end ``documents.approval.completed.v1``.
+end ``documents.approval.completed.v1`` (the signed-in user who started it is told, through
+``notify.send`` when Notification is on).
 """
 
 from __future__ import annotations
@@ -346,11 +347,11 @@ async def decide(
     )
     remaining = [other for other in approval.awaiting if other != user]
     if data.decision == "reject":
-        return await _complete(conn, events, approval, "rejected")
+        return await _complete(conn, events, services, settings, approval, "rejected")
     if step.rule == "all" and remaining:
         return await get_approval(conn, approval_id)
     if approval.current_step == len(approval.steps):
-        return await _complete(conn, events, approval, "approved")
+        return await _complete(conn, events, services, settings, approval, "approved")
     following = approval.steps[approval.current_step]
     await conn.execute(
         "update documents_approval set current_step = current_step + 1, approvers = $2 "
@@ -364,8 +365,44 @@ async def decide(
     return moved
 
 
-async def _complete(
-    conn: Connection, events: EventPublisher, approval: ApprovalOut, outcome: str
+async def _tell_requester(
+    conn: Connection,
+    services: Services,
+    settings: DocumentsSettings,
+    approval: ApprovalOut,
+    outcome: str,
+) -> None:
+    """Tell the user who started the approval how it ended (through notify, when it is on)."""
+    requester = user_of(approval.requested_by)
+    if requester is None:
+        return  # started with an API key: nobody to tell
+    document = await get_document(conn, approval.document_id)
+    request = {
+        "to": {"user_id": requester},
+        "category": settings.notify_category,
+        "subject": f"Approval {outcome}: {document.title}",
+        "text": f"The approval of the document {document.title!r} ended: {outcome}.",
+        "data": {
+            "approval_id": str(approval.id),
+            "document_id": str(approval.document_id),
+            "outcome": outcome,
+        },
+        "idempotency_key": f"documents.approval:{approval.id}:{outcome}",
+        "source_ref": f"documents.document:{approval.document_id}",
+    }
+    try:
+        await services.call(conn, "notify.send", request, result=_Sent)
+    except ServiceUnavailable:
+        return
+
+
+async def _complete(  # noqa: PLR0913 - the ports the end needs
+    conn: Connection,
+    events: EventPublisher,
+    services: Services,
+    settings: DocumentsSettings,
+    approval: ApprovalOut,
+    outcome: str,
 ) -> ApprovalOut:
     await conn.execute(
         "update documents_approval set status = $2, approvers = array[]::uuid[], "
@@ -381,4 +418,5 @@ async def _complete(
         ),
         subject=str(approval.document_id),
     )
+    await _tell_requester(conn, services, settings, approval, outcome)
     return await get_approval(conn, approval.id)
