@@ -116,7 +116,9 @@ def test_groups_and_shared_drives(client: Any, tenant: Any) -> None:
     assert {d["name"] for d in drives} == {"My drive", "Ops"}
 
 
-def test_links_expire_need_their_password_and_are_revocable(client: Any, tenant: Any) -> None:
+def test_links_expire_need_their_password_and_are_revocable(
+    client: Any, tenant: Any, drive_db: str
+) -> None:
     ada = member(client, tenant, "ada")
     box = folder(client, ada, "Press kit")
     logo = upload(client, ada, "logo.txt", b"LOGO", parent_id=box["id"])
@@ -146,12 +148,26 @@ def test_links_expire_need_their_password_and_are_revocable(client: Any, tenant:
     problem(client.get(f"{link}/content"), 403)
     got = client.get(f"{link}/content", headers={"X-Link-Password": "open sesame"})
     assert got.content == b"LOGO"
+    # Guessing is throttled: after 20 wrong passwords an hour (one above), 429 and Retry-After.
+    for _ in range(19):
+        problem(client.get(f"{link}/content", headers={"X-Link-Password": "guess"}), 403)
+    throttled = client.get(f"{link}/content", headers={"X-Link-Password": "guess"})
+    assert throttled.status_code == 429
+    assert int(throttled.headers["Retry-After"]) > 0
     # Another tenant's slug with this token: 404.
     problem(client.get(view["path"].replace("{tenant}", "nope-nope")), 404)
     # Revoked: 404 from now on.
     client.delete(f"{API}/items/{box['id']}/links/{view['id']}", headers=ada.headers)
     problem(client.get(base), 404)
-    # An expired link answers 404 too (expiry set in the past through the database clock).
+    # A time without its zone is refused; a link expired already too.
+    problem(
+        client.post(
+            f"{API}/items/{box['id']}/links",
+            json={"access": "view", "expires_at": "2099-01-01T00:00:00"},
+            headers=ada.headers,
+        ),
+        422,
+    )
     problem(
         client.post(
             f"{API}/items/{box['id']}/links",
@@ -160,3 +176,15 @@ def test_links_expire_need_their_password_and_are_revocable(client: Any, tenant:
         ),
         409,
     )
+    # The download link's time runs out: 404 from then on, as an unknown link.
+    from nexus.testing import run_sync, tenant_transaction
+
+    async def expire() -> None:
+        async with tenant_transaction(drive_db, tenant) as conn:
+            await conn.execute(
+                "update drive_link set expires_at = now() - interval '1 second' where id = $1",
+                download["id"],
+            )
+
+    run_sync(expire())
+    problem(client.get(f"{link}/content", headers={"X-Link-Password": "open sesame"}), 404)

@@ -77,6 +77,11 @@ def settle(worker: Any, done: Any) -> None:
         worker.wait_handled("drive", count)
 
 
+def _previewed(client: Any, who: Any, item_id: str) -> bool:
+    shown: bool = ok(client.get(f"{API}/items/{item_id}", headers=who.headers))["has_thumbnail"]
+    return shown
+
+
 def _hits(client: Any, who: Any, q: str) -> list[str]:
     return [
         hit["item"]["name"]
@@ -90,7 +95,7 @@ def test_find_documents_by_words_in_their_body(client: Any, tenant: Any) -> None
         upload(client, ada, "memo.docx", _docx("The zeppelin budget doubles next year."), DOCX)
         upload(client, ada, "sheet.xlsx", _xlsx("marzipan"), XLSX)
         upload(client, ada, "deck.pptx", _pptx("Quokka roadmap"), PPTX)
-        upload(client, ada, "scan.pdf", _pdf("Invoice for tangerines"), "application/pdf")
+        pdf = upload(client, ada, "scan.pdf", _pdf("Invoice for tangerines"), "application/pdf")
         upload(client, ada, "notes.txt", b"a wombat walked by", "text/plain")
         picture = upload(client, ada, "red.png", _png(), "image/png")
         settle(
@@ -100,9 +105,8 @@ def test_find_documents_by_words_in_their_body(client: Any, tenant: Any) -> None
                     _hits(client, ada, q)
                     for q in ("zeppelin", "marzipan", "quokka", "tangerines", "wombat")
                 )
-                and ok(client.get(f"{API}/items/{picture['id']}", headers=ada.headers))[
-                    "has_thumbnail"
-                ]
+                and _previewed(client, ada, picture["id"])
+                and _previewed(client, ada, pdf["id"])
             ),
         )
     assert _hits(client, ada, "zeppelin") == ["memo.docx"]

@@ -76,6 +76,14 @@ def test_create_append_resume_and_finish(client: Any, tenant: Any) -> None:
     assert client.head(url, headers={**tenant.headers, **TUS}).status_code == 404
 
 
+def test_options_tells_the_capabilities(client: Any, tenant: Any) -> None:
+    answer = client.options(f"{API}/uploads", headers=tenant.headers)
+    assert answer.status_code == 204
+    assert answer.headers["Tus-Version"] == "1.0.0"
+    assert answer.headers["Tus-Extension"] == "creation,termination"
+    assert int(answer.headers["Tus-Max-Size"]) > 0
+
+
 def test_protocol_errors(client: Any, tenant: Any, drive_db: str) -> None:
     no_version = client.post(f"{API}/uploads", headers={**tenant.headers, "Upload-Length": "3"})
     assert (no_version.status_code, no_version.headers["Tus-Version"]) == (412, "1.0.0")
@@ -134,3 +142,22 @@ def test_another_tenant_cannot_resume_an_upload(client: Any, tenant: Any, other:
     url = _create(client, tenant, 4, filename="x.bin")
     assert client.head(url, headers={**other.headers, **TUS}).status_code == 404
     assert _patch(client, other, url, 0, b"abcd").status_code == 404
+
+
+def test_the_sweep_drops_expired_uploads_and_their_parts(
+    client: Any, tenant: Any, drive_db: str
+) -> None:
+    from nexus.testing import run_sync, tenant_transaction
+
+    url = _create(client, tenant, 10, filename="stale.bin")
+    assert _patch(client, tenant, url, 0, b"12345").status_code == 204
+
+    async def expire() -> None:
+        async with tenant_transaction(drive_db, tenant) as conn:
+            await conn.execute("update drive_upload set expires_at = now() - interval '1 second'")
+
+    run_sync(expire())
+    report = ok(client.post(f"{API}/sweep", headers=tenant.headers))
+    assert report["uploads_expired"] == 1
+    assert report["blobs_deleted"] == 1
+    assert client.head(url, headers={**tenant.headers, **TUS}).status_code == 404

@@ -2,8 +2,9 @@
 the client is killed midway and a new one resumes from the server's ``Upload-Offset``; the
 server process's peak memory stays flat (printed: run with ``-s`` to see the figures).
 
-It takes some 20–40 s (200 MB written, assembled and read back on one machine): marked
-``slow``, so ``pytest -m "not slow" plugins/drive`` leaves it out; ``uv run tox`` runs it.
+It takes 8–15 s (200 MB written, assembled and read back on one machine) plus starting the
+server: marked ``slow``, so ``pytest -m "not slow" plugins/drive`` leaves it out; ``uv run
+tox`` runs it.
 """
 
 from __future__ import annotations

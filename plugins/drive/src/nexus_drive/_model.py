@@ -52,7 +52,7 @@ class DriveIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """
 
     name: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
-    members: list[MemberIn] = []
+    members: Annotated[list[MemberIn], msgspec.Meta(max_length=1000)] = []
 
 
 class MemberIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -209,7 +209,7 @@ class LinkIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """
 
     access: Literal["view", "download"] = "view"
-    expires_at: datetime | None = None
+    expires_at: Annotated[datetime, msgspec.Meta(tz=True)] | None = None
     password: Annotated[str, msgspec.Meta(min_length=4, max_length=200)] | None = None
 
 

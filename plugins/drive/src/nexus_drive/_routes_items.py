@@ -366,7 +366,8 @@ async def save_file(  # noqa: PLR0913 - where, what and who, named
                     actor=actor,
                     keep=settings.keep_versions,
                     version_id=version_id,
-                    key=key if current["id"] != file_id else None,
+                    key=key,
+                    owned=True,
                 )
                 file_id = current["id"]
             else:

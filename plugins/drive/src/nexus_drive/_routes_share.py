@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import math
 import secrets
+import time
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Annotated, Any
 from uuid import UUID
 
+from limits import RateLimitItemPerHour, storage, strategies
 from litestar import Controller, delete, get, post, put
-from litestar.exceptions import PermissionDeniedException
+from litestar.exceptions import PermissionDeniedException, TooManyRequestsException
 from litestar.params import FromPath, HeaderParameter, QueryParameter
 from litestar.response import Stream
 from nexus_hookspecs import new_id
@@ -53,6 +56,21 @@ _LINK_COLUMNS = (
     "created_by, created_at"
 )
 _ITERATIONS = 200_000
+PASSWORD_TRIES_PER_HOUR = 20
+"""Wrong passwords a link takes per hour (per process) before it answers 429."""
+
+
+_LIMITER = strategies.MovingWindowRateLimiter(storage.MemoryStorage())
+_FAILURES = RateLimitItemPerHour(PASSWORD_TRIES_PER_HOUR)
+
+
+def _count_failure(token: str) -> int | None:
+    """Count a wrong password for a link; the seconds to wait once it had too many."""
+    key = _digest(token).hex()
+    if _LIMITER.hit(_FAILURES, "drive.link", key):
+        return None
+    stats = _LIMITER.get_window_stats(_FAILURES, "drive.link", key)
+    return max(1, math.ceil(stats.reset_time - time.time()))
 
 
 def _digest(token: str) -> bytes:
@@ -246,6 +264,12 @@ async def _open_link(
     if link["password_hash"] is not None and not (
         password and check_password(password, link["password_hash"])
     ):
+        wait = _count_failure(token)
+        if wait is not None:
+            raise TooManyRequestsException(
+                "too many wrong passwords for this link; try again later",
+                headers={"Retry-After": str(wait)},
+            )
         raise PermissionDeniedException("this link needs its password (X-Link-Password)")
     item = await load_item(conn, link["item_id"])
     if item["trashed_at"] is not None:

@@ -289,8 +289,13 @@ async def add_version(  # noqa: PLR0913 - the version's facts, named
     keep: int,
     key: str | None = None,
     version_id: UUID | None = None,
+    owned: bool | None = None,
 ) -> UUID:
-    """Make a new current version of a file; keep the newest ``keep``; publish the update."""
+    """Make a new current version of a file; keep the newest ``keep``; publish the update.
+
+    ``key`` is the blob's key when it is not ``drive/<file>/<version>``; ``owned`` says
+    whether Drive deletes it when the version goes (by default: only its own keys).
+    """
     version_id = version_id or new_id()
     number: int = await conn.fetchval(
         "select coalesce(max(number), 0) + 1 from drive_version where item_id = $1", item["id"]
@@ -302,7 +307,7 @@ async def add_version(  # noqa: PLR0913 - the version's facts, named
         item["id"],
         number,
         key or blob_key(item["id"], version_id),
-        key is None,
+        key is None if owned is None else owned,
         size,
         content_type,
         actor,

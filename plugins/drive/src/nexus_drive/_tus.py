@@ -26,7 +26,8 @@ from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 import structlog
-from litestar import Controller, Request, Response, delete, head, patch, post
+from litestar import Controller, Request, Response, delete, head, patch, post, route
+from litestar.enums import HttpMethod
 from litestar.exceptions import HTTPException, InternalServerException
 from litestar.params import FromPath
 from nexus_hookspecs import new_id
@@ -208,6 +209,21 @@ class UploadController(Controller):
             status_code=201,
             headers=_tus_headers(
                 Location=f"/api/v1/drive/uploads/{upload_id}/data", **{"Upload-Offset": "0"}
+            ),
+        )
+
+    @route("/", http_method=[HttpMethod.OPTIONS], status_code=204, responses={})
+    async def capabilities(self, settings: Settings) -> Response[None]:
+        """What this tus server supports: version, extensions, the largest upload."""
+        return Response(
+            None,
+            status_code=204,
+            headers=_tus_headers(
+                **{
+                    "Tus-Version": TUS_VERSION,
+                    "Tus-Extension": "creation,termination",
+                    "Tus-Max-Size": str(settings.max_upload_bytes),
+                }
             ),
         )
 
