@@ -232,7 +232,8 @@ class UserController(Controller):
         async with db.transaction() as conn:
             return _page(await list_users(conn, after=after_id(cursor), limit=limit + 1), limit)
 
-    @post("/", summary="Create (invite) a user")
+    # An invitation handed back carries its one-time link: never kept for replays.
+    @post("/", summary="Create (invite) a user", opt={"nexus_no_idempotency": True})
     async def create(
         self, request: Request[Any, Any, Any], db: KernelDb, data: JSONBody[UserCreate]
     ) -> CreatedUser:

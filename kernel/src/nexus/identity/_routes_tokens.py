@@ -89,6 +89,7 @@ class InvitationController(Controller):
         "/{user_id:uuid}/invitation",
         summary="Send a user's invitation again",
         status_code=200,
+        opt={"nexus_no_idempotency": True},  # the answer may carry the one-time link
         responses={404: problem_spec(404), 409: problem_spec(409)},
     )
     async def resend(
