@@ -378,3 +378,25 @@ def test_signing_key_kid_is_derived_from_its_public_key(world):
         serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
     )
     assert world.kid == hashlib.sha256(pem).hexdigest()[:16]
+
+
+def _basic(user: str, password: str) -> dict[str, str]:
+    encoded = base64.b64encode(f"{user}:{password}".encode()).decode()
+    return {"Authorization": f"Basic {encoded}"}
+
+
+def test_basic_credentials_carry_the_token_as_the_password(world):
+    """Desktop WebDAV clients speak only Basic: the password is the API key, the user unread."""
+    client, a = world.client, world.a
+
+    me = client.get("/api/v1/me", headers=_basic("anyone", a.key))
+
+    assert me.status_code == 200, me.text
+    assert me.json()["tenant_id"] == str(a.id)
+    for refused in (
+        _basic("anyone", "nx_not-a-key"),
+        _basic(a.key, ""),  # the key as the user name is not read
+        {"Authorization": "Basic !!not-base64!!"},
+    ):
+        assert_unauthorized(client.get("/api/v1/me", headers=refused))
+

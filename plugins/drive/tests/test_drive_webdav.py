@@ -23,14 +23,21 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-def _rclone(served: Any, key: str, *args: str) -> str:
+def _rclone(served: Any, key: str, *args: str, basic: bool = False) -> str:
     env = {
         **os.environ,
         "RCLONE_CONFIG_NEXUS_TYPE": "webdav",
         "RCLONE_CONFIG_NEXUS_URL": f"{served.base}{API}/dav",
         "RCLONE_CONFIG_NEXUS_VENDOR": "other",
-        "RCLONE_CONFIG_NEXUS_BEARER_TOKEN": key,
     }
+    if basic:  # as desktop clients do: HTTP Basic, the API key as the password
+        obscured = subprocess.run(
+            [str(RCLONE), "obscure", key], capture_output=True, check=True, timeout=30
+        )
+        env["RCLONE_CONFIG_NEXUS_USER"] = "me"
+        env["RCLONE_CONFIG_NEXUS_PASS"] = obscured.stdout.decode().strip()
+    else:
+        env["RCLONE_CONFIG_NEXUS_BEARER_TOKEN"] = key
     done = subprocess.run(
         [str(RCLONE), "--config", "/dev/null", "--low-level-retries", "1", "--retries", "1", *args],
         env=env,
@@ -71,6 +78,20 @@ def test_rclone_round_trips_files_over_webdav(served: Any, tmp_path: Path) -> No
         _rclone(served, tenant.key, "deletefile", "nexus:Archive/2026.txt")
         assert json.loads(_rclone(served, tenant.key, "lsjson", "nexus:Archive")) == []
         assert [i["id"] for i in api.get(f"{API}/trash").json()] == [report["id"]]
-    # Another tenant's key sees an empty drive of its own.
+    # Another tenant's key sees an empty drive of its own (signing in with Basic this time).
     other = make_tenant(served.url)
-    assert json.loads(_rclone(served, other.key, "lsjson", "nexus:")) == []
+    assert json.loads(_rclone(served, other.key, "lsjson", "nexus:", basic=True)) == []
+
+
+def test_a_desktop_client_mounts_with_basic_credentials(served: Any, tmp_path: Path) -> None:
+    """Finder, Explorer and davfs2 ask their user on a Basic challenge, then send the API
+    key as the Basic password."""
+    tenant = make_tenant(served.url)
+    challenged = httpx.request("PROPFIND", f"{served.base}{API}/dav/", headers={"Depth": "1"})
+    assert challenged.status_code == 401
+    assert 'Basic realm="Nexus"' in challenged.headers["www-authenticate"]
+    local = tmp_path / "notes.txt"
+    local.write_bytes(b"minutes\n")
+    _rclone(served, tenant.key, "copyto", str(local), "nexus:notes.txt", basic=True)
+    listed = json.loads(_rclone(served, tenant.key, "lsjson", "nexus:", basic=True))
+    assert [(e["Name"], e["Size"]) for e in listed] == [("notes.txt", 8)]

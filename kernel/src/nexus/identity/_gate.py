@@ -9,6 +9,12 @@ Routes say who may call them through their ``opt``:
   ``X-Nexus-Tenant``);
 - ``permission``: a permission the principal must hold (``crm.deals:write``).
 
+Credentials come as ``Authorization: Bearer <token>`` (a JWT or an API key), or as HTTP
+Basic with the token as the password (the user name is not read), for clients that speak
+only Basic: desktop WebDAV clients mounting a drive. A 401 to a WebDAV method (``PROPFIND``
+and the like) challenges for Basic too, so those clients ask their user; other 401s only for
+Bearer, so a browser never pops up a password dialog over the web apps.
+
 A plugin route (``nexus_plugin``) is admitted only while the plugin (and the route's
 ``feature``) is on for the tenant, and only after the plugin's first enablement has run for
 the tenant: the first request of a plugin never enabled runs its enable hook first. The
@@ -17,6 +23,7 @@ snapshot it was admitted with stays in the request's state (``settings`` reads i
 
 from __future__ import annotations
 
+import base64
 from typing import TYPE_CHECKING, Any
 
 from nexus.features import bind_tenant_features
@@ -45,6 +52,11 @@ __all__ = ("TENANT_HEADER", "AuthGate", "client_address")
 TENANT_HEADER = "x-nexus-tenant"
 _TENANT_HEADER = TENANT_HEADER.encode()
 _BEARER = b"bearer "
+_BASIC = b"basic "
+# Methods only WebDAV clients send: their 401 also challenges for Basic credentials.
+_DAV_METHODS = frozenset(
+    ("PROPFIND", "PROPPATCH", "MKCOL", "COPY", "MOVE", "LOCK", "UNLOCK")
+)
 
 
 def _is_documentation(scope: Scope) -> bool:
@@ -65,9 +77,26 @@ def _credentials(scope: Scope) -> tuple[str, bytes | None]:
             authorization = value
         elif name == _TENANT_HEADER:
             named = value
-    if authorization is None or authorization[: len(_BEARER)].lower() != _BEARER:
-        raise AuthError(401, "unauthorized", "send Authorization: Bearer <token>")
-    return authorization[len(_BEARER) :].decode("latin-1").strip(), named
+    if authorization is not None:
+        scheme = authorization[: len(_BEARER)].lower()
+        if scheme == _BEARER:
+            return authorization[len(_BEARER) :].decode("latin-1").strip(), named
+        if scheme[: len(_BASIC)] == _BASIC:
+            return _basic_password(authorization[len(_BASIC) :]), named
+    raise AuthError(401, "unauthorized", "send Authorization: Bearer <token>")
+
+
+def _basic_password(encoded: bytes) -> str:
+    """The password of HTTP Basic credentials (RFC 7617): the token; the user is not read."""
+    try:
+        _, separator, password = base64.b64decode(encoded.strip(), validate=True).partition(
+            b":"
+        )
+    except ValueError:
+        raise AuthError(401, "unauthorized", "malformed Basic credentials") from None
+    if not separator or not password:
+        raise AuthError(401, "unauthorized", "send the API key or token as the Basic password")
+    return password.decode("utf-8", "replace")
 
 
 def client_address(scope: Scope) -> str:
@@ -200,7 +229,10 @@ class AuthGate:
         from litestar import Request  # noqa: PLC0415 - only on the refusal path
 
         request: Request[Any, Any, Any] = Request(scope, receive, send)
-        headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
+        headers = None
+        if exc.status == 401:
+            dav = scope.get("method") in _DAV_METHODS
+            headers = {"WWW-Authenticate": 'Bearer, Basic realm="Nexus"' if dav else "Bearer"}
         if exc.retry_after is not None:
             headers = {"Retry-After": str(exc.retry_after)}
         response = problem_response(
