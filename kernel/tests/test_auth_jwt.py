@@ -399,4 +399,3 @@ def test_basic_credentials_carry_the_token_as_the_password(world):
         {"Authorization": "Basic !!not-base64!!"},
     ):
         assert_unauthorized(client.get("/api/v1/me", headers=refused))
-

@@ -54,9 +54,7 @@ _TENANT_HEADER = TENANT_HEADER.encode()
 _BEARER = b"bearer "
 _BASIC = b"basic "
 # Methods only WebDAV clients send: their 401 also challenges for Basic credentials.
-_DAV_METHODS = frozenset(
-    ("PROPFIND", "PROPPATCH", "MKCOL", "COPY", "MOVE", "LOCK", "UNLOCK")
-)
+_DAV_METHODS = frozenset(("PROPFIND", "PROPPATCH", "MKCOL", "COPY", "MOVE", "LOCK", "UNLOCK"))
 
 
 def _is_documentation(scope: Scope) -> bool:
@@ -89,9 +87,7 @@ def _credentials(scope: Scope) -> tuple[str, bytes | None]:
 def _basic_password(encoded: bytes) -> str:
     """The password of HTTP Basic credentials (RFC 7617): the token; the user is not read."""
     try:
-        _, separator, password = base64.b64decode(encoded.strip(), validate=True).partition(
-            b":"
-        )
+        _, separator, password = base64.b64decode(encoded.strip(), validate=True).partition(b":")
     except ValueError:
         raise AuthError(401, "unauthorized", "malformed Basic credentials") from None
     if not separator or not password:
