@@ -23,6 +23,8 @@ if TYPE_CHECKING:
 # Notify keeps provider credentials and webhook secrets encrypted with keys from the process
 # configuration; the cross-package tests (round trips, walkthroughs) write its examples.
 os.environ.setdefault("NEXUS_NOTIFY_KEYS", "bm90aWZ5LXRlc3RzLW9ubHktbm90LWEtc2VjcmV0LTA=")
+# Payments keeps the providers' keys encrypted the same way (NEXUS_PAYMENTS_KEYS).
+os.environ.setdefault("NEXUS_PAYMENTS_KEYS", "cGF5bWVudHMtdGVzdHMtb25seS1ub3QtYS1zZWNyZXQ=")
 
 
 def write_distribution(

@@ -169,6 +169,19 @@ def test_bills_credit_notes_and_a_switched_off_feature_deliver_nothing(client, t
     assert stock(client, tenant, desk)["on_hand"] == "10"
 
 
+def test_invoices_of_sales_and_shop_orders_deliver_nothing(client, tenant):
+    desk = create_product(client, tenant, sku="DESK")
+    receive(client, tenant, desk, "10", "50")
+
+    with EventWorkerHarness(client) as worker:
+        for source_ref in ("sales.order:7", "shop.order:0190f5a2-7c1e-7a00-8000-000000000001"):
+            publish(client, tenant, {**invoice([line(sku="DESK")]), "source_ref": source_ref})
+        worker.wait_handled("inventory", 2)
+
+    assert deliveries(client, tenant) == []
+    assert stock(client, tenant, desk)["on_hand"] == "10"
+
+
 def test_disabling_inventory_stops_deliveries_for_that_tenant_only(client, inventory_db):
     off, on = make_tenant(inventory_db), make_tenant(inventory_db)
     for tenant in (off, on):

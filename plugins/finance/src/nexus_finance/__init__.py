@@ -49,6 +49,12 @@ from nexus_finance._keys import (
     PERIODS_WRITE,
     REPORTS_READ,
 )
+from nexus_finance._payments_in import (
+    PAYMENT_CONFIRMED,
+    REFUND_COMPLETED,
+    on_payment_confirmed,
+    on_refund_completed,
+)
 from nexus_finance._rendering import on_invoice_posted
 from nexus_finance._routes_bank import (
     BankAccountController,
@@ -80,6 +86,7 @@ from nexus_finance._routes_taxes import FiscalPositionController, ProductTaxCont
 from nexus_finance._seed import FinanceSeed
 from nexus_finance._services import SERVICES
 from nexus_finance._settings import FinanceSettings
+from nexus_finance._vas_in import VAS_HANDLERS
 from nexus_finance.tables import TABLES
 
 if TYPE_CHECKING:
@@ -268,6 +275,10 @@ def nexus_event_handlers(register: Callable[[str, EventHandler], None]) -> None:
     register(VALUATION_POSTED, on_valuation_posted)
     register(PAYRUN_POSTED, on_payrun_posted)
     register(INVOICE_POSTED.type, on_invoice_posted)
+    for event_type, vas_handler in VAS_HANDLERS:  # VAS's prepaid wallet (_vas_in)
+        register(event_type, vas_handler)
+    register(PAYMENT_CONFIRMED, on_payment_confirmed)
+    register(REFUND_COMPLETED, on_refund_completed)
 
 
 @hookimpl

@@ -13,6 +13,7 @@ _IFRS_GENERIC: tuple[tuple[str, str, str, str | None], ...] = (
     ("1200", "Inventory", "asset", "inventory"),
     ("1300", "Tax receivable (input tax)", "asset", "tax_receivable"),
     ("1400", "Prepaid expenses", "asset", "prepayment"),
+    ("1420", "VAS wallet (prepaid)", "asset", None),
     ("1500", "Property, plant and equipment", "asset", "fixed_asset"),
     ("1510", "Accumulated depreciation", "asset", "fixed_asset"),
     ("2000", "Trade payables", "liability", "payable"),
@@ -27,6 +28,7 @@ _IFRS_GENERIC: tuple[tuple[str, str, str, str | None], ...] = (
     ("3200", "Opening balance equity", "equity", "opening_balance"),
     ("4000", "Sales of goods", "income", "sales"),
     ("4100", "Revenue from services", "income", "sales"),
+    ("4200", "Value-added services revenue", "income", None),
     ("4900", "Other income", "income", "other_income"),
     ("4950", "Foreign exchange gains", "income", "fx_gain"),
     ("5000", "Cost of goods sold", "expense", "cogs"),
@@ -38,6 +40,7 @@ _IFRS_GENERIC: tuple[tuple[str, str, str, str | None], ...] = (
     ("6300", "Utilities", "expense", None),
     ("6400", "Depreciation", "expense", "depreciation"),
     ("6500", "Bank charges", "expense", None),
+    ("6700", "Cost of value-added services", "expense", None),
     ("6900", "Foreign exchange losses", "expense", "fx_loss"),
     ("7000", "Income tax expense", "expense", None),
 )

@@ -98,7 +98,7 @@ def nexus_manifest() -> Manifest:
                 default=False,
                 description=(
                     "A posted customer invoice creates a delivery per product line (not an "
-                    "invoice of a Sales order: orders deliver); short stock follows the "
+                    "invoice of a Sales or Shop order: orders deliver); short stock follows the "
                     "oversell_policy setting."
                 ),
             ),

@@ -51,18 +51,18 @@ async def deliver_invoice(event: CloudEvent, ctx: EventContext) -> None:
     One delivery per invoice line naming a tracked inventory product (by ``product_id``,
     else ``sku``), with the invoice number as reference and ``finance.invoice_line:<id>``
     as origin: a redelivered event or a repeated line id makes no second move. Invoices
-    drafted by the Sales plugin (``source_ref`` starting with ``sales.``) are skipped:
-    Sales orders deliver explicitly. A line stock cannot cover follows the tenant's
-    ``oversell_policy``: ``refuse`` delivers nothing of it, records the move ``failed``
-    with its reason and publishes ``inventory.delivery.failed.v1``; ``backorder`` delivers
-    what is available and leaves the rest as a draft backorder delivery. The other lines
-    are delivered either way.
+    drafted by the Sales or Shop plugin (``source_ref`` starting with ``sales.`` or
+    ``shop.``) are skipped: their orders deliver explicitly. A line stock cannot cover
+    follows the tenant's ``oversell_policy``: ``refuse`` delivers nothing of it, records
+    the move ``failed`` with its reason and publishes ``inventory.delivery.failed.v1``;
+    ``backorder`` delivers what is available and leaves the rest as a draft backorder
+    delivery. The other lines are delivered either way.
     """
     data: Mapping[str, Any] = event.data or {}
     if data.get("kind") != "invoice":
         return
-    if str(data.get("source_ref") or "").startswith("sales."):
-        return  # a Sales order's invoice: the order delivers, not the invoice
+    if str(data.get("source_ref") or "").startswith(("sales.", "shop.")):
+        return  # a Sales or Shop order's invoice: the order delivers, not the invoice
     if not await ctx.feature_enabled(DELIVER_ON_INVOICE):
         return
     found = await ctx.settings()

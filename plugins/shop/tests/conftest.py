@@ -1,0 +1,30 @@
+"""One database and one app for the package (Shop with Finance, Inventory and a stand-in
+Payments); a fresh tenant per test."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import nexus_finance
+import nexus_inventory
+import nexus_shop
+import pytest
+from nexus.testing import create_test_client, migrated_database
+from shop_fakes import payments
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+PLUGINS = [nexus_finance, nexus_inventory, nexus_shop, payments]
+
+
+@pytest.fixture(scope="package")
+def shop_db(nexus_postgres_server: str) -> Iterator[str]:
+    with migrated_database(nexus_postgres_server, PLUGINS) as url:
+        yield url
+
+
+@pytest.fixture(scope="package")
+def client(shop_db: str) -> Iterator[Any]:
+    with create_test_client(PLUGINS, database_url=shop_db) as test_client:
+        yield test_client
