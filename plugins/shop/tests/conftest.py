@@ -1,5 +1,6 @@
-"""One database and one app for the package (Shop with Finance, Inventory and a stand-in
-Payments); a fresh tenant per test."""
+"""One database and one app for the package (Shop with Finance and Inventory; Payments
+absent: its events are published with ``nexus.testing.publish_event``); a fresh tenant per
+test."""
 
 from __future__ import annotations
 
@@ -10,12 +11,11 @@ import nexus_inventory
 import nexus_shop
 import pytest
 from nexus.testing import create_test_client, migrated_database
-from shop_fakes import payments
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-PLUGINS = [nexus_finance, nexus_inventory, nexus_shop, payments]
+PLUGINS = [nexus_finance, nexus_inventory, nexus_shop]
 
 
 @pytest.fixture(scope="package")

@@ -1,4 +1,10 @@
-"""Online payment: a Payments checkout per order; Payments' events pay and deliver it."""
+"""Payments' events pay and deliver an order: Shop's handlers, given contract payloads.
+
+Payments is not loaded here: its ``payments.payment.*`` events are published into the
+tenant's outbox as Payments would (``publish_event``) and delivered by the real event worker.
+Opening a Payments checkout for an online order is tested with the real Payments plugin in
+``tests/test_shop_payments_flow.py``.
+"""
 
 from __future__ import annotations
 
@@ -6,27 +12,20 @@ import uuid
 from decimal import Decimal
 from typing import Any
 
-from nexus.testing import EventWorkerHarness, outbox_events
-from shop_fakes import CHECKOUTS
-from shop_helpers import API, cart_with, checkout, ok, published, shop_tenant, stock
+from nexus.testing import EventWorkerHarness, outbox_events, publish_event
+from shop_helpers import API, cart_with, checkout, ok, problem, published, shop_tenant, stock
 
 CONSUMER = "shop"
 
 
-def _publish(client: Any, tenant: Any, event_type: str, data: dict[str, Any]) -> None:
-    ok(
-        client.post(
-            "/api/v1/payments/publish",
-            json={"type": event_type, "data": data},
-            headers=tenant.headers,
-        )
-    )
+def _publish(url: str, tenant: Any, event_type: str, data: dict[str, Any]) -> None:
+    publish_event(url, tenant, type=event_type, data=data, source="payments")
 
 
 def _confirmed(order: dict[str, Any], **changes: Any) -> dict[str, Any]:
     return {
         "payment_id": str(uuid.uuid4()),
-        "checkout_id": order["checkout_id"],
+        "checkout_id": str(uuid.uuid4()),
         "source": "shop",
         "source_ref": order["id"],
         "invoice_id": order["invoice_id"],
@@ -48,36 +47,28 @@ def _order(client: Any, tenant: Any, order_id: str) -> dict[str, Any]:
     return found
 
 
-def test_an_online_checkout_opens_a_payments_checkout_for_the_invoice(
-    client: Any, shop_db: str
-) -> None:
-    tenant = shop_tenant(shop_db, return_url="https://shop.example/thanks/{order}")
-    desk = published(client, tenant, "5", price="10000")
+def test_online_payment_is_refused_while_payments_is_absent(client: Any, shop_db: str) -> None:
+    tenant = shop_tenant(shop_db)
+    desk = published(client, tenant, "5")
 
-    order = ok(checkout(client, tenant, cart_with(client, tenant, (desk, "1")), "online"), 201)
+    refused = problem(
+        checkout(client, tenant, cart_with(client, tenant, (desk, "1")), "online"), 409
+    )
 
-    checkout_out, asked = CHECKOUTS[("shop", order["id"])]
-    assert order["checkout_id"] == str(checkout_out.checkout_id)
-    assert order["payment_url"] == checkout_out.url
-    assert asked.amount == Decimal(order["total"]) == Decimal("10750")
-    assert asked.currency == "NGN"
-    assert str(asked.invoice_id) == order["invoice_id"]
-    assert asked.customer.email == "ada@example.com"
-    assert asked.return_url == f"https://shop.example/thanks/{order['number']}"
-    [placed] = outbox_events(shop_db, tenant, "shop.order.placed.v1")
-    assert placed.data["checkout_id"] == order["checkout_id"]
+    assert "Payments" in refused["detail"]
+    assert Decimal(stock(client, tenant, desk)["reserved"]) == 0
 
 
 def test_a_confirmed_payment_pays_and_delivers_the_order_once(client: Any, shop_db: str) -> None:
     tenant = shop_tenant(shop_db)
     desk = published(client, tenant, "5")
-    order = ok(checkout(client, tenant, cart_with(client, tenant, (desk, "2")), "online"), 201)
+    order = ok(checkout(client, tenant, cart_with(client, tenant, (desk, "2"))), 201)
     payment = _confirmed(order)
 
     with EventWorkerHarness(client) as worker:
         start = worker.handled[CONSUMER]
-        _publish(client, tenant, "payments.payment.confirmed.v1", payment)
-        _publish(client, tenant, "payments.payment.confirmed.v1", payment)  # sent twice
+        _publish(shop_db, tenant, "payments.payment.confirmed.v1", payment)
+        _publish(shop_db, tenant, "payments.payment.confirmed.v1", payment)  # sent twice
         worker.wait_handled(CONSUMER, start + 2)
 
     paid = _order(client, tenant, order["id"])
@@ -93,14 +84,14 @@ def test_payments_of_other_sources_and_short_payments_do_not_pay_the_order(
 ) -> None:
     tenant = shop_tenant(shop_db)
     desk = published(client, tenant, "5")
-    order = ok(checkout(client, tenant, cart_with(client, tenant, (desk, "1")), "online"), 201)
+    order = ok(checkout(client, tenant, cart_with(client, tenant, (desk, "1"))), 201)
 
     with EventWorkerHarness(client) as worker:
         start = worker.handled[CONSUMER]
         _publish(
-            client, tenant, "payments.payment.confirmed.v1", _confirmed(order, source="finance")
+            shop_db, tenant, "payments.payment.confirmed.v1", _confirmed(order, source="finance")
         )
-        _publish(client, tenant, "payments.payment.confirmed.v1", _confirmed(order, amount="1"))
+        _publish(shop_db, tenant, "payments.payment.confirmed.v1", _confirmed(order, amount="1"))
         worker.wait_handled(CONSUMER, start + 2)
 
     waiting = _order(client, tenant, order["id"])
@@ -112,9 +103,9 @@ def test_payments_of_other_sources_and_short_payments_do_not_pay_the_order(
 def test_a_failed_payment_is_recorded_and_the_order_waits(client: Any, shop_db: str) -> None:
     tenant = shop_tenant(shop_db)
     desk = published(client, tenant, "5")
-    order = ok(checkout(client, tenant, cart_with(client, tenant, (desk, "1")), "online"), 201)
+    order = ok(checkout(client, tenant, cart_with(client, tenant, (desk, "1"))), 201)
     failed = {
-        "checkout_id": order["checkout_id"],
+        "checkout_id": str(uuid.uuid4()),
         "source": "shop",
         "source_ref": order["id"],
         "invoice_id": order["invoice_id"],
@@ -125,7 +116,7 @@ def test_a_failed_payment_is_recorded_and_the_order_waits(client: Any, shop_db: 
 
     with EventWorkerHarness(client) as worker:
         start = worker.handled[CONSUMER]
-        _publish(client, tenant, "payments.payment.failed.v1", failed)
+        _publish(shop_db, tenant, "payments.payment.failed.v1", failed)
         worker.wait_handled(CONSUMER, start + 1)
 
     waiting = _order(client, tenant, order["id"])
@@ -136,7 +127,7 @@ def test_a_failed_payment_is_recorded_and_the_order_waits(client: Any, shop_db: 
 def test_a_payment_after_cancellation_is_flagged_for_a_refund(client: Any, shop_db: str) -> None:
     tenant = shop_tenant(shop_db)
     desk = published(client, tenant, "5")
-    order = ok(checkout(client, tenant, cart_with(client, tenant, (desk, "1")), "online"), 201)
+    order = ok(checkout(client, tenant, cart_with(client, tenant, (desk, "1"))), 201)
     ok(
         client.post(
             f"{API}/orders/{order['id']}/cancel", json={"reason": "late"}, headers=tenant.headers
@@ -145,7 +136,7 @@ def test_a_payment_after_cancellation_is_flagged_for_a_refund(client: Any, shop_
 
     with EventWorkerHarness(client) as worker:
         start = worker.handled[CONSUMER]
-        _publish(client, tenant, "payments.payment.confirmed.v1", _confirmed(order))
+        _publish(shop_db, tenant, "payments.payment.confirmed.v1", _confirmed(order))
         worker.wait_handled(CONSUMER, start + 1)
 
     cancelled = _order(client, tenant, order["id"])

@@ -22,7 +22,7 @@ from nexus.testing._client import create_test_client, run_sync
 from nexus.testing._database import find_test_server, temporary_database
 from nexus.testing._events import EventWorkerHarness
 from nexus.testing._kafka import TansuBroker, tansu_binary
-from nexus.testing._outbox import outbox_events
+from nexus.testing._outbox import outbox_events, publish_event
 from nexus.testing._s3 import MotoServer
 from nexus.testing._schema import migrated_database
 from nexus.testing._settings import kernel_settings
@@ -51,6 +51,7 @@ __all__ = (
     "outbox_events",
     "plugin_findings",
     "preset_problems",
+    "publish_event",
     "run_sync",
     "set_plugin_settings",
     "tansu_binary",
