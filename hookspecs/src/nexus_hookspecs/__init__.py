@@ -23,6 +23,7 @@ from nexus_hookspecs._context import current_tenant
 from nexus_hookspecs._events import CloudEvent, EventType, new_id
 from nexus_hookspecs._manifest import Feature, Manifest, Permission, ProfileFact
 from nexus_hookspecs._markers import PROJECT_NAME, hookimpl, hookspec
+from nexus_hookspecs._periodic import Periodic
 from nexus_hookspecs._ports import (
     Background,
     BlobInfo,
@@ -67,6 +68,7 @@ __all__ = (
     "Feature",
     "Features",
     "Manifest",
+    "Periodic",
     "Permission",
     "ProfileFact",
     "PluginSettings",

@@ -50,7 +50,7 @@ from nexus_documents._routes_retention import RetentionController
 from nexus_documents._routes_roles import RoleController
 from nexus_documents._routes_types import TypeController
 from nexus_documents._settings import DocumentsSettings
-from nexus_documents._sweep import Sweeper
+from nexus_documents._sweep import SWEEPER
 from nexus_documents._types import seed_types
 
 if TYPE_CHECKING:
@@ -183,7 +183,6 @@ def nexus_event_handlers(register: Callable[[str, Any], None]) -> None:
     register(FILE_DELETED, file_deleted)
 
 
-SWEEPER = Sweeper()
 """The process's retention sweep (``_sweep``): started with the app, stopped with it."""
 
 

@@ -37,7 +37,7 @@ from nexus_drive._routes_share import LinkController, PublicLinkController, Shar
 from nexus_drive._services import SERVICES
 from nexus_drive._services_trash import TRASH
 from nexus_drive._settings import DriveSettings
-from nexus_drive._sweep import Sweeper
+from nexus_drive._sweep import SWEEPER
 from nexus_drive._tus import UploadController
 from nexus_drive._webdav import dav
 
@@ -141,7 +141,6 @@ def nexus_event_handlers(register: Callable[[str, Any], None]) -> None:
     register(FILE_UPDATED.type, file_changed)
 
 
-SWEEPER = Sweeper()
 """The process's sweep (``_sweep``): started with the app, stopped with it."""
 
 

@@ -8,13 +8,12 @@ transaction that let them go committed (``drive_orphan``), so a rollback never l
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
-import os
 from typing import TYPE_CHECKING
 
 import msgspec
 import structlog
+from nexus_hookspecs import Periodic
 
 from nexus_drive._routes_items import purge
 from nexus_drive._store import orphan
@@ -28,7 +27,15 @@ if TYPE_CHECKING:
 
     from nexus_drive._settings import DriveSettings
 
-__all__ = ("INTERVAL_ENV", "SweepReport", "Sweeper", "delete_orphans", "let_go", "sweep_tenant")
+__all__ = (
+    "INTERVAL_ENV",
+    "SWEEPER",
+    "SweepReport",
+    "delete_orphans",
+    "let_go",
+    "sweep",
+    "sweep_tenant",
+)
 
 INTERVAL_ENV = "NEXUS_DRIVE_SWEEP_S"
 _BATCH = 500
@@ -106,37 +113,18 @@ async def sweep_tenant(work: Background, tenant_id: UUID) -> SweepReport:
     return report
 
 
-class Sweeper:
-    """Runs the sweep over every tenant every ``NEXUS_DRIVE_SWEEP_S`` seconds until stopped."""
+async def sweep(work: Background) -> None:
+    """Sweep every tenant with Drive on (:func:`sweep_tenant`); one failing spares the rest."""
+    for tenant_id in await work.tenants():
+        try:
+            await sweep_tenant(work, tenant_id)
+        except LookupError:
+            continue  # deprovisioned since it was listed
+        except Exception:  # noqa: BLE001 - the next tenant is still swept
+            log.exception("drive sweep failed for a tenant", tenant_id=str(tenant_id))
 
-    def __init__(self) -> None:
-        self._tasks: list[asyncio.Task[None]] = []
 
-    def start(self, work: Background) -> None:
-        """Start sweeping, unless the interval is 0."""
-        interval = float(os.environ.get(INTERVAL_ENV, "300"))
-        if interval > 0:
-            self._tasks.append(asyncio.get_running_loop().create_task(self._run(work, interval)))
-
-    async def _run(self, work: Background, interval: float) -> None:
-        while True:
-            await asyncio.sleep(interval)
-            try:
-                tenants = await work.tenants()
-            except Exception:  # noqa: BLE001 - the sweep must outlive a database outage
-                log.exception("drive sweep could not list tenants")
-                continue
-            for tenant_id in tenants:
-                try:
-                    await sweep_tenant(work, tenant_id)
-                except LookupError:
-                    continue
-                except Exception:  # noqa: BLE001 - the next tenant is still swept
-                    log.exception("drive sweep failed for a tenant", tenant_id=str(tenant_id))
-
-    async def stop(self) -> None:
-        """Stop sweeping."""
-        for task in self._tasks:
-            task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
-        self._tasks.clear()
+SWEEPER = Periodic(
+    sweep, name="drive sweep", interval_env=INTERVAL_ENV, default_s=300, first_at_start=False
+)
+"""Runs :func:`sweep` every ``NEXUS_DRIVE_SWEEP_S`` seconds, from one interval after start."""

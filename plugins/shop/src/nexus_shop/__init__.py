@@ -39,7 +39,7 @@ from nexus_shop._routes_orders import OrderController
 from nexus_shop._routes_prices import PriceListController
 from nexus_shop._routes_store import StoreController
 from nexus_shop._settings import ShopSettings
-from nexus_shop._sweep import Sweeper
+from nexus_shop._sweep import SWEEPER
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -157,7 +157,6 @@ def nexus_event_handlers(register: Callable[[str, Any], None]) -> None:
     register(PAYMENT_FAILED, payment_failed)
 
 
-SWEEPER = Sweeper()
 """The process's expiry sweep (``_sweep``): started with the app, stopped with it."""
 
 

@@ -8,13 +8,11 @@ leaving the route).
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import os
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 import structlog
+from nexus_hookspecs import Periodic
 
 from nexus_shop._cancel import expire
 from nexus_shop._settings import ShopSettings
@@ -22,7 +20,7 @@ from nexus_shop._settings import ShopSettings
 if TYPE_CHECKING:
     from nexus_hookspecs import Background
 
-__all__ = ("INTERVAL_ENV", "Sweeper", "sweep")
+__all__ = ("INTERVAL_ENV", "SWEEPER", "sweep")
 
 INTERVAL_ENV = "NEXUS_SHOP_SWEEP_S"
 log = structlog.get_logger("nexus_shop")
@@ -50,39 +48,9 @@ async def sweep(work: Background, now: datetime) -> int:
     return cancelled
 
 
-class Sweeper:
-    """Runs :func:`sweep` every ``interval`` seconds on the app's loop until stopped."""
+async def _tick(work: Background) -> None:
+    await sweep(work, datetime.now(UTC))
 
-    def __init__(self) -> None:
-        self._runs: list[tuple[Background, asyncio.Task[None] | None]] = []
 
-    @property
-    def work(self) -> Background | None:
-        """The ``Background`` port of the app started last and still running."""
-        return self._runs[-1][0] if self._runs else None
-
-    def start(self, work: Background) -> None:
-        """Keep ``work`` and start sweeping, unless the interval is 0."""
-        interval = float(os.environ.get(INTERVAL_ENV, "60"))
-        task = None
-        if interval > 0:
-            task = asyncio.get_running_loop().create_task(self._run(work, interval))
-        self._runs.append((work, task))
-
-    async def _run(self, work: Background, interval: float) -> None:
-        while True:
-            try:
-                await sweep(work, datetime.now(UTC))
-            except Exception:  # noqa: BLE001 - the sweep must outlive a database outage
-                log.exception("shop sweep failed")
-            await asyncio.sleep(interval)
-
-    async def stop(self) -> None:
-        """Stop the latest sweep (one under way is cancelled; its transaction rolls back)."""
-        if not self._runs:
-            return
-        _, task = self._runs.pop()
-        if task is not None:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+SWEEPER = Periodic(_tick, name="shop sweep", interval_env=INTERVAL_ENV, default_s=60)
+"""Runs :func:`sweep` every ``NEXUS_SHOP_SWEEP_S`` seconds until stopped."""

@@ -49,7 +49,7 @@ from nexus_support._routes_public import PublicController
 from nexus_support._routes_sla import ReportController, SlaController
 from nexus_support._routes_tickets import TicketController
 from nexus_support._settings import SupportSettings
-from nexus_support._sweep import Sweeper
+from nexus_support._sweep import SWEEPER
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -174,7 +174,6 @@ def nexus_event_handlers(register: Callable[[str, Any], None]) -> None:
     register(MAIL_RECEIVED, mail_received)
 
 
-SWEEPER = Sweeper()
 """The process's SLA sweep (``_sweep``): started with the app, stopped with it."""
 
 

@@ -35,7 +35,7 @@ from nexus_vas._routes_providers import ProviderController
 from nexus_vas._routes_purchases import PurchaseController
 from nexus_vas._routes_wallet import WalletController
 from nexus_vas._settings import VasSettings
-from nexus_vas._sweep import Sweeper
+from nexus_vas._sweep import SWEEPER
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -53,7 +53,6 @@ __all__ = (
 
 _MEMBERS = ("tenant_admin", "member")
 
-SWEEPER = Sweeper()
 """The process's reconciliation sweep (``_sweep``): started with the app, stopped with it."""
 
 TABLES = ("vas_tenant", "vas_provider", "vas_wallet", "vas_wallet_entry", "vas_transaction")

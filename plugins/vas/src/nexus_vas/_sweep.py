@@ -9,14 +9,12 @@ sweep off, leaving the route).
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import os
 from contextlib import asynccontextmanager
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
 import structlog
+from nexus_hookspecs import Periodic
 
 from nexus_vas._flow import confirm
 
@@ -28,7 +26,7 @@ if TYPE_CHECKING:
 
     from nexus_vas._flow import Unit
 
-__all__ = ("STALE", "Sweeper", "sweep")
+__all__ = ("STALE", "SWEEPER", "sweep")
 
 INTERVAL_ENV = "NEXUS_VAS_SWEEP_S"
 STALE = timedelta(minutes=5)
@@ -75,43 +73,9 @@ async def sweep(work: Background, *, stale: timedelta = STALE) -> int:
     return changed
 
 
-class Sweeper:
-    """Runs :func:`sweep` every ``interval`` seconds on the app's loop until stopped.
+async def _tick(work: Background) -> None:
+    await sweep(work)
 
-    One per process; an app started inside another (as tests do) sweeps until it stops,
-    and :attr:`work` is the innermost running app's port.
-    """
 
-    def __init__(self) -> None:
-        self._runs: list[tuple[Background, asyncio.Task[None] | None]] = []
-
-    @property
-    def work(self) -> Background | None:
-        """The ``Background`` port of the app started last and still running."""
-        return self._runs[-1][0] if self._runs else None
-
-    def start(self, work: Background) -> None:
-        """Keep ``work`` and start sweeping, unless the interval is 0."""
-        interval = float(os.environ.get(INTERVAL_ENV, "300"))
-        task = None
-        if interval > 0:
-            task = asyncio.get_running_loop().create_task(self._run(work, interval))
-        self._runs.append((work, task))
-
-    async def _run(self, work: Background, interval: float) -> None:
-        while True:
-            await asyncio.sleep(interval)
-            try:
-                await sweep(work)
-            except Exception:  # noqa: BLE001 - the sweep must outlive a database outage
-                log.exception("vas sweep failed")
-
-    async def stop(self) -> None:
-        """Stop the latest sweep (one under way is cancelled; its transaction rolls back)."""
-        if not self._runs:
-            return
-        _, task = self._runs.pop()
-        if task is not None:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+SWEEPER = Periodic(_tick, name="vas sweep", interval_env=INTERVAL_ENV, default_s=300)
+"""Runs :func:`sweep` every ``NEXUS_VAS_SWEEP_S`` seconds until stopped."""
