@@ -399,6 +399,19 @@ def test_accrual_run_is_idempotent_capped_and_carries_over(client, world):
         headers=world.tenant.headers,
     )
     assert rule.status_code == 201, rule.text
+    none = {"name": "Nothing", "days_per_month": "0"}
+    refused = client.post(
+        f"{HR}/leave/types/{world.types['PAID']}/accrual-rules",
+        json=none,
+        headers=world.tenant.headers,
+    )
+    assert refused.status_code == 422, refused.text
+    changed = client.patch(
+        f"{HR}/leave/accrual-rules/{rule.json()['id']}",
+        json={"days_per_month": "0.00"},
+        headers=world.tenant.headers,
+    )
+    assert changed.status_code == 422, changed.text
     run = f"{HR}/leave/accruals/run"
     first = client.post(f"{run}?date=2026-10-31", headers=world.tenant.headers)
     assert first.status_code == 200, first.text

@@ -40,6 +40,7 @@ from nexus_drive._model import (
     MemberOut,
     VersionOut,
 )
+from nexus_drive._openapi import NOT_A_FILE, NOT_A_FOLDER, FileOperation
 from nexus_drive._quota import Usage, check_quota, check_size, usage
 from nexus_drive._settings import DriveSettings
 from nexus_drive._store import (
@@ -455,7 +456,7 @@ class ItemController(Controller):
             require("view", role=role)
             return await item_out(conn, row, role)
 
-    @get("/{item_id:uuid}/children", opt=route_opt(permission=FILES_READ))
+    @get("/{item_id:uuid}/children", opt=route_opt(permission=FILES_READ), responses=NOT_A_FOLDER)
     async def list_children(
         self, item_id: FromPath[UUID], db: Db, context: Context
     ) -> list[ItemOut]:
@@ -537,7 +538,8 @@ class ItemController(Controller):
     @get(
         "/{item_id:uuid}/content",
         opt=route_opt(permission=FILES_READ),
-        responses={},
+        responses=NOT_A_FILE,
+        operation_class=FileOperation,
     )
     async def download(  # noqa: PLR0913 - the ports and the query, named
         self,

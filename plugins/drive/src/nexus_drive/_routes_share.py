@@ -39,6 +39,7 @@ from nexus_drive._events import ITEM_SHARED, ItemShared
 from nexus_drive._examples import body
 from nexus_drive._keys import FILES_READ, FILES_WRITE
 from nexus_drive._model import ItemOut, LinkIn, LinkMade, LinkOut, ShareIn, ShareOut
+from nexus_drive._openapi import FileOperation
 from nexus_drive._routes_items import stream_version
 from nexus_drive._scan import ready_to_share
 from nexus_drive._store import ITEM_COLUMNS, load_item
@@ -335,7 +336,7 @@ class PublicLinkController(Controller):
             )
             return [await item_out(conn, row, None) for row in rows]
 
-    @get("/content", responses={})
+    @get("/content", responses={}, operation_class=FileOperation)
     async def download_linked(  # noqa: PLR0913 - the ports and the query, named
         self,
         tenant: FromPath[str],

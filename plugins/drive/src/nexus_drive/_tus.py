@@ -44,6 +44,7 @@ from nexus_hookspecs.http import (
 
 from nexus_drive._common import STREAMED, actor_of
 from nexus_drive._keys import FILES_WRITE
+from nexus_drive._openapi import TUS_VERSION_MISSING
 from nexus_drive._quota import check_quota, check_size
 from nexus_drive._routes_items import content_type_of, place, save_file
 from nexus_drive._settings import DriveSettings
@@ -162,7 +163,7 @@ class UploadController(Controller):
     tags = ["drive"]  # noqa: RUF012 - Litestar reads it as declared
     opt = route_opt(permission=FILES_WRITE)  # noqa: RUF012 - Litestar reads it as declared
 
-    @post("/", status_code=201, responses={})
+    @post("/", status_code=201, responses=TUS_VERSION_MISSING)
     async def create_upload(
         self,
         request: Request[Any, Any, Any],
@@ -212,7 +213,15 @@ class UploadController(Controller):
             ),
         )
 
-    @route("/", http_method=[HttpMethod.OPTIONS], status_code=204, responses={})
+    # Protocol discovery for tus clients (README), outside the REST API's schema: its 204 has no
+    # body, which the schema of a handler answering a Response cannot say.
+    @route(
+        "/",
+        http_method=[HttpMethod.OPTIONS],
+        status_code=204,
+        responses={},
+        include_in_schema=False,
+    )
     async def capabilities(self, settings: Settings) -> Response[None]:
         """What this tus server supports: version, extensions, the largest upload."""
         return Response(
@@ -227,7 +236,7 @@ class UploadController(Controller):
             ),
         )
 
-    @head("/{upload_id:uuid}/data", responses={})
+    @head("/{upload_id:uuid}/data", responses=TUS_VERSION_MISSING)
     async def upload_offset(
         self, upload_id: FromPath[UUID], request: Request[Any, Any, Any], db: Db, context: Context
     ) -> Response[None]:
@@ -243,7 +252,12 @@ class UploadController(Controller):
             ),
         )
 
-    @patch("/{upload_id:uuid}/data", status_code=204, request_max_body_size=STREAMED, responses={})
+    @patch(
+        "/{upload_id:uuid}/data",
+        status_code=204,
+        request_max_body_size=STREAMED,
+        responses=TUS_VERSION_MISSING,
+    )
     async def append(  # noqa: PLR0913 - the ports, named
         self,
         upload_id: FromPath[UUID],
@@ -345,7 +359,7 @@ class UploadController(Controller):
         file_id: UUID = saved["id"]
         return file_id
 
-    @delete("/{upload_id:uuid}/data", status_code=204, responses={})
+    @delete("/{upload_id:uuid}/data", status_code=204, responses=TUS_VERSION_MISSING)
     async def terminate(
         self, upload_id: FromPath[UUID], request: Request[Any, Any, Any], db: Db, context: Context
     ) -> Response[None]:

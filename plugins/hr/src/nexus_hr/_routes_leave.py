@@ -190,6 +190,11 @@ class AllocationOut(msgspec.Struct, kw_only=True):
     created_at: dt.datetime
 
 
+def _refuse_no_days(days_per_month: Decimal | None) -> None:
+    if days_per_month is not None and days_per_month <= 0:
+        invalid("days_per_month", "an accrual rule grants more than 0 days a month")
+
+
 class AccrualRuleCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """A rule: ``days_per_month`` earned per month worked, a yearly cap, a carry-over limit."""
 
@@ -482,8 +487,10 @@ class LeaveTypeController(Controller):
     ) -> AccrualRuleOut:
         """Create an accrual rule for the leave type (404 when it is missing).
 
-        It grants days from the next accrual run on.
+        It grants days from the next accrual run on. 422 when ``days_per_month`` is not
+        above 0.
         """
+        _refuse_no_days(data.days_per_month)
         async with db.transaction() as conn:
             if (
                 await conn.fetchval("select id from hr_leave_type where id = $1", leave_type_id)
@@ -550,7 +557,8 @@ class AccrualRuleController(Controller):
             AccrualRuleChanges, body("PATCH /leave/accrual-rules/{rule_id}", "A higher cap")
         ],
     ) -> AccrualRuleOut:
-        """Change an accrual rule; what it granted already stays."""
+        """Change an accrual rule; what it granted already stays (422: ``days_per_month`` 0)."""
+        _refuse_no_days(data.days_per_month)
         async with db.transaction() as conn:
             row = await conn.fetchrow(
                 "update hr_leave_accrual_rule set name = coalesce($2, name), "

@@ -9,6 +9,7 @@ from uuid import UUID
 import msgspec
 from litestar import Controller, Request, Response, delete, get, patch, post, put
 from litestar.exceptions import ClientException
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, QueryParameter
 from nexus_hookspecs import BlobTooLargeError, new_id
 from nexus_hookspecs.http import (
@@ -333,7 +334,11 @@ class CategoryController(Controller):
             )
         return [msgspec.convert(dict(row), CategoryOut) for row in rows]
 
-    @post("/", opt=_WRITE)
+    @post(
+        "/",
+        opt=_WRITE,
+        responses={200: ResponseSpec(CategoryOut, description="The same category, sent again")},
+    )
     async def create_category(
         self, db: Db, data: Annotated[CategoryIn, body("POST /categories", "Office furniture")]
     ) -> Response[CategoryOut]:

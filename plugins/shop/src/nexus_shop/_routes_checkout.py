@@ -9,6 +9,7 @@ from uuid import UUID
 
 import msgspec
 from litestar import Controller, Response, delete, get, patch, post
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath
 from nexus_hookspecs.http import Db, FieldErrors, Money, conflict, not_found, route_opt
 
@@ -216,7 +217,11 @@ class DiscountController(Controller):
             rows = await conn.fetch(f"select {_DISCOUNT} from shop_discount order by code")
         return [msgspec.convert(dict(row), DiscountOut) for row in rows]
 
-    @post("/", opt=_WRITE)
+    @post(
+        "/",
+        opt=_WRITE,
+        responses={200: ResponseSpec(DiscountOut, description="The same code, sent again")},
+    )
     async def create_discount(
         self, db: Db, data: Annotated[DiscountIn, body("POST /discounts", "10 % off")]
     ) -> Response[DiscountOut]:

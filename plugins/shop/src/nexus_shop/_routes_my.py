@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from litestar import Controller, Response, get, post
+from litestar.openapi.datastructures import ResponseSpec
 from nexus_hookspecs.http import (
     Context,
     Cursor,
@@ -44,7 +45,11 @@ class MyController(Controller):
     path = "/my"
     tags = ["shop: storefront"]
 
-    @post("/cart", opt=_USE)
+    @post(
+        "/cart",
+        opt=_USE,
+        responses={200: ResponseSpec(CartOut, description="The caller's open cart, kept")},
+    )
     async def my_cart(
         self,
         db: Db,
