@@ -24,6 +24,22 @@ def test_upload_list_download_in_my_drive(client: Any, tenant: Any) -> None:
     assert got.status_code == 200
     assert got.content == b"hello drive"
     assert got.headers["content-type"].startswith("text/plain")
+    assert got.headers["content-disposition"] == (
+        "attachment; filename=\"notes.txt\"; filename*=UTF-8''notes.txt"
+    )
+
+
+def test_a_name_in_any_script_downloads_with_its_name_encoded(client: Any, tenant: Any) -> None:
+    """Headers are Latin-1: the name travels as RFC 8187 ``filename*``, with an ASCII fallback."""
+    made = upload(client, tenant, 'Отчёт "Q4" 𑛧.txt', b"numbers")
+
+    got = client.get(f"{API}/items/{made['id']}/content", headers=tenant.headers)
+
+    assert got.status_code == 200, got.text
+    assert got.headers["content-disposition"] == (
+        'attachment; filename="_____ _Q4_ _.txt"; '
+        "filename*=UTF-8''%D0%9E%D1%82%D1%87%D1%91%D1%82%20%22Q4%22%20%F0%91%9B%A7.txt"
+    )
 
 
 def test_same_name_adds_versions_keeps_n_and_restores(
