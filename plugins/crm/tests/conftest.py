@@ -12,13 +12,13 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
 
 
-@pytest.fixture(scope="package")
+@pytest.fixture(scope="module")
 def crm_db(nexus_postgres_server: str) -> Iterator[str]:
     with migrated_database(nexus_postgres_server, [nexus_crm]) as url:
         yield url
 
 
-@pytest.fixture(scope="package")
+@pytest.fixture(scope="module")
 def crm(crm_db: str) -> Iterator[Any]:
     with create_test_client([nexus_crm], database_url=crm_db) as client:
         yield client

@@ -1,4 +1,4 @@
-"""One database and one app for the package (Documents, stand-in Drive, Finance and HR); a
+"""One database and one app per test module (Documents, stand-in Drive, Finance and HR); a
 fresh tenant per test."""
 
 from __future__ import annotations
@@ -16,13 +16,13 @@ if TYPE_CHECKING:
 PLUGINS = [nexus_documents, drive, finance, hr]
 
 
-@pytest.fixture(scope="package")
+@pytest.fixture(scope="module")
 def documents_db(nexus_postgres_server: str) -> Iterator[str]:
     with migrated_database(nexus_postgres_server, PLUGINS) as url:
         yield url
 
 
-@pytest.fixture(scope="package")
+@pytest.fixture(scope="module")
 def client(documents_db: str) -> Iterator[Any]:
     with create_test_client(PLUGINS, database_url=documents_db) as test_client:
         yield test_client

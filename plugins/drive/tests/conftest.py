@@ -1,4 +1,4 @@
-"""One database and one app for the package (Drive and a stand-in services caller); a fresh
+"""One database and one app per test module (Drive and a stand-in services caller); a fresh
 tenant per test."""
 
 from __future__ import annotations
@@ -23,13 +23,13 @@ if TYPE_CHECKING:
 PLUGINS = [nexus_drive, caller]
 
 
-@pytest.fixture(scope="package")
+@pytest.fixture(scope="module")
 def drive_db(nexus_postgres_server: str) -> Iterator[str]:
     with migrated_database(nexus_postgres_server, PLUGINS) as url:
         yield url
 
 
-@pytest.fixture(scope="package")
+@pytest.fixture(scope="module")
 def client(drive_db: str) -> Iterator[Any]:
     with create_test_client(PLUGINS, database_url=drive_db) as test_client:
         yield test_client
@@ -74,9 +74,9 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-@pytest.fixture(scope="package")
+@pytest.fixture(scope="module")
 def served(drive_db: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
-    """``nexus serve`` with Drive only, on the package's database, files under a temp dir."""
+    """``nexus serve`` with Drive only, on the module's database, files under a temp dir."""
     port = _free_port()
     env = {
         **os.environ,

@@ -17,7 +17,7 @@ def world(nexus_postgres_server):
         yield client, url
 
 
-@pytest.fixture(scope="package")
+@pytest.fixture(scope="module")
 def trade_world(nexus_postgres_server):
     """Finance with stand-in CRM and Inventory publishers and a stand-in services caller.
 

@@ -1,4 +1,4 @@
-"""One database and one app for the package (Mail and a stand-in Notification).
+"""One database and one app per test module (Mail and a stand-in Notification).
 
 A local DNS responder answers the domains' records and the inbound SMTP server listens on an
 ephemeral loopback port; a fresh tenant per test.
@@ -22,27 +22,27 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
 
 
-@pytest.fixture(scope="package")
+@pytest.fixture(scope="module")
 def zone() -> Iterator[DnsZone]:
     served = DnsZone()
     yield served
     served.close()
 
 
-@pytest.fixture(scope="package")
+@pytest.fixture(scope="module")
 def sink() -> Iterator[Sink]:
     server = Sink()
     yield server
     server.close()
 
 
-@pytest.fixture(scope="package")
+@pytest.fixture(scope="module")
 def mail_db(nexus_postgres_server: str) -> Iterator[str]:
     with migrated_database(nexus_postgres_server, [nexus_mail, notify]) as url:
         yield url
 
 
-@pytest.fixture(scope="package")
+@pytest.fixture(scope="module")
 def client(mail_db: str, zone: DnsZone) -> Iterator[Any]:
     changed = {
         "NEXUS_MAIL_RESOLVER": f"127.0.0.1:{zone.port}",

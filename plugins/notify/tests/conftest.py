@@ -1,4 +1,4 @@
-"""One database and one app for the package; a fresh tenant per test; the fake providers.
+"""One database and one app per test module; a fresh tenant per test; the fake providers.
 
 The app loads notify, a stand-in Mail (contract M) and a stand-in caller of notify.send.
 """
@@ -26,13 +26,13 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
 
 
-@pytest.fixture(scope="package")
+@pytest.fixture(scope="module")
 def notify_db(nexus_postgres_server: str) -> Iterator[str]:
     with migrated_database(nexus_postgres_server, [nexus_notify, mail, caller]) as url:
         yield url
 
 
-@pytest.fixture(scope="package")
+@pytest.fixture(scope="module")
 def client(notify_db: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     # Files the caller attaches go to a scratch directory, not the checkout's .nexus.
     settings = kernel_settings(data_dir=tmp_path_factory.mktemp("notify-files"))
@@ -42,7 +42,7 @@ def client(notify_db: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator
         yield test_client
 
 
-@pytest.fixture(scope="package")
+@pytest.fixture(scope="module")
 def fakes() -> Iterator[FakeProviders]:
     with FakeProviders() as servers:
         yield servers

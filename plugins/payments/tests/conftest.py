@@ -1,4 +1,4 @@
-"""One database and one app for the package (Payments, a stand-in Finance and a caller of
+"""One database and one app per test module (Payments, a stand-in Finance and a caller of
 the checkout service), the providers' fake servers; a fresh tenant per test."""
 
 from __future__ import annotations
@@ -23,13 +23,13 @@ if TYPE_CHECKING:
 PLUGINS = [nexus_payments, finance, caller]
 
 
-@pytest.fixture(scope="package")
+@pytest.fixture(scope="module")
 def payments_db(nexus_postgres_server: str) -> Iterator[str]:
     with migrated_database(nexus_postgres_server, PLUGINS) as url:
         yield url
 
 
-@pytest.fixture(scope="package")
+@pytest.fixture(scope="module")
 def client(payments_db: str) -> Iterator[Any]:
     with create_test_client(PLUGINS, database_url=payments_db) as test_client:
         yield test_client
@@ -45,7 +45,7 @@ def other(client: Any, payments_db: str) -> Any:
     return make_tenant(payments_db)
 
 
-@pytest.fixture(scope="package")
+@pytest.fixture(scope="module")
 def fakes() -> Iterator[dict[str, Any]]:
     """The three providers' fake servers; the process settings point Payments at them."""
     with FakeStripe() as stripe, FakePaystack() as paystack, FakeFlutterwave() as flutterwave:

@@ -1,4 +1,4 @@
-"""One database and one app for the package (Projects, Finance and a stand-in Time)."""
+"""One database and one app per test module (Projects, Finance and a stand-in Time)."""
 
 from __future__ import annotations
 
@@ -17,13 +17,13 @@ if TYPE_CHECKING:
 PLUGINS = [nexus_finance, nexus_projects, time_plugin]
 
 
-@pytest.fixture(scope="package")
+@pytest.fixture(scope="module")
 def projects_db(nexus_postgres_server: str) -> Iterator[str]:
     with migrated_database(nexus_postgres_server, PLUGINS) as url:
         yield url
 
 
-@pytest.fixture(scope="package")
+@pytest.fixture(scope="module")
 def client(projects_db: str) -> Iterator[Any]:
     with create_test_client(PLUGINS, database_url=projects_db) as test_client:
         yield test_client

@@ -46,7 +46,7 @@ def test_quotation_to_credited_return(client: Any, tenant: Any) -> None:
         product = stocked(client, tenant, "100")
         flow(client, tenant, product)
         # Finance books the receipt, both deliveries and the return from their valuations.
-        worker.wait_handled("finance", 4)
+        worker.wait_handled_type("finance", "inventory.valuation.posted.v1", 4)
     report = ok(client.get(f"{FINANCE}/reports/trial-balance", headers=tenant.headers))
     cogs = {
         row["account_code"]: Decimal(row["debit_balance"]) - Decimal(row["credit_balance"])

@@ -1,4 +1,4 @@
-"""One database and one app for the package (Shop with Finance and Inventory; Payments
+"""One database and one app per test module (Shop with Finance and Inventory; Payments
 absent: its events are published with ``nexus.testing.publish_event``); a fresh tenant per
 test."""
 
@@ -18,13 +18,13 @@ if TYPE_CHECKING:
 PLUGINS = [nexus_finance, nexus_inventory, nexus_shop]
 
 
-@pytest.fixture(scope="package")
+@pytest.fixture(scope="module")
 def shop_db(nexus_postgres_server: str) -> Iterator[str]:
     with migrated_database(nexus_postgres_server, PLUGINS) as url:
         yield url
 
 
-@pytest.fixture(scope="package")
+@pytest.fixture(scope="module")
 def client(shop_db: str) -> Iterator[Any]:
     with create_test_client(PLUGINS, database_url=shop_db) as test_client:
         yield test_client

@@ -1,4 +1,4 @@
-"""One database and one app for the package (Support, stand-in CRM and Mail); a fresh
+"""One database and one app per test module (Support, stand-in CRM and Mail); a fresh
 tenant per test."""
 
 from __future__ import annotations
@@ -14,13 +14,13 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
 
 
-@pytest.fixture(scope="package")
+@pytest.fixture(scope="module")
 def support_db(nexus_postgres_server: str) -> Iterator[str]:
     with migrated_database(nexus_postgres_server, [nexus_support, crm, mail]) as url:
         yield url
 
 
-@pytest.fixture(scope="package")
+@pytest.fixture(scope="module")
 def client(support_db: str) -> Iterator[Any]:
     with create_test_client([nexus_support, crm, mail], database_url=support_db) as test_client:
         yield test_client

@@ -1,4 +1,4 @@
-"""One database and one app for the package (Time and a stand-in HR); a fresh tenant per test."""
+"""One database and one app per test module (Time and a stand-in HR); a fresh tenant per test."""
 
 from __future__ import annotations
 
@@ -13,13 +13,13 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
 
 
-@pytest.fixture(scope="package")
+@pytest.fixture(scope="module")
 def time_db(nexus_postgres_server: str) -> Iterator[str]:
     with migrated_database(nexus_postgres_server, [nexus_time, hr]) as url:
         yield url
 
 
-@pytest.fixture(scope="package")
+@pytest.fixture(scope="module")
 def client(time_db: str) -> Iterator[Any]:
     with create_test_client([nexus_time, hr], database_url=time_db) as test_client:
         yield test_client

@@ -1,4 +1,4 @@
-"""One database and one app for the package; a fresh tenant per test; the fake providers."""
+"""One database and one app per test module; a fresh tenant per test; the fake providers."""
 
 from __future__ import annotations
 
@@ -23,19 +23,19 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
 
 
-@pytest.fixture(scope="package")
+@pytest.fixture(scope="module")
 def vas_db(nexus_postgres_server: str) -> Iterator[str]:
     with migrated_database(nexus_postgres_server, [nexus_vas]) as url:
         yield url
 
 
-@pytest.fixture(scope="package")
+@pytest.fixture(scope="module")
 def client(vas_db: str) -> Iterator[Any]:
     with create_test_client([nexus_vas], database_url=vas_db) as test_client:
         yield test_client
 
 
-@pytest.fixture(scope="package")
+@pytest.fixture(scope="module")
 def fakes() -> Iterator[FakeProviders]:
     with FakeProviders() as servers:
         yield servers

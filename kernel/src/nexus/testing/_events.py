@@ -140,6 +140,21 @@ class EventWorkerHarness:
         """Block until ``consumer`` has handled ``count`` events (fresh ones), or fail."""
         self._wait(lambda: self.handled[consumer] >= count, timeout, f"{consumer} ≥ {count}")
 
+    def wait_handled_type(
+        self, consumer: str, event_type: str, count: int, *, timeout: float = 30.0
+    ) -> None:
+        """Block until ``consumer`` has handled ``count`` fresh events of ``event_type``.
+
+        For a consumer that handles several types, where a count of all of them would be
+        reached by events the test is not waiting for.
+        """
+
+        def done() -> bool:
+            of_type = (e for name, e in self.events if name == consumer and e.type == event_type)
+            return sum(1 for _ in of_type) >= count
+
+        self._wait(done, timeout, f"{consumer} ≥ {count} × {event_type}")
+
     def wait_redelivered(self, consumer: str, count: int, *, timeout: float = 30.0) -> None:
         """Block until the inbox has recognised ``count`` redeliveries to ``consumer``."""
         self._wait(lambda: self.redelivered[consumer] >= count, timeout, f"{consumer} again")
