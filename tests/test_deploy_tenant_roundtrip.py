@@ -168,8 +168,10 @@ class Written:
 
 
 # Self-service routes that act for the caller's own employee record (an API key has none),
-# and the kiosk's punch, which needs an employee with a PIN.
+# the kiosk's punch, which needs an employee with a PIN, and VAS's purchases, which need a
+# provider account and call the provider (a top-up fills the wallet all the same).
 _FOR_THE_CALLER = {
+    "vas": {"/airtime", "/data", "/bills"},
     "hr": {"/leave/my/requests"},
     "time": {
         "/clock/in",
