@@ -65,11 +65,14 @@ class FakeOdoo:
 
     def __init__(self) -> None:
         self.models: dict[str, list[dict[str, Any]]] = {
-            "res.partner": [], "product.product": [], "account.move": [],
+            "res.partner": [],
+            "product.product": [],
+            "account.move": [],
             "account.move.line": [],
         }
-        self._server = _Server(("127.0.0.1", 0), requestHandler=_Handler, allow_none=True,
-                               logRequests=False)
+        self._server = _Server(
+            ("127.0.0.1", 0), requestHandler=_Handler, allow_none=True, logRequests=False
+        )
         common = SimpleXMLRPCDispatcher(allow_none=True)
         common.register_function(lambda: {"server_version": "17.0"}, "version")
         common.register_function(self._authenticate, "authenticate")
@@ -98,16 +101,25 @@ class FakeOdoo:
     def _authenticate(self, db: str, login: str, key: str, _env: dict[str, Any]) -> Any:
         return UID if (db, login, key) == (DB, LOGIN, API_KEY) else False
 
-    def _execute_kw(self, db: str, uid: int, key: str, model: str, method: str,
-                    args: list[Any], kwargs: dict[str, Any]) -> Any:
+    def _execute_kw(
+        self,
+        db: str,
+        uid: int,
+        key: str,
+        model: str,
+        method: str,
+        args: list[Any],
+        kwargs: dict[str, Any],
+    ) -> Any:
         if (db, uid, key) != (DB, UID, API_KEY):
             raise xmlrpc.client.Fault(3, "odoo.exceptions.AccessDenied: Access Denied")
         if method != "search_read" or model not in self.models:
             raise xmlrpc.client.Fault(2, f"no method {method} on {model}")
-        found = sorted((r for r in self.models[model] if _matches(r, args[0])),
-                       key=lambda r: r["id"])
+        found = sorted(
+            (r for r in self.models[model] if _matches(r, args[0])), key=lambda r: r["id"]
+        )
         offset, limit = kwargs.get("offset", 0), kwargs.get("limit")
-        found = found[offset: offset + limit if limit else None]
+        found = found[offset : offset + limit if limit else None]
         fields = kwargs.get("fields") or []
         return [{f: r.get(f, False) for f in ["id", *fields]} for r in found]
 
@@ -120,6 +132,11 @@ class FakeOdoo:
 
     def receivable(self) -> Decimal:
         """What customers owe: the residuals of posted customer invoices."""
-        return sum((Decimal(str(m["amount_residual"])) for m in self.models["account.move"]
-                    if m["move_type"] == "out_invoice" and m["state"] == "posted"),
-                   Decimal(0))
+        return sum(
+            (
+                Decimal(str(m["amount_residual"]))
+                for m in self.models["account.move"]
+                if m["move_type"] == "out_invoice" and m["state"] == "posted"
+            ),
+            Decimal(0),
+        )

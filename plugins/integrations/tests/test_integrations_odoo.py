@@ -24,23 +24,62 @@ def odoo() -> Any:
         fake.add("res.partner", name="Azure Interior", email="azure@example.com", is_company=True)
         fake.add("res.partner", name="Deco Addict", email=False, is_company=True)
         fake.add("product.product", name="Desk", default_code="DESK", list_price=40.0)
-        fake.add("account.move", name="INV/2026/00001", move_type="out_invoice", state="posted",
-                 partner_id=[1, "Azure Interior"], invoice_date="2026-11-02",
-                 invoice_date_due="2026-12-02", currency_id=[1, "EUR"],
-                 amount_total=120.0, amount_residual=120.0)
-        fake.add("account.move.line", move_id=[1, "INV/2026/00001"], display_type="product",
-                 name="Desk", quantity=3.0, price_unit=40.0, discount=0.0,
-                 price_subtotal=120.0, price_total=120.0)
-        fake.add("account.move", name="INV/2026/00002", move_type="out_invoice", state="posted",
-                 partner_id=[2, "Deco Addict"], invoice_date="2026-11-05",
-                 invoice_date_due="2026-12-05", currency_id=[1, "EUR"],
-                 amount_total=121.0, amount_residual=121.0)
-        fake.add("account.move.line", move_id=[2, "INV/2026/00002"], display_type="product",
-                 name="Chair", quantity=2.0, price_unit=50.0, discount=0.0,
-                 price_subtotal=100.0, price_total=121.0)
-        fake.add("account.move", name="/", move_type="out_invoice", state="draft",
-                 partner_id=[2, "Deco Addict"], invoice_date="2026-11-06",
-                 amount_total=999.0, amount_residual=999.0)
+        fake.add(
+            "account.move",
+            name="INV/2026/00001",
+            move_type="out_invoice",
+            state="posted",
+            partner_id=[1, "Azure Interior"],
+            invoice_date="2026-11-02",
+            invoice_date_due="2026-12-02",
+            currency_id=[1, "EUR"],
+            amount_total=120.0,
+            amount_residual=120.0,
+        )
+        fake.add(
+            "account.move.line",
+            move_id=[1, "INV/2026/00001"],
+            display_type="product",
+            name="Desk",
+            quantity=3.0,
+            price_unit=40.0,
+            discount=0.0,
+            price_subtotal=120.0,
+            price_total=120.0,
+        )
+        fake.add(
+            "account.move",
+            name="INV/2026/00002",
+            move_type="out_invoice",
+            state="posted",
+            partner_id=[2, "Deco Addict"],
+            invoice_date="2026-11-05",
+            invoice_date_due="2026-12-05",
+            currency_id=[1, "EUR"],
+            amount_total=121.0,
+            amount_residual=121.0,
+        )
+        fake.add(
+            "account.move.line",
+            move_id=[2, "INV/2026/00002"],
+            display_type="product",
+            name="Chair",
+            quantity=2.0,
+            price_unit=50.0,
+            discount=0.0,
+            price_subtotal=100.0,
+            price_total=121.0,
+        )
+        fake.add(
+            "account.move",
+            name="/",
+            move_type="out_invoice",
+            state="draft",
+            partner_id=[2, "Deco Addict"],
+            invoice_date="2026-11-06",
+            amount_total=999.0,
+            amount_residual=999.0,
+        )
         yield fake
 
 
@@ -61,8 +100,11 @@ def receivable(client: Any, tenant: Any) -> Decimal:
     report = ok(client.get(f"{FINANCE}/reports/trial-balance", headers=tenant.headers))
     rows = report["rows"]
     return sum(
-        (Decimal(r["debit_balance"] or 0) - Decimal(r["credit_balance"] or 0) for r in rows
-         if r["account_name"] == "Trade receivables"),
+        (
+            Decimal(r["debit_balance"] or 0) - Decimal(r["credit_balance"] or 0)
+            for r in rows
+            if r["account_name"] == "Trade receivables"
+        ),
         Decimal(0),
     )
 
@@ -97,15 +139,24 @@ def test_a_full_rerun_changes_nothing_and_remote_changes_are_conflicts(
 ) -> None:
     first = connect(client, tenant, odoo)
     run(client, tenant, first)
-    full = ok(client.post(f"{API}/connections/{first}/imports", json={"full": True},
-                          headers=tenant.headers), 201)
+    full = ok(
+        client.post(
+            f"{API}/connections/{first}/imports", json={"full": True}, headers=tenant.headers
+        ),
+        201,
+    )
     assert full["report"]["counts"] == {  # everything fetched again, nothing written again
         "res.partner": {"create": 0, "unchanged": 2, "conflict": 0},
         "account.move": {"create": 0, "unchanged": 2, "conflict": 0},
     }
     odoo.models["account.move"][1].update(amount_total=150.0, write_date="2026-12-03 09:00:00")
-    odoo.add("res.partner", name="Gemini Furniture", email="gemini@example.com",
-             is_company=True, write_date="2026-12-03 09:00:00")
+    odoo.add(
+        "res.partner",
+        name="Gemini Furniture",
+        email="gemini@example.com",
+        is_company=True,
+        write_date="2026-12-03 09:00:00",
+    )
     rerun = run(client, tenant, first)
     assert rerun["report"]["counts"] == {
         "res.partner": {"create": 1, "unchanged": 0, "conflict": 0},
@@ -142,10 +193,15 @@ def test_bad_config_is_422_and_another_tenant_sees_404(
     bad = client.post(f"{API}/connections", json=body, headers=tenant.headers)
     assert bad.status_code == 422, bad.text
     connection = connect(client, tenant, odoo)
-    again = client.post(f"{API}/connections", json={
-        "source": "odoo", "name": f"Odoo {API_KEY[-4:]}",
-        "config": {"url": odoo.base_url, "db": DB, "login": LOGIN, "api_key": API_KEY}},
-        headers=tenant.headers)
+    again = client.post(
+        f"{API}/connections",
+        json={
+            "source": "odoo",
+            "name": f"Odoo {API_KEY[-4:]}",
+            "config": {"url": odoo.base_url, "db": DB, "login": LOGIN, "api_key": API_KEY},
+        },
+        headers=tenant.headers,
+    )
     assert again.status_code == 409
     done = run(client, tenant, connection, dry_run=True)
     url = f"{API}/connections/{connection}/imports"

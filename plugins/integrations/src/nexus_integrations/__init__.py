@@ -41,8 +41,9 @@ def nexus_manifest() -> Manifest:
         ),
         hookspecs=">=0.1.4,<0.2",
         permissions=(
-            Permission(key=CONNECTIONS_MANAGE,
-                       description="Register connections and their credentials."),
+            Permission(
+                key=CONNECTIONS_MANAGE, description="Register connections and their credentials."
+            ),
             Permission(key=RUNS_WRITE, description="Run imports and dry runs."),
             Permission(key=RUNS_READ, description="Show connections, runs and reports."),
         ),

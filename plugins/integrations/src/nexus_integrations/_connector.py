@@ -8,18 +8,17 @@ for the next run, and ``write``s one new item into Nexus through the services po
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Protocol
-from uuid import UUID
 
 import msgspec
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable
+    from uuid import UUID
 
     from nexus_hookspecs import Connection
     from nexus_hookspecs.http import Services
 
 __all__ = ("Connector", "Fetched", "Item", "register", "registry")
-
 
 
 class Item(msgspec.Struct, kw_only=True):

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import hashlib
 from typing import TYPE_CHECKING, Any
-from uuid import UUID
 
 import msgspec
 from nexus_hookspecs import new_id
 
 if TYPE_CHECKING:
+    from uuid import UUID
+
     from nexus_hookspecs import Connection
     from nexus_hookspecs.http import Services
 
@@ -47,7 +48,9 @@ async def apply(
         found: UUID | None = await conn.fetchval(
             "select nexus_id from integrations_external_ref "
             "where connection_id = $1 and object = $2 and remote_id = $3",
-            connection_id, obj, remote_id,
+            connection_id,
+            obj,
+            remote_id,
         )
         return found
 
@@ -56,18 +59,24 @@ async def apply(
         known = await conn.fetchrow(
             "select nexus_id, fingerprint from integrations_external_ref "
             "where connection_id = $1 and object = $2 and remote_id = $3",
-            connection_id, item.object, item.remote_id,
+            connection_id,
+            item.object,
+            item.remote_id,
         )
         if known is None:
             action = "create"
             if not dry_run:
-                nexus_id = await connector.write(item, conn=conn, services=services,
-                                                 lookup=lookup)
+                nexus_id = await connector.write(item, conn=conn, services=services, lookup=lookup)
                 await conn.execute(
                     "insert into integrations_external_ref "
                     "(id, connection_id, object, remote_id, nexus_id, fingerprint) "
                     "values ($1, $2, $3, $4, $5, $6)",
-                    new_id(), connection_id, item.object, item.remote_id, nexus_id, fingerprint,
+                    new_id(),
+                    connection_id,
+                    item.object,
+                    item.remote_id,
+                    nexus_id,
+                    fingerprint,
                 )
         elif known["fingerprint"] == fingerprint:
             action = "unchanged"
@@ -76,7 +85,17 @@ async def apply(
         per = counts.setdefault(item.object, {"create": 0, "unchanged": 0, "conflict": 0})
         per[action] += 1
         if action != "unchanged" and len(listed) < _LISTED:
-            listed.append({"object": item.object, "remote_id": item.remote_id,
-                           "label": item.label, "action": action})
-    return {"counts": counts, "items": listed, "conflict_policy": "nexus_wins",
-            "cursors": fetched.cursors}
+            listed.append(
+                {
+                    "object": item.object,
+                    "remote_id": item.remote_id,
+                    "label": item.label,
+                    "action": action,
+                }
+            )
+    return {
+        "counts": counts,
+        "items": listed,
+        "conflict_policy": "nexus_wins",
+        "cursors": fetched.cursors,
+    }

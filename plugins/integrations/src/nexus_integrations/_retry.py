@@ -26,12 +26,12 @@ def _wait(error: Exception, attempt: int, base: float) -> float | None:
     if isinstance(error, xmlrpc.client.ProtocolError):
         if error.errcode not in _RETRIED_STATUS:
             return None
-        after = (error.headers or {}).get("Retry-After")
-        if after is not None and str(after).isdigit():
+        after = str((error.headers or {}).get("Retry-After") or "")
+        if after.isdigit():
             return min(float(after), 30.0)
     elif not isinstance(error, OSError):
         return None
-    return base * 2**attempt
+    return base * (1 << attempt)
 
 
 def retrying(call: Callable[[], T], *, attempts: int = 4, base: float = 0.2) -> T:

@@ -72,16 +72,19 @@ class ConnectionController(Controller):
             run_id = await start_run(conn, connection_id, dry_run=data.dry_run)
         connector = registry()[source]
         try:
-            fetched = await anyio.to_thread.run_sync(connector.fetch, config, {} if data.full else cursors
+            fetched = await anyio.to_thread.run_sync(
+                connector.fetch, config, {} if data.full else cursors
             )
             async with db.transaction() as conn:
-                report = await apply(conn, services, connection_id, connector, fetched,
-                                     dry_run=data.dry_run)
+                report = await apply(
+                    conn, services, connection_id, connector, fetched, dry_run=data.dry_run
+                )
                 if not data.dry_run:
                     await conn.execute(
                         "update integrations_connection set state = jsonb_set(state, "
                         "'{cursors}', $2::jsonb) where id = $1",
-                        connection_id, json.dumps({**cursors, **fetched.cursors}),
+                        connection_id,
+                        json.dumps({**cursors, **fetched.cursors}),
                     )
                 return await finish_run(conn, run_id, report=report)
         except Exception as error:  # noqa: BLE001 - any failure is the run's, recorded

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from typing import TYPE_CHECKING, Any
-from uuid import UUID
 
 import msgspec
 from nexus_hookspecs import new_id
@@ -15,14 +14,24 @@ from nexus_integrations._models import ConnectionIn, ConnectionOut, RunOut
 from nexus_integrations._secrets import decrypt, encrypt
 
 if TYPE_CHECKING:
+    from uuid import UUID
+
     from nexus_hookspecs import Connection
 
-__all__ = ("create_connection", "finish_run", "list_connections", "list_runs", "load_config",
-           "start_run")
+__all__ = (
+    "create_connection",
+    "finish_run",
+    "list_connections",
+    "list_runs",
+    "load_config",
+    "start_run",
+)
 
 _CONNECTION = "select id, source, name, state, created_at from integrations_connection"
-_RUN = ("select id, connection_id, kind, dry_run, status, report, error, started_at, "
-        "finished_at from integrations_run")
+_RUN = (
+    "select id, connection_id, kind, dry_run, status, report, error, started_at, "
+    "finished_at from integrations_run"
+)
 
 
 def _json(value: Any) -> Any:
@@ -31,8 +40,13 @@ def _json(value: Any) -> Any:
 
 def _connection(row: Any) -> ConnectionOut:
     state = _json(row["state"]) or {}
-    return ConnectionOut(id=row["id"], source=row["source"], name=row["name"],
-                         cursors=state.get("cursors", {}), created_at=row["created_at"])
+    return ConnectionOut(
+        id=row["id"],
+        source=row["source"],
+        name=row["name"],
+        cursors=state.get("cursors", {}),
+        created_at=row["created_at"],
+    )
 
 
 def _run(row: Any) -> RunOut:
@@ -48,13 +62,17 @@ async def create_connection(conn: Connection, data: ConnectionIn) -> ConnectionO
         invalid("config", str(error))
     if await conn.fetchval(
         "select 1 from integrations_connection where source = $1 and name = $2",
-        data.source, data.name,
+        data.source,
+        data.name,
     ):
         conflict(f"a {data.source} connection named {data.name!r} exists")
     row = await conn.fetchrow(
         "insert into integrations_connection (id, source, name, config_enc) "
         "values ($1, $2, $3, $4) returning id, source, name, state, created_at",
-        new_id(), data.source, data.name, encrypt(msgspec.to_builtins(config)),
+        new_id(),
+        data.source,
+        data.name,
+        encrypt(msgspec.to_builtins(config)),
     )
     return _connection(row)
 
@@ -83,7 +101,9 @@ async def start_run(conn: Connection, connection_id: UUID, *, dry_run: bool) -> 
     await conn.execute(
         "insert into integrations_run (id, connection_id, kind, dry_run, status) "
         "values ($1, $2, 'import', $3, 'running')",
-        run_id, connection_id, dry_run,
+        run_id,
+        connection_id,
+        dry_run,
     )
     return run_id
 
@@ -95,7 +115,10 @@ async def finish_run(
     row = await conn.fetchrow(
         "update integrations_run set status = $2, report = $3::jsonb, error = $4, "
         f"finished_at = now() where id = $1 returning {_RUN.split(' from ')[0][7:]}",
-        run_id, "failed" if error else "done", json.dumps(report), error,
+        run_id,
+        "failed" if error else "done",
+        json.dumps(report),
+        error,
     )
     return _run(row)
 

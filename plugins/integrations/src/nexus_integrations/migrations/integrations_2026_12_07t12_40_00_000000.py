@@ -58,9 +58,7 @@ STATEMENTS = [
 
 
 async def forwards() -> MigrationManager:
-    manager = MigrationManager(
-        migration_id=ID, app_name="integrations", description=DESCRIPTION
-    )
+    manager = MigrationManager(migration_id=ID, app_name="integrations", description=DESCRIPTION)
 
     async def create() -> None:
         from nexus_integrations.tables import Run

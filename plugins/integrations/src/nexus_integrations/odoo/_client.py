@@ -68,9 +68,7 @@ class OdooClient:
             self._uid = int(uid)
         return self._uid
 
-    def search_read(
-        self, model: str, domain: list[Any], fields: list[str]
-    ) -> list[dict[str, Any]]:
+    def search_read(self, model: str, domain: list[Any], fields: list[str]) -> list[dict[str, Any]]:
         """Every record of ``model`` matching ``domain``, by id, paged."""
         c = self._config
         uid = self.uid()
@@ -78,8 +76,15 @@ class OdooClient:
         while True:
             options = {"fields": fields, "order": "id", "limit": _PAGE, "offset": len(records)}
             page = self._call(
-                self._object, "execute_kw", c.db, uid, c.api_key, model, "search_read",
-                [domain], options,
+                self._object,
+                "execute_kw",
+                c.db,
+                uid,
+                c.api_key,
+                model,
+                "search_read",
+                [domain],
+                options,
             )
             records.extend(page)
             if len(page) < _PAGE:

@@ -32,11 +32,25 @@ _PARTNER = "res.partner"
 _MOVE = "account.move"
 _PARTNER_FIELDS = ["id", "name", "email", "is_company", "write_date"]
 _MOVE_FIELDS = [
-    "id", "name", "partner_id", "invoice_date", "invoice_date_due", "currency_id",
-    "amount_total", "amount_residual", "write_date",
+    "id",
+    "name",
+    "partner_id",
+    "invoice_date",
+    "invoice_date_due",
+    "currency_id",
+    "amount_total",
+    "amount_residual",
+    "write_date",
 ]
-_LINE_FIELDS = ["move_id", "name", "quantity", "price_unit", "discount", "price_subtotal",
-                "price_total"]
+_LINE_FIELDS = [
+    "move_id",
+    "name",
+    "quantity",
+    "price_unit",
+    "discount",
+    "price_subtotal",
+    "price_total",
+]
 
 
 class _Ensured(msgspec.Struct):
@@ -56,18 +70,26 @@ def _line(line: dict[str, Any]) -> dict[str, Any]:
     total, subtotal = _money(line["price_total"]), _money(line["price_subtotal"])
     name = str(line.get("name") or "Odoo line")[:500]
     if total == subtotal:
-        return {"description": name, "quantity": str(line["quantity"]),
-                "unit_price": str(line["price_unit"]),
-                "discount_percent": str(line.get("discount") or 0), "tax_ids": []}
-    return {"description": f"{name} (tax included)"[:500], "quantity": "1",
-            "unit_price": total, "tax_ids": []}
+        return {
+            "description": name,
+            "quantity": str(line["quantity"]),
+            "unit_price": str(line["price_unit"]),
+            "discount_percent": str(line.get("discount") or 0),
+            "tax_ids": [],
+        }
+    return {
+        "description": f"{name} (tax included)"[:500],
+        "quantity": "1",
+        "unit_price": total,
+        "tax_ids": [],
+    }
 
 
 class OdooConnector:
     """Imports an Odoo company's customers and posted invoices."""
 
     source = "odoo"
-    config_type = OdooConfig
+    config_type: type[msgspec.Struct] = OdooConfig
 
     def fetch(self, config: Any, cursors: dict[str, str]) -> Fetched:
         """Partners, then posted customer invoices with their lines, changed since ``cursors``."""
@@ -75,28 +97,39 @@ class OdooConnector:
         partners = client.search_read(_PARTNER, _since(cursors, _PARTNER), _PARTNER_FIELDS)
         moves = client.search_read(
             _MOVE,
-            [["move_type", "=", "out_invoice"], ["state", "=", "posted"],
-             *_since(cursors, _MOVE)],
+            [["move_type", "=", "out_invoice"], ["state", "=", "posted"], *_since(cursors, _MOVE)],
             _MOVE_FIELDS,
         )
         lines: dict[int, list[dict[str, Any]]] = {}
         if moves:
-            domain = [["move_id", "in", [m["id"] for m in moves]],
-                      ["display_type", "=", "product"]]
+            domain = [["move_id", "in", [m["id"] for m in moves]], ["display_type", "=", "product"]]
             for line in client.search_read("account.move.line", domain, _LINE_FIELDS):
                 lines.setdefault(int(line["move_id"][0]), []).append(_line(line))
         items = [
-            Item(object=_PARTNER, remote_id=str(p["id"]), label=p["name"],
-                 data={"name": p["name"], "email": p.get("email") or None})
+            Item(
+                object=_PARTNER,
+                remote_id=str(p["id"]),
+                label=p["name"],
+                data={"name": p["name"], "email": p.get("email") or None},
+            )
             for p in partners
         ]
         for m in moves:
-            items.append(Item(
-                object=_MOVE, remote_id=str(m["id"]), label=m["name"],
-                data={"number": m["name"], "partner": str(m["partner_id"][0]),
-                      "date": m["invoice_date"], "due_date": m.get("invoice_date_due") or None,
-                      "total": _money(m["amount_total"]), "lines": lines.get(m["id"], [])},
-            ))
+            items.append(
+                Item(
+                    object=_MOVE,
+                    remote_id=str(m["id"]),
+                    label=m["name"],
+                    data={
+                        "number": m["name"],
+                        "partner": str(m["partner_id"][0]),
+                        "date": m["invoice_date"],
+                        "due_date": m.get("invoice_date_due") or None,
+                        "total": _money(m["amount_total"]),
+                        "lines": lines.get(m["id"], []),
+                    },
+                )
+            )
         new = dict(cursors)
         for model, records in ((_PARTNER, partners), (_MOVE, moves)):
             stamps = [str(r["write_date"]) for r in records if r.get("write_date")]
@@ -118,16 +151,20 @@ class OdooConnector:
             request = {"name": data["name"][:200], "kind": "customer"}
             if data["email"]:
                 request["email"] = data["email"]
-            ensured = await services.call(conn, "finance.partners.ensure", request,
-                                          result=_Ensured)
+            ensured = await services.call(conn, "finance.partners.ensure", request, result=_Ensured)
             return ensured.id
         partner = await lookup(_PARTNER, data["partner"])
         if partner is None:
             raise LookupError(f"invoice {data['number']}: partner {data['partner']} not imported")
         request = {
-            "kind": "invoice", "source_ref": f"odoo:{item.object}:{item.remote_id}",
-            "date": data["date"], "due_date": data["due_date"], "partner_id": str(partner),
-            "reference": data["number"], "lines": data["lines"], "post": True,
+            "kind": "invoice",
+            "source_ref": f"odoo:{item.object}:{item.remote_id}",
+            "date": data["date"],
+            "due_date": data["due_date"],
+            "partner_id": str(partner),
+            "reference": data["number"],
+            "lines": data["lines"],
+            "post": True,
         }
         document = await services.call(conn, "finance.documents.draft", request, result=_Ensured)
         return document.id
