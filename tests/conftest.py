@@ -25,6 +25,8 @@ if TYPE_CHECKING:
 os.environ.setdefault("NEXUS_NOTIFY_KEYS", "bm90aWZ5LXRlc3RzLW9ubHktbm90LWEtc2VjcmV0LTA=")
 # Payments keeps the providers' keys encrypted the same way (NEXUS_PAYMENTS_KEYS).
 os.environ.setdefault("NEXUS_PAYMENTS_KEYS", "cGF5bWVudHMtdGVzdHMtb25seS1ub3QtYS1zZWNyZXQ=")
+# Integrations keeps connection credentials the same way (NEXUS_INTEGRATIONS_KEYS).
+os.environ.setdefault("NEXUS_INTEGRATIONS_KEYS", "aW50ZWdyYXRpb25zLXRlc3RzLW9ubHktbm90LWEtc2U=")
 
 
 def write_distribution(
