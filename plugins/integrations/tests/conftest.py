@@ -13,12 +13,13 @@ from nexus.testing import create_test_client, make_tenant, migrated_database
 os.environ.setdefault("NEXUS_INTEGRATIONS_KEYS", Fernet.generate_key().decode())
 
 import nexus_finance  # noqa: E402
+import nexus_inventory  # noqa: E402
 import nexus_integrations  # noqa: E402 - after the key is configured
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-PLUGINS = [nexus_finance, nexus_integrations]
+PLUGINS = [nexus_finance, nexus_inventory, nexus_integrations]
 
 
 @pytest.fixture(scope="module")

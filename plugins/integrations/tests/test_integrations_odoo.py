@@ -109,6 +109,11 @@ def receivable(client: Any, tenant: Any) -> Decimal:
     )
 
 
+def products(client: Any, tenant: Any) -> list[tuple[str, str, str]]:
+    found = ok(client.get("/api/v1/inventory/products", headers=tenant.headers))["items"]
+    return [(p["sku"], p["name"], str(p["sale_price"])) for p in found]
+
+
 def test_odoo_import_matches_odoos_receivable_and_a_rerun_changes_nothing(
     client: Any, tenant: Any, odoo: FakeOdoo
 ) -> None:
@@ -117,21 +122,26 @@ def test_odoo_import_matches_odoos_receivable_and_a_rerun_changes_nothing(
     assert dry["status"] == "done", dry
     assert dry["report"]["counts"] == {
         "res.partner": {"create": 2, "unchanged": 0, "conflict": 0},
+        "product.product": {"create": 1, "unchanged": 0, "conflict": 0},
         "account.move": {"create": 2, "unchanged": 0, "conflict": 0},
     }
     assert receivable(client, tenant) == 0
+    assert products(client, tenant) == []
     done = run(client, tenant, connection)
     assert done["status"] == "done", done
     assert done["report"]["counts"] == dry["report"]["counts"]
     assert receivable(client, tenant) == odoo.receivable() == Decimal("241.00")
+    assert products(client, tenant) == [("DESK", "Desk", "40.00")]
     assert ok(client.get(f"{API}/connections", headers=tenant.headers))[0]["cursors"] == {
         "res.partner": "2026-12-01 10:00:00",
+        "product.product": "2026-12-01 10:00:00",
         "account.move": "2026-12-01 10:00:00",
     }
     again = run(client, tenant, connection)
     assert again["status"] == "done"
     assert again["report"]["counts"] == {}  # nothing changed since the cursors
     assert receivable(client, tenant) == odoo.receivable()
+    assert len(products(client, tenant)) == 1
 
 
 def test_a_full_rerun_changes_nothing_and_remote_changes_are_conflicts(
@@ -147,6 +157,7 @@ def test_a_full_rerun_changes_nothing_and_remote_changes_are_conflicts(
     )
     assert full["report"]["counts"] == {  # everything fetched again, nothing written again
         "res.partner": {"create": 0, "unchanged": 2, "conflict": 0},
+        "product.product": {"create": 0, "unchanged": 1, "conflict": 0},
         "account.move": {"create": 0, "unchanged": 2, "conflict": 0},
     }
     odoo.models["account.move"][1].update(amount_total=150.0, write_date="2026-12-03 09:00:00")

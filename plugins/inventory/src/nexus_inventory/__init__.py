@@ -36,6 +36,7 @@ from nexus_inventory._routes_reservations import ReservationController
 from nexus_inventory._routes_valuation import ValuationController
 from nexus_inventory._routes_warehouses import WarehouseController
 from nexus_inventory._services import SERVICES
+from nexus_inventory._services_import import ENSURE_PRODUCT
 from nexus_inventory._settings import InventorySettings
 
 if TYPE_CHECKING:
@@ -165,7 +166,7 @@ def nexus_routes(register: Callable[[Any], None]) -> None:
 @hookimpl
 def nexus_services(register: Callable[[Service], None]) -> None:
     """Offer deliver, receive, reserve, release, return and products.get to other plugins."""
-    for service in SERVICES:
+    for service in (*SERVICES, ENSURE_PRODUCT):
         register(service)
 
 

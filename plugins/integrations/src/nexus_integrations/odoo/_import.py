@@ -1,6 +1,7 @@
-"""Odoo → Nexus: customers (``res.partner``) and posted customer invoices (``account.move``).
+"""Odoo → Nexus: customers (``res.partner``), products (``product.product``) and posted customer invoices (``account.move``).
 
-Partners become Finance partners (``finance.partners.ensure``); each posted
+Partners become Finance partners (``finance.partners.ensure``), products Inventory
+products by SKU (``inventory.products.ensure``, untracked); each posted
 ``out_invoice`` becomes a posted Finance invoice (``finance.documents.draft`` with
 ``post``), its Odoo number kept as the reference. A line carries Odoo's own amounts: an
 untaxed line its quantity, unit price and discount with no tax; a taxed line its total
@@ -29,6 +30,8 @@ if TYPE_CHECKING:
 __all__ = ("CONNECTOR", "OdooConnector")
 
 _PARTNER = "res.partner"
+_PRODUCT = "product.product"
+_PRODUCT_FIELDS = ["id", "name", "default_code", "list_price", "standard_price", "write_date"]
 _MOVE = "account.move"
 _PARTNER_FIELDS = ["id", "name", "email", "is_company", "write_date"]
 _MOVE_FIELDS = [
@@ -95,6 +98,7 @@ class OdooConnector:
         """Partners, then posted customer invoices with their lines, changed since ``cursors``."""
         client = OdooClient(config)
         partners = client.search_read(_PARTNER, _since(cursors, _PARTNER), _PARTNER_FIELDS)
+        products = client.search_read(_PRODUCT, _since(cursors, _PRODUCT), _PRODUCT_FIELDS)
         moves = client.search_read(
             _MOVE,
             [["move_type", "=", "out_invoice"], ["state", "=", "posted"], *_since(cursors, _MOVE)],
@@ -114,6 +118,20 @@ class OdooConnector:
             )
             for p in partners
         ]
+        items.extend(
+            Item(
+                object=_PRODUCT,
+                remote_id=str(p["id"]),
+                label=p["name"],
+                data={
+                    "sku": str(p.get("default_code") or f"ODOO-{p['id']}")[:100],
+                    "name": str(p["name"])[:200],
+                    "sale_price": _money(p.get("list_price") or 0),
+                    "cost_price": _money(p.get("standard_price") or 0),
+                },
+            )
+            for p in products
+        )
         for m in moves:
             items.append(
                 Item(
@@ -131,7 +149,7 @@ class OdooConnector:
                 )
             )
         new = dict(cursors)
-        for model, records in ((_PARTNER, partners), (_MOVE, moves)):
+        for model, records in ((_PARTNER, partners), (_PRODUCT, products), (_MOVE, moves)):
             stamps = [str(r["write_date"]) for r in records if r.get("write_date")]
             if stamps:
                 new[model] = max([*stamps, new.get(model, "")])
@@ -153,6 +171,9 @@ class OdooConnector:
                 request["email"] = data["email"]
             ensured = await services.call(conn, "finance.partners.ensure", request, result=_Ensured)
             return ensured.id
+        if item.object == _PRODUCT:
+            product = await services.call(conn, "inventory.products.ensure", data, result=_Ensured)
+            return product.id
         partner = await lookup(_PARTNER, data["partner"])
         if partner is None:
             raise LookupError(f"invoice {data['number']}: partner {data['partner']} not imported")
