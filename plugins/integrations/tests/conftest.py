@@ -13,8 +13,8 @@ from nexus.testing import create_test_client, make_tenant, migrated_database
 os.environ.setdefault("NEXUS_INTEGRATIONS_KEYS", Fernet.generate_key().decode())
 
 import nexus_finance  # noqa: E402
-import nexus_inventory  # noqa: E402
 import nexus_integrations  # noqa: E402 - after the key is configured
+import nexus_inventory  # noqa: E402
 
 if TYPE_CHECKING:
     from collections.abc import Iterator

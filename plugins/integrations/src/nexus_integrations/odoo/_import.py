@@ -1,4 +1,4 @@
-"""Odoo → Nexus: customers (``res.partner``), products (``product.product``) and posted customer invoices (``account.move``).
+"""Odoo → Nexus: customers, products and posted customer invoices.
 
 Partners become Finance partners (``finance.partners.ensure``), products Inventory
 products by SKU (``inventory.products.ensure``, untracked); each posted
