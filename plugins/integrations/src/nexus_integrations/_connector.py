@@ -54,6 +54,7 @@ class Connector(Protocol):
         conn: Connection,
         services: Services,
         lookup: Callable[[str, str], Awaitable[UUID | None]],
+        connection_id: UUID,
     ) -> UUID:
         """Create ``item``'s Nexus counterpart; answer its id."""
         ...

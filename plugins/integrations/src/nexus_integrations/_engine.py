@@ -66,7 +66,9 @@ async def apply(
         if known is None:
             action = "create"
             if not dry_run:
-                nexus_id = await connector.write(item, conn=conn, services=services, lookup=lookup)
+                nexus_id = await connector.write(
+                    item, conn=conn, services=services, lookup=lookup, connection_id=connection_id
+                )
                 await conn.execute(
                     "insert into integrations_external_ref "
                     "(id, connection_id, object, remote_id, nexus_id, fingerprint) "

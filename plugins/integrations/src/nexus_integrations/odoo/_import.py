@@ -162,6 +162,7 @@ class OdooConnector:
         conn: Connection,
         services: Services,
         lookup: Callable[[str, str], Awaitable[UUID | None]],
+        connection_id: UUID,
     ) -> UUID:
         """A Finance partner, or a posted Finance invoice for the imported partner."""
         data = item.data
@@ -179,7 +180,7 @@ class OdooConnector:
             raise LookupError(f"invoice {data['number']}: partner {data['partner']} not imported")
         request = {
             "kind": "invoice",
-            "source_ref": f"odoo:{item.object}:{item.remote_id}",
+            "source_ref": f"integrations:{connection_id}:{item.object}:{item.remote_id}",
             "date": data["date"],
             "due_date": data["due_date"],
             "partner_id": str(partner),
