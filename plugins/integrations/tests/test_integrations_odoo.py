@@ -219,3 +219,27 @@ def test_bad_config_is_422_and_another_tenant_sees_404(
     assert client.post(url, json={}, headers=other.headers).status_code == 404
     assert client.get(f"{API}/runs/{done['id']}", headers=other.headers).status_code == 404
     assert ok(client.get(f"{API}/runs", headers=other.headers)) == []
+
+
+def test_the_background_sync_imports_what_changed_since_the_cursors(
+    client: Any, tenant: Any, odoo: FakeOdoo
+) -> None:
+    import nexus_integrations
+
+    connection = connect(client, tenant, odoo)
+    run(client, tenant, connection)
+    odoo.add(
+        "res.partner",
+        name="Lumber Inc",
+        email="lumber@example.com",
+        is_company=True,
+        write_date="2026-12-04 08:00:00",
+    )
+    work = nexus_integrations.SYNC.work
+    assert work is not None  # nexus_background handed the plugin its port
+    runs = client.blocking_portal.call(nexus_integrations._sync.sync, work)
+    [mine] = [r for r in runs if str(r.connection_id) == connection]
+    assert mine.status == "done"
+    assert mine.report["counts"] == {"res.partner": {"create": 1, "unchanged": 0, "conflict": 0}}
+    listed = ok(client.get(f"{API}/runs", headers=tenant.headers))
+    assert [r["id"] for r in listed][0] == str(mine.id)

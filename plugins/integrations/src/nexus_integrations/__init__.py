@@ -10,18 +10,26 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from nexus_hookspecs import Manifest, Permission, hookimpl
+from nexus_hookspecs import Background, Manifest, Permission, hookimpl
 
 from nexus_integrations._connector import register
 from nexus_integrations._examples import EXAMPLES
 from nexus_integrations._keys import CONNECTIONS_MANAGE, RUNS_READ, RUNS_WRITE
 from nexus_integrations._routes import ConnectionController, RunController
+from nexus_integrations._sync import SYNC
 from nexus_integrations.odoo import CONNECTOR as ODOO
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-__all__ = ("nexus_manifest", "nexus_piccolo_app", "nexus_routes")
+__all__ = (
+    "SYNC",
+    "nexus_background",
+    "nexus_manifest",
+    "nexus_piccolo_app",
+    "nexus_routes",
+    "nexus_shutdown",
+)
 
 TABLES = ("integrations_connection", "integrations_external_ref", "integrations_run")
 
@@ -63,3 +71,15 @@ def nexus_routes(register: Callable[[Any], None]) -> None:
 def nexus_piccolo_app() -> str:
     """The integrations tables and migrations."""
     return "nexus_integrations.piccolo_app"
+
+
+@hookimpl
+def nexus_background(work: Background) -> None:
+    """Start the ongoing sync (``NEXUS_INTEGRATIONS_SYNC_S``)."""
+    SYNC.start(work)
+
+
+@hookimpl
+async def nexus_shutdown(app: Any) -> None:
+    """Stop the ongoing sync."""
+    await SYNC.stop()

@@ -2,28 +2,29 @@
 
 from __future__ import annotations
 
-import json
-from typing import Annotated
+from contextlib import asynccontextmanager
+from typing import TYPE_CHECKING, Annotated
 from uuid import UUID
 
-import anyio.to_thread
 from litestar import Controller, get, post
 from litestar.params import FromPath
 from nexus_hookspecs.http import Db, Services, not_found, route_opt
 
-from nexus_integrations._connector import registry
-from nexus_integrations._engine import apply
 from nexus_integrations._examples import body
 from nexus_integrations._keys import CONNECTIONS_MANAGE, RUNS_READ, RUNS_WRITE
 from nexus_integrations._models import ConnectionIn, ConnectionOut, ImportIn, RunOut
+from nexus_integrations._run import execute
 from nexus_integrations._store import (
     create_connection,
-    finish_run,
     list_connections,
     list_runs,
-    load_config,
-    start_run,
 )
+
+if TYPE_CHECKING:
+    from collections.abc import AsyncIterator
+
+    from nexus_hookspecs import Connection
+
 
 __all__ = ("ConnectionController", "RunController")
 
@@ -67,29 +68,13 @@ class ConnectionController(Controller):
         after the import: Nexus wins). A remote failure fails the run (``error``) and
         writes nothing. 404 when the connection is not the tenant's.
         """
-        async with db.transaction() as conn:
-            source, config, cursors = await load_config(conn, connection_id)
-            run_id = await start_run(conn, connection_id, dry_run=data.dry_run)
-        connector = registry()[source]
-        try:
-            fetched = await anyio.to_thread.run_sync(
-                connector.fetch, config, {} if data.full else cursors
-            )
+
+        @asynccontextmanager
+        async def begin() -> AsyncIterator[tuple[Connection, Services]]:
             async with db.transaction() as conn:
-                report = await apply(
-                    conn, services, connection_id, connector, fetched, dry_run=data.dry_run
-                )
-                if not data.dry_run:
-                    await conn.execute(
-                        "update integrations_connection set state = jsonb_set(state, "
-                        "'{cursors}', $2::jsonb) where id = $1",
-                        connection_id,
-                        json.dumps({**cursors, **fetched.cursors}),
-                    )
-                return await finish_run(conn, run_id, report=report)
-        except Exception as error:  # noqa: BLE001 - any failure is the run's, recorded
-            async with db.transaction() as conn:
-                return await finish_run(conn, run_id, report={}, error=str(error)[:2000])
+                yield conn, services
+
+        return await execute(begin, connection_id, dry_run=data.dry_run, full=data.full)
 
 
 class RunController(Controller):
