@@ -20,6 +20,7 @@ from nexus_meet._keys import MEETINGS_HOST, MEETINGS_READ, MEETINGS_WRITE
 from nexus_meet._routes_host import ParticipantController
 from nexus_meet._routes_meetings import MeetingController
 from nexus_meet._settings import MeetSettings
+from nexus_meet._signal import signal
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -40,7 +41,7 @@ def nexus_manifest() -> Manifest:
             "Meeting rooms and scheduled meetings with a lobby and host controls; STUN/TURN "
             "for peer-to-peer meetings, LiveKit or Jitsi room tokens for larger ones."
         ),
-        hookspecs=">=0.1.4,<0.2",
+        hookspecs=">=0.1.5,<0.2",
         permissions=(
             Permission(
                 key=MEETINGS_READ,
@@ -66,6 +67,7 @@ def nexus_routes(register: Callable[[Any], None]) -> None:
     """Mount the meet routes under ``/api/v1/meet/``."""
     register(MeetingController)
     register(ParticipantController)
+    register(signal)
 
 
 @hookimpl

@@ -11,11 +11,13 @@ from litestar.params import FromPath
 from nexus_hookspecs.http import Context, Db, Events, TenantSettings, route_opt
 
 from nexus_meet._examples import body
+from nexus_meet._hub import HUB
 from nexus_meet._keys import MEETINGS_HOST, MEETINGS_READ, MEETINGS_WRITE
 from nexus_meet._meetings import end_meeting, lock_meeting
 from nexus_meet._models import JoinIn, MeetingOut, ParticipantOut
 from nexus_meet._participants import decide, join, list_participants, mute_all, remove
 from nexus_meet._settings import MeetSettings
+from nexus_meet._signal import admitted
 
 __all__ = ("ParticipantController",)
 
@@ -26,6 +28,12 @@ class ControlOut(msgspec.Struct, kw_only=True):
     """A host control recorded for the participants: its number in the meeting."""
 
     seq: int
+
+
+def _tenant(context: Context) -> UUID:
+    tenant = context.tenant_id
+    assert tenant is not None  # tenant routes only
+    return tenant
 
 
 class ParticipantController(Controller):
@@ -71,9 +79,11 @@ class ParticipantController(Controller):
     ) -> ParticipantOut:
         """Admit someone from the lobby (409: not waiting, or a full mesh)."""
         async with db.transaction() as conn:
-            return await decide(
+            done = await decide(
                 conn, meeting_id, participant_id, True, context.actor, settings.mesh_max
             )
+        admitted(_tenant(context), meeting_id, participant_id, settings)
+        return done
 
     @post("/participants/{participant_id:uuid}/deny", status_code=200, opt=_HOST)
     async def deny(
@@ -81,7 +91,9 @@ class ParticipantController(Controller):
     ) -> ParticipantOut:
         """Turn someone in the lobby away (409: not waiting)."""
         async with db.transaction() as conn:
-            return await decide(conn, meeting_id, participant_id, False, context.actor, 0)
+            done = await decide(conn, meeting_id, participant_id, False, context.actor, 0)
+        HUB.close(_tenant(context), meeting_id, participant_id, {"type": "denied"})
+        return done
 
     @delete("/participants/{participant_id:uuid}", opt=_HOST)
     async def remove(
@@ -90,12 +102,15 @@ class ParticipantController(Controller):
         """Remove a participant: disconnected, and kept out (409: not in the meeting)."""
         async with db.transaction() as conn:
             await remove(conn, meeting_id, participant_id, context.actor)
+        HUB.close(_tenant(context), meeting_id, participant_id, {"type": "removed"})
 
     @post("/mute-all", status_code=200, opt=_HOST)
     async def mute_all(self, db: Db, context: Context, meeting_id: FromPath[UUID]) -> ControlOut:
         """Ask every participant to mute their microphone (their clients do it)."""
         async with db.transaction() as conn:
-            return ControlOut(seq=await mute_all(conn, meeting_id, context.actor))
+            seq = await mute_all(conn, meeting_id, context.actor)
+        HUB.broadcast(_tenant(context), meeting_id, {"type": "mute-all", "seq": seq})
+        return ControlOut(seq=seq)
 
     @post("/lock", status_code=200, opt=_HOST)
     async def lock(
@@ -107,9 +122,11 @@ class ParticipantController(Controller):
     ) -> MeetingOut:
         """Lock the meeting: nobody new may join or wait in the lobby."""
         async with db.transaction() as conn:
-            return await lock_meeting(
+            done = await lock_meeting(
                 conn, meeting_id, True, context.actor, settings.public_base_url
             )
+        HUB.broadcast(_tenant(context), meeting_id, {"type": "locked"})
+        return done
 
     @post("/unlock", status_code=200, opt=_HOST)
     async def unlock(
@@ -121,9 +138,11 @@ class ParticipantController(Controller):
     ) -> MeetingOut:
         """Unlock the meeting."""
         async with db.transaction() as conn:
-            return await lock_meeting(
+            done = await lock_meeting(
                 conn, meeting_id, False, context.actor, settings.public_base_url
             )
+        HUB.broadcast(_tenant(context), meeting_id, {"type": "unlocked"})
+        return done
 
     @post("/end", status_code=200, opt=_HOST)
     async def end(
@@ -136,6 +155,8 @@ class ParticipantController(Controller):
     ) -> MeetingOut:
         """End the meeting for everyone; publishes ``meet.meeting.ended.v1``."""
         async with db.transaction() as conn:
-            return await end_meeting(
+            done = await end_meeting(
                 conn, events, meeting_id, context.actor, settings.public_base_url
             )
+        HUB.close(_tenant(context), meeting_id, None, {"type": "ended"})
+        return done

@@ -18,6 +18,7 @@ from nexus_hookspecs.http import (
 )
 
 from nexus_meet._examples import body
+from nexus_meet._hub import HUB
 from nexus_meet._ice import ice_config
 from nexus_meet._keys import MEETINGS_READ, MEETINGS_WRITE
 from nexus_meet._meetings import (
@@ -103,12 +104,15 @@ class MeetingController(Controller):
         self,
         db: Db,
         events: Events,
+        context: Context,
         settings: TenantSettings[MeetSettings],
         meeting_id: FromPath[UUID],
     ) -> None:
         """Cancel a meeting (409 once it is over); publishes ``meet.meeting.cancelled.v1``."""
         async with db.transaction() as conn:
             await cancel_meeting(conn, events, meeting_id, settings.public_base_url)
+        assert context.tenant_id is not None  # a tenant route
+        HUB.close(context.tenant_id, meeting_id, None, {"type": "cancelled"})
 
     @get("/{meeting_id:uuid}/ice")
     async def ice(
