@@ -105,3 +105,37 @@ def test_two_peers_exchange_media(client: Any, tenant: Any, other: Any) -> None:
         assert guest_ws.receive_json(timeout=10)["type"] == "mute-all"
         ok(client.post(f"{url}/end", headers=tenant.headers))
         assert guest_ws.receive_json(timeout=10)["type"] == "ended"
+
+
+def test_relay_stays_inside_the_meeting(client: Any, tenant: Any) -> None:
+    first, second = meeting(client, tenant, lobby=False), meeting(client, tenant, lobby=True)
+    ada = guest(client, tenant, "ada")
+    host_in_first = ok(
+        client.post(
+            f"{API}/meetings/{first['id']}/join", json={"display_name": "H"}, headers=tenant.headers
+        )
+    )
+    ada_in_second = ok(
+        client.post(f"{API}/meetings/{second['id']}/join", json={"display_name": "A"}, headers=ada)
+    )
+    # Not joined: refused before the accept.
+    with (
+        pytest.raises(WebSocketDisconnect) as refused,
+        client.websocket_connect(_ws_url(first), headers=ada) as ws,
+    ):
+        ws.receive_json(timeout=10)
+    assert refused.value.code == 4409
+    with (
+        client.websocket_connect(_ws_url(first), headers=tenant.headers) as host_ws,
+        client.websocket_connect(_ws_url(second), headers=ada) as lobby_ws,
+    ):
+        assert host_ws.receive_json(timeout=10)["type"] == "welcome"
+        assert lobby_ws.receive_json(timeout=10)["type"] == "lobby"
+        # Waiting in the lobby: nothing is relayed.
+        lobby_ws.send_json({"type": "offer", "to": host_in_first["id"], "sdp": "v=0"})
+        assert lobby_ws.receive_json(timeout=10)["type"] == "error"
+        # A peer of another meeting is out of reach, whatever its id.
+        host_ws.send_json({"type": "offer", "to": ada_in_second["id"], "sdp": "v=0"})
+        assert host_ws.receive_json(timeout=10)["detail"] == "no such peer in the meeting"
+        host_ws.send_json({"type": "hello"})
+        assert host_ws.receive_json(timeout=10)["type"] == "error"

@@ -101,10 +101,10 @@ async def get_meeting(
 async def list_meetings(
     conn: Connection, base_url: str, status: str | None, limit: int
 ) -> list[MeetingOut]:
-    """The tenant's meetings, soonest first (rooms without a time last)."""
+    """The tenant's meetings, the most recently scheduled first."""
     rows = await conn.fetch(
         f"select {_COLUMNS} from meet_meeting where $1::text is null or status = $1 "
-        "order by starts_at nulls last, id limit $2",
+        "order by id desc limit $2",
         status,
         limit,
     )

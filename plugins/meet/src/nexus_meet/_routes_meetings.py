@@ -71,7 +71,7 @@ class MeetingController(Controller):
         status: FromQuery[Status | None] = None,
         limit: Limit = 50,
     ) -> list[MeetingOut]:
-        """The tenant's meetings, soonest first; ``status`` narrows them."""
+        """The tenant's meetings, the most recently scheduled first; ``status`` narrows them."""
         async with db.transaction() as conn:
             return await list_meetings(conn, settings.public_base_url, status, limit)
 

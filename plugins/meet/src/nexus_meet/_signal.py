@@ -69,7 +69,11 @@ async def signal(
     if meeting is None:
         await socket.close(code=4404, reason="no such meeting")
         return
-    if row is None or row["state"] not in ("lobby", "admitted") or meeting["status"] != "live":
+    if (
+        row is None
+        or row["state"] not in ("lobby", "admitted")
+        or meeting["status"] not in ("scheduled", "live")
+    ):
         await socket.close(code=4409, reason="join the meeting first")
         return
     await socket.accept()
@@ -136,7 +140,8 @@ def _relay(tenant: UUID, meeting_id: UUID, peer: Peer, message: Any) -> None:
         to = UUID(str(message.get("to")))
     except ValueError:
         to = None
-    target = next((p for p in HUB.peers(tenant, meeting_id) if p.id == to), None)
+    others = HUB.peers(tenant, meeting_id)
+    target = next((p for p in others if p.id == to and p.id != peer.id), None)
     if target is None:
         peer.queue.put_nowait({"type": "error", "detail": "no such peer in the meeting"})
         return
