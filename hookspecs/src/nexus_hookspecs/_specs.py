@@ -90,6 +90,15 @@ def nexus_routes(register: Callable[[ControllerRouterHandler], None]) -> None:
     tenant admins only, and ``nexus plugins doctor`` warns about it. Handlers ask for the
     ports by parameter name (``db``, ``context``, ``events``, …).
 
+    WebSocket handlers (Litestar's ``@websocket``, ``WebsocketListener``; 0.1.5) register
+    the same way and pass the same gate on their handshake: the token from the
+    ``Authorization`` header or, for a browser, the ``access_token`` query parameter; the
+    caller's tenant; the plugin and route feature switched on; the route's permission. A
+    refused handshake is closed before it is accepted with ``4000 + status`` (4401, 4403,
+    4404). The handler gets the same ports: ``db`` opens a transaction in the caller's
+    tenant whenever it asks (``async with db.transaction()`` per message), ``events``,
+    ``services``, ``cache`` and ``context`` are the caller's.
+
     Args:
         register: Call with each controller, router or handler to mount.
 

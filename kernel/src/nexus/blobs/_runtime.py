@@ -12,7 +12,7 @@ from nexus.settings import SettingsError
 if TYPE_CHECKING:
     from uuid import UUID
 
-    from litestar import Request
+    from litestar.connection import ASGIConnection
 
     from nexus.blobs._backend import BlobBackend
     from nexus.settings import Settings
@@ -53,7 +53,7 @@ class BlobRuntime:
         """The file store of one tenant."""
         return TenantBlobs(self.backend, tenant_id, max_bytes=self.max_bytes)
 
-    def provide(self, request: Request[Any, Any, Any]) -> TenantBlobs:
+    def provide(self, request: ASGIConnection[Any, Any, Any, Any]) -> TenantBlobs:
         """The ``blobs`` dependency: the file store of the request's tenant."""
         return self.for_tenant(request_tenant(request))
 

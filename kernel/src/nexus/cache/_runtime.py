@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
     from uuid import UUID
 
-    from litestar import Request
+    from litestar.connection import ASGIConnection
 
     from nexus.db import PostgresDatabase
     from nexus.settings import Settings
@@ -77,7 +77,7 @@ class CacheRuntime:
         """Call ``callback(tenant, keys, tags)`` for each invalidation message received."""
         self._observers.append(callback)
 
-    def provide(self, request: Request[Any, Any, Any]) -> TenantCache:
+    def provide(self, request: ASGIConnection[Any, Any, Any, Any]) -> TenantCache:
         """The ``cache`` dependency: the cache of the request's tenant."""
         return self.service.for_tenant(request_tenant(request))
 

@@ -24,7 +24,7 @@ from nexus.http import (
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from litestar import Request
+    from litestar.connection import ASGIConnection
 
     from nexus.services import Kernel
 
@@ -39,7 +39,7 @@ def kernel_dependencies(kernel: Kernel) -> dict[str, Provide]:
         # resolving the two concurrently, which costs a task group per request.
         return TenantDatabase(kernel.database, context.tenant_id)
 
-    def provide_services(request: Request[Any, Any, Any]) -> TenantServices:
+    def provide_services(request: ASGIConnection[Any, Any, Any, Any]) -> TenantServices:
         # Bound to the request's tenant, on behalf of the route's plugin.
         plugin = request.route_handler.opt.get("nexus_plugin")
         return kernel.services.bound(request_tenant(request), caller=plugin)

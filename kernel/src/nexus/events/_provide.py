@@ -11,7 +11,7 @@ from nexus.http import request_tenant
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from litestar import Request
+    from litestar.connection import ASGIConnection
 
     from nexus.plugins import PluginRegistry
 
@@ -20,7 +20,7 @@ __all__ = ("events_provider",)
 
 def events_provider(
     registry: PluginRegistry,
-) -> Callable[[Request[Any, Any, Any]], OutboxPublisher]:
+) -> Callable[[ASGIConnection[Any, Any, Any, Any]], OutboxPublisher]:
     """Return the dependency function giving each request its ``events`` port.
 
     A plugin's route may publish only the types its manifest declares; kernel routes may
@@ -32,7 +32,7 @@ def events_provider(
         if record.manifest is not None
     }
 
-    def provide_events(request: Request[Any, Any, Any]) -> OutboxPublisher:
+    def provide_events(request: ASGIConnection[Any, Any, Any, Any]) -> OutboxPublisher:
         plugin = request.route_handler.opt.get("nexus_plugin")
         return OutboxPublisher(
             tenant_id=request_tenant(request),

@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
     from uuid import UUID
 
-    from litestar import Request
+    from litestar.connection import ASGIConnection
     from litestar.types import Scope
 
     from nexus.db import PostgresDatabase
@@ -31,7 +31,7 @@ def bind_tenant_features(scope: Scope, features: TenantFeatures) -> None:
     scope["state"][_FEATURES] = features
 
 
-def request_features(request: Request[Any, Any, Any]) -> TenantFeatures | None:
+def request_features(request: ASGIConnection[Any, Any, Any, Any]) -> TenantFeatures | None:
     """The snapshot the gate admitted a plugin route with; ``None`` on other routes."""
     features: TenantFeatures | None = request.scope["state"].get(_FEATURES)
     return features
@@ -55,7 +55,7 @@ class RequestFeatures:
 
 def feature_ports(
     database: PostgresDatabase, registry: PluginRegistry, toggles: Toggles
-) -> dict[str, Callable[[Request[Any, Any, Any]], Any]]:
+) -> dict[str, Callable[[ASGIConnection[Any, Any, Any, Any]], Any]]:
     """The dependency functions giving each request ``features``, ``settings``, ``plugin_settings``.
 
     ``settings`` is the request tenant's settings of the route's plugin, the decoded
@@ -64,10 +64,10 @@ def feature_ports(
     """
     reader = toggles.reader or SettingsReader(registry)
 
-    def provide_features(request: Request[Any, Any, Any]) -> RequestFeatures:
+    def provide_features(request: ASGIConnection[Any, Any, Any, Any]) -> RequestFeatures:
         return RequestFeatures(toggles, request_tenant(request))
 
-    def provide_settings(request: Request[Any, Any, Any]) -> Any:
+    def provide_settings(request: ASGIConnection[Any, Any, Any, Any]) -> Any:
         held = request_features(request)
         plugin = request.route_handler.opt.get("nexus_plugin")
         if held is None or plugin is None:
@@ -76,7 +76,7 @@ def feature_ports(
             )
         return reader.held(held, plugin)
 
-    def provide_plugin_settings(request: Request[Any, Any, Any]) -> PluginSettingsPort:
+    def provide_plugin_settings(request: ASGIConnection[Any, Any, Any, Any]) -> PluginSettingsPort:
         return PluginSettingsPort(
             toggles,
             reader,

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from collections.abc import Awaitable, Iterable
     from uuid import UUID
 
-    from litestar import Request
+    from litestar.connection import ASGIConnection
     from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
     from nexus.observability import RequestMetrics
@@ -58,7 +58,7 @@ class KernelContext:
         self.plugin = plugin
 
 
-def provide_context(request: Request[Any, Any, Any]) -> KernelContext:
+def provide_context(request: ASGIConnection[Any, Any, Any, Any]) -> KernelContext:
     """Build the ``context`` dependency for the current request."""
     return KernelContext(
         request_id=request.scope["state"].get("request_id", ""),
@@ -75,12 +75,16 @@ def request_id_middleware(*, access_log: bool, metrics: RequestMetrics | None = 
     time-ordered id is made. The id is in every log line of the request (through
     :func:`nexus.observability.bind_request`). Every response also gets
     :data:`SECURITY_HEADERS`, and those under ``/api/`` also ``Cache-Control: no-store``,
-    unless the handler set its own. Each answered request is reported to ``metrics``
-    (this middleware already sees its status and time, so metrics add no layer).
+    unless the handler set its own. Each answered request is reported to ``metrics`` (this
+    middleware already sees its status and time, so metrics add no layer). A WebSocket
+    connection gets an id for its log lines too.
     """
 
     def factory(app: ASGIApp) -> ASGIApp:
         async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
+            if scope["type"] == ScopeType.WEBSOCKET:
+                await _with_socket_id(app, scope, receive, send)
+                return
             if scope["type"] != ScopeType.HTTP:
                 await app(scope, receive, send)
                 return
@@ -122,6 +126,17 @@ def request_id_middleware(*, access_log: bool, metrics: RequestMetrics | None = 
         return middleware
 
     return factory
+
+
+async def _with_socket_id(app: ASGIApp, scope: Scope, receive: Receive, send: Send) -> None:
+    """Give a WebSocket connection a request id for its log lines (it has no response headers)."""
+    request_id = _incoming_request_id(scope) or str(uuid_utils.uuid7())
+    scope.setdefault("state", {})["request_id"] = request_id
+    token = bind_request(request_id)
+    try:
+        await app(scope, receive, send)
+    finally:
+        reset_request(token)
 
 
 def _with_headers(

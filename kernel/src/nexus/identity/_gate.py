@@ -15,6 +15,13 @@ only Basic: desktop WebDAV clients mounting a drive. A 401 to a WebDAV method (`
 and the like) challenges for Basic too, so those clients ask their user; other 401s only for
 Bearer, so a browser never pops up a password dialog over the web apps.
 
+WebSocket routes (a plugin's ``@websocket`` handlers, contract 0.1.5) pass the same gate on
+their handshake. A browser's ``WebSocket`` cannot set headers, so there the token may also
+come as the ``access_token`` query parameter (``wss://…/ws?access_token=<token>``; the
+``Authorization`` header wins when both are sent). A refused handshake is closed before it
+is accepted, with the close code ``4000 + status`` (4401 unauthorized, 4403 forbidden, 4404
+no such route or switched off, 4429 throttled) and the problem's detail as the reason.
+
 A plugin route (``nexus_plugin``) is admitted only while the plugin (and the route's
 ``feature``) is on for the tenant, and only after the plugin's first enablement has run for
 the tenant: the first request of a plugin never enabled runs its enable hook first. The
@@ -26,6 +33,8 @@ from __future__ import annotations
 import base64
 from typing import TYPE_CHECKING, Any
 
+from litestar.enums import ScopeType
+
 from nexus.features import bind_tenant_features
 from nexus.http import (
     PROBLEM_TYPES,
@@ -35,6 +44,7 @@ from nexus.http import (
     problem_response,
 )
 from nexus.identity._authenticate import AuthError
+from nexus.identity._sockets import refuse_socket, socket_token
 from nexus.observability import current_request
 
 if TYPE_CHECKING:
@@ -64,10 +74,11 @@ def _is_documentation(scope: Scope) -> bool:
 def _credentials(scope: Scope) -> tuple[str, bytes | None]:
     """The bearer token and the ``X-Nexus-Tenant`` value of a request, in one pass.
 
-    A repeated header counts with its last value.
+    A repeated header counts with its last value. A WebSocket handshake without an
+    ``Authorization`` header may carry the token as its ``access_token`` query parameter.
 
     Raises:
-        AuthError: 401 without ``Authorization: Bearer <token>``.
+        AuthError: 401 without ``Authorization: Bearer <token>`` (or the query parameter).
     """
     authorization = named = None
     for name, value in scope["headers"]:
@@ -81,6 +92,8 @@ def _credentials(scope: Scope) -> tuple[str, bytes | None]:
             return authorization[len(_BEARER) :].decode("latin-1").strip(), named
         if scheme[: len(_BASIC)] == _BASIC:
             return _basic_password(authorization[len(_BASIC) :]), named
+    elif scope["type"] == ScopeType.WEBSOCKET and (token := socket_token(scope)):
+        return token, named
     raise AuthError(401, "unauthorized", "send Authorization: Bearer <token>")
 
 
@@ -222,6 +235,9 @@ class AuthGate:
         bind_tenant_features(scope, held)
 
     async def _refuse(self, scope: Scope, receive: Receive, send: Send, exc: AuthError) -> None:
+        if scope["type"] == ScopeType.WEBSOCKET:
+            await refuse_socket(send, exc.status, exc.detail)
+            return
         from litestar import Request  # noqa: PLC0415 - only on the refusal path
 
         request: Request[Any, Any, Any] = Request(scope, receive, send)
