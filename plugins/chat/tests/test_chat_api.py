@@ -106,3 +106,53 @@ def test_private_and_direct_channels_are_404_to_non_members(client, tenant, chat
     assert client.get(f"{API}/channels", headers=other.headers).json() == []
     gone = client.get(f"{API}/channels/{private['id']}/messages", headers=other.headers)
     assert gone.status_code == 404
+
+
+def test_unread_counts_follow_what_a_member_has_read(client, tenant):
+    key, actor = member_key(client, tenant.headers, "erin")
+    channel = client.post(
+        f"{API}/channels", json={"name": "news", "members": [actor]}, headers=tenant.headers
+    ).json()
+    posted = [
+        client.post(
+            f"{API}/channels/{channel['id']}/messages",
+            json={"body": f"item {i}"},
+            headers=tenant.headers,
+        ).json()
+        for i in range(3)
+    ]
+
+    def unread() -> int:
+        listed = client.get(f"{API}/channels", headers=_auth(key)).json()
+        return next(c["unread"] for c in listed if c["id"] == channel["id"])
+
+    assert unread() == 3
+    read = client.put(
+        f"{API}/channels/{channel['id']}/read",
+        json={"message_id": posted[1]["id"]},
+        headers=_auth(key),
+    )
+    assert read.status_code == 200, read.text
+    assert read.json()["unread"] == 1
+    assert unread() == 1
+    client.delete(f"{API}/messages/{posted[2]['id']}", headers=tenant.headers)
+    assert unread() == 0
+
+
+def test_search_finds_words_in_the_channels_the_caller_sees(client, tenant, chat_db):
+    outsider, _ = member_key(client, tenant.headers, "frank")
+    public = client.post(f"{API}/channels", json={"name": "lobby"}, headers=tenant.headers).json()
+    private = client.post(
+        f"{API}/channels", json={"name": "vault", "kind": "private"}, headers=tenant.headers
+    ).json()
+    for channel, text in ((public, "quarterly invoice ready"), (private, "secret invoice")):
+        client.post(
+            f"{API}/channels/{channel['id']}/messages", json={"body": text}, headers=tenant.headers
+        )
+
+    mine = client.get(f"{API}/search", params={"q": "invoice"}, headers=tenant.headers).json()
+    assert sorted(m["body"] for m in mine) == ["quarterly invoice ready", "secret invoice"]
+    theirs = client.get(f"{API}/search", params={"q": "invoice"}, headers=_auth(outsider)).json()
+    assert [m["body"] for m in theirs] == ["quarterly invoice ready"]
+    other = make_tenant(chat_db)
+    assert client.get(f"{API}/search", params={"q": "invoice"}, headers=other.headers).json() == []

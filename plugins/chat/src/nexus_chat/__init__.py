@@ -13,7 +13,7 @@ from nexus_hookspecs import Manifest, Permission, hookimpl
 from nexus_chat._examples import EXAMPLES
 from nexus_chat._hub import HUB
 from nexus_chat._keys import ADMIN, MESSAGE_DELETED, MESSAGE_EDITED, MESSAGE_POSTED, READ, WRITE
-from nexus_chat._routes import ChannelController, MessageController
+from nexus_chat._routes import ChannelController, MessageController, search
 from nexus_chat._socket import chat_socket
 
 if TYPE_CHECKING:
@@ -61,7 +61,7 @@ def nexus_manifest() -> Manifest:
 @hookimpl
 def nexus_routes(register: Callable[[Any], None]) -> None:
     """Mount the chat routes and its socket under ``/api/v1/chat/``."""
-    for handler in (ChannelController, MessageController, chat_socket):
+    for handler in (ChannelController, MessageController, search, chat_socket):
         register(handler)
 
 

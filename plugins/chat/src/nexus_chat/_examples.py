@@ -16,6 +16,7 @@ EXAMPLES: dict[str, Any] = {
     "POST /channels": {"name": "sales", "kind": "public", "members": [_USER]},
     "POST /channels/direct": {"members": [_USER]},
     "POST /channels/{channel_id}/messages": {"body": f"Deal closed, thanks @{_USER}!"},
+    "PUT /channels/{channel_id}/read": {"message_id": "0190f5a2-7c1e-7a00-8000-0000000000b1"},
     "PATCH /messages/{message_id}": {"body": "Deal closed: thanks, everyone!"},
 }
 

@@ -9,7 +9,16 @@ from uuid import UUID  # noqa: TC003 - msgspec reads the annotations
 import msgspec
 from nexus_hookspecs.http import Multiline
 
-__all__ = ("ChannelIn", "ChannelOut", "DirectIn", "EditIn", "EditOut", "MessageIn", "MessageOut")
+__all__ = (
+    "ChannelIn",
+    "ChannelOut",
+    "DirectIn",
+    "EditIn",
+    "EditOut",
+    "ReadIn",
+    "MessageIn",
+    "MessageOut",
+)
 
 Actor = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
 Body = Annotated[Multiline, msgspec.Meta(min_length=1, max_length=4000)]
@@ -36,6 +45,7 @@ class ChannelOut(msgspec.Struct, kw_only=True):
     created_by: str
     created_at: datetime
     members: list[str]
+    unread: int = 0
 
 
 class MessageIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -54,6 +64,12 @@ class MessageOut(msgspec.Struct, kw_only=True):
     created_at: datetime
     edited_at: datetime | None
     deleted_at: datetime | None
+
+
+class ReadIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """The last message the caller has read in the channel."""
+
+    message_id: UUID
 
 
 class EditIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):

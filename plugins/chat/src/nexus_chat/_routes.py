@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 from uuid import UUID  # noqa: TC003 - Litestar reads the annotations
 
-from litestar import Controller, delete, get, patch, post
+from litestar import Controller, delete, get, patch, post, put
 from litestar.params import FromPath, QueryParameter
 from nexus_hookspecs.http import Context, Db, Events, not_found, route_opt
 
@@ -20,10 +20,11 @@ from nexus_chat._model import (
     EditOut,
     MessageIn,
     MessageOut,
+    ReadIn,
 )
 from nexus_chat._notes import announce, posted_event
 
-__all__ = ("ChannelController", "MessageController")
+__all__ = ("ChannelController", "MessageController", "search")
 
 
 def _actor(context: Context) -> str:
@@ -99,6 +100,33 @@ class ChannelController(Controller):
             await posted_event(conn, events, message)
         await announce(context.tenant_id, "message", channel, message)
         return message
+
+    @put("/{channel_id:uuid}/read", opt=route_opt(permission=READ), status_code=200)
+    async def mark_read(
+        self,
+        db: Db,
+        context: Context,
+        channel_id: FromPath[UUID],
+        data: Annotated[ReadIn, body("PUT /channels/{channel_id}/read", "Read up to here")],
+    ) -> ChannelOut:
+        """Mark the channel read up to a message (members only); answers its unread count."""
+        actor = _actor(context)
+        async with db.transaction() as conn:
+            await store.visible_channel(conn, channel_id, actor)
+            await store.mark_read(conn, channel_id, actor, data.message_id)
+            return await store.visible_channel(conn, channel_id, actor)
+
+
+@get("/search", opt=route_opt(permission=READ))
+async def search(
+    db: Db,
+    context: Context,
+    q: Annotated[str, QueryParameter(min_length=1, max_length=200)],
+    limit: Annotated[int, QueryParameter(ge=1, le=100)] = 20,
+) -> list[MessageOut]:
+    """Messages of the channels the caller sees matching ``q``, newest first (full text)."""
+    async with db.transaction() as conn:
+        return await store.search(conn, _actor(context), q, limit)
 
 
 class MessageController(Controller):

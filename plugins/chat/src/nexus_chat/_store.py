@@ -25,10 +25,12 @@ __all__ = (
     "create_channel",
     "history",
     "list_channels",
+    "mark_read",
     "mentions",
     "messages",
     "post",
     "replace",
+    "search",
     "visible_channel",
 )
 
@@ -36,7 +38,11 @@ _MENTION = re.compile(r"@((?:user|api_key):[0-9A-Za-z-]{1,64})")
 _CHANNEL_COLUMNS = (
     "c.id, c.kind, c.name, c.created_by, c.created_at, "
     "array(select m.member from chat_member m where m.channel_id = c.id "
-    "order by m.member) as members"
+    "order by m.member) as members, "
+    "coalesce((select count(*) from chat_message x join chat_member r "
+    "on r.channel_id = x.channel_id and r.member = $1 where x.channel_id = c.id "
+    "and x.deleted_at is null and x.author <> $1 "
+    "and (r.last_read_id is null or x.id > r.last_read_id)), 0) as unread"
 )
 _VISIBLE = (
     "(c.kind = 'public' or exists (select 1 from chat_member m "
@@ -181,3 +187,33 @@ async def history(conn: Connection, message_id: UUID) -> list[EditOut]:
         message_id,
     )
     return [msgspec.convert(dict(row), EditOut) for row in rows]
+
+
+async def mark_read(conn: Connection, channel_id: UUID, actor: str, message_id: UUID) -> None:
+    """Record the last message ``actor`` read (a member only: 404 to others, or no message)."""
+    if not await conn.fetchval(
+        "select 1 from chat_message where id = $1 and channel_id = $2", message_id, channel_id
+    ):
+        invalid("message_id", "no such message in this channel")
+    done = await conn.execute(
+        "update chat_member set last_read_id = greatest(coalesce(last_read_id, $3), $3) "
+        "where channel_id = $1 and member = $2",
+        channel_id,
+        actor,
+        message_id,
+    )
+    if done == "UPDATE 0":
+        not_found()
+
+
+async def search(conn: Connection, actor: str, query: str, limit: int) -> list[MessageOut]:
+    """Messages of the channels ``actor`` sees matching ``query`` (PostgreSQL full text)."""
+    rows = await conn.fetch(
+        f"select {_MESSAGE_COLUMNS} from chat_message where deleted_at is null "
+        "and search @@ websearch_to_tsquery('simple', $2) and channel_id in "
+        f"(select c.id from chat_channel c where {_VISIBLE}) order by id desc limit $3",
+        actor,
+        query,
+        limit,
+    )
+    return [_message(row) for row in rows]

@@ -24,6 +24,7 @@ class Member(TenantOwned, Table, tablename="chat_member"):
     channel_id = UUID()
     member = Text()
     joined_at = Timestamptz()
+    last_read_id = UUID(null=True)
 
 
 class Message(TenantOwned, Table, tablename="chat_message"):

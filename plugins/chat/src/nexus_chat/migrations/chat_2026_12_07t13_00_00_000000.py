@@ -31,6 +31,7 @@ STATEMENTS = [
         channel_id uuid not null,
         member text not null,
         joined_at timestamptz not null default now(),
+        last_read_id uuid,
         primary key (tenant_id, id),
         unique (tenant_id, channel_id, member),
         foreign key (tenant_id, channel_id) references chat_channel (tenant_id, id)
@@ -49,11 +50,13 @@ STATEMENTS = [
         created_at timestamptz not null default clock_timestamp(),
         edited_at timestamptz,
         deleted_at timestamptz,
+        search tsvector generated always as (to_tsvector('simple', body)) stored,
         primary key (tenant_id, id),
         foreign key (tenant_id, channel_id) references chat_channel (tenant_id, id)
             on delete cascade
     )""",
     "create index chat_message_channel on chat_message (tenant_id, channel_id, id)",
+    "create index chat_message_search on chat_message using gin (search)",
     # Each edit or delete keeps the text it replaced.
     f"""
     create table chat_message_edit (
