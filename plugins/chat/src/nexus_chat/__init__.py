@@ -15,6 +15,7 @@ from nexus_chat._hub import HUB
 from nexus_chat._keys import ADMIN, MESSAGE_DELETED, MESSAGE_EDITED, MESSAGE_POSTED, READ, WRITE
 from nexus_chat._routes import ChannelController, MessageController, search
 from nexus_chat._socket import chat_socket
+from nexus_chat._webhooks import create_webhook, incoming
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -28,7 +29,14 @@ __all__ = (
 )
 
 _MEMBERS = ("tenant_admin", "member")
-TABLES = ("chat_channel", "chat_member", "chat_message", "chat_message_edit", "chat_presence")
+TABLES = (
+    "chat_channel",
+    "chat_member",
+    "chat_message",
+    "chat_message_edit",
+    "chat_presence",
+    "chat_webhook",
+)
 
 
 @hookimpl
@@ -61,7 +69,14 @@ def nexus_manifest() -> Manifest:
 @hookimpl
 def nexus_routes(register: Callable[[Any], None]) -> None:
     """Mount the chat routes and its socket under ``/api/v1/chat/``."""
-    for handler in (ChannelController, MessageController, search, chat_socket):
+    for handler in (
+        ChannelController,
+        MessageController,
+        search,
+        create_webhook,
+        incoming,
+        chat_socket,
+    ):
         register(handler)
 
 

@@ -6,7 +6,7 @@ from nexus_hookspecs.piccolo import TenantOwned
 from piccolo.columns import UUID, Text, Timestamptz
 from piccolo.table import Table
 
-__all__ = ("Channel", "Edit", "Member", "Message", "Presence")
+__all__ = ("Channel", "Edit", "Hook", "Member", "Message", "Presence")
 
 
 class Channel(TenantOwned, Table, tablename="chat_channel"):
@@ -52,3 +52,13 @@ class Presence(TenantOwned, Table, tablename="chat_presence"):
 
     actor = Text()
     connected_at = Timestamptz()
+
+
+class Hook(TenantOwned, Table, tablename="chat_webhook"):
+    """An incoming webhook a bot posts into a channel with."""
+
+    channel_id = UUID()
+    name = Text()
+    secret_hash = Text()
+    created_by = Text()
+    created_at = Timestamptz()

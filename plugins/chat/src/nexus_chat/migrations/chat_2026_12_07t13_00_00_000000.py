@@ -69,6 +69,20 @@ STATEMENTS = [
         foreign key (tenant_id, message_id) references chat_message (tenant_id, id)
             on delete cascade
     )""",
+    # An incoming webhook: a bot posts into its channel with the secret (kept as a hash).
+    f"""
+    create table chat_webhook (
+        {_TENANT},
+        id uuid not null,
+        channel_id uuid not null,
+        name text not null check (length(name) between 1 and 80),
+        secret_hash text not null,
+        created_by text not null,
+        created_at timestamptz not null default now(),
+        primary key (tenant_id, id),
+        foreign key (tenant_id, channel_id) references chat_channel (tenant_id, id)
+            on delete cascade
+    )""",
     # Who is connected, per connection (a process removes its own on close).
     f"""
     create table chat_presence (
