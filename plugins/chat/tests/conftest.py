@@ -29,13 +29,3 @@ def client(chat_db: str) -> Iterator[Any]:
 @pytest.fixture
 def tenant(client: Any, chat_db: str) -> Any:
     return make_tenant(chat_db)
-
-
-def member_key(client: Any, admin_headers: dict[str, str], name: str) -> tuple[str, str]:
-    """A member's API key in the admin's tenant: ``(key, actor)``."""
-    reply = client.post(
-        "/api/v1/api-keys", json={"name": name, "roles": ["member"]}, headers=admin_headers
-    )
-    assert reply.status_code == 201, reply.text
-    body = reply.json()
-    return body["key"], f"api_key:{body['api_key']['id']}"

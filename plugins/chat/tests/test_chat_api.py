@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import member_key
+from chat_helpers import member_key
 from nexus.testing import make_tenant
 
 API = "/api/v1/chat"
