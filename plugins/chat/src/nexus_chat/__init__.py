@@ -1,0 +1,100 @@
+"""Nexus Chat: channels, direct messages and threads, delivered live over WebSocket.
+
+The hook implementations, and nothing else. See README.md for the routes, the socket's
+frames, permissions, events and how messages reach sockets on other server processes.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from nexus_hookspecs import Manifest, Permission, hookimpl
+
+from nexus_chat._examples import EXAMPLES
+from nexus_chat._hub import HUB
+from nexus_chat._keys import ADMIN, MESSAGE_DELETED, MESSAGE_EDITED, MESSAGE_POSTED, READ, WRITE
+from nexus_chat._routes import ChannelController, MessageController, search
+from nexus_chat._socket import chat_socket
+from nexus_chat._webhooks import create_webhook, incoming
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+__all__ = (
+    "nexus_background",
+    "nexus_manifest",
+    "nexus_piccolo_app",
+    "nexus_routes",
+    "nexus_shutdown",
+)
+
+_MEMBERS = ("tenant_admin", "member")
+TABLES = (
+    "chat_channel",
+    "chat_member",
+    "chat_message",
+    "chat_message_edit",
+    "chat_presence",
+    "chat_webhook",
+)
+
+
+@hookimpl
+def nexus_manifest() -> Manifest:
+    """Describe the plugin."""
+    return Manifest(
+        name="chat",
+        version="0.1.0",
+        title="Chat",
+        summary=(
+            "Channels, direct messages and threads with edits and their history, delivered "
+            "live over WebSocket with presence and typing, across server processes."
+        ),
+        hookspecs=">=0.1.5,<0.2",
+        permissions=(
+            Permission(
+                key=READ, description="Read channels and messages; connect live.", roles=_MEMBERS
+            ),
+            Permission(
+                key=WRITE, description="Post, edit and delete one's messages.", roles=_MEMBERS
+            ),
+            Permission(key=ADMIN, description="Create channels.", roles=_MEMBERS),
+        ),
+        events=(MESSAGE_POSTED, MESSAGE_EDITED, MESSAGE_DELETED),
+        tenant_tables=TABLES,
+        example_payloads=EXAMPLES,
+    )
+
+
+@hookimpl
+def nexus_routes(register: Callable[[Any], None]) -> None:
+    """Mount the chat routes and its socket under ``/api/v1/chat/``."""
+    for handler in (
+        ChannelController,
+        MessageController,
+        search,
+        create_webhook,
+        incoming,
+        chat_socket,
+    ):
+        register(handler)
+
+
+@hookimpl
+async def nexus_background(work: Any) -> None:
+    """Subscribe to the other processes' notes (Redis, when configured)."""
+    del work
+    await HUB.start()
+
+
+@hookimpl
+async def nexus_shutdown(app: Any) -> None:
+    """Stop the fan-out."""
+    del app
+    await HUB.stop()
+
+
+@hookimpl
+def nexus_piccolo_app() -> str:
+    """The chat tables and migrations."""
+    return "nexus_chat.piccolo_app"

@@ -1,0 +1,53 @@
+"""Chat's permissions and event types."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+import msgspec
+from nexus_hookspecs import EventType
+
+__all__ = (
+    "ADMIN",
+    "MESSAGE_DELETED",
+    "MESSAGE_EDITED",
+    "MESSAGE_POSTED",
+    "READ",
+    "WRITE",
+    "MessageChanged",
+    "MessagePosted",
+)
+
+READ = "chat.messages:read"
+WRITE = "chat.messages:write"
+ADMIN = "chat.channels:admin"
+
+
+class MessagePosted(msgspec.Struct, kw_only=True):
+    """A message was posted; ``mentions`` are the actors it names (``@user:…``)."""
+
+    id: UUID
+    channel_id: UUID
+    thread_id: UUID | None
+    author: str
+    body: str
+    mentions: list[str]
+
+
+class MessageChanged(msgspec.Struct, kw_only=True):
+    """A message was edited or deleted (its earlier text kept in its history)."""
+
+    id: UUID
+    channel_id: UUID
+    by: str
+
+
+MESSAGE_POSTED = EventType(
+    type="chat.message.posted.v1", description="A message was posted.", payload=MessagePosted
+)
+MESSAGE_EDITED = EventType(
+    type="chat.message.edited.v1", description="A message was edited.", payload=MessageChanged
+)
+MESSAGE_DELETED = EventType(
+    type="chat.message.deleted.v1", description="A message was deleted.", payload=MessageChanged
+)
