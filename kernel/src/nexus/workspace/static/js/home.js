@@ -1,0 +1,35 @@
+// Home: a dashboard card per UiCard declaration, grouped by plugin; global search.
+
+import { get } from "./api.js";
+import { formatValue, labelOf, t } from "./i18n.js";
+import { attempt, clear, h } from "./ui.js";
+
+const dig = (value, key) => key.split(".").filter(Boolean).reduce((v, k) => (v == null ? v : v[k]), value);
+
+export async function homeView(section, navigation) {
+  const cards = navigation.ui.filter((d) => d.kind === "UiCard");
+  const grid = h("div", { class: "cards", id: "dashboard" });
+  section.append(grid);
+  await Promise.all(cards.map(async (card) => {
+    const answer = await attempt(() => get(card.path));
+    const value = answer === undefined ? "—" : dig(answer, card.value);
+    grid.append(h("section", { class: "card dashboard-card", "aria-label": card.label },
+      h("h2", {}, card.label),
+      h("p", { class: "figure" }, typeof value === "object" ? JSON.stringify(value) : formatValue(value))));
+  }));
+}
+
+// Search every resource whose list route takes a "q" (or "search") parameter.
+export async function searchView(section, resources, text) {
+  const results = h("div", { id: "search-results" });
+  section.append(h("h2", {}, t("search_results")), results);
+  const hits = await Promise.all(Object.values(resources).filter((r) => r.searchParam).map(async (resource) => {
+    const page = await attempt(() => get(`${resource.path}?${resource.searchParam}=${encodeURIComponent(text)}&limit=10`));
+    return [resource, (page && page.items) || []];
+  }));
+  const found = hits.filter(([, items]) => items.length);
+  clear(results, found.length ? found.map(([resource, items]) => h("section", {},
+    h("h3", {}, labelOf(resource.key.split("/").pop())),
+    h("ul", {}, items.map((item) => h("li", {}, h("a", { href: `#/${resource.key}/${encodeURIComponent(item.id)}` },
+      String(item.name || item.title || item.display_name || item.email || item.number || item.id))))))) : h("p", { class: "muted" }, t("nothing")));
+}
