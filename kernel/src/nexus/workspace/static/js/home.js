@@ -3,6 +3,7 @@
 import { get } from "./api.js";
 import { formatValue, labelOf, t } from "./i18n.js";
 import { attempt, clear, h } from "./ui.js";
+import { titleOf } from "./views.js";
 
 const dig = (value, key) => key.split(".").filter(Boolean).reduce((v, k) => (v == null ? v : v[k]), value);
 
@@ -31,5 +32,5 @@ export async function searchView(section, resources, text) {
   clear(results, found.length ? found.map(([resource, items]) => h("section", {},
     h("h3", {}, labelOf(resource.key.split("/").pop())),
     h("ul", {}, items.map((item) => h("li", {}, h("a", { href: `#/${resource.key}/${encodeURIComponent(item.id)}` },
-      String(item.name || item.title || item.display_name || item.email || item.number || item.id))))))) : h("p", { class: "muted" }, t("nothing")));
+      String(titleOf(item)))))))) : h("p", { class: "muted" }, t("nothing")));
 }

@@ -18,6 +18,16 @@ export function resolve(schema) {
     const name = schema.$ref.split("/").pop();
     return resolve(doc.components.schemas[name]);
   }
+  if (schema.allOf) {
+    // allOf: the parts merged (a body with examples is "allOf [$ref]").
+    const merged = { type: "object", properties: {}, required: [] };
+    for (const part of schema.allOf.map(resolve)) {
+      Object.assign(merged.properties, part.properties || {});
+      merged.required.push(...(part.required || []));
+      if (part.type !== "object") return { ...part, description: schema.description };
+    }
+    return merged;
+  }
   const variants = schema.anyOf || schema.oneOf;
   if (variants) {
     const real = variants.filter((v) => v.type !== "null");

@@ -17,7 +17,8 @@ export function columnsOf(resource) {
   }).slice(0, 5);
 }
 
-const titleOf = (record) => record.name || record.title || record.number || record.display_name || record.email || record.id;
+export const titleOf = (record) => record.name || record.title || record.display_name ||
+  [record.first_name, record.last_name].filter(Boolean).join(" ") || record.number || record.email || record.sku || record.id;
 
 function cell(record, name, resource) {
   const schema = resolve((resource.itemSchema.properties || {})[name]);
