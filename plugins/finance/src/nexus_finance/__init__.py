@@ -86,6 +86,7 @@ from nexus_finance._routes_taxes import FiscalPositionController, ProductTaxCont
 from nexus_finance._seed import FinanceSeed
 from nexus_finance._services import SERVICES
 from nexus_finance._settings import FinanceSettings
+from nexus_finance._ui import nexus_ui as nexus_ui  # the workspace's screens
 from nexus_finance._vas_in import VAS_HANDLERS
 from nexus_finance.tables import TABLES
 

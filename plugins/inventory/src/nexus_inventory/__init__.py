@@ -37,6 +37,7 @@ from nexus_inventory._routes_valuation import ValuationController
 from nexus_inventory._routes_warehouses import WarehouseController
 from nexus_inventory._services import SERVICES
 from nexus_inventory._settings import InventorySettings
+from nexus_inventory._ui import nexus_ui as nexus_ui  # the workspace's screens
 
 if TYPE_CHECKING:
     from collections.abc import Callable

@@ -140,7 +140,7 @@ export function renderForm(container, { schema, method, path, record = {}, decla
       try {
         for (const [name, [input, fieldSchema]] of Object.entries(controls)) {
           const value = readInput(input, fieldSchema);
-          const unchanged = method !== "POST" && JSON.stringify(value ?? null) === JSON.stringify(record[name] ?? null);
+          const unchanged = method === "PATCH" && JSON.stringify(value ?? null) === JSON.stringify(record[name] ?? null);
           if (value !== undefined && !unchanged) body[name] = value;
         }
         if (linesBox) body[lines.field] = linesBox.read();

@@ -16,8 +16,16 @@ export async function homeView(section, navigation) {
     const value = answer === undefined ? "—" : dig(answer, card.value);
     grid.append(h("section", { class: "card dashboard-card", "aria-label": card.label },
       h("h2", {}, card.label),
-      h("p", { class: "figure" }, typeof value === "object" ? JSON.stringify(value) : formatValue(value))));
+      figure(value)));
   }));
+}
+
+// A number, or a small table of an object's entries (totals per currency).
+function figure(value) {
+  if (value === null || typeof value !== "object") return h("p", { class: "figure" }, formatValue(value));
+  const flat = Object.entries(value).flatMap(([k, v]) =>
+    v !== null && typeof v === "object" ? Object.entries(v).map(([k2, v2]) => [`${k} · ${labelOf(k2)}`, v2]) : [[labelOf(k), v]]);
+  return h("dl", { class: "record" }, flat.slice(0, 8).map(([k, v]) => [h("dt", {}, k), h("dd", {}, formatValue(v))]));
 }
 
 // Search every resource whose list route takes a "q" (or "search") parameter.

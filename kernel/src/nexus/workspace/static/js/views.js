@@ -136,7 +136,28 @@ export async function detailView(section, resource, id, resources) {
       h("tr", {}, lines.columns.map((c) => h("td", {}, formatValue(line[c], resolve(lineProps[c]), { currency: record.currency })))))),
     h("dl", { class: "record totals" }, lines.totals.map((name) => [h("dt", {}, labelOf(name)), h("dd", { "data-total": name }, cell(record, name, resource))])));
   }
+  await panels(section, resource, id);
   return record;
+}
+
+// Every GET route under the record (`.../{id}/stock`) the user may call: a panel each.
+async function panels(section, resource, id) {
+  const prefix = `GET ${resource.itemPath}/`;
+  const subs = [...resource.allowed].filter((op) => op.startsWith(prefix) && !op.slice(prefix.length).includes("{") && !op.slice(prefix.length).includes("/"));
+  for (const op of subs) {
+    const name = op.slice(prefix.length);
+    const answer = await attempt(() => get(fill(op.slice(4), id)));
+    if (answer === undefined || answer === null || typeof answer !== "object") continue;
+    const box = h("section", { class: "panel", "data-panel": name, "aria-label": labelOf(name) }, h("h2", {}, labelOf(name)));
+    const scalars = Object.entries(answer).filter(([, v]) => v === null || typeof v !== "object");
+    if (scalars.length) box.append(h("dl", { class: "record" }, scalars.map(([k, v]) => [h("dt", {}, labelOf(k)), h("dd", { "data-field": k }, formatValue(v))])));
+    for (const [key, rows] of Object.entries(answer).filter(([, v]) => Array.isArray(v) && v.length && typeof v[0] === "object")) {
+      const cols = Object.keys(rows[0]).filter((c) => !c.endsWith("_id") && c !== "id" && (rows[0][c] === null || typeof rows[0][c] !== "object"));
+      const body = rows.map((row) => h("tr", {}, cols.map((c) => h("td", {}, formatValue(row[c], {}, row)))));
+      box.append(table(cols.map(labelOf), body, { caption: labelOf(key) }));
+    }
+    section.append(box);
+  }
 }
 
 export async function formView(section, resource, id) {
