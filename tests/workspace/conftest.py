@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import nexus_crm
 import pytest
 import uvicorn
-from kernel_samples import hello, tasks
+from kernel_samples import hello, memos, tasks
 from nexus.app import create_app
 from nexus.plugins import load_plugins
 from nexus.schema import migrate
@@ -26,9 +26,9 @@ __all__ = ("browser", "browsers", "workspace_served")
 
 @pytest.fixture
 def workspace_served(nexus_database_url: str) -> Iterator[Served]:
-    """The kernel with CRM and the samples (``tasks`` has no ``nexus_ui``), on uvicorn."""
+    """The kernel with CRM and sample plugins declaring no screens (``memos``), on uvicorn."""
     settings = Settings(log_level="warning").replace(database_url=nexus_database_url)
-    registry = load_plugins(settings, plugins=[hello, tasks, nexus_crm])
+    registry = load_plugins(settings, plugins=[hello, tasks, memos, nexus_crm])
     run_sync(migrate(settings, registry, database_url=nexus_database_url))
     app = create_app(settings, registry=registry)
     port = _free_port()

@@ -34,7 +34,7 @@ export async function searchView(section, resources, text) {
   section.append(h("h2", {}, t("search_results")), results);
   const hits = await Promise.all(Object.values(resources).filter((r) => r.searchParam).map(async (resource) => {
     const page = await attempt(() => get(`${resource.path}?${resource.searchParam}=${encodeURIComponent(text)}&limit=10`));
-    return [resource, (page && page.items) || []];
+    return [resource, Array.isArray(page) ? page : (page && page.items) || []];
   }));
   const found = hits.filter(([, items]) => items.length);
   clear(results, found.length ? found.map(([resource, items]) => h("section", {},

@@ -61,8 +61,9 @@ export function allResources() {
   for (const path of Object.keys(doc.paths)) {
     if (!path.startsWith("/api/v1/") || path.includes("{")) continue;
     const answer = answerOf(operationOf(path, "get"));
-    const items = answer && answer.properties && answer.properties.items;
-    if (!items || items.type !== "array") continue;
+    // A page ({items, next_cursor}), or a plain array of records.
+    const items = answer && (answer.type === "array" ? answer : answer.properties && answer.properties.items);
+    if (!items || items.type !== "array" || resolve(items.items).type !== "object") continue;
     const itemPath = Object.keys(doc.paths).find((other) =>
       other.startsWith(`${path}/{`) && /^\{\w+\}$/.test(other.slice(path.length + 1)));
     found[keyOf(path)] = { key: keyOf(path), path, itemPath, itemSchema: resolve(items.items) };

@@ -72,7 +72,8 @@ export async function listView(section, resource, query) {
     const q = new URLSearchParams(params);
     q.set("limit", "50");
     if (cursor) q.set("cursor", cursor);
-    const page = await get(`${resource.path}?${q}`);
+    const answer = await get(`${resource.path}?${q}`);
+    const page = Array.isArray(answer) ? { items: answer, next_cursor: null } : answer;
     for (const record of page.items) {
       const first = resource.canShow
         ? h("a", { href: `#/${resource.key}/${encodeURIComponent(record.id)}` }, cell(record, columns[0], resource) || record.id)
