@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 from nexus.testing import make_tenant
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import Select
 
 from tests.console._pages import css, page_errors, screenshot, sideways, until
 
@@ -154,7 +153,15 @@ def test_tenant_user_works_with_generated_crm_screens(workspace_served, browsers
     card = css(browser, ".kanban-card")
     assert "Engines for Ada" in card.text
     views.check("board")
-    Select(card.find_element(By.CSS_SELECTOR, "select.move-to")).select_by_visible_text("Won")
+    # Dragged onto the Won column (HTML5 drag and drop, the events a pointer drag fires).
+    browser.execute_script(
+        "const [card, column] = arguments; const data = new DataTransfer();"
+        "card.dispatchEvent(new DragEvent('dragstart', {dataTransfer: data, bubbles: true}));"
+        "column.dispatchEvent(new DragEvent('dragover', {dataTransfer: data, bubbles: true}));"
+        "column.dispatchEvent(new DragEvent('drop', {dataTransfer: data, bubbles: true}));",
+        card,
+        css(browser, '.column[data-stage="Won"]'),
+    )
     until(
         browser,
         lambda d: "Engines for Ada" in css(d, '.column[data-stage="Won"]').text,
