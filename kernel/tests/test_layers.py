@@ -44,7 +44,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     # flows across services
     ("schema", "provisioning", "portability"),
     # front ends and composition
-    ("console",),
+    ("console", "workspace"),
     ("compose",),
     ("app",),
     ("cli", "testing", "nexus"),

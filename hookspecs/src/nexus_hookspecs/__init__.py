@@ -41,6 +41,16 @@ from nexus_hookspecs._ports import (
     Services,
 )
 from nexus_hookspecs._types import EventHandler, PurgeReport, Service, ServiceHandler, TenantRef
+from nexus_hookspecs._ui import (
+    UiAction,
+    UiCalendar,
+    UiCard,
+    UiKanban,
+    UiLane,
+    UiLines,
+    UiResource,
+    UiSection,
+)
 
 try:
     __version__ = version("nexus-hookspecs")
@@ -79,6 +89,14 @@ __all__ = (
     "ServiceHandler",
     "Services",
     "TenantRef",
+    "UiAction",
+    "UiCalendar",
+    "UiCard",
+    "UiKanban",
+    "UiLane",
+    "UiLines",
+    "UiResource",
+    "UiSection",
     "__version__",
     "current_tenant",
     "hookimpl",

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from nexus_hookspecs._manifest import Manifest
     from nexus_hookspecs._ports import Background, Connection
     from nexus_hookspecs._types import EventHandler, PurgeReport, Service, TenantRef
+    from nexus_hookspecs._ui import UiCard, UiResource
 
 
 @hookspec(firstresult=True)
@@ -443,4 +444,39 @@ def nexus_shutdown(app: Litestar) -> Awaitable[None] | None:
             for task in _tasks:
                 task.cancel()
             await asyncio.gather(*_tasks, return_exceptions=True)
+    """
+
+
+@hookspec
+def nexus_ui(register: Callable[[UiResource | UiCard], None]) -> None:
+    """Refine the workspace's generated screens at ``/app`` (0.1.5).
+
+    The workspace builds a list, detail and form view for every collection route a plugin
+    serves from the OpenAPI document alone, so this hook is optional. Register a
+    :class:`~nexus_hookspecs.UiResource` to name a menu entry, choose list columns, group
+    the form in sections, edit an array field as lines with totals, add a kanban board or a
+    calendar, or show actions (POST routes) as buttons; register a
+    :class:`~nexus_hookspecs.UiCard` for a dashboard card fed by a report route. A
+    declaration is shown only to users who may call its routes, while the plugin is on.
+
+    Args:
+        register: Call with each declaration.
+
+    Example::
+
+        @hookimpl
+        def nexus_ui(register: Callable[[UiResource | UiCard], None]) -> None:
+            register(
+                UiResource(
+                    path="/api/v1/crm/deals",
+                    label="Deals",
+                    columns=("title", "stage", "amount"),
+                    kanban=UiKanban(
+                        stage_field="stage",
+                        stages=("lead", "proposal"),
+                        move="/api/v1/crm/deals/{id}/move",
+                    ),
+                )
+            )
+            register(UiCard(label="Open deals", path="/api/v1/crm/reports/pipeline", value="open"))
     """

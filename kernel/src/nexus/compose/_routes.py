@@ -15,6 +15,7 @@ from nexus.identity import identity_routes
 from nexus.observability import metrics_route
 from nexus.provisioning import provisioning_routes
 from nexus.tenancy import TenantController
+from nexus.workspace import workspace_routes
 
 if TYPE_CHECKING:
     from litestar.types import ControllerRouterHandler
@@ -23,7 +24,7 @@ __all__ = ("kernel_routes",)
 
 
 def kernel_routes() -> list[ControllerRouterHandler]:
-    """Health, problems, metrics, identity, tenants, features, presets, events, files, console."""
+    """The kernel's routes: health, problems, identity, tenants, features, console, workspace."""
     return [
         *health_routes,
         *problem_routes,
@@ -36,4 +37,5 @@ def kernel_routes() -> list[ControllerRouterHandler]:
         *event_routes,
         *blob_routes,
         console_router,
+        *workspace_routes,
     ]

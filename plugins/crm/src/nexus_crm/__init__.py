@@ -33,6 +33,7 @@ from nexus_crm._routes_pipelines import PipelineController
 from nexus_crm._routes_search import SearchController
 from nexus_crm._routes_tags import TagController
 from nexus_crm._settings import CrmSettings
+from nexus_crm._ui import nexus_ui as nexus_ui  # the workspace's screens
 from nexus_crm.piccolo_app import TABLES
 
 if TYPE_CHECKING:
@@ -59,7 +60,7 @@ def nexus_manifest() -> Manifest:
         version="0.1.0",
         title="CRM",
         summary="Companies, contacts, pipelines, deals and activities.",
-        hookspecs=">=0.1.1,<0.2",
+        hookspecs=">=0.1.5,<0.2",
         features=(
             Feature(
                 key="deals",

@@ -86,6 +86,7 @@ from nexus_finance._routes_taxes import FiscalPositionController, ProductTaxCont
 from nexus_finance._seed import FinanceSeed
 from nexus_finance._services import SERVICES
 from nexus_finance._settings import FinanceSettings
+from nexus_finance._ui import nexus_ui as nexus_ui  # the workspace's screens
 from nexus_finance._vas_in import VAS_HANDLERS
 from nexus_finance.tables import TABLES
 
@@ -114,7 +115,7 @@ def nexus_manifest() -> Manifest:
         version="0.1.0",
         title="Finance",
         summary="A double-entry ledger: accounts, journals, invoices, bills, payments and reports.",
-        hookspecs=">=0.1.4,<0.2",
+        hookspecs=">=0.1.5,<0.2",
         features=(
             Feature(
                 key="multi_currency",

@@ -38,6 +38,7 @@ from nexus_inventory._routes_warehouses import WarehouseController
 from nexus_inventory._services import SERVICES
 from nexus_inventory._services_import import ENSURE_PRODUCT
 from nexus_inventory._settings import InventorySettings
+from nexus_inventory._ui import nexus_ui as nexus_ui  # the workspace's screens
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -76,7 +77,7 @@ def nexus_manifest() -> Manifest:
         version="0.1.0",
         title="Inventory",
         summary="Products, warehouses, stock moves, reservations, reorder rules and valuation.",
-        hookspecs=">=0.1.2,<0.2",
+        hookspecs=">=0.1.5,<0.2",
         features=(
             Feature(
                 key="reservations",

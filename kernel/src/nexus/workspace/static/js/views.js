@@ -1,0 +1,179 @@
+// The generated views of a resource: list, detail, new, edit; and the 403 page.
+
+import { all, api, del, get, post } from "./api.js";
+import { formatValue, labelOf, t } from "./i18n.js";
+import { renderForm } from "./form.js";
+import { bodyOf, fill, filtersOf, operationOf, resolve } from "./schema.js";
+import { attempt, clear, confirmDialog, h, say, table } from "./ui.js";
+
+const HIDDEN = new Set(["id", "tenant_id"]);
+
+export function columnsOf(resource) {
+  if (resource.ui && resource.ui.columns.length) return resource.ui.columns;
+  const props = resource.itemSchema.properties || {};
+  return Object.keys(props).filter((name) => {
+    const s = resolve(props[name]);
+    return !HIDDEN.has(name) && !name.endsWith("_id") && ["string", "integer", "number", "boolean"].includes(s.type);
+  }).slice(0, 5);
+}
+
+export const titleOf = (record) => record.name || record.title || record.display_name ||
+  [record.first_name, record.last_name].filter(Boolean).join(" ") || record.number || record.email || record.sku || record.id;
+
+function cell(record, name, resource) {
+  const schema = resolve((resource.itemSchema.properties || {})[name]);
+  return formatValue(record[name], schema, record);
+}
+
+const SAVED = (key) => `nexus.app.filters.${key}`;
+
+export async function listView(section, resource, query) {
+  const filters = filtersOf(resource);
+  const params = new URLSearchParams(query);
+  const form = h("form", { class: "filters", role: "search", "aria-label": t("filter") });
+  for (const filter of filters) {
+    const input = filter.schema.enum
+      ? h("select", { name: filter.name, id: `filter-${filter.name}` }, h("option", { value: "" }, "—"),
+        filter.schema.enum.map((v) => h("option", { value: v, selected: params.get(filter.name) === String(v) }, String(v))))
+      : h("input", { name: filter.name, id: `filter-${filter.name}`, value: params.get(filter.name) || "" });
+    form.append(h("span", { class: "filter" }, h("label", { for: input.id }, labelOf(filter.name)), input));
+  }
+  const saved = JSON.parse(localStorage.getItem(SAVED(resource.key)) || "{}");
+  const savedSelect = h("select", { id: "saved-filters", "aria-label": t("saved_filters") },
+    h("option", { value: "" }, t("saved_filters")),
+    Object.entries(saved).map(([name, value]) => h("option", { value }, name)));
+  savedSelect.addEventListener("change", () => { if (savedSelect.value) location.hash = `#/${resource.key}?${savedSelect.value}`; });
+  const current = () => new URLSearchParams([...new FormData(form)].filter(([, v]) => v !== "")).toString();
+  form.append(h("div", { class: "actions" },
+    h("button", { type: "submit" }, t("filter")),
+    h("button", { type: "button", onclick: () => {
+      const name = prompt(t("filter_name"));
+      if (!name) return;
+      saved[name] = current();
+      localStorage.setItem(SAVED(resource.key), JSON.stringify(saved));
+      say(t("saved"), "ok");
+    } }, t("save_filter")),
+    Object.keys(saved).length ? savedSelect : null));
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    location.hash = `#/${resource.key}${current() ? `?${current()}` : ""}`;
+  });
+  const bar = h("div", { class: "actions" },
+    resource.canCreate ? h("a", { class: "button primary", href: `#/${resource.key}/new`, id: "new-record" }, t("new")) : null,
+    resource.ui && resource.ui.kanban ? h("a", { class: "button", href: `#/${resource.key}/board` }, t("board")) : null,
+    csvLink(resource));
+  const columns = columnsOf(resource);
+  const holder = h("div", { id: "list" });
+  section.append(bar, filters.length ? form : null, holder);
+  let cursor = null;
+  const rows = [];
+  const more = h("button", { type: "button", id: "next-page", hidden: true }, t("next"));
+  const load = async () => {
+    const q = new URLSearchParams(params);
+    q.set("limit", "50");
+    if (cursor) q.set("cursor", cursor);
+    const answer = await get(`${resource.path}?${q}`);
+    const page = Array.isArray(answer) ? { items: answer, next_cursor: null } : answer;
+    for (const record of page.items) {
+      const first = resource.canShow
+        ? h("a", { href: `#/${resource.key}/${encodeURIComponent(record.id)}` }, cell(record, columns[0], resource) || record.id)
+        : cell(record, columns[0], resource);
+      rows.push(h("tr", { "data-id": record.id }, h("td", {}, first), columns.slice(1).map((c) => h("td", {}, cell(record, c, resource)))));
+    }
+    cursor = page.next_cursor;
+    more.hidden = !cursor;
+    clear(holder, table(columns.map(labelOf), rows), more);
+  };
+  more.addEventListener("click", () => attempt(load));
+  await load();
+}
+
+function csvLink(resource) {
+  const csv = [...resource.allowed].find((op) => op.startsWith(`GET ${resource.path}/`) && /(export|csv)/.test(op) && !op.includes("{"));
+  if (!csv) return null;
+  return h("button", { type: "button", onclick: () => attempt(async () => {
+    const text = await api("GET", csv.slice(4), undefined, { headers: { Accept: "text/csv" } });
+    const link = h("a", { href: URL.createObjectURL(new Blob([text], { type: "text/csv" })), download: `${resource.key.replace("/", "-")}.csv` });
+    link.click();
+  }) }, t("export_csv"));
+}
+
+export async function detailView(section, resource, id, resources) {
+  const path = fill(resource.itemPath, id);
+  const record = await get(path);
+  const props = resource.itemSchema.properties || {};
+  const lines = resource.ui && resource.ui.lines;
+  const entries = Object.keys(props).filter((n) => !HIDDEN.has(n) && !(lines && n === lines.field));
+  const related = (name) => {
+    const target = Object.values(resources).find((r) => r.canShow && r.plugin === resource.plugin &&
+      (r.key.endsWith(`/${name.replace(/_id$/, "")}s`) || r.key.endsWith(`/${name.replace(/_id$/, "")}es`)));
+    return target && record[name] ? h("a", { href: `#/${target.key}/${encodeURIComponent(record[name])}` }, String(record[name])) : null;
+  };
+  const list = h("dl", { class: "record" }, entries.map((name) => [
+    h("dt", {}, labelOf(name)),
+    h("dd", { "data-field": name }, related(name) || cell(record, name, resource)),
+  ]));
+  const buttons = h("div", { class: "actions" });
+  if (resource.updateMethod) buttons.append(h("a", { class: "button", href: `#/${resource.key}/${encodeURIComponent(id)}/edit`, id: "edit-record" }, t("edit")));
+  for (const action of (resource.ui && resource.ui.actions) || []) {
+    if (!resource.allowed.has(`POST ${action.path}`)) continue;
+    buttons.append(h("button", { type: "button", "data-action": action.label, onclick: async () => {
+      if (action.confirm && !(await confirmDialog({ title: action.label, body: action.confirm, okLabel: action.label })).ok) return;
+      if (await attempt(() => post(fill(action.path, id)), t("done"))) window.dispatchEvent(new HashChangeEvent("hashchange"));
+    } }, action.label));
+  }
+  if (resource.canDelete) {
+    buttons.append(h("button", { type: "button", class: "danger", id: "delete-record", onclick: async () => {
+      const answer = await confirmDialog({ title: t("delete"), body: t("delete_confirm"), okLabel: t("delete"), danger: true });
+      if (!answer.ok) return;
+      if ((await attempt(() => del(path), t("deleted"))) !== undefined) location.hash = `#/${resource.key}`;
+    } }, t("delete")));
+  }
+  section.append(h("h2", { id: "record-title" }, String(titleOf(record))), buttons, list);
+  if (lines && Array.isArray(record[lines.field])) {
+    const itemSchema = resolve(resolve(props[lines.field]).items);
+    const lineProps = itemSchema.properties || {};
+    section.append(h("h2", {}, t("lines")), table(lines.columns.map(labelOf), record[lines.field].map((line) =>
+      h("tr", {}, lines.columns.map((c) => h("td", {}, formatValue(line[c], resolve(lineProps[c]), { currency: record.currency })))))),
+    h("dl", { class: "record totals" }, lines.totals.map((name) => [h("dt", {}, labelOf(name)), h("dd", { "data-total": name }, cell(record, name, resource))])));
+  }
+  await panels(section, resource, id);
+  return record;
+}
+
+// Every GET route under the record (`.../{id}/stock`) the user may call: a panel each.
+async function panels(section, resource, id) {
+  const prefix = `GET ${resource.itemPath}/`;
+  const subs = [...resource.allowed].filter((op) => op.startsWith(prefix) && !op.slice(prefix.length).includes("{") && !op.slice(prefix.length).includes("/"));
+  for (const op of subs) {
+    const name = op.slice(prefix.length);
+    const answer = await attempt(() => get(fill(op.slice(4), id)));
+    if (answer === undefined || answer === null || typeof answer !== "object") continue;
+    const box = h("section", { class: "panel", "data-panel": name, "aria-label": labelOf(name) }, h("h2", {}, labelOf(name)));
+    const scalars = Object.entries(answer).filter(([, v]) => v === null || typeof v !== "object");
+    if (scalars.length) box.append(h("dl", { class: "record" }, scalars.map(([k, v]) => [h("dt", {}, labelOf(k)), h("dd", { "data-field": k }, formatValue(v))])));
+    for (const [key, rows] of Object.entries(answer).filter(([, v]) => Array.isArray(v) && v.length && typeof v[0] === "object")) {
+      const cols = Object.keys(rows[0]).filter((c) => !c.endsWith("_id") && c !== "id" && (rows[0][c] === null || typeof rows[0][c] !== "object"));
+      const body = rows.map((row) => h("tr", {}, cols.map((c) => h("td", {}, formatValue(row[c], {}, row)))));
+      box.append(table(cols.map(labelOf), body, { caption: labelOf(key) }));
+    }
+    section.append(box);
+  }
+}
+
+export async function formView(section, resource, id) {
+  const editing = id !== null;
+  const method = editing ? resource.updateMethod : "POST";
+  const path = editing ? fill(resource.itemPath, id) : resource.path;
+  const schema = bodyOf(operationOf(editing ? resource.itemPath : resource.path, method));
+  const record = editing ? await get(path) : {};
+  const saved = await renderForm(section, { schema, method, path, record, declared: resource.ui, title: t(editing ? "edit" : "new") });
+  say(t(editing ? "saved" : "created"), "ok");
+  location.hash = `#/${resource.key}/${encodeURIComponent(saved.id || id)}`;
+}
+
+export function forbiddenView(main) {
+  clear(main, h("h1", { id: "view-title", tabindex: "-1" }, t("forbidden")), h("p", { id: "forbidden" }, t("forbidden_detail")));
+}
+
+export { all };
