@@ -40,7 +40,14 @@ from nexus_hookspecs._ports import (
     ServiceContext,
     Services,
 )
-from nexus_hookspecs._types import EventHandler, PurgeReport, Service, ServiceHandler, TenantRef
+from nexus_hookspecs._types import (
+    EventHandler,
+    PurgeReport,
+    Service,
+    ServiceHandler,
+    TenantRef,
+    Tool,
+)
 
 try:
     __version__ = version("nexus-hookspecs")
@@ -79,6 +86,7 @@ __all__ = (
     "ServiceHandler",
     "Services",
     "TenantRef",
+    "Tool",
     "__version__",
     "current_tenant",
     "hookimpl",

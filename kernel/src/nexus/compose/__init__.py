@@ -14,14 +14,18 @@ from nexus.compose._lifecycle import on_shutdown, on_startup
 from nexus.compose._middleware import kernel_middleware, member_permissions, outer_layers
 from nexus.compose._routes import kernel_routes
 from nexus.compose._services import build_kernel, connect_database
+from nexus.compose._tools import ConfirmationRequired, ToolCalls, ToolRefused, tool_schema
 from nexus.compose._worker import EventRuntime, make_bus
 
 __all__ = (
+    "ConfirmationRequired",
     "EventRuntime",
     "KernelBackground",
     "ProviderContext",
     "ServiceCalls",
     "TenantServices",
+    "ToolCalls",
+    "ToolRefused",
     "background_for",
     "build_kernel",
     "connect_database",
@@ -33,4 +37,5 @@ __all__ = (
     "on_shutdown",
     "on_startup",
     "outer_layers",
+    "tool_schema",
 )
