@@ -19,6 +19,7 @@ import httpx2
 import mcp_types as types
 import nexus_crm
 import nexus_finance
+import nexus_inventory
 import pytest
 import uvicorn
 from mcp import ClientSession
@@ -31,7 +32,7 @@ from nexus.testing import make_tenant, migrated_database
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-PLUGINS = [nexus_crm, nexus_finance]
+PLUGINS = [nexus_crm, nexus_finance, nexus_inventory]
 
 
 @pytest.fixture(scope="module")
@@ -96,11 +97,21 @@ def test_the_sdk_client_lists_calls_confirms_and_follows_toggles(base_url, datab
         )
         assert contact.status_code == 201, contact.text
         invoices_before = api.get("/api/v1/finance/invoices").json()
+        product = api.post(
+            "/api/v1/inventory/products",
+            json={"name": "Oak desk", "sku": "DESK-OAK", "uom": "unit", "currency": "USD"},
+        )
+        assert product.status_code == 201, product.text
 
     async def body(session: ClientSession) -> None:
         tools = _names(await session.list_tools())
         assert {"crm.contacts.search", "crm.deals.history", "finance.invoices.draft"} <= tools
-        assert not any(name.startswith("inventory.") for name in tools)  # not installed here
+        assert "inventory.stock.on_hand" in tools
+
+        stock = await session.call_tool("inventory.stock.on_hand", {"query": "oak"})
+        assert not stock.is_error, stock.content
+        [desk] = stock.structured_content["result"]
+        assert (desk["name"], desk["on_hand"]) == ("Oak desk", "0")
 
         found = await session.call_tool("crm.contacts.search", {"query": "lovelace"})
         assert not found.is_error, found.content

@@ -76,7 +76,7 @@ def nexus_manifest() -> Manifest:
         version="0.1.0",
         title="Inventory",
         summary="Products, warehouses, stock moves, reservations, reorder rules and valuation.",
-        hookspecs=">=0.1.2,<0.2",
+        hookspecs=">=0.1.5,<0.2",
         features=(
             Feature(
                 key="reservations",
