@@ -40,7 +40,14 @@ from nexus_hookspecs._ports import (
     ServiceContext,
     Services,
 )
-from nexus_hookspecs._types import EventHandler, PurgeReport, Service, ServiceHandler, TenantRef
+from nexus_hookspecs._types import (
+    EventHandler,
+    PurgeReport,
+    Service,
+    ServiceHandler,
+    TenantRef,
+    Tool,
+)
 from nexus_hookspecs._ui import (
     UiAction,
     UiCalendar,
@@ -89,6 +96,7 @@ __all__ = (
     "ServiceHandler",
     "Services",
     "TenantRef",
+    "Tool",
     "UiAction",
     "UiCalendar",
     "UiCard",

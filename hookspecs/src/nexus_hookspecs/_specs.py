@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
     from nexus_hookspecs._manifest import Manifest
     from nexus_hookspecs._ports import Background, Connection
-    from nexus_hookspecs._types import EventHandler, PurgeReport, Service, TenantRef
+    from nexus_hookspecs._types import EventHandler, PurgeReport, Service, TenantRef, Tool
     from nexus_hookspecs._ui import UiCard, UiResource
 
 
@@ -230,6 +230,48 @@ def nexus_services(register: Callable[[Service], None]) -> None:
                     request=Redeem,
                     response=Redeemed,
                     description="Debits a member's points; answers what they are worth.",
+                )
+            )
+    """
+
+
+@hookspec
+def nexus_ai_tools(register: Callable[[Tool], None]) -> None:
+    """Contribute tools for the tenant's assistants (0.1.5): the AI chat and ``/mcp``.
+
+    Called once per plugin when the registry loads it. Each :class:`~nexus_hookspecs.Tool`
+    is named ``<plugin>.<verb>``, has a description, a msgspec Struct for its input (its
+    JSON Schema is what the model sees), the permission it needs and whether it writes. A
+    plugin whose hook raises or registers a tool the contract refuses (another plugin's
+    name, a repeated name, an input that is not a Struct, a permission the manifest does
+    not declare) is refused as a whole, with the reason. The kernel offers a tool only to
+    callers whose tenant has the plugin enabled and who hold its permission, and runs it as
+    them in their tenant's transaction; a writing tool needs the caller's confirmation.
+    Reuse the plugin's own query and service code in handlers: a tool is another door to
+    the same operation, not a copy of it.
+
+    Args:
+        register: Call with each tool.
+
+    Example::
+
+        class SearchMembers(msgspec.Struct, kw_only=True):
+            query: str
+
+
+        async def search_members(data: SearchMembers, ctx: ServiceContext) -> list[Member]:
+            return await members.search(ctx.conn, data.query)
+
+
+        @hookimpl
+        def nexus_ai_tools(register: Callable[[Tool], None]) -> None:
+            register(
+                Tool(
+                    name="loyalty.members.search",
+                    description="Finds loyalty members by name.",
+                    input=SearchMembers,
+                    permission="loyalty.members:read",
+                    handler=search_members,
                 )
             )
     """

@@ -8,7 +8,7 @@ from uuid import UUID
 
 import msgspec
 
-__all__ = ("EventHandler", "PurgeReport", "Service", "ServiceHandler", "TenantRef")
+__all__ = ("EventHandler", "PurgeReport", "Service", "ServiceHandler", "TenantRef", "Tool")
 
 
 class TenantRef(msgspec.Struct, frozen=True, kw_only=True):
@@ -90,3 +90,50 @@ class Service(msgspec.Struct, frozen=True, kw_only=True):
     request: type[msgspec.Struct]
     response: Any
     description: str
+
+
+class Tool(msgspec.Struct, frozen=True, kw_only=True):
+    """An operation a plugin offers the tenant's assistants (0.1.5): the AI chat and MCP.
+
+    Register it from :func:`~nexus_hookspecs.specs.nexus_ai_tools`. The kernel lists a tool
+    only to a caller whose tenant has the plugin enabled and who holds ``permission``; it
+    runs the handler as that caller, in a transaction of the caller's tenant (row-level
+    security applies), with the same :class:`~nexus_hookspecs.ServiceContext` a service
+    gets. Its input schema is the JSON Schema of ``input``.
+
+    Attributes:
+        name: ``<plugin>.<verb>`` (``crm.contacts.search``), like a service's name.
+        description: What it does, for the model choosing it, in a sentence or two.
+        input: The msgspec Struct the model's arguments are converted to, strictly.
+        permission: The permission the caller needs (declared in the manifest).
+        handler: ``async def handler(data: <input>, ctx: ServiceContext) -> <answer>``;
+            the answer is anything msgspec encodes to JSON.
+        writes: Whether it changes data: such a tool runs only once the caller confirmed
+            the call (unless the tenant allows writing tools without confirmation).
+
+    Example::
+
+        class SearchMembers(msgspec.Struct, kw_only=True):
+            query: str
+
+        async def search_members(data: SearchMembers, ctx: ServiceContext) -> list[dict]:
+            rows = await ctx.conn.fetch(
+                "select id, name from loyalty_member where name ilike $1", f"%{data.query}%"
+            )
+            return [dict(row) for row in rows]
+
+        Tool(
+            name="loyalty.members.search",
+            description="Finds loyalty members by name.",
+            input=SearchMembers,
+            permission="loyalty.members:read",
+            handler=search_members,
+        )
+    """
+
+    name: str
+    description: str
+    input: type[msgspec.Struct]
+    permission: str
+    handler: ServiceHandler
+    writes: bool = False

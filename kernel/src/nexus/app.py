@@ -59,8 +59,12 @@ def create_app(
     kernel = compose.build_kernel(
         settings, registry=registry, database=database or compose.connect_database(settings)
     )
+    tools = compose.ToolCalls(
+        kernel.services, kernel.database, compose.member_permissions(registry)
+    )
+    mcp = compose.McpEndpoint(kernel, tools)
     app = Litestar(
-        route_handlers=compose.kernel_routes(),
+        route_handlers=[*compose.kernel_routes(), mcp.route],
         plugins=[
             NexusBridge(registry, background=compose.background_for(kernel)),
             TimeOfDaySchema(),
@@ -68,8 +72,8 @@ def create_app(
         middleware=compose.kernel_middleware(kernel),
         dependencies=compose.kernel_dependencies(kernel),
         exception_handlers=exception_handlers,
-        on_startup=compose.on_startup(kernel),
-        on_shutdown=compose.on_shutdown(kernel),
+        on_startup=[*compose.on_startup(kernel), mcp.start],
+        on_shutdown=[mcp.stop, *compose.on_shutdown(kernel)],
         openapi_config=OpenAPIConfig(
             title="Nexus",
             version=__version__,

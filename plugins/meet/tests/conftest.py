@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import nexus_meet
 import pytest
+from meet_helpers import SECRETS
 from nexus.testing import create_test_client, make_tenant, migrated_database
 
 if TYPE_CHECKING:
@@ -14,13 +15,6 @@ if TYPE_CHECKING:
 
 PLUGINS = [nexus_meet]
 
-# The deployment's secrets (process settings), as a real deployment sets them.
-SECRETS = {
-    "NEXUS_MEET_TURN_SECRET": "turn-shared-secret",
-    "NEXUS_MEET_LIVEKIT_API_KEY": "APIdevkey",
-    "NEXUS_MEET_LIVEKIT_API_SECRET": "livekit-secret-of-at-least-32-characters",
-    "NEXUS_MEET_JITSI_APP_SECRET": "jitsi-app-secret-of-32-characters!",
-}
 for _name, _value in SECRETS.items():
     os.environ.setdefault(_name, _value)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ("API", "guest", "meeting", "ok")
+__all__ = ("API", "SECRETS", "guest", "meeting", "ok")
 
 API = "/api/v1/meet"
 
@@ -33,3 +33,12 @@ def guest(client: Any, tenant: Any, name: str = "guest") -> dict[str, str]:
     }
     created = ok(client.post("/api/v1/api-keys", json=body, headers=tenant.headers), 201)
     return {"Authorization": f"Bearer {created['key']}"}
+
+
+# The deployment's secrets (process settings), as a real deployment sets them.
+SECRETS = {
+    "NEXUS_MEET_TURN_SECRET": "turn-shared-secret",
+    "NEXUS_MEET_LIVEKIT_API_KEY": "APIdevkey",
+    "NEXUS_MEET_LIVEKIT_API_SECRET": "livekit-secret-of-at-least-32-characters",
+    "NEXUS_MEET_JITSI_APP_SECRET": "jitsi-app-secret-of-32-characters!",
+}

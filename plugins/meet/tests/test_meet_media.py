@@ -11,8 +11,7 @@ from typing import Any
 
 import jwt
 import pytest
-from conftest import SECRETS
-from meet_helpers import API, guest, meeting, ok
+from meet_helpers import API, SECRETS, guest, meeting, ok
 from nexus.testing import set_plugin_settings
 
 

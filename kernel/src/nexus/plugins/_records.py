@@ -6,7 +6,7 @@ import enum
 import time
 
 import msgspec
-from nexus_hookspecs import Manifest, Service
+from nexus_hookspecs import Manifest, Service, Tool
 
 __all__ = ("PluginRecord", "PluginState")
 
@@ -37,6 +37,7 @@ class PluginRecord(msgspec.Struct, kw_only=True):
         manifest: The validated manifest, when it got that far.
         plugin: The plugin object registered with pluggy.
         services: The services it offers other plugins (``nexus_services``).
+        tools: The tools it offers the tenant's assistants (``nexus_ai_tools``).
         timings_ms: How long its steps took in this process, in milliseconds: ``import``
             (its entry point, with whatever it imports first), ``routes``
             (``nexus_routes`` and the route checks), ``startup`` and ``background``.
@@ -51,6 +52,7 @@ class PluginRecord(msgspec.Struct, kw_only=True):
     manifest: Manifest | None = None
     plugin: object | None = None
     services: tuple[Service, ...] = ()
+    tools: tuple[Tool, ...] = ()
     timings_ms: dict[str, float] = msgspec.field(default_factory=dict)
 
     def timed(self, step: str, started: float) -> None:

@@ -9,12 +9,13 @@ from typing import TYPE_CHECKING, Any
 
 import pluggy
 import structlog
-from nexus_hookspecs import ENTRY_POINT_GROUP, PROJECT_NAME, Manifest, Service, specs
+from nexus_hookspecs import ENTRY_POINT_GROUP, PROJECT_NAME, Manifest, Service, Tool, specs
 from nexus_hookspecs import __version__ as hookspecs_version
 
 from nexus.plugins._allowlist import Allowlist
 from nexus.plugins._records import PluginRecord, PluginState
 from nexus.plugins._services import collect_services
+from nexus.plugins._tools import collect_tools
 from nexus.plugins._validate import NAME_PATTERN, manifest_problems
 from nexus.settings import Settings
 
@@ -47,8 +48,10 @@ class PluginRegistry:
         # registry exists, and _resolve(), which unregisters, empties the cache.
         self._callers: dict[tuple[str, str], Any] = {}
         self._services: dict[str, Service] | None = None
+        self._tools: dict[str, Tool] | None = None
         self._resolve()
         self._collect_services()
+        self._collect_tools()
 
     @property
     def records(self) -> list[PluginRecord]:
@@ -76,6 +79,25 @@ class PluginRegistry:
                 service.name: service for record in self.loaded for service in record.services
             }
         return self._services
+
+    def tools(self) -> dict[str, Tool]:
+        """Every tool the loaded plugins offer assistants, by name, in start order."""
+        if self._tools is None:
+            self._tools = {tool.name: tool for record in self.loaded for tool in record.tools}
+        return self._tools
+
+    def _collect_tools(self) -> None:
+        refused = False
+        for record in self.loaded:
+            if record.manifest is None:  # pragma: no cover - loaded plugins have one
+                continue
+            record.tools, reason = collect_tools(record.name, record.manifest, self.call)
+            if reason is not None:
+                record.fail(PluginState.FAILED, reason)
+                log.warning("plugin not loaded", plugin=record.name, reason=reason)
+                refused = True
+        if refused:
+            self._resolve()
 
     def _collect_services(self) -> None:
         refused = False
@@ -144,6 +166,7 @@ class PluginRegistry:
         self._order = order
         self._callers.clear()
         self._services = None
+        self._tools = None
         for record in self._records.values():
             unloaded = record.state is not PluginState.LOADED and record.plugin is not None
             if unloaded and self.pm.is_registered(record.plugin):

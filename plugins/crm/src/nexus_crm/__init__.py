@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from nexus_hookspecs import Feature, Manifest, Permission, hookimpl
 
+from nexus_crm._ai_tools import nexus_ai_tools  # noqa: F401 - the hookimpl
 from nexus_crm._events import EVENT_TYPES
 from nexus_crm._examples import EXAMPLES
 from nexus_crm._keys import (

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 import msgspec
 from nexus_hookspecs import Feature, Manifest, Permission, Service, hookimpl
 
+from nexus_finance._ai_tools import nexus_ai_tools  # noqa: F401 - the hookimpl
 from nexus_finance._books import seed as seed_books
 from nexus_finance._document_events import INVOICE_RENDERED, INVOICE_SENT
 from nexus_finance._events import (

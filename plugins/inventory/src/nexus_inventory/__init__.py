@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from nexus_hookspecs import Feature, Manifest, Permission, Service, hookimpl
 
+from nexus_inventory._ai_tools import nexus_ai_tools  # noqa: F401 - the hookimpl
 from nexus_inventory._events import DELIVERY_FAILED, MOVE_DONE, STOCK_LOW, VALUATION_POSTED
 from nexus_inventory._examples import EXAMPLES
 from nexus_inventory._handlers import INVOICE_POSTED, deliver_invoice
