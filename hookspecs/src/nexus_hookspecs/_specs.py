@@ -493,8 +493,10 @@ def nexus_shutdown(app: Litestar) -> Awaitable[None] | None:
 def nexus_ui(register: Callable[[UiResource | UiCard], None]) -> None:
     """Refine the workspace's generated screens at ``/app`` (0.1.5).
 
-    The workspace builds a list, detail and form view for every collection route a plugin
-    serves from the OpenAPI document alone, so this hook is optional. Register a
+    Called once per plugin the first time the workspace collects the loaded plugins'
+    declarations (they are kept per registry). The workspace builds a list, detail and form
+    view for every collection route a plugin serves from the OpenAPI document alone, so this
+    hook is optional. Register a
     :class:`~nexus_hookspecs.UiResource` to name a menu entry, choose list columns, group
     the form in sections, edit an array field as lines with totals, add a kanban board or a
     calendar, or show actions (POST routes) as buttons; register a

@@ -51,6 +51,10 @@ from nexus_hookspecs import (
     Service,
     ServiceContext,
     TenantRef,
+    Tool,
+    UiCard,
+    UiKanban,
+    UiResource,
     hookimpl,
     new_id,
 )
@@ -95,6 +99,13 @@ async def delete_card_images(tenant_id: UUID, keys: list[str]) -> None: ...
 async def create_card_printer_queue(tenant_id: UUID, *, exist_ok: bool) -> None: ...
 async def delete_card_printer_queue(tenant_id: UUID, *, missing_ok: bool) -> None: ...
 async def expire_points_nightly() -> None: ...
+
+
+class _Members:
+    async def search(self, conn: Connection, query: str) -> list[Member]: ...
+
+
+members = _Members()
 """
 """The example plugin's own names the examples use, for the docs' sample check only."""
 
