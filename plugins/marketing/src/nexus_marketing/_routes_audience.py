@@ -7,7 +7,7 @@ from uuid import UUID
 
 import msgspec
 from litestar import Controller, Request, get, post
-from litestar.params import FromPath
+from litestar.params import FromPath, FromQuery
 from nexus_hookspecs import new_id
 from nexus_hookspecs.http import (
     Cursor,
@@ -26,6 +26,7 @@ from nexus_marketing._audience import audience_sql, count_audience
 from nexus_marketing._examples import body
 from nexus_marketing._keys import AUDIENCE_READ, AUDIENCE_WRITE, KEYRING
 from nexus_marketing._models import (
+    Channel,
     ConsentIn,
     ConsentOut,
     ContactOut,
@@ -67,7 +68,7 @@ class AudienceController(Controller):
 
     @get("/contacts", opt=_READ)
     async def list_contacts(
-        self, db: Db, tag: str | None = None, cursor: Cursor = None, limit: Limit = 50
+        self, db: Db, tag: FromQuery[str | None] = None, cursor: Cursor = None, limit: Limit = 50
     ) -> Page[ContactOut]:
         """Contacts (kept from CRM's events), optionally with a tag."""
         async with db.transaction() as conn:
@@ -221,11 +222,9 @@ class AudienceController(Controller):
         db: Db,
         settings: TenantSettings[MarketingSettings],
         segment_id: FromPath[UUID],
-        channel: str = "email",
+        channel: FromQuery[Channel] = "email",
     ) -> dict[str, int]:
         """How many contacts a campaign on ``channel`` would reach now."""
-        if channel not in ("email", "sms", "whatsapp"):
-            invalid("channel", "email, sms or whatsapp")
         chosen = settings
         async with db.transaction() as conn:
             row = await conn.fetchrow("select * from marketing_segment where id = $1", segment_id)
