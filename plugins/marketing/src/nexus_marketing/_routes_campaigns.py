@@ -102,7 +102,8 @@ class CampaignController(Controller):
     ) -> CampaignOut:
         """Pick the recipients now and queue them in batches.
 
-        The campaign's rate spaces the batches out (409 unless a draft). Each batch goes out through the outbox when it is due.
+        The campaign's rate spaces the batches out (409 unless a draft). Each batch goes
+        out through the outbox when it is due.
         """
         async with db.transaction() as conn:
             await start(conn, events, campaign_id, settings, datetime.now(UTC))
