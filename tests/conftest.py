@@ -25,6 +25,8 @@ if TYPE_CHECKING:
 os.environ.setdefault("NEXUS_NOTIFY_KEYS", "bm90aWZ5LXRlc3RzLW9ubHktbm90LWEtc2VjcmV0LTA=")
 # Payments keeps the providers' keys encrypted the same way (NEXUS_PAYMENTS_KEYS).
 os.environ.setdefault("NEXUS_PAYMENTS_KEYS", "cGF5bWVudHMtdGVzdHMtb25seS1ub3QtYS1zZWNyZXQ=")
+# Marketing signs its confirmation, tracking and unsubscribe links (NEXUS_MARKETING_KEYS).
+os.environ.setdefault("NEXUS_MARKETING_KEYS", "bWFya2V0aW5nLXRlc3RzLW9ubHktbm90LXNlY3JldCE=")
 
 
 def write_distribution(
