@@ -16,11 +16,10 @@ EXAMPLES: dict[str, Any] = {
     "POST /consents": {"contact_id": _CONTACT, "channel": "email", "source": "signup form"},
     "POST /lists": {"name": "Newsletter"},
     "POST /lists/{list_id}/members": {"contact_ids": [_CONTACT]},
-    "POST /segments": {"name": "VIP customers", "tags_all": ["vip"], "email_domain": None},
+    "POST /segments": {"name": "VIP customers", "tags_all": ["vip"]},
     "POST /campaigns": {
         "name": "Spring sale",
         "channel": "email",
-        "segment_id": "0190f5a2-7c1e-7a00-8000-0000000000d1",
         "subject": "{{ first_name }}, spring prices are here",
         "subject_b": "20 % off until Sunday",
         "text": "Hello {{ first_name }}, our spring sale starts today.",

@@ -114,7 +114,7 @@ class SegmentOut(msgspec.Struct, kw_only=True):
 
 
 class CampaignIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
-    """A campaign to a segment or a list.
+    """A campaign to a segment, a list, or (neither given) every contact it may reach.
 
     ``subject_b`` makes an A/B test of subjects (every
     other recipient gets it). ``{{ name }}``, ``{{ first_name }}``, ``{{ email }}`` and

@@ -51,9 +51,9 @@ class CampaignController(Controller):
         settings: TenantSettings[MarketingSettings],
         data: Annotated[CampaignIn, body("POST /campaigns", "Spring sale")],
     ) -> CampaignOut:
-        """Create a draft campaign to a segment or a list."""
-        if (data.segment_id is None) == (data.list_id is None):
-            invalid("segment_id", "give a segment_id or a list_id")
+        """Create a draft campaign to a segment, a list, or else every contact it may reach."""
+        if data.segment_id is not None and data.list_id is not None:
+            invalid("list_id", "give a segment_id or a list_id, not both")
         if data.channel == "email" and data.subject is None:
             invalid("subject", "an email needs a subject")
         async with db.transaction() as conn:
