@@ -9,9 +9,15 @@ from typing import Any
 from urllib.parse import unquote
 from uuid import UUID
 
+import nexus_marketing
 from marketing_helpers import API, fetch, get, ok, post, seed_contacts
 from marketing_notify import ASKED
-from nexus.testing import EventWorkerHarness, set_plugin_settings
+from nexus.testing import (
+    EventWorkerHarness,
+    create_test_client,
+    make_tenant,
+    set_plugin_settings,
+)
 
 CONSUMER = "marketing"
 BATCH = "marketing.batch.queued.v1"
@@ -138,3 +144,18 @@ def test_the_rate_spaces_batches_and_the_sweep_sends_only_due_ones(
     ]
     assert post(client, tenant, "/campaigns/sweep", {}) == {"sent": 0}
     assert get(client, tenant, f"/campaigns/{campaign['id']}/report")["status"] == "sending"
+
+
+def test_with_notify_off_batches_wait_for_the_sweep(marketing_db: str) -> None:
+    with create_test_client([nexus_marketing], database_url=marketing_db) as alone:
+        tenant = make_tenant(marketing_db)
+        get(alone, tenant, "/contacts")
+        seed_contacts(marketing_db, tenant, 3, tags=["off"])
+        segment = post(alone, tenant, "/segments", {"name": "Off", "tags_all": ["off"]})
+        campaign = _campaign(alone, tenant, segment["id"])
+        with EventWorkerHarness(alone) as worker:
+            post(alone, tenant, f"/campaigns/{campaign['id']}/send", {}, 202)
+            worker.wait_handled_type(CONSUMER, BATCH, 1)
+        report = get(alone, tenant, f"/campaigns/{campaign['id']}/report")
+        assert (report["status"], report["recipients"], report["sent"]) == ("sending", 3, 0)
+        assert post(alone, tenant, "/campaigns/sweep", {}) == {"sent": 0}

@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 import msgspec
-from nexus_hookspecs.http import conflict, not_found
+import structlog
+from nexus_hookspecs.http import ServiceUnavailable, conflict, not_found
 
 from nexus_marketing._audience import audience_sql
 from nexus_marketing._events import BATCH_QUEUED, BatchQueued
@@ -19,6 +20,8 @@ if TYPE_CHECKING:
     from nexus_marketing._settings import MarketingSettings
 
 __all__ = ("CATEGORY", "send_batch", "start")
+
+log = structlog.get_logger("nexus_marketing")
 
 CATEGORY = "marketing"
 """notify's category of campaign messages (a bulk category)."""
@@ -164,9 +167,13 @@ async def send_batch(
         if row["barred"]:
             skipped.append(row["id"])
             continue
-        sent = await services.call(
-            conn, "notify.send", _message(campaign, row, settings), result=_Sent
-        )
+        try:
+            sent = await services.call(
+                conn, "notify.send", _message(campaign, row, settings), result=_Sent
+            )
+        except ServiceUnavailable:
+            log.warning("notify is off: the batch waits for the sweep", batch_id=str(batch_id))
+            return 0
         delivery = next((d.id for d in sent.deliveries), None)
         queued.append((row["id"], delivery))
     await conn.execute(
