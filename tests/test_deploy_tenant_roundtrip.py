@@ -173,6 +173,8 @@ class Written:
 _FOR_THE_CALLER = {
     "vas": {"/airtime", "/data", "/bills"},
     "hr": {"/leave/my/requests"},
+    # Consent is asked of a contact CRM's events brought in first.
+    "marketing": {"/consents"},
     "time": {
         "/clock/in",
         "/clock/out",
