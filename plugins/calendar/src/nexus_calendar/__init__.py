@@ -22,6 +22,7 @@ from nexus_calendar._keys import (
     FEEDS_WRITE,
 )
 from nexus_calendar._routes import CalendarController, EventController, FeedController
+from nexus_calendar._routes_attendees import AttendeeController, ReplyController
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -30,7 +31,7 @@ __all__ = ("nexus_manifest", "nexus_piccolo_app", "nexus_routes")
 
 _MEMBERS = ("tenant_admin", "member")
 
-TABLES = ("calendar_calendar", "calendar_event", "calendar_feed")
+TABLES = ("calendar_calendar", "calendar_event", "calendar_attendee", "calendar_feed")
 
 
 @hookimpl
@@ -76,7 +77,13 @@ def nexus_manifest() -> Manifest:
 @hookimpl
 def nexus_routes(register: Callable[[Any], None]) -> None:
     """Mount the calendar routes under ``/api/v1/calendar/``."""
-    for controller in (CalendarController, EventController, FeedController):
+    for controller in (
+        CalendarController,
+        EventController,
+        AttendeeController,
+        FeedController,
+        ReplyController,
+    ):
         register(controller)
 
 

@@ -21,6 +21,7 @@ EXAMPLES: dict[str, Any] = {
         "exdates": ["2026-12-28T09:00:00+01:00"],
     },
     "PATCH /events/{event_id}": {"location": "Room 2"},
+    "POST /events/{event_id}/attendees": {"email": "ada@example.com", "name": "Ada Obi"},
 }
 """Keyed as ``example_payloads`` wants them: method and path below ``/api/v1/calendar``."""
 

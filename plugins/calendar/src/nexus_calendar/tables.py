@@ -10,7 +10,7 @@ from nexus_hookspecs.piccolo import TenantOwned
 from piccolo.columns import UUID, Array, Boolean, Date, Integer, Text, Timestamptz
 from piccolo.table import Table
 
-__all__ = ("Calendar", "Event", "Feed")
+__all__ = ("Attendee", "Calendar", "Event", "Feed")
 
 
 class Calendar(TenantOwned, Table, tablename="calendar_calendar"):
@@ -50,3 +50,13 @@ class Feed(TenantOwned, Table, tablename="calendar_feed"):
     token_hash = Text()
     created_at = Timestamptz()
     revoked_at = Timestamptz(null=True)
+
+
+class Attendee(TenantOwned, Table, tablename="calendar_attendee"):
+    """An attendee of an event and their participation status (iCalendar PARTSTAT)."""
+
+    event_id = UUID()
+    email = Text()
+    name = Text(null=True)
+    partstat = Text()
+    replied_at = Timestamptz(null=True)

@@ -49,6 +49,21 @@ STATEMENTS = [
     )""",
     "create index calendar_event_calendar on calendar_event (tenant_id, calendar_id)",
     f"""
+    create table calendar_attendee (
+        {_TENANT},
+        id uuid not null,
+        event_id uuid not null,
+        email text not null,
+        name text,
+        partstat text not null default 'NEEDS-ACTION' check (partstat in
+            ('NEEDS-ACTION', 'ACCEPTED', 'DECLINED', 'TENTATIVE', 'DELEGATED')),
+        replied_at timestamptz,
+        primary key (tenant_id, id),
+        unique (tenant_id, event_id, email),
+        foreign key (tenant_id, event_id) references calendar_event (tenant_id, id)
+            on delete cascade
+    )""",
+    f"""
     create table calendar_feed (
         {_TENANT},
         id uuid not null,
