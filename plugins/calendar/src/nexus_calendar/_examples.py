@@ -22,6 +22,7 @@ EXAMPLES: dict[str, Any] = {
     },
     "PATCH /events/{event_id}": {"location": "Room 2"},
     "POST /events/{event_id}/attendees": {"email": "ada@example.com", "name": "Ada Obi"},
+    "POST /events/{event_id}/attendees/invitations": {"organizer": "team@example.com"},
 }
 """Keyed as ``example_payloads`` wants them: method and path below ``/api/v1/calendar``."""
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 from uuid import UUID
 
 from litestar import Controller, Request, get, post
 from litestar.params import FromPath
-from nexus_hookspecs.http import Context, Db, invalid, route_opt
+from nexus_hookspecs.http import Context, Db, Services, TenantBlobs, invalid, route_opt
 
 from nexus_calendar._attendees import (
     AttendeeIn,
@@ -18,6 +18,7 @@ from nexus_calendar._attendees import (
     attendees,
 )
 from nexus_calendar._examples import body
+from nexus_calendar._imip import InvitationIn, InvitationOut, send_invitations
 from nexus_calendar._keys import EVENTS_READ, EVENTS_WRITE
 from nexus_calendar._store import read_event
 
@@ -54,6 +55,33 @@ class AttendeeController(Controller):
             await read_event(conn, context.actor, event_id)
             return await attendees(conn, event_id)
 
+    @post(
+        "/invitations",
+        summary="Email the attendees an iMIP invitation or cancellation",
+        opt=route_opt(permission=EVENTS_WRITE),
+        status_code=200,
+    )
+    async def invite_by_email(
+        self,
+        db: Db,
+        context: Context,
+        services: Services,
+        blobs: TenantBlobs,
+        event_id: FromPath[UUID],
+        data: Annotated[
+            InvitationIn,
+            body("POST /events/{event_id}/attendees/invitations", "Invite the attendees"),
+        ],
+    ) -> InvitationOut:
+        """Email each attendee a ``METHOD:REQUEST`` (or ``CANCEL``) ``.ics`` via ``notify.send``.
+
+        Replies go to ``organizer``. 409 when the event has no attendees or Notifications
+        is off for the tenant.
+        """
+        async with db.transaction() as conn:
+            event = await read_event(conn, context.actor, event_id)
+            return await send_invitations(conn, services, blobs, event, data)
+
 
 class ReplyController(Controller):
     """iMIP replies (RFC 6047) posted as ``text/calendar``."""
@@ -62,7 +90,9 @@ class ReplyController(Controller):
     tags = ["calendar"]
 
     @post("/", summary="Apply an iMIP REPLY", opt=route_opt(access="visitor"), status_code=200)
-    async def reply(self, db: Db, tenant: FromPath[str], request: Request) -> ReplyOut:
+    async def reply(
+        self, db: Db, tenant: FromPath[str], request: Request[Any, Any, Any]
+    ) -> ReplyOut:
         """Apply an attendee's ``METHOD:REPLY`` (their PARTSTAT) to the event of its UID.
 
         No credentials, as for a reply arriving by email: the event's UID and the invited
