@@ -148,3 +148,24 @@ def test_another_tenant_sees_none_of_it(client: Any, tenant: Any, other: Any) ->
     assert ok(client.get(f"{API}/calendars", headers=other.headers)) == []
     url = feed["path"].replace("{tenant}", other.slug)
     assert client.get(url).status_code == 404
+
+
+def test_free_busy_merges_overlaps_and_skips_exceptions(client: Any, tenant: Any) -> None:
+    cal, _ = standup(client, tenant)
+    ok(
+        client.post(
+            f"{API}/calendars/{cal['id']}/events",
+            json={
+                "summary": "Review",
+                "starts_at": "2026-12-07T09:10:00+01:00",
+                "ends_at": "2026-12-07T10:00:00+01:00",
+            },
+            headers=tenant.headers,
+        ),
+        201,
+    )
+    params = {"start": "2026-12-07T00:00:00Z", "end": "2026-12-15T00:00:00Z"}
+    busy = ok(client.get(f"{API}/freebusy", params=params, headers=tenant.headers))
+    assert [(b["start"][:16], b["end"][:16]) for b in busy if b["start"] >= "2026-12-07"] == [
+        ("2026-12-07T08:00", "2026-12-07T09:00")
+    ]

@@ -23,6 +23,7 @@ from nexus_calendar._keys import (
 )
 from nexus_calendar._routes import CalendarController, EventController, FeedController
 from nexus_calendar._routes_attendees import AttendeeController, ReplyController
+from nexus_calendar._routes_freebusy import FreeBusyController
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -82,6 +83,7 @@ def nexus_routes(register: Callable[[Any], None]) -> None:
         EventController,
         AttendeeController,
         FeedController,
+        FreeBusyController,
         ReplyController,
     ):
         register(controller)
