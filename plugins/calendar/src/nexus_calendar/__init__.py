@@ -1,0 +1,95 @@
+"""Nexus Calendar: shared and personal calendars, events, recurrence and ICS feeds.
+
+Events carry time zones and RFC 5545 recurrence (RRULE/EXDATE, expanded with
+recurring-ical-events) or are all-day; a calendar exports as iCalendar and through
+revocable subscription (ICS feed) URLs.
+
+The hook implementations, and nothing else. See README.md.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from nexus_hookspecs import Manifest, Permission, hookimpl
+
+from nexus_calendar._examples import EXAMPLES
+from nexus_calendar._keys import (
+    CALENDARS_READ,
+    CALENDARS_WRITE,
+    EVENTS_READ,
+    EVENTS_WRITE,
+    FEEDS_WRITE,
+)
+from nexus_calendar._routes import CalendarController, EventController, FeedController
+from nexus_calendar._routes_attendees import AttendeeController, ReplyController
+from nexus_calendar._routes_freebusy import FreeBusyController
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+__all__ = ("nexus_manifest", "nexus_piccolo_app", "nexus_routes")
+
+_MEMBERS = ("tenant_admin", "member")
+
+TABLES = ("calendar_calendar", "calendar_event", "calendar_attendee", "calendar_feed")
+
+
+@hookimpl
+def nexus_manifest() -> Manifest:
+    """Describe the plugin."""
+    return Manifest(
+        name="calendar",
+        version="0.1.0",
+        title="Calendar",
+        summary=(
+            "Shared and personal calendars; events with time zones, recurrence and "
+            "exceptions; iCalendar export and revocable subscription URLs."
+        ),
+        hookspecs=">=0.1.3,<0.2",
+        permissions=(
+            Permission(
+                key=CALENDARS_READ,
+                description="List and show shared calendars and one's own personal ones.",
+                roles=_MEMBERS,
+            ),
+            Permission(
+                key=CALENDARS_WRITE, description="Create and delete calendars.", roles=_MEMBERS
+            ),
+            Permission(
+                key=EVENTS_READ,
+                description="Show events, their occurrences and a calendar's iCalendar export.",
+                roles=_MEMBERS,
+            ),
+            Permission(
+                key=EVENTS_WRITE, description="Create, change and delete events.", roles=_MEMBERS
+            ),
+            Permission(
+                key=FEEDS_WRITE,
+                description="Create and revoke subscription (ICS feed) URLs of a calendar.",
+                roles=_MEMBERS,
+            ),
+        ),
+        tenant_tables=TABLES,
+        example_payloads=EXAMPLES,
+    )
+
+
+@hookimpl
+def nexus_routes(register: Callable[[Any], None]) -> None:
+    """Mount the calendar routes under ``/api/v1/calendar/``."""
+    for controller in (
+        CalendarController,
+        EventController,
+        AttendeeController,
+        FeedController,
+        FreeBusyController,
+        ReplyController,
+    ):
+        register(controller)
+
+
+@hookimpl
+def nexus_piccolo_app() -> str:
+    """The calendar tables and migrations."""
+    return "nexus_calendar.piccolo_app"

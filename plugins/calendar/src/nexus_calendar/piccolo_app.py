@@ -1,0 +1,17 @@
+"""The ``calendar`` Piccolo app: its tables and migrations."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from piccolo.conf.apps import AppConfig
+
+from nexus_calendar.tables import Attendee, Calendar, Event, Feed
+
+__all__ = ("APP_CONFIG",)
+
+APP_CONFIG = AppConfig(
+    app_name="calendar",
+    migrations_folder_path=str(Path(__file__).parent / "migrations"),
+    table_classes=[Calendar, Event, Attendee, Feed],
+)
