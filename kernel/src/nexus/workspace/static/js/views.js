@@ -3,7 +3,7 @@
 import { all, api, del, get, post } from "./api.js";
 import { formatValue, labelOf, t } from "./i18n.js";
 import { renderForm } from "./form.js";
-import { bodyOf, fill, filtersOf, operationOf, resolve } from "./schema.js";
+import { answerOf, bodyOf, fill, filtersOf, operationOf, resolve } from "./schema.js";
 import { attempt, clear, confirmDialog, h, say, table } from "./ui.js";
 
 const HIDDEN = new Set(["id", "tenant_id"]);
@@ -141,10 +141,12 @@ export async function detailView(section, resource, id, resources) {
   return record;
 }
 
-// Every GET route under the record (`.../{id}/stock`) the user may call: a panel each.
+// Every GET route under the record (`.../{id}/stock`) the user may call and that answers
+// JSON (not a PDF or an XML file): a panel each.
 async function panels(section, resource, id) {
   const prefix = `GET ${resource.itemPath}/`;
-  const subs = [...resource.allowed].filter((op) => op.startsWith(prefix) && !op.slice(prefix.length).includes("{") && !op.slice(prefix.length).includes("/"));
+  const subs = [...resource.allowed].filter((op) => op.startsWith(prefix) && !op.slice(prefix.length).includes("{") &&
+    !op.slice(prefix.length).includes("/") && answerOf(operationOf(op.slice(4), "get")));
   for (const op of subs) {
     const name = op.slice(prefix.length);
     const answer = await attempt(() => get(fill(op.slice(4), id)));
