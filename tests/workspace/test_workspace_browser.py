@@ -251,13 +251,17 @@ def test_tenant_user_works_with_generated_crm_screens(
     assert "7" in css(browser, '[data-panel="stock"] table tbody').text
     views.check("stock")
 
-    # A member: memos' reading is for tenant admins (its implied permission), so no menu
-    # and the 403 page on its URL; the CRM, granted to members, is there.
+    # A member (the kernel's roles: tenant_admin, member; plugins grant members permissions):
+    # Finance grants members its invoices but not its ledger (finance.entries:read), so the
+    # member sees Invoices, no Entries menu, and the 403 page on the ledger's URL; memos'
+    # reading is for tenant admins (its implied permission): no menu either.
     member = browsers()
     sign_in(member, base, email="max@acme.example")
     css(member, '#nav [data-plugin="crm"]')
+    css(member, '#nav a[href="#/finance/invoices"]')
+    assert not member.find_elements(By.CSS_SELECTOR, '#nav a[href="#/finance/entries"]')
     assert not member.find_elements(By.CSS_SELECTOR, '#nav [data-plugin="memos"]')
-    member.get(f"{base}/app/#/memos")
+    member.get(f"{base}/app/#/finance/entries")
     assert "403" in css(member, "#view-title").text
     css(member, "#forbidden")
     member_views = Views(member, tmp_path)

@@ -105,6 +105,7 @@ export async function detailView(section, resource, id, resources) {
   const lines = resource.ui && resource.ui.lines;
   const entries = Object.keys(props).filter((n) => !HIDDEN.has(n) && !(lines && n === lines.field));
   const related = (name) => {
+    if (!name.endsWith("_id")) return null;
     const target = Object.values(resources).find((r) => r.canShow && r.plugin === resource.plugin &&
       (r.key.endsWith(`/${name.replace(/_id$/, "")}s`) || r.key.endsWith(`/${name.replace(/_id$/, "")}es`)));
     return target && record[name] ? h("a", { href: `#/${target.key}/${encodeURIComponent(record[name])}` }, String(record[name])) : null;
