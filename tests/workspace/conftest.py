@@ -1,12 +1,18 @@
 """Browser tests of the workspace: the console's served kernel and headless Chromium, with
-first-party plugins (CRM) beside a sample plugin that declares no screens."""
+first-party plugins (CRM, Finance, Inventory) beside a sample plugin that declares no screens,
+and the kernel's event worker running in the served app (a won deal reaches Finance, a
+posted invoice reaches Inventory)."""
 
 from __future__ import annotations
 
+import asyncio
 import threading
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import nexus_crm
+import nexus_finance
+import nexus_inventory
 import pytest
 import uvicorn
 from kernel_samples import hello, memos, tasks
@@ -14,21 +20,27 @@ from nexus.app import create_app
 from nexus.plugins import load_plugins
 from nexus.schema import migrate
 from nexus.settings import Settings
-from nexus.testing import run_sync
+from nexus.testing import EventWorkerHarness, run_sync
 
 from tests.console.conftest import WAIT_S, Served, _free_port, browser, browsers
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Callable, Coroutine, Iterator
+    from typing import Any
 
-__all__ = ("browser", "browsers", "workspace_served")
+    from litestar import Litestar
+
+__all__ = ("browser", "browsers", "workspace_events", "workspace_served")
 
 
 @pytest.fixture
 def workspace_served(nexus_database_url: str) -> Iterator[Served]:
-    """The kernel with CRM and sample plugins declaring no screens (``memos``), on uvicorn."""
+    """The kernel with CRM, Finance, Inventory and a sample plugin declaring no screens
+    (``memos``), on uvicorn; its event loop kept on ``app.state`` for the event worker."""
     settings = Settings(log_level="warning").replace(database_url=nexus_database_url)
-    registry = load_plugins(settings, plugins=[hello, tasks, memos, nexus_crm])
+    registry = load_plugins(
+        settings, plugins=[hello, tasks, memos, nexus_crm, nexus_finance, nexus_inventory]
+    )
     run_sync(migrate(settings, registry, database_url=nexus_database_url))
     app = create_app(settings, registry=registry)
     port = _free_port()
@@ -44,8 +56,35 @@ def workspace_served(nexus_database_url: str) -> Iterator[Served]:
     if not server.started:
         server.should_exit = True
         pytest.fail("uvicorn did not start serving the kernel")
+    app.state["served_loop"] = server.servers[0].get_loop()
     try:
         yield Served(base=f"http://127.0.0.1:{port}", database_url=nexus_database_url, app=app)
     finally:
         server.should_exit = True
         thread.join(timeout=WAIT_S)
+
+
+@dataclass(frozen=True)
+class _LoopPortal:
+    """What :class:`EventWorkerHarness` needs of a test client's portal: run a coroutine on
+    the app's loop (here uvicorn's, in its thread: the database pool is bound to it)."""
+
+    loop: asyncio.AbstractEventLoop
+
+    def call(self, function: Callable[[], Coroutine[Any, Any, Any]]) -> Any:
+        return asyncio.run_coroutine_threadsafe(function(), self.loop).result(WAIT_S)
+
+
+@dataclass(frozen=True)
+class _ServedClient:
+    app: Litestar
+    blocking_portal: _LoopPortal
+
+
+@pytest.fixture
+def workspace_events(workspace_served: Served) -> Iterator[EventWorkerHarness]:
+    """The kernel's event worker (relay and consumers) in the served app, while the test runs."""
+    app = workspace_served.app
+    client = _ServedClient(app=app, blocking_portal=_LoopPortal(app.state["served_loop"]))
+    with EventWorkerHarness(client) as worker:  # type: ignore[arg-type]
+        yield worker

@@ -2,7 +2,10 @@
 
 One long scenario (browser tests are slow): sign in, create a contact from the form
 generated from the OpenAPI document, find it in the list and through global search, create
-a deal and move it to won on the kernel's board, then switch CRM off and watch its menu go.
+a deal and move it to won on the kernel's board; open the invoice Finance drafted for it (the
+event worker runs), add a line for a stocked product, post it, and see Inventory's stock per
+warehouse drop; then switch CRM off and watch its menu go. No plugin has front-end code: every
+screen comes from the OpenAPI document and the plugins' ``nexus_ui`` declarations.
 """
 
 from __future__ import annotations
@@ -92,8 +95,44 @@ def rows(driver):
     return [row.text for row in driver.find_elements(By.CSS_SELECTOR, "#list tbody tr")]
 
 
-def test_tenant_user_works_with_generated_crm_screens(workspace_served, browsers, acme, tmp_path):
+def stocked_product(api, headers):
+    """Ten analytical engines received into the default warehouse (set up over the API), and
+    Inventory's delivery of posted invoices switched on (Finance drafts won deals by default)."""
+    on = api.put(
+        "/api/v1/features/inventory.deliver_on_invoice", headers=headers, json={"enabled": True}
+    )
+    assert on.status_code == 200, on.text
+    made = api.post(
+        "/api/v1/inventory/products",
+        headers=headers,
+        json={
+            "sku": "ENGINE",
+            "name": "Analytical engine",
+            "currency": "EUR",
+            "cost_price": "400.00",
+            "sale_price": "1000.00",
+        },
+    )
+    assert made.status_code == 201, made.text
+    product = made.json()
+    receipt = {
+        "kind": "receipt",
+        "product_id": product["id"],
+        "quantity": "10",
+        "unit_cost": "400.00",
+        "validate": True,
+    }
+    received = api.post("/api/v1/inventory/moves", headers=headers, json=receipt)
+    assert received.status_code == 201, received.text
+    return product
+
+
+def test_tenant_user_works_with_generated_crm_screens(
+    workspace_served, workspace_events, browsers, acme, tmp_path
+):
     base = workspace_served.base
+    api = workspace_served.client()
+    product = stocked_product(api, acme.headers)
     browser = browsers()
     views = Views(browser, tmp_path)
     views.check("signin")
@@ -169,13 +208,60 @@ def test_tenant_user_works_with_generated_crm_screens(workspace_served, browsers
     )
     screenshot(browser, tmp_path, "board-won")
 
-    # A member: memos' reading is for tenant admins (its implied permission), so no menu
-    # and the 403 page on its URL; the CRM, granted to members, is there.
+    # Finance drafted an invoice for the won deal (crm.deal.won.v1): open it, add a line for
+    # the stocked product in the generated lines editor (saved by Finance's PUT of a draft).
+    workspace_events.wait_handled_type("finance", "crm.deal.won.v1", 1)
+    open_view(browser, "#/finance/invoices", "#view-finance-invoices")
+    until(browser, lambda d: any("draft" in row for row in rows(d)), "the drafted invoice")
+    css(browser, "#list tbody tr a").click()
+    assert "Engines for Ada" in css(browser, 'dd[data-field="reference"]').text
+    css(browser, "#edit-record").click()
+    css(browser, '#view-finance-invoices form.record-form [data-lines="lines"]')
+    css(browser, ".add-line").click()
+    line = browser.find_elements(By.CSS_SELECTOR, '[data-lines="lines"] tr.line')[-1]
+    for field, value in (
+        ("description", "Analytical engine"),
+        ("quantity", "3"),
+        ("unit_price", "1000"),
+        ("sku", "ENGINE"),
+    ):
+        line.find_element(By.CSS_SELECTOR, f'[data-line-field="{field}"]').send_keys(value)
+    views.check("invoice-form")
+    css(browser, "#form-submit").click()
+    until(
+        browser,
+        lambda d: "3,000" in css(d, '[data-total="untaxed_total"]').text,
+        "the invoice's new total",
+    )
+    views.check("invoice-draft")
+    # Posted through its declared action, after the confirmation dialog.
+    css(browser, '[data-action="Post"]').click()
+    css(browser, "#confirm-ok").click()
+    until(browser, lambda d: "posted" in css(d, 'dd[data-field="state"]').text, "posted")
+    views.check("invoice-posted")
+
+    # Inventory delivered the line (finance.invoice.posted.v1): the product's stock panel.
+    workspace_events.wait_handled_type("inventory", "finance.invoice.posted.v1", 1)
+    browser.get(f"{base}/app/#/inventory/products/{product['id']}")
+    until(
+        browser,
+        lambda d: css(d, '[data-panel="stock"] dd[data-field="on_hand"]').text == "7",
+        "the stock down from 10 to 7",
+    )
+    assert "7" in css(browser, '[data-panel="stock"] table tbody').text
+    views.check("stock")
+
+    # A member (the kernel's roles: tenant_admin, member; plugins grant members permissions):
+    # Finance grants members its invoices but not its ledger (finance.entries:read), so the
+    # member sees Invoices, no Entries menu, and the 403 page on the ledger's URL; memos'
+    # reading is for tenant admins (its implied permission): no menu either.
     member = browsers()
     sign_in(member, base, email="max@acme.example")
     css(member, '#nav [data-plugin="crm"]')
+    css(member, '#nav a[href="#/finance/invoices"]')
+    assert not member.find_elements(By.CSS_SELECTOR, '#nav a[href="#/finance/entries"]')
     assert not member.find_elements(By.CSS_SELECTOR, '#nav [data-plugin="memos"]')
-    member.get(f"{base}/app/#/memos")
+    member.get(f"{base}/app/#/finance/entries")
     assert "403" in css(member, "#view-title").text
     css(member, "#forbidden")
     member_views = Views(member, tmp_path)
@@ -183,7 +269,6 @@ def test_tenant_user_works_with_generated_crm_screens(workspace_served, browsers
     views.violations.extend(member_views.violations)
 
     # CRM switched off elsewhere: its menu leaves the open workspace.
-    api = workspace_served.client()
     switched = api.put(
         "/api/v1/features/crm",
         headers=acme.headers,

@@ -62,6 +62,8 @@ function linesEditor(name, schema, declared, value) {
     });
     const row = h("tr", { class: "line" }, cells,
       h("td", {}, h("button", { type: "button", onclick: () => row.remove() }, t("remove_line"))));
+    // What the request body accepts of a line but no column shows (a product, a tax) is kept.
+    row.kept = Object.fromEntries(Object.entries(line).filter(([k, v]) => v !== null && !columns.includes(k) && k in (itemSchema.properties || {})));
     body.append(row);
   };
   for (const line of value || []) addRow(line);
@@ -72,7 +74,7 @@ function linesEditor(name, schema, declared, value) {
       body)),
     h("button", { type: "button", class: "add-line", onclick: () => addRow() }, t("add_line")));
   wrap.read = () => [...body.querySelectorAll("tr.line")].map((row) => {
-    const line = {};
+    const line = { ...row.kept };
     for (const input of row.querySelectorAll("[data-line-field]")) {
       const field = input.dataset.lineField;
       const got = readInput(input, resolve(itemSchema.properties[field] || {}));

@@ -3,7 +3,7 @@
 import { all, api, del, get, post } from "./api.js";
 import { formatValue, labelOf, t } from "./i18n.js";
 import { renderForm } from "./form.js";
-import { bodyOf, fill, filtersOf, operationOf, resolve } from "./schema.js";
+import { answerOf, bodyOf, fill, filtersOf, operationOf, resolve } from "./schema.js";
 import { attempt, clear, confirmDialog, h, say, table } from "./ui.js";
 
 const HIDDEN = new Set(["id", "tenant_id"]);
@@ -105,6 +105,7 @@ export async function detailView(section, resource, id, resources) {
   const lines = resource.ui && resource.ui.lines;
   const entries = Object.keys(props).filter((n) => !HIDDEN.has(n) && !(lines && n === lines.field));
   const related = (name) => {
+    if (!name.endsWith("_id")) return null;
     const target = Object.values(resources).find((r) => r.canShow && r.plugin === resource.plugin &&
       (r.key.endsWith(`/${name.replace(/_id$/, "")}s`) || r.key.endsWith(`/${name.replace(/_id$/, "")}es`)));
     return target && record[name] ? h("a", { href: `#/${target.key}/${encodeURIComponent(record[name])}` }, String(record[name])) : null;
@@ -141,10 +142,12 @@ export async function detailView(section, resource, id, resources) {
   return record;
 }
 
-// Every GET route under the record (`.../{id}/stock`) the user may call: a panel each.
+// Every GET route under the record (`.../{id}/stock`) the user may call and that answers
+// JSON (not a PDF or an XML file): a panel each.
 async function panels(section, resource, id) {
   const prefix = `GET ${resource.itemPath}/`;
-  const subs = [...resource.allowed].filter((op) => op.startsWith(prefix) && !op.slice(prefix.length).includes("{") && !op.slice(prefix.length).includes("/"));
+  const subs = [...resource.allowed].filter((op) => op.startsWith(prefix) && !op.slice(prefix.length).includes("{") &&
+    !op.slice(prefix.length).includes("/") && answerOf(operationOf(op.slice(4), "get")));
   for (const op of subs) {
     const name = op.slice(prefix.length);
     const answer = await attempt(() => get(fill(op.slice(4), id)));
