@@ -12,7 +12,17 @@ from nexus_hookspecs import Manifest, Permission, hookimpl
 
 from nexus_chat._examples import EXAMPLES
 from nexus_chat._hub import HUB
-from nexus_chat._keys import ADMIN, MESSAGE_DELETED, MESSAGE_EDITED, MESSAGE_POSTED, READ, WRITE
+from nexus_chat._keys import (
+    ADMIN,
+    MESSAGE_DELETED,
+    MESSAGE_EDITED,
+    MESSAGE_POSTED,
+    REACTION_ADDED,
+    REACTION_REMOVED,
+    READ,
+    WRITE,
+)
+from nexus_chat._reactions import ReactionController
 from nexus_chat._routes import ChannelController, MessageController, search
 from nexus_chat._socket import chat_socket
 from nexus_chat._webhooks import create_webhook, incoming
@@ -36,6 +46,8 @@ TABLES = (
     "chat_message_edit",
     "chat_presence",
     "chat_webhook",
+    "chat_reaction",
+    "chat_outgoing",
 )
 
 
@@ -60,7 +72,13 @@ def nexus_manifest() -> Manifest:
             ),
             Permission(key=ADMIN, description="Create channels.", roles=_MEMBERS),
         ),
-        events=(MESSAGE_POSTED, MESSAGE_EDITED, MESSAGE_DELETED),
+        events=(
+            MESSAGE_POSTED,
+            MESSAGE_EDITED,
+            MESSAGE_DELETED,
+            REACTION_ADDED,
+            REACTION_REMOVED,
+        ),
         tenant_tables=TABLES,
         example_payloads=EXAMPLES,
     )
@@ -72,6 +90,7 @@ def nexus_routes(register: Callable[[Any], None]) -> None:
     for handler in (
         ChannelController,
         MessageController,
+        ReactionController,
         search,
         create_webhook,
         incoming,
