@@ -22,7 +22,10 @@ from nexus_chat._keys import (
     READ,
     WRITE,
 )
+from nexus_chat._mentions import notify_mentions
+from nexus_chat._outgoing import create_outgoing, delete_outgoing, deliver_outgoing
 from nexus_chat._reactions import ReactionController
+from nexus_chat._retention import SWEEPER, ChatSettings
 from nexus_chat._routes import ChannelController, MessageController, search
 from nexus_chat._socket import chat_socket
 from nexus_chat._webhooks import create_webhook, incoming
@@ -32,6 +35,7 @@ if TYPE_CHECKING:
 
 __all__ = (
     "nexus_background",
+    "nexus_event_handlers",
     "nexus_manifest",
     "nexus_piccolo_app",
     "nexus_routes",
@@ -80,6 +84,7 @@ def nexus_manifest() -> Manifest:
             REACTION_REMOVED,
         ),
         tenant_tables=TABLES,
+        settings=ChatSettings,
         example_payloads=EXAMPLES,
     )
 
@@ -94,22 +99,32 @@ def nexus_routes(register: Callable[[Any], None]) -> None:
         search,
         create_webhook,
         incoming,
+        create_outgoing,
+        delete_outgoing,
         chat_socket,
     ):
         register(handler)
 
 
 @hookimpl
+def nexus_event_handlers(register: Callable[[str, Any], None]) -> None:
+    """Notify mentioned users (through Notification) and POST to outgoing webhooks."""
+    register(MESSAGE_POSTED.type, notify_mentions)
+    register(MESSAGE_POSTED.type, deliver_outgoing)
+
+
+@hookimpl
 async def nexus_background(work: Any) -> None:
-    """Subscribe to the other processes' notes (Redis, when configured)."""
-    del work
+    """Subscribe to the other processes' notes (Redis, when configured); sweep old messages."""
+    SWEEPER.start(work)
     await HUB.start()
 
 
 @hookimpl
 async def nexus_shutdown(app: Any) -> None:
-    """Stop the fan-out."""
+    """Stop the fan-out and the retention sweep."""
     del app
+    await SWEEPER.stop()
     await HUB.stop()
 
 
