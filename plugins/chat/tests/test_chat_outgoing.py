@@ -128,6 +128,12 @@ def test_without_drive_attachments_are_409_and_without_notify_mentions_are_skipp
     )
     assert refused.status_code == 409
     assert refused.json()["blocking"] == ["drive"]
+    with client.websocket_connect(f"{API}/ws", headers=tenant.headers) as socket:
+        assert socket.receive_json()["type"] == "hello"
+        frame = {"type": "post", "channel_id": channel["id"], "body": "x"}
+        socket.send_json({**frame, "attachments": [str(uuid4())]})
+        error = socket.receive_json()
+        assert error["type"] == "error" and error["status"] == 409
     with EventWorkerHarness(client) as worker:
         posted = client.post(
             f"{API}/channels/{channel['id']}/messages",
