@@ -97,6 +97,11 @@ def test_new_messages_are_posted_signed_to_the_channels_outgoing_webhook(
     assert sent["message"]["id"] == posted["id"] and sent["message"]["body"] == "build 42 green"
     assert delivery["headers"]["X-Chat-Delivery"] == f"{posted['id']}:{hook.json()['id']}"
 
+    listed = client.get(
+        f"{API}/channels/{channel['id']}/outgoing-webhooks", headers=tenant.headers
+    ).json()
+    assert [(h["id"], h["url"]) for h in listed] == [(hook.json()["id"], url)]
+    assert "secret" not in listed[0]
     other = make_tenant(chat_db)
     assert (
         client.delete(

@@ -23,7 +23,12 @@ from nexus_chat._keys import (
     WRITE,
 )
 from nexus_chat._mentions import notify_mentions
-from nexus_chat._outgoing import create_outgoing, delete_outgoing, deliver_outgoing
+from nexus_chat._outgoing import (
+    create_outgoing,
+    delete_outgoing,
+    deliver_outgoing,
+    list_outgoing,
+)
 from nexus_chat._reactions import ReactionController
 from nexus_chat._retention import SWEEPER, ChatSettings
 from nexus_chat._routes import ChannelController, MessageController, search
@@ -100,6 +105,7 @@ def nexus_routes(register: Callable[[Any], None]) -> None:
         create_webhook,
         incoming,
         create_outgoing,
+        list_outgoing,
         delete_outgoing,
         chat_socket,
     ):

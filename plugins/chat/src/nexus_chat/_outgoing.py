@@ -22,7 +22,7 @@ from uuid import UUID
 import httpx
 import msgspec
 import structlog
-from litestar import delete, post
+from litestar import delete, get, post
 from litestar.params import FromPath
 from nexus_hookspecs import new_id
 from nexus_hookspecs.http import Context, Db, invalid, not_found, route_opt
@@ -37,7 +37,13 @@ if TYPE_CHECKING:
 
     from nexus_hookspecs import CloudEvent, EventContext
 
-__all__ = ("create_outgoing", "deliver_outgoing", "delete_outgoing", "sign")
+__all__ = (
+    "create_outgoing",
+    "delete_outgoing",
+    "deliver_outgoing",
+    "list_outgoing",
+    "sign",
+)
 
 log = structlog.get_logger("nexus_chat")
 ATTEMPTS = 3
@@ -94,6 +100,30 @@ async def create_outgoing(
             actor,
         )
     return OutgoingOut(id=hook_id, channel_id=channel_id, url=data.url, secret=secret)
+
+
+class OutgoingListed(msgspec.Struct, kw_only=True):
+    """An outgoing webhook as listed (its secret is never shown again)."""
+
+    id: UUID
+    channel_id: UUID
+    url: str
+    created_by: str
+
+
+@get("/channels/{channel_id:uuid}/outgoing-webhooks", opt=route_opt(permission=ADMIN))
+async def list_outgoing(
+    db: Db, context: Context, channel_id: FromPath[UUID]
+) -> list[OutgoingListed]:
+    """The channel's outgoing webhooks (without their secrets)."""
+    async with db.transaction() as conn:
+        await store.visible_channel(conn, channel_id, context.actor or "")
+        rows = await conn.fetch(
+            "select id, channel_id, url, created_by from chat_outgoing "
+            "where channel_id = $1 order by id",
+            channel_id,
+        )
+    return [msgspec.convert(dict(row), OutgoingListed) for row in rows]
 
 
 @delete("/outgoing-webhooks/{hook_id:uuid}", opt=route_opt(permission=ADMIN), status_code=204)
