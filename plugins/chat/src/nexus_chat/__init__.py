@@ -12,7 +12,25 @@ from nexus_hookspecs import Manifest, Permission, hookimpl
 
 from nexus_chat._examples import EXAMPLES
 from nexus_chat._hub import HUB
-from nexus_chat._keys import ADMIN, MESSAGE_DELETED, MESSAGE_EDITED, MESSAGE_POSTED, READ, WRITE
+from nexus_chat._keys import (
+    ADMIN,
+    MESSAGE_DELETED,
+    MESSAGE_EDITED,
+    MESSAGE_POSTED,
+    REACTION_ADDED,
+    REACTION_REMOVED,
+    READ,
+    WRITE,
+)
+from nexus_chat._mentions import notify_mentions
+from nexus_chat._outgoing import (
+    create_outgoing,
+    delete_outgoing,
+    deliver_outgoing,
+    list_outgoing,
+)
+from nexus_chat._reactions import ReactionController
+from nexus_chat._retention import SWEEPER, ChatSettings
 from nexus_chat._routes import ChannelController, MessageController, search
 from nexus_chat._socket import chat_socket
 from nexus_chat._webhooks import create_webhook, incoming
@@ -22,6 +40,7 @@ if TYPE_CHECKING:
 
 __all__ = (
     "nexus_background",
+    "nexus_event_handlers",
     "nexus_manifest",
     "nexus_piccolo_app",
     "nexus_routes",
@@ -36,6 +55,8 @@ TABLES = (
     "chat_message_edit",
     "chat_presence",
     "chat_webhook",
+    "chat_reaction",
+    "chat_outgoing",
 )
 
 
@@ -60,8 +81,15 @@ def nexus_manifest() -> Manifest:
             ),
             Permission(key=ADMIN, description="Create channels.", roles=_MEMBERS),
         ),
-        events=(MESSAGE_POSTED, MESSAGE_EDITED, MESSAGE_DELETED),
+        events=(
+            MESSAGE_POSTED,
+            MESSAGE_EDITED,
+            MESSAGE_DELETED,
+            REACTION_ADDED,
+            REACTION_REMOVED,
+        ),
         tenant_tables=TABLES,
+        settings=ChatSettings,
         example_payloads=EXAMPLES,
     )
 
@@ -72,25 +100,37 @@ def nexus_routes(register: Callable[[Any], None]) -> None:
     for handler in (
         ChannelController,
         MessageController,
+        ReactionController,
         search,
         create_webhook,
         incoming,
+        create_outgoing,
+        list_outgoing,
+        delete_outgoing,
         chat_socket,
     ):
         register(handler)
 
 
 @hookimpl
+def nexus_event_handlers(register: Callable[[str, Any], None]) -> None:
+    """Notify mentioned users (through Notification) and POST to outgoing webhooks."""
+    register(MESSAGE_POSTED.type, notify_mentions)
+    register(MESSAGE_POSTED.type, deliver_outgoing)
+
+
+@hookimpl
 async def nexus_background(work: Any) -> None:
-    """Subscribe to the other processes' notes (Redis, when configured)."""
-    del work
+    """Subscribe to the other processes' notes (Redis, when configured); sweep old messages."""
+    SWEEPER.start(work)
     await HUB.start()
 
 
 @hookimpl
 async def nexus_shutdown(app: Any) -> None:
-    """Stop the fan-out."""
+    """Stop the fan-out and the retention sweep."""
     del app
+    await SWEEPER.stop()
     await HUB.stop()
 
 

@@ -18,6 +18,7 @@ EXAMPLES: dict[str, Any] = {
     "POST /channels/{channel_id}/messages": {"body": f"Deal closed, thanks @{_USER}!"},
     "PUT /channels/{channel_id}/read": {"message_id": "0190f5a2-7c1e-7a00-8000-0000000000b1"},
     "POST /channels/{channel_id}/webhooks": {"name": "deploy-bot"},
+    "POST /channels/{channel_id}/outgoing-webhooks": {"url": "https://bots.example.com/chat"},
     "POST /public/{tenant}/hooks/{hook_id}": {"body": "Deployed v1.4.2 to production."},
     "PATCH /messages/{message_id}": {"body": "Deal closed: thanks, everyone!"},
 }

@@ -12,10 +12,13 @@ __all__ = (
     "MESSAGE_DELETED",
     "MESSAGE_EDITED",
     "MESSAGE_POSTED",
+    "REACTION_ADDED",
+    "REACTION_REMOVED",
     "READ",
     "WRITE",
     "MessageChanged",
     "MessagePosted",
+    "ReactionChanged",
 )
 
 READ = "chat.messages:read"
@@ -50,4 +53,25 @@ MESSAGE_EDITED = EventType(
 )
 MESSAGE_DELETED = EventType(
     type="chat.message.deleted.v1", description="A message was deleted.", payload=MessageChanged
+)
+
+
+class ReactionChanged(msgspec.Struct, kw_only=True):
+    """``actor`` added or removed ``emoji`` on a message."""
+
+    message_id: UUID
+    channel_id: UUID
+    actor: str
+    emoji: str
+
+
+REACTION_ADDED = EventType(
+    type="chat.reaction.added.v1",
+    description="An emoji reaction was added to a message.",
+    payload=ReactionChanged,
+)
+REACTION_REMOVED = EventType(
+    type="chat.reaction.removed.v1",
+    description="An emoji reaction was removed from a message.",
+    payload=ReactionChanged,
 )

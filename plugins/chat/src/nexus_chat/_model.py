@@ -18,6 +18,7 @@ __all__ = (
     "ReadIn",
     "MessageIn",
     "MessageOut",
+    "ReactionCount",
 )
 
 Actor = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
@@ -53,6 +54,15 @@ class MessageIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
 
     body: Body
     thread_id: UUID | None = None
+    attachments: Annotated[list[UUID], msgspec.Meta(max_length=10)] = []
+    """Drive file ids the message carries (checked with Drive's ``drive.files.get``)."""
+
+
+class ReactionCount(msgspec.Struct, kw_only=True):
+    """How many actors reacted to a message with ``emoji``."""
+
+    emoji: str
+    count: int
 
 
 class MessageOut(msgspec.Struct, kw_only=True):
@@ -64,6 +74,8 @@ class MessageOut(msgspec.Struct, kw_only=True):
     created_at: datetime
     edited_at: datetime | None
     deleted_at: datetime | None
+    attachments: list[UUID] = []
+    reactions: list[ReactionCount] = []
 
 
 class ReadIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):

@@ -1,6 +1,7 @@
 """``/ws``: real-time chat over WebSocket (the kernel's gate admits the handshake).
 
-The client sends JSON frames: ``{"type": "post", "channel_id", "body", "thread_id"?}`` posts
+The client sends JSON frames: ``{"type": "post", "channel_id", "body", "thread_id"?,
+"attachments"?}`` posts
 a message (each in a transaction of its own), ``{"type": "typing", "channel_id"}`` tells
 the channel's other listeners. The server sends ``hello`` (the caller and who is online),
 ``presence`` (an actor came or went), ``message``, ``edited``, ``deleted``, ``typing`` and
@@ -16,9 +17,10 @@ import msgspec
 from litestar import WebSocket, websocket
 from litestar.exceptions import HTTPException, WebSocketDisconnect
 from nexus_hookspecs import new_id
-from nexus_hookspecs.http import Context, Db, Events, route_opt
+from nexus_hookspecs.http import Context, Db, Events, Services, route_opt
 
 from nexus_chat import _store as store
+from nexus_chat._attachments import check_attachments
 from nexus_chat._hub import HUB, Note
 from nexus_chat._keys import READ
 from nexus_chat._notes import announce, audience, posted_event
@@ -32,6 +34,7 @@ class Post(msgspec.Struct, tag="post", kw_only=True, forbid_unknown_fields=True)
     channel_id: UUID
     body: _Body
     thread_id: UUID | None = None
+    attachments: Annotated[list[UUID], msgspec.Meta(max_length=10)] = []
 
 
 class Typing(msgspec.Struct, tag="typing", kw_only=True, forbid_unknown_fields=True):
@@ -66,7 +69,7 @@ async def _depart(db: Db, connection_id: UUID, actor: str) -> bool:
 
 
 async def _handle(
-    frame: Post | Typing, db: Db, events: Events, context: Context, actor: str
+    frame: Post | Typing, db: Db, events: Events, services: Services, context: Context, actor: str
 ) -> None:
     tenant_id = context.tenant_id
     if isinstance(frame, Typing):
@@ -79,7 +82,10 @@ async def _handle(
         return
     async with db.transaction() as conn:
         channel = await store.visible_channel(conn, frame.channel_id, actor)
-        message = await store.post(conn, channel.id, actor, frame.body, frame.thread_id)
+        await check_attachments(conn, services, frame.attachments)
+        message = await store.post(
+            conn, channel.id, actor, frame.body, frame.thread_id, frame.attachments
+        )
         await posted_event(conn, events, message)
     await announce(tenant_id, "message", channel, message)
 
@@ -91,7 +97,11 @@ async def _presence(tenant_id: UUID, actor: str, *, online: bool) -> None:
 
 @websocket("/ws", opt=route_opt(permission=READ))
 async def chat_socket(
-    socket: WebSocket[Any, Any, Any], db: Db, events: Events, context: Context
+    socket: WebSocket[Any, Any, Any],
+    db: Db,
+    events: Events,
+    services: Services,
+    context: Context,
 ) -> None:
     """Real-time chat: presence, typing, and every message of the caller's channels."""
     tenant_id, actor = context.tenant_id, context.actor
@@ -108,7 +118,7 @@ async def chat_socket(
         while True:
             raw = await socket.receive_data(mode="text")
             try:
-                await _handle(_FRAMES.decode(raw), db, events, context, actor)
+                await _handle(_FRAMES.decode(raw), db, events, services, context, actor)
             except msgspec.ValidationError as exc:
                 await socket.send_json({"type": "error", "status": 422, "detail": str(exc)})
             except HTTPException as exc:

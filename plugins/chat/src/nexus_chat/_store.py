@@ -27,6 +27,7 @@ __all__ = (
     "list_channels",
     "mark_read",
     "mentions",
+    "message",
     "messages",
     "post",
     "replace",
@@ -50,7 +51,11 @@ _VISIBLE = (
 )
 _MESSAGE_COLUMNS = (
     "id, channel_id, thread_id, author, case when deleted_at is null then body else '' end "
-    "as body, created_at, edited_at, deleted_at"
+    "as body, created_at, edited_at, deleted_at, attachments, "
+    "array(select r.emoji from chat_reaction r where r.message_id = chat_message.id "
+    "group by r.emoji order by min(r.created_at), r.emoji) as reaction_emoji, "
+    "array(select count(*) from chat_reaction r where r.message_id = chat_message.id "
+    "group by r.emoji order by min(r.created_at), r.emoji) as reaction_count"
 )
 
 
@@ -64,7 +69,10 @@ def _channel(row: Any) -> ChannelOut:
 
 
 def _message(row: Any) -> MessageOut:
-    return msgspec.convert(dict(row), MessageOut)
+    data = dict(row)
+    counts = zip(data.pop("reaction_emoji"), data.pop("reaction_count"), strict=True)
+    data["reactions"] = [{"emoji": emoji, "count": count} for emoji, count in counts]
+    return msgspec.convert(data, MessageOut)
 
 
 async def create_channel(
@@ -114,7 +122,12 @@ async def list_channels(conn: Connection, actor: str) -> list[ChannelOut]:
 
 
 async def post(
-    conn: Connection, channel_id: UUID, author: str, body: str, thread_id: UUID | None
+    conn: Connection,
+    channel_id: UUID,
+    author: str,
+    body: str,
+    thread_id: UUID | None,
+    attachments: list[UUID] | None = None,
 ) -> MessageOut:
     """Post a message; its thread must be a message of the same channel (else 422)."""
     if thread_id is not None and not await conn.fetchval(
@@ -124,13 +137,14 @@ async def post(
     ):
         invalid("thread_id", "no such thread in this channel")
     row = await conn.fetchrow(
-        "insert into chat_message (id, channel_id, thread_id, author, body) "
-        f"values ($1, $2, $3, $4, $5) returning {_MESSAGE_COLUMNS}",
+        "insert into chat_message (id, channel_id, thread_id, author, body, attachments) "
+        f"values ($1, $2, $3, $4, $5, $6) returning {_MESSAGE_COLUMNS}",
         new_id(),
         channel_id,
         thread_id,
         author,
         body,
+        list(dict.fromkeys(attachments or [])),
     )
     return _message(row)
 
@@ -147,6 +161,16 @@ async def messages(
         limit,
     )
     return [_message(row) for row in rows]
+
+
+async def message(conn: Connection, message_id: UUID) -> MessageOut:
+    """One message as it reads now (its reactions counted)."""
+    row = await conn.fetchrow(
+        f"select {_MESSAGE_COLUMNS} from chat_message where id = $1", message_id
+    )
+    if row is None:
+        not_found()
+    return _message(row)
 
 
 async def channel_of(conn: Connection, message_id: UUID) -> tuple[UUID, str]:

@@ -19,9 +19,10 @@ import msgspec
 from litestar import post
 from litestar.params import FromPath, HeaderParameter
 from nexus_hookspecs import new_id
-from nexus_hookspecs.http import Context, Db, Events, not_found, route_opt
+from nexus_hookspecs.http import Context, Db, Events, Services, not_found, route_opt
 
 from nexus_chat import _store as store
+from nexus_chat._attachments import check_attachments
 from nexus_chat._examples import body
 from nexus_chat._keys import ADMIN
 from nexus_chat._model import MessageIn, MessageOut
@@ -79,6 +80,7 @@ async def incoming(
     db: Db,
     context: Context,
     events: Events,
+    services: Services,
     authorization: Annotated[str, HeaderParameter(name="Authorization", max_length=200)],
     data: Annotated[MessageIn, body("POST /public/{tenant}/hooks/{hook_id}", "A bot's news")],
 ) -> MessageOut:
@@ -95,7 +97,10 @@ async def incoming(
         # As its creator sees it: a private channel's bot posts there for a member.
         channel = await store.visible_channel(conn, hook["channel_id"], hook["created_by"])
         author = f"bot:{hook['name']}"
-        message = await store.post(conn, channel.id, author, data.body, data.thread_id)
+        await check_attachments(conn, services, data.attachments)
+        message = await store.post(
+            conn, channel.id, author, data.body, data.thread_id, data.attachments
+        )
         await posted_event(conn, events, message)
     await announce(context.tenant_id, "message", channel, message)
     return message

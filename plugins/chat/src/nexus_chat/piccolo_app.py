@@ -6,12 +6,21 @@ from pathlib import Path
 
 from piccolo.conf.apps import AppConfig
 
-from nexus_chat.tables import Channel, Edit, Hook, Member, Message, Presence
+from nexus_chat.tables import (
+    Channel,
+    Edit,
+    Hook,
+    Member,
+    Message,
+    Outgoing,
+    Presence,
+    Reaction,
+)
 
 __all__ = ("APP_CONFIG",)
 
 APP_CONFIG = AppConfig(
     app_name="chat",
     migrations_folder_path=str(Path(__file__).parent / "migrations"),
-    table_classes=[Channel, Member, Message, Edit, Hook, Presence],
+    table_classes=[Channel, Member, Message, Edit, Hook, Presence, Reaction, Outgoing],
 )

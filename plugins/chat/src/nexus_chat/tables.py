@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from nexus_hookspecs.piccolo import TenantOwned
-from piccolo.columns import UUID, Text, Timestamptz
+from piccolo.columns import UUID, Array, Text, Timestamptz
 from piccolo.table import Table
 
-__all__ = ("Channel", "Edit", "Hook", "Member", "Message", "Presence")
+__all__ = ("Channel", "Edit", "Hook", "Member", "Message", "Outgoing", "Presence", "Reaction")
 
 
 class Channel(TenantOwned, Table, tablename="chat_channel"):
@@ -37,6 +37,7 @@ class Message(TenantOwned, Table, tablename="chat_message"):
     created_at = Timestamptz()
     edited_at = Timestamptz(null=True)
     deleted_at = Timestamptz(null=True)
+    attachments = Array(base_column=UUID())
 
 
 class Edit(TenantOwned, Table, tablename="chat_message_edit"):
@@ -60,5 +61,24 @@ class Hook(TenantOwned, Table, tablename="chat_webhook"):
     channel_id = UUID()
     name = Text()
     secret_hash = Text()
+    created_by = Text()
+    created_at = Timestamptz()
+
+
+class Reaction(TenantOwned, Table, tablename="chat_reaction"):
+    """One actor's emoji on a message."""
+
+    message_id = UUID()
+    actor = Text()
+    emoji = Text()
+    created_at = Timestamptz()
+
+
+class Outgoing(TenantOwned, Table, tablename="chat_outgoing"):
+    """An outgoing webhook: the channel's new messages are POSTed to ``url``, signed."""
+
+    channel_id = UUID()
+    url = Text()
+    secret = Text()
     created_by = Text()
     created_at = Timestamptz()
