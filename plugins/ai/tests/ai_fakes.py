@@ -6,7 +6,15 @@ One threaded ``http.server`` on a free loopback port answers like:
   server-sent events (text deltas, ``tool_calls`` deltas whose ``function.arguments``
   arrive in fragments, ``finish_reason``, a last chunk with ``usage`` when
   ``stream_options.include_usage``), ended by ``data: [DONE]``; ``POST /v1/embeddings``;
-- (more providers below as they are added).
+- Anthropic's ``POST /v1/messages`` with ``stream: true``: ``message_start``,
+  ``content_block_start`` / ``content_block_delta`` (``text_delta``, ``input_json_delta``
+  in fragments) / ``content_block_stop`` per block, ``message_delta`` (``stop_reason``,
+  ``usage.output_tokens``) and ``message_stop`` events; key in ``x-api-key`` or as a
+  bearer token (as SDK 2.x sends it);
+- Gemini's ``POST /{v1,v1beta}/models/{model}:streamGenerateContent?alt=sse`` (each event a
+  ``GenerateContentResponse``: ``candidates[].content.parts`` with ``text`` or
+  ``functionCall``, ``usageMetadata``), ``:batchEmbedContents`` and ``:countTokens``; key in
+  ``x-goog-api-key``.
 
 Behind each API the same scripted model: when the last message is a tool's answer it says
 ``Found: <that answer>``; when the user writes ``find <words>`` it calls the first tool whose
@@ -90,6 +98,10 @@ class FakeModels:
             self._openai_chat(handler, body)
         elif path == "/v1/embeddings":
             self._openai_embeddings(handler, body)
+        elif path == "/v1/messages":
+            self._anthropic(handler, body)
+        elif path.startswith(("/v1/models/", "/v1beta/models/")):
+            self._gemini(handler, path.rsplit(":", 1)[-1], body)
         else:
             _json(handler, 404, {"error": {"message": "not found"}})
 
@@ -180,6 +192,110 @@ class FakeModels:
                 "usage": {"prompt_tokens": tokens, "total_tokens": tokens},
             },
         )
+
+    # Anthropic ---------------------------------------------------------------------------
+
+    def _anthropic(self, handler: BaseHTTPRequestHandler, body: dict[str, Any]) -> None:
+        keys = {handler.headers.get("x-api-key"), handler.headers.get("Authorization")}
+        if not keys & {KEY, f"Bearer {KEY}"}:
+            error = {"type": "authentication_error", "message": "invalid x-api-key"}
+            _json(handler, 401, {"type": "error", "error": error})
+            return
+        last = body["messages"][-1]
+        content = last["content"]
+        if isinstance(content, list) and content[-1].get("type") == "tool_result":
+            reply = script("tool", str(content[-1]["content"]), [])
+        else:
+            text = content if isinstance(content, str) else content[-1]["text"]
+            reply = script("user", text, [tool["name"] for tool in body.get("tools", [])])
+        message = {
+            "id": "msg_1",
+            "type": "message",
+            "role": "assistant",
+            "content": [],
+            "model": body["model"],
+            "stop_reason": None,
+            "stop_sequence": None,
+            "usage": {"input_tokens": PROMPT_TOKENS, "output_tokens": 1},
+        }
+        parts = [_sse({"type": "message_start", "message": message}, "message_start")]
+
+        def event(kind: str, **data: Any) -> None:
+            parts.append(_sse({"type": kind, **data}, kind))
+
+        if reply.tool:
+            block = {"type": "tool_use", "id": "toolu_1", "name": reply.tool, "input": {}}
+            event("content_block_start", index=0, content_block=block)
+            arguments = json.dumps(reply.args)
+            half = len(arguments) // 2
+            for piece in (arguments[:half], arguments[half:]):
+                delta = {"type": "input_json_delta", "partial_json": piece}
+                event("content_block_delta", index=0, delta=delta)
+            stop = "tool_use"
+        else:
+            event("content_block_start", index=0, content_block={"type": "text", "text": ""})
+            for word in _pieces(reply.text):
+                event("content_block_delta", index=0, delta={"type": "text_delta", "text": word})
+            stop = "end_turn"
+        event("content_block_stop", index=0)
+        event(
+            "message_delta",
+            delta={"stop_reason": stop, "stop_sequence": None},
+            usage={"output_tokens": COMPLETION_TOKENS},
+        )
+        event("message_stop")
+        _stream(handler, parts)
+
+    # Gemini ------------------------------------------------------------------------------
+
+    def _gemini(self, handler: BaseHTTPRequestHandler, method: str, body: dict[str, Any]) -> None:
+        if handler.headers.get("x-goog-api-key") != KEY:
+            error = {
+                "code": 400,
+                "message": "API key not valid. Please pass a valid API key.",
+                "status": "INVALID_ARGUMENT",
+            }
+            _json(handler, 400, {"error": error})
+            return
+        if method == "batchEmbedContents":
+            texts = [r["content"]["parts"][0]["text"] for r in body["requests"]]
+            _json(handler, 200, {"embeddings": [{"values": _vector(t)} for t in texts]})
+            return
+        if method == "countTokens":
+            texts = [p.get("text", "") for c in body["contents"] for p in c["parts"]]
+            _json(handler, 200, {"totalTokens": sum(len(t.split()) for t in texts)})
+            return
+        last = body["contents"][-1]["parts"][-1]
+        if "functionResponse" in last:
+            reply = script("tool", json.dumps(last["functionResponse"]["response"]), [])
+        else:
+            names = [d["name"] for t in body.get("tools", []) for d in t["functionDeclarations"]]
+            reply = script("user", last["text"], names)
+        usage = {
+            "promptTokenCount": PROMPT_TOKENS,
+            "candidatesTokenCount": COMPLETION_TOKENS,
+            "totalTokenCount": PROMPT_TOKENS + COMPLETION_TOKENS,
+        }
+
+        def chunk(part: dict[str, Any], finish: str | None = None) -> bytes:
+            candidate: dict[str, Any] = {"content": {"role": "model", "parts": [part]}, "index": 0}
+            if finish:
+                candidate["finishReason"] = finish
+            data: dict[str, Any] = {"candidates": [candidate], "modelVersion": "fake-1"}
+            if finish:
+                data["usageMetadata"] = usage
+            return _sse(data)
+
+        if reply.tool:
+            call = {"name": reply.tool, "args": reply.args}
+            parts = [chunk({"functionCall": call}, "STOP")]
+        else:
+            words = _pieces(reply.text)
+            parts = [
+                chunk({"text": w}, "STOP" if i == len(words) - 1 else None)
+                for i, w in enumerate(words)
+            ]
+        _stream(handler, parts)
 
 
 def _pieces(text: str) -> list[str]:

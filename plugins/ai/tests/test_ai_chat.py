@@ -15,7 +15,11 @@ import pytest
 from ai_fakes import COMPLETION_TOKENS, PROMPT_TOKENS, FakeModels
 from ai_helpers import configure, events
 
-PROVIDERS = {"openai": ("/v1", "gpt-4o-mini")}
+PROVIDERS = {
+    "openai": ("/v1", "gpt-4o-mini"),
+    "anthropic": ("", "claude-sonnet-4-5"),
+    "gemini": ("", "gemini-2.5-flash"),
+}
 
 
 def _contact(client: Any, tenant: Any, last_name: str) -> None:

@@ -93,7 +93,7 @@ class Chat:
                 async with self.db.transaction() as conn:
                     await enforce_limits(conn, self.policy, self.actor)
             except HTTPException as exc:
-                extra: dict[str, Any] = dict(exc.extra or {})  # type: ignore[arg-type]
+                extra: dict[str, Any] = dict(exc.extra or {})
                 return _event("error", {"status": 429, "detail": exc.detail, **extra})
         return None
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from openai import AsyncOpenAI
+from openai import AsyncOpenAI, omit
 
 from nexus_ai._model import Message, ToolCall, Turn, Usage
 
@@ -84,11 +84,12 @@ class OpenAIAdapter:
             }
             for tool in tools
         ]
+        wire_messages: Any = _messages(system, messages)
         async with _client(credentials) as client:
             stream = await client.chat.completions.create(
                 model=model,
-                messages=_messages(system, messages),  # type: ignore[arg-type]
-                tools=wire_tools or None,  # type: ignore[arg-type]
+                messages=wire_messages,
+                tools=wire_tools or omit,
                 max_completion_tokens=max_tokens,
                 stream=True,
                 stream_options={"include_usage": True},

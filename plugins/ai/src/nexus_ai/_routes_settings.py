@@ -122,6 +122,8 @@ class ProviderController(Controller):
                 data.output_price,
                 data.currency,
             )
+        if row is None:  # pragma: no cover - ``returning`` always answers the row
+            raise RuntimeError("no row returned")
         return _out(dict(row))
 
     @get("/")
