@@ -1,5 +1,5 @@
-"""One database, one app (AI and CRM, whose tools the assistant calls) and one set of fake
-providers per test module; a fresh tenant per test."""
+"""One database, one app (AI, with CRM and Finance whose tools the assistant calls) and one
+set of fake providers per test module; a fresh tenant per test."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import nexus_ai
 import nexus_crm
+import nexus_finance
 import pytest
 from ai_fakes import FakeModels
 from cryptography.fernet import Fernet
@@ -16,7 +17,7 @@ from nexus.testing import create_test_client, make_tenant, migrated_database
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-PLUGINS = [nexus_ai, nexus_crm]
+PLUGINS = [nexus_ai, nexus_crm, nexus_finance]
 
 os.environ.setdefault("NEXUS_AI_KEYS", Fernet.generate_key().decode())
 
