@@ -61,8 +61,9 @@ def test_writing_tool_waits_for_confirmation(client: Any, tenant: Any, fakes: Fa
 
 def test_user_limit_answers_429_naming_it(client: Any, tenant: Any, fakes: FakeModels) -> None:
     configure(client, tenant, "openai", fakes.url + "/v1", "gpt-4o-mini", user_tokens_per_month=10)
-    hello = [{"role": "user", "content": "hello"}]
-    assert events(_chat(client, tenant, messages=hello).text)[-1][0] == "done"
+    hello = [{"role": "user", "content": "hello\nthere"}]  # several lines are fine
+    done = events(_chat(client, tenant, messages=hello).text)[-1]
+    assert done[0] == "done" and done[1]["messages"][-1]["content"] == "hello\nthere"
 
     refused = _chat(client, tenant, messages=hello)
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Any, Literal
 
 import msgspec
+from nexus_hookspecs.http import Multiline
 
 __all__ = ("Message", "ToolCall", "Turn", "Usage")
 
 
-class ToolCall(msgspec.Struct, kw_only=True):
+class ToolCall(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """A tool the model asked for: the provider's call id, the tool, its arguments."""
 
     id: str
@@ -17,11 +18,11 @@ class ToolCall(msgspec.Struct, kw_only=True):
     arguments: dict[str, Any] = msgspec.field(default_factory=dict)
 
 
-class Message(msgspec.Struct, kw_only=True):
+class Message(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """One message: the user's, the assistant's (text and tool calls) or a tool's answer."""
 
     role: Literal["user", "assistant", "tool"]
-    content: str = ""
+    content: Multiline = ""
     tool_calls: list[ToolCall] = msgspec.field(default_factory=list)
     tool_call_id: str | None = None
     name: str | None = None

@@ -8,6 +8,7 @@ from typing import Annotated
 
 import msgspec
 from litestar import Controller, get, put
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath
 from nexus_hookspecs import new_id
 from nexus_hookspecs.http import Db, Money, invalid, route_opt
@@ -166,7 +167,7 @@ class PolicyController(Controller):
             )
             return await load_policy(conn)
 
-    @get("/")
+    @get("/", responses={409: ResponseSpec(None, description="No policy was set yet")})
     async def get_policy(self, db: Db) -> PolicyOut:
         """The policy (409 while none is set)."""
         async with db.transaction() as conn:
