@@ -122,3 +122,20 @@ def test_embeddings_are_metered(client: Any, tenant: Any, fakes: FakeModels) -> 
     assert answer.status_code == 422
     usage = client.get("/api/v1/ai/usage", headers=tenant.headers).json()
     assert usage["input_tokens"] == 10
+
+
+def test_provider_refusal_is_reported(client: Any, tenant: Any, fakes: FakeModels) -> None:
+    configure(client, tenant, "openai", fakes.url + "/v1", "gpt-4o-mini")
+    answer = client.put(
+        "/api/v1/ai/providers/openai",
+        json={"api_key": "sk-wrong", "base_url": fakes.url + "/v1"},
+        headers=tenant.headers,
+    )
+    assert answer.status_code == 200, answer.text
+
+    got = events(_chat(client, tenant, messages=[{"role": "user", "content": "hello"}]).text)
+    assert got[-1][0] == "error" and got[-1][1]["status"] == 409
+    assert got[-1][1]["provider_status"] == 401
+    refused = client.post("/api/v1/ai/embeddings", json={"texts": ["x"]}, headers=tenant.headers)
+    assert refused.status_code == 409 and refused.json()["provider_status"] == 401
+    assert client.get("/api/v1/ai/usage", headers=tenant.headers).json()["users"] == []

@@ -18,6 +18,7 @@ import msgspec
 from litestar.exceptions import HTTPException
 from litestar.response.sse import ServerSentEventMessage
 
+from nexus_ai._errors import PROVIDER_ERRORS, provider_failed
 from nexus_ai._model import Message, ToolCall, Turn
 from nexus_ai._store import enforce_limits, meter
 
@@ -66,8 +67,15 @@ class Chat:
                 yield stop
                 return
             turns: list[Turn] = []
-            async for event in self._turn(specs, self.policy.max_tokens - spent, turns):
-                yield event
+            try:
+                async for event in self._turn(specs, self.policy.max_tokens - spent, turns):
+                    yield event
+            except PROVIDER_ERRORS as exc:
+                problem = provider_failed(exc)
+                yield _event(
+                    "error", {"status": 409, "detail": problem.detail, **(problem.extra or {})}
+                )
+                return
             spent += turns[0].usage.output_tokens
             if not turns[0].tool_calls:
                 yield _event("done", {"messages": self.messages})

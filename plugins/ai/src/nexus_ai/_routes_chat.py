@@ -10,6 +10,7 @@ from litestar.response import ServerSentEvent
 from nexus_hookspecs.http import Context, Db, Multiline, Tools, invalid, route_opt
 
 from nexus_ai._adapters import ADAPTERS
+from nexus_ai._errors import PROVIDER_ERRORS, provider_failed
 from nexus_ai._examples import body
 from nexus_ai._keys import CHAT
 from nexus_ai._loop import Chat
@@ -60,8 +61,9 @@ async def chat(
     ``tool`` (a tool's answer), ``confirmation_required`` (writing calls to confirm, with
     the conversation to send back with their ids in ``confirmed``), ``done`` (the whole
     conversation) and ``error`` (a bound reached: ``max_turns``, ``max_tokens`` or a token
-    limit). 429 before streaming when a monthly token limit is used up (``limit`` names it);
-    422 for a model the policy does not allow; 409 without a policy or key.
+    limit; ``status`` 409 when the provider refused). 429 before streaming when a monthly
+    token limit is used up (``limit`` names it); 422 for a model the policy does not allow;
+    409 without a policy or key.
     """
     actor = context.actor or "anonymous"
     async with db.transaction() as conn:
@@ -91,7 +93,10 @@ async def chat(
 async def embeddings(
     db: Db, context: Context, data: Annotated[EmbeddingsIn, body("POST /embeddings", "Texts")]
 ) -> EmbeddingsOut:
-    """Embed texts with the policy's ``embedding_model``; the tokens are metered."""
+    """Embed texts with the policy's ``embedding_model``; the tokens are metered.
+
+    409 when the provider refuses (a wrong key, its own outage), naming its status.
+    """
     actor = context.actor or "anonymous"
     async with db.transaction() as conn:
         policy = await load_policy(conn)
@@ -100,7 +105,10 @@ async def embeddings(
         keys, row = await credentials(conn, policy.provider)
         await enforce_limits(conn, policy, actor)
     model = policy.embedding_model
-    vectors, usage = await ADAPTERS[policy.provider].embed(keys, model=model, texts=data.texts)
+    try:
+        vectors, usage = await ADAPTERS[policy.provider].embed(keys, model=model, texts=data.texts)
+    except PROVIDER_ERRORS as exc:
+        raise provider_failed(exc) from exc
     async with db.transaction() as conn:
         await meter(conn, actor=actor, row=row, model=model, kind="embedding", usage=usage)
     return EmbeddingsOut(model=model, vectors=vectors, input_tokens=usage.input_tokens)
