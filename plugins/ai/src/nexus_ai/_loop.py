@@ -72,9 +72,8 @@ class Chat:
                     yield event
             except PROVIDER_ERRORS as exc:
                 problem = provider_failed(exc)
-                yield _event(
-                    "error", {"status": 409, "detail": problem.detail, **(problem.extra or {})}
-                )
+                extra: dict[str, Any] = dict(problem.extra or {})
+                yield _event("error", {"status": 409, "detail": problem.detail, **extra})
                 return
             spent += turns[0].usage.output_tokens
             if not turns[0].tool_calls:
