@@ -172,6 +172,7 @@ class Written:
 # provider account and call the provider (a top-up fills the wallet all the same).
 _FOR_THE_CALLER = {
     "vas": {"/airtime", "/data", "/bills"},
+    "ai": {"/chat", "/embeddings"},
     "hr": {"/leave/my/requests"},
     # Consent is asked of a contact CRM's events brought in first.
     "marketing": {"/consents"},

@@ -39,6 +39,7 @@ from nexus_hookspecs._ports import (
     RequestContext,
     ServiceContext,
     Services,
+    Tools,
 )
 from nexus_hookspecs._types import (
     EventHandler,
@@ -47,6 +48,8 @@ from nexus_hookspecs._types import (
     ServiceHandler,
     TenantRef,
     Tool,
+    ToolAnswer,
+    ToolSpec,
 )
 from nexus_hookspecs._ui import (
     UiAction,
@@ -97,6 +100,9 @@ __all__ = (
     "Services",
     "TenantRef",
     "Tool",
+    "ToolAnswer",
+    "ToolSpec",
+    "Tools",
     "UiAction",
     "UiCalendar",
     "UiCard",

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from uuid import UUID
 
     from nexus_hookspecs._events import EventType
+    from nexus_hookspecs._types import ToolAnswer, ToolSpec
 
 __all__ = (
     "Background",
@@ -476,4 +477,30 @@ class ServiceContext(Protocol):
 
     async def settings(self) -> Any:
         """The providing plugin's settings for the tenant (see :class:`PluginSettings`)."""
+        ...
+
+
+@runtime_checkable
+class Tools(Protocol):
+    """The assistant tools (``nexus_ai_tools``) the request's caller may use (0.1.5).
+
+    Injected as ``tools`` like ``services``: bound to the request's principal, it lists what
+    that caller may call now (plugin enabled for the tenant, permission held) and runs a
+    tool as that caller, in a transaction of its own in the tenant, audited
+    (``ai.tool.called``). A writing tool runs only with ``confirmed=True``.
+
+    Example::
+
+        specs = await tools.list()
+        answer = await tools.call("crm.contacts.search", {"query": "Ada"})
+        if answer.confirmation_required:
+            ...  # ask the user, then call again with confirmed=True
+    """
+
+    async def list(self) -> list[ToolSpec]:
+        """The tools the caller may call now, by name."""
+        ...
+
+    async def call(self, name: str, arguments: Any, *, confirmed: bool = False) -> ToolAnswer:
+        """Run ``name`` with ``arguments`` (a dict) as the caller; never raises for a refusal."""
         ...

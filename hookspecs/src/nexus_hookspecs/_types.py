@@ -137,3 +137,37 @@ class Tool(msgspec.Struct, frozen=True, kw_only=True):
     permission: str
     handler: ServiceHandler
     writes: bool = False
+
+
+class ToolSpec(msgspec.Struct, frozen=True, kw_only=True):
+    """A tool as the :class:`~nexus_hookspecs.Tools` port lists it (0.1.5).
+
+    Attributes:
+        name: ``<plugin>.<verb>``.
+        description: What it does, for the model.
+        input_schema: The JSON Schema of its input (references inlined at the top).
+        writes: Whether it runs only once the caller confirmed the call.
+    """
+
+    name: str
+    description: str
+    input_schema: dict[str, Any]
+    writes: bool = False
+
+
+class ToolAnswer(msgspec.Struct, frozen=True, kw_only=True):
+    """What a call through the :class:`~nexus_hookspecs.Tools` port came to (0.1.5).
+
+    Attributes:
+        ok: Whether the tool ran; ``result`` is then its answer as JSON builtins.
+        result: The answer (``None`` when not ``ok``).
+        error: Why it did not run: unknown or refused tool, arguments not fitting, the
+            tool's own problem.
+        confirmation_required: A writing tool called without ``confirmed=True``: nothing
+            ran; ask the user, then call again confirmed.
+    """
+
+    ok: bool
+    result: Any = None
+    error: str | None = None
+    confirmation_required: bool = False

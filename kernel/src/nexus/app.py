@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from litestar import Litestar
 from litestar.config.cors import CORSConfig
+from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
 
 from nexus import compose
@@ -70,7 +71,10 @@ def create_app(
             TimeOfDaySchema(),
         ],
         middleware=compose.kernel_middleware(kernel),
-        dependencies=compose.kernel_dependencies(kernel),
+        dependencies={
+            **compose.kernel_dependencies(kernel),
+            "tools": Provide(compose.tools_provider(tools), sync_to_thread=False),
+        },
         exception_handlers=exception_handlers,
         on_startup=[*compose.on_startup(kernel), mcp.start],
         on_shutdown=[mcp.stop, *compose.on_shutdown(kernel)],

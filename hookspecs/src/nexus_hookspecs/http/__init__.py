@@ -60,6 +60,7 @@ from nexus_hookspecs.http._ports import (
     TenantBlobs,
     TenantCache,
     TenantSettings,
+    Tools,
 )
 from nexus_hookspecs.http._problems import (
     FieldError,
@@ -112,6 +113,7 @@ __all__ = (
     "TenantBlobs",
     "TenantCache",
     "TenantSettings",
+    "Tools",
     "after_id",
     "conflict",
     "decimal_error",

@@ -23,6 +23,7 @@ from nexus_hookspecs._ports import (
     RequestContext,
 )
 from nexus_hookspecs._ports import Services as ServicesPort
+from nexus_hookspecs._ports import Tools as ToolsPort
 
 __all__ = (
     "Context",
@@ -34,6 +35,7 @@ __all__ = (
     "TenantBlobs",
     "TenantCache",
     "TenantSettings",
+    "Tools",
 )
 
 S = TypeVar("S")
@@ -46,6 +48,9 @@ Events: TypeAlias = NamedDependency[SkipValidation[EventPublisher]]
 
 Services: TypeAlias = NamedDependency[SkipValidation[ServicesPort]]
 """``services``: call other plugins' services in a transaction of the request's tenant."""
+
+Tools: TypeAlias = NamedDependency[SkipValidation[ToolsPort]]
+"""``tools``: the assistant tools the request's caller may list and call (0.1.5)."""
 
 Context: TypeAlias = NamedDependency[SkipValidation[RequestContext]]
 """``context``: request id, tenant, actor and plugin of the request."""

@@ -15,6 +15,7 @@ from nexus.compose._mcp import McpEndpoint
 from nexus.compose._middleware import kernel_middleware, member_permissions, outer_layers
 from nexus.compose._routes import kernel_routes
 from nexus.compose._services import build_kernel, connect_database
+from nexus.compose._tool_port import RequestTools, tools_provider
 from nexus.compose._tools import ConfirmationRequired, ToolCalls, ToolRefused, tool_schema
 from nexus.compose._worker import EventRuntime, make_bus
 
@@ -26,12 +27,14 @@ __all__ = (
     "ProviderContext",
     "ServiceCalls",
     "TenantServices",
+    "RequestTools",
     "ToolCalls",
     "ToolRefused",
     "background_for",
     "build_kernel",
     "connect_database",
     "kernel_dependencies",
+    "tools_provider",
     "kernel_middleware",
     "kernel_routes",
     "make_bus",
