@@ -6,6 +6,7 @@ from typing import Annotated, Literal
 from uuid import UUID
 
 from litestar import Controller, delete, get, patch, post
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, FromQuery
 from nexus_hookspecs.http import (
     Context,
@@ -131,7 +132,14 @@ class MeetingController(Controller):
             await get_meeting(conn, meeting_id, "")
         return ice_config(settings, str(context.actor))
 
-    @get("/{meeting_id:uuid}/sfu-token")
+    @get(
+        "/{meeting_id:uuid}/sfu-token",
+        responses={
+            409: ResponseSpec(
+                None, description="A mesh meeting, no SFU set, or the caller is not admitted"
+            )
+        },
+    )
     async def sfu(
         self,
         db: Db,
