@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from importlib import resources
 from typing import Any
 
 from litestar import Response, Router, get
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
+
+from nexus.http import load_assets
 
 __all__ = ("CONSOLE_CSP", "console_router")
 
@@ -16,12 +17,6 @@ CONSOLE_CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "connect-src 'self'; form-action 'none'; base-uri 'none'; frame-ancestors 'none'"
 )
-_TYPES = {
-    ".html": "text/html",
-    ".css": "text/css",
-    ".js": "text/javascript",
-    ".svg": "image/svg+xml",
-}
 _HEADERS = {
     "Content-Security-Policy": CONSOLE_CSP,
     # Revalidate every time: a new kernel version must not run against old assets.
@@ -31,26 +26,7 @@ _HEADERS = {
 _PUBLIC: dict[str, Any] = {"nexus_access": "public"}
 
 
-def _load() -> dict[str, tuple[bytes, str]]:
-    """Read every asset once, keyed by its path under ``static/``."""
-    root = resources.files("nexus.console") / "static"
-    assets: dict[str, tuple[bytes, str]] = {}
-
-    def walk(node: Any, prefix: str) -> None:
-        for child in node.iterdir():
-            name = f"{prefix}{child.name}"
-            if child.is_dir():
-                walk(child, f"{name}/")
-                continue
-            suffix = "." + child.name.rsplit(".", 1)[-1]
-            if suffix in _TYPES:
-                assets[name] = (child.read_bytes(), _TYPES[suffix])
-
-    walk(root, "")
-    return assets
-
-
-_ASSETS = _load()
+_ASSETS = load_assets("nexus.console")
 
 
 def _asset(name: str) -> Response[bytes]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from nexus.http._allow import correct_allow_header
+from nexus.http._assets import ASSET_TYPES, load_assets
 from nexus.http._body import TEXT_LINES_OPT, StrictRequest
 from nexus.http._context import (
     SECURITY_HEADERS,
@@ -49,6 +50,7 @@ from nexus.http._request import (
 )
 
 __all__ = (
+    "ASSET_TYPES",
     "OPEN_ACCESS",
     "VISITOR_TENANT_PARAM",
     "TimeOfDaySchema",
@@ -74,6 +76,7 @@ __all__ = (
     "document_conventions",
     "exception_handlers",
     "health_routes",
+    "load_assets",
     "parse_idempotency_key",
     "problem_response",
     "problem_routes",

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 import msgspec
@@ -12,7 +11,7 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import ServerSentEvent, ServerSentEventMessage
 
-from nexus.http import required_tenant
+from nexus.http import load_assets, required_tenant
 from nexus.services import kernel_of
 from nexus.workspace._navigation import Navigation, navigation
 
@@ -28,14 +27,6 @@ WORKSPACE_CSP = (
     "connect-src 'self'; manifest-src 'self'; worker-src 'self'; form-action 'none'; "
     "base-uri 'none'; frame-ancestors 'none'"
 )
-_TYPES = {
-    ".html": "text/html",
-    ".css": "text/css",
-    ".js": "text/javascript",
-    ".json": "application/json",
-    ".svg": "image/svg+xml",
-    ".webmanifest": "application/manifest+json",
-}
 _HEADERS = {
     "Content-Security-Policy": WORKSPACE_CSP,
     "Cache-Control": "no-cache",
@@ -45,26 +36,9 @@ _PUBLIC: dict[str, Any] = {"nexus_access": "public"}
 KEEPALIVE_S = 15.0
 
 
-def _load() -> dict[str, tuple[bytes, str]]:
-    """Read every asset once, keyed by its path under ``static/``."""
-    root = resources.files("nexus.workspace") / "static"
-    assets: dict[str, tuple[bytes, str]] = {}
-
-    def walk(node: Any, prefix: str) -> None:
-        for child in node.iterdir():
-            name = f"{prefix}{child.name}"
-            if child.is_dir():
-                walk(child, f"{name}/")
-                continue
-            suffix = "." + child.name.rsplit(".", 1)[-1]
-            if suffix in _TYPES:
-                assets[name] = (child.read_bytes(), _TYPES[suffix])
-
-    walk(root, "")
-    return assets
-
-
-_ASSETS = _load()
+_ASSETS = load_assets(
+    "nexus.workspace", borrowed=(("nexus.console", "js/api.js"), ("nexus.console", "js/ui.js"))
+)
 
 
 def _asset(name: str, **extra: str) -> Response[bytes]:

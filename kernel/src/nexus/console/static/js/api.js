@@ -1,10 +1,12 @@
-// The console's only way to the server: the public REST API under /api/v1.
+// The front ends' only way to the server: the public REST API under /api/v1. One copy
+// serves the console (/console) and the workspace (/app, which serves this file as its own).
 //
 // The session holds a short-lived JWT (from POST /api/v1/auth/token), never an API key: a
 // key typed at sign-in is exchanged at once and forgotten. The JWT lives in sessionStorage
 // (this tab only, gone when it closes) so a reload keeps you signed in until it expires.
 
-const TOKEN = "nexus.console.token";
+// Each front end keeps its own session: nexus.console.token, nexus.app.token.
+const TOKEN = `nexus.${location.pathname.split("/")[1] || "console"}.token`;
 
 export class ApiError extends Error {
   constructor(status, problem) {
