@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from nexus_hookspecs import Manifest, Permission, hookimpl
 
+from nexus_calendar._dav import dav
 from nexus_calendar._examples import EXAMPLES
 from nexus_calendar._keys import (
     CALENDARS_READ,
@@ -87,6 +88,7 @@ def nexus_routes(register: Callable[[Any], None]) -> None:
         ReplyController,
     ):
         register(controller)
+    register(dav)
 
 
 @hookimpl
