@@ -18,14 +18,15 @@ from a2wsgi import WSGIMiddleware
 from litestar import Request, asgi
 from litestar.di import Provide
 from nexus_hookspecs.http import route_opt
-from radicale import Application, config
+from radicale import config
+from radicale.app import Application
 from radicale.auth import none
 
 from nexus_calendar._dav_storage import SESSION, DavSession, Storage
 from nexus_calendar._keys import EVENTS_WRITE
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable
+    from collections.abc import Callable, Iterable, Mapping
 
     from litestar.types import Receive, Scope, Send
 
@@ -40,10 +41,10 @@ def principal(actor: str | None) -> str:
     return "p" + hashlib.sha256((actor or "").encode()).hexdigest()[:24]
 
 
-class Auth(none.Auth):  # type: ignore[misc]
+class Auth(none.Auth):
     """The caller the kernel already authenticated is Radicale's user."""
 
-    def get_external_login(self, environ: dict[str, Any]) -> tuple[str, str]:
+    def get_external_login(self, environ: Mapping[str, Any]) -> tuple[str, str]:
         return principal(SESSION.get().actor), ""
 
 

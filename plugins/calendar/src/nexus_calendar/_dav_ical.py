@@ -76,7 +76,8 @@ def parse_event(text: str, calendar_zone: str) -> tuple[str, EventIn]:
         fields.update(starts_at=start, ends_at=end)
     fields["timezone"] = zone
     if vevent.get("RRULE") is not None:
-        fields["rrule"] = vevent["RRULE"].to_ical().decode()
+        rule = vevent["RRULE"].to_ical()
+        fields["rrule"] = rule.decode() if isinstance(rule, bytes) else str(rule)
     fields["exdates"] = _exdates(vevent, all_day, zone)
     event = msgspec.structs.replace(EventIn(summary=fields.pop("summary")), **fields)
     errors = FieldErrors()

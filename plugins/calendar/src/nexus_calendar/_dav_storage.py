@@ -48,7 +48,7 @@ def _http_date(value: datetime | None) -> str:
     return format_datetime(value or datetime(1970, 1, 1, tzinfo=UTC), usegmt=True)
 
 
-class _Plain(storage.BaseCollection):  # type: ignore[misc]
+class _Plain(storage.BaseCollection):
     """The root or the principal collection: no items, no properties."""
 
     def __init__(self, path: str) -> None:
@@ -259,7 +259,7 @@ def _calendar_id(part: str) -> UUID | None:
         return None
 
 
-class Storage(storage.BaseStorage):  # type: ignore[misc]
+class Storage(storage.BaseStorage):
     """The tenant's calendars, as Radicale collections."""
 
     def discover(self, path: str, depth: str = "0", *args: Any, **kwargs: Any) -> Iterator[Any]:
