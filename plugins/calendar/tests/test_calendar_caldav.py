@@ -158,3 +158,38 @@ def test_vdirsyncer_syncs_a_recurring_event_both_ways(
     _vdirsyncer(other_tmp, served, other.key, "discover", "nexus")
     _vdirsyncer(other_tmp, served, other.key, "sync")
     assert list((other_tmp / "local").rglob("*.ics")) == []
+
+
+def test_caldav_challenges_refuses_bad_events_and_deletes(served: str, calendar_db: str) -> None:
+    """No credentials: a Basic challenge; an event without DTSTART: 400; DELETE removes it."""
+    challenged = httpx.request("PROPFIND", f"{served}{API}/dav/", headers={"Depth": "0"})
+    assert challenged.status_code == 401
+    assert "Basic" in challenged.headers["www-authenticate"]
+    tenant = make_tenant(calendar_db)
+    auth = ("me", tenant.key)
+    with httpx.Client(base_url=served, headers=tenant.headers) as api:
+        calendar = api.post(f"{API}/calendars", json={"name": "Ops", "timezone": "UTC"}).json()
+        event = api.post(
+            f"{API}/calendars/{calendar['id']}/events",
+            json={
+                "summary": "Backup",
+                "starts_at": "2026-12-07T02:00:00Z",
+                "ends_at": "2026-12-07T03:00:00Z",
+            },
+        ).json()
+    principal = httpx.request("PROPFIND", f"{served}{API}/dav/", headers={"Depth": "0"}, auth=auth)
+    assert principal.status_code == 207
+    mine = principal.text.split("<current-user-principal><href>")[1].split("</href>")[0]
+    assert mine.startswith(f"{API}/dav/p")
+    folder = f"{served}{mine}{calendar['id']}"
+    broken = httpx.put(
+        f"{folder}/broken.ics",
+        content="BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:x\r\nEND:VEVENT\r\n"
+        "END:VCALENDAR\r\n",
+        headers={"Content-Type": "text/calendar"},
+        auth=auth,
+    )
+    assert broken.status_code == 400
+    assert httpx.delete(f"{folder}/{event['id']}.ics", auth=auth).status_code in (200, 204)
+    with httpx.Client(base_url=served, headers=tenant.headers) as api:
+        assert api.get(f"{API}/events/{event['id']}").status_code == 404
