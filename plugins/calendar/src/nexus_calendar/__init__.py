@@ -2,7 +2,8 @@
 
 Events carry time zones and RFC 5545 recurrence (RRULE/EXDATE, expanded with
 recurring-ical-events) or are all-day; a calendar exports as iCalendar and through
-revocable subscription (ICS feed) URLs.
+revocable subscription (ICS feed) URLs, and syncs with CalDAV clients (Radicale at
+``/api/v1/calendar/dav``).
 
 The hook implementations, and nothing else. See README.md.
 """
