@@ -2,7 +2,8 @@
 
 Events carry time zones and RFC 5545 recurrence (RRULE/EXDATE, expanded with
 recurring-ical-events) or are all-day; a calendar exports as iCalendar and through
-revocable subscription (ICS feed) URLs.
+revocable subscription (ICS feed) URLs, and syncs with CalDAV clients (Radicale at
+``/api/v1/calendar/dav``).
 
 The hook implementations, and nothing else. See README.md.
 """
@@ -13,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from nexus_hookspecs import Manifest, Permission, hookimpl
 
+from nexus_calendar._dav import dav
 from nexus_calendar._examples import EXAMPLES
 from nexus_calendar._keys import (
     CALENDARS_READ,
@@ -87,6 +89,7 @@ def nexus_routes(register: Callable[[Any], None]) -> None:
         ReplyController,
     ):
         register(controller)
+    register(dav)
 
 
 @hookimpl

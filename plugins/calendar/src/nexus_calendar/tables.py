@@ -39,6 +39,7 @@ class Event(TenantOwned, Table, tablename="calendar_event"):
     rrule = Text(null=True)
     exdates = Array(base_column=Text())
     sequence = Integer()
+    dav_href = Text(null=True)
     created_at = Timestamptz()
     updated_at = Timestamptz()
 

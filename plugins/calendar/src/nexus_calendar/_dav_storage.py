@@ -1,0 +1,303 @@
+"""Radicale's storage plugin over the caller's tenant: calendars are collections, events items.
+
+Paths: ``/`` (root), ``/<principal>/`` (the caller), ``/<principal>/<calendar id>/`` (every
+calendar the caller sees, as in the API), ``…/<href>.ics`` (an event, rendered by
+:func:`nexus_calendar._ics.vevent`; an event a client PUTs is kept in ``calendar_event``
+under the client's resource name). Radicale calls from a worker thread; every read or write
+runs on the event loop in the caller's tenant transaction (:class:`DavSession`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import contextvars
+from datetime import UTC, datetime
+from email.utils import format_datetime
+from typing import TYPE_CHECKING, Any
+from uuid import UUID
+
+from icalendar import Calendar as VCalendar
+from nexus_hookspecs import new_id
+from radicale import item as radicale_item
+from radicale import storage
+
+from nexus_calendar._dav_ical import parse_event
+from nexus_calendar._ics import vevent
+from nexus_calendar._store import _EVENT, _VISIBLE, _event
+
+if TYPE_CHECKING:
+    from collections.abc import Coroutine, Iterable, Iterator, Mapping
+
+__all__ = ("SESSION", "DavSession", "Storage")
+
+SESSION: contextvars.ContextVar[DavSession] = contextvars.ContextVar("nexus_calendar_dav")
+
+
+class DavSession:
+    """The loop, the database port and the caller of one CalDAV request."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop, db: Any, actor: str | None) -> None:
+        self.loop, self.db, self.actor = loop, db, actor
+
+    def run(self, coro: Coroutine[Any, Any, Any]) -> Any:
+        return asyncio.run_coroutine_threadsafe(coro, self.loop).result()
+
+
+def _http_date(value: datetime | None) -> str:
+    return format_datetime(value or datetime(1970, 1, 1, tzinfo=UTC), usegmt=True)
+
+
+class _Plain(storage.BaseCollection):
+    """The root or the principal collection: no items, no properties."""
+
+    def __init__(self, path: str) -> None:
+        self._path = path
+
+    @property
+    def path(self) -> str:
+        return self._path
+
+    def get_multi(self, hrefs: Iterable[str]) -> Iterable[tuple[str, Any]]:
+        return [(href, None) for href in hrefs]
+
+    def get_all(self) -> Iterable[Any]:
+        return []
+
+    def get_meta(self, key: str | None = None) -> Any:
+        return None if key else {}
+
+    def set_meta(self, props: Mapping[str, str]) -> None:
+        raise ValueError("not a calendar")
+
+    def upload(self, href: str, item: Any) -> Any:
+        raise ValueError("not a calendar")
+
+    def delete(self, href: str | None = None) -> None:
+        raise ValueError("not a calendar")
+
+    @property
+    def last_modified(self) -> str:
+        return _http_date(None)
+
+
+class _Calendar(_Plain):
+    """A calendar the caller sees."""
+
+    def __init__(self, path: str, row: Mapping[str, Any]) -> None:
+        super().__init__(path)
+        self.row = row
+
+    def _items(self, hrefs: Iterable[str] | None = None) -> list[Any]:
+        session, calendar_id = SESSION.get(), self.row["id"]
+
+        async def load() -> list[Any]:
+            async with session.db.transaction() as conn:
+                return list(
+                    await conn.fetch(
+                        f"select {_EVENT}, dav_href, updated_at from calendar_event "
+                        "where calendar_id = $1 order by id",
+                        calendar_id,
+                    )
+                )
+
+        rows: list[Any] = session.run(load())
+        items = [self._item(row) for row in rows]
+        if hrefs is not None:
+            wanted = set(hrefs)
+            items = [item for item in items if item.href in wanted]
+        return items
+
+    def _item(self, row: Mapping[str, Any]) -> Any:
+        event = _event({k: row[k] for k in row.keys() if k not in ("dav_href", "updated_at")})  # noqa: SIM118
+        cal = VCalendar()
+        cal.add("prodid", "-//Nexus//Calendar//EN")
+        cal.add("version", "2.0")
+        cal.add_component(vevent(event, row["updated_at"]))
+        cal.add_missing_timezones()
+        return radicale_item.Item(
+            collection_path=self.path,
+            collection=self,
+            href=row["dav_href"] or f"{row['id']}.ics",
+            last_modified=_http_date(row["updated_at"]),
+            text=cal.to_ical().decode(),
+        )
+
+    def get_multi(self, hrefs: Iterable[str]) -> Iterable[tuple[str, Any]]:
+        wanted = list(hrefs)
+        found = {item.href: item for item in self._items(wanted)}
+        return [(href, found.get(href)) for href in wanted]
+
+    def get_all(self) -> Iterable[Any]:
+        return self._items()
+
+    def get_meta(self, key: str | None = None) -> Any:
+        meta = {
+            "tag": "VCALENDAR",
+            "D:displayname": str(self.row["name"]),
+            "C:supported-calendar-component-set": "VEVENT",
+        }
+        return meta.get(key) if key else meta
+
+    def set_meta(self, props: Mapping[str, str]) -> None:
+        """PROPPATCH: only the display name (the calendar's name) can change."""
+        name = props.get("D:displayname")
+        if not name:
+            return
+        session = SESSION.get()
+
+        async def rename() -> None:
+            async with session.db.transaction() as conn:
+                await conn.execute(
+                    "update calendar_calendar set name = $2 where id = $1", self.row["id"], name
+                )
+
+        session.run(rename())
+
+    def upload(self, href: str, item: Any) -> Any:
+        """PUT: the event is kept in ``calendar_event`` (created, or changed: SEQUENCE + 1)."""
+        uid, event = parse_event(item.serialize(), str(self.row["timezone"]))
+        session, calendar_id = SESSION.get(), self.row["id"]
+
+        async def save() -> None:
+            async with session.db.transaction() as conn:
+                event_id = await conn.fetchval(
+                    "select id from calendar_event where calendar_id = $1 and (dav_href = $2 "
+                    "or (dav_href is null and id::text || '.ics' = $2))",
+                    calendar_id,
+                    href,
+                )
+                values = (
+                    event.summary,
+                    event.description,
+                    event.location,
+                    event.all_day,
+                    event.starts_at,
+                    event.ends_at,
+                    event.start_date,
+                    event.end_date,
+                    event.timezone,
+                    event.rrule,
+                    list(event.exdates),
+                )
+                if event_id is not None:
+                    await conn.execute(
+                        "update calendar_event set summary = $2, description = $3, "
+                        "location = $4, all_day = $5, starts_at = $6, ends_at = $7, "
+                        "start_date = $8, end_date = $9, timezone = $10, rrule = $11, "
+                        "exdates = $12, sequence = sequence + 1, updated_at = now() "
+                        "where id = $1",
+                        event_id,
+                        *values,
+                    )
+                    return
+                await conn.execute(
+                    "insert into calendar_event (id, calendar_id, uid, dav_href, summary, "
+                    "description, location, all_day, starts_at, ends_at, start_date, end_date, "
+                    "timezone, rrule, exdates) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, "
+                    "$10, $11, $12, $13, $14, $15)",
+                    new_id(),
+                    calendar_id,
+                    uid or f"{href}@nexus",
+                    href,
+                    *values,
+                )
+
+        session.run(save())
+        [(_, uploaded)] = self.get_multi([href])
+        return uploaded, None
+
+    def delete(self, href: str | None = None) -> None:
+        """DELETE of an event (the calendar itself is deleted through the API only)."""
+        if href is None:
+            raise ValueError("calendars are deleted through the API")
+        session, calendar_id = SESSION.get(), self.row["id"]
+
+        async def drop() -> None:
+            async with session.db.transaction() as conn:
+                await conn.execute(
+                    "delete from calendar_event where calendar_id = $1 and (dav_href = $2 "
+                    "or (dav_href is null and id::text || '.ics' = $2))",
+                    calendar_id,
+                    href,
+                )
+
+        session.run(drop())
+
+    @property
+    def last_modified(self) -> str:
+        stamps = [item.last_modified for item in self._items()]
+        return max(
+            stamps,
+            key=lambda s: datetime.strptime(s, "%a, %d %b %Y %H:%M:%S %Z"),
+            default=_http_date(None),
+        )
+
+
+def _calendars(calendar_id: UUID | None = None) -> list[Mapping[str, Any]]:
+    session = SESSION.get()
+
+    async def load() -> list[Mapping[str, Any]]:
+        async with session.db.transaction() as conn:
+            return list(
+                await conn.fetch(
+                    f"select * from calendar_calendar where ($1::uuid is null or id = $1) "
+                    f"and {_VISIBLE} order by created_at, id",
+                    calendar_id,
+                    session.actor,
+                )
+            )
+
+    rows: list[Mapping[str, Any]] = session.run(load())
+    return rows
+
+
+def _calendar_id(part: str) -> UUID | None:
+    try:
+        return UUID(part)
+    except ValueError:
+        return None
+
+
+class Storage(storage.BaseStorage):
+    """The tenant's calendars, as Radicale collections."""
+
+    def discover(self, path: str, depth: str = "0", *args: Any, **kwargs: Any) -> Iterator[Any]:
+        parts = [part for part in path.strip("/").split("/") if part]
+        if len(parts) <= 1:
+            yield _Plain("/".join(parts))
+            if parts and depth != "0":
+                for row in _calendars():
+                    yield _Calendar(f"{parts[0]}/{row['id']}", row)
+            return
+        calendar_id = _calendar_id(parts[1])
+        rows = _calendars(calendar_id) if calendar_id else []
+        if not rows or len(parts) > 3:
+            return
+        collection = _Calendar(f"{parts[0]}/{parts[1]}", rows[0])
+        if len(parts) == 3:
+            [(_, item)] = collection.get_multi([parts[2]])
+            if item is not None:
+                yield item
+            return
+        yield collection
+        if depth != "0":
+            yield from collection.get_all()
+
+    def create_collection(
+        self, href: str, items: Any = None, props: Any = None
+    ) -> tuple[Any, dict[str, Any], list[str]]:
+        parts = [part for part in href.strip("/").split("/") if part]
+        if len(parts) <= 1:
+            return _Plain("/".join(parts)), {}, []
+        raise ValueError("calendars are created through the API")
+
+    def move(self, item: Any, to_collection: Any, to_href: str) -> None:
+        raise ValueError("moving events between calendars is not supported")
+
+    @contextlib.contextmanager
+    def acquire_lock(self, mode: str, user: str = "", *args: Any, **kwargs: Any) -> Iterator[None]:
+        yield  # every read and write is its own tenant transaction
+
+    def verify(self) -> bool:
+        return True

@@ -1,0 +1,195 @@
+"""CalDAV with a real client: Debian's ``vdirsyncer`` syncs a Nexus calendar (served by
+``nexus serve``) with a local directory of ``.ics`` files, both ways."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from typing import TYPE_CHECKING
+
+import httpx
+import pytest
+from nexus.testing import make_tenant
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from pathlib import Path
+
+API = "/api/v1/calendar"
+VDIRSYNCER = shutil.which("vdirsyncer")
+pytestmark = pytest.mark.skipif(
+    VDIRSYNCER is None, reason="vdirsyncer is not installed (apt-get install vdirsyncer)"
+)
+
+
+@pytest.fixture(scope="module")
+def served(calendar_db: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """``nexus serve`` with Calendar only, on the module's database; its base URL."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {
+        **os.environ,
+        "NEXUS_DATABASE_URL": calendar_db,
+        "NEXUS_PLUGINS": "calendar",
+        "NEXUS_DATA_DIR": str(tmp_path_factory.mktemp("served")),
+        "NEXUS_LOG_LEVEL": "warning",
+        "NEXUS_RATE_LIMIT_KEY": "1000000/minute",
+        "NEXUS_RATE_LIMIT_TENANT": "1000000/minute",
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "nexus", "serve", "--host", "127.0.0.1", "--port", str(port)],
+        env=env,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(f"{base}/healthz", timeout=2).status_code < 500:
+                    break
+            except httpx.TransportError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                pytest.fail("nexus serve did not start")
+            time.sleep(0.2)  # polling a starting server: nothing to wait on but the port
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def _vdirsyncer(tmp: Path, base: str, key: str, *args: str) -> str:
+    local = tmp / "local"
+    local.mkdir(exist_ok=True)
+    (tmp / "config").write_text(
+        f"""[general]
+status_path = "{tmp / "status"}"
+
+[pair nexus]
+a = "local"
+b = "remote"
+collections = ["from b"]
+conflict_resolution = "b wins"
+
+[storage local]
+type = "filesystem"
+path = "{local}"
+fileext = ".ics"
+
+[storage remote]
+type = "caldav"
+url = "{base}{API}/dav/"
+username = "me"
+password = "{key}"
+"""
+    )
+    done = subprocess.run(
+        [str(VDIRSYNCER), "-c", str(tmp / "config"), *args],
+        capture_output=True,
+        timeout=60,
+        check=False,
+        input=b"y\n" * 5,
+    )
+    assert done.returncode == 0, done.stdout.decode() + done.stderr.decode()
+    return done.stdout.decode() + done.stderr.decode()
+
+
+def test_vdirsyncer_syncs_a_recurring_event_both_ways(
+    served: str, calendar_db: str, tmp_path: Path
+) -> None:
+    tenant = make_tenant(calendar_db)
+    with httpx.Client(base_url=served, headers=tenant.headers) as api:
+        calendar = api.post(
+            f"{API}/calendars", json={"name": "Team", "timezone": "Europe/Berlin"}
+        ).json()
+        weekly = api.post(
+            f"{API}/calendars/{calendar['id']}/events",
+            json={
+                "summary": "Stand-up",
+                "starts_at": "2026-12-07T09:00:00+01:00",
+                "ends_at": "2026-12-07T09:15:00+01:00",
+                "timezone": "Europe/Berlin",
+                "rrule": "FREQ=WEEKLY;BYDAY=MO",
+                "exdates": ["2026-12-14T09:00:00+01:00"],
+            },
+        )
+        assert weekly.status_code == 201, weekly.text
+        _vdirsyncer(tmp_path, served, tenant.key, "discover", "nexus")
+        _vdirsyncer(tmp_path, served, tenant.key, "sync")
+        folder = tmp_path / "local" / calendar["id"]
+        [pulled] = list(folder.glob("*.ics"))
+        text = pulled.read_text()
+        assert "RRULE:FREQ=WEEKLY;BYDAY=MO" in text
+        assert "EXDATE;TZID=Europe/Berlin:20261214T090000" in text
+        assert "SUMMARY:Stand-up" in text
+        # A new event written locally syncs up and the API shows it.
+        (folder / "lunch.ics").write_text(
+            "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\nBEGIN:VEVENT\r\n"
+            "UID:lunch-1@example.org\r\nDTSTAMP:20261201T000000Z\r\n"
+            "DTSTART;TZID=Europe/Berlin:20261208T120000\r\n"
+            "DTEND;TZID=Europe/Berlin:20261208T130000\r\nSUMMARY:Lunch\r\n"
+            "RRULE:FREQ=DAILY;COUNT=5\r\nEXDATE;TZID=Europe/Berlin:20261210T120000\r\n"
+            "END:VEVENT\r\nEND:VCALENDAR\r\n"
+        )
+        _vdirsyncer(tmp_path, served, tenant.key, "sync")
+        listed = api.get(
+            f"{API}/calendars/{calendar['id']}/occurrences",
+            params={"start": "2026-12-08T00:00:00Z", "end": "2026-12-13T00:00:00Z"},
+        ).json()
+        lunches = [o["start"] for o in listed if o["summary"] == "Lunch"]
+        assert lunches == [
+            "2026-12-08T12:00:00+01:00",
+            "2026-12-09T12:00:00+01:00",
+            "2026-12-11T12:00:00+01:00",
+            "2026-12-12T12:00:00+01:00",
+        ]
+    # Another tenant's key sees none of it.
+    other = make_tenant(calendar_db)
+    other_tmp = tmp_path / "other"
+    other_tmp.mkdir()
+    _vdirsyncer(other_tmp, served, other.key, "discover", "nexus")
+    _vdirsyncer(other_tmp, served, other.key, "sync")
+    assert list((other_tmp / "local").rglob("*.ics")) == []
+
+
+def test_caldav_challenges_refuses_bad_events_and_deletes(served: str, calendar_db: str) -> None:
+    """No credentials: a Basic challenge; an event without DTSTART: 400; DELETE removes it."""
+    challenged = httpx.request("PROPFIND", f"{served}{API}/dav/", headers={"Depth": "0"})
+    assert challenged.status_code == 401
+    assert "Basic" in challenged.headers["www-authenticate"]
+    tenant = make_tenant(calendar_db)
+    auth = ("me", tenant.key)
+    with httpx.Client(base_url=served, headers=tenant.headers) as api:
+        calendar = api.post(f"{API}/calendars", json={"name": "Ops", "timezone": "UTC"}).json()
+        event = api.post(
+            f"{API}/calendars/{calendar['id']}/events",
+            json={
+                "summary": "Backup",
+                "starts_at": "2026-12-07T02:00:00Z",
+                "ends_at": "2026-12-07T03:00:00Z",
+            },
+        ).json()
+    principal = httpx.request("PROPFIND", f"{served}{API}/dav/", headers={"Depth": "0"}, auth=auth)
+    assert principal.status_code == 207
+    mine = principal.text.split("<current-user-principal><href>")[1].split("</href>")[0]
+    assert mine.startswith(f"{API}/dav/p")
+    folder = f"{served}{mine}{calendar['id']}"
+    broken = httpx.put(
+        f"{folder}/broken.ics",
+        content="BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:x\r\nEND:VEVENT\r\n"
+        "END:VCALENDAR\r\n",
+        headers={"Content-Type": "text/calendar"},
+        auth=auth,
+    )
+    assert broken.status_code == 400
+    assert httpx.delete(f"{folder}/{event['id']}.ics", auth=auth).status_code in (200, 204)
+    with httpx.Client(base_url=served, headers=tenant.headers) as api:
+        assert api.get(f"{API}/events/{event['id']}").status_code == 404
