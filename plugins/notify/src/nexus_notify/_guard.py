@@ -1,19 +1,13 @@
 """Outbound addresses: tenant-given URLs must not reach the deployment's own network.
 
-Webhook endpoints and provider ``base_url`` overrides are set by tenant admins; a URL whose
-host resolves to a loopback, private, link-local or reserved address is refused (a tenant
-must not probe the deployment's internal services, or the cloud's metadata endpoint), unless
-the process allows it with ``NEXUS_NOTIFY_ALLOW_PRIVATE_URLS=1`` (local development, tests
-against local fakes).
+Webhook endpoints and provider ``base_url`` overrides are set by tenant admins; the guard is
+``nexus_hookspecs.net``'s, allowing any address when ``NEXUS_NOTIFY_ALLOW_PRIVATE_URLS=1``
+(local development, tests against local fakes).
 """
 
 from __future__ import annotations
 
-import asyncio
-import ipaddress
-import os
-import socket
-from urllib.parse import urlsplit
+from nexus_hookspecs.net import RefusedURL, check_public_url
 
 from nexus_notify._errors import SendError
 
@@ -23,21 +17,8 @@ ALLOW_VARIABLE = "NEXUS_NOTIFY_ALLOW_PRIVATE_URLS"
 
 
 async def check_url(url: str) -> None:
-    """Refuse (a permanent :class:`SendError`) a URL that reaches a non-public address."""
-    if os.environ.get(ALLOW_VARIABLE) == "1":
-        return
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise SendError(f"not an http(s) URL: {url[:200]}", permanent=True)
+    """Refuse (a :class:`SendError`) a URL that reaches a non-public address."""
     try:
-        found = await asyncio.get_running_loop().getaddrinfo(
-            parts.hostname,
-            parts.port or (443 if parts.scheme == "https" else 80),
-            type=socket.SOCK_STREAM,
-        )
-    except OSError as exc:
-        raise SendError(f"cannot resolve {parts.hostname}: {exc}", permanent=False) from exc
-    for *_, address in found:
-        ip = ipaddress.ip_address(address[0])
-        if not ip.is_global:
-            raise SendError(f"{parts.hostname} resolves to a non-public address", permanent=True)
+        await check_public_url(url, allow_variable=ALLOW_VARIABLE)
+    except RefusedURL as exc:
+        raise SendError(str(exc), permanent=exc.permanent) from exc
