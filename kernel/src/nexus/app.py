@@ -61,7 +61,7 @@ def create_app(
         settings, registry=registry, database=database or compose.connect_database(settings)
     )
     tools = compose.ToolCalls(
-        kernel.services, kernel.database, compose.member_permissions(registry)
+        kernel.services, kernel.database, registry.permissions("member")
     )
     mcp = compose.McpEndpoint(kernel, tools)
     app = Litestar(

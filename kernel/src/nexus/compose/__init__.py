@@ -12,7 +12,7 @@ from nexus.compose._calls import ProviderContext, ServiceCalls, TenantServices
 from nexus.compose._dependencies import kernel_dependencies
 from nexus.compose._lifecycle import on_shutdown, on_startup
 from nexus.compose._mcp import McpEndpoint
-from nexus.compose._middleware import kernel_middleware, member_permissions, outer_layers
+from nexus.compose._middleware import kernel_middleware, outer_layers
 from nexus.compose._routes import kernel_routes
 from nexus.compose._services import build_kernel, connect_database
 from nexus.compose._tool_port import RequestTools, tools_provider
@@ -38,7 +38,6 @@ __all__ = (
     "kernel_middleware",
     "kernel_routes",
     "make_bus",
-    "member_permissions",
     "on_shutdown",
     "on_startup",
     "outer_layers",

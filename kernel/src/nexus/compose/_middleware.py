@@ -18,7 +18,6 @@ if TYPE_CHECKING:
     from litestar import Litestar
     from litestar.types import ASGIApp, Middleware
 
-    from nexus.plugins import PluginRegistry
     from nexus.services import Kernel
 
 __all__ = ("kernel_middleware", "outer_layers")
@@ -29,7 +28,7 @@ def kernel_middleware(kernel: Kernel) -> list[Middleware]:
     settings = kernel.settings
     return [
         AuthGate(
-            kernel.authenticator, member_permissions(kernel.registry), kernel.features.toggles
+            kernel.authenticator, kernel.registry.permissions("member"), kernel.features.toggles
         ),
         RateLimitMiddleware(kernel.rate_limits),
         IdempotencyMiddleware(
@@ -57,13 +56,3 @@ def outer_layers(app: Litestar, kernel: Kernel) -> ASGIApp:
     )
     return request_ids(limited)  # type: ignore[no-any-return]
 
-
-def member_permissions(registry: PluginRegistry) -> frozenset[str]:
-    """Permissions the loaded plugins grant to every member of a tenant."""
-    return frozenset(
-        permission.key
-        for record in registry.loaded
-        if record.manifest
-        for permission in record.manifest.permissions
-        if "member" in permission.roles
-    )

@@ -14,6 +14,7 @@ import structlog
 
 from nexus.identity._jwt import CREDENTIAL_CLAIM, SCOPE_CLAIM, TENANT_CLAIM
 from nexus.identity._principal import Principal, PrincipalKind, Role
+from nexus.identity._roles import grants_sql
 from nexus.identity._secrets import hash_secret, parse_key
 
 if TYPE_CHECKING:
@@ -56,12 +57,17 @@ class TenantRecord:
         self.status = status
 
 
-# An API key as it is now: its tenant, and the user it belongs to, if any. The key's secret
-# is checked by a security-definer function: the API role cannot read the hashes.
-_KEY_STATE = """
+# An API key as it is now: its tenant, the user it belongs to, if any, and what the
+# tenant's own roles among its roles (and its user's) grant. The key's secret is checked by
+# a security-definer function: the API role cannot read the hashes.
+_KEY_GRANTS = grants_sql.format(
+    tenant="k.tenant_id",
+    roles="array(select unnest(k.roles) intersect select unnest(coalesce(u.roles, k.roles)))",
+)
+_KEY_STATE = f"""
 select k.roles, k.scopes, k.expires_at, k.revoked_at, k.user_id,
        u.id is not null and not u.disabled as user_enabled, u.roles as user_roles,
-       t.slug, t.status
+       {_KEY_GRANTS} as grants, t.slug, t.status
   from nexus_api_key k join nexus_tenant t on t.id = k.tenant_id
   left join nexus_user u on u.tenant_id = k.tenant_id and u.id = k.user_id
  where k.tenant_id = $1 and k.id = $2
@@ -72,8 +78,9 @@ update nexus_api_key set last_used_at = now()
  where tenant_id = $1 and id = $2
    and (last_used_at is null or last_used_at < now() - interval '1 minute')
 """
-_USER_STATE = """
-select u.roles, u.disabled, t.slug, t.status
+_USER_GRANTS = grants_sql.format(tenant="u.tenant_id", roles="u.roles")
+_USER_STATE = f"""
+select u.roles, {_USER_GRANTS} as grants, u.disabled, t.slug, t.status
   from nexus_user u join nexus_tenant t on t.id = u.tenant_id
  where u.tenant_id = $1 and u.id = $2
 """
@@ -242,6 +249,7 @@ class Authenticator:
             tenant_id=tenant_id,
             roles=roles,
             scopes=frozenset(row["scopes"]),
+            grants=frozenset(row["grants"]),
             expires_at=expires_at,
         )
 
@@ -280,7 +288,7 @@ class Authenticator:
         # or with other roles, the credential no longer vouches for it.
         if (kind is PrincipalKind.PLATFORM_KEY) != (tenant_id is None):
             raise AuthError(401, "unauthorized", "invalid token: credential")
-        current = await self._standing(kind, subject, tenant_id)
+        current, grants = await self._standing(kind, subject, tenant_id)
         if current != roles:
             raise AuthError(401, "unauthorized", "the credential's roles changed: sign in again")
         return Principal(
@@ -289,27 +297,32 @@ class Authenticator:
             tenant_id=tenant_id,
             roles=roles,
             scopes=scopes,
+            grants=grants,
             expires_at=float(claims["exp"]),
         )
 
     async def _standing(
         self, kind: PrincipalKind, subject: UUID, tenant_id: UUID | None
-    ) -> frozenset[str]:
-        """The roles the credential ``subject`` holds now; refuse it if it no longer may."""
+    ) -> tuple[frozenset[str], frozenset[str]]:
+        """The roles the credential ``subject`` holds now, and what they grant.
+
+        The grants are the permissions of the tenant's own roles among them. A credential
+        that may no longer be used is refused.
+        """
         if tenant_id is None:
             async with self.database.transaction() as conn:
                 row = await conn.fetchrow(_PLATFORM_STATE, subject)
             _platform_standing(row)
-            return frozenset({Role.PLATFORM_ADMIN})
+            return frozenset({Role.PLATFORM_ADMIN}), frozenset()
         async with self.database.transaction(tenant_id=tenant_id) as conn:
             if kind is PrincipalKind.API_KEY:
                 row = await conn.fetchrow(_KEY_STATE, tenant_id, subject)
-                return _key_standing(row)[0]
+                return _key_standing(row)[0], frozenset(row["grants"])
             row = await conn.fetchrow(_USER_STATE, tenant_id, subject)
         if row is None or row["disabled"]:
             raise AuthError(401, "unauthorized", "the user is disabled or gone")
         _admit(row["status"], row["slug"])
-        return frozenset(row["roles"])
+        return frozenset(row["roles"]), frozenset(row["grants"])
 
 
 def _key_standing(row: Any) -> tuple[frozenset[str], float | None]:

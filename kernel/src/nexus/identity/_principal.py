@@ -49,6 +49,7 @@ class Principal(msgspec.Struct, frozen=True, kw_only=True):
         tenant_id: Its tenant; ``None`` for platform admins.
         roles: Its roles.
         scopes: Permissions an API key is limited to; ``("*",)`` means no limit.
+        grants: The permissions of the tenant-defined roles among ``roles``.
         expires_at: When the credential stops being valid (epoch seconds), if it does.
     """
 
@@ -57,6 +58,7 @@ class Principal(msgspec.Struct, frozen=True, kw_only=True):
     tenant_id: UUID | None
     roles: frozenset[str]
     scopes: frozenset[str] = frozenset({"*"})
+    grants: frozenset[str] = frozenset()
     expires_at: float | None = None
 
     @property
@@ -72,12 +74,12 @@ class Principal(msgspec.Struct, frozen=True, kw_only=True):
     def may(self, permission: str, member_permissions: frozenset[str]) -> bool:
         """Tell whether the principal holds ``permission``.
 
-        Admins hold every permission; members hold those granted to members. An API key's
-        scopes narrow what its roles allow.
+        Admins hold every permission; members hold those granted to members; a role the
+        tenant defined grants its own list. An API key's scopes narrow what its roles allow.
         """
         if "*" not in self.scopes and permission not in self.scopes:
             return False
-        if self.roles & ADMIN_ROLES:
+        if self.roles & ADMIN_ROLES or permission in self.grants:
             return True
         return Role.MEMBER in self.roles and permission in member_permissions
 

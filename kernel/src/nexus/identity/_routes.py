@@ -27,6 +27,7 @@ from nexus.identity._invitations import (
     InvitationOut,  # noqa: TC001 - msgspec reads the field types at run time
 )
 from nexus.identity._principal import Principal, PrincipalKind, Role, request_principal
+from nexus.identity._roles import RoleController
 from nexus.identity._routes_tokens import InvitationController, TokenController, invite
 from nexus.identity._secrets import parse_key, verify_password
 from nexus.identity._store import (
@@ -360,6 +361,7 @@ identity_routes = [
     AuthController,
     UserController,
     ApiKeyController,
+    RoleController,
     InvitationController,
     TokenController,
 ]

@@ -10,6 +10,7 @@ import msgspec
 
 from nexus.db import new_id
 from nexus.identity._principal import Role
+from nexus.identity._roles import RoleName, check_roles
 from nexus.identity._secrets import hash_password, new_key
 
 if TYPE_CHECKING:
@@ -19,7 +20,6 @@ __all__ = (
     "ApiKey",
     "ApiKeyCreate",
     "ApiKeyCreated",
-    "TenantRole",
     "User",
     "UserCreate",
     "UserUpdate",
@@ -42,7 +42,6 @@ Email = Annotated[
 ]
 Password = Annotated[str, msgspec.Meta(min_length=10, max_length=1024)]
 Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
-TenantRole = Annotated[str, msgspec.Meta(pattern=r"^(tenant_admin|member)$")]
 Scope = Annotated[str, msgspec.Meta(pattern=r"^(\*|[a-z][a-z0-9_]*\.[a-z0-9_.:-]+)$")]
 
 
@@ -63,7 +62,7 @@ class UserCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
 
     email: Email
     name: Name
-    roles: list[TenantRole] = msgspec.field(default_factory=lambda: [Role.MEMBER.value])
+    roles: list[RoleName] = msgspec.field(default_factory=lambda: [Role.MEMBER.value])
     password: Password | None = None
 
 
@@ -71,7 +70,7 @@ class UserUpdate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """Changes to a user; omitted fields stay as they are."""
 
     name: Name | None = None
-    roles: list[TenantRole] | None = None
+    roles: list[RoleName] | None = None
     disabled: bool | None = None
     password: Password | None = None
 
@@ -93,7 +92,7 @@ class ApiKeyCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """A new API key."""
 
     name: Name
-    roles: list[TenantRole] = msgspec.field(default_factory=lambda: [Role.MEMBER.value])
+    roles: list[RoleName] = msgspec.field(default_factory=lambda: [Role.MEMBER.value])
     scopes: list[Scope] = msgspec.field(default_factory=lambda: ["*"])
     expires_at: datetime | None = None
 
@@ -111,6 +110,7 @@ _KEY = "id, name, roles, scopes, expires_at, last_used_at, revoked_at, created_a
 
 async def create_user(conn: Connection, tenant_id: UUID, data: UserCreate) -> User:
     """Insert a user; raise ``asyncpg.UniqueViolationError`` when the email is taken."""
+    await check_roles(conn, data.roles)
     row = await conn.fetchrow(
         f"insert into nexus_user (tenant_id, id, email, name, password_hash, roles) "
         f"values ($1, $2, $3, $4, $5, $6) returning {_USER}",
@@ -143,6 +143,8 @@ async def get_user(conn: Connection, user_id: UUID) -> User | None:
 
 async def update_user(conn: Connection, user_id: UUID, data: UserUpdate) -> User | None:
     """Apply ``data``; return the user, or ``None`` when the tenant has no such user."""
+    if data.roles is not None:
+        await check_roles(conn, data.roles)
     row = await conn.fetchrow(
         f"update nexus_user set name = coalesce($2, name), roles = coalesce($3, roles), "
         f"disabled = coalesce($4, disabled), updated_at = now() where id = $1 returning {_USER}",
@@ -176,6 +178,7 @@ async def create_api_key(
     conn: Connection, tenant_id: UUID, data: ApiKeyCreate, *, user_id: UUID | None = None
 ) -> ApiKeyCreated:
     """Create a tenant API key; the returned ``key`` is its only appearance."""
+    await check_roles(conn, data.roles)
     key_id = new_id()
     key, secret_hash = new_key(key_id=key_id, tenant_id=tenant_id)
     row = await conn.fetchrow(

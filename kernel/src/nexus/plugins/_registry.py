@@ -72,6 +72,16 @@ class PluginRegistry:
             if record.state in (PluginState.FAILED, PluginState.BLOCKED)
         ]
 
+    def permissions(self, role: str | None = None) -> frozenset[str]:
+        """The permissions the loaded plugins declare, or those they grant to ``role``."""
+        return frozenset(
+            permission.key
+            for record in self.loaded
+            if record.manifest
+            for permission in record.manifest.permissions
+            if role is None or role in permission.roles
+        )
+
     def services(self) -> dict[str, Service]:
         """Every service the loaded plugins offer, by name, in start order."""
         if self._services is None:

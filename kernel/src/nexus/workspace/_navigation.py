@@ -48,16 +48,6 @@ class Navigation(msgspec.Struct, frozen=True, kw_only=True):
     ui: list[dict[str, Any]]
 
 
-def _member_permissions(kernel: Kernel) -> frozenset[str]:
-    return frozenset(
-        permission.key
-        for record in kernel.registry.loaded
-        if record.manifest
-        for permission in record.manifest.permissions
-        if "member" in permission.roles
-    )
-
-
 def _operations(app: Litestar, enabled: Container[str], may: Any) -> list[Operation]:
     found: list[Operation] = []
     for route in app.routes:
@@ -89,7 +79,7 @@ async def navigation(kernel: Kernel, app: Litestar, request: Any, tenant_id: UUI
     """The plugins, routes and declarations the caller may use, as of now."""
     held = await kernel.features.toggles.features(tenant_id)
     principal = request_principal(request)
-    members = _member_permissions(kernel)
+    members = kernel.registry.permissions("member")
     operations = _operations(
         app, held.enabled, lambda permission: principal.may(permission, members)
     )
