@@ -1,13 +1,16 @@
 """Browser tests of the workspace: the console's served kernel and headless Chromium, with
-first-party plugins (CRM, Finance, Inventory) beside a sample plugin that declares no screens,
-and the kernel's event worker running in the served app (a won deal reaches Finance, a
-posted invoice reaches Inventory)."""
+first-party plugins (CRM, Finance, Inventory) beside plugins that declare no screens (the
+third-party example, ``contrib/loyalty``, and a sample), and the kernel's event worker
+running in the served app (a won deal reaches Finance and Loyalty, a posted invoice reaches
+Inventory)."""
 
 from __future__ import annotations
 
 import asyncio
+import sys
 import threading
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import nexus_crm
@@ -24,6 +27,12 @@ from nexus.testing import EventWorkerHarness, run_sync
 
 from tests.console.conftest import WAIT_S, Served, _free_port, browser, browsers
 
+try:
+    import acme_loyalty
+except ImportError:  # the third-party example, from its source as its own tests take it
+    sys.path.insert(0, str(Path(__file__).parents[2] / "contrib" / "loyalty" / "src"))
+    import acme_loyalty
+
 if TYPE_CHECKING:
     from collections.abc import Callable, Coroutine, Iterator
     from typing import Any
@@ -35,12 +44,12 @@ __all__ = ("browser", "browsers", "workspace_events", "workspace_served")
 
 @pytest.fixture
 def workspace_served(nexus_database_url: str) -> Iterator[Served]:
-    """The kernel with CRM, Finance, Inventory and a sample plugin declaring no screens
-    (``memos``), on uvicorn; its event loop kept on ``app.state`` for the event worker."""
+    """The kernel with CRM, Finance, Inventory and plugins declaring no screens (the
+    third-party ``loyalty`` and the ``memos`` sample), on uvicorn; its event loop kept on
+    ``app.state`` for the event worker."""
     settings = Settings(log_level="warning").replace(database_url=nexus_database_url)
-    registry = load_plugins(
-        settings, plugins=[hello, tasks, memos, nexus_crm, nexus_finance, nexus_inventory]
-    )
+    plugins = [hello, tasks, memos, nexus_crm, nexus_finance, nexus_inventory, acme_loyalty]
+    registry = load_plugins(settings, plugins=plugins)
     run_sync(migrate(settings, registry, database_url=nexus_database_url))
     app = create_app(settings, registry=registry)
     port = _free_port()

@@ -2,16 +2,25 @@
 
 One long scenario (browser tests are slow): sign in, create a contact from the form
 generated from the OpenAPI document, find it in the list and through global search, create
-a deal and move it to won on the kernel's board; open the invoice Finance drafted for it (the
-event worker runs), add a line for a stocked product, post it, and see Inventory's stock per
-warehouse drop; then switch CRM off and watch its menu go. No plugin has front-end code: every
-screen comes from the OpenAPI document and the plugins' ``nexus_ui`` declarations.
+a deal for it and move it to won on the kernel's board; open the invoice Finance drafted for
+it (the event worker runs), add a line for a stocked product, post it, and see Inventory's
+stock per warehouse drop; redeem the points the third-party loyalty plugin credited for the
+deal; a storekeeper (a role holding Inventory's permissions, none of Finance's) finds no
+Finance menu and the 403 page on its URL; then switch CRM off and watch its menu go. No
+plugin has front-end code: every screen comes from the OpenAPI document and the plugins'
+``nexus_ui`` declarations.
+
+Screenshots of every view go to ``NEXUS_SCREENSHOTS`` when it names a directory (``.ci/run``
+keeps them in ``.ci/screenshots``), else to the test's temporary directory.
 """
 
 from __future__ import annotations
 
+import os
+import time
 from pathlib import Path
 
+import nexus_inventory
 import pytest
 from nexus.testing import make_tenant
 from selenium.webdriver.common.by import By
@@ -56,8 +65,9 @@ class Views:
 
 @pytest.fixture
 def acme(workspace_served):
-    """A tenant with an admin (Sam) and a member (Max)."""
-    return make_tenant(
+    """A tenant with an admin (Sam) and a storekeeper (Sue): a role the tenant defined with
+    Inventory's permissions and none of Finance's."""
+    tenant = make_tenant(
         workspace_served.database_url,
         slug="acme",
         users=(
@@ -67,14 +77,33 @@ def acme(workspace_served):
                 "roles": ["tenant_admin"],
                 "password": PASSWORD,
             },
-            {
-                "email": "max@acme.example",
-                "name": "Max",
-                "roles": ["member"],
-                "password": PASSWORD,
-            },
         ),
     )
+    api = workspace_served.client()
+    inventory = [p.key for p in nexus_inventory.nexus_manifest().permissions]
+    role = {"name": "storekeeper", "permissions": inventory}
+    made = api.post("/api/v1/roles", headers=tenant.headers, json=role)
+    assert made.status_code == 201, made.text
+    sue = {
+        "email": "sue@acme.example",
+        "name": "Sue",
+        "roles": ["storekeeper"],
+        "password": PASSWORD,
+    }
+    made = api.post("/api/v1/users", headers=tenant.headers, json=sue)
+    assert made.status_code == 201, made.text
+    return tenant
+
+
+@pytest.fixture
+def shots(tmp_path):
+    """Where the screenshots go: ``NEXUS_SCREENSHOTS``, or the test's temporary directory."""
+    kept = os.environ.get("NEXUS_SCREENSHOTS")
+    if not kept:
+        return tmp_path
+    directory = Path(kept) / "workspace"
+    directory.mkdir(parents=True, exist_ok=True)
+    return directory
 
 
 def sign_in(driver, base, email="sam@acme.example"):
@@ -128,13 +157,13 @@ def stocked_product(api, headers):
 
 
 def test_tenant_user_works_with_generated_crm_screens(
-    workspace_served, workspace_events, browsers, acme, tmp_path
+    workspace_served, workspace_events, browsers, acme, shots, record_property
 ):
     base = workspace_served.base
     api = workspace_served.client()
     product = stocked_product(api, acme.headers)
     browser = browsers()
-    views = Views(browser, tmp_path)
+    views = Views(browser, shots)
     views.check("signin")
     sign_in(browser, base)
     # The navigation: CRM's declared menu entries, from the plugins enabled for the tenant.
@@ -157,6 +186,7 @@ def test_tenant_user_works_with_generated_crm_screens(
     css(browser, "#form-submit").click()
     until(browser, lambda d: "Ada" in css(d, "#record-title").text, "the contact's page")
     assert "ada@analytical.example" in css(browser, 'dd[data-field="email"]').text
+    contact_id = browser.current_url.rsplit("/", 1)[-1]
     views.check("contact-detail")
 
     open_view(browser, "#/crm/contacts", "#view-crm-contacts")
@@ -181,10 +211,12 @@ def test_tenant_user_works_with_generated_crm_screens(
     until(browser, lambda d: any("Quarterly plan" in row for row in rows(d)), "the memo listed")
     views.check("memos-list")
 
-    # A deal, then the board: moved to won through the card's menu.
+    # A deal for Ada (1,000), then the board: dragged to won.
     open_view(browser, "#/crm/deals", "#view-crm-deals")
     css(browser, "#new-record").click()
     css(browser, '[data-field="title"]').send_keys("Engines for Ada")
+    css(browser, '[data-field="contact_id"]').send_keys(contact_id)
+    css(browser, '[data-field="amount"]').send_keys("1000")
     css(browser, "#form-submit").click()
     until(browser, lambda d: "Engines" in css(d, "#record-title").text, "the deal's page")
     browser.get(f"{base}/app/#/crm/deals/board")
@@ -206,7 +238,7 @@ def test_tenant_user_works_with_generated_crm_screens(
         lambda d: "Engines for Ada" in css(d, '.column[data-stage="Won"]').text,
         "the deal in the Won column",
     )
-    screenshot(browser, tmp_path, "board-won")
+    screenshot(browser, shots, "board-won")
 
     # Finance drafted an invoice for the won deal (crm.deal.won.v1): open it, add a line for
     # the stocked product in the generated lines editor (saved by Finance's PUT of a draft).
@@ -230,8 +262,8 @@ def test_tenant_user_works_with_generated_crm_screens(
     css(browser, "#form-submit").click()
     until(
         browser,
-        lambda d: "3,000" in css(d, '[data-total="untaxed_total"]').text,
-        "the invoice's new total",
+        lambda d: "4,000" in css(d, '[data-total="untaxed_total"]').text,
+        "the invoice's new total (the deal's 1,000 and the engines' 3,000)",
     )
     views.check("invoice-draft")
     # Posted through its declared action, after the confirmation dialog.
@@ -251,24 +283,42 @@ def test_tenant_user_works_with_generated_crm_screens(
     assert "7" in css(browser, '[data-panel="stock"] table tbody').text
     views.check("stock")
 
-    # A member (the kernel's roles: tenant_admin, member; plugins grant members permissions):
-    # Finance grants members its invoices but not its ledger (finance.entries:read), so the
-    # member sees Invoices, no Entries menu, and the 403 page on the ledger's URL; memos'
-    # reading is for tenant admins (its implied permission): no menu either.
-    member = browsers()
-    sign_in(member, base, email="max@acme.example")
-    css(member, '#nav [data-plugin="crm"]')
-    css(member, '#nav a[href="#/finance/invoices"]')
-    assert not member.find_elements(By.CSS_SELECTOR, '#nav a[href="#/finance/entries"]')
-    assert not member.find_elements(By.CSS_SELECTOR, '#nav [data-plugin="memos"]')
-    member.get(f"{base}/app/#/finance/entries")
-    assert "403" in css(member, "#view-title").text
-    css(member, "#forbidden")
-    member_views = Views(member, tmp_path)
-    member_views.check("forbidden")
-    views.violations.extend(member_views.violations)
+    # The third-party example (contrib/loyalty: no nexus_ui, no front-end code) credited Ada
+    # with the deal's points (crm.deal.won.v1): its list, its record, and its "Redeem points"
+    # route (a POST under the record with a body) as a generated form.
+    workspace_events.wait_handled_type("loyalty", "crm.deal.won.v1", 1)
+    open_view(browser, "#/loyalty/members", "#view-loyalty-members")
+    until(browser, lambda d: any("1000" in row or "1,000" in row for row in rows(d)), "Ada listed")
+    views.check("loyalty-list")
+    css(browser, "#list tbody tr a").click()
+    until(browser, lambda d: css(d, 'dd[data-field="balance"]').text in ("1000", "1,000"), "1,000")
+    css(browser, '[data-action="Redeem points"]').click()
+    css(browser, '#view-loyalty-members form.record-form [data-field="points"]').send_keys("250")
+    css(browser, '[data-field="reason"]').send_keys("Gift card")
+    views.check("loyalty-redeem")
+    css(browser, "#form-submit").click()
+    until(browser, lambda d: css(d, 'dd[data-field="balance"]').text == "750", "750 points left")
+    assert css(browser, "#record-title").text == "ada@analytical.example"
+    assert "Gift card" in css(browser, '#view-loyalty-members [aria-label="History"]').text
+    views.check("loyalty-member")
 
-    # CRM switched off elsewhere: its menu leaves the open workspace.
+    # A storekeeper (a role of the tenant's: Inventory's permissions, none of Finance's)
+    # sees Inventory, no Finance menu, and the 403 page on Finance's URL.
+    keeper = browsers()
+    sign_in(keeper, base, email="sue@acme.example")
+    css(keeper, '#nav [data-plugin="inventory"]')
+    assert not keeper.find_elements(By.CSS_SELECTOR, '#nav [data-plugin="finance"]')
+    assert not keeper.find_elements(By.CSS_SELECTOR, '#nav [data-plugin="crm"]')
+    keeper.get(f"{base}/app/#/finance/invoices")
+    assert "403" in css(keeper, "#view-title").text
+    css(keeper, "#forbidden")
+    keeper_views = Views(keeper, shots)
+    keeper_views.check("forbidden")
+    views.violations.extend(keeper_views.violations)
+
+    # CRM switched off elsewhere: its menu leaves the open workspace (the time it took is
+    # kept in the JUnit report as crm_menu_gone_s).
+    started = time.monotonic()
     switched = api.put(
         "/api/v1/features/crm",
         headers=acme.headers,
@@ -280,7 +330,8 @@ def test_tenant_user_works_with_generated_crm_screens(
         lambda d: not d.find_elements(By.CSS_SELECTOR, '#nav [data-plugin="crm"]'),
         "the CRM menu gone",
     )
-    screenshot(browser, tmp_path, "crm-off")
+    record_property("crm_menu_gone_s", round(time.monotonic() - started, 3))
+    screenshot(browser, shots, "crm-off")
     assert not page_errors(browser)
     assert not views.violations, "\n".join(views.violations)
     if views.axe is None:

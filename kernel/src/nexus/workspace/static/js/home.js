@@ -3,6 +3,7 @@
 import { get } from "./api.js";
 import { formatValue, labelOf, t } from "./i18n.js";
 import { attempt, clear, h } from "./ui.js";
+import { idOf } from "./schema.js";
 import { titleOf } from "./views.js";
 
 const dig = (value, key) => key.split(".").filter(Boolean).reduce((v, k) => (v == null ? v : v[k]), value);
@@ -39,6 +40,6 @@ export async function searchView(section, resources, text) {
   const found = hits.filter(([, items]) => items.length);
   clear(results, found.length ? found.map(([resource, items]) => h("section", {},
     h("h3", {}, labelOf(resource.key.split("/").pop())),
-    h("ul", {}, items.map((item) => h("li", {}, h("a", { href: `#/${resource.key}/${encodeURIComponent(item.id)}` },
-      String(titleOf(item)))))))) : h("p", { class: "muted" }, t("nothing")));
+    h("ul", {}, items.map((item) => h("li", {}, h("a", { href: `#/${resource.key}/${encodeURIComponent(idOf(resource, item))}` },
+      String(titleOf(item, resource)))))))) : h("p", { class: "muted" }, t("nothing")));
 }

@@ -30,7 +30,8 @@ export function formatValue(value, schema = {}, record = {}) {
   if (typeof value === "boolean") return value ? "✓" : "✗";
   if (Array.isArray(value)) return value.map((v) => (typeof v === "object" ? "…" : String(v))).join(", ");
   if (typeof value === "object") return JSON.stringify(value);
-  const format = schema.format || "";
+  // Without a schema (a table the record holds), an RFC 3339 timestamp is still a time.
+  const format = schema.format || (typeof value === "string" && /^\d{4}-\d\d-\d\dT\d\d:\d\d/.test(value) ? "date-time" : "");
   if (format === "date-time" || format === "date") {
     const date = new Date(value);
     if (Number.isNaN(date.getTime())) return String(value);

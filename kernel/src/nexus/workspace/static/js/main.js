@@ -6,7 +6,7 @@ import { homeView, searchView } from "./home.js";
 import { labelOf, loadMessages, setLanguage, t, lang } from "./i18n.js";
 import { allResources, filtersOf, loadSchema, myResources } from "./schema.js";
 import { attempt, clear, field, h, say } from "./ui.js";
-import { detailView, forbiddenView, formView, listView } from "./views.js";
+import { actionView, actionsOf, detailView, forbiddenView, formView, listView } from "./views.js";
 
 const main = document.getElementById("main");
 const nav = document.getElementById("nav");
@@ -129,6 +129,11 @@ async function route() {
       else if (rest[0] === "new") { title.textContent = `${label} · ${t("new")}`; await formView(section, resource, null); }
       else if (rest[0] === "board" && resource.ui && resource.ui.kanban) await boardView(section, resource, route);
       else if (rest[1] === "edit") { title.textContent = `${label} · ${t("edit")}`; await formView(section, resource, rest[0]); }
+      else if (rest[1] === "do" && rest[2]) {
+        const action = actionsOf(resource).find((a) => a.name === rest[2]);
+        title.textContent = `${label} · ${action ? action.label : rest[2]}`;
+        await actionView(section, resource, rest[0], rest[2]);
+      }
       else await detailView(section, resource, rest[0], resources);
     }
     if (mine === generation) section.dataset.ready = "1";

@@ -66,7 +66,12 @@ export function allResources() {
     if (!items || items.type !== "array" || resolve(items.items).type !== "object") continue;
     const itemPath = Object.keys(doc.paths).find((other) =>
       other.startsWith(`${path}/{`) && /^\{\w+\}$/.test(other.slice(path.length + 1)));
-    found[keyOf(path)] = { key: keyOf(path), path, itemPath, itemSchema: resolve(items.items) };
+    const itemSchema = resolve(items.items);
+    // A record is named in its item path by `id`, or by the field the path's parameter
+    // names when the record has it (`/members/{member_id}`: `member_id`).
+    const param = itemPath && itemPath.slice(path.length + 2, -1);
+    const idField = param && param in (itemSchema.properties || {}) ? param : "id";
+    found[keyOf(path)] = { key: keyOf(path), path, itemPath, itemSchema, idField };
   }
   return found;
 }
@@ -102,5 +107,7 @@ export function filtersOf(resource) {
     .filter((p) => p.in === "query" && !["limit", "cursor"].includes(p.name))
     .map((p) => ({ name: p.name, schema: resolve(p.schema), description: p.description || "" }));
 }
+
+export const idOf = (resource, record) => record[resource.idField] ?? record.id;
 
 export const fill = (path, id) => path.replace(/\{\w+\}/, encodeURIComponent(id));

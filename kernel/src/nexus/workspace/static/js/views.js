@@ -3,7 +3,7 @@
 import { all, api, del, get, post } from "./api.js";
 import { formatValue, labelOf, t } from "./i18n.js";
 import { renderForm } from "./form.js";
-import { answerOf, bodyOf, fill, filtersOf, operationOf, resolve } from "./schema.js";
+import { answerOf, bodyOf, fill, filtersOf, idOf, operationOf, resolve } from "./schema.js";
 import { attempt, clear, confirmDialog, h, say, table } from "./ui.js";
 
 const HIDDEN = new Set(["id", "tenant_id"]);
@@ -17,8 +17,12 @@ export function columnsOf(resource) {
   }).slice(0, 5);
 }
 
-export const titleOf = (record) => record.name || record.title || record.display_name ||
-  [record.first_name, record.last_name].filter(Boolean).join(" ") || record.number || record.email || record.sku || record.id;
+// A record's title: its name, title, number, email or SKU; else any other field named so
+// (`member_email`); else its id.
+export const titleOf = (record, resource = null) => record.name || record.title || record.display_name ||
+  [record.first_name, record.last_name].filter(Boolean).join(" ") || record.number || record.email || record.sku ||
+  (Object.entries(record).find(([k, v]) => /(name|title|email)$/.test(k) && typeof v === "string" && v) || [])[1] ||
+  (resource ? idOf(resource, record) : record.id);
 
 function cell(record, name, resource) {
   const schema = resolve((resource.itemSchema.properties || {})[name]);
@@ -76,9 +80,9 @@ export async function listView(section, resource, query) {
     const page = Array.isArray(answer) ? { items: answer, next_cursor: null } : answer;
     for (const record of page.items) {
       const first = resource.canShow
-        ? h("a", { href: `#/${resource.key}/${encodeURIComponent(record.id)}` }, cell(record, columns[0], resource) || record.id)
+        ? h("a", { href: `#/${resource.key}/${encodeURIComponent(idOf(resource, record))}` }, cell(record, columns[0], resource) || idOf(resource, record))
         : cell(record, columns[0], resource);
-      rows.push(h("tr", { "data-id": record.id }, h("td", {}, first), columns.slice(1).map((c) => h("td", {}, cell(record, c, resource)))));
+      rows.push(h("tr", { "data-id": idOf(resource, record) }, h("td", {}, first), columns.slice(1).map((c) => h("td", {}, cell(record, c, resource)))));
     }
     cursor = page.next_cursor;
     more.hidden = !cursor;
@@ -105,7 +109,7 @@ export async function detailView(section, resource, id, resources) {
   const lines = resource.ui && resource.ui.lines;
   const entries = Object.keys(props).filter((n) => !HIDDEN.has(n) && !(lines && n === lines.field));
   const related = (name) => {
-    if (!name.endsWith("_id")) return null;
+    if (!name.endsWith("_id") || name === resource.idField) return null;
     const target = Object.values(resources).find((r) => r.canShow && r.plugin === resource.plugin &&
       (r.key.endsWith(`/${name.replace(/_id$/, "")}s`) || r.key.endsWith(`/${name.replace(/_id$/, "")}es`)));
     return target && record[name] ? h("a", { href: `#/${target.key}/${encodeURIComponent(record[name])}` }, String(record[name])) : null;
@@ -116,12 +120,13 @@ export async function detailView(section, resource, id, resources) {
   ]));
   const buttons = h("div", { class: "actions" });
   if (resource.updateMethod) buttons.append(h("a", { class: "button", href: `#/${resource.key}/${encodeURIComponent(id)}/edit`, id: "edit-record" }, t("edit")));
-  for (const action of (resource.ui && resource.ui.actions) || []) {
-    if (!resource.allowed.has(`POST ${action.path}`)) continue;
-    buttons.append(h("button", { type: "button", "data-action": action.label, onclick: async () => {
-      if (action.confirm && !(await confirmDialog({ title: action.label, body: action.confirm, okLabel: action.label })).ok) return;
-      if (await attempt(() => post(fill(action.path, id)), t("done"))) window.dispatchEvent(new HashChangeEvent("hashchange"));
-    } }, action.label));
+  for (const action of actionsOf(resource)) {
+    buttons.append(action.body
+      ? h("a", { class: "button", "data-action": action.label, href: `#/${resource.key}/${encodeURIComponent(id)}/do/${action.name}` }, action.label)
+      : h("button", { type: "button", "data-action": action.label, onclick: async () => {
+        if (action.confirm && !(await confirmDialog({ title: action.label, body: action.confirm, okLabel: action.label })).ok) return;
+        if (await attempt(() => post(fill(action.path, id)), t("done"))) window.dispatchEvent(new HashChangeEvent("hashchange"));
+      } }, action.label));
   }
   if (resource.canDelete) {
     buttons.append(h("button", { type: "button", class: "danger", id: "delete-record", onclick: async () => {
@@ -130,13 +135,18 @@ export async function detailView(section, resource, id, resources) {
       if ((await attempt(() => del(path), t("deleted"))) !== undefined) location.hash = `#/${resource.key}`;
     } }, t("delete")));
   }
-  section.append(h("h2", { id: "record-title" }, String(titleOf(record))), buttons, list);
+  section.append(h("h2", { id: "record-title" }, String(titleOf(record, resource))), buttons, list);
   if (lines && Array.isArray(record[lines.field])) {
     const itemSchema = resolve(resolve(props[lines.field]).items);
     const lineProps = itemSchema.properties || {};
     section.append(h("h2", {}, t("lines")), table(lines.columns.map(labelOf), record[lines.field].map((line) =>
       h("tr", {}, lines.columns.map((c) => h("td", {}, formatValue(line[c], resolve(lineProps[c]), { currency: record.currency })))))),
     h("dl", { class: "record totals" }, lines.totals.map((name) => [h("dt", {}, labelOf(name)), h("dd", { "data-total": name }, cell(record, name, resource))])));
+  }
+  // What the record holds beyond its list's fields: its tables (a history, say).
+  for (const [key, rows] of Object.entries(record).filter(([k, v]) => !(k in props) && Array.isArray(v) && v.length && typeof v[0] === "object" && v[0] !== null)) {
+    const cols = Object.keys(rows[0]).filter((c) => c !== "id" && !c.endsWith("_id") && (rows[0][c] === null || typeof rows[0][c] !== "object"));
+    section.append(table(cols.map(labelOf), rows.map((row) => h("tr", {}, cols.map((c) => h("td", {}, formatValue(row[c], {}, row))))), { caption: labelOf(key) }));
   }
   await panels(section, resource, id);
   return record;
@@ -172,7 +182,38 @@ export async function formView(section, resource, id) {
   const record = editing ? await get(path) : {};
   const saved = await renderForm(section, { schema, method, path, record, declared: resource.ui, title: t(editing ? "edit" : "new") });
   say(t(editing ? "saved" : "created"), "ok");
-  location.hash = `#/${resource.key}/${encodeURIComponent(saved.id || id)}`;
+  location.hash = `#/${resource.key}/${encodeURIComponent(idOf(resource, saved) || id)}`;
+}
+
+// The record's actions the user may take: those its plugin declares (`UiAction`), then every
+// other POST route under the record (`.../{id}/redeem`), labelled by its summary. One with a
+// request body opens its form; one without asks for a confirmation first.
+export function actionsOf(resource) {
+  const declared = ((resource.ui && resource.ui.actions) || []).filter((a) => resource.allowed.has(`POST ${a.path}`));
+  const found = declared.map((a) => ({ ...a, name: a.path.split("/").pop(), body: null }));
+  const prefix = `POST ${resource.itemPath}/`;
+  for (const op of [...resource.allowed].filter((o) => resource.itemPath && o.startsWith(prefix))) {
+    const name = op.slice(prefix.length);
+    const path = op.slice(5);
+    if (name.includes("/") || name.includes("{") || declared.some((a) => a.path === path)) continue;
+    const operation = operationOf(path, "post");
+    const label = (operation && operation.summary) || labelOf(name);
+    found.push({ label, path, name, body: bodyOf(operation), confirm: label });
+  }
+  return found;
+}
+
+// An action's form: its request body's fields; the record is shown again once it is done.
+export async function actionView(section, resource, id, name) {
+  const action = actionsOf(resource).find((a) => a.name === name && a.body);
+  if (!action) throw Object.assign(new Error(t("forbidden")), { status: 403 });
+  const record = await get(fill(resource.itemPath, id));
+  section.append(h("p", {}, h("a", { href: `#/${resource.key}/${encodeURIComponent(id)}` }, String(titleOf(record, resource)))));
+  const holder = h("div");
+  section.append(holder);
+  await renderForm(holder, { schema: action.body, method: "POST", path: fill(action.path, id), title: action.label });
+  say(t("done"), "ok");
+  location.hash = `#/${resource.key}/${encodeURIComponent(id)}`;
 }
 
 export function forbiddenView(main) {
