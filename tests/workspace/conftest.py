@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 import nexus_crm
 import nexus_finance
 import nexus_inventory
+import nexus_notify
 import pytest
 import uvicorn
 from kernel_samples import hello, memos, tasks
@@ -44,11 +45,12 @@ __all__ = ("browser", "browsers", "workspace_events", "workspace_served")
 
 @pytest.fixture
 def workspace_served(nexus_database_url: str) -> Iterator[Served]:
-    """The kernel with CRM, Finance, Inventory and plugins declaring no screens (the
+    """The kernel with CRM, Finance, Inventory, Notifications and plugins declaring no screens (the
     third-party ``loyalty`` and the ``memos`` sample), on uvicorn; its event loop kept on
     ``app.state`` for the event worker."""
     settings = Settings(log_level="warning").replace(database_url=nexus_database_url)
-    plugins = [hello, tasks, memos, nexus_crm, nexus_finance, nexus_inventory, acme_loyalty]
+    plugins = [hello, tasks, memos, nexus_crm, nexus_finance, nexus_inventory, nexus_notify]
+    plugins.append(acme_loyalty)
     registry = load_plugins(settings, plugins=plugins)
     run_sync(migrate(settings, registry, database_url=nexus_database_url))
     app = create_app(settings, registry=registry)

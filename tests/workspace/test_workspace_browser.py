@@ -170,6 +170,15 @@ def test_tenant_user_works_with_generated_crm_screens(
     css(browser, '#nav [data-plugin="crm"]')
     until(browser, lambda d: d.find_elements(By.CSS_SELECTOR, '#view-home[data-ready="1"]'))
     views.check("home")
+    # On a phone the menu folds behind its button; following a link folds it again.
+    browser.set_window_size(360, 1000)
+    assert not browser.find_element(By.ID, "nav").is_displayed()
+    css(browser, "#menu").click()
+    until(browser, lambda d: d.find_element(By.ID, "nav").is_displayed(), "the menu open")
+    css(browser, '#nav a[href="#/crm/contacts"]').click()
+    css(browser, '#view-crm-contacts[data-ready="1"]')
+    assert not browser.find_element(By.ID, "nav").is_displayed()
+    browser.set_window_size(1280, 1000)
 
     open_view(browser, "#/crm/contacts", "#view-crm-contacts")
     css(browser, "#new-record").click()
@@ -315,6 +324,27 @@ def test_tenant_user_works_with_generated_crm_screens(
     keeper_views = Views(keeper, shots)
     keeper_views.check("forbidden")
     views.violations.extend(keeper_views.violations)
+
+    # A notification for Sam (Notifications' in-app channel, delivered by the event worker):
+    # the header's unread count, live; the feed; the item marked read.
+    users = api.get("/api/v1/users", headers=acme.headers).json()["items"]
+    sam = next(user["id"] for user in users if user["email"] == "sam@acme.example")
+    message = {
+        "to": {"user_id": sam},
+        "category": "inventory.stock",
+        "subject": "Engines running low",
+        "text": "7 analytical engines left.",
+        "channels": ["in_app"],
+    }
+    sent = api.post("/api/v1/notify/messages", headers=acme.headers, json=message)
+    assert sent.status_code == 201, sent.text
+    until(browser, lambda d: css(d, "#unread-count").text == "1", "one unread notification")
+    css(browser, "#notifications").click()
+    css(browser, '#view-notifications[data-ready="1"]')
+    assert "Engines running low" in css(browser, "#feed").text
+    views.check("notifications")
+    css(browser, "#feed .mark-read").click()
+    until(browser, lambda d: not d.find_elements(By.CSS_SELECTOR, "#unread-count"), "all read")
 
     # CRM switched off elsewhere: its menu leaves the open workspace (the time it took is
     # kept in the JUnit report as crm_menu_gone_s).

@@ -2,6 +2,7 @@
 
 import { session, signIn, stream } from "./api.js";
 import { boardView } from "./board.js";
+import { feedView, followFeed, stopFeed } from "./feed.js";
 import { homeView, searchView } from "./home.js";
 import { labelOf, loadMessages, setLanguage, t, lang } from "./i18n.js";
 import { allResources, filtersOf, loadSchema, myResources } from "./schema.js";
@@ -13,6 +14,7 @@ const nav = document.getElementById("nav");
 const who = document.getElementById("who");
 const signOutButton = document.getElementById("signout");
 const themeButton = document.getElementById("theme");
+const menuButton = document.getElementById("menu");
 let navigation = null;
 let resources = {};
 let stopStream = null;
@@ -24,8 +26,14 @@ function applyTheme(dark) {
   themeButton.textContent = t("dark_mode");
 }
 
+function openMenu(open) {
+  nav.classList.toggle("open", open);
+  menuButton.setAttribute("aria-expanded", String(open));
+}
+
 function signInView() {
   nav.hidden = true;
+  menuButton.hidden = true;
   signOutButton.hidden = true;
   who.textContent = "";
   const tenant = h("input", { id: "signin-tenant", autocomplete: "organization", required: true });
@@ -80,6 +88,7 @@ function renderNav() {
   });
   clear(nav, h("a", { href: "#/", id: "nav-home" }, t("home")), searchForm, groups);
   nav.hidden = false;
+  menuButton.hidden = false;
   signOutButton.hidden = false;
   who.textContent = session.me ? session.me.subject.slice(0, 8) : "";
 }
@@ -92,11 +101,13 @@ async function route() {
     const first = await attempt(() => import("./api.js").then((m) => m.get("/api/v1/workspace/navigation")));
     if (!first) { session.clear(); signInView(); return; }
     setNavigation(first);
+    followFeed(first);
     stopStream = stream("/api/v1/workspace/events", (name, data) => {
       if (name !== "navigation") return;
       setNavigation(JSON.parse(data));
+      followFeed(navigation);
       const key = location.hash.replace(/^#\/?/, "").split(/[?/]/)[0];
-      if (key && !Object.keys(resources).some((k) => location.hash.startsWith(`#/${k}`)) && key !== "search") route();
+      if (key && !Object.keys(resources).some((k) => location.hash.startsWith(`#/${k}`)) && !["search", "notifications"].includes(key)) route();
     });
   }
   renderNav();
@@ -110,6 +121,10 @@ async function route() {
       title.textContent = t("dashboard");
       section.id = "view-home";
       await homeView(section, navigation);
+    } else if (where === "notifications") {
+      title.textContent = t("notifications");
+      section.id = "view-notifications";
+      await feedView(section);
     } else if (where === "search") {
       title.textContent = t("search");
       section.id = "view-search";
@@ -145,6 +160,7 @@ async function route() {
 
 function stop() {
   if (stopStream) { stopStream(); stopStream = null; }
+  stopFeed();
   navigation = null;
 }
 
@@ -170,10 +186,12 @@ document.addEventListener("keydown", (event) => {
   else if (event.key === "n") document.getElementById("new-record")?.click();
   lastKey = event.key;
 });
-window.addEventListener("hashchange", () => { say(""); route(); });
+window.addEventListener("hashchange", () => { say(""); openMenu(false); route(); });
+menuButton.addEventListener("click", () => openMenu(!nav.classList.contains("open")));
 
 await loadMessages();
 applyTheme((localStorage.getItem("nexus.app.theme") || (matchMedia("(prefers-color-scheme: dark)").matches ? "dark" : "light")) === "dark");
 signOutButton.textContent = t("signout");
+menuButton.textContent = t("menu");
 if ("serviceWorker" in navigator) navigator.serviceWorker.register("/app/sw.js", { scope: "/app/" }).catch(() => {});
 route();
