@@ -280,6 +280,13 @@ def test_tenant_user_works_with_generated_crm_screens(
     css(browser, "#confirm-ok").click()
     until(browser, lambda d: "posted" in css(d, 'dd[data-field="state"]').text, "posted")
     views.check("invoice-posted")
+    # Invoices on a calendar by due date (Finance's UiCalendar): the posted one, by number.
+    posted = api.get("/api/v1/finance/invoices?state=posted", headers=acme.headers).json()["items"]
+    number, due = posted[0]["number"], posted[0]["due_date"]
+    browser.get(f"{base}/app/#/finance/invoices/calendar?month={due[:7]}")
+    css(browser, '#view-finance-invoices[data-ready="1"]')
+    assert number in css(browser, f'#calendar [data-date="{due}"]').text
+    views.check("invoices-calendar")
 
     # Inventory delivered the line (finance.invoice.posted.v1): the product's stock panel.
     workspace_events.wait_handled_type("inventory", "finance.invoice.posted.v1", 1)

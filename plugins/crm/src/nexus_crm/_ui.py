@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from nexus_hookspecs import (
     UiAction,
+    UiCalendar,
     UiKanban,
     UiLane,
     UiLines,
@@ -26,7 +27,7 @@ _DEALS = "/api/v1/crm/deals"
 
 @hookimpl
 def nexus_ui(register: Callable[[UiResource | UiCard], None]) -> None:
-    """Contacts and companies with chosen columns; deals on a pipeline kanban."""
+    """Contacts, companies, deals on a pipeline kanban, activities on a calendar."""
     register(
         UiResource(
             path="/api/v1/crm/contacts",
@@ -41,6 +42,14 @@ def nexus_ui(register: Callable[[UiResource | UiCard], None]) -> None:
     )
     register(
         UiResource(path="/api/v1/crm/companies", label="Companies", columns=("name", "domain"))
+    )
+    register(
+        UiResource(
+            path="/api/v1/crm/activities",
+            label="Activities",
+            columns=("subject", "kind", "due_date", "done", "overdue"),
+            calendar=UiCalendar(date_field="due_date", title_field="subject"),
+        )
     )
     register(
         UiResource(

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from nexus_hookspecs import UiAction, UiCard, UiLines, UiResource, UiSection, hookimpl
+from nexus_hookspecs import (
+    UiAction,
+    UiCalendar,
+    UiCard,
+    UiLines,
+    UiResource,
+    UiSection,
+    hookimpl,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -16,7 +24,7 @@ _INVOICES = "/api/v1/finance/invoices"
 
 @hookimpl
 def nexus_ui(register: Callable[[UiResource | UiCard], None]) -> None:
-    """Invoices (lines and totals; post, cancel), partners, and a profit-and-loss card."""
+    """Invoices (lines, totals, actions, calendar), partners, and a profit-and-loss card."""
     register(
         UiResource(
             path=_INVOICES,
@@ -34,6 +42,7 @@ def nexus_ui(register: Callable[[UiResource | UiCard], None]) -> None:
                 columns=("description", "quantity", "unit_price", "discount_percent", "sku"),
                 totals=("untaxed_total", "tax_total", "total", "residual"),
             ),
+            calendar=UiCalendar(date_field="due_date", title_field="number"),
             actions=(
                 UiAction(
                     label="Post",

@@ -7,7 +7,7 @@ const SHELL = [
   "/app/assets/js/main.js", "/app/assets/js/api.js", "/app/assets/js/ui.js",
   "/app/assets/js/schema.js", "/app/assets/js/views.js", "/app/assets/js/i18n.js",
   "/app/assets/js/form.js", "/app/assets/js/board.js", "/app/assets/js/home.js",
-  "/app/assets/js/feed.js",
+  "/app/assets/js/feed.js", "/app/assets/js/calendar.js",
   "/app/assets/locales/en.json", "/app/assets/locales/fr.json",
 ];
 

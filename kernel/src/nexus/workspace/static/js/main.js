@@ -2,6 +2,7 @@
 
 import { session, signIn, stream } from "./api.js";
 import { boardView } from "./board.js";
+import { calendarView } from "./calendar.js";
 import { feedView, followFeed, stopFeed } from "./feed.js";
 import { homeView, searchView } from "./home.js";
 import { labelOf, loadMessages, setLanguage, t, lang } from "./i18n.js";
@@ -143,6 +144,7 @@ async function route() {
       if (rest.length === 0) await listView(section, resource, query);
       else if (rest[0] === "new") { title.textContent = `${label} · ${t("new")}`; await formView(section, resource, null); }
       else if (rest[0] === "board" && resource.ui && resource.ui.kanban) await boardView(section, resource, route);
+      else if (rest[0] === "calendar" && resource.ui && resource.ui.calendar) { title.textContent = `${label} · ${t("calendar")}`; await calendarView(section, resource, query); }
       else if (rest[1] === "edit") { title.textContent = `${label} · ${t("edit")}`; await formView(section, resource, rest[0]); }
       else if (rest[1] === "do" && rest[2]) {
         const action = actionsOf(resource).find((a) => a.name === rest[2]);

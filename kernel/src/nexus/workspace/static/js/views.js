@@ -65,6 +65,7 @@ export async function listView(section, resource, query) {
   const bar = h("div", { class: "actions" },
     resource.canCreate ? h("a", { class: "button primary", href: `#/${resource.key}/new`, id: "new-record" }, t("new")) : null,
     resource.ui && resource.ui.kanban ? h("a", { class: "button", href: `#/${resource.key}/board` }, t("board")) : null,
+    resource.ui && resource.ui.calendar ? h("a", { class: "button", href: `#/${resource.key}/calendar`, id: "calendar-view" }, t("calendar")) : null,
     csvLink(resource));
   const columns = columnsOf(resource);
   const holder = h("div", { id: "list" });
