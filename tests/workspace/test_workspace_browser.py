@@ -24,6 +24,7 @@ import nexus_inventory
 import pytest
 from nexus.testing import make_tenant
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import Select
 
 from tests.console._pages import css, page_errors, screenshot, sideways, until
 
@@ -106,8 +107,13 @@ def shots(tmp_path):
     return directory
 
 
-def sign_in(driver, base, email="sam@acme.example"):
+def sign_in(driver, base, email="sam@acme.example", language=None):
     driver.get(f"{base}/app/")
+    if language:  # the catalog is chosen on the sign-in page (the page reloads in it)
+        Select(css(driver, "#signin-language")).select_by_value(language)
+        until(
+            driver, lambda d: d.execute_script("return document.documentElement.lang") == language
+        )
     css(driver, "#signin-tenant").send_keys("acme")
     css(driver, "#signin-email").send_keys(email)
     css(driver, "#signin-password").send_keys(PASSWORD)
@@ -318,18 +324,27 @@ def test_tenant_user_works_with_generated_crm_screens(
     assert "Gift card" in css(browser, '#view-loyalty-members [aria-label="History"]').text
     views.check("loyalty-member")
 
-    # A storekeeper (a role of the tenant's: Inventory's permissions, none of Finance's)
-    # sees Inventory, no Finance menu, and the 403 page on Finance's URL.
+    # A storekeeper (a role of the tenant's: Inventory's permissions, none of Finance's),
+    # in French and the dark theme, sees Inventory, no Finance menu, and the 403 page on
+    # Finance's URL.
     keeper = browsers()
-    sign_in(keeper, base, email="sue@acme.example")
+    sign_in(keeper, base, email="sue@acme.example", language="fr")
     css(keeper, '#nav [data-plugin="inventory"]')
+    assert css(keeper, "#nav-home").text == "Accueil"
     assert not keeper.find_elements(By.CSS_SELECTOR, '#nav [data-plugin="finance"]')
     assert not keeper.find_elements(By.CSS_SELECTOR, '#nav [data-plugin="crm"]')
-    keeper.get(f"{base}/app/#/finance/invoices")
-    assert "403" in css(keeper, "#view-title").text
-    css(keeper, "#forbidden")
+    # Nor may she read Notifications' feed: no link to it.
+    assert not keeper.find_element(By.ID, "notifications").is_displayed()
+    css(keeper, "#theme").click()
+    assert keeper.execute_script("return document.documentElement.dataset.theme") == "dark"
     keeper_views = Views(keeper, shots)
-    keeper_views.check("forbidden")
+    open_view(keeper, "#/inventory/products", "#view-inventory-products")
+    until(keeper, lambda d: any("ENGINE" in row for row in rows(d)), "the product listed")
+    keeper_views.check("products-fr-dark")
+    keeper.get(f"{base}/app/#/finance/invoices")
+    assert css(keeper, "#view-title").text.startswith("403 — Vous ne pouvez pas")
+    css(keeper, "#forbidden")
+    keeper_views.check("forbidden-fr-dark")
     views.violations.extend(keeper_views.violations)
 
     # A notification for Sam (Notifications' in-app channel, delivered by the event worker):
