@@ -234,6 +234,11 @@ def test_tenant_user_works_with_generated_crm_screens(
     css(browser, '[data-field="amount"]').send_keys("1000")
     css(browser, "#form-submit").click()
     until(browser, lambda d: "Engines" in css(d, "#record-title").text, "the deal's page")
+    # The home page's cards: CRM's open deals (a UiCard over the deals' list) shows it.
+    css(browser, "#nav-home").click()
+    css(browser, '#view-home[data-ready="1"]')
+    assert "Engines for Ada" in css(browser, '.dashboard-card[aria-label="Open deals"]').text
+    views.check("home-cards")
     browser.get(f"{base}/app/#/crm/deals/board")
     css(browser, '#view-crm-deals[data-ready="1"]')
     card = css(browser, ".kanban-card")

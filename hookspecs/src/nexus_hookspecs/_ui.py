@@ -132,7 +132,8 @@ class UiCard(msgspec.Struct, frozen=True, kw_only=True):
 
     Attributes:
         label: The card's title.
-        path: The report's API path.
+        path: The report's API path; a query may follow (``/api/v1/crm/deals?status=open``).
+            A list's page shows its records' titles (``value="items"``).
         value: A dotted key into the answer (``total``, ``totals.amount``); the whole
             answer when empty.
     """

@@ -86,7 +86,8 @@ async def navigation(kernel: Kernel, app: Litestar, request: Any, tenant_id: UUI
     reachable = {(op.method, op.path) for op in operations}
     ui: list[dict[str, Any]] = []
     for plugin, item in declarations(kernel.registry):
-        if plugin not in held.enabled or ("GET", item.path) not in reachable:
+        # A card's path may carry a query (``/deals?status=open``): the route is before it.
+        if plugin not in held.enabled or ("GET", item.path.split("?")[0]) not in reachable:
             continue
         entry = msgspec.to_builtins(item)
         entry["plugin"] = plugin

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from nexus_hookspecs import (
     UiAction,
     UiCalendar,
+    UiCard,
     UiKanban,
     UiLane,
     UiLines,
@@ -18,8 +19,6 @@ from nexus_hookspecs import (
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from nexus_hookspecs import UiCard
-
 __all__ = ("nexus_ui",)
 
 _DEALS = "/api/v1/crm/deals"
@@ -27,7 +26,10 @@ _DEALS = "/api/v1/crm/deals"
 
 @hookimpl
 def nexus_ui(register: Callable[[UiResource | UiCard], None]) -> None:
-    """Contacts, companies, deals on a pipeline kanban, activities on a calendar."""
+    """Contacts, companies, deals (a kanban), activities (a calendar); two dashboard cards.
+
+    The cards: the open deals, and the activities to do next.
+    """
     register(
         UiResource(
             path="/api/v1/crm/contacts",
@@ -90,5 +92,13 @@ def nexus_ui(register: Callable[[UiResource | UiCard], None]) -> None:
                 ),
                 UiAction(label="Reopen", path=f"{_DEALS}/{{deal_id}}/reopen"),
             ),
+        )
+    )
+    register(UiCard(label="Open deals", path=f"{_DEALS}?status=open&limit=5", value="items"))
+    register(
+        UiCard(
+            label="Activities to do",
+            path="/api/v1/crm/activities?done=false&sort=due_date&limit=5",
+            value="items",
         )
     )

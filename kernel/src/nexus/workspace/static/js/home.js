@@ -21,9 +21,15 @@ export async function homeView(section, navigation) {
   }));
 }
 
-// A number, or a small table of an object's entries (totals per currency).
+// A number; a list of records (their titles, the first five); or a small table of an
+// object's entries (totals per currency).
 function figure(value) {
   if (value === null || typeof value !== "object") return h("p", { class: "figure" }, formatValue(value));
+  if (Array.isArray(value)) {
+    if (!value.length) return h("p", { class: "muted" }, t("nothing"));
+    return h("ul", { class: "card-list" }, value.slice(0, 5).map((item) =>
+      h("li", {}, item !== null && typeof item === "object" ? String(titleOf(item)) : formatValue(item))));
+  }
   const flat = Object.entries(value).flatMap(([k, v]) =>
     v !== null && typeof v === "object" ? Object.entries(v).map(([k2, v2]) => [`${k} · ${labelOf(k2)}`, v2]) : [[labelOf(k), v]]);
   return h("dl", { class: "record" }, flat.slice(0, 8).map(([k, v]) => [h("dt", {}, k), h("dd", {}, formatValue(v))]));
