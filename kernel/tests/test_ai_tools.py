@@ -15,7 +15,6 @@ from nexus.compose import (
     ServiceCalls,
     ToolCalls,
     ToolRefused,
-    member_permissions,
     tool_schema,
 )
 from nexus.identity import Principal, PrincipalKind, Role
@@ -106,7 +105,7 @@ def client(database_url):
 
 def _tools(client) -> ToolCalls:
     kernel = kernel_of(client.app)
-    return ToolCalls(kernel.services, kernel.database, member_permissions(kernel.registry))
+    return ToolCalls(kernel.services, kernel.database, kernel.registry.permissions("member"))
 
 
 def _principal(tenant_id, *roles: str) -> Principal:
