@@ -16,17 +16,25 @@ keeps them in ``.ci/screenshots``), else to the test's temporary directory.
 
 from __future__ import annotations
 
+import json
 import os
-import time
 from pathlib import Path
 
 import nexus_inventory
 import pytest
 from nexus.testing import make_tenant
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select
 
-from tests.console._pages import css, page_errors, screenshot, sideways, until
+from tests.console._pages import (
+    css,
+    page_errors,
+    screenshot,
+    sideways,
+    sign_in_with_password,
+    until,
+)
 
 PASSWORD = "correct horse battery"
 AXE = Path(__file__).parent / "node_modules" / "axe-core" / "axe.min.js"
@@ -163,7 +171,7 @@ def stocked_product(api, headers):
 
 
 def test_tenant_user_works_with_generated_crm_screens(
-    workspace_served, workspace_events, browsers, acme, shots, record_property
+    workspace_served, workspace_events, browsers, acme, shots
 ):
     base = workspace_served.base
     api = workspace_served.client()
@@ -373,21 +381,29 @@ def test_tenant_user_works_with_generated_crm_screens(
     css(browser, "#feed .mark-read").click()
     until(browser, lambda d: not d.find_elements(By.CSS_SELECTOR, "#unread-count"), "all read")
 
-    # CRM switched off elsewhere: its menu leaves the open workspace (the time it took is
-    # kept in the JUnit report as crm_menu_gone_s).
-    started = time.monotonic()
-    switched = api.put(
-        "/api/v1/features/crm",
-        headers=acme.headers,
-        json={"enabled": False, "cascade": True, "reason": "workspace test"},
+    # CRM switched off in the console (another browser, Sam's admin session): its menu leaves
+    # the open workspace. The time from the confirmation to the menu's removal (both
+    # browsers' clocks are this machine's) is kept beside the screenshots: timings.json.
+    browser.execute_script(
+        "window.crmGone = null; new MutationObserver(() => { if (!window.crmGone && "
+        "!document.querySelector('#nav [data-plugin=\"crm\"]')) window.crmGone = Date.now(); })"
+        ".observe(document.getElementById('nav'), {childList: true, subtree: true});"
     )
-    assert switched.status_code == 200, switched.text
+    console = browsers()
+    sign_in_with_password(console, base, tenant="acme", email="sam@acme.example", password=PASSWORD)
+    css(console, '[id="switch-crm"]').click()
+    reason = css(console, "#confirm-reason")
+    reason.send_keys("workspace test")
+    started = console.execute_script("return Date.now()")
+    reason.send_keys(Keys.ENTER)
     until(
         browser,
         lambda d: not d.find_elements(By.CSS_SELECTOR, '#nav [data-plugin="crm"]'),
         "the CRM menu gone",
     )
-    record_property("crm_menu_gone_s", round(time.monotonic() - started, 3))
+    gone = browser.execute_script("return window.crmGone")
+    timing = {"crm_menu_gone_s": round((gone - started) / 1000, 3)}
+    (shots / "timings.json").write_text(json.dumps(timing) + "\n")
     screenshot(browser, shots, "crm-off")
     assert not page_errors(browser)
     assert not views.violations, "\n".join(views.violations)
