@@ -60,9 +60,7 @@ def create_app(
     kernel = compose.build_kernel(
         settings, registry=registry, database=database or compose.connect_database(settings)
     )
-    tools = compose.ToolCalls(
-        kernel.services, kernel.database, registry.permissions("member")
-    )
+    tools = compose.ToolCalls(kernel.services, kernel.database, registry.permissions("member"))
     mcp = compose.McpEndpoint(kernel, tools)
     app = Litestar(
         route_handlers=[*compose.kernel_routes(), mcp.route],

@@ -55,4 +55,3 @@ def outer_layers(app: Litestar, kernel: Kernel) -> ASGIApp:
         max_header_bytes=kernel.settings.max_header_bytes,
     )
     return request_ids(limited)  # type: ignore[no-any-return]
-

@@ -154,6 +154,12 @@ class _Wake:
                 await event.wait()
         event.clear()
 
+    def wake_all(self) -> None:
+        """Wake every waiting task (the worker is stopping)."""
+        for events in self.waiters.values():
+            for event in events:
+                event.set()
+
     async def stop(self) -> None:
         if self._conn is not None:
             await self._conn.close()
@@ -188,6 +194,7 @@ class EventWorker:
         self.relay = relay
         self._wake = _Wake(database_url, (OUTBOX_CHANNEL, LOG_CHANNEL), role)
         self._tasks: list[asyncio.Task[None]] = []
+        self._stopping = False
         self.health = DependencyHealth("database", bus.name)
         """The database's and the bus's state, for the probe port's ``/readyz``."""
 
@@ -198,6 +205,7 @@ class EventWorker:
         stop the worker: the relay and the consumers retry with backoff, and
         :attr:`health` says what is failing until it answers.
         """
+        self._stopping = False
         await self._wake.start()
         self.health.up("database")
         try:
@@ -222,10 +230,22 @@ class EventWorker:
         self._tasks.append(asyncio.create_task(gauges, name="nexus-gauges"))
 
     async def stop(self) -> None:
-        """Cancel the tasks (an unfinished batch is redone by the next worker) and disconnect."""
-        for task in self._tasks:
-            task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
+        """Cancel the tasks (an unfinished batch is redone by the next worker) and disconnect.
+
+        The tasks' loops also end on a flag: on Python 3.11 a cancellation that lands as an
+        ``asyncio.wait_for`` inside a driver completes is lost, and a task that lost it would
+        otherwise go on forever (a cancelled task is cancelled again until it ends).
+        """
+        self._stopping = True
+        self._wake.wake_all()
+        pending = set(self._tasks)
+        while pending:
+            for task in pending:
+                task.cancel()
+            _, pending = await asyncio.wait(pending, timeout=1.0)
+        for task in self._tasks:  # retrieved, so none is reported as never retrieved
+            if not task.cancelled():
+                task.exception()
         self._tasks.clear()
         await self.bus.stop()
         await self._wake.stop()
@@ -240,7 +260,7 @@ class EventWorker:
     async def _relay(self) -> None:
         wake = self._wake.waiter(OUTBOX_CHANNEL)
         failures = 0
-        while True:
+        while not self._stopping:
             try:
                 moved = await self.bus.relay_once()
                 failures = 0
@@ -257,7 +277,7 @@ class EventWorker:
     async def _consume(self, consumer: Consumer) -> None:
         wake = self._wake.waiter(LOG_CHANNEL)
         failures = 0
-        while True:
+        while not self._stopping:
             try:
                 read = await self.bus.consume_once(consumer, self.delivery)
                 failures = 0
