@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from nexus_hookspecs import Manifest, Permission, hookimpl
+from nexus_hookspecs import Background, Manifest, Permission, hookimpl
 
 from nexus_calendar._dav import dav
 from nexus_calendar._examples import EXAMPLES
@@ -22,19 +22,38 @@ from nexus_calendar._keys import (
     EVENTS_READ,
     EVENTS_WRITE,
     FEEDS_WRITE,
+    RESOURCES_READ,
+    RESOURCES_WRITE,
 )
+from nexus_calendar._reminders import REMINDERS
 from nexus_calendar._routes import CalendarController, EventController, FeedController
 from nexus_calendar._routes_attendees import AttendeeController, ReplyController
 from nexus_calendar._routes_freebusy import FreeBusyController
+from nexus_calendar._routes_resources import EventResourceController, ResourceController
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-__all__ = ("nexus_manifest", "nexus_piccolo_app", "nexus_routes")
+__all__ = (
+    "nexus_background",
+    "nexus_manifest",
+    "nexus_piccolo_app",
+    "nexus_routes",
+    "nexus_shutdown",
+)
 
 _MEMBERS = ("tenant_admin", "member")
 
-TABLES = ("calendar_calendar", "calendar_event", "calendar_attendee", "calendar_feed")
+TABLES = (
+    "calendar_calendar",
+    "calendar_event",
+    "calendar_attendee",
+    "calendar_feed",
+    "calendar_resource",
+    "calendar_event_resource",
+    "calendar_booking",
+    "calendar_reminder_sent",
+)
 
 
 @hookimpl
@@ -71,6 +90,16 @@ def nexus_manifest() -> Manifest:
                 description="Create and revoke subscription (ICS feed) URLs of a calendar.",
                 roles=_MEMBERS,
             ),
+            Permission(
+                key=RESOURCES_READ,
+                description="List and show rooms and equipment, and their bookings.",
+                roles=_MEMBERS,
+            ),
+            Permission(
+                key=RESOURCES_WRITE,
+                description="Create, change and delete rooms and equipment.",
+                roles=_MEMBERS,
+            ),
         ),
         tenant_tables=TABLES,
         example_payloads=EXAMPLES,
@@ -87,6 +116,8 @@ def nexus_routes(register: Callable[[Any], None]) -> None:
         FeedController,
         FreeBusyController,
         ReplyController,
+        ResourceController,
+        EventResourceController,
     ):
         register(controller)
     register(dav)
@@ -96,3 +127,15 @@ def nexus_routes(register: Callable[[Any], None]) -> None:
 def nexus_piccolo_app() -> str:
     """The calendar tables and migrations."""
     return "nexus_calendar.piccolo_app"
+
+
+@hookimpl
+def nexus_background(work: Background) -> None:
+    """Start the reminders' loop over every tenant with Calendar on."""
+    REMINDERS.start(work)
+
+
+@hookimpl
+async def nexus_shutdown(app: Any) -> None:
+    """Stop the reminders' loop."""
+    await REMINDERS.stop()

@@ -19,10 +19,14 @@ EXAMPLES: dict[str, Any] = {
         "timezone": "Africa/Lagos",
         "rrule": "FREQ=WEEKLY;BYDAY=MO",
         "exdates": ["2026-12-28T09:00:00+01:00"],
+        "reminders": [15],
     },
     "PATCH /events/{event_id}": {"location": "Room 2"},
     "POST /events/{event_id}/attendees": {"email": "ada@example.com", "name": "Ada Obi"},
     "POST /events/{event_id}/attendees/invitations": {"organizer": "team@example.com"},
+    "POST /resources": {"name": "Room 2", "kind": "room", "capacity": 8, "location": "2nd floor"},
+    "PATCH /resources/{resource_id}": {"capacity": 10},
+    "POST /events/{event_id}/resources": {"resource_id": "01938c8e-7d2a-7c3e-9a61-3f0e8b2d4c11"},
 }
 """Keyed as ``example_payloads`` wants them: method and path below ``/api/v1/calendar``."""
 

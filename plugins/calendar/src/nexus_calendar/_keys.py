@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-__all__ = ("CALENDARS_READ", "CALENDARS_WRITE", "EVENTS_READ", "EVENTS_WRITE", "FEEDS_WRITE")
+__all__ = (
+    "CALENDARS_READ",
+    "CALENDARS_WRITE",
+    "EVENTS_READ",
+    "EVENTS_WRITE",
+    "FEEDS_WRITE",
+    "RESOURCES_READ",
+    "RESOURCES_WRITE",
+)
 
 CALENDARS_READ = "calendar.calendars:read"
 """List and show calendars (shared ones and one's own personal ones)."""
@@ -18,3 +26,9 @@ EVENTS_WRITE = "calendar.events:write"
 
 FEEDS_WRITE = "calendar.feeds:write"
 """Create and revoke subscription (ICS feed) URLs of a calendar."""
+
+RESOURCES_READ = "calendar.resources:read"
+"""List and show bookable resources (rooms, equipment) and their busy periods."""
+
+RESOURCES_WRITE = "calendar.resources:write"
+"""Create, change and delete bookable resources."""

@@ -30,6 +30,12 @@ Text = Annotated[str, msgspec.Meta(max_length=5000)]
 TimeZone = Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
 RRule = Annotated[str, msgspec.Meta(min_length=1, max_length=500)]
 ExDate = Annotated[str, msgspec.Meta(max_length=40)]
+MAX_REMINDER = 40_320
+"""The earliest reminder: four weeks (in minutes) before an occurrence starts."""
+Reminders = Annotated[
+    list[Annotated[int, msgspec.Meta(ge=0, le=MAX_REMINDER)]], msgspec.Meta(max_length=5)
+]
+"""Up to five reminders, in minutes before each occurrence starts."""
 
 
 class CalendarIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -70,6 +76,7 @@ class EventIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     timezone: TimeZone | None = None
     rrule: RRule | None = None
     exdates: Annotated[list[ExDate], msgspec.Meta(max_length=500)] = []
+    reminders: Reminders = []
 
 
 class EventChanges(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -85,6 +92,7 @@ class EventChanges(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     timezone: TimeZone | None = None
     rrule: RRule | None = None
     exdates: Annotated[list[ExDate], msgspec.Meta(max_length=500)] | None = None
+    reminders: Reminders | None = None
 
 
 class EventOut(msgspec.Struct, kw_only=True):
@@ -105,6 +113,8 @@ class EventOut(msgspec.Struct, kw_only=True):
     rrule: str | None
     exdates: list[str]
     sequence: int
+    reminders: list[int] = []
+    resources: list[UUID] = []
 
 
 class Occurrence(msgspec.Struct, kw_only=True):

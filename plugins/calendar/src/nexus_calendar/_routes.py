@@ -10,6 +10,7 @@ from litestar import Controller, Response, delete, get, patch, post
 from litestar.params import FromPath, QueryParameter
 from nexus_hookspecs.http import Context, Db, invalid, not_found, route_opt
 
+from nexus_calendar._booking import rebook
 from nexus_calendar._examples import body
 from nexus_calendar._ics import calendar_ics, occurrences
 from nexus_calendar._keys import (
@@ -183,9 +184,15 @@ class EventController(Controller):
         event_id: FromPath[UUID],
         data: Annotated[EventChanges, body("PATCH /events/{event_id}", "Moved to a room")],
     ) -> EventOut:
-        """Change an event; its SEQUENCE goes up. 422 when the result is invalid."""
+        """Change an event; its SEQUENCE goes up. 422 when the result is invalid.
+
+        The resources it books are booked again at its new times: 409 naming the event in
+        the way when one of them is taken then.
+        """
         async with db.transaction() as conn:
-            return await change_event(conn, context.actor, event_id, data)
+            changed = await change_event(conn, context.actor, event_id, data)
+            await rebook(conn, changed, datetime.now(tz=UTC))
+            return changed
 
     @delete("/{event_id:uuid}", summary="Delete an event", opt=route_opt(permission=EVENTS_WRITE))
     async def delete_event(self, db: Db, context: Context, event_id: FromPath[UUID]) -> None:

@@ -35,11 +35,12 @@ __all__ = (
     "read_calendar",
     "read_event",
     "token_hash",
+    "with_resources",
 )
 
 _EVENT = (
     "id, calendar_id, uid, summary, description, location, all_day, starts_at, ends_at, "
-    "start_date, end_date, timezone, rrule, exdates, sequence"
+    "start_date, end_date, timezone, rrule, exdates, sequence, reminders"
 )
 _VISIBLE = "(owner is null or owner = $2)"
 
@@ -93,8 +94,9 @@ async def create_event(conn: Any, actor: str | None, calendar_id: UUID, data: Ev
     event_id = new_id()
     row = await conn.fetchrow(
         f"insert into calendar_event (id, calendar_id, uid, summary, description, location, "
-        "all_day, starts_at, ends_at, start_date, end_date, timezone, rrule, exdates) "
-        "values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) "
+        "all_day, starts_at, ends_at, start_date, end_date, timezone, rrule, exdates, "
+        "reminders, created_by) "
+        "values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) "
         f"returning {_EVENT}",
         event_id,
         calendar_id,
@@ -110,6 +112,8 @@ async def create_event(conn: Any, actor: str | None, calendar_id: UUID, data: Ev
         data.timezone or calendar.timezone,
         data.rrule,
         list(data.exdates),
+        sorted(set(data.reminders)),
+        actor,
     )
     return _event(row)
 
@@ -129,7 +133,16 @@ async def read_event(conn: Any, actor: str | None, event_id: UUID) -> EventOut:
     )
     if row is None:
         not_found()
-    return _event(row)
+    return await with_resources(conn, _event(row))
+
+
+async def with_resources(conn: Any, event: EventOut) -> EventOut:
+    """``event`` with the ids of the resources it books."""
+    rows = await conn.fetch(
+        "select resource_id from calendar_event_resource where event_id = $1 order by resource_id",
+        event.id,
+    )
+    return msgspec.structs.replace(event, resources=[row["resource_id"] for row in rows])
 
 
 async def change_event(
@@ -149,7 +162,8 @@ async def change_event(
     row = await conn.fetchrow(
         "update calendar_event set summary = $2, description = $3, location = $4, "
         "starts_at = $5, ends_at = $6, start_date = $7, end_date = $8, timezone = $9, "
-        "rrule = $10, exdates = $11, sequence = sequence + 1, updated_at = now() "
+        "rrule = $10, exdates = $11, reminders = $12, sequence = sequence + 1, "
+        "updated_at = now() "
         f"where id = $1 returning {_EVENT}",
         event_id,
         merged.summary,
@@ -162,8 +176,9 @@ async def change_event(
         merged.timezone,
         merged.rrule,
         list(merged.exdates),
+        sorted(set(merged.reminders)),
     )
-    return _event(row)
+    return msgspec.structs.replace(_event(row), resources=event.resources)
 
 
 async def calendar_events(conn: Any, calendar_id: UUID) -> list[EventOut]:

@@ -6,12 +6,20 @@ from pathlib import Path
 
 from piccolo.conf.apps import AppConfig
 
-from nexus_calendar.tables import Attendee, Calendar, Event, Feed
+from nexus_calendar.tables import (
+    Attendee,
+    Calendar,
+    Event,
+    EventResource,
+    Feed,
+    ReminderSent,
+    Resource,
+)
 
 __all__ = ("APP_CONFIG",)
 
 APP_CONFIG = AppConfig(
     app_name="calendar",
     migrations_folder_path=str(Path(__file__).parent / "migrations"),
-    table_classes=[Calendar, Event, Attendee, Feed],
+    table_classes=[Calendar, Event, Attendee, Feed, Resource, EventResource, ReminderSent],
 )

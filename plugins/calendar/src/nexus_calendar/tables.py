@@ -10,7 +10,7 @@ from nexus_hookspecs.piccolo import TenantOwned
 from piccolo.columns import UUID, Array, Boolean, Date, Integer, Text, Timestamptz
 from piccolo.table import Table
 
-__all__ = ("Attendee", "Calendar", "Event", "Feed")
+__all__ = ("Attendee", "Calendar", "Event", "EventResource", "Feed", "ReminderSent", "Resource")
 
 
 class Calendar(TenantOwned, Table, tablename="calendar_calendar"):
@@ -40,6 +40,8 @@ class Event(TenantOwned, Table, tablename="calendar_event"):
     exdates = Array(base_column=Text())
     sequence = Integer()
     dav_href = Text(null=True)
+    reminders = Array(base_column=Integer())
+    created_by = Text(null=True)
     created_at = Timestamptz()
     updated_at = Timestamptz()
 
@@ -61,3 +63,35 @@ class Attendee(TenantOwned, Table, tablename="calendar_attendee"):
     name = Text(null=True)
     partstat = Text()
     replied_at = Timestamptz(null=True)
+
+
+class Resource(TenantOwned, Table, tablename="calendar_resource"):
+    """A bookable resource: a room or a piece of equipment."""
+
+    name = Text()
+    kind = Text()
+    capacity = Integer(null=True)
+    location = Text(null=True)
+    created_at = Timestamptz()
+
+
+class EventResource(TenantOwned, Table, tablename="calendar_event_resource"):
+    """A resource an event books.
+
+    Its occurrences are kept in ``calendar_booking`` (a ``tstzrange`` per occurrence, which
+    Piccolo has no column for): an exclusion constraint there refuses overlapping bookings
+    of one resource.
+    """
+
+    event_id = UUID()
+    resource_id = UUID()
+    created_at = Timestamptz()
+
+
+class ReminderSent(TenantOwned, Table, tablename="calendar_reminder_sent"):
+    """A reminder sent for one occurrence of an event (never sent twice)."""
+
+    event_id = UUID()
+    occurrence_start = Timestamptz()
+    minutes = Integer()
+    sent_at = Timestamptz()

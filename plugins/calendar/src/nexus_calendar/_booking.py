@@ -1,0 +1,154 @@
+"""Booking resources for events: one ``tstzrange`` per occurrence, no overlaps.
+
+``calendar_booking`` keeps a row per booked occurrence. Every booking first locks the
+resource's row (``select ... for update``, resources in id order), then looks for an
+overlapping booking (``span && ...``) and inserts: concurrent bookings of one resource run
+one after the other, and the later one sees the earlier one's rows (read committed takes a
+new snapshot per statement) and is refused with 409 naming the event in the way.
+
+A recurring event books its occurrences within :data:`HORIZON` (366 days) from its first
+occurrence or from now, whichever is later, when the resource is booked and each time the
+event changes.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from typing import TYPE_CHECKING, Any, NoReturn
+from zoneinfo import ZoneInfo
+
+from nexus_hookspecs.http import conflict
+
+from nexus_calendar._ics import occurrences
+
+if TYPE_CHECKING:
+    from uuid import UUID
+
+    from nexus_calendar._model import EventOut
+
+__all__ = ("HORIZON", "MAX_OCCURRENCES", "book", "rebook", "spans", "spans_between")
+
+HORIZON = timedelta(days=366)
+"""How far ahead a recurring event's occurrences are booked."""
+
+MAX_OCCURRENCES = 1000
+"""The most occurrences one booking may hold (an hourly event books too many)."""
+
+
+def _instant(value: str, zone: ZoneInfo) -> datetime:
+    if "T" in value:
+        return datetime.fromisoformat(value)
+    return datetime.combine(date.fromisoformat(value), time(), tzinfo=zone)
+
+
+def _first(event: EventOut, zone: ZoneInfo) -> tuple[datetime, datetime]:
+    if event.all_day:
+        assert event.start_date is not None
+        end = event.end_date or event.start_date + timedelta(days=1)
+        return _instant(event.start_date.isoformat(), zone), _instant(end.isoformat(), zone)
+    assert event.starts_at is not None and event.ends_at is not None
+    return event.starts_at, event.ends_at
+
+
+def spans(event: EventOut, now: datetime) -> list[tuple[datetime, datetime]]:
+    """The periods ``event`` occupies a resource: its occurrences within the horizon.
+
+    A one-off event has one span, whenever it is. A recurring one has those of its
+    occurrences (EXDATEs left out) that overlap ``HORIZON`` from ``max(first start, now)``.
+    """
+    first = _first(event, ZoneInfo(event.timezone))
+    if event.rrule is None:
+        return [first]
+    start = max(first[0], now)
+    found = spans_between(event, start, start + HORIZON)
+    if len(found) > MAX_OCCURRENCES:
+        conflict(
+            f"the event has more than {MAX_OCCURRENCES} occurrences in {HORIZON.days} days: "
+            "too many to book a resource for"
+        )
+    return found
+
+
+def spans_between(
+    event: EventOut, start: datetime, end: datetime
+) -> list[tuple[datetime, datetime]]:
+    """The (start, end) instants of ``event``'s occurrences overlapping ``[start, end)``.
+
+    All-day occurrences run from midnight to midnight in the event's time zone.
+    """
+    zone = ZoneInfo(event.timezone)
+    return [
+        (_instant(o.start, zone), _instant(o.end, zone)) for o in occurrences([event], start, end)
+    ]
+
+
+async def _refuse(conn: Any, event_id: UUID, resource_id: UUID, periods: list[Any]) -> None:
+    """409 naming the event that holds ``resource_id`` during one of ``periods``, if any."""
+    row = await conn.fetchrow(
+        "select b.event_id, e.summary, lower(b.span) as starts_at, r.name "
+        "from calendar_booking b join calendar_event e on e.id = b.event_id "
+        "join calendar_resource r on r.id = b.resource_id "
+        "where b.resource_id = $1 and b.event_id <> $2 and b.span && any("
+        "select tstzrange(s, e) from unnest($3::timestamptz[], $4::timestamptz[]) as t(s, e)) "
+        "order by lower(b.span) limit 1",
+        resource_id,
+        event_id,
+        [start for start, _ in periods],
+        [end for _, end in periods],
+    )
+    if row is not None:
+        _conflict(row)
+
+
+def _conflict(row: Any) -> NoReturn:
+    conflict(
+        f"{row['name']} is booked by '{row['summary']}' at "
+        f"{row['starts_at'].astimezone(UTC).isoformat()}",
+        conflicting_event_id=str(row["event_id"]),
+        conflicting_event_summary=row["summary"],
+        conflicting_start=row["starts_at"].astimezone(UTC).isoformat(),
+    )
+
+
+async def _place(conn: Any, event: EventOut, resource_id: UUID, periods: list[Any]) -> None:
+    # The lock serializes the check and the insert with any other booking of the resource:
+    # held until the transaction ends, so a concurrent request checks after our commit.
+    await conn.execute("select 1 from calendar_resource where id = $1 for update", resource_id)
+    await _refuse(conn, event.id, resource_id, periods)
+    await conn.execute(
+        "insert into calendar_booking (event_id, resource_id, span) "
+        "select $1, $2, tstzrange(s, e) "
+        "from unnest($3::timestamptz[], $4::timestamptz[]) as t(s, e)",
+        event.id,
+        resource_id,
+        [start for start, _ in periods],
+        [end for _, end in periods],
+    )
+
+
+async def book(conn: Any, event: EventOut, resource_id: UUID, now: datetime) -> bool:
+    """Book ``resource_id`` (already visible) for ``event``; 409 naming an overlapping event.
+
+    Returns:
+        ``False`` when the event books the resource already (nothing changes).
+    """
+    added = await conn.fetchval(
+        "insert into calendar_event_resource (event_id, resource_id) values ($1, $2) "
+        "on conflict do nothing returning true",
+        event.id,
+        resource_id,
+    )
+    if not added:
+        return False
+    await _place(conn, event, resource_id, spans(event, now))
+    return True
+
+
+async def rebook(conn: Any, event: EventOut, now: datetime) -> None:
+    """Book ``event``'s resources again at its (changed) times; 409 on an overlap."""
+    if not event.resources:
+        return
+    await conn.execute("delete from calendar_booking where event_id = $1", event.id)
+    periods = spans(event, now)
+    for resource_id in event.resources:
+        await _place(conn, event, resource_id, periods)
