@@ -118,9 +118,11 @@ def test_two_concurrent_bookings_of_one_slot_one_wins(client: Any, tenant: Any) 
         events = [event(client, tenant, cal, at(40), at(40, 1)) for _ in range(2)]
         barrier, answers = threading.Barrier(2), []
 
-        def race(event_id: str, res_id: str = res["id"], gate: Any = barrier) -> None:
+        def race(
+            event_id: str, res_id: str = res["id"], gate: Any = barrier, out: Any = answers
+        ) -> None:
             gate.wait()
-            answers.append(book(client, tenant, event_id, res_id).status_code)
+            out.append(book(client, tenant, event_id, res_id).status_code)
 
         threads = [threading.Thread(target=race, args=(e["id"],)) for e in events]
         for thread in threads:

@@ -1,7 +1,7 @@
 """Booking resources for events: one ``tstzrange`` per occurrence, no overlaps.
 
 ``calendar_booking`` keeps a row per booked occurrence. Every booking first locks the
-resource's row (``select ... for update``, resources in id order), then looks for an
+resource's row (``select ... for no key update``, resources in id order), then looks for an
 overlapping booking (``span && ...``) and inserts: concurrent bookings of one resource run
 one after the other, and the later one sees the earlier one's rows (read committed takes a
 new snapshot per statement) and is refused with 409 naming the event in the way.
@@ -110,10 +110,17 @@ def _conflict(row: Any) -> NoReturn:
     )
 
 
+async def _lock(conn: Any, resource_id: UUID) -> None:
+    # Serializes the check and the insert with any other booking of the resource: held
+    # until the transaction ends, so a concurrent request checks after our commit. Taken
+    # before anything references the row (a foreign key's check takes FOR KEY SHARE, which
+    # NO KEY UPDATE does not wait for, so such checks never deadlock with it).
+    await conn.execute(
+        "select 1 from calendar_resource where id = $1 for no key update", resource_id
+    )
+
+
 async def _place(conn: Any, event: EventOut, resource_id: UUID, periods: list[Any]) -> None:
-    # The lock serializes the check and the insert with any other booking of the resource:
-    # held until the transaction ends, so a concurrent request checks after our commit.
-    await conn.execute("select 1 from calendar_resource where id = $1 for update", resource_id)
     await _refuse(conn, event.id, resource_id, periods)
     await conn.execute(
         "insert into calendar_booking (event_id, resource_id, span) "
@@ -132,6 +139,7 @@ async def book(conn: Any, event: EventOut, resource_id: UUID, now: datetime) -> 
     Returns:
         ``False`` when the event books the resource already (nothing changes).
     """
+    await _lock(conn, resource_id)
     added = await conn.fetchval(
         "insert into calendar_event_resource (event_id, resource_id) values ($1, $2) "
         "on conflict do nothing returning true",
@@ -148,6 +156,8 @@ async def rebook(conn: Any, event: EventOut, now: datetime) -> None:
     """Book ``event``'s resources again at its (changed) times; 409 on an overlap."""
     if not event.resources:
         return
+    for resource_id in sorted(event.resources):  # one lock order: no deadlock between two
+        await _lock(conn, resource_id)
     await conn.execute("delete from calendar_booking where event_id = $1", event.id)
     periods = spans(event, now)
     for resource_id in event.resources:

@@ -2,13 +2,13 @@
 
 A periodic job looks, in each tenant with Calendar on, for occurrences starting within the
 next reminder interval whose reminder time has come, and calls ``notify.send`` for each
-attendee (email) and for the event's creator (in-app). ``calendar_reminder_sent`` records
-each (event, occurrence, minutes) in the same transaction as the messages: a reminder is
-never sent twice, and one the job missed while it was down is sent at its next run, as long
-as the occurrence has not started. A tenant without Notifications is skipped (nothing is
-recorded: its reminders go out once Notifications is on, if still before the start).
-``NEXUS_CALENDAR_REMINDERS_S`` sets the interval in seconds (60 by default; 0 turns the
-loop off).
+attendee (email) and for the event's creator when a user (in-app; an API key has no feed).
+``calendar_reminder_sent`` records each (event, occurrence, minutes) in the same transaction
+as the messages: a reminder is never sent twice, and one the job missed while it was down
+is sent at its next run, as long as the occurrence has not started. A tenant without
+Notifications is skipped (nothing is recorded: its reminders go out once Notifications is
+on, if still before the start). ``NEXUS_CALENDAR_REMINDERS_S`` sets the interval in seconds
+(60 by default; 0 turns the loop off).
 """
 
 from __future__ import annotations
@@ -43,9 +43,11 @@ class _Result(msgspec.Struct):
     message_id: UUID
 
 
-def _creator(value: str | None) -> UUID | None:
+def _creator(actor: str | None) -> UUID | None:
+    """The user id of a ``user:<id>`` actor (an API key has no in-app feed)."""
+    kind, _, ident = (actor or "").partition(":")
     try:
-        return UUID(value) if value else None
+        return UUID(ident) if kind == "user" else None
     except ValueError:
         return None
 
