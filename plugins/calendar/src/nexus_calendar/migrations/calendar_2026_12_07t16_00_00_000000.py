@@ -1,6 +1,6 @@
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 
-ID = "2026-12-08T12:00:00:000000"
+ID = "2026-12-07T16:00:00:000000"
 VERSION = "1.38.0"
 DESCRIPTION = "bookable resources (rooms, equipment) without double booking; reminders"
 
