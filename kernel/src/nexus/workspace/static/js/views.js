@@ -145,12 +145,20 @@ export async function detailView(section, resource, id, resources) {
     h("dl", { class: "record totals" }, lines.totals.map((name) => [h("dt", {}, labelOf(name)), h("dd", { "data-total": name }, cell(record, name, resource))])));
   }
   // What the record holds beyond its list's fields: its tables (a history, say).
-  for (const [key, rows] of Object.entries(record).filter(([k, v]) => !(k in props) && Array.isArray(v) && v.length && typeof v[0] === "object" && v[0] !== null)) {
-    const cols = Object.keys(rows[0]).filter((c) => c !== "id" && !c.endsWith("_id") && (rows[0][c] === null || typeof rows[0][c] !== "object"));
-    section.append(table(cols.map(labelOf), rows.map((row) => h("tr", {}, cols.map((c) => h("td", {}, formatValue(row[c], {}, row))))), { caption: labelOf(key) }));
-  }
+  section.append(...recordTables(record, (key) => key in props));
   await panels(section, resource, id);
   return record;
+}
+
+// A table for each list of records `value` holds (but the keys `skip` names): their scalar
+// fields but ids, captioned by the key.
+function recordTables(value, skip = () => false) {
+  return Object.entries(value).filter(([key, rows]) => !skip(key) && Array.isArray(rows) && rows.length && typeof rows[0] === "object" && rows[0] !== null)
+    .map(([key, rows]) => {
+      const cols = Object.keys(rows[0]).filter((c) => c !== "id" && !c.endsWith("_id") && (rows[0][c] === null || typeof rows[0][c] !== "object"));
+      const body = rows.map((row) => h("tr", {}, cols.map((c) => h("td", {}, formatValue(row[c], {}, row)))));
+      return table(cols.map(labelOf), body, { caption: labelOf(key) });
+    });
 }
 
 // Every GET route under the record (`.../{id}/stock`) the user may call and that answers
@@ -166,11 +174,7 @@ async function panels(section, resource, id) {
     const box = h("section", { class: "panel", "data-panel": name, "aria-label": labelOf(name) }, h("h2", {}, labelOf(name)));
     const scalars = Object.entries(answer).filter(([, v]) => v === null || typeof v !== "object");
     if (scalars.length) box.append(h("dl", { class: "record" }, scalars.map(([k, v]) => [h("dt", {}, labelOf(k)), h("dd", { "data-field": k }, formatValue(v))])));
-    for (const [key, rows] of Object.entries(answer).filter(([, v]) => Array.isArray(v) && v.length && typeof v[0] === "object")) {
-      const cols = Object.keys(rows[0]).filter((c) => !c.endsWith("_id") && c !== "id" && (rows[0][c] === null || typeof rows[0][c] !== "object"));
-      const body = rows.map((row) => h("tr", {}, cols.map((c) => h("td", {}, formatValue(row[c], {}, row)))));
-      box.append(table(cols.map(labelOf), body, { caption: labelOf(key) }));
-    }
+    box.append(...recordTables(answer));
     section.append(box);
   }
 }
