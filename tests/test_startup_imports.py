@@ -1,6 +1,6 @@
 """Start-up with every installed plugin imports no provider SDK a request has not needed.
 
-The AI providers' SDKs, Stripe's, dkimpy and the holidays tables cost seconds and tens of
+The AI providers' SDKs, Stripe's, dkimpy, dnspython and the holidays tables cost seconds and tens of
 megabytes together; a worker pays for each only when a tenant's request or job uses it
 (bench/README.md, ``startup``). The list grows as SDKs are made lazy, never shrinks.
 """
@@ -11,7 +11,7 @@ import os
 import subprocess
 import sys
 
-LAZY = ("openai", "anthropic", "google.genai", "stripe", "dkim", "holidays")
+LAZY = ("openai", "anthropic", "google.genai", "stripe", "dkim", "dns", "holidays")
 
 
 def test_create_app_with_every_plugin_imports_no_provider_sdk():
