@@ -4,9 +4,10 @@ A connector ``fetch``es the remote objects (blocking; run in a worker thread) as
 in dependency order (partners before the invoices naming them), with the cursors to keep
 for the next run, and ``write``s one new item into Nexus through the services port.
 
-A two-way connector (``TwoWay``) also reads its Nexus counterparts (``current``), applies
-a remote change to one (``update``), lists what changed in Nexus since its cursor
-(``outgoing``) and sends those changes to the remote (``push``, blocking). An OAuth
+An updating connector (``Updating``) reads its Nexus counterparts (``current``) and applies
+a remote change to one (``update``); a two-way one (``TwoWay``) also lists what changed in
+Nexus since its cursor (``outgoing``) and sends those changes to the remote (``push``,
+blocking). An OAuth
 connector (``OAuthConnector``) describes its OAuth application for a configuration.
 """
 
@@ -33,6 +34,7 @@ __all__ = (
     "Outgoing",
     "Pushed",
     "TwoWay",
+    "Updating",
     "register",
     "registry",
 )
@@ -108,8 +110,12 @@ class Connector(Protocol):
 
 
 @runtime_checkable
-class TwoWay(Protocol):
-    """A connector that also sends Nexus's changes to the remote."""
+class Updating(Protocol):
+    """A connector that applies remote changes to Nexus objects unchanged in Nexus."""
+
+    def updates(self, obj: str) -> bool:
+        """Whether a remote change to ``obj`` objects is applied (else it is a conflict)."""
+        ...
 
     async def current(
         self, obj: str, nexus_id: UUID, *, conn: Connection, services: Services
@@ -123,6 +129,15 @@ class TwoWay(Protocol):
         """Apply a remote change to the Nexus counterpart."""
         ...
 
+    def conflict_policy(self, config: Any) -> str:
+        """``nexus_wins`` or ``remote_wins``."""
+        ...
+
+
+@runtime_checkable
+class TwoWay(Updating, Protocol):
+    """A connector that also sends Nexus's changes to the remote."""
+
     async def outgoing(
         self, cursors: dict[str, str], *, conn: Connection, services: Services
     ) -> tuple[list[Outgoing], dict[str, str]]:
@@ -131,10 +146,6 @@ class TwoWay(Protocol):
 
     def push(self, config: Any, changes: list[Outgoing]) -> list[Pushed]:
         """Send ``changes`` to the remote (blocking)."""
-        ...
-
-    def conflict_policy(self, config: Any) -> str:
-        """``nexus_wins`` or ``remote_wins``."""
         ...
 
 

@@ -26,7 +26,7 @@ from uuid import UUID
 import msgspec
 from nexus_hookspecs import new_id
 
-from nexus_integrations._connector import TwoWay
+from nexus_integrations._connector import TwoWay, Updating
 
 if TYPE_CHECKING:
     from nexus_hookspecs import Connection
@@ -103,7 +103,7 @@ _REF = (
 
 
 async def _adopt(
-    conn: Connection, services: Services, connection_id: UUID, two_way: TwoWay, item: Item
+    conn: Connection, services: Services, connection_id: UUID, two_way: Updating, item: Item
 ) -> Any:
     """Map a remote object Nexus created there whose answer was lost: never duplicate it."""
     assert item.hint is not None
@@ -117,7 +117,7 @@ async def _adopt(
 async def _remote_change(
     conn: Connection,
     services: Services,
-    two_way: TwoWay,
+    two_way: Updating,
     item: Item,
     known: Any,
     *,
@@ -125,6 +125,8 @@ async def _remote_change(
     dry_run: bool,
 ) -> str:
     """Settle a change made remotely: applied, or a conflict when Nexus changed it too."""
+    if not two_way.updates(item.object):
+        return "conflict"
     local = await two_way.current(item.object, known["nexus_id"], conn=conn, services=services)
     changed_here = fingerprint(local) != known["local_fingerprint"]
     if not dry_run:
@@ -152,7 +154,7 @@ async def apply(
     policy: str = "nexus_wins",
 ) -> dict[str, Any]:
     """Apply ``fetched`` (or, dry, say what it would do); answer the run's report."""
-    two_way = connector if isinstance(connector, TwoWay) else None
+    two_way = connector if isinstance(connector, Updating) else None
     report = _Report(_ONE_WAY if two_way is None else _TWO_WAY)
 
     async def lookup(obj: str, remote_id: str) -> UUID | None:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import anyio.to_thread
 
-from nexus_integrations._connector import TwoWay, registry
+from nexus_integrations._connector import TwoWay, Updating, registry
 from nexus_integrations._engine import apply, outgoing, record_pushed
 from nexus_integrations._store import finish_run, load_config, start_run
 
@@ -75,7 +75,8 @@ async def execute(begin: Begin, connection_id: UUID, *, dry_run: bool, full: boo
         run_id = await start_run(conn, connection_id, dry_run=dry_run)
     connector = registry()[source]
     two_way = connector if isinstance(connector, TwoWay) else None
-    policy = two_way.conflict_policy(config) if two_way is not None else "nexus_wins"
+    updating = connector if isinstance(connector, Updating) else None
+    policy = updating.conflict_policy(config) if updating is not None else "nexus_wins"
     try:
         fetched = await anyio.to_thread.run_sync(connector.fetch, config, {} if full else cursors)
         async with begin() as (conn, services):

@@ -115,6 +115,10 @@ class GoogleContacts:
         """The tenant's OAuth client at Google."""
         return config.oauth_app()
 
+    def updates(self, obj: str) -> bool:
+        """Google's changes to contacts are applied."""
+        return True
+
     def conflict_policy(self, config: GoogleConfig) -> str:
         """The connection's policy for contacts changed on both sides."""
         return config.conflict_policy
