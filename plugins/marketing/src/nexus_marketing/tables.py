@@ -90,6 +90,7 @@ class Campaign(TenantOwned, Table, tablename="marketing_campaign"):
     html = Text(null=True)
     status = Text()
     rate_per_minute = Integer()
+    local_time = Text(null=True)
     recipients = Integer()
     created_at = Timestamptz()
     started_at = Timestamptz(null=True)
