@@ -1,5 +1,4 @@
-"""Campaigns sent at a local hour in each recipient's time zone; web forms and their
-submissions (tenant-owned, forced row-level security)."""
+"""Campaigns sent at a local hour in each recipient's time zone."""
 
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 
