@@ -102,7 +102,7 @@ password = "{key}"
     return done.stdout.decode() + done.stderr.decode()
 
 
-def test_vdirsyncer_syncs_a_recurring_event_both_ways(
+def test_vdirsyncer_syncs_a_recurring_event_its_exception_and_a_moved_occurrence(
     served: str, calendar_db: str, tmp_path: Path
 ) -> None:
     tenant = make_tenant(calendar_db)
@@ -122,6 +122,16 @@ def test_vdirsyncer_syncs_a_recurring_event_both_ways(
             },
         )
         assert weekly.status_code == 201, weekly.text
+        moved = api.post(
+            f"{API}/events/{weekly.json()['id']}/overrides",
+            json={
+                "recurrence_id": "2026-12-21T09:00:00+01:00",
+                "summary": "Stand-up (late)",
+                "starts_at": "2026-12-21T10:30:00+01:00",
+                "ends_at": "2026-12-21T10:45:00+01:00",
+            },
+        )
+        assert moved.status_code == 201, moved.text
         _vdirsyncer(tmp_path, served, tenant.key, "discover", "nexus")
         _vdirsyncer(tmp_path, served, tenant.key, "sync")
         folder = tmp_path / "local" / calendar["id"]
@@ -130,6 +140,9 @@ def test_vdirsyncer_syncs_a_recurring_event_both_ways(
         assert "RRULE:FREQ=WEEKLY;BYDAY=MO" in text
         assert "EXDATE;TZID=Europe/Berlin:20261214T090000" in text
         assert "SUMMARY:Stand-up" in text
+        assert "RECURRENCE-ID;TZID=Europe/Berlin:20261221T090000" in text
+        assert "DTSTART;TZID=Europe/Berlin:20261221T103000" in text
+        assert "SUMMARY:Stand-up (late)" in text
         # A new event written locally syncs up and the API shows it.
         (folder / "lunch.ics").write_text(
             "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\nBEGIN:VEVENT\r\n"
@@ -137,6 +150,10 @@ def test_vdirsyncer_syncs_a_recurring_event_both_ways(
             "DTSTART;TZID=Europe/Berlin:20261208T120000\r\n"
             "DTEND;TZID=Europe/Berlin:20261208T130000\r\nSUMMARY:Lunch\r\n"
             "RRULE:FREQ=DAILY;COUNT=5\r\nEXDATE;TZID=Europe/Berlin:20261210T120000\r\n"
+            "END:VEVENT\r\nBEGIN:VEVENT\r\nUID:lunch-1@example.org\r\n"
+            "DTSTAMP:20261201T000000Z\r\nRECURRENCE-ID;TZID=Europe/Berlin:20261209T120000\r\n"
+            "DTSTART;TZID=Europe/Berlin:20261209T140000\r\n"
+            "DTEND;TZID=Europe/Berlin:20261209T150000\r\nSUMMARY:Late lunch\r\n"
             "END:VEVENT\r\nEND:VCALENDAR\r\n"
         )
         _vdirsyncer(tmp_path, served, tenant.key, "sync")
@@ -144,13 +161,20 @@ def test_vdirsyncer_syncs_a_recurring_event_both_ways(
             f"{API}/calendars/{calendar['id']}/occurrences",
             params={"start": "2026-12-08T00:00:00Z", "end": "2026-12-13T00:00:00Z"},
         ).json()
-        lunches = [o["start"] for o in listed if o["summary"] == "Lunch"]
+        lunches = [(o["start"], o["summary"]) for o in listed if o["uid"] == "lunch-1@example.org"]
         assert lunches == [
-            "2026-12-08T12:00:00+01:00",
-            "2026-12-09T12:00:00+01:00",
-            "2026-12-11T12:00:00+01:00",
-            "2026-12-12T12:00:00+01:00",
+            ("2026-12-08T12:00:00+01:00", "Lunch"),
+            ("2026-12-09T14:00:00+01:00", "Late lunch"),
+            ("2026-12-11T12:00:00+01:00", "Lunch"),
+            ("2026-12-12T12:00:00+01:00", "Lunch"),
         ]
+        # A second round trip changes nothing: both sides keep the moved occurrences.
+        _vdirsyncer(tmp_path, served, tenant.key, "sync")
+        assert "RECURRENCE-ID;TZID=Europe/Berlin:20261221T090000" in pulled.read_text()
+        assert "SUMMARY:Late lunch" in (folder / "lunch.ics").read_text()
+        served_ics = api.get(f"{API}/calendars/{calendar['id']}/ics").text
+        assert "RECURRENCE-ID;TZID=Europe/Berlin:20261209T120000" in served_ics
+        assert "RECURRENCE-ID;TZID=Europe/Berlin:20261221T090000" in served_ics
     # Another tenant's key sees none of it.
     other = make_tenant(calendar_db)
     other_tmp = tmp_path / "other"

@@ -29,6 +29,7 @@ from nexus_calendar._reminders import REMINDERS
 from nexus_calendar._routes import CalendarController, EventController, FeedController
 from nexus_calendar._routes_attendees import AttendeeController, ReplyController
 from nexus_calendar._routes_freebusy import FreeBusyController
+from nexus_calendar._routes_overrides import OverrideController
 from nexus_calendar._routes_resources import EventResourceController, ResourceController
 
 if TYPE_CHECKING:
@@ -53,6 +54,7 @@ TABLES = (
     "calendar_event_resource",
     "calendar_booking",
     "calendar_reminder_sent",
+    "calendar_override",
 )
 
 
@@ -112,6 +114,7 @@ def nexus_routes(register: Callable[[Any], None]) -> None:
     for controller in (
         CalendarController,
         EventController,
+        OverrideController,
         AttendeeController,
         FeedController,
         FreeBusyController,

@@ -18,12 +18,14 @@ from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from icalendar import Calendar as VCalendar
+from litestar.exceptions import HTTPException
 from nexus_hookspecs import new_id
 from radicale import item as radicale_item
 from radicale import storage
 
 from nexus_calendar._dav_ical import parse_event
-from nexus_calendar._ics import vevent
+from nexus_calendar._ics import vevents
+from nexus_calendar._overrides import replace_overrides, with_overrides
 from nexus_calendar._store import _EVENT, _VISIBLE, _event
 
 if TYPE_CHECKING:
@@ -42,6 +44,10 @@ class DavSession:
 
     def run(self, coro: Coroutine[Any, Any, Any]) -> Any:
         return asyncio.run_coroutine_threadsafe(coro, self.loop).result()
+
+
+def _columns(row: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: row[k] for k in row.keys() if k not in ("dav_href", "updated_at")}  # noqa: SIM118
 
 
 def _http_date(value: datetime | None) -> str:
@@ -91,29 +97,29 @@ class _Calendar(_Plain):
     def _items(self, hrefs: Iterable[str] | None = None) -> list[Any]:
         session, calendar_id = SESSION.get(), self.row["id"]
 
-        async def load() -> list[Any]:
+        async def load() -> list[tuple[Any, Any]]:
             async with session.db.transaction() as conn:
-                return list(
-                    await conn.fetch(
-                        f"select {_EVENT}, dav_href, updated_at from calendar_event "
-                        "where calendar_id = $1 order by id",
-                        calendar_id,
-                    )
+                rows = await conn.fetch(
+                    f"select {_EVENT}, dav_href, updated_at from calendar_event "
+                    "where calendar_id = $1 order by id",
+                    calendar_id,
                 )
+                events = await with_overrides(conn, [_event(_columns(row)) for row in rows])
+                return list(zip(events, rows, strict=True))
 
-        rows: list[Any] = session.run(load())
-        items = [self._item(row) for row in rows]
+        loaded: list[tuple[Any, Any]] = session.run(load())
+        items = [self._item(event, row) for event, row in loaded]
         if hrefs is not None:
             wanted = set(hrefs)
             items = [item for item in items if item.href in wanted]
         return items
 
-    def _item(self, row: Mapping[str, Any]) -> Any:
-        event = _event({k: row[k] for k in row.keys() if k not in ("dav_href", "updated_at")})  # noqa: SIM118
+    def _item(self, event: Any, row: Mapping[str, Any]) -> Any:
         cal = VCalendar()
         cal.add("prodid", "-//Nexus//Calendar//EN")
         cal.add("version", "2.0")
-        cal.add_component(vevent(event, row["updated_at"]))
+        for component in vevents(event, row["updated_at"]):
+            cal.add_component(component)
         cal.add_missing_timezones()
         return radicale_item.Item(
             collection_path=self.path,
@@ -155,8 +161,11 @@ class _Calendar(_Plain):
         session.run(rename())
 
     def upload(self, href: str, item: Any) -> Any:
-        """PUT: the event is kept in ``calendar_event`` (created, or changed: SEQUENCE + 1)."""
-        uid, event = parse_event(item.serialize(), str(self.row["timezone"]))
+        """PUT: the event is kept in ``calendar_event`` (created, or changed: SEQUENCE + 1).
+
+        Its overridden instances replace the event's modified occurrences.
+        """
+        uid, event, overrides = parse_event(item.serialize(), str(self.row["timezone"]))
         session, calendar_id = SESSION.get(), self.row["id"]
 
         async def save() -> None:
@@ -181,29 +190,33 @@ class _Calendar(_Plain):
                     list(event.exdates),
                 )
                 if event_id is not None:
-                    await conn.execute(
+                    row = await conn.fetchrow(
                         "update calendar_event set summary = $2, description = $3, "
                         "location = $4, all_day = $5, starts_at = $6, ends_at = $7, "
                         "start_date = $8, end_date = $9, timezone = $10, rrule = $11, "
                         "exdates = $12, sequence = sequence + 1, updated_at = now() "
-                        "where id = $1",
+                        f"where id = $1 returning {_EVENT}",
                         event_id,
                         *values,
                     )
-                    return
-                await conn.execute(
-                    "insert into calendar_event (id, calendar_id, uid, dav_href, summary, "
-                    "description, location, all_day, starts_at, ends_at, start_date, end_date, "
-                    "timezone, rrule, exdates) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, "
-                    "$10, $11, $12, $13, $14, $15)",
-                    new_id(),
-                    calendar_id,
-                    uid or f"{href}@nexus",
-                    href,
-                    *values,
-                )
+                else:
+                    row = await conn.fetchrow(
+                        "insert into calendar_event (id, calendar_id, uid, dav_href, summary, "
+                        "description, location, all_day, starts_at, ends_at, start_date, "
+                        "end_date, timezone, rrule, exdates) values ($1, $2, $3, $4, $5, $6, "
+                        f"$7, $8, $9, $10, $11, $12, $13, $14, $15) returning {_EVENT}",
+                        new_id(),
+                        calendar_id,
+                        uid or f"{href}@nexus",
+                        href,
+                        *values,
+                    )
+                await replace_overrides(conn, _event(row), overrides)
 
-        session.run(save())
+        try:
+            session.run(save())
+        except HTTPException as exc:  # an invalid instance: Radicale answers 400
+            raise ValueError(str(exc.detail)) from None
         [(_, uploaded)] = self.get_multi([href])
         return uploaded, None
 

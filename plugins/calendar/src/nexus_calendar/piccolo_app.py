@@ -12,6 +12,7 @@ from nexus_calendar.tables import (
     Event,
     EventResource,
     Feed,
+    Override,
     ReminderSent,
     Resource,
 )
@@ -21,5 +22,14 @@ __all__ = ("APP_CONFIG",)
 APP_CONFIG = AppConfig(
     app_name="calendar",
     migrations_folder_path=str(Path(__file__).parent / "migrations"),
-    table_classes=[Calendar, Event, Attendee, Feed, Resource, EventResource, ReminderSent],
+    table_classes=[
+        Calendar,
+        Event,
+        Attendee,
+        Feed,
+        Resource,
+        EventResource,
+        ReminderSent,
+        Override,
+    ],
 )

@@ -10,7 +10,16 @@ from nexus_hookspecs.piccolo import TenantOwned
 from piccolo.columns import UUID, Array, Boolean, Date, Integer, Text, Timestamptz
 from piccolo.table import Table
 
-__all__ = ("Attendee", "Calendar", "Event", "EventResource", "Feed", "ReminderSent", "Resource")
+__all__ = (
+    "Attendee",
+    "Calendar",
+    "Event",
+    "EventResource",
+    "Feed",
+    "Override",
+    "ReminderSent",
+    "Resource",
+)
 
 
 class Calendar(TenantOwned, Table, tablename="calendar_calendar"):
@@ -42,6 +51,27 @@ class Event(TenantOwned, Table, tablename="calendar_event"):
     dav_href = Text(null=True)
     reminders = Array(base_column=Integer())
     created_by = Text(null=True)
+    created_at = Timestamptz()
+    updated_at = Timestamptz()
+
+
+class Override(TenantOwned, Table, tablename="calendar_override"):
+    """A modified occurrence of a recurring event (an iCalendar ``RECURRENCE-ID`` instance).
+
+    ``recurrence_id`` is the original occurrence's start: an ISO instant in UTC for a timed
+    event, an ISO date for an all-day one.
+    """
+
+    event_id = UUID()
+    recurrence_id = Text()
+    summary = Text()
+    description = Text(null=True)
+    location = Text(null=True)
+    starts_at = Timestamptz(null=True)
+    ends_at = Timestamptz(null=True)
+    start_date = Date(null=True)
+    end_date = Date(null=True)
+    sequence = Integer()
     created_at = Timestamptz()
     updated_at = Timestamptz()
 

@@ -1,0 +1,49 @@
+from piccolo.apps.migrations.auto.migration_manager import MigrationManager
+
+ID = "2026-12-07T18:00:00:000000"
+VERSION = "1.38.0"
+DESCRIPTION = "modified occurrences of recurring events (RECURRENCE-ID overrides)"
+
+_TENANT = (
+    "tenant_id uuid not null default nullif(current_setting('nexus.tenant_id', true), '')::uuid"
+)
+
+# recurrence_id is the original occurrence's start, normalized: an ISO instant in UTC for a
+# timed event, an ISO date for an all-day one (as exdates are kept, but in UTC so that one
+# occurrence has one spelling).
+STATEMENTS = [
+    f"""
+    create table calendar_override (
+        {_TENANT},
+        id uuid not null,
+        event_id uuid not null,
+        recurrence_id text not null,
+        summary text not null,
+        description text,
+        location text,
+        starts_at timestamptz,
+        ends_at timestamptz,
+        start_date date,
+        end_date date,
+        sequence integer not null default 0,
+        created_at timestamptz not null default now(),
+        updated_at timestamptz not null default now(),
+        primary key (tenant_id, id),
+        unique (tenant_id, event_id, recurrence_id),
+        foreign key (tenant_id, event_id) references calendar_event (tenant_id, id)
+            on delete cascade
+    )""",
+]
+
+
+async def forwards() -> MigrationManager:
+    manager = MigrationManager(migration_id=ID, app_name="calendar", description=DESCRIPTION)
+
+    async def create() -> None:
+        from nexus_calendar.tables import Calendar
+
+        for statement in STATEMENTS:
+            await Calendar.raw(statement)
+
+    manager.add_raw(create)
+    return manager
