@@ -16,6 +16,7 @@ from nexus_hookspecs import Background, Manifest, Permission, hookimpl
 
 from nexus_calendar._dav import dav
 from nexus_calendar._examples import EXAMPLES
+from nexus_calendar._imip_inbound import MAIL_RECEIVED, mail_received
 from nexus_calendar._keys import (
     CALENDARS_READ,
     CALENDARS_WRITE,
@@ -37,6 +38,7 @@ if TYPE_CHECKING:
 
 __all__ = (
     "nexus_background",
+    "nexus_event_handlers",
     "nexus_manifest",
     "nexus_piccolo_app",
     "nexus_routes",
@@ -69,7 +71,7 @@ def nexus_manifest() -> Manifest:
             "Shared and personal calendars; events with time zones, recurrence and "
             "exceptions; iCalendar export and revocable subscription URLs."
         ),
-        hookspecs=">=0.1.3,<0.2",
+        hookspecs=">=0.1.4,<0.2",
         permissions=(
             Permission(
                 key=CALENDARS_READ,
@@ -124,6 +126,12 @@ def nexus_routes(register: Callable[[Any], None]) -> None:
     ):
         register(controller)
     register(dav)
+
+
+@hookimpl
+def nexus_event_handlers(register: Callable[[str, Any], None]) -> None:
+    """Apply iMIP REPLYs that arrive by email (Mail's inbound messages)."""
+    register(MAIL_RECEIVED, mail_received)
 
 
 @hookimpl
