@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import httpx
 import pytest
-from nexus.testing import make_tenant
+from nexus.testing import make_tenant, outbox_events
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -168,6 +168,12 @@ def test_vdirsyncer_syncs_a_recurring_event_its_exception_and_a_moved_occurrence
             ("2026-12-11T12:00:00+01:00", "Lunch"),
             ("2026-12-12T12:00:00+01:00", "Lunch"),
         ]
+        [created] = [
+            e.data
+            for e in outbox_events(calendar_db, tenant, "calendar.event.created.v1")
+            if e.data["uid"] == "lunch-1@example.org"
+        ]
+        assert (created["source"], created["rrule"]) == ("caldav", "FREQ=DAILY;COUNT=5")
         # A second round trip changes nothing: both sides keep the moved occurrences.
         _vdirsyncer(tmp_path, served, tenant.key, "sync")
         assert "RECURRENCE-ID;TZID=Europe/Berlin:20261221T090000" in pulled.read_text()
@@ -217,3 +223,5 @@ def test_caldav_challenges_refuses_bad_events_and_deletes(served: str, calendar_
     assert httpx.delete(f"{folder}/{event['id']}.ics", auth=auth).status_code in (200, 204)
     with httpx.Client(base_url=served, headers=tenant.headers) as api:
         assert api.get(f"{API}/events/{event['id']}").status_code == 404
+    [cancelled] = outbox_events(calendar_db, tenant, "calendar.event.cancelled.v1")
+    assert (cancelled.subject, cancelled.data["source"]) == (event["id"], "caldav")

@@ -30,6 +30,7 @@ from nexus.testing import (
     kernel_settings,
     make_tenant,
     migrated_database,
+    outbox_events,
     set_plugin_settings,
 )
 from test_calendar_attendees import reply
@@ -264,3 +265,10 @@ def test_a_reply_mailed_to_the_organizer_updates_the_attendee(
     assert ada["partstat"] == "ACCEPTED" and ada["replied_at"] is not None
     [theirs_ada] = ok(client.get(their_attendees, headers=other.headers))
     assert theirs_ada["partstat"] == "NEEDS-ACTION"
+    [answer] = outbox_events(url, tenant, "calendar.attendee.replied.v1")
+    assert (answer.data["email"], answer.data["partstat"], answer.data["via"]) == (
+        "ada@example.org",
+        "ACCEPTED",
+        "email",
+    )
+    assert outbox_events(url, other, "calendar.attendee.replied.v1") == []

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from nexus_hookspecs import Background, Manifest, Permission, hookimpl
 
 from nexus_calendar._dav import dav
+from nexus_calendar._events import EVENTS
 from nexus_calendar._examples import EXAMPLES
 from nexus_calendar._imip_inbound import MAIL_RECEIVED, mail_received
 from nexus_calendar._keys import (
@@ -105,6 +106,7 @@ def nexus_manifest() -> Manifest:
                 roles=_MEMBERS,
             ),
         ),
+        events=EVENTS,
         tenant_tables=TABLES,
         example_payloads=EXAMPLES,
     )

@@ -115,6 +115,7 @@ async def dav(scope: Scope, receive: Receive, send: Send) -> None:
     request: Request[Any, Any, Any] = Request(scope, receive)
     made: dict[str, Any] = {}
     db, context = await _port(request, "db", made), await _port(request, "context", made)
-    session = DavSession(asyncio.get_running_loop(), db, context.actor)
+    events = await _port(request, "events", made)
+    session = DavSession(asyncio.get_running_loop(), db, context.actor, events)
     scope[_SCOPE_KEY] = session  # type: ignore[literal-required]
     await _wsgi()(scope, receive, send)  # type: ignore[arg-type]

@@ -24,6 +24,7 @@ from radicale import item as radicale_item
 from radicale import storage
 
 from nexus_calendar._dav_ical import parse_event
+from nexus_calendar._events import EVENT_CANCELLED, EVENT_CHANGED, EVENT_CREATED, publish_event
 from nexus_calendar._ics import vevents
 from nexus_calendar._overrides import replace_overrides, with_overrides
 from nexus_calendar._store import _EVENT, _VISIBLE, _event
@@ -39,8 +40,10 @@ SESSION: contextvars.ContextVar[DavSession] = contextvars.ContextVar("nexus_cale
 class DavSession:
     """The loop, the database port and the caller of one CalDAV request."""
 
-    def __init__(self, loop: asyncio.AbstractEventLoop, db: Any, actor: str | None) -> None:
-        self.loop, self.db, self.actor = loop, db, actor
+    def __init__(
+        self, loop: asyncio.AbstractEventLoop, db: Any, actor: str | None, events: Any
+    ) -> None:
+        self.loop, self.db, self.actor, self.events = loop, db, actor, events
 
     def run(self, coro: Coroutine[Any, Any, Any]) -> Any:
         return asyncio.run_coroutine_threadsafe(coro, self.loop).result()
@@ -211,7 +214,10 @@ class _Calendar(_Plain):
                         href,
                         *values,
                     )
-                await replace_overrides(conn, _event(row), overrides)
+                saved = _event(row)
+                await replace_overrides(conn, saved, overrides)
+                kind = EVENT_CHANGED if event_id is not None else EVENT_CREATED
+                await publish_event(session.events, conn, kind, saved, "caldav")
 
         try:
             session.run(save())
@@ -228,12 +234,16 @@ class _Calendar(_Plain):
 
         async def drop() -> None:
             async with session.db.transaction() as conn:
-                await conn.execute(
+                row = await conn.fetchrow(
                     "delete from calendar_event where calendar_id = $1 and (dav_href = $2 "
-                    "or (dav_href is null and id::text || '.ics' = $2))",
+                    f"or (dav_href is null and id::text || '.ics' = $2)) returning {_EVENT}",
                     calendar_id,
                     href,
                 )
+                if row is not None:
+                    await publish_event(
+                        session.events, conn, EVENT_CANCELLED, _event(row), "caldav"
+                    )
 
         session.run(drop())
 

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from icalendar import Calendar as VCalendar
 
 from nexus_calendar._attendees import PARTSTATS, AttendeeOut, address, set_partstat
+from nexus_calendar._events import ATTENDEE_REPLIED, replied_data
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -49,7 +50,15 @@ async def mail_received(event: CloudEvent, ctx: EventContext) -> None:
             payload = await ctx.blobs.get(str(attachment["key"]))
         except KeyError:
             continue
-        await apply_mailed_reply(ctx.conn, payload, sender=sender, recipients=recipients)
+        for attendee in await apply_mailed_reply(
+            ctx.conn, payload, sender=sender, recipients=recipients
+        ):
+            await ctx.events.publish(
+                ctx.conn,
+                type=ATTENDEE_REPLIED,
+                data=replied_data(attendee, "email"),
+                subject=str(attendee.event_id),
+            )
 
 
 async def apply_mailed_reply(

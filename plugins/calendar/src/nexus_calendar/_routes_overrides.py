@@ -8,9 +8,10 @@ from uuid import UUID
 
 from litestar import Controller, delete, post
 from litestar.params import FromPath
-from nexus_hookspecs.http import Context, Db, route_opt
+from nexus_hookspecs.http import Context, Db, Events, route_opt
 
 from nexus_calendar._booking import rebook
+from nexus_calendar._events import EVENT_CHANGED, publish_event
 from nexus_calendar._examples import body
 from nexus_calendar._keys import EVENTS_WRITE
 from nexus_calendar._model import EventOut, OverrideIn
@@ -31,6 +32,7 @@ class OverrideController(Controller):
         self,
         db: Db,
         context: Context,
+        events: Events,
         event_id: FromPath[UUID],
         data: Annotated[OverrideIn, body("POST /events/{event_id}/overrides", "Move one stand-up")],
     ) -> EventOut:
@@ -47,6 +49,7 @@ class OverrideController(Controller):
             await put_override(conn, event, data)
             changed = await read_event(conn, context.actor, event_id)
             await rebook(conn, changed, datetime.now(tz=UTC))
+            await publish_event(events, conn, EVENT_CHANGED, changed, "api")
             return changed
 
     @delete(
@@ -55,10 +58,17 @@ class OverrideController(Controller):
         opt=route_opt(permission=EVENTS_WRITE),
     )
     async def delete_override(
-        self, db: Db, context: Context, event_id: FromPath[UUID], override_id: FromPath[UUID]
+        self,
+        db: Db,
+        context: Context,
+        events: Events,
+        event_id: FromPath[UUID],
+        override_id: FromPath[UUID],
     ) -> None:
         """Drop the modification: the original occurrence comes back. 404 when unknown."""
         async with db.transaction() as conn:
             await read_event(conn, context.actor, event_id)
             await delete_override(conn, event_id, override_id)
-            await rebook(conn, await read_event(conn, context.actor, event_id), datetime.now(UTC))
+            restored = await read_event(conn, context.actor, event_id)
+            await rebook(conn, restored, datetime.now(UTC))
+            await publish_event(events, conn, EVENT_CHANGED, restored, "api")
