@@ -225,3 +225,70 @@ def test_caldav_challenges_refuses_bad_events_and_deletes(served: str, calendar_
         assert api.get(f"{API}/events/{event['id']}").status_code == 404
     [cancelled] = outbox_events(calendar_db, tenant, "calendar.event.cancelled.v1")
     assert (cancelled.subject, cancelled.data["source"]) == (event["id"], "caldav")
+
+
+def _timed(uid: str, start: str, end: str, summary: str) -> str:
+    return (
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\nBEGIN:VEVENT\r\n"
+        f"UID:{uid}\r\nDTSTAMP:20261201T000000Z\r\nDTSTART:{start}\r\nDTEND:{end}\r\n"
+        f"SUMMARY:{summary}\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+    )
+
+
+def test_a_caldav_move_rebooks_its_room_or_answers_409(served: str, calendar_db: str) -> None:
+    """A client moving an event onto another event's room booking gets 409 and nothing
+    changes; a move to a free time books the room at the new time."""
+    tenant = make_tenant(calendar_db)
+    auth = ("me", tenant.key)
+    with httpx.Client(base_url=served, headers=tenant.headers) as api:
+        calendar = api.post(f"{API}/calendars", json={"name": "Rooms", "timezone": "UTC"}).json()
+        room = api.post(f"{API}/resources", json={"name": "Room 7", "kind": "room"}).json()
+        ids = []
+        for start, end in (
+            ("2027-03-01T09:00:00Z", "2027-03-01T10:00:00Z"),
+            ("2027-03-01T11:00:00Z", "2027-03-01T12:00:00Z"),
+        ):
+            made = api.post(
+                f"{API}/calendars/{calendar['id']}/events",
+                json={"summary": f"Meeting {len(ids)}", "starts_at": start, "ends_at": end},
+            ).json()
+            booked = api.post(
+                f"{API}/events/{made['id']}/resources", json={"resource_id": room["id"]}
+            )
+            assert booked.status_code == 201, booked.text
+            ids.append(made["id"])
+        principal = (
+            httpx.request("PROPFIND", f"{served}{API}/dav/", headers={"Depth": "0"}, auth=auth)
+            .text.split("<current-user-principal><href>")[1]
+            .split("</href>")[0]
+        )
+        item = f"{served}{principal}{calendar['id']}/{ids[1]}.ics"
+        clash = httpx.put(
+            item,
+            content=_timed(f"{ids[1]}@nexus", "20270301T093000Z", "20270301T103000Z", "Moved"),
+            headers={"Content-Type": "text/calendar"},
+            auth=auth,
+        )
+        assert clash.status_code == 409, clash.text
+        assert clash.json()["conflicting_event_id"] == ids[0]
+        kept = api.get(f"{API}/events/{ids[1]}").json()
+        assert (kept["summary"], kept["starts_at"], kept["sequence"]) == (
+            "Meeting 1",
+            "2027-03-01T11:00:00Z",
+            0,
+        )
+        moved = httpx.put(
+            item,
+            content=_timed(f"{ids[1]}@nexus", "20270301T140000Z", "20270301T150000Z", "Moved"),
+            headers={"Content-Type": "text/calendar"},
+            auth=auth,
+        )
+        assert moved.status_code in (201, 204), moved.text
+        bookings = api.get(
+            f"{API}/resources/{room['id']}/bookings",
+            params={"start": "2027-03-01T00:00:00Z", "end": "2027-03-02T00:00:00Z"},
+        ).json()
+        assert [(b["event_id"], b["start"]) for b in bookings] == [
+            (ids[0], "2027-03-01T09:00:00Z"),
+            (ids[1], "2027-03-01T14:00:00Z"),
+        ]

@@ -23,11 +23,12 @@ from nexus_hookspecs import new_id
 from radicale import item as radicale_item
 from radicale import storage
 
+from nexus_calendar._booking import rebook
 from nexus_calendar._dav_ical import parse_event
 from nexus_calendar._events import EVENT_CANCELLED, EVENT_CHANGED, EVENT_CREATED, publish_event
 from nexus_calendar._ics import vevents
 from nexus_calendar._overrides import replace_overrides, with_overrides
-from nexus_calendar._store import _EVENT, _VISIBLE, _event
+from nexus_calendar._store import _EVENT, _VISIBLE, _event, with_resources
 
 if TYPE_CHECKING:
     from collections.abc import Coroutine, Iterable, Iterator, Mapping
@@ -44,6 +45,7 @@ class DavSession:
         self, loop: asyncio.AbstractEventLoop, db: Any, actor: str | None, events: Any
     ) -> None:
         self.loop, self.db, self.actor, self.events = loop, db, actor, events
+        self.refusal: HTTPException | None = None
 
     def run(self, coro: Coroutine[Any, Any, Any]) -> Any:
         return asyncio.run_coroutine_threadsafe(coro, self.loop).result()
@@ -216,12 +218,19 @@ class _Calendar(_Plain):
                     )
                 saved = _event(row)
                 await replace_overrides(conn, saved, overrides)
+                if event_id is not None:  # its resources are booked again at the new times
+                    [current] = await with_overrides(conn, [saved])
+                    await rebook(conn, await with_resources(conn, current), datetime.now(UTC))
                 kind = EVENT_CHANGED if event_id is not None else EVENT_CREATED
                 await publish_event(session.events, conn, kind, saved, "caldav")
 
         try:
             session.run(save())
-        except HTTPException as exc:  # an invalid instance: Radicale answers 400
+        except HTTPException as exc:
+            # Radicale answers a ValueError with 400; a refused booking (409, nothing
+            # changed: the transaction rolled back) is answered by ``_dav`` instead.
+            if exc.status_code == 409:
+                session.refusal = exc
             raise ValueError(str(exc.detail)) from None
         [(_, uploaded)] = self.get_multi([href])
         return uploaded, None
