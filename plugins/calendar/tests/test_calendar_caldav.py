@@ -292,3 +292,49 @@ def test_a_caldav_move_rebooks_its_room_or_answers_409(served: str, calendar_db:
             (ids[0], "2027-03-01T09:00:00Z"),
             (ids[1], "2027-03-01T14:00:00Z"),
         ]
+
+
+MKCALENDAR = (
+    '<?xml version="1.0" encoding="utf-8"?>'
+    '<C:mkcalendar xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav"><D:set><D:prop>'
+    "<D:displayname>Field work</D:displayname>"
+    "<C:calendar-timezone>BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\n"
+    "BEGIN:VTIMEZONE\r\nTZID:Africa/Lagos\r\nBEGIN:STANDARD\r\nDTSTART:19700101T000000\r\n"
+    "TZOFFSETFROM:+0100\r\nTZOFFSETTO:+0100\r\nEND:STANDARD\r\nEND:VTIMEZONE\r\n"
+    "END:VCALENDAR\r\n</C:calendar-timezone>"
+    "</D:prop></D:set></C:mkcalendar>"
+)
+
+
+def test_mkcalendar_creates_a_personal_nexus_calendar(served: str, calendar_db: str) -> None:
+    tenant, other = make_tenant(calendar_db), make_tenant(calendar_db)
+    auth = ("me", tenant.key)
+    principal = (
+        httpx.request("PROPFIND", f"{served}{API}/dav/", headers={"Depth": "0"}, auth=auth)
+        .text.split("<current-user-principal><href>")[1]
+        .split("</href>")[0]
+    )
+    home = f"{served}{principal}"
+    made = httpx.request("MKCALENDAR", f"{home}field-work/", content=MKCALENDAR, auth=auth)
+    assert made.status_code == 201, made.text
+    again = httpx.request("MKCALENDAR", f"{home}field-work/", content=MKCALENDAR, auth=auth)
+    assert again.status_code in (405, 409), again.text
+    put = httpx.put(
+        f"{home}field-work/visit.ics",
+        content=_timed("visit-1@example.org", "20270310T080000Z", "20270310T090000Z", "Visit"),
+        headers={"Content-Type": "text/calendar"},
+        auth=auth,
+    )
+    assert put.status_code == 201, put.text
+    with httpx.Client(base_url=served, headers=tenant.headers) as api:
+        [calendar] = [c for c in api.get(f"{API}/calendars").json() if c["name"] == "Field work"]
+        assert (calendar["timezone"], calendar["personal"]) == ("Africa/Lagos", True)
+        listed = api.get(
+            f"{API}/calendars/{calendar['id']}/occurrences",
+            params={"start": "2027-03-10T00:00:00Z", "end": "2027-03-11T00:00:00Z"},
+        ).json()
+        assert [o["summary"] for o in listed] == ["Visit"]
+    listing = httpx.request("PROPFIND", home, headers={"Depth": "1"}, auth=auth)
+    assert f"{principal}field-work/" in listing.text
+    with httpx.Client(base_url=served, headers=other.headers) as api:
+        assert api.get(f"{API}/calendars/{calendar['id']}").status_code == 404

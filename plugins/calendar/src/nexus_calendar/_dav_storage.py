@@ -15,7 +15,7 @@ import contextvars
 from datetime import UTC, datetime
 from email.utils import format_datetime
 from typing import TYPE_CHECKING, Any
-from uuid import UUID
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from icalendar import Calendar as VCalendar
 from litestar.exceptions import HTTPException
@@ -266,16 +266,18 @@ class _Calendar(_Plain):
         )
 
 
-def _calendars(calendar_id: UUID | None = None) -> list[Mapping[str, Any]]:
+def _calendars(segment: str | None = None) -> list[Mapping[str, Any]]:
+    """The calendars the caller sees; with ``segment``, the one at that path segment."""
     session = SESSION.get()
 
     async def load() -> list[Mapping[str, Any]]:
         async with session.db.transaction() as conn:
             return list(
                 await conn.fetch(
-                    f"select * from calendar_calendar where ($1::uuid is null or id = $1) "
+                    "select * from calendar_calendar where ($1::text is null or "
+                    "dav_name = $1 or (dav_name is null and id::text = $1)) "
                     f"and {_VISIBLE} order by created_at, id",
-                    calendar_id,
+                    segment,
                     session.actor,
                 )
             )
@@ -284,11 +286,22 @@ def _calendars(calendar_id: UUID | None = None) -> list[Mapping[str, Any]]:
     return rows
 
 
-def _calendar_id(part: str) -> UUID | None:
-    try:
-        return UUID(part)
-    except ValueError:
-        return None
+def _segment(row: Mapping[str, Any]) -> str:
+    """A calendar's path segment: the client's (MKCALENDAR), else its id."""
+    return str(row["dav_name"] or row["id"])
+
+
+def _zone(props: Mapping[str, str]) -> str:
+    """The TZID of a MKCALENDAR's ``calendar-timezone`` (a VTIMEZONE), if it is IANA's."""
+    text = props.get("C:calendar-timezone")
+    if text:
+        try:
+            for component in VCalendar.from_ical(text).walk("VTIMEZONE"):
+                ZoneInfo(str(component["TZID"]))
+                return str(component["TZID"])
+        except (ValueError, KeyError, ZoneInfoNotFoundError):
+            pass
+    return "UTC"
 
 
 class Storage(storage.BaseStorage):
@@ -300,10 +313,9 @@ class Storage(storage.BaseStorage):
             yield _Plain("/".join(parts))
             if parts and depth != "0":
                 for row in _calendars():
-                    yield _Calendar(f"{parts[0]}/{row['id']}", row)
+                    yield _Calendar(f"{parts[0]}/{_segment(row)}", row)
             return
-        calendar_id = _calendar_id(parts[1])
-        rows = _calendars(calendar_id) if calendar_id else []
+        rows = _calendars(parts[1])
         if not rows or len(parts) > 3:
             return
         collection = _Calendar(f"{parts[0]}/{parts[1]}", rows[0])
@@ -319,10 +331,31 @@ class Storage(storage.BaseStorage):
     def create_collection(
         self, href: str, items: Any = None, props: Any = None
     ) -> tuple[Any, dict[str, Any], list[str]]:
+        """MKCALENDAR: a personal calendar of the caller, named by its display name."""
         parts = [part for part in href.strip("/").split("/") if part]
         if len(parts) <= 1:
             return _Plain("/".join(parts)), {}, []
-        raise ValueError("calendars are created through the API")
+        if len(parts) != 2 or (props or {}).get("tag") != "VCALENDAR" or items:
+            raise ValueError("only calendars are created here, empty (MKCALENDAR)")
+        meta = dict(props or {})
+        session = SESSION.get()
+        name = (meta.get("D:displayname") or parts[1]).strip()[:200] or parts[1][:200]
+
+        async def create() -> Mapping[str, Any]:
+            async with session.db.transaction() as conn:
+                row: Mapping[str, Any] = await conn.fetchrow(
+                    "insert into calendar_calendar (id, name, owner, timezone, dav_name) "
+                    "values ($1, $2, $3, $4, $5) returning *",
+                    new_id(),
+                    name,
+                    session.actor,
+                    _zone(meta),
+                    parts[1],
+                )
+                return row
+
+        row = session.run(create())
+        return _Calendar(f"{parts[0]}/{parts[1]}", row), {}, []
 
     def move(self, item: Any, to_collection: Any, to_href: str) -> None:
         raise ValueError("moving events between calendars is not supported")

@@ -28,6 +28,7 @@ class Calendar(TenantOwned, Table, tablename="calendar_calendar"):
     name = Text()
     owner = Text(null=True)
     timezone = Text()
+    dav_name = Text(null=True)
     created_at = Timestamptz()
 
 

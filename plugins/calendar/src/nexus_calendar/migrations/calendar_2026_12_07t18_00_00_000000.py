@@ -2,7 +2,10 @@ from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 
 ID = "2026-12-07T18:00:00:000000"
 VERSION = "1.38.0"
-DESCRIPTION = "modified occurrences of recurring events (RECURRENCE-ID overrides)"
+DESCRIPTION = (
+    "modified occurrences of recurring events (RECURRENCE-ID overrides); "
+    "calendars made by CalDAV MKCALENDAR keep the client's path segment"
+)
 
 _TENANT = (
     "tenant_id uuid not null default nullif(current_setting('nexus.tenant_id', true), '')::uuid"
@@ -12,6 +15,9 @@ _TENANT = (
 # timed event, an ISO date for an all-day one (as exdates are kept, but in UTC so that one
 # occurrence has one spelling).
 STATEMENTS = [
+    "alter table calendar_calendar add column dav_name text",
+    "alter table calendar_calendar add constraint calendar_calendar_dav_name "
+    "unique (tenant_id, dav_name)",
     f"""
     create table calendar_override (
         {_TENANT},
