@@ -12,8 +12,10 @@ import time
 from typing import TYPE_CHECKING
 
 import httpx
+import nexus_calendar
+import nexus_crm
 import pytest
-from nexus.testing import make_tenant, outbox_events
+from nexus.testing import make_tenant, migrated_database, outbox_events
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -27,6 +29,13 @@ pytestmark = pytest.mark.skipif(
 
 
 @pytest.fixture(scope="module")
+def calendar_db(nexus_postgres_server: str) -> Iterator[str]:
+    """Calendar and CRM (whose contacts CardDAV serves)."""
+    with migrated_database(nexus_postgres_server, [nexus_calendar, nexus_crm]) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
 def served(calendar_db: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """``nexus serve`` with Calendar only, on the module's database; its base URL."""
     with socket.socket() as probe:
@@ -35,7 +44,7 @@ def served(calendar_db: str, tmp_path_factory: pytest.TempPathFactory) -> Iterat
     env = {
         **os.environ,
         "NEXUS_DATABASE_URL": calendar_db,
-        "NEXUS_PLUGINS": "calendar",
+        "NEXUS_PLUGINS": "calendar,crm",
         "NEXUS_DATA_DIR": str(tmp_path_factory.mktemp("served")),
         "NEXUS_LOG_LEVEL": "warning",
         "NEXUS_RATE_LIMIT_KEY": "1000000/minute",
@@ -66,7 +75,9 @@ def served(calendar_db: str, tmp_path_factory: pytest.TempPathFactory) -> Iterat
             process.kill()
 
 
-def _vdirsyncer(tmp: Path, base: str, key: str, *args: str) -> str:
+def _vdirsyncer(
+    tmp: Path, base: str, key: str, *args: str, kind: str = "caldav", ext: str = ".ics"
+) -> str:
     local = tmp / "local"
     local.mkdir(exist_ok=True)
     (tmp / "config").write_text(
@@ -82,10 +93,10 @@ conflict_resolution = "b wins"
 [storage local]
 type = "filesystem"
 path = "{local}"
-fileext = ".ics"
+fileext = "{ext}"
 
 [storage remote]
-type = "caldav"
+type = "{kind}"
 url = "{base}{API}/dav/"
 username = "me"
 password = "{key}"
@@ -338,3 +349,55 @@ def test_mkcalendar_creates_a_personal_nexus_calendar(served: str, calendar_db: 
     assert f"{principal}field-work/" in listing.text
     with httpx.Client(base_url=served, headers=other.headers) as api:
         assert api.get(f"{API}/calendars/{calendar['id']}").status_code == 404
+
+
+def test_vdirsyncer_syncs_crm_contacts_both_ways(
+    served: str, calendar_db: str, tmp_path: Path
+) -> None:
+    """CardDAV: CRM's contacts sync down as vCards; a card written locally becomes a CRM
+    contact, and a changed card changes it; with CRM off, there is no address book."""
+    tenant = make_tenant(calendar_db)
+    with httpx.Client(base_url=served, headers=tenant.headers) as api:
+        ada = api.post(
+            "/api/v1/crm/contacts",
+            json={"first_name": "Ada", "last_name": "Lovelace", "email": "ada@example.org"},
+        )
+        assert ada.status_code == 201, ada.text
+        _vdirsyncer(tmp_path, served, tenant.key, "discover", "nexus", kind="carddav", ext=".vcf")
+        _vdirsyncer(tmp_path, served, tenant.key, "sync", kind="carddav", ext=".vcf")
+        folder = tmp_path / "local" / "contacts"
+        [pulled] = list(folder.glob("*.vcf"))
+        text = pulled.read_text()
+        assert "FN:Ada Lovelace" in text and "EMAIL:ada@example.org" in text
+        (folder / "grace.vcf").write_text(
+            "BEGIN:VCARD\r\nVERSION:3.0\r\nUID:grace-1@example.org\r\n"
+            "N:Hopper;Grace;;;\r\nFN:Grace Hopper\r\nEMAIL:grace@example.org\r\n"
+            "TITLE:Rear admiral\r\nEND:VCARD\r\n"
+        )
+        pulled.write_text(text.replace("EMAIL:ada@example.org", "EMAIL:ada@analytical.example"))
+        _vdirsyncer(tmp_path, served, tenant.key, "sync", kind="carddav", ext=".vcf")
+        contacts = {c["last_name"]: c for c in api.get("/api/v1/crm/contacts").json()["items"]}
+        assert contacts["Hopper"]["email"] == "grace@example.org"
+        assert contacts["Hopper"]["job_title"] == "Rear admiral"
+        assert contacts["Lovelace"]["email"] == "ada@analytical.example"
+        assert contacts["Lovelace"]["id"] == ada.json()["id"]
+        # A second round trip keeps one card per contact, the client's own name and UID.
+        _vdirsyncer(tmp_path, served, tenant.key, "sync", kind="carddav", ext=".vcf")
+        assert sorted(p.name for p in folder.glob("*.vcf")) == sorted([pulled.name, "grace.vcf"])
+        assert "UID:grace-1@example.org" in (folder / "grace.vcf").read_text()
+        switched = api.put("/api/v1/features/crm", json={"enabled": False})
+        assert switched.status_code < 300, switched.text
+    book = (
+        httpx.request(
+            "PROPFIND",
+            f"{served}{API}/dav/",
+            headers={"Depth": "0"},
+            auth=("me", tenant.key),
+        )
+        .text.split("<current-user-principal><href>")[1]
+        .split("</href>")[0]
+    )
+    gone = httpx.request(
+        "PROPFIND", f"{served}{book}contacts/", headers={"Depth": "0"}, auth=("me", tenant.key)
+    )
+    assert gone.status_code == 404

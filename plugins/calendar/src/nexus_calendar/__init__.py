@@ -58,6 +58,7 @@ TABLES = (
     "calendar_booking",
     "calendar_reminder_sent",
     "calendar_override",
+    "calendar_card",
 )
 
 

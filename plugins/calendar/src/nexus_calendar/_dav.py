@@ -142,7 +142,7 @@ async def dav(scope: Scope, receive: Receive, send: Send) -> None:
     request: Request[Any, Any, Any] = Request(scope, receive)
     made: dict[str, Any] = {}
     db, context = await _port(request, "db", made), await _port(request, "context", made)
-    events = await _port(request, "events", made)
-    session = DavSession(asyncio.get_running_loop(), db, context.actor, events)
+    events, services = await _port(request, "events", made), await _port(request, "services", made)
+    session = DavSession(asyncio.get_running_loop(), db, context.actor, events, services)
     scope[_SCOPE_KEY] = session  # type: ignore[literal-required]
     await _wsgi()(scope, receive, send)  # type: ignore[arg-type]

@@ -13,7 +13,6 @@ import asyncio
 import contextlib
 import contextvars
 from datetime import UTC, datetime
-from email.utils import format_datetime
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -24,7 +23,9 @@ from radicale import item as radicale_item
 from radicale import storage
 
 from nexus_calendar._booking import rebook
+from nexus_calendar._dav_cards import BOOK, AddressBook, crm_on
 from nexus_calendar._dav_ical import parse_event
+from nexus_calendar._dav_plain import Plain, http_date, latest
 from nexus_calendar._events import EVENT_CANCELLED, EVENT_CHANGED, EVENT_CREATED, publish_event
 from nexus_calendar._ics import vevents
 from nexus_calendar._overrides import replace_overrides, with_overrides
@@ -42,9 +43,15 @@ class DavSession:
     """The loop, the database port and the caller of one CalDAV request."""
 
     def __init__(
-        self, loop: asyncio.AbstractEventLoop, db: Any, actor: str | None, events: Any
+        self,
+        loop: asyncio.AbstractEventLoop,
+        db: Any,
+        actor: str | None,
+        events: Any,
+        services: Any,
     ) -> None:
         self.loop, self.db, self.actor, self.events = loop, db, actor, events
+        self.services = services
         self.refusal: HTTPException | None = None
 
     def run(self, coro: Coroutine[Any, Any, Any]) -> Any:
@@ -55,44 +62,7 @@ def _columns(row: Mapping[str, Any]) -> dict[str, Any]:
     return {k: row[k] for k in row.keys() if k not in ("dav_href", "updated_at")}  # noqa: SIM118
 
 
-def _http_date(value: datetime | None) -> str:
-    return format_datetime(value or datetime(1970, 1, 1, tzinfo=UTC), usegmt=True)
-
-
-class _Plain(storage.BaseCollection):
-    """The root or the principal collection: no items, no properties."""
-
-    def __init__(self, path: str) -> None:
-        self._path = path
-
-    @property
-    def path(self) -> str:
-        return self._path
-
-    def get_multi(self, hrefs: Iterable[str]) -> Iterable[tuple[str, Any]]:
-        return [(href, None) for href in hrefs]
-
-    def get_all(self) -> Iterable[Any]:
-        return []
-
-    def get_meta(self, key: str | None = None) -> Any:
-        return None if key else {}
-
-    def set_meta(self, props: Mapping[str, str]) -> None:
-        raise ValueError("not a calendar")
-
-    def upload(self, href: str, item: Any) -> Any:
-        raise ValueError("not a calendar")
-
-    def delete(self, href: str | None = None) -> None:
-        raise ValueError("not a calendar")
-
-    @property
-    def last_modified(self) -> str:
-        return _http_date(None)
-
-
-class _Calendar(_Plain):
+class _Calendar(Plain):
     """A calendar the caller sees."""
 
     def __init__(self, path: str, row: Mapping[str, Any]) -> None:
@@ -130,7 +100,7 @@ class _Calendar(_Plain):
             collection_path=self.path,
             collection=self,
             href=row["dav_href"] or f"{row['id']}.ics",
-            last_modified=_http_date(row["updated_at"]),
+            last_modified=http_date(row["updated_at"]),
             text=cal.to_ical().decode(),
         )
 
@@ -258,12 +228,7 @@ class _Calendar(_Plain):
 
     @property
     def last_modified(self) -> str:
-        stamps = [item.last_modified for item in self._items()]
-        return max(
-            stamps,
-            key=lambda s: datetime.strptime(s, "%a, %d %b %Y %H:%M:%S %Z"),
-            default=_http_date(None),
-        )
+        return latest(item.last_modified for item in self._items())
 
 
 def _calendars(segment: str | None = None) -> list[Mapping[str, Any]]:
@@ -304,16 +269,37 @@ def _zone(props: Mapping[str, str]) -> str:
     return "UTC"
 
 
+def _cards(parts: list[str], depth: str) -> Iterator[Any]:
+    """The address book (when CRM is on for the tenant), or one of its cards."""
+    session = SESSION.get()
+    if len(parts) > 3 or not crm_on(session):
+        return
+    book = AddressBook(f"{parts[0]}/{BOOK}", session)
+    if len(parts) == 3:
+        [(_, item)] = book.get_multi([parts[2]])
+        if item is not None:
+            yield item
+        return
+    yield book
+    if depth != "0":
+        yield from book.get_all()
+
+
 class Storage(storage.BaseStorage):
     """The tenant's calendars, as Radicale collections."""
 
     def discover(self, path: str, depth: str = "0", *args: Any, **kwargs: Any) -> Iterator[Any]:
         parts = [part for part in path.strip("/").split("/") if part]
         if len(parts) <= 1:
-            yield _Plain("/".join(parts))
+            yield Plain("/".join(parts))
             if parts and depth != "0":
                 for row in _calendars():
                     yield _Calendar(f"{parts[0]}/{_segment(row)}", row)
+                if crm_on(SESSION.get()):
+                    yield AddressBook(f"{parts[0]}/{BOOK}", SESSION.get())
+            return
+        if parts[1] == BOOK:
+            yield from _cards(parts, depth)
             return
         rows = _calendars(parts[1])
         if not rows or len(parts) > 3:
@@ -334,8 +320,8 @@ class Storage(storage.BaseStorage):
         """MKCALENDAR: a personal calendar of the caller, named by its display name."""
         parts = [part for part in href.strip("/").split("/") if part]
         if len(parts) <= 1:
-            return _Plain("/".join(parts)), {}, []
-        if len(parts) != 2 or (props or {}).get("tag") != "VCALENDAR" or items:
+            return Plain("/".join(parts)), {}, []
+        if len(parts) != 2 or parts[1] == BOOK or (props or {}).get("tag") != "VCALENDAR" or items:
             raise ValueError("only calendars are created here, empty (MKCALENDAR)")
         meta = dict(props or {})
         session = SESSION.get()

@@ -9,6 +9,7 @@ from piccolo.conf.apps import AppConfig
 from nexus_calendar.tables import (
     Attendee,
     Calendar,
+    Card,
     Event,
     EventResource,
     Feed,
@@ -31,5 +32,6 @@ APP_CONFIG = AppConfig(
         EventResource,
         ReminderSent,
         Override,
+        Card,
     ],
 )

@@ -13,6 +13,7 @@ from piccolo.table import Table
 __all__ = (
     "Attendee",
     "Calendar",
+    "Card",
     "Event",
     "EventResource",
     "Feed",
@@ -75,6 +76,14 @@ class Override(TenantOwned, Table, tablename="calendar_override"):
     sequence = Integer()
     created_at = Timestamptz()
     updated_at = Timestamptz()
+
+
+class Card(TenantOwned, Table, tablename="calendar_card"):
+    """A CRM contact's CardDAV resource name and UID, when a client created it."""
+
+    contact_id = UUID()
+    href = Text()
+    uid = Text()
 
 
 class Feed(TenantOwned, Table, tablename="calendar_feed"):

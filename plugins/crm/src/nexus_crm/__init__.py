@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from nexus_hookspecs import Feature, Manifest, Permission, hookimpl
+from nexus_hookspecs import Feature, Manifest, Permission, Service, hookimpl
 
 from nexus_crm._ai_tools import nexus_ai_tools  # noqa: F401 - the hookimpl
 from nexus_crm._events import EVENT_TYPES
@@ -33,6 +33,7 @@ from nexus_crm._routes_deals import DealController
 from nexus_crm._routes_pipelines import PipelineController
 from nexus_crm._routes_search import SearchController
 from nexus_crm._routes_tags import TagController
+from nexus_crm._services import SERVICES
 from nexus_crm._settings import CrmSettings
 from nexus_crm._ui import nexus_ui as nexus_ui  # the workspace's screens
 from nexus_crm.piccolo_app import TABLES
@@ -47,10 +48,18 @@ __all__ = (
     "nexus_manifest",
     "nexus_piccolo_app",
     "nexus_routes",
+    "nexus_services",
     "nexus_tenant_enable",
 )
 
 _MEMBERS = ("tenant_admin", "member")
+
+
+@hookimpl
+def nexus_services(register: Callable[[Service], None]) -> None:
+    """``crm.contacts.list`` and ``crm.contacts.upsert``: contacts as address cards."""
+    for service in SERVICES:
+        register(service)
 
 
 @hookimpl

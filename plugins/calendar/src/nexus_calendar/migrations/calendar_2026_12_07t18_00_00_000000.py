@@ -4,7 +4,8 @@ ID = "2026-12-07T18:00:00:000000"
 VERSION = "1.38.0"
 DESCRIPTION = (
     "modified occurrences of recurring events (RECURRENCE-ID overrides); "
-    "calendars made by CalDAV MKCALENDAR keep the client's path segment"
+    "calendars made by CalDAV MKCALENDAR keep the client's path segment; "
+    "CardDAV resource names and UIDs of CRM contacts"
 )
 
 _TENANT = (
@@ -16,6 +17,18 @@ _TENANT = (
 # occurrence has one spelling).
 STATEMENTS = [
     "alter table calendar_calendar add column dav_name text",
+    # A CRM contact a CardDAV client created keeps the client's resource name and UID (the
+    # contact lives in CRM; no foreign key across plugins).
+    f"""
+    create table calendar_card (
+        {_TENANT},
+        contact_id uuid not null,
+        href text not null,
+        uid text not null,
+        primary key (tenant_id, contact_id),
+        unique (tenant_id, href),
+        unique (tenant_id, uid)
+    )""",
     "alter table calendar_calendar add constraint calendar_calendar_dav_name "
     "unique (tenant_id, dav_name)",
     f"""
