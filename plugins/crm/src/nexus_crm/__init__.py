@@ -149,7 +149,8 @@ def nexus_routes(register: Callable[[Any], None]) -> None:
 
 @hookimpl
 def nexus_services(register: Callable[[Service], None]) -> None:
-    """``crm.contacts.save`` and ``crm.contacts.changed`` (connectors and web forms use them)."""
+    """Contacts for other plugins: ``crm.contacts.save`` and ``crm.contacts.changed``
+    (connectors and web forms), ``crm.contacts.list`` and ``crm.contacts.upsert`` (CardDAV)."""
     for service in SERVICES:
         register(service)
 
