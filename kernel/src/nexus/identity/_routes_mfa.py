@@ -1,0 +1,584 @@
+"""Routes of second factors: completing a sign-in with a ticket, and a user's own factors.
+
+Without credentials, with an MFA ticket from ``POST /api/v1/auth/token``:
+``/api/v1/auth/mfa/verify`` (TOTP code, recovery code or passkey assertion),
+``/api/v1/auth/mfa/webauthn/options``, and for an enrolment ticket
+``/api/v1/auth/mfa/enrol/totp[/confirm]`` and ``/api/v1/auth/mfa/enrol/passkey[/options]``.
+A signed-in user manages their factors under ``/api/v1/me/mfa``; tenant admins set the
+policy at ``/api/v1/security/mfa-policy`` and clear a user's factors (a lost phone).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar
+from uuid import UUID
+
+import msgspec
+from litestar import Controller, Request, delete, get, post, put
+from litestar.exceptions import (
+    ClientException,
+    NotAuthorizedException,
+    NotFoundException,
+    TooManyRequestsException,
+)
+from litestar.params import FromPath, JSONBody
+from nexus_hookspecs.http import invalid
+
+from nexus.http import KernelDb, problem_spec, required_tenant
+from nexus.identity._gate import client_address
+from nexus.identity._mfa import (
+    MfaPolicy,
+    MfaState,
+    TotpEnrolment,
+    confirm_totp,
+    has_second_factor,
+    mfa_state,
+    new_recovery_codes,
+    read_policy,
+    remove_totp,
+    start_totp,
+    use_recovery_code,
+    verify_totp,
+    write_policy,
+)
+from nexus.identity._mfa_tickets import (
+    Ticket,
+    count_failure,
+    issue_ticket,
+    open_ticket,
+    set_challenge,
+    spend,
+    ticket_tenant,
+)
+from nexus.identity._passkeys import (
+    Passkey,
+    RelyingParty,
+    authentication_options,
+    list_passkeys,
+    register_passkey,
+    registration_options,
+    remove_passkey,
+    verify_passkey,
+)
+from nexus.identity._principal import PrincipalKind, request_principal
+from nexus.identity._roles import check_roles
+from nexus.identity._sessions import SignedIn, sign_in
+from nexus.services import kernel_of
+
+if TYPE_CHECKING:
+    from collections.abc import Awaitable, Callable
+
+    from asyncpg import Connection
+
+__all__ = ("mfa_routes",)
+
+_T = TypeVar("_T")
+_PUBLIC = {"nexus_access": "public"}
+_ME = {"nexus_access": "authenticated"}
+_Ticket = Annotated[str, msgspec.Meta(min_length=1, max_length=300)]
+_Code = Annotated[str, msgspec.Meta(min_length=6, max_length=40)]
+_Name = Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
+_REFUSED = {401: problem_spec(401), 422: problem_spec(422), 429: problem_spec(429)}
+
+
+class TicketOnly(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """An MFA ticket from ``POST /api/v1/auth/token``."""
+
+    ticket: _Ticket
+
+
+class VerifyRequest(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """The second factor of a sign-in: a TOTP code, a recovery code or a passkey assertion.
+
+    ``code`` goes with ``totp`` and ``recovery_code``; ``credential`` (the
+    ``PublicKeyCredential`` as JSON) with ``webauthn``, after ``/auth/mfa/webauthn/options``.
+    """
+
+    ticket: _Ticket
+    method: Literal["totp", "recovery_code", "webauthn"]
+    code: _Code | None = None
+    credential: dict[str, Any] | None = None
+
+
+class TicketCode(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """An enrolment ticket and the first code of the new authenticator app."""
+
+    ticket: _Ticket
+    code: _Code
+
+
+class TicketPasskey(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """A new passkey's attestation (``PublicKeyCredential`` as JSON) under a ticket."""
+
+    ticket: _Ticket
+    credential: dict[str, Any]
+    name: _Name = "passkey"
+
+
+class CodeOnly(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """A code from the authenticator app."""
+
+    code: _Code
+
+
+class WebAuthnOptions(msgspec.Struct, kw_only=True):
+    """Options for the browser's WebAuthn call; ``ticket`` goes back with its answer."""
+
+    options: dict[str, Any]
+    ticket: str | None = None
+
+
+class RecoveryCodes(msgspec.Struct, kw_only=True):
+    """New recovery codes, shown this once; each works once."""
+
+    recovery_codes: list[str]
+
+
+class PasskeyAdded(Passkey, kw_only=True):
+    """A registered passkey; the user's first second factor comes with recovery codes."""
+
+    recovery_codes: list[str] | None = None
+
+
+class MyMfa(MfaState, kw_only=True):
+    """The caller's second factors, their passkeys, and whether the tenant requires one."""
+
+    passkey_list: list[Passkey]
+
+
+def _rp(request: Request[Any, Any, Any]) -> RelyingParty:
+    settings = kernel_of(request.app).settings
+    return RelyingParty.of(settings.public_url or str(request.base_url))
+
+
+def _gone() -> ClientException:
+    return ClientException("the MFA ticket is invalid, used or expired", status_code=422)
+
+
+async def _with_ticket(
+    request: Request[Any, Any, Any],
+    ticket: str,
+    purposes: set[str],
+    act: Callable[[Connection, Ticket, Any], Awaitable[_T | None]],
+) -> _T:
+    """Run ``act`` in the ticket's tenant with the open ticket and its user's row.
+
+    ``act`` answers ``None`` for a wrong second factor: the failure is counted on the ticket
+    (committed) and against the client's address, and the answer is 401.
+    """
+    auth = kernel_of(request.app).authenticator
+    address = client_address(request.scope)
+    throttle = auth.throttle
+    if throttle is not None and (wait := await throttle.flooding(address)) is not None:
+        raise TooManyRequestsException(
+            f"too many invalid attempts; retry in {wait} s", headers={"Retry-After": str(wait)}
+        )
+    tenant_id = ticket_tenant(ticket)
+    tenant = await auth.tenant(str(tenant_id)) if tenant_id else None
+    opened = result = None
+    if tenant is not None and tenant.status == "active":
+        async with auth.database.transaction(tenant_id=tenant.id) as conn:
+            opened = await open_ticket(conn, ticket, purposes)
+            user = None
+            if opened is not None:
+                user = await conn.fetchrow(
+                    "select id, email, name, roles from nexus_user where id = $1 and not disabled",
+                    opened.user_id,
+                )
+            if opened is not None and user is not None:
+                result = await act(conn, opened, user)
+                if result is None:
+                    await count_failure(conn, opened)
+            else:
+                opened = None
+    if opened is None:
+        if throttle is not None:
+            await throttle.invalid(address)
+        raise _gone()
+    if result is None:
+        if throttle is not None:
+            await throttle.invalid(address)
+        raise NotAuthorizedException(
+            "the second factor is wrong", headers={"WWW-Authenticate": "Bearer"}
+        )
+    return result
+
+
+async def _signed_in(
+    request: Request[Any, Any, Any], conn: Connection, ticket: Ticket, user: Any, how: str
+) -> SignedIn:
+    await spend(conn, ticket)
+    return await sign_in(
+        kernel_of(request.app).authenticator,
+        conn,
+        tenant_id=ticket.tenant_id,
+        user_id=ticket.user_id,
+        roles=list(user["roles"]),
+        method=f"{ticket.method}+{how}",
+        address=client_address(request.scope),
+        user_agent=request.headers.get("user-agent"),
+    )
+
+
+class MfaSignInController(Controller):
+    """Completing a sign-in with an MFA ticket: no credentials, the ticket instead."""
+
+    path = "/api/v1/auth/mfa"
+    tags = ["identity"]
+
+    @post(
+        "/verify",
+        summary="Complete a sign-in with a second factor",
+        opt=_PUBLIC,
+        status_code=200,
+        responses=_REFUSED,
+    )
+    async def verify(
+        self, request: Request[Any, Any, Any], data: JSONBody[VerifyRequest]
+    ) -> SignedIn:
+        """Present the second factor with the ticket; answers the tokens of a new session.
+
+        401 for a wrong factor (the ticket dies after 5); 422 for a ticket that is
+        invalid, used or expired.
+        """
+        if data.method == "webauthn" and data.credential is None:
+            invalid("credential", "required with method webauthn")
+        if data.method != "webauthn" and data.code is None:
+            invalid("code", f"required with method {data.method}")
+
+        async def act(conn: Connection, ticket: Ticket, user: Any) -> SignedIn | None:
+            if data.method == "totp":
+                ok = await verify_totp(conn, ticket.user_id, data.code or "")
+            elif data.method == "recovery_code":
+                ok = await use_recovery_code(conn, ticket.user_id, data.code or "")
+            else:
+                ok = ticket.challenge is not None and await verify_passkey(
+                    conn,
+                    _rp(request),
+                    user_id=ticket.user_id,
+                    credential=data.credential or {},
+                    challenge=ticket.challenge,
+                )
+            return await _signed_in(request, conn, ticket, user, data.method) if ok else None
+
+        return await _with_ticket(request, data.ticket, {"verify"}, act)
+
+    @post(
+        "/webauthn/options",
+        summary="Passkey options for a sign-in's second factor",
+        opt=_PUBLIC,
+        status_code=200,
+        responses=_REFUSED,
+    )
+    async def webauthn_options(
+        self, request: Request[Any, Any, Any], data: JSONBody[TicketOnly]
+    ) -> WebAuthnOptions:
+        """Options for ``navigator.credentials.get()``; the ticket keeps their challenge."""
+
+        async def act(conn: Connection, ticket: Ticket, user: Any) -> WebAuthnOptions:
+            options, challenge = await authentication_options(conn, _rp(request), ticket.user_id)
+            await set_challenge(conn, ticket, challenge)
+            return WebAuthnOptions(options=options)
+
+        return await _with_ticket(request, data.ticket, {"verify"}, act)
+
+    @post(
+        "/enrol/totp",
+        summary="Enrol an authenticator app with an enrolment ticket",
+        opt=_PUBLIC,
+        status_code=200,
+        responses=_REFUSED,
+    )
+    async def enrol_totp(
+        self, request: Request[Any, Any, Any], data: JSONBody[TicketOnly]
+    ) -> TotpEnrolment:
+        """A TOTP secret and its ``otpauth://`` URI; confirm with a code to sign in."""
+
+        async def act(conn: Connection, ticket: Ticket, user: Any) -> TotpEnrolment:
+            return await start_totp(
+                conn, tenant_id=ticket.tenant_id, user_id=ticket.user_id, label=user["email"]
+            )
+
+        return await _with_ticket(request, data.ticket, {"enrol"}, act)
+
+    @post(
+        "/enrol/totp/confirm",
+        summary="Confirm the authenticator app and sign in",
+        opt=_PUBLIC,
+        status_code=200,
+        responses=_REFUSED,
+    )
+    async def enrol_totp_confirm(
+        self, request: Request[Any, Any, Any], data: JSONBody[TicketCode]
+    ) -> SignedIn:
+        """Confirm the new app with its code: the sign-in completes, with recovery codes."""
+
+        async def act(conn: Connection, ticket: Ticket, user: Any) -> SignedIn | None:
+            codes = await confirm_totp(
+                conn, tenant_id=ticket.tenant_id, user_id=ticket.user_id, code=data.code
+            )
+            if codes is None:
+                return None
+            signed = await _signed_in(request, conn, ticket, user, "totp")
+            signed.recovery_codes = codes or None
+            return signed
+
+        return await _with_ticket(request, data.ticket, {"enrol"}, act)
+
+    @post(
+        "/enrol/passkey/options",
+        summary="Passkey registration options (enrolment ticket)",
+        opt=_PUBLIC,
+        status_code=200,
+        responses=_REFUSED,
+    )
+    async def enrol_passkey_options(
+        self, request: Request[Any, Any, Any], data: JSONBody[TicketOnly]
+    ) -> WebAuthnOptions:
+        """Options for ``navigator.credentials.create()``; the ticket keeps their challenge."""
+
+        async def act(conn: Connection, ticket: Ticket, user: Any) -> WebAuthnOptions:
+            options, challenge = await registration_options(
+                conn,
+                _rp(request),
+                user_id=ticket.user_id,
+                email=user["email"],
+                name=user["name"],
+            )
+            await set_challenge(conn, ticket, challenge)
+            return WebAuthnOptions(options=options)
+
+        return await _with_ticket(request, data.ticket, {"enrol"}, act)
+
+    @post(
+        "/enrol/passkey",
+        summary="Register a passkey and sign in (enrolment ticket)",
+        opt=_PUBLIC,
+        status_code=200,
+        responses=_REFUSED,
+    )
+    async def enrol_passkey(
+        self, request: Request[Any, Any, Any], data: JSONBody[TicketPasskey]
+    ) -> SignedIn:
+        """Register the passkey: the sign-in completes, with recovery codes."""
+
+        async def act(conn: Connection, ticket: Ticket, user: Any) -> SignedIn | None:
+            if ticket.challenge is None:
+                return None
+            first = not await has_second_factor(conn, ticket.user_id)
+            passkey = await register_passkey(
+                conn,
+                _rp(request),
+                tenant_id=ticket.tenant_id,
+                user_id=ticket.user_id,
+                name=data.name,
+                credential=data.credential,
+                challenge=ticket.challenge,
+            )
+            if passkey is None:
+                return None
+            signed = await _signed_in(request, conn, ticket, user, "webauthn")
+            if first:
+                signed.recovery_codes = await new_recovery_codes(
+                    conn, tenant_id=ticket.tenant_id, user_id=ticket.user_id
+                )
+            return signed
+
+        return await _with_ticket(request, data.ticket, {"enrol"}, act)
+
+
+def _me(request: Request[Any, Any, Any]) -> tuple[UUID, UUID]:
+    principal = request_principal(request)
+    if principal.kind is not PrincipalKind.USER or principal.tenant_id is None:
+        # Not a 403: the caller is admitted; an API key simply has no second factors.
+        raise ClientException(
+            "only a signed-in user has second factors (this is an API key)", status_code=409
+        )
+    return principal.tenant_id, principal.subject
+
+
+class MyMfaController(Controller):
+    """The signed-in user's own second factors."""
+
+    path = "/api/v1/me/mfa"
+    tags = ["identity"]
+    opt = _ME
+
+    @get("/", summary="My second factors")
+    async def show(self, request: Request[Any, Any, Any], db: KernelDb) -> MyMfa:
+        """Whether an authenticator app is set up, the passkeys, recovery codes left."""
+        _tenant, user_id = _me(request)
+        async with db.transaction() as conn:
+            state = await mfa_state(conn, user_id, sorted(request_principal(request).roles))
+            passkeys = await list_passkeys(conn, user_id)
+        return MyMfa(**msgspec.structs.asdict(state), passkey_list=passkeys)
+
+    @post(
+        "/totp",
+        summary="Start setting up an authenticator app",
+        status_code=200,
+        opt={"nexus_no_idempotency": True},
+        responses={409: problem_spec(409)},
+    )
+    async def start_totp(self, request: Request[Any, Any, Any], db: KernelDb) -> TotpEnrolment:
+        """A new TOTP secret and ``otpauth://`` URI (for a QR code); pending until confirmed.
+
+        409 when an app is confirmed already (remove it first) or ``NEXUS_IDENTITY_KEYS``
+        is not set.
+        """
+        tenant_id, user_id = _me(request)
+        async with db.transaction() as conn:
+            email = await conn.fetchval("select email from nexus_user where id = $1", user_id)
+            return await start_totp(conn, tenant_id=tenant_id, user_id=user_id, label=email)
+
+    @post(
+        "/totp/confirm",
+        summary="Confirm the authenticator app with a code",
+        status_code=200,
+        opt={"nexus_no_idempotency": True},
+        responses={422: problem_spec(422)},
+    )
+    async def confirm_totp(
+        self, request: Request[Any, Any, Any], db: KernelDb, data: JSONBody[CodeOnly]
+    ) -> RecoveryCodes:
+        """Confirm the pending app; the first factor of a user comes with recovery codes."""
+        tenant_id, user_id = _me(request)
+        async with db.transaction() as conn:
+            codes = await confirm_totp(conn, tenant_id=tenant_id, user_id=user_id, code=data.code)
+        if codes is None:
+            invalid("code", "does not match the pending authenticator app")
+        return RecoveryCodes(recovery_codes=codes)
+
+    @delete("/totp", summary="Remove the authenticator app")
+    async def remove_totp(self, request: Request[Any, Any, Any], db: KernelDb) -> None:
+        """Remove the app (a passkey, if any, stays the second factor)."""
+        _tenant, user_id = _me(request)
+        async with db.transaction() as conn:
+            if not await remove_totp(conn, user_id):
+                raise NotFoundException()
+
+    @post(
+        "/recovery-codes",
+        summary="New recovery codes",
+        status_code=200,
+        opt={"nexus_no_idempotency": True},
+        responses={409: problem_spec(409)},
+    )
+    async def recovery_codes(self, request: Request[Any, Any, Any], db: KernelDb) -> RecoveryCodes:
+        """Ten new codes; the earlier ones stop working. 409 without a second factor."""
+        tenant_id, user_id = _me(request)
+        async with db.transaction() as conn:
+            if not await has_second_factor(conn, user_id):
+                raise ClientException("set up a second factor first", status_code=409)
+            codes = await new_recovery_codes(conn, tenant_id=tenant_id, user_id=user_id)
+        return RecoveryCodes(recovery_codes=codes)
+
+    @post(
+        "/passkeys/options",
+        summary="Passkey registration options",
+        status_code=200,
+        opt={"nexus_no_idempotency": True},
+    )
+    async def passkey_options(
+        self, request: Request[Any, Any, Any], db: KernelDb
+    ) -> WebAuthnOptions:
+        """Options for ``navigator.credentials.create()`` and the ticket to send back."""
+        tenant_id, user_id = _me(request)
+        async with db.transaction() as conn:
+            user = await conn.fetchrow("select email, name from nexus_user where id = $1", user_id)
+            options, challenge = await registration_options(
+                conn, _rp(request), user_id=user_id, email=user["email"], name=user["name"]
+            )
+            ticket = await issue_ticket(
+                conn,
+                tenant_id=tenant_id,
+                user_id=user_id,
+                purpose="enrol",
+                method="session",
+                challenge=challenge,
+            )
+        return WebAuthnOptions(options=options, ticket=ticket)
+
+    @post(
+        "/passkeys",
+        summary="Register a passkey",
+        opt={"nexus_no_idempotency": True},
+        responses={422: problem_spec(422)},
+    )
+    async def add_passkey(
+        self, request: Request[Any, Any, Any], db: KernelDb, data: JSONBody[TicketPasskey]
+    ) -> PasskeyAdded:
+        """Verify the authenticator's attestation against the options' challenge and keep it.
+
+        The user's first second factor comes with ten recovery codes, shown this once.
+        """
+        tenant_id, user_id = _me(request)
+        codes = None
+        async with db.transaction() as conn:
+            ticket = await open_ticket(conn, data.ticket, {"enrol"})
+            passkey = None
+            if ticket is not None and ticket.user_id == user_id and ticket.challenge:
+                await spend(conn, ticket)
+                first = not await has_second_factor(conn, user_id)
+                passkey = await register_passkey(
+                    conn,
+                    _rp(request),
+                    tenant_id=tenant_id,
+                    user_id=user_id,
+                    name=data.name,
+                    credential=data.credential,
+                    challenge=ticket.challenge,
+                )
+                if passkey is not None and first:
+                    codes = await new_recovery_codes(conn, tenant_id=tenant_id, user_id=user_id)
+        if passkey is None:
+            invalid("credential", "the attestation does not verify against the options given")
+        return PasskeyAdded(**msgspec.structs.asdict(passkey), recovery_codes=codes)
+
+    @delete("/passkeys/{passkey_id:uuid}", summary="Remove a passkey")
+    async def remove_passkey(
+        self, request: Request[Any, Any, Any], db: KernelDb, passkey_id: FromPath[UUID]
+    ) -> None:
+        """Remove one of the caller's passkeys."""
+        _tenant, user_id = _me(request)
+        async with db.transaction() as conn:
+            if not await remove_passkey(conn, user_id, passkey_id):
+                raise NotFoundException()
+
+
+class MfaAdminController(Controller):
+    """The tenant's MFA policy, and clearing a user's factors (tenant admins)."""
+
+    path = "/api/v1"
+    tags = ["identity"]
+    opt = {"permission": "nexus.users:admin"}
+
+    @get("/security/mfa-policy", summary="Show the MFA policy")
+    async def policy(self, db: KernelDb) -> MfaPolicy:
+        """Who must sign in with a second factor."""
+        async with db.transaction() as conn:
+            return await read_policy(conn)
+
+    @put("/security/mfa-policy", summary="Set the MFA policy", responses={422: problem_spec(422)})
+    async def set_policy(
+        self, request: Request[Any, Any, Any], db: KernelDb, data: JSONBody[MfaPolicy]
+    ) -> MfaPolicy:
+        """Require a second factor of everyone (``require_all``) or of holders of ``roles``.
+
+        A user it covers who has none gets an enrolment ticket at sign-in.
+        """
+        async with db.transaction() as conn:
+            await check_roles(conn, data.roles)
+            return await write_policy(conn, required_tenant(request), data)
+
+    @delete("/users/{user_id:uuid}/mfa", summary="Clear a user's second factors")
+    async def clear(self, db: KernelDb, user_id: FromPath[UUID]) -> None:
+        """Remove the user's authenticator app, passkeys and recovery codes (a lost device)."""
+        async with db.transaction() as conn:
+            if not await conn.fetchval("select 1 from nexus_user where id = $1", user_id):
+                raise NotFoundException()
+            for table in ("nexus_mfa_totp", "nexus_mfa_passkey", "nexus_mfa_recovery_code"):
+                await conn.execute(f"delete from {table} where user_id = $1", user_id)
+
+
+mfa_routes = [MfaSignInController, MyMfaController, MfaAdminController]
