@@ -62,6 +62,7 @@ def test_the_secrets_are_where_the_model_says(url):
         ("nexus_mfa_totp", "secret_sealed"),
         ("nexus_platform_key", "secret_hash"),
         ("nexus_signing_key", "private_pem"),
+        ("nexus_sso_provider", "client_secret_sealed"),
         ("nexus_user", "password_hash"),
         ("nexus_user_token", "token_hash"),
     ]

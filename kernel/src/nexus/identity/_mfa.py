@@ -27,6 +27,8 @@ if TYPE_CHECKING:
 
 __all__ = (
     "KEYS_VARIABLE",
+    "seal",
+    "unseal",
     "MfaPolicy",
     "MfaState",
     "TotpEnrolment",
@@ -47,6 +49,16 @@ KEYS_VARIABLE = "NEXUS_IDENTITY_KEYS"
 ISSUER = "Nexus"
 RECOVERY_CODES = 10
 _KEYRING = Keyring(KEYS_VARIABLE, owner="identity")
+
+
+def seal(value: str) -> str:
+    """Encrypt a secret to keep at rest with the identity keyring (409 without a key)."""
+    return _KEYRING.encrypt(value)
+
+
+def unseal(sealed: str) -> str:
+    """Decrypt what :func:`seal` made."""
+    return str(_KEYRING.decrypt(sealed))
 
 
 class TotpEnrolment(msgspec.Struct, kw_only=True):

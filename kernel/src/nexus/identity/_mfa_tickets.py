@@ -7,6 +7,9 @@ to have one gets an *enrol* ticket, good only for enrolling a factor. The gate r
 :class:`MfaRequired` (a 401 for a caller that does not handle it), which the sign-in route
 answers with the ticket.
 
+An identity provider's sign-in (``nexus.sso``) ends with an *sso* ticket, exchanged at
+``POST /api/v1/auth/sso/complete`` for tokens, through the same gate.
+
 A ticket reads ``nxm_<tenant>_<ticket id>_<secret>``; only a SHA-256 of its 256-bit secret
 is kept. It lives ``TICKET_TTL`` (5 minutes), is spent by the sign-in it completes, and
 dies after ``MAX_ATTEMPTS`` wrong codes.
@@ -52,7 +55,7 @@ __all__ = (
 TICKET_PREFIX = "nxm"
 TICKET_TTL = timedelta(minutes=5)
 MAX_ATTEMPTS = 5
-TicketPurpose = Literal["verify", "enrol"]
+TicketPurpose = Literal["verify", "enrol", "sso"]
 
 
 class MfaChallenge(msgspec.Struct, kw_only=True):
@@ -205,8 +208,9 @@ async def second_factor_gate(
         passkeys = await conn.fetchval(
             "select count(*) from nexus_mfa_passkey where user_id = $1", user_id
         )
+        purpose: TicketPurpose
         if await has_second_factor(conn, user_id):
-            purpose: TicketPurpose = "verify"
+            purpose = "verify"
             totp = await conn.fetchval(
                 "select exists (select 1 from nexus_mfa_totp where user_id = $1 "
                 "and confirmed_at is not null)",

@@ -42,10 +42,13 @@ from nexus.identity._mfa import (
     write_policy,
 )
 from nexus.identity._mfa_tickets import (
+    MfaChallenge,
+    MfaRequired,
     Ticket,
     count_failure,
     issue_ticket,
     open_ticket,
+    second_factor_gate,
     set_challenge,
     spend,
     ticket_tenant,
@@ -387,6 +390,57 @@ class MfaSignInController(Controller):
         return await _with_ticket(request, data.ticket, {"enrol"}, act)
 
 
+class SsoController(Controller):
+    """Completing a sign-in through the tenant's identity provider."""
+
+    path = "/api/v1/auth/sso"
+    tags = ["identity"]
+
+    @post(
+        "/complete",
+        summary="Exchange an SSO ticket for tokens",
+        opt=_PUBLIC,
+        status_code=200,
+        responses=_REFUSED,
+    )
+    async def complete(
+        self, request: Request[Any, Any, Any], data: JSONBody[TicketOnly]
+    ) -> SignedIn | MfaChallenge:
+        """The ticket an identity provider's sign-in ended with (``#/sso?ticket=…``), once.
+
+        Answers the tokens of a new session, or an :class:`MfaChallenge` when a second
+        factor is due (as a password sign-in does). 422 for an invalid, used or expired ticket.
+        """
+
+        async def act(conn: Connection, ticket: Ticket, user: Any) -> tuple[Ticket, Any]:
+            await spend(conn, ticket)
+            return ticket, user
+
+        ticket, user = await _with_ticket(request, data.ticket, {"sso"}, act)
+        auth = kernel_of(request.app).authenticator
+        try:
+            await second_factor_gate(
+                auth,
+                tenant_id=ticket.tenant_id,
+                user_id=ticket.user_id,
+                roles=list(user["roles"]),
+                method=ticket.method,
+            )
+        except MfaRequired as required:
+            return required.challenge
+        async with auth.database.transaction(tenant_id=ticket.tenant_id) as conn:
+            return await sign_in(
+                auth,
+                conn,
+                tenant_id=ticket.tenant_id,
+                user_id=ticket.user_id,
+                roles=list(user["roles"]),
+                method=ticket.method,
+                address=client_address(request.scope),
+                user_agent=request.headers.get("user-agent"),
+            )
+
+
 def _me(request: Request[Any, Any, Any]) -> tuple[UUID, UUID]:
     principal = request_principal(request)
     if principal.kind is not PrincipalKind.USER or principal.tenant_id is None:
@@ -581,4 +635,4 @@ class MfaAdminController(Controller):
                 await conn.execute(f"delete from {table} where user_id = $1", user_id)
 
 
-mfa_routes = [MfaSignInController, MyMfaController, MfaAdminController]
+mfa_routes = [MfaSignInController, SsoController, MyMfaController, MfaAdminController]

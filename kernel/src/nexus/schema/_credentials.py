@@ -24,6 +24,8 @@ identity tables except these:
   ``nexus_mfa_recovery_code.code_hash`` is spent through ``nexus_mfa_recovery_code_use(user,
   hash)``, which answers the code's id only when the hash matches an unused one;
   ``nexus_mfa_ticket.secret_hash`` is checked by ``nexus_mfa_ticket_matches(id, hash)``.
+- ``nexus_sso_provider.client_secret_sealed`` (an OIDC client secret, sealed) is read
+  through ``nexus_sso_client_secret(provider)``.
 - ``nexus_platform_key``: no privilege at all. ``nexus_platform_key_verify(id, hash)``
   checks a key (and notes its use); ``nexus_platform_key_state(id)`` tells whether a
   platform token's key is still valid. Platform keys are created by operator commands.
@@ -55,6 +57,7 @@ SECRET_COLUMNS: dict[str, tuple[str, ...]] = {
     "nexus_mfa_totp": ("secret_sealed",),
     "nexus_mfa_recovery_code": ("code_hash",),
     "nexus_mfa_ticket": ("secret_hash",),
+    "nexus_sso_provider": ("client_secret_sealed",),
 }
 """Columns the API role may neither read nor, for the signing key, write."""
 
@@ -116,6 +119,11 @@ _FUNCTIONS: dict[str, tuple[str, str, str]] = {
         "stable",
         "select exists (select 1 from nexus_mfa_ticket t where t.id = p_id "
         "and t.secret_hash = p_secret_hash)",
+    ),
+    "nexus_sso_client_secret(p_id uuid)": (
+        "text",
+        "stable",
+        "select p.client_secret_sealed from nexus_sso_provider p where p.id = p_id",
     ),
     "nexus_platform_key_state(p_id uuid)": (
         "table (expires_at timestamptz, revoked_at timestamptz)",

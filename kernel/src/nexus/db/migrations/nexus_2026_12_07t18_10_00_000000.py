@@ -56,7 +56,7 @@ create table nexus_mfa_ticket (
     tenant_id uuid not null references nexus_tenant (id) on delete cascade,
     id uuid not null,
     user_id uuid not null,
-    purpose text not null check (purpose in ('verify', 'enrol')),
+    purpose text not null check (purpose in ('verify', 'enrol', 'sso')),
     method text not null,
     secret_hash bytea not null,
     challenge bytea,
