@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
 
 BASE = "https://nexus.example"
+PASSWORD = "correct horse battery"
 
 pytestmark = pytest.mark.skipif(
     shutil.which("xmlsec1") is None,
@@ -190,3 +191,29 @@ def test_providers_and_domains_answer_problems_and_stay_in_their_tenant(world, z
         == 404
     )
     assert client.delete(path, headers=tenant.headers).status_code == 204
+
+
+def test_an_sso_only_domain_refuses_password_sign_ins_with_a_clear_problem(world, zone):
+    client, url = world
+    tenant = make_tenant(url)
+    domain = f"strict-{uuid.uuid4().hex[:6]}.example"
+    email = f"ada@{domain}"
+    created = client.post(
+        "/api/v1/users",
+        json={"email": email, "name": "Ada", "password": PASSWORD},
+        headers=tenant.headers,
+    )
+    assert created.status_code == 201, created.text
+    body = {"grant_type": "password", "tenant": tenant.slug, "email": email, "password": PASSWORD}
+    assert client.post("/api/v1/auth/token", json=body).status_code == 200
+    verified = _verified_domain(client, tenant, zone, domain)
+    switched = client.patch(
+        f"/api/v1/sso/domains/{verified['id']}", json={"sso_only": True}, headers=tenant.headers
+    )
+    assert switched.status_code == 200 and switched.json()["sso_only"] is True
+    refused = client.post("/api/v1/auth/token", json=body)
+    assert refused.status_code == 403
+    assert refused.headers["content-type"] == "application/problem+json"
+    assert "single sign-on" in refused.json()["detail"]
+    wrong = client.post("/api/v1/auth/token", json={**body, "password": "not the password"})
+    assert wrong.status_code == 401  # a wrong password still tells nothing more

@@ -34,6 +34,7 @@ from nexus.identity._routes_sessions import session_routes
 from nexus.identity._routes_tokens import InvitationController, TokenController, invite
 from nexus.identity._secrets import parse_key, verify_password
 from nexus.identity._sessions import sign_in
+from nexus.identity._sso_only import refuse_sso_only
 from nexus.identity._store import (
     ApiKey,
     ApiKeyCreate,
@@ -229,6 +230,7 @@ async def _password_principal(auth: Authenticator, data: TokenRequest, address: 
     if throttle is not None:
         await throttle.succeeded(account)
     assert tenant is not None and row is not None  # a password matched: both exist
+    await refuse_sso_only(auth, tenant_id=tenant.id, email=data.email)
     # Every password sign-in passes the second-factor gate: MfaRequired (a 401 to a
     # caller that does not answer it with the ticket) when a second factor is due.
     await second_factor_gate(
