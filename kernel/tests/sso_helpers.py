@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import base64
 import datetime
+import hashlib
+import json
+import os
 import shutil
 import socket
 import threading
+import time
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -164,3 +168,108 @@ class TestIdp:
             "SAMLResponse": base64.b64encode(str(response).encode()).decode(),
             "RelayState": query["RelayState"][0],
         }
+
+
+class FakeOidcProvider:
+    """An OpenID Connect provider on a loopback port: discovery, JWKS, authorize, token.
+
+    ``authorize`` (called by the test as the browser) redirects back with a code for
+    ``claims``; the token endpoint checks the client's secret (HTTP Basic), the redirect
+    URI and the PKCE verifier (S256) before answering an ID token signed with its RSA key.
+    """
+
+    def __init__(self, *, client_id: str, client_secret: str) -> None:
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer  # noqa: PLC0415
+
+        from joserfc.jwk import RSAKey  # noqa: PLC0415
+
+        self.client_id, self.client_secret = client_id, client_secret
+        self.key = RSAKey.generate_key(2048, parameters={"kid": "k1", "use": "sig"})
+        self.codes: dict[str, dict[str, Any]] = {}
+        self.claims: dict[str, Any] = {}
+        provider = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args: Any) -> None:
+                return
+
+            def _json(self, status: int, body: Any) -> None:
+                data = json.dumps(body).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def do_GET(self) -> None:  # noqa: N802
+                path = urlsplit(self.path).path
+                if path == "/.well-known/openid-configuration":
+                    self._json(200, provider.discovery())
+                elif path == "/jwks":
+                    self._json(200, {"keys": [provider.key.as_dict(private=False)]})
+                else:
+                    self._json(404, {"error": "not_found"})
+
+            def do_POST(self) -> None:  # noqa: N802
+                length = int(self.headers.get("Content-Length", "0"))
+                form = {k: v[0] for k, v in parse_qs(self.rfile.read(length).decode()).items()}
+                status, body = provider.token(self.headers.get("Authorization", ""), form)
+                self._json(status, body)
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.issuer = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def discovery(self) -> dict[str, Any]:
+        """The discovery document."""
+        return {
+            "issuer": self.issuer,
+            "authorization_endpoint": f"{self.issuer}/authorize",
+            "token_endpoint": f"{self.issuer}/token",
+            "jwks_uri": f"{self.issuer}/jwks",
+            "response_types_supported": ["code"],
+            "id_token_signing_alg_values_supported": ["RS256"],
+            "code_challenge_methods_supported": ["S256"],
+        }
+
+    def authorize(self, location: str, claims: dict[str, Any]) -> str:
+        """What the provider's page does once the user signed in: the redirect back."""
+        assert location.startswith(f"{self.issuer}/authorize?"), location
+        query = {k: v[0] for k, v in parse_qs(urlsplit(location).query).items()}
+        assert query["client_id"] == self.client_id and query["response_type"] == "code"
+        assert query["code_challenge_method"] == "S256" and "openid" in query["scope"]
+        code = base64.urlsafe_b64encode(os.urandom(24)).decode().rstrip("=")
+        self.codes[code] = {**query, "claims": claims}
+        return f"{query['redirect_uri']}?code={code}&state={query['state']}"
+
+    def token(self, authorization: str, form: dict[str, str]) -> tuple[int, dict[str, Any]]:
+        """The token endpoint's answer."""
+        from joserfc import jwt  # noqa: PLC0415
+
+        expected = base64.b64encode(f"{self.client_id}:{self.client_secret}".encode()).decode()
+        if authorization != f"Basic {expected}":
+            return 401, {"error": "invalid_client"}
+        pending = self.codes.pop(form.get("code", ""), None)
+        if pending is None or form.get("redirect_uri") != pending["redirect_uri"]:
+            return 400, {"error": "invalid_grant"}
+        verifier = form.get("code_verifier", "").encode()
+        challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier).digest()).decode()
+        if challenge.rstrip("=") != pending["code_challenge"]:
+            return 400, {"error": "invalid_grant", "error_description": "PKCE"}
+        now = int(time.time())
+        claims = {
+            "iss": self.issuer,
+            "aud": self.client_id,
+            "iat": now,
+            "exp": now + 300,
+            "nonce": pending["nonce"],
+            **pending["claims"],
+        }
+        id_token = jwt.encode({"alg": "RS256", "kid": "k1"}, claims, self.key)
+        return 200, {"access_token": "at", "token_type": "Bearer", "id_token": id_token}
+
+    def close(self) -> None:
+        """Stop serving."""
+        self.server.shutdown()
+        self.server.server_close()

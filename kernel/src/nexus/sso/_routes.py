@@ -10,13 +10,13 @@ exchanged at ``POST /api/v1/auth/sso/complete``.
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Annotated, Any
 from uuid import UUID
 
 from asyncpg import UniqueViolationError
 from litestar import Controller, Request, Response, delete, get, patch, post
-from litestar.exceptions import ClientException, NotFoundException
-from litestar.params import FromPath, JSONBody
+from litestar.exceptions import ClientException, HTTPException, NotFoundException
+from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.response import Redirect
 from nexus_hookspecs.http import invalid
 
@@ -36,6 +36,7 @@ from nexus.sso._domains import (
     txt_published,
 )
 from nexus.sso._jit import admit
+from nexus.sso._oidc import OidcError, authorization_url, callback_url, identity_of
 from nexus.sso._providers import (
     Provider,
     ProviderCreate,
@@ -305,4 +306,101 @@ class SamlController(Controller):
         return Redirect(path=f"{_base_url(request)}/console/#/sso?ticket={ticket}", status_code=303)
 
 
-sso_routes = [ProviderController, DomainController, SamlController]
+class OidcController(Controller):
+    """Signing in through a tenant's OpenID Connect provider (no credentials)."""
+
+    path = "/api/v1/sso/{tenant:str}/oidc/{provider_id:uuid}"
+    tags = ["sso"]
+    opt = _PUBLIC
+
+    @get(
+        "/login",
+        summary="Sign in through the OIDC provider",
+        status_code=302,
+        responses={404: problem_spec(404), 502: problem_spec(502)},
+    )
+    async def login(
+        self, request: Request[Any, Any, Any], tenant: FromPath[str], provider_id: FromPath[UUID]
+    ) -> Redirect:
+        """Redirect to the provider's authorization endpoint (code flow with PKCE)."""
+        record, provider = await _provider_of(request, tenant, provider_id, "oidc")
+        redirect_uri = callback_url(_base_url(request), record.slug, provider)
+        try:
+            url, kept = await authorization_url(provider, redirect_uri)
+        except OidcError as exc:
+            raise HTTPException(f"the identity provider: {exc}", status_code=502) from None
+        auth = kernel_of(request.app).authenticator
+        async with auth.database.transaction(tenant_id=record.id) as conn:
+            await conn.execute(
+                "insert into nexus_sso_login (tenant_id, id, provider_id, request_id, nonce, "
+                "code_verifier, expires_at) values ($1, $2, $3, $4, $5, $6, $7)",
+                record.id,
+                new_id(),
+                provider.id,
+                kept["state"],
+                kept["nonce"],
+                kept["code_verifier"],
+                datetime.now(UTC) + LOGIN_TTL,
+            )
+        return Redirect(path=url, status_code=302)
+
+    @get(
+        "/callback",
+        summary="The OIDC provider's redirect back",
+        status_code=303,
+        responses={403: problem_spec(403), 404: problem_spec(404), 422: problem_spec(422)},
+    )
+    async def callback(
+        self,
+        request: Request[Any, Any, Any],
+        tenant: FromPath[str],
+        provider_id: FromPath[UUID],
+        code: FromQuery[str | None] = None,
+        # ``state`` is a name Litestar keeps for the app's state: read the query's by alias.
+        oidc_state: Annotated[str | None, QueryParameter(name="state")] = None,
+    ) -> Redirect:
+        """Exchange the code, verify the ID token, create the user just in time, hand a ticket.
+
+        Redirects to ``{NEXUS_PUBLIC_URL}/console/#/sso?ticket=…``. 422 for an unknown or
+        used ``state`` or a token that does not verify; 403 when its user may not sign in.
+        """
+        record, provider = await _provider_of(request, tenant, provider_id, "oidc")
+        state = oidc_state
+        if not code or not state:
+            invalid("code", "the provider's answer lacks code and state", source="query")
+        auth = kernel_of(request.app).authenticator
+        async with auth.database.transaction(tenant_id=record.id) as conn:
+            pending = await conn.fetchrow(
+                "update nexus_sso_login set used_at = now() where request_id = $1 "
+                "and provider_id = $2 and used_at is null and expires_at > now() "
+                "returning nonce, code_verifier",
+                state,
+                provider.id,
+            )
+        if pending is None:
+            invalid("state", "not a pending sign-in (used or expired)", source="query")
+        try:
+            claims = await identity_of(
+                provider,
+                callback_url(_base_url(request), record.slug, provider),
+                code=code,
+                nonce=pending["nonce"],
+                code_verifier=pending["code_verifier"],
+            )
+        except OidcError:
+            invalid("code", "the provider's answer does not verify", source="query")
+        if not isinstance(claims.get("email"), str):
+            invalid("code", "the ID token names no email", source="query")
+        async with auth.database.transaction(tenant_id=record.id) as conn:
+            ticket = await admit(
+                conn,
+                tenant_id=record.id,
+                provider=provider,
+                email=claims["email"],
+                name=claims.get("name"),
+                groups=claims.get(provider.groups_attribute),
+            )
+        return Redirect(path=f"{_base_url(request)}/console/#/sso?ticket={ticket}", status_code=303)
+
+
+sso_routes = [ProviderController, DomainController, SamlController, OidcController]
