@@ -122,6 +122,7 @@ def test_a_signed_assertion_creates_the_user_just_in_time_with_the_mapped_role(
     users = client.get("/api/v1/users", headers=tenant.headers).json()["items"]
     created = next(user for user in users if user["email"] == email)
     assert created["name"] == "Grace Hopper" and created["roles"] == ["accountant"]
+    assert created["email_verified"] is False  # until the emailed link is followed
     sessions = client.get("/api/v1/auth/sessions", headers=bearer(done)).json()
     assert sessions[0]["method"] == "sso:saml"
     # The ticket and the response work once.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from nexus.identity._authenticate import Authenticator, AuthError
+from nexus.identity._email_verification import send_verification
 from nexus.identity._employment import USER_PROVISIONED_EVENT, employment_consumer
 from nexus.identity._gate import TENANT_HEADER, AuthGate
 from nexus.identity._jwt import JwtKeys, ensure_signing_key, load_jwt_keys
@@ -46,5 +47,6 @@ __all__ = (
     "load_jwt_keys",
     "request_principal",
     "seal",
+    "send_verification",
     "unseal",
 )

@@ -22,6 +22,7 @@ from nexus_hookspecs.http import Cursor, Limit, Page, after_id, invalid, page_of
 
 from nexus.http import KernelDb, problem_spec, request_tenant, required_tenant
 from nexus.identity._authenticate import AuthError
+from nexus.identity._email_verification import EmailVerificationController
 from nexus.identity._gate import client_address
 from nexus.identity._invitations import (
     InvitationOut,  # noqa: TC001 - msgspec reads the field types at run time
@@ -405,4 +406,5 @@ identity_routes = [
     TokenController,
     *mfa_routes,
     *session_routes,
+    EmailVerificationController,
 ]

@@ -4,7 +4,8 @@ The asserted email's domain must be one the tenant verified (``/api/v1/sso/domai
 provider cannot sign in, or create, users of a domain the tenant does not own. A user who
 does not exist yet is created when the provider allows it (``jit``), with the roles its
 ``role_mapping`` gives the asserted groups (``default_roles`` when none map) — names the
-tenant knows (``/api/v1/roles``); unknown names are skipped. The sign-in then goes on as an
+tenant knows (``/api/v1/roles``); unknown names are skipped. A user created so starts with
+an unverified address and is emailed a verification link. The sign-in then goes on as an
 *sso* ticket through the identity package's second-factor gate.
 """
 
@@ -15,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import msgspec
 from litestar.exceptions import PermissionDeniedException
 
-from nexus.identity import UserCreate, create_user, issue_ticket
+from nexus.identity import UserCreate, create_user, issue_ticket, send_verification
 
 if TYPE_CHECKING:
     from uuid import UUID
@@ -58,8 +59,13 @@ async def admit(
     email: str,
     name: str | None,
     groups: Any,
+    calls: Any,
+    base_url: str,
 ) -> str:
     """The *sso* ticket of the user ``email``, created just in time if need be.
+
+    A user created here starts with an unverified address and is sent a verification link
+    (through ``calls``, the kernel's services port: ``notify.send`` when it is on).
 
     Raises:
         PermissionDeniedException: the email's domain is not verified by the tenant, the
@@ -88,6 +94,7 @@ async def admit(
             ),
         )
         user_id = created.id
+        await send_verification(conn, calls, tenant_id=tenant_id, user=created, base_url=base_url)
     elif user["disabled"]:
         raise PermissionDeniedException("the user is disabled")
     else:

@@ -302,6 +302,8 @@ class SamlController(Controller):
                 email=identity["email"],
                 name=identity["name"],
                 groups=identity["attributes"].get(provider.groups_attribute),
+                calls=kernel_of(request.app).services,
+                base_url=_base_url(request),
             )
         return Redirect(path=f"{_base_url(request)}/console/#/sso?ticket={ticket}", status_code=303)
 
@@ -399,6 +401,8 @@ class OidcController(Controller):
                 email=claims["email"],
                 name=claims.get("name"),
                 groups=claims.get(provider.groups_attribute),
+                calls=kernel_of(request.app).services,
+                base_url=_base_url(request),
             )
         return Redirect(path=f"{_base_url(request)}/console/#/sso?ticket={ticket}", status_code=303)
 
