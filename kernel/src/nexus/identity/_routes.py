@@ -31,6 +31,7 @@ from nexus.identity._mfa_tickets import MfaChallenge, MfaRequired, second_factor
 from nexus.identity._principal import Principal, PrincipalKind, Role, request_principal
 from nexus.identity._roles import RoleController
 from nexus.identity._routes_mfa import mfa_routes
+from nexus.identity._routes_mfa_manage import mfa_manage_routes
 from nexus.identity._routes_sessions import session_routes
 from nexus.identity._routes_tokens import InvitationController, TokenController, invite
 from nexus.identity._secrets import parse_key, verify_password
@@ -405,6 +406,7 @@ identity_routes = [
     InvitationController,
     TokenController,
     *mfa_routes,
+    *mfa_manage_routes,
     *session_routes,
     EmailVerificationController,
 ]
