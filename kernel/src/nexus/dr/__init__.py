@@ -12,7 +12,7 @@ from nexus.dr._config import Configured, postgresql_lines, render_config, write_
 from nexus.dr._operations import Restored, Verified, backup, restore, verify
 from nexus.dr._pgbackrest import BackupInfo, latest_backup
 from nexus.dr._settings import DrError, DrSettings
-from nexus.dr._system import find_pg_bin
+from nexus.dr._system import find_pg_bin, give_to_os_user, os_user
 
 __all__ = (
     "BackupInfo",
@@ -23,7 +23,9 @@ __all__ = (
     "Verified",
     "backup",
     "find_pg_bin",
+    "give_to_os_user",
     "latest_backup",
+    "os_user",
     "postgresql_lines",
     "render_config",
     "restore",
