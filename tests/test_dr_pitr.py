@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from pathlib import Path
 
 import nexus_crm
@@ -21,6 +22,7 @@ from nexus.testing import dr_drill_missing, run_dr_drill
 
 pytestmark = pytest.mark.slow
 
+START = time.monotonic()
 CONTACTS = 20_000
 FILL = """
 insert into crm_contact (tenant_id, id, first_name, last_name, email, notes, created_at, updated_at)
@@ -43,7 +45,7 @@ def test_a_cluster_lost_mid_write_is_restored_within_the_recovery_objectives():
         route="/api/v1/crm/contacts?limit=1",
         write_s=20.0,
         archive_timeout_s=10,
-        say=print,
+        say=lambda message: print(f"{time.monotonic() - START:6.1f} s  {message}", flush=True),
     )
     print(
         f"DR drill: RPO {result.rpo_s:.1f} s ({result.writes_lost} of "

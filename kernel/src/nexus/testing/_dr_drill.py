@@ -260,7 +260,16 @@ def run_dr_drill(  # noqa: PLR0915 - one scenario, told in order
             give_to_os_user(directory, settings)
         say(f"initdb {pgdata} ({bin_dir})")
         _run_as_postgres(
-            [str(bin_dir / "initdb"), "-D", str(pgdata), "-U", "postgres", "--auth=trust", "-k"],
+            [
+                str(bin_dir / "initdb"),
+                "-D",
+                str(pgdata),
+                "-U",
+                "postgres",
+                "--auth=trust",
+                "-k",
+                "--wal-segsize=1",
+            ],
             settings,
         )
         archiving = _nexus(["dr", "configure"], env)
@@ -270,7 +279,15 @@ def run_dr_drill(  # noqa: PLR0915 - one scenario, told in order
                 f"unix_socket_directories = '{run_dir}'\n{archiving}"
             )
         _run_as_postgres(
-            [str(bin_dir / "pg_ctl"), "-D", str(pgdata), "-l", str(run_dir / "pg.log"), "-w", "start"],
+            [
+                str(bin_dir / "pg_ctl"),
+                "-D",
+                str(pgdata),
+                "-l",
+                str(run_dir / "pg.log"),
+                "-w",
+                "start",
+            ],
             settings,
         )
         running = pgdata
@@ -290,18 +307,18 @@ def run_dr_drill(  # noqa: PLR0915 - one scenario, told in order
         began = time.monotonic()
         _nexus(["dr", "backup", "--type", "full", "--json"], env)
         backup_s = time.monotonic() - began
-        say("nexus dr verify")
+        # The verification runs while the cluster takes writes, as a scheduled one would.
+        say(f"writing one row per 50 ms for {write_s:.0f} s or more; nexus dr verify meanwhile")
+        writer = _Writer(url)
+        writer.start()
+        writer.started.wait(30)
         began = time.monotonic()
         verified = json.loads(_nexus(["dr", "verify", "--json"], env))
         verify_s = time.monotonic() - began
         if verified["databases"]["nexus"]["rows"] < rows:
             raise DrError(f"verify read back fewer rows than the dataset's: {verified}")
-
-        say(f"writing one row per 50 ms for {write_s:.0f} s, then destroying the cluster")
-        writer = _Writer(url)
-        writer.start()
-        writer.started.wait(30)
-        time.sleep(write_s)  # the workload's length before the loss
+        time.sleep(max(write_s - verify_s, 5.0))  # the workload goes on a while after
+        say("destroying the cluster: SIGKILL, PGDATA deleted")
         destroyed = time.time()
         _kill_cluster(pgdata)
         running = None
