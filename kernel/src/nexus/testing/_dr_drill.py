@@ -155,7 +155,12 @@ class _Writer(threading.Thread):
                 written = await conn.fetchval(_INSERT, seq)
                 self.acked.append((seq, time.time(), written))
                 self.stop.wait(self.interval)  # the write rate, not a wait for something
-        except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError):
+        except (
+            OSError,
+            asyncpg.PostgresError,
+            asyncpg.InterfaceError,
+            asyncpg.InternalClientError,
+        ):
             pass  # the cluster is gone: the drill's point
         finally:
             with contextlib.suppress(Exception):
