@@ -129,3 +129,12 @@ def test_restore_refuses_a_data_directory_that_is_not_empty(tmp_path):
     assert result.exit_code == 1
     assert f"{pgdata} is not empty" in result.stderr
     assert (pgdata / "PG_VERSION").read_text() == "15\n"
+
+
+def test_backup_without_a_configuration_says_to_configure_first(tmp_path):
+    result = _run("dr", "backup", env=_s3_env(tmp_path))
+    assert result.exit_code == 1
+    assert result.stderr.strip().splitlines() == [
+        f"error: no pgBackRest configuration at {tmp_path / 'etc' / 'pgbackrest.conf'} "
+        "(NEXUS_DR_CONFIG): run `nexus dr configure` first"
+    ]

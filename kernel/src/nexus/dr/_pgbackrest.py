@@ -69,6 +69,11 @@ def pgbackrest(
     Raises:
         DrError: pgBackRest is missing or the command fails (its error on one line).
     """
+    if not settings.config.expanduser().exists():
+        raise DrError(
+            f"no pgBackRest configuration at {settings.config} (NEXUS_DR_CONFIG): "
+            "run `nexus dr configure` first"
+        )
     args = [
         "pgbackrest",
         f"--config={settings.config.expanduser().resolve()}",

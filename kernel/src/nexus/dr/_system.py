@@ -119,7 +119,8 @@ def run_program(
     errors: list[str] = []
     for line in process.stderr:
         errors.append(line.rstrip("\n"))
-        if progress is not None and line.strip():
+        # The error itself ends up in the DrError's one line, not twice on stderr.
+        if progress is not None and line.strip() and "ERROR:" not in line:
             progress(line.rstrip("\n"))
     process.wait()
     stdout_file.seek(0)
