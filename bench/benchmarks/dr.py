@@ -47,7 +47,7 @@ def run(ctx: Context) -> list[Row]:
         ]
     # Quick: the test's size and a short archive_timeout; full: the shipped archive_timeout
     # (60 s) and a larger tenant, writing long enough for several segment switches.
-    contacts, write_s, timeout = (20_000, 20.0, 10) if ctx.config.quick else (200_000, 150.0, 60)
+    contacts, write_s, timeout = (20_000, 20.0, 10) if ctx.config.quick else (100_000, 150.0, 60)
     result = run_dr_drill(
         plugins=[nexus_crm],
         fill_sql=FILL,

@@ -47,6 +47,7 @@ def test_configure_writes_a_private_config_and_prints_the_archiving_lines(tmp_pa
         "repo1-s3-key-secret=s3cret",
         "repo1-storage-verify-tls=n",
         "repo1-s3-uri-style=path",
+        "archive-timeout=600",
         "[nexus]",
         "pg1-path=/var/lib/postgresql/15/main",
     ):

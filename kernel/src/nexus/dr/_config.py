@@ -90,6 +90,9 @@ def render_config(settings: DrSettings) -> tuple[str, str]:
         # Small files travel in bundles: one request for many relations, not one each.
         "repo1-bundle=y",
         f"process-max={settings.process_max}",
+        # How long a backup waits for the WAL it needs to be archived (a backlog after a
+        # bulk load takes longer than pgBackRest's default minute).
+        "archive-timeout=600",
         "compress-type=lz4",
         "start-fast=y",
         # archive-push runs under PostgreSQL: its console output lands in the server log.
