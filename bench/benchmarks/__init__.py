@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from bench.benchmarks import (
     crm_read,
+    dr,
     events,
     gate,
     hooks,
@@ -37,6 +38,7 @@ BENCHMARKS: dict[str, Callable[[Context], list[Row]]] = {
     "provisioning": provisioning.run,
     "events": events.run,
     "tenant_import": tenant_import.run,
+    "dr": dr.run,
     "pending": pending.run,
 }
 
@@ -55,6 +57,8 @@ DESCRIPTIONS = {
     "PostgreSQL log and Kafka (tansu)",
     "tenant_import": "tenant archive export and import throughput (rows/s, MB/s) and the "
     "RTO of one tenant's import (goal < 15 min)",
+    "dr": "disaster recovery: a cluster lost mid-write, restored with nexus dr from S3: "
+    "RPO (goal < 5 min) and RTO (goal < 15 min)",
     "pending": "goals whose features do not exist yet, listed as not measured",
 }
 

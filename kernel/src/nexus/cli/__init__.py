@@ -9,6 +9,7 @@ import rich_click as click
 from nexus.cli._admin import admin, tenants
 from nexus.cli._common import load_settings
 from nexus.cli._db import db
+from nexus.cli._dr import dr
 from nexus.cli._events import events, worker
 from nexus.cli._features import features
 from nexus.cli._plugins import plugins
@@ -55,6 +56,7 @@ cli.add_command(services)
 cli.add_command(provision_command)
 cli.add_command(up)
 cli.add_command(db)
+cli.add_command(dr)
 
 
 def main() -> None:

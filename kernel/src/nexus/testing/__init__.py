@@ -20,6 +20,7 @@ from nexus.testing._checks import (
 )
 from nexus.testing._client import create_test_client, run_sync
 from nexus.testing._database import find_test_server, temporary_database
+from nexus.testing._dr_drill import DrDrillResult, dr_drill_missing, run_dr_drill
 from nexus.testing._events import EventWorkerHarness
 from nexus.testing._kafka import TansuBroker, tansu_binary
 from nexus.testing._outbox import outbox_events, publish_event
@@ -35,12 +36,14 @@ from nexus.testing._tenants import (
 )
 
 __all__ = (
+    "DrDrillResult",
     "EventWorkerHarness",
     "MotoServer",
     "PluginState",
     "TansuBroker",
     "TestTenant",
     "create_test_client",
+    "dr_drill_missing",
     "find_test_server",
     "kernel_settings",
     "load_test_plugins",
@@ -52,6 +55,7 @@ __all__ = (
     "plugin_findings",
     "preset_problems",
     "publish_event",
+    "run_dr_drill",
     "run_sync",
     "set_plugin_settings",
     "tansu_binary",
