@@ -17,6 +17,7 @@ from nexus_ai._examples import EXAMPLES
 from nexus_ai._keys import CHAT, SETTINGS, USAGE_READ
 from nexus_ai._routes_chat import chat, embeddings
 from nexus_ai._routes_settings import PolicyController, ProviderController, usage
+from nexus_ai._settings import AiSettings
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -44,6 +45,7 @@ def nexus_manifest() -> Manifest:
             Permission(key=SETTINGS, description="Provider keys and the model policy."),
             Permission(key=USAGE_READ, description="See the tokens and cost per user."),
         ),
+        settings=AiSettings,
         tenant_tables=("ai_provider", "ai_policy", "ai_usage"),
         example_payloads=EXAMPLES,
     )
