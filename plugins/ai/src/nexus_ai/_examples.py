@@ -31,6 +31,8 @@ EXAMPLES: dict[str, Any] = {
         "messages": [{"role": "user", "content": "Which contacts do we have at Acme?"}],
     },
     "POST /embeddings": {"texts": ["Quarterly report", "Invoice reminder"]},
+    # A literal public address (example.com's): registering checks it; connecting comes later.
+    "POST /mcp-servers": {"url": "https://93.184.215.14/mcp"},
 }
 
 

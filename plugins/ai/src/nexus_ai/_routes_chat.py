@@ -22,6 +22,7 @@ from nexus_ai._errors import PROVIDER_ERRORS, provider_failed
 from nexus_ai._examples import body
 from nexus_ai._keys import CHAT
 from nexus_ai._loop import Chat
+from nexus_ai._mcp_servers import ExternalTools
 from nexus_ai._model import Message
 from nexus_ai._settings import AiSettings
 from nexus_ai._store import credentials, enforce_limits, load_policy, meter
@@ -86,7 +87,7 @@ async def chat(
         await enforce_limits(conn, policy, actor)
     loop = Chat(
         db=db,
-        tools=tools,
+        tools=ExternalTools(tools, db, actor),
         adapter=ADAPTERS[policy.provider],
         credentials=keys,
         row=row,
