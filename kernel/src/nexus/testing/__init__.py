@@ -33,8 +33,11 @@ from nexus.testing._tenants import (
     set_plugin_settings,
     tenant_transaction,
 )
+from nexus.testing._tools import call_tool, list_tools
 
 __all__ = (
+    "call_tool",
+    "list_tools",
     "EventWorkerHarness",
     "MotoServer",
     "PluginState",
