@@ -17,7 +17,12 @@ from nexus_ai._examples import EXAMPLES
 from nexus_ai._keys import CHAT, SETTINGS, USAGE_READ
 from nexus_ai._routes_chat import chat, embeddings
 from nexus_ai._routes_mcp import McpServerController
-from nexus_ai._routes_settings import PolicyController, ProviderController, usage
+from nexus_ai._routes_settings import (
+    PolicyController,
+    PriceController,
+    ProviderController,
+    usage,
+)
 from nexus_ai._settings import AiSettings
 
 if TYPE_CHECKING:
@@ -47,7 +52,14 @@ def nexus_manifest() -> Manifest:
             Permission(key=USAGE_READ, description="See the tokens and cost per user."),
         ),
         settings=AiSettings,
-        tenant_tables=("ai_provider", "ai_policy", "ai_usage", "ai_mcp_server", "ai_mcp_call"),
+        tenant_tables=(
+            "ai_provider",
+            "ai_policy",
+            "ai_usage",
+            "ai_mcp_server",
+            "ai_mcp_call",
+            "ai_price",
+        ),
         example_payloads=EXAMPLES,
     )
 
@@ -58,6 +70,7 @@ def nexus_routes(register: Callable[[Any], None]) -> None:
     for handler in (
         ProviderController,
         PolicyController,
+        PriceController,
         McpServerController,
         usage,
         chat,

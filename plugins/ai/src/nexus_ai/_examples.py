@@ -17,6 +17,11 @@ EXAMPLES: dict[str, Any] = {
         "output_price": "10.00",
         "currency": "USD",
     },
+    "PUT /prices/{provider}/{model}": {
+        "input_price": "0.15",
+        "output_price": "0.60",
+        "currency": "USD",
+    },
     "PUT /policy": {
         "provider": "openai",
         "models": ["gpt-4o-mini", "gpt-4o"],

@@ -10,7 +10,7 @@ from nexus_hookspecs.piccolo import TenantOwned
 from piccolo.columns import JSONB, UUID, Array, BigInt, Boolean, Integer, Numeric, Text, Timestamptz
 from piccolo.table import Table
 
-__all__ = ("McpCall", "McpServer", "Policy", "Provider", "Usage")
+__all__ = ("McpCall", "McpServer", "Policy", "Price", "Provider", "Usage")
 
 
 class Provider(TenantOwned, Table, tablename="ai_provider"):
@@ -76,3 +76,15 @@ class McpCall(TenantOwned, Table, tablename="ai_mcp_call"):
     ok = Boolean()
     error = Text(null=True)
     created_at = Timestamptz()
+
+
+class Price(TenantOwned, Table, tablename="ai_price"):
+    """The tenant's price of one provider's model, per million input and output tokens."""
+
+    id = UUID(primary_key=True)
+    provider = Text()
+    model = Text()
+    input_price = Numeric(digits=(18, 6))
+    output_price = Numeric(digits=(18, 6))
+    currency = Text()
+    updated_at = Timestamptz()
