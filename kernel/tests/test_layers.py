@@ -42,7 +42,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("features",),
     ("identity", "tenancy"),
     # flows across services
-    ("schema", "provisioning", "portability"),
+    ("schema", "provisioning", "portability", "sso"),
     # front ends and composition
     ("console", "workspace"),
     ("compose",),
