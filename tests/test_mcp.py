@@ -24,6 +24,7 @@ import pytest
 import uvicorn
 from mcp import ClientSession
 from mcp.client.streamable_http import streamable_http_client
+from mcp.shared.exceptions import MCPError
 from nexus.app import create_app
 from nexus.plugins import load_plugins
 from nexus.settings import Settings
@@ -182,3 +183,112 @@ def test_no_credentials_get_401(base_url):
     )
     assert reply.status_code == 401
     assert reply.headers["content-type"].startswith("application/problem+json")
+
+
+def test_resources_and_prompts_follow_the_tenant_its_toggles_and_permissions(
+    base_url, database_url
+):
+    """Records by ``nexus://`` URI and the plugins' prompts, as the caller only."""
+    tenant = make_tenant(database_url)
+    other = make_tenant(database_url)
+    with _api(base_url, tenant.headers) as api:
+        contact = api.post(
+            "/api/v1/crm/contacts",
+            json={"first_name": "Grace", "last_name": "Hopper", "email": "grace@example.com"},
+        ).json()
+        deal = api.post("/api/v1/crm/deals", json={"title": "Compiler", "amount": "900"})
+        assert deal.status_code == 201, deal.text
+        deal = deal.json()
+        invoice = api.post(
+            "/api/v1/finance/invoices",
+            json={
+                "kind": "invoice",
+                "partner_name": "Grace Hopper",
+                "date": "2026-12-07",
+                "lines": [{"description": "Debugging", "quantity": "2", "unit_price": "40"}],
+            },
+        )
+        assert invoice.status_code == 201, invoice.text
+    contact_uri = f"nexus://crm/contacts/{contact['id']}"
+    deal_uri = f"nexus://crm/deals/{deal['id']}"
+
+    async def body(session: ClientSession) -> None:
+        templates = await session.list_resource_templates()
+        assert {t.uri_template for t in templates.resource_templates} >= {
+            "nexus://crm/contacts/{id}",
+            "nexus://crm/deals/{id}",
+            "nexus://finance/invoices/{id}",
+        }
+        listed = {str(r.uri): r.name for r in (await session.list_resources()).resources}
+        assert listed[contact_uri] == "Grace Hopper"
+        assert listed[deal_uri] == "Compiler"
+
+        read = await session.read_resource(contact_uri)
+        [content] = read.contents
+        assert content.mime_type == "application/json"
+        assert '"email":"grace@example.com"' in content.text
+        history = await session.read_resource(deal_uri)
+        assert '"title":"Compiler"' in history.contents[0].text
+        assert '"stage_history"' in history.contents[0].text
+        invoice_uri = f"nexus://finance/invoices/{invoice.json()['id']}"
+        assert invoice_uri in {str(r.uri) for r in (await session.list_resources()).resources}
+        shown = await session.read_resource(invoice_uri)
+        assert '"description":"Debugging"' in shown.contents[0].text
+        explained = await session.get_prompt(
+            "finance.invoices.explain", {"invoice_id": invoice.json()["id"]}
+        )
+        assert "Debugging: 2 x 40" in explained.messages[0].content.text
+
+        for missing in (
+            "nexus://crm/contacts/00000000-0000-0000-0000-000000000000",
+            "nexus://crm/contacts/not-a-uuid",
+            "nexus://crm/nothing/1",
+            "https://example.com/x",
+        ):
+            with pytest.raises(MCPError) as refused:
+                await session.read_resource(missing)
+            assert refused.value.error.code == -32002
+
+        prompts = {p.name: p for p in (await session.list_prompts()).prompts}
+        assert {"crm.deals.summarize", "finance.invoices.explain"} <= set(prompts)
+        [argument] = prompts["crm.deals.summarize"].arguments
+        assert (argument.name, argument.required) == ("deal_id", True)
+        got = await session.get_prompt("crm.deals.summarize", {"deal_id": deal["id"]})
+        [message] = got.messages
+        assert message.role == "user"
+        assert 'the deal "Compiler"' in message.content.text
+        assert "Amount: 900" in message.content.text
+        with pytest.raises(MCPError):
+            await session.get_prompt("crm.deals.summarize", {})
+        with pytest.raises(MCPError):
+            await session.get_prompt(
+                "crm.deals.summarize", {"deal_id": "00000000-0000-0000-0000-000000000000"}
+            )
+
+        switched = await asyncio.to_thread(
+            lambda: httpx.put(
+                f"{base_url}/api/v1/features/crm",
+                json={"enabled": False},
+                headers=tenant.headers,
+                timeout=30,
+            )
+        )
+        assert switched.status_code == 200, switched.text
+        templates = await session.list_resource_templates()
+        assert not any(t.name.startswith("crm.") for t in templates.resource_templates)
+        assert contact_uri not in {str(r.uri) for r in (await session.list_resources()).resources}
+        with pytest.raises(MCPError):
+            await session.read_resource(contact_uri)
+        assert "crm.deals.summarize" not in {p.name for p in (await session.list_prompts()).prompts}
+
+    asyncio.run(_session(base_url, tenant.headers, asyncio.Event(), body))
+
+    async def theirs(session: ClientSession) -> None:
+        assert contact_uri not in {str(r.uri) for r in (await session.list_resources()).resources}
+        with pytest.raises(MCPError) as refused:
+            await session.read_resource(contact_uri)  # tenant one's contact: not found
+        assert refused.value.error.code == -32002
+        with pytest.raises(MCPError):
+            await session.get_prompt("crm.deals.summarize", {"deal_id": deal["id"]})
+
+    asyncio.run(_session(base_url, other.headers, asyncio.Event(), theirs))

@@ -22,7 +22,16 @@ from nexus.plugins import PluginState, load_plugins
 from nexus.services import kernel_of
 from nexus.settings import Settings
 from nexus.testing import create_test_client, make_tenant, migrated_database, run_sync
-from nexus_hookspecs import Manifest, Permission, ServiceContext, Tool, hookimpl, new_id
+from nexus_hookspecs import (
+    Manifest,
+    Permission,
+    Prompt,
+    Resource,
+    ServiceContext,
+    Tool,
+    hookimpl,
+    new_id,
+)
 
 
 class Count(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -194,6 +203,80 @@ def _tool(name: str = "p.things.list", **changes: Any) -> Tool:
         "handler": count_holds,
     }
     return Tool(**(fields | changes))
+
+
+async def _read(record_id: str, ctx: ServiceContext) -> Any:
+    return None
+
+
+async def _render(data: Any, ctx: ServiceContext) -> str:
+    return "Say hello."
+
+
+def _resource(name: str = "p.things", **changes: Any) -> Resource:
+    fields: dict[str, Any] = {
+        "name": name,
+        "description": "A thing.",
+        "permission": "p.things:read",
+        "read": _read,
+    }
+    return Resource(**(fields | changes))
+
+
+def _prompt(name: str = "p.things.greet", **changes: Any) -> Prompt:
+    fields: dict[str, Any] = {
+        "name": name,
+        "description": "Greets.",
+        "arguments": Count,
+        "permission": "p.things:read",
+        "render": _render,
+    }
+    return Prompt(**(fields | changes))
+
+
+@pytest.mark.parametrize(
+    ("items", "reason"),
+    [
+        ((_resource("q.things"),), "resource 'q.things' is named for another plugin"),
+        ((_resource("p.things.more"),), "must be '<plugin>.<kind>' (one dot)"),
+        ((_resource(), _resource()), "resource 'p.things' is registered twice"),
+        ((_resource(permission="p.x:read"),), "needs 'p.x:read', not declared"),
+        ((_resource(description=""),), "resource 'p.things' has no description"),
+        ((_prompt(arguments=dict),), "arguments must be a msgspec Struct"),
+        ((_prompt("q.greet"),), "prompt 'q.greet' is named for another plugin"),
+        ((_prompt(), _prompt()), "prompt 'p.things.greet' is registered twice"),
+        ((_prompt("Bad Name"),), "is not '<plugin>.<name>'"),
+    ],
+    ids=[
+        "r-other",
+        "r-dots",
+        "r-twice",
+        "r-perm",
+        "r-desc",
+        "p-args",
+        "p-other",
+        "p-twice",
+        "p-name",
+    ],
+)
+def test_refused_resources_and_prompts_refuse_the_plugin(items, reason):
+    registry = load_plugins(Settings(), plugins=[_plugin(_tool(), *items)])
+    record = registry.get("p")
+    assert record is not None
+    assert record.state is PluginState.FAILED
+    assert reason in (record.reason or "")
+    assert registry.resources() == {}
+    assert registry.prompts() == {}
+
+
+def test_good_resources_and_prompts_are_offered_beside_tools():
+    registry = load_plugins(Settings(), plugins=[_plugin(_tool(), _resource(), _prompt())])
+    assert list(registry.tools()) == ["p.things.list"]
+    assert list(registry.resources()) == ["p.things"]
+    assert list(registry.prompts()) == ["p.things.greet"]
+    # a resource and a prompt may share a name with a tool of another kind
+    both = load_plugins(Settings(), plugins=[_plugin(_tool("p.things.greet"), _prompt())])
+    assert both.get("p").state is PluginState.LOADED  # type: ignore[union-attr]
 
 
 @pytest.mark.parametrize(

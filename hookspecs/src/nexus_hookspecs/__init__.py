@@ -43,7 +43,10 @@ from nexus_hookspecs._ports import (
 )
 from nexus_hookspecs._types import (
     EventHandler,
+    Prompt,
     PurgeReport,
+    Resource,
+    ResourceItem,
     Service,
     ServiceHandler,
     TenantRef,
@@ -92,8 +95,11 @@ __all__ = (
     "Permission",
     "ProfileFact",
     "PluginSettings",
+    "Prompt",
     "PurgeReport",
     "RequestContext",
+    "Resource",
+    "ResourceItem",
     "Service",
     "ServiceContext",
     "ServiceHandler",

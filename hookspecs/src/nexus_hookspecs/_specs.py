@@ -25,7 +25,15 @@ if TYPE_CHECKING:
 
     from nexus_hookspecs._manifest import Manifest
     from nexus_hookspecs._ports import Background, Connection
-    from nexus_hookspecs._types import EventHandler, PurgeReport, Service, TenantRef, Tool
+    from nexus_hookspecs._types import (
+        EventHandler,
+        Prompt,
+        PurgeReport,
+        Resource,
+        Service,
+        TenantRef,
+        Tool,
+    )
     from nexus_hookspecs._ui import UiCard, UiResource
 
 
@@ -236,8 +244,13 @@ def nexus_services(register: Callable[[Service], None]) -> None:
 
 
 @hookspec
-def nexus_ai_tools(register: Callable[[Tool], None]) -> None:
+def nexus_ai_tools(register: Callable[[Tool | Resource | Prompt], None]) -> None:
     """Contribute tools for the tenant's assistants (0.1.5): the AI chat and ``/mcp``.
+
+    Since 0.1.6 ``register`` also takes a :class:`~nexus_hookspecs.Resource` (records the
+    assistants read by URI, ``nexus://<plugin>/<kind>/<id>``) and a
+    :class:`~nexus_hookspecs.Prompt` (a prompt template with arguments), offered and run
+    under the same rules as tools: plugin enabled, permission held, the caller's tenant.
 
     Called once per plugin when the registry loads it. Each :class:`~nexus_hookspecs.Tool`
     is named ``<plugin>.<verb>``, has a description, a msgspec Struct for its input (its

@@ -8,7 +8,17 @@ from uuid import UUID
 
 import msgspec
 
-__all__ = ("EventHandler", "PurgeReport", "Service", "ServiceHandler", "TenantRef", "Tool")
+__all__ = (
+    "EventHandler",
+    "Prompt",
+    "PurgeReport",
+    "Resource",
+    "ResourceItem",
+    "Service",
+    "ServiceHandler",
+    "TenantRef",
+    "Tool",
+)
 
 
 class TenantRef(msgspec.Struct, frozen=True, kw_only=True):
@@ -137,6 +147,73 @@ class Tool(msgspec.Struct, frozen=True, kw_only=True):
     permission: str
     handler: ServiceHandler
     writes: bool = False
+
+
+class ResourceItem(msgspec.Struct, frozen=True, kw_only=True):
+    """One readable record a :class:`Resource`'s ``browse`` answers (0.1.6).
+
+    Attributes:
+        id: The record's id, the last segment of its URI.
+        title: A human name for it (a contact's name, an invoice's number).
+    """
+
+    id: str
+    title: str
+
+
+class Resource(msgspec.Struct, frozen=True, kw_only=True):
+    """A kind of record a plugin lets the tenant's assistants read by URI (0.1.6).
+
+    Register it from :func:`~nexus_hookspecs.specs.nexus_ai_tools`, beside the plugin's
+    tools. Its records are ``nexus://<plugin>/<kind>/<id>`` (``name`` ``crm.contacts`` gives
+    ``nexus://crm/contacts/{id}``, the URI template MCP clients see). The kernel offers it
+    only to a caller whose tenant has the plugin enabled and who holds ``permission``, and
+    runs ``read`` (and ``browse``) as that caller in a transaction of the caller's tenant, so
+    row-level security hides other tenants' records: they read as not found.
+
+    Attributes:
+        name: ``<plugin>.<kind>`` in lower-case dotted parts (``crm.contacts``).
+        description: What a record of this kind holds, for the model.
+        permission: The permission the caller needs (declared in the manifest).
+        read: ``async def read(id: str, ctx: ServiceContext) -> <record> | None``; the
+            record as anything msgspec encodes to JSON, ``None`` when there is none.
+        browse: ``async def browse(limit: int, ctx: ServiceContext) ->
+            list[ResourceItem]``: the most useful records to offer (``resources/list``),
+            at most ``limit``; ``None`` lists none (the template still reads any id).
+        mime_type: The type of what ``read`` answers; JSON unless the plugin says so.
+    """
+
+    name: str
+    description: str
+    permission: str
+    read: Callable[[str, Any], Awaitable[Any]]
+    browse: Callable[[int, Any], Awaitable[list[ResourceItem]]] | None = None
+    mime_type: str = "application/json"
+
+
+class Prompt(msgspec.Struct, frozen=True, kw_only=True):
+    """A prompt template a plugin offers the tenant's assistants and MCP clients (0.1.6).
+
+    Register it from :func:`~nexus_hookspecs.specs.nexus_ai_tools`. Its arguments are the
+    fields of ``arguments`` (a msgspec Struct; fields without a default are required, and
+    MCP passes every value as a string, converted leniently); ``render`` builds the user
+    message from the tenant's data, as the caller, in a transaction of the caller's tenant,
+    only while the plugin is enabled and the caller holds ``permission``.
+
+    Attributes:
+        name: ``<plugin>.<verb>`` (``crm.deals.summarize``).
+        description: What the prompt asks the model to do.
+        arguments: The msgspec Struct its arguments are converted to.
+        permission: The permission the caller needs (declared in the manifest).
+        render: ``async def render(data: <arguments>, ctx: ServiceContext) -> str``: the
+            text of the user message; a problem (404 …) when a record it names is missing.
+    """
+
+    name: str
+    description: str
+    arguments: type[msgspec.Struct]
+    permission: str
+    render: Callable[[Any, Any], Awaitable[str]]
 
 
 class ToolSpec(msgspec.Struct, frozen=True, kw_only=True):

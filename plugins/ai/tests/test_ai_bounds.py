@@ -139,3 +139,52 @@ def test_provider_refusal_is_reported(client: Any, tenant: Any, fakes: FakeModel
     refused = client.post("/api/v1/ai/embeddings", json={"texts": ["x"]}, headers=tenant.headers)
     assert refused.status_code == 409 and refused.json()["provider_status"] == 401
     assert client.get("/api/v1/ai/usage", headers=tenant.headers).json()["users"] == []
+
+
+def test_tenant_admin_lets_writing_tools_run_unconfirmed(
+    client: Any, tenant: Any, fakes: FakeModels, ai_db: str
+) -> None:
+    configure(client, tenant, "openai", fakes.url + "/v1", "gpt-4o-mini")
+    ask = {"role": "user", "content": f"do finance__invoices__draft {json.dumps(_DRAFT)}"}
+    member = client.post(
+        "/api/v1/api-keys", json={"name": "m", "roles": ["member"]}, headers=tenant.headers
+    )
+    assert member.status_code == 201, member.text
+    member_headers = {"Authorization": f"Bearer {member.json()['key']}"}
+    allow = {"writing_tools_unconfirmed": True}
+
+    refused = client.put("/api/v1/plugins/ai/settings", json=allow, headers=member_headers)
+    assert refused.status_code == 403
+    wrong = client.put(
+        "/api/v1/plugins/ai/settings",
+        json={"writing_tools_unconfirmed": "sometimes"},
+        headers=tenant.headers,
+    )
+    assert wrong.status_code == 422
+    assert "writing_tools_unconfirmed" in wrong.text
+    assert events(_chat(client, tenant, messages=[ask]).text)[-1][0] == "confirmation_required"
+
+    allowed = client.put("/api/v1/plugins/ai/settings", json=allow, headers=tenant.headers)
+    assert allowed.status_code == 200, allowed.text
+    ran = events(_chat(client, tenant, messages=[ask]).text)
+
+    assert all(kind != "confirmation_required" for kind, _ in ran)
+    tool = next(data for kind, data in ran if kind == "tool")
+    assert tool["ok"] is True and tool["result"]["state"] == "draft"
+    assert ran[-1][0] == "done"
+    assert len(_invoices(client, tenant)) == 1
+
+    async def audited() -> list[Any]:
+        async with tenant_transaction(ai_db, tenant) as conn:
+            return list(
+                await conn.fetch(
+                    "select action, target, after from nexus_audit_log "
+                    "where action in ('plugin.settings.changed', 'ai.tool.called') order by id"
+                )
+            )
+
+    rows = run_sync(audited())
+    changed = [r for r in rows if r["action"] == "plugin.settings.changed"]
+    assert len(changed) == 1 and '"writing_tools_unconfirmed": true' in changed[0]["after"]
+    called = [r for r in rows if r["action"] == "ai.tool.called"]
+    assert [r["target"] for r in called] == ["finance.invoices.draft"]

@@ -10,6 +10,7 @@ from uuid import UUID
 import msgspec
 import pytest
 from nexus.testing import (
+    call_tool,
     make_tenant,
     outbox_events,
     run_sync,
@@ -537,3 +538,22 @@ def test_an_hourly_type_approved_by_nobody(client, world, hr_db):
     )
     assert days_type.status_code == 422
     assert "hours" in days_type.text
+
+
+def test_the_assistant_reads_a_leave_balance_as_the_caller(client, world, hr_db):
+    tool = call_tool(
+        client, world.tenant, "hr.leave.balance", {"employee_id": str(world.report), "year": 2026}
+    )
+    assert tool.ok, tool.error
+    shown = client.get(
+        f"{HR}/employees/{world.report}/leave-balances?year=2026", headers=world.tenant.headers
+    )
+    assert tool.result == shown.json()
+    assert {item["code"] for item in tool.result} >= {"PAID", "SICK"}
+    stranger = make_tenant(hr_db)
+    theirs = call_tool(
+        client, stranger, "hr.leave.balance", {"employee_id": str(world.report), "year": 2026}
+    )
+    assert not theirs.ok and "Not Found" in (theirs.error or "")
+    bad = call_tool(client, world.tenant, "hr.leave.balance", {"employee_id": "nobody"})
+    assert not bad.ok and "employee_id" in (bad.error or "")

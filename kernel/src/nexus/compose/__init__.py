@@ -16,11 +16,19 @@ from nexus.compose._middleware import kernel_middleware, outer_layers
 from nexus.compose._routes import kernel_routes
 from nexus.compose._services import build_kernel, connect_database
 from nexus.compose._tool_port import RequestTools, tools_provider
-from nexus.compose._tools import ConfirmationRequired, ToolCalls, ToolRefused, tool_schema
+from nexus.compose._tools import (
+    ConfirmationRequired,
+    ResourceMissing,
+    ToolCalls,
+    ToolRefused,
+    resource_template,
+    tool_schema,
+)
 from nexus.compose._worker import EventRuntime, make_bus
 
 __all__ = (
     "McpEndpoint",
+    "ResourceMissing",
     "ConfirmationRequired",
     "EventRuntime",
     "KernelBackground",
@@ -29,6 +37,7 @@ __all__ = (
     "TenantServices",
     "RequestTools",
     "ToolCalls",
+    "resource_template",
     "ToolRefused",
     "background_for",
     "build_kernel",

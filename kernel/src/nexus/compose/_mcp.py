@@ -7,6 +7,13 @@ each request acts as its own caller. A feature change of a tenant sends
 ``notifications/tools/list_changed`` to that tenant's open sessions at once. A writing tool
 runs only when the call's ``_meta`` carries ``"nexus/confirmed": true`` (the host asks its
 user first); without it the result is an error saying so, and nothing is written.
+
+Since contract 0.1.6 it serves the plugins' records too: ``resources/templates/list``
+answers one ``nexus://<plugin>/<kind>/{id}`` template per kind the caller may read,
+``resources/list`` the records each kind offers, ``resources/read`` one record, read as the
+caller (another tenant's record is "not found", -32002); ``prompts/list`` and
+``prompts/get`` the plugins' prompt templates, rendered from the caller's data. A feature
+change sends ``notifications/resources/list_changed`` and ``prompts/list_changed`` too.
 """
 
 from __future__ import annotations
@@ -19,8 +26,19 @@ import msgspec
 from litestar import asgi
 from mcp.server.lowlevel import NotificationOptions, Server
 from mcp.server.streamable_http_manager import StreamableHTTPSessionManager
+from mcp.shared.exceptions import MCPError
+from mcp_types import INVALID_PARAMS
 
-from nexus.compose._tools import ConfirmationRequired, ToolCalls, ToolRefused, tool_schema
+from nexus.compose._tools import (
+    ConfirmationRequired,
+    ResourceMissing,
+    ToolCalls,
+    ToolRefused,
+    resource_template,
+    resource_uri,
+    struct_schema,
+    tool_schema,
+)
 from nexus.identity import request_principal
 
 if TYPE_CHECKING:
@@ -38,6 +56,9 @@ __all__ = ("CONFIRMED", "McpEndpoint")
 CONFIRMED = "nexus/confirmed"
 """The ``_meta`` key of a ``tools/call`` confirming a writing tool."""
 
+RESOURCE_NOT_FOUND = -32002
+"""The JSON-RPC error code MCP gives a resource that is not there."""
+
 _ENCODER = msgspec.json.Encoder(decimal_format="string")
 
 
@@ -52,6 +73,11 @@ class McpEndpoint:
             version="0.1.0",
             on_list_tools=self._list_tools,
             on_call_tool=self._call_tool,
+            on_list_resources=self._list_resources,
+            on_list_resource_templates=self._list_templates,
+            on_read_resource=self._read_resource,
+            on_list_prompts=self._list_prompts,
+            on_get_prompt=self._get_prompt,
         )
         # The open connections of each tenant, told when its tools change.
         self._connections: dict[UUID, set[Connection]] = {}
@@ -157,13 +183,108 @@ class McpEndpoint:
             structured_content=answer if isinstance(answer, dict) else {"result": answer},
         )
 
+    async def _list_templates(
+        self, ctx: ServerRequestContext[Any, Any], params: types.PaginatedRequestParams | None
+    ) -> types.ListResourceTemplatesResult:
+        principal = self._caller(ctx)
+        return types.ListResourceTemplatesResult(
+            resource_templates=[
+                types.ResourceTemplate(
+                    name=resource.name,
+                    uri_template=resource_template(resource),
+                    description=resource.description,
+                    mime_type=resource.mime_type,
+                )
+                for resource in await self.tools.resources(principal)
+            ]
+        )
+
+    async def _list_resources(
+        self, ctx: ServerRequestContext[Any, Any], params: types.PaginatedRequestParams | None
+    ) -> types.ListResourcesResult:
+        principal = self._caller(ctx)
+        return types.ListResourcesResult(
+            resources=[
+                types.Resource(
+                    name=item.title,
+                    uri=resource_uri(resource, item.id),
+                    description=resource.description,
+                    mime_type=resource.mime_type,
+                )
+                for resource, item in await self.tools.browse(principal)
+            ]
+        )
+
+    async def _read_resource(
+        self, ctx: ServerRequestContext[Any, Any], params: types.ReadResourceRequestParams
+    ) -> types.ReadResourceResult:
+        principal = self._caller(ctx)
+        uri = str(params.uri)
+        try:
+            resource, record = await self.tools.read(principal, uri)
+        except (ResourceMissing, ToolRefused) as exc:
+            raise MCPError(RESOURCE_NOT_FOUND, str(exc), {"uri": uri}) from None
+        text = record if isinstance(record, str) else _ENCODER.encode(record).decode()
+        return types.ReadResourceResult(
+            contents=[types.TextResourceContents(uri=uri, mime_type=resource.mime_type, text=text)]
+        )
+
+    async def _list_prompts(
+        self, ctx: ServerRequestContext[Any, Any], params: types.PaginatedRequestParams | None
+    ) -> types.ListPromptsResult:
+        principal = self._caller(ctx)
+        return types.ListPromptsResult(
+            prompts=[
+                types.Prompt(
+                    name=prompt.name,
+                    description=prompt.description,
+                    arguments=_arguments(prompt.arguments),
+                )
+                for prompt in await self.tools.prompts(principal)
+            ]
+        )
+
+    async def _get_prompt(
+        self, ctx: ServerRequestContext[Any, Any], params: types.GetPromptRequestParams
+    ) -> types.GetPromptResult:
+        principal = self._caller(ctx)
+        try:
+            prompt, text = await self.tools.prompt(principal, params.name, params.arguments)
+        except ToolRefused as exc:
+            raise MCPError(INVALID_PARAMS, str(exc)) from None
+        except msgspec.ValidationError as exc:
+            raise MCPError(INVALID_PARAMS, f"prompt {params.name!r}: {exc}") from None
+        except Exception as exc:  # noqa: BLE001 - a problem (404 …) answers as the error
+            detail = getattr(exc, "detail", None) or type(exc).__name__
+            raise MCPError(INVALID_PARAMS, f"prompt {params.name!r}: {detail}") from None
+        return types.GetPromptResult(
+            description=prompt.description,
+            messages=[types.PromptMessage(role="user", content=types.TextContent(text=text))],
+        )
+
+
+def _arguments(struct: type[msgspec.Struct]) -> list[types.PromptArgument]:
+    """A prompt's arguments: its Struct's fields (required when they have no default)."""
+    properties = struct_schema(struct).get("properties", {})
+    return [
+        types.PromptArgument(
+            name=field.encode_name,
+            description=properties.get(field.encode_name, {}).get("description"),
+            required=field.required,
+        )
+        for field in msgspec.structs.fields(struct)
+    ]
+
 
 def _error(text: str) -> types.CallToolResult:
     return types.CallToolResult(content=[types.TextContent(text=text)], is_error=True)
 
 
 async def _notify(connection: Connection) -> None:
-    await connection.send_tool_list_changed()  # never raises: a closed stream drops it
+    # None of these raises: a closed stream drops them.
+    await connection.send_tool_list_changed()
+    await connection.send_resource_list_changed()
+    await connection.send_prompt_list_changed()
 
 
 class _Server(Server[Any]):
@@ -176,7 +297,10 @@ class _Server(Server[Any]):
         extensions: dict[str, dict[str, Any]] | None = None,
     ) -> Any:
         return super().create_initialization_options(
-            notification_options or NotificationOptions(tools_changed=True),
+            notification_options
+            or NotificationOptions(
+                tools_changed=True, resources_changed=True, prompts_changed=True
+            ),
             experimental_capabilities,
             extensions,
         )

@@ -6,7 +6,7 @@ import enum
 import time
 
 import msgspec
-from nexus_hookspecs import Manifest, Service, Tool
+from nexus_hookspecs import Manifest, Prompt, Resource, Service, Tool
 
 __all__ = ("PluginRecord", "PluginState")
 
@@ -38,6 +38,8 @@ class PluginRecord(msgspec.Struct, kw_only=True):
         plugin: The plugin object registered with pluggy.
         services: The services it offers other plugins (``nexus_services``).
         tools: The tools it offers the tenant's assistants (``nexus_ai_tools``).
+        resources: The kinds of records assistants read by URI (``nexus_ai_tools``, 0.1.6).
+        prompts: The prompt templates it offers (``nexus_ai_tools``, 0.1.6).
         timings_ms: How long its steps took in this process, in milliseconds: ``import``
             (its entry point, with whatever it imports first), ``routes``
             (``nexus_routes`` and the route checks), ``startup`` and ``background``.
@@ -53,6 +55,8 @@ class PluginRecord(msgspec.Struct, kw_only=True):
     plugin: object | None = None
     services: tuple[Service, ...] = ()
     tools: tuple[Tool, ...] = ()
+    resources: tuple[Resource, ...] = ()
+    prompts: tuple[Prompt, ...] = ()
     timings_ms: dict[str, float] = msgspec.field(default_factory=dict)
 
     def timed(self, step: str, started: float) -> None:

@@ -9,7 +9,16 @@ from typing import TYPE_CHECKING, Any
 
 import pluggy
 import structlog
-from nexus_hookspecs import ENTRY_POINT_GROUP, PROJECT_NAME, Manifest, Service, Tool, specs
+from nexus_hookspecs import (
+    ENTRY_POINT_GROUP,
+    PROJECT_NAME,
+    Manifest,
+    Prompt,
+    Resource,
+    Service,
+    Tool,
+    specs,
+)
 from nexus_hookspecs import __version__ as hookspecs_version
 
 from nexus.plugins._allowlist import Allowlist
@@ -96,12 +105,25 @@ class PluginRegistry:
             self._tools = {tool.name: tool for record in self.loaded for tool in record.tools}
         return self._tools
 
+    def resources(self) -> dict[str, Resource]:
+        """Every kind of record the loaded plugins let assistants read, by name (0.1.6)."""
+        return {item.name: item for record in self.loaded for item in record.resources}
+
+    def prompts(self) -> dict[str, Prompt]:
+        """Every prompt template the loaded plugins offer, by name (0.1.6)."""
+        return {item.name: item for record in self.loaded for item in record.prompts}
+
     def _collect_tools(self) -> None:
         refused = False
         for record in self.loaded:
             if record.manifest is None:  # pragma: no cover - loaded plugins have one
                 continue
-            record.tools, reason = collect_tools(record.name, record.manifest, self.call)
+            offer, reason = collect_tools(record.name, record.manifest, self.call)
+            record.tools, record.resources, record.prompts = (
+                offer.tools,
+                offer.resources,
+                offer.prompts,
+            )
             if reason is not None:
                 record.fail(PluginState.FAILED, reason)
                 log.warning("plugin not loaded", plugin=record.name, reason=reason)

@@ -34,6 +34,7 @@ from nexus.testing._tenants import (
     set_plugin_settings,
     tenant_transaction,
 )
+from nexus.testing._tools import call_tool, list_tools
 
 __all__ = (
     "DrDrillResult",
@@ -42,10 +43,12 @@ __all__ = (
     "PluginState",
     "TansuBroker",
     "TestTenant",
+    "call_tool",
     "create_test_client",
     "dr_drill_missing",
     "find_test_server",
     "kernel_settings",
+    "list_tools",
     "load_test_plugins",
     "load_test_presets",
     "make_platform_key",

@@ -16,7 +16,14 @@ from nexus_hookspecs import Manifest, Permission, hookimpl
 from nexus_ai._examples import EXAMPLES
 from nexus_ai._keys import CHAT, SETTINGS, USAGE_READ
 from nexus_ai._routes_chat import chat, embeddings
-from nexus_ai._routes_settings import PolicyController, ProviderController, usage
+from nexus_ai._routes_mcp import McpServerController
+from nexus_ai._routes_settings import (
+    PolicyController,
+    PriceController,
+    ProviderController,
+    usage,
+)
+from nexus_ai._settings import AiSettings
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -44,7 +51,15 @@ def nexus_manifest() -> Manifest:
             Permission(key=SETTINGS, description="Provider keys and the model policy."),
             Permission(key=USAGE_READ, description="See the tokens and cost per user."),
         ),
-        tenant_tables=("ai_provider", "ai_policy", "ai_usage"),
+        settings=AiSettings,
+        tenant_tables=(
+            "ai_provider",
+            "ai_policy",
+            "ai_usage",
+            "ai_mcp_server",
+            "ai_mcp_call",
+            "ai_price",
+        ),
         example_payloads=EXAMPLES,
     )
 
@@ -52,7 +67,15 @@ def nexus_manifest() -> Manifest:
 @hookimpl
 def nexus_routes(register: Callable[[Any], None]) -> None:
     """Mount the routes under ``/api/v1/ai/``."""
-    for handler in (ProviderController, PolicyController, usage, chat, embeddings):
+    for handler in (
+        ProviderController,
+        PolicyController,
+        PriceController,
+        McpServerController,
+        usage,
+        chat,
+        embeddings,
+    ):
         register(handler)
 
 

@@ -17,6 +17,11 @@ EXAMPLES: dict[str, Any] = {
         "output_price": "10.00",
         "currency": "USD",
     },
+    "PUT /prices/{provider}/{model}": {
+        "input_price": "0.15",
+        "output_price": "0.60",
+        "currency": "USD",
+    },
     "PUT /policy": {
         "provider": "openai",
         "models": ["gpt-4o-mini", "gpt-4o"],
@@ -31,6 +36,8 @@ EXAMPLES: dict[str, Any] = {
         "messages": [{"role": "user", "content": "Which contacts do we have at Acme?"}],
     },
     "POST /embeddings": {"texts": ["Quarterly report", "Invoice reminder"]},
+    # A literal public address (example.com's): registering checks it; connecting comes later.
+    "POST /mcp-servers": {"url": "https://93.184.215.14/mcp"},
 }
 
 

@@ -6,7 +6,8 @@ answers without tools (``done``, with the whole conversation), ``max_turns`` is 
 the chat's output tokens (``max_tokens``) are spent (``error`` naming the bound). A writing
 tool is not run: ``confirmation_required`` lists such calls with the conversation so far;
 the client sends that conversation back with the ids it confirms in ``confirmed`` (the
-others are answered "declined").
+others are answered "declined"). A tenant whose ``writing_tools_unconfirmed`` setting is
+on runs them at once.
 """
 
 from __future__ import annotations
@@ -54,6 +55,7 @@ class Chat:
     system: str
     messages: list[Message]
     confirmed: frozenset[str]
+    writes_unconfirmed: bool = False
 
     async def run(self) -> AsyncIterator[ServerSentEventMessage]:
         """The events of the whole loop."""
@@ -81,7 +83,9 @@ class Chat:
                 return
             waiting: list[ToolCall] = []
             for call in turns[0].tool_calls:
-                answer = await self.tools.call(call.name, call.arguments)
+                answer = await self.tools.call(
+                    call.name, call.arguments, confirmed=self.writes_unconfirmed
+                )
                 if answer.confirmation_required:
                     waiting.append(call)
                 else:

@@ -7,14 +7,24 @@ from typing import Annotated
 import msgspec
 from litestar import post
 from litestar.response import ServerSentEvent
-from nexus_hookspecs.http import Context, Db, Multiline, Tools, invalid, route_opt
+from nexus_hookspecs.http import (
+    Context,
+    Db,
+    Multiline,
+    TenantSettings,
+    Tools,
+    invalid,
+    route_opt,
+)
 
 from nexus_ai._adapters import adapter
 from nexus_ai._errors import provider_failed
 from nexus_ai._examples import body
 from nexus_ai._keys import CHAT
 from nexus_ai._loop import Chat
+from nexus_ai._mcp_servers import ExternalTools
 from nexus_ai._model import Message
+from nexus_ai._settings import AiSettings
 from nexus_ai._store import credentials, enforce_limits, load_policy, meter
 
 __all__ = ("ChatIn", "EmbeddingsIn", "EmbeddingsOut", "chat", "embeddings")
@@ -53,6 +63,7 @@ async def chat(
     db: Db,
     tools: Tools,
     context: Context,
+    settings: TenantSettings[AiSettings],
     data: Annotated[ChatIn, body("POST /chat", "Ask")],
 ) -> ServerSentEvent:
     """Run the assistant with the tenant's provider; its events stream back (SSE).
@@ -63,7 +74,8 @@ async def chat(
     conversation) and ``error`` (a bound reached: ``max_turns``, ``max_tokens`` or a token
     limit; ``status`` 409 when the provider refused). 429 before streaming when a monthly
     token limit is used up (``limit`` names it); 422 for a model the policy does not allow;
-    409 without a policy or key.
+    409 without a policy or key. When the tenant's ``writing_tools_unconfirmed`` setting
+    is on, writing tools run at once (each call still audited as ``ai.tool.called``).
     """
     actor = context.actor or "anonymous"
     async with db.transaction() as conn:
@@ -75,7 +87,7 @@ async def chat(
         await enforce_limits(conn, policy, actor)
     loop = Chat(
         db=db,
-        tools=tools,
+        tools=ExternalTools(tools, db, actor),
         adapter=adapter(policy.provider),
         credentials=keys,
         row=row,
@@ -85,6 +97,7 @@ async def chat(
         system=data.system or _SYSTEM,
         messages=list(data.messages),
         confirmed=frozenset(data.confirmed),
+        writes_unconfirmed=settings.writing_tools_unconfirmed,
     )
     return ServerSentEvent(loop.run())
 

@@ -7,17 +7,18 @@ from decimal import Decimal
 from typing import Annotated
 
 import msgspec
-from litestar import Controller, get, put
+from litestar import Controller, delete, get, put
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath
 from nexus_hookspecs import new_id
-from nexus_hookspecs.http import Db, Money, invalid, route_opt
+from nexus_hookspecs.http import Db, Money, invalid, not_found, route_opt
 
 from nexus_ai._examples import body
 from nexus_ai._keys import SETTINGS, USAGE_READ
+from nexus_ai._prices import Price, operator_prices
 from nexus_ai._store import KEYS, PolicyOut, ProviderName, load_policy, month_start, platform_key
 
-__all__ = ("PolicyController", "ProviderController", "usage")
+__all__ = ("PolicyController", "PriceController", "ProviderController", "usage")
 
 _Url = Annotated[str, msgspec.Meta(pattern=r"^https?://\S+$", max_length=500)]
 _Model = Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
@@ -59,6 +60,21 @@ class PolicyIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     user_tokens_per_month: Annotated[int, msgspec.Meta(ge=0)] | None = None
 
 
+class PriceIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """A model's price per million input and output tokens."""
+
+    input_price: Money
+    output_price: Money
+    currency: Annotated[str, msgspec.Meta(pattern=r"^[A-Z]{3}$")] = "USD"
+
+
+class CurrencyCost(msgspec.Struct, kw_only=True):
+    """The cost in one currency."""
+
+    currency: str
+    cost: Decimal
+
+
 class UserUsage(msgspec.Struct, kw_only=True):
     """One user's tokens and cost this month."""
 
@@ -75,6 +91,7 @@ class UsageOut(msgspec.Struct, kw_only=True):
     since: datetime
     input_tokens: int
     output_tokens: int
+    costs: list[CurrencyCost]
     users: list[UserUsage]
 
 
@@ -174,9 +191,76 @@ class PolicyController(Controller):
             return await load_policy(conn)
 
 
+class PriceController(Controller):
+    """The tenant's prices per provider and model, over the operator's defaults."""
+
+    path = "/prices"
+    tags = ["ai: settings"]
+    opt = route_opt(permission=SETTINGS)
+
+    @get("/")
+    async def list_prices(self, db: Db) -> list[Price]:
+        """The tenant's prices and the operator's defaults it has not overridden."""
+        async with db.transaction() as conn:
+            rows = await conn.fetch(
+                "select provider, model, input_price, output_price, currency from ai_price"
+            )
+        own = {f"{r['provider']}/{r['model']}": Price(source="tenant", **dict(r)) for r in rows}
+        merged = operator_prices() | own
+        return [merged[key] for key in sorted(merged)]
+
+    @put("/{provider:str}/{model:str}")
+    async def set_price(
+        self,
+        db: Db,
+        provider: FromPath[ProviderName],
+        model: FromPath[_Model],
+        data: Annotated[PriceIn, body("PUT /prices/{provider}/{model}", "GPT-4o mini")],
+    ) -> Price:
+        """Price one model for the tenant (over the operator's default and the provider's)."""
+        for name, value in (("input_price", data.input_price), ("output_price", data.output_price)):
+            if value < 0:
+                invalid(name, "must not be negative")
+        async with db.transaction() as conn:
+            await conn.execute(
+                "insert into ai_price (id, provider, model, input_price, output_price, currency)"
+                " values ($1, $2, $3, $4, $5, $6) on conflict (tenant_id, provider, model) do "
+                "update set input_price = excluded.input_price, output_price = "
+                "excluded.output_price, currency = excluded.currency, updated_at = now()",
+                new_id(),
+                provider,
+                model,
+                data.input_price,
+                data.output_price,
+                data.currency,
+            )
+        return Price(
+            provider=provider,
+            model=model,
+            input_price=data.input_price,
+            output_price=data.output_price,
+            currency=data.currency,
+            source="tenant",
+        )
+
+    @delete("/{provider:str}/{model:str}")
+    async def remove_price(
+        self, db: Db, provider: FromPath[ProviderName], model: FromPath[_Model]
+    ) -> None:
+        """Drop the tenant's price of a model: the operator's default applies again."""
+        async with db.transaction() as conn:
+            gone = await conn.fetchval(
+                "delete from ai_price where provider = $1 and model = $2 returning id",
+                provider,
+                model,
+            )
+        if gone is None:
+            not_found()
+
+
 @get("/usage", opt=route_opt(permission=USAGE_READ), tags=["ai: usage"])
 async def usage(db: Db) -> UsageOut:
-    """Tokens and cost this month, per user, from the usage ledger."""
+    """Tokens and cost this month, per user and in total per currency, from the ledger."""
     since = month_start()
     async with db.transaction() as conn:
         rows = await conn.fetch(
@@ -186,9 +270,13 @@ async def usage(db: Db) -> UsageOut:
             since,
         )
     users = [msgspec.convert(dict(r), UserUsage) for r in rows]
+    costs: dict[str, Decimal] = {}
+    for user in users:
+        costs[user.currency] = costs.get(user.currency, Decimal(0)) + user.cost
     return UsageOut(
         since=since,
         input_tokens=sum(u.input_tokens for u in users),
         output_tokens=sum(u.output_tokens for u in users),
+        costs=[CurrencyCost(currency=c, cost=v) for c, v in sorted(costs.items())],
         users=users,
     )

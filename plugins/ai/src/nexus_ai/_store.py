@@ -13,6 +13,7 @@ from nexus_hookspecs import new_id
 from nexus_hookspecs.http import conflict
 from nexus_hookspecs.secrets import Keyring
 
+from nexus_ai._prices import price_for
 from nexus_ai._provider import Credentials
 
 if TYPE_CHECKING:
@@ -146,9 +147,10 @@ async def meter(
     kind: str,
     usage: Usage,
 ) -> dict[str, Any]:
-    """Write one call's tokens and cost (prices per million tokens) to the ledger."""
+    """Write one call's tokens and cost (the model's price per million tokens) to the ledger."""
+    price = await price_for(conn, row, model)
     cost = (
-        row.input_price * usage.input_tokens + row.output_price * usage.output_tokens
+        price.input_price * usage.input_tokens + price.output_price * usage.output_tokens
     ) / _MILLION
     await conn.execute(
         "insert into ai_usage (id, actor, provider, model, kind, input_tokens, output_tokens, "
@@ -161,6 +163,11 @@ async def meter(
         usage.input_tokens,
         usage.output_tokens,
         cost,
-        row.currency,
+        price.currency,
     )
-    return {"input_tokens": usage.input_tokens, "output_tokens": usage.output_tokens}
+    return {
+        "input_tokens": usage.input_tokens,
+        "output_tokens": usage.output_tokens,
+        "cost": cost,
+        "currency": price.currency,
+    }

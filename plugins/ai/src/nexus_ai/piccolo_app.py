@@ -6,12 +6,12 @@ from pathlib import Path
 
 from piccolo.conf.apps import AppConfig
 
-from nexus_ai.tables import Policy, Provider, Usage
+from nexus_ai.tables import McpCall, McpServer, Policy, Price, Provider, Usage
 
 __all__ = ("APP_CONFIG",)
 
 APP_CONFIG = AppConfig(
     app_name="ai",
     migrations_folder_path=str(Path(__file__).parent / "migrations"),
-    table_classes=[Provider, Policy, Usage],
+    table_classes=[Provider, Policy, Usage, McpServer, McpCall, Price],
 )

@@ -7,10 +7,10 @@ tables' names and columns.
 from __future__ import annotations
 
 from nexus_hookspecs.piccolo import TenantOwned
-from piccolo.columns import UUID, Array, BigInt, Integer, Numeric, Text, Timestamptz
+from piccolo.columns import JSONB, UUID, Array, BigInt, Boolean, Integer, Numeric, Text, Timestamptz
 from piccolo.table import Table
 
-__all__ = ("Policy", "Provider", "Usage")
+__all__ = ("McpCall", "McpServer", "Policy", "Price", "Provider", "Usage")
 
 
 class Provider(TenantOwned, Table, tablename="ai_provider"):
@@ -53,3 +53,38 @@ class Usage(TenantOwned, Table, tablename="ai_usage"):
     cost = Numeric(digits=(18, 6))
     currency = Text()
     created_at = Timestamptz()
+
+
+class McpServer(TenantOwned, Table, tablename="ai_mcp_server"):
+    """An external MCP server the tenant registered: its tools serve the assistant."""
+
+    id = UUID(primary_key=True)
+    name = Text()
+    url = Text()
+    token_token = Text(null=True)
+    created_at = Timestamptz()
+
+
+class McpCall(TenantOwned, Table, tablename="ai_mcp_call"):
+    """One call of an external server's tool: who, which tool, the arguments, the outcome."""
+
+    id = UUID(primary_key=True)
+    server_id = UUID()
+    actor = Text()
+    tool = Text()
+    arguments = JSONB()
+    ok = Boolean()
+    error = Text(null=True)
+    created_at = Timestamptz()
+
+
+class Price(TenantOwned, Table, tablename="ai_price"):
+    """The tenant's price of one provider's model, per million input and output tokens."""
+
+    id = UUID(primary_key=True)
+    provider = Text()
+    model = Text()
+    input_price = Numeric(digits=(18, 6))
+    output_price = Numeric(digits=(18, 6))
+    currency = Text()
+    updated_at = Timestamptz()

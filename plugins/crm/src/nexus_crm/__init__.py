@@ -63,7 +63,7 @@ def nexus_manifest() -> Manifest:
         version="0.1.0",
         title="CRM",
         summary="Companies, contacts, pipelines, deals and activities.",
-        hookspecs=">=0.1.5,<0.2",
+        hookspecs=">=0.1.6,<0.2",
         features=(
             Feature(
                 key="deals",

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from nexus_hookspecs import Feature, Manifest, Permission, hookimpl
 
+from nexus_hr._ai_tools import nexus_ai_tools
 from nexus_hr._events import (
     EMPLOYEE_ERASED,
     EMPLOYEE_HIRED,
@@ -70,6 +71,7 @@ if TYPE_CHECKING:
 
 __all__ = (
     "HrSettings",
+    "nexus_ai_tools",
     "nexus_event_handlers",
     "nexus_manifest",
     "nexus_piccolo_app",
@@ -132,7 +134,7 @@ def nexus_manifest() -> Manifest:
             "Employees, departments, positions, contracts, working schedules, documents "
             "and onboarding/offboarding checklists."
         ),
-        hookspecs=">=0.1.4,<0.2",
+        hookspecs=">=0.1.5,<0.2",
         features=(
             Feature(
                 key="documents",

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from nexus_hookspecs import Manifest, Permission, hookimpl
 
+from nexus_projects._ai_tools import nexus_ai_tools
 from nexus_projects._events import EVENTS, TIMESHEET_APPROVED, TIMESHEET_REOPENED
 from nexus_projects._examples import EXAMPLES
 from nexus_projects._handlers import on_timesheet_approved, on_timesheet_reopened
@@ -41,6 +42,7 @@ __version__ = "0.1.0"
 
 __all__ = (
     "ProjectsSettings",
+    "nexus_ai_tools",
     "nexus_event_handlers",
     "nexus_manifest",
     "nexus_piccolo_app",
@@ -77,7 +79,7 @@ def nexus_manifest() -> Manifest:
             "subtasks, checklists, comments, attachments), time entries (also from Time's "
             "timesheets), rates, Gantt and dashboard, billing through Finance."
         ),
-        hookspecs=">=0.1.2,<0.2",
+        hookspecs=">=0.1.5,<0.2",
         permissions=(
             Permission(
                 key=PROJECTS_READ,

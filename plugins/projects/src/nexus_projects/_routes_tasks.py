@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 from uuid import UUID
 
 import msgspec
@@ -18,6 +18,9 @@ from nexus_projects._fields import Description, Hours, Priority
 from nexus_projects._keys import TASKS_READ, TASKS_WRITE
 from nexus_projects._projects import load_project
 from nexus_projects._tasks import TASK_COLUMNS, create_task, load_task, move_task
+
+if TYPE_CHECKING:
+    from nexus_hookspecs import Connection
 
 __all__ = ("TaskController", "TaskOut")
 
@@ -103,6 +106,28 @@ class FollowerIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     user_id: UUID
 
 
+async def project_tasks(
+    conn: Connection,
+    project_id: UUID,
+    stage_id: UUID | None = None,
+    assignee: UUID | None = None,
+    parent_id: UUID | None = None,
+) -> list[TaskOut]:
+    """A project's tasks in board order, filtered (404 when the project is not there)."""
+    await load_project(conn, project_id)
+    rows = await conn.fetch(
+        f"select t.{TASK_COLUMNS.replace(', ', ', t.')} from projects_task t join "  # noqa: S608
+        "projects_stage s on s.id = t.stage_id where t.project_id = $1 and ($2::uuid "
+        "is null or t.stage_id = $2) and ($3::uuid is null or $3 = any(t.assignees)) "
+        "and ($4::uuid is null or t.parent_id = $4) order by s.position, t.position, t.id",
+        project_id,
+        stage_id,
+        assignee,
+        parent_id,
+    )
+    return [_out(row) for row in rows]
+
+
 def _out(row: Any) -> TaskOut:
     return msgspec.convert(dict(row), TaskOut)
 
@@ -130,18 +155,7 @@ class TaskController(Controller):
     ) -> list[TaskOut]:
         """The project's tasks in board order (stage, then position); filters narrow them."""
         async with db.transaction() as conn:
-            await load_project(conn, project_id)
-            rows = await conn.fetch(
-                f"select t.{TASK_COLUMNS.replace(', ', ', t.')} from projects_task t join "  # noqa: S608
-                "projects_stage s on s.id = t.stage_id where t.project_id = $1 and ($2::uuid "
-                "is null or t.stage_id = $2) and ($3::uuid is null or $3 = any(t.assignees)) "
-                "and ($4::uuid is null or t.parent_id = $4) order by s.position, t.position, t.id",
-                project_id,
-                stage_id,
-                assignee,
-                parent_id,
-            )
-        return [_out(row) for row in rows]
+            return await project_tasks(conn, project_id, stage_id, assignee, parent_id)
 
     @post("/projects/{project_id:uuid}/tasks", opt=route_opt(permission=TASKS_WRITE))
     async def create(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 from uuid import UUID
 
 import msgspec
@@ -34,6 +34,9 @@ from nexus_projects._fields import Hours
 from nexus_projects._keys import TIME_APPROVE, TIME_READ, TIME_WRITE
 from nexus_projects._projects import load_project
 from nexus_projects._time import ENTRY_COLUMNS
+
+if TYPE_CHECKING:
+    from nexus_hookspecs import Connection
 
 __all__ = ("TimeController", "TimeEntryOut")
 
@@ -80,6 +83,35 @@ class TimeEntryIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     description: Annotated[str, msgspec.Meta(max_length=500)] = ""
     billable: bool | None = None
     role: Annotated[str, msgspec.Meta(min_length=1, max_length=100)] | None = None
+
+
+async def enter_time(conn: Connection, project_id: UUID, data: TimeEntryIn) -> TimeEntryOut:
+    """Record ``data``'s hours on the project as a draft (422 naming a wrong field, 404)."""
+    if not 0 < data.hours <= _MAX_DAY:
+        invalid("hours", "more than 0 and at most 24")
+    project = await load_project(conn, project_id)
+    if data.task_id is not None and not await conn.fetchval(
+        "select 1 from projects_task where id = $1 and project_id = $2",
+        data.task_id,
+        project_id,
+    ):
+        invalid("task_id", "not a task of this project")
+    billable = project["billing_type"] != "non_billable"
+    row = await conn.fetchrow(
+        "insert into projects_time_entry (id, project_id, task_id, employee_id, role, "
+        "day, hours, description, billable, source) values ($1, $2, $3, $4, $5, $6, "
+        f"$7, $8, $9, 'projects') returning {ENTRY_COLUMNS}",
+        new_id(),
+        project_id,
+        data.task_id,
+        data.employee_id,
+        data.role,
+        data.day,
+        data.hours,
+        data.description,
+        billable if data.billable is None else data.billable and billable,
+    )
+    return _out(row)
 
 
 def _out(row: Any) -> TimeEntryOut:
@@ -134,32 +166,8 @@ class TimeController(Controller):
         ],
     ) -> TimeEntryOut:
         """Record hours on a project (and one of its tasks), as a draft."""
-        if not 0 < data.hours <= _MAX_DAY:
-            invalid("hours", "more than 0 and at most 24")
         async with db.transaction() as conn:
-            project = await load_project(conn, project_id)
-            if data.task_id is not None and not await conn.fetchval(
-                "select 1 from projects_task where id = $1 and project_id = $2",
-                data.task_id,
-                project_id,
-            ):
-                invalid("task_id", "not a task of this project")
-            billable = project["billing_type"] != "non_billable"
-            row = await conn.fetchrow(
-                "insert into projects_time_entry (id, project_id, task_id, employee_id, role, "
-                "day, hours, description, billable, source) values ($1, $2, $3, $4, $5, $6, "
-                f"$7, $8, $9, 'projects') returning {ENTRY_COLUMNS}",
-                new_id(),
-                project_id,
-                data.task_id,
-                data.employee_id,
-                data.role,
-                data.day,
-                data.hours,
-                data.description,
-                billable if data.billable is None else data.billable and billable,
-            )
-        return _out(row)
+            return await enter_time(conn, project_id, data)
 
     @get("/time-entries/{entry_id:uuid}", opt=route_opt(permission=TIME_READ))
     async def show(self, db: Db, entry_id: FromPath[UUID]) -> TimeEntryOut:

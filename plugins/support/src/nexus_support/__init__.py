@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from nexus_hookspecs import Background, Feature, Manifest, Permission, hookimpl, new_id
 
+from nexus_support._ai_tools import nexus_ai_tools
 from nexus_support._events import (
     CONTACT_CREATED,
     CONTACT_UPDATED,
@@ -58,6 +59,7 @@ if TYPE_CHECKING:
 
 __all__ = (
     "SupportSettings",
+    "nexus_ai_tools",
     "nexus_event_handlers",
     "nexus_manifest",
     "nexus_piccolo_app",
@@ -95,7 +97,7 @@ def nexus_manifest() -> Manifest:
             "A helpdesk: tickets from the API, a public form and email; teams, queues and "
             "assignment rules; SLAs in business hours; a knowledge base; satisfaction surveys."
         ),
-        hookspecs=">=0.1.3,<0.2",
+        hookspecs=">=0.1.5,<0.2",
         features=(
             Feature(
                 key="kb",
