@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from nexus_hookspecs import Manifest, Permission, hookimpl
 
+from nexus_collab._comments import add_comment, list_comments, resolve_comment
 from nexus_collab._examples import EXAMPLES
 from nexus_collab._keys import DOCUMENT_CHANGED, READ, WRITE
 from nexus_collab._rooms import ROOMS
@@ -69,8 +70,9 @@ def nexus_manifest() -> Manifest:
 
 @hookimpl
 def nexus_routes(register: Callable[[Any], None]) -> None:
-    """Mount the document socket under ``/api/v1/collab/``."""
-    register(collab_socket)
+    """Mount the document socket and the comments under ``/api/v1/collab/``."""
+    for handler in (collab_socket, add_comment, list_comments, resolve_comment):
+        register(handler)
 
 
 @hookimpl
