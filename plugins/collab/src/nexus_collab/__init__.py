@@ -17,6 +17,7 @@ from nexus_collab._keys import DOCUMENT_CHANGED, READ, WRITE
 from nexus_collab._rooms import ROOMS
 from nexus_collab._services import SERVICES
 from nexus_collab._socket import collab_socket
+from nexus_collab._versions import list_versions, restore_version, save_version
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -33,7 +34,7 @@ __all__ = (
 )
 
 _MEMBERS = ("tenant_admin", "member")
-TABLES = ("collab_document", "collab_update", "collab_comment")
+TABLES = ("collab_document", "collab_update", "collab_comment", "collab_version")
 
 
 @hookimpl
@@ -70,8 +71,16 @@ def nexus_manifest() -> Manifest:
 
 @hookimpl
 def nexus_routes(register: Callable[[Any], None]) -> None:
-    """Mount the document socket and the comments under ``/api/v1/collab/``."""
-    for handler in (collab_socket, add_comment, list_comments, resolve_comment):
+    """Mount the document socket, comments and versions under ``/api/v1/collab/``."""
+    for handler in (
+        collab_socket,
+        add_comment,
+        list_comments,
+        resolve_comment,
+        save_version,
+        list_versions,
+        restore_version,
+    ):
         register(handler)
 
 

@@ -18,12 +18,13 @@ from uuid import UUID  # noqa: TC003 - Litestar and msgspec read the annotations
 import msgspec
 from litestar import get, post
 from litestar.exceptions import PermissionDeniedException
-from litestar.params import FromPath, JSONBody
+from litestar.params import FromPath
 from nexus_hookspecs import new_id
 from nexus_hookspecs.http import Context, Db, Services, conflict, invalid, not_found, route_opt
 
 from nexus_collab import _store as store
 from nexus_collab._access import EDITORS, role
+from nexus_collab._examples import body
 from nexus_collab._keys import READ, WRITE
 
 __all__ = ("add_comment", "list_comments", "resolve_comment")
@@ -90,7 +91,7 @@ async def _role(conn: Any, services: Services, file_id: UUID, actor: str) -> str
 )
 async def add_comment(
     file_id: FromPath[UUID],
-    data: JSONBody[CommentIn],
+    data: Annotated[CommentIn, body("POST /{file_id}/comments", "A comment on a range")],
     db: Db,
     services: Services,
     context: Context,

@@ -6,12 +6,12 @@ from pathlib import Path
 
 from piccolo.conf.apps import AppConfig
 
-from nexus_collab.tables import Comment, Document, Update
+from nexus_collab.tables import Comment, Document, Update, Version
 
 __all__ = ("APP_CONFIG",)
 
 APP_CONFIG = AppConfig(
     app_name="collab",
     migrations_folder_path=str(Path(__file__).parent / "migrations"),
-    table_classes=[Document, Update, Comment],
+    table_classes=[Document, Update, Comment, Version],
 )

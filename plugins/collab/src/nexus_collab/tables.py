@@ -6,7 +6,7 @@ from nexus_hookspecs.piccolo import TenantOwned
 from piccolo.columns import UUID, BigInt, Bytea, Text, Timestamptz
 from piccolo.table import Table
 
-__all__ = ("Comment", "Document", "Update")
+__all__ = ("Comment", "Document", "Update", "Version")
 
 
 class Document(TenantOwned, Table, tablename="collab_document"):
@@ -46,3 +46,16 @@ class Comment(TenantOwned, Table, tablename="collab_comment"):
     created_at = Timestamptz()
     resolved_at = Timestamptz(null=True)
     resolved_by = Text(null=True)
+
+
+class Version(TenantOwned, Table, tablename="collab_version"):
+    """A named version of a document: its state at ``seq``, also a Drive file version."""
+
+    document_id = UUID()
+    name = Text()
+    seq = BigInt()
+    blob_key = Text()
+    drive_version_id = UUID()
+    restored_from = UUID(null=True)
+    created_by = Text()
+    created_at = Timestamptz()

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from nexus_hookspecs import Manifest, Permission, hookimpl
 
+from nexus_writer._examples import EXAMPLES
 from nexus_writer._keys import READ, WRITE
 from nexus_writer._routes import (
     create_document,
@@ -44,7 +45,7 @@ def nexus_manifest() -> Manifest:
             Permission(key=WRITE, description="Create and import documents.", roles=_MEMBERS),
         ),
         tenant_tables=("writer_document",),
-        example_payloads={"POST /documents": {"name": "Q3 plan"}},
+        example_payloads=EXAMPLES,
     )
 
 

@@ -11,11 +11,12 @@ import msgspec
 from litestar import Request, get, post
 from litestar.datastructures import UploadFile
 from litestar.exceptions import NotFoundException
-from litestar.params import FromPath, JSONBody, QueryParameter
+from litestar.params import FromPath, QueryParameter
 from litestar.response import Response
 from nexus_hookspecs import new_id
 from nexus_hookspecs.http import Context, Db, Services, invalid, route_opt
 
+from nexus_writer._examples import body
 from nexus_writer._formats import EXPORTS, IMPORTS, ExportFormat
 from nexus_writer._keys import READ, WRITE
 from nexus_writer._ydoc import from_state, to_state
@@ -82,7 +83,10 @@ async def _create(
 
 @post("/documents", opt=route_opt(permission=WRITE))
 async def create_document(
-    data: JSONBody[DocumentIn], db: Db, services: Services, context: Context
+    data: Annotated[DocumentIn, body("POST /documents", "An empty document")],
+    db: Db,
+    services: Services,
+    context: Context,
 ) -> DocumentOut:
     """Create an empty document in Drive; edit it over ``/api/v1/collab/{file_id}``."""
     return await _create(

@@ -61,6 +61,24 @@ STATEMENTS = [
             on delete cascade
     )""",
     "create index collab_comment_document on collab_comment (tenant_id, document_id, id)",
+    # A named version: the state at seq, kept in the files store and as a Drive version.
+    f"""
+    create table collab_version (
+        {_TENANT},
+        id uuid not null,
+        document_id uuid not null,
+        name text not null check (length(name) between 1 and 200),
+        seq bigint not null,
+        blob_key text not null,
+        drive_version_id uuid not null,
+        restored_from uuid,
+        created_by text not null,
+        created_at timestamptz not null default now(),
+        primary key (tenant_id, id),
+        foreign key (tenant_id, document_id) references collab_document (tenant_id, id)
+            on delete cascade
+    )""",
+    "create index collab_version_document on collab_version (tenant_id, document_id, id)",
 ]
 
 
