@@ -5,7 +5,6 @@ from __future__ import annotations
 from io import BytesIO
 from typing import TYPE_CHECKING
 
-import pypdfium2 as pdfium
 import pytest
 from nexus_sheets._csv import export_csv, import_csv
 from nexus_sheets._model import (
