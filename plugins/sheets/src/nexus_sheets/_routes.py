@@ -9,11 +9,12 @@ import msgspec
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import UploadFile
 from litestar.exceptions import ClientException
-from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
+from litestar.params import FromPath, FromQuery, QueryParameter
 from nexus_hookspecs.http import Context, Db, Events, Services, invalid, route_opt
 
 from nexus_sheets._collab import create_document, read_document
 from nexus_sheets._csv import export_csv, import_csv
+from nexus_sheets._examples import body
 from nexus_sheets._keys import READ, WORKBOOK_CREATED, WRITE, WorkbookCreated
 from nexus_sheets._model import (
     add_sheet,
@@ -46,7 +47,7 @@ class WorkbookIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
 class WorkbookOut(msgspec.Struct, kw_only=True):
     """A workbook's Drive file and its sheets."""
 
-    file_id: UUID
+    id: UUID  # the Drive file's
     name: str
     sheets: list[str]
 
@@ -123,7 +124,7 @@ class WorkbookController(Controller):
     @post("/", opt=route_opt(permission=WRITE), status_code=201)
     async def create_workbook(
         self, db: Db, services: Services, events: Events, context: Context,
-        data: JSONBody[WorkbookIn],
+        data: Annotated[WorkbookIn, body("POST /workbooks", "A budget with two sheets")],
     ) -> WorkbookOut:  # fmt: skip
         """Create an empty workbook with these sheets."""
         doc = new_workbook(())
@@ -175,7 +176,7 @@ class WorkbookController(Controller):
                 file_id=file_id, name=name, sheets=sheet_names(doc), source=source
             )
             await events.publish(conn, type=WORKBOOK_CREATED.type, data=made, subject=str(file_id))
-        return WorkbookOut(file_id=file_id, name=name, sheets=made.sheets)
+        return WorkbookOut(id=file_id, name=name, sheets=made.sheets)
 
     @get("/{file_id:uuid}", opt=route_opt(permission=READ))
     async def show_workbook(

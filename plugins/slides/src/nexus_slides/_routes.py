@@ -9,10 +9,11 @@ import msgspec
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import UploadFile
 from litestar.exceptions import ClientException
-from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
+from litestar.params import FromPath, FromQuery, QueryParameter
 from nexus_hookspecs.http import Context, Db, Events, Services, TenantBlobs, invalid, route_opt
 
 from nexus_slides._collab import create_document, read_document
+from nexus_slides._examples import body
 from nexus_slides._images import deck_images, store_images
 from nexus_slides._keys import DECK_CREATED, READ, WRITE, DeckCreated
 from nexus_slides._model import add_slide, deck_size, new_deck, read_deck
@@ -40,7 +41,7 @@ class DeckIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
 class DeckOut(msgspec.Struct, kw_only=True):
     """A deck's Drive file and its number of slides."""
 
-    file_id: UUID
+    id: UUID  # the Drive file's
     name: str
     slides: int
 
@@ -124,7 +125,7 @@ class DeckController(Controller):
     @post("/", opt=route_opt(permission=WRITE), status_code=201)
     async def create_deck(
         self, db: Db, services: Services, events: Events, context: Context,
-        data: JSONBody[DeckIn],
+        data: Annotated[DeckIn, body("POST /decks", "A deck of three slides")],
     ) -> DeckOut:  # fmt: skip
         """Create a deck of blank slides."""
         doc = new_deck(width=data.width, height=data.height)
@@ -169,7 +170,7 @@ class DeckController(Controller):
             )
             made = DeckCreated(file_id=file_id, name=name, slides=count, source=source)
             await events.publish(conn, type=DECK_CREATED.type, data=made, subject=str(file_id))
-        return DeckOut(file_id=file_id, name=name, slides=count)
+        return DeckOut(id=file_id, name=name, slides=count)
 
     @get("/{file_id:uuid}", opt=route_opt(permission=READ))
     async def show_deck(
