@@ -14,13 +14,13 @@ from uuid import UUID
 
 import msgspec
 
+from nexus_slides._model import read_deck
+
 if TYPE_CHECKING:
     from nexus_hookspecs import BlobStore, Connection, Services
     from pycrdt import Doc
 
     from nexus_slides._pptx import PptxImage
-
-from nexus_slides._model import read_deck
 
 __all__ = ("deck_images", "store_images")
 
