@@ -368,6 +368,25 @@ class Background(Protocol):
         """
         ...
 
+    def listen(
+        self, channel: str, on_message: Callable[[str], None]
+    ) -> AbstractAsyncContextManager[None]:
+        """Hear PostgreSQL ``NOTIFY`` on ``channel`` while the context is open.
+
+        Every process's plugin hears what any process's transaction NOTIFYs on the channel
+        (``select pg_notify('<channel>', payload)``, delivered when that transaction
+        commits), over a connection of its own that no transaction holds. ``on_message``
+        gets each payload, in the event loop; it must not block. Entering raises what
+        connecting raises; a connection lost later is made again (what was NOTIFYed in
+        between is not heard).
+
+        Example::
+
+            async with work.listen("nexus_bookings", lambda payload: seen.append(payload)):
+                await stopping.wait()
+        """
+        ...
+
 
 @runtime_checkable
 class RequestContext(Protocol):

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from contextlib import asynccontextmanager
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
+
+import asyncpg
+import structlog
 
 from nexus.events import HandlerContext
 from nexus.features import SettingsReader
@@ -17,6 +22,8 @@ if TYPE_CHECKING:
     from nexus.services import Kernel
 
 __all__ = ("KernelBackground", "background_for")
+
+log = structlog.get_logger("nexus.background")
 
 _GONE = frozenset({"deprovisioned"})
 
@@ -82,6 +89,46 @@ class KernelBackground:
         """A transaction in no tenant: row-level security shows it no tenant's rows."""
         async with self._kernel.database.transaction() as conn:
             yield conn
+
+    @asynccontextmanager
+    async def listen(self, channel: str, on_message: Callable[[str], None]) -> AsyncIterator[None]:
+        """Hear NOTIFY on ``channel`` over a connection of its own, made again when lost."""
+        url = self._kernel.database.url
+
+        async def connected() -> tuple[Any, asyncio.Future[None]]:
+            conn = await asyncpg.connect(url)
+            lost: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+
+            def terminated(_: object) -> None:
+                if not lost.done():
+                    lost.set_result(None)
+
+            conn.add_termination_listener(terminated)
+            await conn.add_listener(channel, lambda *args: on_message(args[3]))
+            return conn, lost
+
+        async def hold(conn: Any, lost: asyncio.Future[None]) -> None:
+            while True:
+                try:
+                    await lost
+                finally:
+                    with contextlib.suppress(Exception):
+                        await conn.close(timeout=1)
+                log.warning("listen connection lost", plugin=self._plugin, channel=channel)
+                while True:
+                    await asyncio.sleep(1)  # the database is down: try again each second
+                    with contextlib.suppress(OSError, asyncpg.PostgresError):
+                        conn, lost = await connected()
+                        break
+
+        conn, lost = await connected()
+        task = asyncio.create_task(hold(conn, lost))
+        try:
+            yield
+        finally:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
 
 
 def background_for(kernel: Kernel) -> Callable[[str], KernelBackground]:

@@ -35,6 +35,7 @@ from nexus_drive._routes_items import (
 from nexus_drive._routes_more import GroupController, run_sweep, search, set_quota
 from nexus_drive._routes_share import LinkController, PublicLinkController, ShareController
 from nexus_drive._services import SERVICES
+from nexus_drive._services_files import FILE_SERVICES
 from nexus_drive._services_trash import TRASH
 from nexus_drive._settings import DriveSettings
 from nexus_drive._sweep import SWEEPER
@@ -164,6 +165,6 @@ def nexus_piccolo_app() -> str:
 
 @hookimpl
 def nexus_services(register: Callable[[Any], None]) -> None:
-    """``drive.files.adopt``, ``drive.files.get`` and ``drive.files.trash``."""
-    for service in (*SERVICES, TRASH):
+    """``drive.files.adopt``, ``.get``, ``.trash``, ``.access``, ``.create`` and ``.version``."""
+    for service in (*SERVICES, TRASH, *FILE_SERVICES):
         register(service)

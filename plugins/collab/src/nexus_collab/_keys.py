@@ -1,0 +1,34 @@
+"""The collab plugin's permissions and event type."""
+
+from __future__ import annotations
+
+from typing import Literal
+from uuid import UUID
+
+import msgspec
+from nexus_hookspecs import EventType
+
+__all__ = ("DOCUMENT_CHANGED", "READ", "WRITE", "DocumentChanged", "Kind")
+
+READ = "collab.documents:read"
+WRITE = "collab.documents:write"
+
+Kind = Literal["writer", "sheets", "slides"]
+
+
+class DocumentChanged(msgspec.Struct, kw_only=True):
+    """Updates of a document were persisted; ``seq`` is the number of the last one."""
+
+    file_id: UUID
+    kind: str
+    seq: int
+
+
+DOCUMENT_CHANGED = EventType(
+    type="collab.document.changed.v1",
+    payload=DocumentChanged,
+    description=(
+        "Updates of a collaborative document were persisted (at most one a second per "
+        "document, and one when its last editor leaves): seq numbers the last of them."
+    ),
+)
