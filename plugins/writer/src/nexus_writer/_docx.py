@@ -1,0 +1,163 @@
+"""DOCX to and from the ProseMirror JSON, with python-docx.
+
+Headings are Word's "Heading N" styles, lists its "List Bullet" and "List Number" styles,
+tables plain grids; links are real hyperlinks (a relationship and a ``w:hyperlink`` run, as
+python-docx has no call for them). An image (a Drive file) is written as its link text, as
+its bytes live in Drive.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import TYPE_CHECKING, Any
+
+import docx
+from docx.opc.constants import RELATIONSHIP_TYPE
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.text.hyperlink import Hyperlink
+
+from nexus_writer._text import Run, runs
+
+if TYPE_CHECKING:
+    from docx.document import Document
+    from docx.text.paragraph import Paragraph
+
+__all__ = ("from_docx", "to_docx")
+
+
+def _link(paragraph: Paragraph, run: Run) -> None:
+    part = paragraph.part
+    rel = part.relate_to(run.href or "", RELATIONSHIP_TYPE.HYPERLINK, is_external=True)
+    link = OxmlElement("w:hyperlink")
+    link.set(qn("r:id"), rel)
+    r = OxmlElement("w:r")
+    props = OxmlElement("w:rPr")
+    style = OxmlElement("w:rStyle")
+    style.set(qn("w:val"), "Hyperlink")
+    props.append(style)
+    for flag, tag in ((run.bold, "w:b"), (run.italic, "w:i")):
+        if flag:
+            props.append(OxmlElement(tag))
+    r.append(props)
+    text = OxmlElement("w:t")
+    text.text = run.text
+    text.set(qn("xml:space"), "preserve")
+    r.append(text)
+    link.append(r)
+    paragraph._p.append(link)  # noqa: SLF001 - python-docx has no hyperlink API
+
+
+def _fill(paragraph: Paragraph, node: dict[str, Any]) -> None:
+    for run in runs(node):
+        if run.href:
+            _link(paragraph, run)
+            continue
+        made = paragraph.add_run(run.text)
+        made.bold = run.bold or None
+        made.italic = run.italic or None
+
+
+def _block(document: Document, node: dict[str, Any], list_style: str | None = None) -> None:
+    kind = node.get("type")
+    if kind == "heading":
+        level = int((node.get("attrs") or {}).get("level", 1))
+        _fill(document.add_heading("", level=min(max(level, 1), 9)), node)
+    elif kind == "paragraph":
+        _fill(document.add_paragraph(style=list_style), node)
+    elif kind in ("bulletList", "orderedList"):
+        style = "List Bullet" if kind == "bulletList" else "List Number"
+        for item in node.get("content", []):
+            for child in item.get("content", []):
+                _block(document, child, style)
+    elif kind == "table":
+        rows = node.get("content", [])
+        width = max((len(row.get("content", [])) for row in rows), default=0)
+        if not rows or not width:
+            return
+        table = document.add_table(rows=len(rows), cols=width)
+        table.style = "Table Grid"
+        for r, row in enumerate(rows):
+            for c, cell in enumerate(row.get("content", [])):
+                paragraphs = cell.get("content", [])
+                target = table.cell(r, c)
+                for i, child in enumerate(paragraphs):
+                    paragraph = target.paragraphs[0] if i == 0 else target.add_paragraph()
+                    _fill(paragraph, child)
+    elif kind == "image":
+        src = (node.get("attrs") or {}).get("src", "")
+        alt = (node.get("attrs") or {}).get("alt") or "image"
+        document.add_paragraph(f"[{alt}: Drive file {src}]")
+
+
+def to_docx(document: dict[str, Any]) -> bytes:
+    """The document as a DOCX file."""
+    out = docx.Document()
+    for node in document.get("content", []):
+        _block(out, node)
+    buffer = io.BytesIO()
+    out.save(buffer)
+    return buffer.getvalue()
+
+
+def _runs(paragraph: Paragraph) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    for item in paragraph.iter_inner_content():
+        href = item.address if isinstance(item, Hyperlink) else None
+        inner = item.runs if isinstance(item, Hyperlink) else [item]
+        for run in inner:
+            if not run.text:
+                continue
+            marks: list[dict[str, Any]] = []
+            if run.bold:
+                marks.append({"type": "bold"})
+            if run.italic:
+                marks.append({"type": "italic"})
+            if href:
+                marks.append({"type": "link", "attrs": {"href": href}})
+            out.append({"type": "text", "text": run.text, **({"marks": marks} if marks else {})})
+    return out
+
+
+def _paragraph(paragraph: Paragraph) -> tuple[str, dict[str, Any]]:
+    """What a DOCX paragraph is (``heading``, ``bullet``, ``number``, ``paragraph``), as JSON."""
+    style = paragraph.style.name if paragraph.style is not None else ""
+    content = _runs(paragraph)
+    body: dict[str, Any] = {"type": "paragraph", **({"content": content} if content else {})}
+    if style.startswith("Heading ") and style[8:].isdigit():
+        return "heading", {**body, "type": "heading", "attrs": {"level": int(style[8:])}}
+    if style.startswith("Title"):
+        return "heading", {**body, "type": "heading", "attrs": {"level": 1}}
+    if style.startswith("List Bullet"):
+        return "bullet", body
+    if style.startswith("List Number"):
+        return "number", body
+    return "paragraph", body
+
+
+def from_docx(data: bytes) -> dict[str, Any]:
+    """The ProseMirror JSON of a DOCX file (headings, lists, tables, text with its marks)."""
+    source = docx.Document(io.BytesIO(data))
+    content: list[dict[str, Any]] = []
+    for block in source.iter_inner_content():
+        if hasattr(block, "rows"):
+            rows = []
+            for row in block.rows:
+                cells = []
+                for cell in row.cells:
+                    paragraphs = [_paragraph(p)[1] for p in cell.paragraphs] or [
+                        {"type": "paragraph"}
+                    ]
+                    cells.append({"type": "tableCell", "content": paragraphs})
+                rows.append({"type": "tableRow", "content": cells})
+            content.append({"type": "table", "content": rows})
+            continue
+        kind, node = _paragraph(block)
+        if kind in ("bullet", "number"):
+            list_type = "bulletList" if kind == "bullet" else "orderedList"
+            if not content or content[-1]["type"] != list_type:
+                content.append({"type": list_type, "content": []})
+            content[-1]["content"].append({"type": "listItem", "content": [node]})
+        elif kind == "heading" or node.get("content"):
+            content.append(node)
+    return {"type": "doc", "content": content}

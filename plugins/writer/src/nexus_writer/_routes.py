@@ -1,0 +1,170 @@
+"""Writer's routes: create, list, export and import documents (content through collab)."""
+
+from __future__ import annotations
+
+import base64
+from pathlib import PurePath
+from typing import Annotated, Any
+from uuid import UUID  # noqa: TC003 - Litestar reads the handlers' annotations
+
+import msgspec
+from litestar import Request, get, post
+from litestar.datastructures import UploadFile
+from litestar.exceptions import NotFoundException
+from litestar.params import FromPath, JSONBody, QueryParameter
+from litestar.response import Response
+from nexus_hookspecs import new_id
+from nexus_hookspecs.http import Context, Db, Services, invalid, route_opt
+
+from nexus_writer._formats import EXPORTS, IMPORTS, ExportFormat
+from nexus_writer._keys import READ, WRITE
+from nexus_writer._ydoc import from_state, to_state
+
+__all__ = ("create_document", "export_document", "import_document", "list_documents")
+
+_MAX_IMPORT = 20 * 1024 * 1024
+
+
+class DocumentIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """A new document: its name, and a Drive folder (else the top of one's own drive)."""
+
+    name: Annotated[str, msgspec.Meta(min_length=1, max_length=255)]
+    folder_id: UUID | None = None
+
+
+class DocumentOut(msgspec.Struct, kw_only=True):
+    """A Writer document; ``file_id`` is its Drive file (and its collab socket's path)."""
+
+    file_id: UUID
+    name: str
+    created_by: str
+
+
+class _Created(msgspec.Struct, kw_only=True):
+    file_id: UUID
+
+
+class _State(msgspec.Struct, kw_only=True):
+    file_id: UUID
+    kind: str
+    state: str
+
+
+def _actor(context: Context) -> str:
+    assert context.actor is not None  # the gate admits only principals
+    return context.actor
+
+
+async def _create(
+    db: Db, services: Services, *, actor: str, name: str, folder: UUID | None, state: bytes
+) -> DocumentOut:
+    async with db.transaction() as conn:
+        made = await services.call(
+            conn,
+            "collab.documents.create",
+            {
+                "name": name,
+                "kind": "writer",
+                "actor": actor,
+                "folder_id": str(folder) if folder else None,
+                "state": base64.b64encode(state).decode(),
+            },
+            result=_Created,
+        )
+        await conn.execute(
+            "insert into writer_document (id, name, created_by) values ($1, $2, $3)",
+            made.file_id,
+            name,
+            actor,
+        )
+    return DocumentOut(file_id=made.file_id, name=name, created_by=actor)
+
+
+@post("/documents", opt=route_opt(permission=WRITE))
+async def create_document(
+    data: JSONBody[DocumentIn], db: Db, services: Services, context: Context
+) -> DocumentOut:
+    """Create an empty document in Drive; edit it over ``/api/v1/collab/{file_id}``."""
+    return await _create(
+        db, services, actor=_actor(context), name=data.name, folder=data.folder_id, state=b""
+    )
+
+
+@get("/documents", opt=route_opt(permission=READ))
+async def list_documents(db: Db, services: Services, context: Context) -> list[DocumentOut]:
+    """The Writer documents the caller holds a Drive role on, newest first (at most 500)."""
+    actor = _actor(context)
+    async with db.transaction() as conn:
+        rows = await conn.fetch(
+            "select id, name, created_by from writer_document order by id desc limit 500"
+        )
+        out = []
+        for row in rows:
+            data = {"file_id": str(row["id"]), "actor": actor}
+            try:
+                await services.call(conn, "drive.files.access", data, result=dict[str, Any])
+            except NotFoundException:  # not shared with the caller (or gone from Drive)
+                continue
+            out.append(
+                DocumentOut(file_id=row["id"], name=row["name"], created_by=row["created_by"])
+            )
+    return out
+
+
+@get("/documents/{file_id:uuid}/export", opt=route_opt(permission=READ))
+async def export_document(
+    file_id: FromPath[UUID],
+    db: Db,
+    services: Services,
+    context: Context,
+    export_format: Annotated[
+        ExportFormat, QueryParameter(name="format", description="docx, odt, md or pdf")
+    ] = "docx",
+) -> Response[bytes]:
+    """The document as DOCX, ODT, Markdown or PDF (the caller needs a Drive role on it)."""
+    async with db.transaction() as conn:
+        data = {"file_id": str(file_id), "actor": _actor(context)}
+        state = await services.call(conn, "collab.documents.state", data, result=_State)
+        name = await conn.fetchval("select name from writer_document where id = $1", file_id)
+    if state.kind != "writer":
+        invalid("file_id", "not a Writer document")
+    media, convert = EXPORTS[export_format]
+    body = convert(from_state(base64.b64decode(state.state)))
+    filename = f"{PurePath(name or 'document').stem}.{media.extension}"
+    return Response(
+        body,
+        media_type=media.media_type,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+@post("/documents/import", opt=route_opt(permission=WRITE))
+async def import_document(
+    request: Request[Any, Any, Any], db: Db, services: Services, context: Context
+) -> DocumentOut:
+    """Import a DOCX or Markdown file (multipart ``file``; ``name`` optional) as a new document."""
+    form = await request.form()
+    upload = form.get("file")
+    if not isinstance(upload, UploadFile):
+        invalid("file", "send the document as the multipart part 'file'")
+    extension = PurePath(upload.filename or "").suffix.lower().lstrip(".")
+    if extension not in IMPORTS:
+        invalid("file", f"import takes .docx or .md files, not '.{extension}'")
+    raw = await upload.read()
+    if len(raw) > _MAX_IMPORT:
+        invalid("file", f"the file is larger than {_MAX_IMPORT} bytes")
+    try:
+        document = IMPORTS[extension](raw)
+    except Exception:  # noqa: BLE001 - a broken file, whatever the parser says
+        invalid("file", f"the file is not a readable .{extension} document")
+    name = str(form.get("name") or PurePath(upload.filename or f"{new_id()}").stem)[:255]
+    folder_text = form.get("folder_id")
+    folder: UUID | None = None
+    if isinstance(folder_text, str) and folder_text:
+        try:
+            folder = UUID(folder_text)
+        except ValueError:
+            invalid("folder_id", "not a UUID")
+    return await _create(
+        db, services, actor=_actor(context), name=name, folder=folder, state=to_state(document)
+    )

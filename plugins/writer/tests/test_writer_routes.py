@@ -1,0 +1,82 @@
+"""Writer's routes: create, list, import and export, with Drive's roles and tenants."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from nexus.testing import make_tenant
+from nexus_writer._docx import from_docx, to_docx
+from nexus_writer._markdown import from_markdown, to_markdown
+from writer_samples import SAMPLE
+
+BASE = "/api/v1/writer/documents"
+
+
+def _import(client: Any, headers: dict[str, str], filename: str, data: bytes) -> Any:
+    return client.post(
+        f"{BASE}/import", files={"file": (filename, data)}, data={"name": "Plan"}, headers=headers
+    )
+
+
+def test_import_markdown_then_export_every_format(client, tenant):
+    made = _import(client, tenant.headers, "plan.md", to_markdown(SAMPLE).encode())
+    assert made.status_code == 201, made.text
+    file_id = made.json()["file_id"]
+    assert made.json()["name"] == "Plan"
+
+    md = client.get(f"{BASE}/{file_id}/export", params={"format": "md"}, headers=tenant.headers)
+    assert md.status_code == 200
+    assert md.headers["content-type"].startswith("text/markdown")
+    assert from_markdown(md.text) == SAMPLE
+
+    docx = client.get(f"{BASE}/{file_id}/export", headers=tenant.headers)
+    assert docx.headers["content-disposition"] == 'attachment; filename="Plan.docx"'
+    assert from_docx(docx.content) == SAMPLE
+    odt = client.get(f"{BASE}/{file_id}/export", params={"format": "odt"}, headers=tenant.headers)
+    assert odt.content[:2] == b"PK"
+    pdf = client.get(f"{BASE}/{file_id}/export", params={"format": "pdf"}, headers=tenant.headers)
+    assert pdf.content.startswith(b"%PDF-")
+    bad = client.get(f"{BASE}/{file_id}/export", params={"format": "rtf"}, headers=tenant.headers)
+    assert bad.status_code in (400, 422)
+
+
+def test_import_docx_and_list(client, tenant):
+    made = _import(client, tenant.headers, "report.docx", to_docx(SAMPLE))
+    assert made.status_code == 201, made.text
+    empty = client.post(BASE, json={"name": "Blank"}, headers=tenant.headers)
+    assert empty.status_code == 201
+    listed = client.get(BASE, headers=tenant.headers).json()
+    assert {d["file_id"] for d in listed} >= {made.json()["file_id"], empty.json()["file_id"]}
+    blank = client.get(
+        f"{BASE}/{empty.json()['file_id']}/export", params={"format": "md"}, headers=tenant.headers
+    )
+    assert blank.text == "\n"
+
+
+def test_unreadable_or_unknown_files_are_422_naming_the_file(client, tenant):
+    unknown = _import(client, tenant.headers, "notes.txt", b"hello")
+    assert unknown.status_code == 422
+    assert "file" in unknown.text
+    broken = _import(client, tenant.headers, "broken.docx", b"not a zip")
+    assert broken.status_code == 422
+    assert "file" in broken.text
+    missing = client.post(f"{BASE}/import", data={"name": "x"}, headers=tenant.headers)
+    assert missing.status_code in (400, 415, 422)
+
+
+def test_another_tenants_document_is_404_and_not_listed(client, tenant, writer_db):
+    other = make_tenant(writer_db)
+    made = client.post(BASE, json={"name": "Secret"}, headers=tenant.headers).json()
+    answer = client.get(f"{BASE}/{made['file_id']}/export", headers=other.headers)
+    assert answer.status_code == 404
+    assert client.get(BASE, headers=other.headers).json() == []
+
+
+def test_a_member_without_a_share_neither_lists_nor_exports(client, tenant):
+    made = client.post(BASE, json={"name": "Mine"}, headers=tenant.headers).json()
+    key = client.post(
+        "/api/v1/api-keys", json={"name": "m", "roles": ["member"]}, headers=tenant.headers
+    ).json()
+    headers = {"Authorization": f"Bearer {key['key']}"}
+    assert made["file_id"] not in {d["file_id"] for d in client.get(BASE, headers=headers).json()}
+    assert client.get(f"{BASE}/{made['file_id']}/export", headers=headers).status_code == 404
