@@ -1,8 +1,8 @@
 """A deck's pictures: stored in the tenant's files store and filed into Drive, read back.
 
 An imported picture is written once per content (``slides/images/<sha256>.<ext>``) and
-adopted by Drive (``drive.files.adopt``, into "Documents/Slides/Images", idempotent per
-digest): the element names the Drive file (``image``) and the object (``image_key``).
+filed into Drive as the importing user's file, beside the deck (``drive.files.create``):
+the element names the Drive file (``image``) and the object (``image_key``).
 Exports read the objects back — only under ``slides/images/``, since any editor of the
 deck can write ``image_key`` — and a picture whose object is gone is left out.
 """
@@ -24,32 +24,37 @@ if TYPE_CHECKING:
 
 __all__ = ("deck_images", "store_images")
 
-FOLDER = "Slides/Images"
 PREFIX = "slides/images/"
 
 
-class _Adopted(msgspec.Struct, kw_only=True):
+class _Filed(msgspec.Struct, kw_only=True):
     file_id: UUID
 
 
 async def store_images(
-    conn: Connection, services: Services, blobs: BlobStore, images: list[PptxImage]
+    conn: Connection,
+    services: Services,
+    blobs: BlobStore,
+    images: list[PptxImage],
+    *,
+    actor: str,
+    folder_id: UUID | None,
 ) -> dict[str, tuple[str, str]]:
-    """Store and file each picture; answer (Drive file id, object key) by digest."""
+    """Store and file each picture for ``actor``; answer (Drive file id, object key) by digest."""
     stored: dict[str, tuple[str, str]] = {}
     for image in images:
         key = f"{PREFIX}{image.name}"
         await blobs.put(key, image.blob, content_type=image.content_type)
         data = {
-            "blob_key": key,
             "name": image.name,
-            "folder": FOLDER,
+            "actor": actor,
+            "folder_id": str(folder_id) if folder_id else None,
+            "blob_key": key,
             "content_type": image.content_type,
             "size": len(image.blob),
-            "source_ref": f"slides:image:{image.digest}",
         }
-        adopted = await services.call(conn, "drive.files.adopt", data, result=_Adopted)
-        stored[image.digest] = (str(adopted.file_id), key)
+        filed = await services.call(conn, "drive.files.create", data, result=_Filed)
+        stored[image.digest] = (str(filed.file_id), key)
     return stored
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 from uuid import UUID
 
 import msgspec
@@ -19,6 +19,9 @@ from nexus_slides._keys import DECK_CREATED, READ, WRITE, DeckCreated
 from nexus_slides._model import add_slide, deck_size, new_deck, read_deck
 from nexus_slides._pdf import export_pdf
 from nexus_slides._pptx import export_pptx, import_pptx, pptx_images
+
+if TYPE_CHECKING:
+    from nexus_hookspecs import Connection
 
 __all__ = ("DeckController",)
 
@@ -154,22 +157,30 @@ class DeckController(Controller):
         except ValueError as exc:
             invalid("file", str(exc))
         doc = new_deck()
-        async with db.transaction() as conn:
-            stored = await store_images(conn, services, blobs, images) if images else {}
-        import_pptx(data, doc, images=stored)
-        return await self._store(db, services, events, context, name, folder_id, doc, "pptx")
+        async with db.transaction() as conn:  # the pictures and the deck, or neither
+            stored = await store_images(
+                conn, services, blobs, images, actor=_actor(context), folder_id=folder_id
+            )
+            import_pptx(data, doc, images=stored)
+            return await self._create(conn, services, events, context, name, folder_id, doc, "pptx")
 
     async def _store(
         self, db: Db, services: Services, events: Events, context: Context, name: str,
         folder_id: UUID | None, doc: Any, source: Literal["new", "pptx"],
     ) -> DeckOut:  # fmt: skip
-        count = len(read_deck(doc))
         async with db.transaction() as conn:
-            file_id = await create_document(
-                conn, services, name=name, actor=_actor(context), folder_id=folder_id, doc=doc
-            )
-            made = DeckCreated(file_id=file_id, name=name, slides=count, source=source)
-            await events.publish(conn, type=DECK_CREATED.type, data=made, subject=str(file_id))
+            return await self._create(conn, services, events, context, name, folder_id, doc, source)
+
+    async def _create(
+        self, conn: Connection, services: Services, events: Events, context: Context,
+        name: str, folder_id: UUID | None, doc: Any, source: Literal["new", "pptx"],
+    ) -> DeckOut:  # fmt: skip
+        count = len(read_deck(doc))
+        file_id = await create_document(
+            conn, services, name=name, actor=_actor(context), folder_id=folder_id, doc=doc
+        )
+        made = DeckCreated(file_id=file_id, name=name, slides=count, source=source)
+        await events.publish(conn, type=DECK_CREATED.type, data=made, subject=str(file_id))
         return DeckOut(id=file_id, name=name, slides=count)
 
     @get("/{file_id:uuid}", opt=route_opt(permission=READ))
