@@ -20,16 +20,20 @@ import nexus_slides
 import pytest
 from litestar import post
 from litestar.params import JSONBody
+from nexus.services import kernel_of
 from nexus.testing import (
     EventWorkerHarness,
     create_test_client,
     make_tenant,
     migrated_database,
     outbox_events,
+    run_sync,
 )
 from nexus_hookspecs import Manifest, Permission, hookimpl
 from nexus_hookspecs.http import Context, Db, Services, route_opt
 from nexus_sheets._model import decode_doc, set_cell
+from nexus_slides._model import decode_doc as slides_doc
+from nexus_slides._model import slides_of
 from openpyxl import load_workbook
 from PIL import Image
 from pptx import Presentation
@@ -205,3 +209,20 @@ def test_a_deck_imported_from_pptx_presents_and_exports_its_picture(client, tena
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF-")
     stranger = make_tenant(office_db)
     assert client.get(f"{DECKS}/{file_id}/present", headers=stranger.headers).status_code == 404
+
+    # an editor points the picture at an object Slides did not store (another plugin's,
+    # which exists): exports leave it out rather than hand it over
+    picture = BytesIO()
+    Image.new("RGB", (8, 8), (0, 0, 0)).save(picture, format="PNG")
+    store = kernel_of(client.app).blobs.for_tenant(tenant.id)
+    run_sync(store.put("finance/invoices/secret.png", picture.getvalue(), content_type="image/png"))
+    state = _collab(client, tenant, "collab.documents.state", file_id=file_id)
+    doc = slides_doc(state["state"])
+    before = doc.get_state()
+    with doc.transaction():
+        slides_of(doc)[0]["elements"][1]["image_key"] = "finance/invoices/secret.png"
+    update = base64.b64encode(doc.get_update(before)).decode()
+    _collab(client, tenant, "collab.documents.apply", file_id=file_id, update=update)
+    exported = client.get(f"{DECKS}/{file_id}/export?format=pptx", headers=tenant.headers)
+    shapes = Presentation(BytesIO(exported.content)).slides[0].shapes
+    assert not [shape for shape in shapes if hasattr(shape, "image")]
