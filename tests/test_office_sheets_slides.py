@@ -160,6 +160,9 @@ def test_another_tenants_workbook_is_404(client, tenant, office_db):
     stranger = make_tenant(office_db)
     file_id = made.json()["id"]
     assert client.get(f"{WORKBOOKS}/{file_id}", headers=stranger.headers).status_code == 404
+    listed = client.get(WORKBOOKS, headers=tenant.headers).json()
+    assert [item["name"] for item in listed["items"]] == ["Mine"]
+    assert client.get(WORKBOOKS, headers=stranger.headers).json()["items"] == []
     missing = client.get(
         f"{WORKBOOKS}/{file_id}/export?format=csv&sheet=Nope", headers=tenant.headers
     )
@@ -209,6 +212,7 @@ def test_a_deck_imported_from_pptx_presents_and_exports_its_picture(client, tena
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF-")
     stranger = make_tenant(office_db)
     assert client.get(f"{DECKS}/{file_id}/present", headers=stranger.headers).status_code == 404
+    assert [d["id"] for d in client.get(DECKS, headers=tenant.headers).json()["items"]] == [file_id]
 
     # an editor points the picture at an object Slides did not store (another plugin's,
     # which exists): exports leave it out rather than hand it over

@@ -14,11 +14,18 @@ from nexus_sheets._examples import EXAMPLES
 from nexus_sheets._handlers import recalculate_changed
 from nexus_sheets._keys import READ, RECALCULATED, WORKBOOK_CREATED, WRITE
 from nexus_sheets._routes import WorkbookController
+from nexus_sheets._ui import nexus_ui as nexus_ui  # the workspace's screens
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-__all__ = ("nexus_event_handlers", "nexus_manifest", "nexus_routes")
+__all__ = (
+    "nexus_piccolo_app",
+    "nexus_ui",
+    "nexus_event_handlers",
+    "nexus_manifest",
+    "nexus_routes",
+)
 
 _MEMBERS = ("tenant_admin", "member")
 
@@ -43,6 +50,7 @@ def nexus_manifest() -> Manifest:
             ),
         ),
         events=(WORKBOOK_CREATED, RECALCULATED),
+        tenant_tables=("sheets_workbook",),
         example_payloads=EXAMPLES,
     )
 
@@ -57,3 +65,9 @@ def nexus_routes(register: Callable[[Any], None]) -> None:
 def nexus_event_handlers(register: Callable[[str, Any], None]) -> None:
     """Recalculate a workbook after collab persisted changes to it."""
     register("collab.document.changed.v1", recalculate_changed)
+
+
+@hookimpl
+def nexus_piccolo_app() -> str:
+    """The sheets table and its migration."""
+    return "nexus_sheets.piccolo_app"

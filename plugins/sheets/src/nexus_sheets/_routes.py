@@ -10,12 +10,23 @@ from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import UploadFile
 from litestar.exceptions import ClientException
 from litestar.params import FromPath, FromQuery, QueryParameter
-from nexus_hookspecs.http import Context, Db, Events, Services, invalid, route_opt
+from nexus_hookspecs.http import (
+    Context,
+    Cursor,
+    Db,
+    Events,
+    Limit,
+    Page,
+    Services,
+    invalid,
+    route_opt,
+)
 
 from nexus_sheets._collab import create_document, read_document
 from nexus_sheets._csv import export_csv, import_csv
 from nexus_sheets._examples import body
 from nexus_sheets._keys import READ, WORKBOOK_CREATED, WRITE, WorkbookCreated
+from nexus_sheets._listing import Listed, list_visible, record
 from nexus_sheets._model import (
     add_sheet,
     new_workbook,
@@ -121,6 +132,17 @@ class WorkbookController(Controller):
 
     path = "/workbooks"
 
+    @get("/", opt=route_opt(permission=READ))
+    async def list_workbooks(
+        self, db: Db, services: Services, context: Context, cursor: Cursor = None,
+        limit: Limit = 50,
+    ) -> Page[Listed]:  # fmt: skip
+        """The workbooks the caller may open (Drive decides), newest first."""
+        async with db.transaction() as conn:
+            return await list_visible(
+                conn, services, actor=_actor(context), cursor=cursor, limit=limit
+            )
+
     @post("/", opt=route_opt(permission=WRITE), status_code=201)
     async def create_workbook(
         self, db: Db, services: Services, events: Events, context: Context,
@@ -172,6 +194,7 @@ class WorkbookController(Controller):
             file_id = await create_document(
                 conn, services, name=name, actor=_actor(context), folder_id=folder_id, doc=doc
             )
+            await record(conn, file_id=file_id, name=name, actor=_actor(context))
             made = WorkbookCreated(
                 file_id=file_id, name=name, sheets=sheet_names(doc), source=source
             )

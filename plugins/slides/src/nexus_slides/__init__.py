@@ -13,11 +13,12 @@ from nexus_hookspecs import Manifest, Permission, hookimpl
 from nexus_slides._examples import EXAMPLES
 from nexus_slides._keys import DECK_CREATED, READ, WRITE
 from nexus_slides._routes import DeckController
+from nexus_slides._ui import nexus_ui as nexus_ui  # the workspace's screens
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-__all__ = ("nexus_manifest", "nexus_routes")
+__all__ = ("nexus_piccolo_app", "nexus_ui", "nexus_manifest", "nexus_routes")
 
 _MEMBERS = ("tenant_admin", "member")
 
@@ -40,6 +41,7 @@ def nexus_manifest() -> Manifest:
             Permission(key=WRITE, description="Create and import decks.", roles=_MEMBERS),
         ),
         events=(DECK_CREATED,),
+        tenant_tables=("slides_deck",),
         example_payloads=EXAMPLES,
     )
 
@@ -48,3 +50,9 @@ def nexus_manifest() -> Manifest:
 def nexus_routes(register: Callable[[Any], None]) -> None:
     """Mount the deck routes under ``/api/v1/slides/``."""
     register(DeckController)
+
+
+@hookimpl
+def nexus_piccolo_app() -> str:
+    """The slides table and its migration."""
+    return "nexus_slides.piccolo_app"

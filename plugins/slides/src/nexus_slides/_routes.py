@@ -10,12 +10,24 @@ from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import UploadFile
 from litestar.exceptions import ClientException
 from litestar.params import FromPath, FromQuery, QueryParameter
-from nexus_hookspecs.http import Context, Db, Events, Services, TenantBlobs, invalid, route_opt
+from nexus_hookspecs.http import (
+    Context,
+    Cursor,
+    Db,
+    Events,
+    Limit,
+    Page,
+    Services,
+    TenantBlobs,
+    invalid,
+    route_opt,
+)
 
 from nexus_slides._collab import create_document, read_document
 from nexus_slides._examples import body
 from nexus_slides._images import deck_images, store_images
 from nexus_slides._keys import DECK_CREATED, READ, WRITE, DeckCreated
+from nexus_slides._listing import Listed, list_visible, record
 from nexus_slides._model import add_slide, deck_size, new_deck, read_deck
 from nexus_slides._pdf import export_pdf
 from nexus_slides._pptx import export_pptx, import_pptx, pptx_images
@@ -125,6 +137,17 @@ class DeckController(Controller):
 
     path = "/decks"
 
+    @get("/", opt=route_opt(permission=READ))
+    async def list_decks(
+        self, db: Db, services: Services, context: Context, cursor: Cursor = None,
+        limit: Limit = 50,
+    ) -> Page[Listed]:  # fmt: skip
+        """The decks the caller may open (Drive decides), newest first."""
+        async with db.transaction() as conn:
+            return await list_visible(
+                conn, services, actor=_actor(context), cursor=cursor, limit=limit
+            )
+
     @post("/", opt=route_opt(permission=WRITE), status_code=201)
     async def create_deck(
         self, db: Db, services: Services, events: Events, context: Context,
@@ -179,6 +202,7 @@ class DeckController(Controller):
         file_id = await create_document(
             conn, services, name=name, actor=_actor(context), folder_id=folder_id, doc=doc
         )
+        await record(conn, file_id=file_id, name=name, actor=_actor(context))
         made = DeckCreated(file_id=file_id, name=name, slides=count, source=source)
         await events.publish(conn, type=DECK_CREATED.type, data=made, subject=str(file_id))
         return DeckOut(id=file_id, name=name, slides=count)
