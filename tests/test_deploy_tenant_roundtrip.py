@@ -176,6 +176,9 @@ _FOR_THE_CALLER = {
     "hr": {"/leave/my/requests"},
     # Consent is asked of a contact CRM's events brought in first.
     "marketing": {"/consents"},
+    # A workbook or deck is a Drive file in the caller's own drive, made through collab.
+    "sheets": {"/workbooks"},
+    "slides": {"/decks"},
     "time": {
         "/clock/in",
         "/clock/out",

@@ -17,11 +17,16 @@ Kind = Literal["writer", "sheets", "slides"]
 
 
 class DocumentChanged(msgspec.Struct, kw_only=True):
-    """Updates of a document were persisted; ``seq`` is the number of the last one."""
+    """Updates of a document were persisted; ``seq`` is the number of the last one.
+
+    ``actor`` is who sent that last update (none when unknown): the one a plugin reacting
+    to the change (Sheets recalculating) acts for, since collab checks a Drive role.
+    """
 
     file_id: UUID
     kind: str
     seq: int
+    actor: str | None = None
 
 
 DOCUMENT_CHANGED = EventType(

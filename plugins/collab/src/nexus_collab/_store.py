@@ -109,12 +109,17 @@ async def append(  # noqa: PLR0913 - the update's facts, named
     )
     await conn.execute("select pg_notify($1, $2)", CHANNEL, f"{tenant_id} {file_id} {seq} {origin}")
     if row["due"]:
-        await _changed(conn, events, file_id, row["kind"], seq)
+        await _changed(conn, events, file_id, row["kind"], seq, actor)
     return seq
 
 
-async def _changed(
-    conn: Connection, events: EventPublisher, file_id: UUID, kind: str, seq: int
+async def _changed(  # noqa: PLR0913 - the change's facts, named
+    conn: Connection,
+    events: EventPublisher,
+    file_id: UUID,
+    kind: str,
+    seq: int,
+    actor: str | None,
 ) -> None:
     await conn.execute(
         "update collab_document set evented_seq = $2, evented_at = now() where id = $1",
@@ -124,7 +129,7 @@ async def _changed(
     await events.publish(
         conn,
         type=DOCUMENT_CHANGED.type,
-        data=DocumentChanged(file_id=file_id, kind=kind, seq=seq),
+        data=DocumentChanged(file_id=file_id, kind=kind, seq=seq, actor=actor),
         subject=str(file_id),
     )
 
@@ -142,7 +147,7 @@ async def compact(conn: Connection, events: EventPublisher, file_id: UUID) -> in
     if row is None:
         return 0
     updates = await conn.fetch(
-        "select body from collab_update where document_id = $1 and seq <= $2 order by seq",
+        "select body, actor from collab_update where document_id = $1 and seq <= $2 order by seq",
         file_id,
         row["seq"],
     )
@@ -157,5 +162,6 @@ async def compact(conn: Connection, events: EventPublisher, file_id: UUID) -> in
             "delete from collab_update where document_id = $1 and seq <= $2", file_id, row["seq"]
         )
     if row["evented_seq"] < row["seq"]:
-        await _changed(conn, events, file_id, row["kind"], row["seq"])
+        actor = updates[-1]["actor"] if updates else None
+        await _changed(conn, events, file_id, row["kind"], row["seq"], actor)
     return len(updates)

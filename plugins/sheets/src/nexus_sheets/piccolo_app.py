@@ -1,0 +1,17 @@
+"""The ``sheets`` Piccolo app: its tables and migrations."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from piccolo.conf.apps import AppConfig
+
+from nexus_sheets.tables import SheetsWorkbook
+
+__all__ = ("APP_CONFIG",)
+
+APP_CONFIG = AppConfig(
+    app_name="sheets",
+    migrations_folder_path=str(Path(__file__).parent / "migrations"),
+    table_classes=[SheetsWorkbook],
+)

@@ -1,0 +1,74 @@
+"""Slides' calls to the ``collab`` plugin's services: create and read a document.
+
+Collab keeps every collaborative document as a Drive file with its Yjs state; Slides never
+imports it, and mirrors here the fields it reads of its answers. Each call names the
+``actor`` Slides acts for (the route's caller), whose Drive role collab checks: none
+answers 404 like a missing file; collab off answers 409 with ``blocking: ["collab"]``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+from uuid import UUID
+
+import msgspec
+from nexus_hookspecs.http import conflict
+
+from nexus_slides._model import decode_doc, encode_state
+
+if TYPE_CHECKING:
+    from nexus_hookspecs import Connection, Services
+    from pycrdt import Doc
+
+__all__ = ("KIND", "Document", "create_document", "read_document")
+
+KIND = "slides"
+
+
+class _Created(msgspec.Struct, kw_only=True):
+    file_id: UUID
+
+
+class _State(msgspec.Struct, kw_only=True):
+    file_id: UUID
+    kind: str
+    state: str
+
+
+class Document(msgspec.Struct, kw_only=True):
+    """A deck read from collab: its Drive file and its Doc."""
+
+    file_id: UUID
+    doc: Any  # a pycrdt Doc (msgspec has no type for it)
+
+
+async def create_document(
+    conn: Connection,
+    services: Services,
+    *,
+    name: str,
+    actor: str,
+    folder_id: UUID | None,
+    doc: Doc[Any],
+) -> UUID:
+    """Create the deck's Drive file with the Doc's state; answer its id."""
+    data = {
+        "name": name,
+        "kind": KIND,
+        "actor": actor,
+        "folder_id": str(folder_id) if folder_id else None,
+        "state": encode_state(doc),
+    }
+    made = await services.call(conn, "collab.documents.create", data, result=_Created)
+    return made.file_id
+
+
+async def read_document(
+    conn: Connection, services: Services, *, file_id: UUID, actor: str
+) -> Document:
+    """The deck's whole state as a Doc; 409 when the file is not a deck."""
+    data = {"file_id": str(file_id), "actor": actor}
+    state = await services.call(conn, "collab.documents.state", data, result=_State)
+    if state.kind != KIND:
+        conflict(f"the file is a {state.kind} document, not a deck", kind=state.kind)
+    return Document(file_id=file_id, doc=decode_doc(state.state))

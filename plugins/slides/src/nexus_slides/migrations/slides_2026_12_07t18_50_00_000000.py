@@ -1,0 +1,35 @@
+from piccolo.apps.migrations.auto.migration_manager import MigrationManager
+
+ID = "2026-12-07T18:50:00:000000"
+VERSION = "1.38.0"
+DESCRIPTION = "create the slides tables"
+
+_TENANT = (
+    "tenant_id uuid not null default nullif(current_setting('nexus.tenant_id', true), '')::uuid"
+)
+
+STATEMENTS = [
+    # The decks made through Slides (each a Drive file whose content the collab plugin keeps).
+    f"""
+    create table slides_deck (
+        {_TENANT},
+        id uuid not null,
+        name text not null check (length(name) between 1 and 255),
+        created_by text not null,
+        created_at timestamptz not null default now(),
+        primary key (tenant_id, id)
+    )""",
+]
+
+
+async def forwards() -> MigrationManager:
+    manager = MigrationManager(migration_id=ID, app_name="slides", description=DESCRIPTION)
+
+    async def create() -> None:
+        from nexus_slides.tables import SlidesDeck
+
+        for statement in STATEMENTS:
+            await SlidesDeck.raw(statement)
+
+    manager.add_raw(create)
+    return manager
