@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from nexus.identity._authenticate import Authenticator, AuthError
 from nexus.identity._employment import USER_PROVISIONED_EVENT, employment_consumer
-from nexus.identity._gate import TENANT_HEADER, AuthGate
+from nexus.identity._gate import TENANT_HEADER, AuthGate, client_address
 from nexus.identity._jwt import JwtKeys, ensure_signing_key, load_jwt_keys
 from nexus.identity._principal import Principal, PrincipalKind, Role, request_principal
-from nexus.identity._routes import identity_routes
+from nexus.identity._routes import identity_routes, sign_in
 from nexus.identity._secrets import hash_password
 from nexus.identity._store import (
     ApiKeyCreate,
@@ -31,6 +31,7 @@ __all__ = (
     "Role",
     "Throttle",
     "UserCreate",
+    "client_address",
     "create_api_key",
     "create_platform_key",
     "create_user",
@@ -40,4 +41,5 @@ __all__ = (
     "identity_routes",
     "load_jwt_keys",
     "request_principal",
+    "sign_in",
 )
