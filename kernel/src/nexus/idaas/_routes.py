@@ -284,6 +284,13 @@ class _EndSession(EndSessionEndpoint):
     def get_algorithms(self) -> list[str]:
         return [ALGORITHM]
 
+    def resolve_client_from_id_token_claims(self, id_token_claims: dict[str, Any]) -> Any:
+        # Our ID tokens name their one client in a list (``aud: [client_id]``).
+        aud = id_token_claims.get("aud")
+        if isinstance(aud, list) and len(aud) == 1:
+            aud = aud[0]
+        return self.server.query_client(aud) if isinstance(aud, str) else None
+
     def end_session(self, end_session_request: Any) -> None:
         return None  # the session is the cookie, which the response clears
 
