@@ -86,8 +86,8 @@ class ClientCreated(msgspec.Struct, kw_only=True):
 
 
 _COLUMNS = (
-    "id, client_id, name, secret_hash is not null as confidential, redirect_uris, "
-    "post_logout_redirect_uris, grant_types, scopes, created_at"
+    "id, client_id, name, confidential, redirect_uris, post_logout_redirect_uris, "
+    "grant_types, scopes, created_at"
 )
 
 
@@ -127,10 +127,10 @@ async def create_client(conn: Connection, data: ClientCreate) -> ClientCreated:
     _check(data, confidential=data.confidential)
     secret = new_secret() if data.confidential else None
     row = await conn.fetchrow(
-        "insert into nexus_oidc_client (tenant_id, id, client_id, name, secret_hash, "
-        "redirect_uris, post_logout_redirect_uris, grant_types, scopes) values "
-        "(nullif(current_setting('nexus.tenant_id', true), '')::uuid, $1, $2, $3, $4, $5, $6, "
-        f"$7, $8) returning {_COLUMNS}",
+        "insert into nexus_oidc_client (tenant_id, id, client_id, name, confidential, "
+        "secret_hash, redirect_uris, post_logout_redirect_uris, grant_types, scopes) values "
+        "(nullif(current_setting('nexus.tenant_id', true), '')::uuid, $1, $2, $3, $9, $4, $5, "
+        f"$6, $7, $8) returning {_COLUMNS}",
         new_id(),
         new_secret()[:32],
         data.name,
@@ -139,6 +139,7 @@ async def create_client(conn: Connection, data: ClientCreate) -> ClientCreated:
         list(dict.fromkeys(data.post_logout_redirect_uris)),
         sorted(set(data.grant_types)),
         sorted(set(data.scopes)),
+        data.confidential,
     )
     return ClientCreated(client=_out(row), client_secret=secret)
 
@@ -188,7 +189,7 @@ async def new_client_secret(conn: Connection, client_id: UUID) -> str | None:
     """Replace a confidential client's secret; the new one is returned (shown once)."""
     secret = new_secret()
     status = await conn.execute(
-        "update nexus_oidc_client set secret_hash = $2 where id = $1 and secret_hash is not null",
+        "update nexus_oidc_client set secret_hash = $2 where id = $1 and confidential",
         client_id,
         hash_token(secret),
     )

@@ -28,6 +28,8 @@ RETIRED_KEPT = timedelta(days=7)
 ALGORITHM = "RS256"
 
 _KEYRING = Keyring(KEYS_VARIABLE, owner="idaas")
+# The API role cannot read private keys from the table (nexus.schema._credentials).
+_SIGNING = "select kid, private_jwk from nexus_oidc_key_for_signing()"
 
 
 class SigningKey(msgspec.Struct, frozen=True):
@@ -57,17 +59,11 @@ async def signing_key(conn: Connection) -> SigningKey:
     Raises:
         litestar.exceptions.HTTPException: 409 when ``NEXUS_IDAAS_KEYS`` is not set.
     """
-    row = await conn.fetchrow(
-        "select kid, private_jwk from nexus_oidc_key where retired_at is null "
-        "order by created_at desc limit 1"
-    )
+    row = await conn.fetchrow(_SIGNING)
     if row is None:
         # Two first requests at once: the advisory lock lets one make the key.
         await conn.execute("select pg_advisory_xact_lock(hashtext('nexus_oidc_key'))")
-        row = await conn.fetchrow(
-            "select kid, private_jwk from nexus_oidc_key where retired_at is null "
-            "order by created_at desc limit 1"
-        )
+        row = await conn.fetchrow(_SIGNING)
         if row is None:
             return await _new_key(conn)
     return SigningKey(row["kid"], _KEYRING.decrypt(row["private_jwk"]))

@@ -6,14 +6,14 @@ methods from the thread the protocol runs in (see ``_server``), so they hold dat
 
 from __future__ import annotations
 
-import hmac
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from authlib.oauth2.rfc6749 import ClientMixin, TokenMixin, list_to_scope, scope_to_list
 from authlib.oidc.core import AuthorizationCodeMixin
 
-from nexus.idaas._secrets import hash_token
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 __all__ = ("CLIENT_AUTH_METHODS", "Client", "Code", "Token")
 
@@ -23,11 +23,12 @@ CLIENT_AUTH_METHODS = ("client_secret_basic", "client_secret_post")
 class Client(ClientMixin):
     """A tenant's registered app: confidential (with a hashed secret) or public."""
 
-    def __init__(self, row: Any) -> None:
+    def __init__(self, row: Any, *, secret_matches: Callable[[str], bool]) -> None:
         self.id = row["id"]
         self.client_id: str = row["client_id"]
         self.name: str = row["name"]
-        self.secret_hash: bytes | None = row["secret_hash"]
+        self.confidential: bool = row["confidential"]
+        self._secret_matches = secret_matches
         self.redirect_uris: list[str] = list(row["redirect_uris"])
         self.post_logout_redirect_uris: list[str] = list(row["post_logout_redirect_uris"])
         self.grant_types: list[str] = list(row["grant_types"])
@@ -41,7 +42,7 @@ class Client(ClientMixin):
     @property
     def public(self) -> bool:
         """A public client (a browser or native app) has no secret and must use PKCE."""
-        return self.secret_hash is None
+        return not self.confidential
 
     def get_client_id(self) -> str:
         return self.client_id
@@ -60,9 +61,8 @@ class Client(ClientMixin):
         return redirect_uri in self.redirect_uris
 
     def check_client_secret(self, client_secret: str) -> bool:
-        if self.secret_hash is None:
-            return False
-        return hmac.compare_digest(self.secret_hash, hash_token(client_secret))
+        # Compared by the database (the API role cannot read the hash).
+        return self.confidential and self._secret_matches(client_secret)
 
     def check_endpoint_auth_method(self, method: str, endpoint: str) -> bool:
         if self.public:
@@ -77,7 +77,7 @@ class Client(ClientMixin):
 
 
 class Code(AuthorizationCodeMixin):
-    """An authorization code as stored (the code itself only as a hash)."""
+    """An authorization code, as it was taken (spent) from the store."""
 
     def __init__(self, row: Any) -> None:
         self.client_id: str = row["client_id"]
@@ -88,7 +88,6 @@ class Code(AuthorizationCodeMixin):
         self.code_challenge: str | None = row["code_challenge"]
         self.code_challenge_method: str | None = row["code_challenge_method"]
         self.auth_time: int = row["auth_time"]
-        self.code_hash: bytes = row["code_hash"]
 
     def get_redirect_uri(self) -> str:
         return self.redirect_uri

@@ -21,7 +21,7 @@ from authlib.oidc.core import OpenIDCode, UserInfo
 
 from nexus.idaas import _store
 from nexus.idaas._keys import ALGORITHM, SigningKey, signing_key
-from nexus.idaas._models import CLIENT_AUTH_METHODS
+from nexus.idaas._models import CLIENT_AUTH_METHODS, Client
 from nexus.idaas._secrets import new_secret
 
 if TYPE_CHECKING:
@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from uuid import UUID
 
     from nexus.idaas._bridge import Bridge, HttpRequest
-    from nexus.idaas._models import Client, Code, Token
+    from nexus.idaas._models import Code, Token
 
 __all__ = ("SCOPES", "EndUser", "TenantServer")
 
@@ -120,10 +120,11 @@ class _CodeGrant(grants.AuthorizationCodeGrant):
         )
 
     def query_authorization_code(self, code: str, client: Client) -> Code | None:
-        return self.server.bridge.call(_store.find_code, code, client.get_client_id())
+        # Taken and spent at once: a code fails or succeeds once, never twice.
+        return self.server.bridge.call(_store.take_code, code, client.get_client_id())
 
     def delete_authorization_code(self, authorization_code: Code) -> None:
-        self.server.bridge.call(_store.spend_code, authorization_code.code_hash)
+        return None  # spent when it was taken
 
     def authenticate_user(self, authorization_code: Code) -> EndUser | None:
         return self.server.user(authorization_code.user_id)
@@ -227,7 +228,15 @@ class TenantServer(AuthorizationServer):
         return EndUser(row) if row is not None else None
 
     def query_client(self, client_id: str) -> Client | None:
-        return self.bridge.call(_store.find_client, client_id)
+        row = self.bridge.call(_store.find_client, client_id)
+        if row is None:
+            return None
+        return Client(
+            row,
+            secret_matches=lambda secret: self.bridge.call(
+                _store.client_secret_matches, client_id, secret
+            ),
+        )
 
     def save_token(self, token: dict[str, Any], request: HttpRequest) -> None:
         self.bridge.call(

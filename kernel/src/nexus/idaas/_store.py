@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from nexus.db import new_id
-from nexus.idaas._models import Client, Code, Token
+from nexus.idaas._models import Code, Token
 from nexus.idaas._secrets import hash_token
 
 if TYPE_CHECKING:
@@ -20,9 +20,9 @@ if TYPE_CHECKING:
 
 __all__ = (
     "CODE_TTL",
+    "client_secret_matches",
     "consented",
     "find_client",
-    "find_code",
     "find_token",
     "remember_consent",
     "revoke_family",
@@ -30,14 +30,14 @@ __all__ = (
     "rotate_refresh",
     "save_code",
     "save_token",
-    "spend_code",
+    "take_code",
     "user_claims",
 )
 
 CODE_TTL = timedelta(minutes=1)
 
 _CLIENT = (
-    "id, client_id, name, secret_hash, redirect_uris, post_logout_redirect_uris, "
+    "id, client_id, name, confidential, redirect_uris, post_logout_redirect_uris, "
     "grant_types, scopes"
 )
 _TOKEN = (
@@ -46,12 +46,20 @@ _TOKEN = (
 )
 
 
-async def find_client(conn: Connection, client_id: str) -> Client | None:
-    """The tenant's client ``client_id``, or ``None`` (another tenant's is not seen)."""
-    row = await conn.fetchrow(
+async def find_client(conn: Connection, client_id: str) -> Any:
+    """The row of the tenant's client ``client_id``, or ``None`` (another tenant's is unseen)."""
+    return await conn.fetchrow(
         f"select {_CLIENT} from nexus_oidc_client where client_id = $1", client_id
     )
-    return Client(row) if row else None
+
+
+async def client_secret_matches(conn: Connection, client_id: str, secret: str) -> bool:
+    """Whether ``secret`` is the confidential client's secret (compared by its hash)."""
+    return bool(
+        await conn.fetchval(
+            "select nexus_oidc_client_matches($1, $2)", client_id, hash_token(secret)
+        )
+    )
 
 
 async def save_code(
@@ -76,20 +84,12 @@ async def save_code(
     )
 
 
-async def find_code(conn: Connection, code: str, client_id: str) -> Code | None:
-    """An unexpired code issued to ``client_id``, or ``None``."""
+async def take_code(conn: Connection, code: str, client_id: str) -> Code | None:
+    """The unexpired code issued to ``client_id``, spent as it is taken (used once)."""
     row = await conn.fetchrow(
-        "select * from nexus_oidc_code where code_hash = $1 and client_id = $2 "
-        "and expires_at > now()",
-        hash_token(code),
-        client_id,
+        "select * from nexus_oidc_code_take($1, $2)", hash_token(code), client_id
     )
     return Code(row) if row else None
-
-
-async def spend_code(conn: Connection, code_hash: bytes) -> None:
-    """Delete a used code: a code is exchanged once."""
-    await conn.execute("delete from nexus_oidc_code where code_hash = $1", code_hash)
 
 
 async def save_token(
@@ -125,11 +125,12 @@ async def find_token(
     conn: Connection, *, access: str | None = None, refresh: str | None = None
 ) -> Token | None:
     """The token whose access or refresh value is given, revoked or not, or ``None``."""
-    column, value = ("access_hash", access) if access is not None else ("refresh_hash", refresh)
-    if value is None:
+    if access is None and refresh is None:
         return None
     row = await conn.fetchrow(
-        f"select {_TOKEN} from nexus_oidc_token where {column} = $1", hash_token(value)
+        f"select {_TOKEN} from nexus_oidc_token_find($1, $2)",
+        hash_token(access) if access is not None else None,
+        hash_token(refresh) if refresh is not None else None,
     )
     return Token(row) if row else None
 

@@ -13,7 +13,8 @@ DESCRIPTION = "OpenID Connect provider: signing keys, clients, codes, tokens, co
 # codes and tokens only as SHA-256 of their 256-bit random values. A token's family is the
 # chain of refresh tokens rotated from one authorization: a rotated refresh token presented
 # again revokes the whole family. Foreign keys to users are checked at commit (a purge or
-# an import handles the tables in any order).
+# an import handles the tables in any order). The API role reads none of the secret columns
+# (nexus.schema._credentials): it reaches them through security-definer functions.
 SQL = """
 create table nexus_oidc_key (
     tenant_id uuid not null references nexus_tenant (id) on delete cascade,
@@ -29,7 +30,9 @@ create table nexus_oidc_client (
     id uuid not null,
     client_id text not null,
     name text not null,
+    confidential boolean not null,
     secret_hash bytea,
+    check (confidential = (secret_hash is not null)),
     redirect_uris text[] not null default '{}',
     post_logout_redirect_uris text[] not null default '{}',
     grant_types text[] not null,
