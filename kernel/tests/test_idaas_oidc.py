@@ -421,3 +421,40 @@ def test_the_clients_api_needs_its_permission(served):
     member = make_tenant(database_url, role="member")
     refused = httpx.get(f"{base_url}/api/v1/oidc/clients", headers=member.headers)
     assert refused.status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "kwargs"),
+    [
+        ("GET", "/authorize", {}),
+        ("GET", "/authorize", {"params": {"client_id": "nope", "response_type": "code"}}),
+        ("POST", "/authorize", {"content": b"\xff\xfe=&&=", "headers": {"content-type": "x/y"}}),
+        ("POST", "/token", {"json": {"grant_type": "authorization_code"}}),
+        ("POST", "/token", {"data": {"grant_type": "password", "username": "a"}}),
+        ("POST", "/revoke", {"data": {"token": "x"}}),
+        ("GET", "/userinfo", {"headers": {"Authorization": "Bearer"}}),
+        ("GET", "/userinfo", {"headers": {"Authorization": "Basic abc"}}),
+        ("GET", "/logout", {"params": {"id_token_hint": "not.a.jwt"}}),
+    ],
+    ids=[
+        "authorize-bare",
+        "authorize-unknown-client",
+        "authorize-garbage",
+        "token-json",
+        "token-unsupported-grant",
+        "revoke-anonymous",
+        "userinfo-empty-bearer",
+        "userinfo-basic",
+        "logout-bad-hint",
+    ],
+)
+def test_odd_requests_get_a_client_error_never_a_500(world, method, path, kwargs):
+    w = world()
+    answer = httpx.request(method, w.issuer + path, timeout=30, **kwargs)
+    assert 200 <= answer.status_code < 500, answer.text
+
+
+def test_an_unknown_tenants_issuer_is_404(served):
+    base_url, _ = served
+    missing = httpx.get(f"{base_url}/api/v1/oidc/no-such-tenant/.well-known/openid-configuration")
+    assert missing.status_code == 404

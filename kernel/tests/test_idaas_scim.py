@@ -165,3 +165,32 @@ def test_a_taken_user_name_answers_409(served):
     assert scim.post("/Users", json=_user(email)).status_code == 201
     again = scim.post("/Users", json=_user(email.upper()))
     assert again.status_code == 409 and again.json()["scimType"] == "uniqueness"
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "kwargs", "status"),
+    [
+        (
+            "POST",
+            "/Users",
+            {"content": b"{not json", "headers": {"content-type": "application/scim+json"}},
+            400,
+        ),
+        ("GET", "/Users", {"params": {"filter": "userName eq"}}, 400),
+        ("GET", "/Users/not-a-uuid", {}, 404),
+        ("GET", "/Nothing", {}, 404),
+        ("PATCH", "/Users/00000000-0000-0000-0000-000000000000", {"json": {"Operations": []}}, 400),
+        (
+            "POST",
+            "/Users",
+            {"json": {"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"]}},
+            400,
+        ),
+    ],
+    ids=["bad-json", "bad-filter", "bad-id", "unknown-endpoint", "bad-patch", "no-user-name"],
+)
+def test_bad_scim_requests_answer_scim_errors(served, method, path, kwargs, status):
+    _, scim = _scim_tenant(served)
+    answer = scim.request(method, path, **kwargs)
+    assert answer.status_code == status, answer.text
+    assert answer.json()["schemas"] == ["urn:ietf:params:scim:api:messages:2.0:Error"]

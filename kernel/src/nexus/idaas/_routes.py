@@ -142,13 +142,7 @@ class OidcController(Controller):
     @get("/jwks", summary="The issuer's signing keys (JWKS)")
     async def jwks(self, request: Request[Any, Any, Any]) -> dict[str, Any]:
         """The public keys ID tokens are signed with: the current one and recently retired."""
-        issuer = await issuer_of(request)
-
-        async def read(conn: Any) -> dict[str, Any]:
-            await signing_key(conn)  # the first request makes the tenant's first key
-            return await jwks(conn)
-
-        return await issuer.bridge.transaction(read)
+        return await _public_keys(await issuer_of(request))
 
     @route("/authorize", http_method=["GET", "POST"], summary="Sign in and consent")
     async def authorize(self, request: Request[Any, Any, Any]) -> Response[Any]:
@@ -260,7 +254,7 @@ class OidcController(Controller):
         """
         issuer = await issuer_of(request)
         req = await issuer.oauth_request(request, "/logout")
-        keys = await issuer.bridge.transaction(jwks)
+        keys = await _public_keys(issuer)
         endpoint = _EndSession(keys)
         issuer.server.register_endpoint(endpoint)
         result = await in_thread(lambda: issuer.server.create_endpoint_response("end_session", req))
@@ -271,6 +265,14 @@ class OidcController(Controller):
             response = Response(content=page, status_code=200, media_type=_HTML)
         response.delete_cookie(COOKIE, path=f"{ISSUER_PATH}/{issuer.slug}")
         return response
+
+
+async def _public_keys(issuer: Issuer) -> dict[str, Any]:
+    async def read(conn: Any) -> dict[str, Any]:
+        await signing_key(conn)  # the first request makes the tenant's first key
+        return await jwks(conn)
+
+    return await issuer.bridge.transaction(read)
 
 
 class _EndSession(EndSessionEndpoint):
