@@ -15,7 +15,7 @@ from bench._conditions import collect_conditions
 from bench._context import Context, RunConfig, say
 from bench._report import Report, render_markdown, write_report
 from bench._results import Goal, Outcome, row
-from bench.benchmarks import BASELINES, BENCHMARKS, DESCRIPTIONS
+from bench.benchmarks import BASELINES, BENCHMARKS, DESCRIPTIONS, estimate_s
 from bench.benchmarks.loadgen import CEILING_MEASURE
 
 __all__ = ("main",)
@@ -44,6 +44,12 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--duration", type=int, help="seconds per measured round (quick 1, full 5)")
     parser.add_argument("--rounds", type=int, help="measured rounds per side (quick 1, full 5)")
     parser.add_argument("--warmup", type=int, help="warm-up seconds per side (quick 1, full 2)")
+    parser.add_argument(
+        "--tenants",
+        type=int,
+        help="tenants provisioned in a row (quick 300, full 1,000; 10000 for the flat-curve "
+        "claim, about 50 minutes)",
+    )
     parser.add_argument(
         "--loadgen",
         choices=("auto", "wrk", "asyncio"),
@@ -74,13 +80,18 @@ def _config(args: argparse.Namespace) -> RunConfig:
         rounds=max(1, args.rounds or (1 if quick else 5)),
         warmup_s=max(1, args.warmup or (1 if quick else 2)),
         startup_runs=1 if quick else 5,
+        tenants=max(200, args.tenants or (300 if quick else 1_000)),
         loadgen=args.loadgen,
         output_dir=args.output_dir,
     )
 
 
-def _run_one(ctx: Context, name: str) -> Outcome:
-    say(f"running {name}: {DESCRIPTIONS[name]}")
+def _run_one(ctx: Context, name: str, *, step: str, left_s: float) -> Outcome:
+    expected = estimate_s(name, ctx.config)
+    say(
+        f"{step} running {name}: {DESCRIPTIONS[name]} "
+        f"(about {_duration(expected)}; about {_duration(left_s)} left in the run)"
+    )
     started = time.perf_counter()
     outcome = Outcome(name=name)
     try:
@@ -90,7 +101,12 @@ def _run_one(ctx: Context, name: str) -> Outcome:
         outcome.error = f"{type(exc).__name__}: {exc}"
         say(f"{name} broke: {outcome.error}")
     outcome.seconds = time.perf_counter() - started
+    say(f"{name} took {_duration(outcome.seconds)}")
     return outcome
+
+
+def _duration(seconds: float) -> str:
+    return f"{seconds:.0f} s" if seconds < 90 else f"{seconds / 60:.0f} min"
 
 
 def _add_headroom(report: Report) -> None:
@@ -140,8 +156,11 @@ def main(argv: list[str] | None = None) -> int:
         baselines=BASELINES,
     )
     conditions = collect_conditions(config)
-    for name in names:
-        report.outcomes.append(_run_one(ctx, name))
+    left_s = sum(estimate_s(name, config) for name in names)
+    for index, name in enumerate(names, 1):
+        step = f"[{index}/{len(names)}]"
+        report.outcomes.append(_run_one(ctx, name, step=step, left_s=left_s))
+        left_s -= estimate_s(name, config)
     _add_headroom(report)
     report.conditions = {**conditions, **ctx.conditions}
     report.finished_at = datetime.now(UTC).isoformat(timespec="seconds")

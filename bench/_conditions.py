@@ -90,6 +90,7 @@ def collect_conditions(config: RunConfig) -> dict[str, Any]:
         "measured_rounds": config.rounds,
         "warmup_s": config.warmup_s,
         "startup_runs": config.startup_runs,
+        "tenants": config.tenants,
         "versions": versions,
         "placement": "load generator, servers and PostgreSQL share the machine; nothing pinned",
         "cpu_figures": "CPU use is in percent of one core (the machine has "

@@ -39,6 +39,7 @@ class RunConfig:
         rounds: Measured rounds per side, alternating between the sides of a ratio.
         warmup_s: Unmeasured load on each side before the rounds.
         startup_runs: Server starts timed by the ``startup`` benchmark.
+        tenants: Tenants the ``provisioning`` benchmark provisions in a row.
         loadgen: ``auto``, ``wrk`` or ``asyncio``.
         output_dir: Where ``latest.md`` and ``latest.json`` go.
     """
@@ -50,6 +51,7 @@ class RunConfig:
     rounds: int
     warmup_s: int
     startup_runs: int
+    tenants: int
     loadgen: LoadgenChoice
     output_dir: Path
 

@@ -27,6 +27,8 @@ os.environ.setdefault("NEXUS_NOTIFY_KEYS", "bm90aWZ5LXRlc3RzLW9ubHktbm90LWEtc2Vj
 os.environ.setdefault("NEXUS_PAYMENTS_KEYS", "cGF5bWVudHMtdGVzdHMtb25seS1ub3QtYS1zZWNyZXQ=")
 # Integrations keeps connection credentials the same way (NEXUS_INTEGRATIONS_KEYS).
 os.environ.setdefault("NEXUS_INTEGRATIONS_KEYS", "aW50ZWdyYXRpb25zLXRlc3RzLW9ubHktbm90LWEtc2U=")
+# Chat keeps outgoing webhooks' signing secrets encrypted the same way (NEXUS_CHAT_KEYS).
+os.environ.setdefault("NEXUS_CHAT_KEYS", "Y2hhdC10ZXN0cy1vbmx5LW5vdC1hLXNlY3JldC0wMDA=")
 # Marketing signs its confirmation, tracking and unsubscribe links (NEXUS_MARKETING_KEYS).
 os.environ.setdefault("NEXUS_MARKETING_KEYS", "bWFya2V0aW5nLXRlc3RzLW9ubHktbm90LXNlY3JldCE=")
 

@@ -10,7 +10,7 @@ from nexus.console import CONSOLE_CSP
 from nexus.testing import create_test_client, temporary_database
 
 ASSETS = {
-    "/console/assets/console.css": "text/css",
+    "/console/assets/base.css": "text/css",
     "/console/assets/js/main.js": "text/javascript",
     "/console/assets/js/api.js": "text/javascript",
     "/console/assets/js/ui.js": "text/javascript",

@@ -57,6 +57,9 @@ def secret_columns(url: str) -> list[tuple[str, str]]:
 def test_the_secrets_are_where_the_model_says(url):
     assert secret_columns(url) == [
         ("nexus_api_key", "secret_hash"),
+        ("nexus_mfa_recovery_code", "code_hash"),
+        ("nexus_mfa_ticket", "secret_hash"),
+        ("nexus_mfa_totp", "secret_sealed"),
         ("nexus_oidc_client", "secret_hash"),
         ("nexus_oidc_code", "code_hash"),
         ("nexus_oidc_key", "private_jwk"),
@@ -64,6 +67,7 @@ def test_the_secrets_are_where_the_model_says(url):
         ("nexus_oidc_token", "refresh_hash"),
         ("nexus_platform_key", "secret_hash"),
         ("nexus_signing_key", "private_pem"),
+        ("nexus_sso_provider", "client_secret_sealed"),
         ("nexus_user", "password_hash"),
         ("nexus_user_token", "token_hash"),
     ]

@@ -42,7 +42,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("features",),
     ("identity", "tenancy"),
     # flows across services
-    ("schema", "provisioning", "portability"),
+    ("schema", "provisioning", "portability", "sso"),
     # the tenant's identity provider for its apps (OpenID Connect, SCIM): over identity
     ("idaas",),
     # front ends and composition

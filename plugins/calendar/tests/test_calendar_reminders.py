@@ -103,3 +103,80 @@ def test_a_due_reminder_goes_out_once(world: tuple[Any, str]) -> None:
     assert run(partial(sweep, work, start - timedelta(minutes=5))) == 0
     assert len(messages(url, event["id"])) == 4
     assert run(partial(sweep, work, start + timedelta(minutes=5))) == 0
+
+
+def test_the_job_extends_a_recurring_events_bookings_past_the_horizon(
+    world: tuple[Any, str],
+) -> None:
+    """Booked now, a weekly event holds its room for 366 days; a month later the job books
+    the weeks that came within the horizon, skipping one another event took meanwhile."""
+    client, url = world
+    tenant = make_tenant(url)
+    now = datetime.now(UTC).replace(microsecond=0)
+    first = (now + timedelta(days=1)).replace(hour=9, minute=0, second=0)
+    cal = ok(client.post(f"{API}/calendars", json={"name": "Rooms"}, headers=tenant.headers), 201)
+    room = ok(
+        client.post(
+            f"{API}/resources", json={"name": "Hall", "kind": "room"}, headers=tenant.headers
+        ),
+        201,
+    )
+    weekly = ok(
+        client.post(
+            f"{API}/calendars/{cal['id']}/events",
+            json={
+                "summary": "Weekly",
+                "starts_at": first.isoformat(),
+                "ends_at": (first + timedelta(hours=1)).isoformat(),
+                "rrule": "FREQ=WEEKLY",
+            },
+            headers=tenant.headers,
+        ),
+        201,
+    )
+    book = {"resource_id": room["id"]}
+    ok(
+        client.post(f"{API}/events/{weekly['id']}/resources", json=book, headers=tenant.headers),
+        201,
+    )
+    # The occurrence 55 weeks on lies past today's horizon: free for another event now.
+    taken = first + timedelta(weeks=55)
+    other = ok(
+        client.post(
+            f"{API}/calendars/{cal['id']}/events",
+            json={
+                "summary": "Gala",
+                "starts_at": taken.isoformat(),
+                "ends_at": (taken + timedelta(hours=3)).isoformat(),
+            },
+            headers=tenant.headers,
+        ),
+        201,
+    )
+    ok(client.post(f"{API}/events/{other['id']}/resources", json=book, headers=tenant.headers), 201)
+    window = {
+        "start": (now + timedelta(days=367)).isoformat(),
+        "end": (now + timedelta(days=367 + 60)).isoformat(),
+    }
+
+    def booked() -> list[tuple[str, str]]:
+        rows = ok(
+            client.get(
+                f"{API}/resources/{room['id']}/bookings", params=window, headers=tenant.headers
+            )
+        )
+        return [(row["summary"], row["start"]) for row in rows]
+
+    assert booked() == [("Gala", taken.isoformat().replace("+00:00", "Z"))]
+    work = REMINDERS.work
+    assert work is not None
+    run = client.blocking_portal.call
+    run(partial(sweep, work, now + timedelta(days=40)))
+    found = booked()
+    weeks = [start for summary, start in found if summary == "Weekly"]
+    assert ("Gala", taken.isoformat().replace("+00:00", "Z")) in found
+    assert len(weeks) >= 4
+    assert taken.isoformat().replace("+00:00", "Z") not in weeks
+    # A second run books nothing twice.
+    run(partial(sweep, work, now + timedelta(days=40)))
+    assert booked() == found

@@ -11,8 +11,10 @@ import time
 from typing import TYPE_CHECKING, Any
 from uuid import uuid4
 
+import asyncpg
 import pytest
-from nexus.testing import EventWorkerHarness, make_tenant
+from nexus.testing import EventWorkerHarness, make_tenant, run_sync
+from nexus_chat._secrets import decrypt
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -147,3 +149,36 @@ def test_without_drive_attachments_are_409_and_without_notify_mentions_are_skipp
         )
         assert posted.status_code == 201
         worker.wait_handled("chat", 1)  # handled (committed), not parked for a retry
+
+
+def test_the_secret_is_kept_encrypted_and_needs_the_keys(
+    client, tenant, chat_db, receiver, monkeypatch
+):
+    """The signing secret is stored encrypted with NEXUS_CHAT_KEYS; without the setting,
+    creating a webhook answers 409 naming it, and nothing is kept."""
+    channel = client.post(f"{API}/channels", json={"name": "ops"}, headers=tenant.headers).json()
+    url = f"{API}/channels/{channel['id']}/outgoing-webhooks"
+    target, _ = receiver
+    made = client.post(url, json={"url": target}, headers=tenant.headers)
+    assert made.status_code == 201, made.text
+    secret = made.json()["secret"]
+
+    async def stored() -> list[str]:
+        conn = await asyncpg.connect(chat_db)
+        try:
+            rows = await conn.fetch(
+                "select secret from chat_outgoing where id = $1", made.json()["id"]
+            )
+        finally:
+            await conn.close()
+        return [row["secret"] for row in rows]
+
+    [kept] = run_sync(stored())
+    assert secret not in kept
+    assert decrypt(kept) == secret
+    monkeypatch.delenv("NEXUS_CHAT_KEYS")
+    refused = client.post(url, json={"url": target}, headers=tenant.headers)
+    assert refused.status_code == 409
+    assert "NEXUS_CHAT_KEYS" in refused.json()["detail"]
+    listed = client.get(url, headers=tenant.headers).json()
+    assert [h["id"] for h in listed] == [made.json()["id"]]

@@ -69,6 +69,7 @@ class FakeOdoo:
             "product.product": [],
             "account.move": [],
             "account.move.line": [],
+            "account.payment": [],
         }
         self._server = _Server(
             ("127.0.0.1", 0), requestHandler=_Handler, allow_none=True, logRequests=False
@@ -130,13 +131,22 @@ class FakeOdoo:
         records.append(record)
         return record
 
-    def receivable(self) -> Decimal:
-        """What customers owe: the residuals of posted customer invoices."""
+    def _residual(self, move_type: str) -> Decimal:
+        """Posted moves' residuals in the company's currency (``amount_residual_signed``,
+        else ``amount_residual`` for those in the company's currency), unsigned."""
         return sum(
             (
-                Decimal(str(m["amount_residual"]))
+                abs(Decimal(str(m.get("amount_residual_signed", m["amount_residual"]))))
                 for m in self.models["account.move"]
-                if m["move_type"] == "out_invoice" and m["state"] == "posted"
+                if m["move_type"] == move_type and m["state"] == "posted"
             ),
             Decimal(0),
         )
+
+    def receivable(self) -> Decimal:
+        """What customers owe: the residuals of posted customer invoices."""
+        return self._residual("out_invoice")
+
+    def payable(self) -> Decimal:
+        """What is owed to suppliers: the residuals of posted vendor bills."""
+        return self._residual("in_invoice")

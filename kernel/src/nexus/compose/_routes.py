@@ -15,6 +15,7 @@ from nexus.idaas import idaas_routes
 from nexus.identity import identity_routes
 from nexus.observability import metrics_route
 from nexus.provisioning import provisioning_routes
+from nexus.sso import sso_routes
 from nexus.tenancy import TenantController
 from nexus.workspace import workspace_routes
 
@@ -31,6 +32,7 @@ def kernel_routes() -> list[ControllerRouterHandler]:
         *problem_routes,
         metrics_route,
         *identity_routes,
+        *sso_routes,
         *idaas_routes,
         # One router: tenancy (GET) and provisioning (POST) share /api/v1/tenants.
         Router(path="/", route_handlers=[TenantController, *provisioning_routes]),

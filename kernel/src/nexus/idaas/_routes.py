@@ -24,7 +24,7 @@ from nexus.idaas._keys import ALGORITHM, jwks, signing_key
 from nexus.idaas._pages import authorize_page, message_page
 from nexus.idaas._server import SCOPES, EndUser
 from nexus.idaas._session import COOKIE, SESSION_TTL, read_session, session_cookie
-from nexus.identity import client_address, sign_in
+from nexus.identity import MfaRequired, client_address, password_sign_in
 
 if TYPE_CHECKING:
     from nexus.idaas._bridge import HttpRequest
@@ -311,12 +311,20 @@ async def _sign_in(
 ) -> tuple[EndUser | None, str | None, int]:
     """Sign in with the kernel's password sign-in; the user, or the error to show."""
     try:
-        principal = await sign_in(
+        principal = await password_sign_in(
             issuer.kernel.authenticator,
             tenant=issuer.slug,
             email=form["email"] or "",
             password=form["password"] or "",
             address=client_address(request.scope),
+        )
+    except MfaRequired:
+        # The second factor is never skipped: until this page asks for one, such an
+        # account signs in to the tenant's apps only through the identity provider.
+        return (
+            None,
+            "This account signs in with a second factor, which this page does not offer yet.",
+            401,
         )
     except HTTPException as exc:
         message = (

@@ -12,7 +12,7 @@ from uuid import UUID
 import jwt
 import structlog
 
-from nexus.identity._jwt import CREDENTIAL_CLAIM, SCOPE_CLAIM, TENANT_CLAIM
+from nexus.identity._jwt import CREDENTIAL_CLAIM, SCOPE_CLAIM, SESSION_CLAIM, TENANT_CLAIM
 from nexus.identity._principal import Principal, PrincipalKind, Role
 from nexus.identity._roles import grants_sql
 from nexus.identity._secrets import hash_secret, parse_key
@@ -79,8 +79,13 @@ update nexus_api_key set last_used_at = now()
    and (last_used_at is null or last_used_at < now() - interval '1 minute')
 """
 _USER_GRANTS = grants_sql.format(tenant="u.tenant_id", roles="u.roles")
+# A user's token names its sign-in session (``sid``): revoked or ended, it stops the token.
 _USER_STATE = f"""
-select u.roles, {_USER_GRANTS} as grants, u.disabled, t.slug, t.status
+select u.roles, {_USER_GRANTS} as grants, u.disabled, t.slug, t.status,
+       $3::uuid is null or exists (
+         select 1 from nexus_session s where s.tenant_id = u.tenant_id and s.id = $3
+            and s.user_id = u.id and s.revoked_at is null and s.expires_at > now()
+       ) as session_live
   from nexus_user u join nexus_tenant t on t.id = u.tenant_id
  where u.tenant_id = $1 and u.id = $2
 """
@@ -276,6 +281,7 @@ class Authenticator:
             # Tokens signed before the scope claim existed carried no narrower scopes.
             scopes = _scopes(claims.get(SCOPE_CLAIM, "*"))
             kind = PrincipalKind(claims[CREDENTIAL_CLAIM])
+            session = UUID(claims[SESSION_CLAIM]) if claims.get(SESSION_CLAIM) else None
         except (jwt.InvalidTokenError, ValueError, TypeError, KeyError) as exc:
             # The library's words stay in the log: the client learns only that it failed.
             log.info("token refused", reason=f"{type(exc).__name__}: {exc}")
@@ -288,7 +294,7 @@ class Authenticator:
         # or with other roles, the credential no longer vouches for it.
         if (kind is PrincipalKind.PLATFORM_KEY) != (tenant_id is None):
             raise AuthError(401, "unauthorized", "invalid token: credential")
-        current, grants = await self._standing(kind, subject, tenant_id)
+        current, grants = await self._standing(kind, subject, tenant_id, session)
         if current != roles:
             raise AuthError(401, "unauthorized", "the credential's roles changed: sign in again")
         return Principal(
@@ -299,10 +305,15 @@ class Authenticator:
             scopes=scopes,
             grants=grants,
             expires_at=float(claims["exp"]),
+            session_id=session,
         )
 
     async def _standing(
-        self, kind: PrincipalKind, subject: UUID, tenant_id: UUID | None
+        self,
+        kind: PrincipalKind,
+        subject: UUID,
+        tenant_id: UUID | None,
+        session: UUID | None = None,
     ) -> tuple[frozenset[str], frozenset[str]]:
         """The roles the credential ``subject`` holds now, and what they grant.
 
@@ -318,9 +329,11 @@ class Authenticator:
             if kind is PrincipalKind.API_KEY:
                 row = await conn.fetchrow(_KEY_STATE, tenant_id, subject)
                 return _key_standing(row)[0], frozenset(row["grants"])
-            row = await conn.fetchrow(_USER_STATE, tenant_id, subject)
+            row = await conn.fetchrow(_USER_STATE, tenant_id, subject, session)
         if row is None or row["disabled"]:
             raise AuthError(401, "unauthorized", "the user is disabled or gone")
+        if not row["session_live"]:
+            raise AuthError(401, "unauthorized", "the session was revoked or has ended")
         _admit(row["status"], row["slug"])
         return frozenset(row["roles"]), frozenset(row["grants"])
 

@@ -27,10 +27,15 @@ if TYPE_CHECKING:
 __all__ = ("Delivery", "InvitationOut", "ServicePort", "link", "send_link")
 
 Delivery = Literal["queued", "unavailable"]
-_PAGES: dict[Purpose, str] = {"invitation": "accept", "password_reset": "reset"}
+_PAGES: dict[Purpose, str] = {
+    "invitation": "accept",
+    "password_reset": "reset",
+    "email_verification": "verify-email",
+}
 _TEMPLATES: dict[Purpose, str] = {
     "invitation": "nexus.invitation",
     "password_reset": "nexus.password_reset",
+    "email_verification": "nexus.email_verification",
 }
 
 
@@ -67,6 +72,12 @@ def _text(purpose: Purpose, name: str, url: str, expires_at: datetime) -> dict[s
             "subject": "You are invited to Nexus",
             "text": f"Hello {name},\n\nyou have an account waiting. Choose your password "
             f"here (the link works once, until {until}):\n\n{url}\n",
+        }
+    if purpose == "email_verification":
+        return {
+            "subject": "Confirm your email address for Nexus",
+            "text": f"Hello {name},\n\nplease confirm that this is your address by following "
+            f"this link (it works once, until {until}):\n\n{url}\n",
         }
     return {
         "subject": "Reset your Nexus password",

@@ -33,6 +33,7 @@ __all__ = (
     "ALGORITHM",
     "CREDENTIAL_CLAIM",
     "SCOPE_CLAIM",
+    "SESSION_CLAIM",
     "TENANT_CLAIM",
     "JwtKeys",
     "ensure_signing_key",
@@ -43,6 +44,7 @@ ALGORITHM = "RS256"
 TENANT_CLAIM = "tid"
 SCOPE_CLAIM = "scope"
 CREDENTIAL_CLAIM = "nexus_cred"
+SESSION_CLAIM = "sid"
 # PyJWT's "require" refuses null values too; the tenant claim may be null (platform admins),
 # so its presence is checked separately.
 _REQUIRED = ["exp", "iat", "sub", "aud", "iss"]
@@ -77,6 +79,7 @@ class JwtKeys:
         credential: str,
         scopes: Iterable[str] = ("*",),
         not_after: float | None = None,
+        session_id: UUID | None = None,
     ) -> tuple[str, int]:
         """Sign a token for ``subject``; return it and its lifetime in seconds.
 
@@ -90,6 +93,8 @@ class JwtKeys:
             credential: What ``subject`` is: ``user``, ``api_key`` or ``platform_key``.
             scopes: The scopes it is limited to.
             not_after: When the credential expires, if it does.
+            session_id: The sign-in session (``sid``) a user's token belongs to: revoking
+                the session stops the token.
         """
         now = int(time.time())
         exp = now + self.ttl_s
@@ -107,6 +112,8 @@ class JwtKeys:
             "nbf": now,
             "exp": exp,
         }
+        if session_id is not None:
+            claims[SESSION_CLAIM] = str(session_id)
         token = jwt.encode(
             claims, self._signing_key, algorithm=ALGORITHM, headers={"kid": self.signing_kid}
         )

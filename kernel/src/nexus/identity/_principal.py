@@ -51,6 +51,7 @@ class Principal(msgspec.Struct, frozen=True, kw_only=True):
         scopes: Permissions an API key is limited to; ``("*",)`` means no limit.
         grants: The permissions of the tenant-defined roles among ``roles``.
         expires_at: When the credential stops being valid (epoch seconds), if it does.
+        session_id: The sign-in session a user's token belongs to, if it names one.
     """
 
     kind: PrincipalKind
@@ -60,6 +61,7 @@ class Principal(msgspec.Struct, frozen=True, kw_only=True):
     scopes: frozenset[str] = frozenset({"*"})
     grants: frozenset[str] = frozenset()
     expires_at: float | None = None
+    session_id: UUID | None = None
 
     @property
     def is_platform_admin(self) -> bool:

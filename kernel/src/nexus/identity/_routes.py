@@ -22,14 +22,21 @@ from nexus_hookspecs.http import Cursor, Limit, Page, after_id, invalid, page_of
 
 from nexus.http import KernelDb, problem_spec, request_tenant, required_tenant
 from nexus.identity._authenticate import AuthError
+from nexus.identity._email_verification import EmailVerificationController
 from nexus.identity._gate import client_address
 from nexus.identity._invitations import (
     InvitationOut,  # noqa: TC001 - msgspec reads the field types at run time
 )
+from nexus.identity._mfa_tickets import MfaChallenge, MfaRequired, second_factor_gate
 from nexus.identity._principal import Principal, PrincipalKind, Role, request_principal
 from nexus.identity._roles import RoleController
+from nexus.identity._routes_mfa import mfa_routes
+from nexus.identity._routes_mfa_manage import mfa_manage_routes
+from nexus.identity._routes_sessions import session_routes
 from nexus.identity._routes_tokens import InvitationController, TokenController, invite
 from nexus.identity._secrets import parse_key, verify_password
+from nexus.identity._sessions import sign_in
+from nexus.identity._sso_only import refuse_sso_only
 from nexus.identity._store import (
     ApiKey,
     ApiKeyCreate,
@@ -57,7 +64,7 @@ __all__ = (
     "AuthController",
     "UserController",
     "identity_routes",
-    "sign_in",
+    "password_sign_in",
 )
 
 USERS_PERMISSION = "nexus.users:admin"
@@ -79,11 +86,12 @@ class TokenRequest(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
 
 
 class TokenResponse(msgspec.Struct, kw_only=True):
-    """A bearer token (a JWT) and its lifetime in seconds."""
+    """A bearer token (a JWT) and its lifetime in seconds; a user's names its session."""
 
     access_token: str
     token_type: str
     expires_in: int
+    session_id: UUID | None = None
 
 
 class Me(msgspec.Struct, kw_only=True):
@@ -120,8 +128,14 @@ class AuthController(Controller):
     )
     async def token(
         self, request: Request[Any, Any, Any], data: JSONBody[TokenRequest]
-    ) -> TokenResponse:
-        """Exchange credentials for a short-lived JWT (``Authorization: Bearer <token>``)."""
+    ) -> TokenResponse | MfaChallenge:
+        """Exchange credentials for a short-lived JWT (``Authorization: Bearer <token>``).
+
+        A user's sign-in starts a session (``session_id``; see ``/api/v1/auth/sessions``).
+        When the user has a second factor, or the tenant requires one of them, the answer
+        is an :class:`MfaChallenge` instead: a ticket to complete the sign-in with at
+        ``/api/v1/auth/mfa/…`` (docs/security.md).
+        """
         auth = _authenticator(request)
         if auth.jwt is None:
             raise _refused("token authentication is not ready")
@@ -129,7 +143,28 @@ class AuthController(Controller):
         if data.grant_type == "api_key":
             principal = await _key_principal(auth, data.api_key, address)
         else:
-            principal = await _password_principal(auth, data, address)
+            try:
+                principal = await _password_principal(auth, data, address)
+            except MfaRequired as required:
+                return required.challenge
+            assert principal.tenant_id is not None  # a user belongs to a tenant
+            async with auth.database.transaction(tenant_id=principal.tenant_id) as conn:
+                signed = await sign_in(
+                    auth,
+                    conn,
+                    tenant_id=principal.tenant_id,
+                    user_id=principal.subject,
+                    roles=principal.roles,
+                    method="password",
+                    address=address,
+                    user_agent=request.headers.get("user-agent"),
+                )
+            return TokenResponse(
+                access_token=signed.access_token,
+                token_type=signed.token_type,
+                expires_in=signed.expires_in,
+                session_id=signed.session_id,
+            )
         # The token names its credential, is checked against it again on use, and never
         # outlives it.
         token, expires_in = auth.jwt.issue(
@@ -176,16 +211,17 @@ async def _key_principal(auth: Authenticator, api_key: str | None, address: str)
         raise _refused(str(exc)) from None
 
 
-async def sign_in(
+async def password_sign_in(
     auth: Authenticator, *, tenant: str, email: str, password: str, address: str
 ) -> Principal:
     """The kernel's password sign-in, for other sign-in pages (the OpenID provider's).
 
     The same checks as ``POST /api/v1/auth/token`` with ``grant_type=password``:
     throttled per account and address, one argon2 verification whether or not the user
-    exists.
+    exists, the second-factor gate and SSO-only domains.
 
     Raises:
+        MfaRequired: 401, the password was right and a second factor is due.
         litestar.exceptions.NotAuthorizedException: 401, invalid credentials.
         litestar.exceptions.TooManyRequestsException: 429, too many failed sign-ins.
         litestar.exceptions.ClientException: 422, a field missing.
@@ -221,6 +257,12 @@ async def _password_principal(auth: Authenticator, data: TokenRequest, address: 
     if throttle is not None:
         await throttle.succeeded(account)
     assert tenant is not None and row is not None  # a password matched: both exist
+    await refuse_sso_only(auth, tenant_id=tenant.id, email=data.email)
+    # Every password sign-in passes the second-factor gate: MfaRequired (a 401 to a
+    # caller that does not answer it with the ticket) when a second factor is due.
+    await second_factor_gate(
+        auth, tenant_id=tenant.id, user_id=row["id"], roles=row["roles"], method="password"
+    )
     return Principal(
         kind=PrincipalKind.USER,
         subject=row["id"],
@@ -388,4 +430,8 @@ identity_routes = [
     RoleController,
     InvitationController,
     TokenController,
+    *mfa_routes,
+    *mfa_manage_routes,
+    *session_routes,
+    EmailVerificationController,
 ]

@@ -31,10 +31,16 @@ if TYPE_CHECKING:
 
     from nexus.services import Kernel
 
-__all__ = ("InvitationController", "TokenController", "invite")
+__all__ = ("InvitationController", "PasswordSet", "TokenController", "TokenOnly", "invite")
 
 _Token = Annotated[str, msgspec.Meta(min_length=1, max_length=300)]
 _PUBLIC = {"nexus_access": "public"}
+
+
+class TokenOnly(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """A one-time token from an emailed link."""
+
+    token: _Token
 
 
 class TokenPassword(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -137,7 +143,9 @@ async def _set_password(
             user_id = await redeem(conn, parsed, purpose)
             if user_id is not None:
                 found = await conn.fetchrow(
-                    "update nexus_user set password_hash = $2, updated_at = now() "
+                    # The link came by email: following it proves the address too.
+                    "update nexus_user set password_hash = $2, updated_at = now(), "
+                    "email_verified_at = coalesce(email_verified_at, now()) "
                     "where id = $1 and not disabled returning email",
                     user_id,
                     hashed,

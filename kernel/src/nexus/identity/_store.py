@@ -55,6 +55,8 @@ class User(msgspec.Struct, kw_only=True):
     disabled: bool
     created_at: datetime
     updated_at: datetime
+    email_verified: bool = False
+    """Whether the user followed an emailed link (verification, invitation, reset) to it."""
 
 
 class UserCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -104,7 +106,10 @@ class ApiKeyCreated(msgspec.Struct, kw_only=True):
     api_key: ApiKey
 
 
-_USER = "id, email, name, roles, disabled, created_at, updated_at"
+_USER = (
+    "id, email, name, roles, disabled, created_at, updated_at, "
+    "email_verified_at is not null as email_verified"
+)
 _KEY = "id, name, roles, scopes, expires_at, last_used_at, revoked_at, created_at"
 
 

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 __all__ = ("TOKEN_PREFIX", "ParsedToken", "Purpose", "issue_token", "parse_token", "redeem")
 
 TOKEN_PREFIX = "nxt"
-Purpose = Literal["invitation", "password_reset"]
+Purpose = Literal["invitation", "password_reset", "email_verification"]
 
 
 class ParsedToken(msgspec.Struct, frozen=True):

@@ -19,6 +19,13 @@ identity tables except these:
   token is checked with ``nexus_user_token_matches(id, purpose, hash)``, which answers
   its user and state only when the hash matches. Writing hashes
   (new users, new keys, password changes) stays allowed: a write reveals nothing.
+- second factors: ``nexus_mfa_totp.secret_sealed`` (a TOTP secret, sealed with
+  ``NEXUS_IDENTITY_KEYS``) is read through ``nexus_mfa_totp_secret(user)``;
+  ``nexus_mfa_recovery_code.code_hash`` is spent through ``nexus_mfa_recovery_code_use(user,
+  hash)``, which answers the code's id only when the hash matches an unused one;
+  ``nexus_mfa_ticket.secret_hash`` is checked by ``nexus_mfa_ticket_matches(id, hash)``.
+- ``nexus_sso_provider.client_secret_sealed`` (an OIDC client secret, sealed) is read
+  through ``nexus_sso_client_secret(provider)``.
 - The OpenID provider's secrets (``nexus.idaas``): ``nexus_oidc_key.private_jwk`` (a
   tenant's signing key, Fernet-encrypted) comes through ``nexus_oidc_key_for_signing()``
   and is never updated; a client secret is checked with ``nexus_oidc_client_matches``; an
@@ -52,6 +59,10 @@ SECRET_COLUMNS: dict[str, tuple[str, ...]] = {
     "nexus_user": ("password_hash",),
     "nexus_api_key": ("secret_hash",),
     "nexus_user_token": ("token_hash",),
+    "nexus_mfa_totp": ("secret_sealed",),
+    "nexus_mfa_recovery_code": ("code_hash",),
+    "nexus_mfa_ticket": ("secret_hash",),
+    "nexus_sso_provider": ("client_secret_sealed",),
     "nexus_oidc_key": ("private_jwk",),
     "nexus_oidc_client": ("secret_hash",),
     "nexus_oidc_code": ("code_hash",),
@@ -103,6 +114,29 @@ _FUNCTIONS: dict[str, tuple[str, str, str]] = {
         "stable",
         "select t.user_id, t.expires_at, t.used_at from nexus_user_token t "
         "where t.id = p_id and t.purpose = p_purpose and t.token_hash = p_token_hash",
+    ),
+    "nexus_mfa_totp_secret(p_user_id uuid)": (
+        "table (secret_sealed text, last_step bigint, confirmed boolean)",
+        "stable",
+        "select t.secret_sealed, t.last_step, t.confirmed_at is not null from nexus_mfa_totp t "
+        "where t.user_id = p_user_id",
+    ),
+    "nexus_mfa_recovery_code_use(p_user_id uuid, p_code_hash bytea)": (
+        "uuid",
+        "volatile",
+        "update nexus_mfa_recovery_code c set used_at = now() where c.user_id = p_user_id "
+        "and c.code_hash = p_code_hash and c.used_at is null returning c.id",
+    ),
+    "nexus_mfa_ticket_matches(p_id uuid, p_secret_hash bytea)": (
+        "boolean",
+        "stable",
+        "select exists (select 1 from nexus_mfa_ticket t where t.id = p_id "
+        "and t.secret_hash = p_secret_hash)",
+    ),
+    "nexus_sso_client_secret(p_id uuid)": (
+        "text",
+        "stable",
+        "select p.client_secret_sealed from nexus_sso_provider p where p.id = p_id",
     ),
     "nexus_oidc_key_for_signing()": (
         "table (kid text, private_jwk text)",

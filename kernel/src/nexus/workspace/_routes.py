@@ -37,7 +37,12 @@ KEEPALIVE_S = 15.0
 
 
 _ASSETS = load_assets(
-    "nexus.workspace", borrowed=(("nexus.console", "js/api.js"), ("nexus.console", "js/ui.js"))
+    "nexus.workspace",
+    borrowed=(
+        ("nexus.console", "base.css"),
+        ("nexus.console", "js/api.js"),
+        ("nexus.console", "js/ui.js"),
+    ),
 )
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from anthropic import AsyncAnthropic
+from anthropic import APIError, AsyncAnthropic
 from anthropic.types import (
     InputJSONDelta,
     RawContentBlockDeltaEvent,
@@ -20,8 +20,7 @@ from anthropic.types import (
 )
 from nexus_hookspecs.http import invalid
 
-from nexus_ai._model import Message, ToolCall, Turn, Usage
-from nexus_ai._openai import wire_name
+from nexus_ai._model import Message, ToolCall, Turn, Usage, wire_name
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator
@@ -63,6 +62,8 @@ def _messages(messages: list[Message]) -> list[dict[str, Any]]:
 
 class AnthropicAdapter:
     """``messages.create(stream=True)``: text and ``tool_use`` blocks from the events."""
+
+    errors: tuple[type[Exception], ...] = (APIError,)
 
     async def stream(
         self,

@@ -1,4 +1,6 @@
-"""A provider's refusal (bad key, rate limit, outage) as the SDKs raise it, and its 409.
+"""A provider's refusal (bad key, rate limit, outage) as its 409.
+
+Each adapter names what its SDK raises then (``Adapter.errors``).
 
 The kernel shows no 5xx of a plugin's to clients (a 502 would become a 500): a provider
 refusing is the state of the tenant's provider settings, a 409 naming what it answered.
@@ -6,19 +8,9 @@ refusing is the state of the tenant's provider settings, a 409 naming what it an
 
 from __future__ import annotations
 
-import anthropic
-import openai
-from google.genai import errors as genai_errors
 from litestar.exceptions import HTTPException
 
-__all__ = ("PROVIDER_ERRORS", "provider_failed")
-
-PROVIDER_ERRORS: tuple[type[Exception], ...] = (
-    openai.APIError,
-    anthropic.APIError,
-    genai_errors.APIError,
-)
-"""What the three SDKs raise when the provider refuses or cannot be reached."""
+__all__ = ("provider_failed",)
 
 
 def provider_failed(exc: Exception) -> HTTPException:

@@ -6,10 +6,10 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from google import genai
+from google.genai import errors as genai_errors
 from google.genai import types
 
-from nexus_ai._model import Message, ToolCall, Turn, Usage
-from nexus_ai._openai import wire_name
+from nexus_ai._model import Message, ToolCall, Turn, Usage, wire_name
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator
@@ -65,6 +65,8 @@ def _contents(messages: list[Message]) -> list[types.Content]:
 
 class GeminiAdapter:
     """``generate_content_stream`` with function declarations; ``embed_content``."""
+
+    errors: tuple[type[Exception], ...] = (genai_errors.APIError,)
 
     async def stream(
         self,

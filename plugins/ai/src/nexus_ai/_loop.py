@@ -18,7 +18,7 @@ import msgspec
 from litestar.exceptions import HTTPException
 from litestar.response.sse import ServerSentEventMessage
 
-from nexus_ai._errors import PROVIDER_ERRORS, provider_failed
+from nexus_ai._errors import provider_failed
 from nexus_ai._model import Message, ToolCall, Turn
 from nexus_ai._store import enforce_limits, meter
 
@@ -70,7 +70,7 @@ class Chat:
             try:
                 async for event in self._turn(specs, self.policy.max_tokens - spent, turns):
                     yield event
-            except PROVIDER_ERRORS as exc:
+            except self.adapter.errors as exc:
                 problem = provider_failed(exc)
                 extra: dict[str, Any] = dict(problem.extra or {})
                 yield _event("error", {"status": 409, "detail": problem.detail, **extra})

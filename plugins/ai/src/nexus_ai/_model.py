@@ -7,7 +7,7 @@ from typing import Any, Literal
 import msgspec
 from nexus_hookspecs.http import Multiline
 
-__all__ = ("Message", "ToolCall", "Turn", "Usage")
+__all__ = ("Message", "ToolCall", "Turn", "Usage", "wire_name")
 
 
 class ToolCall(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -41,3 +41,8 @@ class Turn(msgspec.Struct, kw_only=True):
     text: str
     tool_calls: list[ToolCall]
     usage: Usage
+
+
+def wire_name(name: str) -> str:
+    """A tool's name as providers accept it (``[a-zA-Z0-9_-]``): dots become ``__``."""
+    return name.replace(".", "__")

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from openai import AsyncOpenAI, omit
+from openai import APIError, AsyncOpenAI, omit
 
-from nexus_ai._model import Message, ToolCall, Turn, Usage
+from nexus_ai._model import Message, ToolCall, Turn, Usage, wire_name
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator
@@ -16,12 +16,7 @@ if TYPE_CHECKING:
 
     from nexus_ai._provider import Credentials
 
-__all__ = ("OpenAIAdapter", "wire_name")
-
-
-def wire_name(name: str) -> str:
-    """A tool's name as providers accept it (``[a-zA-Z0-9_-]``): dots become ``__``."""
-    return name.replace(".", "__")
+__all__ = ("OpenAIAdapter",)
 
 
 def _client(credentials: Credentials) -> AsyncOpenAI:
@@ -60,6 +55,8 @@ def _messages(system: str, messages: list[Message]) -> list[dict[str, Any]]:
 
 class OpenAIAdapter:
     """Chat Completions with ``stream_options.include_usage``; tool calls from the deltas."""
+
+    errors: tuple[type[Exception], ...] = (APIError,)
 
     async def stream(
         self,

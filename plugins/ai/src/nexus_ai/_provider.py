@@ -26,6 +26,9 @@ class Credentials(msgspec.Struct, frozen=True, kw_only=True):
 class Adapter(Protocol):
     """One provider through its official SDK."""
 
+    errors: tuple[type[Exception], ...]
+    """What the SDK raises when the provider refuses or cannot be reached."""
+
     def stream(
         self,
         credentials: Credentials,

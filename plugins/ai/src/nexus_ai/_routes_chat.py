@@ -9,8 +9,8 @@ from litestar import post
 from litestar.response import ServerSentEvent
 from nexus_hookspecs.http import Context, Db, Multiline, Tools, invalid, route_opt
 
-from nexus_ai._adapters import ADAPTERS
-from nexus_ai._errors import PROVIDER_ERRORS, provider_failed
+from nexus_ai._adapters import adapter
+from nexus_ai._errors import provider_failed
 from nexus_ai._examples import body
 from nexus_ai._keys import CHAT
 from nexus_ai._loop import Chat
@@ -76,7 +76,7 @@ async def chat(
     loop = Chat(
         db=db,
         tools=tools,
-        adapter=ADAPTERS[policy.provider],
+        adapter=adapter(policy.provider),
         credentials=keys,
         row=row,
         policy=policy,
@@ -105,9 +105,10 @@ async def embeddings(
         keys, row = await credentials(conn, policy.provider)
         await enforce_limits(conn, policy, actor)
     model = policy.embedding_model
+    provider = adapter(policy.provider)
     try:
-        vectors, usage = await ADAPTERS[policy.provider].embed(keys, model=model, texts=data.texts)
-    except PROVIDER_ERRORS as exc:
+        vectors, usage = await provider.embed(keys, model=model, texts=data.texts)
+    except provider.errors as exc:
         raise provider_failed(exc) from exc
     async with db.transaction() as conn:
         await meter(conn, actor=actor, row=row, model=model, kind="embedding", usage=usage)

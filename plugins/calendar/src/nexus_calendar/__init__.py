@@ -15,7 +15,9 @@ from typing import TYPE_CHECKING, Any
 from nexus_hookspecs import Background, Manifest, Permission, hookimpl
 
 from nexus_calendar._dav import dav
+from nexus_calendar._events import EVENTS
 from nexus_calendar._examples import EXAMPLES
+from nexus_calendar._imip_inbound import MAIL_RECEIVED, mail_received
 from nexus_calendar._keys import (
     CALENDARS_READ,
     CALENDARS_WRITE,
@@ -29,6 +31,7 @@ from nexus_calendar._reminders import REMINDERS
 from nexus_calendar._routes import CalendarController, EventController, FeedController
 from nexus_calendar._routes_attendees import AttendeeController, ReplyController
 from nexus_calendar._routes_freebusy import FreeBusyController
+from nexus_calendar._routes_overrides import OverrideController
 from nexus_calendar._routes_resources import EventResourceController, ResourceController
 
 if TYPE_CHECKING:
@@ -36,6 +39,7 @@ if TYPE_CHECKING:
 
 __all__ = (
     "nexus_background",
+    "nexus_event_handlers",
     "nexus_manifest",
     "nexus_piccolo_app",
     "nexus_routes",
@@ -53,6 +57,8 @@ TABLES = (
     "calendar_event_resource",
     "calendar_booking",
     "calendar_reminder_sent",
+    "calendar_override",
+    "calendar_card",
 )
 
 
@@ -67,7 +73,7 @@ def nexus_manifest() -> Manifest:
             "Shared and personal calendars; events with time zones, recurrence and "
             "exceptions; iCalendar export and revocable subscription URLs."
         ),
-        hookspecs=">=0.1.3,<0.2",
+        hookspecs=">=0.1.4,<0.2",
         permissions=(
             Permission(
                 key=CALENDARS_READ,
@@ -101,6 +107,7 @@ def nexus_manifest() -> Manifest:
                 roles=_MEMBERS,
             ),
         ),
+        events=EVENTS,
         tenant_tables=TABLES,
         example_payloads=EXAMPLES,
     )
@@ -112,6 +119,7 @@ def nexus_routes(register: Callable[[Any], None]) -> None:
     for controller in (
         CalendarController,
         EventController,
+        OverrideController,
         AttendeeController,
         FeedController,
         FreeBusyController,
@@ -121,6 +129,12 @@ def nexus_routes(register: Callable[[Any], None]) -> None:
     ):
         register(controller)
     register(dav)
+
+
+@hookimpl
+def nexus_event_handlers(register: Callable[[str, Any], None]) -> None:
+    """Apply iMIP REPLYs that arrive by email (Mail's inbound messages)."""
+    register(MAIL_RECEIVED, mail_received)
 
 
 @hookimpl

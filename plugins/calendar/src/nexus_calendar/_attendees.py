@@ -11,7 +11,16 @@ from icalendar import Calendar as VCalendar
 from nexus_hookspecs import new_id
 from nexus_hookspecs.http import conflict, invalid, not_found
 
-__all__ = ("AttendeeIn", "AttendeeOut", "ReplyOut", "add_attendee", "apply_reply", "attendees")
+__all__ = (
+    "AttendeeIn",
+    "AttendeeOut",
+    "ReplyOut",
+    "add_attendee",
+    "address",
+    "apply_reply",
+    "attendees",
+    "set_partstat",
+)
 
 Email = Annotated[
     str, msgspec.Meta(min_length=3, max_length=254, pattern=r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
@@ -73,6 +82,23 @@ async def attendees(conn: Any, event_id: UUID) -> list[AttendeeOut]:
     return [_out(row) for row in rows]
 
 
+def address(value: Any) -> str:
+    """The plain, lower-cased address of a ``mailto:`` calendar address."""
+    return _address(value)
+
+
+async def set_partstat(conn: Any, event_id: UUID, email: str, partstat: str) -> AttendeeOut | None:
+    """Record an attendee's answer; ``None`` when ``email`` is not invited to the event."""
+    row = await conn.fetchrow(
+        "update calendar_attendee set partstat = $3, replied_at = now() "
+        f"where event_id = $1 and email = $2 returning {_COLUMNS}",
+        event_id,
+        email,
+        partstat,
+    )
+    return None if row is None else _out(row)
+
+
 def _address(value: Any) -> str:
     text = str(value).strip()
     return (text[7:] if text.lower().startswith("mailto:") else text).lower()
@@ -101,16 +127,10 @@ async def apply_reply(conn: Any, payload: bytes) -> ReplyOut:
             partstat = str(attendee.params.get("PARTSTAT", "")).upper()
             if partstat not in PARTSTATS:
                 invalid("PARTSTAT", "must be ACCEPTED, DECLINED, TENTATIVE or DELEGATED")
-            row = await conn.fetchrow(
-                "update calendar_attendee set partstat = $3, replied_at = now() "
-                f"where event_id = $1 and email = $2 returning {_COLUMNS}",
-                event["id"],
-                _address(attendee),
-                partstat,
-            )
-            if row is None:
+            answered = await set_partstat(conn, event["id"], _address(attendee), partstat)
+            if answered is None:
                 not_found()
-            updated.append(_out(row))
+            updated.append(answered)
     if not updated:
         invalid("ATTENDEE", "a REPLY names the attendee who answers")
     return ReplyOut(updated=updated)

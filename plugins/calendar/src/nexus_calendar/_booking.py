@@ -20,13 +20,22 @@ from zoneinfo import ZoneInfo
 from nexus_hookspecs.http import conflict
 
 from nexus_calendar._ics import occurrences
+from nexus_calendar._store import event_by_id
 
 if TYPE_CHECKING:
     from uuid import UUID
 
     from nexus_calendar._model import EventOut
 
-__all__ = ("HORIZON", "MAX_OCCURRENCES", "book", "rebook", "spans", "spans_between")
+__all__ = (
+    "HORIZON",
+    "MAX_OCCURRENCES",
+    "book",
+    "extend_bookings",
+    "rebook",
+    "spans",
+    "spans_between",
+)
 
 HORIZON = timedelta(days=366)
 """How far ahead a recurring event's occurrences are booked."""
@@ -162,3 +171,46 @@ async def rebook(conn: Any, event: EventOut, now: datetime) -> None:
     periods = spans(event, now)
     for resource_id in event.resources:
         await _place(conn, event, resource_id, periods)
+
+
+async def extend_bookings(conn: Any, now: datetime) -> int:
+    """Book the occurrences of recurring events that came within the horizon since booked.
+
+    For each resource a recurring event books whose bookings end before ``now + HORIZON``,
+    the occurrences starting from its last booked one up to ``now + HORIZON`` are booked,
+    the resource locked first (resources in id order). An occurrence that another event
+    holds by then is left unbooked (nobody is there to answer 409 to). Returns the
+    occurrences booked.
+    """
+    rows = await conn.fetch(
+        "select er.event_id, er.resource_id, max(lower(b.span)) as last_start "
+        "from calendar_event_resource er join calendar_event e on e.id = er.event_id "
+        "left join calendar_booking b on b.event_id = er.event_id "
+        "and b.resource_id = er.resource_id where e.rrule is not null "
+        "group by er.event_id, er.resource_id "
+        "having coalesce(max(upper(b.span)), '-infinity') < $1 "
+        "order by er.resource_id, er.event_id",
+        now + HORIZON,
+    )
+    booked = 0
+    for row in rows:
+        event = await event_by_id(conn, row["event_id"])
+        since = row["last_start"] or now
+        periods = [p for p in spans_between(event, since, now + HORIZON) if p[0] > since]
+        if not periods:
+            continue
+        await _lock(conn, row["resource_id"])
+        added = await conn.fetch(
+            "insert into calendar_booking (event_id, resource_id, span) "
+            "select $1, $2, tstzrange(t.s, t.e) "
+            "from unnest($3::timestamptz[], $4::timestamptz[]) as t(s, e) "
+            "where not exists (select 1 from calendar_booking o where o.resource_id = $2 "
+            "and o.event_id <> $1 and o.span && tstzrange(t.s, t.e)) "
+            "on conflict do nothing returning span",
+            event.id,
+            row["resource_id"],
+            [start for start, _ in periods],
+            [end for _, end in periods],
+        )
+        booked += len(added)
+    return booked

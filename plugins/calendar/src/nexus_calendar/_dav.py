@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import inspect
+import json
 from typing import TYPE_CHECKING, Any
 
 from a2wsgi import WSGIMiddleware
@@ -28,6 +29,7 @@ from nexus_calendar._keys import EVENTS_WRITE
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Mapping
 
+    from litestar.exceptions import HTTPException
     from litestar.types import Receive, Scope, Send
 
 __all__ = ("MOUNT", "dav")
@@ -69,12 +71,37 @@ def _radicale() -> Callable[[dict[str, Any], Any], Iterable[bytes]]:
     application = Application(_configuration())
 
     def app(environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
-        SESSION.set(environ["asgi.scope"][_SCOPE_KEY])
+        session: DavSession = environ["asgi.scope"][_SCOPE_KEY]
+        SESSION.set(session)
         environ["SCRIPT_NAME"] = MOUNT
         environ.pop("HTTP_AUTHORIZATION", None)
-        return list(application(environ, start_response))
+        answered: list[tuple[str, list[tuple[str, str]]]] = []
+
+        def keep(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+            answered.append((status, headers))
+            return lambda data: None  # Radicale returns its body; it never writes
+
+        body = list(application(environ, keep))
+        if session.refusal is not None:
+            return _refused(session.refusal, start_response)
+        status, headers = answered[0]
+        start_response(status, headers)
+        return body
 
     return app
+
+
+def _refused(refusal: HTTPException, start_response: Any) -> list[bytes]:
+    """409 Conflict as a problem document, as the API answers a double booking."""
+    problem = {
+        "type": "about:blank",
+        "title": "Conflict",
+        "status": 409,
+        "detail": refusal.detail,
+        **(refusal.extra if isinstance(refusal.extra, dict) else {}),
+    }
+    start_response("409 Conflict", [("Content-Type", "application/problem+json")])
+    return [json.dumps(problem).encode()]
 
 
 _app: WSGIMiddleware | None = None
@@ -115,6 +142,7 @@ async def dav(scope: Scope, receive: Receive, send: Send) -> None:
     request: Request[Any, Any, Any] = Request(scope, receive)
     made: dict[str, Any] = {}
     db, context = await _port(request, "db", made), await _port(request, "context", made)
-    session = DavSession(asyncio.get_running_loop(), db, context.actor)
+    events, services = await _port(request, "events", made), await _port(request, "services", made)
+    session = DavSession(asyncio.get_running_loop(), db, context.actor, events, services)
     scope[_SCOPE_KEY] = session  # type: ignore[literal-required]
     await _wsgi()(scope, receive, send)  # type: ignore[arg-type]

@@ -1,7 +1,8 @@
 """An iCalendar object a CalDAV client PUTs, read into the columns of ``calendar_event``.
 
 The master VEVENT is kept (UID, SUMMARY, DESCRIPTION, LOCATION, DTSTART/DTEND or DURATION
-in its TZID, RRULE, EXDATE); overridden instances (``RECURRENCE-ID``) are not kept.
+in its TZID, RRULE, EXDATE), and each overridden instance (a VEVENT with ``RECURRENCE-ID``)
+as a modified occurrence of it.
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ import msgspec
 from icalendar import Calendar as VCalendar
 from nexus_hookspecs.http import FieldErrors
 
-from nexus_calendar._model import EventIn, check_event
+from nexus_calendar._ics import recurrence_key
+from nexus_calendar._model import EventIn, OverrideIn, check_event
 
 __all__ = ("parse_event",)
 
@@ -43,8 +45,47 @@ def _exdates(vevent: Any, all_day: bool, zone: str) -> list[str]:
     return found
 
 
-def parse_event(text: str, calendar_zone: str) -> tuple[str, EventIn]:
-    """The UID and the event of an iCalendar object; ``ValueError`` when it is not valid."""
+def _times(vevent: Any, calendar_zone: str) -> tuple[dict[str, Any], str]:
+    """The start and end columns of a VEVENT, and the time zone they are shown in."""
+    start = vevent.decoded("DTSTART")
+    if vevent.get("DTEND") is not None:
+        end = vevent.decoded("DTEND")
+    elif vevent.get("DURATION") is not None:
+        end = start + vevent.decoded("DURATION")
+    else:
+        end = start + timedelta(days=1) if not isinstance(start, datetime) else start
+    if not isinstance(start, datetime):
+        assert isinstance(start, date)
+        return {"all_day": True, "start_date": start, "end_date": end}, calendar_zone
+    start, zone = _zone_of(start, calendar_zone)
+    end = _zone_of(end, zone)[0] if isinstance(end, datetime) else start
+    return {"starts_at": start, "ends_at": end}, zone
+
+
+def _instance(vevent: Any, zone: str) -> OverrideIn:
+    """An overridden instance: its RECURRENCE-ID, texts and times."""
+    if vevent.get("DTSTART") is None:
+        raise ValueError("an overridden instance needs DTSTART")
+    original = vevent.decoded("RECURRENCE-ID")
+    if isinstance(original, datetime):
+        original = _zone_of(original, zone)[0]
+    times, _ = _times(vevent, zone)
+    times.pop("all_day", None)
+    return OverrideIn(
+        recurrence_id=recurrence_key(original),
+        summary=str(vevent.get("SUMMARY") or "(no title)")[:200],
+        description=str(vevent["DESCRIPTION"]) if vevent.get("DESCRIPTION") else None,
+        location=str(vevent["LOCATION"])[:500] if vevent.get("LOCATION") else None,
+        **times,
+    )
+
+
+def parse_event(text: str, calendar_zone: str) -> tuple[str, EventIn, list[OverrideIn]]:
+    """The UID, the event and its overridden instances of an iCalendar object.
+
+    Raises:
+        ValueError: when it is not a valid event.
+    """
     try:
         cal = VCalendar.from_ical(text)
     except Exception as exc:  # noqa: BLE001 - icalendar raises various errors on bad input
@@ -53,27 +94,16 @@ def parse_event(text: str, calendar_zone: str) -> tuple[str, EventIn]:
     if not masters:
         raise ValueError("only VEVENTs are kept in a Nexus calendar")
     vevent = masters[0]
-    start = vevent.decoded("DTSTART")
+    if vevent.get("DTSTART") is None:
+        raise ValueError("an event needs DTSTART")
     fields: dict[str, Any] = {
         "summary": str(vevent.get("SUMMARY") or "(no title)")[:200],
         "description": str(vevent["DESCRIPTION"]) if vevent.get("DESCRIPTION") else None,
         "location": str(vevent["LOCATION"]) if vevent.get("LOCATION") else None,
     }
-    if vevent.get("DTEND") is not None:
-        end = vevent.decoded("DTEND")
-    elif vevent.get("DURATION") is not None:
-        end = start + vevent.decoded("DURATION")
-    else:
-        end = start + timedelta(days=1) if not isinstance(start, datetime) else start
-    all_day = not isinstance(start, datetime)
-    zone = calendar_zone
-    if all_day:
-        assert isinstance(start, date)
-        fields.update(all_day=True, start_date=start, end_date=end)
-    else:
-        start, zone = _zone_of(start, calendar_zone)
-        end = _zone_of(end, zone)[0] if isinstance(end, datetime) else start
-        fields.update(starts_at=start, ends_at=end)
+    times, zone = _times(vevent, calendar_zone)
+    all_day = bool(times.get("all_day"))
+    fields.update(times)
     fields["timezone"] = zone
     if vevent.get("RRULE") is not None:
         rule = vevent["RRULE"].to_ical()
@@ -84,4 +114,8 @@ def parse_event(text: str, calendar_zone: str) -> tuple[str, EventIn]:
     check_event(event, errors)
     if errors:
         raise ValueError("not a valid event")
-    return str(vevent.get("UID") or ""), event
+    instances = [c for c in cal.walk("VEVENT") if c.get("RECURRENCE-ID") is not None]
+    overrides = [_instance(c, zone) for c in instances] if event.rrule else []
+    if any((o.start_date is not None) != all_day for o in overrides):
+        raise ValueError("an overridden instance must be all-day exactly when its event is")
+    return str(vevent.get("UID") or ""), event, overrides

@@ -22,6 +22,12 @@ EXAMPLES: dict[str, Any] = {
         "reminders": [15],
     },
     "PATCH /events/{event_id}": {"location": "Room 2"},
+    "POST /events/{event_id}/overrides": {
+        "recurrence_id": "2026-12-21T09:00:00+01:00",
+        "summary": "Stand-up (moved)",
+        "starts_at": "2026-12-21T11:00:00+01:00",
+        "ends_at": "2026-12-21T11:15:00+01:00",
+    },
     "POST /events/{event_id}/attendees": {"email": "ada@example.com", "name": "Ada Obi"},
     "POST /events/{event_id}/attendees/invitations": {"organizer": "team@example.com"},
     "POST /resources": {"name": "Room 2", "kind": "room", "capacity": 8, "location": "2nd floor"},

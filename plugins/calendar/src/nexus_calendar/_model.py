@@ -21,6 +21,8 @@ __all__ = (
     "EventOut",
     "FeedOut",
     "Occurrence",
+    "OverrideIn",
+    "OverrideOut",
     "check_event",
     "check_timezone",
 )
@@ -95,6 +97,38 @@ class EventChanges(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     reminders: Reminders | None = None
 
 
+class OverrideIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """A modified occurrence of a recurring event (iCalendar ``RECURRENCE-ID``).
+
+    ``recurrence_id`` is the original occurrence's start (an ISO datetime with an offset, or
+    an ISO date for an all-day event); left-out fields keep the occurrence's own values.
+    """
+
+    recurrence_id: ExDate
+    summary: Name | None = None
+    description: Text | None = None
+    location: Annotated[str, msgspec.Meta(max_length=500)] | None = None
+    starts_at: datetime | None = None
+    ends_at: datetime | None = None
+    start_date: date | None = None
+    end_date: date | None = None
+
+
+class OverrideOut(msgspec.Struct, kw_only=True):
+    """A modified occurrence as kept; ``recurrence_id`` in UTC (timed) or a date (all-day)."""
+
+    id: UUID
+    recurrence_id: str
+    summary: str
+    description: str | None
+    location: str | None
+    starts_at: datetime | None
+    ends_at: datetime | None
+    start_date: date | None
+    end_date: date | None
+    sequence: int
+
+
 class EventOut(msgspec.Struct, kw_only=True):
     """An event as kept; ``uid`` is its iCalendar UID."""
 
@@ -115,6 +149,7 @@ class EventOut(msgspec.Struct, kw_only=True):
     sequence: int
     reminders: list[int] = []
     resources: list[UUID] = []
+    overrides: list[OverrideOut] = []
 
 
 class Occurrence(msgspec.Struct, kw_only=True):
@@ -126,6 +161,8 @@ class Occurrence(msgspec.Struct, kw_only=True):
     all_day: bool
     start: str
     end: str
+    recurrence_id: str | None = None
+    """Set when the occurrence was modified: the original start it replaces."""
 
 
 class FeedOut(msgspec.Struct, kw_only=True):

@@ -22,8 +22,9 @@ import msgspec
 from nexus_hookspecs import Periodic
 
 from nexus_calendar._attendees import attendees
-from nexus_calendar._booking import spans_between
+from nexus_calendar._booking import extend_bookings, spans_between
 from nexus_calendar._model import EventOut
+from nexus_calendar._overrides import with_overrides
 
 if TYPE_CHECKING:
     from nexus_hookspecs import Background, Services
@@ -92,7 +93,7 @@ async def remind(conn: Any, services: Services, now: datetime) -> int:
     for row in rows:
         values = dict(row)
         creator = _creator(values.pop("created_by"))
-        event = msgspec.convert(values, type=EventOut)
+        [event] = await with_overrides(conn, [msgspec.convert(values, type=EventOut)])
         ahead = timedelta(minutes=max(event.reminders))
         for start, _ in spans_between(event, now, now + ahead):
             if start <= now:
@@ -115,12 +116,17 @@ async def remind(conn: Any, services: Services, now: datetime) -> int:
 async def sweep(work: Background, now: datetime) -> int:
     """Send the due reminders of every tenant with Calendar on; return the messages.
 
+    First, in its own transaction, the tenant's recurring events' resource bookings are
+    extended to the horizon (``_booking.extend_bookings``).
+
     Each tenant runs in its own transaction: one tenant's failure is logged and the others
     are still reminded.
     """
     total = 0
     for tenant_id in await work.tenants():
         try:
+            async with work.as_tenant(tenant_id) as ctx:
+                await extend_bookings(ctx.conn, now)
             async with work.as_tenant(tenant_id) as ctx:
                 total += await remind(ctx.conn, ctx.services, now)
         except LookupError:

@@ -8,9 +8,10 @@ from uuid import UUID
 
 from litestar import Controller, Response, delete, get, patch, post
 from litestar.params import FromPath, QueryParameter
-from nexus_hookspecs.http import Context, Db, invalid, not_found, route_opt
+from nexus_hookspecs.http import Context, Db, Events, invalid, not_found, route_opt
 
 from nexus_calendar._booking import rebook
+from nexus_calendar._events import EVENT_CANCELLED, EVENT_CHANGED, EVENT_CREATED, publish_event
 from nexus_calendar._examples import body
 from nexus_calendar._ics import calendar_ics, occurrences
 from nexus_calendar._keys import (
@@ -86,10 +87,17 @@ class CalendarController(Controller):
         summary="Delete a calendar",
         opt=route_opt(permission=CALENDARS_WRITE),
     )
-    async def delete_calendar(self, db: Db, context: Context, calendar_id: FromPath[UUID]) -> None:
-        """Delete a calendar with its events and feeds."""
+    async def delete_calendar(
+        self, db: Db, context: Context, events: Events, calendar_id: FromPath[UUID]
+    ) -> None:
+        """Delete a calendar with its events and feeds.
+
+        Each event's ``calendar.event.cancelled.v1`` is published.
+        """
         async with db.transaction() as conn:
             await read_calendar(conn, context.actor, calendar_id)
+            for event in await calendar_events(conn, calendar_id):
+                await publish_event(events, conn, EVENT_CANCELLED, event, "api")
             await conn.execute("delete from calendar_calendar where id = $1", calendar_id)
 
     @post(
@@ -101,12 +109,15 @@ class CalendarController(Controller):
         self,
         db: Db,
         context: Context,
+        events: Events,
         calendar_id: FromPath[UUID],
         data: Annotated[EventIn, body("POST /calendars/{calendar_id}/events", "A weekly stand-up")],
     ) -> EventOut:
         """Keep an event (timed or all-day, maybe recurring); 422 on bad times or RRULE."""
         async with db.transaction() as conn:
-            return await create_event(conn, context.actor, calendar_id, data)
+            created = await create_event(conn, context.actor, calendar_id, data)
+            await publish_event(events, conn, EVENT_CREATED, created, "api")
+            return created
 
     @get(
         "/{calendar_id:uuid}/occurrences",
@@ -181,6 +192,7 @@ class EventController(Controller):
         self,
         db: Db,
         context: Context,
+        events: Events,
         event_id: FromPath[UUID],
         data: Annotated[EventChanges, body("PATCH /events/{event_id}", "Moved to a room")],
     ) -> EventOut:
@@ -192,13 +204,17 @@ class EventController(Controller):
         async with db.transaction() as conn:
             changed = await change_event(conn, context.actor, event_id, data)
             await rebook(conn, changed, datetime.now(tz=UTC))
+            await publish_event(events, conn, EVENT_CHANGED, changed, "api")
             return changed
 
     @delete("/{event_id:uuid}", summary="Delete an event", opt=route_opt(permission=EVENTS_WRITE))
-    async def delete_event(self, db: Db, context: Context, event_id: FromPath[UUID]) -> None:
-        """Delete an event."""
+    async def delete_event(
+        self, db: Db, context: Context, events: Events, event_id: FromPath[UUID]
+    ) -> None:
+        """Delete an event (``calendar.event.cancelled.v1``)."""
         async with db.transaction() as conn:
-            await read_event(conn, context.actor, event_id)
+            event = await read_event(conn, context.actor, event_id)
+            await publish_event(events, conn, EVENT_CANCELLED, event, "api")
             await conn.execute("delete from calendar_event where id = $1", event_id)
 
 

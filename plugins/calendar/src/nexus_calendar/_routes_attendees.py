@@ -7,7 +7,7 @@ from uuid import UUID
 
 from litestar import Controller, Request, get, post
 from litestar.params import FromPath
-from nexus_hookspecs.http import Context, Db, Services, TenantBlobs, invalid, route_opt
+from nexus_hookspecs.http import Context, Db, Events, Services, TenantBlobs, invalid, route_opt
 
 from nexus_calendar._attendees import (
     AttendeeIn,
@@ -17,6 +17,7 @@ from nexus_calendar._attendees import (
     apply_reply,
     attendees,
 )
+from nexus_calendar._events import ATTENDEE_REPLIED, replied_data
 from nexus_calendar._examples import body
 from nexus_calendar._imip import InvitationIn, InvitationOut, send_invitations
 from nexus_calendar._keys import EVENTS_READ, EVENTS_WRITE
@@ -91,7 +92,7 @@ class ReplyController(Controller):
 
     @post("/", summary="Apply an iMIP REPLY", opt=route_opt(access="visitor"), status_code=200)
     async def reply(
-        self, db: Db, tenant: FromPath[str], request: Request[Any, Any, Any]
+        self, db: Db, events: Events, tenant: FromPath[str], request: Request[Any, Any, Any]
     ) -> ReplyOut:
         """Apply an attendee's ``METHOD:REPLY`` (their PARTSTAT) to the event of its UID.
 
@@ -103,4 +104,12 @@ class ReplyController(Controller):
         if len(payload) > _MAX_REPLY:
             invalid("body", "at most 64 KiB")
         async with db.transaction() as conn:
-            return await apply_reply(conn, payload)
+            answered = await apply_reply(conn, payload)
+            for attendee in answered.updated:
+                await events.publish(
+                    conn,
+                    type=ATTENDEE_REPLIED,
+                    data=replied_data(attendee, "imip"),
+                    subject=str(attendee.event_id),
+                )
+            return answered

@@ -8,9 +8,10 @@ from uuid import UUID
 
 from litestar import Controller, delete, get, patch, post
 from litestar.params import FromPath, QueryParameter
-from nexus_hookspecs.http import Context, Db, invalid, not_found, route_opt
+from nexus_hookspecs.http import Context, Db, Events, invalid, not_found, route_opt
 
 from nexus_calendar._booking import book
+from nexus_calendar._events import RESOURCE_BOOKED, booked_data
 from nexus_calendar._examples import body
 from nexus_calendar._keys import EVENTS_WRITE, RESOURCES_READ, RESOURCES_WRITE
 from nexus_calendar._model import EventOut
@@ -119,6 +120,7 @@ class EventResourceController(Controller):
         self,
         db: Db,
         context: Context,
+        events: Events,
         event_id: FromPath[UUID],
         data: Annotated[BookingIn, body("POST /events/{event_id}/resources", "Book a room")],
     ) -> EventOut:
@@ -130,7 +132,13 @@ class EventResourceController(Controller):
         async with db.transaction() as conn:
             event = await read_event(conn, context.actor, event_id)
             await read_resource(conn, data.resource_id)
-            await book(conn, event, data.resource_id, datetime.now(UTC))
+            if await book(conn, event, data.resource_id, datetime.now(UTC)):
+                await events.publish(
+                    conn,
+                    type=RESOURCE_BOOKED,
+                    data=await booked_data(conn, event_id, data.resource_id),
+                    subject=str(event_id),
+                )
             return await read_event(conn, context.actor, event_id)
 
     @delete(

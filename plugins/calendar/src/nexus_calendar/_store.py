@@ -21,6 +21,7 @@ from nexus_calendar._model import (
     check_event,
     check_timezone,
 )
+from nexus_calendar._overrides import with_overrides
 
 if TYPE_CHECKING:
     from uuid import UUID
@@ -31,6 +32,7 @@ __all__ = (
     "create_calendar",
     "create_event",
     "create_feed",
+    "event_by_id",
     "feed_calendar",
     "read_calendar",
     "read_event",
@@ -133,7 +135,17 @@ async def read_event(conn: Any, actor: str | None, event_id: UUID) -> EventOut:
     )
     if row is None:
         not_found()
-    return await with_resources(conn, _event(row))
+    [event] = await with_overrides(conn, [_event(row)])
+    return await with_resources(conn, event)
+
+
+async def event_by_id(conn: Any, event_id: UUID) -> EventOut:
+    """An event of the tenant, whoever sees its calendar (for background jobs)."""
+    row = await conn.fetchrow(f"select {_EVENT} from calendar_event where id = $1", event_id)
+    if row is None:
+        not_found()
+    [event] = await with_overrides(conn, [_event(row)])
+    return event
 
 
 async def with_resources(conn: Any, event: EventOut) -> EventOut:
@@ -178,7 +190,9 @@ async def change_event(
         list(merged.exdates),
         sorted(set(merged.reminders)),
     )
-    return msgspec.structs.replace(_event(row), resources=event.resources)
+    return msgspec.structs.replace(
+        _event(row), resources=event.resources, overrides=event.overrides
+    )
 
 
 async def calendar_events(conn: Any, calendar_id: UUID) -> list[EventOut]:
@@ -186,7 +200,7 @@ async def calendar_events(conn: Any, calendar_id: UUID) -> list[EventOut]:
     rows = await conn.fetch(
         f"select {_EVENT} from calendar_event where calendar_id = $1 order by id", calendar_id
     )
-    return [_event(row) for row in rows]
+    return await with_overrides(conn, [_event(row) for row in rows])
 
 
 def token_hash(token: str) -> str:

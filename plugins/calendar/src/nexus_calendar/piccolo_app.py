@@ -9,9 +9,11 @@ from piccolo.conf.apps import AppConfig
 from nexus_calendar.tables import (
     Attendee,
     Calendar,
+    Card,
     Event,
     EventResource,
     Feed,
+    Override,
     ReminderSent,
     Resource,
 )
@@ -21,5 +23,15 @@ __all__ = ("APP_CONFIG",)
 APP_CONFIG = AppConfig(
     app_name="calendar",
     migrations_folder_path=str(Path(__file__).parent / "migrations"),
-    table_classes=[Calendar, Event, Attendee, Feed, Resource, EventResource, ReminderSent],
+    table_classes=[
+        Calendar,
+        Event,
+        Attendee,
+        Feed,
+        Resource,
+        EventResource,
+        ReminderSent,
+        Override,
+        Card,
+    ],
 )

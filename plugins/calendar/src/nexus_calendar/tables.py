@@ -10,7 +10,17 @@ from nexus_hookspecs.piccolo import TenantOwned
 from piccolo.columns import UUID, Array, Boolean, Date, Integer, Text, Timestamptz
 from piccolo.table import Table
 
-__all__ = ("Attendee", "Calendar", "Event", "EventResource", "Feed", "ReminderSent", "Resource")
+__all__ = (
+    "Attendee",
+    "Calendar",
+    "Card",
+    "Event",
+    "EventResource",
+    "Feed",
+    "Override",
+    "ReminderSent",
+    "Resource",
+)
 
 
 class Calendar(TenantOwned, Table, tablename="calendar_calendar"):
@@ -19,6 +29,7 @@ class Calendar(TenantOwned, Table, tablename="calendar_calendar"):
     name = Text()
     owner = Text(null=True)
     timezone = Text()
+    dav_name = Text(null=True)
     created_at = Timestamptz()
 
 
@@ -44,6 +55,35 @@ class Event(TenantOwned, Table, tablename="calendar_event"):
     created_by = Text(null=True)
     created_at = Timestamptz()
     updated_at = Timestamptz()
+
+
+class Override(TenantOwned, Table, tablename="calendar_override"):
+    """A modified occurrence of a recurring event (an iCalendar ``RECURRENCE-ID`` instance).
+
+    ``recurrence_id`` is the original occurrence's start: an ISO instant in UTC for a timed
+    event, an ISO date for an all-day one.
+    """
+
+    event_id = UUID()
+    recurrence_id = Text()
+    summary = Text()
+    description = Text(null=True)
+    location = Text(null=True)
+    starts_at = Timestamptz(null=True)
+    ends_at = Timestamptz(null=True)
+    start_date = Date(null=True)
+    end_date = Date(null=True)
+    sequence = Integer()
+    created_at = Timestamptz()
+    updated_at = Timestamptz()
+
+
+class Card(TenantOwned, Table, tablename="calendar_card"):
+    """A CRM contact's CardDAV resource name and UID, when a client created it."""
+
+    contact_id = UUID()
+    href = Text()
+    uid = Text()
 
 
 class Feed(TenantOwned, Table, tablename="calendar_feed"):

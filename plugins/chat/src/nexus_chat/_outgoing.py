@@ -31,6 +31,7 @@ from nexus_hookspecs.net import RefusedURL, check_public_url
 from nexus_chat import _store as store
 from nexus_chat._examples import body
 from nexus_chat._keys import ADMIN
+from nexus_chat._secrets import KEYS_VARIABLE, decrypt, encrypt
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -89,6 +90,7 @@ async def create_outgoing(
         invalid("url", str(exc))
     actor = context.actor or ""
     secret = secrets.token_urlsafe(32)
+    sealed = encrypt(secret)  # 409 naming NEXUS_CHAT_KEYS when no key is configured
     hook_id = new_id()
     async with db.transaction() as conn:
         await store.visible_channel(conn, channel_id, actor)
@@ -98,7 +100,7 @@ async def create_outgoing(
             hook_id,
             channel_id,
             data.url,
-            secret,
+            sealed,
             actor,
         )
     return OutgoingOut(id=hook_id, channel_id=channel_id, url=data.url, secret=secret)
@@ -175,6 +177,22 @@ async def _deliver(
     return False
 
 
+def _opened(hook: Mapping[str, Any]) -> dict[str, Any]:
+    """The hook with its signing secret decrypted (``None`` when no configured key can).
+
+    Without ``NEXUS_CHAT_KEYS`` at all this raises (409): the event is retried later.
+    """
+    secret: str | None
+    try:
+        secret = str(decrypt(hook["secret"]))
+    except ValueError:
+        log.warning(
+            "outgoing webhook secret not decryptable", keys=KEYS_VARIABLE, hook=str(hook["id"])
+        )
+        secret = None
+    return {**dict(hook), "secret": secret}
+
+
 async def deliver_outgoing(event: CloudEvent, ctx: EventContext) -> None:
     """POST a new message to its channel's outgoing webhooks (raise: retry the event later)."""
     data: Mapping[str, Any] = event.data or {}
@@ -184,10 +202,13 @@ async def deliver_outgoing(event: CloudEvent, ctx: EventContext) -> None:
     )
     if not hooks:
         return
+    hooks = [_opened(hook) for hook in hooks]
     payload = msgspec.json.encode({"type": event.type, "id": event.id, "message": data})
     failed = []
     async with httpx.AsyncClient(timeout=10, follow_redirects=False) as client:
         for hook in hooks:
+            if hook["secret"] is None:
+                continue  # its key was dropped: it can never be signed again
             key = f"{data['id']}:{hook['id']}"
             if not await _deliver(client, hook, payload, key):
                 failed.append(key)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from nexus_hookspecs import Feature, Manifest, Permission, hookimpl
+from nexus_hookspecs import Feature, Manifest, Permission, Service, hookimpl
 
 from nexus_crm._ai_tools import nexus_ai_tools  # noqa: F401 - the hookimpl
 from nexus_crm._events import EVENT_TYPES
@@ -33,6 +33,7 @@ from nexus_crm._routes_deals import DealController
 from nexus_crm._routes_pipelines import PipelineController
 from nexus_crm._routes_search import SearchController
 from nexus_crm._routes_tags import TagController
+from nexus_crm._services import SERVICES
 from nexus_crm._settings import CrmSettings
 from nexus_crm._ui import nexus_ui as nexus_ui  # the workspace's screens
 from nexus_crm.piccolo_app import TABLES
@@ -47,6 +48,7 @@ __all__ = (
     "nexus_manifest",
     "nexus_piccolo_app",
     "nexus_routes",
+    "nexus_services",
     "nexus_tenant_enable",
 )
 
@@ -143,6 +145,14 @@ def nexus_routes(register: Callable[[Any], None]) -> None:
         ActivityController,
     ):
         register(controller)
+
+
+@hookimpl
+def nexus_services(register: Callable[[Service], None]) -> None:
+    """Contacts for other plugins: ``crm.contacts.save`` and ``crm.contacts.changed``
+    (connectors and web forms), ``crm.contacts.list`` and ``crm.contacts.upsert`` (CardDAV)."""
+    for service in SERVICES:
+        register(service)
 
 
 @hookimpl

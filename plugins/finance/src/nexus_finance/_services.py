@@ -16,7 +16,7 @@ from uuid import UUID
 import msgspec
 from nexus_hookspecs.http import invalid, not_found
 
-from nexus_finance import _invoices, _posting
+from nexus_finance import _invoices, _payments, _posting
 from nexus_finance._books import company
 from nexus_finance._invoices import (
     InvoiceIn,
@@ -51,6 +51,9 @@ __all__ = (
     "EnsurePartner",
     "EnsuredPartner",
     "GetDocument",
+    "PaymentAllocation",
+    "RecordPayment",
+    "RecordedPayment",
     "ServiceTax",
     "TaxesRequest",
     "credit_document",
@@ -58,6 +61,7 @@ __all__ = (
     "ensure_partner",
     "get_document",
     "list_taxes",
+    "record_payment",
     "preview_document",
 )
 
@@ -307,7 +311,92 @@ async def get_document(data: GetDocument, ctx: ServiceContext) -> DocumentRef:
     return await document_ref(ctx.conn, data.id)
 
 
+class PaymentAllocation(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """The part of a recorded payment that settles one posted document."""
+
+    invoice_id: UUID
+    amount: Decimal
+
+
+class RecordPayment(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """A payment to record once per ``source_ref`` (kept as its reference).
+
+    Attributes:
+        source_ref: The caller's reference (``integrations:<connection>:account.payment:7``):
+            the same one answers the first payment.
+        amount: What was received (``inbound``) or paid (``outbound``), in ``currency``.
+        partner_id: The partner who paid or was paid.
+        direction: ``inbound`` (a customer's) or ``outbound`` (to a supplier).
+        currency: ISO 4217; the company's when omitted.
+        date: The payment's date.
+        allocations: The documents it settles, partly or wholly; the rest stays on the
+            partner's account.
+    """
+
+    source_ref: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+    amount: Decimal
+    partner_id: UUID
+    direction: Literal["inbound", "outbound"] = "inbound"
+    currency: str | None = None
+    date: dt.date
+    allocations: Annotated[list[PaymentAllocation], msgspec.Meta(max_length=500)] = []
+
+
+class RecordedPayment(msgspec.Struct, kw_only=True):
+    """The payment recorded (or found by its source_ref)."""
+
+    id: UUID
+    amount: Decimal
+    currency: str
+
+
+async def record_payment(data: RecordPayment, ctx: ServiceContext) -> RecordedPayment:
+    """Book a payment once per source_ref, settling its allocations."""
+    conn = ctx.conn
+    await conn.execute("select pg_advisory_xact_lock(hashtext($1))", data.source_ref)
+    found = await conn.fetchrow(
+        "select id, amount, currency from finance_payment where reference = $1", data.source_ref
+    )
+    if found is None:
+        books = await company(conn)
+        payment_id = await _payments.create(
+            conn,
+            books,
+            _payments.PaymentIn(
+                amount=data.amount,
+                partner_id=data.partner_id,
+                direction=data.direction,
+                currency=data.currency,
+                date=data.date,
+                reference=data.source_ref,
+                allocations=[
+                    _payments.AllocationIn(invoice_id=a.invoice_id, amount=a.amount)
+                    for a in data.allocations
+                ],
+            ),
+            events=ctx.events,
+            multi_currency=await ctx.feature_enabled(MULTI_CURRENCY),
+        )
+        found = await conn.fetchrow(
+            "select id, amount, currency from finance_payment where id = $1", payment_id
+        )
+    if found is None:  # booked just above, in this transaction
+        not_found()
+    return msgspec.convert(dict(found), RecordedPayment)
+
+
 SERVICES: tuple[tuple[str, Any, type[msgspec.Struct], Any, str], ...] = (
+    (
+        "finance.payments.record",
+        record_payment,
+        RecordPayment,
+        RecordedPayment,
+        "Books a payment once per source_ref (kept as its reference): inbound Dr Bank / Cr "
+        "Receivable, outbound Dr Payable / Cr Bank, through the default bank journal; its "
+        "allocations settle posted documents partly or wholly (422 naming the allocation "
+        "refused), the rest stays on the partner's account; publishes "
+        "finance.payment.received.v1.",
+    ),
     (
         "finance.taxes.list",
         list_taxes,

@@ -3,7 +3,8 @@
 The hook implementations, and nothing else. A connection (a connector and its encrypted
 credentials) is registered through ``POST /connections``; ``POST /connections/{id}/imports``
 runs an import (or its dry run) and records a run with its report; an external-id map makes
-a re-run change nothing. Connectors: ``odoo``. See README.md.
+a re-run change nothing. Connectors: ``odoo``, ``google`` (Contacts, two-way, OAuth 2.0
+per tenant), ``zoho`` (Accounts, Contacts, Products; OAuth 2.0 per data center). See README.md.
 """
 
 from __future__ import annotations
@@ -17,7 +18,9 @@ from nexus_integrations._examples import EXAMPLES
 from nexus_integrations._keys import CONNECTIONS_MANAGE, RUNS_READ, RUNS_WRITE
 from nexus_integrations._routes import ConnectionController, RunController
 from nexus_integrations._sync import SYNC
+from nexus_integrations.google import CONNECTOR as GOOGLE
 from nexus_integrations.odoo import CONNECTOR as ODOO
+from nexus_integrations.zoho import CONNECTOR as ZOHO
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -34,6 +37,8 @@ __all__ = (
 TABLES = ("integrations_connection", "integrations_external_ref", "integrations_run")
 
 register(ODOO)
+register(GOOGLE)
+register(ZOHO)
 
 
 @hookimpl

@@ -22,6 +22,10 @@ EXAMPLES: dict[str, Any] = {
         },
     },
     "POST /connections/{connection_id}/imports": {"dry_run": True},
+    "POST /connections/{connection_id}/oauth/complete": {
+        "code": "4/0AX4XfWh-example-authorization-code",
+        "state": "k3Jd9s0Qm2w8x1Zc7VbN5tYu4Ri6Oe0PaSdFgHjKlQw",
+    },
 }
 """Keyed as ``example_payloads`` wants them: method and path below ``/api/v1/integrations``."""
 

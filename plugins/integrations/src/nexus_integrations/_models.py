@@ -8,20 +8,29 @@ from uuid import UUID
 
 import msgspec
 
-__all__ = ("ConnectionIn", "ConnectionOut", "ImportIn", "RunOut")
+__all__ = (
+    "ConnectionIn",
+    "ConnectionOut",
+    "ImportIn",
+    "OAuthCompleteIn",
+    "OAuthStartOut",
+    "RunOut",
+)
 
 
 class ConnectionIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """A connection to register: its source, a name, and the connector's configuration.
 
     Attributes:
-        source: The connector (``odoo``).
+        source: The connector (``odoo``, ``google``, ``zoho``).
         name: A name unique per source in the tenant.
         config: The connector's settings and credentials (Odoo: ``url``, ``db``, ``login``,
-            ``api_key``); kept encrypted and never answered back.
+            ``api_key``; Google: ``client_id``, ``client_secret``, ``redirect_uri``; Zoho:
+            ``client_id``, ``client_secret``, ``redirect_uri``, ``data_center``); kept
+            encrypted and never answered back.
     """
 
-    source: Literal["odoo"]
+    source: Literal["odoo", "google", "zoho"]
     name: Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
     config: dict[str, Any]
 
@@ -34,6 +43,27 @@ class ConnectionOut(msgspec.Struct, kw_only=True):
     name: str
     cursors: dict[str, str]
     created_at: dt.datetime
+    authorized: bool | None = None
+    """OAuth connectors: whether the provider granted access (``/oauth/complete``)."""
+
+
+class OAuthStartOut(msgspec.Struct, kw_only=True):
+    """Where the administrator grants access, and the ``state`` it comes back with."""
+
+    url: str
+    state: str
+
+
+class OAuthCompleteIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """What the provider handed back to the redirect URI.
+
+    Attributes:
+        code: The authorization code.
+        state: The ``state`` of ``/oauth/start``.
+    """
+
+    code: Annotated[str, msgspec.Meta(min_length=1, max_length=2000)]
+    state: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
 
 
 class ImportIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):

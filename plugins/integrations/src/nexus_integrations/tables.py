@@ -30,6 +30,8 @@ class ExternalRef(TenantOwned, Table, tablename="integrations_external_ref"):
     remote_id = Text()
     nexus_id = UUID()
     fingerprint = Text()
+    local_fingerprint = Text(null=True)
+    remote_version = Text(null=True)
     updated_at = Timestamptz()
 
 

@@ -6,12 +6,12 @@ thread. ``NXDOMAIN`` and an empty answer are both "no records".
 
 from __future__ import annotations
 
-from typing import Any
-
-import dns.exception
-import dns.resolver
+from typing import TYPE_CHECKING, Any
 
 from nexus_mail._config import mail_config
+
+if TYPE_CHECKING:
+    import dns.resolver
 
 __all__ = ("DnsError", "dkim_txt", "mx", "resolver", "spf_lookup", "txt")
 
@@ -22,6 +22,8 @@ class DnsError(RuntimeError):
 
 def resolver() -> dns.resolver.Resolver:
     """A resolver for the configured address, or the system's."""
+    import dns.resolver  # noqa: PLC0415 - dnspython takes 0.35 s: imported on the first lookup
+
     config = mail_config()
     if config.resolver_host is None:
         found = dns.resolver.Resolver()
@@ -34,6 +36,9 @@ def resolver() -> dns.resolver.Resolver:
 
 
 def _answer(name: str, rdtype: str) -> list[Any]:
+    import dns.exception  # noqa: PLC0415 - as in resolver()
+    import dns.resolver  # noqa: PLC0415
+
     try:
         return list(resolver().resolve(name, rdtype, search=False))
     except (dns.resolver.NXDOMAIN, dns.resolver.NoAnswer):

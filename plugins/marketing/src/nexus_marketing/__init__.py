@@ -20,6 +20,7 @@ from nexus_marketing._events import (
     DELIVERY_STATUS,
 )
 from nexus_marketing._examples import EXAMPLES
+from nexus_marketing._forms import FormController, FormVisitorController
 from nexus_marketing._handlers import batch_queued, contact_changed, delivery_status
 from nexus_marketing._keys import AUDIENCE_READ, AUDIENCE_WRITE, CAMPAIGNS_READ, CAMPAIGNS_SEND
 from nexus_marketing._routes_audience import AudienceController
@@ -53,6 +54,8 @@ TABLES = (
     "marketing_batch",
     "marketing_recipient",
     "marketing_click",
+    "marketing_form",
+    "marketing_form_submission",
 )
 
 
@@ -93,7 +96,13 @@ def nexus_manifest() -> Manifest:
 @hookimpl
 def nexus_routes(register: Callable[[Any], None]) -> None:
     """Mount the marketing routes under ``/api/v1/marketing/``."""
-    for controller in (AudienceController, CampaignController, PublicController):
+    for controller in (
+        AudienceController,
+        CampaignController,
+        PublicController,
+        FormController,
+        FormVisitorController,
+    ):
         register(controller)
 
 

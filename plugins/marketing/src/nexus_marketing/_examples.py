@@ -28,6 +28,21 @@ EXAMPLES: dict[str, Any] = {
         ),
         "rate_per_minute": 600,
     },
+    "POST /forms": {
+        "name": "Newsletter signup",
+        "consent_channel": "email",
+        "tags": ["newsletter"],
+    },
+    "POST /forms/{tenant}/{form_id}": {
+        "first_name": "Ada",
+        "last_name": "Lovelace",
+        "email": "ada@example.com",
+        "time_zone": "Europe/London",
+        "consent": True,
+        "utm_source": "newsletter",
+        "utm_medium": "email",
+        "utm_campaign": "spring-sale",
+    },
 }
 
 

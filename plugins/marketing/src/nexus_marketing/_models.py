@@ -130,6 +130,11 @@ class CampaignIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     text: Annotated[str, msgspec.Meta(min_length=1, max_length=100_000)]
     html: Annotated[str, msgspec.Meta(max_length=500_000)] | None = None
     rate_per_minute: Annotated[int, msgspec.Meta(ge=1, le=100_000)] | None = None
+    local_time: Annotated[str, msgspec.Meta(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")] | None = (
+        None
+    )
+    """``HH:MM``: each recipient gets the campaign at this hour in the contact's time zone
+    (the ``default_time_zone`` setting when unknown), its next occurrence after the send."""
 
 
 class CampaignOut(msgspec.Struct, kw_only=True):
@@ -144,6 +149,7 @@ class CampaignOut(msgspec.Struct, kw_only=True):
     subject_b: str | None
     status: str
     rate_per_minute: int
+    local_time: str | None = None
     recipients: int
     created_at: datetime
     started_at: datetime | None

@@ -68,8 +68,8 @@ class CampaignController(Controller):
                     invalid(field, "not found")
             row = await conn.fetchrow(
                 "insert into marketing_campaign (id, name, channel, segment_id, list_id, "
-                "subject, subject_b, text, html, rate_per_minute) values "
-                "($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) returning *",
+                "subject, subject_b, text, html, rate_per_minute, local_time) values "
+                "($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) returning *",
                 new_id(),
                 data.name,
                 data.channel,
@@ -80,6 +80,7 @@ class CampaignController(Controller):
                 data.text,
                 data.html,
                 data.rate_per_minute or settings.rate_per_minute,
+                data.local_time,
             )
         return _out(row)
 

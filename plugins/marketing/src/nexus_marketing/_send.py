@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import msgspec
 import structlog
@@ -19,7 +20,7 @@ if TYPE_CHECKING:
 
     from nexus_marketing._settings import MarketingSettings
 
-__all__ = ("CATEGORY", "send_batch", "start")
+__all__ = ("CATEGORY", "local_due", "send_batch", "start")
 
 log = structlog.get_logger("nexus_marketing")
 
@@ -36,6 +37,65 @@ class _Delivery(msgspec.Struct):
 class _Sent(msgspec.Struct):
     message_id: UUID
     deliveries: list[_Delivery]
+
+
+def _zone(name: str | None, default: ZoneInfo) -> ZoneInfo:
+    if not name:
+        return default
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return default
+
+
+def local_due(now: datetime, at: time, zone: ZoneInfo) -> datetime:
+    """The next instant at or after ``now`` when the clock in ``zone`` reads ``at``."""
+    here = now.astimezone(zone)
+    due = datetime.combine(here.date(), at, tzinfo=zone)
+    if due < here:
+        due = datetime.combine(here.date() + timedelta(days=1), at, tzinfo=zone)
+    return due
+
+
+async def _local_batches(
+    conn: Connection, campaign: Any, settings: MarketingSettings, now: datetime
+) -> list[datetime]:
+    """Re-batch the recipients by their local due time: answer each batch's due time.
+
+    Recipients due at the same instant share batches of ``batch_size``, spaced by the rate
+    from that instant.
+    """
+    default = _zone(settings.default_time_zone, ZoneInfo("UTC"))
+    hour, minute = (int(part) for part in str(campaign["local_time"]).split(":"))
+    at = time(hour, minute)
+    rows = await conn.fetch(
+        "select r.id, c.time_zone from marketing_recipient r "
+        "join marketing_contact c on c.id = r.contact_id where r.campaign_id = $1 order by r.id",
+        campaign["id"],
+    )
+    by_due: dict[datetime, list[UUID]] = {}
+    for row in rows:
+        due = local_due(now, at, _zone(row["time_zone"], default))
+        by_due.setdefault(due, []).append(row["id"])
+    size = settings.batch_size
+    step = timedelta(minutes=size / campaign["rate_per_minute"])
+    dues: list[datetime] = []
+    ids: list[UUID] = []
+    numbers: list[int] = []
+    for due in sorted(by_due):
+        group = by_due[due]
+        for chunk in range(0, len(group), size):
+            for recipient in group[chunk : chunk + size]:
+                ids.append(recipient)
+                numbers.append(len(dues))
+            dues.append(due + step * (chunk // size))
+    await conn.execute(
+        "update marketing_recipient r set batch = u.b "
+        "from unnest($1::uuid[], $2::int[]) as u(id, b) where r.id = u.id",
+        ids,
+        numbers,
+    )
+    return dues
 
 
 async def start(
@@ -79,15 +139,20 @@ async def start(
             "select count(*) from marketing_recipient where campaign_id = $1", campaign_id
         )
     )
-    batches = (total + size - 1) // size
     minutes_per_batch = size / campaign["rate_per_minute"]
-    for number in range(batches):
+    if campaign["local_time"]:
+        dues = await _local_batches(conn, campaign, settings, now)
+    else:
+        count = (total + size - 1) // size
+        dues = [now + timedelta(minutes=n * minutes_per_batch) for n in range(count)]
+    batches = len(dues)
+    for number, due in enumerate(dues):
         batch_id = await conn.fetchval(
             "insert into marketing_batch (id, campaign_id, number, due_at) "
             "values (gen_random_uuid(), $1, $2, $3) returning id",
             campaign_id,
             number,
-            now + timedelta(minutes=number * minutes_per_batch),
+            due,
         )
         await events.publish(
             conn,

@@ -12,6 +12,8 @@ from nexus_marketing.tables import (
     Click,
     Consent,
     Contact,
+    Form,
+    FormSubmission,
     List,
     ListMember,
     Recipient,
@@ -23,5 +25,17 @@ __all__ = ("APP_CONFIG",)
 APP_CONFIG = AppConfig(
     app_name="marketing",
     migrations_folder_path=str(Path(__file__).parent / "migrations"),
-    table_classes=[Contact, Consent, List, ListMember, Segment, Campaign, Batch, Recipient, Click],
+    table_classes=[
+        Contact,
+        Consent,
+        List,
+        ListMember,
+        Segment,
+        Campaign,
+        Batch,
+        Recipient,
+        Click,
+        Form,
+        FormSubmission,
+    ],
 )

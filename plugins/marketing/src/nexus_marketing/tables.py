@@ -90,6 +90,7 @@ class Campaign(TenantOwned, Table, tablename="marketing_campaign"):
     html = Text(null=True)
     status = Text()
     rate_per_minute = Integer()
+    local_time = Text(null=True)
     recipients = Integer()
     created_at = Timestamptz()
     started_at = Timestamptz(null=True)
@@ -128,3 +129,28 @@ class Click(TenantOwned, Table, tablename="marketing_click"):
     recipient_id = UUID()
     url = Text()
     clicked_at = Timestamptz()
+
+
+class Form(TenantOwned, Table, tablename="marketing_form"):
+    """A web form: its submissions become CRM contacts, with consent asked on a channel."""
+
+    name = Text()
+    consent_channel = Text(null=True)
+    tags = Array(base_column=Text())
+    created_at = Timestamptz()
+
+
+class FormSubmission(TenantOwned, Table, tablename="marketing_form_submission"):
+    """One submission of a web form: the contact it made or found, its UTM attribution."""
+
+    form_id = UUID()
+    contact_id = UUID()
+    utm_source = Text(null=True)
+    utm_medium = Text(null=True)
+    utm_campaign = Text(null=True)
+    utm_term = Text(null=True)
+    utm_content = Text(null=True)
+    referrer = Text(null=True)
+    consent = Boolean()
+    client_address = Text(null=True)
+    submitted_at = Timestamptz()

@@ -8,7 +8,9 @@ SMS and WhatsApp are not here: they are claimed, then sent by ``_sender`` (see t
 
 from __future__ import annotations
 
+from email import policy
 from email.message import EmailMessage
+from email.utils import parseaddr
 from typing import TYPE_CHECKING, Any
 
 import aiosmtplib
@@ -32,6 +34,11 @@ if TYPE_CHECKING:
     from nexus_notify._settings import NotifySettings
 
 __all__ = ("Outcome", "credentials", "json_value", "send", "throttle")
+
+_SMTP = policy.SMTP.clone(max_line_length=998)
+"""Lines up to RFC 5322's 998 characters: the default 78 would encode a long
+``List-Unsubscribe`` URL as RFC 2047 words, which RFC 2369 does not allow (clients then
+offer no unsubscribe)."""
 
 Outcome = tuple[str, str | None, bool]
 
@@ -107,7 +114,7 @@ async def _email(row: Mapping[str, Any], ctx: EventContext, s: NotifySettings) -
         )
         return "mail", None, False
     config = await credentials(ctx, "smtp")
-    mail = EmailMessage()
+    mail = EmailMessage(policy=_SMTP)
     mail["From"] = s.email_from
     mail["To"] = row["address"]
     mail["Subject"] = row["subject"]
@@ -126,8 +133,12 @@ async def _email(row: Mapping[str, Any], ctx: EventContext, s: NotifySettings) -
         maintype, _, subtype = file.content_type.partition("/")
         mail.add_attachment(content, maintype=maintype, subtype=subtype, filename=file.filename)
     try:
+        # Sent as bytes: given the message, aiosmtplib would flatten it with its own
+        # 78-character policy and undo _SMTP.
         await aiosmtplib.send(
-            mail,
+            mail.as_bytes(),
+            sender=parseaddr(s.email_from)[1],
+            recipients=[row["address"]],
             hostname=config["host"],
             port=int(config["port"]),
             username=config.get("username"),

@@ -13,7 +13,6 @@ from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import holidays
 import msgspec
 
 __all__ = (
@@ -31,6 +30,8 @@ MAX_DAYS = 3 * 366
 
 @lru_cache(maxsize=256)
 def _holidays(country: str, subdivision: str | None, year: int) -> frozenset[date]:
+    import holidays  # noqa: PLC0415 -- 0.15 s at import: only workers whose SLAs run need it
+
     return frozenset(holidays.country_holidays(country, subdiv=subdivision, years=year))
 
 

@@ -1,4 +1,4 @@
-"""Nexus as a tenant's OpenID Connect provider (issue #29): keys, clients, codes, tokens."""
+"""Second factors (TOTP, recovery codes, passkeys), MFA tickets and policy, and sessions."""
 
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 
@@ -6,89 +6,90 @@ from nexus.db._script import run_script
 
 ID = "2026-12-07T18:10:00:000000"
 VERSION = "1.38.0"
-DESCRIPTION = "OpenID Connect provider: signing keys, clients, codes, tokens, consents"
+DESCRIPTION = "second factors, MFA tickets and policy, sign-in sessions"
 
-# Every table is tenant-owned: row-level security is enforced on each as on every table with
-# a tenant_id. Signing keys are stored Fernet-encrypted (NEXUS_IDAAS_KEYS); client secrets,
-# codes and tokens only as SHA-256 of their 256-bit random values. A token's family is the
-# chain of refresh tokens rotated from one authorization: a rotated refresh token presented
-# again revokes the whole family. Foreign keys to users are checked at commit (a purge or
-# an import handles the tables in any order). The API role reads none of the secret columns
-# (nexus.schema._credentials): it reaches them through security-definer functions.
+# Row-level security is enforced on each as on every table with a tenant_id. A TOTP secret
+# is kept Fernet-encrypted (NEXUS_IDENTITY_KEYS), a recovery code or a ticket only as a
+# SHA-256 of its random secret. The foreign keys are checked at commit: a purge or an import
+# handles the tables in any order.
 SQL = """
-create table nexus_oidc_key (
+create table nexus_mfa_totp (
     tenant_id uuid not null references nexus_tenant (id) on delete cascade,
-    kid text not null,
-    private_jwk text not null,
-    public_jwk jsonb not null,
+    user_id uuid not null,
+    secret_sealed text not null,
+    confirmed_at timestamptz,
+    last_step bigint not null default 0,
     created_at timestamptz not null default now(),
-    retired_at timestamptz,
-    primary key (tenant_id, kid)
+    primary key (tenant_id, user_id),
+    foreign key (tenant_id, user_id) references nexus_user (tenant_id, id)
+        on delete cascade deferrable initially deferred
 );
-create table nexus_oidc_client (
+create table nexus_mfa_recovery_code (
     tenant_id uuid not null references nexus_tenant (id) on delete cascade,
     id uuid not null,
-    client_id text not null,
-    name text not null,
-    confidential boolean not null,
-    secret_hash bytea,
-    check (confidential = (secret_hash is not null)),
-    redirect_uris text[] not null default '{}',
-    post_logout_redirect_uris text[] not null default '{}',
-    grant_types text[] not null,
-    scopes text[] not null,
-    created_at timestamptz not null default now(),
-    primary key (tenant_id, id),
-    unique (tenant_id, client_id)
-);
-create table nexus_oidc_code (
-    tenant_id uuid not null references nexus_tenant (id) on delete cascade,
+    user_id uuid not null,
     code_hash bytea not null,
-    client_id text not null,
-    user_id uuid not null,
-    redirect_uri text not null,
-    scope text not null,
-    nonce text,
-    code_challenge text,
-    code_challenge_method text,
-    auth_time bigint not null,
-    expires_at timestamptz not null,
-    primary key (tenant_id, code_hash),
-    foreign key (tenant_id, user_id) references nexus_user (tenant_id, id)
-        on delete cascade deferrable initially deferred
-);
-create table nexus_oidc_token (
-    tenant_id uuid not null references nexus_tenant (id) on delete cascade,
-    id uuid not null,
-    family_id uuid not null,
-    client_id text not null,
-    user_id uuid,
-    scope text not null,
-    access_hash bytea not null,
-    refresh_hash bytea,
-    expires_at timestamptz not null,
-    refresh_expires_at timestamptz,
-    rotated_at timestamptz,
-    revoked_at timestamptz,
+    used_at timestamptz,
     created_at timestamptz not null default now(),
     primary key (tenant_id, id),
-    unique (tenant_id, access_hash),
-    unique (tenant_id, refresh_hash),
     foreign key (tenant_id, user_id) references nexus_user (tenant_id, id)
         on delete cascade deferrable initially deferred
 );
-create index nexus_oidc_token_family on nexus_oidc_token (tenant_id, family_id);
-create index nexus_oidc_token_user on nexus_oidc_token (tenant_id, user_id);
-create table nexus_oidc_consent (
+create index nexus_mfa_recovery_code_user on nexus_mfa_recovery_code (tenant_id, user_id);
+create table nexus_mfa_passkey (
     tenant_id uuid not null references nexus_tenant (id) on delete cascade,
+    id uuid not null,
     user_id uuid not null,
-    client_id text not null,
-    scopes text[] not null,
-    granted_at timestamptz not null default now(),
-    primary key (tenant_id, user_id, client_id),
+    name text not null,
+    credential_id bytea not null,
+    public_key bytea not null,
+    sign_count bigint not null default 0,
+    transports text[] not null default '{}',
+    created_at timestamptz not null default now(),
+    last_used_at timestamptz,
+    primary key (tenant_id, id),
+    unique (tenant_id, credential_id),
     foreign key (tenant_id, user_id) references nexus_user (tenant_id, id)
         on delete cascade deferrable initially deferred
 );
+create table nexus_mfa_ticket (
+    tenant_id uuid not null references nexus_tenant (id) on delete cascade,
+    id uuid not null,
+    user_id uuid not null,
+    purpose text not null check (purpose in ('verify', 'enrol', 'sso')),
+    method text not null,
+    secret_hash bytea not null,
+    challenge bytea,
+    attempts integer not null default 0,
+    expires_at timestamptz not null,
+    used_at timestamptz,
+    created_at timestamptz not null default now(),
+    primary key (tenant_id, id),
+    foreign key (tenant_id, user_id) references nexus_user (tenant_id, id)
+        on delete cascade deferrable initially deferred
+);
+create table nexus_mfa_policy (
+    tenant_id uuid not null references nexus_tenant (id) on delete cascade,
+    require_all boolean not null default false,
+    roles text[] not null default '{}',
+    updated_at timestamptz not null default now(),
+    primary key (tenant_id)
+);
+create table nexus_session (
+    tenant_id uuid not null references nexus_tenant (id) on delete cascade,
+    id uuid not null,
+    user_id uuid not null,
+    method text not null,
+    address text,
+    user_agent text,
+    created_at timestamptz not null default now(),
+    expires_at timestamptz not null,
+    revoked_at timestamptz,
+    primary key (tenant_id, id),
+    foreign key (tenant_id, user_id) references nexus_user (tenant_id, id)
+        on delete cascade deferrable initially deferred
+);
+create index nexus_session_user on nexus_session (tenant_id, user_id, created_at);
 """
 
 

@@ -1,9 +1,9 @@
 // The workspace's service worker: the shell (page, styles, scripts, catalogs) is cached so
 // the app opens offline; API calls always go to the network; an offline navigation gets
 // the offline page.
-const CACHE = "nexus-app-v1";
+const CACHE = "nexus-app-v2";
 const SHELL = [
-  "/app/", "/app/assets/app.css", "/app/assets/offline.html", "/app/assets/icon.svg",
+  "/app/", "/app/assets/base.css", "/app/assets/app.css", "/app/assets/offline.html", "/app/assets/icon.svg",
   "/app/assets/js/main.js", "/app/assets/js/api.js", "/app/assets/js/ui.js",
   "/app/assets/js/schema.js", "/app/assets/js/views.js", "/app/assets/js/i18n.js",
   "/app/assets/js/form.js", "/app/assets/js/board.js", "/app/assets/js/home.js",

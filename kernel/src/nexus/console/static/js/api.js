@@ -85,7 +85,20 @@ export async function all(path, { max = 1000 } = {}) {
 }
 
 export async function signIn(request) {
-  const answer = await api("POST", "/api/v1/auth/token", request, { auth: false });
+  return finishSignIn(await api("POST", "/api/v1/auth/token", request, { auth: false }));
+}
+
+// A sign-in's answer: tokens, or an MFA ticket to complete with a TOTP or recovery code
+// (docs/security.md). Enrolling a first factor, or using a passkey, is the API's for now.
+export async function finishSignIn(answer) {
+  if (answer.mfa_ticket) {
+    if (answer.status !== "mfa_required" || !answer.methods.includes("recovery_code")) {
+      throw new Error("Your tenant requires a second factor: set one up through the API (/api/v1/auth/mfa/enrol/…) first.");
+    }
+    const code = (window.prompt("A second factor is due: the code of your authenticator app, or a recovery code") || "").trim();
+    const method = /^\d{6}$/.test(code) && answer.methods.includes("totp") ? "totp" : "recovery_code";
+    answer = await api("POST", "/api/v1/auth/mfa/verify", { ticket: answer.mfa_ticket, method, code }, { auth: false });
+  }
   session.set(answer.access_token, answer.expires_in);
   session.me = await get("/api/v1/me");
   return session.me;

@@ -1,16 +1,17 @@
 // Pages reached from an emailed link, without signing in: accept an invitation
 // (#/accept?token=…), ask for a password reset (#/reset) and choose the new password
-// (#/reset?token=…). Each calls one public route of the REST API.
+// (#/reset?token=…), verify an email address (#/verify-email?token=…); and the end of a
+// single sign-on (#/sso?ticket=…). Each calls one public route of the REST API.
 
-import { post } from "./api.js";
+import { finishSignIn, post } from "./api.js";
 import { attempt, clear, field, h, say } from "./ui.js";
 
 // The page a hash names, or null when it is not one of these.
 export function tokenPage(hash) {
-  const match = /^#\/(accept|reset)(?:\?(.*))?$/.exec(hash);
+  const match = /^#\/(accept|reset|verify-email|sso)(?:\?(.*))?$/.exec(hash);
   if (!match) return null;
-  const token = new URLSearchParams(match[2] || "").get("token");
-  return { kind: match[1], token };
+  const query = new URLSearchParams(match[2] || "");
+  return { kind: match[1], token: query.get("token") || query.get("ticket") };
 }
 
 function passwordForm(main, { title, path, token, done }) {
@@ -62,6 +63,21 @@ function resetRequestForm(main) {
 
 // Render the page of `page` (from tokenPage) into `main`.
 export function renderTokenPage(main, page) {
+  if (page.kind === "verify-email" || page.kind === "sso") {
+    if (!page.token) { say("This link has no token.", "error"); return; }
+    const sso = page.kind === "sso";
+    document.title = (sso ? "Signing in" : "Verify your email") + " · Nexus console";
+    attempt(() => (sso
+      ? post("/api/v1/auth/sso/complete", { ticket: page.token }, { auth: false }).then(finishSignIn)
+      : post("/api/v1/auth/email/verify", { token: page.token }, { auth: false }))).then((result) => {
+      if (!result) return;
+      if (sso) { location.hash = "#/"; location.reload(); return; }
+      clear(main, h("div", { class: "card signin", id: "token-done" },
+        h("h1", {}, "Your email address is verified."),
+        h("p", {}, h("a", { href: "#/" }, "Sign in"))));
+    });
+    return;
+  }
   if (page.kind === "accept") {
     if (!page.token) { say("This invitation link has no token.", "error"); return; }
     document.title = "Accept your invitation · Nexus console";

@@ -3,10 +3,8 @@
 
 import { all, get, post } from "./api.js";
 import { t } from "./i18n.js";
-import { fill } from "./schema.js";
+import { dig, fill } from "./schema.js";
 import { attempt, h, say } from "./ui.js";
-
-const dig = (value, key) => key.split(".").filter(Boolean).reduce((v, k) => (v == null ? v : v[k]), value);
 
 async function columnsOf(kanban) {
   if (kanban.stages_path) {

@@ -3,10 +3,8 @@
 import { get } from "./api.js";
 import { formatValue, labelOf, t } from "./i18n.js";
 import { attempt, clear, h } from "./ui.js";
-import { idOf } from "./schema.js";
+import { dig, idOf } from "./schema.js";
 import { titleOf } from "./views.js";
-
-const dig = (value, key) => key.split(".").filter(Boolean).reduce((v, k) => (v == null ? v : v[k]), value);
 
 export async function homeView(section, navigation) {
   const cards = navigation.ui.filter((d) => d.kind === "UiCard");

@@ -111,3 +111,6 @@ export function filtersOf(resource) {
 export const idOf = (resource, record) => record[resource.idField] ?? record.id;
 
 export const fill = (path, id) => path.replace(/\{\w+\}/, encodeURIComponent(id));
+
+// A value inside an answer by its dotted key ("totals.open"; "" is the answer itself).
+export const dig = (value, key) => key.split(".").filter(Boolean).reduce((v, k) => (v == null ? v : v[k]), value);

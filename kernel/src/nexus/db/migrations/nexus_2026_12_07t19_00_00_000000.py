@@ -4,7 +4,7 @@ from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 
 from nexus.db._script import run_script
 
-ID = "2026-12-07T18:20:00:000000"
+ID = "2026-12-07T19:00:00:000000"
 VERSION = "1.38.0"
 DESCRIPTION = "SCIM resources: what an identity provider provisioned, as it sent it"
 
