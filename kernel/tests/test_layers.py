@@ -43,6 +43,8 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("identity", "tenancy"),
     # flows across services
     ("schema", "provisioning", "portability", "sso", "dr"),
+    # the tenant's identity provider for its apps (OpenID Connect, SCIM): over identity
+    ("idaas",),
     # front ends and composition
     ("console", "workspace"),
     ("compose",),

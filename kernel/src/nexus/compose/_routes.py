@@ -11,6 +11,7 @@ from nexus.console import console_router
 from nexus.events import event_routes
 from nexus.features import feature_routes, preset_routes
 from nexus.http import health_routes, problem_routes
+from nexus.idaas import idaas_routes
 from nexus.identity import identity_routes
 from nexus.observability import metrics_route
 from nexus.provisioning import provisioning_routes
@@ -32,6 +33,7 @@ def kernel_routes() -> list[ControllerRouterHandler]:
         metrics_route,
         *identity_routes,
         *sso_routes,
+        *idaas_routes,
         # One router: tenancy (GET) and provisioning (POST) share /api/v1/tenants.
         Router(path="/", route_handlers=[TenantController, *provisioning_routes]),
         *feature_routes,

@@ -5,13 +5,13 @@ from __future__ import annotations
 from nexus.identity._authenticate import Authenticator, AuthError
 from nexus.identity._email_verification import send_verification
 from nexus.identity._employment import USER_PROVISIONED_EVENT, employment_consumer
-from nexus.identity._gate import TENANT_HEADER, AuthGate
+from nexus.identity._gate import TENANT_HEADER, AuthGate, client_address
 from nexus.identity._jwt import JwtKeys, ensure_signing_key, load_jwt_keys
 from nexus.identity._mfa import KEYS_VARIABLE as IDENTITY_KEYS_VARIABLE
 from nexus.identity._mfa import seal, unseal
-from nexus.identity._mfa_tickets import issue_ticket
+from nexus.identity._mfa_tickets import MfaRequired, issue_ticket
 from nexus.identity._principal import Principal, PrincipalKind, Role, request_principal
-from nexus.identity._routes import identity_routes
+from nexus.identity._routes import identity_routes, password_sign_in
 from nexus.identity._secrets import hash_password
 from nexus.identity._store import (
     ApiKeyCreate,
@@ -31,11 +31,13 @@ __all__ = (
     "AuthGate",
     "Authenticator",
     "JwtKeys",
+    "MfaRequired",
     "Principal",
     "PrincipalKind",
     "Role",
     "Throttle",
     "UserCreate",
+    "client_address",
     "create_api_key",
     "create_platform_key",
     "create_user",
@@ -47,6 +49,7 @@ __all__ = (
     "load_jwt_keys",
     "request_principal",
     "seal",
+    "password_sign_in",
     "send_verification",
     "unseal",
 )

@@ -59,7 +59,13 @@ if TYPE_CHECKING:
     from nexus.identity._authenticate import Authenticator
 
 
-__all__ = ("ApiKeyController", "AuthController", "UserController", "identity_routes")
+__all__ = (
+    "ApiKeyController",
+    "AuthController",
+    "UserController",
+    "identity_routes",
+    "password_sign_in",
+)
 
 USERS_PERMISSION = "nexus.users:admin"
 KEYS_PERMISSION = "nexus.api_keys:admin"
@@ -203,6 +209,25 @@ async def _key_principal(auth: Authenticator, api_key: str | None, address: str)
         if exc.status == 403:
             raise PermissionDeniedException(str(exc)) from None
         raise _refused(str(exc)) from None
+
+
+async def password_sign_in(
+    auth: Authenticator, *, tenant: str, email: str, password: str, address: str
+) -> Principal:
+    """The kernel's password sign-in, for other sign-in pages (the OpenID provider's).
+
+    The same checks as ``POST /api/v1/auth/token`` with ``grant_type=password``:
+    throttled per account and address, one argon2 verification whether or not the user
+    exists, the second-factor gate and SSO-only domains.
+
+    Raises:
+        MfaRequired: 401, the password was right and a second factor is due.
+        litestar.exceptions.NotAuthorizedException: 401, invalid credentials.
+        litestar.exceptions.TooManyRequestsException: 429, too many failed sign-ins.
+        litestar.exceptions.ClientException: 422, a field missing.
+    """
+    request = TokenRequest(grant_type="password", tenant=tenant, email=email, password=password)
+    return await _password_principal(auth, request, address)
 
 
 async def _password_principal(auth: Authenticator, data: TokenRequest, address: str) -> Principal:

@@ -26,6 +26,11 @@ identity tables except these:
   ``nexus_mfa_ticket.secret_hash`` is checked by ``nexus_mfa_ticket_matches(id, hash)``.
 - ``nexus_sso_provider.client_secret_sealed`` (an OIDC client secret, sealed) is read
   through ``nexus_sso_client_secret(provider)``.
+- The OpenID provider's secrets (``nexus.idaas``): ``nexus_oidc_key.private_jwk`` (a
+  tenant's signing key, Fernet-encrypted) comes through ``nexus_oidc_key_for_signing()``
+  and is never updated; a client secret is checked with ``nexus_oidc_client_matches``; an
+  authorization code is found and spent at once with ``nexus_oidc_code_take``; a token is
+  found by its access or refresh hash with ``nexus_oidc_token_find``.
 - ``nexus_platform_key``: no privilege at all. ``nexus_platform_key_verify(id, hash)``
   checks a key (and notes its use); ``nexus_platform_key_state(id)`` tells whether a
   platform token's key is still valid. Platform keys are created by operator commands.
@@ -58,6 +63,10 @@ SECRET_COLUMNS: dict[str, tuple[str, ...]] = {
     "nexus_mfa_recovery_code": ("code_hash",),
     "nexus_mfa_ticket": ("secret_hash",),
     "nexus_sso_provider": ("client_secret_sealed",),
+    "nexus_oidc_key": ("private_jwk",),
+    "nexus_oidc_client": ("secret_hash",),
+    "nexus_oidc_code": ("code_hash",),
+    "nexus_oidc_token": ("access_hash", "refresh_hash"),
 }
 """Columns the API role may neither read nor, for the signing key, write."""
 
@@ -66,6 +75,10 @@ UNREACHABLE_TABLES = ("nexus_platform_key",)
 
 # The API role writes no signing key: nexus migrate (the owner) creates them.
 _READ_ONLY = ("nexus_signing_key",)
+
+# Tables whose rows the API role writes but of which it updates only these columns (the
+# OpenID provider makes and retires its tenants' keys, and never rewrites a private key).
+_UPDATABLE_ONLY: dict[str, tuple[str, ...]] = {"nexus_oidc_key": ("retired_at",)}
 
 # Each function: its signature, what it returns, its volatility and its body (SQL).
 _FUNCTIONS: dict[str, tuple[str, str, str]] = {
@@ -125,6 +138,37 @@ _FUNCTIONS: dict[str, tuple[str, str, str]] = {
         "stable",
         "select p.client_secret_sealed from nexus_sso_provider p where p.id = p_id",
     ),
+    "nexus_oidc_key_for_signing()": (
+        "table (kid text, private_jwk text)",
+        "stable",
+        "select k.kid, k.private_jwk from nexus_oidc_key k "
+        "where k.retired_at is null order by k.created_at desc limit 1",
+    ),
+    "nexus_oidc_client_matches(p_client_id text, p_secret_hash bytea)": (
+        "boolean",
+        "stable",
+        "select exists (select 1 from nexus_oidc_client c where c.client_id = p_client_id "
+        "and c.secret_hash = p_secret_hash)",
+    ),
+    "nexus_oidc_code_take(p_code_hash bytea, p_client_id text)": (
+        "table (client_id text, user_id uuid, redirect_uri text, scope text, nonce text, "
+        "code_challenge text, code_challenge_method text, auth_time bigint)",
+        "volatile",
+        "delete from nexus_oidc_code c where c.code_hash = p_code_hash "
+        "and c.client_id = p_client_id and c.expires_at > now() returning c.client_id, "
+        "c.user_id, c.redirect_uri, c.scope, c.nonce, c.code_challenge, "
+        "c.code_challenge_method, c.auth_time",
+    ),
+    "nexus_oidc_token_find(p_access_hash bytea, p_refresh_hash bytea)": (
+        "table (id uuid, family_id uuid, client_id text, user_id uuid, scope text, "
+        "expires_at timestamptz, refresh_expires_at timestamptz, rotated_at timestamptz, "
+        "revoked_at timestamptz)",
+        "stable",
+        "select t.id, t.family_id, t.client_id, t.user_id, t.scope, t.expires_at, "
+        "t.refresh_expires_at, t.rotated_at, t.revoked_at from nexus_oidc_token t "
+        "where (p_access_hash is not null and t.access_hash = p_access_hash) "
+        "or (p_refresh_hash is not null and t.refresh_hash = p_refresh_hash)",
+    ),
     "nexus_platform_key_state(p_id uuid)": (
         "table (expires_at timestamptz, revoked_at timestamptz)",
         "stable",
@@ -159,6 +203,9 @@ async def secure_credentials(conn: asyncpg.Connection, *, api_role: str) -> None
         statements.append(f"grant select, insert, update, delete on {table} to {operator}")
     for table in _READ_ONLY:
         statements.append(f"revoke insert, update, delete, truncate on {table} from {api}")
+    for table, updatable in _UPDATABLE_ONLY.items():
+        statements.append(f"revoke update on {table} from {api}")
+        statements.append(f"grant update ({', '.join(map(_quote, updatable))}) on {table} to {api}")
     for table in UNREACHABLE_TABLES:
         statements.append(f"revoke all on {table} from {api}")
         statements.append(f"grant select, insert, update, delete on {table} to {operator}")
