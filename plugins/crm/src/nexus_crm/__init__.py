@@ -149,8 +149,11 @@ def nexus_routes(register: Callable[[Any], None]) -> None:
 
 @hookimpl
 def nexus_services(register: Callable[[Service], None]) -> None:
-    """Contacts for other plugins: ``crm.contacts.save`` and ``crm.contacts.changed``
-    (connectors and web forms), ``crm.contacts.list`` and ``crm.contacts.upsert`` (CardDAV)."""
+    """Contacts for other plugins, in the caller's transaction.
+
+    ``crm.contacts.save`` and ``crm.contacts.changed`` serve connectors and web forms,
+    ``crm.contacts.list`` and ``crm.contacts.upsert`` CardDAV.
+    """
     for service in SERVICES:
         register(service)
 
