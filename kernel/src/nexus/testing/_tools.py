@@ -6,8 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from nexus_hookspecs import ToolAnswer, new_id
 
-from nexus.compose import ToolCalls
-from nexus.compose._tool_port import RequestTools
+from nexus.compose import RequestTools, ToolCalls
 from nexus.identity import Principal, PrincipalKind
 from nexus.services import kernel_of
 
