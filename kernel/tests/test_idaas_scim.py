@@ -179,6 +179,7 @@ def test_a_taken_user_name_answers_409(served):
         ("GET", "/Users", {"params": {"filter": "userName eq"}}, 400),
         ("GET", "/Users/not-a-uuid", {}, 404),
         ("GET", "/Nothing", {}, 404),
+        ("GET", "/\u00b1\U000a1253-W\u00a4", {}, 404),
         ("PATCH", "/Users/00000000-0000-0000-0000-000000000000", {"json": {"Operations": []}}, 400),
         (
             "POST",
@@ -187,7 +188,15 @@ def test_a_taken_user_name_answers_409(served):
             400,
         ),
     ],
-    ids=["bad-json", "bad-filter", "bad-id", "unknown-endpoint", "bad-patch", "no-user-name"],
+    ids=[
+        "bad-json",
+        "bad-filter",
+        "bad-id",
+        "unknown-endpoint",
+        "odd-path",
+        "bad-patch",
+        "no-user-name",
+    ],
 )
 def test_bad_scim_requests_answer_scim_errors(served, method, path, kwargs, status):
     _, scim = _scim_tenant(served)

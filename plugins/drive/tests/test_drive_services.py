@@ -44,6 +44,15 @@ def test_a_second_document_with_the_same_name_gets_a_free_one(client: Any, tenan
     assert other["path"] == "/Finance/Invoices/INV-2026-0001 (2).pdf"
 
 
+def test_a_free_name_stays_within_255_characters(client: Any, tenant: Any) -> None:
+    long = "n" * 250 + ".pdf"  # 254 characters: " (2)" would take it past 255
+    adopt(client, tenant, name=long)
+    other = adopt(
+        client, tenant, name=long, source_ref="finance.invoice:2", blob_key="finance/invoices/2.pdf"
+    )
+    assert other["path"].rsplit("/", 1)[1] == "n" * 247 + " (2).pdf"
+
+
 def test_adopt_refuses_drive_keys_and_bad_names(client: Any, tenant: Any) -> None:
     refused = call(
         client,

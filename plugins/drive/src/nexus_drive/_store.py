@@ -192,7 +192,9 @@ async def free_name(conn: Connection, drive_id: UUID, parent_id: UUID | None, na
     candidate, number = name, 1
     while await _child(conn, drive_id, parent_id, candidate) is not None:
         number += 1
-        candidate = f"{stem} ({number}){'.' + ext if ext else ''}"
+        suffix = f" ({number}){'.' + ext if ext else ''}"
+        # A name near the 255-character limit gives up the end of its stem to its number.
+        candidate = stem[: 255 - len(suffix)] + suffix
     return candidate
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
@@ -9,6 +10,7 @@ import msgspec
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import UploadFile
 from litestar.exceptions import ClientException
+from litestar.openapi.spec import OpenAPIMediaType, OpenAPIType, Operation, Schema
 from litestar.params import FromPath, FromQuery, QueryParameter
 from nexus_hookspecs.http import (
     Context,
@@ -41,6 +43,22 @@ from nexus_sheets._xlsx import export_xlsx, import_xlsx
 __all__ = ("WorkbookController",)
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@dataclass
+class _ExportOperation(Operation):
+    """The export's 200 in each format it answers, as files rather than JSON."""
+
+    def __post_init__(self) -> None:
+        ok = (self.responses or {}).get("200")
+        if getattr(ok, "content", None) is not None:
+            binary = Schema(type=OpenAPIType.STRING, format="binary")  # type: ignore[arg-type]
+            ok.content = {  # type: ignore[union-attr]
+                media: OpenAPIMediaType(schema=binary)
+                for media in (XLSX, "text/csv", "application/pdf")
+            }
+
+
 _MAX_UPLOAD = 20 * 1024 * 1024
 _Name = Annotated[str, msgspec.Meta(min_length=1, max_length=255)]
 
@@ -216,7 +234,12 @@ class WorkbookController(Controller):
             ],
         )
 
-    @get("/{file_id:uuid}/export", opt=route_opt(permission=READ), media_type=XLSX)
+    @get(
+        "/{file_id:uuid}/export",
+        opt=route_opt(permission=READ),
+        media_type=XLSX,
+        operation_class=_ExportOperation,
+    )
     async def export_workbook(
         self, db: Db, services: Services, context: Context, file_id: FromPath[UUID],
         format: FromQuery[Literal["xlsx", "csv", "pdf"]] = "xlsx",  # noqa: A002 - the query's name

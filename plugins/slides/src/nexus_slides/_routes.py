@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 from uuid import UUID
 
@@ -9,6 +10,7 @@ import msgspec
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import UploadFile
 from litestar.exceptions import ClientException
+from litestar.openapi.spec import OpenAPIMediaType, OpenAPIType, Operation, Schema
 from litestar.params import FromPath, FromQuery, QueryParameter
 from nexus_hookspecs.http import (
     Context,
@@ -38,6 +40,21 @@ if TYPE_CHECKING:
 __all__ = ("DeckController",)
 
 PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
+
+
+@dataclass
+class _ExportOperation(Operation):
+    """The export's 200 in each format it answers, as files rather than JSON."""
+
+    def __post_init__(self) -> None:
+        ok = (self.responses or {}).get("200")
+        if getattr(ok, "content", None) is not None:
+            binary = Schema(type=OpenAPIType.STRING, format="binary")  # type: ignore[arg-type]
+            ok.content = {  # type: ignore[union-attr]
+                media: OpenAPIMediaType(schema=binary) for media in (PPTX, "application/pdf")
+            }
+
+
 _MAX_UPLOAD = 50 * 1024 * 1024
 _Name = Annotated[str, msgspec.Meta(min_length=1, max_length=255)]
 _Points = Annotated[float, msgspec.Meta(ge=72, le=4000)]
@@ -225,7 +242,12 @@ class DeckController(Controller):
             document = await read_document(conn, services, file_id=file_id, actor=_actor(context))
         return _view(file_id, document.doc)
 
-    @get("/{file_id:uuid}/export", opt=route_opt(permission=READ), media_type=PPTX)
+    @get(
+        "/{file_id:uuid}/export",
+        opt=route_opt(permission=READ),
+        media_type=PPTX,
+        operation_class=_ExportOperation,
+    )
     async def export_deck(
         self, db: Db, services: Services, context: Context, blobs: TenantBlobs,
         file_id: FromPath[UUID],

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Annotated, Any
 from uuid import UUID  # noqa: TC003 - Litestar reads the handlers' annotations
@@ -11,6 +12,7 @@ import msgspec
 from litestar import Request, get, post
 from litestar.datastructures import UploadFile
 from litestar.exceptions import NotFoundException
+from litestar.openapi.spec import OpenAPIMediaType, OpenAPIType, Operation, Schema
 from litestar.params import FromPath, QueryParameter
 from litestar.response import Response
 from nexus_hookspecs import new_id
@@ -115,7 +117,25 @@ async def list_documents(db: Db, services: Services, context: Context) -> list[D
     return out
 
 
-@get("/documents/{file_id:uuid}/export", opt=route_opt(permission=READ))
+@dataclass
+class _ExportOperation(Operation):
+    """The export's 200 in each format it answers, as files rather than JSON."""
+
+    def __post_init__(self) -> None:
+        ok = (self.responses or {}).get("200")
+        if getattr(ok, "content", None) is not None:
+            binary = Schema(type=OpenAPIType.STRING, format="binary")  # type: ignore[arg-type]
+            ok.content = {  # type: ignore[union-attr]
+                media.media_type.split(";")[0]: OpenAPIMediaType(schema=binary)
+                for media, _ in EXPORTS.values()
+            }
+
+
+@get(
+    "/documents/{file_id:uuid}/export",
+    opt=route_opt(permission=READ),
+    operation_class=_ExportOperation,
+)
 async def export_document(
     file_id: FromPath[UUID],
     db: Db,
