@@ -30,7 +30,9 @@ def test_import_markdown_then_export_every_format(client, tenant):
     assert from_markdown(md.text) == SAMPLE
 
     docx = client.get(f"{BASE}/{file_id}/export", headers=tenant.headers)
-    assert docx.headers["content-disposition"] == 'attachment; filename="Plan.docx"'
+    assert docx.headers["content-disposition"] == (
+        "attachment; filename=\"Plan.docx\"; filename*=UTF-8''Plan.docx"
+    )
     assert from_docx(docx.content) == SAMPLE
     odt = client.get(f"{BASE}/{file_id}/export", params={"format": "odt"}, headers=tenant.headers)
     assert odt.content[:2] == b"PK"
@@ -38,6 +40,17 @@ def test_import_markdown_then_export_every_format(client, tenant):
     assert pdf.content.startswith(b"%PDF-")
     bad = client.get(f"{BASE}/{file_id}/export", params={"format": "rtf"}, headers=tenant.headers)
     assert bad.status_code in (400, 422)
+
+
+def test_a_name_in_any_script_exports_with_its_name_encoded(client, tenant):
+    made = client.post(BASE, json={"name": "Plan d’été 计划"}, headers=tenant.headers)
+    assert made.status_code == 201, made.text
+    docx = client.get(f"{BASE}/{made.json()['file_id']}/export", headers=tenant.headers)
+    assert docx.status_code == 200
+    assert docx.headers["content-disposition"] == (
+        'attachment; filename="Plan d__t_ __.docx"; '
+        "filename*=UTF-8''Plan%20d%E2%80%99%C3%A9t%C3%A9%20%E8%AE%A1%E5%88%92.docx"
+    )
 
 
 def test_import_docx_and_list(client, tenant):

@@ -6,6 +6,7 @@ import base64
 from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Annotated, Any
+from urllib.parse import quote
 from uuid import UUID  # noqa: TC003 - Litestar reads the handlers' annotations
 
 import msgspec
@@ -117,6 +118,15 @@ async def list_documents(db: Db, services: Services, context: Context) -> list[D
     return out
 
 
+def _attachment(name: str) -> str:
+    """``attachment`` with an ASCII fallback name, then the name itself (RFC 6266, 8187).
+
+    A header is Latin-1 on the wire: a name in another script goes percent-encoded.
+    """
+    fallback = "".join(c if 32 <= ord(c) < 127 and c not in '"\\' else "_" for c in name)
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
+
+
 @dataclass
 class _ExportOperation(Operation):
     """The export's 200 in each format it answers, as files rather than JSON."""
@@ -158,7 +168,7 @@ async def export_document(
     return Response(
         body,
         media_type=media.media_type,
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+        headers={"Content-Disposition": _attachment(filename)},
     )
 
 
