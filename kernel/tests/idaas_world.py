@@ -60,7 +60,7 @@ def hidden_fields(page: str) -> dict[str, str]:
 
 def form_action(page: str) -> str:
     """Where the sign-in page's form posts."""
-    match = re.search(r'<form method="post" action="([^"]*)">', page)
+    match = re.search(r'<form method="post" action="([^"]*)"', page)
     assert match, page
     return unescape(match.group(1))
 

@@ -14,17 +14,16 @@ from authlib.oauth2 import OAuth2Error, ResourceProtector
 from authlib.oauth2.rfc6750 import BearerTokenValidator
 from authlib.oidc.rpinitiated import EndSessionEndpoint
 from litestar import Controller, Request, get, post, route
-from litestar.exceptions import HTTPException
 from litestar.response import Response
 
 from nexus.idaas import _store
 from nexus.idaas._bridge import in_thread
 from nexus.idaas._issuer import ISSUER_PATH, Issuer, issuer_of, respond
 from nexus.idaas._keys import ALGORITHM, jwks, signing_key
-from nexus.idaas._pages import authorize_page, message_page
+from nexus.idaas._pages import authorize_page, html_page, message_page, second_factor_page
 from nexus.idaas._server import SCOPES, EndUser
 from nexus.idaas._session import COOKIE, SESSION_TTL, read_session, session_cookie
-from nexus.identity import MfaRequired, client_address, password_sign_in
+from nexus.idaas._sign_in import SIGN_IN_FIELDS, SignIn, password_step, second_factor_step
 
 if TYPE_CHECKING:
     from nexus.idaas._bridge import HttpRequest
@@ -33,8 +32,8 @@ if TYPE_CHECKING:
 __all__ = ("OidcController",)
 
 _OPEN = {"nexus_access": "visitor", "nexus_no_idempotency": True}
-_HTML = "text/html; charset=utf-8"
-_SIGN_IN_FIELDS = ("email", "password", "decision")
+# Where the passkey button of the second-factor step asks for its options.
+_PASSKEY_OPTIONS = "/api/v1/auth/mfa/webauthn/options"
 
 
 def _discovery(issuer: str) -> dict[str, Any]:
@@ -91,8 +90,7 @@ def _error_page(result: tuple[int, Any, Any]) -> Response[Any]:
     if any(name == "Location" for name, _ in headers or []):
         return respond(result)  # the redirect URI was checked: the client hears the error
     detail = body.get("error_description") or body.get("error") if isinstance(body, dict) else ""
-    page = message_page("This sign-in request is not valid", str(detail))
-    return Response(content=page, status_code=status, media_type=_HTML)
+    return html_page(message_page("This sign-in request is not valid", str(detail)), status)
 
 
 def _authorize_step(
@@ -127,6 +125,33 @@ def _authorize_step(
     return _Step(client_name=client.name, scopes=scopes, user=user)
 
 
+def _page(issuer: Issuer, step: _Step, params: dict[str, str], signing_in: SignIn) -> str:
+    """The sign-in and consent page, or its second-factor step while one is due."""
+    action = f"{issuer.url}/authorize"
+    if signing_in.ticket is not None:
+        base = issuer.url.removesuffix(f"{ISSUER_PATH}/{issuer.slug}")
+        return second_factor_page(
+            action=action,
+            tenant_name=issuer.name,
+            client_name=step.client_name,
+            scopes=step.scopes,
+            params=params,
+            ticket=signing_in.ticket,
+            methods=signing_in.methods,
+            passkey_options=base + _PASSKEY_OPTIONS,
+            error=signing_in.error,
+        )
+    return authorize_page(
+        action=action,
+        tenant_name=issuer.name,
+        client_name=step.client_name,
+        scopes=step.scopes,
+        params=params,
+        signed_in_as=step.user.email if step.user else None,
+        error=signing_in.error,
+    )
+
+
 class OidcController(Controller):
     """One tenant's OpenID Connect provider (Authlib's grants; issue #29)."""
 
@@ -152,24 +177,26 @@ class OidcController(Controller):
         and never redirects) and shows the sign-in and consent page, or answers at once
         with a code when the browser's session is signed in and the user allowed this
         client these scopes before. POST signs in with the kernel's password sign-in
-        and records the decision.
+        (then, when the user has a second factor, shows its step: a TOTP or recovery code,
+        or a passkey) and records the decision.
         """
         issuer = await issuer_of(request)
         req = await issuer.oauth_request(request, "/authorize")
-        form = {k: req.form.get(k) for k in _SIGN_IN_FIELDS}
+        form = {k: req.form.get(k) for k in SIGN_IN_FIELDS}
         session = read_session(request.cookies.get(COOKIE), tenant_id=issuer.tenant_id)
         user: EndUser | None = None
         if session is not None:
             row = await issuer.bridge.transaction(lambda c: _store.user_claims(c, session.user_id))
             user = EndUser(row) if row is not None else None
         auth_time = session.auth_time if session and user else None
-        error: str | None = None
-        status = 200
+        signing_in = SignIn()
         if request.method == "POST" and user is None and form["decision"] == "allow":
-            user, error, status = await _sign_in(request, issuer, form)
+            sign_in_step = second_factor_step if form["mfa_ticket"] else password_step
+            signing_in = await sign_in_step(request, issuer, form)
+            user = signing_in.user
             auth_time = int(time.time()) if user else None
         req.auth_time = auth_time
-        params = {k: v for k, v in req.payload.data.items() if k not in _SIGN_IN_FIELDS}
+        params = {k: v for k, v in req.payload.data.items() if k not in SIGN_IN_FIELDS}
         req.payload = type(req.payload)({k: [v] for k, v in params.items()})
         decided = form["decision"] if request.method == "POST" else None
         if decided == "allow" and user is None:
@@ -179,16 +206,7 @@ class OidcController(Controller):
             status_code = step.result[0]
             response = respond(step.result) if status_code == 302 else _error_page(step.result)
         else:
-            page = authorize_page(
-                action=f"{issuer.url}/authorize",
-                tenant_name=issuer.name,
-                client_name=step.client_name,
-                scopes=step.scopes,
-                params=params,
-                signed_in_as=step.user.email if step.user else None,
-                error=error,
-            )
-            response = Response(content=page, status_code=status, media_type=_HTML)
+            response = html_page(_page(issuer, step, params, signing_in), signing_in.status)
         if user is not None and auth_time is not None and session is None:
             response.set_cookie(
                 COOKIE,
@@ -261,8 +279,8 @@ class OidcController(Controller):
         if result is not None and result[0] == 302:
             response = respond(result)
         else:
-            page = message_page("Signed out", f"You are signed out of {issuer.name}.")
-            response = Response(content=page, status_code=200, media_type=_HTML)
+            signed_out = f"You are signed out of {issuer.name}."
+            response = html_page(message_page("Signed out", signed_out))
         response.delete_cookie(COOKIE, path=f"{ISSUER_PATH}/{issuer.slug}")
         return response
 
@@ -304,36 +322,3 @@ class _Validator(BearerTokenValidator):
 
     def authenticate_token(self, token_string: str) -> Token | None:
         return self.issuer.bridge.call(_store.find_token, access=token_string)
-
-
-async def _sign_in(
-    request: Request[Any, Any, Any], issuer: Issuer, form: dict[str, str | None]
-) -> tuple[EndUser | None, str | None, int]:
-    """Sign in with the kernel's password sign-in; the user, or the error to show."""
-    try:
-        principal = await password_sign_in(
-            issuer.kernel.authenticator,
-            tenant=issuer.slug,
-            email=form["email"] or "",
-            password=form["password"] or "",
-            address=client_address(request.scope),
-        )
-    except MfaRequired:
-        # The second factor is never skipped: until this page asks for one, such an
-        # account signs in to the tenant's apps only through the identity provider.
-        return (
-            None,
-            "This account signs in with a second factor, which this page does not offer yet.",
-            401,
-        )
-    except HTTPException as exc:
-        message = (
-            "Too many failed sign-ins; try again later."
-            if exc.status_code == 429
-            else ("The email or password is not right.")
-        )
-        return None, message, exc.status_code
-    row = await issuer.bridge.transaction(lambda c: _store.user_claims(c, principal.subject))
-    if row is None:
-        return None, "The email or password is not right.", 401
-    return EndUser(row), None, 200

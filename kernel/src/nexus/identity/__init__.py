@@ -12,6 +12,7 @@ from nexus.identity._mfa import seal, unseal
 from nexus.identity._mfa_tickets import MfaRequired, issue_ticket
 from nexus.identity._principal import Principal, PrincipalKind, Role, request_principal
 from nexus.identity._routes import identity_routes, password_sign_in
+from nexus.identity._routes_mfa import rp_of
 from nexus.identity._secrets import hash_password
 from nexus.identity._store import (
     ApiKeyCreate,
@@ -21,6 +22,7 @@ from nexus.identity._store import (
     create_user,
 )
 from nexus.identity._throttle import Throttle
+from nexus.identity._ticket_use import FactorMethod, complete_second_factor
 
 __all__ = (
     "IDENTITY_KEYS_VARIABLE",
@@ -30,6 +32,7 @@ __all__ = (
     "AuthError",
     "AuthGate",
     "Authenticator",
+    "FactorMethod",
     "JwtKeys",
     "MfaRequired",
     "Principal",
@@ -38,6 +41,7 @@ __all__ = (
     "Throttle",
     "UserCreate",
     "client_address",
+    "complete_second_factor",
     "create_api_key",
     "create_platform_key",
     "create_user",
@@ -48,6 +52,7 @@ __all__ = (
     "issue_ticket",
     "load_jwt_keys",
     "request_principal",
+    "rp_of",
     "seal",
     "password_sign_in",
     "send_verification",

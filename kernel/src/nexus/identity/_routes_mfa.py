@@ -14,11 +14,6 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar
 
 import msgspec
 from litestar import Controller, Request, post
-from litestar.exceptions import (
-    ClientException,
-    NotAuthorizedException,
-    TooManyRequestsException,
-)
 from litestar.params import JSONBody
 from nexus_hookspecs.http import invalid
 
@@ -31,19 +26,14 @@ from nexus.identity._mfa import (
     has_second_factor,
     new_recovery_codes,
     start_totp,
-    use_recovery_code,
-    verify_totp,
 )
 from nexus.identity._mfa_tickets import (
     MfaChallenge,
     MfaRequired,
     Ticket,
-    count_failure,
-    open_ticket,
     second_factor_gate,
     set_challenge,
     spend,
-    ticket_tenant,
 )
 from nexus.identity._passkeys import (
     Passkey,
@@ -51,9 +41,9 @@ from nexus.identity._passkeys import (
     authentication_options,
     register_passkey,
     registration_options,
-    verify_passkey,
 )
 from nexus.identity._sessions import SignedIn, sign_in
+from nexus.identity._ticket_use import check_factor, with_ticket
 from nexus.services import kernel_of
 
 if TYPE_CHECKING:
@@ -146,12 +136,9 @@ class MyMfa(MfaState, kw_only=True):
 
 
 def rp_of(request: Request[Any, Any, Any]) -> RelyingParty:
+    """The passkeys' relying party: ``NEXUS_PUBLIC_URL``, else the request's own origin."""
     settings = kernel_of(request.app).settings
     return RelyingParty.of(settings.public_url or str(request.base_url))
-
-
-def _gone() -> ClientException:
-    return ClientException("the MFA ticket is invalid, used or expired", status_code=422)
 
 
 async def _with_ticket(
@@ -160,47 +147,14 @@ async def _with_ticket(
     purposes: set[str],
     act: Callable[[Connection, Ticket, Any], Awaitable[_T | None]],
 ) -> _T:
-    """Run ``act`` in the ticket's tenant with the open ticket and its user's row.
-
-    ``act`` answers ``None`` for a wrong second factor: the failure is counted on the ticket
-    (committed) and against the client's address, and the answer is 401.
-    """
-    auth = kernel_of(request.app).authenticator
-    address = client_address(request.scope)
-    throttle = auth.throttle
-    if throttle is not None and (wait := await throttle.flooding(address)) is not None:
-        raise TooManyRequestsException(
-            f"too many invalid attempts; retry in {wait} s", headers={"Retry-After": str(wait)}
-        )
-    tenant_id = ticket_tenant(ticket)
-    tenant = await auth.tenant(str(tenant_id)) if tenant_id else None
-    opened = result = None
-    if tenant is not None and tenant.status == "active":
-        async with auth.database.transaction(tenant_id=tenant.id) as conn:
-            opened = await open_ticket(conn, ticket, purposes)
-            user = None
-            if opened is not None:
-                user = await conn.fetchrow(
-                    "select id, email, name, roles from nexus_user where id = $1 and not disabled",
-                    opened.user_id,
-                )
-            if opened is not None and user is not None:
-                result = await act(conn, opened, user)
-                if result is None:
-                    await count_failure(conn, opened)
-            else:
-                opened = None
-    if opened is None:
-        if throttle is not None:
-            await throttle.invalid(address)
-        raise _gone()
-    if result is None:
-        if throttle is not None:
-            await throttle.invalid(address)
-        raise NotAuthorizedException(
-            "the second factor is wrong", headers={"WWW-Authenticate": "Bearer"}
-        )
-    return result
+    """:func:`with_ticket` for a request: its kernel's authenticator and client address."""
+    return await with_ticket(
+        kernel_of(request.app).authenticator,
+        address=client_address(request.scope),
+        ticket=ticket,
+        purposes=purposes,
+        act=act,
+    )
 
 
 async def _signed_in(
@@ -246,18 +200,14 @@ class MfaSignInController(Controller):
             invalid("code", f"required with method {data.method}")
 
         async def act(conn: Connection, ticket: Ticket, user: Any) -> SignedIn | None:
-            if data.method == "totp":
-                ok = await verify_totp(conn, ticket.user_id, data.code or "")
-            elif data.method == "recovery_code":
-                ok = await use_recovery_code(conn, ticket.user_id, data.code or "")
-            else:
-                ok = ticket.challenge is not None and await verify_passkey(
-                    conn,
-                    rp_of(request),
-                    user_id=ticket.user_id,
-                    credential=data.credential or {},
-                    challenge=ticket.challenge,
-                )
+            ok = await check_factor(
+                conn,
+                rp_of(request),
+                ticket,
+                method=data.method,
+                code=data.code,
+                credential=data.credential,
+            )
             return await _signed_in(request, conn, ticket, user, data.method) if ok else None
 
         return await _with_ticket(request, data.ticket, {"verify"}, act)
