@@ -36,3 +36,11 @@ def test_nothing_set_means_the_embedded_default():
 def test_a_bad_value_names_its_variable():
     with pytest.raises(SettingsError, match="NEXUS_WORKERS"):
         Settings.from_env({"NEXUS_WORKERS": "many"})
+
+
+def test_the_sso_resolver_is_a_setting_checked_at_start():
+    settings = Settings.from_env({"NEXUS_SSO_RESOLVER": "10.0.0.53:5353"})
+    assert settings.sso_resolver == "10.0.0.53:5353"
+    assert Settings.from_env({}).sso_resolver is None
+    with pytest.raises(SettingsError, match="NEXUS_SSO_RESOLVER"):
+        Settings.from_env({"NEXUS_SSO_RESOLVER": "dns.example:port"})

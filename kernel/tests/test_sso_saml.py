@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import uuid
 from typing import TYPE_CHECKING, Any
@@ -29,19 +28,13 @@ pytestmark = pytest.mark.skipif(
 @pytest.fixture(scope="module")
 def zone() -> Iterator[DnsZone]:
     zone = DnsZone()
-    previous = os.environ.get("NEXUS_SSO_RESOLVER")
-    os.environ["NEXUS_SSO_RESOLVER"] = f"127.0.0.1:{zone.port}"
     yield zone
     zone.close()
-    if previous is None:
-        del os.environ["NEXUS_SSO_RESOLVER"]
-    else:
-        os.environ["NEXUS_SSO_RESOLVER"] = previous
 
 
 @pytest.fixture(scope="module")
 def world(nexus_postgres_server: str, zone: DnsZone) -> Iterator[tuple[Any, str]]:
-    settings = Settings(log_level="warning", public_url=BASE)
+    settings = Settings(log_level="warning", public_url=BASE, sso_resolver=f"127.0.0.1:{zone.port}")
     with (
         migrated_database(nexus_postgres_server) as url,
         create_test_client(database_url=url, settings=settings) as client,

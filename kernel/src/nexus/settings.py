@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 import msgspec
 
@@ -19,6 +19,10 @@ _LIST_FIELDS = frozenset({"plugins", "cors_origins"})
 
 class SettingsError(ValueError):
     """A ``NEXUS_*`` variable holds a value the kernel cannot use."""
+
+
+# ``host`` or ``host:port`` of a DNS server.
+_Resolver = Annotated[str, msgspec.Meta(pattern=r"^[^\s:]+(:[0-9]{1,5})?$")]
 
 
 class Settings(msgspec.Struct, frozen=True, kw_only=True):
@@ -104,6 +108,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         blob_max_bytes: Largest object the file store accepts.
         public_url: The address clients reach the kernel at (``https://nexus.example``);
             makes the signed file URLs of the local file store absolute.
+        sso_resolver: The DNS resolver (``host`` or ``host:port``) that checks the TXT
+            records verifying a tenant's email domains for single sign-on; the system's
+            when unset.
     """
 
     database_url: str | None = None
@@ -156,6 +163,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     s3_secret_access_key: str | None = None
     blob_max_bytes: int = 100 * 1024 * 1024
     public_url: str | None = None
+    sso_resolver: _Resolver | None = None
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:

@@ -2,7 +2,8 @@
 
 To verify ``example.com`` the tenant publishes ``nexus-verification=<token>`` as a TXT
 record of ``_nexus-verification.example.com``; the check asks the resolver of
-``NEXUS_SSO_RESOLVER`` (``host`` or ``host:port``; the system's when unset). A domain is
+``NEXUS_SSO_RESOLVER`` (``Settings.sso_resolver``: ``host`` or ``host:port``; the
+system's when unset). A domain is
 verified by one tenant at most. A verified domain marked ``sso_only`` refuses password
 sign-ins of its addresses (they sign in through the tenant's identity provider).
 """
@@ -10,7 +11,6 @@ sign-ins of its addresses (they sign in through the tenant's identity provider).
 from __future__ import annotations
 
 import asyncio
-import os
 import secrets
 from datetime import datetime
 from typing import TYPE_CHECKING, Annotated
@@ -37,7 +37,6 @@ __all__ = (
 )
 
 RECORD_PREFIX = "_nexus-verification"
-RESOLVER_VARIABLE = "NEXUS_SSO_RESOLVER"
 
 DomainName = Annotated[
     str,
@@ -141,36 +140,41 @@ async def delete_domain(conn: Connection, domain_id: UUID) -> bool:
     return status != "DELETE 0"
 
 
-def _resolver() -> dns.resolver.Resolver:
+def _resolver(configured: str | None) -> dns.resolver.Resolver:
     import dns.resolver  # noqa: PLC0415 - dnspython (0.35 s) only when a domain is checked
 
-    configured = os.environ.get(RESOLVER_VARIABLE, "").strip()
     if not configured:
         return dns.resolver.Resolver()
-    host, _, port = configured.rpartition(":") if ":" in configured else (configured, "", "53")
+    host, _, port = configured.partition(":")
     resolver = dns.resolver.Resolver(configure=False)
     resolver.nameservers = [host]
-    resolver.port = int(port)
+    resolver.port = int(port or 53)
     resolver.lifetime = 5.0
     return resolver
 
 
-def _txt_values(name: str) -> list[str]:
+def _txt_values(name: str, resolver: str | None) -> list[str]:
     import dns.resolver  # noqa: PLC0415
 
     try:
-        answer = _resolver().resolve(name, "TXT", search=False)
+        answer = _resolver(resolver).resolve(name, "TXT", search=False)
     except (dns.resolver.NXDOMAIN, dns.resolver.NoAnswer):
         return []
     return [b"".join(record.strings).decode(errors="replace") for record in answer]
 
 
-async def txt_published(domain: Domain) -> bool:
-    """Whether the domain's verification record is published (``False`` when DNS fails too)."""
+async def txt_published(domain: Domain, *, resolver: str | None) -> bool:
+    """Whether the domain's verification record is published (``False`` when DNS fails too).
+
+    Args:
+        domain: The domain to check.
+        resolver: ``host`` or ``host:port`` of the DNS server to ask (``sso_resolver``);
+            the system's when ``None``.
+    """
     import dns.exception  # noqa: PLC0415
 
     try:
-        values = await asyncio.to_thread(_txt_values, domain.record_name)
+        values = await asyncio.to_thread(_txt_values, domain.record_name, resolver)
     except (dns.exception.DNSException, OSError):
         return False
     return domain.record_value in values

@@ -149,7 +149,9 @@ class DomainController(Controller):
         status_code=200,
         responses={409: problem_spec(409)},
     )
-    async def verify(self, db: KernelDb, domain_id: FromPath[UUID]) -> Domain:
+    async def verify(
+        self, request: Request[Any, Any, Any], db: KernelDb, domain_id: FromPath[UUID]
+    ) -> Domain:
         """Check the domain's TXT record.
 
         409 when it is not published, or another tenant verified the domain first.
@@ -158,7 +160,8 @@ class DomainController(Controller):
             domain = await get_domain(conn, domain_id)
         if domain is None:
             raise NotFoundException()
-        if not await txt_published(domain):
+        resolver = kernel_of(request.app).settings.sso_resolver
+        if not await txt_published(domain, resolver=resolver):
             raise ClientException(
                 f"{domain.record_name} has no TXT record {domain.record_value!r} yet",
                 status_code=409,
