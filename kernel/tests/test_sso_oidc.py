@@ -114,3 +114,56 @@ def test_an_id_token_for_another_nonce_or_an_unverified_email_is_refused(world, 
     assert client.get(outsider.removeprefix(BASE), follow_redirects=False).status_code == 403
     users = client.get("/api/v1/users", headers=tenant.headers).json()["items"]
     assert users == []
+
+
+def _sign_in_through(client: Any, idp: FakeOidcProvider, root: str, claims: dict[str, Any]) -> Any:
+    login = client.get(f"{root}/login", follow_redirects=False)
+    back = idp.authorize(login.headers["location"], claims)
+    callback = client.get(back.removeprefix(BASE), follow_redirects=False)
+    assert callback.status_code == 303, callback.text
+    ticket = parse_qs(callback.headers["location"].split("?", 1)[1])["ticket"][0]
+    return client.post("/api/v1/auth/sso/complete", json={"ticket": ticket})
+
+
+def test_every_sign_in_maps_the_providers_roles_anew_and_keeps_manual_ones(world, zone, idp):
+    client, url = world
+    tenant, domain, provider = _tenant_with_provider(
+        client, url, zone, idp, role_mapping={"admins": ["tenant_admin"], "sales": ["seller"]}
+    )
+    for role in ("seller", "auditor"):
+        made = client.post(
+            "/api/v1/roles", json={"name": role, "permissions": []}, headers=tenant.headers
+        )
+        assert made.status_code == 201, made.text
+    root = f"/api/v1/sso/{tenant.slug}/oidc/{provider['id']}"
+    claims = {"sub": "u-2", "email": f"grace@{domain}", "email_verified": True, "name": "Grace"}
+
+    first = _sign_in_through(client, idp, root, claims | {"groups": ["admins"]})
+    me = client.get("/api/v1/me", headers=bearer(first)).json()
+    assert me["roles"] == ["tenant_admin"]
+    # An admin gives a role by hand; the provider does not manage it.
+    user = client.patch(
+        f"/api/v1/users/{me['subject']}",
+        json={"roles": ["tenant_admin", "auditor"]},
+        headers=tenant.headers,
+    )
+    assert user.status_code == 200, user.text
+
+    # Moved from admins to sales at the IdP: admin taken, seller given, auditor kept.
+    second = _sign_in_through(client, idp, root, claims | {"groups": ["sales"]})
+    assert client.get("/api/v1/me", headers=bearer(second)).json()["roles"] == [
+        "auditor",
+        "seller",
+    ]
+    # In no mapped group: the provider's default role instead of its mapped ones.
+    third = _sign_in_through(client, idp, root, claims | {"groups": ["interns"]})
+    assert client.get("/api/v1/me", headers=bearer(third)).json()["roles"] == [
+        "auditor",
+        "member",
+    ]
+    # An assertion without the claim says nothing about groups: the roles stay.
+    fourth = _sign_in_through(client, idp, root, claims)
+    assert client.get("/api/v1/me", headers=bearer(fourth)).json()["roles"] == [
+        "auditor",
+        "member",
+    ]

@@ -7,6 +7,12 @@ does not exist yet is created when the provider allows it (``jit``), with the ro
 tenant knows (``/api/v1/roles``); unknown names are skipped. A user created so starts with
 an unverified address and is emailed a verification link. The sign-in then goes on as an
 *sso* ticket through the identity package's second-factor gate.
+
+Roles follow the provider at every sign-in, not only at creation: when the assertion
+carries the groups claim, the roles the provider manages (every role its ``role_mapping``
+names, and its ``default_roles``) are replaced by what the groups map to now; roles an
+admin gave by hand that the provider does not manage are kept. An assertion without the
+claim leaves the roles as they are (no claim says nothing about membership).
 """
 
 from __future__ import annotations
@@ -25,7 +31,7 @@ if TYPE_CHECKING:
 
     from nexus.sso._providers import ProviderRow
 
-__all__ = ("admit", "mapped_roles")
+__all__ = ("admit", "managed_roles", "mapped_roles", "remapped_roles")
 
 _BUILT_IN = {"tenant_admin", "member"}
 
@@ -41,6 +47,20 @@ async def mapped_roles(conn: Connection, provider: ProviderRow, groups: list[str
         for row in await conn.fetch("select name from nexus_role where name = any($1)", custom)
     }
     return sorted((wanted & _BUILT_IN) | known)
+
+
+def managed_roles(provider: ProviderRow) -> set[str]:
+    """The roles ``provider`` gives and takes: its mapping's and its default roles."""
+    mapped = {role for roles in provider.role_mapping.values() for role in roles}
+    return mapped | set(provider.default_roles)
+
+
+async def remapped_roles(
+    conn: Connection, provider: ProviderRow, *, current: list[str], groups: list[str]
+) -> list[str]:
+    """A user's roles after a sign-in asserting ``groups``: managed replaced, others kept."""
+    kept = set(current) - managed_roles(provider)
+    return sorted(kept | set(await mapped_roles(conn, provider, groups)))
 
 
 def _groups(value: Any) -> list[str]:
@@ -79,7 +99,7 @@ async def admit(
     if not verified:
         raise PermissionDeniedException(f"the domain {domain} is not verified for this tenant")
     user = await conn.fetchrow(
-        "select id, disabled from nexus_user where lower(email) = lower($1)", email
+        "select id, disabled, roles from nexus_user where lower(email) = lower($1)", email
     )
     if user is None:
         if not provider.jit:
@@ -99,6 +119,16 @@ async def admit(
         raise PermissionDeniedException("the user is disabled")
     else:
         user_id = user["id"]
+        if groups is not None:
+            roles = await remapped_roles(
+                conn, provider, current=list(user["roles"]), groups=_groups(groups)
+            )
+            if roles != sorted(user["roles"]):
+                await conn.execute(
+                    "update nexus_user set roles = $2, updated_at = now() where id = $1",
+                    user_id,
+                    roles,
+                )
     return await issue_ticket(
         conn, tenant_id=tenant_id, user_id=user_id, purpose="sso", method=f"sso:{provider.kind}"
     )

@@ -37,7 +37,9 @@ class ProviderCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     ``{issuer}/.well-known/openid-configuration``), ``client_id`` and ``client_secret``;
     ``saml`` needs ``idp_metadata`` (the IdP's metadata XML). ``role_mapping`` maps a value
     of the ``groups_attribute`` claim or attribute to role names (``/api/v1/roles``); a user
-    created just in time (``jit``) gets the mapped roles, or ``default_roles`` when none map.
+    created just in time (``jit``) gets the mapped roles, or ``default_roles`` when none map;
+    at every later sign-in whose assertion carries the claim, the roles the provider manages
+    (those its mapping names and ``default_roles``) are mapped anew and other roles kept.
     """
 
     name: _Name
