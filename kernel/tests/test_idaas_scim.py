@@ -14,7 +14,7 @@ import httpx
 import httpx2
 import pytest
 from idaas_world import FERNET_KEY, PASSWORD, serve
-from nexus.testing import make_tenant, migrated_database
+from nexus.testing import make_tenant, migrated_database, outbox_events
 from scim2_client.engines.httpx2 import SyncSCIMClient
 from scim2_tester import Status, check_server
 
@@ -112,6 +112,10 @@ def test_deprovisioning_stops_the_users_token_within_the_cache_ttl(served, how):
         json={"grant_type": "password", "tenant": slug, "email": email, "password": PASSWORD},
     )
     assert again.status_code == 401
+    # Both announced through the outbox, as SCIM's: created, then disabled once.
+    for event_type in ("nexus.user.created.v1", "nexus.user.disabled.v1"):
+        [event] = outbox_events(served[1], tenant, event_type)
+        assert event.data == {"user_id": user_id, "email": email, "via": "scim"}
 
 
 def test_groups_are_roles_and_membership_is_the_users_roles(served):

@@ -32,7 +32,7 @@ from scim2_models import (
 from scim2_server.storage import AsyncScimStorage, SearchPage
 
 from nexus.db import new_id
-from nexus.identity import hash_password
+from nexus.identity import USER_CREATED, USER_DISABLED, hash_password, user_event
 
 if TYPE_CHECKING:
     from asyncpg import Connection
@@ -237,6 +237,9 @@ class NexusScimStorage(AsyncScimStorage):
             password,
             disabled,
         )
+        await user_event(self.conn, USER_CREATED, user_id=user_id, via="scim")
+        if disabled:
+            await user_event(self.conn, USER_DISABLED, user_id=user_id, via="scim")
         await self._insert_resource(user_id, "User", user)
 
     async def _insert_group(self, group_id: UUID, group: Group) -> None:
@@ -326,6 +329,9 @@ class NexusScimStorage(AsyncScimStorage):
 
     async def _update_user(self, user_id: UUID, user: User[Any]) -> None:
         email, name, disabled = _user_fields(user)
+        was_disabled = await self.conn.fetchval(
+            "select disabled from nexus_user where id = $1 for update", user_id
+        )
         await self.conn.execute(
             "update nexus_user set email = $2, name = $3, disabled = $4, updated_at = now() "
             "where id = $1",
@@ -342,6 +348,8 @@ class NexusScimStorage(AsyncScimStorage):
             )
         if disabled:
             await self._deprovision(user_id)
+            if was_disabled is False:
+                await user_event(self.conn, USER_DISABLED, user_id=user_id, via="scim")
         await self._upsert_resource(user_id, "User", user)
 
     async def _update_group(self, group_id: UUID, group: Group) -> None:
@@ -388,10 +396,14 @@ class NexusScimStorage(AsyncScimStorage):
         current = await self._find(str(resource_type.name), key)
         await self._check_version(current, expected_version)
         if isinstance(current, User):
-            await self.conn.execute(
-                "update nexus_user set disabled = true, updated_at = now() where id = $1", key
+            disabled = await self.conn.fetchval(
+                "update nexus_user set disabled = true, updated_at = now() "
+                "where id = $1 and not disabled returning id",
+                key,
             )
             await self._deprovision(key)
+            if disabled is not None:
+                await user_event(self.conn, USER_DISABLED, user_id=key, via="scim")
             await self._upsert_resource(key, "User", current)
             await self.conn.execute(
                 "update nexus_scim_resource set deleted = true where id = $1", key

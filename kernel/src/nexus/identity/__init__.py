@@ -5,6 +5,12 @@ from __future__ import annotations
 from nexus.identity._authenticate import Authenticator, AuthError
 from nexus.identity._email_verification import send_verification
 from nexus.identity._employment import USER_PROVISIONED_EVENT, employment_consumer
+from nexus.identity._events import (
+    IDENTITY_EVENTS,
+    USER_CREATED,
+    USER_DISABLED,
+    user_event,
+)
 from nexus.identity._gate import TENANT_HEADER, AuthGate, client_address
 from nexus.identity._jwt import JwtKeys, ensure_signing_key, load_jwt_keys
 from nexus.identity._mfa import KEYS_VARIABLE as IDENTITY_KEYS_VARIABLE
@@ -25,6 +31,9 @@ from nexus.identity._throttle import Throttle
 from nexus.identity._ticket_use import FactorMethod, complete_second_factor
 
 __all__ = (
+    "IDENTITY_EVENTS",
+    "USER_CREATED",
+    "USER_DISABLED",
     "IDENTITY_KEYS_VARIABLE",
     "TENANT_HEADER",
     "USER_PROVISIONED_EVENT",
@@ -57,4 +66,5 @@ __all__ = (
     "password_sign_in",
     "send_verification",
     "unseal",
+    "user_event",
 )

@@ -23,6 +23,7 @@ from msgspec import Meta
 from nexus_hookspecs import EventType
 
 from nexus.events import KERNEL_SOURCE, Consumer, OutboxPublisher
+from nexus.identity._events import USER_DISABLED, user_event
 from nexus.identity._principal import Role
 from nexus.identity._store import UserCreate, create_user
 
@@ -95,12 +96,14 @@ async def _terminated(event: CloudEvent, conn: asyncpg.Connection) -> None:
         return
     if not (await _hr_settings(conn, tenant_id)).get("disable_users_on_termination", True):
         return
-    await conn.execute(
+    disabled = await conn.fetchval(
         "update nexus_user set disabled = true, updated_at = now() "
-        "where tenant_id = $1 and id = $2",
+        "where tenant_id = $1 and id = $2 and not disabled returning id",
         tenant_id,
         user_id,
     )
+    if disabled is not None:
+        await user_event(conn, USER_DISABLED, user_id=user_id, via="hr")
     await conn.execute(
         "update nexus_api_key set revoked_at = coalesce(revoked_at, now()) "
         "where tenant_id = $1 and user_id = $2",
@@ -131,7 +134,7 @@ async def _hired(event: CloudEvent, conn: asyncpg.Connection) -> None:
             )
         except msgspec.ValidationError:
             return  # an email identity does not accept: no user
-        user_id = (await create_user(conn, tenant_id, wanted)).id
+        user_id = (await create_user(conn, tenant_id, wanted, via="hr")).id
     await OutboxPublisher(tenant_id=tenant_id, plugin=KERNEL_SOURCE).publish(
         conn,
         type=USER_PROVISIONED,

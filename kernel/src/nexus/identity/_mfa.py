@@ -18,6 +18,7 @@ import pyotp
 from nexus_hookspecs.secrets import Keyring
 
 from nexus.db import new_id
+from nexus.identity._events import MFA_ENROLLED, MFA_REMOVED, MfaChanged, mfa_event, publish
 from nexus.identity._secrets import hash_secret
 
 if TYPE_CHECKING:
@@ -162,6 +163,9 @@ async def confirm_totp(
     had = await has_second_factor(conn, user_id)
     if not await _check_totp(conn, user_id, code, confirmed=False):
         return None
+    await publish(
+        conn, tenant_id, type=MFA_ENROLLED, data=MfaChanged(user_id=user_id, factor="totp")
+    )
     return [] if had else await new_recovery_codes(conn, tenant_id=tenant_id, user_id=user_id)
 
 
@@ -172,8 +176,14 @@ async def verify_totp(conn: Connection, user_id: UUID, code: str) -> bool:
 
 async def remove_totp(conn: Connection, user_id: UUID) -> bool:
     """Remove the user's authenticator app; ``False`` when they had none."""
-    status = await conn.execute("delete from nexus_mfa_totp where user_id = $1", user_id)
-    return status != "DELETE 0"
+    # Only a confirmed app was a factor: a pending one goes without an event.
+    confirmed = await conn.fetchval(
+        "delete from nexus_mfa_totp where user_id = $1 returning confirmed_at is not null",
+        user_id,
+    )
+    if confirmed:
+        await mfa_event(conn, MFA_REMOVED, user_id=user_id, factor="totp")
+    return confirmed is not None
 
 
 def _recovery_code() -> str:

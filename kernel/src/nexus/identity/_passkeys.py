@@ -26,6 +26,7 @@ from webauthn.helpers.exceptions import WebAuthnException
 from webauthn.helpers.structs import PublicKeyCredentialDescriptor
 
 from nexus.db import new_id
+from nexus.identity._events import MFA_ENROLLED, MFA_REMOVED, MfaChanged, mfa_event, publish
 
 if TYPE_CHECKING:
     from asyncpg import Connection
@@ -122,7 +123,11 @@ async def register_passkey(
         verified.credential_public_key,
         verified.sign_count,
     )
-    return msgspec.convert(dict(row), Passkey) if row else None
+    if row is None:
+        return None
+    data = MfaChanged(user_id=user_id, factor="webauthn")
+    await publish(conn, tenant_id, type=MFA_ENROLLED, data=data)
+    return msgspec.convert(dict(row), Passkey)
 
 
 async def authentication_options(
@@ -202,4 +207,7 @@ async def remove_passkey(conn: Connection, user_id: UUID, passkey_id: UUID) -> b
     status = await conn.execute(
         "delete from nexus_mfa_passkey where user_id = $1 and id = $2", user_id, passkey_id
     )
-    return status != "DELETE 0"
+    if status == "DELETE 0":
+        return False
+    await mfa_event(conn, MFA_REMOVED, user_id=user_id, factor="webauthn")
+    return True

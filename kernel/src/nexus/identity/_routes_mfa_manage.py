@@ -23,6 +23,7 @@ from litestar.params import FromPath, JSONBody
 from nexus_hookspecs.http import invalid
 
 from nexus.http import KernelDb, problem_spec, required_tenant
+from nexus.identity._events import MFA_REMOVED, mfa_event
 from nexus.identity._mfa import (
     MfaPolicy,
     TotpEnrolment,
@@ -253,8 +254,11 @@ class MfaAdminController(Controller):
         async with db.transaction() as conn:
             if not await conn.fetchval("select 1 from nexus_user where id = $1", user_id):
                 raise NotFoundException()
+            had = await has_second_factor(conn, user_id)
             for table in ("nexus_mfa_totp", "nexus_mfa_passkey", "nexus_mfa_recovery_code"):
                 await conn.execute(f"delete from {table} where user_id = $1", user_id)
+            if had:
+                await mfa_event(conn, MFA_REMOVED, user_id=user_id, factor="all", by_admin=True)
 
 
 mfa_manage_routes = [MyMfaController, MfaAdminController]

@@ -98,7 +98,7 @@ class UserSessionsController(Controller):
     ) -> None:
         """Revoke one session of the user."""
         async with db.transaction() as conn:
-            if not await revoke_sessions(conn, user_id, session_id):
+            if not await revoke_sessions(conn, user_id, session_id, by_admin=True):
                 raise NotFoundException()
         _forget(request)
 
@@ -110,7 +110,7 @@ class UserSessionsController(Controller):
         async with db.transaction() as conn:
             if not await conn.fetchval("select 1 from nexus_user where id = $1", user_id):
                 raise NotFoundException()
-            await revoke_sessions(conn, user_id, None)
+            await revoke_sessions(conn, user_id, None, by_admin=True)
         _forget(request)
 
 

@@ -14,6 +14,7 @@ from uuid import UUID
 import msgspec
 
 from nexus.db import new_id
+from nexus.identity._events import SESSIONS_REVOKED, SessionsRevoked, publish
 from nexus.identity._principal import PrincipalKind
 
 if TYPE_CHECKING:
@@ -113,16 +114,25 @@ async def list_sessions(conn: Connection, user_id: UUID, *, current: UUID | None
     ]
 
 
-async def revoke_sessions(conn: Connection, user_id: UUID, session_id: UUID | None) -> int:
+async def revoke_sessions(
+    conn: Connection, user_id: UUID, session_id: UUID | None, *, by_admin: bool = False
+) -> int:
     """Revoke one live session of the user (or all when ``session_id`` is ``None``).
+
+    Revoked sessions are announced (``nexus.user.sessions_revoked.v1``).
 
     Returns:
         How many were revoked.
     """
-    status = await conn.execute(
+    rows = await conn.fetch(
         "update nexus_session set revoked_at = now() where user_id = $1 "
-        "and ($2::uuid is null or id = $2) and revoked_at is null and expires_at > now()",
+        "and ($2::uuid is null or id = $2) and revoked_at is null and expires_at > now() "
+        "returning tenant_id, id",
         user_id,
         session_id,
     )
-    return int(status.rsplit(" ", 1)[-1])
+    if rows:
+        ids = sorted(row["id"] for row in rows)
+        data = SessionsRevoked(user_id=user_id, session_ids=ids, by_admin=by_admin)
+        await publish(conn, rows[0]["tenant_id"], type=SESSIONS_REVOKED, data=data)
+    return len(rows)

@@ -9,6 +9,14 @@ from uuid import UUID
 import msgspec
 
 from nexus.db import new_id
+from nexus.identity._events import (
+    USER_CREATED,
+    USER_DISABLED,
+    UserChanged,
+    Via,
+    publish,
+    user_event,
+)
 from nexus.identity._principal import Role
 from nexus.identity._roles import RoleName, check_roles
 from nexus.identity._secrets import hash_password, new_key
@@ -113,8 +121,14 @@ _USER = (
 _KEY = "id, name, roles, scopes, expires_at, last_used_at, revoked_at, created_at"
 
 
-async def create_user(conn: Connection, tenant_id: UUID, data: UserCreate) -> User:
-    """Insert a user; raise ``asyncpg.UniqueViolationError`` when the email is taken."""
+async def create_user(
+    conn: Connection, tenant_id: UUID, data: UserCreate, *, via: Via = "api"
+) -> User:
+    """Insert a user and announce it (``nexus.user.created.v1``, ``via`` saying how).
+
+    Raises:
+        asyncpg.UniqueViolationError: the email is taken.
+    """
     await check_roles(conn, data.roles)
     row = await conn.fetchrow(
         f"insert into nexus_user (tenant_id, id, email, name, password_hash, roles) "
@@ -127,7 +141,10 @@ async def create_user(conn: Connection, tenant_id: UUID, data: UserCreate) -> Us
         sorted(set(data.roles)),
     )
     assert row is not None  # insert … returning always returns the row
-    return msgspec.convert(dict(row), User)
+    created = msgspec.convert(dict(row), User)
+    announced = UserChanged(user_id=created.id, email=created.email, via=via)
+    await publish(conn, tenant_id, type=USER_CREATED, data=announced)
+    return created
 
 
 async def list_users(conn: Connection, *, after: UUID | None, limit: int) -> list[User]:
@@ -147,9 +164,15 @@ async def get_user(conn: Connection, user_id: UUID) -> User | None:
 
 
 async def update_user(conn: Connection, user_id: UUID, data: UserUpdate) -> User | None:
-    """Apply ``data``; return the user, or ``None`` when the tenant has no such user."""
+    """Apply ``data``; return the user, or ``None`` when the tenant has no such user.
+
+    Disabling an enabled user announces it (``nexus.user.disabled.v1``, via ``api``).
+    """
     if data.roles is not None:
         await check_roles(conn, data.roles)
+    was_disabled = await conn.fetchval(
+        "select disabled from nexus_user where id = $1 for update", user_id
+    )
     row = await conn.fetchrow(
         f"update nexus_user set name = coalesce($2, name), roles = coalesce($3, roles), "
         f"disabled = coalesce($4, disabled), updated_at = now() where id = $1 returning {_USER}",
@@ -165,6 +188,8 @@ async def update_user(conn: Connection, user_id: UUID, data: UserUpdate) -> User
             user_id,
             hash_password(data.password),
         )
+    if row is not None and data.disabled and was_disabled is False:
+        await user_event(conn, USER_DISABLED, user_id=user_id, via="api")
     return msgspec.convert(dict(row), User) if row else None
 
 

@@ -353,6 +353,7 @@ class Provisioner:
             conn,
             tenant_id,
             UserCreate(email=admin.email, name=admin.name, roles=["tenant_admin"]),
+            via="provisioning",
         )
         await conn.execute(
             "update nexus_user set password_hash = $2 where id = $1", user.id, password_hash

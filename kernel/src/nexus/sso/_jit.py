@@ -112,6 +112,7 @@ async def admit(
                 {"email": email, "name": (name or email.split("@")[0])[:200], "roles": roles},
                 UserCreate,
             ),
+            via="sso",
         )
         user_id = created.id
         await send_verification(conn, calls, tenant_id=tenant_id, user=created, base_url=base_url)
