@@ -281,7 +281,9 @@ def test_provisioning_records_seven_steps_seeds_once_and_activates(setup):
     assert rows["nexus_user"] == 1
     assert rows["nexus_api_key"] == 1
     assert rows["nexus_plugin_enablement"] == 3
-    [event] = run_sync(outbox(database_url, outcome.tenant_id))  # committed with step 7
+    # Committed with step 7: the first admin's creation, then the activation.
+    admin, event = run_sync(outbox(database_url, outcome.tenant_id))
+    assert (admin.type, admin.data["via"]) == ("nexus.user.created.v1", "provisioning")
     assert (event.type, event.source, event.subject) == (TENANT_PROVISIONED, "/nexus/nexus", "acme")
     assert event.tenantid == str(outcome.tenant_id)
     assert event.data == {
@@ -326,7 +328,7 @@ def test_a_failed_step_is_recorded_and_the_same_call_resumes_from_it(setup, monk
     # Seeded exactly once: a hook call rolled back with its step leaves nothing behind.
     assert run_sync(tenant_rows(setup[0], outcome.tenant_id))["tasks_task"] == 1
     events = run_sync(outbox(setup[0], outcome.tenant_id))
-    assert [event.type for event in events] == [TENANT_PROVISIONED]
+    assert [event.type for event in events] == ["nexus.user.created.v1", TENANT_PROVISIONED]
 
 
 def test_deprovision_leaves_nothing_of_the_tenant(setup, stores):
@@ -344,7 +346,7 @@ def test_deprovision_leaves_nothing_of_the_tenant(setup, stores):
                 await files.put("invoices/2026/1.pdf", b"%PDF", content_type="application/pdf")
                 await cache.for_tenant(outcome.tenant_id).set("profile", b"cached")
             before = await tenant_rows(database_url, gone.tenant_id)
-            [event] = await outbox(database_url, gone.tenant_id)
+            _admin, event = await outbox(database_url, gone.tenant_id)
             result = await deprovision(
                 provisioner.database, registry, "acme", blobs=blobs, cache=cache
             )
@@ -374,7 +376,7 @@ def test_deprovision_leaves_nothing_of_the_tenant(setup, stores):
     assert after == {}
     assert handled == [False, False]
     assert result.rows["tasks_task"] == 1
-    assert result.rows["nexus_event_outbox"] == 1
+    assert result.rows["nexus_event_outbox"] == 2  # the admin's creation, the activation
     assert (result.runs, result.files) == (1, 1)
     assert {"kept", "acme"} == vault.RESOURCES  # removed, then provisioned again
     assert left == {"kept": (["invoices/2026/1.pdf"], b"cached"), "acme": ([], None)}
