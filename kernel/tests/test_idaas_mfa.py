@@ -231,3 +231,19 @@ def test_a_user_the_policy_requires_to_enrol_is_sent_to_set_a_factor_up(world):
             assert "location" not in refused.headers and "<script>" not in refused.text
 
     asyncio.run(flow())
+
+
+def test_deny_on_the_second_factor_step_answers_the_app_access_denied(world):
+    w = world
+    _enrol_totp(w)
+
+    async def flow() -> None:
+        async with w.oauth() as oauth:
+            step = w.password_step(oauth)
+            denied = w.second_factor(step, decision="deny")
+            assert denied.status_code == 302, denied.text
+            location = denied.headers["location"]
+            assert location.startswith(REDIRECT + "?") and "error=access_denied" in location
+            assert "nexus_oidc" not in denied.cookies  # never signed in
+
+    asyncio.run(flow())
