@@ -165,6 +165,19 @@ def test_a_dedicated_tenant_is_isolated_like_any_other(app, admin, dedicated):
     assert fetch(own, "select count(*) from tasks_task where tenant_id <> $1", tenant_id)[0][0] == 0
 
 
+def test_suspending_a_dedicated_tenant_reaches_its_database(app, admin, dedicated):
+    tenant_id, key, own = dedicated
+    headers = {"Authorization": f"Bearer {key}"}
+    assert app.post(f"/api/v1/tenants/{tenant_id}/suspend", headers=admin).status_code == 200
+    try:
+        [row] = fetch(own, "select status from nexus_tenant where id = $1", tenant_id)
+        assert row["status"] == "suspended"
+        assert app.get("/api/v1/tasks", headers=headers).status_code == 403
+    finally:
+        assert app.post(f"/api/v1/tenants/{tenant_id}/resume", headers=admin).status_code == 200
+    assert app.get("/api/v1/tasks", headers=headers).status_code == 200
+
+
 def test_migrate_brings_dedicated_databases_to_the_home_schema(home, dedicated):
     _, _, own = dedicated
     settings = Settings(log_level="warning")
