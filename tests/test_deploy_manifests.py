@@ -403,3 +403,24 @@ def test_image_healthcheck_runs_the_copied_script():
     copied = next(line.split()[2] for line in lines if line.startswith("COPY deploy/healthcheck"))
     (check,) = [line for line in lines if line.startswith("HEALTHCHECK ")]
     assert json.loads(check.split(" CMD ", 1)[1]) == ["python", copied]
+
+
+def test_backups_are_verified_on_a_schedule(rendered):
+    """A CronJob runs `nexus dr verify` nightly in the image target that carries pgBackRest."""
+    _, objects = rendered
+    cron = by_kind(objects, "CronJob")["nexus-dr-verify"]["spec"]
+    assert cron["concurrencyPolicy"] == "Forbid"
+    job = cron["jobTemplate"]["spec"]
+    assert job["backoffLimit"] == 0  # a failed verification fails the Job, for the alert
+    pod = job["template"]["spec"]
+    container = pod["containers"][0]
+    assert container["image"].rsplit(":", 1)[0].endswith("/nexus-dr")
+    script = " ".join(container["command"] + container["args"])
+    assert "nexus dr configure" in script and "nexus dr verify --json --scratch /scratch" in script
+    scratch = {m["name"] for m in container["volumeMounts"] if m["mountPath"] == "/scratch"}
+    assert scratch <= {v["name"] for v in pod["volumes"] if "emptyDir" in v}
+    assert {source["secretRef"]["name"] for source in container["envFrom"]} == {"nexus-dr"}
+    stages = re.findall(r"^FROM (\S+) AS (\S+)", (DEPLOY / "Containerfile").read_text(), re.M)
+    assert ("runtime", "dr") in stages
+    dr_stage = (DEPLOY / "Containerfile").read_text().split("FROM runtime AS dr", 1)[1]
+    assert "pgbackrest" in dr_stage.split("FROM", 1)[0]

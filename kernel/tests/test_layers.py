@@ -42,7 +42,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("features",),
     ("identity", "tenancy"),
     # flows across services
-    ("schema", "provisioning", "portability", "sso", "dr"),
+    ("schema", "placement", "provisioning", "portability", "sso", "dr"),
     # the tenant's identity provider for its apps (OpenID Connect, SCIM): over identity
     ("idaas",),
     # front ends and composition
@@ -69,6 +69,7 @@ TYPE_ONLY_UP: dict[str, str] = {
 ENTRY_POINTS = {
     "nexus.__main__": "python -m nexus",
     "nexus.db.piccolo_conf": "PICCOLO_CONF for Piccolo's own CLI, which needs the plugins",
+    "nexus.schema._child": "python -m nexus.schema._child, started by nexus.schema.migrator",
 }
 
 

@@ -7,6 +7,7 @@ import os
 import rich_click as click
 
 from nexus.cli._admin import admin, tenants
+from nexus.cli._clusters import clusters
 from nexus.cli._common import load_settings
 from nexus.cli._db import db
 from nexus.cli._dr import dr
@@ -47,6 +48,7 @@ cli.add_command(plugins)
 cli.add_command(presets)
 cli.add_command(admin)
 cli.add_command(tenants)
+cli.add_command(clusters)
 tenants.add_command(export_command)
 tenants.add_command(import_command)
 cli.add_command(features)

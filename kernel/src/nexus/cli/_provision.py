@@ -34,6 +34,7 @@ from nexus.provisioning import (
     decode_profile,
     make_plan,
 )
+from nexus.schema import migrator
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator
@@ -72,6 +73,7 @@ async def open_provisioner(
         statement_timeout_ms=settings.statement_timeout_ms,
         pool_min=1,
         pool_max=connections,
+        placed=True,
     )
     try:
         await database.start()
@@ -82,7 +84,12 @@ async def open_provisioner(
             if await conn.fetchval("select to_regclass('nexus_provisioning_run')") is None:
                 fail("the database has no provisioning tables yet: run `nexus migrate` first")
         configure_piccolo(database.engine, piccolo_app_paths(registry))
-        yield Provisioner(database=database, registry=registry, presets=load_presets(strict=False))
+        yield Provisioner(
+            database=database,
+            registry=registry,
+            presets=load_presets(strict=False),
+            migrate_database=migrator(settings, registry),
+        )
     finally:
         await database.stop()
 

@@ -19,7 +19,7 @@ from nexus.db import MigrationError, resolve_database_url
 from nexus.events import KERNEL_SOURCE
 from nexus.observability import configure_logging
 from nexus.plugins import load_plugins
-from nexus.schema import migrate
+from nexus.schema import migrate, migrate_placed
 
 if TYPE_CHECKING:
     from nexus.settings import Settings
@@ -31,6 +31,8 @@ def _migrate(settings: Settings, database_url: str) -> dict[str, list[str]]:
     registry = load_plugins(settings)
     try:
         report = asyncio.run(migrate(settings, registry, database_url=database_url))
+        # Dedicated tenants' databases follow the home one's schema.
+        asyncio.run(migrate_placed(settings, registry, database_url=database_url))
     except MigrationError as exc:
         fail(str(exc))
     if settings.kafka_bootstrap:

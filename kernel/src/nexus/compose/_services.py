@@ -13,6 +13,7 @@ from nexus.features import FeatureRuntime
 from nexus.http import RateLimits
 from nexus.identity import Authenticator, Throttle
 from nexus.provisioning import Provisioner, ProvisioningService
+from nexus.schema import migrator
 from nexus.services import Kernel
 
 if TYPE_CHECKING:
@@ -30,6 +31,7 @@ def connect_database(settings: Settings) -> PostgresDatabase:
         statement_timeout_ms=settings.statement_timeout_ms,
         pool_min=settings.db_pool_min,
         pool_max=settings.db_pool_max,
+        placed=True,
     )
 
 
@@ -39,7 +41,12 @@ def build_kernel(
     """Build every service once; nothing connects until the app starts (see ``lifecycle``)."""
     features = FeatureRuntime(settings=settings, registry=registry, database=database)
     provisioning = ProvisioningService(
-        Provisioner(database=database, registry=registry, presets=features.presets),
+        Provisioner(
+            database=database,
+            registry=registry,
+            presets=features.presets,
+            migrate_database=migrator(settings, registry),
+        ),
         on_done=lambda tenant_id: features.toggles.changed(str(tenant_id)),
     )
     blobs = BlobRuntime(settings)

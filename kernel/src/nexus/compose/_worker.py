@@ -81,7 +81,7 @@ class EventRuntime:
         # queries must go through the engine whose transactions the deliveries open.
         self._own_database = database is None
         self.database = database or PostgresDatabase(
-            database_url, role=settings.db_api_role, pool_max=settings.db_pool_max
+            database_url, role=settings.db_api_role, pool_max=settings.db_pool_max, placed=True
         )
         self.relay_db = PostgresDatabase(database_url, role=RELAY_ROLE, pool_max=4)
         self.features = (

@@ -26,6 +26,7 @@ from nexus.db._migrate import (
     pending_app_migrations,
 )
 from nexus.db._piccolo import KERNEL_APP, configure_piccolo
+from nexus.db._placement import Placements, tenant_database_url
 from nexus.db._url import resolve_database_url
 
 __all__ = (
@@ -37,6 +38,7 @@ __all__ = (
     "Engine",
     "MigrationError",
     "MigrationReport",
+    "Placements",
     "PostgresDatabase",
     "TenantDatabase",
     "apply_migrations",
@@ -47,4 +49,5 @@ __all__ = (
     "resolve_database_url",
     "start_embedded_postgres",
     "stop_embedded_postgres",
+    "tenant_database_url",
 )

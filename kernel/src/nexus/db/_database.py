@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, cast
+from urllib.parse import urlsplit
 from uuid import UUID
 
 import asyncpg
 from nexus_hookspecs import current_tenant
 from piccolo.engine.postgres import PostgresEngine, PostgresTransaction
 
+from nexus.db._placement import Placements
 from nexus.observability import watch_pool
 
 if TYPE_CHECKING:
@@ -107,6 +109,11 @@ class _Transaction(PostgresTransaction):
     def __init__(self, engine: Engine, setting: str) -> None:
         super().__init__(engine, allow_nested=True)
         self._setting = setting
+        # Engines of placed databases share the home engine's context variable (so Piccolo
+        # queries follow the transaction); one in another database is not joined but
+        # stands alone, on its own database's connection.
+        if self._parent is not None and self._parent.engine is not engine:
+            self._parent = None
 
     async def __aenter__(self) -> PostgresTransaction:
         if self._parent is not None:
@@ -177,17 +184,23 @@ def _setting(tenant_id: UUID | None) -> str:
 class _Unit:
     """``async with database.transaction(tenant_id=…) as conn``: the tenant's transaction."""
 
-    __slots__ = ("_engine", "_tenant_id", "_token", "_transaction")
+    __slots__ = ("_engine", "_placements", "_tenant_id", "_token", "_transaction")
 
-    def __init__(self, engine: Engine, tenant_id: UUID | None) -> None:
+    def __init__(
+        self, engine: Engine, tenant_id: UUID | None, placements: Placements | None
+    ) -> None:
         self._engine = engine
         self._tenant_id = tenant_id
+        self._placements = placements
         self._transaction: _Transaction | None = None
         self._token: Token[UUID | None] | None = None
 
     async def __aenter__(self) -> Any:
+        engine = self._engine
+        if self._placements is not None and self._tenant_id is not None:
+            engine = (await self._placements.database_for(self._tenant_id)).engine
         # Made on entering: whether it joins an outer transaction depends on that moment.
-        self._transaction = _Transaction(self._engine, _setting(self._tenant_id))
+        self._transaction = _Transaction(engine, _setting(self._tenant_id))
         self._token = current_tenant.set(self._tenant_id)
         try:
             transaction = await self._transaction.__aenter__()
@@ -217,6 +230,10 @@ class PostgresDatabase:
     Every connection acts as ``role`` (the API role, which owns no table and cannot bypass
     row-level security) with a statement timeout. Piccolo queries inside
     :meth:`transaction` share its connection.
+
+    With ``placed``, this is the home database of a directory of clusters: a tenant's
+    transaction goes to the database that holds the tenant (:attr:`placements`), through
+    a pool of that database opened on first use with this one's role and limits.
     """
 
     def __init__(
@@ -227,6 +244,8 @@ class PostgresDatabase:
         statement_timeout_ms: int | None = None,
         pool_min: int = 1,
         pool_max: int = 10,
+        placed: bool = False,
+        pool_name: str | None = None,
     ) -> None:
         server_settings: dict[str, str] = {"application_name": "nexus"}
         if role:
@@ -241,7 +260,27 @@ class PostgresDatabase:
         )
         self._pool_min = pool_min
         self._pool_max = pool_max
-        self._pool_name = role or "default"
+        self._pool_name = pool_name or role or "default"
+        self.placements = (
+            Placements(self, lambda other: self._placed(other, role, statement_timeout_ms))
+            if placed
+            else None
+        )
+
+    def _placed(self, url: str, role: str | None, timeout_ms: int | None) -> PostgresDatabase:
+        """The pool of another database holding some of this directory's tenants."""
+        database = PostgresDatabase(
+            url,
+            role=role,
+            statement_timeout_ms=timeout_ms,
+            pool_min=self._pool_min,
+            pool_max=self._pool_max,
+            pool_name=f"{self._pool_name}@{urlsplit(url).path.lstrip('/')}",
+        )
+        # One context variable for every engine: Piccolo finds the open transaction
+        # through the home engine its tables are bound to, whichever database it is in.
+        database.engine.current_transaction = self.engine.current_transaction
+        return database
 
     async def start(self) -> None:
         """Open the connection pool."""
@@ -254,7 +293,9 @@ class PostgresDatabase:
         watch_pool(self._pool_name, self.pool)
 
     async def stop(self) -> None:
-        """Close the connection pool."""
+        """Close the connection pool (and those of placed databases)."""
+        if self.placements is not None:
+            await self.placements.stop()
         if self.engine.pool is not None:
             await self.engine.close_connection_pool()
 
@@ -271,7 +312,7 @@ class PostgresDatabase:
         Use it as ``async with database.transaction(tenant_id=…) as conn``. Piccolo queries
         inside share it; ``conn.transaction()`` inside makes a savepoint.
         """
-        return _Unit(self.engine, tenant_id)
+        return _Unit(self.engine, tenant_id, self.placements)
 
     async def ping(self) -> None:
         """Run ``select 1``; raise if the database does not answer."""

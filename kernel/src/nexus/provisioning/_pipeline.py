@@ -18,6 +18,7 @@ from nexus.events import KERNEL_SOURCE, OutboxPublisher
 from nexus.features import FeatureCatalog, seed_tenant
 from nexus.identity import ApiKeyCreate, UserCreate, create_api_key, create_user, hash_password
 from nexus.observability import observe_provisioning
+from nexus.placement import choose_cluster, prepare_dedicated_database
 from nexus.plugins import await_maybe
 from nexus.presets import ResolvedPreset, load_presets
 from nexus.provisioning._plan import Plan, make_plan
@@ -35,6 +36,8 @@ from nexus.provisioning._store import (
 from nexus.tenancy import TenantStatus
 
 if TYPE_CHECKING:
+    from collections.abc import Awaitable
+
     from nexus.db import PostgresDatabase
     from nexus.plugins import PluginRegistry
     from nexus.presets import PresetCatalog
@@ -151,8 +154,10 @@ class Provisioner:
         registry: PluginRegistry,
         presets: PresetCatalog | None = None,
         actor: str = "platform:provisioning",
+        migrate_database: Callable[[str], Awaitable[object]] | None = None,
     ) -> None:
         self.database = database
+        self.migrate_database = migrate_database
         self.registry = registry
         self.presets = presets if presets is not None else load_presets(strict=False)
         self.catalog = FeatureCatalog.from_registry(registry)
@@ -266,11 +271,19 @@ class Provisioner:
             on_step(position, step.name, StepStatus.RUNNING)
             try:
                 work = getattr(self, f"_{step.name}")
-                prepared = await self._prepare(step.name)
+                prepared = await self._prepare(step.name, job)
+                # A dedicated tenant's steps write to its own database; the run's record
+                # stays in the home one, so it is marked there once the step committed.
+                home = await self._in_home(job.ticket.tenant_id)
                 async with self.database.transaction(tenant_id=job.ticket.tenant_id) as conn:
                     await work(conn, job, prepared)
                     inject_fault(step.name)
-                    await mark_step(conn, run_id, position, StepStatus.SUCCEEDED)
+                    if home:
+                        await mark_step(conn, run_id, position, StepStatus.SUCCEEDED)
+                if not home:
+                    await self._record_elsewhere(job, position, step.name)
+                if step.name == "prepare_data" and self.database.placements is not None:
+                    self.database.placements.forget(job.ticket.tenant_id)
             except Exception as exc:
                 error = f"{type(exc).__name__}: {exc}"
                 async with self.database.transaction() as conn:
@@ -280,13 +293,53 @@ class Provisioner:
                 raise ProvisioningFailed(run_id=run_id, step=step.name, error=error) from exc
             on_step(position, step.name, StepStatus.SUCCEEDED)
 
-    @staticmethod
-    async def _prepare(step: str) -> Any:
-        # Work that must not hold a transaction open: argon2 hashing takes tens of ms.
+    async def _prepare(self, step: str, job: _Job) -> Any:
+        # Work that must not hold a transaction open: argon2 hashing takes tens of ms;
+        # creating and migrating a dedicated database, seconds.
+        if step == "prepare_data" and job.profile.placement == "dedicated":
+            return await self._dedicated_database(job)
         if step != "activate":
             return None
         password = secrets.token_urlsafe(12)
         return password, await asyncio.to_thread(hash_password, password)
+
+    async def _dedicated_database(self, job: _Job) -> tuple[str, str]:
+        if self.migrate_database is None:
+            raise RuntimeError("this provisioner cannot migrate a dedicated database")
+        async with self.database.transaction() as conn:
+            cluster = await choose_cluster(conn, job.profile.cluster)
+            name = await prepare_dedicated_database(
+                conn,
+                tenant_id=job.ticket.tenant_id,
+                cluster=cluster,
+                migrate=self.migrate_database,
+            )
+        return cluster.name, name
+
+    async def _in_home(self, tenant_id: UUID) -> bool:
+        placements = self.database.placements
+        return placements is None or await placements.is_home(tenant_id)
+
+    async def _record_elsewhere(self, job: _Job, position: int, step: str) -> None:
+        """Mark a step a dedicated tenant's database ran; after activation, mirror its row."""
+        tenant_id = job.ticket.tenant_id
+        state = None
+        if step == "activate":
+            async with self.database.transaction(tenant_id=tenant_id) as conn:
+                state = await conn.fetchrow(
+                    "select status, preset from nexus_tenant where id = $1", tenant_id
+                )
+        async with self.database.transaction() as conn:
+            await mark_step(conn, job.ticket.run_id, position, StepStatus.SUCCEEDED)
+            if state is not None:
+                await conn.execute(
+                    "update nexus_tenant set status = $2, preset = $3, updated_at = now() "
+                    "where id = $1",
+                    tenant_id,
+                    state["status"],
+                    state["preset"],
+                )
+                await finish_run(conn, job.ticket.run_id, RunStatus.SUCCEEDED)
 
     async def _validate(self, conn: asyncpg.Connection, job: _Job, prepared: Any) -> None:
         """The profile was decoded and checked before the run began; nothing to write."""
@@ -301,26 +354,32 @@ class Provisioner:
         try:
             async with conn.transaction():
                 await conn.execute(
-                    "insert into nexus_tenant (id, slug, name, plan, status, profile) "
-                    "values ($1, $2, $3, $4, $5, $6::jsonb) on conflict (id) do nothing",
+                    "insert into nexus_tenant (id, slug, name, plan, status, profile, placement) "
+                    "values ($1, $2, $3, $4, $5, $6::jsonb, $7) on conflict (id) do nothing",
                     job.ticket.tenant_id,
                     profile.slug,
                     profile.name,
                     profile.plan,
                     TenantStatus.PROVISIONING.value,
                     msgspec.json.encode(profile.to_dict()).decode(),
+                    profile.placement,
                 )
         except asyncpg.UniqueViolationError:
             raise SlugTaken(f"a tenant with slug '{profile.slug}' exists") from None
 
     async def _prepare_data(self, conn: asyncpg.Connection, job: _Job, prepared: Any) -> None:
         # Shared placement: the tenant's rows go into the global tables, so there is
-        # nothing to create (no DDL); a dedicated placement would prepare its store here.
-        placement = await conn.fetchval(
-            "select placement from nexus_tenant where id = $1", job.ticket.tenant_id
+        # nothing to create (no DDL). Dedicated: its database was created and migrated
+        # beforehand (outside this transaction); from now on its transactions go there.
+        if prepared is None:
+            return
+        cluster, database = prepared
+        await conn.execute(
+            "update nexus_tenant set cluster = $2, database = $3 where id = $1",
+            job.ticket.tenant_id,
+            cluster,
+            database,
         )
-        if placement != "shared":
-            raise RuntimeError(f"placement '{placement}' is not available")
 
     async def _provision_resources(
         self, conn: asyncpg.Connection, job: _Job, prepared: Any

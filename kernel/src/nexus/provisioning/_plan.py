@@ -93,6 +93,8 @@ def make_plan(
     settings = _merged(_merged(preset.settings, profile_facts(profile, registry)), profile.settings)
     errors += _settings_errors(profile, settings, registry)
     errors += seed_errors(_merged(preset.seed, profile.seed), registry)
+    if profile.cluster is not None and profile.placement != "dedicated":
+        errors.append(FieldError("cluster", "a cluster is chosen only with placement: dedicated"))
     if errors:
         raise ProfileError(errors)
     switched_on = {k for k, on in profile.features.items() if on and catalog.specs[k].is_plugin}

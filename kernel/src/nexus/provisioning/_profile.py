@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import zoneinfo
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import msgspec
 import pycountry
@@ -72,6 +72,10 @@ class BusinessProfile(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_
         employees: The head count, when known; plugins may fill settings from it
             (``Manifest.profile_settings``), HR among them.
         plan: The commercial plan.
+        placement: ``shared`` (the default: the tenant's rows live with other tenants') or
+            ``dedicated`` (a database of its own on a dedicated cluster of the directory).
+        cluster: The dedicated cluster to place the tenant on; the least used one when
+            not given. Only with ``placement: dedicated``.
         admin: The first administrator.
         features: Feature keys (``plugin`` or ``plugin.feature``) switched on or off on
             top of the preset; they become the tenant's overrides.
@@ -91,6 +95,8 @@ class BusinessProfile(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_
     fiscal_year_start: Annotated[int, msgspec.Meta(ge=1, le=12)] = 1
     employees: Annotated[int, msgspec.Meta(ge=1, le=10_000_000, examples=[12])] | None = None
     plan: Annotated[str, msgspec.Meta(min_length=1, max_length=64)] = "standard"
+    placement: Literal["shared", "dedicated"] = "shared"
+    cluster: Annotated[str, msgspec.Meta(pattern=r"^[a-z0-9][a-z0-9-]{0,62}$")] | None = None
     features: dict[str, bool] = msgspec.field(default_factory=dict)
     settings: dict[str, dict[str, Any]] = msgspec.field(default_factory=dict)
     seed: dict[str, dict[str, Any]] = msgspec.field(default_factory=dict)

@@ -10,5 +10,13 @@ from __future__ import annotations
 
 from nexus.db import MigrationError, MigrationReport
 from nexus.schema._migrate import migrate, pending_migrations
+from nexus.schema._placed import migrate_placed, migrator
 
-__all__ = ("MigrationError", "MigrationReport", "migrate", "pending_migrations")
+__all__ = (
+    "MigrationError",
+    "MigrationReport",
+    "migrate",
+    "migrate_placed",
+    "migrator",
+    "pending_migrations",
+)

@@ -11,6 +11,7 @@ from nexus.tenancy._store import (
     create_tenant,
     get_tenant,
     list_tenants,
+    mirror_tenant,
     set_tenant_status,
     update_tenant,
 )
@@ -24,6 +25,7 @@ __all__ = (
     "create_tenant",
     "get_tenant",
     "list_tenants",
+    "mirror_tenant",
     "set_tenant_status",
     "update_tenant",
 )

@@ -18,6 +18,7 @@ from nexus.tenancy._store import (
     TenantUpdate,
     get_tenant,
     list_tenants,
+    mirror_tenant,
     set_tenant_status,
     update_tenant,
 )
@@ -59,11 +60,17 @@ class TenantController(Controller):
 
     @patch("/{tenant_id:uuid}", summary="Change a tenant")
     async def change(
-        self, db: KernelDb, tenant_id: FromPath[UUID], data: JSONBody[TenantUpdate]
+        self,
+        request: Request[Any, Any, Any],
+        db: KernelDb,
+        tenant_id: FromPath[UUID],
+        data: JSONBody[TenantUpdate],
     ) -> Tenant:
         """Change a tenant's name, plan or business profile."""
         async with db.transaction() as conn:
-            return _found(await update_tenant(conn, tenant_id, data))
+            tenant = _found(await update_tenant(conn, tenant_id, data))
+        await mirror_tenant(kernel_of(request.app).database, tenant)
+        return tenant
 
     @post("/{tenant_id:uuid}/suspend", summary="Suspend a tenant", status_code=200)
     async def suspend(
@@ -88,6 +95,7 @@ async def _set_status(
 ) -> Tenant:
     async with db.transaction() as conn:
         tenant = _found(await set_tenant_status(conn, tenant_id, status))
+    await mirror_tenant(kernel_of(request.app).database, tenant)
     kernel_of(request.app).authenticator.forget()
     return tenant
 

@@ -13,6 +13,8 @@ from nexus_hookspecs import new_id
 if TYPE_CHECKING:
     from asyncpg import Connection
 
+    from nexus.db import PostgresDatabase
+
 __all__ = (
     "SLUG_PATTERN",
     "Tenant",
@@ -21,6 +23,7 @@ __all__ = (
     "create_tenant",
     "get_tenant",
     "list_tenants",
+    "mirror_tenant",
     "set_tenant_status",
     "update_tenant",
 )
@@ -148,3 +151,26 @@ async def set_tenant_status(
         status.value,
     )
     return _tenant(row) if row else None
+
+
+async def mirror_tenant(database: PostgresDatabase, tenant: Tenant) -> None:
+    """Copy the directory's row of ``tenant`` into its own database, if it has one.
+
+    A dedicated tenant's database keeps a copy of its row (its tables' foreign keys point
+    at it, and sign-in reads its status there); a platform admin's change, made in the
+    home database, reaches the copy here, after it committed.
+    """
+    placements = database.placements
+    if placements is None or await placements.is_home(tenant.id):
+        return
+    async with database.transaction(tenant_id=tenant.id) as conn:
+        await conn.execute(
+            "update nexus_tenant set name = $2, plan = $3, status = $4, profile = $5::jsonb, "
+            "updated_at = $6 where id = $1",
+            tenant.id,
+            tenant.name,
+            tenant.plan,
+            tenant.status.value,
+            _encoder.encode(tenant.profile).decode(),
+            tenant.updated_at,
+        )
