@@ -6,7 +6,8 @@ kernel's gate (a Nexus API key or token as ``Authorization: Bearer``; 401 withou
 each request acts as its own caller. A feature change of a tenant sends
 ``notifications/tools/list_changed`` to that tenant's open sessions at once. A writing tool
 runs only when the call's ``_meta`` carries ``"nexus/confirmed": true`` (the host asks its
-user first); without it the result is an error saying so, and nothing is written.
+user first) or the tenant's AI setting ``writing_tools_unconfirmed`` is on; otherwise the
+result is an error saying so, and nothing is written.
 
 Since contract 0.1.6 it serves the plugins' records too: ``resources/templates/list``
 answers one ``nexus://<plugin>/<kind>/{id}`` template per kind the caller may read,
@@ -165,7 +166,7 @@ class McpEndpoint:
         meta: Any = params.meta or {}
         if not isinstance(meta, dict):  # pragma: no cover - a model in other SDK versions
             meta = meta.model_dump(by_alias=True)
-        confirmed = meta.get(CONFIRMED) is True
+        confirmed = meta.get(CONFIRMED) is True or await self.tools.writes_unconfirmed(principal)
         try:
             answer = await self.tools.call(
                 principal, params.name, params.arguments, confirmed=confirmed

@@ -42,6 +42,9 @@ __all__ = (
     "tool_schema",
 )
 
+ASSISTANT_PLUGIN = "ai"
+"""The plugin whose tenant setting ``writing_tools_unconfirmed`` covers ``/mcp`` too."""
+
 RESOURCE_SCHEME = "nexus"
 """The scheme of the URIs of plugins' records: ``nexus://<plugin>/<kind>/<id>``."""
 
@@ -122,6 +125,17 @@ class ToolCalls:
             if name.split(".", 1)[0] in held.enabled
             and principal.may(tool.permission, self.member_permissions)
         ]
+
+    async def writes_unconfirmed(self, principal: Principal) -> bool:
+        """Whether the tenant lets writing tools run unconfirmed (the AI plugin's setting).
+
+        Only while that plugin is on for the tenant: switched off, its choice lapses.
+        """
+        held = await self.calls.toggles.features(_tenant(principal))
+        if ASSISTANT_PLUGIN not in held.enabled:
+            return False
+        settings = self.calls.reader.held(held, ASSISTANT_PLUGIN)
+        return getattr(settings, "writing_tools_unconfirmed", False) is True
 
     async def call(
         self, principal: Principal, name: str, arguments: Any, *, confirmed: bool = False
