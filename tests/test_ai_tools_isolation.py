@@ -84,6 +84,11 @@ _EMPLOYEE = Seed(
 )
 
 RECIPES: dict[str, Recipe] = {
+    "chat.messages.post": Recipe(
+        seeds={"channel": Seed("chat", "/channels", lambda mark: {"name": mark[:20]})},
+        arguments=lambda b, mark: {"channel_id": b["channel"]["id"], "body": f"Hi {mark}"},
+        refused=True,
+    ),
     "crm.contacts.search": Recipe(
         seeds={"contact": Seed("crm", "/contacts", lambda mark: {"last_name": mark})},
         arguments=lambda b, mark: {"query": mark},
