@@ -78,6 +78,7 @@ def _lines(_: Seeded, mark: str) -> list[dict[str, Any]]:
     return [{"description": f"Work {mark}", "quantity": "1", "unit_price": "10.00"}]
 
 
+_ORDER = Seed("sales", "/orders", lambda mark: {"partner_name": mark})
 _PROJECT = Seed("projects", "/projects", lambda mark: {"name": f"Project {mark}"})
 _EMPLOYEE = Seed(
     "hr", "/employees", lambda mark: {"name": f"Emp {mark}", "work_email": f"{mark}@b.example"}
@@ -129,6 +130,21 @@ RECIPES: dict[str, Recipe] = {
             "description": mark,
         },
         refused=True,
+    ),
+    "sales.orders.get": Recipe(
+        seeds={"order": _ORDER},
+        arguments=lambda b, mark: {"order_id": b["order"]["id"]},
+        refused=True,
+    ),
+    "sales.orders.search": Recipe(
+        seeds={"order": _ORDER},
+        arguments=lambda b, mark: {"query": mark},
+        finds=True,
+    ),
+    "sales.quotations.search": Recipe(
+        seeds={"quotation": Seed("sales", "/quotations", lambda mark: {"partner_name": mark})},
+        arguments=lambda b, mark: {"query": mark},
+        finds=True,
     ),
     "support.tickets.open": Recipe(
         # The ticket is linked to the CRM contact with the requester's email later, by an
