@@ -48,11 +48,16 @@ Seeded = dict[str, dict[str, Any]]
 
 @dataclass(frozen=True)
 class Seed:
-    """One record tenant B creates: ``POST <route>`` of ``plugin``, its example overridden."""
+    """One record tenant B creates: ``POST <route>`` of ``plugin``, its example overridden.
+
+    ``route`` may name records created before it (``/calendars/{calendar}/events``), and
+    ``example`` is then the ``example_payloads`` key of that route.
+    """
 
     plugin: str
     route: str
     override: Callable[[str], dict[str, Any]] = lambda mark: {}
+    example: str | None = None
 
 
 @dataclass(frozen=True)
@@ -65,6 +70,8 @@ class Recipe:
         refused: The input names B's record by id: A must be refused.
         finds: B's own call must show B's record (a search over B's records).
         echoes: The answer repeats the input (the mark): only B's ids count as leaks.
+        empty: A holds no such records: A's answer must be empty, and B's not (an answer
+            without ids or marks, such as busy periods).
     """
 
     arguments: Callable[[Seeded, str], dict[str, Any]]
@@ -72,12 +79,23 @@ class Recipe:
     refused: bool = False
     finds: bool = False
     echoes: bool = False
+    empty: bool = False
 
 
 def _lines(_: Seeded, mark: str) -> list[dict[str, Any]]:
     return [{"description": f"Work {mark}", "quantity": "1", "unit_price": "10.00"}]
 
 
+_EVENT = {
+    "calendar": Seed("calendar", "/calendars", lambda mark: {"name": mark}),
+    "event": Seed(
+        "calendar",
+        "/calendars/{calendar}/events",
+        lambda mark: {"summary": mark},
+        example="POST /calendars/{calendar_id}/events",
+    ),
+}
+_WEEK = {"start": "2026-12-07T00:00:00Z", "end": "2026-12-14T00:00:00Z"}
 _ORDER = Seed("sales", "/orders", lambda mark: {"partner_name": mark})
 _PROJECT = Seed("projects", "/projects", lambda mark: {"name": f"Project {mark}"})
 _EMPLOYEE = Seed(
@@ -85,6 +103,13 @@ _EMPLOYEE = Seed(
 )
 
 RECIPES: dict[str, Recipe] = {
+    "calendar.events.list": Recipe(
+        seeds=_EVENT,
+        arguments=lambda b, mark: dict(_WEEK),
+        empty=True,
+        finds=True,
+    ),
+    "calendar.freebusy": Recipe(seeds=_EVENT, arguments=lambda b, mark: dict(_WEEK), empty=True),
     "chat.messages.post": Recipe(
         seeds={"channel": Seed("chat", "/channels", lambda mark: {"name": mark[:20]})},
         arguments=lambda b, mark: {"channel_id": b["channel"]["id"], "body": f"Hi {mark}"},
@@ -192,8 +217,10 @@ def world(nexus_postgres_server: str) -> Iterator[World]:
 def _seed(world: World, seeds: dict[str, Seed], mark: str) -> Seeded:
     made: Seeded = {}
     for name, seed in seeds.items():
-        example = world.examples.get(seed.plugin, {}).get(f"POST {seed.route}", {})
-        path = f"/api/v1/{seed.plugin}{seed.route}"
+        key = seed.example or f"POST {seed.route}"
+        example = world.examples.get(seed.plugin, {}).get(key, {})
+        route = seed.route.format(**{name: record["id"] for name, record in made.items()})
+        path = f"/api/v1/{seed.plugin}{route}"
         response = world.client.post(
             path, json={**example, **seed.override(mark)}, headers=world.b.headers
         )
@@ -228,6 +255,9 @@ def test_every_tool_keeps_to_its_tenant(world, name):
         assert not answer.confirmation_required
     control = call_tool(world.client, world.b, name, arguments, confirmed=True)
     assert control.ok, f"the recipe of {name} fails for tenant B itself: {control.error}"
+    if recipe.empty:
+        assert answer.ok and not answer.result, f"{name} showed tenant B's {text}"
+        assert control.result, f"{name} shows nothing of tenant B's own records"
     if recipe.finds:
         mine = _text(control)
         assert any(item in mine for item in shown), f"{name} does not find B's own record"
