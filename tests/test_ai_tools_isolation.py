@@ -125,6 +125,12 @@ RECIPES: dict[str, Recipe] = {
         arguments=lambda b, mark: {"deal_id": b["deal"]["id"]},
         refused=True,
     ),
+    # B's folder is its API key's own: B's tool user does not see it either, so there is
+    # no control that finds it (Drive's own test shares one with the tool's user).
+    "drive.files.search": Recipe(
+        seeds={"folder": Seed("drive", "/folders", lambda mark: {"name": f"Folder {mark}"})},
+        arguments=lambda b, mark: {"query": mark},
+    ),
     "finance.invoices.draft": Recipe(
         seeds={"partner": Seed("finance", "/partners", lambda mark: {"name": f"P {mark}"})},
         arguments=lambda b, mark: {"partner_id": b["partner"]["id"], "lines": _lines(b, mark)},
