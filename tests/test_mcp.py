@@ -3,7 +3,8 @@
 A tenant's API key lists only its enabled plugins' tools, searches CRM contacts, drafts a
 Finance invoice only once the call is confirmed, is told at once (``tools/list_changed``)
 when CRM is switched off, and sees then only what is left; no credential gets 401. Another
-tenant's key never reaches the first tenant's contacts.
+tenant's key never reaches the first tenant's contacts. A tenant whose AI setting
+``writing_tools_unconfirmed`` is on runs writing tools without ``_meta`` confirmation.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 import httpx
 import httpx2
 import mcp_types as types
+import nexus_ai
 import nexus_crm
 import nexus_finance
 import nexus_inventory
@@ -33,7 +35,7 @@ from nexus.testing import make_tenant, migrated_database
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-PLUGINS = [nexus_crm, nexus_finance, nexus_inventory]
+PLUGINS = [nexus_ai, nexus_crm, nexus_finance, nexus_inventory]
 
 
 @pytest.fixture(scope="module")
@@ -292,3 +294,33 @@ def test_resources_and_prompts_follow_the_tenant_its_toggles_and_permissions(
             await session.get_prompt("crm.deals.summarize", {"deal_id": deal["id"]})
 
     asyncio.run(_session(base_url, other.headers, asyncio.Event(), theirs))
+
+
+def test_the_tenant_setting_lets_writing_tools_run_unconfirmed(base_url, database_url):
+    tenant = make_tenant(database_url)
+    draft = {
+        "partner_name": "Edsger Dijkstra",
+        "lines": [{"description": "Shortest paths", "quantity": "1", "unit_price": "10"}],
+    }
+
+    def put(path: str, body: Any) -> None:
+        with _api(base_url, tenant.headers) as api:
+            reply = api.put(path, json=body)
+        assert reply.status_code == 200, reply.text
+
+    async def call(session: ClientSession) -> types.CallToolResult:
+        return await session.call_tool("finance.invoices.draft", draft)
+
+    def draft_unconfirmed() -> types.CallToolResult:
+        return asyncio.run(_session(base_url, tenant.headers, asyncio.Event(), call))
+
+    assert draft_unconfirmed().is_error  # the default: the host confirms with its user
+    put("/api/v1/plugins/ai/settings", {"writing_tools_unconfirmed": True})
+    ran = draft_unconfirmed()
+    assert not ran.is_error, ran.content
+    assert ran.structured_content["state"] == "draft"
+    put("/api/v1/features/ai", {"enabled": False})  # the AI plugin off: its choice lapses
+    assert draft_unconfirmed().is_error
+    with _api(base_url, tenant.headers) as api:
+        invoices = api.get("/api/v1/finance/invoices").json()["items"]
+    assert len(invoices) == 1

@@ -498,6 +498,16 @@ class ServiceContext(Protocol):
         """The providing plugin's settings for the tenant (see :class:`PluginSettings`)."""
         ...
 
+    @property
+    def actor(self) -> str | None:
+        """Who the call acts for, as the audit log names it (``user:<id>``) (0.1.7).
+
+        An assistant tool's handler gets the user the assistant or the MCP host acts for, a
+        service called from a route the request's caller, and so do the services they call
+        in turn; ``None`` where the kernel knows no one (a call from an event handler).
+        """
+        ...
+
 
 @runtime_checkable
 class Tools(Protocol):

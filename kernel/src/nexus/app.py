@@ -63,7 +63,7 @@ def create_app(
     tools = compose.ToolCalls(kernel.services, kernel.database, registry.permissions("member"))
     mcp = compose.McpEndpoint(kernel, tools)
     app = Litestar(
-        route_handlers=[*compose.kernel_routes(), mcp.route],
+        route_handlers=[*compose.kernel_routes(), *mcp.routes],
         plugins=[
             NexusBridge(registry, background=compose.background_for(kernel)),
             TimeOfDaySchema(),

@@ -57,9 +57,14 @@ class ServiceCalls:
         """The services on offer, by name (a plugin refused after loading offers none)."""
         return self.registry.services()
 
-    def bound(self, tenant_id: UUID | None, *, caller: str | None = None) -> TenantServices:
-        """The :class:`nexus_hookspecs.Services` port of one tenant (``None``: the connection's)."""
-        return TenantServices(self, tenant_id, caller)
+    def bound(
+        self, tenant_id: UUID | None, *, caller: str | None = None, actor: str | None = None
+    ) -> TenantServices:
+        """The :class:`nexus_hookspecs.Services` port of one tenant (``None``: the connection's).
+
+        ``actor`` is who the calls act for, handed on to the providers' contexts.
+        """
+        return TenantServices(self, tenant_id, caller, actor)
 
     def declared(self, plugin: str) -> frozenset[str]:
         """The event types ``plugin`` declares."""
@@ -69,12 +74,19 @@ class ServiceCalls:
 class TenantServices:
     """The :class:`nexus_hookspecs.Services` port of one tenant, for one calling plugin."""
 
-    __slots__ = ("_calls", "_tenant_id", "caller")
+    __slots__ = ("_calls", "_tenant_id", "actor", "caller")
 
-    def __init__(self, calls: ServiceCalls, tenant_id: UUID | None, caller: str | None) -> None:
+    def __init__(
+        self,
+        calls: ServiceCalls,
+        tenant_id: UUID | None,
+        caller: str | None,
+        actor: str | None = None,
+    ) -> None:
         self._calls = calls
         self._tenant_id = tenant_id
         self.caller = caller
+        self.actor = actor
 
     async def available(self, conn: Connection, name: str) -> bool:
         """Installed, and its provider enabled for the connection's tenant."""
@@ -107,7 +119,7 @@ class TenantServices:
             held = await toggles.ensure_enabled(tenant_id, plugin)
         request = _convert(name, "request", data, service.request)
         context = ProviderContext(
-            calls, tenant_id=tenant_id, conn=conn, plugin=plugin, features=held
+            calls, tenant_id=tenant_id, conn=conn, plugin=plugin, features=held, actor=self.actor
         )
         answer = await await_maybe(service.handler(request, context))
         if result is None or result is type(None):
@@ -128,7 +140,16 @@ class TenantServices:
 class ProviderContext:
     """The :class:`nexus_hookspecs.ServiceContext` a service's handler gets."""
 
-    __slots__ = ("_calls", "_features", "conn", "events", "plugin", "services", "tenant_id")
+    __slots__ = (
+        "_calls",
+        "_features",
+        "actor",
+        "conn",
+        "events",
+        "plugin",
+        "services",
+        "tenant_id",
+    )
 
     def __init__(
         self,
@@ -138,16 +159,18 @@ class ProviderContext:
         conn: Connection,
         plugin: str,
         features: TenantFeatures,
+        actor: str | None = None,
     ) -> None:
         self._calls = calls
         self._features = features
+        self.actor = actor
         self.tenant_id = tenant_id
         self.conn = conn
         self.plugin = plugin
         self.events = OutboxPublisher(
             tenant_id=tenant_id, plugin=plugin, declared=calls.declared(plugin)
         )
-        self.services = calls.bound(tenant_id, caller=plugin)
+        self.services = calls.bound(tenant_id, caller=plugin, actor=actor)
 
     async def feature_enabled(self, key: str) -> bool:
         """Whether ``key`` is on for the tenant."""

@@ -18,6 +18,7 @@ from nexus.features import feature_ports
 from nexus.http import (
     KernelContext,  # noqa: TC001 - Litestar reads provider hints at run time
     provide_context,
+    request_actor,
     request_tenant,
 )
 
@@ -40,9 +41,11 @@ def kernel_dependencies(kernel: Kernel) -> dict[str, Provide]:
         return TenantDatabase(kernel.database, context.tenant_id)
 
     def provide_services(request: ASGIConnection[Any, Any, Any, Any]) -> TenantServices:
-        # Bound to the request's tenant, on behalf of the route's plugin.
+        # Bound to the request's tenant, on behalf of the route's plugin and its caller.
         plugin = request.route_handler.opt.get("nexus_plugin")
-        return kernel.services.bound(request_tenant(request), caller=plugin)
+        return kernel.services.bound(
+            request_tenant(request), caller=plugin, actor=request_actor(request)
+        )
 
     providers: dict[str, Callable[..., Any]] = {
         "db": provide_db,

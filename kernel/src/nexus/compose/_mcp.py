@@ -2,11 +2,13 @@
 
 Built on the official ``mcp`` SDK: its low-level :class:`~mcp.server.lowlevel.Server` answers
 ``tools/list`` and ``tools/call`` from :class:`~nexus.compose._tools.ToolCalls`, behind the
-kernel's gate (a Nexus API key or token as ``Authorization: Bearer``; 401 without one), so
-each request acts as its own caller. A feature change of a tenant sends
+gate of :mod:`nexus.compose._mcp_auth` (a Nexus API key or token as ``Authorization:
+Bearer``, or at ``/mcp/<tenant>`` an OAuth access token of the tenant's issuer; 401 without
+one), so each request acts as its own caller. A feature change of a tenant sends
 ``notifications/tools/list_changed`` to that tenant's open sessions at once. A writing tool
 runs only when the call's ``_meta`` carries ``"nexus/confirmed": true`` (the host asks its
-user first); without it the result is an error saying so, and nothing is written.
+user first) or the tenant's AI setting ``writing_tools_unconfirmed`` is on; otherwise the
+result is an error saying so, and nothing is written.
 
 Since contract 0.1.6 it serves the plugins' records too: ``resources/templates/list``
 answers one ``nexus://<plugin>/<kind>/{id}`` template per kind the caller may read,
@@ -29,6 +31,7 @@ from mcp.server.streamable_http_manager import StreamableHTTPSessionManager
 from mcp.shared.exceptions import MCPError
 from mcp_types import INVALID_PARAMS
 
+from nexus.compose._mcp_auth import McpGate, metadata_routes
 from nexus.compose._tools import (
     ConfirmationRequired,
     ResourceMissing,
@@ -84,9 +87,12 @@ class McpEndpoint:
         self._manager: StreamableHTTPSessionManager | None = None
         self._running: asyncio.Task[None] | None = None
         self._stop = asyncio.Event()
-        self.route = asgi("/mcp", is_mount=True, copy_scope=True, opt={"nexus_access": "tenant"})(
+        self._gate = McpGate(kernel)
+        # The kernel's gate lets it through: McpGate admits (API keys, tokens, OAuth).
+        self.route = asgi("/mcp", is_mount=True, copy_scope=True, opt={"nexus_access": "public"})(
             self._asgi
         )
+        self.routes = [self.route, *metadata_routes]
 
     async def start(self) -> None:
         """Run the session manager until :meth:`stop`; follow the tenants' feature changes."""
@@ -115,6 +121,8 @@ class McpEndpoint:
     async def _asgi(self, scope: Scope, receive: Receive, send: Send) -> None:
         if self._manager is None:  # pragma: no cover - the app starts it first
             raise RuntimeError("the MCP session manager is not running")
+        if not await self._gate.admit(scope, receive, send):
+            return
         await self._manager.handle_request(scope, receive, send)  # type: ignore[arg-type]
 
     def _changed(self, tenant_id: UUID) -> None:
@@ -165,7 +173,7 @@ class McpEndpoint:
         meta: Any = params.meta or {}
         if not isinstance(meta, dict):  # pragma: no cover - a model in other SDK versions
             meta = meta.model_dump(by_alias=True)
-        confirmed = meta.get(CONFIRMED) is True
+        confirmed = meta.get(CONFIRMED) is True or await self.tools.writes_unconfirmed(principal)
         try:
             answer = await self.tools.call(
                 principal, params.name, params.arguments, confirmed=confirmed

@@ -3,7 +3,8 @@
 A tool is offered only to a caller whose tenant has the tool's plugin enabled and who holds
 its permission (the same check as the REST gate's); it runs in a transaction of the caller's
 tenant (row-level security), with the :class:`~nexus_hookspecs.ServiceContext` a service
-gets; a writing tool runs only once confirmed; every call is written to the audit log.
+gets, its ``actor`` the caller (as for the services the tool calls); a writing tool runs
+only once confirmed; every call is written to the audit log.
 
 Records a plugin lets assistants read (:class:`~nexus_hookspecs.Resource`, 0.1.6) are
 addressed ``nexus://<plugin>/<kind>/<id>`` and read under the same rules, as are its
@@ -41,6 +42,9 @@ __all__ = (
     "struct_schema",
     "tool_schema",
 )
+
+ASSISTANT_PLUGIN = "ai"
+"""The plugin whose tenant setting ``writing_tools_unconfirmed`` covers ``/mcp`` too."""
 
 RESOURCE_SCHEME = "nexus"
 """The scheme of the URIs of plugins' records: ``nexus://<plugin>/<kind>/<id>``."""
@@ -123,6 +127,17 @@ class ToolCalls:
             and principal.may(tool.permission, self.member_permissions)
         ]
 
+    async def writes_unconfirmed(self, principal: Principal) -> bool:
+        """Whether the tenant lets writing tools run unconfirmed (the AI plugin's setting).
+
+        Only while that plugin is on for the tenant: switched off, its choice lapses.
+        """
+        held = await self.calls.toggles.features(_tenant(principal))
+        if ASSISTANT_PLUGIN not in held.enabled:
+            return False
+        settings = self.calls.reader.held(held, ASSISTANT_PLUGIN)
+        return getattr(settings, "writing_tools_unconfirmed", False) is True
+
     async def call(
         self, principal: Principal, name: str, arguments: Any, *, confirmed: bool = False
     ) -> Any:
@@ -144,7 +159,12 @@ class ToolCalls:
         features = await self.calls.toggles.ensure_enabled(tenant_id, plugin)
         async with self.database.transaction(tenant_id=tenant_id) as conn:
             context = ProviderContext(
-                self.calls, tenant_id=tenant_id, conn=conn, plugin=plugin, features=features
+                self.calls,
+                tenant_id=tenant_id,
+                conn=conn,
+                plugin=plugin,
+                features=features,
+                actor=principal.actor,
             )
             answer = await await_maybe(tool.handler(data, context))
             result = msgspec.json.decode(_ENCODER.encode(answer))
@@ -183,7 +203,12 @@ class ToolCalls:
         features = await self.calls.toggles.ensure_enabled(tenant_id, plugin)
         async with self.database.transaction(tenant_id=tenant_id) as conn:
             context = ProviderContext(
-                self.calls, tenant_id=tenant_id, conn=conn, plugin=plugin, features=features
+                self.calls,
+                tenant_id=tenant_id,
+                conn=conn,
+                plugin=plugin,
+                features=features,
+                actor=principal.actor,
             )
             return await run(context)
 

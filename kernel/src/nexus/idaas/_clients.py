@@ -30,7 +30,7 @@ __all__ = (
 )
 
 GrantType = Literal["authorization_code", "refresh_token", "client_credentials"]
-Scope = Literal["openid", "profile", "email", "roles", "offline_access"]
+Scope = Literal["openid", "profile", "email", "roles", "offline_access", "mcp"]
 Uri = Annotated[str, msgspec.Meta(min_length=1, max_length=2000)]
 _MAX_URIS = 20
 

@@ -21,6 +21,7 @@ from authlib.oidc.core import OpenIDCode, UserInfo
 
 from nexus.idaas import _store
 from nexus.idaas._keys import ALGORITHM, SigningKey, signing_key
+from nexus.idaas._mcp_access import MCP_SCOPE, mcp_resource
 from nexus.idaas._models import CLIENT_AUTH_METHODS, Client
 from nexus.idaas._secrets import new_secret
 
@@ -35,7 +36,7 @@ __all__ = ("SCOPES", "EndUser", "TenantServer")
 
 log = logging.getLogger("nexus.idaas")
 
-SCOPES = ("openid", "profile", "email", "roles", "offline_access")
+SCOPES = ("openid", "profile", "email", "roles", "offline_access", MCP_SCOPE)
 _WITH_PUBLIC = [*CLIENT_AUTH_METHODS, "none"]
 
 
@@ -107,6 +108,19 @@ class _OpenIDCode(OpenIDCode):
 class _CodeGrant(grants.AuthorizationCodeGrant):
     TOKEN_ENDPOINT_AUTH_METHODS = _WITH_PUBLIC
     server: TenantServer
+
+    def validate_authorization_request(self) -> str:
+        redirect_uri: str = super().validate_authorization_request()
+        # RFC 8707: a token for /mcp names the tenant's MCP endpoint as its resource, so a
+        # token meant for it is never one another resource server was handed.
+        scopes = set((self.request.scope or "").split())
+        resource = self.request.payload.data.get("resource")
+        if MCP_SCOPE in scopes and resource != mcp_resource(self.server.issuer):
+            raise InvalidRequestError(
+                f"scope {MCP_SCOPE!r} needs resource={mcp_resource(self.server.issuer)}",
+                redirect_uri=redirect_uri,
+            )
+        return redirect_uri
 
     def save_authorization_code(self, code: str, request: HttpRequest) -> None:
         data: dict[str, Any] = dict(request.payload.data)

@@ -308,6 +308,27 @@ class Authenticator:
             session_id=session,
         )
 
+    async def user_principal(
+        self, tenant_id: UUID, user_id: UUID, *, expires_at: float | None = None
+    ) -> Principal:
+        """The principal of user ``user_id`` as it stands now, for a credential it issued.
+
+        For tokens other parts of the kernel vouch for (the OpenID provider's access tokens
+        at ``/mcp``): the user's current roles and grants, refused as a token would be.
+
+        Raises:
+            AuthError: 401 when the user is disabled or gone, or the tenant may not act.
+        """
+        roles, grants = await self._standing(PrincipalKind.USER, user_id, tenant_id)
+        return Principal(
+            kind=PrincipalKind.USER,
+            subject=user_id,
+            tenant_id=tenant_id,
+            roles=roles,
+            grants=grants,
+            expires_at=expires_at,
+        )
+
     async def _standing(
         self,
         kind: PrincipalKind,

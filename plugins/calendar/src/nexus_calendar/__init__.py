@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from nexus_hookspecs import Background, Manifest, Permission, hookimpl
 
+from nexus_calendar._ai_tools import nexus_ai_tools
 from nexus_calendar._dav import dav
 from nexus_calendar._events import EVENTS
 from nexus_calendar._examples import EXAMPLES
@@ -38,6 +39,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
 __all__ = (
+    "nexus_ai_tools",
     "nexus_background",
     "nexus_event_handlers",
     "nexus_manifest",
@@ -73,7 +75,7 @@ def nexus_manifest() -> Manifest:
             "Shared and personal calendars; events with time zones, recurrence and "
             "exceptions; iCalendar export and revocable subscription URLs."
         ),
-        hookspecs=">=0.1.4,<0.2",
+        hookspecs=">=0.1.7,<0.2",
         permissions=(
             Permission(
                 key=CALENDARS_READ,

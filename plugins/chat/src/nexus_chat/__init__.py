@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from nexus_hookspecs import Manifest, Permission, hookimpl
 
+from nexus_chat._ai_tools import nexus_ai_tools
 from nexus_chat._examples import EXAMPLES
 from nexus_chat._hub import HUB
 from nexus_chat._keys import (
@@ -39,6 +40,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
 __all__ = (
+    "nexus_ai_tools",
     "nexus_background",
     "nexus_event_handlers",
     "nexus_manifest",
@@ -71,7 +73,7 @@ def nexus_manifest() -> Manifest:
             "Channels, direct messages and threads with edits and their history, delivered "
             "live over WebSocket with presence and typing, across server processes."
         ),
-        hookspecs=">=0.1.5,<0.2",
+        hookspecs=">=0.1.7,<0.2",
         permissions=(
             Permission(
                 key=READ, description="Read channels and messages; connect live.", roles=_MEMBERS

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from nexus_hookspecs import Background, Manifest, Permission, hookimpl
 
+from nexus_drive._ai_tools import nexus_ai_tools
 from nexus_drive._events import (
     FILE_ADDED,
     FILE_DELETED,
@@ -47,6 +48,7 @@ if TYPE_CHECKING:
 
 __all__ = (
     "DriveSettings",
+    "nexus_ai_tools",
     "nexus_background",
     "nexus_event_handlers",
     "nexus_manifest",
@@ -84,7 +86,7 @@ def nexus_manifest() -> Manifest:
             "per team, versions, trash, sharing and links, resumable uploads, full-text "
             "search, quotas and WebDAV."
         ),
-        hookspecs=">=0.1.4,<0.2",
+        hookspecs=">=0.1.7,<0.2",
         permissions=(
             Permission(
                 key=FILES_READ, description="See, search and download files.", roles=_MEMBERS

@@ -18,19 +18,17 @@ from nexus_hookspecs.http import (
     route_opt,
 )
 
-from nexus_drive._access import role_of
-from nexus_drive._common import actor_of, item_out
+from nexus_drive._common import actor_of
 from nexus_drive._examples import body
 from nexus_drive._keys import ADMIN, FILES_READ, SWEEP
 from nexus_drive._model import GroupIn, GroupOut, QuotaIn, SearchHit
+from nexus_drive._search import find_items
 from nexus_drive._settings import DriveSettings
-from nexus_drive._store import ITEM_COLUMNS
 from nexus_drive._sweep import SweepReport, delete_orphans, let_go
 
 __all__ = ("GroupController", "run_sweep", "search", "set_quota")
 
 Settings = TenantSettings[DriveSettings]
-_CANDIDATES = 200
 
 
 @get("/search", opt=route_opt(permission=FILES_READ))
@@ -45,34 +43,8 @@ async def search(
     Web-search syntax (``"exact phrase"``, ``or``, ``-word``); only what the caller may see,
     best first, with a snippet of the matching text.
     """
-    actor = actor_of(context)
     async with db.transaction() as conn:
-        rows = await conn.fetch(
-            f"with q as (select websearch_to_tsquery('english', $1) || "
-            f"websearch_to_tsquery('simple', $1) as query) "
-            f"select {ITEM_COLUMNS}, ts_rank(search, q.query) as rank, "
-            "case when text_content is null then null else ts_headline('english', "
-            "text_content, q.query, 'MaxFragments=1, MaxWords=20, MinWords=5') end as snippet "
-            "from drive_item, q where search @@ q.query and trashed_at is null "
-            "order by rank desc, id limit $2",
-            q,
-            _CANDIDATES,
-        )
-        hits: list[SearchHit] = []
-        for row in rows:
-            role = await role_of(conn, actor, row["id"])
-            if role is None:
-                continue
-            hits.append(
-                SearchHit(
-                    item=await item_out(conn, row, role),
-                    rank=float(row["rank"]),
-                    snippet=row["snippet"],
-                )
-            )
-            if len(hits) == limit:
-                break
-        return hits
+        return await find_items(conn, actor_of(context), q, limit)
 
 
 class GroupController(Controller):

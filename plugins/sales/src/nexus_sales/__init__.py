@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from nexus_hookspecs import Manifest, Permission, hookimpl
 
+from nexus_sales._ai_tools import nexus_ai_tools
 from nexus_sales._events import EVENTS
 from nexus_sales._examples import EXAMPLES
 from nexus_sales._handlers import DEAL_WON, on_deal_won
@@ -34,6 +35,7 @@ if TYPE_CHECKING:
 
 __all__ = (
     "SalesSettings",
+    "nexus_ai_tools",
     "nexus_event_handlers",
     "nexus_manifest",
     "nexus_piccolo_app",
@@ -69,7 +71,7 @@ def nexus_manifest() -> Manifest:
             "Quotations (versioned, PDF), sales orders, deliveries with backorders, invoicing "
             "per product policy, returns with credit notes."
         ),
-        hookspecs=">=0.1.2,<0.2",
+        hookspecs=">=0.1.5,<0.2",
         permissions=(
             Permission(
                 key=QUOTATIONS_READ,
