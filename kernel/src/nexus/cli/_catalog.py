@@ -15,6 +15,7 @@ import msgspec
 from nexus.events import KERNEL_SOURCE
 from nexus.features import FEATURE_EVENTS
 from nexus.identity import USER_PROVISIONED_EVENT
+from nexus.plans import USAGE_PERIOD_CLOSED_EVENT
 from nexus.plugins import PluginState
 from nexus.provisioning import TENANT_PROVISIONED_EVENT
 
@@ -32,6 +33,7 @@ KERNEL_EVENTS: tuple[EventType, ...] = (
     *FEATURE_EVENTS,
     TENANT_PROVISIONED_EVENT,
     USER_PROVISIONED_EVENT,
+    USAGE_PERIOD_CLOSED_EVENT,
 )
 """The event types the kernel itself publishes (source ``/nexus/nexus``)."""
 
