@@ -55,9 +55,9 @@ async def usage_of(conn: Connection, tenant_id: UUID, period: str) -> Usage:
     start, end = period_bounds(period)
     row = await conn.fetchrow(
         "select "
-        "(select coalesce(sum(value) filter (where metric = $3), 0) from nexus_usage "
+        "(select coalesce(sum(value) filter (where metric = $3), 0)::bigint from nexus_usage "
         " where tenant_id = $1 and period = $2) as api_calls, "
-        "(select coalesce(sum(value) filter (where metric = $4), 0) from nexus_usage "
+        "(select coalesce(sum(value) filter (where metric = $4), 0)::bigint from nexus_usage "
         " where tenant_id = $1 and period = $2) as ai_tokens, "
         "(select count(*) from nexus_event_outbox "
         " where tenant_id = $1 and created_at >= $5 and created_at < $6) as events, "
