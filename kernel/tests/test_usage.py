@@ -88,6 +88,14 @@ def test_a_tenants_usage_counts_its_seats_and_events_in_the_period(database_url)
         }
 
 
+def test_a_member_without_the_usage_permission_cannot_read_the_tenants_usage(database_url):
+    with create_test_client([hello], database_url=database_url, settings=SETTINGS) as client:
+        member = make_tenant(database_url, role="member")
+        response = client.get("/api/v1/tenant/usage", headers=member.headers)
+        assert response.status_code == 403
+        assert response.json()["type"] == "/problems/forbidden"
+
+
 def test_a_malformed_period_is_a_validation_problem(database_url):
     with create_test_client([hello], database_url=database_url, settings=SETTINGS) as client:
         tenant = make_tenant(database_url)
