@@ -71,18 +71,17 @@ def _write(directory: Path, name: str, text: str) -> None:
     (directory / f"{name}.toml").write_text(text, encoding="utf-8")
 
 
-def test_a_plan_naming_an_unknown_plugin_or_a_bad_rate_is_a_problem(tmp_path):
+def test_a_plan_naming_an_unknown_plugin_is_a_problem(tmp_path):
     _write(tmp_path, "standard", 'name = "standard"\ntitle = "Standard"\n')
-    _write(
-        tmp_path,
-        "odd",
-        'name = "odd"\ntitle = "Odd"\n[limits]\napi_rate = "lots"\nplugins = ["nosuch"]\n',
-    )
+    _write(tmp_path, "odd", 'name = "odd"\ntitle = "Odd"\n[limits]\nplugins = ["nosuch"]\n')
     problems = load_plans_from([tmp_path]).problems(load_plugins(Settings(), plugins=[hello]))
-    assert problems == [
-        "plan 'odd': api_rate 'lots' is not like '600/minute'",
-        "plan 'odd': plugin 'nosuch' is not installed",
-    ]
+    assert problems == ["plan 'odd': plugin 'nosuch' is not installed"]
+
+
+def test_a_plan_with_a_rate_that_is_not_limits_notation_does_not_load(tmp_path):
+    _write(tmp_path, "odd", 'name = "odd"\ntitle = "Odd"\n[limits]\napi_rate = "lots"\n')
+    with pytest.raises(PlanError, match=r"odd\.toml: api_rate 'lots' is not like '600/minute'"):
+        load_plans_from([tmp_path])
 
 
 def test_a_plan_file_that_does_not_match_the_format_names_the_file(tmp_path):

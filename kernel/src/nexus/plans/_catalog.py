@@ -60,7 +60,7 @@ class PlanCatalog:
         """What is wrong with the catalog against the installed plugins ([] when nothing).
 
         A plan must allow only plugins that are installed, and name the plugins those
-        require too; its ``api_rate`` must be ``limits`` notation.
+        require too.
         """
         found: list[str] = []
         if DEFAULT_PLAN not in self._plans:
@@ -72,12 +72,6 @@ class PlanCatalog:
 
 def _plan_problems(plan: Plan, registry: PluginRegistry) -> list[str]:
     found: list[str] = []
-    rate = plan.limits.api_rate
-    if rate is not None:
-        try:
-            parse(rate)
-        except ValueError:
-            found.append(f"plan '{plan.name}': api_rate '{rate}' is not like '600/minute'")
     allowed = plan.limits.plugins or []
     for plugin in allowed:
         record = registry.get(plugin)
@@ -99,6 +93,14 @@ def _read(file: Traversable | Path, source: str, into: dict[str, Plan], errors: 
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, msgspec.ValidationError) as exc:
         errors.append(f"{source}: {exc}")
         return
+    rate = plan.limits.api_rate
+    if rate is not None:
+        # Checked here, not per request: the rate limiter parses it on the request path.
+        try:
+            parse(rate)
+        except ValueError:
+            errors.append(f"{source}: api_rate '{rate}' is not like '600/minute'")
+            return
     if plan.name in into:
         errors.append(f"{source}: plan '{plan.name}' is defined twice")
         return
