@@ -21,8 +21,13 @@ name = "tiny"
 title = "Tiny"
 [limits]
 users = 2
-api_rate = "5/minute"
 plugins = ["echo"]
+"""
+HASTY = """
+name = "hasty"
+title = "Hasty"
+[limits]
+api_rate = "5/minute"
 """
 STANDARD = 'name = "standard"\ntitle = "Standard"\n'
 
@@ -31,6 +36,7 @@ STANDARD = 'name = "standard"\ntitle = "Standard"\n'
 def client(nexus_postgres_server, tmp_path_factory) -> Iterator[TestClient]:
     plans = tmp_path_factory.mktemp("plans")
     (plans / "tiny.toml").write_text(TINY, encoding="utf-8")
+    (plans / "hasty.toml").write_text(HASTY, encoding="utf-8")
     (plans / "standard.toml").write_text(STANDARD, encoding="utf-8")
     settings = Settings(log_level="warning", plans_path=str(plans))
     with (
@@ -79,6 +85,11 @@ def test_a_user_beyond_the_plans_seats_is_refused_naming_seats_and_usage(client)
     )
     assert disabled.status_code == 200
     assert _invite(client, tenant, 3).status_code == 201
+    # Enabling them again needs a seat, and there is none.
+    enabled = client.patch(
+        f"/api/v1/users/{user_id}", json={"disabled": False}, headers=tenant.headers
+    )
+    _assert_plan_limit(enabled, limit="users", allowed=2, used=2)
 
 
 def test_seats_of_one_tenant_do_not_count_against_another(client):
@@ -110,7 +121,7 @@ def test_switching_on_a_plugin_the_plan_excludes_is_refused_naming_the_plugin(cl
 
 
 def test_the_plans_request_rate_limits_its_tenants_naming_the_plan(client):
-    tenant = _on_plan(client, "tiny")
+    tenant = _on_plan(client, "hasty")
     for _ in range(5):
         assert client.get("/api/v1/echo", headers=tenant.headers).status_code == 200
     refused = client.get("/api/v1/echo", headers=tenant.headers)
@@ -118,7 +129,7 @@ def test_the_plans_request_rate_limits_its_tenants_naming_the_plan(client):
     problem = refused.json()
     assert problem["type"] == "/problems/rate-limited"
     assert (problem["plan"], problem["limit"], problem["allowed"]) == (
-        "tiny",
+        "hasty",
         "api_rate",
         "5/minute",
     )

@@ -344,8 +344,17 @@ class UserController(Controller):
         user_id: FromPath[UUID],
         data: JSONBody[UserUpdate],
     ) -> User:
-        """Rename, change roles, disable or enable, or set the password of a user."""
+        """Rename, change roles, disable or enable, or set the password of a user.
+
+        Enabling a disabled user takes a seat of the tenant's plan: 403 ``plan-limit`` when
+        they are all taken.
+        """
         async with db.transaction() as conn:
+            if data.disabled is False and await conn.fetchval(
+                "select disabled from nexus_user where id = $1", user_id
+            ):
+                tenant_id = required_tenant(request)
+                await kernel_of(request.app).plans.gate.check_seats(conn, tenant_id)
             user = await update_user(conn, user_id, data)
         if user is None:
             raise NotFoundException()
