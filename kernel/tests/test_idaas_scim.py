@@ -14,7 +14,7 @@ import httpx
 import httpx2
 import pytest
 from idaas_world import FERNET_KEY, PASSWORD, serve
-from nexus.testing import make_tenant, migrated_database, outbox_events
+from nexus.testing import make_platform_key, make_tenant, migrated_database, outbox_events
 from scim2_client.engines.httpx2 import SyncSCIMClient
 from scim2_tester import Status, check_server
 
@@ -207,3 +207,21 @@ def test_bad_scim_requests_answer_scim_errors(served, method, path, kwargs, stat
     answer = scim.request(method, path, **kwargs)
     assert answer.status_code == status, answer.text
     assert answer.json()["schemas"] == ["urn:ietf:params:scim:api:messages:2.0:Error"]
+
+
+def test_a_user_beyond_the_plans_seats_is_refused_with_a_scim_403(served):
+    base_url, database_url = served
+    tenant, scim = _scim_tenant(served)
+    platform = {"Authorization": f"Bearer {make_platform_key(database_url)}"}
+    moved = httpx.patch(
+        f"{base_url}/api/v1/tenants/{tenant.id}", json={"plan": "starter"}, headers=platform
+    )
+    assert moved.status_code == 200, moved.text
+    domain = f"seats-{uuid.uuid4().hex[:6]}.example"
+    for n in range(3):  # the starter plan's three seats
+        assert scim.post("/Users", json=_user(f"u{n}@{domain}")).status_code == 201
+    refused = scim.post("/Users", json=_user(f"u3@{domain}"))
+    assert refused.status_code == 403
+    assert refused.json()["detail"] == "the plan 'starter' allows 3 users; the tenant has 3"
+    # A user provisioned inactive takes no seat.
+    assert scim.post("/Users", json=_user(f"u4@{domain}", active=False)).status_code == 201

@@ -39,6 +39,8 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     # kernel services: the outbox, bus and consumers; toggles and settings (which record
     # their changes in the outbox); callers and tenants (the gate consults the toggles)
     ("events",),
+    # plans and metered usage: the limits features and identity enforce
+    ("plans",),
     ("features",),
     ("identity", "tenancy"),
     # flows across services
@@ -55,7 +57,16 @@ LAYERS: tuple[tuple[str, ...], ...] = (
 # Adapters know nothing of the registry, identity or features — not even their types.
 ADAPTERS = ("db", "cache", "blobs")
 ADAPTER_MODULES = ("nexus.events._envelope", "nexus.events._kafka", "nexus.events._postgres")
-ABOVE_ADAPTERS = ("plugins", "presets", "features", "identity", "tenancy", "events", "compose")
+ABOVE_ADAPTERS = (
+    "plugins",
+    "presets",
+    "plans",
+    "features",
+    "identity",
+    "tenancy",
+    "events",
+    "compose",
+)
 
 # Type-only imports that point up, and why they may.
 TYPE_ONLY_UP: dict[str, str] = {

@@ -9,7 +9,7 @@ from urllib.parse import parse_qs
 import pytest
 from mfa_helpers import bearer
 from nexus.settings import Settings
-from nexus.testing import create_test_client, make_tenant, migrated_database
+from nexus.testing import create_test_client, make_platform_key, make_tenant, migrated_database
 from sso_helpers import DnsZone, FakeOidcProvider
 
 if TYPE_CHECKING:
@@ -167,3 +167,27 @@ def test_every_sign_in_maps_the_providers_roles_anew_and_keeps_manual_ones(world
         "auditor",
         "member",
     ]
+
+
+def test_a_just_in_time_user_beyond_the_plans_seats_is_refused_naming_the_limit(world, zone, idp):
+    client, url = world
+    tenant, domain, provider = _tenant_with_provider(client, url, zone, idp)
+    platform = {"Authorization": f"Bearer {make_platform_key(url)}"}
+    moved = client.patch(f"/api/v1/tenants/{tenant.id}", json={"plan": "starter"}, headers=platform)
+    assert moved.status_code == 200, moved.text
+    for n in range(3):  # the starter plan's three seats
+        user = {"email": f"u{n}@{domain}", "name": f"User {n}"}
+        assert client.post("/api/v1/users", json=user, headers=tenant.headers).status_code == 201
+    root = f"/api/v1/sso/{tenant.slug}/oidc/{provider['id']}"
+    location = client.get(f"{root}/login", follow_redirects=False).headers["location"]
+    back = idp.authorize(location, {"sub": "u-9", "email": f"new@{domain}", "email_verified": True})
+    refused = client.get(back.removeprefix(BASE), follow_redirects=False)
+    assert refused.status_code == 403
+    problem = refused.json()
+    assert problem["type"] == "/problems/plan-limit"
+    assert (problem["plan"], problem["limit"], problem["allowed"], problem["used"]) == (
+        "starter",
+        "users",
+        3,
+        3,
+    )

@@ -120,7 +120,7 @@ def test_platform_admin_shows_and_changes_a_tenant(world):
 
     shown = world.client.get(url, headers=world.platform)
     changed = world.client.patch(
-        url, json={"name": "Acme Ltd", "plan": "enterprise"}, headers=world.platform
+        url, json={"name": "Acme Ltd", "plan": "dedicated"}, headers=world.platform
     )
 
     assert (shown.status_code, shown.json()["slug"], shown.json()["status"]) == (
@@ -129,7 +129,7 @@ def test_platform_admin_shows_and_changes_a_tenant(world):
         "active",
     )
     assert changed.status_code == 200
-    assert (changed.json()["name"], changed.json()["plan"]) == ("Acme Ltd", "enterprise")
+    assert (changed.json()["name"], changed.json()["plan"]) == ("Acme Ltd", "dedicated")
     assert world.client.get(url, headers=world.platform).json()["name"] == "Acme Ltd"
 
 

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from nexus.features import FeatureRuntime
     from nexus.http import RateLimits
     from nexus.identity import Authenticator
+    from nexus.plans import PlanRuntime
     from nexus.plugins import PluginRegistry
     from nexus.provisioning import ProvisioningService
     from nexus.settings import Settings
@@ -53,6 +54,8 @@ class Kernel:
         cache: The cache service and its invalidation fan-out.
         blobs: The file store (local files or S3).
         rate_limits: The per-tenant and per-key request budgets.
+        plans: The plans catalog, the checks writes make against a tenant's plan, and the
+            usage meter.
         event_worker: The event relay and consumers when this process runs them
             (``NEXUS_EVENT_WORKER``), else ``None``.
         services: The services plugins offer each other (the ``services`` port).
@@ -67,6 +70,7 @@ class Kernel:
     cache: CacheRuntime
     blobs: BlobRuntime
     rate_limits: RateLimits
+    plans: PlanRuntime
     event_worker: EventRuntime | None
     services: ServiceCalls
 

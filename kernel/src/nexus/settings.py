@@ -81,6 +81,12 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             together may take four times this (431 beyond, before anything reads them).
         rate_limit_tenant: Requests per tenant (``limits`` notation, e.g. ``6000/minute``).
         rate_limit_key: Requests per API key or user.
+        plans_path: Plan files or directories of them (comma-separated) read instead of
+            the installed plan packs (entry point group ``nexus.plans``): an operator's
+            own price list (docs/plans.md).
+        usage_flush_s: Seconds between writes of the usage meter's counters (API calls,
+            AI tokens) to the database; a process loses at most this much of them if it
+            is killed (docs/plans.md).
         redis_url: Redis for rate-limit counters, the cache and fan-out; in-process (fanned
             out by PostgreSQL NOTIFY) when unset.
         idempotency_ttl_s: How long an ``Idempotency-Key`` and its response are kept.
@@ -147,6 +153,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     max_header_bytes: int = 8 * 1024
     rate_limit_tenant: str = "6000/minute"
     rate_limit_key: str = "1200/minute"
+    plans_path: str | None = None
+    usage_flush_s: float = 10.0
     redis_url: str | None = None
     idempotency_ttl_s: int = 24 * 3600
     idempotency_lease_s: int = 300

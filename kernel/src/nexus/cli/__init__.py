@@ -13,6 +13,7 @@ from nexus.cli._db import db
 from nexus.cli._dr import dr
 from nexus.cli._events import events, worker
 from nexus.cli._features import features
+from nexus.cli._plans import plans, usage
 from nexus.cli._plugins import plugins
 from nexus.cli._portability import export_command, import_command
 from nexus.cli._presets import presets
@@ -46,6 +47,8 @@ cli.add_command(serve)
 cli.add_command(migrate_command)
 cli.add_command(plugins)
 cli.add_command(presets)
+cli.add_command(plans)
+cli.add_command(usage)
 cli.add_command(admin)
 cli.add_command(tenants)
 cli.add_command(clusters)

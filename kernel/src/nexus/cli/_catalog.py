@@ -15,6 +15,7 @@ import msgspec
 from nexus.events import KERNEL_SOURCE
 from nexus.features import FEATURE_EVENTS
 from nexus.identity import IDENTITY_EVENTS, USER_PROVISIONED_EVENT
+from nexus.plans import USAGE_PERIOD_CLOSED_EVENT
 from nexus.plugins import PluginState
 from nexus.provisioning import TENANT_PROVISIONED_EVENT
 
@@ -33,6 +34,7 @@ KERNEL_EVENTS: tuple[EventType, ...] = (
     TENANT_PROVISIONED_EVENT,
     USER_PROVISIONED_EVENT,
     *IDENTITY_EVENTS,
+    USAGE_PERIOD_CLOSED_EVENT,
 )
 """The event types the kernel itself publishes (source ``/nexus/nexus``)."""
 

@@ -12,6 +12,7 @@ import asyncpg
 import msgspec
 import rich_click as click
 
+from nexus.plans import PlanError
 from nexus.plugins import DuplicatePluginError
 from nexus.presets import PresetError
 from nexus.settings import Settings, SettingsError
@@ -43,7 +44,7 @@ def friendly_errors(command: F) -> F:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return command(*args, **kwargs)
-        except (DuplicatePluginError, PresetError, SettingsError) as exc:
+        except (DuplicatePluginError, PlanError, PresetError, SettingsError) as exc:
             fail(str(exc))
         except asyncpg.InvalidCatalogNameError as exc:
             fail(_missing_database(exc))

@@ -31,7 +31,13 @@ def on_startup(kernel: Kernel) -> list[Callable[[], Any]]:
         if kernel.event_worker is not None:
             await kernel.event_worker.start()
 
-    return [open_database, kernel.cache.start, kernel.blobs.start, start_events]
+    return [
+        open_database,
+        kernel.cache.start,
+        kernel.blobs.start,
+        kernel.plans.start,
+        start_events,
+    ]
 
 
 def on_shutdown(kernel: Kernel) -> list[Callable[[], Any]]:
@@ -50,6 +56,8 @@ def on_shutdown(kernel: Kernel) -> list[Callable[[], Any]]:
         stop_events,
         kernel.cache.stop,
         kernel.blobs.stop,
+        # Before the database closes: the meter writes what it counted.
+        kernel.plans.stop,
         close_database,
         kernel.rate_limits.close,
     ]

@@ -7,14 +7,19 @@ from typing import TYPE_CHECKING
 from nexus.http import (
     IdempotencyMiddleware,
     RateLimitMiddleware,
+    TenantPlan,
     correct_allow_header,
     request_id_middleware,
     request_limits,
 )
 from nexus.identity import AuthGate
 from nexus.observability import RequestMetrics
+from nexus.plans import API_CALLS
 
 if TYPE_CHECKING:
+    from collections.abc import Awaitable, Callable
+    from uuid import UUID
+
     from litestar import Litestar
     from litestar.types import ASGIApp, Middleware
 
@@ -30,7 +35,9 @@ def kernel_middleware(kernel: Kernel) -> list[Middleware]:
         AuthGate(
             kernel.authenticator, kernel.registry.permissions("member"), kernel.features.toggles
         ),
-        RateLimitMiddleware(kernel.rate_limits),
+        RateLimitMiddleware(
+            kernel.rate_limits, plan_of=_plan_of(kernel), counted=_api_call_counter(kernel)
+        ),
         IdempotencyMiddleware(
             kernel.database,
             ttl_s=settings.idempotency_ttl_s,
@@ -38,6 +45,26 @@ def kernel_middleware(kernel: Kernel) -> list[Middleware]:
             max_response_bytes=settings.max_body_bytes,
         ),
     ]
+
+
+def _plan_of(kernel: Kernel) -> Callable[[UUID], Awaitable[TenantPlan | None]]:
+    """The tenant's plan, from the tenants the authenticator remembers (no query per request)."""
+    tenant_of, plans = kernel.authenticator.tenant, kernel.plans
+
+    async def plan_of(tenant_id: UUID) -> TenantPlan | None:
+        record = await tenant_of(str(tenant_id))
+        return None if record is None else TenantPlan(record.plan, plans.api_rate(record.plan))
+
+    return plan_of
+
+
+def _api_call_counter(kernel: Kernel) -> Callable[[UUID], None]:
+    count = kernel.plans.meter.count
+
+    def counted(tenant_id: UUID) -> None:
+        count(tenant_id, API_CALLS)
+
+    return counted
 
 
 def outer_layers(app: Litestar, kernel: Kernel) -> ASGIApp:

@@ -14,6 +14,7 @@ from nexus.http import health_routes, problem_routes
 from nexus.idaas import idaas_routes
 from nexus.identity import identity_routes
 from nexus.observability import metrics_route
+from nexus.plans import plan_routes
 from nexus.provisioning import provisioning_routes
 from nexus.sso import sso_routes
 from nexus.tenancy import TenantController
@@ -38,6 +39,7 @@ def kernel_routes() -> list[ControllerRouterHandler]:
         Router(path="/", route_handlers=[TenantController, *provisioning_routes]),
         *feature_routes,
         *preset_routes,
+        *plan_routes,
         *event_routes,
         *blob_routes,
         console_router,

@@ -12,6 +12,7 @@ from nexus.db import PostgresDatabase, resolve_database_url
 from nexus.features import FeatureRuntime
 from nexus.http import RateLimits
 from nexus.identity import Authenticator, Throttle
+from nexus.plans import PlanRuntime, load_plans_from
 from nexus.provisioning import Provisioner, ProvisioningService
 from nexus.schema import migrator
 from nexus.services import Kernel
@@ -39,7 +40,15 @@ def build_kernel(
     settings: Settings, *, registry: PluginRegistry, database: PostgresDatabase
 ) -> Kernel:
     """Build every service once; nothing connects until the app starts (see ``lifecycle``)."""
-    features = FeatureRuntime(settings=settings, registry=registry, database=database)
+    plan_paths = [p.strip() for p in (settings.plans_path or "").split(",") if p.strip()]
+    plans = PlanRuntime(
+        database,
+        flush_s=settings.usage_flush_s,
+        catalog=load_plans_from(plan_paths) if plan_paths else None,
+    )
+    features = FeatureRuntime(
+        settings=settings, registry=registry, database=database, plans=plans.gate
+    )
     provisioning = ProvisioningService(
         Provisioner(
             database=database,
@@ -89,6 +98,7 @@ def build_kernel(
         cache=CacheRuntime(settings, database),
         blobs=blobs,
         rate_limits=rate_limits,
+        plans=plans,
         event_worker=event_worker,
         services=ServiceCalls(registry, features.toggles),
     )

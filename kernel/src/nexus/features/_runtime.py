@@ -16,6 +16,7 @@ from nexus.presets import PresetError, load_presets
 if TYPE_CHECKING:
     from nexus.db import PostgresDatabase
     from nexus.features._evaluate import PresetDefaults
+    from nexus.plans import PlanGate
     from nexus.plugins import PluginRegistry
     from nexus.settings import Settings
 
@@ -28,7 +29,12 @@ class FeatureRuntime:
     """The catalog, the per-process toggles, the change service and the fan-out channel."""
 
     def __init__(
-        self, *, settings: Settings, registry: PluginRegistry, database: PostgresDatabase
+        self,
+        *,
+        settings: Settings,
+        registry: PluginRegistry,
+        database: PostgresDatabase,
+        plans: PlanGate | None = None,
     ) -> None:
         self.catalog = FeatureCatalog.from_registry(registry)
         self.presets = load_presets(strict=False)
@@ -57,6 +63,7 @@ class FeatureRuntime:
             toggles=self.toggles,
             presets=self._preset,
             publish=publish,
+            plans=plans,
         )
         self._registry = registry
 

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from nexus.db import PostgresDatabase
     from nexus.features._catalog import FeatureCatalog
     from nexus.features._toggles import Toggles
+    from nexus.plans import PlanGate
     from nexus.plugins import PluginRegistry
 
 __all__ = (
@@ -99,8 +100,11 @@ class FeatureService:
         toggles: Toggles,
         presets: Callable[[str], Any],
         publish: Callable[[str], Any] | None = None,
+        plans: PlanGate | None = None,
     ) -> None:
         self.database = database
+        # Switching on only: a plan never keeps a tenant from switching a plugin off.
+        self.plans = plans
         self.registry = registry
         self.catalog = catalog
         self.toggles = toggles
@@ -123,6 +127,7 @@ class FeatureService:
             KeyError: ``key`` is not a feature of a loaded plugin.
             FeatureConflict: requirements are off (enabling) or dependents are on
                 (disabling) and ``cascade`` is false.
+            PlanLimitExceeded: enabling a plugin the tenant's plan does not include.
         """
         if self.catalog.get(key) is None:
             raise KeyError(key)
@@ -136,6 +141,8 @@ class FeatureService:
                     f"{key} {verb} {', '.join(blocked)}; switch them first or pass cascade=true",
                     features=blocked,
                 )
+            if enabled and self.plans is not None:
+                await self.plans.check_plugins(conn, tenant_id, plan)
             target = FeatureState.ENABLED if enabled else FeatureState.DISABLED
             changes = []
             for k in plan:
@@ -198,6 +205,8 @@ class FeatureService:
 
         Raises:
             KeyError: no such preset (or it cannot be resolved).
+            PlanLimitExceeded: the preset switches on a plugin the tenant's plan does not
+                include.
         """
         preset = self.presets(name)
         if preset is None:
@@ -229,6 +238,8 @@ class FeatureService:
             )
             if dry_run:
                 return plan
+            if self.plans is not None:
+                await self.plans.check_plugins(conn, tenant_id, enable)
             await conn.execute(
                 "update nexus_tenant set preset = $2, updated_at = now() where id = $1",
                 tenant_id,

@@ -35,7 +35,7 @@ from nexus.http._problems import (
     problem_routes,
     send_problem,
 )
-from nexus.http._ratelimit import RateLimitMiddleware, RateLimits
+from nexus.http._ratelimit import Exhausted, RateLimitMiddleware, RateLimits, TenantPlan
 from nexus.http._request import (
     OPEN_ACCESS,
     VISITOR_TENANT_PARAM,
@@ -50,6 +50,7 @@ from nexus.http._request import (
 )
 
 __all__ = (
+    "Exhausted",
     "ASSET_TYPES",
     "OPEN_ACCESS",
     "VISITOR_TENANT_PARAM",
@@ -67,6 +68,7 @@ __all__ = (
     "ProblemType",
     "RateLimitMiddleware",
     "RateLimits",
+    "TenantPlan",
     "StrictRequest",
     "bind_caller",
     "bind_visitor",

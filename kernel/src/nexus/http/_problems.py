@@ -151,8 +151,18 @@ PROBLEM_TYPES: dict[str, ProblemType] = {
             "Too many requests",
             429,
             "The tenant or the credential (API key or user) has used up its request budget "
-            "(`NEXUS_RATE_LIMIT_TENANT`, `NEXUS_RATE_LIMIT_KEY`); retry after the number of "
-            "seconds in `Retry-After`.",
+            "(`NEXUS_RATE_LIMIT_TENANT` or its plan's `api_rate`, `NEXUS_RATE_LIMIT_KEY`); "
+            "retry after the number of seconds in `Retry-After`. When the tenant's plan set "
+            "the budget, `plan`, `limit` (`api_rate`) and `allowed` name it.",
+        ),
+        ProblemType(
+            "plan-limit",
+            "Plan limit reached",
+            403,
+            "The tenant's plan does not allow this: more users than its seats, a plugin it "
+            "does not include, or more language-model tokens this month (docs/plans.md). "
+            "`plan` names the plan, `limit` the limit (`users`, `plugins`, `ai_tokens`), "
+            "`allowed` what the plan allows and `used` the tenant's usage.",
         ),
         ProblemType(
             "internal-error",

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import time
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import structlog
 from limits import parse
@@ -23,14 +23,14 @@ from nexus.http._problems import PROBLEM_TYPES, send_problem
 from nexus.http._request import request_caller, request_tenant
 
 if TYPE_CHECKING:
-    from collections.abc import Awaitable
+    from collections.abc import Awaitable, Callable
     from uuid import UUID
 
     from limits import RateLimitItem
     from litestar.types import ASGIApp, Receive, Scope, Send
     from redis.asyncio import ConnectionPool
 
-__all__ = ("RateLimitMiddleware", "RateLimits")
+__all__ = ("Exhausted", "RateLimitMiddleware", "RateLimits", "TenantPlan")
 
 log = structlog.get_logger("nexus.http")
 
@@ -76,47 +76,79 @@ class RateLimits:
         self._limiter = FixedWindowRateLimiter(storage)
         self._key_counters = _Counters(self.key, "key")
         self._tenant_counters = _Counters(self.tenant, "tenant")
+        # Plans' budgets, one set of counters each (a handful: one per plan).
+        self._budgets: dict[str, _Counters] = {}
 
-    async def hit(self, subject: UUID, tenant_id: UUID | None) -> int | None:
+    async def hit(
+        self, subject: UUID, tenant_id: UUID | None, *, tenant_budget: str | None = None
+    ) -> int | None:
         """Count one request of ``subject`` (in ``tenant_id``, if any).
+
+        Args:
+            subject: The credential (API key, platform key or user).
+            tenant_id: The tenant it acts in, if any.
+            tenant_budget: The tenant's own budget (its plan's), in ``limits`` notation,
+                instead of the configured one.
 
         Returns:
             ``None`` when the request is within both budgets, else the whole number of
             seconds until the exhausted budget refills (at least 1). When the counters
             cannot be reached (Redis down), requests are let through and a warning logged.
         """
+        exhausted = await self.check(subject, tenant_id, tenant_budget=tenant_budget)
+        return exhausted.retry_after if exhausted is not None else None
+
+    async def check(
+        self, subject: UUID, tenant_id: UUID | None, *, tenant_budget: str | None = None
+    ) -> Exhausted | None:
+        """:meth:`hit`, telling which budget ran out (``None`` while neither has)."""
         try:
+            tenant = self._tenant_counters if tenant_budget is None else self._budget(tenant_budget)
             if self._memory is not None:
-                exhausted = self._count_in_process(self._memory, subject, tenant_id)
+                exhausted = self._count_in_process(self._memory, subject, tenant_id, tenant)
             else:
-                exhausted = await self._count(subject, tenant_id)
+                exhausted = await self._count(subject, tenant_id, tenant)
             if exhausted is None:
                 return None
-            return await self._retry_after(*exhausted)
+            counters, identifier = exhausted
+            retry_after = await self._retry_after(counters, identifier)
+            return Exhausted(retry_after, tenant=identifier == tenant_id)
         except StorageError as exc:
             log.warning("rate limit counters unreachable; not limiting", error=str(exc))
         return None
 
+    def _budget(self, budget: str) -> _Counters:
+        counters = self._budgets.get(budget)
+        if counters is None:
+            counters = self._budgets[budget] = _Counters(parse(budget), "tenant")
+        return counters
+
     def _count_in_process(
-        self, memory: _SweepingMemoryStorage, subject: UUID, tenant_id: UUID | None
+        self,
+        memory: _SweepingMemoryStorage,
+        subject: UUID,
+        tenant_id: UUID | None,
+        tenant: _Counters,
     ) -> tuple[_Counters, UUID] | None:
         counters = self._key_counters
         if memory.count(counters.key_for(subject), counters.expiry) > counters.amount:
             return counters, subject
         if tenant_id is not None:
-            counters = self._tenant_counters
+            counters = tenant
             if memory.count(counters.key_for(tenant_id), counters.expiry) > counters.amount:
                 return counters, tenant_id
         return None
 
-    async def _count(self, subject: UUID, tenant_id: UUID | None) -> tuple[_Counters, UUID] | None:
+    async def _count(
+        self, subject: UUID, tenant_id: UUID | None, tenant: _Counters
+    ) -> tuple[_Counters, UUID] | None:
         # What limits' FixedWindowRateLimiter.hit does, with each counter's key remembered
         # rather than rebuilt from its parts on every request.
         counters = self._key_counters
         if await self._storage.incr(counters.key_for(subject), counters.expiry) > counters.amount:
             return counters, subject
         if tenant_id is not None:
-            counters = self._tenant_counters
+            counters = tenant
             count = await self._storage.incr(counters.key_for(tenant_id), counters.expiry)
             if count > counters.amount:
                 return counters, tenant_id
@@ -167,15 +199,43 @@ class _Counters:
         return key
 
 
+class Exhausted(NamedTuple):
+    """A budget that ran out: seconds until it refills, and whether it is the tenant's."""
+
+    retry_after: int
+    tenant: bool
+
+
+class TenantPlan(NamedTuple):
+    """The plan a tenant is on and the request budget it sets (``None``: the configured one)."""
+
+    name: str
+    api_rate: str | None
+
+
 class RateLimitMiddleware:
     """Refuse authenticated requests beyond their budgets with a 429 problem.
 
     Route middleware that runs after :class:`~nexus.identity.AuthGate`, which names the
     principal and tenant; public routes have neither and are not limited.
+
+    Args:
+        limits: The budgets and their counters.
+        plan_of: The tenant's plan (remembered, not read per request), whose ``api_rate``
+            replaces the configured tenant budget.
+        counted: Called with the tenant of every request counted (the usage meter).
     """
 
-    def __init__(self, limits: RateLimits) -> None:
+    def __init__(
+        self,
+        limits: RateLimits,
+        *,
+        plan_of: Callable[[UUID], Awaitable[TenantPlan | None]] | None = None,
+        counted: Callable[[UUID], None] | None = None,
+    ) -> None:
         self.limits = limits
+        self.plan_of = plan_of
+        self.counted = counted
 
     def __call__(self, app: ASGIApp) -> ASGIApp:
         """Wrap one route's ASGI app (Litestar calls this once per route handler)."""
@@ -193,19 +253,41 @@ class RateLimitMiddleware:
         """Count the request; answer 429 with ``Retry-After`` when over a budget."""
         principal = request_caller(scope)
         if principal is not None:
-            retry_after = await self.limits.hit(principal.subject, request_tenant(scope))
-            if retry_after is not None:
-                await send_problem(
-                    scope,
-                    receive,
-                    send,
-                    status=429,
-                    problem_type=PROBLEM_TYPES["rate-limited"],
-                    detail=f"too many requests; retry in {retry_after} s",
-                    headers={"Retry-After": str(retry_after)},
-                )
+            tenant_id = request_tenant(scope)
+            plan = None
+            if tenant_id is not None:
+                if self.counted is not None:
+                    self.counted(tenant_id)
+                if self.plan_of is not None:
+                    plan = await self.plan_of(tenant_id)
+            budget = plan.api_rate if plan is not None else None
+            exhausted = await self.limits.check(principal.subject, tenant_id, tenant_budget=budget)
+            if exhausted is not None:
+                await self._refuse(scope, receive, send, exhausted, plan)
                 return
         await next_app(scope, receive, send)
+
+    @staticmethod
+    async def _refuse(
+        scope: Scope, receive: Receive, send: Send, exhausted: Exhausted, plan: TenantPlan | None
+    ) -> None:
+        retry_after = exhausted.retry_after
+        # Named only when the tenant's budget, set by its plan, is the one that ran out.
+        extensions = (
+            {"plan": plan.name, "limit": "api_rate", "allowed": plan.api_rate}
+            if exhausted.tenant and plan is not None and plan.api_rate is not None
+            else {}
+        )
+        await send_problem(
+            scope,
+            receive,
+            send,
+            status=429,
+            problem_type=PROBLEM_TYPES["rate-limited"],
+            detail=f"too many requests; retry in {retry_after} s",
+            headers={"Retry-After": str(retry_after)},
+            **extensions,
+        )
 
 
 class _SweepingMemoryStorage(MemoryStorage):

@@ -122,7 +122,7 @@ async def scim(request: Request[Any, Any, Any], db: KernelDb) -> Response[Any]:
     storage: NexusScimStorage | None = None
     try:
         async with db.transaction() as conn:
-            storage = NexusScimStorage(conn)
+            storage = NexusScimStorage(conn, seats=kernel.plans.gate)
             try:
                 response = await AsyncScimHandler(_SERVICE, storage).handle(scim_request)
             except Exception as exc:  # noqa: BLE001 - scim2-server maps it to a SCIM error

@@ -20,6 +20,7 @@ from uuid import UUID
 import msgspec
 from asyncpg import UniqueViolationError
 from scim2_models import (
+    ForbiddenException,
     Group,
     GroupMembership,
     Meta,
@@ -33,10 +34,13 @@ from scim2_server.storage import AsyncScimStorage, SearchPage
 
 from nexus.db import new_id
 from nexus.identity import USER_CREATED, USER_DISABLED, hash_password, user_event
+from nexus.plans import PlanLimitExceeded
 
 if TYPE_CHECKING:
     from asyncpg import Connection
     from scim2_models import ResourceType, ResponseParameters, SearchRequest
+
+    from nexus.plans import PlanGate
 
 __all__ = ("NexusScimStorage",)
 
@@ -91,8 +95,9 @@ def _user_fields(user: User[Any]) -> tuple[str, str, bool]:
 class NexusScimStorage(AsyncScimStorage):
     """The tenant's users and groups, in the request's transaction (row-level security)."""
 
-    def __init__(self, conn: Connection) -> None:
+    def __init__(self, conn: Connection, *, seats: PlanGate | None = None) -> None:
         self.conn = conn
+        self.seats = seats
         self.deprovisioned: list[UUID] = []
 
     # -- reading ------------------------------------------------------------
@@ -226,6 +231,8 @@ class NexusScimStorage(AsyncScimStorage):
 
     async def _insert_user(self, user_id: UUID, user: User[Any]) -> None:
         email, name, disabled = _user_fields(user)
+        if self.seats is not None and not disabled:
+            await self._check_seat()
         password = hash_password(user.password) if user.password else None
         await self.conn.execute(
             "insert into nexus_user (tenant_id, id, email, name, password_hash, roles, disabled) "
@@ -241,6 +248,17 @@ class NexusScimStorage(AsyncScimStorage):
         if disabled:
             await user_event(self.conn, USER_DISABLED, user_id=user_id, via="scim")
         await self._insert_resource(user_id, "User", user)
+
+    async def _check_seat(self) -> None:
+        """A SCIM 403 naming the plan's seats when they are all taken."""
+        assert self.seats is not None
+        tenant_id = await self.conn.fetchval(
+            "select nullif(current_setting('nexus.tenant_id', true), '')::uuid"
+        )
+        try:
+            await self.seats.check_seats(self.conn, tenant_id)
+        except PlanLimitExceeded as exc:
+            raise ForbiddenException(detail=exc.detail) from None
 
     async def _insert_group(self, group_id: UUID, group: Group) -> None:
         display = str(group.display_name or "group")

@@ -49,12 +49,19 @@ class AuthError(Exception):
 class TenantRecord:
     """The few tenant fields authentication needs."""
 
-    __slots__ = ("id", "slug", "status")
+    __slots__ = ("id", "plan", "slug", "status")
 
-    def __init__(self, id: UUID, slug: str, status: str) -> None:  # noqa: A002 - column name
+    def __init__(
+        self,
+        id: UUID,  # noqa: A002 - column name
+        slug: str,
+        status: str,
+        plan: str = "standard",
+    ) -> None:
         self.id = id
         self.slug = slug
         self.status = status
+        self.plan = plan
 
 
 # An API key as it is now: its tenant, the user it belongs to, if any, and what the
@@ -223,11 +230,11 @@ class Authenticator:
             condition, value = "slug = $1", ref  # type: ignore[assignment]
         async with self.database.pool.acquire() as conn:
             row = await conn.fetchrow(
-                f"select id, slug, status from nexus_tenant where {condition}", value
+                f"select id, slug, status, plan from nexus_tenant where {condition}", value
             )
         if row is None:
             return None
-        record = TenantRecord(row["id"], row["slug"], row["status"])
+        record = TenantRecord(row["id"], row["slug"], row["status"], row["plan"])
         if generation == self._generation:
             if len(self._tenants) >= _CACHE_LIMIT:
                 self._tenants.clear()

@@ -310,11 +310,13 @@ class UserController(Controller):
         (``{NEXUS_PUBLIC_URL}/console/#/accept?token=…``, valid ``NEXUS_INVITATION_TTL_H``
         hours), emailed through Notifications when it is on for the tenant
         (``invitation.delivery: "queued"``); otherwise ``invitation.delivery`` is
-        ``"unavailable"`` and ``invitation.url`` is the link to pass on.
+        ``"unavailable"`` and ``invitation.url`` is the link to pass on. Beyond the seats of
+        the tenant's plan (users not disabled), 403 ``plan-limit``.
         """
         tenant_id = required_tenant(request)
         try:
             async with db.transaction() as conn:
+                await kernel_of(request.app).plans.gate.check_seats(conn, tenant_id)
                 user = await create_user(conn, tenant_id, data)
                 invitation = None
                 if data.password is None:
@@ -342,8 +344,17 @@ class UserController(Controller):
         user_id: FromPath[UUID],
         data: JSONBody[UserUpdate],
     ) -> User:
-        """Rename, change roles, disable or enable, or set the password of a user."""
+        """Rename, change roles, disable or enable, or set the password of a user.
+
+        Enabling a disabled user takes a seat of the tenant's plan: 403 ``plan-limit`` when
+        they are all taken.
+        """
         async with db.transaction() as conn:
+            if data.disabled is False and await conn.fetchval(
+                "select disabled from nexus_user where id = $1", user_id
+            ):
+                tenant_id = required_tenant(request)
+                await kernel_of(request.app).plans.gate.check_seats(conn, tenant_id)
             user = await update_user(conn, user_id, data)
         if user is None:
             raise NotFoundException()

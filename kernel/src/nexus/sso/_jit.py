@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 
     from asyncpg import Connection
 
+    from nexus.plans import PlanGate
     from nexus.sso._providers import ProviderRow
 
 __all__ = ("admit", "managed_roles", "mapped_roles", "remapped_roles")
@@ -81,15 +82,18 @@ async def admit(
     groups: Any,
     calls: Any,
     base_url: str,
+    seats: PlanGate | None = None,
 ) -> str:
     """The *sso* ticket of the user ``email``, created just in time if need be.
 
     A user created here starts with an unverified address and is sent a verification link
-    (through ``calls``, the kernel's services port: ``notify.send`` when it is on).
+    (through ``calls``, the kernel's services port: ``notify.send`` when it is on), when
+    the tenant's plan has a seat for them (``seats``).
 
     Raises:
         PermissionDeniedException: the email's domain is not verified by the tenant, the
             user does not exist and the provider creates none, or the user is disabled.
+        PlanLimitExceeded: a new user, and the plan's seats are taken.
     """
     email = email.strip()
     domain = email.rpartition("@")[2].lower()
@@ -104,6 +108,8 @@ async def admit(
     if user is None:
         if not provider.jit:
             raise PermissionDeniedException("no such user, and this provider creates none")
+        if seats is not None:
+            await seats.check_seats(conn, tenant_id)
         roles = await mapped_roles(conn, provider, _groups(groups))
         created = await create_user(
             conn,

@@ -307,6 +307,7 @@ class SamlController(Controller):
                 groups=identity["attributes"].get(provider.groups_attribute),
                 calls=kernel_of(request.app).services,
                 base_url=_base_url(request),
+                seats=kernel_of(request.app).plans.gate,
             )
         return Redirect(path=f"{_base_url(request)}/console/#/sso?ticket={ticket}", status_code=303)
 
@@ -406,6 +407,7 @@ class OidcController(Controller):
                 groups=claims.get(provider.groups_attribute),
                 calls=kernel_of(request.app).services,
                 base_url=_base_url(request),
+                seats=kernel_of(request.app).plans.gate,
             )
         return Redirect(path=f"{_base_url(request)}/console/#/sso?ticket={ticket}", status_code=303)
 

@@ -8,7 +8,7 @@ from uuid import UUID
 from litestar import Controller, Request, get, patch, post
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, JSONBody, QueryParameter
-from nexus_hookspecs.http import Cursor, Limit, Page, after_id, page_of
+from nexus_hookspecs.http import Cursor, Limit, Page, after_id, invalid, page_of
 
 from nexus.http import KernelDb
 from nexus.services import kernel_of
@@ -66,10 +66,19 @@ class TenantController(Controller):
         tenant_id: FromPath[UUID],
         data: JSONBody[TenantUpdate],
     ) -> Tenant:
-        """Change a tenant's name, plan or business profile."""
+        """Change a tenant's name, plan (one of ``GET /api/v1/plans``) or business profile.
+
+        A new plan's limits hold from the next write; what the tenant has beyond them
+        (users, plugins switched on) stays.
+        """
+        kernel = kernel_of(request.app)
+        if data.plan is not None and kernel.plans.catalog.get(data.plan) is None:
+            raise invalid("plan", f"no plan '{data.plan}'; GET /api/v1/plans lists them")
         async with db.transaction() as conn:
             tenant = _found(await update_tenant(conn, tenant_id, data))
-        await mirror_tenant(kernel_of(request.app).database, tenant)
+        await mirror_tenant(kernel.database, tenant)
+        if data.plan is not None:
+            kernel.authenticator.forget()  # the rate limit reads the plan it remembers
         return tenant
 
     @post("/{tenant_id:uuid}/suspend", summary="Suspend a tenant", status_code=200)
