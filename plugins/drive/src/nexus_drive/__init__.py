@@ -84,7 +84,7 @@ def nexus_manifest() -> Manifest:
             "per team, versions, trash, sharing and links, resumable uploads, full-text "
             "search, quotas and WebDAV."
         ),
-        hookspecs=">=0.1.4,<0.2",
+        hookspecs=">=0.1.7,<0.2",
         permissions=(
             Permission(
                 key=FILES_READ, description="See, search and download files.", roles=_MEMBERS

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
@@ -10,7 +9,6 @@ import msgspec
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import UploadFile
 from litestar.exceptions import ClientException
-from litestar.openapi.spec import OpenAPIMediaType, OpenAPIType, Operation, Schema
 from litestar.params import FromPath, FromQuery, QueryParameter
 from nexus_hookspecs.http import (
     Context,
@@ -20,6 +18,8 @@ from nexus_hookspecs.http import (
     Limit,
     Page,
     Services,
+    content_disposition,
+    file_operation,
     invalid,
     route_opt,
 )
@@ -45,19 +45,7 @@ __all__ = ("WorkbookController",)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-@dataclass
-class _ExportOperation(Operation):
-    """The export's 200 in each format it answers, as files rather than JSON."""
-
-    def __post_init__(self) -> None:
-        ok = (self.responses or {}).get("200")
-        if getattr(ok, "content", None) is not None:
-            binary = Schema(type=OpenAPIType.STRING, format="binary")  # type: ignore[arg-type]
-            ok.content = {  # type: ignore[union-attr]
-                media: OpenAPIMediaType(schema=binary)
-                for media in (XLSX, "text/csv", "application/pdf")
-            }
-
+_EXPORT_OPERATION = file_operation(XLSX, "text/csv", "application/pdf")
 
 _MAX_UPLOAD = 20 * 1024 * 1024
 _Name = Annotated[str, msgspec.Meta(min_length=1, max_length=255)]
@@ -238,7 +226,7 @@ class WorkbookController(Controller):
         "/{file_id:uuid}/export",
         opt=route_opt(permission=READ),
         media_type=XLSX,
-        operation_class=_ExportOperation,
+        operation_class=_EXPORT_OPERATION,
     )
     async def export_workbook(
         self, db: Db, services: Services, context: Context, file_id: FromPath[UUID],
@@ -258,7 +246,7 @@ class WorkbookController(Controller):
             body, media = export_pdf(doc, title=str(file_id)), "application/pdf"
         else:
             body, media = export_xlsx(doc), XLSX
-        disposition = f'attachment; filename="{file_id}.{format}"'
+        disposition = content_disposition(f"{file_id}.{format}")
         return Response(body, media_type=media, headers={"Content-Disposition": disposition})
 
     @post("/{file_id:uuid}/recalculate", opt=route_opt(permission=WRITE), status_code=200)

@@ -38,7 +38,7 @@ def nexus_manifest() -> Manifest:
             "Rich-text documents in Drive, edited together in real time (Tiptap/ProseMirror "
             "over Yjs), imported from DOCX and Markdown, exported as DOCX, ODT, Markdown, PDF."
         ),
-        hookspecs=">=0.1.5,<0.2",
+        hookspecs=">=0.1.7,<0.2",
         requires=("drive", "collab"),
         permissions=(
             Permission(key=READ, description="List and export documents.", roles=_MEMBERS),

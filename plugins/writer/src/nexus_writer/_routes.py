@@ -3,21 +3,26 @@
 from __future__ import annotations
 
 import base64
-from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Annotated, Any
-from urllib.parse import quote
 from uuid import UUID  # noqa: TC003 - Litestar reads the handlers' annotations
 
 import msgspec
 from litestar import Request, get, post
 from litestar.datastructures import UploadFile
 from litestar.exceptions import NotFoundException
-from litestar.openapi.spec import OpenAPIMediaType, OpenAPIType, Operation, Schema
 from litestar.params import FromPath, QueryParameter
 from litestar.response import Response
 from nexus_hookspecs import new_id
-from nexus_hookspecs.http import Context, Db, Services, invalid, route_opt
+from nexus_hookspecs.http import (
+    Context,
+    Db,
+    Services,
+    content_disposition,
+    file_operation,
+    invalid,
+    route_opt,
+)
 
 from nexus_writer._examples import body
 from nexus_writer._formats import EXPORTS, IMPORTS, ExportFormat
@@ -118,33 +123,15 @@ async def list_documents(db: Db, services: Services, context: Context) -> list[D
     return out
 
 
-def _attachment(name: str) -> str:
-    """``attachment`` with an ASCII fallback name, then the name itself (RFC 6266, 8187).
-
-    A header is Latin-1 on the wire: a name in another script goes percent-encoded.
-    """
-    fallback = "".join(c if 32 <= ord(c) < 127 and c not in '"\\' else "_" for c in name)
-    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
-
-
-@dataclass
-class _ExportOperation(Operation):
-    """The export's 200 in each format it answers, as files rather than JSON."""
-
-    def __post_init__(self) -> None:
-        ok = (self.responses or {}).get("200")
-        if getattr(ok, "content", None) is not None:
-            binary = Schema(type=OpenAPIType.STRING, format="binary")  # type: ignore[arg-type]
-            ok.content = {  # type: ignore[union-attr]
-                media.media_type.split(";")[0]: OpenAPIMediaType(schema=binary)
-                for media, _ in EXPORTS.values()
-            }
+_EXPORT_OPERATION = file_operation(
+    *(media.media_type.split(";")[0] for media, _ in EXPORTS.values())
+)
 
 
 @get(
     "/documents/{file_id:uuid}/export",
     opt=route_opt(permission=READ),
-    operation_class=_ExportOperation,
+    operation_class=_EXPORT_OPERATION,
 )
 async def export_document(
     file_id: FromPath[UUID],
@@ -168,7 +155,7 @@ async def export_document(
     return Response(
         body,
         media_type=media.media_type,
-        headers={"Content-Disposition": _attachment(filename)},
+        headers={"Content-Disposition": content_disposition(filename)},
     )
 
 
