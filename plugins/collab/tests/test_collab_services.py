@@ -112,3 +112,33 @@ def test_a_bad_update_is_422_naming_the_field(client, tenant):
     )
     assert answer.status_code == 422
     assert "update" in answer.text
+
+
+def test_list_answers_one_kind_the_actor_may_open_newest_first_a_page_at_a_time(client, tenant):
+    made = [
+        _call(client, tenant.headers, "collab.documents.create", name=f"S{n}", kind="sheets")
+        for n in range(3)
+    ]
+    ids = [answer.json()["file_id"] for answer in made]
+    _call(client, tenant.headers, "collab.documents.create", name="W", kind="writer")
+    reader, reader_headers = member(client, tenant, "reader")
+    share(client, tenant, ids[1], reader, "viewer")
+
+    first = _call(client, tenant.headers, "collab.documents.list", kind="sheets", limit=2).json()
+    assert [item["file_id"] for item in first["items"]] == [ids[2], ids[1]]
+    assert first["items"][0]["name"] == "S2"
+    assert first["items"][0]["role"] == "owner"
+    rest = _call(
+        client,
+        tenant.headers,
+        "collab.documents.list",
+        kind="sheets",
+        limit=2,
+        cursor=first["next_cursor"],
+    ).json()
+    assert [item["file_id"] for item in rest["items"]] == [ids[0]]
+    assert rest["next_cursor"] is None
+    shared = _call(client, reader_headers, "collab.documents.list", kind="sheets").json()
+    assert [(item["file_id"], item["role"]) for item in shared["items"]] == [(ids[1], "viewer")]
+    bad = _call(client, tenant.headers, "collab.documents.list", kind="sheets", cursor="nope")
+    assert bad.status_code == 422

@@ -86,7 +86,7 @@ def nexus_routes(register: Callable[[Any], None]) -> None:
 
 @hookimpl
 def nexus_services(register: Callable[[Any], None]) -> None:
-    """``collab.documents.create``, ``collab.documents.state`` and ``collab.documents.apply``."""
+    """``collab.documents.create``, ``.state``, ``.apply`` and ``.list``."""
     for service in SERVICES:
         register(service)
 

@@ -24,11 +24,10 @@ from nexus_hookspecs.http import (
     route_opt,
 )
 
-from nexus_sheets._collab import create_document, read_document
+from nexus_sheets._collab import Listed, create_document, list_documents, read_document
 from nexus_sheets._csv import export_csv, import_csv
 from nexus_sheets._examples import body
 from nexus_sheets._keys import READ, WORKBOOK_CREATED, WRITE, WorkbookCreated
-from nexus_sheets._listing import Listed, list_visible, record
 from nexus_sheets._model import (
     add_sheet,
     new_workbook,
@@ -145,7 +144,7 @@ class WorkbookController(Controller):
     ) -> Page[Listed]:  # fmt: skip
         """The workbooks the caller may open (Drive decides), newest first."""
         async with db.transaction() as conn:
-            return await list_visible(
+            return await list_documents(
                 conn, services, actor=_actor(context), cursor=cursor, limit=limit
             )
 
@@ -200,7 +199,6 @@ class WorkbookController(Controller):
             file_id = await create_document(
                 conn, services, name=name, actor=_actor(context), folder_id=folder_id, doc=doc
             )
-            await record(conn, file_id=file_id, name=name, actor=_actor(context))
             made = WorkbookCreated(
                 file_id=file_id, name=name, sheets=sheet_names(doc), source=source
             )

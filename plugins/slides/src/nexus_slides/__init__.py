@@ -41,7 +41,6 @@ def nexus_manifest() -> Manifest:
             Permission(key=WRITE, description="Create and import decks.", roles=_MEMBERS),
         ),
         events=(DECK_CREATED,),
-        tenant_tables=("slides_deck",),
         example_payloads=EXAMPLES,
     )
 
@@ -54,5 +53,5 @@ def nexus_routes(register: Callable[[Any], None]) -> None:
 
 @hookimpl
 def nexus_piccolo_app() -> str:
-    """The slides table and its migration."""
+    """The slides migrations (the table they made is dropped: collab lists the decks)."""
     return "nexus_slides.piccolo_app"

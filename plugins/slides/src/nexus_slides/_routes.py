@@ -25,11 +25,10 @@ from nexus_hookspecs.http import (
     route_opt,
 )
 
-from nexus_slides._collab import create_document, read_document
+from nexus_slides._collab import Listed, create_document, list_documents, read_document
 from nexus_slides._examples import body
 from nexus_slides._images import deck_images, store_images
 from nexus_slides._keys import DECK_CREATED, READ, WRITE, DeckCreated
-from nexus_slides._listing import Listed, list_visible, record
 from nexus_slides._model import add_slide, deck_size, new_deck, read_deck
 from nexus_slides._pdf import export_pdf
 from nexus_slides._pptx import export_pptx, import_pptx, pptx_images
@@ -150,7 +149,7 @@ class DeckController(Controller):
     ) -> Page[Listed]:  # fmt: skip
         """The decks the caller may open (Drive decides), newest first."""
         async with db.transaction() as conn:
-            return await list_visible(
+            return await list_documents(
                 conn, services, actor=_actor(context), cursor=cursor, limit=limit
             )
 
@@ -208,7 +207,6 @@ class DeckController(Controller):
         file_id = await create_document(
             conn, services, name=name, actor=_actor(context), folder_id=folder_id, doc=doc
         )
-        await record(conn, file_id=file_id, name=name, actor=_actor(context))
         made = DeckCreated(file_id=file_id, name=name, slides=count, source=source)
         await events.publish(conn, type=DECK_CREATED.type, data=made, subject=str(file_id))
         return DeckOut(id=file_id, name=name, slides=count)
