@@ -163,14 +163,14 @@ async def export_document(
 async def import_document(
     request: Request[Any, Any, Any], db: Db, services: Services, context: Context
 ) -> DocumentOut:
-    """Import a DOCX or Markdown file (multipart ``file``; ``name`` optional) as a new document."""
+    """Import a DOCX, ODT or Markdown file (multipart ``file``; ``name`` optional)."""
     form = await request.form()
     upload = form.get("file")
     if not isinstance(upload, UploadFile):
         invalid("file", "send the document as the multipart part 'file'")
     extension = PurePath(upload.filename or "").suffix.lower().lstrip(".")
     if extension not in IMPORTS:
-        invalid("file", f"import takes .docx or .md files, not '.{extension}'")
+        invalid("file", f"import takes .docx, .odt or .md files, not '.{extension}'")
     raw = await upload.read()
     if len(raw) > _MAX_IMPORT:
         invalid("file", f"the file is larger than {_MAX_IMPORT} bytes")
