@@ -12,11 +12,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-import os
 import shutil
 import subprocess
-import sys
-import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -25,12 +22,10 @@ import nexus_collab
 import nexus_drive
 import nexus_writer
 import pytest
-from nexus.testing import make_tenant, migrated_database, run_sync
+from nexus.testing import make_tenant, migrated_database, run_sync, serve_processes
 from pycrdt import Doc, Provider, XmlElement, XmlFragment, XmlText
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus
-
-from tests.conftest import free_port
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Iterator
@@ -51,42 +46,15 @@ def _node() -> str:
 @pytest.fixture(scope="module")
 def served(nexus_postgres_server: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     """The database and two ``nexus serve`` processes with Drive, Collab and Writer on it."""
-    with migrated_database(nexus_postgres_server, PLUGINS) as url:
-        ports = [free_port(), free_port()]
-        env = {
-            **os.environ,
-            "NEXUS_DATABASE_URL": url,
-            "NEXUS_PLUGINS": "drive,collab,writer",
-            "NEXUS_DATA_DIR": str(tmp_path_factory.mktemp("served")),
-            "NEXUS_LOG_LEVEL": "warning",
-        }
-        processes = [
-            subprocess.Popen(
-                [sys.executable, "-m", "nexus", "serve", "--host", "127.0.0.1", "--port", str(p)],
-                env=env,
-            )
-            for p in ports
-        ]
-        bases = [f"127.0.0.1:{port}" for port in ports]
-        try:
-            deadline = time.monotonic() + 60
-            for base, process in zip(bases, processes, strict=True):
-                while True:
-                    with contextlib.suppress(httpx.TransportError):
-                        if httpx.get(f"http://{base}/healthz", timeout=2).status_code < 500:
-                            break
-                    if process.poll() is not None or time.monotonic() > deadline:
-                        pytest.fail("nexus serve did not start")
-                    time.sleep(0.2)  # polling a starting server: nothing to wait on but the port
-            yield url, bases
-        finally:
-            for process in processes:
-                process.terminate()
-            for process in processes:
-                try:
-                    process.wait(timeout=20)
-                except subprocess.TimeoutExpired:
-                    process.kill()
+    with (
+        migrated_database(nexus_postgres_server, PLUGINS) as url,
+        serve_processes(
+            url,
+            plugins=["drive", "collab", "writer"],
+            data_dir=tmp_path_factory.mktemp("served"),
+        ) as bases,
+    ):
+        yield url, bases
 
 
 class _Channel:

@@ -10,6 +10,7 @@ from uuid import UUID
 import asyncpg
 import msgspec
 import pytest
+from litestar import Litestar, Response, get
 from litestar.exceptions import HTTPException, NotFoundException, ValidationException
 from nexus_hookspecs import CloudEvent, EventType, Manifest, new_id
 from nexus_hookspecs.http import (
@@ -18,7 +19,9 @@ from nexus_hookspecs.http import (
     Keyset,
     after_id,
     conflict,
+    content_disposition,
     field_errors,
+    file_operation,
     invalid,
     not_found,
     page_of,
@@ -196,3 +199,36 @@ def test_manifest_events_accept_declared_types_and_bare_names():
     )
     assert manifest.event_names() == ("crm.deal.lost.v1", "crm.deal.won.v1")
     assert [e.payload for e in manifest.event_types()] == [None, Won]
+
+
+def test_content_disposition_sends_any_name_with_an_ascii_fallback():
+    value = content_disposition('Plan "Q4" – Übersicht.pdf')
+    value.encode("latin-1")  # a header must be Latin-1 on the wire
+    assert value.startswith('attachment; filename="Plan _Q4_ _ _bersicht.pdf"; ')
+    assert value.endswith("filename*=UTF-8''Plan%20%22Q4%22%20%E2%80%93%20%C3%9Cbersicht.pdf")
+    assert content_disposition("報告").startswith('attachment; filename="__"')
+    assert content_disposition("   ").startswith('attachment; filename="download"')
+
+
+def test_file_operation_describes_each_media_type_with_or_without_json():
+    @get(
+        "/files",
+        operation_class=file_operation("text/csv", "application/pdf"),
+        sync_to_thread=False,
+    )
+    def files() -> Response[bytes]:
+        return Response(b"")
+
+    @get(
+        "/report", operation_class=file_operation("text/csv", keep_json=True), sync_to_thread=False
+    )
+    def report() -> dict[str, int]:
+        return {}
+
+    schema = Litestar([files, report]).openapi_schema.to_schema()
+    paths = schema["paths"]
+    files_ok = paths["/files"]["get"]["responses"]["200"]["content"]
+    assert set(files_ok) == {"text/csv", "application/pdf"}
+    assert files_ok["application/pdf"]["schema"] == {"type": "string", "format": "binary"}
+    report_ok = paths["/report"]["get"]["responses"]["200"]["content"]
+    assert set(report_ok) == {"application/json", "text/csv"}

@@ -10,15 +10,11 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import socket
-import subprocess
-import sys
-import time
 from typing import TYPE_CHECKING, Any
 
 import httpx
 import pytest
-from nexus.testing import make_tenant, run_sync
+from nexus.testing import make_tenant, run_sync, serve_processes
 from websockets.asyncio.client import connect
 
 if TYPE_CHECKING:
@@ -27,53 +23,16 @@ if TYPE_CHECKING:
 REDIS = os.environ.get("NEXUS_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def servers(chat_db: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[str]]:
     """Two ``nexus serve`` processes with Chat on the same database and Redis."""
-    ports = [_free_port(), _free_port()]
-    env = {
-        **os.environ,
-        "NEXUS_DATABASE_URL": chat_db,
-        "NEXUS_PLUGINS": "chat",
-        "NEXUS_DATA_DIR": str(tmp_path_factory.mktemp("served")),
-        "NEXUS_LOG_LEVEL": "warning",
-        "NEXUS_CHAT_REDIS_URL": REDIS,
-    }
-    processes = [
-        subprocess.Popen(
-            [sys.executable, "-m", "nexus", "serve", "--host", "127.0.0.1", "--port", str(port)],
-            env=env,
-        )
-        for port in ports
-    ]
-    bases = [f"127.0.0.1:{port}" for port in ports]
-    try:
-        deadline = time.monotonic() + 60
-        for base, process in zip(bases, processes, strict=True):
-            while True:
-                try:
-                    if httpx.get(f"http://{base}/healthz", timeout=2).status_code < 500:
-                        break
-                except httpx.TransportError:
-                    pass
-                if process.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail("nexus serve did not start")
-                time.sleep(0.2)  # polling a starting server: nothing to wait on but the port
+    with serve_processes(
+        chat_db,
+        plugins=["chat"],
+        data_dir=tmp_path_factory.mktemp("served"),
+        env={"NEXUS_CHAT_REDIS_URL": REDIS},
+    ) as bases:
         yield bases
-    finally:
-        for process in processes:
-            process.terminate()
-        for process in processes:
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
 
 
 async def _collect(ws: Any, done: Callable[[list[dict[str, Any]]], bool]) -> list[dict[str, Any]]:

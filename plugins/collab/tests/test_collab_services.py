@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import base64
+import time
 from typing import Any
 
 from collab_helpers import encoded_paragraphs
+from nexus.testing import outbox_events
 from pycrdt import Doc, XmlElement, XmlFragment, XmlText
 
 CALL = "/api/v1/collabcaller/call"
@@ -112,3 +114,67 @@ def test_a_bad_update_is_422_naming_the_field(client, tenant):
     )
     assert answer.status_code == 422
     assert "update" in answer.text
+
+
+def test_list_answers_one_kind_the_actor_may_open_newest_first_a_page_at_a_time(client, tenant):
+    made = [
+        _call(client, tenant.headers, "collab.documents.create", name=f"S{n}", kind="sheets")
+        for n in range(3)
+    ]
+    ids = [answer.json()["file_id"] for answer in made]
+    _call(client, tenant.headers, "collab.documents.create", name="W", kind="writer")
+    reader, reader_headers = member(client, tenant, "reader")
+    share(client, tenant, ids[1], reader, "viewer")
+
+    first = _call(client, tenant.headers, "collab.documents.list", kind="sheets", limit=2).json()
+    assert [item["file_id"] for item in first["items"]] == [ids[2], ids[1]]
+    assert first["items"][0]["name"] == "S2"
+    assert first["items"][0]["role"] == "owner"
+    rest = _call(
+        client,
+        tenant.headers,
+        "collab.documents.list",
+        kind="sheets",
+        limit=2,
+        cursor=first["next_cursor"],
+    ).json()
+    assert [item["file_id"] for item in rest["items"]] == [ids[0]]
+    assert rest["next_cursor"] is None
+    shared = _call(client, reader_headers, "collab.documents.list", kind="sheets").json()
+    assert [(item["file_id"], item["role"]) for item in shared["items"]] == [(ids[1], "viewer")]
+    bad = _call(client, tenant.headers, "collab.documents.list", kind="sheets", cursor="nope")
+    assert bad.status_code == 422
+
+
+def _update_adding(state: str, text: str) -> str:
+    doc: Doc[Any] = Doc()
+    doc.apply_update(base64.b64decode(state))
+    before = doc.get_state()
+    doc.get("default", type=XmlFragment).children.append(
+        XmlElement("paragraph", {}, [XmlText(text)])
+    )
+    return base64.b64encode(doc.get_update(before)).decode()
+
+
+def test_the_last_change_of_a_burst_gets_its_event_after_the_window(client, tenant, collab_db):
+    made = _call(client, tenant.headers, "collab.documents.create", name="B", kind="writer")
+    file_id = made.json()["file_id"]
+    for n in range(3):  # well inside one second: only the first publishes at once
+        state = _call(client, tenant.headers, "collab.documents.state", file_id=file_id).json()
+        update = _update_adding(state["state"], f"line {n}")
+        applied = _call(
+            client, tenant.headers, "collab.documents.apply", file_id=file_id, update=update
+        )
+        assert applied.status_code == 200, applied.text
+
+    def changes() -> list[int]:
+        events = outbox_events(collab_db, tenant, "collab.document.changed.v1")
+        return [event.data["seq"] for event in events]
+
+    assert changes() == [1]
+    deadline = time.monotonic() + 15
+    while changes() == [1] and time.monotonic() < deadline:
+        time.sleep(0.1)  # the trailing timer runs in the app's loop; the outbox is its trace
+    [first, last] = outbox_events(collab_db, tenant, "collab.document.changed.v1")
+    assert (first.data["seq"], last.data["seq"]) == (1, 3)
+    assert last.data["actor"] == first.data["actor"] is not None

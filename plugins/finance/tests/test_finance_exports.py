@@ -210,7 +210,8 @@ def test_general_ledger_csv_is_every_line_and_sums_to_the_trial_balance(world, b
     client, url = world
     response = client.get(f"{API}/exports/general-ledger.csv", params=YEAR, headers=books.headers)
     assert response.headers["content-disposition"] == (
-        'attachment; filename="general-ledger_2025-01-01_2025-12-31.csv"'
+        'attachment; filename="general-ledger_2025-01-01_2025-12-31.csv"; '
+        "filename*=UTF-8''general-ledger_2025-01-01_2025-12-31.csv"
     )
     rows = _ledger(client, books, **YEAR)
     lines = sql(url, "select count(*) from finance_entry_line where tenant_id = $1", books.id)

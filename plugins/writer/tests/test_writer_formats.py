@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import io
+import shutil
+import subprocess
 import zipfile
 
 import pytest
 from nexus_writer._docx import from_docx, to_docx
 from nexus_writer._markdown import from_markdown, to_markdown
 from nexus_writer._odt import to_odt
+from nexus_writer._odt_in import from_odt
 from nexus_writer._pdf import to_pdf
 from nexus_writer._ydoc import from_state, to_state
 from writer_samples import SAMPLE
@@ -55,3 +58,30 @@ def test_pdf_is_a_pdf_with_the_text():
     text = "".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(data)).pages)
     assert "Quarterly plan" in text
     assert "Open the Lagos office" in text
+
+
+def test_odt_round_trips_every_node_and_mark():
+    assert from_odt(to_odt(SAMPLE)) == SAMPLE
+
+
+def test_an_odt_libreoffice_wrote_reads_back_as_the_document(tmp_path):
+    soffice = shutil.which("soffice")
+    if soffice is None:
+        pytest.skip("LibreOffice (soffice) is not installed")
+    (tmp_path / "plan.docx").write_bytes(to_docx(SAMPLE))
+    subprocess.run(
+        [
+            soffice,
+            "--headless",
+            f"-env:UserInstallation=file://{tmp_path / 'profile'}",
+            "--convert-to",
+            "odt",
+            "--outdir",
+            str(tmp_path),
+            str(tmp_path / "plan.docx"),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
+    assert from_odt((tmp_path / "plan.odt").read_bytes()) == SAMPLE

@@ -7,6 +7,8 @@ from typing import Any
 from nexus.testing import make_tenant
 from nexus_writer._docx import from_docx, to_docx
 from nexus_writer._markdown import from_markdown, to_markdown
+from nexus_writer._odt import to_odt
+from nexus_writer._odt_in import from_odt
 from writer_samples import SAMPLE
 
 BASE = "/api/v1/writer/documents"
@@ -35,7 +37,7 @@ def test_import_markdown_then_export_every_format(client, tenant):
     )
     assert from_docx(docx.content) == SAMPLE
     odt = client.get(f"{BASE}/{file_id}/export", params={"format": "odt"}, headers=tenant.headers)
-    assert odt.content[:2] == b"PK"
+    assert from_odt(odt.content) == SAMPLE
     pdf = client.get(f"{BASE}/{file_id}/export", params={"format": "pdf"}, headers=tenant.headers)
     assert pdf.content.startswith(b"%PDF-")
     bad = client.get(f"{BASE}/{file_id}/export", params={"format": "rtf"}, headers=tenant.headers)
@@ -93,3 +95,49 @@ def test_a_member_without_a_share_neither_lists_nor_exports(client, tenant):
     headers = {"Authorization": f"Bearer {key['key']}"}
     assert made["file_id"] not in {d["file_id"] for d in client.get(BASE, headers=headers).json()}
     assert client.get(f"{BASE}/{made['file_id']}/export", headers=headers).status_code == 404
+
+
+def test_import_odt_gives_the_document_and_a_broken_one_is_422(client, tenant):
+    made = _import(client, tenant.headers, "plan.odt", to_odt(SAMPLE))
+    assert made.status_code == 201, made.text
+    file_id = made.json()["file_id"]
+    docx = client.get(f"{BASE}/{file_id}/export", headers=tenant.headers)
+    assert from_docx(docx.content) == SAMPLE
+    broken = _import(client, tenant.headers, "plan.odt", b"PK not a zip")
+    assert broken.status_code == 422
+    assert "file" in broken.text
+
+
+def _in_drive(client: Any, tenant: Any, name: str, content: bytes) -> str:
+    made = client.post(
+        "/api/v1/drive/files",
+        params={"name": name},
+        content=content,
+        headers={**tenant.headers, "Content-Type": "application/octet-stream"},
+    )
+    assert made.status_code == 201, made.text
+    return str(made.json()["id"])
+
+
+def test_import_a_drive_file_by_id_and_another_tenant_gets_404(client, tenant, writer_db):
+    odt_id = _in_drive(client, tenant, "Board notes.odt", to_odt(SAMPLE))
+    made = client.post(f"{BASE}/import-drive", json={"file_id": odt_id}, headers=tenant.headers)
+    assert made.status_code == 201, made.text
+    assert made.json()["name"] == "Board notes"
+    docx = client.get(f"{BASE}/{made.json()['file_id']}/export", headers=tenant.headers)
+    assert from_docx(docx.content) == SAMPLE
+
+    md_id = _in_drive(client, tenant, "plan.md", to_markdown(SAMPLE).encode())
+    named = client.post(
+        f"{BASE}/import-drive", json={"file_id": md_id, "name": "Plan B"}, headers=tenant.headers
+    )
+    assert named.status_code == 201, named.text
+    assert named.json()["name"] == "Plan B"
+
+    text_id = _in_drive(client, tenant, "notes.txt", b"hello")
+    refused = client.post(f"{BASE}/import-drive", json={"file_id": text_id}, headers=tenant.headers)
+    assert refused.status_code == 422
+    assert "file_id" in refused.text
+    other = make_tenant(writer_db)
+    hidden = client.post(f"{BASE}/import-drive", json={"file_id": odt_id}, headers=other.headers)
+    assert hidden.status_code == 404

@@ -12,6 +12,8 @@ Install it with the ``litestar`` extra (``nexus-hookspecs[litestar]``). It gives
   :class:`FieldErrors` (every failing field at once); :class:`ServiceUnavailable`, the 409
   a service call answers when its provider is off;
 - typed route options: :func:`route_opt`;
+- routes answering files (0.1.7): :func:`content_disposition` (the download header, any
+  script) and :func:`file_operation` (the OpenAPI 200 in each media type answered);
 - field types the kernel decodes strictly: decimals (:data:`Money`, :data:`Quantity`,
   :data:`Rate`, :func:`decimal_meta`) and :data:`Multiline` text (every other text field is
   one line without control characters).
@@ -37,6 +39,7 @@ Example::
 
 from __future__ import annotations
 
+from nexus_hookspecs.http._files import content_disposition, file_operation
 from nexus_hookspecs.http._options import Access, route_opt
 from nexus_hookspecs.http._pages import (
     BY_ID,
@@ -116,10 +119,12 @@ __all__ = (
     "Tools",
     "after_id",
     "conflict",
+    "content_disposition",
     "decimal_error",
     "decimal_meta",
     "decimal_pattern",
     "field_errors",
+    "file_operation",
     "invalid",
     "not_found",
     "page_of",

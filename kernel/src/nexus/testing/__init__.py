@@ -26,6 +26,7 @@ from nexus.testing._kafka import TansuBroker, tansu_binary
 from nexus.testing._outbox import outbox_events, publish_event
 from nexus.testing._s3 import MotoServer
 from nexus.testing._schema import migrated_database
+from nexus.testing._serve import serve_processes
 from nexus.testing._settings import kernel_settings
 from nexus.testing._tenants import (
     TestTenant,
@@ -60,6 +61,7 @@ __all__ = (
     "publish_event",
     "run_dr_drill",
     "run_sync",
+    "serve_processes",
     "set_plugin_settings",
     "tansu_binary",
     "temporary_database",

@@ -17,6 +17,7 @@ from nexus_collab._keys import DOCUMENT_CHANGED, READ, WRITE
 from nexus_collab._rooms import ROOMS
 from nexus_collab._services import SERVICES
 from nexus_collab._socket import collab_socket
+from nexus_collab._store import TRAILING
 from nexus_collab._versions import list_versions, restore_version, save_version
 
 if TYPE_CHECKING:
@@ -86,14 +87,15 @@ def nexus_routes(register: Callable[[Any], None]) -> None:
 
 @hookimpl
 def nexus_services(register: Callable[[Any], None]) -> None:
-    """``collab.documents.create``, ``collab.documents.state`` and ``collab.documents.apply``."""
+    """``collab.documents.create``, ``.state``, ``.apply`` and ``.list``."""
     for service in SERVICES:
         register(service)
 
 
 @hookimpl
 async def nexus_background(work: Background) -> None:
-    """LISTEN for the updates other processes persist."""
+    """LISTEN for the updates other processes persist; arm the trailing change events."""
+    TRAILING.start(work)
     await ROOMS.start(work)
 
 
@@ -102,6 +104,7 @@ async def nexus_shutdown(app: Any) -> None:
     """Stop listening and close the open documents."""
     del app
     await ROOMS.stop()
+    await TRAILING.stop()
 
 
 @hookimpl

@@ -34,6 +34,7 @@ DOCUMENT_CHANGED = EventType(
     payload=DocumentChanged,
     description=(
         "Updates of a collaborative document were persisted (at most one a second per "
-        "document, and one when its last editor leaves): seq numbers the last of them."
+        "document; the last update of a burst always gets one, once the second is over): "
+        "seq numbers the last of them."
     ),
 )

@@ -19,6 +19,7 @@ from nexus_hookspecs.http import invalid
 from nexus_collab import _store as store
 from nexus_collab._access import Access, require_editor, role
 from nexus_collab._keys import Kind
+from nexus_collab._listing import Listing, ListOf, list_documents
 from nexus_collab._state import EMPTY_UPDATE, merged
 
 if TYPE_CHECKING:
@@ -188,7 +189,19 @@ SERVICES = (
         description=(
             "Persists a Yjs update (base64) to a document (the actor must be an editor: 403, "
             "404 without a role); connected clients in every process get it after commit and "
-            "collab.document.changed.v1 follows (coalesced to one a second)."
+            "collab.document.changed.v1 follows (coalesced to one a second, and always one "
+            "after the last)."
+        ),
+    ),
+    Service(
+        name="collab.documents.list",
+        handler=list_documents,
+        request=ListOf,
+        response=Listing,
+        description=(
+            "One page of the documents of a kind (writer, sheets or slides) the actor holds a "
+            "Drive role on, newest first, each with its Drive name and the actor's role; "
+            "next_cursor continues it."
         ),
     ),
 )

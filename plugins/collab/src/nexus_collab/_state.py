@@ -1,11 +1,14 @@
-"""Pure Yjs helpers: merge updates into one state, read the update a sync message carries."""
+"""Pure Yjs helpers: merge updates into one state, read a sync message's update, restore."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
 from pycrdt import (
+    Array,
     Doc,
+    Map,
+    Text,
     XmlElement,
     XmlFragment,
     XmlText,
@@ -18,7 +21,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterable
 from typing import Any
 
-__all__ = ("EMPTY_UPDATE", "merged", "restoring", "sync_update")
+__all__ = ("EMPTY_UPDATE", "ROOTS", "merged", "restoring", "sync_update")
 
 EMPTY_UPDATE = b"\x00\x00"
 """The update that changes nothing (no structs, an empty delete set)."""
@@ -64,22 +67,59 @@ def _fill(target: XmlElement | XmlText, source: XmlElement | XmlText) -> None:
                 _fill(target.children.append(_copy(child)), child)
 
 
-def restoring(current: bytes, old: bytes, fragment: str = "default") -> bytes:
-    """The update that makes the XmlFragment ``fragment`` of ``current`` hold ``old``'s again.
+ROOTS: dict[str, dict[str, type[Any]]] = {
+    "writer": {"default": XmlFragment},
+    "sheets": {"sheets": Array},
+    "slides": {"deck": Map, "slides": Array},
+}
+"""The root types each kind's editor keeps its content in (see their READMEs)."""
 
-    Yjs cannot go back in history: restoring is a new edit, replacing the fragment's
-    content with a copy of the old one, which every client then receives as any update.
+
+def _copied(value: Any) -> Any:
+    """A new (prelim) shared type, or the plain value, holding what ``value`` holds."""
+    if isinstance(value, Map):
+        return Map({key: _copied(item) for key, item in value.items()})
+    if isinstance(value, Array):
+        return Array([_copied(item) for item in value])
+    if isinstance(value, Text):
+        return Text(str(value))
+    return value
+
+
+def _replace(doc: Doc[Any], source: Doc[Any], name: str, kind: type[Any]) -> None:
+    if kind is XmlFragment:
+        target = doc.get(name, type=XmlFragment)
+        while len(target.children):
+            del target.children[0]
+        for child in source.get(name, type=XmlFragment).children:
+            if isinstance(child, XmlElement | XmlText):
+                _fill(target.children.append(_copy(child)), child)
+    elif kind is Array:
+        array = doc.get(name, type=Array)
+        del array[:]
+        array.extend([_copied(item) for item in source.get(name, type=Array)])
+    else:
+        old, new = source.get(name, type=Map), doc.get(name, type=Map)
+        for key in [key for key in new if key not in old]:
+            del new[key]
+        for key, item in old.items():
+            new[key] = _copied(item)
+
+
+def restoring(current: bytes, old: bytes, kind: str) -> bytes:
+    """The update that makes the ``kind`` document ``current`` hold ``old``'s content again.
+
+    Yjs cannot go back in history: restoring is a new edit, replacing each of the kind's
+    roots (:data:`ROOTS`) with a copy of the old one, which every client then receives as
+    any update. Texts are copied as plain text (Sheets and Slides keep no formatting in
+    them; Writer's rich text is copied with its formatting).
     """
     source: Doc[Any] = Doc()
     source.apply_update(old)
     doc: Doc[Any] = Doc()
     doc.apply_update(current)
     before = doc.get_state()
-    target = doc.get(fragment, type=XmlFragment)
     with doc.transaction():
-        while len(target.children):
-            del target.children[0]
-        for child in source.get(fragment, type=XmlFragment).children:
-            if isinstance(child, XmlElement | XmlText):
-                _fill(target.children.append(_copy(child)), child)
+        for name, root in ROOTS[kind].items():
+            _replace(doc, source, name, root)
     return doc.get_update(before)

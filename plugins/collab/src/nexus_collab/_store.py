@@ -14,6 +14,7 @@ from nexus_hookspecs.http import not_found
 
 from nexus_collab._keys import DOCUMENT_CHANGED, DocumentChanged
 from nexus_collab._state import merged
+from nexus_collab._trailing import Trailing
 
 if TYPE_CHECKING:
     from uuid import UUID
@@ -22,10 +23,12 @@ if TYPE_CHECKING:
 
 __all__ = (
     "CHANNEL",
+    "TRAILING",
     "append",
     "compact",
     "create",
     "document",
+    "publish_pending",
     "state",
     "update_since",
 )
@@ -110,7 +113,32 @@ async def append(  # noqa: PLR0913 - the update's facts, named
     await conn.execute("select pg_notify($1, $2)", CHANNEL, f"{tenant_id} {file_id} {seq} {origin}")
     if row["due"]:
         await _changed(conn, events, file_id, row["kind"], seq, actor)
+    else:  # inside the window: the timer publishes this change (or a later one) at its end
+        TRAILING.arm(tenant_id, file_id, _COALESCE_S)
     return seq
+
+
+async def publish_pending(conn: Connection, events: EventPublisher, file_id: UUID) -> float | None:
+    """Publish the change not yet told of once the window is over, else the seconds left.
+
+    Answers ``None`` when nothing is pending (or it was published now). The row is locked,
+    so two processes' timers publish it once.
+    """
+    row = await conn.fetchrow(
+        "select kind, seq, evented_seq, extract(epoch from evented_at + "
+        f"interval '{_COALESCE_S} second' - now())::float8 as left_s "
+        "from collab_document where id = $1 for update",
+        file_id,
+    )
+    if row is None or row["evented_seq"] >= row["seq"]:
+        return None
+    if row["left_s"] is not None and row["left_s"] > 0:
+        return float(row["left_s"])
+    actor: str | None = await conn.fetchval(
+        "select actor from collab_update where document_id = $1 and seq = $2", file_id, row["seq"]
+    )
+    await _changed(conn, events, file_id, row["kind"], row["seq"], actor)
+    return None
 
 
 async def _changed(  # noqa: PLR0913 - the change's facts, named
@@ -165,3 +193,7 @@ async def compact(conn: Connection, events: EventPublisher, file_id: UUID) -> in
         actor = updates[-1]["actor"] if updates else None
         await _changed(conn, events, file_id, row["kind"], row["seq"], actor)
     return len(updates)
+
+
+TRAILING = Trailing(publish_pending)
+"""The process's trailing-event timers: started by ``nexus_background``, stopped at shutdown."""

@@ -3,9 +3,10 @@
 Saving writes the state (one Yjs update) to the tenant's files store, then, in one
 transaction, adds it as the Drive file's new current version (``drive.files.version``) and
 records it here. Restoring is a new edit — Yjs cannot go back in history — that replaces the
-document's content with the version's (Writer's XmlFragment ``default``; other kinds answer
-409 until their editors say what their roots are); every connected client receives it, and
-the result is saved as a new version naming the one it restored.
+document's content with the version's (each root its kind's editor keeps: Writer's
+XmlFragment ``default``, Sheets' Array ``sheets``, Slides' Map ``deck`` and Array
+``slides``); every connected client receives it, and the result is saved as a new version
+naming the one it restored.
 """
 
 from __future__ import annotations
@@ -25,7 +26,6 @@ from nexus_hookspecs.http import (
     Events,
     Services,
     TenantBlobs,
-    conflict,
     not_found,
     route_opt,
 )
@@ -179,8 +179,6 @@ async def restore_version(  # noqa: PLR0913 - the ports a route handler is given
         if version is None:
             not_found()
         kind = (await store.document(conn, file_id))["kind"]
-    if kind != "writer":
-        conflict(f"restoring a {kind} document is not supported yet")
     old = await blobs.get(version["blob_key"])
     async with db.transaction() as conn:
         await require_editor(conn, services, file_id, actor)
@@ -190,7 +188,7 @@ async def restore_version(  # noqa: PLR0913 - the ports a route handler is given
             events,
             tenant_id=tenant_id,
             file_id=file_id,
-            update=restoring(current, old),
+            update=restoring(current, old, kind),
             actor=actor,
             origin="restore",  # not a room's: every process applies it, this one's too
         )

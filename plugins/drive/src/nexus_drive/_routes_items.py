@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 from typing import TYPE_CHECKING, Annotated, Any
-from urllib.parse import quote
 from uuid import UUID
 
 from litestar import Controller, Request, delete, get, patch, post, put
@@ -22,6 +21,7 @@ from nexus_hookspecs.http import (
     TenantBlobs,
     TenantSettings,
     conflict,
+    content_disposition,
     not_found,
     route_opt,
 )
@@ -770,19 +770,6 @@ async def stream_version(blobs: BlobStore, name: str, version: Mapping[str, Any]
             "Content-Disposition": content_disposition(name),
         },
     )
-
-
-def content_disposition(name: str) -> str:
-    """``attachment`` with the file's name (RFC 6266): an ASCII fallback, then UTF-8.
-
-    A header is Latin-1 on the wire, so a name in any other script is sent percent-encoded
-    as ``filename*`` (RFC 8187); clients that know it show the name as it is.
-    """
-    fallback = (
-        "".join(c if 32 <= ord(c) < 127 and c not in '"\\' else "_" for c in name).strip()
-        or "download"
-    )
-    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
 
 
 async def _is_below(conn: Connection, item_id: UUID, ancestor: UUID) -> bool:

@@ -48,12 +48,28 @@ class FileAccess(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
 
 
 class FileAccessed(msgspec.Struct, kw_only=True):
-    """The answer: ``viewer``, ``commenter``, ``editor`` or ``owner`` (no role is a 404)."""
+    """The answer: ``viewer``, ``commenter``, ``editor`` or ``owner`` (no role is a 404).
+
+    Attributes:
+        file_id: The file.
+        role: The actor's role on it.
+        name: Its name.
+        trashed: Whether it is in the trash.
+        content_type: Its current version's media type.
+        size: Its current version's size in bytes.
+        blob_key: The object in the tenant's files store holding the current version (none
+            for a folder): a caller reads the content the actor may see with it.
+        quarantined: Whether the virus scan quarantined it (do not read it then).
+    """
 
     file_id: UUID
     role: str
     name: str
     trashed: bool
+    content_type: str | None = None
+    size: int | None = None
+    blob_key: str | None = None
+    quarantined: bool = False
 
 
 class FileCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -109,11 +125,20 @@ async def access(data: FileAccess, ctx: ServiceContext) -> FileAccessed:
     require("view", role=role)
     item = await load_item(ctx.conn, data.file_id)
     assert role is not None  # require answered 404 otherwise
+    blob_key: str | None = None
+    if item["version_id"] is not None:
+        blob_key = await ctx.conn.fetchval(
+            "select blob_key from drive_version where id = $1", item["version_id"]
+        )
     return FileAccessed(
         file_id=data.file_id,
         role=role,
         name=item["name"],
         trashed=item["trashed_at"] is not None,
+        content_type=item["content_type"],
+        size=item["size"],
+        blob_key=blob_key,
+        quarantined=item["quarantined_at"] is not None,
     )
 
 
@@ -162,7 +187,9 @@ FILE_SERVICES = (
         response=FileAccessed,
         description=(
             "The actor's role on a file (viewer, commenter, editor, owner), from its drive "
-            "and every share above it, as Drive's routes decide it; 404 when it has none."
+            "and every share above it, as Drive's routes decide it; 404 when it has none. "
+            "With its current version's type, size and object (blob_key), and whether it "
+            "is quarantined."
         ),
     ),
     Service(

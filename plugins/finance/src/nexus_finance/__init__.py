@@ -116,7 +116,7 @@ def nexus_manifest() -> Manifest:
         version="0.1.0",
         title="Finance",
         summary="A double-entry ledger: accounts, journals, invoices, bills, payments and reports.",
-        hookspecs=">=0.1.6,<0.2",
+        hookspecs=">=0.1.7,<0.2",
         features=(
             Feature(
                 key="multi_currency",

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from typing import Annotated
 
 from litestar import Controller, get
 from litestar.params import QueryParameter
 from litestar.response import Stream
-from nexus_hookspecs.http import Db, TenantSettings, route_opt
+from nexus_hookspecs.http import Db, TenantSettings, content_disposition, route_opt
 
 from nexus_finance import _exports, _saft
 from nexus_finance._books import company
@@ -25,8 +24,7 @@ DateTo = Annotated[date | None, QueryParameter(description="Up to this day (toda
 
 
 def _attachment(name: str) -> dict[str, str]:
-    safe = re.sub(r"[^A-Za-z0-9._-]", "_", name)
-    return {"Content-Disposition": f'attachment; filename="{safe}"'}
+    return {"Content-Disposition": content_disposition(name)}
 
 
 def _span(date_from: date | None, date_to: date) -> str:

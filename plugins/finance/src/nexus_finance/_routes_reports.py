@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import msgspec
 from litestar import Controller, Request, Response, get
 from litestar.openapi.datastructures import ResponseSpec
-from litestar.openapi.spec import OpenAPIMediaType, OpenAPIType, Operation, Schema
 from litestar.params import QueryParameter
-from nexus_hookspecs.http import Db, route_opt
+from nexus_hookspecs.http import Db, content_disposition, file_operation, route_opt
 
 from nexus_finance import _reports
 from nexus_finance._books import company
@@ -25,7 +23,7 @@ if TYPE_CHECKING:
 
     from nexus_finance._books import Company
 
-__all__ = ("REPORT_RESPONSE", "ReportController", "ReportOut")
+__all__ = ("REPORT_OPERATION", "REPORT_RESPONSE", "ReportController", "ReportOut")
 
 _READ = route_opt(permission=REPORTS_READ)
 
@@ -76,20 +74,11 @@ REPORT_RESPONSE = {
         generate_examples=False,
     )
 }
-"""A report route's 200: its JSON schema (and, by ``_ReportOperation``, CSV)."""
+"""A report route's 200: its JSON schema (and, by ``REPORT_OPERATION``, CSV)."""
 
 
-@dataclass
-class _ReportOperation(Operation):
-    """A report's OpenAPI operation: its 200 answers JSON or CSV."""
-
-    def __post_init__(self) -> None:
-        ok = (self.responses or {}).get("200")
-        content = getattr(ok, "content", None)
-        if content is not None:
-            content["text/csv"] = OpenAPIMediaType(
-                schema=Schema(type=OpenAPIType.STRING, description="The rows as CSV.")
-            )
+REPORT_OPERATION = file_operation("text/csv", keep_json=True, description="The rows as CSV.")
+"""A report's OpenAPI operation: its 200 answers JSON or CSV."""
 
 
 def _answer(request: Request[Any, Any, Any], report: Report, fmt: str | None) -> Response[Any]:
@@ -98,7 +87,7 @@ def _answer(request: Request[Any, Any, Any], report: Report, fmt: str | None) ->
         return Response(
             _reports.to_csv(report),
             media_type="text/csv",
-            headers={"Content-Disposition": f'attachment; filename="{report.report}.csv"'},
+            headers={"Content-Disposition": content_disposition(f"{report.report}.csv")},
         )
     return Response(report)
 
@@ -121,7 +110,7 @@ class ReportController(Controller):
     @get(
         "/trial-balance",
         summary="Trial balance",
-        operation_class=_ReportOperation,
+        operation_class=REPORT_OPERATION,
         opt=_READ,
         responses=REPORT_RESPONSE,
     )
@@ -146,7 +135,7 @@ class ReportController(Controller):
     @get(
         "/profit-and-loss",
         summary="Profit and loss",
-        operation_class=_ReportOperation,
+        operation_class=REPORT_OPERATION,
         opt=_READ,
         responses=REPORT_RESPONSE,
     )
@@ -171,7 +160,7 @@ class ReportController(Controller):
     @get(
         "/balance-sheet",
         summary="Balance sheet",
-        operation_class=_ReportOperation,
+        operation_class=REPORT_OPERATION,
         opt=_READ,
         responses=REPORT_RESPONSE,
     )
@@ -195,7 +184,7 @@ class ReportController(Controller):
     @get(
         "/general-ledger",
         summary="General ledger",
-        operation_class=_ReportOperation,
+        operation_class=REPORT_OPERATION,
         opt=_READ,
         responses=REPORT_RESPONSE,
     )
@@ -228,7 +217,7 @@ class ReportController(Controller):
     @get(
         "/aged-receivables",
         summary="Aged receivables",
-        operation_class=_ReportOperation,
+        operation_class=REPORT_OPERATION,
         opt=_READ,
         responses=REPORT_RESPONSE,
     )
@@ -251,7 +240,7 @@ class ReportController(Controller):
     @get(
         "/aged-payables",
         summary="Aged payables",
-        operation_class=_ReportOperation,
+        operation_class=REPORT_OPERATION,
         opt=_READ,
         responses=REPORT_RESPONSE,
     )

@@ -16,12 +16,12 @@ from nexus_finance import _tax_reports
 from nexus_finance._books import company
 from nexus_finance._keys import REPORTS_READ
 from nexus_finance._routes_reports import (
+    REPORT_OPERATION,
     REPORT_RESPONSE,
     DateFrom,
     DateTo,
     Format,
     _answer,
-    _ReportOperation,
 )
 from nexus_finance._settings import FinanceSettings
 from nexus_finance._tax_reports import TaxBasis
@@ -84,7 +84,7 @@ class TaxSummaryController(Controller):
     @get(
         "/tax-summary",
         summary="Tax summary",
-        operation_class=_ReportOperation,
+        operation_class=REPORT_OPERATION,
         opt=_READ,
         responses=REPORT_RESPONSE,
     )

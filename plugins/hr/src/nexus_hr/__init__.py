@@ -134,7 +134,7 @@ def nexus_manifest() -> Manifest:
             "Employees, departments, positions, contracts, working schedules, documents "
             "and onboarding/offboarding checklists."
         ),
-        hookspecs=">=0.1.5,<0.2",
+        hookspecs=">=0.1.7,<0.2",
         features=(
             Feature(
                 key="documents",

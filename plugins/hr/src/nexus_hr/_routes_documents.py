@@ -22,7 +22,15 @@ from litestar.openapi.spec import (
 from litestar.openapi.spec.enums import OpenAPIType
 from litestar.params import FromPath
 from nexus_hookspecs import BlobTooLargeError, new_id
-from nexus_hookspecs.http import Db, TenantBlobs, conflict, invalid, not_found, route_opt
+from nexus_hookspecs.http import (
+    Db,
+    TenantBlobs,
+    conflict,
+    content_disposition,
+    invalid,
+    not_found,
+    route_opt,
+)
 
 from nexus_hr._employees import lock_employee, read_employee
 from nexus_hr._keys import DOCUMENTS, DOCUMENTS_READ, DOCUMENTS_WRITE
@@ -203,7 +211,7 @@ class DocumentController(Controller):
         return Response(
             content,
             media_type=row["content_type"],
-            headers={"Content-Disposition": f'attachment; filename="{row["name"]}"'},
+            headers={"Content-Disposition": content_disposition(row["name"])},
         )
 
     @delete(

@@ -81,7 +81,7 @@ def nexus_manifest() -> Manifest:
             "with SPF/DKIM/DMARC checks, outbound DKIM-signed mail through a relay, folders, "
             "threads, drafts, full-text search, bounces and complaints."
         ),
-        hookspecs=">=0.1.4,<0.2",
+        hookspecs=">=0.1.7,<0.2",
         permissions=(
             Permission(
                 key=DOMAINS_READ, description="List and show mail domains and their DNS records."

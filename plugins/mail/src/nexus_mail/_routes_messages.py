@@ -8,7 +8,16 @@ from uuid import UUID
 import msgspec
 from litestar import Controller, Response, get, patch
 from litestar.params import FromPath, FromQuery, QueryParameter
-from nexus_hookspecs.http import Cursor, Db, Limit, Page, TenantBlobs, not_found, route_opt
+from nexus_hookspecs.http import (
+    Cursor,
+    Db,
+    Limit,
+    Page,
+    TenantBlobs,
+    content_disposition,
+    not_found,
+    route_opt,
+)
 
 from nexus_mail._examples import body
 from nexus_mail._keys import MESSAGES_READ, MESSAGES_WRITE
@@ -133,7 +142,7 @@ class MessageController(Controller):
         return Response(
             content,
             media_type=row["content_type"],
-            headers={"Content-Disposition": f'attachment; filename="{name}"'},
+            headers={"Content-Disposition": content_disposition(name)},
         )
 
     @get("/threads", opt=route_opt(permission=MESSAGES_READ))

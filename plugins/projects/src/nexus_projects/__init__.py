@@ -79,7 +79,7 @@ def nexus_manifest() -> Manifest:
             "subtasks, checklists, comments, attachments), time entries (also from Time's "
             "timesheets), rates, Gantt and dashboard, billing through Finance."
         ),
-        hookspecs=">=0.1.5,<0.2",
+        hookspecs=">=0.1.7,<0.2",
         permissions=(
             Permission(
                 key=PROJECTS_READ,

@@ -13,7 +13,16 @@ from litestar import Controller, Response, delete, get, patch, post
 from litestar.exceptions import ClientException
 from litestar.params import FromPath
 from nexus_hookspecs import BlobTooLargeError, new_id
-from nexus_hookspecs.http import Context, Db, Multiline, TenantBlobs, invalid, not_found, route_opt
+from nexus_hookspecs.http import (
+    Context,
+    Db,
+    Multiline,
+    TenantBlobs,
+    content_disposition,
+    invalid,
+    not_found,
+    route_opt,
+)
 
 from nexus_projects._examples import body
 from nexus_projects._keys import TASKS_READ, TASKS_WRITE
@@ -276,7 +285,7 @@ class TaskItemController(Controller):
         return Response(
             content,
             media_type=row["content_type"],
-            headers={"Content-Disposition": f'attachment; filename="{row["filename"]}"'},
+            headers={"Content-Disposition": content_disposition(row["filename"])},
         )
 
     @delete("/attachments/{attachment_id:uuid}", opt=route_opt(permission=TASKS_WRITE))

@@ -42,7 +42,7 @@ def nexus_manifest() -> Manifest:
             "sheets, cell formats, formulas recalculated on the server after every change, "
             "charts, XLSX and CSV import and export, PDF."
         ),
-        hookspecs=">=0.1.5,<0.2",
+        hookspecs=">=0.1.7,<0.2",
         permissions=(
             Permission(key=READ, description="Read and export workbooks.", roles=_MEMBERS),
             Permission(
@@ -50,7 +50,6 @@ def nexus_manifest() -> Manifest:
             ),
         ),
         events=(WORKBOOK_CREATED, RECALCULATED),
-        tenant_tables=("sheets_workbook",),
         example_payloads=EXAMPLES,
     )
 
@@ -69,5 +68,5 @@ def nexus_event_handlers(register: Callable[[str, Any], None]) -> None:
 
 @hookimpl
 def nexus_piccolo_app() -> str:
-    """The sheets table and its migration."""
+    """The sheets migrations (the table they made is dropped: collab lists the workbooks)."""
     return "nexus_sheets.piccolo_app"

@@ -1,4 +1,4 @@
-"""Sheets' calls to the ``collab`` plugin's services: create, read and update a document.
+"""Sheets' calls to the ``collab`` plugin's services: create, read, update and list documents.
 
 Collab keeps every collaborative document as a Drive file with its Yjs state; Sheets never
 imports it, and mirrors here the fields it reads of its answers. Each call names the
@@ -9,11 +9,12 @@ answers 404 like a missing file; collab off answers 409 with ``blocking: ["colla
 from __future__ import annotations
 
 import base64
+from datetime import datetime  # noqa: TC003 - msgspec reads the Structs' annotations
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 import msgspec
-from nexus_hookspecs.http import conflict
+from nexus_hookspecs.http import Page, conflict
 
 from nexus_sheets._model import decode_doc, encode_state
 
@@ -21,7 +22,15 @@ if TYPE_CHECKING:
     from nexus_hookspecs import Connection, Services
     from pycrdt import Doc
 
-__all__ = ("KIND", "Document", "apply_update", "create_document", "read_document")
+__all__ = (
+    "KIND",
+    "Document",
+    "Listed",
+    "apply_update",
+    "create_document",
+    "list_documents",
+    "read_document",
+)
 
 KIND = "sheets"
 
@@ -34,6 +43,27 @@ class _State(msgspec.Struct, kw_only=True):
     file_id: UUID
     kind: str
     state: str
+
+
+class _Listed(msgspec.Struct, kw_only=True):
+    file_id: UUID
+    name: str
+    created_by: str
+    created_at: datetime
+
+
+class _Listing(msgspec.Struct, kw_only=True):
+    items: list[_Listed]
+    next_cursor: str | None = None
+
+
+class Listed(msgspec.Struct, kw_only=True):
+    """A workbook in the list: its Drive file's id and name, who made it and when."""
+
+    id: UUID  # the Drive file's
+    name: str
+    created_by: str
+    created_at: datetime
 
 
 class Document(msgspec.Struct, kw_only=True):
@@ -81,3 +111,16 @@ async def apply_update(
     """Persist a Yjs update of the workbook (collab sends it to every open editor)."""
     data = {"file_id": str(file_id), "actor": actor, "update": base64.b64encode(update).decode()}
     await services.call(conn, "collab.documents.apply", data, result=dict[str, Any])
+
+
+async def list_documents(
+    conn: Connection, services: Services, *, actor: str, cursor: str | None, limit: int
+) -> Page[Listed]:
+    """One page of the workbooks ``actor`` may open (Drive decides), newest first."""
+    data = {"kind": KIND, "actor": actor, "cursor": cursor, "limit": limit}
+    page = await services.call(conn, "collab.documents.list", data, result=_Listing)
+    items = [
+        Listed(id=i.file_id, name=i.name, created_by=i.created_by, created_at=i.created_at)
+        for i in page.items
+    ]
+    return Page(items=items, next_cursor=page.next_cursor)

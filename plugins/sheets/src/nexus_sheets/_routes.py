@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
@@ -10,7 +9,6 @@ import msgspec
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import UploadFile
 from litestar.exceptions import ClientException
-from litestar.openapi.spec import OpenAPIMediaType, OpenAPIType, Operation, Schema
 from litestar.params import FromPath, FromQuery, QueryParameter
 from nexus_hookspecs.http import (
     Context,
@@ -20,15 +18,16 @@ from nexus_hookspecs.http import (
     Limit,
     Page,
     Services,
+    content_disposition,
+    file_operation,
     invalid,
     route_opt,
 )
 
-from nexus_sheets._collab import create_document, read_document
+from nexus_sheets._collab import Listed, create_document, list_documents, read_document
 from nexus_sheets._csv import export_csv, import_csv
 from nexus_sheets._examples import body
 from nexus_sheets._keys import READ, WORKBOOK_CREATED, WRITE, WorkbookCreated
-from nexus_sheets._listing import Listed, list_visible, record
 from nexus_sheets._model import (
     add_sheet,
     new_workbook,
@@ -45,19 +44,7 @@ __all__ = ("WorkbookController",)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-@dataclass
-class _ExportOperation(Operation):
-    """The export's 200 in each format it answers, as files rather than JSON."""
-
-    def __post_init__(self) -> None:
-        ok = (self.responses or {}).get("200")
-        if getattr(ok, "content", None) is not None:
-            binary = Schema(type=OpenAPIType.STRING, format="binary")  # type: ignore[arg-type]
-            ok.content = {  # type: ignore[union-attr]
-                media: OpenAPIMediaType(schema=binary)
-                for media in (XLSX, "text/csv", "application/pdf")
-            }
-
+_EXPORT_OPERATION = file_operation(XLSX, "text/csv", "application/pdf")
 
 _MAX_UPLOAD = 20 * 1024 * 1024
 _Name = Annotated[str, msgspec.Meta(min_length=1, max_length=255)]
@@ -157,7 +144,7 @@ class WorkbookController(Controller):
     ) -> Page[Listed]:  # fmt: skip
         """The workbooks the caller may open (Drive decides), newest first."""
         async with db.transaction() as conn:
-            return await list_visible(
+            return await list_documents(
                 conn, services, actor=_actor(context), cursor=cursor, limit=limit
             )
 
@@ -212,7 +199,6 @@ class WorkbookController(Controller):
             file_id = await create_document(
                 conn, services, name=name, actor=_actor(context), folder_id=folder_id, doc=doc
             )
-            await record(conn, file_id=file_id, name=name, actor=_actor(context))
             made = WorkbookCreated(
                 file_id=file_id, name=name, sheets=sheet_names(doc), source=source
             )
@@ -238,7 +224,7 @@ class WorkbookController(Controller):
         "/{file_id:uuid}/export",
         opt=route_opt(permission=READ),
         media_type=XLSX,
-        operation_class=_ExportOperation,
+        operation_class=_EXPORT_OPERATION,
     )
     async def export_workbook(
         self, db: Db, services: Services, context: Context, file_id: FromPath[UUID],
@@ -258,7 +244,7 @@ class WorkbookController(Controller):
             body, media = export_pdf(doc, title=str(file_id)), "application/pdf"
         else:
             body, media = export_xlsx(doc), XLSX
-        disposition = f'attachment; filename="{file_id}.{format}"'
+        disposition = content_disposition(f"{file_id}.{format}")
         return Response(body, media_type=media, headers={"Content-Disposition": disposition})
 
     @post("/{file_id:uuid}/recalculate", opt=route_opt(permission=WRITE), status_code=200)

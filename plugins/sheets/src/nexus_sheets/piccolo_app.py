@@ -1,4 +1,4 @@
-"""The ``sheets`` Piccolo app: its tables and migrations."""
+"""The ``sheets`` Piccolo app: its migrations (no tables: collab keeps the documents)."""
 
 from __future__ import annotations
 
@@ -6,12 +6,10 @@ from pathlib import Path
 
 from piccolo.conf.apps import AppConfig
 
-from nexus_sheets.tables import SheetsWorkbook
-
 __all__ = ("APP_CONFIG",)
 
 APP_CONFIG = AppConfig(
     app_name="sheets",
     migrations_folder_path=str(Path(__file__).parent / "migrations"),
-    table_classes=[SheetsWorkbook],
+    table_classes=[],
 )

@@ -35,13 +35,12 @@ def nexus_manifest() -> Manifest:
             "text, pictures and shapes, speaker notes, a present mode, PPTX import and "
             "export, PDF."
         ),
-        hookspecs=">=0.1.5,<0.2",
+        hookspecs=">=0.1.7,<0.2",
         permissions=(
             Permission(key=READ, description="Read, present and export decks.", roles=_MEMBERS),
             Permission(key=WRITE, description="Create and import decks.", roles=_MEMBERS),
         ),
         events=(DECK_CREATED,),
-        tenant_tables=("slides_deck",),
         example_payloads=EXAMPLES,
     )
 
@@ -54,5 +53,5 @@ def nexus_routes(register: Callable[[Any], None]) -> None:
 
 @hookimpl
 def nexus_piccolo_app() -> str:
-    """The slides table and its migration."""
+    """The slides migrations (the table they made is dropped: collab lists the decks)."""
     return "nexus_slides.piccolo_app"

@@ -1,4 +1,4 @@
-"""Slides' calls to the ``collab`` plugin's services: create and read a document.
+"""Slides' calls to the ``collab`` plugin's services: create, read and list documents.
 
 Collab keeps every collaborative document as a Drive file with its Yjs state; Slides never
 imports it, and mirrors here the fields it reads of its answers. Each call names the
@@ -8,11 +8,12 @@ answers 404 like a missing file; collab off answers 409 with ``blocking: ["colla
 
 from __future__ import annotations
 
+from datetime import datetime  # noqa: TC003 - msgspec reads the Structs' annotations
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 import msgspec
-from nexus_hookspecs.http import conflict
+from nexus_hookspecs.http import Page, conflict
 
 from nexus_slides._model import decode_doc, encode_state
 
@@ -20,7 +21,14 @@ if TYPE_CHECKING:
     from nexus_hookspecs import Connection, Services
     from pycrdt import Doc
 
-__all__ = ("KIND", "Document", "create_document", "read_document")
+__all__ = (
+    "KIND",
+    "Document",
+    "Listed",
+    "create_document",
+    "list_documents",
+    "read_document",
+)
 
 KIND = "slides"
 
@@ -33,6 +41,27 @@ class _State(msgspec.Struct, kw_only=True):
     file_id: UUID
     kind: str
     state: str
+
+
+class _Listed(msgspec.Struct, kw_only=True):
+    file_id: UUID
+    name: str
+    created_by: str
+    created_at: datetime
+
+
+class _Listing(msgspec.Struct, kw_only=True):
+    items: list[_Listed]
+    next_cursor: str | None = None
+
+
+class Listed(msgspec.Struct, kw_only=True):
+    """A deck in the list: its Drive file's id and name, who made it and when."""
+
+    id: UUID  # the Drive file's
+    name: str
+    created_by: str
+    created_at: datetime
 
 
 class Document(msgspec.Struct, kw_only=True):
@@ -72,3 +101,16 @@ async def read_document(
     if state.kind != KIND:
         conflict(f"the file is a {state.kind} document, not a deck", kind=state.kind)
     return Document(file_id=file_id, doc=decode_doc(state.state))
+
+
+async def list_documents(
+    conn: Connection, services: Services, *, actor: str, cursor: str | None, limit: int
+) -> Page[Listed]:
+    """One page of the decks ``actor`` may open (Drive decides), newest first."""
+    data = {"kind": KIND, "actor": actor, "cursor": cursor, "limit": limit}
+    page = await services.call(conn, "collab.documents.list", data, result=_Listing)
+    items = [
+        Listed(id=i.file_id, name=i.name, created_by=i.created_by, created_at=i.created_at)
+        for i in page.items
+    ]
+    return Page(items=items, next_cursor=page.next_cursor)

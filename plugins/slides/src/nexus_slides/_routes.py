@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 from uuid import UUID
 
@@ -10,7 +9,6 @@ import msgspec
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import UploadFile
 from litestar.exceptions import ClientException
-from litestar.openapi.spec import OpenAPIMediaType, OpenAPIType, Operation, Schema
 from litestar.params import FromPath, FromQuery, QueryParameter
 from nexus_hookspecs.http import (
     Context,
@@ -21,15 +19,16 @@ from nexus_hookspecs.http import (
     Page,
     Services,
     TenantBlobs,
+    content_disposition,
+    file_operation,
     invalid,
     route_opt,
 )
 
-from nexus_slides._collab import create_document, read_document
+from nexus_slides._collab import Listed, create_document, list_documents, read_document
 from nexus_slides._examples import body
 from nexus_slides._images import deck_images, store_images
 from nexus_slides._keys import DECK_CREATED, READ, WRITE, DeckCreated
-from nexus_slides._listing import Listed, list_visible, record
 from nexus_slides._model import add_slide, deck_size, new_deck, read_deck
 from nexus_slides._pdf import export_pdf
 from nexus_slides._pptx import export_pptx, import_pptx, pptx_images
@@ -42,18 +41,7 @@ __all__ = ("DeckController",)
 PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
 
 
-@dataclass
-class _ExportOperation(Operation):
-    """The export's 200 in each format it answers, as files rather than JSON."""
-
-    def __post_init__(self) -> None:
-        ok = (self.responses or {}).get("200")
-        if getattr(ok, "content", None) is not None:
-            binary = Schema(type=OpenAPIType.STRING, format="binary")  # type: ignore[arg-type]
-            ok.content = {  # type: ignore[union-attr]
-                media: OpenAPIMediaType(schema=binary) for media in (PPTX, "application/pdf")
-            }
-
+_EXPORT_OPERATION = file_operation(PPTX, "application/pdf")
 
 _MAX_UPLOAD = 50 * 1024 * 1024
 _Name = Annotated[str, msgspec.Meta(min_length=1, max_length=255)]
@@ -161,7 +149,7 @@ class DeckController(Controller):
     ) -> Page[Listed]:  # fmt: skip
         """The decks the caller may open (Drive decides), newest first."""
         async with db.transaction() as conn:
-            return await list_visible(
+            return await list_documents(
                 conn, services, actor=_actor(context), cursor=cursor, limit=limit
             )
 
@@ -219,7 +207,6 @@ class DeckController(Controller):
         file_id = await create_document(
             conn, services, name=name, actor=_actor(context), folder_id=folder_id, doc=doc
         )
-        await record(conn, file_id=file_id, name=name, actor=_actor(context))
         made = DeckCreated(file_id=file_id, name=name, slides=count, source=source)
         await events.publish(conn, type=DECK_CREATED.type, data=made, subject=str(file_id))
         return DeckOut(id=file_id, name=name, slides=count)
@@ -246,7 +233,7 @@ class DeckController(Controller):
         "/{file_id:uuid}/export",
         opt=route_opt(permission=READ),
         media_type=PPTX,
-        operation_class=_ExportOperation,
+        operation_class=_EXPORT_OPERATION,
     )
     async def export_deck(
         self, db: Db, services: Services, context: Context, blobs: TenantBlobs,
@@ -264,5 +251,5 @@ class DeckController(Controller):
             )
         else:
             body, media = export_pptx(document.doc, images=images), PPTX
-        disposition = f'attachment; filename="{file_id}.{format}"'
+        disposition = content_disposition(f"{file_id}.{format}")
         return Response(body, media_type=media, headers={"Content-Disposition": disposition})

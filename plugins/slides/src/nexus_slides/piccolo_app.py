@@ -1,4 +1,4 @@
-"""The ``slides`` Piccolo app: its tables and migrations."""
+"""The ``slides`` Piccolo app: its migrations (no tables: collab keeps the documents)."""
 
 from __future__ import annotations
 
@@ -6,12 +6,10 @@ from pathlib import Path
 
 from piccolo.conf.apps import AppConfig
 
-from nexus_slides.tables import SlidesDeck
-
 __all__ = ("APP_CONFIG",)
 
 APP_CONFIG = AppConfig(
     app_name="slides",
     migrations_folder_path=str(Path(__file__).parent / "migrations"),
-    table_classes=[SlidesDeck],
+    table_classes=[],
 )

@@ -93,7 +93,7 @@ def nexus_manifest() -> Manifest:
             "Clock in/out with breaks and a kiosk PIN mode, shifts and rosters, overtime and "
             "lateness, corrections with an audit trail, weekly timesheets, reports."
         ),
-        hookspecs=">=0.1.1,<0.2",
+        hookspecs=">=0.1.7,<0.2",
         permissions=(
             Permission(
                 key=ATTENDANCE_READ,

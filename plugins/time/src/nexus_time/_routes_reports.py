@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from litestar import Controller, Response, get
-from litestar.openapi.spec import OpenAPIMediaType, OpenAPIType, Operation, Schema
 from litestar.params import QueryParameter
-from nexus_hookspecs.http import Db, TenantSettings, route_opt
+from nexus_hookspecs.http import (
+    Db,
+    TenantSettings,
+    content_disposition,
+    file_operation,
+    route_opt,
+)
 
 from nexus_time import _reports
 from nexus_time._keys import REPORTS_READ
@@ -31,17 +35,7 @@ TeamFilter = Annotated[
 ]
 
 
-@dataclass
-class _ReportOperation(Operation):
-    """A report's OpenAPI operation: its 200 answers JSON or CSV."""
-
-    def __post_init__(self) -> None:
-        ok = (self.responses or {}).get("200")
-        content = getattr(ok, "content", None)
-        if content is not None:
-            content["text/csv"] = OpenAPIMediaType(
-                schema=Schema(type=OpenAPIType.STRING, description="The rows as CSV.")
-            )
+_REPORT_OPERATION = file_operation("text/csv", keep_json=True, description="The rows as CSV.")
 
 
 def _answer(report: _reports.Report, fmt: str | None) -> Response[Any]:
@@ -50,8 +44,9 @@ def _answer(report: _reports.Report, fmt: str | None) -> Response[Any]:
             _reports.to_csv(report),
             media_type="text/csv",
             headers={
-                "Content-Disposition": f'attachment; filename="time_{report.report}_'
-                f'{report.date_from}_{report.date_to}.csv"'
+                "Content-Disposition": content_disposition(
+                    f"time_{report.report}_{report.date_from}_{report.date_to}.csv"
+                )
             },
         )
     return Response(report)
@@ -63,7 +58,7 @@ class ReportController(Controller):
     path = "/reports"
     tags = ["time: reports"]
 
-    @get("/attendance", summary="Attendance report", operation_class=_ReportOperation, opt=_READ)
+    @get("/attendance", summary="Attendance report", operation_class=_REPORT_OPERATION, opt=_READ)
     async def attendance(
         self,
         db: Db,
@@ -89,7 +84,7 @@ class ReportController(Controller):
             )
         return _answer(report, format)
 
-    @get("/overtime", summary="Overtime report", operation_class=_ReportOperation, opt=_READ)
+    @get("/overtime", summary="Overtime report", operation_class=_REPORT_OPERATION, opt=_READ)
     async def overtime(
         self,
         db: Db,
@@ -115,7 +110,7 @@ class ReportController(Controller):
             )
         return _answer(report, format)
 
-    @get("/absences", summary="Absence report", operation_class=_ReportOperation, opt=_READ)
+    @get("/absences", summary="Absence report", operation_class=_REPORT_OPERATION, opt=_READ)
     async def absences(
         self,
         db: Db,

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from nexus_hookspecs import Manifest, Permission, hookimpl
 
+from nexus_writer._drive_import import import_drive_file
 from nexus_writer._examples import EXAMPLES
 from nexus_writer._keys import READ, WRITE
 from nexus_writer._routes import (
@@ -38,7 +39,7 @@ def nexus_manifest() -> Manifest:
             "Rich-text documents in Drive, edited together in real time (Tiptap/ProseMirror "
             "over Yjs), imported from DOCX and Markdown, exported as DOCX, ODT, Markdown, PDF."
         ),
-        hookspecs=">=0.1.5,<0.2",
+        hookspecs=">=0.1.7,<0.2",
         requires=("drive", "collab"),
         permissions=(
             Permission(key=READ, description="List and export documents.", roles=_MEMBERS),
@@ -52,7 +53,13 @@ def nexus_manifest() -> Manifest:
 @hookimpl
 def nexus_routes(register: Callable[[Any], None]) -> None:
     """Mount the routes under ``/api/v1/writer/``."""
-    for handler in (create_document, list_documents, export_document, import_document):
+    for handler in (
+        create_document,
+        list_documents,
+        export_document,
+        import_document,
+        import_drive_file,
+    ):
         register(handler)
 
 

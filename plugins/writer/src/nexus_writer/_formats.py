@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 from nexus_writer._docx import from_docx, to_docx
 from nexus_writer._markdown import from_markdown, to_markdown
 from nexus_writer._odt import to_odt
+from nexus_writer._odt_in import from_odt
 from nexus_writer._pdf import to_pdf
 
 if TYPE_CHECKING:
@@ -40,7 +41,8 @@ EXPORTS: dict[str, tuple[Format, Callable[[dict[str, Any]], bytes]]] = {
 
 IMPORTS: dict[str, Callable[[bytes], dict[str, Any]]] = {
     "docx": from_docx,
+    "odt": from_odt,
     "md": _md_in,
     "markdown": _md_in,
 }
-"""By file extension: DOCX and Markdown."""
+"""By file extension: DOCX, ODT and Markdown."""

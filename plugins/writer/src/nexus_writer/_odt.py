@@ -8,7 +8,17 @@ from typing import Any
 from odf.opendocument import OpenDocumentText
 from odf.style import Style, TextProperties
 from odf.table import Table, TableCell, TableColumn, TableRow
-from odf.text import A, H, List, ListItem, P, Span
+from odf.text import (
+    A,
+    H,
+    List,
+    ListItem,
+    ListLevelStyleBullet,
+    ListLevelStyleNumber,
+    ListStyle,
+    P,
+    Span,
+)
 
 from nexus_writer._text import runs
 
@@ -23,7 +33,12 @@ class _Styles:
         self.italic.addElement(TextProperties(fontstyle="italic"))
         self.both = Style(name="BoldItalic", family="text")
         self.both.addElement(TextProperties(fontweight="bold", fontstyle="italic"))
-        for style in (self.bold, self.italic, self.both):
+        # Named list styles, so a reader (Writer's import too) tells numbered from bulleted.
+        self.bullets = ListStyle(name="Bullets")
+        self.bullets.addElement(ListLevelStyleBullet(level=1, bulletchar="•"))
+        self.numbers = ListStyle(name="Numbers")
+        self.numbers.addElement(ListLevelStyleNumber(level=1, numformat="1", numsuffix="."))
+        for style in (self.bold, self.italic, self.both, self.bullets, self.numbers):
             doc.automaticstyles.addElement(style)
 
 
@@ -62,7 +77,7 @@ def _block(node: dict[str, Any], styles: _Styles) -> Any:
     if kind == "paragraph":
         return _fill(P(), node, styles)
     if kind in ("bulletList", "orderedList"):
-        made = List()
+        made = List(stylename=styles.numbers if kind == "orderedList" else styles.bullets)
         for item in content:
             entry = ListItem()
             for child in item.get("content", []):

@@ -3,30 +3,45 @@
 from __future__ import annotations
 
 import base64
-from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Annotated, Any
-from urllib.parse import quote
 from uuid import UUID  # noqa: TC003 - Litestar reads the handlers' annotations
 
 import msgspec
 from litestar import Request, get, post
 from litestar.datastructures import UploadFile
 from litestar.exceptions import NotFoundException
-from litestar.openapi.spec import OpenAPIMediaType, OpenAPIType, Operation, Schema
 from litestar.params import FromPath, QueryParameter
 from litestar.response import Response
 from nexus_hookspecs import new_id
-from nexus_hookspecs.http import Context, Db, Services, invalid, route_opt
+from nexus_hookspecs.http import (
+    Context,
+    Db,
+    Services,
+    content_disposition,
+    file_operation,
+    invalid,
+    route_opt,
+)
 
 from nexus_writer._examples import body
 from nexus_writer._formats import EXPORTS, IMPORTS, ExportFormat
 from nexus_writer._keys import READ, WRITE
 from nexus_writer._ydoc import from_state, to_state
 
-__all__ = ("create_document", "export_document", "import_document", "list_documents")
+__all__ = (
+    "MAX_IMPORT",
+    "DocumentOut",
+    "actor_of",
+    "create",
+    "create_document",
+    "export_document",
+    "import_document",
+    "list_documents",
+    "parse",
+)
 
-_MAX_IMPORT = 20 * 1024 * 1024
+MAX_IMPORT = 20 * 1024 * 1024
 
 
 class DocumentIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -54,14 +69,16 @@ class _State(msgspec.Struct, kw_only=True):
     state: str
 
 
-def _actor(context: Context) -> str:
+def actor_of(context: Context) -> str:
+    """The caller (the gate admits only principals to Writer's routes)."""
     assert context.actor is not None  # the gate admits only principals
     return context.actor
 
 
-async def _create(
+async def create(
     db: Db, services: Services, *, actor: str, name: str, folder: UUID | None, state: bytes
 ) -> DocumentOut:
+    """Create the document through collab with ``state`` and record it for the list."""
     async with db.transaction() as conn:
         made = await services.call(
             conn,
@@ -92,15 +109,15 @@ async def create_document(
     context: Context,
 ) -> DocumentOut:
     """Create an empty document in Drive; edit it over ``/api/v1/collab/{file_id}``."""
-    return await _create(
-        db, services, actor=_actor(context), name=data.name, folder=data.folder_id, state=b""
+    return await create(
+        db, services, actor=actor_of(context), name=data.name, folder=data.folder_id, state=b""
     )
 
 
 @get("/documents", opt=route_opt(permission=READ))
 async def list_documents(db: Db, services: Services, context: Context) -> list[DocumentOut]:
     """The Writer documents the caller holds a Drive role on, newest first (at most 500)."""
-    actor = _actor(context)
+    actor = actor_of(context)
     async with db.transaction() as conn:
         rows = await conn.fetch(
             "select id, name, created_by from writer_document order by id desc limit 500"
@@ -118,33 +135,15 @@ async def list_documents(db: Db, services: Services, context: Context) -> list[D
     return out
 
 
-def _attachment(name: str) -> str:
-    """``attachment`` with an ASCII fallback name, then the name itself (RFC 6266, 8187).
-
-    A header is Latin-1 on the wire: a name in another script goes percent-encoded.
-    """
-    fallback = "".join(c if 32 <= ord(c) < 127 and c not in '"\\' else "_" for c in name)
-    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
-
-
-@dataclass
-class _ExportOperation(Operation):
-    """The export's 200 in each format it answers, as files rather than JSON."""
-
-    def __post_init__(self) -> None:
-        ok = (self.responses or {}).get("200")
-        if getattr(ok, "content", None) is not None:
-            binary = Schema(type=OpenAPIType.STRING, format="binary")  # type: ignore[arg-type]
-            ok.content = {  # type: ignore[union-attr]
-                media.media_type.split(";")[0]: OpenAPIMediaType(schema=binary)
-                for media, _ in EXPORTS.values()
-            }
+_EXPORT_OPERATION = file_operation(
+    *(media.media_type.split(";")[0] for media, _ in EXPORTS.values())
+)
 
 
 @get(
     "/documents/{file_id:uuid}/export",
     opt=route_opt(permission=READ),
-    operation_class=_ExportOperation,
+    operation_class=_EXPORT_OPERATION,
 )
 async def export_document(
     file_id: FromPath[UUID],
@@ -157,7 +156,7 @@ async def export_document(
 ) -> Response[bytes]:
     """The document as DOCX, ODT, Markdown or PDF (the caller needs a Drive role on it)."""
     async with db.transaction() as conn:
-        data = {"file_id": str(file_id), "actor": _actor(context)}
+        data = {"file_id": str(file_id), "actor": actor_of(context)}
         state = await services.call(conn, "collab.documents.state", data, result=_State)
         name = await conn.fetchval("select name from writer_document where id = $1", file_id)
     if state.kind != "writer":
@@ -168,29 +167,37 @@ async def export_document(
     return Response(
         body,
         media_type=media.media_type,
-        headers={"Content-Disposition": _attachment(filename)},
+        headers={"Content-Disposition": content_disposition(filename)},
     )
+
+
+def parse(filename: str, raw: bytes, *, field: str) -> dict[str, Any]:
+    """The ProseMirror JSON of a DOCX, ODT or Markdown file, by its name's extension.
+
+    Raises a 422 naming ``field`` for another extension, a file over 20 MB or one the
+    parser cannot read.
+    """
+    extension = PurePath(filename).suffix.lower().lstrip(".")
+    if extension not in IMPORTS:
+        invalid(field, f"import takes .docx, .odt or .md files, not '.{extension}'")
+    if len(raw) > MAX_IMPORT:
+        invalid(field, f"the file is larger than {MAX_IMPORT} bytes")
+    try:
+        return IMPORTS[extension](raw)
+    except Exception:  # noqa: BLE001 - a broken file, whatever the parser says
+        invalid(field, f"the file is not a readable .{extension} document")
 
 
 @post("/documents/import", opt=route_opt(permission=WRITE))
 async def import_document(
     request: Request[Any, Any, Any], db: Db, services: Services, context: Context
 ) -> DocumentOut:
-    """Import a DOCX or Markdown file (multipart ``file``; ``name`` optional) as a new document."""
+    """Import a DOCX, ODT or Markdown file (multipart ``file``; ``name`` optional)."""
     form = await request.form()
     upload = form.get("file")
     if not isinstance(upload, UploadFile):
         invalid("file", "send the document as the multipart part 'file'")
-    extension = PurePath(upload.filename or "").suffix.lower().lstrip(".")
-    if extension not in IMPORTS:
-        invalid("file", f"import takes .docx or .md files, not '.{extension}'")
-    raw = await upload.read()
-    if len(raw) > _MAX_IMPORT:
-        invalid("file", f"the file is larger than {_MAX_IMPORT} bytes")
-    try:
-        document = IMPORTS[extension](raw)
-    except Exception:  # noqa: BLE001 - a broken file, whatever the parser says
-        invalid("file", f"the file is not a readable .{extension} document")
+    document = parse(upload.filename or "", await upload.read(), field="file")
     name = str(form.get("name") or PurePath(upload.filename or f"{new_id()}").stem)[:255]
     folder_text = form.get("folder_id")
     folder: UUID | None = None
@@ -199,6 +206,6 @@ async def import_document(
             folder = UUID(folder_text)
         except ValueError:
             invalid("folder_id", "not a UUID")
-    return await _create(
-        db, services, actor=_actor(context), name=name, folder=folder, state=to_state(document)
+    return await create(
+        db, services, actor=actor_of(context), name=name, folder=folder, state=to_state(document)
     )

@@ -1,4 +1,5 @@
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
+from piccolo.table import Table
 
 ID = "2026-12-07T18:50:00:000000"
 VERSION = "1.38.0"
@@ -22,14 +23,16 @@ STATEMENTS = [
 ]
 
 
+class Sql(Table, tablename="sheets_workbook"):
+    """Only for running this migration's SQL (the table was dropped since)."""
+
+
 async def forwards() -> MigrationManager:
     manager = MigrationManager(migration_id=ID, app_name="sheets", description=DESCRIPTION)
 
     async def create() -> None:
-        from nexus_sheets.tables import SheetsWorkbook
-
         for statement in STATEMENTS:
-            await SheetsWorkbook.raw(statement)
+            await Sql.raw(statement)
 
     manager.add_raw(create)
     return manager
