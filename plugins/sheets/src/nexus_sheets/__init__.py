@@ -42,7 +42,7 @@ def nexus_manifest() -> Manifest:
             "sheets, cell formats, formulas recalculated on the server after every change, "
             "charts, XLSX and CSV import and export, PDF."
         ),
-        hookspecs=">=0.1.5,<0.2",
+        hookspecs=">=0.1.7,<0.2",
         permissions=(
             Permission(key=READ, description="Read and export workbooks.", roles=_MEMBERS),
             Permission(

@@ -35,7 +35,7 @@ def nexus_manifest() -> Manifest:
             "text, pictures and shapes, speaker notes, a present mode, PPTX import and "
             "export, PDF."
         ),
-        hookspecs=">=0.1.5,<0.2",
+        hookspecs=">=0.1.7,<0.2",
         permissions=(
             Permission(key=READ, description="Read, present and export decks.", roles=_MEMBERS),
             Permission(key=WRITE, description="Create and import decks.", roles=_MEMBERS),

@@ -18,11 +18,12 @@ from nexus_writer._routes import (
     import_document,
     list_documents,
 )
+from nexus_writer._ui import nexus_ui as nexus_ui  # the workspace's screens
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-__all__ = ("nexus_manifest", "nexus_piccolo_app", "nexus_routes")
+__all__ = ("nexus_manifest", "nexus_piccolo_app", "nexus_routes", "nexus_ui")
 
 _MEMBERS = ("tenant_admin", "member")
 
@@ -38,7 +39,7 @@ def nexus_manifest() -> Manifest:
             "Rich-text documents in Drive, edited together in real time (Tiptap/ProseMirror "
             "over Yjs), imported from DOCX and Markdown, exported as DOCX, ODT, Markdown, PDF."
         ),
-        hookspecs=">=0.1.5,<0.2",
+        hookspecs=">=0.1.7,<0.2",
         requires=("drive", "collab"),
         permissions=(
             Permission(key=READ, description="List and export documents.", roles=_MEMBERS),
