@@ -2,7 +2,7 @@
 // the size in points, an Array "slides" of Maps {id, layout, notes: Text, elements: Array of
 // Maps {id, type, x, y, w, h, text: Text, shape, fill, font_size}}), and a present mode.
 
-import { join, presence } from "./collab.js";
+import { driveImage, join, presence } from "./collab.js";
 import { t } from "./i18n.js";
 import { h } from "./ui.js";
 
@@ -56,7 +56,12 @@ function renderSlide(slide, size, { editable, unbind = [], onMove = null }) {
     const node = h("div", { class: `slide-element ${type} ${type === "shape" ? `shape-${element.get("shape")}` : ""}`, "data-element": element.get("id") });
     place(node, element, size.width, size.height);
     const text = element.get("text");
-    if (editable && text && type !== "image") {
+    if (type === "image") {
+      // A picture is a Drive file (imported decks): fetched with the token, as a data: URL.
+      const img = h("img", { alt: "", class: "slide-picture" });
+      driveImage(element.get("image")).then((url) => { img.src = url; });
+      node.append(img);
+    } else if (editable && text) {
       const area = h("textarea", { "aria-label": t("slides.text"), class: "slide-text" });
       unbind.push(bindText(area, text));
       const handle = h("span", { class: "slide-handle", title: t("slides.move"), "aria-hidden": "true" });
