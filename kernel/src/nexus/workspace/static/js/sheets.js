@@ -119,7 +119,7 @@ export async function sheetsView(section, fileId) {
       const tab = h("button", { type: "button", role: "tab", "aria-selected": String(index === current), "data-sheet": name }, name);
       tab.addEventListener("click", () => { current = index; render(); });
       return tab;
-    }), h("button", { type: "button", id: "sheet-add", onclick: addSheet }, t("sheets.add")));
+    }));
   }
 
   function addSheet() {
@@ -147,13 +147,13 @@ export async function sheetsView(section, fileId) {
         const ref = `${letters(c)}${r + 1}`;
         const cell = cells[ref];
         const format = (cell && cell.format) || {};
-        const td = h("td", { "data-ref": ref, "aria-selected": String(ref === selected), class: [format.bold ? "bold" : "", format.align ? `align-${format.align}` : "", typeof (cell && cell.value) === "number" ? "number" : ""].join(" ").trim() },
+        const td = h("td", { role: "gridcell", "data-ref": ref, "aria-selected": String(ref === selected), class: [format.bold ? "bold" : "", format.align ? `align-${format.align}` : "", typeof (cell && cell.value) === "number" ? "number" : ""].join(" ").trim() },
           cell ? display(cell.value, format) : "");
         if (format.color) td.style.color = `#${format.color}`;
         if (cell && cell.formula) td.title = cell.formula;
         return td;
       })));
-    grid.replaceChildren(h("table", { class: "sheet" }, h("thead", {}, head), h("tbody", {}, body)));
+    grid.replaceChildren(h("table", { class: "sheet", role: "grid", "aria-label": t("sheets.sheets") }, h("thead", {}, head), h("tbody", {}, body)));
   }
 
   function render() {
@@ -185,6 +185,6 @@ export async function sheetsView(section, fileId) {
   section.append(
     h("div", { class: "editor-bar" }, h("div", { class: "toolbar", role: "toolbar", "aria-label": t("editor.format") }, bold, align, numbers, colour), presence(provider)),
     h("div", { class: "formula-row" }, where, bar),
-    grid, tabs);
+    grid, h("div", { class: "sheet-tabs-row" }, tabs, h("button", { type: "button", id: "sheet-add", onclick: addSheet }, t("sheets.add"))));
   render();
 }
