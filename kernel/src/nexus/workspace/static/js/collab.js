@@ -7,7 +7,8 @@ import { get, session } from "./api.js";
 import { t } from "./i18n.js";
 import { h } from "./ui.js";
 
-const COLOURS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2"];
+// Dark enough for the white name on the caret to read (WCAG AA, 4.5:1 and more).
+const COLOURS = ["#1f5fbf", "#b22222", "#1e7b34", "#6a3d9a", "#a14b00", "#0b6e79", "#8c564b", "#a2266f"];
 let open = null;
 
 // The open document is closed when the route changes (main.js calls this first).

@@ -99,8 +99,11 @@ export async function slidesView(section, fileId) {
   function addElement(fields) {
     if (!slide()) addSlide();
     const { width, height } = size();
-    slide().get("elements").push([new Y.Map(Object.entries({
-      id: newId(), x: width * 0.1, y: height * 0.3, w: width * 0.4, h: height * 0.2, text: new Y.Text(), ...fields,
+    const elements = slide().get("elements");
+    const step = elements.length % 6; // each new element below the last, not on top of it
+    elements.push([new Y.Map(Object.entries({
+      id: newId(), x: width * (0.08 + 0.04 * step), y: height * (0.06 + 0.14 * step), w: width * 0.4, h: height * 0.18,
+      text: new Y.Text(), ...fields,
     }))]);
   }
 
