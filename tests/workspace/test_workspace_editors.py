@@ -102,12 +102,21 @@ def test_writer_sheets_and_slides_edit_documents_together(
     bob.switch_to.active_element.send_keys(Keys.CONTROL, Keys.END)
     bob.switch_to.active_element.send_keys(" Bob too.")
     until(ann, lambda d: "Bob too." in editor_text(d), "Bob's text in Ann's editor")
+    # A table from the toolbar, typed into, reaches Bob as a table.
+    css(ann, ".ProseMirror").click()
+    ann.switch_to.active_element.send_keys(Keys.CONTROL, Keys.END)
+    css(ann, "#writer-table").click()
+    ann.switch_to.active_element.send_keys("Quarter", Keys.TAB, "Revenue")
+    until(
+        bob, lambda d: "Revenue" in css(d, ".ProseMirror table").text, "the table in Bob's editor"
+    )
     views.check("writer")
     # The editor wrote the structure Writer's exports read: a heading, then the paragraph.
     markdown = api.get(f"/api/v1/writer/documents/{file_id}/export?format=md", headers=sam)
     assert markdown.status_code == 200, markdown.text
     assert "# Minutes of the board" in markdown.text
     assert "Ann was here. Bob too." in markdown.text
+    assert "| Quarter | Revenue |" in markdown.text
 
     # Sheets: formulas show the server's values, recalculated when an input changes.
     workbook = made(api, "/api/v1/sheets/workbooks", sam, {"name": "Budget"})
