@@ -21,15 +21,20 @@ from tests.workspace.test_workspace_browser import AXE, PASSWORD, Views, shots, 
 __all__ = ("shots",)  # the fixture, imported for this module's test
 
 SAM = "sam@acme.example"
+VIC = "vic@acme.example"
 
 
 @pytest.fixture
 def sam(editors_served):
-    """Acme with its admin Sam, and Sam's own bearer token (the documents are in his drive)."""
+    """Acme with its admin Sam and a member Vic, and Sam's own bearer token (the documents
+    are in his drive)."""
     make_tenant(
         editors_served.database_url,
         slug="acme",
-        users=({"email": SAM, "name": "Sam", "roles": ["tenant_admin"], "password": PASSWORD},),
+        users=(
+            {"email": SAM, "name": "Sam", "roles": ["tenant_admin"], "password": PASSWORD},
+            {"email": VIC, "name": "Vic", "roles": ["member"], "password": PASSWORD},
+        ),
     )
     api = editors_served.client()
     answer = api.post(
@@ -111,6 +116,23 @@ def test_writer_sheets_and_slides_edit_documents_together(
         bob, lambda d: "Revenue" in css(d, ".ProseMirror table").text, "the table in Bob's editor"
     )
     views.check("writer")
+    # A viewer (Drive's role) reads the document and gets no toolbar: nothing to type into.
+    vic = api.get("/api/v1/users?limit=50", headers=sam).json()["items"]
+    vic_id = next(user["id"] for user in vic if user["email"] == VIC)
+    shared = api.put(
+        f"/api/v1/drive/items/{file_id}/shares",
+        headers=sam,
+        json={"principal": f"user:{vic_id}", "role": "viewer"},
+    )
+    assert shared.status_code == 200, shared.text
+    css(bob, "#signout").click()
+    sign_in(bob, base, email=VIC)
+    bob.get(f"{base}/app/#/writer/{file_id}")
+    css(bob, '#view-writer-editor[data-ready="1"] #read-only')
+    until(bob, lambda d: "Revenue" in editor_text(d), "the document read by the viewer")
+    assert css(bob, ".ProseMirror").get_attribute("contenteditable") == "false"
+    assert not bob.find_elements(By.ID, "writer-bold")
+
     # The editor wrote the structure Writer's exports read: a heading, then the paragraph.
     markdown = api.get(f"/api/v1/writer/documents/{file_id}/export?format=md", headers=sam)
     assert markdown.status_code == 200, markdown.text

@@ -30,6 +30,9 @@ function colourOf(text) {
 export async function join(fileId) {
   leave();
   if (!session.me) session.me = await get("/api/v1/me");
+  // Drive's role decides: a viewer or commenter edits nothing (the server would refuse it).
+  const item = await get(`/api/v1/drive/items/${encodeURIComponent(fileId)}`).catch(() => null);
+  const readOnly = !item || !["editor", "owner"].includes(item.role) || Boolean(item.trashed_at);
   const doc = new Y.Doc();
   const scheme = location.protocol === "https:" ? "wss" : "ws";
   const provider = new WebsocketProvider(`${scheme}://${location.host}/api/v1/collab`, fileId, doc, {
@@ -38,6 +41,7 @@ export async function join(fileId) {
   const user = { name: session.me.subject.slice(0, 8), color: colourOf(session.me.subject) };
   provider.awareness.setLocalStateField("user", user);
   open = { doc, provider };
+  // Nothing is awaited between creating the provider and listening: its sync is not missed.
   await new Promise((resolve, reject) => {
     provider.once("sync", resolve);
     provider.once("connection-close", () => {
@@ -46,7 +50,7 @@ export async function join(fileId) {
       reject(Object.assign(new Error("This document cannot be opened."), { status: 404 }));
     });
   });
-  return { doc, provider, user, Y };
+  return { doc, provider, user, Y, readOnly };
 }
 
 // Who else has the document open: one badge per other client, kept current.

@@ -39,7 +39,7 @@ function parse(text) {
 }
 
 export async function sheetsView(section, fileId) {
-  const { doc, provider, Y } = await join(fileId);
+  const { doc, provider, Y, readOnly } = await join(fileId);
   const sheets = doc.getArray("sheets");
   let current = 0;
   let selected = "A1";
@@ -54,6 +54,7 @@ export async function sheetsView(section, fileId) {
   const numbers = h("select", { id: "sheet-number-format", "aria-label": t("sheets.number_format") },
     ["", "0", "0.00", "#,##0.00", "0%"].map((f) => h("option", { value: f }, f || "General")));
   const grid = h("div", { class: "sheet-grid", id: "sheet-grid", tabindex: "0" });
+  for (const control of [bar, bold, align, colour, numbers]) control.disabled = readOnly;
 
   const sheet = () => sheets.get(Math.min(current, sheets.length - 1));
   const cellOf = (ref) => sheet() && sheet().get("cells").get(ref);
@@ -185,6 +186,6 @@ export async function sheetsView(section, fileId) {
   section.append(
     h("div", { class: "editor-bar" }, h("div", { class: "toolbar", role: "toolbar", "aria-label": t("editor.format") }, bold, align, numbers, colour), presence(provider)),
     h("div", { class: "formula-row" }, where, bar),
-    grid, h("div", { class: "sheet-tabs-row" }, tabs, h("button", { type: "button", id: "sheet-add", onclick: addSheet }, t("sheets.add"))));
+    grid, h("div", { class: "sheet-tabs-row" }, tabs, readOnly ? null : h("button", { type: "button", id: "sheet-add", onclick: addSheet }, t("sheets.add"))));
   render();
 }

@@ -76,7 +76,7 @@ function renderSlide(slide, size, { editable, unbind = [], onMove = null }) {
 }
 
 export async function slidesView(section, fileId) {
-  const { doc, provider, Y } = await join(fileId);
+  const { doc, provider, Y, readOnly } = await join(fileId);
   const deck = doc.getMap("deck");
   const slides = doc.getArray("slides");
   const size = () => ({ width: deck.get("width") || 960, height: deck.get("height") || 540 });
@@ -139,9 +139,9 @@ export async function slidesView(section, fileId) {
       item.firstChild.addEventListener("click", () => { current = index; render(); });
       return item;
     }));
-    stage.replaceChildren(slide() ? renderSlide(slide(), size(), { editable: true, unbind, onMove }) : h("p", {}, t("slides.empty")));
+    stage.replaceChildren(slide() ? renderSlide(slide(), size(), { editable: !readOnly, unbind, onMove }) : h("p", {}, t("slides.empty")));
     if (slide()) unbind.push(bindText(notes, slide().get("notes")));
-    notes.disabled = !slide();
+    notes.disabled = !slide() || readOnly;
   }
 
   function present() {
@@ -171,10 +171,11 @@ export async function slidesView(section, fileId) {
   const button = (id, label, action) => h("button", { type: "button", id, onclick: () => { action(); render(); } }, label);
   section.append(
     h("div", { class: "editor-bar" }, h("div", { class: "toolbar", role: "toolbar", "aria-label": t("slides.insert") },
-      button("slide-add", t("slides.add"), addSlide),
-      button("slide-text", t("slides.add_text"), () => addElement({ type: "text", font_size: 24 })),
-      shape,
-      button("slide-shape-add", t("slides.add_shape"), () => addElement({ type: "shape", shape: shape.value, fill: "1F77B4" })),
+      readOnly ? h("span", { id: "read-only" }, t("editor.read_only")) : [
+        button("slide-add", t("slides.add"), addSlide),
+        button("slide-text", t("slides.add_text"), () => addElement({ type: "text", font_size: 24 })),
+        shape,
+        button("slide-shape-add", t("slides.add_shape"), () => addElement({ type: "shape", shape: shape.value, fill: "1F77B4" }))],
       h("button", { type: "button", id: "slide-present", class: "primary", onclick: () => { if (slides.length) present(); } }, t("slides.present"))),
     presence(provider)),
     h("div", { class: "slides-editor" }, list, h("div", { class: "slide-main" }, stage, notes)));

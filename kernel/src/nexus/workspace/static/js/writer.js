@@ -68,10 +68,11 @@ function toolbar(editor) {
 }
 
 export async function writerView(section, fileId) {
-  const { doc, provider, user } = await join(fileId);
+  const { doc, provider, user, readOnly } = await join(fileId);
   const page = h("div", { class: "writer-page", id: "writer-editor" });
   const editor = new Editor({
     element: page,
+    editable: !readOnly,
     injectCSS: false, // the CSP allows no inline <style>; app.css has ProseMirror's rules
     extensions: [
       // Only the nodes and marks Writer's model and exports know (README, "The document model").
@@ -87,6 +88,6 @@ export async function writerView(section, fileId) {
     ],
     editorProps: { attributes: { "aria-label": t("editor.document"), role: "textbox", "aria-multiline": "true" } },
   });
-  section.append(h("div", { class: "editor-bar" }, toolbar(editor), presence(provider)), page);
+  section.append(h("div", { class: "editor-bar" }, readOnly ? h("p", { id: "read-only" }, t("editor.read_only")) : toolbar(editor), presence(provider)), page);
   return editor;
 }
