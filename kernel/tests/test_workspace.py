@@ -4,12 +4,14 @@ endpoint giving each caller only the enabled plugins' routes it may call."""
 from __future__ import annotations
 
 import re
+from pathlib import PurePosixPath
 from typing import Any
 
 from kernel_samples.others import plugin
 from litestar import get, post
 from nexus.testing import create_test_client, make_tenant
-from nexus_hookspecs import Manifest, Permission, UiAction, UiCard, UiResource
+from nexus.workspace import WORKSPACE_CSP
+from nexus_hookspecs import Manifest, Permission, UiAction, UiCard, UiEditor, UiResource
 
 PASSWORD = "correct horse battery"
 
@@ -30,6 +32,7 @@ def _deck_ui(register: Any) -> None:
             path="/api/v1/deck/cards",
             label="Cards",
             actions=(UiAction(label="Shuffle", path="/api/v1/deck/cards", confirm="Sure?"),),
+            editor=UiEditor(kind="slides", id_field="file_id"),
         )
     )
     register(UiCard(label="Cards", path="/api/v1/deck/cards", value="items"))
@@ -45,7 +48,7 @@ DECK = plugin(
         name="deck",
         version="1.0.0",
         title="Deck",
-        hookspecs=">=0.1.5,<0.2",
+        hookspecs=">=0.1.7,<0.2",
         permissions=(
             Permission(key="deck.cards:read", roles=("tenant_admin", "member")),
             Permission(key="deck.cards:write", roles=("tenant_admin",)),
@@ -94,6 +97,7 @@ def test_navigation_is_enabled_plugins_and_held_permissions(nexus_database_url: 
         # The broken plugin's hook and the stray registration are left out, nothing else.
         assert kinds == [("deck", "UiResource", "Cards"), ("deck", "UiCard", "Cards")]
         assert body["ui"][0]["actions"][0]["confirm"] == "Sure?"
+        assert body["ui"][0]["editor"] == {"kind": "slides", "id_field": "file_id"}
 
         member = _token(client, "m@acme.example")
         ops = {
@@ -136,3 +140,35 @@ def test_the_shell_is_served_with_a_strict_policy(nexus_database_url: str) -> No
         shell = worker.text.split("const SHELL = [", 1)[1].split("];", 1)[0]
         for cached in re.findall(r'"([^"]+)"', shell):
             assert client.get(cached).status_code == 200, cached
+
+
+def test_the_editors_and_their_bundle_are_the_workspaces_own_files(
+    nexus_database_url: str,
+) -> None:
+    with create_test_client([DECK], database_url=nexus_database_url) as client:
+        bundle = client.get("/app/assets/vendor/editors.js")
+        assert bundle.status_code == 200
+        assert bundle.headers["content-type"].startswith("text/javascript")
+        assert bundle.headers["content-security-policy"] == WORKSPACE_CSP
+        assert bundle.text.startswith("/*! nexus workspace editors: lock sha256 ")
+        assert "Tiptap GmbH" in client.get("/app/assets/vendor/editors.LICENSES.txt").text
+        # Every module the workspace imports, statically or when an editor opens, is served.
+        pending = ["/app/assets/js/main.js"]
+        seen: set[str] = set()
+        while pending:
+            path = pending.pop()
+            if path in seen:
+                continue
+            seen.add(path)
+            answer = client.get(path)
+            assert answer.status_code == 200, path
+            if path.endswith("editors.js") and "/vendor/" in path:
+                continue  # the bundle imports nothing
+            for name in re.findall(r'(?:from |import\()"(\.\.?/[\w./]+\.js)"', answer.text):
+                pending.append(str(PurePosixPath(path).parent / name).replace("/js/../", "/"))
+        assert {
+            "/app/assets/js/writer.js",
+            "/app/assets/js/sheets.js",
+            "/app/assets/js/slides.js",
+            "/app/assets/vendor/editors.js",
+        } <= seen

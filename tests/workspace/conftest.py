@@ -2,7 +2,8 @@
 first-party plugins (CRM, Finance, Inventory) beside plugins that declare no screens (the
 third-party example, ``contrib/loyalty``, and a sample), and the kernel's event worker
 running in the served app (a won deal reaches Finance and Loyalty, a posted invoice reaches
-Inventory)."""
+Inventory); and the office plugins (Drive, Collab, Writer, Sheets, Slides) for the editors
+(a changed workbook reaches Sheets' recalculation)."""
 
 from __future__ import annotations
 
@@ -13,10 +14,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import nexus_collab
 import nexus_crm
+import nexus_drive
 import nexus_finance
 import nexus_inventory
 import nexus_notify
+import nexus_sheets
+import nexus_slides
+import nexus_writer
 import pytest
 import uvicorn
 from kernel_samples import hello, memos, tasks
@@ -40,19 +46,38 @@ if TYPE_CHECKING:
 
     from litestar import Litestar
 
-__all__ = ("browser", "browsers", "workspace_events", "workspace_served")
+__all__ = (
+    "browser",
+    "browsers",
+    "editors_events",
+    "editors_served",
+    "workspace_events",
+    "workspace_served",
+)
 
 
 @pytest.fixture
-def workspace_served(nexus_database_url: str) -> Iterator[Served]:
+def workspace_served(nexus_database_url: str, tmp_path: Path) -> Iterator[Served]:
     """The kernel with CRM, Finance, Inventory, Notifications and plugins declaring no screens (the
     third-party ``loyalty`` and the ``memos`` sample), on uvicorn; its event loop kept on
     ``app.state`` for the event worker."""
-    settings = Settings(log_level="warning").replace(database_url=nexus_database_url)
     plugins = [hello, tasks, memos, nexus_crm, nexus_finance, nexus_inventory, nexus_notify]
     plugins.append(acme_loyalty)
+    yield from _serve(nexus_database_url, plugins, tmp_path)
+
+
+@pytest.fixture
+def editors_served(nexus_database_url: str, tmp_path: Path) -> Iterator[Served]:
+    """The kernel with Drive, Collab, Writer, Sheets and Slides on uvicorn (files under
+    ``tmp_path``)."""
+    plugins = [nexus_drive, nexus_collab, nexus_writer, nexus_sheets, nexus_slides]
+    yield from _serve(nexus_database_url, plugins, tmp_path)
+
+
+def _serve(database_url: str, plugins: list[Any], data_dir: Path) -> Iterator[Served]:
+    settings = Settings(log_level="warning").replace(database_url=database_url, data_dir=data_dir)
     registry = load_plugins(settings, plugins=plugins)
-    run_sync(migrate(settings, registry, database_url=nexus_database_url))
+    run_sync(migrate(settings, registry, database_url=database_url))
     app = create_app(settings, registry=registry)
     port = _free_port()
     server = uvicorn.Server(
@@ -69,7 +94,7 @@ def workspace_served(nexus_database_url: str) -> Iterator[Served]:
         pytest.fail("uvicorn did not start serving the kernel")
     app.state["served_loop"] = server.servers[0].get_loop()
     try:
-        yield Served(base=f"http://127.0.0.1:{port}", database_url=nexus_database_url, app=app)
+        yield Served(base=f"http://127.0.0.1:{port}", database_url=database_url, app=app)
     finally:
         server.should_exit = True
         thread.join(timeout=WAIT_S)
@@ -95,7 +120,17 @@ class _ServedClient:
 @pytest.fixture
 def workspace_events(workspace_served: Served) -> Iterator[EventWorkerHarness]:
     """The kernel's event worker (relay and consumers) in the served app, while the test runs."""
-    app = workspace_served.app
+    yield from _events(workspace_served)
+
+
+@pytest.fixture
+def editors_events(editors_served: Served) -> Iterator[EventWorkerHarness]:
+    """The event worker in the office plugins' served app (Sheets recalculates on changes)."""
+    yield from _events(editors_served)
+
+
+def _events(served: Served) -> Iterator[EventWorkerHarness]:
+    app = served.app
     client = _ServedClient(app=app, blocking_portal=_LoopPortal(app.state["served_loop"]))
     with EventWorkerHarness(client) as worker:  # type: ignore[arg-type]
         yield worker

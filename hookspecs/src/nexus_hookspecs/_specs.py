@@ -512,7 +512,9 @@ def nexus_ui(register: Callable[[UiResource | UiCard], None]) -> None:
     hook is optional. Register a
     :class:`~nexus_hookspecs.UiResource` to name a menu entry, choose list columns, group
     the form in sections, edit an array field as lines with totals, add a kanban board or a
-    calendar, or show actions (POST routes) as buttons; register a
+    calendar, show actions (POST routes) as buttons, or (0.1.7) open its records, which are
+    collaborative documents, in the workspace's Writer, Sheets or Slides editor
+    (:class:`~nexus_hookspecs.UiEditor`); register a
     :class:`~nexus_hookspecs.UiCard` for a dashboard card fed by a report route. A
     declaration is shown only to users who may call its routes, while the plugin is on.
 

@@ -2,12 +2,15 @@
 
 The workspace generates list, detail and form views for every resource from the OpenAPI
 document alone; these declarations only refine them: menu labels, list columns, form
-sections, a line table with totals, a kanban board, a calendar, dashboard cards and
-actions. Every path is an API path written as the OpenAPI document writes it
+sections, a line table with totals, a kanban board, a calendar, dashboard cards,
+actions and, since 0.1.7, the editor a collaborative document opens in. Every path is an
+API path written as the OpenAPI document writes it
 (``/api/v1/crm/deals/{deal_id}/win``); its one parameter is filled with the record's id.
 """
 
 from __future__ import annotations
+
+from typing import Literal
 
 import msgspec
 
@@ -15,6 +18,7 @@ __all__ = (
     "UiAction",
     "UiCalendar",
     "UiCard",
+    "UiEditor",
     "UiKanban",
     "UiLane",
     "UiLines",
@@ -101,6 +105,23 @@ class UiAction(msgspec.Struct, frozen=True, kw_only=True):
     confirm: str | None = None
 
 
+class UiEditor(msgspec.Struct, frozen=True, kw_only=True):
+    """The workspace's editor for a resource whose records are collaborative documents (0.1.7).
+
+    Each record gets an "Open in …" link to ``#/<kind>/<file id>``, where the editor joins
+    the document over the collab plugin's socket (``/api/v1/collab/{file_id}``) with the
+    user's bearer token, and edits the Yjs structure that kind's plugin reads.
+
+    Attributes:
+        kind: Which editor: ``writer`` (rich text), ``sheets`` (a workbook's grid) or
+            ``slides`` (a deck).
+        id_field: The record field holding the document's Drive file id.
+    """
+
+    kind: Literal["writer", "sheets", "slides"]
+    id_field: str = "id"
+
+
 class UiResource(msgspec.Struct, frozen=True, kw_only=True):
     """The workspace's refinements of one resource (a listed collection route).
 
@@ -114,6 +135,7 @@ class UiResource(msgspec.Struct, frozen=True, kw_only=True):
         kanban: A board view of the records.
         calendar: A calendar view of the records.
         actions: Buttons on a record.
+        editor: The editor its records open in (0.1.7).
     """
 
     path: str
@@ -125,6 +147,7 @@ class UiResource(msgspec.Struct, frozen=True, kw_only=True):
     kanban: UiKanban | None = None
     calendar: UiCalendar | None = None
     actions: tuple[UiAction, ...] = ()
+    editor: UiEditor | None = None
 
 
 class UiCard(msgspec.Struct, frozen=True, kw_only=True):

@@ -18,6 +18,7 @@ ASSET_TYPES = {
     ".json": "application/json",
     ".svg": "image/svg+xml",
     ".webmanifest": "application/manifest+json",
+    ".txt": "text/plain; charset=utf-8",
 }
 """The only files a front end serves, with the media type each is served as."""
 

@@ -1,10 +1,10 @@
-"""The workspace's screens for Slides: the decks' list."""
+"""The workspace's screens for Slides: the decks' list, each opened in the Slides editor."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from nexus_hookspecs import UiCard, UiResource, hookimpl
+from nexus_hookspecs import UiCard, UiEditor, UiResource, hookimpl
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -20,5 +20,6 @@ def nexus_ui(register: Callable[[UiResource | UiCard], None]) -> None:
             path="/api/v1/slides/decks",
             label="Decks",
             columns=("name", "created_by", "created_at"),
+            editor=UiEditor(kind="slides"),
         )
     )

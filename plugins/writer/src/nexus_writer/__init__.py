@@ -19,11 +19,12 @@ from nexus_writer._routes import (
     import_document,
     list_documents,
 )
+from nexus_writer._ui import nexus_ui as nexus_ui  # the workspace's screens
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-__all__ = ("nexus_manifest", "nexus_piccolo_app", "nexus_routes")
+__all__ = ("nexus_manifest", "nexus_piccolo_app", "nexus_routes", "nexus_ui")
 
 _MEMBERS = ("tenant_admin", "member")
 

@@ -1,13 +1,15 @@
 // The workspace's service worker: the shell (page, styles, scripts, catalogs) is cached so
 // the app opens offline; API calls always go to the network; an offline navigation gets
-// the offline page.
-const CACHE = "nexus-app-v2";
+// the offline page. The editors and their half-megabyte bundle are cached when first
+// fetched, not at install: a document needs the network to sync anyway.
+const CACHE = "nexus-app-v3";
 const SHELL = [
   "/app/", "/app/assets/base.css", "/app/assets/app.css", "/app/assets/offline.html", "/app/assets/icon.svg",
   "/app/assets/js/main.js", "/app/assets/js/api.js", "/app/assets/js/ui.js",
   "/app/assets/js/schema.js", "/app/assets/js/views.js", "/app/assets/js/i18n.js",
   "/app/assets/js/form.js", "/app/assets/js/board.js", "/app/assets/js/home.js",
-  "/app/assets/js/feed.js", "/app/assets/js/calendar.js",
+  "/app/assets/js/feed.js", "/app/assets/js/calendar.js", "/app/assets/js/editor.js",
+  "/app/assets/editors.css",
   "/app/assets/locales/en.json", "/app/assets/locales/fr.json",
 ];
 

@@ -2,6 +2,7 @@
 
 import { session, signIn, stream } from "./api.js";
 import { boardView } from "./board.js";
+import { editorView, leaveEditor } from "./editor.js";
 import { calendarView } from "./calendar.js";
 import { feedView, followFeed, stopFeed } from "./feed.js";
 import { homeView, searchView } from "./home.js";
@@ -94,8 +95,14 @@ function renderNav() {
   who.textContent = session.me ? session.me.subject.slice(0, 8) : "";
 }
 
+// `#/writer/<file id>` (sheets, slides): a document in its editor, when a resource the
+// user may list declares that editor (UiEditor).
+const EDITOR = /^(writer|sheets|slides)\/([0-9a-f-]{36})$/i;
+const mayEdit = (kind) => Object.values(resources).some((r) => r.ui && r.ui.editor && r.ui.editor.kind === kind);
+
 async function route() {
   const mine = ++generation;
+  leaveEditor();
   if (!session.valid()) { session.clear(); stop(); signInView(); return; }
   if (!navigation) {
     await loadSchema();
@@ -130,6 +137,15 @@ async function route() {
       title.textContent = t("search");
       section.id = "view-search";
       await searchView(section, resources, new URLSearchParams(query).get("q") || "");
+    } else if (EDITOR.test(where)) {
+      const [, kind, fileId] = EDITOR.exec(where);
+      if (!mayEdit(kind)) forbiddenView(main);
+      else {
+        title.textContent = t(`editor.${kind}`);
+        document.title = `${title.textContent} · Nexus`;
+        section.id = `view-${kind}-editor`;
+        await editorView(section, kind, fileId);
+      }
     } else if (key && !resources[key]) {
       forbiddenView(main);
     } else if (!key) {

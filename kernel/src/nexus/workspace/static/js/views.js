@@ -31,6 +31,15 @@ function cell(record, name, resource) {
 
 const SAVED = (key) => `nexus.app.filters.${key}`;
 
+// "Open in Writer" (Sheets, Slides) for a resource whose records are collaborative documents.
+export function openInEditor(resource, record) {
+  const editor = resource.ui && resource.ui.editor;
+  const fileId = editor && record[editor.id_field];
+  if (!fileId) return null;
+  return h("a", { class: "button", href: `#/${editor.kind}/${encodeURIComponent(fileId)}`, "data-editor": editor.kind },
+    t(`editor.open.${editor.kind}`));
+}
+
 export async function listView(section, resource, query) {
   const filters = filtersOf(resource);
   const params = new URLSearchParams(query);
@@ -83,11 +92,13 @@ export async function listView(section, resource, query) {
       const first = resource.canShow
         ? h("a", { href: `#/${resource.key}/${encodeURIComponent(idOf(resource, record))}` }, cell(record, columns[0], resource) || idOf(resource, record))
         : cell(record, columns[0], resource);
-      rows.push(h("tr", { "data-id": idOf(resource, record) }, h("td", {}, first), columns.slice(1).map((c) => h("td", {}, cell(record, c, resource)))));
+      const open = resource.ui && resource.ui.editor ? h("td", {}, openInEditor(resource, record)) : null;
+      rows.push(h("tr", { "data-id": idOf(resource, record) }, h("td", {}, first), columns.slice(1).map((c) => h("td", {}, cell(record, c, resource))), open));
     }
     cursor = page.next_cursor;
     more.hidden = !cursor;
-    clear(holder, table(columns.map(labelOf), rows), more);
+    const headers = columns.map(labelOf).concat(resource.ui && resource.ui.editor ? [t("editor.column_open")] : []);
+    clear(holder, table(headers, rows), more);
   };
   more.addEventListener("click", () => attempt(load));
   await load();
@@ -119,7 +130,7 @@ export async function detailView(section, resource, id, resources) {
     h("dt", {}, labelOf(name)),
     h("dd", { "data-field": name }, related(name) || cell(record, name, resource)),
   ]));
-  const buttons = h("div", { class: "actions" });
+  const buttons = h("div", { class: "actions" }, openInEditor(resource, record));
   if (resource.updateMethod) buttons.append(h("a", { class: "button", href: `#/${resource.key}/${encodeURIComponent(id)}/edit`, id: "edit-record" }, t("edit")));
   for (const action of actionsOf(resource)) {
     buttons.append(action.body
