@@ -139,7 +139,7 @@ class TwoWay(Updating, Protocol):
     """A connector that also sends Nexus's changes to the remote."""
 
     async def outgoing(
-        self, cursors: dict[str, str], *, conn: Connection, services: Services
+        self, config: Any, cursors: dict[str, str], *, conn: Connection, services: Services
     ) -> tuple[list[Outgoing], dict[str, str]]:
         """The Nexus objects changed since ``cursors`` (no remote ids yet), and the cursors."""
         ...

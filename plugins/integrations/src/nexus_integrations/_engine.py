@@ -213,10 +213,11 @@ async def outgoing(
     services: Services,
     connection_id: UUID,
     connector: TwoWay,
+    config: Any,
     cursors: dict[str, str],
 ) -> tuple[list[Outgoing], dict[str, str]]:
     """What changed in Nexus since ``cursors`` and differs from what was last synced."""
-    changed, after = await connector.outgoing(cursors, conn=conn, services=services)
+    changed, after = await connector.outgoing(config, cursors, conn=conn, services=services)
     send: list[Outgoing] = []
     for change in changed:
         ref = await conn.fetchrow(

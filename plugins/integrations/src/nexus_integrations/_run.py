@@ -53,7 +53,7 @@ async def _send(
     dry_run: bool,
 ) -> None:
     async with begin() as (conn, services):
-        changes, after = await outgoing(conn, services, connection_id, connector, cursors)
+        changes, after = await outgoing(conn, services, connection_id, connector, config, cursors)
     if dry_run:
         for change in changes:
             per = report["counts"].setdefault(

@@ -23,17 +23,15 @@ import msgspec
 from googleapiclient.errors import HttpError
 
 from nexus_integrations._connector import Fetched, Item, Outgoing, Pushed
-from nexus_integrations.google._client import GoogleConfig, PeopleClient, StaleEtag
+from nexus_integrations.google._client import PeopleClient, StaleEtag
 
 if TYPE_CHECKING:
-    from collections.abc import Awaitable, Callable
-
     from nexus_hookspecs import Connection
     from nexus_hookspecs.http import Services
 
-    from nexus_integrations._oauth import OAuthApp
+    from nexus_integrations.google._client import GoogleConfig
 
-__all__ = ("CONNECTOR", "MAPPING", "GoogleContacts")
+__all__ = ("MAPPING", "PEOPLE", "GoogleContacts")
 
 PEOPLE = "people"
 CRM_CURSOR = "crm.contact"
@@ -106,22 +104,7 @@ def _local(contact: _Contact) -> dict[str, Any]:
 
 
 class GoogleContacts:
-    """Google Contacts, both ways."""
-
-    source = "google"
-    config_type: type[msgspec.Struct] = GoogleConfig
-
-    def oauth_app(self, config: GoogleConfig) -> OAuthApp:
-        """The tenant's OAuth client at Google."""
-        return config.oauth_app()
-
-    def updates(self, obj: str) -> bool:
-        """Google's changes to contacts are applied."""
-        return True
-
-    def conflict_policy(self, config: GoogleConfig) -> str:
-        """The connection's policy for contacts changed on both sides."""
-        return config.conflict_policy
+    """Google Contacts ⇄ CRM contacts."""
 
     def fetch(self, config: GoogleConfig, cursors: dict[str, str]) -> Fetched:
         """The contacts changed in Google since the sync token."""
@@ -149,21 +132,13 @@ class GoogleContacts:
             )
         return Fetched(items=items, cursors={PEOPLE: token} if token else {})
 
-    async def write(
-        self,
-        item: Item,
-        *,
-        conn: Connection,
-        services: Services,
-        lookup: Callable[[str, str], Awaitable[UUID | None]],
-        connection_id: UUID,
-    ) -> UUID:
+    async def write(self, item: Item, *, conn: Connection, services: Services) -> UUID:
         """A new CRM contact."""
         saved = await services.call(conn, "crm.contacts.save", item.data, result=_Contact)
         return saved.id
 
     async def current(
-        self, obj: str, nexus_id: UUID, *, conn: Connection, services: Services
+        self, nexus_id: UUID, *, conn: Connection, services: Services
     ) -> dict[str, Any] | None:
         """The CRM contact's data (None when it was deleted)."""
         found = await services.call(
@@ -179,7 +154,7 @@ class GoogleContacts:
         await services.call(conn, "crm.contacts.save", request, result=_Contact)
 
     async def outgoing(
-        self, cursors: dict[str, str], *, conn: Connection, services: Services
+        self, config: GoogleConfig, cursors: dict[str, str], *, conn: Connection, services: Services
     ) -> tuple[list[Outgoing], dict[str, str]]:
         """The CRM contacts changed since the cursor ``crm.contact`` (``updated_at|id``)."""
         point = cursors.get(CRM_CURSOR)
@@ -224,6 +199,3 @@ class GoogleContacts:
                 )
             )
         return pushed
-
-
-CONNECTOR = GoogleContacts()
