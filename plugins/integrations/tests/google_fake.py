@@ -8,8 +8,9 @@ otherwise): ``GET /v1/people/me/connections`` with ``personFields``, ``pageSize`
 ``pageToken``, ``requestSyncToken`` and ``syncToken`` (only what changed since, deleted
 contacts with ``metadata.deleted``); ``POST /v1/people:createContact``; ``PATCH
 /v1/people/{id}:updateContact`` with ``updatePersonFields``, refused 400
-``FAILED_PRECONDITION`` when the body's etag is not the contact's. ``throttle(n)``
-answers the next n API calls 429 with ``Retry-After: 0``.
+``FAILED_PRECONDITION`` when the body's etag is not the contact's. The Calendar API:
+``calendar`` (``FakeCalendar``). ``throttle(n)`` answers the next n API calls 429 with
+``Retry-After: 0``.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
+from google_calendar_fake import FakeCalendar
+
 __all__ = ("CLIENT_ID", "CLIENT_SECRET", "CODE", "FakeGoogle")
 
 CLIENT_ID, CLIENT_SECRET, CODE = "client-1.apps.example", "secret-1", "4/auth-code-1"
@@ -31,6 +34,7 @@ class FakeGoogle:
 
     def __init__(self) -> None:
         self.people: dict[str, dict[str, Any]] = {}
+        self.calendar = FakeCalendar()
         self.seq = 0
         self.changed: dict[str, int] = {}
         self.access: set[str] = set()
@@ -67,8 +71,10 @@ class FakeGoogle:
                     return
                 self._api("POST", url, self._body())
 
-            def do_PATCH(self) -> None:  # noqa: N802
-                self._api("PATCH", urlparse(self.path), self._body())
+            def do_PATCH(self) -> None:  # noqa: N802 - PATCH (People) and PUT (Calendar)
+                self._api(self.command, urlparse(self.path), self._body())
+
+            do_PUT = do_PATCH
 
             def do_GET(self) -> None:  # noqa: N802
                 self._api("GET", urlparse(self.path), b"")
@@ -86,7 +92,7 @@ class FakeGoogle:
                         return
                     query = {k: v[0] for k, v in parse_qs(url.query).items()}
                     body = json.loads(raw or b"{}")
-                    self._answer(*fake.api(method, url.path, query, body))
+                    self._answer(*fake.route(method, url.path, query, body, self.headers))
 
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True
@@ -155,6 +161,14 @@ class FakeGoogle:
         with self.lock:
             self.people[name].update(fields)
             self._touch(name)
+
+    def route(
+        self, method: str, path: str, query: dict[str, str], body: Any, headers: Any
+    ) -> tuple[int, Any]:
+        """The People API, or the Calendar API for its paths."""
+        if self.calendar.handles(path):
+            return self.calendar.api(method, path, query, body, headers)
+        return self.api(method, path, query, body)
 
     def api(self, method: str, path: str, query: dict[str, str], body: Any) -> tuple[int, Any]:
         if method == "GET" and path == "/v1/people/me/connections":

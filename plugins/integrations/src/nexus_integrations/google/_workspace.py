@@ -16,10 +16,9 @@ from nexus_integrations.google._contacts import GoogleContacts
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable
-
-    import msgspec
     from uuid import UUID
 
+    import msgspec
     from nexus_hookspecs import Connection
     from nexus_hookspecs.http import Services
 
