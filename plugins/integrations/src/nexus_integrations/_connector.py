@@ -45,6 +45,9 @@ class Item(msgspec.Struct, kw_only=True):
 
     ``version`` is the remote's version of it (an etag), ``hint`` the Nexus id the remote
     object carries when Nexus created it there (so a lost answer never duplicates it).
+    ``content`` is a file's bytes (not part of ``data``, so not of its fingerprint): the
+    engine puts them in the tenant's files store, under ``blob_key``, before writing it, as
+    ``content_name``.
     """
 
     object: str
@@ -53,6 +56,9 @@ class Item(msgspec.Struct, kw_only=True):
     data: dict[str, Any]
     version: str | None = None
     hint: str | None = None
+    content: bytes | None = None
+    content_name: str = ""
+    blob_key: str | None = None
 
 
 class Fetched(msgspec.Struct, kw_only=True):

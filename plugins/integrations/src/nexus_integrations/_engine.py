@@ -29,7 +29,7 @@ from nexus_hookspecs import new_id
 from nexus_integrations._connector import TwoWay, Updating
 
 if TYPE_CHECKING:
-    from nexus_hookspecs import Connection
+    from nexus_hookspecs import BlobStore, Connection
     from nexus_hookspecs.http import Services
 
     from nexus_integrations._connector import Connector, Fetched, Item, Outgoing, Pushed
@@ -97,9 +97,21 @@ async def _set_ref(
 
 
 _REF = (
-    "select id, nexus_id, fingerprint, local_fingerprint, remote_version "
+    "select id, connection_id, nexus_id, fingerprint, local_fingerprint, remote_version "
     "from integrations_external_ref where connection_id = $1 and object = $2 and remote_id = $3"
 )
+
+
+async def _store_content(blobs: BlobStore | None, connection_id: UUID, item: Item) -> None:
+    """Put a file's bytes in the tenant's files store, keyed by their hash (stored once)."""
+    if item.content is None:
+        return
+    if blobs is None:
+        raise RuntimeError(f"{item.object} carry content, and no files store was given")
+    digest = hashlib.sha256(item.content).hexdigest()
+    key = f"integrations/{connection_id}/{item.object}/{digest}"
+    await blobs.put(key, item.content, content_type=str(item.data["content_type"]))
+    item.blob_key = key
 
 
 async def _adopt(
@@ -123,6 +135,7 @@ async def _remote_change(
     *,
     policy: str,
     dry_run: bool,
+    blobs: BlobStore | None,
 ) -> str:
     """Settle a change made remotely: applied, or a conflict when Nexus changed it too."""
     if not two_way.updates(item.object):
@@ -132,6 +145,7 @@ async def _remote_change(
     if not dry_run:
         local_fp = known["local_fingerprint"]
         if not changed_here or policy == "remote_wins":
+            await _store_content(blobs, known["connection_id"], item)
             await two_way.update(item, known["nexus_id"], conn=conn, services=services)
             after = await two_way.current(
                 item.object, known["nexus_id"], conn=conn, services=services
@@ -152,8 +166,12 @@ async def apply(
     *,
     dry_run: bool,
     policy: str = "nexus_wins",
+    blobs: BlobStore | None = None,
 ) -> dict[str, Any]:
-    """Apply ``fetched`` (or, dry, say what it would do); answer the run's report."""
+    """Apply ``fetched`` (or, dry, say what it would do); answer the run's report.
+
+    ``blobs`` is the tenant's files store, where the content of files goes.
+    """
     two_way = connector if isinstance(connector, Updating) else None
     report = _Report(_ONE_WAY if two_way is None else _TWO_WAY)
 
@@ -175,6 +193,7 @@ async def apply(
         if known is None:
             action = "create"
             if not dry_run:
+                await _store_content(blobs, connection_id, item)
                 nexus_id = await connector.write(
                     item, conn=conn, services=services, lookup=lookup, connection_id=connection_id
                 )
@@ -197,7 +216,7 @@ async def apply(
             action = "conflict"
         else:
             action = await _remote_change(
-                conn, services, two_way, item, known, policy=policy, dry_run=dry_run
+                conn, services, two_way, item, known, policy=policy, dry_run=dry_run, blobs=blobs
             )
         report.add(item.object, item.remote_id, item.label, action)
     return {

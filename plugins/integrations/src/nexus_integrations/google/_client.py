@@ -30,6 +30,7 @@ __all__ = ("SCOPES", "GoogleConfig", "PeopleClient", "StaleEtag", "error_status"
 
 SCOPES = ("https://www.googleapis.com/auth/contacts",)
 CALENDAR_SCOPE = "https://www.googleapis.com/auth/calendar.events"
+DRIVE_SCOPE = "https://www.googleapis.com/auth/drive.readonly"
 PERSON_FIELDS = "names,emailAddresses,phoneNumbers,clientData,metadata"
 UPDATE_FIELDS = "names,emailAddresses,phoneNumbers"
 _PAGE = 200
@@ -54,6 +55,10 @@ class GoogleConfig(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
             calendars are not synced (and not asked for at the consent screen).
         google_calendar: The Google calendar synced: ``primary`` (the user's) or an id.
         calendar_api_url: The Calendar API's base URL.
+        drive: Import the files of the user's My Drive into the shared drive "Documents"
+            (folder ``Google Drive``); off by default (and not asked for at consent).
+        drive_max_bytes: Files larger than this are left out of the import.
+        drive_api_url: The Drive API's base URL.
         refresh_token: Set by ``/oauth/complete`` (or given); kept encrypted.
     """
 
@@ -67,11 +72,15 @@ class GoogleConfig(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     calendar_id: UUID | None = None
     google_calendar: Annotated[str, msgspec.Meta(min_length=1, max_length=500)] = "primary"
     calendar_api_url: Url = "https://www.googleapis.com/calendar/v3/"
+    drive: bool = False
+    drive_max_bytes: Annotated[int, msgspec.Meta(ge=1)] = 50 * 1024 * 1024
+    drive_api_url: Url = "https://www.googleapis.com/drive/v3/"
     refresh_token: str | None = None
 
     def scopes(self) -> tuple[str, ...]:
-        """What the connection asks for: contacts, and calendar events when synced."""
-        return (*SCOPES, CALENDAR_SCOPE) if self.calendar_id else SCOPES
+        """What the connection asks for: contacts, calendar events and files when synced."""
+        calendar = (CALENDAR_SCOPE,) if self.calendar_id else ()
+        return (*SCOPES, *calendar, *((DRIVE_SCOPE,) if self.drive else ()))
 
     def oauth_app(self) -> OAuthApp:
         """The OAuth application: offline access so that Google gives a refresh token."""

@@ -1,7 +1,8 @@
-"""The Google Workspace connector: Contacts, and Calendar when the connection names one.
+"""The Google Workspace connector: Contacts, Calendar and Drive as the connection says.
 
 One connection, one OAuth grant; each object goes to its part: ``people`` to Contacts
-(``_contacts``), ``events`` to Calendar (``_calendar``, only when ``calendar_id`` is set).
+(``_contacts``), ``events`` to Calendar (``_calendar``, only when ``calendar_id`` is set),
+``files`` to Drive (``_drive``, only when ``drive`` is on).
 Every part follows the same two-way rules (``_engine``) and the connection's policy.
 """
 
@@ -13,6 +14,7 @@ from nexus_integrations._connector import Fetched, Item, Outgoing, Pushed
 from nexus_integrations.google._calendar import EVENTS, GoogleCalendar
 from nexus_integrations.google._client import GoogleConfig
 from nexus_integrations.google._contacts import GoogleContacts
+from nexus_integrations.google._drive import FILES, GoogleDrive
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable
@@ -56,19 +58,21 @@ class GoogleWorkspace:
     def __init__(self) -> None:
         self._contacts: _Part = GoogleContacts()
         self._calendar: _Part = GoogleCalendar()
+        self._drive: _Part = GoogleDrive()
 
     def _parts(self, config: GoogleConfig) -> list[_Part]:
-        return [self._contacts, self._calendar] if config.calendar_id else [self._contacts]
+        calendar = [self._calendar] if config.calendar_id else []
+        return [self._contacts, *calendar, *([self._drive] if config.drive else [])]
 
     def _part(self, obj: str) -> _Part:
-        return self._calendar if obj == EVENTS else self._contacts
+        return {EVENTS: self._calendar, FILES: self._drive}.get(obj, self._contacts)
 
     def oauth_app(self, config: GoogleConfig) -> OAuthApp:
         """The tenant's OAuth client at Google."""
         return config.oauth_app()
 
     def updates(self, obj: str) -> bool:
-        """Google's changes to contacts and events are applied."""
+        """Google's changes to contacts, events and files are applied."""
         return True
 
     def conflict_policy(self, config: GoogleConfig) -> str:
@@ -94,7 +98,7 @@ class GoogleWorkspace:
         lookup: Callable[[str, str], Awaitable[UUID | None]],
         connection_id: UUID,
     ) -> UUID:
-        """A new Nexus counterpart (a CRM contact, a calendar event)."""
+        """A new Nexus counterpart (a CRM contact, a calendar event, a file)."""
         return await self._part(item.object).write(item, conn=conn, services=services)
 
     async def current(
