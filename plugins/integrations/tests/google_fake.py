@@ -9,8 +9,8 @@ otherwise): ``GET /v1/people/me/connections`` with ``personFields``, ``pageSize`
 contacts with ``metadata.deleted``); ``POST /v1/people:createContact``; ``PATCH
 /v1/people/{id}:updateContact`` with ``updatePersonFields``, refused 400
 ``FAILED_PRECONDITION`` when the body's etag is not the contact's. The Calendar API:
-``calendar`` (``FakeCalendar``). ``throttle(n)`` answers the next n API calls 429 with
-``Retry-After: 0``.
+``calendar`` (``FakeCalendar``); the Drive API: ``drive`` (``FakeDrive``).
+``throttle(n)`` answers the next n API calls 429 with ``Retry-After: 0``.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlparse
 
 from google_calendar_fake import FakeCalendar
+from google_drive_fake import FakeDrive
 
 __all__ = ("CLIENT_ID", "CLIENT_SECRET", "CODE", "FakeGoogle")
 
@@ -35,6 +36,7 @@ class FakeGoogle:
     def __init__(self) -> None:
         self.people: dict[str, dict[str, Any]] = {}
         self.calendar = FakeCalendar()
+        self.drive = FakeDrive()
         self.seq = 0
         self.changed: dict[str, int] = {}
         self.access: set[str] = set()
@@ -51,9 +53,10 @@ class FakeGoogle:
             def _answer(
                 self, status: int, body: Any, headers: dict[str, str] | None = None
             ) -> None:
-                raw = json.dumps(body).encode()
+                raw = body if isinstance(body, bytes) else json.dumps(body).encode()
+                kind = "application/octet-stream" if isinstance(body, bytes) else "application/json"
                 self.send_response(status)
-                self.send_header("Content-Type", "application/json; charset=UTF-8")
+                self.send_header("Content-Type", kind)
                 self.send_header("Content-Length", str(len(raw)))
                 for key, value in (headers or {}).items():
                     self.send_header(key, value)
@@ -165,9 +168,11 @@ class FakeGoogle:
     def route(
         self, method: str, path: str, query: dict[str, str], body: Any, headers: Any
     ) -> tuple[int, Any]:
-        """The People API, or the Calendar API for its paths."""
+        """The People API, or the Calendar or Drive API for their paths."""
         if self.calendar.handles(path):
             return self.calendar.api(method, path, query, body, headers)
+        if self.drive.handles(path) and method == "GET":
+            return self.drive.api(path, query)
         return self.api(method, path, query, body)
 
     def api(self, method: str, path: str, query: dict[str, str], body: Any) -> tuple[int, Any]:

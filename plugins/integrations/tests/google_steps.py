@@ -8,10 +8,20 @@ from urllib.parse import parse_qs, urlparse
 
 from google_fake import CLIENT_ID, CLIENT_SECRET, CODE, FakeGoogle
 
-__all__ = ("API", "CALENDAR_SCOPE", "CONTACTS", "authorize", "connect", "ok", "run")
+__all__ = (
+    "API",
+    "CALENDAR_SCOPE",
+    "CONTACTS",
+    "DRIVE_SCOPE",
+    "authorize",
+    "connect",
+    "ok",
+    "run",
+)
 
 CONTACTS = "https://www.googleapis.com/auth/contacts"
 CALENDAR_SCOPE = "https://www.googleapis.com/auth/calendar.events"
+DRIVE_SCOPE = "https://www.googleapis.com/auth/drive.readonly"
 API = "/api/v1/integrations"
 
 
