@@ -141,3 +141,61 @@ def test_zohos_rate_limit_is_waited_out(client: Any, tenant: Any, zoho: FakeZoho
     counts = run(client, tenant, connection)
     assert counts["Contacts"]["create"] == 1
     assert zoho.calls.count("/crm/v7/Accounts") == 3  # two 429s, then the answer
+
+
+def test_nexus_changes_reach_zoho_and_a_contact_changed_on_both_sides_follows_the_policy(
+    client: Any, tenant: Any, zoho: FakeZoho
+) -> None:
+    connection = connect(client, tenant, zoho)
+    run(client, tenant, connection)
+    [kris] = ok(client.get(CRM, headers=tenant.headers))["items"]
+    grace = {"first_name": "Grace", "last_name": "Hopper", "email": "grace@example.com"}
+    ok(client.post(CRM, json=grace, headers=tenant.headers), 201)
+    patched = {"phone": "+442079460000"}
+    ok(client.patch(f"{CRM}/{kris['id']}", json=patched, headers=tenant.headers))
+
+    dry = run(client, tenant, connection, dry_run=True)
+    assert dry["Contacts (sent)"] == {"create": 1, "update": 1, "unchanged": 0, "conflict": 0}
+    assert len(zoho.modules["Contacts"]) == 1
+
+    sent = run(client, tenant, connection)
+    assert sent["Contacts (sent)"] == {"create": 1, "update": 1, "unchanged": 0, "conflict": 0}
+    remote = {r["Last_Name"]: r for r in zoho.modules["Contacts"]}
+    assert remote["Hopper"]["Email"] == "grace@example.com"
+    assert remote["Marrier"]["Phone"] == "+442079460000"
+    assert zoho.calls.count("POST /crm/v7/Contacts") == 1
+
+    # Zoho's answer to the push comes back in the next pull: nothing to do on either side.
+    again = run(client, tenant, connection)
+    assert all(c["create"] == c["update"] == c["conflict"] == 0 for c in again.values()), again
+    assert len(zoho.modules["Contacts"]) == 2
+    assert len(ok(client.get(CRM, headers=tenant.headers))["items"]) == 2
+
+    # Changed on both sides: nexus_wins sends Nexus's contact back over Zoho's change.
+    remote["Marrier"].update(Email="k@elsewhere.example", Modified_Time="2099-01-01T00:00:00Z")
+    ok(client.patch(f"{CRM}/{kris['id']}", json={"first_name": "Kristen"}, headers=tenant.headers))
+    settled = run(client, tenant, connection)
+    assert settled["Contacts"]["conflict"] == 1
+    assert settled["Contacts (sent)"]["update"] == 1
+    assert (remote["Marrier"]["First_Name"], remote["Marrier"]["Email"]) == (
+        "Kristen",
+        "kris@zylker.example",
+    )
+
+    # A contact deleted in Zoho refuses the update: reported, not retried as new.
+    zoho.modules["Contacts"].remove(remote["Hopper"])
+    grace_id = next(
+        c["id"]
+        for c in ok(client.get(CRM, headers=tenant.headers))["items"]
+        if c["last_name"] == "Hopper"
+    )
+    ok(
+        client.patch(
+            f"{CRM}/{grace_id}",
+            json={"email": "admiral@example.com"},
+            headers=tenant.headers,
+        )
+    )
+    refused = run(client, tenant, connection)
+    assert refused["Contacts (sent)"]["conflict"] == 1
+    assert len(zoho.modules["Contacts"]) == 1

@@ -1,4 +1,4 @@
-"""Zoho CRM → Nexus: Accounts, Contacts and Products, with modified-since cursors.
+"""Zoho CRM ⇄ Nexus: Accounts, Contacts and Products in, contacts back out (``_push``).
 
 Accounts become Finance partners (``finance.partners.ensure``, customers); Contacts CRM
 contacts (``crm.contacts.save``), a later change in Zoho applied to a contact unchanged in
@@ -19,7 +19,8 @@ from uuid import UUID
 
 import msgspec
 
-from nexus_integrations._connector import Fetched, Item
+from nexus_integrations._connector import Fetched, Item, Outgoing, Pushed
+from nexus_integrations.zoho import _push
 from nexus_integrations.zoho._client import ZohoClient, ZohoConfig
 
 if TYPE_CHECKING:
@@ -172,6 +173,22 @@ class ZohoCrm:
         """Apply Zoho's change to the CRM contact."""
         request = {"id": str(nexus_id), **item.data}
         await services.call(conn, "crm.contacts.save", request, result=_Ensured)
+
+    async def outgoing(
+        self, config: ZohoConfig, cursors: dict[str, str], *, conn: Connection, services: Services
+    ) -> tuple[list[Outgoing], dict[str, str]]:
+        """The CRM contacts changed in Nexus since the cursor ``crm.contact``."""
+        return await _push.outgoing(cursors, conn=conn, services=services)
+
+    def push(self, config: ZohoConfig, changes: list[Outgoing]) -> list[Pushed]:
+        """Insert or update each contact in Zoho."""
+        if not changes:
+            return []
+        client = ZohoClient(config)
+        try:
+            return _push.push(client, changes)
+        finally:
+            client.close()
 
 
 CONNECTOR = ZohoCrm()
