@@ -199,3 +199,43 @@ def test_nexus_changes_reach_zoho_and_a_contact_changed_on_both_sides_follows_th
     refused = run(client, tenant, connection)
     assert refused["Contacts (sent)"]["conflict"] == 1
     assert len(zoho.modules["Contacts"]) == 1
+
+
+def test_a_contact_deleted_in_zoho_is_deleted_in_nexus_unless_changed_there(
+    client: Any, tenant: Any, zoho: FakeZoho
+) -> None:
+    zoho.add("Contacts", "2026-11-05T10:00:00+01:00", First_Name="Sage", Last_Name="Wieser")
+    connection = connect(client, tenant, zoho)
+    run(client, tenant, connection)
+    people = {c["last_name"]: c for c in ok(client.get(CRM, headers=tenant.headers))["items"]}
+    # Sage changes in Nexus (nexus_wins keeps her, and sends her back as new); Kris does not.
+    ok(
+        client.patch(
+            f"{CRM}/{people['Wieser']['id']}", json={"job_title": "CFO"}, headers=tenant.headers
+        )
+    )
+    ok(
+        client.patch(
+            f"{CRM}/{people['Wieser']['id']}",
+            json={"email": "sage@example.com"},
+            headers=tenant.headers,
+        )
+    )
+    for record in list(zoho.modules["Contacts"]):
+        zoho.delete("Contacts", record["id"], "2026-11-20T10:00:00+01:00")
+
+    dry = run(client, tenant, connection, dry_run=True)
+    assert (dry["Contacts"]["delete"], dry["Contacts"]["conflict"]) == (1, 1)
+    assert len(ok(client.get(CRM, headers=tenant.headers))["items"]) == 2
+
+    done = run(client, tenant, connection)
+    assert (done["Contacts"]["delete"], done["Contacts"]["conflict"]) == (1, 1)
+    assert done["Contacts (sent)"]["create"] == 1
+    [left] = ok(client.get(CRM, headers=tenant.headers))["items"]
+    assert left["last_name"] == "Wieser"
+    [again] = zoho.modules["Contacts"]
+    assert (again["Last_Name"], again["Email"]) == ("Wieser", "sage@example.com")
+    later = run(client, tenant, connection)
+    assert all(c.get("delete", 0) == c["conflict"] == c["create"] == 0 for c in later.values()), (
+        later
+    )

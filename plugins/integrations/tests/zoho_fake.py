@@ -9,7 +9,9 @@ otherwise) with ``fields`` (required in v7), ``per_page``, ``page`` and
 {"per_page", "count", "page", "more_records"}}``, and ``X-RATELIMIT-LIMIT``,
 ``-REMAINING``, ``-RESET`` (epoch ms) on every answer. ``POST`` and ``PUT
 /crm/{v}/{module}`` insert and update the records of ``{"data": […]}`` (``id`` names the
-one to update) and answer a result per record (``INVALID_DATA`` for an unknown id).
+one to update) and answer a result per record (``INVALID_DATA`` for an unknown id); ``GET
+/crm/{v}/{module}/deleted`` the records ``delete``d (204 when none since
+``If-Modified-Since``).
 ``throttle(n)`` answers the next n calls 429 ``TOO_MANY_REQUESTS`` with
 ``X-RATELIMIT-REMAINING: 0`` and a reset 0.2 s ahead.
 """
@@ -39,6 +41,7 @@ class FakeZoho:
             "Contacts": [],
             "Products": [],
         }
+        self.gone: dict[str, list[dict[str, Any]]] = {}
         self.access: set[str] = set()
         self.refresh: set[str] = set()
         self.throttled = 0
@@ -150,6 +153,8 @@ class FakeZoho:
 
     def read(self, path: str, query: dict[str, str], since: str | None) -> tuple[int, Any]:
         parts = path.strip("/").split("/")
+        if len(parts) == 4 and parts[3] == "deleted" and parts[2] in self.modules:
+            return self._deleted(parts[2], since)
         if len(parts) != 3 or parts[0] != "crm" or parts[1] not in ("v2", "v7"):
             return 404, {"code": "INVALID_URL_PATTERN", "status": "error"}
         if parts[2] not in self.modules:
@@ -173,6 +178,24 @@ class FakeZoho:
             "more_records": page * size < len(records),
         }
         return 200, {"data": data, "info": info}
+
+    def delete(self, module: str, record_id: str, when: str) -> None:
+        """Delete a record in Zoho (to the recycle bin) at ``when``."""
+        [record] = [r for r in self.modules[module] if r["id"] == record_id]
+        self.modules[module].remove(record)
+        name = f"{record.get('First_Name', '')} {record.get('Last_Name', '')}".strip()
+        gone = {"id": record_id, "display_name": name, "type": "recycle", "deleted_time": when}
+        self.gone.setdefault(module, []).append(gone)
+
+    def _deleted(self, module: str, since: str | None) -> tuple[int, Any]:
+        records = self.gone.get(module, [])
+        if since:
+            after = datetime.fromisoformat(since)
+            records = [r for r in records if datetime.fromisoformat(r["deleted_time"]) > after]
+        if not records:
+            return 204, None
+        info = {"per_page": 200, "count": len(records), "page": 1, "more_records": False}
+        return 200, {"data": records, "info": info}
 
     def write(self, method: str, path: str, body: dict[str, Any]) -> tuple[int, Any]:
         """``POST`` inserts, ``PUT`` updates (by ``id``) each of ``data``; a result each."""

@@ -5,10 +5,10 @@ in dependency order (partners before the invoices naming them), with the cursors
 for the next run, and ``write``s one new item into Nexus through the services port.
 
 An updating connector (``Updating``) reads its Nexus counterparts (``current``) and applies
-a remote change to one (``update``); a two-way one (``TwoWay``) also lists what changed in
-Nexus since its cursor (``outgoing``) and sends those changes to the remote (``push``,
-blocking). An OAuth
-connector (``OAuthConnector``) describes its OAuth application for a configuration.
+a remote change (``update``) or deletion (``delete``) to one; a two-way one (``TwoWay``)
+also lists what changed in Nexus since its cursor (``outgoing``) and sends those changes to
+the remote (``push``, blocking). An OAuth connector (``OAuthConnector``) describes its
+OAuth application for a configuration.
 """
 
 from __future__ import annotations
@@ -59,6 +59,8 @@ class Item(msgspec.Struct, kw_only=True):
     content: bytes | None = None
     content_name: str = ""
     blob_key: str | None = None
+    deleted: bool = False
+    """Deleted remotely (``data`` empty): its counterpart follows the connection's policy."""
 
 
 class Fetched(msgspec.Struct, kw_only=True):
@@ -133,6 +135,15 @@ class Updating(Protocol):
         self, item: Item, nexus_id: UUID, *, conn: Connection, services: Services
     ) -> None:
         """Apply a remote change to the Nexus counterpart."""
+        ...
+
+    async def delete(
+        self, obj: str, nexus_id: UUID, *, conn: Connection, services: Services
+    ) -> None:
+        """Delete the Nexus counterpart of an object deleted remotely.
+
+        Called only for the objects whose deletions the connector fetches (``deleted``).
+        """
         ...
 
     def conflict_policy(self, config: Any) -> str:

@@ -7,6 +7,10 @@ the same fingerprint: unchanged. Known with another fingerprint: changed remotel
 One-way connectors (Odoo): a remote change is a conflict, settled by the policy "Nexus
 wins" (posted documents are never rewritten): reported, nothing written.
 
+A remote deletion (``Item.deleted``) of an object unchanged in Nexus deletes its
+counterpart (``delete``, when the connector can); changed in Nexus too, it is a conflict
+(``remote_wins`` deletes, ``nexus_wins`` keeps and sends it again as new). The mapping goes.
+
 Two-way connectors (Google, Zoho): the ref also keeps the Nexus side's fingerprint as last
 synced and the remote's version (etag). A remote change to an object unchanged in Nexus is
 applied (``update``); changed on both sides it is a conflict, settled by the connection's
@@ -54,7 +58,7 @@ class _Report:
 
     def add(self, obj: str, remote_id: str, label: str, action: str) -> None:
         per = self.counts.setdefault(obj, dict.fromkeys(self.actions, 0))
-        per[action] += 1
+        per[action] = per.get(action, 0) + 1  # "delete" is counted only where it happens
         if action != "unchanged" and len(self.listed) < _LISTED:
             self.listed.append(
                 {"object": obj, "remote_id": remote_id, "label": label, "action": action}
@@ -157,6 +161,33 @@ async def _remote_change(
     return "conflict" if changed_here else "update"
 
 
+async def _remote_delete(
+    conn: Connection,
+    services: Services,
+    two_way: Updating,
+    item: Item,
+    known: Any,
+    *,
+    policy: str,
+    dry_run: bool,
+) -> str:
+    """Settle a deletion made remotely.
+
+    Unchanged in Nexus since the last sync, the counterpart is deleted too (when the
+    connector can); changed in Nexus, it is a conflict: ``remote_wins`` deletes it,
+    ``nexus_wins`` keeps it (a two-way connector then sends it again, as new). Either way
+    the mapping goes: the remote object is gone.
+    """
+    local = await two_way.current(item.object, known["nexus_id"], conn=conn, services=services)
+    changed_here = local is not None and fingerprint(local) != known["local_fingerprint"]
+    if dry_run:
+        return "conflict" if changed_here else "delete"
+    if local is not None and (not changed_here or policy == "remote_wins"):
+        await two_way.delete(item.object, known["nexus_id"], conn=conn, services=services)
+    await conn.execute("delete from integrations_external_ref where id = $1", known["id"])
+    return "conflict" if changed_here else "delete"
+
+
 async def apply(
     conn: Connection,
     services: Services,
@@ -188,6 +219,13 @@ async def apply(
     for item in fetched.items:
         remote = fingerprint(item.data)
         known = await conn.fetchrow(_REF, connection_id, item.object, item.remote_id)
+        if item.deleted:
+            if known is not None and two_way is not None:
+                action = await _remote_delete(
+                    conn, services, two_way, item, known, policy=policy, dry_run=dry_run
+                )
+                report.add(item.object, item.remote_id, item.label, action)
+            continue  # never imported (or a one-way connector): nothing to follow
         if known is None and two_way is not None and item.hint and not dry_run:
             known = await _adopt(conn, services, connection_id, two_way, item)
         if known is None:

@@ -9,8 +9,9 @@ is the ``nextSyncToken``, so the next run asks only for what changed (an expired
 contacts changed since the cursor ``crm.contact`` (``crm.contacts.changed``) go to
 ``people.createContact`` (carrying the Nexus id in ``clientData``, so a lost answer never
 duplicates a contact) or ``people.updateContact`` with the etag last seen (a stale etag is
-a conflict the next pull settles by the connection's policy). Contacts deleted in Google
-are left in Nexus.
+a conflict the next pull settles by the connection's policy). A person deleted in Google
+(``metadata.deleted`` in an incremental listing) deletes its CRM contact when unchanged in
+Nexus since the last sync (``crm.contacts.delete``); changed in Nexus, the policy decides.
 """
 
 from __future__ import annotations
@@ -44,6 +45,10 @@ MAPPING: dict[str, tuple[str, str]] = {
     "phone": ("phoneNumbers", "value"),
 }
 """CRM contact field → (People API person field, the key in its first entry)."""
+
+
+class _Deleted(msgspec.Struct):
+    deleted: bool
 
 
 class _Contact(msgspec.Struct):
@@ -118,6 +123,8 @@ class GoogleContacts:
         items = []
         for person in people:
             if (person.get("metadata") or {}).get("deleted"):
+                name = person["resourceName"]
+                items.append(Item(object=PEOPLE, remote_id=name, label=name, data={}, deleted=True))
                 continue
             data = from_person(person)
             items.append(
@@ -152,6 +159,11 @@ class GoogleContacts:
         """Apply Google's change to the CRM contact."""
         request = {"id": str(nexus_id), **item.data}
         await services.call(conn, "crm.contacts.save", request, result=_Contact)
+
+    async def delete(self, nexus_id: UUID, *, conn: Connection, services: Services) -> None:
+        """Delete the CRM contact of a person deleted in Google."""
+        request = {"id": str(nexus_id)}
+        await services.call(conn, "crm.contacts.delete", request, result=_Deleted)
 
     async def outgoing(
         self, config: GoogleConfig, cursors: dict[str, str], *, conn: Connection, services: Services

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from nexus_integrations._connector import Fetched, Item, Outgoing, Pushed
 from nexus_integrations.google._calendar import EVENTS, GoogleCalendar
 from nexus_integrations.google._client import GoogleConfig
-from nexus_integrations.google._contacts import GoogleContacts
+from nexus_integrations.google._contacts import PEOPLE, GoogleContacts
 from nexus_integrations.google._drive import FILES, GoogleDrive
 
 if TYPE_CHECKING:
@@ -56,7 +56,8 @@ class GoogleWorkspace:
     config_type: type[msgspec.Struct] = GoogleConfig
 
     def __init__(self) -> None:
-        self._contacts: _Part = GoogleContacts()
+        self._people = GoogleContacts()
+        self._contacts: _Part = self._people
         self._calendar: _Part = GoogleCalendar()
         self._drive: _Part = GoogleDrive()
 
@@ -112,6 +113,13 @@ class GoogleWorkspace:
     ) -> None:
         """Apply Google's change to the Nexus counterpart."""
         await self._part(item.object).update(item, nexus_id, conn=conn, services=services)
+
+    async def delete(
+        self, obj: str, nexus_id: UUID, *, conn: Connection, services: Services
+    ) -> None:
+        """Delete a contact deleted in Google (the only deletions fetched)."""
+        assert obj == PEOPLE, obj
+        await self._people.delete(nexus_id, conn=conn, services=services)
 
     async def outgoing(
         self, config: GoogleConfig, cursors: dict[str, str], *, conn: Connection, services: Services

@@ -4,7 +4,8 @@ Zoho keeps each account in one data center; its accounts server (``accounts.zoho
 ``.eu``, ``.in``, ``.com.au``, ``.jp``, ``zohocloud.ca``, ``.sa``, ``.com.cn``) hands out
 the tokens, and the token answer names the ``api_domain`` to call. Records are read with
 ``GET /crm/{version}/{module}?fields=…&per_page=200&page=…`` (``page_token`` past 2,000)
-and ``If-Modified-Since`` (304 when nothing changed), authorized ``Zoho-oauthtoken``.
+and ``If-Modified-Since`` (304 when nothing changed), deleted ones with ``GET
+/crm/{version}/{module}/deleted?type=all``, authorized ``Zoho-oauthtoken``.
 Records are written with ``POST`` (insert) and ``PUT`` (update)
 ``/crm/{version}/{module}``, 100 a call. Rate limits are honoured: a 429 is retried after
 ``Retry-After`` or ``X-RATELIMIT-RESET``, and when ``X-RATELIMIT-REMAINING`` reaches 0 the
@@ -157,10 +158,23 @@ class ZohoClient:
 
     def records(self, module: str, fields: list[str], since: str | None) -> list[dict[str, Any]]:
         """The module's records modified since ``since`` (all when None), paged."""
+        params = {"fields": ",".join(fields), "per_page": _PAGE, "page": 1}
+        return self._pages(module, params, since)
+
+    def deleted(self, module: str, since: str | None) -> list[dict[str, Any]]:
+        """The module's records deleted since ``since`` (``GET {module}/deleted?type=all``).
+
+        Each has ``id``, ``display_name``, ``type`` (``recycle`` or ``permanent``) and
+        ``deleted_time``.
+        """
+        return self._pages(
+            f"{module}/deleted", {"type": "all", "per_page": _PAGE, "page": 1}, since
+        )
+
+    def _pages(self, path: str, params: dict[str, Any], since: str | None) -> list[dict[str, Any]]:
         found: list[dict[str, Any]] = []
-        params: dict[str, Any] = {"fields": ",".join(fields), "per_page": _PAGE, "page": 1}
         while True:
-            response = retrying(functools.partial(self._get, module, dict(params), since))
+            response = retrying(functools.partial(self._get, path, dict(params), since))
             if response.status_code in (204, 304):
                 return found
             answer = response.json()
