@@ -6,7 +6,7 @@ answers an access and a refresh token; ``grant_type=refresh_token`` a new access
 anything else 400 ``invalid_grant``. The People API (Bearer access token required, 401
 otherwise): ``GET /v1/people/me/connections`` with ``personFields``, ``pageSize``,
 ``pageToken``, ``requestSyncToken`` and ``syncToken`` (only what changed since, deleted
-contacts with ``metadata.deleted``); ``POST /v1/people:createContact``; ``PATCH
+(``remove``) contacts with ``metadata.deleted``); ``POST /v1/people:createContact``; ``PATCH
 /v1/people/{id}:updateContact`` with ``updatePersonFields``, refused 400
 ``FAILED_PRECONDITION`` when the body's etag is not the contact's. The Calendar API:
 ``calendar`` (``FakeCalendar``); the Drive API: ``drive`` (``FakeDrive``).
@@ -159,6 +159,16 @@ class FakeGoogle:
             self._touch(name)
             return name
 
+    def remove(self, name: str) -> None:
+        """Delete a contact in Google: a sync lists it with ``metadata.deleted``."""
+        with self.lock:
+            self.people[name] = {
+                "resourceName": name,
+                "metadata": {"deleted": True},
+                "emailAddresses": [],
+            }
+            self._touch(name)
+
     def edit(self, name: str, **fields: Any) -> None:
         """Change a contact in Google (new etag, in the next sync)."""
         with self.lock:
@@ -181,6 +191,8 @@ class FakeGoogle:
             names = sorted(
                 (n for n, s in self.changed.items() if s > since), key=lambda n: self.changed[n]
             )
+            if not since:  # a full listing has no deleted contacts; a sync has them
+                names = [n for n in names if not self.people[n].get("metadata", {}).get("deleted")]
             size = int(query.get("pageSize") or 100)
             start = int(query.get("pageToken") or 0)
             page = names[start : start + size]

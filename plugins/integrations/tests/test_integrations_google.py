@@ -120,3 +120,23 @@ def test_a_refused_code_is_422_and_another_tenant_sees_404(
     assert other_start.status_code == 404
     bad = {"source": "google", "name": "x", "config": {"client_id": "a"}}
     assert client.post(f"{API}/connections", json=bad, headers=tenant.headers).status_code == 422
+
+
+def test_a_contact_deleted_in_google_is_deleted_in_nexus_unless_changed_there(
+    client: Any, tenant: Any, google: FakeGoogle
+) -> None:
+    connection = connect(client, tenant, google, conflict_policy="remote_wins")
+    authorize(client, tenant, connection)
+    run(client, tenant, connection)
+    ada = contacts(client, tenant)["Ada Lovelace"]
+    ok(client.patch(f"{CRM}/{ada['id']}", json={"job_title": "Countess"}, headers=tenant.headers))
+    ok(client.patch(f"{CRM}/{ada['id']}", json={"phone": "+442079460000"}, headers=tenant.headers))
+    for person in list(google.people):
+        google.remove(person)
+
+    counts = run(client, tenant, connection)
+    assert (counts["people"]["delete"], counts["people"]["conflict"]) == (1, 1)
+    assert contacts(client, tenant) == {}  # remote_wins: the changed one goes too
+    assert "people (sent)" not in counts
+    again = run(client, tenant, connection)
+    assert all(c.get("delete", 0) == c["conflict"] == 0 for c in again.values()), again
