@@ -1,5 +1,5 @@
-"""One database and app per test module (Integrations with CRM, Finance and Inventory); a
-fresh tenant per test."""
+"""One database and app per test module (Integrations with CRM, Finance, Inventory, Calendar
+and Drive); a fresh tenant per test."""
 
 from __future__ import annotations
 
@@ -12,7 +12,9 @@ from nexus.testing import create_test_client, make_tenant, migrated_database
 
 os.environ.setdefault("NEXUS_INTEGRATIONS_KEYS", Fernet.generate_key().decode())
 
+import nexus_calendar  # noqa: E402
 import nexus_crm  # noqa: E402
+import nexus_drive  # noqa: E402
 import nexus_finance  # noqa: E402
 import nexus_integrations  # noqa: E402 - after the key is configured
 import nexus_inventory  # noqa: E402
@@ -20,7 +22,14 @@ import nexus_inventory  # noqa: E402
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-PLUGINS = [nexus_crm, nexus_finance, nexus_inventory, nexus_integrations]
+PLUGINS = [
+    nexus_crm,
+    nexus_finance,
+    nexus_inventory,
+    nexus_calendar,
+    nexus_drive,
+    nexus_integrations,
+]
 
 
 @pytest.fixture(scope="module")

@@ -6,10 +6,11 @@ answers an access and a refresh token; ``grant_type=refresh_token`` a new access
 anything else 400 ``invalid_grant``. The People API (Bearer access token required, 401
 otherwise): ``GET /v1/people/me/connections`` with ``personFields``, ``pageSize``,
 ``pageToken``, ``requestSyncToken`` and ``syncToken`` (only what changed since, deleted
-contacts with ``metadata.deleted``); ``POST /v1/people:createContact``; ``PATCH
+(``remove``) contacts with ``metadata.deleted``); ``POST /v1/people:createContact``; ``PATCH
 /v1/people/{id}:updateContact`` with ``updatePersonFields``, refused 400
-``FAILED_PRECONDITION`` when the body's etag is not the contact's. ``throttle(n)``
-answers the next n API calls 429 with ``Retry-After: 0``.
+``FAILED_PRECONDITION`` when the body's etag is not the contact's. The Calendar API:
+``calendar`` (``FakeCalendar``); the Drive API: ``drive`` (``FakeDrive``).
+``throttle(n)`` answers the next n API calls 429 with ``Retry-After: 0``.
 """
 
 from __future__ import annotations
@@ -21,6 +22,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
+from google_calendar_fake import FakeCalendar
+from google_drive_fake import FakeDrive
+
 __all__ = ("CLIENT_ID", "CLIENT_SECRET", "CODE", "FakeGoogle")
 
 CLIENT_ID, CLIENT_SECRET, CODE = "client-1.apps.example", "secret-1", "4/auth-code-1"
@@ -31,6 +35,8 @@ class FakeGoogle:
 
     def __init__(self) -> None:
         self.people: dict[str, dict[str, Any]] = {}
+        self.calendar = FakeCalendar()
+        self.drive = FakeDrive()
         self.seq = 0
         self.changed: dict[str, int] = {}
         self.access: set[str] = set()
@@ -47,9 +53,10 @@ class FakeGoogle:
             def _answer(
                 self, status: int, body: Any, headers: dict[str, str] | None = None
             ) -> None:
-                raw = json.dumps(body).encode()
+                raw = body if isinstance(body, bytes) else json.dumps(body).encode()
+                kind = "application/octet-stream" if isinstance(body, bytes) else "application/json"
                 self.send_response(status)
-                self.send_header("Content-Type", "application/json; charset=UTF-8")
+                self.send_header("Content-Type", kind)
                 self.send_header("Content-Length", str(len(raw)))
                 for key, value in (headers or {}).items():
                     self.send_header(key, value)
@@ -67,8 +74,10 @@ class FakeGoogle:
                     return
                 self._api("POST", url, self._body())
 
-            def do_PATCH(self) -> None:  # noqa: N802
-                self._api("PATCH", urlparse(self.path), self._body())
+            def do_PATCH(self) -> None:  # noqa: N802 - PATCH (People) and PUT (Calendar)
+                self._api(self.command, urlparse(self.path), self._body())
+
+            do_PUT = do_PATCH
 
             def do_GET(self) -> None:  # noqa: N802
                 self._api("GET", urlparse(self.path), b"")
@@ -86,7 +95,7 @@ class FakeGoogle:
                         return
                     query = {k: v[0] for k, v in parse_qs(url.query).items()}
                     body = json.loads(raw or b"{}")
-                    self._answer(*fake.api(method, url.path, query, body))
+                    self._answer(*fake.route(method, url.path, query, body, self.headers))
 
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True
@@ -150,11 +159,31 @@ class FakeGoogle:
             self._touch(name)
             return name
 
+    def remove(self, name: str) -> None:
+        """Delete a contact in Google: a sync lists it with ``metadata.deleted``."""
+        with self.lock:
+            self.people[name] = {
+                "resourceName": name,
+                "metadata": {"deleted": True},
+                "emailAddresses": [],
+            }
+            self._touch(name)
+
     def edit(self, name: str, **fields: Any) -> None:
         """Change a contact in Google (new etag, in the next sync)."""
         with self.lock:
             self.people[name].update(fields)
             self._touch(name)
+
+    def route(
+        self, method: str, path: str, query: dict[str, str], body: Any, headers: Any
+    ) -> tuple[int, Any]:
+        """The People API, or the Calendar or Drive API for their paths."""
+        if self.calendar.handles(path):
+            return self.calendar.api(method, path, query, body, headers)
+        if self.drive.handles(path) and method == "GET":
+            return self.drive.api(path, query)
+        return self.api(method, path, query, body)
 
     def api(self, method: str, path: str, query: dict[str, str], body: Any) -> tuple[int, Any]:
         if method == "GET" and path == "/v1/people/me/connections":
@@ -162,6 +191,8 @@ class FakeGoogle:
             names = sorted(
                 (n for n, s in self.changed.items() if s > since), key=lambda n: self.changed[n]
             )
+            if not since:  # a full listing has no deleted contacts; a sync has them
+                names = [n for n in names if not self.people[n].get("metadata", {}).get("deleted")]
             size = int(query.get("pageSize") or 100)
             start = int(query.get("pageToken") or 0)
             page = names[start : start + size]

@@ -5,18 +5,12 @@ nothing."""
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import parse_qs, urlparse
 
 import pytest
-from google_fake import CLIENT_ID, CLIENT_SECRET, CODE, FakeGoogle
+from google_fake import FakeGoogle
+from google_steps import API, authorize, connect, ok, run
 
-API = "/api/v1/integrations"
 CRM = "/api/v1/crm/contacts"
-
-
-def ok(response: Any, status: int = 200) -> Any:
-    assert response.status_code == status, response.text
-    return response.json()
 
 
 @pytest.fixture
@@ -25,46 +19,6 @@ def google() -> Any:
         fake.add("Ada", "Lovelace", "ada@example.com")
         fake.add("Alan", "Turing", "alan@example.com")
         yield fake
-
-
-def connect(client: Any, tenant: Any, google: FakeGoogle, **extra: Any) -> str:
-    config = {
-        "client_id": CLIENT_ID,
-        "client_secret": CLIENT_SECRET,
-        "redirect_uri": "https://nexus.example/app/integrations/oauth",
-        "authorize_url": f"{google.base_url}/o/oauth2/v2/auth",
-        "token_url": f"{google.base_url}/token",
-        "api_url": f"{google.base_url}/",
-        **extra,
-    }
-    body = {"source": "google", "name": "Workspace", "config": config}
-    made = ok(client.post(f"{API}/connections", json=body, headers=tenant.headers), 201)
-    assert CLIENT_SECRET not in str(made)
-    assert made["authorized"] is False
-    return str(made["id"])
-
-
-def authorize(client: Any, tenant: Any, connection: str) -> Any:
-    start = ok(
-        client.post(f"{API}/connections/{connection}/oauth/start", headers=tenant.headers), 201
-    )
-    query = parse_qs(urlparse(start["url"]).query)
-    assert query["client_id"] == [CLIENT_ID]
-    assert query["access_type"] == ["offline"]
-    assert query["state"] == [start["state"]]
-    assert query["scope"] == ["https://www.googleapis.com/auth/contacts"]
-    url = f"{API}/connections/{connection}/oauth/complete"
-    bad = client.post(url, json={"code": CODE, "state": "forged"}, headers=tenant.headers)
-    assert bad.status_code == 409, bad.text
-    body = {"code": CODE, "state": start["state"]}
-    return ok(client.post(url, json=body, headers=tenant.headers), 201)
-
-
-def run(client: Any, tenant: Any, connection: str, *, dry_run: bool = False) -> Any:
-    url = f"{API}/connections/{connection}/imports"
-    done = ok(client.post(url, json={"dry_run": dry_run}, headers=tenant.headers), 201)
-    assert done["status"] == "done", done["error"]
-    return done["report"]["counts"]
 
 
 def contacts(client: Any, tenant: Any) -> dict[str, Any]:
@@ -166,3 +120,23 @@ def test_a_refused_code_is_422_and_another_tenant_sees_404(
     assert other_start.status_code == 404
     bad = {"source": "google", "name": "x", "config": {"client_id": "a"}}
     assert client.post(f"{API}/connections", json=bad, headers=tenant.headers).status_code == 422
+
+
+def test_a_contact_deleted_in_google_is_deleted_in_nexus_unless_changed_there(
+    client: Any, tenant: Any, google: FakeGoogle
+) -> None:
+    connection = connect(client, tenant, google, conflict_policy="remote_wins")
+    authorize(client, tenant, connection)
+    run(client, tenant, connection)
+    ada = contacts(client, tenant)["Ada Lovelace"]
+    ok(client.patch(f"{CRM}/{ada['id']}", json={"job_title": "Countess"}, headers=tenant.headers))
+    ok(client.patch(f"{CRM}/{ada['id']}", json={"phone": "+442079460000"}, headers=tenant.headers))
+    for person in list(google.people):
+        google.remove(person)
+
+    counts = run(client, tenant, connection)
+    assert (counts["people"]["delete"], counts["people"]["conflict"]) == (1, 1)
+    assert contacts(client, tenant) == {}  # remote_wins: the changed one goes too
+    assert "people (sent)" not in counts
+    again = run(client, tenant, connection)
+    assert all(c.get("delete", 0) == c["conflict"] == 0 for c in again.values()), again

@@ -141,3 +141,101 @@ def test_zohos_rate_limit_is_waited_out(client: Any, tenant: Any, zoho: FakeZoho
     counts = run(client, tenant, connection)
     assert counts["Contacts"]["create"] == 1
     assert zoho.calls.count("/crm/v7/Accounts") == 3  # two 429s, then the answer
+
+
+def test_nexus_changes_reach_zoho_and_a_contact_changed_on_both_sides_follows_the_policy(
+    client: Any, tenant: Any, zoho: FakeZoho
+) -> None:
+    connection = connect(client, tenant, zoho)
+    run(client, tenant, connection)
+    [kris] = ok(client.get(CRM, headers=tenant.headers))["items"]
+    grace = {"first_name": "Grace", "last_name": "Hopper", "email": "grace@example.com"}
+    ok(client.post(CRM, json=grace, headers=tenant.headers), 201)
+    patched = {"phone": "+442079460000"}
+    ok(client.patch(f"{CRM}/{kris['id']}", json=patched, headers=tenant.headers))
+
+    dry = run(client, tenant, connection, dry_run=True)
+    assert dry["Contacts (sent)"] == {"create": 1, "update": 1, "unchanged": 0, "conflict": 0}
+    assert len(zoho.modules["Contacts"]) == 1
+
+    sent = run(client, tenant, connection)
+    assert sent["Contacts (sent)"] == {"create": 1, "update": 1, "unchanged": 0, "conflict": 0}
+    remote = {r["Last_Name"]: r for r in zoho.modules["Contacts"]}
+    assert remote["Hopper"]["Email"] == "grace@example.com"
+    assert remote["Marrier"]["Phone"] == "+442079460000"
+    assert zoho.calls.count("POST /crm/v7/Contacts") == 1
+
+    # Zoho's answer to the push comes back in the next pull: nothing to do on either side.
+    again = run(client, tenant, connection)
+    assert all(c["create"] == c["update"] == c["conflict"] == 0 for c in again.values()), again
+    assert len(zoho.modules["Contacts"]) == 2
+    assert len(ok(client.get(CRM, headers=tenant.headers))["items"]) == 2
+
+    # Changed on both sides: nexus_wins sends Nexus's contact back over Zoho's change.
+    remote["Marrier"].update(Email="k@elsewhere.example", Modified_Time="2099-01-01T00:00:00Z")
+    ok(client.patch(f"{CRM}/{kris['id']}", json={"first_name": "Kristen"}, headers=tenant.headers))
+    settled = run(client, tenant, connection)
+    assert settled["Contacts"]["conflict"] == 1
+    assert settled["Contacts (sent)"]["update"] == 1
+    assert (remote["Marrier"]["First_Name"], remote["Marrier"]["Email"]) == (
+        "Kristen",
+        "kris@zylker.example",
+    )
+
+    # A contact deleted in Zoho refuses the update: reported, not retried as new.
+    zoho.modules["Contacts"].remove(remote["Hopper"])
+    grace_id = next(
+        c["id"]
+        for c in ok(client.get(CRM, headers=tenant.headers))["items"]
+        if c["last_name"] == "Hopper"
+    )
+    ok(
+        client.patch(
+            f"{CRM}/{grace_id}",
+            json={"email": "admiral@example.com"},
+            headers=tenant.headers,
+        )
+    )
+    refused = run(client, tenant, connection)
+    assert refused["Contacts (sent)"]["conflict"] == 1
+    assert len(zoho.modules["Contacts"]) == 1
+
+
+def test_a_contact_deleted_in_zoho_is_deleted_in_nexus_unless_changed_there(
+    client: Any, tenant: Any, zoho: FakeZoho
+) -> None:
+    zoho.add("Contacts", "2026-11-05T10:00:00+01:00", First_Name="Sage", Last_Name="Wieser")
+    connection = connect(client, tenant, zoho)
+    run(client, tenant, connection)
+    people = {c["last_name"]: c for c in ok(client.get(CRM, headers=tenant.headers))["items"]}
+    # Sage changes in Nexus (nexus_wins keeps her, and sends her back as new); Kris does not.
+    ok(
+        client.patch(
+            f"{CRM}/{people['Wieser']['id']}", json={"job_title": "CFO"}, headers=tenant.headers
+        )
+    )
+    ok(
+        client.patch(
+            f"{CRM}/{people['Wieser']['id']}",
+            json={"email": "sage@example.com"},
+            headers=tenant.headers,
+        )
+    )
+    for record in list(zoho.modules["Contacts"]):
+        zoho.delete("Contacts", record["id"], "2026-11-20T10:00:00+01:00")
+
+    dry = run(client, tenant, connection, dry_run=True)
+    assert (dry["Contacts"]["delete"], dry["Contacts"]["conflict"]) == (1, 1)
+    assert len(ok(client.get(CRM, headers=tenant.headers))["items"]) == 2
+
+    done = run(client, tenant, connection)
+    assert (done["Contacts"]["delete"], done["Contacts"]["conflict"]) == (1, 1)
+    assert done["Contacts (sent)"]["create"] == 1
+    [left] = ok(client.get(CRM, headers=tenant.headers))["items"]
+    assert left["last_name"] == "Wieser"
+    [again] = zoho.modules["Contacts"]
+    assert (again["Last_Name"], again["Email"]) == ("Wieser", "sage@example.com")
+    later = run(client, tenant, connection)
+    assert all(c.get("delete", 0) == c["conflict"] == c["create"] == 0 for c in later.values()), (
+        later
+    )

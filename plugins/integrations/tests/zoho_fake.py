@@ -7,8 +7,13 @@ access token; otherwise 200 with ``{"error": "invalid_code"}``, as Zoho answers.
 otherwise) with ``fields`` (required in v7), ``per_page``, ``page`` and
 ``If-Modified-Since`` (304 when nothing was modified after it): ``{"data": […], "info":
 {"per_page", "count", "page", "more_records"}}``, and ``X-RATELIMIT-LIMIT``,
-``-REMAINING``, ``-RESET`` (epoch ms) on every answer. ``throttle(n)`` answers the next n
-calls 429 ``TOO_MANY_REQUESTS`` with ``X-RATELIMIT-REMAINING: 0`` and a reset 0.2 s ahead.
+``-REMAINING``, ``-RESET`` (epoch ms) on every answer. ``POST`` and ``PUT
+/crm/{v}/{module}`` insert and update the records of ``{"data": […]}`` (``id`` names the
+one to update) and answer a result per record (``INVALID_DATA`` for an unknown id); ``GET
+/crm/{v}/{module}/deleted`` the records ``delete``d (204 when none since
+``If-Modified-Since``).
+``throttle(n)`` answers the next n calls 429 ``TOO_MANY_REQUESTS`` with
+``X-RATELIMIT-REMAINING: 0`` and a reset 0.2 s ahead.
 """
 
 from __future__ import annotations
@@ -36,6 +41,7 @@ class FakeZoho:
             "Contacts": [],
             "Products": [],
         }
+        self.gone: dict[str, list[dict[str, Any]]] = {}
         self.access: set[str] = set()
         self.refresh: set[str] = set()
         self.throttled = 0
@@ -61,9 +67,24 @@ class FakeZoho:
 
             def do_POST(self) -> None:  # noqa: N802 - http.server's name
                 raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                if self.path.startswith("/crm/"):
+                    self._write(raw)
+                    return
                 form = {k: v[0] for k, v in parse_qs(raw.decode()).items()}
                 form.update({k: v[0] for k, v in parse_qs(urlparse(self.path).query).items()})
                 self._answer(200, fake.token(form))
+
+            def do_PUT(self) -> None:  # noqa: N802
+                self._write(self.rfile.read(int(self.headers.get("Content-Length") or 0)))
+
+            def _write(self, raw: bytes) -> None:
+                token = (self.headers.get("Authorization") or "").removeprefix("Zoho-oauthtoken ")
+                with fake.lock:
+                    fake.calls.append(f"{self.command} {self.path}")
+                    if token not in fake.access:
+                        self._answer(401, {"code": "INVALID_TOKEN", "status": "error"})
+                        return
+                    self._answer(*fake.write(self.command, self.path, json.loads(raw)))
 
             def do_GET(self) -> None:  # noqa: N802
                 url = urlparse(self.path)
@@ -132,6 +153,8 @@ class FakeZoho:
 
     def read(self, path: str, query: dict[str, str], since: str | None) -> tuple[int, Any]:
         parts = path.strip("/").split("/")
+        if len(parts) == 4 and parts[3] == "deleted" and parts[2] in self.modules:
+            return self._deleted(parts[2], since)
         if len(parts) != 3 or parts[0] != "crm" or parts[1] not in ("v2", "v7"):
             return 404, {"code": "INVALID_URL_PATTERN", "status": "error"}
         if parts[2] not in self.modules:
@@ -155,6 +178,56 @@ class FakeZoho:
             "more_records": page * size < len(records),
         }
         return 200, {"data": data, "info": info}
+
+    def delete(self, module: str, record_id: str, when: str) -> None:
+        """Delete a record in Zoho (to the recycle bin) at ``when``."""
+        [record] = [r for r in self.modules[module] if r["id"] == record_id]
+        self.modules[module].remove(record)
+        name = f"{record.get('First_Name', '')} {record.get('Last_Name', '')}".strip()
+        gone = {"id": record_id, "display_name": name, "type": "recycle", "deleted_time": when}
+        self.gone.setdefault(module, []).append(gone)
+
+    def _deleted(self, module: str, since: str | None) -> tuple[int, Any]:
+        records = self.gone.get(module, [])
+        if since:
+            after = datetime.fromisoformat(since)
+            records = [r for r in records if datetime.fromisoformat(r["deleted_time"]) > after]
+        if not records:
+            return 204, None
+        info = {"per_page": 200, "count": len(records), "page": 1, "more_records": False}
+        return 200, {"data": records, "info": info}
+
+    def write(self, method: str, path: str, body: dict[str, Any]) -> tuple[int, Any]:
+        """``POST`` inserts, ``PUT`` updates (by ``id``) each of ``data``; a result each."""
+        module = path.strip("/").split("/")[-1]
+        if module not in self.modules:
+            return 400, {"code": "INVALID_MODULE", "status": "error"}
+        now = datetime.now().astimezone().isoformat(timespec="seconds")
+        results = []
+        for given in body["data"]:
+            if method == "POST":
+                record = self.add(module, now, **given)
+                message = "record added"
+            else:
+                found = [r for r in self.modules[module] if r["id"] == given.get("id")]
+                if not found:
+                    results.append(
+                        {
+                            "code": "INVALID_DATA",
+                            "details": {"id": given.get("id")},
+                            "message": "the id given seems to be invalid",
+                            "status": "error",
+                        }
+                    )
+                    continue
+                record = found[0]
+                record.update(given, Modified_Time=now)
+                message = "record updated"
+            details = {"id": record["id"], "Modified_Time": now, "Created_Time": now}
+            results.append(
+                {"code": "SUCCESS", "details": details, "message": message, "status": "success"}
+            )
+        return (201 if method == "POST" else 200), {"data": results}
 
     def throttle(self, calls: int) -> None:
         with self.lock:

@@ -76,6 +76,8 @@ def test_a_submission_creates_a_crm_contact_with_attribution_and_pending_consent
     [ada] = contacts
     assert (ada["id"], ada["email"]) == (answer["contact_id"], "ada@example.com")
     assert "utm_campaign=spring-sale" in ada["notes"]
+    assert ada["lifecycle_stage"] == "lead"
+    assert (ada["utm_source"], ada["utm_campaign"]) == (VISITOR["utm_source"], "spring-sale")
 
     [submission] = client.get(
         f"{API}/forms/{form['id']}/submissions", headers=tenant.headers
@@ -102,8 +104,21 @@ def test_a_submission_creates_a_crm_contact_with_attribution_and_pending_consent
     assert second.json()["contact_id"] == answer["contact_id"]
     [king] = client.get("/api/v1/crm/contacts", headers=tenant.headers).json()["items"]
     assert king["last_name"] == "King"
+    # The first touch keeps the attribution; converting the lead is a stage change.
+    assert king["utm_source"] == VISITOR["utm_source"]
+    url = f"/api/v1/crm/contacts/{king['id']}"
+    won = client.patch(url, json={"lifecycle_stage": "customer"}, headers=tenant.headers)
+    assert won.status_code == 200, won.text
+    leads = client.get("/api/v1/crm/contacts?lifecycle_stage=lead", headers=tenant.headers)
+    assert leads.json()["items"] == []
+    third = _submit(client, tenant, form["id"], VISITOR)
+    assert third.status_code == 201, third.text
+    [customer] = client.get(
+        "/api/v1/crm/contacts?lifecycle_stage=customer", headers=tenant.headers
+    ).json()["items"]
+    assert customer["id"] == king["id"]
     listed = client.get(f"{API}/forms", headers=tenant.headers).json()
-    assert listed[0]["submissions"] == 2
+    assert listed[0]["submissions"] == 3
 
 
 def test_honeypot_size_rate_and_another_tenants_form(client: Any, marketing_db: str) -> None:

@@ -34,9 +34,12 @@ from nexus_calendar._routes_attendees import AttendeeController, ReplyController
 from nexus_calendar._routes_freebusy import FreeBusyController
 from nexus_calendar._routes_overrides import OverrideController
 from nexus_calendar._routes_resources import EventResourceController, ResourceController
+from nexus_calendar._services import SERVICES
 
 if TYPE_CHECKING:
     from collections.abc import Callable
+
+    from nexus_hookspecs import Service
 
 __all__ = (
     "nexus_ai_tools",
@@ -45,6 +48,7 @@ __all__ = (
     "nexus_manifest",
     "nexus_piccolo_app",
     "nexus_routes",
+    "nexus_services",
     "nexus_shutdown",
 )
 
@@ -137,6 +141,13 @@ def nexus_routes(register: Callable[[Any], None]) -> None:
 def nexus_event_handlers(register: Callable[[str, Any], None]) -> None:
     """Apply iMIP REPLYs that arrive by email (Mail's inbound messages)."""
     register(MAIL_RECEIVED, mail_received)
+
+
+@hookimpl
+def nexus_services(register: Callable[[Service], None]) -> None:
+    """Offer ``calendar.events.upsert`` and ``calendar.events.list`` (connectors' sync)."""
+    for service in SERVICES:
+        register(service)
 
 
 @hookimpl

@@ -35,7 +35,7 @@ __all__ = (
     "replied_data",
 )
 
-Source = Literal["api", "caldav"]
+Source = Literal["api", "caldav", "service"]
 
 
 class CalendarEventData(msgspec.Struct, kw_only=True):
@@ -64,7 +64,8 @@ class CalendarEventData(msgspec.Struct, kw_only=True):
         timezone: The IANA time zone it is shown in.
         rrule: Its RFC 5545 RRULE, if it recurs.
         sequence: Its iCalendar SEQUENCE (raised by each change).
-        source: ``api`` or ``caldav`` (a client's PUT or DELETE).
+        source: ``api``, ``caldav`` (a client's PUT or DELETE) or ``service`` (another
+            plugin through ``calendar.events.upsert``: a connector's sync).
     """
 
     event_id: UUID

@@ -36,6 +36,7 @@ __all__ = (
     "feed_calendar",
     "read_calendar",
     "read_event",
+    "store_event",
     "token_hash",
     "with_resources",
 )
@@ -167,17 +168,24 @@ async def change_event(
         for field in data.__struct_fields__
         if getattr(data, field) is not None
     }
-    merged = msgspec.structs.replace(event, **changes)
+    return await store_event(conn, event, msgspec.structs.replace(event, **changes))
+
+
+async def store_event(conn: Any, event: EventOut, merged: EventOut) -> EventOut:
+    """Keep ``merged`` as ``event``'s new state (its SEQUENCE goes up); 422 when invalid.
+
+    ``merged`` may name another calendar of the tenant (the services move events).
+    """
     errors = FieldErrors()
     check_event(merged, errors)
     errors.raise_if_any()
     row = await conn.fetchrow(
         "update calendar_event set summary = $2, description = $3, location = $4, "
         "starts_at = $5, ends_at = $6, start_date = $7, end_date = $8, timezone = $9, "
-        "rrule = $10, exdates = $11, reminders = $12, sequence = sequence + 1, "
-        "updated_at = now() "
+        "rrule = $10, exdates = $11, reminders = $12, calendar_id = $13, all_day = $14, "
+        "sequence = sequence + 1, updated_at = now() "
         f"where id = $1 returning {_EVENT}",
-        event_id,
+        event.id,
         merged.summary,
         merged.description,
         merged.location,
@@ -189,6 +197,8 @@ async def change_event(
         merged.rrule,
         list(merged.exdates),
         sorted(set(merged.reminders)),
+        merged.calendar_id,
+        merged.all_day,
     )
     return msgspec.structs.replace(
         _event(row), resources=event.resources, overrides=event.overrides

@@ -34,6 +34,7 @@ from nexus_crm._routes_pipelines import PipelineController
 from nexus_crm._routes_search import SearchController
 from nexus_crm._routes_tags import TagController
 from nexus_crm._services import SERVICES
+from nexus_crm._services_delete import DELETE
 from nexus_crm._settings import CrmSettings
 from nexus_crm._ui import nexus_ui as nexus_ui  # the workspace's screens
 from nexus_crm.piccolo_app import TABLES
@@ -152,9 +153,10 @@ def nexus_services(register: Callable[[Service], None]) -> None:
     """Contacts for other plugins, in the caller's transaction.
 
     ``crm.contacts.save`` and ``crm.contacts.changed`` serve connectors and web forms,
-    ``crm.contacts.list`` and ``crm.contacts.upsert`` CardDAV.
+    ``crm.contacts.delete`` connectors, ``crm.contacts.list`` and ``crm.contacts.upsert``
+    CardDAV.
     """
-    for service in SERVICES:
+    for service in (*SERVICES, DELETE):
         register(service)
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime  # noqa: TC003 - msgspec reads it at run time
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 from uuid import UUID  # noqa: TC003
 
 import msgspec
@@ -25,6 +25,8 @@ __all__ = (
     "ContactIn",
     "ContactOut",
     "ContactPatch",
+    "Stage",
+    "Utm",
     "contact_filter",
     "contact_page",
     "load_contact",
@@ -34,11 +36,20 @@ __all__ = (
 FirstName = Annotated[str, msgspec.Meta(max_length=200)]
 
 
+Stage = Literal["lead", "customer"]
+"""A contact's lifecycle stage: ``lead`` (came in through a form, not yet a customer) or
+``customer``; none for any other contact."""
+Utm = Annotated[str, msgspec.Meta(max_length=200)]
+
+
 class ContactIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """A contact.
 
     ``phone`` is stored in E.164: without a ``+country`` prefix it is read in the country
     of the contact's company, else in the tenant's ``default_country`` setting.
+    ``lifecycle_stage`` is ``lead`` or ``customer`` (converting a lead is setting it to
+    ``customer``); ``utm_source``, ``utm_medium`` and ``utm_campaign`` attribute the contact
+    to the first touch that brought it (Marketing's web forms fill them).
     """
 
     first_name: FirstName = ""
@@ -50,6 +61,10 @@ class ContactIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     notes: Notes = ""
     owner: Short | None = None
     tag_ids: TagIds = msgspec.field(default_factory=list)
+    lifecycle_stage: Stage | None = None
+    utm_source: Utm | None = None
+    utm_medium: Utm | None = None
+    utm_campaign: Utm | None = None
 
 
 class ContactPatch(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -64,6 +79,10 @@ class ContactPatch(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     notes: Notes | msgspec.UnsetType = msgspec.UNSET
     owner: Short | None | msgspec.UnsetType = msgspec.UNSET
     tag_ids: TagIds | msgspec.UnsetType = msgspec.UNSET
+    lifecycle_stage: Stage | None | msgspec.UnsetType = msgspec.UNSET
+    utm_source: Utm | None | msgspec.UnsetType = msgspec.UNSET
+    utm_medium: Utm | None | msgspec.UnsetType = msgspec.UNSET
+    utm_campaign: Utm | None | msgspec.UnsetType = msgspec.UNSET
 
 
 class ContactOut(msgspec.Struct, kw_only=True):
@@ -81,11 +100,16 @@ class ContactOut(msgspec.Struct, kw_only=True):
     tag_ids: list[UUID]
     created_at: datetime
     updated_at: datetime
+    lifecycle_stage: Stage | None = None
+    utm_source: str | None = None
+    utm_medium: str | None = None
+    utm_campaign: str | None = None
 
 
 SELECT = """
 select c.id, c.first_name, c.last_name, c.email, c.phone, c.job_title, c.company_id,
-       c.notes, c.owner, c.created_at, c.updated_at,
+       c.notes, c.owner, c.created_at, c.updated_at, c.lifecycle_stage, c.utm_source,
+       c.utm_medium, c.utm_campaign,
        array(select t.tag_id from crm_contact_tag t
               where t.tenant_id = c.tenant_id and t.contact_id = c.id
               order by t.tag_id) as tag_ids
@@ -134,6 +158,10 @@ async def save_contact(
         data.company_id,
         data.notes,
         clean(data.owner),
+        data.lifecycle_stage,
+        clean(data.utm_source),
+        clean(data.utm_medium),
+        clean(data.utm_campaign),
     )
     tag_ids = await check_tags(conn, errors, data.tag_ids)
     errors.raise_if_any()
@@ -141,7 +169,8 @@ async def save_contact(
         contact_id = new_id()
         await conn.execute(
             "insert into crm_contact (id, first_name, last_name, email, phone, job_title, "
-            "company_id, notes, owner) values ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            "company_id, notes, owner, lifecycle_stage, utm_source, utm_medium, utm_campaign) "
+            "values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
             contact_id,
             *values,
         )
@@ -149,7 +178,8 @@ async def save_contact(
     else:
         status = await conn.execute(
             "update crm_contact set first_name = $2, last_name = $3, email = $4, phone = $5, "
-            "job_title = $6, company_id = $7, notes = $8, owner = $9, updated_at = now() "
+            "job_title = $6, company_id = $7, notes = $8, owner = $9, lifecycle_stage = $10, "
+            "utm_source = $11, utm_medium = $12, utm_campaign = $13, updated_at = now() "
             "where id = $1",
             contact_id,
             *values,
@@ -175,6 +205,7 @@ def contact_filter(
     tag_id: UUID | None,
     email: str | None,
     after: UUID | None = None,
+    lifecycle_stage: str | None = None,
 ) -> tuple[str, list[Any]]:
     """The ``where`` clause (over ``c``) and arguments of a filtered contact list.
 
@@ -200,6 +231,9 @@ def contact_filter(
     if email:
         args.append(email)
         conditions.append(f"lower(c.email) = lower(${len(args)})")
+    if lifecycle_stage:
+        args.append(lifecycle_stage)
+        conditions.append(f"c.lifecycle_stage = ${len(args)}")
     return " and ".join(conditions), args
 
 
@@ -213,8 +247,11 @@ async def contact_page(
     company_id: UUID | None = None,
     tag_id: UUID | None = None,
     email: str | None = None,
+    lifecycle_stage: str | None = None,
 ) -> Page[ContactOut]:
     """One page of the tenant's contacts in ``order``, filtered."""
-    where, args = contact_filter(q=q, company_id=company_id, tag_id=tag_id, email=email)
+    where, args = contact_filter(
+        q=q, company_id=company_id, tag_id=tag_id, email=email, lifecycle_stage=lifecycle_stage
+    )
     rows = await conn.fetch(order.sql(f"{SELECT} where {where}", args, cursor, limit), *args)
     return order.page(rows, limit, lambda row: msgspec.convert(row, ContactOut))

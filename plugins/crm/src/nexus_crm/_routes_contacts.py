@@ -26,6 +26,7 @@ from nexus_crm._contacts import (
     ContactIn,
     ContactOut,
     ContactPatch,
+    Stage,
     contact_page,
     load_contact,
     save_contact,
@@ -71,6 +72,9 @@ class ContactController(Controller):
         company_id: CompanyFilter = None,
         tag_id: TagFilter = None,
         email: EmailFilter = None,
+        lifecycle_stage: Annotated[
+            Stage | None, QueryParameter(description="Only the `lead`s, or the `customer`s.")
+        ] = None,
         sort: Annotated[
             ContactSort, QueryParameter(description="`created` (oldest first) or `name`.")
         ] = ContactSort.CREATED,
@@ -86,6 +90,7 @@ class ContactController(Controller):
                 company_id=company_id,
                 tag_id=tag_id,
                 email=email,
+                lifecycle_stage=lifecycle_stage,
             )
 
     @post("/", summary="Create a contact", opt=_WRITE)

@@ -54,6 +54,10 @@ COLUMNS = (
     "tags",
     "notes",
     "owner",
+    "lifecycle_stage",
+    "utm_source",
+    "utm_medium",
+    "utm_campaign",
 )
 MAX_ROWS = 10_000
 _CSV_EXAMPLE = (

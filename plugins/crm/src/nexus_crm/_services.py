@@ -20,7 +20,15 @@ from nexus_hookspecs import Service
 from nexus_hookspecs.http import invalid, not_found
 
 from nexus_crm._companies import Name, Short
-from nexus_crm._contacts import SELECT, ContactIn, FirstName, load_contact, save_contact
+from nexus_crm._contacts import (
+    SELECT,
+    ContactIn,
+    FirstName,
+    Stage,
+    Utm,
+    load_contact,
+    save_contact,
+)
 
 if TYPE_CHECKING:
     from nexus_hookspecs import ServiceContext
@@ -48,6 +56,10 @@ class SaveContact(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
         phone: Phone number (stored in E.164); ``null`` clears it.
         job_title: Job title; ``null`` clears it.
         notes: Free text, appended to nothing: replaces the contact's notes when given.
+        lifecycle_stage: ``lead`` or ``customer``; ``null`` clears it.
+        utm_source: The first touch's UTM source (a web form's); ``null`` clears it.
+        utm_medium: Its UTM medium.
+        utm_campaign: Its UTM campaign.
     """
 
     id: UUID | None = None
@@ -57,6 +69,10 @@ class SaveContact(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     phone: Short | None | msgspec.UnsetType = msgspec.UNSET
     job_title: Short | None | msgspec.UnsetType = msgspec.UNSET
     notes: Annotated[str, msgspec.Meta(max_length=10000)] | msgspec.UnsetType = msgspec.UNSET
+    lifecycle_stage: Stage | None | msgspec.UnsetType = msgspec.UNSET
+    utm_source: Utm | None | msgspec.UnsetType = msgspec.UNSET
+    utm_medium: Utm | None | msgspec.UnsetType = msgspec.UNSET
+    utm_campaign: Utm | None | msgspec.UnsetType = msgspec.UNSET
 
 
 class SavedContact(msgspec.Struct, kw_only=True):
@@ -210,6 +226,10 @@ async def contacts_upsert(data: ContactUpsert, ctx: ServiceContext) -> ContactCa
             notes=current.notes if current else "",
             owner=current.owner if current else None,
             tag_ids=list(current.tag_ids) if current else [],
+            lifecycle_stage=current.lifecycle_stage if current else None,
+            utm_source=current.utm_source if current else None,
+            utm_medium=current.utm_medium if current else None,
+            utm_campaign=current.utm_campaign if current else None,
         ),
         contact_id=data.id,
         events=ctx.events,

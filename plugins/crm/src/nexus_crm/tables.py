@@ -53,6 +53,10 @@ class Contact(TenantOwned, Table, tablename="crm_contact"):
     company_id = UUID(null=True, default=None)
     notes = Text(default="")
     owner = Text(null=True)
+    lifecycle_stage = Text(null=True)
+    utm_source = Text(null=True)
+    utm_medium = Text(null=True)
+    utm_campaign = Text(null=True)
     created_at = Timestamptz()
     updated_at = Timestamptz()
 

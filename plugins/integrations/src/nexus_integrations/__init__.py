@@ -3,8 +3,9 @@
 The hook implementations, and nothing else. A connection (a connector and its encrypted
 credentials) is registered through ``POST /connections``; ``POST /connections/{id}/imports``
 runs an import (or its dry run) and records a run with its report; an external-id map makes
-a re-run change nothing. Connectors: ``odoo``, ``google`` (Contacts, two-way, OAuth 2.0
-per tenant), ``zoho`` (Accounts, Contacts, Products; OAuth 2.0 per data center). See README.md.
+a re-run change nothing. Connectors: ``odoo``, ``google`` (Contacts and Calendar, two-way,
+OAuth 2.0 per tenant), ``zoho`` (Accounts, Contacts, Products; OAuth 2.0 per data
+center). See README.md.
 """
 
 from __future__ import annotations

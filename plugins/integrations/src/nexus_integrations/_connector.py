@@ -5,10 +5,10 @@ in dependency order (partners before the invoices naming them), with the cursors
 for the next run, and ``write``s one new item into Nexus through the services port.
 
 An updating connector (``Updating``) reads its Nexus counterparts (``current``) and applies
-a remote change to one (``update``); a two-way one (``TwoWay``) also lists what changed in
-Nexus since its cursor (``outgoing``) and sends those changes to the remote (``push``,
-blocking). An OAuth
-connector (``OAuthConnector``) describes its OAuth application for a configuration.
+a remote change (``update``) or deletion (``delete``) to one; a two-way one (``TwoWay``)
+also lists what changed in Nexus since its cursor (``outgoing``) and sends those changes to
+the remote (``push``, blocking). An OAuth connector (``OAuthConnector``) describes its
+OAuth application for a configuration.
 """
 
 from __future__ import annotations
@@ -45,6 +45,9 @@ class Item(msgspec.Struct, kw_only=True):
 
     ``version`` is the remote's version of it (an etag), ``hint`` the Nexus id the remote
     object carries when Nexus created it there (so a lost answer never duplicates it).
+    ``content`` is a file's bytes (not part of ``data``, so not of its fingerprint): the
+    engine puts them in the tenant's files store, under ``blob_key``, before writing it, as
+    ``content_name``.
     """
 
     object: str
@@ -53,6 +56,11 @@ class Item(msgspec.Struct, kw_only=True):
     data: dict[str, Any]
     version: str | None = None
     hint: str | None = None
+    content: bytes | None = None
+    content_name: str = ""
+    blob_key: str | None = None
+    deleted: bool = False
+    """Deleted remotely (``data`` empty): its counterpart follows the connection's policy."""
 
 
 class Fetched(msgspec.Struct, kw_only=True):
@@ -129,6 +137,15 @@ class Updating(Protocol):
         """Apply a remote change to the Nexus counterpart."""
         ...
 
+    async def delete(
+        self, obj: str, nexus_id: UUID, *, conn: Connection, services: Services
+    ) -> None:
+        """Delete the Nexus counterpart of an object deleted remotely.
+
+        Called only for the objects whose deletions the connector fetches (``deleted``).
+        """
+        ...
+
     def conflict_policy(self, config: Any) -> str:
         """``nexus_wins`` or ``remote_wins``."""
         ...
@@ -139,7 +156,7 @@ class TwoWay(Updating, Protocol):
     """A connector that also sends Nexus's changes to the remote."""
 
     async def outgoing(
-        self, cursors: dict[str, str], *, conn: Connection, services: Services
+        self, config: Any, cursors: dict[str, str], *, conn: Connection, services: Services
     ) -> tuple[list[Outgoing], dict[str, str]]:
         """The Nexus objects changed since ``cursors`` (no remote ids yet), and the cursors."""
         ...

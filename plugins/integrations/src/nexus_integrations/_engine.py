@@ -7,6 +7,10 @@ the same fingerprint: unchanged. Known with another fingerprint: changed remotel
 One-way connectors (Odoo): a remote change is a conflict, settled by the policy "Nexus
 wins" (posted documents are never rewritten): reported, nothing written.
 
+A remote deletion (``Item.deleted``) of an object unchanged in Nexus deletes its
+counterpart (``delete``, when the connector can); changed in Nexus too, it is a conflict
+(``remote_wins`` deletes, ``nexus_wins`` keeps and sends it again as new). The mapping goes.
+
 Two-way connectors (Google, Zoho): the ref also keeps the Nexus side's fingerprint as last
 synced and the remote's version (etag). A remote change to an object unchanged in Nexus is
 applied (``update``); changed on both sides it is a conflict, settled by the connection's
@@ -29,7 +33,7 @@ from nexus_hookspecs import new_id
 from nexus_integrations._connector import TwoWay, Updating
 
 if TYPE_CHECKING:
-    from nexus_hookspecs import Connection
+    from nexus_hookspecs import BlobStore, Connection
     from nexus_hookspecs.http import Services
 
     from nexus_integrations._connector import Connector, Fetched, Item, Outgoing, Pushed
@@ -54,7 +58,7 @@ class _Report:
 
     def add(self, obj: str, remote_id: str, label: str, action: str) -> None:
         per = self.counts.setdefault(obj, dict.fromkeys(self.actions, 0))
-        per[action] += 1
+        per[action] = per.get(action, 0) + 1  # "delete" is counted only where it happens
         if action != "unchanged" and len(self.listed) < _LISTED:
             self.listed.append(
                 {"object": obj, "remote_id": remote_id, "label": label, "action": action}
@@ -97,9 +101,21 @@ async def _set_ref(
 
 
 _REF = (
-    "select id, nexus_id, fingerprint, local_fingerprint, remote_version "
+    "select id, connection_id, nexus_id, fingerprint, local_fingerprint, remote_version "
     "from integrations_external_ref where connection_id = $1 and object = $2 and remote_id = $3"
 )
+
+
+async def _store_content(blobs: BlobStore | None, connection_id: UUID, item: Item) -> None:
+    """Put a file's bytes in the tenant's files store, keyed by their hash (stored once)."""
+    if item.content is None:
+        return
+    if blobs is None:
+        raise RuntimeError(f"{item.object} carry content, and no files store was given")
+    digest = hashlib.sha256(item.content).hexdigest()
+    key = f"integrations/{connection_id}/{item.object}/{digest}"
+    await blobs.put(key, item.content, content_type=str(item.data["content_type"]))
+    item.blob_key = key
 
 
 async def _adopt(
@@ -123,6 +139,7 @@ async def _remote_change(
     *,
     policy: str,
     dry_run: bool,
+    blobs: BlobStore | None,
 ) -> str:
     """Settle a change made remotely: applied, or a conflict when Nexus changed it too."""
     if not two_way.updates(item.object):
@@ -132,6 +149,7 @@ async def _remote_change(
     if not dry_run:
         local_fp = known["local_fingerprint"]
         if not changed_here or policy == "remote_wins":
+            await _store_content(blobs, known["connection_id"], item)
             await two_way.update(item, known["nexus_id"], conn=conn, services=services)
             after = await two_way.current(
                 item.object, known["nexus_id"], conn=conn, services=services
@@ -143,6 +161,33 @@ async def _remote_change(
     return "conflict" if changed_here else "update"
 
 
+async def _remote_delete(
+    conn: Connection,
+    services: Services,
+    two_way: Updating,
+    item: Item,
+    known: Any,
+    *,
+    policy: str,
+    dry_run: bool,
+) -> str:
+    """Settle a deletion made remotely.
+
+    Unchanged in Nexus since the last sync, the counterpart is deleted too (when the
+    connector can); changed in Nexus, it is a conflict: ``remote_wins`` deletes it,
+    ``nexus_wins`` keeps it (a two-way connector then sends it again, as new). Either way
+    the mapping goes: the remote object is gone.
+    """
+    local = await two_way.current(item.object, known["nexus_id"], conn=conn, services=services)
+    changed_here = local is not None and fingerprint(local) != known["local_fingerprint"]
+    if dry_run:
+        return "conflict" if changed_here else "delete"
+    if local is not None and (not changed_here or policy == "remote_wins"):
+        await two_way.delete(item.object, known["nexus_id"], conn=conn, services=services)
+    await conn.execute("delete from integrations_external_ref where id = $1", known["id"])
+    return "conflict" if changed_here else "delete"
+
+
 async def apply(
     conn: Connection,
     services: Services,
@@ -152,8 +197,12 @@ async def apply(
     *,
     dry_run: bool,
     policy: str = "nexus_wins",
+    blobs: BlobStore | None = None,
 ) -> dict[str, Any]:
-    """Apply ``fetched`` (or, dry, say what it would do); answer the run's report."""
+    """Apply ``fetched`` (or, dry, say what it would do); answer the run's report.
+
+    ``blobs`` is the tenant's files store, where the content of files goes.
+    """
     two_way = connector if isinstance(connector, Updating) else None
     report = _Report(_ONE_WAY if two_way is None else _TWO_WAY)
 
@@ -170,11 +219,19 @@ async def apply(
     for item in fetched.items:
         remote = fingerprint(item.data)
         known = await conn.fetchrow(_REF, connection_id, item.object, item.remote_id)
+        if item.deleted:
+            if known is not None and two_way is not None:
+                action = await _remote_delete(
+                    conn, services, two_way, item, known, policy=policy, dry_run=dry_run
+                )
+                report.add(item.object, item.remote_id, item.label, action)
+            continue  # never imported (or a one-way connector): nothing to follow
         if known is None and two_way is not None and item.hint and not dry_run:
             known = await _adopt(conn, services, connection_id, two_way, item)
         if known is None:
             action = "create"
             if not dry_run:
+                await _store_content(blobs, connection_id, item)
                 nexus_id = await connector.write(
                     item, conn=conn, services=services, lookup=lookup, connection_id=connection_id
                 )
@@ -197,7 +254,7 @@ async def apply(
             action = "conflict"
         else:
             action = await _remote_change(
-                conn, services, two_way, item, known, policy=policy, dry_run=dry_run
+                conn, services, two_way, item, known, policy=policy, dry_run=dry_run, blobs=blobs
             )
         report.add(item.object, item.remote_id, item.label, action)
     return {
@@ -213,10 +270,11 @@ async def outgoing(
     services: Services,
     connection_id: UUID,
     connector: TwoWay,
+    config: Any,
     cursors: dict[str, str],
 ) -> tuple[list[Outgoing], dict[str, str]]:
     """What changed in Nexus since ``cursors`` and differs from what was last synced."""
-    changed, after = await connector.outgoing(cursors, conn=conn, services=services)
+    changed, after = await connector.outgoing(config, cursors, conn=conn, services=services)
     send: list[Outgoing] = []
     for change in changed:
         ref = await conn.fetchrow(

@@ -9,7 +9,7 @@ from uuid import UUID
 import anyio.to_thread
 from litestar import Controller, get, post
 from litestar.params import FromPath
-from nexus_hookspecs.http import Db, Services, invalid, not_found, route_opt
+from nexus_hookspecs.http import Db, Services, TenantBlobs, invalid, not_found, route_opt
 
 from nexus_integrations._examples import body
 from nexus_integrations._keys import CONNECTIONS_MANAGE, RUNS_READ, RUNS_WRITE
@@ -108,6 +108,7 @@ class ConnectionController(Controller):
         self,
         db: Db,
         services: Services,
+        blobs: TenantBlobs,
         connection_id: FromPath[UUID],
         data: Annotated[ImportIn, body("POST /connections/{connection_id}/imports", "Dry run")],
     ) -> RunOut:
@@ -124,7 +125,9 @@ class ConnectionController(Controller):
             async with db.transaction() as conn:
                 yield conn, services
 
-        return await execute(begin, connection_id, dry_run=data.dry_run, full=data.full)
+        return await execute(
+            begin, connection_id, dry_run=data.dry_run, full=data.full, blobs=blobs
+        )
 
 
 class RunController(Controller):

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from contextlib import AbstractAsyncContextManager
     from uuid import UUID
 
-    from nexus_hookspecs import Connection
+    from nexus_hookspecs import BlobStore, Connection
     from nexus_hookspecs.http import Services
 
     from nexus_integrations._models import RunOut
@@ -53,7 +53,7 @@ async def _send(
     dry_run: bool,
 ) -> None:
     async with begin() as (conn, services):
-        changes, after = await outgoing(conn, services, connection_id, connector, cursors)
+        changes, after = await outgoing(conn, services, connection_id, connector, config, cursors)
     if dry_run:
         for change in changes:
             per = report["counts"].setdefault(
@@ -68,8 +68,13 @@ async def _send(
     report["cursors"] = {**report.get("cursors", {}), **after}
 
 
-async def execute(begin: Begin, connection_id: UUID, *, dry_run: bool, full: bool) -> RunOut:
-    """Run an import of ``connection_id`` (404 when not the tenant's); answer the run."""
+async def execute(
+    begin: Begin, connection_id: UUID, *, dry_run: bool, full: bool, blobs: BlobStore
+) -> RunOut:
+    """Run an import of ``connection_id`` (404 when not the tenant's); answer the run.
+
+    ``blobs`` is the tenant's files store: imported files' content goes there.
+    """
     async with begin() as (conn, _):
         source, config, cursors = await load_config(conn, connection_id)
         run_id = await start_run(conn, connection_id, dry_run=dry_run)
@@ -88,6 +93,7 @@ async def execute(begin: Begin, connection_id: UUID, *, dry_run: bool, full: boo
                 fetched,
                 dry_run=dry_run,
                 policy=policy,
+                blobs=blobs,
             )
             cursors = {**cursors, **fetched.cursors}
             if not dry_run:

@@ -43,7 +43,10 @@ async def sync(work: Background) -> list[RunOut]:
             async with begin() as (conn, _):
                 ids = [r["id"] for r in await conn.fetch("select id from integrations_connection")]
             for connection_id in ids:
-                runs.append(await execute(begin, connection_id, dry_run=False, full=False))
+                blobs = work.blobs(tenant_id)
+                runs.append(
+                    await execute(begin, connection_id, dry_run=False, full=False, blobs=blobs)
+                )
         except Exception:  # noqa: BLE001 - the next tenant still syncs
             log.exception("integrations sync failed for a tenant", tenant_id=str(tenant_id))
     return runs

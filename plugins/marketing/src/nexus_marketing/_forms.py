@@ -6,11 +6,13 @@ a submission: a honeypot ``website`` that must stay empty (422), ``form_per_hour
 submissions per client address (429 with ``Retry-After`` beyond), bounded fields and a
 16 kB body (413). The contact is found by email in Marketing's projection and updated, or
 created, through CRM's ``crm.contacts.save`` (409 naming CRM when it is off for the
-tenant); the projection is written at once (tags, time zone), a pending consent on the
-form's channel is recorded with its proof when the visitor ticked ``consent`` (double
-opt-in: the signed confirmation link is answered when the ``public_url`` setting is set,
-for the site to show or mail), and the submission keeps ``utm_source``, ``utm_medium``,
-``utm_campaign``, ``utm_term``, ``utm_content`` and the referrer.
+tenant) as a lead (``lifecycle_stage`` ``lead``, with the UTM source, medium and campaign
+of this first touch; a known contact keeps its stage and attribution); the projection is
+written at once (tags, time zone), a pending consent on the form's channel is recorded
+with its proof when the visitor ticked ``consent`` (double opt-in: the signed confirmation
+link is answered when the ``public_url`` setting is set, for the site to show or mail), and
+the submission keeps ``utm_source``, ``utm_medium``, ``utm_campaign``, ``utm_term``,
+``utm_content`` and the referrer.
 """
 
 from __future__ import annotations
@@ -252,6 +254,12 @@ class FormVisitorController(Controller):
                 request_data["phone"] = data.phone
             if known is not None:
                 request_data["id"] = str(known)
+            else:  # a new contact is a lead, attributed to this first touch
+                request_data["lifecycle_stage"] = "lead"
+                for key in ("utm_source", "utm_medium", "utm_campaign"):
+                    value = getattr(data, key)
+                    if value:
+                        request_data[key] = value[:200]
             saved = await services.call(conn, "crm.contacts.save", request_data, result=_Saved)
             name = f"{data.first_name} {data.last_name}".strip()[:200]
             await conn.execute(

@@ -9,8 +9,9 @@ is the ``nextSyncToken``, so the next run asks only for what changed (an expired
 contacts changed since the cursor ``crm.contact`` (``crm.contacts.changed``) go to
 ``people.createContact`` (carrying the Nexus id in ``clientData``, so a lost answer never
 duplicates a contact) or ``people.updateContact`` with the etag last seen (a stale etag is
-a conflict the next pull settles by the connection's policy). Contacts deleted in Google
-are left in Nexus.
+a conflict the next pull settles by the connection's policy). A person deleted in Google
+(``metadata.deleted`` in an incremental listing) deletes its CRM contact when unchanged in
+Nexus since the last sync (``crm.contacts.delete``); changed in Nexus, the policy decides.
 """
 
 from __future__ import annotations
@@ -23,17 +24,15 @@ import msgspec
 from googleapiclient.errors import HttpError
 
 from nexus_integrations._connector import Fetched, Item, Outgoing, Pushed
-from nexus_integrations.google._client import GoogleConfig, PeopleClient, StaleEtag
+from nexus_integrations.google._client import PeopleClient, StaleEtag
 
 if TYPE_CHECKING:
-    from collections.abc import Awaitable, Callable
-
     from nexus_hookspecs import Connection
     from nexus_hookspecs.http import Services
 
-    from nexus_integrations._oauth import OAuthApp
+    from nexus_integrations.google._client import GoogleConfig
 
-__all__ = ("CONNECTOR", "MAPPING", "GoogleContacts")
+__all__ = ("MAPPING", "PEOPLE", "GoogleContacts")
 
 PEOPLE = "people"
 CRM_CURSOR = "crm.contact"
@@ -46,6 +45,10 @@ MAPPING: dict[str, tuple[str, str]] = {
     "phone": ("phoneNumbers", "value"),
 }
 """CRM contact field → (People API person field, the key in its first entry)."""
+
+
+class _Deleted(msgspec.Struct):
+    deleted: bool
 
 
 class _Contact(msgspec.Struct):
@@ -106,22 +109,7 @@ def _local(contact: _Contact) -> dict[str, Any]:
 
 
 class GoogleContacts:
-    """Google Contacts, both ways."""
-
-    source = "google"
-    config_type: type[msgspec.Struct] = GoogleConfig
-
-    def oauth_app(self, config: GoogleConfig) -> OAuthApp:
-        """The tenant's OAuth client at Google."""
-        return config.oauth_app()
-
-    def updates(self, obj: str) -> bool:
-        """Google's changes to contacts are applied."""
-        return True
-
-    def conflict_policy(self, config: GoogleConfig) -> str:
-        """The connection's policy for contacts changed on both sides."""
-        return config.conflict_policy
+    """Google Contacts ⇄ CRM contacts."""
 
     def fetch(self, config: GoogleConfig, cursors: dict[str, str]) -> Fetched:
         """The contacts changed in Google since the sync token."""
@@ -135,6 +123,8 @@ class GoogleContacts:
         items = []
         for person in people:
             if (person.get("metadata") or {}).get("deleted"):
+                name = person["resourceName"]
+                items.append(Item(object=PEOPLE, remote_id=name, label=name, data={}, deleted=True))
                 continue
             data = from_person(person)
             items.append(
@@ -149,21 +139,13 @@ class GoogleContacts:
             )
         return Fetched(items=items, cursors={PEOPLE: token} if token else {})
 
-    async def write(
-        self,
-        item: Item,
-        *,
-        conn: Connection,
-        services: Services,
-        lookup: Callable[[str, str], Awaitable[UUID | None]],
-        connection_id: UUID,
-    ) -> UUID:
+    async def write(self, item: Item, *, conn: Connection, services: Services) -> UUID:
         """A new CRM contact."""
         saved = await services.call(conn, "crm.contacts.save", item.data, result=_Contact)
         return saved.id
 
     async def current(
-        self, obj: str, nexus_id: UUID, *, conn: Connection, services: Services
+        self, nexus_id: UUID, *, conn: Connection, services: Services
     ) -> dict[str, Any] | None:
         """The CRM contact's data (None when it was deleted)."""
         found = await services.call(
@@ -178,8 +160,13 @@ class GoogleContacts:
         request = {"id": str(nexus_id), **item.data}
         await services.call(conn, "crm.contacts.save", request, result=_Contact)
 
+    async def delete(self, nexus_id: UUID, *, conn: Connection, services: Services) -> None:
+        """Delete the CRM contact of a person deleted in Google."""
+        request = {"id": str(nexus_id)}
+        await services.call(conn, "crm.contacts.delete", request, result=_Deleted)
+
     async def outgoing(
-        self, cursors: dict[str, str], *, conn: Connection, services: Services
+        self, config: GoogleConfig, cursors: dict[str, str], *, conn: Connection, services: Services
     ) -> tuple[list[Outgoing], dict[str, str]]:
         """The CRM contacts changed since the cursor ``crm.contact`` (``updated_at|id``)."""
         point = cursors.get(CRM_CURSOR)
@@ -224,6 +211,3 @@ class GoogleContacts:
                 )
             )
         return pushed
-
-
-CONNECTOR = GoogleContacts()

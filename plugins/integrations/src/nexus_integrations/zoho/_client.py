@@ -4,10 +4,12 @@ Zoho keeps each account in one data center; its accounts server (``accounts.zoho
 ``.eu``, ``.in``, ``.com.au``, ``.jp``, ``zohocloud.ca``, ``.sa``, ``.com.cn``) hands out
 the tokens, and the token answer names the ``api_domain`` to call. Records are read with
 ``GET /crm/{version}/{module}?fields=…&per_page=200&page=…`` (``page_token`` past 2,000)
-and ``If-Modified-Since`` (304 when nothing changed), authorized ``Zoho-oauthtoken``.
-Rate limits are honoured: a 429 is retried after ``Retry-After`` or ``X-RATELIMIT-RESET``,
-and when ``X-RATELIMIT-REMAINING`` reaches 0 the next call waits for the reset (capped at
-30 s).
+and ``If-Modified-Since`` (304 when nothing changed), deleted ones with ``GET
+/crm/{version}/{module}/deleted?type=all``, authorized ``Zoho-oauthtoken``.
+Records are written with ``POST`` (insert) and ``PUT`` (update)
+``/crm/{version}/{module}``, 100 a call. Rate limits are honoured: a 429 is retried after
+``Retry-After`` or ``X-RATELIMIT-RESET``, and when ``X-RATELIMIT-REMAINING`` reaches 0 the
+next call waits for the reset (capped at 30 s).
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ ACCOUNTS = {
 
 SCOPES = ("ZohoCRM.modules.ALL",)
 _PAGE = 200
+_WRITE_BATCH = 100
 _MAX_WAIT = 30.0
 
 Url = Annotated[str, msgspec.Meta(pattern=r"^https?://[^\s]+$", max_length=500)]
@@ -109,13 +112,23 @@ class ZohoClient:
         """Close the HTTP session."""
         self._http.close()
 
-    def _get(self, path: str, params: dict[str, Any], since: str | None) -> httpx.Response:
+    def _call(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: dict[str, Any] | None = None,
+        since: str | None = None,
+        body: Any = None,
+    ) -> httpx.Response:
         pause = self._wait_until - time.time()
         if pause > 0:
             time.sleep(pause)
         self.calls += 1
         headers = {"If-Modified-Since": since} if since else {}
-        response = self._http.get(f"{self._base}/{path}", params=params, headers=headers)
+        response = self._http.request(
+            method, f"{self._base}/{path}", params=params, headers=headers, json=body
+        )
         if response.headers.get("X-RATELIMIT-REMAINING") == "0":
             self._wait_until = time.time() + _reset_wait(response.headers)
         if response.status_code == 429:
@@ -125,12 +138,43 @@ class ZohoClient:
             response.raise_for_status()
         return response
 
+    def _get(self, path: str, params: dict[str, Any], since: str | None) -> httpx.Response:
+        return self._call("GET", path, params=params, since=since)
+
+    def save(self, module: str, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Insert (no ``id``: ``POST``) or update (``PUT``) records, 100 a call.
+
+        Answers Zoho's answer for each record, in order: ``status`` ``success`` with
+        ``details.id`` and ``details.Modified_Time``, or ``error`` with its ``code``.
+        """
+        answers: list[dict[str, Any]] = []
+        for start in range(0, len(records), _WRITE_BATCH):
+            batch = records[start : start + _WRITE_BATCH]
+            method = "PUT" if "id" in batch[0] else "POST"
+            body = {"data": batch, "trigger": []}  # no workflow rules fired by a sync
+            call = functools.partial(self._call, method, module, body=body)
+            answers.extend(retrying(call).json().get("data") or [])
+        return answers
+
     def records(self, module: str, fields: list[str], since: str | None) -> list[dict[str, Any]]:
         """The module's records modified since ``since`` (all when None), paged."""
+        params = {"fields": ",".join(fields), "per_page": _PAGE, "page": 1}
+        return self._pages(module, params, since)
+
+    def deleted(self, module: str, since: str | None) -> list[dict[str, Any]]:
+        """The module's records deleted since ``since`` (``GET {module}/deleted?type=all``).
+
+        Each has ``id``, ``display_name``, ``type`` (``recycle`` or ``permanent``) and
+        ``deleted_time``.
+        """
+        return self._pages(
+            f"{module}/deleted", {"type": "all", "per_page": _PAGE, "page": 1}, since
+        )
+
+    def _pages(self, path: str, params: dict[str, Any], since: str | None) -> list[dict[str, Any]]:
         found: list[dict[str, Any]] = []
-        params: dict[str, Any] = {"fields": ",".join(fields), "per_page": _PAGE, "page": 1}
         while True:
-            response = retrying(functools.partial(self._get, module, dict(params), since))
+            response = retrying(functools.partial(self._get, path, dict(params), since))
             if response.status_code in (204, 304):
                 return found
             answer = response.json()

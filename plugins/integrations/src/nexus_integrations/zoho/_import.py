@@ -1,4 +1,4 @@
-"""Zoho CRM → Nexus: Accounts, Contacts and Products, with modified-since cursors.
+"""Zoho CRM ⇄ Nexus: Accounts, Contacts and Products in, contacts back out (``_push``).
 
 Accounts become Finance partners (``finance.partners.ensure``, customers); Contacts CRM
 contacts (``crm.contacts.save``), a later change in Zoho applied to a contact unchanged in
@@ -6,6 +6,8 @@ Nexus since (changed on both sides: the connection's ``conflict_policy``); Produ
 Inventory products by ``Product_Code`` (``inventory.products.ensure``, untracked). A
 remote change to an account or a product is a conflict (Nexus wins). The cursor of each
 module is the latest ``Modified_Time`` seen, sent as ``If-Modified-Since`` next time.
+Contacts deleted in Zoho (``Contacts/deleted``, cursor ``Contacts.deleted``) delete their
+CRM contact when unchanged in Nexus since the last sync (changed: the policy decides).
 
 Field mappings (``MAPPINGS``): Zoho field → Nexus field, per module.
 """
@@ -19,7 +21,8 @@ from uuid import UUID
 
 import msgspec
 
-from nexus_integrations._connector import Fetched, Item
+from nexus_integrations._connector import Fetched, Item, Outgoing, Pushed
+from nexus_integrations.zoho import _push
 from nexus_integrations.zoho._client import ZohoClient, ZohoConfig
 
 if TYPE_CHECKING:
@@ -33,6 +36,8 @@ if TYPE_CHECKING:
 __all__ = ("CONNECTOR", "MAPPINGS", "ZohoCrm")
 
 ACCOUNTS, CONTACTS, PRODUCTS = "Accounts", "Contacts", "Products"
+DELETED = "Contacts.deleted"
+"""The cursor of Zoho's deleted contacts: the latest ``deleted_time`` seen."""
 
 MAPPINGS: dict[str, dict[str, str]] = {
     ACCOUNTS: {"Account_Name": "name"},
@@ -49,6 +54,10 @@ MAPPINGS: dict[str, dict[str, str]] = {
 
 class _Ensured(msgspec.Struct):
     id: UUID
+
+
+class _Deleted(msgspec.Struct):
+    deleted: bool
 
 
 class _Contact(msgspec.Struct):
@@ -79,6 +88,15 @@ def _label(module: str, data: dict[str, Any]) -> str:
     if module == CONTACTS:
         return f"{data['first_name']} {data['last_name']}".strip()
     return str(data["name"])
+
+
+def _advance(cursors: dict[str, str], key: str, stamps: list[str]) -> None:
+    """Move the cursor ``key`` to the latest of ``stamps`` (never back)."""
+    seen = [datetime.fromisoformat(stamp) for stamp in stamps]
+    if cursors.get(key):
+        seen.append(datetime.fromisoformat(cursors[key]))
+    if seen:
+        cursors[key] = max(seen).isoformat()
 
 
 class ZohoCrm:
@@ -118,11 +136,19 @@ class ZohoCrm:
                             data=data,
                         )
                     )
-                stamps = [datetime.fromisoformat(r["Modified_Time"]) for r in records]
-                if cursors.get(module):
-                    stamps.append(datetime.fromisoformat(cursors[module]))
-                if stamps:
-                    new[module] = max(stamps).isoformat()
+                _advance(new, module, [r["Modified_Time"] for r in records])
+            gone = client.deleted(CONTACTS, cursors.get(DELETED))
+            items.extend(
+                Item(
+                    object=CONTACTS,
+                    remote_id=str(r["id"]),
+                    label=str(r.get("display_name") or r["id"]),
+                    data={},
+                    deleted=True,
+                )
+                for r in gone
+            )
+            _advance(new, DELETED, [r["deleted_time"] for r in gone])
         finally:
             client.close()
         return Fetched(items=items, cursors=new)
@@ -172,6 +198,29 @@ class ZohoCrm:
         """Apply Zoho's change to the CRM contact."""
         request = {"id": str(nexus_id), **item.data}
         await services.call(conn, "crm.contacts.save", request, result=_Ensured)
+
+    async def delete(
+        self, obj: str, nexus_id: UUID, *, conn: Connection, services: Services
+    ) -> None:
+        """Delete the CRM contact of a contact deleted in Zoho (the only deletions fetched)."""
+        assert obj == CONTACTS, obj
+        await services.call(conn, "crm.contacts.delete", {"id": str(nexus_id)}, result=_Deleted)
+
+    async def outgoing(
+        self, config: ZohoConfig, cursors: dict[str, str], *, conn: Connection, services: Services
+    ) -> tuple[list[Outgoing], dict[str, str]]:
+        """The CRM contacts changed in Nexus since the cursor ``crm.contact``."""
+        return await _push.outgoing(cursors, conn=conn, services=services)
+
+    def push(self, config: ZohoConfig, changes: list[Outgoing]) -> list[Pushed]:
+        """Insert or update each contact in Zoho."""
+        if not changes:
+            return []
+        client = ZohoClient(config)
+        try:
+            return _push.push(client, changes)
+        finally:
+            client.close()
 
 
 CONNECTOR = ZohoCrm()
