@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import time
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import structlog
 from limits import parse
@@ -77,6 +77,11 @@ class RateLimits:
         self._key_counters = _Counters(self.key, "key")
         self._tenant_counters = _Counters(self.tenant, "tenant")
 
+    @property
+    def in_process(self) -> bool:
+        """Whether the counters live in this process (no Redis): :meth:`count_now` works."""
+        return self._memory is not None
+
     async def hit(self, subject: UUID, tenant_id: UUID | None) -> int | None:
         """Count one request of ``subject`` (in ``tenant_id``, if any).
 
@@ -87,44 +92,51 @@ class RateLimits:
         """
         try:
             if self._memory is not None:
-                exhausted = self._count_in_process(self._memory, subject, tenant_id)
+                exhausted = self.count_now(subject, tenant_id)
             else:
                 exhausted = await self._count(subject, tenant_id)
             if exhausted is None:
                 return None
-            return await self._retry_after(*exhausted)
+            return await self.retry_after(exhausted)
         except StorageError as exc:
             log.warning("rate limit counters unreachable; not limiting", error=str(exc))
         return None
 
-    def _count_in_process(
-        self, memory: _SweepingMemoryStorage, subject: UUID, tenant_id: UUID | None
-    ) -> tuple[_Counters, UUID] | None:
+    def count_now(self, subject: UUID, tenant_id: UUID | None) -> Exhausted | None:
+        """Count one request in the process's counters, without awaiting (:attr:`in_process`).
+
+        Returns:
+            ``None`` within both budgets, else the exhausted one (for :meth:`retry_after`).
+        """
+        memory = self._memory
+        assert memory is not None, "count_now needs the in-process counters"
         counters = self._key_counters
         if memory.count(counters.key_for(subject), counters.expiry) > counters.amount:
-            return counters, subject
+            return Exhausted(counters, subject)
         if tenant_id is not None:
             counters = self._tenant_counters
             if memory.count(counters.key_for(tenant_id), counters.expiry) > counters.amount:
-                return counters, tenant_id
+                return Exhausted(counters, tenant_id)
         return None
 
-    async def _count(self, subject: UUID, tenant_id: UUID | None) -> tuple[_Counters, UUID] | None:
+    async def _count(self, subject: UUID, tenant_id: UUID | None) -> Exhausted | None:
         # What limits' FixedWindowRateLimiter.hit does, with each counter's key remembered
         # rather than rebuilt from its parts on every request.
         counters = self._key_counters
         if await self._storage.incr(counters.key_for(subject), counters.expiry) > counters.amount:
-            return counters, subject
+            return Exhausted(counters, subject)
         if tenant_id is not None:
             counters = self._tenant_counters
             count = await self._storage.incr(counters.key_for(tenant_id), counters.expiry)
             if count > counters.amount:
-                return counters, tenant_id
+                return Exhausted(counters, tenant_id)
         return None
 
-    async def _retry_after(self, counters: _Counters, identifier: UUID) -> int:
+    async def retry_after(self, exhausted: Exhausted) -> int:
+        """The whole seconds (at least 1) until ``exhausted``'s window refills."""
+        counters = exhausted.counters
         stats = await self._limiter.get_window_stats(
-            counters.item, counters.namespace, str(identifier)
+            counters.item, counters.namespace, str(exhausted.identifier)
         )
         return max(1, math.ceil(stats.reset_time - time.time()))
 
@@ -141,6 +153,13 @@ class RateLimits:
         """Close the Redis connections, if any (on shut-down)."""
         if self._pool is not None:
             await self._pool.disconnect()
+
+
+class Exhausted(NamedTuple):
+    """The budget a request went beyond, and whose counter (credential or tenant)."""
+
+    counters: _Counters
+    identifier: UUID
 
 
 class _Counters:
@@ -179,13 +198,22 @@ class RateLimitMiddleware:
 
     def __call__(self, app: ASGIApp) -> ASGIApp:
         """Wrap one route's ASGI app (Litestar calls this once per route handler)."""
-        handle = self.handle
+        limits, handle, refuse = self.limits, self.handle, self._refuse_over
 
         def middleware(scope: Scope, receive: Receive, send: Send) -> Awaitable[None]:
-            # Returning the awaitable spares a coroutine per request.
-            if scope["type"] == ScopeType.HTTP:
+            # Counted in the process, a request within its budgets goes on at once, without
+            # a coroutine of this layer's own; counters in Redis take the awaiting path.
+            if scope["type"] != ScopeType.HTTP:
+                return app(scope, receive, send)
+            principal = request_caller(scope)
+            if principal is None:
+                return app(scope, receive, send)
+            if not limits.in_process:
                 return handle(scope, receive, send, app)
-            return app(scope, receive, send)
+            over = limits.count_now(principal.subject, request_tenant(scope))
+            if over is None:
+                return app(scope, receive, send)
+            return refuse(scope, receive, send, over)
 
         return middleware
 
@@ -195,17 +223,25 @@ class RateLimitMiddleware:
         if principal is not None:
             retry_after = await self.limits.hit(principal.subject, request_tenant(scope))
             if retry_after is not None:
-                await send_problem(
-                    scope,
-                    receive,
-                    send,
-                    status=429,
-                    problem_type=PROBLEM_TYPES["rate-limited"],
-                    detail=f"too many requests; retry in {retry_after} s",
-                    headers={"Retry-After": str(retry_after)},
-                )
+                await self._refuse(scope, receive, send, retry_after)
                 return
         await next_app(scope, receive, send)
+
+    async def _refuse_over(
+        self, scope: Scope, receive: Receive, send: Send, over: Exhausted
+    ) -> None:
+        await self._refuse(scope, receive, send, await self.limits.retry_after(over))
+
+    async def _refuse(self, scope: Scope, receive: Receive, send: Send, seconds: int) -> None:
+        await send_problem(
+            scope,
+            receive,
+            send,
+            status=429,
+            problem_type=PROBLEM_TYPES["rate-limited"],
+            detail=f"too many requests; retry in {seconds} s",
+            headers={"Retry-After": str(seconds)},
+        )
 
 
 class _SweepingMemoryStorage(MemoryStorage):
