@@ -7,9 +7,9 @@ the route, or ``kernel``). The kernel's outermost middleware (the request id, in
 :mod:`nexus.http`) reports each request once it is answered, so metrics cost no layer of
 their own; the labelled children are looked up once per label set and kept, so a request
 costs a dictionary lookup and a few increments of plain integers, added to the metrics
-within a second (``_Batch``: on a 5xx at once, and before every scrape). Requests no route matched (404, 405
-before routing) and scrapes of ``/metrics`` are not counted (they are in progress while
-they last).
+within a second (``_Batch``: on a 5xx at once, and before every scrape). Requests no
+route matched (404, 405 before routing) and scrapes of ``/metrics`` are not counted (they
+are in progress while they last).
 
 Metric names are stable (dashboards and alerts use them; the README lists them):
 
