@@ -42,7 +42,11 @@ def on_startup(kernel: Kernel) -> list[Callable[[], Any]]:
 
 
 def on_shutdown(kernel: Kernel) -> list[Callable[[], Any]]:
-    """Stop in the reverse order: events first, the database last."""
+    """Stop in the reverse order: events first, the database last.
+
+    Last, :func:`gc.unfreeze`: a process that builds apps one after another (tests) lets
+    the collector reach what a stopped app left behind.
+    """
 
     async def stop_events() -> None:
         if kernel.event_worker is not None:
@@ -59,4 +63,5 @@ def on_shutdown(kernel: Kernel) -> list[Callable[[], Any]]:
         kernel.blobs.stop,
         close_database,
         kernel.rate_limits.close,
+        gc.unfreeze,
     ]
