@@ -2,7 +2,11 @@
 
 The AI providers' SDKs, Stripe's, dkimpy, dnspython and the holidays tables cost seconds and tens of
 megabytes together; a worker pays for each only when a tenant's request or job uses it
-(bench/README.md, ``startup``). The list grows as SDKs are made lazy, never shrinks.
+(bench/README.md, ``startup``). So do the servers behind a few routes: the MCP SDK
+(``/mcp`` and the assistant's external servers), scim2-server (SCIM), pysaml2 (SAML
+sign-in), Radicale (CalDAV) and WsgiDAV (Drive's WebDAV); and black, which Piccolo imports
+to format migrations a server never writes (``blib2to3`` is its parser, loaded with it).
+The list grows as SDKs are made lazy, never shrinks.
 """
 
 from __future__ import annotations
@@ -11,7 +15,22 @@ import os
 import subprocess
 import sys
 
-LAZY = ("openai", "anthropic", "google.genai", "stripe", "dkim", "dns", "holidays")
+LAZY = (
+    "openai",
+    "anthropic",
+    "google.genai",
+    "stripe",
+    "dkim",
+    "dns",
+    "holidays",
+    "mcp",
+    "mcp_types",
+    "scim2_server",
+    "saml2",
+    "radicale",
+    "wsgidav",
+    "blib2to3",
+)
 
 
 def test_create_app_with_every_plugin_imports_no_provider_sdk():

@@ -74,7 +74,7 @@ def create_app(
             "tools": Provide(compose.tools_provider(tools), sync_to_thread=False),
         },
         exception_handlers=exception_handlers,
-        on_startup=[*compose.on_startup(kernel), mcp.start],
+        on_startup=compose.on_startup(kernel),
         on_shutdown=[mcp.stop, *compose.on_shutdown(kernel)],
         openapi_config=OpenAPIConfig(
             title="Nexus",

@@ -36,7 +36,10 @@ def kernel_middleware(kernel: Kernel) -> list[Middleware]:
             kernel.authenticator, kernel.registry.permissions("member"), kernel.features.toggles
         ),
         RateLimitMiddleware(
-            kernel.rate_limits, plan_of=_plan_of(kernel), counted=_api_call_counter(kernel)
+            kernel.rate_limits,
+            plan_of=_plan_of(kernel),
+            plan_now=_plan_now(kernel),
+            counted=_api_call_counter(kernel),
         ),
         IdempotencyMiddleware(
             kernel.database,
@@ -56,6 +59,17 @@ def _plan_of(kernel: Kernel) -> Callable[[UUID], Awaitable[TenantPlan | None]]:
         return None if record is None else TenantPlan(record.plan, plans.api_rate(record.plan))
 
     return plan_of
+
+
+def _plan_now(kernel: Kernel) -> Callable[[UUID], TenantPlan | None]:
+    """The tenant's plan if the authenticator remembers the tenant, without awaiting."""
+    remembered, plans = kernel.authenticator.remembered_tenant, kernel.plans
+
+    def plan_now(tenant_id: UUID) -> TenantPlan | None:
+        record = remembered(str(tenant_id))
+        return None if record is None else TenantPlan(record.plan, plans.api_rate(record.plan))
+
+    return plan_now
 
 
 def _api_call_counter(kernel: Kernel) -> Callable[[UUID], None]:

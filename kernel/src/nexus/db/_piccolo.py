@@ -5,8 +5,15 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING, Any
 
-from piccolo.apps.migrations.tables import Migration
-from piccolo.conf.apps import AppRegistry
+from nexus.lazy import lazy_module
+
+# piccolo.conf.apps (every plugin's piccolo_app imports it) imports black at its top, half a
+# second of start-up, to format the migrations ``piccolo migrations new`` writes: a server
+# never does, so black runs its code only if something uses it.
+lazy_module("black")
+
+from piccolo.apps.migrations.tables import Migration  # noqa: E402 - after black is lazy
+from piccolo.conf.apps import AppRegistry  # noqa: E402
 
 if TYPE_CHECKING:
     from piccolo.engine.base import Engine

@@ -28,12 +28,13 @@ import msgspec
 import structlog
 from litestar import Request
 from litestar.enums import ScopeType
-from litestar.middleware import ASGIMiddleware
 
 from nexus.http._problems import PROBLEM_TYPES, send_problem
 from nexus.http._request import request_caller, request_tenant
 
 if TYPE_CHECKING:
+    from collections.abc import Awaitable
+
     from litestar.types import ASGIApp, HTTPScope, Message, Receive, Scope, Send
 
     from nexus.db import PostgresDatabase
@@ -46,6 +47,7 @@ IDEMPOTENCY_HEADER = "Idempotency-Key"
 _HEADER = IDEMPOTENCY_HEADER.lower().encode()
 _REPLAYED = (b"idempotency-replayed", b"true")
 _METHODS = frozenset({"POST", "PUT", "PATCH"})
+_OPT_OUT = "nexus_no_idempotency"  # route opt: never keep this route's responses
 _KEY = re.compile(rb"[\x20-\x7e]{1,255}")
 _ESCAPE = re.compile(rb"\\(.)")
 _NIL = uuid.UUID(int=0)
@@ -160,7 +162,7 @@ def parse_idempotency_key(raw: bytes) -> str | None:
     return value.decode("ascii")
 
 
-class IdempotencyMiddleware(ASGIMiddleware):
+class IdempotencyMiddleware:
     """Honour ``Idempotency-Key`` on ``POST``, ``PUT`` and ``PATCH`` (see the module).
 
     Runs after :class:`~nexus.identity.AuthGate`, which names the principal and tenant the
@@ -175,9 +177,6 @@ class IdempotencyMiddleware(ASGIMiddleware):
         max_response_bytes: Larger responses are not kept (the key is freed instead).
     """
 
-    scopes = (ScopeType.HTTP,)
-    exclude_opt_key = "nexus_no_idempotency"
-
     def __init__(
         self,
         database: PostgresDatabase,
@@ -191,9 +190,26 @@ class IdempotencyMiddleware(ASGIMiddleware):
         self.lease_s = lease_s
         self.max_response_bytes = max_response_bytes
 
+    def __call__(self, app: ASGIApp) -> ASGIApp:
+        """Wrap one route's ASGI app (Litestar calls this once per route handler)."""
+        handle = self.handle
+
+        def middleware(scope: Scope, receive: Receive, send: Send) -> Awaitable[None]:
+            # Reads, and routes that opted out, go straight through: returning the app's
+            # awaitable spares them a coroutine of this layer's own.
+            if (
+                scope["type"] != ScopeType.HTTP
+                or scope["method"] not in _METHODS
+                or scope["route_handler"].opt.get(_OPT_OUT)
+            ):
+                return app(scope, receive, send)
+            return handle(scope, receive, send, app)
+
+        return middleware
+
     async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
-        """Run, replay or refuse the request according to its key."""
-        raw = _header(scope) if cast("HTTPScope", scope)["method"] in _METHODS else None
+        """Run, replay or refuse a write according to its key."""
+        raw = _header(scope)
         principal = request_caller(scope)
         if raw is None or principal is None:
             await next_app(scope, receive, send)

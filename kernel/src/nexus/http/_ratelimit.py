@@ -79,6 +79,11 @@ class RateLimits:
         # Plans' budgets, one set of counters each (a handful: one per plan).
         self._budgets: dict[str, _Counters] = {}
 
+    @property
+    def in_process(self) -> bool:
+        """Whether the counters live in this process (no Redis): :meth:`count_now` works."""
+        return self._memory is not None
+
     async def hit(
         self, subject: UUID, tenant_id: UUID | None, *, tenant_budget: str | None = None
     ) -> int | None:
@@ -96,67 +101,66 @@ class RateLimits:
             cannot be reached (Redis down), requests are let through and a warning logged.
         """
         exhausted = await self.check(subject, tenant_id, tenant_budget=tenant_budget)
-        return exhausted.retry_after if exhausted is not None else None
+        return None if exhausted is None else await self.retry_after(exhausted)
 
     async def check(
         self, subject: UUID, tenant_id: UUID | None, *, tenant_budget: str | None = None
     ) -> Exhausted | None:
         """:meth:`hit`, telling which budget ran out (``None`` while neither has)."""
         try:
-            tenant = self._tenant_counters if tenant_budget is None else self._budget(tenant_budget)
             if self._memory is not None:
-                exhausted = self._count_in_process(self._memory, subject, tenant_id, tenant)
-            else:
-                exhausted = await self._count(subject, tenant_id, tenant)
-            if exhausted is None:
-                return None
-            counters, identifier = exhausted
-            retry_after = await self._retry_after(counters, identifier)
-            return Exhausted(retry_after, tenant=identifier == tenant_id)
+                return self.count_now(subject, tenant_id, tenant_budget=tenant_budget)
+            return await self._count(subject, tenant_id, self._tenant_budget(tenant_budget))
         except StorageError as exc:
             log.warning("rate limit counters unreachable; not limiting", error=str(exc))
         return None
 
-    def _budget(self, budget: str) -> _Counters:
+    def count_now(
+        self, subject: UUID, tenant_id: UUID | None, *, tenant_budget: str | None = None
+    ) -> Exhausted | None:
+        """Count one request in the process's counters, without awaiting (:attr:`in_process`).
+
+        Returns:
+            ``None`` within both budgets, else the exhausted one (for :meth:`retry_after`).
+        """
+        memory = self._memory
+        assert memory is not None, "count_now needs the in-process counters"
+        counters = self._key_counters
+        if memory.count(counters.key_for(subject), counters.expiry) > counters.amount:
+            return Exhausted(counters, subject, tenant=False)
+        if tenant_id is not None:
+            counters = self._tenant_budget(tenant_budget)
+            if memory.count(counters.key_for(tenant_id), counters.expiry) > counters.amount:
+                return Exhausted(counters, tenant_id, tenant=True)
+        return None
+
+    def _tenant_budget(self, budget: str | None) -> _Counters:
+        if budget is None:
+            return self._tenant_counters
         counters = self._budgets.get(budget)
         if counters is None:
             counters = self._budgets[budget] = _Counters(parse(budget), "tenant")
         return counters
 
-    def _count_in_process(
-        self,
-        memory: _SweepingMemoryStorage,
-        subject: UUID,
-        tenant_id: UUID | None,
-        tenant: _Counters,
-    ) -> tuple[_Counters, UUID] | None:
-        counters = self._key_counters
-        if memory.count(counters.key_for(subject), counters.expiry) > counters.amount:
-            return counters, subject
-        if tenant_id is not None:
-            counters = tenant
-            if memory.count(counters.key_for(tenant_id), counters.expiry) > counters.amount:
-                return counters, tenant_id
-        return None
-
     async def _count(
         self, subject: UUID, tenant_id: UUID | None, tenant: _Counters
-    ) -> tuple[_Counters, UUID] | None:
+    ) -> Exhausted | None:
         # What limits' FixedWindowRateLimiter.hit does, with each counter's key remembered
         # rather than rebuilt from its parts on every request.
         counters = self._key_counters
         if await self._storage.incr(counters.key_for(subject), counters.expiry) > counters.amount:
-            return counters, subject
+            return Exhausted(counters, subject, tenant=False)
         if tenant_id is not None:
-            counters = tenant
-            count = await self._storage.incr(counters.key_for(tenant_id), counters.expiry)
-            if count > counters.amount:
-                return counters, tenant_id
+            count = await self._storage.incr(tenant.key_for(tenant_id), tenant.expiry)
+            if count > tenant.amount:
+                return Exhausted(tenant, tenant_id, tenant=True)
         return None
 
-    async def _retry_after(self, counters: _Counters, identifier: UUID) -> int:
+    async def retry_after(self, exhausted: Exhausted) -> int:
+        """The whole seconds (at least 1) until ``exhausted``'s window refills."""
+        counters = exhausted.counters
         stats = await self._limiter.get_window_stats(
-            counters.item, counters.namespace, str(identifier)
+            counters.item, counters.namespace, str(exhausted.identifier)
         )
         return max(1, math.ceil(stats.reset_time - time.time()))
 
@@ -173,6 +177,21 @@ class RateLimits:
         """Close the Redis connections, if any (on shut-down)."""
         if self._pool is not None:
             await self._pool.disconnect()
+
+
+class Exhausted(NamedTuple):
+    """The budget a request went beyond, and whose counter (credential or tenant)."""
+
+    counters: _Counters
+    identifier: UUID
+    tenant: bool
+
+
+class TenantPlan(NamedTuple):
+    """The plan a tenant is on and the request budget it sets (``None``: the configured one)."""
+
+    name: str
+    api_rate: str | None
 
 
 class _Counters:
@@ -199,20 +218,6 @@ class _Counters:
         return key
 
 
-class Exhausted(NamedTuple):
-    """A budget that ran out: seconds until it refills, and whether it is the tenant's."""
-
-    retry_after: int
-    tenant: bool
-
-
-class TenantPlan(NamedTuple):
-    """The plan a tenant is on and the request budget it sets (``None``: the configured one)."""
-
-    name: str
-    api_rate: str | None
-
-
 class RateLimitMiddleware:
     """Refuse authenticated requests beyond their budgets with a 429 problem.
 
@@ -221,8 +226,10 @@ class RateLimitMiddleware:
 
     Args:
         limits: The budgets and their counters.
-        plan_of: The tenant's plan (remembered, not read per request), whose ``api_rate``
-            replaces the configured tenant budget.
+        plan_of: The tenant's plan, whose ``api_rate`` replaces the configured tenant budget
+            (``None`` for a tenant not found).
+        plan_now: The same without awaiting, when it is remembered (``None`` when not: the
+            request then takes the awaiting path).
         counted: Called with the tenant of every request counted (the usage meter).
     """
 
@@ -231,21 +238,43 @@ class RateLimitMiddleware:
         limits: RateLimits,
         *,
         plan_of: Callable[[UUID], Awaitable[TenantPlan | None]] | None = None,
+        plan_now: Callable[[UUID], TenantPlan | None] | None = None,
         counted: Callable[[UUID], None] | None = None,
     ) -> None:
         self.limits = limits
         self.plan_of = plan_of
+        self.plan_now = plan_now
         self.counted = counted
 
     def __call__(self, app: ASGIApp) -> ASGIApp:
         """Wrap one route's ASGI app (Litestar calls this once per route handler)."""
-        handle = self.handle
+        limits, handle, refuse = self.limits, self.handle, self._refuse_over
+        counted, plan_of, plan_now = self.counted, self.plan_of, self.plan_now
 
         def middleware(scope: Scope, receive: Receive, send: Send) -> Awaitable[None]:
-            # Returning the awaitable spares a coroutine per request.
-            if scope["type"] == ScopeType.HTTP:
+            # Counted in the process with the tenant's plan remembered, a request within its
+            # budgets goes on at once, without a coroutine of this layer's own; counters in
+            # Redis, or a plan to look up, take the awaiting path.
+            if scope["type"] != ScopeType.HTTP:
+                return app(scope, receive, send)
+            principal = request_caller(scope)
+            if principal is None:
+                return app(scope, receive, send)
+            if not limits.in_process:
                 return handle(scope, receive, send, app)
-            return app(scope, receive, send)
+            tenant_id = request_tenant(scope)
+            plan = None
+            if tenant_id is not None and plan_of is not None:
+                plan = plan_now(tenant_id) if plan_now is not None else None
+                if plan is None:
+                    return handle(scope, receive, send, app)
+            if tenant_id is not None and counted is not None:
+                counted(tenant_id)
+            budget = plan.api_rate if plan is not None else None
+            over = limits.count_now(principal.subject, tenant_id, tenant_budget=budget)
+            if over is None:
+                return app(scope, receive, send)
+            return refuse(scope, receive, send, over, plan)
 
         return middleware
 
@@ -263,19 +292,23 @@ class RateLimitMiddleware:
             budget = plan.api_rate if plan is not None else None
             exhausted = await self.limits.check(principal.subject, tenant_id, tenant_budget=budget)
             if exhausted is not None:
-                await self._refuse(scope, receive, send, exhausted, plan)
+                await self._refuse_over(scope, receive, send, exhausted, plan)
                 return
         await next_app(scope, receive, send)
 
-    @staticmethod
-    async def _refuse(
-        scope: Scope, receive: Receive, send: Send, exhausted: Exhausted, plan: TenantPlan | None
+    async def _refuse_over(
+        self,
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        over: Exhausted,
+        plan: TenantPlan | None,
     ) -> None:
-        retry_after = exhausted.retry_after
+        retry_after = await self.limits.retry_after(over)
         # Named only when the tenant's budget, set by its plan, is the one that ran out.
         extensions = (
             {"plan": plan.name, "limit": "api_rate", "allowed": plan.api_rate}
-            if exhausted.tenant and plan is not None and plan.api_rate is not None
+            if over.tenant and plan is not None and plan.api_rate is not None
             else {}
         )
         await send_problem(

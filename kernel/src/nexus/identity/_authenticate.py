@@ -222,6 +222,13 @@ class Authenticator:
             return remembered[1]
         return await self._tenant_flights.run(ref, partial(self._remember_tenant, ref))
 
+    def remembered_tenant(self, ref: str) -> TenantRecord | None:
+        """The tenant :meth:`tenant` remembers for ``ref``, without a lookup (else ``None``)."""
+        remembered = self._tenants.get(ref)
+        if remembered is not None and remembered[0] > time.monotonic():
+            return remembered[1]
+        return None
+
     async def _remember_tenant(self, ref: str) -> TenantRecord | None:
         now, generation = time.monotonic(), self._generation
         try:

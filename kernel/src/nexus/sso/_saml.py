@@ -5,6 +5,9 @@ entity id is its metadata URL, its assertion consumer service takes the HTTP-POS
 Responses must answer a request this provider sent (``outstanding``: no unsolicited
 responses) and their assertions must be signed by the IdP's certificate from its
 metadata; pysaml2 checks signatures with ``xmlsec1`` (Debian's ``xmlsec1``).
+
+pysaml2 (with xmlschema and elementpath, about 1 s of imports) loads with the first SAML
+request, not at start-up: most workers never see one.
 """
 
 from __future__ import annotations
@@ -12,13 +15,9 @@ from __future__ import annotations
 import shutil
 from typing import TYPE_CHECKING, Any
 
-from saml2 import BINDING_HTTP_POST, BINDING_HTTP_REDIRECT
-from saml2.client import Saml2Client
-from saml2.config import SPConfig
-from saml2.metadata import create_metadata_string
-from saml2.saml import NAMEID_FORMAT_EMAILADDRESS
-
 if TYPE_CHECKING:
+    from saml2.client import Saml2Client
+
     from nexus.sso._providers import ProviderRow
 
 __all__ = ("SamlUrls", "authn_redirect", "metadata_xml", "read_response", "sp_client")
@@ -43,6 +42,11 @@ def _xmlsec() -> str:
 
 def sp_client(provider: ProviderRow, urls: SamlUrls) -> Saml2Client:
     """A pysaml2 client for the provider, trusting the IdP of its stored metadata."""
+    from saml2 import BINDING_HTTP_POST  # noqa: PLC0415 - pysaml2 loads on first use
+    from saml2.client import Saml2Client  # noqa: PLC0415
+    from saml2.config import SPConfig  # noqa: PLC0415
+    from saml2.saml import NAMEID_FORMAT_EMAILADDRESS  # noqa: PLC0415
+
     config = SPConfig()
     config.load(
         {
@@ -68,11 +72,15 @@ def sp_client(provider: ProviderRow, urls: SamlUrls) -> Saml2Client:
 
 def metadata_xml(client: Saml2Client) -> str:
     """The service provider's metadata XML, for the IdP's administrator."""
+    from saml2.metadata import create_metadata_string  # noqa: PLC0415 - see sp_client
+
     return str(create_metadata_string(None, config=client.config, valid=24 * 7).decode())
 
 
 def authn_redirect(client: Saml2Client, relay_state: str) -> tuple[str, str]:
     """An AuthnRequest to the IdP (HTTP-Redirect binding): its id and the URL to send to."""
+    from saml2 import BINDING_HTTP_REDIRECT  # noqa: PLC0415 - see sp_client
+
     idps = list(client.metadata.identity_providers())
     if len(idps) != 1:
         raise ValueError("the provider's metadata must describe exactly one IdP")
@@ -89,6 +97,8 @@ def read_response(client: Saml2Client, saml_response: str, request_id: str) -> d
     Raises:
         ValueError: the response does not verify (signature, audience, time, request).
     """
+    from saml2 import BINDING_HTTP_POST  # noqa: PLC0415 - see sp_client
+
     try:
         response = client.parse_authn_request_response(
             saml_response, BINDING_HTTP_POST, outstanding={request_id: "/"}

@@ -11,6 +11,8 @@ loopback — the operator's decision, never a tenant's.
 Each server's tools are offered as ``mcp.<server>.<tool>``; a tool not annotated
 read-only writes, so it waits for the user's confirmation like a plugin's writing tool.
 Every call made is kept in ``ai_mcp_call`` (who, which tool, the arguments, the outcome).
+The SDK (about 2 s of imports with its pydantic models) loads with the first connection to
+a server, not at start-up.
 """
 
 from __future__ import annotations
@@ -26,8 +28,6 @@ from uuid import UUID
 
 import httpx2
 import msgspec
-from mcp import ClientSession
-from mcp.client.streamable_http import streamable_http_client
 from nexus_hookspecs import ToolAnswer, ToolSpec, new_id
 from nexus_hookspecs.net import RefusedURL, check_public_url
 
@@ -36,6 +36,7 @@ from nexus_ai._store import KEYS
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator
 
+    from mcp import ClientSession
     from nexus_hookspecs import Connection, Database, Tools
 
 __all__ = (
@@ -106,6 +107,9 @@ async def load_servers(conn: Connection) -> list[McpServerRow]:
 
 @asynccontextmanager
 async def _session(server: McpServerRow) -> AsyncIterator[ClientSession]:
+    from mcp import ClientSession  # noqa: PLC0415 - the SDK loads with the first connection
+    from mcp.client.streamable_http import streamable_http_client  # noqa: PLC0415
+
     reason = await refused_url(server.url)
     if reason is not None:
         raise RefusedURL(reason, permanent=True)

@@ -25,7 +25,6 @@ from nexus_hookspecs.http import (
 )
 
 from nexus_sheets._collab import Listed, create_document, list_documents, read_document
-from nexus_sheets._csv import export_csv, import_csv
 from nexus_sheets._examples import body
 from nexus_sheets._keys import READ, WORKBOOK_CREATED, WRITE, WorkbookCreated
 from nexus_sheets._model import (
@@ -34,10 +33,7 @@ from nexus_sheets._model import (
     read_workbook,
     sheet_names,
 )
-from nexus_sheets._pdf import export_pdf
-from nexus_sheets._recalc import recalculate
 from nexus_sheets._workbooks import recalculate_stored
-from nexus_sheets._xlsx import export_xlsx, import_xlsx
 
 __all__ = ("WorkbookController",)
 
@@ -176,6 +172,11 @@ class WorkbookController(Controller):
         folder_id: FromQuery[UUID | None] = None,
     ) -> WorkbookOut:  # fmt: skip
         """A workbook from an XLSX file (formulas, formats, widths, charts) or a CSV file."""
+        # openpyxl, formulas and numpy load with the first file, not at start-up (a second).
+        from nexus_sheets._csv import import_csv  # noqa: PLC0415
+        from nexus_sheets._recalc import recalculate  # noqa: PLC0415
+        from nexus_sheets._xlsx import import_xlsx  # noqa: PLC0415
+
         data, media = await _upload(request)
         doc = new_workbook(())
         try:
@@ -232,6 +233,11 @@ class WorkbookController(Controller):
         sheet: FromQuery[str | None] = None,
     ) -> Response[bytes]:  # fmt: skip
         """The workbook as XLSX (formulas kept), one sheet as CSV (values), or PDF."""
+        # openpyxl and fpdf2 load with the first export, not at start-up.
+        from nexus_sheets._csv import export_csv  # noqa: PLC0415
+        from nexus_sheets._pdf import export_pdf  # noqa: PLC0415
+        from nexus_sheets._xlsx import export_xlsx  # noqa: PLC0415
+
         async with db.transaction() as conn:
             document = await read_document(conn, services, file_id=file_id, actor=_actor(context))
         doc = document.doc

@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING
 
 from nexus_sheets._collab import apply_update, read_document
 from nexus_sheets._keys import RECALCULATED, Recalculated
-from nexus_sheets._recalc import recalculate
 
 if TYPE_CHECKING:
     from uuid import UUID
@@ -32,6 +31,9 @@ async def recalculate_stored(
     actor: str,
 ) -> int:
     """Recalculate the stored workbook; apply and announce the changed values; answer how many."""
+    # formulas and numpy load with the first recalculation, not at start-up.
+    from nexus_sheets._recalc import recalculate  # noqa: PLC0415
+
     document = await read_document(conn, services, file_id=file_id, actor=actor)
     before = document.doc.get_state()
     changed = recalculate(document.doc)

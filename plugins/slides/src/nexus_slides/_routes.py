@@ -30,8 +30,6 @@ from nexus_slides._examples import body
 from nexus_slides._images import deck_images, store_images
 from nexus_slides._keys import DECK_CREATED, READ, WRITE, DeckCreated
 from nexus_slides._model import add_slide, deck_size, new_deck, read_deck
-from nexus_slides._pdf import export_pdf
-from nexus_slides._pptx import export_pptx, import_pptx, pptx_images
 
 if TYPE_CHECKING:
     from nexus_hookspecs import Connection
@@ -179,6 +177,9 @@ class DeckController(Controller):
         folder_id: FromQuery[UUID | None] = None,
     ) -> DeckOut:  # fmt: skip
         """A deck from a PPTX file: text boxes, pictures (filed into Drive), shapes, notes."""
+        # python-pptx loads with the first file, not at start-up.
+        from nexus_slides._pptx import import_pptx, pptx_images  # noqa: PLC0415
+
         data = await _upload(request)
         try:
             images = pptx_images(data)
@@ -241,6 +242,10 @@ class DeckController(Controller):
         format: FromQuery[Literal["pptx", "pdf"]] = "pptx",  # noqa: A002 - the query's name
     ) -> Response[bytes]:  # fmt: skip
         """The deck as PPTX (text boxes, pictures, shapes, notes) or PDF (a page per slide)."""
+        # python-pptx and fpdf2 load with the first export, not at start-up.
+        from nexus_slides._pdf import export_pdf  # noqa: PLC0415
+        from nexus_slides._pptx import export_pptx  # noqa: PLC0415
+
         async with db.transaction() as conn:
             document = await read_document(conn, services, file_id=file_id, actor=_actor(context))
         images = await deck_images(blobs, document.doc)

@@ -1,14 +1,13 @@
-"""The formats Writer exports and imports, by name: media type, converters."""
+"""The formats Writer exports and imports, by name: media type, converters.
+
+Each converter's module (python-docx, odfpy, fpdf2, markdown-it: about a second together)
+is imported with its first use, not at start-up.
+"""
 
 from __future__ import annotations
 
+import importlib
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple
-
-from nexus_writer._docx import from_docx, to_docx
-from nexus_writer._markdown import from_markdown, to_markdown
-from nexus_writer._odt import to_odt
-from nexus_writer._odt_in import from_odt
-from nexus_writer._pdf import to_pdf
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -25,8 +24,27 @@ class Format(NamedTuple):
     extension: str
 
 
+def _later(module: str, name: str) -> Callable[..., Any]:
+    """``module.name``, imported on its first call."""
+
+    def call(*args: Any) -> Any:
+        return getattr(importlib.import_module(module), name)(*args)
+
+    return call
+
+
+to_docx = _later("nexus_writer._docx", "to_docx")
+from_docx = _later("nexus_writer._docx", "from_docx")
+to_odt = _later("nexus_writer._odt", "to_odt")
+to_pdf = _later("nexus_writer._pdf", "to_pdf")
+to_markdown = _later("nexus_writer._markdown", "to_markdown")
+from_markdown = _later("nexus_writer._markdown", "from_markdown")
+from_odt = _later("nexus_writer._odt_in", "from_odt")
+
+
 def _md_in(data: bytes) -> dict[str, Any]:
-    return from_markdown(data.decode("utf-8-sig"))
+    result: dict[str, Any] = from_markdown(data.decode("utf-8-sig"))
+    return result
 
 
 EXPORTS: dict[str, tuple[Format, Callable[[dict[str, Any]], bytes]]] = {
