@@ -138,7 +138,7 @@ def _sign_in_and_allow(authorize_url: str, email: str) -> str:
         assert page.status_code == 200, page.text
         fields = re.findall(r'<input type="hidden" name="([^"]*)" value="([^"]*)">', page.text)
         form = {unescape(k): unescape(v) for k, v in fields}
-        action = re.search(r'<form method="post" action="([^"]*)">', page.text)
+        action = re.search(r'<form method="post" action="([^"]*)"', page.text)
         assert action, page.text
         answer = browser.post(
             unescape(action.group(1)),

@@ -37,7 +37,6 @@ def migrator(settings: Settings, registry: PluginRegistry) -> Callable[[str], Aw
     meanwhile would go there. So the migration runs in a child process
     (``nexus.schema._child``) with the same plugins and role names.
     """
-    plugins = [_reference(record.plugin, record.entry_point) for record in registry.loaded]
     env = os.environ | {
         "NEXUS_DB_OWNER_ROLE": settings.db_owner_role,
         "NEXUS_DB_API_ROLE": settings.db_api_role,
@@ -45,6 +44,9 @@ def migrator(settings: Settings, registry: PluginRegistry) -> Callable[[str], Aw
     }
 
     async def run(database_url: str) -> None:
+        # Named when a database is migrated, not when the app is built: plugins given as
+        # objects (tests) are fine until a dedicated tenant needs them in a child.
+        plugins = [_reference(record.plugin, record.entry_point) for record in registry.loaded]
         child = await asyncio.create_subprocess_exec(
             sys.executable,
             "-m",
