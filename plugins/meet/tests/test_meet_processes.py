@@ -2,7 +2,8 @@
 
 They see each other's presence (welcome, peer-joined, peer-left), get the host's
 controls, and exchange an offer (larger than a NOTIFY payload), an answer and ICE
-candidates in the order sent; another tenant's socket is refused.
+candidates in the order sent; another tenant's socket is refused. Two aiortc peers, one
+on each process, then exchange media through that signaling.
 """
 
 from __future__ import annotations
@@ -15,8 +16,11 @@ import httpx
 import pytest
 from meet_helpers import API, guest, meeting, ok
 from nexus.testing import run_sync
+from test_meet_signaling import _call
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import InvalidStatus
+from websockets.sync.client import ClientConnection as SyncConnection
+from websockets.sync.client import connect as sync_connect
 
 # An SDP offer with many codecs and candidates runs to kilobytes; this one is over the
 # 8000 bytes a NOTIFY payload may hold, so it travels through ``meet_signal``.
@@ -101,3 +105,36 @@ def test_two_processes_signal_each_other(
         for p in ok(client.get(f"{path}/participants", headers=tenant.headers))
     }
     assert states == {"Host": "left", "Ada": "left"}
+
+
+class _Socket:
+    """A blocking ``websockets`` client with the JSON methods of the test client's sockets."""
+
+    def __init__(self, ws: SyncConnection) -> None:
+        self.ws = ws
+
+    def send_json(self, message: dict[str, Any]) -> None:
+        self.ws.send(json.dumps(message))
+
+    def receive_json(self, timeout: float) -> Any:
+        return json.loads(self.ws.recv(timeout=timeout))
+
+
+def test_aiortc_peers_on_two_processes_exchange_media(
+    servers: list[str], client: Any, tenant: Any
+) -> None:
+    one, two = servers
+    made = meeting(client, tenant, lobby=False)
+    path = f"{API}/meetings/{made['id']}"
+    host = ok(client.post(f"{path}/join", json={"display_name": "Host"}, headers=tenant.headers))
+    ada = guest(client, tenant, "ada")
+    ok(client.post(f"{path}/join", json={"display_name": "Ada"}, headers=ada))
+    with sync_connect(f"ws://{one}{path}/signal", additional_headers=tenant.headers) as h:
+        host_ws = _Socket(h)
+        assert host_ws.receive_json(timeout=10)["peers"] == []
+        with sync_connect(f"ws://{two}{path}/signal", additional_headers=ada) as g:
+            guest_ws = _Socket(g)
+            welcome = guest_ws.receive_json(timeout=10)
+            assert welcome["peers"] == [{"id": host["id"], "name": "Host"}]
+            frame = run_sync(_call(host_ws, guest_ws, host["id"]))
+            assert frame.width > 0 and frame.height > 0
