@@ -71,8 +71,6 @@ class Fanout:
     def __init__(self, apply: Callable[[Connection, Note], Awaitable[None]]) -> None:
         self.origin = uuid4().hex
         self._apply = apply
-        self._work: Background | None = None
-        self._heard: asyncio.Queue[str] = asyncio.Queue()
         self._task: asyncio.Task[None] | None = None
 
     async def publish(self, conn: Connection, note: Note) -> None:
@@ -99,14 +97,15 @@ class Fanout:
         """LISTEN for the other processes' notes and apply them, one at a time."""
         if self._task is not None:
             return
-        self._work = work
-        listening = work.listen(CHANNEL, self._heard.put_nowait)
+        # Made here, in the loop that runs it (a test runs several loops, one at a time).
+        heard: asyncio.Queue[str] = asyncio.Queue()
+        listening = work.listen(CHANNEL, heard.put_nowait)
         await listening.__aenter__()  # connected, or raise: the plugin cannot fan out
 
         async def run() -> None:
             try:
                 while True:
-                    await self._hear(work, await self._heard.get())
+                    await self._hear(work, await heard.get())
             finally:
                 await listening.__aexit__(None, None, None)
 
