@@ -17,6 +17,7 @@ from nexus_hookspecs import Manifest, Permission, hookimpl
 from nexus_meet._events import CANCELLED, ENDED, SCHEDULED, UPDATED
 from nexus_meet._examples import EXAMPLES
 from nexus_meet._keys import MEETINGS_HOST, MEETINGS_READ, MEETINGS_WRITE
+from nexus_meet._room import FANOUT
 from nexus_meet._routes_host import ParticipantController
 from nexus_meet._routes_meetings import MeetingController
 from nexus_meet._settings import MeetSettings
@@ -25,9 +26,18 @@ from nexus_meet._signal import signal
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-__all__ = ("MeetSettings", "nexus_manifest", "nexus_piccolo_app", "nexus_routes")
+    from nexus_hookspecs import Background
 
-TABLES = ("meet_meeting", "meet_participant", "meet_control")
+__all__ = (
+    "MeetSettings",
+    "nexus_background",
+    "nexus_manifest",
+    "nexus_piccolo_app",
+    "nexus_routes",
+    "nexus_shutdown",
+)
+
+TABLES = ("meet_meeting", "meet_participant", "meet_control", "meet_signal")
 
 
 @hookimpl
@@ -68,6 +78,19 @@ def nexus_routes(register: Callable[[Any], None]) -> None:
     register(MeetingController)
     register(ParticipantController)
     register(signal)
+
+
+@hookimpl
+async def nexus_background(work: Background) -> None:
+    """LISTEN for the signaling notes of the other server processes."""
+    await FANOUT.start(work)
+
+
+@hookimpl
+async def nexus_shutdown(app: Any) -> None:
+    """Stop listening."""
+    del app
+    await FANOUT.stop()
 
 
 @hookimpl

@@ -4,19 +4,17 @@ A room is keyed by tenant and meeting, so two tenants' peers never meet even wit
 meeting id. Each connected participant has a queue its socket drains; relaying an offer,
 an answer or an ICE candidate, or delivering a host control, puts a message on queues.
 
-One process: the participants of a meeting must reach the same Nexus process (route a
-meeting's signaling sockets to one instance, by meeting id, at the load balancer). Media
-never passes here, only the small signaling messages.
+The hub knows this process's sockets only; ``_fanout`` carries what happens here to the
+other processes (PostgreSQL NOTIFY) and applies theirs to this hub. Media never passes
+here, only the small signaling messages.
 """
 
 from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from uuid import UUID
+from typing import Any
+from uuid import UUID, uuid4
 
 __all__ = ("HUB", "Hub", "Peer")
 
@@ -26,11 +24,13 @@ CLOSE: Message = {"type": "__close__"}
 
 @dataclass
 class Peer:
-    """One connected participant and its outgoing queue."""
+    """One connected participant (one socket of it) and its outgoing queue."""
 
     id: UUID
     name: str
     admitted: bool
+    ice_servers: list[Any] = field(default_factory=list)
+    connection: UUID = field(default_factory=uuid4)
     queue: asyncio.Queue[Message] = field(default_factory=asyncio.Queue)
 
 
@@ -77,6 +77,14 @@ class Hub:
         for peer in self.peers(tenant, meeting):
             if peer.id != but:
                 peer.queue.put_nowait(message)
+
+    def replaced(self, tenant: UUID, meeting: UUID, participant: UUID, keep: UUID) -> None:
+        """Close ``participant``'s socket here unless it is connection ``keep`` (the newest)."""
+        room = self.rooms.get((tenant, meeting), {})
+        peer = room.get(participant)
+        if peer is not None and peer.connection != keep:
+            peer.queue.put_nowait(CLOSE)
+            self.leave(tenant, meeting, peer)
 
     def close(self, tenant: UUID, meeting: UUID, to: UUID | None, message: Message) -> None:
         """Send ``message`` and close participant ``to`` (everyone when ``None``)."""

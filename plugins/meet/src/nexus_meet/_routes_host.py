@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 from uuid import UUID
 
 import msgspec
@@ -11,13 +11,13 @@ from litestar.params import FromPath
 from nexus_hookspecs.http import Context, Db, Events, TenantSettings, route_opt
 
 from nexus_meet._examples import body
-from nexus_meet._hub import HUB
+from nexus_meet._fanout import Note
 from nexus_meet._keys import MEETINGS_HOST, MEETINGS_READ, MEETINGS_WRITE
 from nexus_meet._meetings import end_meeting, lock_meeting
 from nexus_meet._models import JoinIn, MeetingOut, ParticipantOut
 from nexus_meet._participants import decide, join, list_participants, mute_all, remove
+from nexus_meet._room import tell
 from nexus_meet._settings import MeetSettings
-from nexus_meet._signal import admitted
 
 __all__ = ("ParticipantController",)
 
@@ -30,10 +30,19 @@ class ControlOut(msgspec.Struct, kw_only=True):
     seq: int
 
 
-def _tenant(context: Context) -> UUID:
+async def _tell(
+    db: Db,
+    context: Context,
+    meeting_id: UUID,
+    kind: str,
+    *,
+    to: UUID | None = None,
+    message: dict[str, Any] | None = None,
+) -> None:
+    """Tell the meeting's connected peers, on every process, once the change committed."""
     tenant = context.tenant_id
     assert tenant is not None  # tenant routes only
-    return tenant
+    await tell(db, Note(kind=kind, tenant=tenant, meeting=meeting_id, to=to, message=message))
 
 
 class ParticipantController(Controller):
@@ -82,7 +91,7 @@ class ParticipantController(Controller):
             done = await decide(
                 conn, meeting_id, participant_id, True, context.actor, settings.mesh_max
             )
-        admitted(_tenant(context), meeting_id, participant_id, settings)
+        await _tell(db, context, meeting_id, "admitted", to=participant_id)
         return done
 
     @post("/participants/{participant_id:uuid}/deny", status_code=200, opt=_HOST)
@@ -92,7 +101,7 @@ class ParticipantController(Controller):
         """Turn someone in the lobby away (409: not waiting)."""
         async with db.transaction() as conn:
             done = await decide(conn, meeting_id, participant_id, False, context.actor, 0)
-        HUB.close(_tenant(context), meeting_id, participant_id, {"type": "denied"})
+        await _tell(db, context, meeting_id, "close", to=participant_id, message={"type": "denied"})
         return done
 
     @delete("/participants/{participant_id:uuid}", opt=_HOST)
@@ -102,14 +111,16 @@ class ParticipantController(Controller):
         """Remove a participant: disconnected, and kept out (409: not in the meeting)."""
         async with db.transaction() as conn:
             await remove(conn, meeting_id, participant_id, context.actor)
-        HUB.close(_tenant(context), meeting_id, participant_id, {"type": "removed"})
+        await _tell(
+            db, context, meeting_id, "close", to=participant_id, message={"type": "removed"}
+        )
 
     @post("/mute-all", status_code=200, opt=_HOST)
     async def mute_all(self, db: Db, context: Context, meeting_id: FromPath[UUID]) -> ControlOut:
         """Ask every participant to mute their microphone (their clients do it)."""
         async with db.transaction() as conn:
             seq = await mute_all(conn, meeting_id, context.actor)
-        HUB.broadcast(_tenant(context), meeting_id, {"type": "mute-all", "seq": seq})
+        await _tell(db, context, meeting_id, "broadcast", message={"type": "mute-all", "seq": seq})
         return ControlOut(seq=seq)
 
     @post("/lock", status_code=200, opt=_HOST)
@@ -125,7 +136,7 @@ class ParticipantController(Controller):
             done = await lock_meeting(
                 conn, meeting_id, True, context.actor, settings.public_base_url
             )
-        HUB.broadcast(_tenant(context), meeting_id, {"type": "locked"})
+        await _tell(db, context, meeting_id, "broadcast", message={"type": "locked"})
         return done
 
     @post("/unlock", status_code=200, opt=_HOST)
@@ -141,7 +152,7 @@ class ParticipantController(Controller):
             done = await lock_meeting(
                 conn, meeting_id, False, context.actor, settings.public_base_url
             )
-        HUB.broadcast(_tenant(context), meeting_id, {"type": "unlocked"})
+        await _tell(db, context, meeting_id, "broadcast", message={"type": "unlocked"})
         return done
 
     @post("/end", status_code=200, opt=_HOST)
@@ -158,5 +169,5 @@ class ParticipantController(Controller):
             done = await end_meeting(
                 conn, events, meeting_id, context.actor, settings.public_base_url
             )
-        HUB.close(_tenant(context), meeting_id, None, {"type": "ended"})
+        await _tell(db, context, meeting_id, "close", message={"type": "ended"})
         return done

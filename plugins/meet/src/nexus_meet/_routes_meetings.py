@@ -19,7 +19,7 @@ from nexus_hookspecs.http import (
 )
 
 from nexus_meet._examples import body
-from nexus_meet._hub import HUB
+from nexus_meet._fanout import Note
 from nexus_meet._ice import ice_config
 from nexus_meet._keys import MEETINGS_READ, MEETINGS_WRITE
 from nexus_meet._meetings import (
@@ -31,6 +31,7 @@ from nexus_meet._meetings import (
 )
 from nexus_meet._models import IceConfig, MeetingIn, MeetingOut, MeetingPatch, SfuToken
 from nexus_meet._participants import list_participants
+from nexus_meet._room import tell
 from nexus_meet._settings import MeetSettings
 from nexus_meet._sfu import room_name, sfu_token
 
@@ -113,7 +114,10 @@ class MeetingController(Controller):
         async with db.transaction() as conn:
             await cancel_meeting(conn, events, meeting_id, settings.public_base_url)
         assert context.tenant_id is not None  # a tenant route
-        HUB.close(context.tenant_id, meeting_id, None, {"type": "cancelled"})
+        cancelled = {"type": "cancelled"}
+        await tell(
+            db, Note(kind="close", tenant=context.tenant_id, meeting=meeting_id, message=cancelled)
+        )
 
     @get("/{meeting_id:uuid}/ice")
     async def ice(

@@ -6,6 +6,9 @@ gets ``welcome`` (its id, the peers already there, the ICE servers) and the othe
 ``peer-joined``; it then sends ``offer``, ``answer`` and ``candidate`` messages with ``to``
 (a participant id), relayed with ``from`` to that peer of the same meeting only. Host
 controls arrive as ``mute-all``, ``locked``/``unlocked``, ``removed`` and ``ended``.
+
+The peers of a meeting may be connected to different server processes: ``_room`` checks
+presence in the database and ``_fanout`` carries the messages between the processes.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from typing import Any
-from uuid import UUID
+from uuid import UUID  # noqa: TC003 - Litestar reads the signature
 
 import msgspec
 from litestar import WebSocket, websocket
@@ -21,14 +24,13 @@ from litestar.exceptions import WebSocketDisconnect
 from litestar.params import FromPath  # noqa: TC002 - Litestar reads the signature
 from nexus_hookspecs.http import Context, Db, TenantSettings, route_opt
 
-from nexus_meet._hub import CLOSE, HUB, Peer
+from nexus_meet._hub import CLOSE, Peer
 from nexus_meet._ice import ice_config
 from nexus_meet._keys import MEETINGS_WRITE
+from nexus_meet._room import connect, leave, relay
 from nexus_meet._settings import MeetSettings  # noqa: TC001 - Litestar reads it
 
 __all__ = ("signal",)
-
-_RELAYED = frozenset({"offer", "answer", "candidate"})
 
 
 async def _participant(db: Db, meeting_id: UUID, actor: str) -> Any:
@@ -77,12 +79,15 @@ async def signal(
         await socket.close(code=4409, reason="join the meeting first")
         return
     await socket.accept()
-    peer = Peer(id=row["id"], name=row["display_name"], admitted=row["state"] == "admitted")
-    HUB.enter(tenant, meeting_id, peer)
-    if peer.admitted:
-        _welcome(tenant, meeting_id, peer, settings, actor)
-    else:
-        peer.queue.put_nowait({"type": "lobby", "id": str(peer.id)})
+    ice = msgspec.to_builtins(ice_config(settings, actor))["ice_servers"]
+    peer = Peer(
+        id=row["id"],
+        name=row["display_name"],
+        admitted=row["state"] == "admitted",
+        ice_servers=ice,
+    )
+    async with db.transaction() as conn:
+        await connect(conn, tenant, meeting_id, peer)
     pump = asyncio.create_task(_pump(socket, peer))
     try:
         while not pump.done():
@@ -91,68 +96,13 @@ async def signal(
             if not received.done():
                 received.cancel()
                 break
-            _relay(tenant, meeting_id, peer, received.result())
+            async with db.transaction() as conn:
+                await relay(conn, tenant, meeting_id, peer, received.result())
     except (WebSocketDisconnect, msgspec.DecodeError, ValueError):
         pass
     finally:
         pump.cancel()
         with contextlib.suppress(asyncio.CancelledError, Exception):
             await pump
-        if HUB.leave(tenant, meeting_id, peer) and peer.admitted:
-            HUB.broadcast(tenant, meeting_id, {"type": "peer-left", "id": str(peer.id)})
-            async with db.transaction() as conn:
-                await conn.execute(
-                    "update meet_participant set state = 'left', updated_at = now() "
-                    "where id = $1 and state = 'admitted'",
-                    peer.id,
-                )
-
-
-def _welcome(
-    tenant: UUID, meeting_id: UUID, peer: Peer, settings: MeetSettings, actor: str
-) -> None:
-    others = [p for p in HUB.peers(tenant, meeting_id) if p.id != peer.id]
-    ice = msgspec.to_builtins(ice_config(settings, actor))
-    peer.queue.put_nowait(
-        {
-            "type": "welcome",
-            "id": str(peer.id),
-            "peers": [{"id": str(p.id), "name": p.name} for p in others],
-            "ice_servers": ice["ice_servers"],
-        }
-    )
-    HUB.broadcast(
-        tenant,
-        meeting_id,
-        {"type": "peer-joined", "id": str(peer.id), "name": peer.name},
-        but=peer.id,
-    )
-
-
-def _relay(tenant: UUID, meeting_id: UUID, peer: Peer, message: Any) -> None:
-    if not isinstance(message, dict) or message.get("type") not in _RELAYED:
-        peer.queue.put_nowait({"type": "error", "detail": "offer, answer or candidate"})
-        return
-    if not peer.admitted:
-        peer.queue.put_nowait({"type": "error", "detail": "waiting in the lobby"})
-        return
-    try:
-        to = UUID(str(message.get("to")))
-    except ValueError:
-        to = None
-    others = HUB.peers(tenant, meeting_id)
-    target = next((p for p in others if p.id == to and p.id != peer.id), None)
-    if target is None:
-        peer.queue.put_nowait({"type": "error", "detail": "no such peer in the meeting"})
-        return
-    target.queue.put_nowait({**message, "from": str(peer.id)})
-
-
-def admitted(tenant: UUID, meeting_id: UUID, participant: UUID, settings: MeetSettings) -> None:
-    """The host admitted ``participant`` from the lobby: welcome it if it is connected."""
-    room = HUB.rooms.get((tenant, meeting_id), {})
-    peer = room.get(participant)
-    if peer is not None and not peer.admitted:
-        peer.admitted = True
-        peer.queue.put_nowait({"type": "admitted"})
-        _welcome(tenant, meeting_id, peer, settings, str(participant))
+        async with db.transaction() as conn:
+            await leave(conn, tenant, meeting_id, peer)

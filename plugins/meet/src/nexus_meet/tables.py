@@ -10,7 +10,7 @@ from nexus_hookspecs.piccolo import TenantOwned
 from piccolo.columns import UUID, Array, Boolean, Integer, Text, Timestamptz
 from piccolo.table import Table
 
-__all__ = ("Control", "Meeting", "Participant")
+__all__ = ("Control", "Meeting", "Participant", "Signal")
 
 
 class Meeting(TenantOwned, Table, tablename="meet_meeting"):
@@ -36,6 +36,7 @@ class Participant(TenantOwned, Table, tablename="meet_participant"):
     actor = Text()
     display_name = Text()
     state = Text()
+    connection = UUID(null=True)
     joined_at = Timestamptz()
     updated_at = Timestamptz()
 
@@ -48,4 +49,12 @@ class Control(TenantOwned, Table, tablename="meet_control"):
     kind = Text()
     target = UUID(null=True)
     actor = Text(null=True)
+    created_at = Timestamptz()
+
+
+class Signal(TenantOwned, Table, tablename="meet_signal"):
+    """A signaling note too large for a NOTIFY (an SDP offer), kept a minute for the others."""
+
+    meeting_id = UUID()
+    body = Text()
     created_at = Timestamptz()
