@@ -14,6 +14,8 @@ import asyncpg
 import pytest
 from kernel_samples import hello, ledger, tasks
 from nexus.placement import ClusterKind, add_cluster, dedicated_database_name
+from nexus.provisioning import Deprovisioned, deprovision
+from nexus.services import kernel_of
 from nexus.testing import (
     EventWorkerHarness,
     create_test_client,
@@ -54,8 +56,8 @@ def admin(app, home):
 
 
 @pytest.fixture(scope="module")
-def dedicated(app, admin, home, nexus_postgres_server):
-    """A dedicated tenant on the test server: its id, API key headers and database URL."""
+def cluster(home, nexus_postgres_server):
+    """A dedicated cluster: the test server, where each tenant gets a database of its own."""
 
     async def add() -> None:
         conn = await asyncpg.connect(home)
@@ -67,6 +69,11 @@ def dedicated(app, admin, home, nexus_postgres_server):
             await conn.close()
 
     run_sync(add())
+    return nexus_postgres_server
+
+
+def provision_dedicated(app, admin, cluster):
+    """Provision a dedicated tenant: its id, slug, API key headers and database URL."""
     slug = f"big-{uuid.uuid4().hex[:8]}"
     body = {
         "name": "Big",
@@ -89,10 +96,18 @@ def dedicated(app, admin, home, nexus_postgres_server):
                 last = json.loads(line[len("data: ") :])
     assert last is not None and last["status"] == "succeeded", last
     tenant_id = uuid.UUID(last["tenant_id"])
-    name = dedicated_database_name(tenant_id)
     headers = {"Authorization": f"Bearer {last['admin']['api_key']}"}
-    yield tenant_id, headers, nexus_postgres_server.rsplit("/", 1)[0] + f"/{name}"
-    fetch(nexus_postgres_server, f'drop database if exists "{name}" with (force)')
+    own = cluster.rsplit("/", 1)[0] + f"/{dedicated_database_name(tenant_id)}"
+    return tenant_id, slug, headers, own
+
+
+@pytest.fixture(scope="module")
+def dedicated(app, admin, cluster):
+    """A dedicated tenant on the test server: its id, API key headers and database URL."""
+    tenant_id, _, headers, own = provision_dedicated(app, admin, cluster)
+    yield tenant_id, headers, own
+    name = dedicated_database_name(tenant_id)
+    fetch(cluster, f'drop database if exists "{name}" with (force)')
 
 
 def test_a_dedicated_tenants_event_is_published_and_handled_once(app, home, dedicated):
@@ -147,3 +162,38 @@ def test_forwarding_a_batch_again_writes_no_second_event(app, home, dedicated):
     assert worker.handled["ledger"] == 1
     effect = "select count(*) from ledger_effect where event_id = $1"
     assert fetch(own, effect, str(event_id))[0][0] == 1
+
+
+def test_deprovisioning_a_dedicated_tenant_drops_its_database(app, admin, home, cluster):
+    tenant_id, slug, headers, own = provision_dedicated(app, admin, cluster)
+    name = dedicated_database_name(tenant_id)
+    kernel = kernel_of(app.app)
+    with EventWorkerHarness(app) as worker:
+        app.post("/api/v1/ledger/", json={"memo": "soon gone"}, headers=headers)
+        worker.wait_handled("ledger", 1)  # forwarded: the home outbox holds its events
+        assert (
+            fetch(home, "select count(*) from nexus_event_outbox where tenant_id = $1", tenant_id)[
+                0
+            ][0]
+            >= 1
+        )
+
+        async def run() -> Deprovisioned:
+            return await deprovision(
+                kernel.database, kernel.registry, slug, blobs=kernel.blobs, cache=kernel.cache
+            )
+
+        result = worker.call(run)
+    assert result.tenant_id == tenant_id
+    assert result.rows["ledger_entry"] == 1  # erased in its own database first
+    assert result.rows["nexus_event_outbox"] >= 2  # its own outbox, then what home got
+    assert result.runs == 1
+    assert fetch(cluster, "select count(*) from pg_database where datname = $1", name)[0][0] == 0
+    assert fetch(home, "select count(*) from nexus_tenant where id = $1", tenant_id)[0][0] == 0
+    for table in ("nexus_event_outbox", "nexus_user", "nexus_provisioning_run"):
+        column = "tenant" if table == "nexus_provisioning_run" else "tenant_id"
+        left = fetch(home, f"select count(*) from {table} where {column} = $1", tenant_id)
+        assert left[0][0] == 0, table
+    # Run again: nothing of it is left to find.
+    with pytest.raises(LookupError):
+        app.blocking_portal.call(run)

@@ -83,6 +83,16 @@ class Placements:
         else:
             self._where.pop(tenant_id, None)
 
+    async def release(self, tenant_id: UUID) -> None:
+        """Forget ``tenant_id`` and close its database's pool here (it is about to be dropped).
+
+        Only for a database of one tenant (a dedicated one): its pool serves no one else.
+        """
+        url = self._where.pop(tenant_id, None)
+        database = self._databases.pop(url, None) if url else None
+        if database is not None:
+            await database.stop()
+
     def opened(self) -> list[PostgresDatabase]:
         """The databases besides home whose pools are open in this process."""
         return list(self._databases.values())
