@@ -9,6 +9,7 @@ import asyncpg
 import msgspec
 from nexus_hookspecs import TenantRef
 
+from nexus.db import notify_placement
 from nexus.placement import database_exists, drop_dedicated_database
 from nexus.plugins import await_maybe
 
@@ -115,8 +116,9 @@ async def deprovision(
             await conn.execute(
                 "update nexus_tenant set cluster = null, database = null where id = $1", ref.id
             )
+            await notify_placement(conn, ref.id)  # every process routes it home again
         if database.placements is not None:
-            database.placements.forget(ref.id)
+            database.placements.forget(ref.id)  # here at once, not when the NOTIFY arrives
     # Home: every row of a shared tenant; of a dedicated one, what the relay forwarded (its
     # events in the outbox) and the directory's row.
     for table, count in (await _erase(database, registry, ref, hooks=not placed)).items():
