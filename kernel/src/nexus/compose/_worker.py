@@ -18,6 +18,7 @@ from nexus.events import (
     Consumer,
     Delivery,
     EventWorker,
+    PlacedOutboxes,
     PostgresBus,
     analytics_consumer,
     audit_consumer,
@@ -113,6 +114,7 @@ class EventRuntime:
             database_url=database_url,
             role=RELAY_ROLE,
             relay=relay,
+            placed=PlacedOutboxes(self.relay_db, batch=settings.event_batch),
         )
 
     async def start(self) -> None:

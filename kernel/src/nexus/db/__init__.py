@@ -26,7 +26,12 @@ from nexus.db._migrate import (
     pending_app_migrations,
 )
 from nexus.db._piccolo import KERNEL_APP, configure_piccolo
-from nexus.db._placement import Placements, tenant_database_url
+from nexus.db._placement import (
+    PLACEMENT_CHANNEL,
+    Placements,
+    notify_placement,
+    tenant_database_url,
+)
 from nexus.db._url import resolve_database_url
 
 __all__ = (
@@ -38,6 +43,7 @@ __all__ = (
     "Engine",
     "MigrationError",
     "MigrationReport",
+    "PLACEMENT_CHANNEL",
     "Placements",
     "PostgresDatabase",
     "TenantDatabase",
@@ -45,6 +51,7 @@ __all__ = (
     "configure_piccolo",
     "embedded_status",
     "new_id",
+    "notify_placement",
     "pending_app_migrations",
     "resolve_database_url",
     "start_embedded_postgres",

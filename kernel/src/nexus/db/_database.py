@@ -291,6 +291,8 @@ class PostgresDatabase:
             reset=_reset_connection,
         )
         watch_pool(self._pool_name, self.pool)
+        if self.placements is not None:
+            await self.placements.listen()
 
     async def stop(self) -> None:
         """Close the connection pool (and those of placed databases)."""

@@ -3,22 +3,38 @@
 Shared tenants live in the home database (the one the kernel starts with); a tenant placed
 on a cluster of the directory (``nexus_cluster``) lives in its own database there. A tenant
 is looked up once per process and cached: its database changes only when an operator moves
-it, and whatever moves it calls :meth:`Placements.forget` in every process it concerns.
+or removes it, and whatever does so sends :data:`PLACEMENT_CHANNEL` (:func:`notify_placement`,
+in its transaction): every process listening forgets the tenant's routing after commit.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit, urlunsplit
+from uuid import UUID
+
+import asyncpg
+import structlog
 
 if TYPE_CHECKING:
     from collections.abc import Callable
-    from uuid import UUID
 
     from nexus.db._database import PostgresDatabase
 
-__all__ = ("Placements", "tenant_database_url")
+__all__ = ("PLACEMENT_CHANNEL", "Placements", "notify_placement", "tenant_database_url")
+
+log = structlog.get_logger("nexus.db")
+
+PLACEMENT_CHANNEL = "nexus_placement"
+"""NOTIFY channel telling every process to forget a tenant's routing (payload: its id)."""
+
+
+async def notify_placement(conn: asyncpg.Connection, tenant_id: UUID) -> None:
+    """Tell every process, once ``conn``'s transaction commits, to look ``tenant_id`` up again."""
+    await conn.execute("select pg_notify($1, $2)", PLACEMENT_CHANNEL, str(tenant_id))
+
 
 _WHERE = """
 select c.url, t.database
@@ -40,6 +56,18 @@ def tenant_database_url(cluster_url: str, database: str | None) -> str:
     return urlunsplit(urlsplit(cluster_url)._replace(path=f"/{database}"))
 
 
+def _termination(conn: asyncpg.Connection) -> asyncio.Future[None]:
+    """A future done when ``conn`` is lost (the server went away, or it was closed)."""
+    lost: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+
+    def terminated(_: object) -> None:
+        if not lost.done():
+            lost.set_result(None)
+
+    conn.add_termination_listener(terminated)
+    return lost
+
+
 class Placements:
     """The databases of a home database's tenants, each behind its own pool.
 
@@ -56,6 +84,42 @@ class Placements:
         self._where: dict[UUID, str | None] = {}  # tenant id -> URL, None for home
         self._databases: dict[str, PostgresDatabase] = {}
         self._lock = asyncio.Lock()
+        self._listening: asyncio.Task[None] | None = None
+
+    async def listen(self) -> None:
+        """Hear :data:`PLACEMENT_CHANNEL` on a connection of its own until :meth:`stop`."""
+        connected: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._listening = asyncio.create_task(self._listen(connected), name="nexus-placement")
+        await connected
+
+    async def _listen(self, connected: asyncio.Future[None]) -> None:
+        while True:
+            try:
+                conn = await asyncpg.connect(self._home.url)
+            except (OSError, asyncpg.PostgresError) as exc:
+                if not connected.done():
+                    connected.set_exception(exc)
+                    return
+                await asyncio.sleep(1)  # the home database is down: try again each second
+                continue
+            lost = _termination(conn)
+            try:
+                await conn.add_listener(PLACEMENT_CHANNEL, self._heard)
+                # A change may have been missed while no connection listened.
+                self.forget()
+                if not connected.done():
+                    connected.set_result(None)
+                await lost
+                log.warning("placement LISTEN connection lost; reconnecting")
+            finally:
+                with contextlib.suppress(Exception):
+                    await conn.close(timeout=1)
+
+    def _heard(self, conn: object, pid: int, channel: str, payload: object) -> None:
+        try:
+            self.forget(UUID(str(payload)) if payload else None)
+        except ValueError:
+            self.forget()
 
     async def database_for(self, tenant_id: UUID) -> PostgresDatabase:
         """The database holding ``tenant_id``'s rows (home for shared and unknown tenants)."""
@@ -83,12 +147,27 @@ class Placements:
         else:
             self._where.pop(tenant_id, None)
 
+    async def release(self, tenant_id: UUID) -> None:
+        """Forget ``tenant_id`` and close its database's pool here (it is about to be dropped).
+
+        Only for a database of one tenant (a dedicated one): its pool serves no one else.
+        """
+        url = self._where.pop(tenant_id, None)
+        database = self._databases.pop(url, None) if url else None
+        if database is not None:
+            await database.stop()
+
     def opened(self) -> list[PostgresDatabase]:
         """The databases besides home whose pools are open in this process."""
         return list(self._databases.values())
 
     async def stop(self) -> None:
-        """Close every pool this directory opened."""
+        """Stop listening and close every pool this directory opened."""
+        if self._listening is not None:
+            self._listening.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._listening
+            self._listening = None
         databases, self._databases = list(self._databases.values()), {}
         for database in databases:
             await database.stop()

@@ -22,6 +22,7 @@ from nexus.events._envelope import (
     topic_for,
 )
 from nexus.events._kernel import analytics_consumer, audit_consumer
+from nexus.events._placed import PlacedOutboxes
 from nexus.events._postgres import LOG_CHANNEL, PostgresBus
 from nexus.events._provide import events_provider
 from nexus.events._publisher import OutboxPublisher, UndeclaredEventError
@@ -54,6 +55,7 @@ __all__ = (
     "IdempotenceRefusedError",
     "KafkaBus",
     "OutboxPublisher",
+    "PlacedOutboxes",
     "PostgresBus",
     "UndeclaredEventError",
     "analytics_consumer",

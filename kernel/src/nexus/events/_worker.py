@@ -17,6 +17,7 @@ from nexus.observability import EventStateSampler
 
 if TYPE_CHECKING:
     from nexus.events._consumers import Consumer, Delivery
+    from nexus.events._placed import PlacedOutboxes
 
 __all__ = ("Bus", "DependencyHealth", "EventWorker")
 
@@ -25,6 +26,8 @@ log = structlog.get_logger("nexus.events")
 # Wake-ups come from NOTIFY; this bound only covers a notification lost with a dropped
 # listening connection.
 _IDLE_S = 1.0
+# New placed databases (dedicated tenants provisioned) are looked for this often.
+_PLACED_REFRESH_S = 2.0
 # Retries after a failure wait 0.1 s, 0.2 s, 0.4 s... up to this, with jitter.
 _MAX_BACKOFF_S = 5.0
 
@@ -176,6 +179,8 @@ class EventWorker:
         database_url: Where NOTIFY wake-ups come from.
         role: The role of the listening connection.
         relay: Run the relay in this process.
+        placed: Forwards dedicated tenants' databases' outboxes home (with ``relay``): one
+            loop per placed database, woken by its own NOTIFY, in its outbox order.
     """
 
     def __init__(
@@ -187,13 +192,17 @@ class EventWorker:
         database_url: str,
         role: str | None = None,
         relay: bool = True,
+        placed: PlacedOutboxes | None = None,
     ) -> None:
         self.bus = bus
+        self.placed = placed
         self.consumers = consumers
         self.delivery = delivery
         self.relay = relay
         self._wake = _Wake(database_url, (OUTBOX_CHANNEL, LOG_CHANNEL), role)
         self._tasks: list[asyncio.Task[None]] = []
+        self._forwarders: dict[str, asyncio.Task[None]] = {}  # placed database URL -> loop
+        self._placed_wakes: list[asyncio.Event] = []
         self._stopping = False
         self.health = DependencyHealth("database", bus.name)
         """The database's and the bus's state, for the probe port's ``/readyz``."""
@@ -216,6 +225,8 @@ class EventWorker:
             self.health.up(self.bus.name, by="start")
         if self.relay:
             self._tasks.append(asyncio.create_task(self._relay(), name="nexus-relay"))
+            if self.placed is not None:
+                self._tasks.append(asyncio.create_task(self._placed(), name="nexus-placed"))
         for consumer in self.consumers:
             self._tasks.append(
                 asyncio.create_task(self._consume(consumer), name=f"nexus-{consumer.name}")
@@ -238,6 +249,8 @@ class EventWorker:
         """
         self._stopping = True
         self._wake.wake_all()
+        for event in self._placed_wakes:
+            event.set()
         pending = set(self._tasks)
         while pending:
             for task in pending:
@@ -247,6 +260,8 @@ class EventWorker:
             if not task.cancelled():
                 task.exception()
         self._tasks.clear()
+        self._forwarders.clear()
+        self._placed_wakes.clear()
         await self.bus.stop()
         await self._wake.stop()
 
@@ -273,6 +288,61 @@ class EventWorker:
                 continue
             if not moved:
                 await self._wake.wait(wake)
+
+    async def _placed(self) -> None:
+        """Keep one forwarding loop per placed database, as databases come and go."""
+        assert self.placed is not None
+        failures = 0
+        while not self._stopping:
+            try:
+                urls = set(await self.placed.databases())
+                failures = 0
+            except Exception as exc:  # noqa: BLE001 - the home database may be restarting
+                failures += 1
+                self.health.down("database", exc, by="placed")
+                await asyncio.sleep(_backoff(failures))
+                continue
+            self.health.up("database", by="placed")
+            for url in urls - self._forwarders.keys():
+                task = asyncio.create_task(self._forward(url), name=f"nexus-forward-{url}")
+                self._forwarders[url] = task
+                self._tasks.append(task)
+            for url in self._forwarders.keys() - urls:  # the tenant moved or was removed
+                self._forwarders.pop(url).cancel()
+            await asyncio.sleep(_PLACED_REFRESH_S)
+
+    async def _forward(self, url: str) -> None:
+        """Forward one placed database's outbox home, woken by that database's NOTIFY."""
+        assert self.placed is not None
+        wake = asyncio.Event()
+        self._placed_wakes.append(wake)
+        settings = {"application_name": "nexus-worker"}
+        if self._wake.role:
+            settings["role"] = self._wake.role
+        conn: asyncpg.Connection | None = None
+        failures = 0
+        try:
+            while not self._stopping:
+                try:
+                    if conn is None or conn.is_closed():
+                        conn = await asyncpg.connect(url, server_settings=settings)
+                        await conn.add_listener(OUTBOX_CHANNEL, lambda *_: wake.set())
+                    moved = await self.placed.forward_once(conn)
+                    failures = 0
+                except Exception as exc:  # noqa: BLE001 - the placed database may be down
+                    failures += 1
+                    log.debug("forwarding failed; retrying", error=repr(exc), failures=failures)
+                    if conn is not None:
+                        conn.terminate()
+                        conn = None
+                    await asyncio.sleep(_backoff(failures))
+                    continue
+                if not moved:
+                    await self._wake.wait(wake)
+        finally:
+            self._placed_wakes.remove(wake)
+            if conn is not None:
+                conn.terminate()
 
     async def _consume(self, consumer: Consumer) -> None:
         wake = self._wake.waiter(LOG_CHANNEL)

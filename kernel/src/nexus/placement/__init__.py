@@ -7,7 +7,12 @@ reach it through :class:`nexus.db.PostgresDatabase`'s per-tenant routing.
 
 from __future__ import annotations
 
-from nexus.placement._dedicated import dedicated_database_name, prepare_dedicated_database
+from nexus.placement._dedicated import (
+    database_exists,
+    dedicated_database_name,
+    drop_dedicated_database,
+    prepare_dedicated_database,
+)
 from nexus.placement._directory import (
     Cluster,
     ClusterKind,
@@ -23,7 +28,9 @@ __all__ = (
     "PlacementError",
     "add_cluster",
     "choose_cluster",
+    "database_exists",
     "dedicated_database_name",
+    "drop_dedicated_database",
     "list_clusters",
     "prepare_dedicated_database",
 )

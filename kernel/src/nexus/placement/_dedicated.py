@@ -14,7 +14,12 @@ if TYPE_CHECKING:
 
     from nexus.placement._directory import Cluster
 
-__all__ = ("dedicated_database_name", "prepare_dedicated_database")
+__all__ = (
+    "database_exists",
+    "dedicated_database_name",
+    "drop_dedicated_database",
+    "prepare_dedicated_database",
+)
 
 # The tenant's row as the home database has it, placement columns left out: in its own
 # database the tenant is "home" (its foreign keys to nexus_tenant need the row there).
@@ -70,3 +75,31 @@ async def prepare_dedicated_database(
     finally:
         await own.close()
     return name
+
+
+async def database_exists(cluster_url: str, name: str) -> bool:
+    """Whether the cluster at ``cluster_url`` has a database named ``name``."""
+    server = await asyncpg.connect(cluster_url)
+    try:
+        return bool(await server.fetchval("select 1 from pg_database where datname = $1", name))
+    finally:
+        await server.close()
+
+
+async def drop_dedicated_database(cluster_url: str, name: str) -> bool:
+    """Drop the dedicated database ``name`` on the cluster at ``cluster_url``.
+
+    Connections still open to it (other processes' pools, a worker's forwarder) are ended:
+    its tenant is deprovisioned and erased by then. Idempotent.
+
+    Returns:
+        Whether there was a database to drop.
+    """
+    server = await asyncpg.connect(cluster_url)
+    try:
+        if not await server.fetchval("select 1 from pg_database where datname = $1", name):
+            return False
+        await server.execute(f'drop database if exists "{name}" with (force)')
+    finally:
+        await server.close()
+    return True

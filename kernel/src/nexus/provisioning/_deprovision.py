@@ -9,6 +9,8 @@ import asyncpg
 import msgspec
 from nexus_hookspecs import TenantRef
 
+from nexus.db import notify_placement
+from nexus.placement import database_exists, drop_dedicated_database
 from nexus.plugins import await_maybe
 
 if TYPE_CHECKING:
@@ -18,6 +20,14 @@ if TYPE_CHECKING:
     from nexus.plugins import PluginRegistry
 
 __all__ = ("Deprovisioned", "deprovision")
+
+# The tenant is marked in the home directory first; with it, where a dedicated one lives.
+_MARK = """
+update nexus_tenant t set status = 'deprovisioned', updated_at = now()
+  from nexus_tenant o left join nexus_cluster c on c.name = o.cluster
+ where o.id = t.id and (t.slug = $1 or t.id::text = $1)
+returning t.id, t.slug, c.url, o.database
+"""
 
 _TENANT_TABLES = """
 select c.relname::text from pg_class c
@@ -75,24 +85,58 @@ async def deprovision(
         LookupError: no tenant, and no provisioning run, has that slug or id.
     """
     async with database.transaction() as conn:
-        row = await conn.fetchrow(
-            "update nexus_tenant set status = 'deprovisioned', updated_at = now() "
-            "where slug = $1 or id::text = $1 returning id, slug",
-            tenant,
-        )
+        row = await conn.fetchrow(_MARK, tenant)
         if row is None:
             runs = await _delete_runs(conn, slug=tenant, tenant_id=None)
             if not runs:
                 raise LookupError(f"no tenant '{tenant}'")
             return Deprovisioned(tenant_id=None, slug=tenant, rows={}, runs=runs)
     ref = TenantRef(id=row["id"], slug=row["slug"])
+    # A dedicated tenant's database is still there unless a run was interrupted after
+    # dropping it (the home row keeps naming it until the step after).
+    placed = row["database"] is not None and await database_exists(row["url"], row["database"])
+    if placed:  # its consumers read the status from its own copy of the row
+        async with database.transaction(tenant_id=ref.id) as conn:
+            await conn.execute(
+                "update nexus_tenant set status = 'deprovisioned', updated_at = now() "
+                "where id = $1",
+                ref.id,
+            )
     files = await blobs.purge(ref.id, dry_run=False)
     await cache.drop(ref.id)
+    rows: dict[str, int] = {}
+    if placed:
+        # Erased where it lives (plugins' hooks run there), then its database dropped.
+        rows = await _erase(database, registry, ref, hooks=True)
+        assert database.placements is not None  # a placed tenant implies a placed database
+        await database.placements.release(ref.id)
+        await drop_dedicated_database(row["url"], row["database"])
+    if row["database"] is not None:
+        async with database.transaction() as conn:
+            await conn.execute(
+                "update nexus_tenant set cluster = null, database = null where id = $1", ref.id
+            )
+            await notify_placement(conn, ref.id)  # every process routes it home again
+        if database.placements is not None:
+            database.placements.forget(ref.id)  # here at once, not when the NOTIFY arrives
+    # Home: every row of a shared tenant; of a dedicated one, what the relay forwarded (its
+    # events in the outbox) and the directory's row.
+    for table, count in (await _erase(database, registry, ref, hooks=not placed)).items():
+        rows[table] = rows.get(table, 0) + count
+    async with database.transaction() as conn:
+        runs = await _delete_runs(conn, slug=ref.slug, tenant_id=ref.id)
+    return Deprovisioned(tenant_id=ref.id, slug=ref.slug, rows=rows, runs=runs, files=files)
+
+
+async def _erase(
+    database: PostgresDatabase, registry: PluginRegistry, ref: TenantRef, *, hooks: bool
+) -> dict[str, int]:
+    """In the tenant's database, its plugins' purge (with ``hooks``), rows, and tenant row."""
     async with database.transaction(tenant_id=ref.id) as conn:
         # Waits for deliveries of the tenant's events that began before it was marked (they
         # hold a key-share lock on its row), so the deletes below see their inbox rows.
         await conn.execute("select from nexus_tenant where id = $1 for update", ref.id)
-        for record in reversed(registry.loaded):  # dependents first
+        for record in reversed(registry.loaded) if hooks else ():  # dependents first
             if registry.implements(record.name, "nexus_tenant_purge"):
                 await await_maybe(
                     registry.call(
@@ -105,8 +149,7 @@ async def deprovision(
                 )
         rows = await _delete_rows(conn, [r["relname"] for r in await conn.fetch(_TENANT_TABLES)])
         await conn.execute("delete from nexus_tenant where id = $1", ref.id)
-        runs = await _delete_runs(conn, slug=ref.slug, tenant_id=ref.id)
-    return Deprovisioned(tenant_id=ref.id, slug=ref.slug, rows=rows, runs=runs, files=files)
+    return rows
 
 
 async def _delete_rows(conn: asyncpg.Connection, tables: list[str]) -> dict[str, int]:
