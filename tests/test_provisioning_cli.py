@@ -204,7 +204,8 @@ def test_a_run_killed_in_a_step_completes_when_run_again_and_deprovisions_to_not
     tenant_id = shown["tenant"]["id"]
     rows = tenant_rows(db, "demo")
     assert (rows["nexus_user"], rows["nexus_api_key"]) == (1, 1)
-    assert rows["nexus_event_outbox"] == 1  # nexus.tenant.provisioned.v1, once, on the log
+    # The first admin's nexus.user.created.v1 and nexus.tenant.provisioned.v1, each once.
+    assert rows["nexus_event_outbox"] == 2
     assert tenant_files(db, tenant_id, add="invoices/2026/1.pdf") == ["invoices/2026/1.pdf"]
 
     gone = run("tenants", "deprovision", "demo", "--yes", env=db)
