@@ -124,6 +124,13 @@ def nexus_event_handlers(register: Callable[[str, Any], None]) -> None:
 
 
 @hookimpl
+def nexus_services(register: Callable[[Service], None]) -> None:
+    """Offer ``chat.messages.post``: a bot (the assistant) posts for a user."""
+    for service in SERVICES:
+        register(service)
+
+
+@hookimpl
 async def nexus_background(work: Any) -> None:
     """Subscribe to the other processes' notes (Redis, when configured); sweep old messages."""
     SWEEPER.start(work)
