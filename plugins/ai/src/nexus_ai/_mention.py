@@ -139,7 +139,8 @@ async def _run(ctx: EventContext, actor: str, body: str) -> str:
         actor=actor,
         model=policy.default_model,
         system=_SYSTEM,
-        messages=[Message(role="user", content=body)],
+        # The model reads the question, not the address: "@assistant find Ada" asks "find Ada".
+        messages=[Message(role="user", content=_MENTION.sub("", body).strip() or body)],
         confirmed=frozenset(),
         writes_unconfirmed=settings.writing_tools_unconfirmed,
     )
