@@ -8,6 +8,7 @@ tenant without a policy gets a one-line reply saying so; with the AI plugin off,
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING, Any
 
 import nexus_ai
@@ -134,6 +135,21 @@ def test_a_mention_is_answered_in_its_thread_as_the_author(
     assert user["actor"] == actor
     assert usage["input_tokens"] == 2 * PROMPT_TOKENS
     assert usage["output_tokens"] == 2 * COMPLETION_TOKENS
+
+
+def test_a_writing_tool_waits_for_confirmation(client: Any, tenant: Any, fakes: FakeModels) -> None:
+    configure(client, tenant, "openai", fakes.url + "/v1", "gpt-4o-mini")
+    ada, _ = _sign_in(client, tenant)
+    channel = _channel(client, tenant)
+    write = json.dumps({"channel_id": channel, "body": "posted by the tool"})
+
+    with EventWorkerHarness(client) as worker:
+        asked = _post(client, ada, channel, f"@assistant do chat__messages__post {write}")
+        worker.wait_handled_type("ai", POSTED, 2)
+
+    [mine, reply] = _messages(client, tenant, channel)  # the tool did not post
+    assert mine["id"] == asked["id"] and reply["thread_id"] == asked["id"]
+    assert reply["body"].startswith("This needs your confirmation: chat.messages.post")
 
 
 def test_without_a_policy_the_mention_is_told_so(client: Any, tenant: Any) -> None:

@@ -61,8 +61,8 @@ class Posted(msgspec.Struct, kw_only=True):
 class _Delivery:
     """A :class:`nexus_hookspecs.Database` over the delivery's connection.
 
-    The loop meters each turn and checks the limits in "a transaction"; here that is a
-    savepoint of the delivery's, so the usage commits with the answer (and the inbox row).
+    The loop meters each turn and checks the limits in "a transaction"; here that is the
+    delivery's own, so the usage commits with the answer (and the inbox row).
     """
 
     def __init__(self, conn: Connection) -> None:
