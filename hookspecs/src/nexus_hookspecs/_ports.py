@@ -312,6 +312,21 @@ class EventContext(Protocol):
         """Whether ``key`` is on for the event's tenant (see :meth:`Features.enabled`)."""
         ...
 
+    async def tools_for(self, actor: str) -> Tools:
+        """The assistant tools of user ``actor`` (``user:<id>``) in the event's tenant (0.1.8).
+
+        What the ``tools`` port gives that user's request: the tools of the plugins on for
+        the tenant whose permission the user holds now, each run as that user in a
+        transaction of its own (not the delivery's), audited, a writing tool only with
+        ``confirmed=True``. For a handler acting for the author of an event (the assistant
+        answering a mention). Only an event handler's context has it.
+
+        Raises:
+            LookupError: ``actor`` is not a user of the tenant who may act now (disabled,
+                gone, a bot, the tenant suspended).
+        """
+        ...
+
     async def settings(self) -> Any:
         """The handling plugin's settings for the event's tenant (see :class:`PluginSettings`)."""
         ...

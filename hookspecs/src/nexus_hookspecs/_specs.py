@@ -167,8 +167,9 @@ def nexus_event_handlers(register: Callable[[str, EventHandler], None]) -> None:
     event's tenant, so the effect and the deduplication record commit together), ``events``
     (publish follow-up events in that transaction), ``services`` (other plugins' services in
     it), ``blobs`` (the tenant's files store, 0.1.4; outside the transaction, so key what you
-    store by the event), and the coroutines ``feature_enabled(key)`` and ``settings()`` (the
-    tenant's settings Struct): await them.
+    store by the event), and the coroutines ``feature_enabled(key)``, ``settings()`` (the
+    tenant's settings Struct) and ``tools_for(actor)`` (0.1.8: the assistant tools of user
+    ``actor`` as that user stands now, each run in a transaction of its own): await them.
 
     Args:
         register: Call with an event type (``crm.deal.won.v1``) and an async handler.

@@ -15,7 +15,7 @@ from nexus.compose._mcp import McpEndpoint
 from nexus.compose._middleware import kernel_middleware, outer_layers
 from nexus.compose._routes import kernel_routes
 from nexus.compose._services import build_kernel, connect_database
-from nexus.compose._tool_port import RequestTools, tools_provider
+from nexus.compose._tool_port import RequestTools, tools_for_actor, tools_provider
 from nexus.compose._tools import (
     ConfirmationRequired,
     ResourceMissing,
@@ -43,6 +43,7 @@ __all__ = (
     "build_kernel",
     "connect_database",
     "kernel_dependencies",
+    "tools_for_actor",
     "tools_provider",
     "kernel_middleware",
     "kernel_routes",

@@ -3,21 +3,22 @@
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
+from uuid import UUID
 
 import msgspec
 from nexus_hookspecs import ToolAnswer, ToolSpec
 
 from nexus.compose._tools import ConfirmationRequired, ToolCalls, ToolRefused, tool_schema
-from nexus.identity import request_principal
+from nexus.identity import AuthError, request_principal
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Awaitable, Callable
 
     from litestar.connection import ASGIConnection
 
-    from nexus.identity import Principal
+    from nexus.identity import Authenticator, Principal
 
-__all__ = ("RequestTools", "tools_provider")
+__all__ = ("RequestTools", "tools_for_actor", "tools_provider")
 
 
 class RequestTools:
@@ -60,3 +61,30 @@ def tools_provider(calls: ToolCalls) -> Callable[[ASGIConnection[Any, Any, Any, 
         return RequestTools(calls, request_principal(request.scope))
 
     return provide_tools
+
+
+def tools_for_actor(
+    calls: ToolCalls, auth: Authenticator
+) -> Callable[[UUID, str], Awaitable[RequestTools]]:
+    """An event handler's ``tools_for``: the tools of ``user:<id>`` as that user stands now.
+
+    The user's roles and grants are read fresh (a disabled user, a suspended tenant are
+    refused), so a handler acting for the author of an event gets no more than the author
+    would in a request.
+    """
+
+    async def tools_for(tenant_id: UUID, actor: str) -> RequestTools:
+        kind, _, subject = actor.partition(":")
+        try:
+            user_id = UUID(subject) if kind == "user" else None
+        except ValueError:
+            user_id = None
+        if user_id is None:
+            raise LookupError(f"{actor!r} is not a user")
+        try:
+            principal = await auth.user_principal(tenant_id, user_id)
+        except AuthError as exc:
+            raise LookupError(f"{actor!r} may not act: {exc.detail or exc.slug}") from exc
+        return RequestTools(calls, principal)
+
+    return tools_for

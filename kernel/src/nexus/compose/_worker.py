@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING
 
 from nexus.blobs import BlobRuntime
 from nexus.compose._calls import ServiceCalls
+from nexus.compose._tool_port import tools_for_actor
+from nexus.compose._tools import ToolCalls
 from nexus.db import RELAY_ROLE, PostgresDatabase, configure_piccolo
 from nexus.events import (
     KERNEL_SOURCE,
@@ -25,7 +27,7 @@ from nexus.events import (
     collect_consumers,
 )
 from nexus.features import FeatureRuntime, SettingsReader
-from nexus.identity import employment_consumer
+from nexus.identity import Authenticator, employment_consumer
 from nexus.plugins import piccolo_app_paths
 
 if TYPE_CHECKING:
@@ -94,6 +96,9 @@ class EventRuntime:
         self.delivery = Delivery(self.database, self.toggles)
         self.services = ServiceCalls(registry, self.toggles)
         self.blobs = blobs or BlobRuntime(settings)
+        # Handlers acting for a user (the assistant answering a mention) get that user's tools.
+        self.tools = ToolCalls(self.services, self.database, registry.permissions("member"))
+        self.authenticator = Authenticator(self.database, ttl_s=settings.auth_cache_ttl_s)
         self.consumers = (
             consumers
             if consumers is not None
@@ -104,6 +109,7 @@ class EventRuntime:
                 reader=SettingsReader(registry),
                 services=self.services.bound,
                 blobs=self.blobs.for_tenant,
+                tools=tools_for_actor(self.tools, self.authenticator),
             )
         )
         self.bus = make_bus(settings, registry, self.relay_db)

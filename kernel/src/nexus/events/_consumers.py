@@ -17,7 +17,7 @@ from nexus.plugins import await_maybe
 
 if TYPE_CHECKING:
     import asyncpg
-    from nexus_hookspecs import BlobStore, Services
+    from nexus_hookspecs import BlobStore, Services, Tools
 
     from nexus.db import PostgresDatabase
     from nexus.features import SettingsReader, Toggles
@@ -35,6 +35,9 @@ ServicesFor = Callable[..., "Services"]
 
 BlobsFor = Callable[[UUID], "BlobStore"]
 """Gives the files store of a tenant (``BlobRuntime.for_tenant``)."""
+
+ToolsFor = Callable[[UUID, str], Awaitable["Tools"]]
+"""Gives the assistant tools of ``(tenant_id, actor)``, checked as that user stands now."""
 
 # Only for a tenant that is still there: events of a deprovisioned tenant (still on a Kafka
 # topic, or read just before deprovisioning) are skipped, so no row of it comes back. The
@@ -87,6 +90,7 @@ class HandlerContext:
         "_services",
         "_services_for",
         "_toggles",
+        "_tools_for",
         "conn",
         "events",
         "plugin",
@@ -104,6 +108,7 @@ class HandlerContext:
         reader: SettingsReader | None,
         services: ServicesFor | None = None,
         blobs: BlobsFor | None = None,
+        tools: ToolsFor | None = None,
     ) -> None:
         self.tenant_id = tenant_id
         self.conn = conn
@@ -114,6 +119,7 @@ class HandlerContext:
         self._services_for = services
         self._services: Services | None = None
         self._blobs_for = blobs
+        self._tools_for = tools
 
     @property
     def blobs(self) -> BlobStore:
@@ -130,6 +136,18 @@ class HandlerContext:
                 raise RuntimeError("this delivery has no services to call")
             self._services = self._services_for(self.tenant_id, caller=self.plugin)
         return self._services
+
+    async def tools_for(self, actor: str) -> Tools:
+        """The assistant tools of user ``actor`` (``user:<id>``) in the event's tenant.
+
+        Each tool runs in a transaction of its own (not the delivery's), as that user.
+
+        Raises:
+            LookupError: ``actor`` is not a user of the tenant who may act now.
+        """
+        if self._tools_for is None:
+            raise RuntimeError("this delivery has no assistant tools to give")
+        return await self._tools_for(self.tenant_id, actor)
 
     async def feature_enabled(self, key: str) -> bool:
         """Whether ``key`` is on for the event's tenant."""
@@ -169,6 +187,7 @@ def _plugin_handler(
     reader: SettingsReader | None,
     services: ServicesFor | None,
     blobs: BlobsFor | None,
+    tools: ToolsFor | None = None,
 ) -> Handler:
     # Piccolo queries of the handler join the delivery transaction (its engine's current
     # transaction), so the effect and the inbox row commit together.
@@ -189,6 +208,7 @@ def _plugin_handler(
             reader=reader,
             services=services,
             blobs=blobs,
+            tools=tools,
         )
         await await_maybe(handler(event, context))
 
@@ -203,12 +223,14 @@ def collect_consumers(
     reader: SettingsReader | None = None,
     services: ServicesFor | None = None,
     blobs: BlobsFor | None = None,
+    tools: ToolsFor | None = None,
 ) -> list[Consumer]:
     """The kernel's consumers and one per plugin implementing ``nexus_event_handlers``.
 
     A plugin handler taking two parameters also gets a :class:`HandlerContext` (its
     ``feature_enabled`` needs ``toggles``, its ``settings`` needs ``reader``, its
-    ``services`` needs ``services``, its ``blobs`` needs ``blobs``).
+    ``services`` needs ``services``, its ``blobs`` needs ``blobs``, its ``tools_for``
+    needs ``tools``).
     """
     consumers = list(kernel)
     for record in registry.loaded:
@@ -229,6 +251,7 @@ def collect_consumers(
                 reader=reader,
                 services=services,
                 blobs=blobs,
+                tools=tools,
             )
             consumer.handlers.setdefault(event_type, []).append(wrapped)
 

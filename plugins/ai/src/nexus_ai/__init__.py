@@ -4,7 +4,8 @@ The hook implementations, and nothing else. Each tenant picks a provider and its
 (``/policy``), keeps its own key encrypted at rest or uses the platform's
 (``/providers``); every call is metered per tenant and user (``/usage``) against monthly
 token limits. ``POST /chat`` runs the tool-calling loop over the caller's tools (the
-``tools`` port). See README.md.
+``tools`` port); a chat message naming ``@assistant`` is answered in its thread, the loop
+run as its author. See README.md.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from nexus_hookspecs import Manifest, Permission, hookimpl
 
 from nexus_ai._examples import EXAMPLES
 from nexus_ai._keys import CHAT, SETTINGS, USAGE_READ
+from nexus_ai._mention import MESSAGE_POSTED, answer_mention
 from nexus_ai._routes_chat import chat, embeddings
 from nexus_ai._routes_mcp import McpServerController
 from nexus_ai._routes_settings import (
@@ -28,7 +30,7 @@ from nexus_ai._settings import AiSettings
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-__all__ = ("nexus_manifest", "nexus_piccolo_app", "nexus_routes")
+__all__ = ("nexus_event_handlers", "nexus_manifest", "nexus_piccolo_app", "nexus_routes")
 
 _MEMBERS = ("tenant_admin", "member")
 
@@ -45,7 +47,7 @@ def nexus_manifest() -> Manifest:
             "platform's, a model policy, usage metered per user with monthly limits, and an "
             "assistant that calls the caller's tools."
         ),
-        hookspecs=">=0.1.5,<0.2",
+        hookspecs=">=0.1.8,<0.2",
         permissions=(
             Permission(key=CHAT, description="Talk to the assistant; embed texts.", roles=_MEMBERS),
             Permission(key=SETTINGS, description="Provider keys and the model policy."),
@@ -77,6 +79,12 @@ def nexus_routes(register: Callable[[Any], None]) -> None:
         embeddings,
     ):
         register(handler)
+
+
+@hookimpl
+def nexus_event_handlers(register: Callable[[str, Any], None]) -> None:
+    """Answer chat messages that mention ``@assistant``, in their thread."""
+    register(MESSAGE_POSTED, answer_mention)
 
 
 @hookimpl

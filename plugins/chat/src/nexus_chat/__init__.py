@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from nexus_hookspecs import Manifest, Permission, hookimpl
+from nexus_hookspecs import Manifest, Permission, Service, hookimpl
 
 from nexus_chat._ai_tools import nexus_ai_tools
 from nexus_chat._examples import EXAMPLES
@@ -33,6 +33,7 @@ from nexus_chat._outgoing import (
 from nexus_chat._reactions import ReactionController
 from nexus_chat._retention import SWEEPER, ChatSettings
 from nexus_chat._routes import ChannelController, MessageController, search
+from nexus_chat._services import SERVICES
 from nexus_chat._socket import chat_socket
 from nexus_chat._webhooks import create_webhook, incoming
 
@@ -46,6 +47,7 @@ __all__ = (
     "nexus_manifest",
     "nexus_piccolo_app",
     "nexus_routes",
+    "nexus_services",
     "nexus_shutdown",
 )
 
@@ -119,6 +121,13 @@ def nexus_event_handlers(register: Callable[[str, Any], None]) -> None:
     """Notify mentioned users (through Notification) and POST to outgoing webhooks."""
     register(MESSAGE_POSTED.type, notify_mentions)
     register(MESSAGE_POSTED.type, deliver_outgoing)
+
+
+@hookimpl
+def nexus_services(register: Callable[[Service], None]) -> None:
+    """Offer ``chat.messages.post``: a bot (the assistant) posts for a user."""
+    for service in SERVICES:
+        register(service)
 
 
 @hookimpl
