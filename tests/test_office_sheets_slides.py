@@ -9,6 +9,7 @@ worker, reads the state, recalculates and applies only the changed values.
 from __future__ import annotations
 
 import base64
+import sys
 from io import BytesIO
 from typing import Any
 
@@ -32,8 +33,8 @@ from nexus.testing import (
 from nexus_hookspecs import Manifest, Permission, hookimpl
 from nexus_hookspecs.http import Context, Db, Services, route_opt
 from nexus_sheets._model import decode_doc, set_cell
+from nexus_slides._model import ElementView, add_element, slides_of
 from nexus_slides._model import decode_doc as slides_doc
-from nexus_slides._model import slides_of
 from openpyxl import load_workbook
 from PIL import Image
 from pptx import Presentation
@@ -53,25 +54,25 @@ async def call(data: JSONBody[Call], db: Db, services: Services, context: Contex
         return await services.call(conn, data.name, body, result=dict[str, Any])
 
 
-class Editor:
-    @hookimpl
-    def nexus_manifest(self) -> Manifest:
-        return Manifest(
-            name="officeeditor",
-            version="0.0.1",
-            title="Office editor stand-in",
-            hookspecs=">=0.1.2,<0.2",
-            permissions=(
-                Permission(key="officeeditor.calls:write", roles=("tenant_admin", "member")),
-            ),
-        )
-
-    @hookimpl
-    def nexus_routes(self, register: Any) -> None:
-        register(call)
+# The stand-in editor plugin is this module itself (its two hooks below): a module is what
+# the kernel can name to the child process that migrates placed tenants' databases.
+@hookimpl
+def nexus_manifest() -> Manifest:
+    return Manifest(
+        name="officeeditor",
+        version="0.0.1",
+        title="Office editor stand-in",
+        hookspecs=">=0.1.2,<0.2",
+        permissions=(Permission(key="officeeditor.calls:write", roles=("tenant_admin", "member")),),
+    )
 
 
-PLUGINS = [nexus_drive, nexus_collab, nexus_sheets, nexus_slides, Editor()]
+@hookimpl
+def nexus_routes(register: Any) -> None:
+    register(call)
+
+
+PLUGINS = [nexus_drive, nexus_collab, nexus_sheets, nexus_slides, sys.modules[__name__]]
 WORKBOOKS = "/api/v1/sheets/workbooks"
 DECKS = "/api/v1/slides/decks"
 
@@ -215,7 +216,9 @@ def test_a_deck_imported_from_pptx_presents_and_exports_its_picture(client, tena
     assert [d["id"] for d in client.get(DECKS, headers=tenant.headers).json()["items"]] == [file_id]
 
     # an editor points the picture at an object Slides did not store (another plugin's,
-    # which exists): exports leave it out rather than hand it over
+    # which exists): exports never hand it over — they read the element's Drive file as
+    # the caller instead (here the importer's own picture)
+    original = client.get(f"/api/v1/drive/items/{image['image']}/content", headers=tenant.headers)
     picture = BytesIO()
     Image.new("RGB", (8, 8), (0, 0, 0)).save(picture, format="PNG")
     store = kernel_of(client.app).blobs.for_tenant(tenant.id)
@@ -229,4 +232,46 @@ def test_a_deck_imported_from_pptx_presents_and_exports_its_picture(client, tena
     _collab(client, tenant, "collab.documents.apply", file_id=file_id, update=update)
     exported = client.get(f"{DECKS}/{file_id}/export?format=pptx", headers=tenant.headers)
     shapes = Presentation(BytesIO(exported.content)).slides[0].shapes
-    assert not [shape for shape in shapes if hasattr(shape, "image")]
+    assert [s.image.blob for s in shapes if hasattr(s, "image")] == [original.content]
+
+
+def test_a_picture_placed_from_drive_exports_only_for_who_may_open_it(client, tenant, office_db):
+    picture = BytesIO()
+    Image.new("RGB", (40, 30), (200, 40, 40)).save(picture, format="PNG")
+    uploaded = client.post(
+        "/api/v1/drive/files",
+        params={"name": "logo.png"},
+        content=picture.getvalue(),
+        headers={**tenant.headers, "Content-Type": "image/png"},
+    )
+    assert uploaded.status_code == 201, uploaded.text
+    made = client.post(DECKS, json={"name": "Pitch"}, headers=tenant.headers).json()
+    state = _collab(client, tenant, "collab.documents.state", file_id=made["id"])
+    doc = slides_doc(state["state"])
+    before = doc.get_state()
+    element = ElementView(id="p1", type="image", image=uploaded.json()["id"],
+                          x=10, y=10, w=200, h=150)  # fmt: skip
+    add_element(doc, 0, element)
+    update = base64.b64encode(doc.get_update(before)).decode()
+    _collab(client, tenant, "collab.documents.apply", file_id=made["id"], update=update)
+
+    exported = client.get(f"{DECKS}/{made['id']}/export?format=pptx", headers=tenant.headers)
+    shapes = Presentation(BytesIO(exported.content)).slides[0].shapes
+    assert [s.image.blob for s in shapes if hasattr(s, "image")] == [picture.getvalue()]
+    pdf = client.get(f"{DECKS}/{made['id']}/export?format=pdf", headers=tenant.headers)
+    assert b"/Subtype /Image" in pdf.content
+
+    key = client.post(
+        "/api/v1/api-keys", json={"name": "v", "roles": ["member"]}, headers=tenant.headers
+    ).json()
+    shared = client.put(
+        f"/api/v1/drive/items/{made['id']}/shares",
+        json={"principal": f"api_key:{key['api_key']['id']}", "role": "viewer"},
+        headers=tenant.headers,
+    )
+    assert shared.status_code < 300, shared.text
+    viewer = {"Authorization": f"Bearer {key['key']}"}
+    exported = client.get(f"{DECKS}/{made['id']}/export?format=pptx", headers=viewer)
+    assert exported.status_code == 200, exported.text
+    shapes = Presentation(BytesIO(exported.content)).slides[0].shapes
+    assert not [s for s in shapes if hasattr(s, "image")]  # no role on the picture itself

@@ -247,8 +247,9 @@ class DeckController(Controller):
         from nexus_slides._pptx import export_pptx  # noqa: PLC0415
 
         async with db.transaction() as conn:
-            document = await read_document(conn, services, file_id=file_id, actor=_actor(context))
-        images = await deck_images(blobs, document.doc)
+            actor = _actor(context)
+            document = await read_document(conn, services, file_id=file_id, actor=actor)
+            images = await deck_images(conn, services, blobs, document.doc, actor=actor)
         if format == "pdf":
             body, media = (
                 export_pdf(document.doc, images=images, title=str(file_id)),
