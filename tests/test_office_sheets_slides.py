@@ -12,7 +12,9 @@ import base64
 import sys
 from io import BytesIO
 from typing import Any
+from uuid import UUID
 
+import asyncpg
 import msgspec
 import nexus_collab
 import nexus_drive
@@ -35,7 +37,7 @@ from nexus_hookspecs.http import Context, Db, Services, route_opt
 from nexus_sheets._model import decode_doc, set_cell
 from nexus_slides._model import ElementView, add_element, slides_of
 from nexus_slides._model import decode_doc as slides_doc
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
 from PIL import Image
 from pptx import Presentation
 from pptx.util import Pt
@@ -275,3 +277,89 @@ def test_a_picture_placed_from_drive_exports_only_for_who_may_open_it(client, te
     assert exported.status_code == 200, exported.text
     shapes = Presentation(BytesIO(exported.content)).slides[0].shapes
     assert not [s for s in shapes if hasattr(s, "image")]  # no role on the picture itself
+
+
+def _in_drive(client, tenant, name: str, content: bytes) -> str:
+    made = client.post(
+        "/api/v1/drive/files",
+        params={"name": name},
+        content=content,
+        headers={**tenant.headers, "Content-Type": "application/octet-stream"},
+    )
+    assert made.status_code == 201, made.text
+    return str(made.json()["id"])
+
+
+def _quarantine(office_db: str, file_id: str) -> None:
+    async def run() -> None:
+        conn = await asyncpg.connect(office_db)
+        try:
+            await conn.execute(
+                "update drive_item set quarantined_at = now(), quarantine_reason = 'test' "
+                "where id = $1",
+                UUID(file_id),
+            )
+        finally:
+            await conn.close()
+
+    run_sync(run())
+
+
+def test_sheets_import_xlsx_and_csv_from_drive_by_id(client, tenant, office_db):
+    book = Workbook()
+    book.active.title = "Budget"
+    book.active["A1"], book.active["A2"], book.active["A3"] = 2, 3, "=A1*A2"
+    xlsx = BytesIO()
+    book.save(xlsx)
+    xlsx_id = _in_drive(client, tenant, "Budget 2027.xlsx", xlsx.getvalue())
+    into = f"{WORKBOOKS}/import-drive"
+    made = client.post(into, json={"file_id": xlsx_id}, headers=tenant.headers)
+    assert made.status_code == 201, made.text
+    assert made.json()["name"] == "Budget 2027" and made.json()["sheets"] == ["Budget"]
+    assert _cells(client, tenant, made.json()["id"])["A3"] == 6
+
+    csv_id = _in_drive(client, tenant, "numbers.csv", b"a,b\n1,2\n")
+    named = client.post(into, json={"file_id": csv_id, "name": "N"}, headers=tenant.headers)
+    assert named.status_code == 201, named.text
+    assert named.json()["name"] == "N"
+    assert _cells(client, tenant, named.json()["id"])["B2"] == 2
+
+    for name, content in (("notes.txt", b"hi"), ("broken.xlsx", b"PK not a zip")):
+        refused = client.post(
+            into, json={"file_id": _in_drive(client, tenant, name, content)},
+            headers=tenant.headers,
+        )  # fmt: skip
+        assert refused.status_code == 422, refused.text
+        assert "file_id" in refused.text
+    stranger = make_tenant(office_db)
+    assert client.post(into, json={"file_id": xlsx_id}, headers=stranger.headers).status_code == 404
+    _quarantine(office_db, csv_id)
+    assert client.post(into, json={"file_id": csv_id}, headers=tenant.headers).status_code == 409
+
+
+def test_slides_import_pptx_from_drive_by_id(client, tenant, office_db):
+    pptx_id = _in_drive(client, tenant, "Review.pptx", _pptx())
+    into = f"{DECKS}/import-drive"
+    made = client.post(into, json={"file_id": pptx_id}, headers=tenant.headers)
+    assert made.status_code == 201, made.text
+    assert made.json()["name"] == "Review" and made.json()["slides"] == 2
+    exported = client.get(f"{DECKS}/{made.json()['id']}/export", headers=tenant.headers)
+    shapes = Presentation(BytesIO(exported.content)).slides[0].shapes
+    assert len([s for s in shapes if hasattr(s, "image")]) == 1
+
+    for name, content in (("deck.xlsx", b"PK"), ("broken.pptx", b"PK not a zip")):
+        refused = client.post(
+            into, json={"file_id": _in_drive(client, tenant, name, content)},
+            headers=tenant.headers,
+        )  # fmt: skip
+        assert refused.status_code == 422, refused.text
+        assert "file_id" in refused.text
+    key = client.post(
+        "/api/v1/api-keys", json={"name": "m", "roles": ["member"]}, headers=tenant.headers
+    ).json()
+    member = {"Authorization": f"Bearer {key['key']}"}
+    assert client.post(into, json={"file_id": pptx_id}, headers=member).status_code == 404
+    stranger = make_tenant(office_db)
+    assert client.post(into, json={"file_id": pptx_id}, headers=stranger.headers).status_code == 404
+    _quarantine(office_db, pptx_id)
+    assert client.post(into, json={"file_id": pptx_id}, headers=tenant.headers).status_code == 409
