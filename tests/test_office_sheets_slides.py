@@ -9,9 +9,12 @@ worker, reads the state, recalculates and applies only the changed values.
 from __future__ import annotations
 
 import base64
+import sys
 from io import BytesIO
 from typing import Any
+from uuid import UUID
 
+import asyncpg
 import msgspec
 import nexus_collab
 import nexus_drive
@@ -32,9 +35,9 @@ from nexus.testing import (
 from nexus_hookspecs import Manifest, Permission, hookimpl
 from nexus_hookspecs.http import Context, Db, Services, route_opt
 from nexus_sheets._model import decode_doc, set_cell
+from nexus_slides._model import ElementView, add_element, slides_of
 from nexus_slides._model import decode_doc as slides_doc
-from nexus_slides._model import slides_of
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
 from PIL import Image
 from pptx import Presentation
 from pptx.util import Pt
@@ -53,25 +56,25 @@ async def call(data: JSONBody[Call], db: Db, services: Services, context: Contex
         return await services.call(conn, data.name, body, result=dict[str, Any])
 
 
-class Editor:
-    @hookimpl
-    def nexus_manifest(self) -> Manifest:
-        return Manifest(
-            name="officeeditor",
-            version="0.0.1",
-            title="Office editor stand-in",
-            hookspecs=">=0.1.2,<0.2",
-            permissions=(
-                Permission(key="officeeditor.calls:write", roles=("tenant_admin", "member")),
-            ),
-        )
-
-    @hookimpl
-    def nexus_routes(self, register: Any) -> None:
-        register(call)
+# The stand-in editor plugin is this module itself (its two hooks below): a module is what
+# the kernel can name to the child process that migrates placed tenants' databases.
+@hookimpl
+def nexus_manifest() -> Manifest:
+    return Manifest(
+        name="officeeditor",
+        version="0.0.1",
+        title="Office editor stand-in",
+        hookspecs=">=0.1.2,<0.2",
+        permissions=(Permission(key="officeeditor.calls:write", roles=("tenant_admin", "member")),),
+    )
 
 
-PLUGINS = [nexus_drive, nexus_collab, nexus_sheets, nexus_slides, Editor()]
+@hookimpl
+def nexus_routes(register: Any) -> None:
+    register(call)
+
+
+PLUGINS = [nexus_drive, nexus_collab, nexus_sheets, nexus_slides, sys.modules[__name__]]
 WORKBOOKS = "/api/v1/sheets/workbooks"
 DECKS = "/api/v1/slides/decks"
 
@@ -215,7 +218,9 @@ def test_a_deck_imported_from_pptx_presents_and_exports_its_picture(client, tena
     assert [d["id"] for d in client.get(DECKS, headers=tenant.headers).json()["items"]] == [file_id]
 
     # an editor points the picture at an object Slides did not store (another plugin's,
-    # which exists): exports leave it out rather than hand it over
+    # which exists): exports never hand it over — they read the element's Drive file as
+    # the caller instead (here the importer's own picture)
+    original = client.get(f"/api/v1/drive/items/{image['image']}/content", headers=tenant.headers)
     picture = BytesIO()
     Image.new("RGB", (8, 8), (0, 0, 0)).save(picture, format="PNG")
     store = kernel_of(client.app).blobs.for_tenant(tenant.id)
@@ -229,4 +234,132 @@ def test_a_deck_imported_from_pptx_presents_and_exports_its_picture(client, tena
     _collab(client, tenant, "collab.documents.apply", file_id=file_id, update=update)
     exported = client.get(f"{DECKS}/{file_id}/export?format=pptx", headers=tenant.headers)
     shapes = Presentation(BytesIO(exported.content)).slides[0].shapes
-    assert not [shape for shape in shapes if hasattr(shape, "image")]
+    assert [s.image.blob for s in shapes if hasattr(s, "image")] == [original.content]
+
+
+def test_a_picture_placed_from_drive_exports_only_for_who_may_open_it(client, tenant, office_db):
+    picture = BytesIO()
+    Image.new("RGB", (40, 30), (200, 40, 40)).save(picture, format="PNG")
+    uploaded = client.post(
+        "/api/v1/drive/files",
+        params={"name": "logo.png"},
+        content=picture.getvalue(),
+        headers={**tenant.headers, "Content-Type": "image/png"},
+    )
+    assert uploaded.status_code == 201, uploaded.text
+    made = client.post(DECKS, json={"name": "Pitch"}, headers=tenant.headers).json()
+    state = _collab(client, tenant, "collab.documents.state", file_id=made["id"])
+    doc = slides_doc(state["state"])
+    before = doc.get_state()
+    element = ElementView(id="p1", type="image", image=uploaded.json()["id"],
+                          x=10, y=10, w=200, h=150)  # fmt: skip
+    add_element(doc, 0, element)
+    update = base64.b64encode(doc.get_update(before)).decode()
+    _collab(client, tenant, "collab.documents.apply", file_id=made["id"], update=update)
+
+    exported = client.get(f"{DECKS}/{made['id']}/export?format=pptx", headers=tenant.headers)
+    shapes = Presentation(BytesIO(exported.content)).slides[0].shapes
+    assert [s.image.blob for s in shapes if hasattr(s, "image")] == [picture.getvalue()]
+    pdf = client.get(f"{DECKS}/{made['id']}/export?format=pdf", headers=tenant.headers)
+    assert b"/Subtype /Image" in pdf.content
+
+    key = client.post(
+        "/api/v1/api-keys", json={"name": "v", "roles": ["member"]}, headers=tenant.headers
+    ).json()
+    shared = client.put(
+        f"/api/v1/drive/items/{made['id']}/shares",
+        json={"principal": f"api_key:{key['api_key']['id']}", "role": "viewer"},
+        headers=tenant.headers,
+    )
+    assert shared.status_code < 300, shared.text
+    viewer = {"Authorization": f"Bearer {key['key']}"}
+    exported = client.get(f"{DECKS}/{made['id']}/export?format=pptx", headers=viewer)
+    assert exported.status_code == 200, exported.text
+    shapes = Presentation(BytesIO(exported.content)).slides[0].shapes
+    assert not [s for s in shapes if hasattr(s, "image")]  # no role on the picture itself
+
+
+def _in_drive(client, tenant, name: str, content: bytes) -> str:
+    made = client.post(
+        "/api/v1/drive/files",
+        params={"name": name},
+        content=content,
+        headers={**tenant.headers, "Content-Type": "application/octet-stream"},
+    )
+    assert made.status_code == 201, made.text
+    return str(made.json()["id"])
+
+
+def _quarantine(office_db: str, file_id: str) -> None:
+    async def run() -> None:
+        conn = await asyncpg.connect(office_db)
+        try:
+            await conn.execute(
+                "update drive_item set quarantined_at = now(), quarantine_reason = 'test' "
+                "where id = $1",
+                UUID(file_id),
+            )
+        finally:
+            await conn.close()
+
+    run_sync(run())
+
+
+def test_sheets_import_xlsx_and_csv_from_drive_by_id(client, tenant, office_db):
+    book = Workbook()
+    book.active.title = "Budget"
+    book.active["A1"], book.active["A2"], book.active["A3"] = 2, 3, "=A1*A2"
+    xlsx = BytesIO()
+    book.save(xlsx)
+    xlsx_id = _in_drive(client, tenant, "Budget 2027.xlsx", xlsx.getvalue())
+    into = f"{WORKBOOKS}/import-drive"
+    made = client.post(into, json={"file_id": xlsx_id}, headers=tenant.headers)
+    assert made.status_code == 201, made.text
+    assert made.json()["name"] == "Budget 2027" and made.json()["sheets"] == ["Budget"]
+    assert _cells(client, tenant, made.json()["id"])["A3"] == 6
+
+    csv_id = _in_drive(client, tenant, "numbers.csv", b"a,b\n1,2\n")
+    named = client.post(into, json={"file_id": csv_id, "name": "N"}, headers=tenant.headers)
+    assert named.status_code == 201, named.text
+    assert named.json()["name"] == "N"
+    assert _cells(client, tenant, named.json()["id"])["B2"] == 2
+
+    for name, content in (("notes.txt", b"hi"), ("broken.xlsx", b"PK not a zip")):
+        refused = client.post(
+            into, json={"file_id": _in_drive(client, tenant, name, content)},
+            headers=tenant.headers,
+        )  # fmt: skip
+        assert refused.status_code == 422, refused.text
+        assert "file_id" in refused.text
+    stranger = make_tenant(office_db)
+    assert client.post(into, json={"file_id": xlsx_id}, headers=stranger.headers).status_code == 404
+    _quarantine(office_db, csv_id)
+    assert client.post(into, json={"file_id": csv_id}, headers=tenant.headers).status_code == 409
+
+
+def test_slides_import_pptx_from_drive_by_id(client, tenant, office_db):
+    pptx_id = _in_drive(client, tenant, "Review.pptx", _pptx())
+    into = f"{DECKS}/import-drive"
+    made = client.post(into, json={"file_id": pptx_id}, headers=tenant.headers)
+    assert made.status_code == 201, made.text
+    assert made.json()["name"] == "Review" and made.json()["slides"] == 2
+    exported = client.get(f"{DECKS}/{made.json()['id']}/export", headers=tenant.headers)
+    shapes = Presentation(BytesIO(exported.content)).slides[0].shapes
+    assert len([s for s in shapes if hasattr(s, "image")]) == 1
+
+    for name, content in (("deck.xlsx", b"PK"), ("broken.pptx", b"PK not a zip")):
+        refused = client.post(
+            into, json={"file_id": _in_drive(client, tenant, name, content)},
+            headers=tenant.headers,
+        )  # fmt: skip
+        assert refused.status_code == 422, refused.text
+        assert "file_id" in refused.text
+    key = client.post(
+        "/api/v1/api-keys", json={"name": "m", "roles": ["member"]}, headers=tenant.headers
+    ).json()
+    member = {"Authorization": f"Bearer {key['key']}"}
+    assert client.post(into, json={"file_id": pptx_id}, headers=member).status_code == 404
+    stranger = make_tenant(office_db)
+    assert client.post(into, json={"file_id": pptx_id}, headers=stranger.headers).status_code == 404
+    _quarantine(office_db, pptx_id)
+    assert client.post(into, json={"file_id": pptx_id}, headers=tenant.headers).status_code == 409

@@ -12,6 +12,10 @@ __all__ = ("EXAMPLES", "body")
 
 EXAMPLES: dict[str, Any] = {
     "POST /workbooks": {"name": "Budget 2027", "sheets": ["Budget", "Summary"]},
+    "POST /workbooks/import-drive": {
+        "file_id": "01938f4e-6a1b-7c2d-8e3f-405162738495",
+        "name": "Budget 2027",
+    },
 }
 
 

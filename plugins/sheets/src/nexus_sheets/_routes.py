@@ -18,6 +18,7 @@ from nexus_hookspecs.http import (
     Limit,
     Page,
     Services,
+    TenantBlobs,
     content_disposition,
     file_operation,
     invalid,
@@ -25,6 +26,7 @@ from nexus_hookspecs.http import (
 )
 
 from nexus_sheets._collab import Listed, create_document, list_documents, read_document
+from nexus_sheets._drive_file import DriveImportIn, read_drive_file
 from nexus_sheets._examples import body
 from nexus_sheets._keys import READ, WORKBOOK_CREATED, WRITE, WorkbookCreated
 from nexus_sheets._model import (
@@ -128,6 +130,25 @@ def _is_csv(media: str) -> bool:
     return media in {"text/csv", "text/plain", "application/csv"}
 
 
+def _parse(data: bytes, kind: Literal["csv", "xlsx"], *, field: str) -> Any:
+    """A recalculated workbook from an XLSX or CSV file (422 naming ``field`` if unreadable)."""
+    # openpyxl, formulas and numpy load with the first file, not at start-up (a second).
+    from nexus_sheets._csv import import_csv  # noqa: PLC0415
+    from nexus_sheets._recalc import recalculate  # noqa: PLC0415
+    from nexus_sheets._xlsx import import_xlsx  # noqa: PLC0415
+
+    doc = new_workbook(())
+    try:
+        if kind == "csv":
+            import_csv(data.decode("utf-8-sig"), doc, sheet="Sheet1")
+        else:
+            import_xlsx(data, doc)
+    except (ValueError, UnicodeDecodeError) as exc:
+        invalid(field, str(exc))
+    recalculate(doc)
+    return doc
+
+
 class WorkbookController(Controller):
     """Workbooks, stored by collab as Drive files."""
 
@@ -172,25 +193,41 @@ class WorkbookController(Controller):
         folder_id: FromQuery[UUID | None] = None,
     ) -> WorkbookOut:  # fmt: skip
         """A workbook from an XLSX file (formulas, formats, widths, charts) or a CSV file."""
-        # openpyxl, formulas and numpy load with the first file, not at start-up (a second).
-        from nexus_sheets._csv import import_csv  # noqa: PLC0415
-        from nexus_sheets._recalc import recalculate  # noqa: PLC0415
-        from nexus_sheets._xlsx import import_xlsx  # noqa: PLC0415
-
         data, media = await _upload(request)
-        doc = new_workbook(())
-        try:
-            if _is_csv(media):
-                import_csv(data.decode("utf-8-sig"), doc, sheet="Sheet1")
-            elif media in {XLSX, "application/octet-stream"}:
-                import_xlsx(data, doc)
-            else:
-                raise ClientException(f"send {XLSX} or text/csv", status_code=415)
-        except (ValueError, UnicodeDecodeError) as exc:
-            invalid("file", str(exc))
-        recalculate(doc)
-        source: Literal["csv", "xlsx"] = "csv" if _is_csv(media) else "xlsx"
-        return await self._store(db, services, events, context, name, folder_id, doc, source)
+        if _is_csv(media):
+            kind: Literal["csv", "xlsx"] = "csv"
+        elif media in {XLSX, "application/octet-stream"}:
+            kind = "xlsx"
+        else:
+            raise ClientException(f"send {XLSX} or text/csv", status_code=415)
+        doc = _parse(data, kind, field="file")
+        return await self._store(db, services, events, context, name, folder_id, doc, kind)
+
+    @post(
+        "/import-drive",
+        opt=route_opt(permission=WRITE),
+        status_code=201,
+        summary="Import an XLSX or CSV file already in Drive as a new workbook",
+    )
+    async def import_drive_workbook(
+        self, db: Db, services: Services, events: Events, context: Context, blobs: TenantBlobs,
+        data: Annotated[DriveImportIn, body("POST /workbooks/import-drive", "An XLSX in Drive")],
+    ) -> WorkbookOut:  # fmt: skip
+        """A workbook from an XLSX or CSV file in Drive the caller may open (by its extension).
+
+        No role on the file: 404; quarantined: 409; another type or an unreadable file: 422
+        naming ``file_id``.
+        """
+        async with db.transaction() as conn:
+            found = await read_drive_file(
+                conn, services, blobs, data, actor=_actor(context),
+                extensions=frozenset({"xlsx", "csv"}), max_size=_MAX_UPLOAD,
+            )  # fmt: skip
+        kind: Literal["csv", "xlsx"] = "csv" if found.extension == "csv" else "xlsx"
+        doc = _parse(found.data, kind, field="file_id")
+        return await self._store(
+            db, services, events, context, found.name, data.folder_id, doc, kind
+        )
 
     async def _store(
         self, db: Db, services: Services, events: Events, context: Context, name: str,

@@ -12,6 +12,10 @@ __all__ = ("EXAMPLES", "body")
 
 EXAMPLES: dict[str, Any] = {
     "POST /decks": {"name": "Q4 review", "slides": 3},
+    "POST /decks/import-drive": {
+        "file_id": "01938f4e-6a1b-7c2d-8e3f-405162738495",
+        "name": "Q4 review",
+    },
 }
 
 

@@ -26,6 +26,7 @@ from nexus_hookspecs.http import (
 )
 
 from nexus_slides._collab import Listed, create_document, list_documents, read_document
+from nexus_slides._drive_file import DriveImportIn, read_drive_file
 from nexus_slides._examples import body
 from nexus_slides._images import deck_images, store_images
 from nexus_slides._keys import DECK_CREATED, READ, WRITE, DeckCreated
@@ -177,14 +178,45 @@ class DeckController(Controller):
         folder_id: FromQuery[UUID | None] = None,
     ) -> DeckOut:  # fmt: skip
         """A deck from a PPTX file: text boxes, pictures (filed into Drive), shapes, notes."""
+        data = await _upload(request)
+        return await self._import(db, services, events, context, blobs, data, name, folder_id)
+
+    @post(
+        "/import-drive",
+        opt=route_opt(permission=WRITE),
+        status_code=201,
+        summary="Import a PPTX file already in Drive as a new deck",
+    )
+    async def import_drive_deck(
+        self, db: Db, services: Services, events: Events, context: Context, blobs: TenantBlobs,
+        data: Annotated[DriveImportIn, body("POST /decks/import-drive", "A PPTX in Drive")],
+    ) -> DeckOut:  # fmt: skip
+        """A deck from a PPTX file in Drive the caller may open.
+
+        No role on the file: 404; quarantined: 409; another type or an unreadable file: 422
+        naming ``file_id``.
+        """
+        async with db.transaction() as conn:
+            found = await read_drive_file(
+                conn, services, blobs, data, actor=_actor(context),
+                extensions=frozenset({"pptx"}), max_size=_MAX_UPLOAD,
+            )  # fmt: skip
+        return await self._import(
+            db, services, events, context, blobs, found.data, found.name, data.folder_id,
+            field="file_id",
+        )  # fmt: skip
+
+    async def _import(
+        self, db: Db, services: Services, events: Events, context: Context, blobs: TenantBlobs,
+        data: bytes, name: str, folder_id: UUID | None, *, field: str = "file",
+    ) -> DeckOut:  # fmt: skip
         # python-pptx loads with the first file, not at start-up.
         from nexus_slides._pptx import import_pptx, pptx_images  # noqa: PLC0415
 
-        data = await _upload(request)
         try:
             images = pptx_images(data)
         except ValueError as exc:
-            invalid("file", str(exc))
+            invalid(field, str(exc))
         doc = new_deck()
         async with db.transaction() as conn:  # the pictures and the deck, or neither
             stored = await store_images(
@@ -247,8 +279,9 @@ class DeckController(Controller):
         from nexus_slides._pptx import export_pptx  # noqa: PLC0415
 
         async with db.transaction() as conn:
-            document = await read_document(conn, services, file_id=file_id, actor=_actor(context))
-        images = await deck_images(blobs, document.doc)
+            actor = _actor(context)
+            document = await read_document(conn, services, file_id=file_id, actor=actor)
+            images = await deck_images(conn, services, blobs, document.doc, actor=actor)
         if format == "pdf":
             body, media = (
                 export_pdf(document.doc, images=images, title=str(file_id)),

@@ -2,12 +2,15 @@
 
 Headings are Word's "Heading N" styles, lists its "List Bullet" and "List Number" styles,
 tables plain grids; links are real hyperlinks (a relationship and a ``w:hyperlink`` run, as
-python-docx has no call for them). An image (a Drive file) is written as its link text, as
-its bytes live in Drive.
+python-docx has no call for them). An image is embedded when the export was given its
+picture (one the caller may see in Drive), at most the text width wide, its ``alt`` as the
+picture's description; otherwise a line names its Drive file. Import reads pictures back as
+image nodes whose ``src`` is ``sha256:<digest>`` (``docx_pictures`` gives their bytes).
 """
 
 from __future__ import annotations
 
+import hashlib
 import io
 from typing import TYPE_CHECKING, Any
 
@@ -17,13 +20,16 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.text.hyperlink import Hyperlink
 
+from nexus_writer._picture import PENDING, Picture, placeholder, read_picture
 from nexus_writer._text import Run, runs
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator, Mapping
+
     from docx.document import Document
     from docx.text.paragraph import Paragraph
 
-__all__ = ("from_docx", "to_docx")
+__all__ = ("docx_pictures", "from_docx", "to_docx")
 
 
 def _link(paragraph: Paragraph, run: Run) -> None:
@@ -58,7 +64,25 @@ def _fill(paragraph: Paragraph, node: dict[str, Any]) -> None:
         made.italic = run.italic or None
 
 
-def _block(document: Document, node: dict[str, Any], list_style: str | None = None) -> None:
+def _picture(document: Document, attrs: dict[str, Any], picture: Picture | None) -> None:
+    if picture is None:
+        document.add_paragraph(placeholder(attrs))
+        return
+    shape = document.add_picture(io.BytesIO(picture.blob))
+    section = document.sections[-1]
+    room = (section.page_width or 0) - (section.left_margin or 0) - (section.right_margin or 0)
+    if room > 0 and shape.width > room:  # never wider than the text
+        shape.height = int(shape.height * room / shape.width)
+        shape.width = room
+    shape._inline.docPr.set("descr", str(attrs.get("alt") or ""))  # noqa: SLF001 - alt text
+
+
+def _block(
+    document: Document,
+    node: dict[str, Any],
+    pictures: Mapping[str, Picture],
+    list_style: str | None = None,
+) -> None:
     kind = node.get("type")
     if kind == "heading":
         level = int((node.get("attrs") or {}).get("level", 1))
@@ -69,7 +93,7 @@ def _block(document: Document, node: dict[str, Any], list_style: str | None = No
         style = "List Bullet" if kind == "bulletList" else "List Number"
         for item in node.get("content", []):
             for child in item.get("content", []):
-                _block(document, child, style)
+                _block(document, child, pictures, style)
     elif kind == "table":
         rows = node.get("content", [])
         width = max((len(row.get("content", [])) for row in rows), default=0)
@@ -85,16 +109,15 @@ def _block(document: Document, node: dict[str, Any], list_style: str | None = No
                     paragraph = target.paragraphs[0] if i == 0 else target.add_paragraph()
                     _fill(paragraph, child)
     elif kind == "image":
-        src = (node.get("attrs") or {}).get("src", "")
-        alt = (node.get("attrs") or {}).get("alt") or "image"
-        document.add_paragraph(f"[{alt}: Drive file {src}]")
+        attrs = node.get("attrs") or {}
+        _picture(document, attrs, pictures.get(str(attrs.get("src") or "")))
 
 
-def to_docx(document: dict[str, Any]) -> bytes:
-    """The document as a DOCX file."""
+def to_docx(document: dict[str, Any], pictures: Mapping[str, Picture] | None = None) -> bytes:
+    """The document as a DOCX file; ``pictures`` holds the images to embed by Drive file id."""
     out = docx.Document()
     for node in document.get("content", []):
-        _block(out, node)
+        _block(out, node, pictures or {})
     buffer = io.BytesIO()
     out.save(buffer)
     return buffer.getvalue()
@@ -135,8 +158,42 @@ def _paragraph(paragraph: Paragraph) -> tuple[str, dict[str, Any]]:
     return "paragraph", body
 
 
+def _drawings(paragraph: Paragraph) -> Iterator[tuple[str, Picture]]:
+    """The paragraph's pictures (PNG, JPEG, GIF): their alt text and bytes."""
+    for drawing in paragraph._p.xpath(".//w:drawing"):  # noqa: SLF001 - no picture API
+        for rel in drawing.xpath(".//a:blip/@r:embed"):
+            part = paragraph.part.related_parts.get(str(rel))
+            picture = read_picture(part.blob) if part is not None else None
+            if picture is not None:
+                alt = drawing.xpath(".//wp:docPr/@descr")
+                yield (str(alt[0]) if alt else ""), picture
+
+
+def _image_nodes(paragraph: Paragraph) -> list[dict[str, Any]]:
+    return [
+        {
+            "type": "image",
+            "attrs": {"src": PENDING + hashlib.sha256(picture.blob).hexdigest(), "alt": alt},
+        }
+        for alt, picture in _drawings(paragraph)
+    ]
+
+
+def docx_pictures(data: bytes) -> dict[str, Picture]:
+    """The pictures of a DOCX file's body paragraphs, by their bytes' SHA-256."""
+    source = docx.Document(io.BytesIO(data))
+    return {
+        hashlib.sha256(picture.blob).hexdigest(): picture
+        for paragraph in source.paragraphs
+        for _, picture in _drawings(paragraph)
+    }
+
+
 def from_docx(data: bytes) -> dict[str, Any]:
-    """The ProseMirror JSON of a DOCX file (headings, lists, tables, text with its marks)."""
+    """The ProseMirror JSON of a DOCX file (headings, lists, tables, text with its marks).
+
+    Pictures in body paragraphs follow their paragraph as image nodes naming their digest.
+    """
     source = docx.Document(io.BytesIO(data))
     content: list[dict[str, Any]] = []
     for block in source.iter_inner_content():
@@ -160,4 +217,5 @@ def from_docx(data: bytes) -> dict[str, Any]:
             content[-1]["content"].append({"type": "listItem", "content": [node]})
         elif kind == "heading" or node.get("content"):
             content.append(node)
+        content.extend(_image_nodes(block))
     return {"type": "doc", "content": content}

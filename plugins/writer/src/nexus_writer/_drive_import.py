@@ -26,7 +26,6 @@ from nexus_hookspecs.http import (
 from nexus_writer._examples import body
 from nexus_writer._keys import WRITE
 from nexus_writer._routes import MAX_IMPORT, DocumentOut, actor_of, create, parse
-from nexus_writer._ydoc import to_state
 
 __all__ = ("import_drive_file",)
 
@@ -65,8 +64,14 @@ async def import_drive_file(  # noqa: PLR0913 - the ports a route handler is giv
         conflict("the file is quarantined by the virus scan")
     if (found.size or 0) > MAX_IMPORT:
         invalid("file_id", f"the file is larger than {MAX_IMPORT} bytes")
-    document = parse(found.name, await blobs.get(found.blob_key), field="file_id")
+    imported = parse(found.name, await blobs.get(found.blob_key), field="file_id")
     name = data.name or PurePath(found.name).stem or found.name
     return await create(
-        db, services, actor=actor, name=name[:255], folder=data.folder_id, state=to_state(document)
+        db,
+        services,
+        actor=actor,
+        name=name[:255],
+        folder=data.folder_id,
+        imported=imported,
+        blobs=blobs,
     )

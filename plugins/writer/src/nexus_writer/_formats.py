@@ -10,7 +10,9 @@ import importlib
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Mapping
+
+    from nexus_writer._picture import Picture
 
 __all__ = ("EXPORTS", "IMPORTS", "ExportFormat", "Format")
 
@@ -47,15 +49,19 @@ def _md_in(data: bytes) -> dict[str, Any]:
     return result
 
 
-EXPORTS: dict[str, tuple[Format, Callable[[dict[str, Any]], bytes]]] = {
+EXPORTS: dict[str, tuple[Format, Callable[[dict[str, Any], Mapping[str, Picture]], bytes]]] = {
     "docx": (
         Format("application/vnd.openxmlformats-officedocument.wordprocessingml.document", "docx"),
         to_docx,
     ),
     "odt": (Format("application/vnd.oasis.opendocument.text", "odt"), to_odt),
-    "md": (Format("text/markdown; charset=utf-8", "md"), lambda doc: to_markdown(doc).encode()),
+    "md": (
+        Format("text/markdown; charset=utf-8", "md"),
+        lambda doc, _pictures: to_markdown(doc).encode(),
+    ),
     "pdf": (Format("application/pdf", "pdf"), to_pdf),
 }
+"""By name: the media type, and the converter of a document and its pictures (by Drive id)."""
 
 IMPORTS: dict[str, Callable[[bytes], dict[str, Any]]] = {
     "docx": from_docx,

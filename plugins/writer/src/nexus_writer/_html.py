@@ -5,6 +5,7 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
+from nexus_writer._picture import placeholder
 from nexus_writer._text import runs
 
 __all__ = ("to_html",)
@@ -51,9 +52,7 @@ def _block(node: dict[str, Any]) -> str:
         )
         return f'<table border="1">{rows}</table>'
     if kind == "image":
-        attrs = node.get("attrs") or {}
-        alt, src = escape(attrs.get("alt") or "image"), escape(str(attrs.get("src", "")))
-        return f"<p>[{alt}: Drive file {src}]</p>"
+        return f"<p>{escape(placeholder(node.get('attrs') or {}))}</p>"
     return ""
 
 

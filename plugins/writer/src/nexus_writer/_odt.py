@@ -1,10 +1,18 @@
-"""The ProseMirror JSON as OpenDocument Text, with odfpy."""
+"""The ProseMirror JSON as OpenDocument Text, with odfpy.
+
+A picture the export was given is stored in the package (``Pictures/``) and drawn in a
+frame as a character of its own paragraph, at 96 dpi and at most the text's 17 cm wide;
+any other image is a line naming its Drive file.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import io
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from odf.draw import Frame
+from odf.draw import Image as DrawImage
 from odf.opendocument import OpenDocumentText
 from odf.style import Style, TextProperties
 from odf.table import Table, TableCell, TableColumn, TableRow
@@ -20,13 +28,23 @@ from odf.text import (
     Span,
 )
 
+from nexus_writer._picture import Picture, placeholder
 from nexus_writer._text import runs
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
 
 __all__ = ("to_odt",)
 
 
+_TEXT_WIDTH_CM = 17.0
+_CM_PER_PIXEL = 2.54 / 96
+
+
 class _Styles:
-    def __init__(self, doc: OpenDocumentText) -> None:
+    def __init__(self, doc: OpenDocumentText, pictures: Mapping[str, Picture]) -> None:
+        self.doc = doc
+        self.pictures = pictures
         self.bold = Style(name="Bold", family="text")
         self.bold.addElement(TextProperties(fontweight="bold"))
         self.italic = Style(name="Italic", family="text")
@@ -98,15 +116,36 @@ def _block(node: dict[str, Any], styles: _Styles) -> Any:
             table.addElement(made_row)
         return table
     if kind == "image":
-        attrs = node.get("attrs") or {}
-        return P(text=f"[{attrs.get('alt') or 'image'}: Drive file {attrs.get('src', '')}]")
+        return _image(node.get("attrs") or {}, styles)
     return None
 
 
-def to_odt(document: dict[str, Any]) -> bytes:
-    """The document as an ODT file."""
+def _image(attrs: dict[str, Any], styles: _Styles) -> Any:
+    picture = styles.pictures.get(str(attrs.get("src") or ""))
+    if picture is None:
+        return P(text=placeholder(attrs))
+    digest = hashlib.sha256(picture.blob).hexdigest()
+    href = styles.doc.addPicture(
+        f"Pictures/{digest}.{picture.extension}", picture.content_type, picture.blob
+    )
+    width = picture.width * _CM_PER_PIXEL
+    scale = min(1.0, _TEXT_WIDTH_CM / width)
+    frame = Frame(
+        anchortype="as-char",
+        width=f"{width * scale:.3f}cm",
+        height=f"{picture.height * _CM_PER_PIXEL * scale:.3f}cm",
+        name=str(attrs.get("alt") or digest[:12]),
+    )
+    frame.addElement(DrawImage(href=href))
+    paragraph = P()
+    paragraph.addElement(frame)
+    return paragraph
+
+
+def to_odt(document: dict[str, Any], pictures: Mapping[str, Picture] | None = None) -> bytes:
+    """The document as an ODT file; ``pictures`` holds the images to embed by Drive file id."""
     doc = OpenDocumentText()
-    styles = _Styles(doc)
+    styles = _Styles(doc, pictures or {})
     for node in document.get("content", []):
         made = _block(node, styles)
         if made is not None:

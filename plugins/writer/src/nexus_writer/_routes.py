@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 from pathlib import PurePath
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, NamedTuple
 from uuid import UUID  # noqa: TC003 - Litestar reads the handlers' annotations
 
 import msgspec
@@ -18,6 +18,7 @@ from nexus_hookspecs.http import (
     Context,
     Db,
     Services,
+    TenantBlobs,
     content_disposition,
     file_operation,
     invalid,
@@ -26,12 +27,19 @@ from nexus_hookspecs.http import (
 
 from nexus_writer._examples import body
 from nexus_writer._formats import EXPORTS, IMPORTS, ExportFormat
+from nexus_writer._images import document_pictures, file_pictures
 from nexus_writer._keys import READ, WRITE
 from nexus_writer._ydoc import from_state, to_state
+
+if TYPE_CHECKING:
+    from nexus_hookspecs import BlobStore
+
+    from nexus_writer._picture import Picture
 
 __all__ = (
     "MAX_IMPORT",
     "DocumentOut",
+    "Imported",
     "actor_of",
     "create",
     "create_document",
@@ -69,17 +77,49 @@ class _State(msgspec.Struct, kw_only=True):
     state: str
 
 
+class Imported(NamedTuple):
+    """A parsed file: its ProseMirror JSON and the pictures it holds (by SHA-256)."""
+
+    document: dict[str, Any]
+    pictures: dict[str, Picture]
+
+
 def actor_of(context: Context) -> str:
     """The caller (the gate admits only principals to Writer's routes)."""
     assert context.actor is not None  # the gate admits only principals
     return context.actor
 
 
-async def create(
-    db: Db, services: Services, *, actor: str, name: str, folder: UUID | None, state: bytes
+async def create(  # noqa: PLR0913 - the ports, and who makes what where
+    db: Db,
+    services: Services,
+    *,
+    actor: str,
+    name: str,
+    folder: UUID | None,
+    imported: Imported | None = None,
+    blobs: BlobStore | None = None,
 ) -> DocumentOut:
-    """Create the document through collab with ``state`` and record it for the list."""
+    """Create the document through collab and record it for the list.
+
+    An ``imported`` file's pictures are filed into Drive first (with ``blobs``), in the same
+    transaction, and its image nodes pointed at them; without one the document is empty.
+    """
     async with db.transaction() as conn:
+        state = b""
+        if imported is not None:
+            document = imported.document
+            if imported.pictures and blobs is not None:
+                document = await file_pictures(
+                    conn,
+                    services,
+                    blobs,
+                    document,
+                    imported.pictures,
+                    actor=actor,
+                    folder_id=folder,
+                )
+            state = to_state(document)
         made = await services.call(
             conn,
             "collab.documents.create",
@@ -110,7 +150,7 @@ async def create_document(
 ) -> DocumentOut:
     """Create an empty document in Drive; edit it over ``/api/v1/collab/{file_id}``."""
     return await create(
-        db, services, actor=actor_of(context), name=data.name, folder=data.folder_id, state=b""
+        db, services, actor=actor_of(context), name=data.name, folder=data.folder_id
     )
 
 
@@ -145,24 +185,34 @@ _EXPORT_OPERATION = file_operation(
     opt=route_opt(permission=READ),
     operation_class=_EXPORT_OPERATION,
 )
-async def export_document(
+async def export_document(  # noqa: PLR0913 - the ports a route handler is given
     file_id: FromPath[UUID],
     db: Db,
     services: Services,
+    blobs: TenantBlobs,
     context: Context,
     export_format: Annotated[
         ExportFormat, QueryParameter(name="format", description="docx, odt, md or pdf")
     ] = "docx",
 ) -> Response[bytes]:
-    """The document as DOCX, ODT, Markdown or PDF (the caller needs a Drive role on it)."""
+    """The document as DOCX, ODT, Markdown or PDF (the caller needs a Drive role on it).
+
+    DOCX, ODT and PDF embed the pictures the caller may open in Drive (PNG, JPEG, GIF); any
+    other image is a line naming its Drive file.
+    """
+    actor = actor_of(context)
     async with db.transaction() as conn:
-        data = {"file_id": str(file_id), "actor": actor_of(context)}
+        data = {"file_id": str(file_id), "actor": actor}
         state = await services.call(conn, "collab.documents.state", data, result=_State)
         name = await conn.fetchval("select name from writer_document where id = $1", file_id)
-    if state.kind != "writer":
-        invalid("file_id", "not a Writer document")
+        if state.kind != "writer":
+            invalid("file_id", "not a Writer document")
+        document = from_state(base64.b64decode(state.state))
+        pictures: dict[str, Picture] = {}
+        if export_format != "md":
+            pictures = await document_pictures(conn, services, blobs, document, actor=actor)
     media, convert = EXPORTS[export_format]
-    body = convert(from_state(base64.b64decode(state.state)))
+    body = convert(document, pictures)
     filename = f"{PurePath(name or 'document').stem}.{media.extension}"
     return Response(
         body,
@@ -171,8 +221,8 @@ async def export_document(
     )
 
 
-def parse(filename: str, raw: bytes, *, field: str) -> dict[str, Any]:
-    """The ProseMirror JSON of a DOCX, ODT or Markdown file, by its name's extension.
+def parse(filename: str, raw: bytes, *, field: str) -> Imported:
+    """A DOCX, ODT or Markdown file read by its name's extension (a DOCX's pictures too).
 
     Raises a 422 naming ``field`` for another extension, a file over 20 MB or one the
     parser cannot read.
@@ -183,21 +233,31 @@ def parse(filename: str, raw: bytes, *, field: str) -> dict[str, Any]:
     if len(raw) > MAX_IMPORT:
         invalid(field, f"the file is larger than {MAX_IMPORT} bytes")
     try:
-        return IMPORTS[extension](raw)
+        document = IMPORTS[extension](raw)
+        pictures: dict[str, Picture] = {}
+        if extension == "docx":
+            from nexus_writer._docx import docx_pictures  # noqa: PLC0415 - python-docx is slow to import
+
+            pictures = docx_pictures(raw)
     except Exception:  # noqa: BLE001 - a broken file, whatever the parser says
         invalid(field, f"the file is not a readable .{extension} document")
+    return Imported(document, pictures)
 
 
 @post("/documents/import", opt=route_opt(permission=WRITE))
 async def import_document(
-    request: Request[Any, Any, Any], db: Db, services: Services, context: Context
+    request: Request[Any, Any, Any],
+    db: Db,
+    services: Services,
+    blobs: TenantBlobs,
+    context: Context,
 ) -> DocumentOut:
     """Import a DOCX, ODT or Markdown file (multipart ``file``; ``name`` optional)."""
     form = await request.form()
     upload = form.get("file")
     if not isinstance(upload, UploadFile):
         invalid("file", "send the document as the multipart part 'file'")
-    document = parse(upload.filename or "", await upload.read(), field="file")
+    imported = parse(upload.filename or "", await upload.read(), field="file")
     name = str(form.get("name") or PurePath(upload.filename or f"{new_id()}").stem)[:255]
     folder_text = form.get("folder_id")
     folder: UUID | None = None
@@ -207,5 +267,11 @@ async def import_document(
         except ValueError:
             invalid("folder_id", "not a UUID")
     return await create(
-        db, services, actor=actor_of(context), name=name, folder=folder, state=to_state(document)
+        db,
+        services,
+        actor=actor_of(context),
+        name=name,
+        folder=folder,
+        imported=imported,
+        blobs=blobs,
     )
