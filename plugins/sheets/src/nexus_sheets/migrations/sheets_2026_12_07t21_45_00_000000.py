@@ -1,5 +1,5 @@
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
-from piccolo.table import Table
+from piccolo.engine import engine_finder
 
 ID = "2026-12-07T21:45:00:000000"
 VERSION = "1.38.0"
@@ -8,16 +8,16 @@ DESCRIPTION = "drop sheets_workbook: collab lists the documents (collab.document
 STATEMENTS = ["drop table if exists sheets_workbook"]
 
 
-class Sql(Table, tablename="sheets_workbook"):
-    """Only for running this migration's SQL."""
-
-
 async def forwards() -> MigrationManager:
     manager = MigrationManager(migration_id=ID, app_name="sheets", description=DESCRIPTION)
 
     async def drop() -> None:
+        # The engine the migration runs on now (a table class here would keep the
+        # engine it found when this module was first imported, in another database).
+        engine = engine_finder()
+        assert engine is not None
         for statement in STATEMENTS:
-            await Sql.raw(statement)
+            await engine.run_ddl(statement)
 
     manager.add_raw(drop)
     return manager
