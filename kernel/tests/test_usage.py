@@ -99,8 +99,14 @@ def test_a_member_without_the_usage_permission_cannot_read_the_tenants_usage(dat
 def test_a_malformed_period_is_a_validation_problem(database_url):
     with create_test_client([hello], database_url=database_url, settings=SETTINGS) as client:
         tenant = make_tenant(database_url)
-        response = client.get("/api/v1/tenant/usage?period=2026-13", headers=tenant.headers)
-        assert response.status_code == 422
+        # A month out of range, and years no calendar here has (0000, and 9999's December,
+        # whose next month does not exist): 422, not a 500.
+        for period in ("2026-13", "0000-01", "9999-12"):
+            response = client.get(f"/api/v1/tenant/usage?period={period}", headers=tenant.headers)
+            assert response.status_code == 422, (period, response.text)
+        admin = {"Authorization": f"Bearer {make_platform_key(database_url)}"}
+        response = client.get("/api/v1/admin/usage?period=0000-01", headers=admin)
+        assert response.status_code == 422, response.text
 
 
 def test_the_operators_report_lists_every_tenant_and_is_for_platform_admins(database_url):

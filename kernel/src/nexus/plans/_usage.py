@@ -16,8 +16,8 @@ if TYPE_CHECKING:
 
 __all__ = ("PERIOD_PATTERN", "Usage", "period_bounds", "usage_of")
 
-PERIOD_PATTERN = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
-"""A billing period: a calendar month in UTC, ``YYYY-MM``."""
+PERIOD_PATTERN = r"^2[0-9]{3}-(0[1-9]|1[0-2])$"
+"""A billing period: a calendar month in UTC, ``YYYY-MM``, of the years 2000 to 2999."""
 
 
 class Usage(msgspec.Struct, frozen=True, kw_only=True):
