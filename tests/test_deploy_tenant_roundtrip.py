@@ -176,9 +176,11 @@ _FOR_THE_CALLER = {
     "hr": {"/leave/my/requests"},
     # Consent is asked of a contact CRM's events brought in first.
     "marketing": {"/consents"},
-    # A workbook or deck is a Drive file in the caller's own drive, made through collab.
-    "sheets": {"/workbooks"},
-    "slides": {"/decks"},
+    # A workbook or deck is a Drive file in the caller's own drive, made through collab; an
+    # import from Drive names a file already there.
+    "sheets": {"/workbooks", "/workbooks/import-drive"},
+    "slides": {"/decks", "/decks/import-drive"},
+    "writer": {"/documents/import-drive"},
     "time": {
         "/clock/in",
         "/clock/out",
